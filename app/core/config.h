@@ -1,0 +1,81 @@
+/*
+ * config.h - the kiosk's configuration (one JSON file per kiosk).
+ *
+ * Everything a technician sets per counter. Every key is optional; what is
+ * absent takes the default documented in README.md, so the embedded default
+ * is just "{}" plus a demo unit. Unknown keys are errors (a typo must not be
+ * silently ignored), reported with file, line and field.
+ * Pure: parses text handed to it.
+ * Ownership: plain value type, no heap.
+ */
+#ifndef SIPAS_CONFIG_H
+#define SIPAS_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define CONFIG_CODE_MAX 64
+#define CONFIG_NAME_MAX 240
+#define CONFIG_FIELD_MAX 12
+#define CONFIG_LANG_MAX 8
+#define CONFIG_OFFICER_MAX 64
+#define CONFIG_HASH_MAX 160
+#define CONFIG_PATH_MAX 512
+#define CONFIG_SOURCE_MAX (256 * 1024)
+
+typedef struct config_officer {
+    char code[CONFIG_CODE_MAX];
+    char name[CONFIG_NAME_MAX];
+} config_officer_t;
+
+/* Linear touch map: raw 0..1 panel coordinates to 0..1 screen ones. */
+typedef struct config_touch {
+    int rotation;        /* 0, 90, 180, 270: panel relative to display */
+    double min_x, max_x; /* raw range that spans the screen; clamped */
+    double min_y, max_y;
+} config_touch_t;
+
+typedef struct config {
+    char unit_code[CONFIG_CODE_MAX];
+    char unit_name[CONFIG_NAME_MAX];
+    char counter[CONFIG_CODE_MAX];
+    int n_fields;
+    char fields[CONFIG_FIELD_MAX][CONFIG_CODE_MAX]; /* slugs, in order */
+    char dossier_field[CONFIG_CODE_MAX]; /* field of a scanned dossier */
+    char survey[CONFIG_PATH_MAX];        /* survey id or path to a file */
+    int n_langs;
+    char langs[CONFIG_LANG_MAX][8];      /* offered on the idle screen */
+    /* Times in milliseconds. */
+    int inactivity_ms;  /* abandon a survey after this long untouched */
+    int thanks_ms;      /* how long the thank-you stays */
+    int highlight_ms;   /* answer highlight before advancing, <= 400 */
+    /* Misuse rules, see misuse.h. 0 disables a rule. */
+    int min_interval_ms;
+    int burst_count;
+    int burst_window_ms;
+    /* Administration. */
+    char admin_pin_hash[CONFIG_HASH_MAX]; /* crypt(3) string */
+    int admin_taps;                       /* taps on the hidden corner */
+    int admin_window_ms;                  /* ... within this time */
+    char badge_prefix[CONFIG_CODE_MAX];   /* scanned text that signs in */
+    int n_officers;
+    config_officer_t officers[CONFIG_OFFICER_MAX];
+    /* Display. */
+    int dpi;              /* physical pixel density of the panel */
+    config_touch_t touch;
+    int show_public_figure; /* this month's satisfaction on the idle screen */
+    /* Storage: cap the database so it can never fill the data partition. */
+    long max_db_bytes;    /* 0 = no cap */
+} config_t;
+
+/* Fills every default (the demo unit). */
+void config_defaults(config_t *c);
+/* Parses text over the defaults already in *c. 0 or -1 with err filled. */
+int config_parse(const char *text, size_t len, const char *name, config_t *c,
+                 err_t *err);
+/* Officer by code, or NULL. */
+const config_officer_t *config_find_officer(const config_t *c,
+                                            const char *code);
+
+#endif

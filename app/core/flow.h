@@ -1,0 +1,148 @@
+/*
+ * flow.h - the citizen's path through a survey, as a pure state machine.
+ *
+ * Input arrives as widget taps (by stable widget id), scanned text and clock
+ * ticks; the machine decides the screen and, at the end, hands a finished
+ * response to the host's commit function. It never reads a clock, a file or
+ * a database: the host passes the monotonic time in, and answers questions
+ * the machine asks through flow_ops_t. Tests drive it directly.
+ *
+ * Screens and widget ids are the contract of interfaces.md:
+ *   idle     start, lang.<code>, admin.corner (hidden)
+ *   field    field.<slug>, back
+ *   question answer.<value>, skip (if skippable), back
+ *   reasons / choices   reason.<code>, next, skip, back
+ *   thanks   done
+ *   already-rated  done
+ *   pin      pin.0 .. pin.9, pin.del, pin.ok, back
+ *   admin    admin.signout, admin.exit, done
+ *   paused, out-of-service   (no citizen input)
+ *
+ * Ownership: flow_t is a value the host owns; it borrows the survey and the
+ * configuration, which must outlive it.
+ */
+#ifndef SIPAS_FLOW_H
+#define SIPAS_FLOW_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "dossier.h"
+#include "misuse.h"
+#include "survey.h"
+
+#define FLOW_ANSWER_MAX 256
+#define FLOW_PIN_MAX 12
+#define FLOW_RETRY_MS 5000   /* storage retry while paused */
+#define FLOW_NOTICE_MS 4000
+#define FLOW_ADMIN_TIMEOUT_MS 120000
+
+typedef enum flow_screen {
+    FLOW_IDLE = 0,
+    FLOW_FIELD,
+    FLOW_QUESTION,
+    FLOW_REASONS,  /* a follow-up multi-choice question */
+    FLOW_CHOICES,  /* an in-order multi-choice question */
+    FLOW_THANKS,
+    FLOW_ALREADY,  /* this dossier was rated before */
+    FLOW_PIN,
+    FLOW_ADMIN,
+    FLOW_PAUSED,   /* storage failed; the response waits in memory */
+    FLOW_OUT_OF_SERVICE,
+    FLOW_SCREEN_COUNT
+} flow_screen_t;
+
+typedef struct flow_answer {
+    int question;                /* index into survey->questions */
+    int value;                   /* scale answer; 0 for multi */
+    char code[SURVEY_ID_MAX];    /* multi: chosen option code */
+} flow_answer_t;
+
+typedef struct flow_response {
+    char field[CONFIG_CODE_MAX];
+    char dossier[DOSSIER_CODE_MAX];
+    char officer[CONFIG_CODE_MAX];
+    char lang[SURVEY_LANG_CODE_MAX];
+    int partial;     /* abandoned before the last question */
+    int suppressed;  /* misuse_verdict_t, 0 = counted */
+    uint64_t started_ms, finished_ms; /* monotonic */
+    int n_answers;
+    flow_answer_t answers[FLOW_ANSWER_MAX];
+} flow_response_t;
+
+/* What the machine asks of the host. All function pointers are required. */
+typedef struct flow_ops {
+    void *ctx;
+    /* 1 if a response already names this dossier, 0 if not, -1 on error
+     * (treated as not rated: a citizen is never turned away by a fault). */
+    int (*dossier_rated)(void *ctx, const char *dossier);
+    /* Stores r durably; 0 and *seq on success, -1 when it could not. */
+    int (*commit)(void *ctx, const flow_response_t *r, int64_t *seq);
+    /* 1 if pin matches the configured hash. */
+    int (*pin_ok)(void *ctx, const char *pin);
+    /* The officer on duty changed ("" = nobody). */
+    void (*officer_changed)(void *ctx, const char *code);
+} flow_ops_t;
+
+typedef struct flow {
+    const survey_t *survey;
+    const config_t *config;
+    flow_ops_t ops;
+    misuse_t misuse;
+
+    flow_screen_t screen;
+    int lang;                   /* index into config->langs */
+    int question;               /* current question index */
+    int history[SURVEY_QUESTION_MAX]; /* questions visited, for back */
+    int depth;
+    int follow_up_done;         /* the follow-up was asked this response */
+    int selected;               /* highlighted answer value, -1 none */
+    uint64_t highlight_until;   /* 0 = no highlight pending */
+    int chosen[SURVEY_OPTION_MAX]; /* multi: toggled options */
+    int active;                 /* a response is in progress */
+    uint64_t last_input_ms;
+    uint64_t screen_until;      /* thanks/already: back to idle at */
+    uint64_t retry_at;          /* paused: next commit attempt */
+    int after_paused_idle;      /* paused partial: go idle, not thanks */
+    char officer[CONFIG_CODE_MAX];
+    char pin[FLOW_PIN_MAX + 1];
+    int pin_failed;
+    int corner_taps;
+    uint64_t corner_first_ms;
+    const char *notice;         /* i18n key shown briefly, or NULL */
+    uint64_t notice_until;
+    int exit_requested;
+    int64_t last_seq;           /* seq of the last committed response */
+    flow_response_t resp;
+} flow_t;
+
+void flow_init(flow_t *f, const survey_t *s, const config_t *c,
+               const flow_ops_t *ops, uint64_t now_ms);
+/* Host-detected failure (bad survey): the machine stays out of service. */
+void flow_set_out_of_service(flow_t *f);
+/* Restores the officer on duty after a restart, without calling back. */
+void flow_restore_officer(flow_t *f, const char *code);
+
+/* A tap on widget id. Returns 1 if the tap changed anything, 0 if it was
+ * ignored (unknown id on this screen, a tap during a highlight). */
+int flow_tap(flow_t *f, const char *id, uint64_t now_ms);
+/* A scanned line (dossier code or officer badge). 1 if acted on. */
+int flow_scan(flow_t *f, const char *text, uint64_t now_ms);
+/* Fires deadlines that are due (highlight, inactivity, thanks, retry). */
+void flow_tick(flow_t *f, uint64_t now_ms);
+/* Earliest pending deadline, or UINT64_MAX when nothing is pending: the
+ * host sleeps until then. */
+uint64_t flow_next_deadline(const flow_t *f);
+/* Deadline of a highlight in progress, or 0. */
+uint64_t flow_highlight_deadline(const flow_t *f);
+
+/* Stable screen id of interfaces.md ("idle", "question", ...). */
+const char *flow_screen_id(flow_screen_t s);
+const char *flow_lang_code(const flow_t *f);
+/* Current question, or NULL outside question/reasons/choices screens. */
+const survey_question_t *flow_current_question(const flow_t *f);
+/* 1-based position among in-order questions, and their count, for the
+ * progress indicator. */
+void flow_progress(const flow_t *f, int *pos, int *count);
+
+#endif

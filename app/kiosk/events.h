@@ -1,0 +1,28 @@
+/*
+ * events.h - the machine-readable event stream (--events FILE|-).
+ *
+ * One JSON object per line, flushed at once, for tests and supervisors:
+ *   {"event":"screen","screen":"question"}
+ *   {"event":"committed","seq":12,"instrument":"sipas-short", ...}
+ * "committed" is written only after the store returned from a durable
+ * commit. Without --events nothing is written.
+ * Ownership: events_open() returns a stream closed by events_close().
+ */
+#ifndef SIPAS_EVENTS_H
+#define SIPAS_EVENTS_H
+
+#include <stdint.h>
+
+typedef struct events events_t;
+
+/* path "-" is stdout; NULL gives a stream that writes nothing. */
+int events_open(events_t **out, const char *path);
+void events_close(events_t *e);
+void events_screen(events_t *e, const char *screen);
+void events_committed(events_t *e, int64_t seq, const char *instrument,
+                      int partial, int suppressed);
+/* A fact for the technician: kind ("error", "recovered", "officer", ...)
+ * and a message. */
+void events_note(events_t *e, const char *kind, const char *message);
+
+#endif

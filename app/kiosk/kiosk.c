@@ -1,0 +1,840 @@
+#include "kiosk.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+
+#include "core/vntime.h"
+#include "kiosk/assets.h"
+#include "kiosk/embedded.h"
+#include "kiosk/pin.h"
+#include "kiosk/version.h"
+#include "platform/notify.h"
+#include "ui/draw.h"
+#include "ui/touch.h"
+
+#define KIOSK_VIDEO_TRIES 5
+
+static void kiosk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void kiosk_log(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("sipas-kiosk: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Puts the kiosk out of service: the citizen sees a clear notice, the
+ * technician the reason (screen, stderr, event stream). */
+static void kiosk_fail(kiosk_t *k, const char *detail)
+{
+    k->oos = 1;
+    snprintf(k->detail, sizeof(k->detail), "%s", detail);
+    kiosk_log("out of service: %s", detail);
+}
+
+static void kiosk_fail_err(kiosk_t *k, const err_t *e)
+{
+    char buf[KIOSK_DETAIL_MAX];
+
+    err_format(e, buf, sizeof(buf));
+    kiosk_fail(k, buf);
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static int kiosk_load_config(kiosk_t *k)
+{
+    asset_t a;
+    err_t e;
+    char msg[KIOSK_DETAIL_MAX];
+    int rc;
+
+    config_defaults(&k->config);
+    if (k->args.config) {
+        if (assets_read(k->args.config, CONFIG_SOURCE_MAX, &a, msg,
+                        sizeof(msg)) != 0) {
+            kiosk_fail(k, msg);
+            return -1;
+        }
+    } else {
+        asset_embedded(&a, "config/default.json", embed_config,
+                       EMBED_LEN(embed_config));
+    }
+    snprintf(k->config_name, sizeof(k->config_name), "%s", a.name);
+    err_clear(&e);
+    rc = config_parse(a.data, a.len, a.name, &k->config, &e);
+    asset_free(&a);
+    if (rc != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads name from the assets directory, or the embedded copy when the file
+ * is absent and an embedded one exists. */
+static int kiosk_read_asset(kiosk_t *k, const char *rel, const char *path,
+                            size_t cap, const char *embedded, size_t elen,
+                            asset_t *a)
+{
+    char full[2048], msg[KIOSK_DETAIL_MAX];
+
+    if (path)
+        snprintf(full, sizeof(full), "%s", path);
+    else
+        snprintf(full, sizeof(full), "%s/%s", k->assets_dir, rel);
+    if (assets_read(full, cap, a, msg, sizeof(msg)) == 0)
+        return 0;
+    if (errno == ENOENT && embedded) {
+        asset_embedded(a, rel, embedded, elen);
+        return 0;
+    }
+    kiosk_fail(k, msg);
+    return -1;
+}
+
+static int kiosk_load_words(kiosk_t *k)
+{
+    asset_t a;
+    err_t e;
+    int rc;
+
+    if (kiosk_read_asset(k, "i18n/ui.json", NULL, I18N_POOL_MAX, embed_ui,
+                         EMBED_LEN(embed_ui), &a) != 0)
+        return -1;
+    err_clear(&e);
+    rc = i18n_parse(a.data, a.len, a.name, &k->i18n, &e);
+    asset_free(&a);
+    if (rc != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    return 0;
+}
+
+static int kiosk_load_survey(kiosk_t *k)
+{
+    const char *id = k->config.survey;
+    char rel[CONFIG_PATH_MAX + 32];
+    int is_path = strchr(id, '/') != NULL;
+    int is_default = strcmp(id, "sipas-short") == 0;
+    asset_t a;
+    err_t e;
+    int rc;
+
+    snprintf(rel, sizeof(rel), "surveys/%s.json", id);
+    if (kiosk_read_asset(k, rel, is_path ? id : NULL, SURVEY_SOURCE_MAX,
+                         is_default ? embed_survey : NULL,
+                         is_default ? EMBED_LEN(embed_survey) : 0, &a) != 0)
+        return -1;
+    err_clear(&e);
+    rc = survey_parse(a.data, a.len, a.name, &k->survey, &e);
+    asset_free(&a);
+    if (rc != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every language offered must exist in the survey and in the UI words. */
+static int kiosk_check_langs(kiosk_t *k)
+{
+    char msg[KIOSK_DETAIL_MAX];
+    int i;
+
+    for (i = 0; i < k->config.n_langs; i++) {
+        const char *l = k->config.langs[i];
+        if (survey_find_lang(k->survey, l) < 0 || !i18n_has_lang(k->i18n, l)) {
+            snprintf(msg, sizeof(msg),
+                     "%s: languages[%d]: '%s' is not in survey '%s' or the "
+                     "UI words",
+                     k->config_name, i, l, k->survey->id);
+            kiosk_fail(k, msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void kiosk_first_lang(kiosk_t *k)
+{
+    char tmp[8];
+    int i;
+
+    if (!k->args.lang)
+        return;
+    for (i = 1; i < k->config.n_langs; i++) {
+        if (strcmp(k->config.langs[i], k->args.lang) == 0) {
+            memcpy(tmp, k->config.langs[0], sizeof(tmp));
+            memcpy(k->config.langs[0], k->config.langs[i], sizeof(tmp));
+            memcpy(k->config.langs[i], tmp, sizeof(tmp));
+        }
+    }
+}
+
+/* ---- facts shown on screens -------------------------------------------- */
+
+static void kiosk_fmt_bytes(char *buf, size_t cap, double bytes)
+{
+    if (bytes >= 1024.0 * 1024.0 * 1024.0)
+        snprintf(buf, cap, "%.1f GB", bytes / (1024.0 * 1024.0 * 1024.0));
+    else if (bytes >= 1024.0 * 1024.0)
+        snprintf(buf, cap, "%.1f MB", bytes / (1024.0 * 1024.0));
+    else
+        snprintf(buf, cap, "%.0f KB", bytes / 1024.0);
+}
+
+static void kiosk_admin_line(kiosk_t *k, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void kiosk_admin_line(kiosk_t *k, const char *key, const char *fmt, ...)
+{
+    ui_admin_line_t *l;
+    va_list ap;
+
+    if (k->info.n_admin >= UI_ADMIN_LINES)
+        return;
+    l = &k->info.admin[k->info.n_admin++];
+    l->key = key;
+    va_start(ap, fmt);
+    vsnprintf(l->value, sizeof(l->value), fmt, ap);
+    va_end(ap);
+}
+
+static void kiosk_refresh_officer(kiosk_t *k)
+{
+    const config_officer_t *o = config_find_officer(&k->config, k->flow.officer);
+
+    if (!k->flow.officer[0])
+        k->info.officer_name[0] = '\0';
+    else
+        snprintf(k->info.officer_name, sizeof(k->info.officer_name), "%s",
+                 o ? o->name : k->flow.officer);
+}
+
+/* Refreshed after each commit and on entering the admin screen, never per
+ * frame: it queries the database. */
+static void kiosk_refresh_info(kiosk_t *k)
+{
+    store_stats_t st;
+    struct statvfs vfs;
+    char when[40] = "-", db[32] = "?", freeb[32] = "?";
+    int64_t now = pclock_wall_ms(&k->clock);
+
+    k->info.n_admin = 0;
+    snprintf(k->info.unit_name, sizeof(k->info.unit_name), "%s",
+             k->config.unit_name);
+    kiosk_refresh_officer(k);
+    snprintf(k->info.detail, sizeof(k->info.detail), "%s", k->detail);
+    if (!k->store || store_get_stats(k->store, now, &st) != STORE_OK) {
+        k->info.figure[0] = '\0';
+        return;
+    }
+    k->info.figure[0] = '\0';
+    if (k->config.show_public_figure && st.month_overall > 0)
+        snprintf(k->info.figure, sizeof(k->info.figure), "%.0f%%",
+                 100.0 * (double)st.month_overall_satisfied /
+                     (double)st.month_overall);
+    if (st.last_seq > 0)
+        vntime_format_iso(st.last_wall_ms, when, sizeof(when));
+    kiosk_fmt_bytes(db, sizeof(db), (double)st.db_bytes);
+    if (statvfs(k->args.data, &vfs) == 0)
+        kiosk_fmt_bytes(freeb, sizeof(freeb),
+                        (double)vfs.f_bavail * (double)vfs.f_frsize);
+    kiosk_admin_line(k, "admin.unit", "%s – %s", k->config.unit_code,
+                     k->config.unit_name);
+    kiosk_admin_line(k, "admin.counter", "%s", k->config.counter);
+    kiosk_admin_line(k, "admin.officer", "%s",
+                     k->info.officer_name[0] ? k->info.officer_name
+                                             : i18n_get(k->i18n, "vi", "admin.none"));
+    kiosk_admin_line(k, "admin.responses", "%lld (%lld)",
+                     (long long)st.responses, (long long)st.counted);
+    kiosk_admin_line(k, "admin.today", "%lld", (long long)st.today);
+    kiosk_admin_line(k, "admin.partial", "%lld / %lld", (long long)st.partial,
+                     (long long)st.suppressed);
+    kiosk_admin_line(k, "admin.last", "#%lld %s", (long long)st.last_seq, when);
+    kiosk_admin_line(k, "admin.storage", "%s / %s", db, freeb);
+    kiosk_admin_line(k, "admin.version", "%s  ·  %s", SIPAS_VERSION,
+                     st.install_id);
+    if (k->detail[0])
+        kiosk_admin_line(k, "admin.error", "%s", k->detail);
+}
+
+/* ---- what the flow asks of us ------------------------------------------ */
+
+static int kiosk_op_dossier_rated(void *ctx, const char *dossier)
+{
+    kiosk_t *k = ctx;
+
+    return k->store ? store_dossier_rated(k->store, dossier) : -1;
+}
+
+static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
+{
+    kiosk_t *k = ctx;
+    store_answer_t answers[FLOW_ANSWER_MAX];
+    store_response_t sr;
+    int i, rc;
+
+    memset(&sr, 0, sizeof(sr));
+    for (i = 0; i < r->n_answers; i++) {
+        const survey_question_t *q = &k->survey->questions[r->answers[i].question];
+        answers[i].question = q->id;
+        answers[i].element = q->element;
+        answers[i].value = r->answers[i].value;
+        answers[i].code = r->answers[i].code[0] ? r->answers[i].code : NULL;
+    }
+    sr.unit = k->config.unit_code;
+    sr.counter = k->config.counter;
+    sr.field = r->field;
+    sr.dossier = r->dossier;
+    sr.officer = r->officer;
+    sr.lang = r->lang;
+    sr.instrument = k->survey->id;
+    sr.instrument_version = k->survey->version;
+    sr.partial = r->partial;
+    sr.suppressed = r->suppressed;
+    sr.wall_ms = pclock_wall_ms(&k->clock);
+    sr.boot_ms = (int64_t)pclock_boot_ms(&k->clock);
+    sr.boot_id = k->clock.boot_id;
+    sr.clock_synced = pclock_synced(&k->clock);
+    sr.duration_ms = (int)(r->finished_ms - r->started_ms);
+    sr.n_answers = r->n_answers;
+    sr.answers = answers;
+    rc = k->store ? store_commit_response(k->store, &sr, seq) : STORE_ERROR;
+    if (rc != STORE_OK) {
+        char msg[KIOSK_DETAIL_MAX];
+        snprintf(msg, sizeof(msg), "storage: %s",
+                 rc == STORE_FULL ? "database or disk full"
+                                  : (k->store ? store_last_error(k->store)
+                                              : "no database"));
+        if (!k->store_failing) {
+            kiosk_log("%s; the response is kept in memory and retried", msg);
+            events_note(k->events, "error", msg);
+        }
+        k->store_failing = 1;
+        snprintf(k->detail, sizeof(k->detail), "%s", msg);
+        snprintf(k->info.detail, sizeof(k->info.detail), "%s", msg);
+        return -1;
+    }
+    if (k->store_failing) {
+        k->store_failing = 0;
+        k->detail[0] = '\0';
+        events_note(k->events, "recovered", "storage accepts responses again");
+    }
+    /* Only now, with the transaction durable, may anyone be told. */
+    events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
+    kiosk_refresh_info(k);
+    return 0;
+}
+
+static int kiosk_op_pin_ok(void *ctx, const char *pin)
+{
+    kiosk_t *k = ctx;
+    int ok = pin_check(pin, k->config.admin_pin_hash);
+
+    if (k->store)
+        store_audit(k->store, pclock_wall_ms(&k->clock),
+                    ok ? "admin-open" : "admin-denied", "");
+    if (ok)
+        kiosk_refresh_info(k);
+    return ok;
+}
+
+static void kiosk_op_officer(void *ctx, const char *code)
+{
+    kiosk_t *k = ctx;
+    char msg[128];
+
+    if (k->store) {
+        if (store_state_set(k->store, "officer", code) != STORE_OK)
+            kiosk_log("could not record the officer on duty: %s",
+                      store_last_error(k->store));
+        store_audit(k->store, pclock_wall_ms(&k->clock),
+                    code[0] ? "officer-in" : "officer-out", code);
+    }
+    snprintf(msg, sizeof(msg), "%s", code[0] ? code : "-");
+    events_note(k->events, "officer", msg);
+    kiosk_refresh_info(k);
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static void kiosk_open_store(kiosk_t *k)
+{
+    store_options_t opt;
+    store_open_report_t rep;
+    char msg[KIOSK_DETAIL_MAX], officer[CONFIG_CODE_MAX];
+    uint64_t recent[MISUSE_HISTORY_MAX];
+    int rc, n = 0, i;
+
+    memset(&opt, 0, sizeof(opt));
+    opt.max_db_bytes = k->config.max_db_bytes;
+    rc = store_open(k->args.data, &opt, &k->store, &rep);
+    if (rc != STORE_OK) {
+        snprintf(msg, sizeof(msg), "storage: cannot open database in %s",
+                 k->args.data);
+        k->store = NULL;
+        kiosk_fail(k, msg);
+        return;
+    }
+    if (rep.recovered) {
+        snprintf(msg, sizeof(msg),
+                 "damaged database moved to %s (%s); a new one was started",
+                 rep.moved_to, rep.check);
+        kiosk_log("%s", msg);
+        events_note(k->events, "recovered", msg);
+        snprintf(k->detail, sizeof(k->detail), "%s", msg);
+    }
+    if (store_state_get(k->store, "officer", officer, sizeof(officer)) ==
+        STORE_OK)
+        flow_restore_officer(&k->flow, officer);
+    /* Misuse rules keep working across a restart within one boot. */
+    if (store_recent_finishes(k->store, k->clock.boot_id, recent,
+                              MISUSE_HISTORY_MAX, &n) == STORE_OK)
+        for (i = 0; i < n; i++)
+            misuse_seed(&k->flow.misuse, recent[i]);
+}
+
+int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
+{
+    flow_ops_t ops;
+
+    memset(k, 0, sizeof(*k));
+    k->args = *args;
+    pclock_init(&k->clock, args->script != NULL);
+    assets_find_dir(args->assets, argv0, k->assets_dir, sizeof(k->assets_dir));
+    if (events_open(&k->events, args->events) != 0) {
+        kiosk_log("cannot open event stream %s", args->events);
+        return -1;
+    }
+    ops.ctx = k;
+    ops.dossier_rated = kiosk_op_dossier_rated;
+    ops.commit = kiosk_op_commit;
+    ops.pin_ok = kiosk_op_pin_ok;
+    ops.officer_changed = kiosk_op_officer;
+
+    /* Each step runs only if the previous held; what failed is in detail.
+     * The words load first so even a broken config gets a readable
+     * out-of-service screen. */
+    config_defaults(&k->config);
+    if (kiosk_load_words(k) != 0) {
+        err_t e;
+        /* The embedded words are known good: use them to show the fault. */
+        err_clear(&e);
+        if (i18n_parse(embed_ui, EMBED_LEN(embed_ui), "<embedded>", &k->i18n,
+                       &e) != 0)
+            return -1;
+    }
+    if (!k->oos && kiosk_load_config(k) == 0)
+        kiosk_first_lang(k);
+    if (!k->oos)
+        kiosk_load_survey(k);
+    if (!k->oos)
+        kiosk_check_langs(k);
+    if (!k->survey) {
+        /* The flow needs a survey to exist even out of service. */
+        err_t e;
+        err_clear(&e);
+        if (survey_parse(embed_survey, EMBED_LEN(embed_survey), "<embedded>",
+                         &k->survey, &e) != 0)
+            return -1;
+    }
+    flow_init(&k->flow, k->survey, &k->config, &ops, pclock_mono_ms(&k->clock));
+    if (!k->oos)
+        kiosk_open_store(k);
+    if (k->oos)
+        flow_set_out_of_service(&k->flow);
+    k->dpi = args->dpi ? args->dpi : k->config.dpi;
+    k->shown = FLOW_SCREEN_COUNT;
+    k->dirty = 1;
+    kiosk_refresh_info(k);
+    return 0;
+}
+
+static int kiosk_driver_blocks(void)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+
+    /* x11 and wayland block in SDL_WaitEventTimeout on their own
+     * connection; KMSDRM and dummy spin. */
+    return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+int kiosk_video_open(kiosk_t *k)
+{
+    int tries, fullscreen = k->args.win_w == 0;
+    Uint32 flags = fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0;
+    unsigned delay = 500;
+
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    /* KMSDRM fails when no display is connected yet: retry with backoff,
+     * then let systemd restart us. */
+    for (tries = 0;; tries++) {
+        if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0)
+            break;
+        if (tries + 1 >= KIOSK_VIDEO_TRIES || k->args.script)
+            return -1;
+        kiosk_log("video not ready (%s), retrying in %u ms", SDL_GetError(), delay);
+        SDL_Delay(delay);
+        delay *= 2;
+    }
+    if (TTF_Init() != 0)
+        return -1;
+    k->win = SDL_CreateWindow("sipas-kiosk", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED,
+                              fullscreen ? 800 : k->args.win_w,
+                              fullscreen ? 480 : k->args.win_h, flags);
+    if (!k->win)
+        return -1;
+    k->ren = SDL_CreateRenderer(k->win, -1, 0);
+    if (!k->ren)
+        return -1;
+    if (SDL_GetRendererOutputSize(k->ren, &k->w, &k->h) != 0)
+        return -1;
+    if (fullscreen)
+        SDL_ShowCursor(SDL_DISABLE);
+    if (text_cache_create(&k->text, embed_font_regular,
+                          EMBED_LEN(embed_font_regular), embed_font_bold,
+                          EMBED_LEN(embed_font_bold)) != 0)
+        return -1;
+    k->video_sleeps = !kiosk_driver_blocks();
+    if (!k->args.script &&
+        wake_open(&k->wake,
+                  strcmp(SDL_GetCurrentVideoDriver(), "KMSDRM") == 0
+                      ? "/dev/input" : NULL) != 0)
+        return -1;
+    SDL_StartTextInput();
+    k->dirty = 1;
+    return 0;
+}
+
+void kiosk_close(kiosk_t *k)
+{
+    if (k->text)
+        text_cache_destroy(k->text);
+    if (k->ren)
+        SDL_DestroyRenderer(k->ren);
+    if (k->win)
+        SDL_DestroyWindow(k->win);
+    if (TTF_WasInit())
+        TTF_Quit();
+    wake_close(k->wake);
+    /* Closing checkpoints the WAL: do it on SIGTERM as on exit. */
+    store_close(k->store);
+    survey_free(k->survey);
+    i18n_free(k->i18n);
+    events_close(k->events);
+    memset(k, 0, sizeof(*k));
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+static void kiosk_build(kiosk_t *k)
+{
+    ui_measure_t m = {k->text, text_measure};
+    ui_view_t v;
+
+    v.flow = &k->flow;
+    v.i18n = k->i18n;
+    v.info = &k->info;
+    v.pressed = k->pressed[0] ? k->pressed : NULL;
+    if (screens_build(&k->screen, &v, k->w, k->h, k->dpi, &m) != 0 &&
+        k->frames == 0)
+        kiosk_log("some text does not fit the %dx%d screen", k->w, k->h);
+}
+
+int kiosk_render(kiosk_t *k)
+{
+    kiosk_build(k);
+    if (draw_screen(k->ren, k->text, &k->screen) != 0) {
+        kiosk_log("drawing failed: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_RenderPresent(k->ren);
+    k->frames++;
+    k->dirty = 0;
+    return 0;
+}
+
+/* A cheap fingerprint of everything the screen shows, so the loop redraws
+ * only when something visible changed. */
+static uint64_t kiosk_signature(const kiosk_t *k)
+{
+    const flow_t *f = &k->flow;
+    uint64_t h = 1469598103934665603ull;
+    int i;
+    const uint64_t parts[] = {
+        (uint64_t)f->screen, (uint64_t)(f->question + 1), (uint64_t)(f->selected + 1),
+        (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
+        (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
+    };
+
+    for (i = 0; i < (int)(sizeof(parts) / sizeof(parts[0])); i++)
+        h = (h ^ parts[i]) * 1099511628211ull;
+    for (i = 0; i < SURVEY_OPTION_MAX; i++)
+        h = (h ^ (uint64_t)f->chosen[i]) * 1099511628211ull;
+    for (i = 0; f->officer[i]; i++)
+        h = (h ^ (uint64_t)(unsigned char)f->officer[i]) * 1099511628211ull;
+    for (i = 0; k->pressed[i]; i++)
+        h = (h ^ (uint64_t)(unsigned char)k->pressed[i]) * 1099511628211ull;
+    return h;
+}
+
+/* After anything that may have changed the flow: announce a new screen,
+ * refresh facts that screen shows, mark dirty. */
+static void kiosk_settle(kiosk_t *k)
+{
+    uint64_t sig;
+
+    if (k->flow.screen != k->shown) {
+        k->shown = k->flow.screen;
+        k->pressed[0] = '\0';
+        k->finger = 0;
+        events_screen(k->events, flow_screen_id(k->flow.screen));
+        if (k->flow.screen == FLOW_ADMIN || k->flow.screen == FLOW_IDLE)
+            kiosk_refresh_info(k);
+    }
+    if (k->flow.exit_requested) {
+        if (k->store)
+            store_audit(k->store, pclock_wall_ms(&k->clock), "admin-exit", "");
+        k->quit = 1;
+    }
+    sig = kiosk_signature(k);
+    if (sig != k->signature) {
+        k->signature = sig;
+        k->dirty = 1;
+    }
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+static const char *kiosk_hit(kiosk_t *k, int x, int y)
+{
+    const ui_widget_t *w;
+
+    kiosk_build(k);
+    w = layout_hit(&k->screen, x, y);
+    if (w)
+        return w->id;
+    /* "Chạm để bắt đầu": anywhere on the idle screen starts. */
+    return k->flow.screen == FLOW_IDLE ? "start" : "";
+}
+
+static void kiosk_press(kiosk_t *k, int x, int y)
+{
+    snprintf(k->pressed, sizeof(k->pressed), "%s", kiosk_hit(k, x, y));
+    k->finger = 1;
+    k->flow.last_input_ms = pclock_mono_ms(&k->clock);
+}
+
+/* A tap counts when the finger lifts over the widget it went down on. */
+static void kiosk_release(kiosk_t *k, int x, int y)
+{
+    char id[UI_ID_MAX];
+
+    if (!k->finger)
+        return;
+    k->finger = 0;
+    snprintf(id, sizeof(id), "%s", kiosk_hit(k, x, y));
+    if (id[0] && strcmp(id, k->pressed) == 0)
+        flow_tap(&k->flow, id, pclock_mono_ms(&k->clock));
+    k->pressed[0] = '\0';
+}
+
+static void kiosk_scan_char(kiosk_t *k, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (k->scan_len + n >= sizeof(k->scan)) {
+        /* Longer than any code: not a scan; drop until Enter. */
+        k->scan_overflow = 1;
+        return;
+    }
+    memcpy(k->scan + k->scan_len, text, n + 1);
+    k->scan_len += n;
+}
+
+static void kiosk_scan_enter(kiosk_t *k)
+{
+    if (k->scan_len > 0 && !k->scan_overflow)
+        flow_scan(&k->flow, k->scan, pclock_mono_ms(&k->clock));
+    k->scan_len = 0;
+    k->scan[0] = '\0';
+    k->scan_overflow = 0;
+}
+
+static void kiosk_event(kiosk_t *k, const SDL_Event *ev)
+{
+    int x, y;
+
+    switch (ev->type) {
+    case SDL_QUIT:
+        k->quit = 1;
+        break;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERUP:
+        if (ev->tfinger.fingerId != 0 && ev->type == SDL_FINGERDOWN && k->finger)
+            break; /* a second finger: ignore */
+        touch_map(&k->config.touch, ev->tfinger.x, ev->tfinger.y, k->w, k->h,
+                  &x, &y);
+        if (ev->type == SDL_FINGERDOWN)
+            kiosk_press(k, x, y);
+        else
+            kiosk_release(k, x, y);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            break;
+        if (ev->type == SDL_MOUSEBUTTONDOWN)
+            kiosk_press(k, ev->button.x, ev->button.y);
+        else
+            kiosk_release(k, ev->button.x, ev->button.y);
+        break;
+    case SDL_TEXTINPUT:
+        kiosk_scan_char(k, ev->text.text);
+        break;
+    case SDL_KEYDOWN:
+        if (ev->key.keysym.sym == SDLK_RETURN || ev->key.keysym.sym == SDLK_KP_ENTER)
+            kiosk_scan_enter(k);
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+            ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+            SDL_GetRendererOutputSize(k->ren, &k->w, &k->h);
+            k->dirty = 1;
+        }
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        text_cache_clear(k->text);
+        k->dirty = 1;
+        break;
+    default:
+        break;
+    }
+    kiosk_settle(k);
+}
+
+void kiosk_pump(kiosk_t *k)
+{
+    SDL_Event ev;
+
+    while (SDL_PollEvent(&ev))
+        kiosk_event(k, &ev);
+    flow_tick(&k->flow, pclock_mono_ms(&k->clock));
+    kiosk_settle(k);
+    if (k->dirty && !k->args.script)
+        kiosk_render(k);
+}
+
+int kiosk_push_tap(kiosk_t *k, int x, int y)
+{
+    SDL_Event ev;
+    double rx, ry;
+
+    touch_unmap(&k->config.touch, x, y, k->w, k->h, &rx, &ry);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = 0;
+    ev.tfinger.x = (float)rx;
+    ev.tfinger.y = (float)ry;
+    ev.tfinger.pressure = 1.0f;
+    if (SDL_PushEvent(&ev) < 0)
+        return -1;
+    ev.type = SDL_FINGERUP;
+    return SDL_PushEvent(&ev) < 0 ? -1 : 0;
+}
+
+int kiosk_push_text(kiosk_t *k, const char *text)
+{
+    SDL_Event ev;
+    size_t len = strlen(text), pos = 0, n;
+
+    (void)k;
+    while (pos < len) {
+        /* Chunks end on a UTF-8 character boundary. */
+        n = len - pos;
+        if (n > SDL_TEXTINPUTEVENT_TEXT_SIZE - 1)
+            n = SDL_TEXTINPUTEVENT_TEXT_SIZE - 1;
+        while (n > 0 && pos + n < len && ((unsigned char)text[pos + n] & 0xC0) == 0x80)
+            n--;
+        memset(&ev, 0, sizeof(ev));
+        ev.type = SDL_TEXTINPUT;
+        memcpy(ev.text.text, text + pos, n);
+        if (SDL_PushEvent(&ev) < 0)
+            return -1;
+        pos += n;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = SDLK_RETURN;
+    ev.key.keysym.scancode = SDL_SCANCODE_RETURN;
+    return SDL_PushEvent(&ev) < 0 ? -1 : 0;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static int kiosk_timeout(kiosk_t *k, uint64_t now)
+{
+    uint64_t d = flow_next_deadline(&k->flow);
+
+    if (k->watchdog_ms) {
+        uint64_t ping = k->last_ping + k->watchdog_ms / 2;
+        if (ping < d)
+            d = ping;
+    }
+    if (d == UINT64_MAX)
+        return -1;
+    if (d <= now)
+        return 0;
+    return d - now > 60000 ? 60000 : (int)(d - now);
+}
+
+int kiosk_run(kiosk_t *k)
+{
+    uint64_t now;
+    int timeout;
+
+    k->watchdog_ms = notify_watchdog_ms();
+    kiosk_settle(k);
+    kiosk_render(k);
+    if (notify_send("READY=1") != 0)
+        kiosk_log("could not notify systemd");
+    k->last_ping = pclock_mono_ms(&k->clock);
+    while (!k->quit) {
+        kiosk_pump(k);
+        now = pclock_mono_ms(&k->clock);
+        if (k->watchdog_ms && now - k->last_ping >= k->watchdog_ms / 2) {
+            notify_send("WATCHDOG=1");
+            k->last_ping = now;
+        }
+        if (k->quit)
+            break;
+        timeout = kiosk_timeout(k, now);
+        if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+            continue;
+        if (k->video_sleeps)
+            wake_wait(k->wake, timeout);
+        else
+            SDL_WaitEventTimeout(NULL, timeout);
+    }
+    notify_send("STOPPING=1");
+    return 0;
+}

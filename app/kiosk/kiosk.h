@@ -1,0 +1,90 @@
+/*
+ * kiosk.h - the running kiosk: configuration, survey, store, flow and
+ * screen wired together, and the event loop.
+ *
+ * A tap travels: SDL finger event -> touch map -> layout_hit (pure) ->
+ * flow_tap (pure) -> on the last answer the flow calls kiosk's commit ->
+ * store_commit_response (durable) -> "committed" event -> thanks screen.
+ * Ownership: kiosk_t is owned by main(); kiosk_close() releases all.
+ */
+#ifndef SIPAS_KIOSK_H
+#define SIPAS_KIOSK_H
+
+#include <SDL.h>
+
+#include "core/config.h"
+#include "core/flow.h"
+#include "core/i18n.h"
+#include "core/survey.h"
+#include "kiosk/args.h"
+#include "kiosk/events.h"
+#include "platform/pclock.h"
+#include "platform/wake.h"
+#include "store/store.h"
+#include "ui/layout.h"
+#include "ui/screens.h"
+#include "ui/text.h"
+
+#define KIOSK_SCAN_MAX 128
+#define KIOSK_DETAIL_MAX 640
+
+typedef struct kiosk {
+    kiosk_args_t args;
+    char assets_dir[1024];
+    char config_name[1024];
+    config_t config;
+    survey_t *survey;
+    i18n_t *i18n;
+    store_t *store;
+    events_t *events;
+    pclock_t clock;
+    wake_t *wake;
+    flow_t flow;
+    ui_info_t info;
+    int oos;                        /* out of service: why is in detail */
+    char detail[KIOSK_DETAIL_MAX];
+    int store_failing;              /* last commit failed */
+
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    text_cache_t *text;
+    int video_sleeps;               /* driver cannot block: use wake */
+    int w, h, dpi;
+    ui_screen_t screen;
+    int dirty;
+    uint64_t signature;             /* of what is shown */
+    flow_screen_t shown;            /* last screen announced */
+
+    int finger;                     /* a finger or button is down */
+    char pressed[UI_ID_MAX];
+    char scan[KIOSK_SCAN_MAX];
+    size_t scan_len;
+    int scan_overflow;
+
+    uint64_t watchdog_ms, last_ping;
+    uint64_t frames;
+    int ready_sent;
+    int quit;
+} kiosk_t;
+
+/* Loads configuration, words, survey and store. Never fails outright: a
+ * bad file puts the kiosk out of service with the reason in k->detail.
+ * Returns -1 only when nothing can run (out of memory). */
+int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0);
+/* Opens SDL video, window, renderer and fonts. 0 or -1 (SDL_GetError). */
+int kiosk_video_open(kiosk_t *k);
+void kiosk_close(kiosk_t *k);
+
+/* Processes queued SDL events, fires due deadlines, redraws on change. */
+void kiosk_pump(kiosk_t *k);
+/* Builds and draws the current screen now (for screenshots). */
+int kiosk_render(kiosk_t *k);
+/* The interactive loop, until SDL_QUIT or the admin's exit. */
+int kiosk_run(kiosk_t *k);
+
+/* Pushes a finger down/up at pixel (x, y) through the real input path. */
+int kiosk_push_tap(kiosk_t *k, int x, int y);
+/* Pushes text and Enter, as a USB barcode scanner types them. */
+int kiosk_push_text(kiosk_t *k, const char *text);
+
+#endif

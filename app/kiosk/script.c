@@ -1,0 +1,210 @@
+#include "script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ui/draw.h"
+
+typedef struct script {
+    kiosk_t *k;
+    const char *path;
+    int line;
+} script_t;
+
+static int script_fail(const script_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int script_fail(const script_t *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "sipas-kiosk: %s:%d: ", s->path, s->line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* Moves virtual time forward to target, firing each deadline on the way
+ * in order, as real time would. */
+static void script_advance_to(kiosk_t *k, uint64_t target)
+{
+    for (;;) {
+        uint64_t now = pclock_mono_ms(&k->clock);
+        uint64_t d = flow_next_deadline(&k->flow);
+        if (d > target || d == UINT64_MAX) {
+            if (target > now)
+                pclock_advance(&k->clock, target - now);
+            kiosk_pump(k);
+            return;
+        }
+        if (d > now)
+            pclock_advance(&k->clock, d - now);
+        kiosk_pump(k);
+    }
+}
+
+/* An answer's highlight ends by itself within 400 ms; a script's next step
+ * acts on the screen after it, as a citizen's next tap would. */
+static void script_settle(kiosk_t *k)
+{
+    uint64_t d;
+
+    kiosk_pump(k);
+    while ((d = flow_highlight_deadline(&k->flow)) != 0)
+        script_advance_to(k, d);
+}
+
+static int script_tap_id(script_t *s, const char *id)
+{
+    kiosk_t *k = s->k;
+    const ui_widget_t *w;
+    ui_measure_t m = {k->text, text_measure};
+    ui_view_t v = {&k->flow, k->i18n, &k->info, NULL};
+
+    screens_build(&k->screen, &v, k->w, k->h, k->dpi, &m);
+    w = layout_find(&k->screen, id);
+    if (!w || w->kind == UI_LABEL || w->kind == UI_PANEL)
+        return script_fail(s, "tap %s: no such widget on screen '%s'", id,
+                           flow_screen_id(k->flow.screen));
+    if (kiosk_push_tap(k, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2) != 0)
+        return script_fail(s, "tap %s: %s", id, SDL_GetError());
+    kiosk_pump(k);
+    return 0;
+}
+
+static int script_shot(script_t *s, const char *name)
+{
+    kiosk_t *k = s->k;
+    char path[2048];
+    const char *dir = k->args.screenshots ? k->args.screenshots : ".";
+    size_t n = strlen(name);
+    int has_ext = n > 4 && (strcmp(name + n - 4, ".png") == 0 ||
+                            strcmp(name + n - 4, ".bmp") == 0);
+
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return script_fail(s, "shot: cannot create %s: %s", dir, strerror(errno));
+    snprintf(path, sizeof(path), "%s/%s%s", dir, name, has_ext ? "" : ".png");
+    if (kiosk_render(k) != 0 || draw_save(k->ren, path) != 0)
+        return script_fail(s, "shot %s: %s", path, SDL_GetError());
+    return 0;
+}
+
+static int script_parse_int(const char *a, long lo, long hi, long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtol(a, &end, 10);
+    return errno == 0 && end != a && *end == '\0' && *out >= lo && *out <= hi ? 0 : -1;
+}
+
+static int script_step(script_t *s, char *cmd, char *arg)
+{
+    kiosk_t *k = s->k;
+    long x, y, ms;
+    char *second;
+
+    if (strcmp(cmd, "wait") == 0) {
+        if (script_parse_int(arg, 0, 86400L * 1000 * 365, &ms) != 0)
+            return script_fail(s, "wait: expected milliseconds, got '%s'", arg);
+        script_advance_to(k, pclock_mono_ms(&k->clock) + (uint64_t)ms);
+        return 0;
+    }
+    script_settle(k);
+    if (strcmp(cmd, "tap") == 0) {
+        second = strchr(arg, ' ');
+        if (second && isdigit((unsigned char)arg[0])) {
+            *second++ = '\0';
+            if (script_parse_int(arg, 0, k->w - 1, &x) != 0 ||
+                script_parse_int(second, 0, k->h - 1, &y) != 0)
+                return script_fail(s, "tap: %s %s is outside the %dx%d screen",
+                                   arg, second, k->w, k->h);
+            if (kiosk_push_tap(k, (int)x, (int)y) != 0)
+                return script_fail(s, "tap: %s", SDL_GetError());
+            kiosk_pump(k);
+            return 0;
+        }
+        if (!arg[0])
+            return script_fail(s, "tap: expected a widget id or X Y");
+        return script_tap_id(s, arg);
+    }
+    if (strcmp(cmd, "type") == 0) {
+        if (kiosk_push_text(k, arg) != 0)
+            return script_fail(s, "type: %s", SDL_GetError());
+        kiosk_pump(k);
+        return 0;
+    }
+    if (strcmp(cmd, "shot") == 0) {
+        if (!arg[0] || strchr(arg, '/'))
+            return script_fail(s, "shot: expected a file name, got '%s'", arg);
+        return script_shot(s, arg);
+    }
+    if (strcmp(cmd, "expect") == 0) {
+        const char *now = flow_screen_id(k->flow.screen);
+        if (strcmp(now, arg) != 0)
+            return script_fail(s, "expect %s: screen is '%s'", arg, now);
+        return 0;
+    }
+    return script_fail(s, "unknown step '%s' (tap, type, wait, shot, expect)", cmd);
+}
+
+static char *script_trim(char *p)
+{
+    size_t n;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    n = strlen(p);
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' ||
+                     p[n - 1] == '\r'))
+        p[--n] = '\0';
+    return p;
+}
+
+int script_run(kiosk_t *k, const char *path)
+{
+    script_t s = {k, path, 0};
+    char buf[SCRIPT_LINE_MAX + 2];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    int rc = 0;
+
+    if (!f) {
+        fprintf(stderr, "sipas-kiosk: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    kiosk_pump(k);
+    while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+        char *line, *cmd, *arg;
+        s.line++;
+        if (!strchr(buf, '\n') && !feof(f)) {
+            rc = script_fail(&s, "line longer than %d bytes", SCRIPT_LINE_MAX);
+            break;
+        }
+        /* '#' starts a comment, except inside `type` text (codes have none,
+         * but badge prefixes may). */
+        line = script_trim(buf);
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        cmd = line;
+        arg = cmd + strcspn(cmd, " \t");
+        if (*arg)
+            *arg++ = '\0';
+        if (strcmp(cmd, "type") != 0 && strchr(arg, '#'))
+            *strchr(arg, '#') = '\0';
+        arg = script_trim(arg);
+        rc = script_step(&s, cmd, arg);
+        if (k->quit)
+            break;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (rc == 0)
+        script_settle(k);
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,1317 @@
+#include "store.h"
+
+#include "core/vntime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_ERR_MAX 1536
+/* Longest suffix a damaged file may get: ".corrupt-YYYYmmdd-HHMMSS-NNN"
+ * plus "-wal"; checked once at open so recovery can always name files. */
+#define STORE_SUFFIX_ROOM 48
+#define STORE_BUSY_TIMEOUT_MS 5000
+#define STORE_INSTALL_ID_BYTES 16
+#define STORE_RENAME_TRIES 100
+
+/* Statements prepared once per handle, on first use: a commit at the
+ * counter must not pay for parsing SQL. */
+enum store_stmt_id {
+    STMT_BEGIN_WRITE,
+    STMT_BEGIN_READ,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_INSERT_RESPONSE,
+    STMT_INSERT_ANSWER,
+    STMT_DOSSIER_RATED,
+    STMT_STATE_GET,
+    STMT_STATE_SET,
+    STMT_STATE_DELETE,
+    STMT_AUDIT,
+    STMT_EACH_ROW,
+    STMT_EACH_AUDIT,
+    STMT_RECENT_FINISHES,
+    STMT_STATS_COUNTS,
+    STMT_STATS_LAST,
+    STMT_STATS_MONTH,
+    STMT_COUNT
+};
+
+static const char *const store_stmt_sql[STMT_COUNT] = {
+    [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_INSERT_RESPONSE] =
+        "INSERT INTO responses(install_id, recorded_at, boot_ms, boot_id,"
+        " clock_synced, unit, counter, field, dossier, officer, lang,"
+        " instrument, instrument_version, partial, suppressed, duration_ms)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, ?16)",
+    [STMT_INSERT_ANSWER] =
+        "INSERT INTO answers(seq, ord, question, element, value, code)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [STMT_DOSSIER_RATED] =
+        "SELECT EXISTS(SELECT 1 FROM responses WHERE dossier = ?1)",
+    [STMT_STATE_GET] = "SELECT value FROM state WHERE key = ?1",
+    [STMT_STATE_SET] =
+        "INSERT INTO state(key, value) VALUES(?1, ?2)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [STMT_STATE_DELETE] = "DELETE FROM state WHERE key = ?1",
+    [STMT_AUDIT] = "INSERT INTO audit(at, kind, detail) VALUES(?1, ?2, ?3)",
+    [STMT_EACH_ROW] =
+        "SELECT r.seq, r.install_id, r.recorded_at, r.clock_synced,"
+        " r.boot_id, r.unit, r.counter, r.field, r.dossier, r.officer,"
+        " r.lang, r.instrument, r.instrument_version, r.partial,"
+        " r.suppressed, a.question, a.element, a.value, a.code"
+        " FROM responses r JOIN answers a ON a.seq = r.seq"
+        " WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2"
+        " ORDER BY r.seq, a.ord",
+    [STMT_EACH_AUDIT] =
+        "SELECT id, at, kind, detail FROM"
+        " (SELECT id, at, kind, detail FROM audit ORDER BY id DESC LIMIT ?1)"
+        " ORDER BY id",
+    [STMT_RECENT_FINISHES] =
+        "SELECT boot_ms FROM"
+        " (SELECT seq, boot_ms FROM responses WHERE boot_id = ?1"
+        "  AND partial = 0 AND suppressed = 0 ORDER BY seq DESC LIMIT ?2)"
+        " ORDER BY seq",
+    [STMT_STATS_COUNTS] =
+        "SELECT count(*),"
+        " coalesce(sum(partial = 0 AND suppressed = 0), 0),"
+        " coalesce(sum(partial <> 0), 0),"
+        " coalesce(sum(suppressed <> 0), 0),"
+        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0)"
+        " FROM responses",
+    [STMT_STATS_LAST] =
+        "SELECT seq, recorded_at FROM responses ORDER BY seq DESC LIMIT 1",
+    /* The public figure counts only overall answers on the 1..5 SIPAS
+     * scale; the per-dossier instrument scores 0..2 and is kept apart. */
+    [STMT_STATS_MONTH] =
+        "SELECT count(*), coalesce(sum(a.value >= 4), 0)"
+        " FROM answers a JOIN responses r ON r.seq = a.seq"
+        " WHERE a.element = 'overall' AND a.value BETWEEN 1 AND 5"
+        " AND r.instrument <> 'c01-counter'"
+        " AND r.partial = 0 AND r.suppressed = 0"
+        " AND r.recorded_at >= ?1 AND r.recorded_at < ?2",
+};
+
+/* Schema versions, applied in order, each in its own transaction that
+ * also bumps PRAGMA user_version; a later version appends an entry (sync
+ * bookkeeping will be the next one) and never edits an old one. */
+static const char store_schema_v1[] =
+    "CREATE TABLE meta("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL);"
+    "CREATE TABLE responses("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " install_id TEXT NOT NULL,"
+    " recorded_at INTEGER NOT NULL,"
+    " boot_ms INTEGER NOT NULL,"
+    " boot_id TEXT,"
+    " clock_synced INTEGER NOT NULL DEFAULT 0,"
+    " unit TEXT, counter TEXT, field TEXT, dossier TEXT, officer TEXT,"
+    " lang TEXT,"
+    " instrument TEXT NOT NULL,"
+    " instrument_version INTEGER NOT NULL DEFAULT 0,"
+    " partial INTEGER NOT NULL DEFAULT 0,"
+    " suppressed INTEGER NOT NULL DEFAULT 0,"
+    " duration_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE answers("
+    " seq INTEGER NOT NULL REFERENCES responses(seq),"
+    " ord INTEGER NOT NULL,"
+    " question TEXT NOT NULL,"
+    " element TEXT,"
+    " value INTEGER NOT NULL DEFAULT 0,"
+    " code TEXT,"
+    " PRIMARY KEY(seq, ord));"
+    "CREATE INDEX responses_dossier ON responses(dossier);"
+    "CREATE INDEX responses_recorded_at ON responses(recorded_at);"
+    "CREATE TABLE state("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL);"
+    "CREATE TABLE audit("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL DEFAULT '');";
+
+struct store {
+    sqlite3 *db;
+    int readonly;
+    char dir[STORE_PATH_MAX];
+    char path[STORE_PATH_MAX];
+    char install_id[STORE_ID_MAX];
+    sqlite3_stmt *stmt[STMT_COUNT];
+    char err[STORE_ERR_MAX];
+};
+
+static int store_seed_meta(store_t *s);
+
+static const struct store_migration {
+    const char *sql;
+    int (*seed)(store_t *s); /* data the new schema needs, same transaction */
+} store_migrations[] = {
+    {store_schema_v1, store_seed_meta},
+};
+
+#define STORE_SCHEMA_VERSION \
+    ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/* A failed open has no handle to ask, so its reason is kept here. */
+static _Thread_local char store_open_failure[STORE_ERR_MAX];
+
+/* ---- errors ---------------------------------------------------------- */
+
+static void store_set_error(store_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void store_set_error(store_t *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof(s->err), fmt, ap);
+    va_end(ap);
+}
+
+static void store_note_sqlite(store_t *s, const char *what)
+{
+    store_set_error(s, "%s: %s", what,
+                    s->db ? sqlite3_errmsg(s->db) : "no database handle");
+}
+
+static int store_is_damage(int rc)
+{
+    rc &= 0xff;
+    return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+}
+
+static int store_map_rc(int rc)
+{
+    if ((rc & 0xff) == SQLITE_FULL)
+        return STORE_FULL;
+    if (store_is_damage(rc))
+        return STORE_CORRUPT;
+    return STORE_ERROR;
+}
+
+const char *store_last_error(const store_t *s)
+{
+    return s ? s->err : store_open_failure;
+}
+
+/* ---- small OS pieces ------------------------------------------------- */
+
+static int64_t store_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int store_make_dirs(store_t *s, const char *dir)
+{
+    char buf[STORE_PATH_MAX];
+    struct stat st;
+    size_t i, len;
+
+    len = strlen(dir);
+    if (len == 0 || len >= sizeof(buf)) {
+        store_set_error(s, "bad data directory \"%s\"", dir);
+        return STORE_ERROR;
+    }
+    memcpy(buf, dir, len + 1);
+    for (i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        buf[i] = '\0';
+        if (mkdir(buf, 0750) != 0 && errno != EEXIST) {
+            store_set_error(s, "cannot create %s: %s", buf, strerror(errno));
+            return STORE_ERROR;
+        }
+        buf[i] = dir[i];
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        store_set_error(s, "%s is not a directory", dir);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+/* A rename is only durable once the directory entry reaches the card. */
+static int store_sync_dir(store_t *s)
+{
+    int fd, rc;
+
+    fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        store_set_error(s, "cannot open %s: %s", s->dir, strerror(errno));
+        return STORE_ERROR;
+    }
+    rc = fsync(fd);
+    if (rc != 0)
+        store_set_error(s, "cannot sync %s: %s", s->dir, strerror(errno));
+    if (close(fd) != 0 && rc == 0) {
+        store_set_error(s, "cannot close %s: %s", s->dir, strerror(errno));
+        rc = -1;
+    }
+    return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+static int store_fill_random_hex(char *out, size_t cap)
+{
+    unsigned char raw[STORE_INSTALL_ID_BYTES];
+    size_t got = 0, i;
+    ssize_t n;
+
+    if (cap < 2 * sizeof(raw) + 1)
+        return -1;
+    while (got < sizeof(raw)) {
+        n = getrandom(raw + got, sizeof(raw) - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    for (i = 0; i < sizeof(raw); i++)
+        snprintf(out + 2 * i, cap - 2 * i, "%02x", raw[i]);
+    return 0;
+}
+
+static int64_t store_file_size(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return 0;
+    return (int64_t)st.st_size;
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+static sqlite3_stmt *store_get_stmt(store_t *s, enum store_stmt_id id)
+{
+    int rc;
+
+    if (s->stmt[id])
+        return s->stmt[id];
+    rc = sqlite3_prepare_v3(s->db, store_stmt_sql[id], -1,
+                            SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL);
+    if (rc != SQLITE_OK) {
+        store_note_sqlite(s, "prepare");
+        s->stmt[id] = NULL;
+    }
+    return s->stmt[id];
+}
+
+/* Resetting at once after use ends the statement's read snapshot, so a
+ * reader never pins the WAL and the writer's checkpoints can progress. */
+static int store_release_stmt(sqlite3_stmt *st)
+{
+    int rc = sqlite3_reset(st);
+    int rc2 = sqlite3_clear_bindings(st);
+
+    return rc != SQLITE_OK ? rc : rc2;
+}
+
+/* The binders chain on *rc so a run of binds needs one check at the end
+ * and still stops at the first failure. */
+static void store_bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
+{
+    if (*rc != SQLITE_OK)
+        return;
+    *rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC)
+            : sqlite3_bind_null(st, i);
+}
+
+static void store_bind_int64(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+    if (*rc == SQLITE_OK)
+        *rc = sqlite3_bind_int64(st, i, v);
+}
+
+static const char *store_column_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? (const char *)t : "";
+}
+
+/* Steps a statement that returns no rows and releases it; SQLITE_OK or the
+ * failing code, with the handle's error text set. */
+static int store_run_bound(store_t *s, sqlite3_stmt *st, int bind_rc,
+                           const char *what)
+{
+    int rc = bind_rc;
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, what);
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, what);
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static int store_run(store_t *s, enum store_stmt_id id, const char *what)
+{
+    sqlite3_stmt *st = store_get_stmt(s, id);
+
+    if (!st)
+        return SQLITE_ERROR;
+    return store_run_bound(s, st, SQLITE_OK, what);
+}
+
+/* After a failed write SQLite may already have rolled back on its own
+ * (SQLITE_FULL does that); only an open transaction is rolled back. */
+static void store_abort(store_t *s)
+{
+    char keep[STORE_ERR_MAX];
+
+    if (sqlite3_get_autocommit(s->db))
+        return;
+    snprintf(keep, sizeof(keep), "%s", s->err);
+    if (store_run(s, STMT_ROLLBACK, "rollback") != SQLITE_OK)
+        return;
+    snprintf(s->err, sizeof(s->err), "%s", keep);
+}
+
+/* ---- one-off queries (pragmas, open time) ---------------------------- */
+
+static int store_query_text(store_t *s, const char *sql, char *buf,
+                            size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    buf[0] = '\0';
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            snprintf(buf, cap, "%s", store_column_text(st, 0));
+        rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+    }
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, sql);
+    if (sqlite3_finalize(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, sql);
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static int store_query_int(store_t *s, const char *sql, int64_t *v)
+{
+    char buf[32];
+    int rc = store_query_text(s, sql, buf, sizeof(buf));
+
+    if (rc == SQLITE_OK)
+        *v = strtoll(buf, NULL, 10);
+    return rc;
+}
+
+static int store_exec(store_t *s, const char *sql)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, sql);
+    return rc;
+}
+
+/* ---- handle life ----------------------------------------------------- */
+
+static store_t *store_alloc(const char *dir, int readonly)
+{
+    store_t *s;
+    size_t len;
+
+    if (!dir || !dir[0]) {
+        snprintf(store_open_failure, sizeof(store_open_failure),
+                 "no data directory given");
+        return NULL;
+    }
+    len = strlen(dir);
+    if (len + sizeof("/" STORE_DB_NAME) + STORE_SUFFIX_ROOM > STORE_PATH_MAX) {
+        snprintf(store_open_failure, sizeof(store_open_failure),
+                 "data directory path too long (%zu bytes)", len);
+        return NULL;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(store_open_failure, sizeof(store_open_failure),
+                 "out of memory");
+        return NULL;
+    }
+    s->readonly = readonly;
+    snprintf(s->dir, sizeof(s->dir), "%s", dir);
+    snprintf(s->path, sizeof(s->path), "%s/%s", dir, STORE_DB_NAME);
+    return s;
+}
+
+static void store_disconnect(store_t *s)
+{
+    int i;
+
+    for (i = 0; i < STMT_COUNT; i++) {
+        /* finalize reports the statement's last step error, already
+         * handled where it happened. */
+        (void)sqlite3_finalize(s->stmt[i]);
+        s->stmt[i] = NULL;
+    }
+    /* Every statement is finalized above, so close_v2 closes now; a void
+     * close has nobody to tell otherwise. */
+    (void)sqlite3_close_v2(s->db);
+    s->db = NULL;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    store_disconnect(s);
+    free(s);
+}
+
+/* Ends a failed open: the reason outlives the handle. */
+static int store_fail_open(store_t *s, int rc)
+{
+    snprintf(store_open_failure, sizeof(store_open_failure), "%s", s->err);
+    store_close(s);
+    return rc;
+}
+
+/* ---- read-write open: connect, check, recover ------------------------ */
+
+/* STORE_CORRUPT means "move it aside"; anything else that fails is
+ * STORE_ERROR and leaves the file alone (a busy or unreadable card is not
+ * a reason to discard acknowledged responses). */
+static int store_classify(store_t *s, int rc, char *check, size_t cap,
+                          const char *what)
+{
+    store_note_sqlite(s, what);
+    if (store_is_damage(rc)) {
+        snprintf(check, cap, "%s", sqlite3_errmsg(s->db));
+        return STORE_CORRUPT;
+    }
+    return store_map_rc(rc);
+}
+
+static int store_set_pragmas(store_t *s, char *check, size_t cap)
+{
+    char mode[16];
+    int rc;
+
+    rc = store_exec(s, "PRAGMA foreign_keys=ON");
+    if (rc == SQLITE_OK)
+        rc = store_query_text(s, "PRAGMA journal_mode=WAL", mode,
+                              sizeof(mode));
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, "journal_mode");
+    if (strcmp(mode, "wal") != 0) {
+        store_set_error(s, "%s: WAL journal refused (got \"%s\")", s->path,
+                        mode);
+        return STORE_ERROR;
+    }
+    /* NORMAL can lose acknowledged transactions on power loss. */
+    rc = store_exec(s, "PRAGMA synchronous=FULL");
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, "synchronous");
+    return STORE_OK;
+}
+
+/* Until the file has passed its check, closing must not checkpoint: that
+ * would fold the WAL into a damaged file and delete it, and whoever
+ * investigates wants both exactly as they were found. */
+static int store_set_close_checkpoint(store_t *s, int on)
+{
+    return sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, !on,
+                             (int *)NULL);
+}
+
+static int store_connect_rw(store_t *s, char *check, size_t cap)
+{
+    int rc;
+
+    rc = sqlite3_open_v2(s->path, &s->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, s->path);
+    rc = store_set_close_checkpoint(s, 0);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, "open");
+    rc = store_query_text(s, "PRAGMA quick_check", check, cap);
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, "quick_check");
+    if (strcmp(check, "ok") != 0) {
+        store_set_error(s, "%s: quick_check: %s", s->path, check);
+        return STORE_CORRUPT;
+    }
+    rc = store_set_close_checkpoint(s, 1);
+    if (rc != SQLITE_OK)
+        return store_classify(s, rc, check, cap, "open");
+    return store_set_pragmas(s, check, cap);
+}
+
+static int store_rename_if_there(store_t *s, const char *from, const char *to)
+{
+    if (rename(from, to) == 0 || errno == ENOENT)
+        return STORE_OK;
+    store_set_error(s, "cannot move %s to %s: %s", from, to, strerror(errno));
+    return STORE_ERROR;
+}
+
+/* Picks kiosk.db.corrupt-<stamp>[-N], a name no earlier recovery used. */
+static int store_pick_aside_name(store_t *s, char *out, size_t cap)
+{
+    char stamp[VNTIME_STAMP_MAX];
+    int i, n;
+
+    if (vntime_format_stamp(store_now_ms(), stamp, sizeof(stamp)) != 0)
+        snprintf(stamp, sizeof(stamp), "unknown");
+    for (i = 1; i <= STORE_RENAME_TRIES; i++) {
+        if (i == 1)
+            n = snprintf(out, cap, "%s.corrupt-%s", s->path, stamp);
+        else
+            n = snprintf(out, cap, "%s.corrupt-%s-%d", s->path, stamp, i);
+        if (n < 0 || (size_t)n >= cap)
+            break;
+        if (access(out, F_OK) != 0 && errno == ENOENT)
+            return STORE_OK;
+    }
+    store_set_error(s, "no free name to move %s aside", s->path);
+    return STORE_ERROR;
+}
+
+/* The -wal and -shm files belong to the damaged file; left behind, SQLite
+ * would try to replay them into the fresh one. */
+static int store_move_aside(store_t *s, char *moved_to, size_t cap)
+{
+    static const char *const suffixes[] = {"-wal", "-shm"};
+    char from[STORE_PATH_MAX + 8], to[STORE_PATH_MAX + 8];
+    size_t i;
+    int rc;
+
+    rc = store_pick_aside_name(s, moved_to, cap);
+    if (rc == STORE_OK)
+        rc = store_rename_if_there(s, s->path, moved_to);
+    for (i = 0; rc == STORE_OK && i < sizeof(suffixes) / sizeof(*suffixes);
+         i++) {
+        snprintf(from, sizeof(from), "%s%s", s->path, suffixes[i]);
+        snprintf(to, sizeof(to), "%s%s", moved_to, suffixes[i]);
+        rc = store_rename_if_there(s, from, to);
+    }
+    if (rc == STORE_OK)
+        rc = store_sync_dir(s);
+    return rc;
+}
+
+/* ---- schema ---------------------------------------------------------- */
+
+static int store_seed_meta(store_t *s)
+{
+    char id[2 * STORE_INSTALL_ID_BYTES + 1], created[32];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (store_fill_random_hex(id, sizeof(id)) != 0) {
+        store_set_error(s, "getrandom: %s", strerror(errno));
+        return SQLITE_ERROR;
+    }
+    snprintf(created, sizeof(created), "%lld", (long long)store_now_ms());
+    rc = sqlite3_prepare_v2(s->db,
+                            "INSERT INTO meta(key, value) VALUES"
+                            " ('install_id', ?1), ('created_at', ?2)",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        store_bind_text(st, 1, id, &rc);
+        store_bind_text(st, 2, created, &rc);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, "seed meta");
+    if (sqlite3_finalize(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "seed meta");
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static int store_apply_migration(store_t *s, int version)
+{
+    const struct store_migration *m = &store_migrations[version];
+    char sql[64];
+    int rc;
+
+    rc = store_exec(s, m->sql);
+    if (rc == SQLITE_OK && m->seed)
+        rc = m->seed(s);
+    if (rc == SQLITE_OK) {
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", version + 1);
+        rc = store_exec(s, sql);
+    }
+    return rc;
+}
+
+/* One transaction per step; the version is read inside it so two openers
+ * could never both apply the same step. */
+static int store_migrate_step(store_t *s, int *created, int *done)
+{
+    int64_t version;
+    int rc;
+
+    rc = store_exec(s, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = store_query_int(s, "PRAGMA user_version", &version);
+    if (rc == SQLITE_OK && version > STORE_SCHEMA_VERSION) {
+        store_set_error(s, "%s has schema version %lld, newer than this"
+                        " program's %d", s->path, (long long)version,
+                        STORE_SCHEMA_VERSION);
+        rc = SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK && version < STORE_SCHEMA_VERSION) {
+        if (version == 0)
+            *created = 1;
+        rc = store_apply_migration(s, (int)version);
+    }
+    if (rc == SQLITE_OK)
+        rc = store_exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        store_abort(s);
+        return rc;
+    }
+    *done = version >= STORE_SCHEMA_VERSION;
+    return SQLITE_OK;
+}
+
+static int store_migrate(store_t *s, int *created)
+{
+    int done = 0, rc = SQLITE_OK;
+
+    while (rc == SQLITE_OK && !done)
+        rc = store_migrate_step(s, created, &done);
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+}
+
+static int store_load_install_id(store_t *s)
+{
+    int rc = store_query_text(
+        s, "SELECT value FROM meta WHERE key = 'install_id'", s->install_id,
+        sizeof(s->install_id));
+
+    if (rc != SQLITE_OK)
+        return store_map_rc(rc);
+    if (!s->install_id[0]) {
+        store_set_error(s, "%s has no install id", s->path);
+        return STORE_CORRUPT;
+    }
+    return STORE_OK;
+}
+
+/* The cap goes on after the schema exists: a technician's limit is about
+ * responses, and a kiosk that cannot even create its tables helps nobody. */
+static int store_apply_cap(store_t *s, int64_t max_db_bytes)
+{
+    int64_t page_size, pages;
+    char sql[64];
+    int rc;
+
+    if (max_db_bytes <= 0)
+        return STORE_OK;
+    rc = store_query_int(s, "PRAGMA page_size", &page_size);
+    if (rc != SQLITE_OK || page_size <= 0)
+        return STORE_ERROR;
+    pages = max_db_bytes / page_size;
+    /* 0 would mean "ask, do not set". */
+    if (pages < 1)
+        pages = 1;
+    snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld",
+             (long long)pages);
+    rc = store_query_int(s, sql, &pages);
+    return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+static int store_start_rw(store_t *s, const store_options_t *opt,
+                          store_open_report_t *report)
+{
+    char fresh[STORE_TEXT_MAX];
+    char detail[STORE_PATH_MAX + STORE_TEXT_MAX + 64];
+    int rc;
+
+    rc = store_connect_rw(s, report->check, sizeof(report->check));
+    if (rc == STORE_CORRUPT) {
+        store_disconnect(s);
+        rc = store_move_aside(s, report->moved_to, sizeof(report->moved_to));
+        if (rc != STORE_OK)
+            return rc;
+        report->recovered = 1;
+        rc = store_connect_rw(s, fresh, sizeof(fresh));
+        /* A second damaged file right after a move means the card itself
+         * is failing: report it, never loop. */
+        if (rc == STORE_CORRUPT)
+            rc = STORE_ERROR;
+    }
+    if (rc == STORE_OK)
+        rc = store_migrate(s, &report->created);
+    if (rc == STORE_OK)
+        rc = store_load_install_id(s);
+    if (rc == STORE_OK)
+        rc = store_apply_cap(s, opt ? opt->max_db_bytes : 0);
+    if (rc == STORE_OK && report->recovered) {
+        snprintf(detail, sizeof(detail), "damaged database moved to %s: %s",
+                 report->moved_to, report->check);
+        rc = store_audit(s, store_now_ms(), "recovered", detail);
+    }
+    return rc;
+}
+
+int store_open(const char *dir, const store_options_t *opt, store_t **out,
+               store_open_report_t *report)
+{
+    store_open_report_t scratch;
+    store_t *s;
+    int rc;
+
+    if (!report)
+        report = &scratch;
+    memset(report, 0, sizeof(*report));
+    if (!out) {
+        snprintf(store_open_failure, sizeof(store_open_failure),
+                 "store_open: no place for the handle");
+        return STORE_ERROR;
+    }
+    *out = NULL;
+    s = store_alloc(dir, 0);
+    if (!s)
+        return STORE_ERROR;
+    rc = store_make_dirs(s, dir);
+    if (rc == STORE_OK)
+        rc = store_start_rw(s, opt, report);
+    if (rc != STORE_OK)
+        return store_fail_open(s, rc);
+    *out = s;
+    return STORE_OK;
+}
+
+/* ---- read-only open -------------------------------------------------- */
+
+static int store_find_file(store_t *s)
+{
+    struct stat st;
+
+    if (stat(s->path, &st) != 0) {
+        store_set_error(s, "no kiosk database in %s", s->dir);
+        return (errno == ENOENT || errno == ENOTDIR) ? STORE_MISSING
+                                                     : STORE_ERROR;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        store_set_error(s, "%s is not a regular file", s->path);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static int store_connect_ro(store_t *s)
+{
+    int64_t version = 0;
+    int rc;
+
+    rc = sqlite3_open_v2(s->path, &s->db,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (rc == SQLITE_OK)
+        rc = store_query_int(s, "PRAGMA user_version", &version);
+    if (rc != SQLITE_OK) {
+        store_note_sqlite(s, s->path);
+        return store_map_rc(rc);
+    }
+    if (version == 0) {
+        store_set_error(s, "%s holds no kiosk data yet", s->path);
+        return STORE_MISSING;
+    }
+    return store_load_install_id(s);
+}
+
+int store_open_readonly(const char *dir, store_t **out)
+{
+    store_t *s;
+    int rc;
+
+    if (!out) {
+        snprintf(store_open_failure, sizeof(store_open_failure),
+                 "store_open_readonly: no place for the handle");
+        return STORE_ERROR;
+    }
+    *out = NULL;
+    s = store_alloc(dir, 1);
+    if (!s)
+        return STORE_ERROR;
+    rc = store_find_file(s);
+    if (rc == STORE_OK)
+        rc = store_connect_ro(s);
+    if (rc != STORE_OK)
+        return store_fail_open(s, rc);
+    *out = s;
+    return STORE_OK;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+static int store_check_response(store_t *s, const store_response_t *r)
+{
+    int i;
+
+    if (s->readonly) {
+        store_set_error(s, "database opened read-only");
+        return STORE_ERROR;
+    }
+    if (!r || !r->instrument || r->n_answers < 0 ||
+        (r->n_answers > 0 && !r->answers)) {
+        store_set_error(s, "incomplete response record");
+        return STORE_ERROR;
+    }
+    for (i = 0; i < r->n_answers; i++) {
+        if (!r->answers[i].question) {
+            store_set_error(s, "answer %d names no question", i);
+            return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+static int store_insert_response(store_t *s, const store_response_t *r)
+{
+    sqlite3_stmt *st = store_get_stmt(s, STMT_INSERT_RESPONSE);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return SQLITE_ERROR;
+    store_bind_text(st, 1, s->install_id, &rc);
+    store_bind_int64(st, 2, r->wall_ms, &rc);
+    store_bind_int64(st, 3, r->boot_ms, &rc);
+    store_bind_text(st, 4, r->boot_id, &rc);
+    store_bind_int64(st, 5, r->clock_synced != 0, &rc);
+    store_bind_text(st, 6, r->unit, &rc);
+    store_bind_text(st, 7, r->counter, &rc);
+    store_bind_text(st, 8, r->field, &rc);
+    store_bind_text(st, 9, r->dossier, &rc);
+    store_bind_text(st, 10, r->officer, &rc);
+    store_bind_text(st, 11, r->lang, &rc);
+    store_bind_text(st, 12, r->instrument, &rc);
+    store_bind_int64(st, 13, r->instrument_version, &rc);
+    store_bind_int64(st, 14, r->partial != 0, &rc);
+    store_bind_int64(st, 15, r->suppressed, &rc);
+    store_bind_int64(st, 16, r->duration_ms, &rc);
+    return store_run_bound(s, st, rc, "insert response");
+}
+
+static int store_insert_answer(store_t *s, int64_t seq, int ord,
+                               const store_answer_t *a)
+{
+    sqlite3_stmt *st = store_get_stmt(s, STMT_INSERT_ANSWER);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return SQLITE_ERROR;
+    store_bind_int64(st, 1, seq, &rc);
+    store_bind_int64(st, 2, ord, &rc);
+    store_bind_text(st, 3, a->question, &rc);
+    store_bind_text(st, 4, a->element, &rc);
+    store_bind_int64(st, 5, a->value, &rc);
+    store_bind_text(st, 6, a->code, &rc);
+    return store_run_bound(s, st, rc, "insert answer");
+}
+
+static int store_write_response(store_t *s, const store_response_t *r,
+                                int64_t *seq)
+{
+    int64_t rowid;
+    int i, rc;
+
+    rc = store_insert_response(s, r);
+    if (rc != SQLITE_OK)
+        return rc;
+    rowid = sqlite3_last_insert_rowid(s->db);
+    for (i = 0; rc == SQLITE_OK && i < r->n_answers; i++)
+        rc = store_insert_answer(s, rowid, i, &r->answers[i]);
+    *seq = rowid;
+    return rc;
+}
+
+int store_commit_response(store_t *s, const store_response_t *r,
+                          int64_t *seq)
+{
+    int64_t rowid = 0;
+    int rc;
+
+    if (!s || !seq)
+        return STORE_ERROR;
+    rc = store_check_response(s, r);
+    if (rc != STORE_OK)
+        return rc;
+    rc = store_run(s, STMT_BEGIN_WRITE, "begin");
+    if (rc == SQLITE_OK)
+        rc = store_write_response(s, r, &rowid);
+    /* synchronous=FULL: COMMIT returns after the WAL is fsync'd. */
+    if (rc == SQLITE_OK)
+        rc = store_run(s, STMT_COMMIT, "commit");
+    if (rc != SQLITE_OK) {
+        store_abort(s);
+        return store_map_rc(rc);
+    }
+    *seq = rowid;
+    return STORE_OK;
+}
+
+/* ---- small reads and writes ------------------------------------------ */
+
+int store_dossier_rated(store_t *s, const char *dossier)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK, found = 0;
+
+    if (!s || !dossier || !dossier[0])
+        return 0;
+    st = store_get_stmt(s, STMT_DOSSIER_RATED);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, dossier, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        found = sqlite3_column_int(st, 0) != 0;
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, "dossier lookup");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "dossier lookup");
+        rc = SQLITE_ERROR;
+    }
+    return rc == SQLITE_OK ? found : store_map_rc(rc);
+}
+
+static int store_copy_value(store_t *s, const char *v, char *buf, size_t cap)
+{
+    size_t len = strlen(v);
+
+    if (len >= cap) {
+        store_set_error(s, "stored value (%zu bytes) does not fit in %zu",
+                        len, cap);
+        buf[0] = '\0';
+        return STORE_ERROR;
+    }
+    memcpy(buf, v, len + 1);
+    return STORE_OK;
+}
+
+int store_state_get(store_t *s, const char *key, char *buf, size_t cap)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK, out = STORE_OK;
+
+    if (!s || !key || !buf || cap == 0)
+        return STORE_ERROR;
+    buf[0] = '\0';
+    st = store_get_stmt(s, STMT_STATE_GET);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, key, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        out = store_copy_value(s, store_column_text(st, 0), buf, cap);
+    rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, "state get");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "state get");
+        rc = SQLITE_ERROR;
+    }
+    return rc == SQLITE_OK ? out : store_map_rc(rc);
+}
+
+int store_state_set(store_t *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
+
+    if (!s || !key)
+        return STORE_ERROR;
+    st = store_get_stmt(s, value ? STMT_STATE_SET : STMT_STATE_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, key, &rc);
+    if (value)
+        store_bind_text(st, 2, value, &rc);
+    rc = store_run_bound(s, st, rc, "state set");
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+}
+
+int store_audit(store_t *s, int64_t wall_ms, const char *kind,
+                const char *detail)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
+
+    if (!s || !kind)
+        return STORE_ERROR;
+    st = store_get_stmt(s, STMT_AUDIT);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int64(st, 1, wall_ms, &rc);
+    store_bind_text(st, 2, kind, &rc);
+    store_bind_text(st, 3, detail ? detail : "", &rc);
+    rc = store_run_bound(s, st, rc, "audit");
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+}
+
+/* ---- iteration ------------------------------------------------------- */
+
+static void store_read_row(sqlite3_stmt *st, store_row_t *row)
+{
+    row->seq = sqlite3_column_int64(st, 0);
+    row->install_id = store_column_text(st, 1);
+    row->recorded_at_ms = sqlite3_column_int64(st, 2);
+    row->clock_synced = sqlite3_column_int(st, 3);
+    row->boot_id = store_column_text(st, 4);
+    row->unit = store_column_text(st, 5);
+    row->counter = store_column_text(st, 6);
+    row->field = store_column_text(st, 7);
+    row->dossier = store_column_text(st, 8);
+    row->officer = store_column_text(st, 9);
+    row->lang = store_column_text(st, 10);
+    row->instrument = store_column_text(st, 11);
+    row->instrument_version = sqlite3_column_int(st, 12);
+    row->partial = sqlite3_column_int(st, 13);
+    row->suppressed = sqlite3_column_int(st, 14);
+    row->question = store_column_text(st, 15);
+    row->element = store_column_text(st, 16);
+    row->value = sqlite3_column_int(st, 17);
+    row->code = store_column_text(st, 18);
+}
+
+/* Shared tail of the iterators: step failures and release failures both
+ * surface, an early stop returns the callback's value. */
+static int store_end_iteration(store_t *s, sqlite3_stmt *st, int rc,
+                               int stopped, const char *what)
+{
+    if (rc != SQLITE_DONE && !stopped)
+        store_note_sqlite(s, what);
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_DONE &&
+        !stopped) {
+        store_note_sqlite(s, what);
+        rc = SQLITE_ERROR;
+    }
+    if (stopped)
+        return stopped;
+    return rc == SQLITE_DONE ? STORE_OK : store_map_rc(rc);
+}
+
+int store_each_row(store_t *s, int64_t from_ms, int64_t to_ms,
+                   int (*cb)(void *ctx, const store_row_t *row), void *ctx)
+{
+    sqlite3_stmt *st;
+    store_row_t row;
+    int rc = SQLITE_OK, stopped = 0;
+
+    if (!s || !cb)
+        return STORE_ERROR;
+    st = store_get_stmt(s, STMT_EACH_ROW);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int64(st, 1, from_ms, &rc);
+    store_bind_int64(st, 2, to_ms, &rc);
+    if (rc != SQLITE_OK)
+        return store_end_iteration(s, st, rc, 0, "rows");
+    while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_read_row(st, &row);
+        stopped = cb(ctx, &row);
+    }
+    return store_end_iteration(s, st, rc, stopped, "rows");
+}
+
+int store_each_audit(store_t *s, int limit,
+                     int (*cb)(void *ctx, const store_audit_row_t *row),
+                     void *ctx)
+{
+    sqlite3_stmt *st;
+    store_audit_row_t row;
+    int rc = SQLITE_OK, stopped = 0;
+
+    if (!s || !cb || limit < 0)
+        return STORE_ERROR;
+    st = store_get_stmt(s, STMT_EACH_AUDIT);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_int64(st, 1, limit, &rc);
+    if (rc != SQLITE_OK)
+        return store_end_iteration(s, st, rc, 0, "audit");
+    while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row.id = sqlite3_column_int64(st, 0);
+        row.at_ms = sqlite3_column_int64(st, 1);
+        row.kind = store_column_text(st, 2);
+        row.detail = store_column_text(st, 3);
+        stopped = cb(ctx, &row);
+    }
+    return store_end_iteration(s, st, rc, stopped, "audit");
+}
+
+int store_recent_finishes(store_t *s, const char *boot_id, uint64_t *out,
+                          int cap, int *n)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
+
+    if (!s || !boot_id || !n || cap < 0 || (cap > 0 && !out))
+        return STORE_ERROR;
+    *n = 0;
+    if (cap == 0)
+        return STORE_OK;
+    st = store_get_stmt(s, STMT_RECENT_FINISHES);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, boot_id, &rc);
+    store_bind_int64(st, 2, cap, &rc);
+    if (rc != SQLITE_OK)
+        return store_end_iteration(s, st, rc, 0, "recent finishes");
+    while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        out[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+    if (*n == cap && rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    return store_end_iteration(s, st, rc, 0, "recent finishes");
+}
+
+/* ---- stats and checks ------------------------------------------------ */
+
+/* Steps a one-row aggregate and hands its columns over. */
+static int store_read_counts(store_t *s, enum store_stmt_id id, int64_t a,
+                             int64_t b, int64_t *vals, int nvals)
+{
+    sqlite3_stmt *st = store_get_stmt(s, id);
+    int rc = SQLITE_OK, i;
+
+    if (!st)
+        return SQLITE_ERROR;
+    if (sqlite3_bind_parameter_count(st) >= 2) {
+        store_bind_int64(st, 1, a, &rc);
+        store_bind_int64(st, 2, b, &rc);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    for (i = 0; i < nvals; i++)
+        vals[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, i) : 0;
+    rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, "stats");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "stats");
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static int store_read_stats(store_t *s, int64_t now_wall_ms,
+                            store_stats_t *out)
+{
+    int64_t day = vntime_get_day_start(now_wall_ms);
+    int64_t month = vntime_get_month_start(now_wall_ms);
+    int64_t next_month = vntime_get_next_month_start(now_wall_ms);
+    int64_t v[5];
+    int rc;
+
+    rc = store_read_counts(s, STMT_STATS_COUNTS, day, day + VNTIME_DAY_MS, v,
+                           5);
+    if (rc != SQLITE_OK)
+        return rc;
+    out->responses = v[0];
+    out->counted = v[1];
+    out->partial = v[2];
+    out->suppressed = v[3];
+    out->today = v[4];
+    rc = store_read_counts(s, STMT_STATS_LAST, 0, 0, v, 2);
+    if (rc != SQLITE_OK)
+        return rc;
+    out->last_seq = v[0];
+    out->last_wall_ms = v[1];
+    rc = store_read_counts(s, STMT_STATS_MONTH, month, next_month, v, 2);
+    if (rc != SQLITE_OK)
+        return rc;
+    out->month_overall = v[0];
+    out->month_overall_satisfied = v[1];
+    return SQLITE_OK;
+}
+
+int store_get_stats(store_t *s, int64_t now_wall_ms, store_stats_t *out)
+{
+    char wal[STORE_PATH_MAX + 8];
+    int rc;
+
+    if (!s || !out)
+        return STORE_ERROR;
+    memset(out, 0, sizeof(*out));
+    /* One read transaction so the counts and the last seq agree even while
+     * the kiosk keeps committing. */
+    rc = store_run(s, STMT_BEGIN_READ, "begin");
+    if (rc == SQLITE_OK)
+        rc = store_read_stats(s, now_wall_ms, out);
+    if (rc == SQLITE_OK)
+        rc = store_run(s, STMT_COMMIT, "end read");
+    if (rc != SQLITE_OK) {
+        store_abort(s);
+        return store_map_rc(rc);
+    }
+    snprintf(out->install_id, sizeof(out->install_id), "%s", s->install_id);
+    snprintf(wal, sizeof(wal), "%s-wal", s->path);
+    out->db_bytes = store_file_size(s->path) + store_file_size(wal);
+    return STORE_OK;
+}
+
+static int store_run_check(store_t *s, const char *sql, char *result,
+                           size_t cap)
+{
+    int rc;
+
+    if (!s || !result || cap == 0)
+        return STORE_ERROR;
+    rc = store_query_text(s, sql, result, cap);
+    if (rc == SQLITE_OK)
+        return STORE_OK;
+    snprintf(result, cap, "%s", sqlite3_errmsg(s->db));
+    return store_is_damage(rc) ? STORE_CORRUPT : STORE_ERROR;
+}
+
+int store_integrity_check(store_t *s, char *result, size_t cap)
+{
+    return store_run_check(s, "PRAGMA integrity_check", result, cap);
+}
+
+int store_quick_check(store_t *s, char *result, size_t cap)
+{
+    return store_run_check(s, "PRAGMA quick_check", result, cap);
+}

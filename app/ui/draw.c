@@ -1,0 +1,384 @@
+#include "draw.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "core/survey.h"
+#include "theme.h"
+
+#define DRAW_VERTS_MAX 1024
+
+static SDL_Color draw_color(uint32_t rgba)
+{
+    SDL_Color c = {(Uint8)(rgba >> 24), (Uint8)(rgba >> 16),
+                   (Uint8)(rgba >> 8), (Uint8)rgba};
+    return c;
+}
+
+static int draw_set(SDL_Renderer *r, uint32_t rgba)
+{
+    SDL_Color c = draw_color(rgba);
+    return SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+static int draw_fill(SDL_Renderer *r, ui_rect_t a, uint32_t rgba)
+{
+    SDL_Rect sr = {a.x, a.y, a.w, a.h};
+
+    if (draw_set(r, rgba) != 0)
+        return -1;
+    return SDL_RenderFillRect(r, &sr);
+}
+
+/* A filled polygon given as a fan around (cx, cy). */
+static int draw_fan(SDL_Renderer *r, float cx, float cy, const float *xy,
+                    int n, uint32_t rgba)
+{
+    SDL_Vertex v[DRAW_VERTS_MAX];
+    SDL_Color c = draw_color(rgba);
+    int i, k = 0;
+
+    for (i = 0; i < n && k + 3 <= DRAW_VERTS_MAX; i++) {
+        int j = (i + 1) % n;
+        v[k].position.x = cx;
+        v[k].position.y = cy;
+        v[k + 1].position.x = xy[2 * i];
+        v[k + 1].position.y = xy[2 * i + 1];
+        v[k + 2].position.x = xy[2 * j];
+        v[k + 2].position.y = xy[2 * j + 1];
+        v[k].color = v[k + 1].color = v[k + 2].color = c;
+        v[k].tex_coord.x = v[k].tex_coord.y = 0;
+        v[k + 1].tex_coord = v[k + 2].tex_coord = v[k].tex_coord;
+        k += 3;
+    }
+    return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
+}
+
+static int draw_circle(SDL_Renderer *r, float cx, float cy, float rad,
+                       uint32_t rgba)
+{
+    float xy[2 * 96];
+    int n = (int)(rad / 2.0f), i;
+
+    n = n < 16 ? 16 : n > 96 ? 96 : n;
+    for (i = 0; i < n; i++) {
+        double a = 2.0 * M_PI * i / n;
+        xy[2 * i] = cx + rad * (float)cos(a);
+        xy[2 * i + 1] = cy + rad * (float)sin(a);
+    }
+    return draw_fan(r, cx, cy, xy, n, rgba);
+}
+
+/* A rectangle with rounded corners, as one fan. */
+static int draw_round(SDL_Renderer *r, ui_rect_t a, int rad, uint32_t rgba)
+{
+    float xy[2 * 4 * 10];
+    int corner, i, n = 0;
+    const float cxs[4] = {a.x + a.w - rad, a.x + rad, a.x + rad,
+                          a.x + a.w - rad};
+    const float cys[4] = {a.y + a.h - rad, a.y + a.h - rad, a.y + rad,
+                          a.y + rad};
+
+    if (rad * 2 > a.w)
+        rad = a.w / 2;
+    if (rad * 2 > a.h)
+        rad = a.h / 2;
+    if (rad < 2)
+        return draw_fill(r, a, rgba);
+    for (corner = 0; corner < 4; corner++) {
+        for (i = 0; i < 10; i++) {
+            double ang = M_PI / 2 * corner + M_PI / 2 * i / 9.0;
+            xy[2 * n] = cxs[corner] + rad * (float)cos(ang);
+            xy[2 * n + 1] = cys[corner] + rad * (float)sin(ang);
+            n++;
+        }
+    }
+    return draw_fan(r, a.x + a.w / 2.0f, a.y + a.h / 2.0f, xy, n, rgba);
+}
+
+/* A card: border colour, then the face colour inset by the border width. */
+static int draw_card(SDL_Renderer *r, ui_rect_t a, int rad, int border,
+                     uint32_t edge, uint32_t fill)
+{
+    if (border > 0 && draw_round(r, a, rad, edge) != 0)
+        return -1;
+    return draw_round(r, layout_inset(a, border, border),
+                      rad > border ? rad - border : 0, fill);
+}
+
+/* A thick polyline, each segment a quad. */
+static int draw_stroke(SDL_Renderer *r, const float *xy, int n, float width,
+                       uint32_t rgba)
+{
+    SDL_Vertex v[DRAW_VERTS_MAX];
+    SDL_Color c = draw_color(rgba);
+    int i, k = 0;
+
+    for (i = 0; i + 1 < n && k + 6 <= DRAW_VERTS_MAX; i++) {
+        float dx = xy[2 * i + 2] - xy[2 * i], dy = xy[2 * i + 3] - xy[2 * i + 1];
+        float len = sqrtf(dx * dx + dy * dy);
+        float nx, ny;
+        int j;
+        if (len <= 0.0f)
+            continue;
+        nx = -dy / len * width / 2;
+        ny = dx / len * width / 2;
+        float px[4] = {xy[2 * i] + nx, xy[2 * i] - nx, xy[2 * i + 2] + nx,
+                       xy[2 * i + 2] - nx};
+        float py[4] = {xy[2 * i + 1] + ny, xy[2 * i + 1] - ny,
+                       xy[2 * i + 3] + ny, xy[2 * i + 3] - ny};
+        const int order[6] = {0, 1, 2, 1, 3, 2};
+        for (j = 0; j < 6; j++) {
+            v[k].position.x = px[order[j]];
+            v[k].position.y = py[order[j]];
+            v[k].color = c;
+            v[k].tex_coord.x = v[k].tex_coord.y = 0;
+            k++;
+        }
+    }
+    for (i = 0; i < n; i++) /* round joints */
+        if (draw_circle(r, xy[2 * i], xy[2 * i + 1], width / 2, rgba) != 0)
+            return -1;
+    return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
+}
+
+static uint32_t draw_face_color(int face)
+{
+    switch (face) {
+    case SURVEY_FACE_VERY_SAD:
+        return THEME_FACE_1;
+    case SURVEY_FACE_SAD:
+        return THEME_FACE_2;
+    case SURVEY_FACE_NEUTRAL:
+        return THEME_FACE_3;
+    case SURVEY_FACE_HAPPY:
+        return THEME_FACE_4;
+    default:
+        return THEME_FACE_5;
+    }
+}
+
+/* A face: the mouth's curve goes from a deep frown to a broad smile, so the
+ * level reads without colour. */
+static int draw_face(SDL_Renderer *r, ui_rect_t a, int face)
+{
+    float cx = a.x + a.w / 2.0f, cy = a.y + a.h / 2.0f;
+    float rad = a.w / 2.0f, line = rad * 0.11f;
+    float bend, xy[2 * 17];
+    int i, rc = 0;
+
+    if (a.w <= 0)
+        return 0;
+    rc |= draw_circle(r, cx, cy, rad, THEME_INK);
+    rc |= draw_circle(r, cx, cy, rad - line * 0.6f, draw_face_color(face));
+    rc |= draw_circle(r, cx - rad * 0.34f, cy - rad * 0.22f, rad * 0.11f,
+                      THEME_INK);
+    rc |= draw_circle(r, cx + rad * 0.34f, cy - rad * 0.22f, rad * 0.11f,
+                      THEME_INK);
+    switch (face) {
+    case SURVEY_FACE_VERY_HAPPY:
+        bend = 0.30f;
+        break;
+    case SURVEY_FACE_HAPPY:
+        bend = 0.15f;
+        break;
+    case SURVEY_FACE_NEUTRAL:
+        bend = 0.0f;
+        break;
+    case SURVEY_FACE_SAD:
+        bend = -0.15f;
+        break;
+    default:
+        bend = -0.28f;
+        break;
+    }
+    /* Lift the mouth's corners for a smile, drop them for a frown. */
+    for (i = 0; i <= 16; i++) {
+        float t = (float)i / 16.0f * 2.0f - 1.0f; /* -1 .. 1 */
+        xy[2 * i] = cx + t * rad * 0.45f;
+        xy[2 * i + 1] = cy + rad * 0.32f + bend * rad * (1.0f - t * t) -
+                        bend * rad * 0.35f;
+    }
+    rc |= draw_stroke(r, xy, 17, line, THEME_INK);
+    return rc ? -1 : 0;
+}
+
+/* Symbols on message screens: 0 tick, -1 information, -2 warning. */
+static int draw_symbol(SDL_Renderer *r, ui_rect_t a, int which)
+{
+    float cx = a.x + a.w / 2.0f, cy = a.y + a.h / 2.0f, rad = a.h / 2.0f;
+    float line = rad * 0.16f;
+    int rc = 0;
+
+    if (which == 0) {
+        float tick[6] = {cx - rad * 0.42f, cy + rad * 0.02f, cx - rad * 0.1f,
+                         cy + rad * 0.34f, cx + rad * 0.46f, cy - rad * 0.3f};
+        rc |= draw_circle(r, cx, cy, rad, THEME_OK);
+        rc |= draw_stroke(r, tick, 3, line, THEME_ON_PRIMARY);
+    } else {
+        /* information: dot over a bar; warning: bar over a dot */
+        int info = which == -1;
+        float bar[4] = {cx, cy + rad * (info ? -0.1f : -0.48f), cx,
+                        cy + rad * (info ? 0.48f : 0.1f)};
+        rc |= draw_circle(r, cx, cy, rad, info ? THEME_PRIMARY : THEME_WARN);
+        rc |= draw_stroke(r, bar, 2, line, THEME_ON_PRIMARY);
+        rc |= draw_circle(r, cx, cy + rad * (info ? -0.4f : 0.4f), line * 0.8f,
+                          THEME_ON_PRIMARY);
+    }
+    return rc ? -1 : 0;
+}
+
+static int draw_tickbox(SDL_Renderer *r, ui_rect_t a, int on)
+{
+    int b = a.w / 10 + 1;
+    int rc;
+
+    if (!on)
+        return draw_card(r, a, a.w / 6, b, THEME_TEXT_SOFT, THEME_CARD);
+    rc = draw_round(r, a, a.w / 6, THEME_PRIMARY);
+    {
+        float tick[6] = {a.x + a.w * 0.22f, a.y + a.h * 0.52f,
+                         a.x + a.w * 0.42f, a.y + a.h * 0.72f,
+                         a.x + a.w * 0.78f, a.y + a.h * 0.3f};
+        rc |= draw_stroke(r, tick, 3, a.w * 0.12f, THEME_ON_PRIMARY);
+    }
+    return rc ? -1 : 0;
+}
+
+static int draw_text(SDL_Renderer *r, text_cache_t *t, const ui_widget_t *w,
+                     uint32_t rgba)
+{
+    int i, block, y0, tw, th;
+
+    if (!w->text || w->n_lines == 0)
+        return 0;
+    block = w->n_lines * w->line_h;
+    y0 = w->text_box.y + (w->text_box.h - block) / 2;
+    for (i = 0; i < w->n_lines; i++) {
+        const ui_line_t *l = &w->lines[i];
+        SDL_Texture *tex = text_get(t, r, w->font_px, w->bold, rgba,
+                                    w->text + l->off, (size_t)l->len, &tw, &th);
+        SDL_Rect dst;
+        if (!tex)
+            return -1;
+        dst.x = w->align == UI_ALIGN_LEFT ? w->text_box.x
+                                          : w->text_box.x + (w->text_box.w - tw) / 2;
+        dst.y = y0 + i * w->line_h + (w->line_h - th) / 2;
+        dst.w = tw;
+        dst.h = th;
+        if (SDL_RenderCopy(r, tex, NULL, &dst) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static uint32_t draw_label_color(ui_style_t st)
+{
+    switch (st) {
+    case UI_STYLE_HEADER:
+        return THEME_ON_HEADER;
+    case UI_STYLE_SMALL:
+        return THEME_TEXT_SOFT;
+    case UI_STYLE_DANGER:
+        return THEME_DANGER;
+    default:
+        return THEME_TEXT;
+    }
+}
+
+static int draw_button(SDL_Renderer *r, text_cache_t *t, const ui_widget_t *w)
+{
+    int rad = (w->r.h < w->r.w ? w->r.h : w->r.w) / 6;
+    int border = w->r.h / 40 + 2;
+    int down = (w->selected & 2) != 0, on = (w->selected & 1) != 0;
+    uint32_t fill = THEME_CARD, edge = THEME_BORDER, ink = THEME_TEXT;
+
+    switch (w->style) {
+    case UI_STYLE_PRIMARY:
+        fill = down ? THEME_PRIMARY_DOWN : THEME_PRIMARY;
+        edge = THEME_PRIMARY_DOWN;
+        ink = THEME_ON_PRIMARY;
+        break;
+    case UI_STYLE_DANGER:
+        fill = THEME_DANGER;
+        edge = THEME_DANGER;
+        ink = THEME_ON_PRIMARY;
+        break;
+    case UI_STYLE_QUIET:
+        fill = down ? THEME_SELECTED : THEME_QUIET;
+        edge = THEME_QUIET;
+        break;
+    default:
+        fill = down ? THEME_SELECTED : THEME_CARD;
+        break;
+    }
+    if (on) {
+        edge = THEME_PRIMARY;
+        border *= 2;
+        if (w->style != UI_STYLE_PRIMARY)
+            fill = THEME_SELECTED;
+    }
+    if (draw_card(r, w->r, rad, border, edge, fill) != 0)
+        return -1;
+    if (w->kind == UI_CHIP && draw_tickbox(r, w->icon, on) != 0)
+        return -1;
+    if (w->kind == UI_ANSWER && draw_face(r, w->icon, w->face) != 0)
+        return -1;
+    return draw_text(r, t, w, ink);
+}
+
+int draw_screen(SDL_Renderer *r, text_cache_t *t, const ui_screen_t *s)
+{
+    ui_rect_t header = {0, 0, s->w, s->header_h};
+    int i;
+
+    if (draw_fill(r, (ui_rect_t){0, 0, s->w, s->h}, THEME_BG) != 0)
+        return -1;
+    if (s->header_h > 0 && draw_fill(r, header, THEME_HEADER) != 0)
+        return -1;
+    for (i = 0; i < s->n; i++) {
+        const ui_widget_t *w = &s->items[i];
+        int rc = 0;
+        switch (w->kind) {
+        case UI_LABEL:
+            rc = draw_text(r, t, w, draw_label_color(w->style));
+            break;
+        case UI_PANEL:
+            rc = draw_symbol(r, w->icon, w->face);
+            break;
+        case UI_HIDDEN:
+            break;
+        default:
+            rc = draw_button(r, t, w);
+            break;
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int draw_save(SDL_Renderer *r, const char *path)
+{
+    int w, h, rc;
+    size_t n = strlen(path);
+    SDL_Surface *surf;
+
+    if (SDL_GetRendererOutputSize(r, &w, &h) != 0)
+        return -1;
+    surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!surf)
+        return -1;
+    rc = SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, surf->pixels,
+                              surf->pitch);
+    if (rc == 0) {
+        if (n > 4 && strcmp(path + n - 4, ".bmp") == 0)
+            rc = SDL_SaveBMP(surf, path);
+        else
+            rc = IMG_SavePNG(surf, path);
+    }
+    SDL_FreeSurface(surf);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,211 @@
+#include "layout.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+ui_widget_t *layout_add(ui_screen_t *s, ui_kind_t kind, ui_style_t style,
+                        const char *id, const char *text, ui_rect_t r)
+{
+    ui_widget_t *w;
+
+    if (s->n >= UI_WIDGET_MAX) {
+        s->overflow = 1;
+        return NULL;
+    }
+    w = &s->items[s->n++];
+    memset(w, 0, sizeof(*w));
+    snprintf(w->id, sizeof(w->id), "%s", id ? id : "");
+    w->kind = kind;
+    w->style = style;
+    w->text = text;
+    w->r = r;
+    w->text_box = r;
+    return w;
+}
+
+const char *layout_printf(ui_screen_t *s, const char *fmt, ...)
+{
+    size_t room = sizeof(s->text) - s->text_used;
+    char *dst = s->text + s->text_used;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(dst, room, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= room) {
+        s->overflow = 1;
+        return "";
+    }
+    s->text_used += (size_t)n + 1;
+    return dst;
+}
+
+/* Greedy word wrap at px. Returns the number of lines, or -1 when a line
+ * does not fit (a single word wider than the box, or too many lines). */
+static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m)
+{
+    const char *t = w->text;
+    size_t len = strlen(t), pos = 0;
+    int n = 0, max_w = w->text_box.w, lw;
+
+    while (pos < len) {
+        size_t start = pos, end = pos, best = 0;
+        int best_w = 0;
+
+        while (t[start] == ' ')
+            start++;
+        if (start >= len)
+            break;
+        end = start;
+        /* Extend word by word while the line still fits. */
+        for (;;) {
+            size_t next = end;
+            while (next < len && t[next] == ' ')
+                next++;
+            while (next < len && t[next] != ' ' && t[next] != '\n')
+                next++;
+            if (m->width(m->ctx, px, w->bold, t + start, next - start, &lw) != 0)
+                return -1;
+            if (lw > max_w)
+                break;
+            best = next;
+            best_w = lw;
+            end = next;
+            if (next >= len || t[next] == '\n')
+                break;
+        }
+        if (best == 0 || n >= UI_LINES_MAX)
+            return -1;
+        w->lines[n].off = (int)start;
+        w->lines[n].len = (int)(best - start);
+        w->lines[n].width = best_w;
+        n++;
+        pos = best;
+        if (pos < len && t[pos] == '\n')
+            pos++;
+    }
+    return n;
+}
+
+int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
+                    const ui_measure_t *m)
+{
+    int px;
+
+    w->n_lines = 0;
+    w->overflow = 0;
+    if (!w->text || !w->text[0])
+        return 0;
+    if (min_px < 8)
+        min_px = 8;
+    for (px = max_px; px >= min_px; px -= px > 24 ? 2 : 1) {
+        /* Stacked capitals (Ễ, Ẫ) reach far above the ascent: lines get
+         * generous leading so marks never touch the line above. */
+        int line_h = px * 14 / 10 + 2;
+        int n = layout_wrap(w, px, m);
+        if (n > 0 && n * line_h <= w->text_box.h) {
+            w->font_px = px;
+            w->line_h = line_h;
+            w->n_lines = n;
+            return 0;
+        }
+    }
+    w->overflow = 1;
+    w->font_px = min_px;
+    w->line_h = min_px * 14 / 10 + 2;
+    return -1;
+}
+
+int layout_grid_cols(ui_rect_t area, int n, int min_h, int gap, int max_cols)
+{
+    int cols;
+
+    if (n <= 0)
+        return 1;
+    for (cols = 1; cols < max_cols; cols++) {
+        int rows = (n + cols - 1) / cols;
+        if (rows * min_h + (rows - 1) * gap <= area.h)
+            return cols;
+    }
+    return max_cols;
+}
+
+void layout_grid(ui_rect_t area, int n, int cols, int gap, ui_rect_t *out)
+{
+    int rows, i, cw, ch;
+
+    if (n <= 0 || cols <= 0)
+        return;
+    rows = (n + cols - 1) / cols;
+    cw = (area.w - (cols - 1) * gap) / cols;
+    ch = (area.h - (rows - 1) * gap) / rows;
+    for (i = 0; i < n; i++) {
+        int r = i / cols, c = i % cols;
+        int in_row = r == rows - 1 ? n - r * cols : cols;
+        /* A short last row is centred rather than left-aligned. */
+        int shift = (cols - in_row) * (cw + gap) / 2;
+        out[i].x = area.x + shift + c * (cw + gap);
+        out[i].y = area.y + r * (ch + gap);
+        out[i].w = cw;
+        out[i].h = ch;
+    }
+}
+
+static int layout_touchable(const ui_widget_t *w)
+{
+    return w->kind != UI_LABEL && w->kind != UI_PANEL;
+}
+
+const ui_widget_t *layout_hit(const ui_screen_t *s, int x, int y)
+{
+    int i;
+
+    for (i = s->n - 1; i >= 0; i--) {
+        const ui_widget_t *w = &s->items[i];
+        if (layout_touchable(w) && x >= w->r.x && x < w->r.x + w->r.w &&
+            y >= w->r.y && y < w->r.y + w->r.h)
+            return w;
+    }
+    return NULL;
+}
+
+const ui_widget_t *layout_find(const ui_screen_t *s, const char *id)
+{
+    int i;
+
+    for (i = 0; i < s->n; i++)
+        if (s->items[i].id[0] && strcmp(s->items[i].id, id) == 0)
+            return &s->items[i];
+    return NULL;
+}
+
+int layout_mm(const ui_screen_t *s, double mm)
+{
+    return (int)(mm * s->dpi / 25.4 + 0.5);
+}
+
+ui_rect_t layout_inset(ui_rect_t r, int dx, int dy)
+{
+    ui_rect_t o = {r.x + dx, r.y + dy, r.w - 2 * dx, r.h - 2 * dy};
+
+    if (o.w < 0)
+        o.w = 0;
+    if (o.h < 0)
+        o.h = 0;
+    return o;
+}
+
+int layout_rect_contains(ui_rect_t outer, ui_rect_t inner)
+{
+    return inner.x >= outer.x && inner.y >= outer.y &&
+           inner.x + inner.w <= outer.x + outer.w &&
+           inner.y + inner.h <= outer.y + outer.h;
+}
+
+int layout_rects_overlap(ui_rect_t a, ui_rect_t b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}

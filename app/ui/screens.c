@@ -1,0 +1,561 @@
+#include "screens.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Proportions of the screen. Everything scales with the shorter side so a
+ * 800x480 panel and a 1920x1080 monitor look alike; touch targets are also
+ * held to a physical minimum through the dpi. */
+#define TARGET_MM 9.0
+#define MARGIN_PCT 3
+#define GAP_PCT 2
+
+typedef struct ctx {
+    ui_screen_t *s;
+    const ui_view_t *v;
+    const ui_measure_t *m;
+    int u;          /* shorter side */
+    int margin, gap;
+    int portrait;
+    int min_px;     /* smallest text we ever set */
+    int target;     /* minimum touch target in pixels */
+    ui_rect_t body; /* between header and footer */
+    ui_rect_t footer;
+    int failed;
+} ctx_t;
+
+static const char *tr(const ctx_t *c, const char *key)
+{
+    return i18n_get(c->v->i18n, flow_lang_code(c->v->flow), key);
+}
+
+static int max_i(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int min_i(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+static ui_rect_t rect(int x, int y, int w, int h)
+{
+    ui_rect_t r = {x, y, w, h};
+    return r;
+}
+
+/* Adds a widget and fits its text into its text box. */
+static ui_widget_t *put(ctx_t *c, ui_kind_t kind, ui_style_t style,
+                        const char *id, const char *text, ui_rect_t r,
+                        int max_px, int bold)
+{
+    ui_widget_t *w = layout_add(c->s, kind, style, id, text, r);
+    int pad;
+
+    if (!w) {
+        c->failed = 1;
+        return NULL;
+    }
+    w->bold = bold;
+    if (kind == UI_BUTTON || kind == UI_CHIP || kind == UI_KEY) {
+        pad = max_i(4, min_i(r.h, r.w) / 8);
+        w->text_box = layout_inset(r, pad + r.h / 12, pad / 2);
+    }
+    if (kind == UI_CHIP) {
+        /* Room on the left for the tick box. */
+        int box = min_i(r.h * 5 / 10, c->target * 7 / 10);
+        w->icon = rect(r.x + pad, r.y + (r.h - box) / 2, box, box);
+        w->text_box.x = w->icon.x + box + pad;
+        w->text_box.w = r.x + r.w - pad - w->text_box.x;
+        w->align = UI_ALIGN_LEFT;
+    }
+    if (text && layout_fit_text(w, max_px, c->min_px, c->m) != 0)
+        c->failed = 1;
+    return w;
+}
+
+static void put_header(ctx_t *c, const char *left, const char *right)
+{
+    ui_screen_t *s = c->s;
+    int hh = s->header_h;
+    int right_w = right ? s->w / 4 : 0;
+    ui_widget_t *w;
+
+    w = put(c, UI_LABEL, UI_STYLE_HEADER, "", left,
+            rect(c->margin, 0, s->w - 2 * c->margin - right_w, hh),
+            hh * 42 / 100, 1);
+    if (w)
+        w->align = UI_ALIGN_LEFT;
+    if (right)
+        put(c, UI_LABEL, UI_STYLE_HEADER, "", right,
+            rect(s->w - c->margin - right_w, 0, right_w, hh), hh * 40 / 100,
+            0);
+}
+
+/* Footer buttons: back on the left, the forward action on the right. */
+static void put_footer(ctx_t *c, const char *back_id, const char *back_key,
+                       const char *fwd_id, const char *fwd_key,
+                       ui_style_t fwd_style, const char *middle)
+{
+    ui_rect_t f = c->footer;
+    int bw = min_i(max_i(f.w / 4, c->target * 3), f.w / 2 - c->gap);
+    int px = f.h * 36 / 100;
+
+    if (back_id)
+        put(c, UI_BUTTON, UI_STYLE_QUIET, back_id, tr(c, back_key),
+            rect(f.x, f.y, bw, f.h), px, 0);
+    if (fwd_id)
+        put(c, UI_BUTTON, fwd_style, fwd_id, tr(c, fwd_key),
+            rect(f.x + f.w - bw, f.y, bw, f.h), px, 1);
+    if (middle)
+        put(c, UI_LABEL, UI_STYLE_SMALL, "", middle,
+            rect(f.x + bw + c->gap, f.y, f.w - 2 * (bw + c->gap), f.h),
+            f.h * 30 / 100, 0);
+}
+
+static void ctx_frame(ctx_t *c, int with_header, int with_footer)
+{
+    ui_screen_t *s = c->s;
+    int hh = with_header ? max_i(s->h * 11 / 100, layout_mm(s, 8)) : 0;
+    int fh = with_footer ? max_i(s->h * 14 / 100, c->target) : 0;
+
+    if (c->portrait && with_header)
+        hh = max_i(s->h * 7 / 100, layout_mm(s, 8));
+    if (c->portrait && with_footer)
+        fh = max_i(s->h * 9 / 100, c->target);
+    s->header_h = hh;
+    c->footer = rect(c->margin, s->h - c->margin - fh, s->w - 2 * c->margin,
+                     fh);
+    c->body = rect(c->margin, hh + c->gap, s->w - 2 * c->margin,
+                   s->h - hh - c->gap - (with_footer ? fh + c->gap : 0) -
+                       c->margin);
+}
+
+/* ---- screens ---------------------------------------------------------- */
+
+static void build_idle(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+    const ui_info_t *info = c->v->info;
+    ui_rect_t b, start, lang_area;
+    int title_h, start_h, start_w, y, i, n_lang = f->config->n_langs;
+    ui_widget_t *w;
+
+    ctx_frame(c, 1, 1);
+    b = c->body;
+    title_h = b.h * 16 / 100;
+    start_h = b.h * (c->portrait ? 34 : 42) / 100;
+    start_w = c->portrait ? b.w : b.w * 80 / 100;
+    y = b.y;
+    put_header(c, info->unit_name[0] ? info->unit_name : f->config->unit_name,
+               NULL);
+    put(c, UI_LABEL, UI_STYLE_TITLE, "", tr(c, "idle.title"),
+        rect(b.x, y, b.w, title_h), title_h * 60 / 100, 1);
+    y += title_h + c->gap;
+    start = rect(b.x + (b.w - start_w) / 2, y, start_w, start_h);
+    put(c, UI_BUTTON, UI_STYLE_PRIMARY, "start", tr(c, "idle.invite"), start,
+        start_h * 30 / 100, 1);
+    y += start_h + c->gap;
+    put(c, UI_LABEL, UI_STYLE_BODY, "", tr(c, "idle.scan"),
+        rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100, 0);
+    y += b.h * 12 / 100;
+    if (info->figure[0])
+        put(c, UI_LABEL, UI_STYLE_BODY, "",
+            layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
+            rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 4 / 100, 1);
+
+    /* Footer: officer on duty on the left, languages on the right. */
+    lang_area = c->footer;
+    if (n_lang > 1) {
+        int lw = min_i(max_i(c->footer.w / 6, c->target * 2),
+                       (c->footer.w / 2) / n_lang);
+        lang_area.w = n_lang * lw + (n_lang - 1) * c->gap / 2;
+        lang_area.x = c->footer.x + c->footer.w - lang_area.w;
+        for (i = 0; i < n_lang; i++) {
+            const char *code = f->config->langs[i];
+            w = put(c, UI_BUTTON, UI_STYLE_QUIET,
+                    layout_printf(c->s, "lang.%s", code),
+                    i18n_get(c->v->i18n, code, "lang.name"),
+                    rect(lang_area.x + i * (lw + c->gap / 2), lang_area.y, lw,
+                         lang_area.h),
+                    lang_area.h * 32 / 100, 0);
+            if (w)
+                w->selected = i == f->lang;
+        }
+    } else {
+        lang_area.w = 0;
+        lang_area.x = c->footer.x + c->footer.w;
+    }
+    if (info->officer_name[0]) {
+        w = put(c, UI_LABEL, UI_STYLE_SMALL, "",
+                layout_printf(c->s, "%s: %s", tr(c, "idle.officer"),
+                              info->officer_name),
+                rect(c->footer.x, c->footer.y,
+                     lang_area.x - c->footer.x - c->gap, c->footer.h),
+                c->footer.h * 30 / 100, 0);
+        if (w)
+            w->align = UI_ALIGN_LEFT;
+    }
+    /* Last, so the hit test finds it first: an invisible corner. */
+    put(c, UI_HIDDEN, UI_STYLE_PLAIN, "admin.corner", NULL,
+        rect(0, 0, layout_mm(c->s, 12), min_i(layout_mm(c->s, 12),
+                                               c->s->header_h)),
+        0, 0);
+}
+
+static void put_prompt(ctx_t *c, const char *text, const char *hint,
+                       int height)
+{
+    ui_rect_t b = c->body;
+    int hint_h = hint ? height * 28 / 100 : 0;
+    ui_widget_t *w;
+
+    w = put(c, UI_LABEL, UI_STYLE_TITLE, "", text,
+            rect(b.x, b.y, b.w, height - hint_h), c->u * 72 / 1000, 1);
+    (void)w;
+    if (hint)
+        put(c, UI_LABEL, UI_STYLE_SMALL, "", hint,
+            rect(b.x, b.y + height - hint_h, b.w, hint_h),
+            min_i(hint_h * 70 / 100, c->u * 4 / 100), 0);
+    c->body.y += height + c->gap;
+    c->body.h -= height + c->gap;
+}
+
+static void build_field(ctx_t *c)
+{
+    const config_t *cfg = c->v->flow->config;
+    ui_rect_t cells[CONFIG_FIELD_MAX];
+    int cols, i;
+
+    ctx_frame(c, 1, 1);
+    put_header(c, tr(c, "field.title"), NULL);
+    put_prompt(c, tr(c, "field.prompt"), NULL, c->body.h * 20 / 100);
+    cols = layout_grid_cols(c->body, cfg->n_fields,
+                            max_i(c->target, c->body.h / 4), c->gap,
+                            c->portrait ? 2 : 3);
+    if (!c->portrait && cfg->n_fields > 3 && cols < 2)
+        cols = 2;
+    layout_grid(c->body, cfg->n_fields, cols, c->gap, cells);
+    for (i = 0; i < cfg->n_fields; i++) {
+        char key[CONFIG_CODE_MAX + 8];
+        snprintf(key, sizeof(key), "field.%s", cfg->fields[i]);
+        put(c, UI_BUTTON, UI_STYLE_PLAIN,
+            layout_printf(c->s, "field.%s", cfg->fields[i]), tr(c, key),
+            cells[i], min_i(cells[i].h * 30 / 100, c->u * 6 / 100), 1);
+    }
+    put_footer(c, "back", "button.back", NULL, NULL, UI_STYLE_PLAIN, NULL);
+}
+
+static const char *progress_text(ctx_t *c)
+{
+    int pos, count;
+
+    flow_progress(c->v->flow, &pos, &count);
+    return layout_printf(c->s, "%s %d/%d", tr(c, "question.progress"), pos,
+                         count);
+}
+
+static const char *dossier_text(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+
+    if (!f->resp.dossier[0])
+        return NULL;
+    return layout_printf(c->s, "%s: %s", tr(c, "dossier.label"),
+                         f->resp.dossier);
+}
+
+static void put_answer(ctx_t *c, const survey_option_t *o, ui_rect_t r,
+                       const char *label, int selected)
+{
+    ui_widget_t *w = layout_add(c->s, UI_ANSWER, UI_STYLE_PLAIN,
+                                layout_printf(c->s, "answer.%d", o->value),
+                                label, r);
+    int pad = max_i(4, min_i(r.w, r.h) / 14), face;
+
+    if (!w) {
+        c->failed = 1;
+        return;
+    }
+    w->face = (int)o->face;
+    w->selected = selected;
+    w->bold = 1;
+    if (c->portrait) {
+        /* A row: face on the left, the word beside it. */
+        face = o->face ? min_i(r.h - 2 * pad, r.w / 4) : 0;
+        w->icon = rect(r.x + pad * 2, r.y + (r.h - face) / 2, face, face);
+        w->text_box = rect(r.x + pad * 3 + face, r.y + pad,
+                           r.w - face - pad * 5, r.h - 2 * pad);
+        w->align = UI_ALIGN_LEFT;
+    } else {
+        /* A column: face on top, the word under it. */
+        int text_h = r.h * 36 / 100;
+        face = o->face ? min_i(r.w - 2 * pad, r.h - text_h - 2 * pad) : 0;
+        w->icon = rect(r.x + (r.w - face) / 2, r.y + pad + (r.h - text_h - 2 * pad - face) / 2,
+                       face, face);
+        w->text_box = rect(r.x + pad, r.y + r.h - text_h - pad, r.w - 2 * pad,
+                           text_h);
+        if (!o->face)
+            w->text_box = layout_inset(r, pad * 2, pad);
+    }
+    if (layout_fit_text(w, min_i(c->u * 55 / 1000, w->text_box.h * 45 / 100 + 4),
+                        c->min_px, c->m) != 0)
+        c->failed = 1;
+}
+
+static void build_question(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+    const survey_question_t *q = flow_current_question(f);
+    int li = survey_find_lang(f->survey, flow_lang_code(f));
+    ui_rect_t cells[SURVEY_OPTION_MAX];
+    int i, cols;
+
+    ctx_frame(c, 1, 1);
+    put_header(c, survey_text(f->survey->title, li), progress_text(c));
+    put_prompt(c, survey_text(q->text, li),
+               q->hint[0] ? survey_text(q->hint, li) : NULL,
+               c->body.h * (c->portrait ? 24 : 30) / 100);
+    cols = c->portrait ? 1 : q->n_options;
+    if (!c->portrait && c->body.w / q->n_options < c->target * 2)
+        cols = (q->n_options + 1) / 2;
+    layout_grid(c->body, q->n_options, cols, c->gap, cells);
+    for (i = 0; i < q->n_options; i++)
+        put_answer(c, &q->options[i], cells[i],
+                   survey_text(q->options[i].label, li),
+                   q->options[i].value == f->selected);
+    put_footer(c, "back", "button.back", q->skippable ? "skip" : NULL,
+               "button.skip", UI_STYLE_QUIET, dossier_text(c));
+}
+
+static void build_multi(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+    const survey_question_t *q = flow_current_question(f);
+    int li = survey_find_lang(f->survey, flow_lang_code(f));
+    ui_rect_t cells[SURVEY_OPTION_MAX];
+    const char *hint;
+    int i, cols;
+    ui_widget_t *w;
+
+    ctx_frame(c, 1, 1);
+    put_header(c, survey_text(f->survey->title, li), progress_text(c));
+    if (q->hint[0])
+        hint = survey_text(q->hint, li);
+    else if (q->max_choices > 0)
+        hint = layout_printf(c->s, "%s %d", tr(c, "choices.max"),
+                             q->max_choices);
+    else
+        hint = tr(c, "reasons.hint");
+    put_prompt(c, survey_text(q->text, li), hint,
+               c->body.h * (c->portrait ? 20 : 26) / 100);
+    cols = layout_grid_cols(c->body, q->n_options, c->target + c->gap / 2,
+                            c->gap, c->portrait ? 2 : 3);
+    if (!c->portrait && cols < 2 && q->n_options > 3)
+        cols = 2;
+    layout_grid(c->body, q->n_options, cols, c->gap, cells);
+    for (i = 0; i < q->n_options; i++) {
+        w = put(c, UI_CHIP, UI_STYLE_PLAIN,
+                layout_printf(c->s, "reason.%s", q->options[i].code),
+                survey_text(q->options[i].label, li), cells[i],
+                min_i(cells[i].h * 34 / 100, c->u * 45 / 1000), 0);
+        if (w)
+            w->selected = f->chosen[i];
+    }
+    put_footer(c, "back", "button.back", "next", "button.next",
+               UI_STYLE_PRIMARY, dossier_text(c));
+}
+
+/* Thanks, already-rated, paused and out-of-service share one shape: a
+ * symbol, a title, a body and perhaps one button. */
+static void build_message(ctx_t *c, const char *title_key,
+                          const char *body_key, const char *detail,
+                          int symbol, int with_done)
+{
+    ui_rect_t b;
+    int sym, title_h, body_h, y;
+    ui_widget_t *w;
+
+    ctx_frame(c, 1, with_done);
+    b = c->body;
+    put_header(c, c->v->info->unit_name[0] ? c->v->info->unit_name
+                                           : c->v->flow->config->unit_name,
+               NULL);
+    sym = b.h * 30 / 100;
+    title_h = b.h * 28 / 100;
+    body_h = b.h * (detail ? 22 : 34) / 100;
+    y = b.y;
+    w = layout_add(c->s, UI_PANEL, UI_STYLE_PLAIN, "", NULL,
+                   rect(b.x + (b.w - sym) / 2, y, sym, sym));
+    if (w) {
+        w->face = symbol;
+        w->icon = w->r;
+    }
+    y += sym + c->gap;
+    put(c, UI_LABEL, UI_STYLE_TITLE, "", tr(c, title_key),
+        rect(b.x, y, b.w, title_h), c->u * 8 / 100, 1);
+    y += title_h;
+    put(c, UI_LABEL, UI_STYLE_BODY, "", tr(c, body_key),
+        rect(b.x, y, b.w, body_h), c->u * 5 / 100, 0);
+    y += body_h;
+    if (detail)
+        put(c, UI_LABEL, UI_STYLE_SMALL, "", detail,
+            rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 35 / 1000, 0);
+    if (with_done) {
+        int bw = min_i(c->footer.w, max_i(c->footer.w / 3, c->target * 3));
+        put(c, UI_BUTTON, UI_STYLE_PRIMARY, "done", tr(c, "button.done"),
+            rect(c->footer.x + (c->footer.w - bw) / 2, c->footer.y, bw,
+                 c->footer.h),
+            c->footer.h * 38 / 100, 1);
+    }
+}
+
+static void build_pin(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
+                                         "7", "8", "9", "del", "0", "ok"};
+    ui_rect_t cells[12], pad;
+    char dots[FLOW_PIN_MAX * 4 + 1];
+    size_t i, n = strlen(f->pin);
+    int kw, kh;
+
+    ctx_frame(c, 1, 1);
+    put_header(c, tr(c, "pin.title"), NULL);
+    for (i = 0; i < n && i < FLOW_PIN_MAX; i++)
+        memcpy(dots + i * 3, "\xe2\x97\x8f", 3); /* U+25CF black circle */
+    dots[n * 3] = '\0';
+    put(c, UI_LABEL, f->pin_failed ? UI_STYLE_DANGER : UI_STYLE_TITLE, "",
+        f->pin_failed ? tr(c, "pin.wrong") : layout_printf(c->s, "%s", dots),
+        rect(c->body.x, c->body.y, c->body.w, c->body.h * 18 / 100),
+        c->body.h * 12 / 100, 1);
+    pad = c->body;
+    pad.y += c->body.h * 18 / 100 + c->gap;
+    pad.h -= c->body.h * 18 / 100 + c->gap;
+    kh = (pad.h - 3 * c->gap) / 4;
+    kw = min_i(pad.w, max_i(kh * 2, c->target) * 3 + 2 * c->gap);
+    pad.x += (pad.w - kw) / 2;
+    pad.w = kw;
+    layout_grid(pad, 12, 3, c->gap, cells);
+    for (i = 0; i < 12; i++) {
+        const char *label = keys[i];
+        ui_style_t st = UI_STYLE_PLAIN;
+        if (strcmp(keys[i], "del") == 0)
+            label = tr(c, "pin.del");
+        if (strcmp(keys[i], "ok") == 0) {
+            label = tr(c, "pin.ok");
+            st = UI_STYLE_PRIMARY;
+        }
+        put(c, UI_KEY, st, layout_printf(c->s, "pin.%s", keys[i]), label,
+            cells[i], cells[i].h * 40 / 100, 1);
+    }
+    put_footer(c, "back", "button.back", NULL, NULL, UI_STYLE_PLAIN, NULL);
+}
+
+static void build_admin(ctx_t *c)
+{
+    const ui_info_t *info = c->v->info;
+    ui_rect_t lines, buttons, cells[3];
+    int i, line_h;
+    ui_widget_t *w;
+    static const char *const ids[3] = {"admin.signout", "admin.exit", "done"};
+    static const char *const keys[3] = {"admin.signout", "admin.exit",
+                                        "button.done"};
+
+    ctx_frame(c, 1, 0);
+    put_header(c, tr(c, "admin.title"), NULL);
+    lines = c->body;
+    buttons = c->body;
+    if (c->portrait) {
+        lines.h = c->body.h * 62 / 100;
+        buttons.y = lines.y + lines.h + c->gap;
+        buttons.h = c->body.h - lines.h - c->gap;
+    } else {
+        lines.w = c->body.w * 64 / 100;
+        buttons.x = lines.x + lines.w + c->gap;
+        buttons.w = c->body.w - lines.w - c->gap;
+    }
+    line_h = info->n_admin > 0 ? lines.h / info->n_admin : lines.h;
+    for (i = 0; i < info->n_admin; i++) {
+        w = put(c, UI_LABEL, UI_STYLE_BODY, "",
+                layout_printf(c->s, "%s: %s", tr(c, info->admin[i].key),
+                              info->admin[i].value),
+                rect(lines.x, lines.y + i * line_h, lines.w, line_h),
+                min_i(line_h * 55 / 100, c->u * 4 / 100), 0);
+        if (w)
+            w->align = UI_ALIGN_LEFT;
+    }
+    layout_grid(buttons, 3, 1, c->gap, cells);
+    for (i = 0; i < 3; i++)
+        put(c, UI_BUTTON, i == 1 ? UI_STYLE_DANGER : UI_STYLE_PLAIN, ids[i],
+            tr(c, keys[i]), cells[i], cells[i].h * 30 / 100, 1);
+}
+
+int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,
+                  const ui_measure_t *m)
+{
+    ctx_t c;
+    const flow_t *f = v->flow;
+
+    memset(s, 0, sizeof(*s));
+    s->w = w;
+    s->h = h;
+    s->dpi = dpi;
+    memset(&c, 0, sizeof(c));
+    c.s = s;
+    c.v = v;
+    c.m = m;
+    c.u = min_i(w, h);
+    c.portrait = h > w;
+    c.margin = max_i(8, c.u * MARGIN_PCT / 100);
+    c.gap = max_i(6, c.u * GAP_PCT / 100);
+    c.target = layout_mm(s, TARGET_MM);
+    c.min_px = max_i(12, layout_mm(s, 2.2));
+
+    switch (f->screen) {
+    case FLOW_IDLE:
+        build_idle(&c);
+        break;
+    case FLOW_FIELD:
+        build_field(&c);
+        break;
+    case FLOW_QUESTION:
+        build_question(&c);
+        break;
+    case FLOW_REASONS:
+    case FLOW_CHOICES:
+        build_multi(&c);
+        break;
+    case FLOW_THANKS:
+        build_message(&c, "thanks.title", "thanks.body", NULL,
+                      SURVEY_FACE_NONE, 1);
+        break;
+    case FLOW_ALREADY:
+        build_message(&c, "already.title", "already.body", NULL, -1, 1);
+        break;
+    case FLOW_PAUSED:
+        build_message(&c, "paused.title", "paused.body",
+                      v->info->detail[0] ? v->info->detail : NULL, -2, 0);
+        break;
+    case FLOW_OUT_OF_SERVICE:
+        build_message(&c, "oos.title", "oos.body",
+                      v->info->detail[0] ? v->info->detail : NULL, -2, 0);
+        break;
+    case FLOW_PIN:
+        build_pin(&c);
+        break;
+    case FLOW_ADMIN:
+        build_admin(&c);
+        break;
+    case FLOW_SCREEN_COUNT:
+        break;
+    }
+    if (v->pressed) {
+        int i;
+        for (i = 0; i < s->n; i++)
+            if (s->items[i].id[0] && strcmp(s->items[i].id, v->pressed) == 0)
+                s->items[i].selected |= 2; /* bit 1: under the finger */
+    }
+    return c.failed || s->overflow ? -1 : 0;
+}

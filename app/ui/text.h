@@ -1,0 +1,39 @@
+/*
+ * text.h - fonts and rendered text, cached.
+ *
+ * Every TTF_Render call reshapes and allocates, so text is rendered once
+ * into a texture and reused, keyed by (size, weight, colour, text); the
+ * cache has a hard cap and drops its least recently used entries.
+ * Ownership: the cache borrows the font data (embedded in the binary or
+ * loaded once) for its whole life; textures belong to the cache.
+ */
+#ifndef SIPAS_TEXT_H
+#define SIPAS_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#define TEXT_FONTS_MAX 48
+#define TEXT_CACHE_MAX 256
+
+typedef struct text_cache text_cache_t;
+
+/* TTF_Init must have been called. Returns 0 or -1 (SDL_GetError says). */
+int text_cache_create(text_cache_t **out, const void *regular, size_t reg_len,
+                      const void *bold, size_t bold_len);
+void text_cache_destroy(text_cache_t *t);
+/* Width of one line; the signature of ui_measure_t.width. */
+int text_measure(void *ctx, int px, int bold, const char *s, size_t len,
+                 int *w);
+/* Texture of one line (owned by the cache), or NULL on failure. */
+SDL_Texture *text_get(text_cache_t *t, SDL_Renderer *r, int px, int bold,
+                      uint32_t rgba, const char *s, size_t len, int *w,
+                      int *h);
+/* Drops all textures (e.g. before the renderer is destroyed). */
+void text_cache_clear(text_cache_t *t);
+/* Counters for benchmarks: renders done and cache hits. */
+void text_cache_counts(const text_cache_t *t, long *renders, long *hits);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * ctl.h - pieces shared by the sipasctl commands.
+ *
+ * Each command is one function taking its own argv (argv[0] is the command
+ * name) and returning the process exit status; the table in sipasctl.c
+ * lists them, so a new command is one file and one table line.
+ * Messages for people go to stderr as "sipasctl COMMAND: what happened";
+ * stdout carries only the command's output, so it can be piped.
+ * Ownership: handles returned here are closed by the caller with
+ * store_close(); strings passed in are borrowed.
+ */
+#ifndef SIPAS_CTL_H
+#define SIPAS_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+enum ctl_exit {
+    CTL_EXIT_OK = 0,
+    CTL_EXIT_FAIL = 1, /* missing or damaged database, I/O, failed check */
+    CTL_EXIT_USAGE = 2 /* unknown command or option, bad flag value */
+};
+
+/* What getopt_long reports for an option it could not use, in words. */
+void ctl_report_bad_option(const char *cmd, int opt, const char *arg);
+void ctl_say(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Read-only open of the kiosk database in dir, with a message on stderr
+ * naming the problem when it fails. Returns CTL_EXIT_OK with *out set, or
+ * CTL_EXIT_FAIL. */
+int ctl_open_data(const char *cmd, const char *dir, store_t **out);
+
+/* "YYYY-MM-DD" of --from/--to into local-midnight Unix ms; on a bad value
+ * prints a usage message naming flag and returns -1. */
+int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
+                        int64_t *ms);
+
+/* Current wall time in Unix ms. */
+int64_t ctl_now_ms(void);
+
+/* "12.3 MiB" */
+void ctl_format_bytes(int64_t bytes, char *buf, size_t cap);
+
+int ctl_export_main(int argc, char **argv);
+int ctl_status_main(int argc, char **argv);
+int ctl_check_main(int argc, char **argv);
+
+#endif

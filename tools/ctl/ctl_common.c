@@ -1,0 +1,90 @@
+#include "ctl.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/vntime.h"
+
+void ctl_say(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "sipasctl %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void ctl_report_bad_option(const char *cmd, int opt, const char *arg)
+{
+    if (opt == ':')
+        ctl_say(cmd, "%s needs a value", arg);
+    else
+        ctl_say(cmd, "unknown option %s", arg);
+    fprintf(stderr, "Try 'sipasctl %s --help'.\n", cmd);
+}
+
+int ctl_open_data(const char *cmd, const char *dir, store_t **out)
+{
+    int rc = store_open_readonly(dir, out);
+
+    switch (rc) {
+    case STORE_OK:
+        return CTL_EXIT_OK;
+    case STORE_MISSING:
+        ctl_say(cmd, "no kiosk database in %s", dir);
+        break;
+    case STORE_CORRUPT:
+        ctl_say(cmd, "the kiosk database in %s is damaged: %s", dir,
+                store_last_error(NULL));
+        fprintf(stderr, "The kiosk moves a damaged database aside and starts"
+                        " a fresh one at its next start.\n");
+        break;
+    default:
+        ctl_say(cmd, "cannot open the kiosk database in %s: %s", dir,
+                store_last_error(NULL));
+        break;
+    }
+    return CTL_EXIT_FAIL;
+}
+
+int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
+                        int64_t *ms)
+{
+    *ms = vntime_parse_date(text);
+    if (*ms == -1) {
+        ctl_say(cmd, "%s: \"%s\" is not a date (YYYY-MM-DD, e.g. 2026-11-22)",
+                flag, text);
+        return -1;
+    }
+    return 0;
+}
+
+int64_t ctl_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ctl_format_bytes(int64_t bytes, char *buf, size_t cap)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    size_t i = 0;
+
+    if (bytes < 1024) {
+        snprintf(buf, cap, "%lld B", (long long)bytes);
+        return;
+    }
+    v /= 1024.0;
+    while (v >= 1024.0 && i + 1 < sizeof(units) / sizeof(units[0])) {
+        v /= 1024.0;
+        i++;
+    }
+    snprintf(buf, cap, "%.1f %s", v, units[i]);
+}
