@@ -800,12 +800,15 @@ static int sv_link_follow_up(sv_ctx_t *c, int qi, int referenced[])
     return 0;
 }
 
-/* Runs once every question is known: follow-ups may point forward. */
+/* Runs once every question is known: follow-ups may point forward. Only a
+ * scale question opens a follow-up and a scale question is always asked in
+ * order, so once every follow-up is referenced the survey cannot consist of
+ * follow-ups alone. */
 static int sv_link_follow_ups(sv_ctx_t *c)
 {
     survey_t *s = c->s;
     int referenced[SURVEY_QUESTION_MAX] = {0};
-    int qi, in_order = 0;
+    int qi;
     char p[SV_PATH_MAX];
 
     for (qi = 0; qi < s->n_questions; qi++)
@@ -813,11 +816,7 @@ static int sv_link_follow_ups(sv_ctx_t *c)
             sv_link_follow_up(c, qi, referenced) != 0)
             return -1;
     for (qi = 0; qi < s->n_questions; qi++) {
-        if (!s->questions[qi].is_follow_up) {
-            in_order++;
-            continue;
-        }
-        if (referenced[qi])
+        if (!s->questions[qi].is_follow_up || referenced[qi])
             continue;
         snprintf(p, sizeof(p), "questions[%d].follow_up_only", qi);
         return sv_fail(c, p,
@@ -825,10 +824,6 @@ static int sv_link_follow_ups(sv_ctx_t *c)
                        "never be asked",
                        s->questions[qi].id);
     }
-    if (in_order == 0)
-        return sv_fail(c, "questions",
-                       "needs at least one question that is not "
-                       "follow_up_only");
     return 0;
 }
 

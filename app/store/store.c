@@ -514,6 +514,24 @@ static int store_classify(store_t *s, int rc, char *check, size_t cap,
     return store_map_rc(rc);
 }
 
+/* SQLite reports every problem in one text, headed by the schema name
+ * ("*** in database main ***"); the first problem itself is the line a
+ * person needs. */
+static void store_trim_check(char *text)
+{
+    static const char head[] = "*** in database ";
+    char *nl;
+
+    if (strncmp(text, head, sizeof(head) - 1) == 0) {
+        nl = strchr(text, '\n');
+        if (nl)
+            memmove(text, nl + 1, strlen(nl + 1) + 1);
+    }
+    nl = strchr(text, '\n');
+    if (nl)
+        *nl = '\0';
+}
+
 static int store_set_pragmas(store_t *s, char *check, size_t cap)
 {
     char mode[16];
@@ -564,6 +582,7 @@ static int store_connect_rw(store_t *s, char *check, size_t cap)
     rc = store_query_text(s, "PRAGMA quick_check", check, cap);
     if (rc != SQLITE_OK)
         return store_classify(s, rc, check, cap, "quick_check");
+    store_trim_check(check);
     if (strcmp(check, "ok") != 0) {
         store_set_error(s, "%s: quick_check: %s", s->path, check);
         return STORE_CORRUPT;
@@ -1300,8 +1319,10 @@ static int store_run_check(store_t *s, const char *sql, char *result,
     if (!s || !result || cap == 0)
         return STORE_ERROR;
     rc = store_query_text(s, sql, result, cap);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        store_trim_check(result);
         return STORE_OK;
+    }
     snprintf(result, cap, "%s", sqlite3_errmsg(s->db));
     return store_is_damage(rc) ? STORE_CORRUPT : STORE_ERROR;
 }

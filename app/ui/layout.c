@@ -89,10 +89,32 @@ static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m)
     return n;
 }
 
+/* Largest size from max_px down at which the text fits in at most
+ * max_lines lines; 0 when none does. Leaves the wrap of that size in w. */
+static int layout_try_fit(ui_widget_t *w, int max_px, int min_px,
+                          int max_lines, const ui_measure_t *m)
+{
+    int px;
+
+    for (px = max_px; px >= min_px; px -= px > 24 ? 2 : 1) {
+        /* Stacked capitals (Ễ, Ẫ) reach far above the ascent: lines get
+         * generous leading so marks never touch the line above. */
+        int line_h = px * 14 / 10 + 2;
+        int n = layout_wrap(w, px, m);
+        if (n > 0 && n <= max_lines && n * line_h <= w->text_box.h) {
+            w->font_px = px;
+            w->line_h = line_h;
+            w->n_lines = n;
+            return px;
+        }
+    }
+    return 0;
+}
+
 int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
                     const ui_measure_t *m)
 {
-    int px;
+    int multi, single;
 
     w->n_lines = 0;
     w->overflow = 0;
@@ -100,22 +122,21 @@ int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
         return 0;
     if (min_px < 8)
         min_px = 8;
-    for (px = max_px; px >= min_px; px -= px > 24 ? 2 : 1) {
-        /* Stacked capitals (Ễ, Ẫ) reach far above the ascent: lines get
-         * generous leading so marks never touch the line above. */
-        int line_h = px * 14 / 10 + 2;
-        int n = layout_wrap(w, px, m);
-        if (n > 0 && n * line_h <= w->text_box.h) {
-            w->font_px = px;
-            w->line_h = line_h;
-            w->n_lines = n;
-            return 0;
-        }
+    multi = layout_try_fit(w, max_px, min_px, UI_LINES_MAX, m);
+    if (multi == 0) {
+        w->overflow = 1;
+        w->font_px = min_px;
+        w->line_h = min_px * 14 / 10 + 2;
+        return -1;
     }
-    w->overflow = 1;
-    w->font_px = min_px;
-    w->line_h = min_px * 14 / 10 + 2;
-    return -1;
+    if (w->n_lines == 1 || w->kind == UI_ANSWER)
+        return 0;
+    /* A short label broken over lines ("Tiếng / Việt") reads worse than
+     * the same label a little smaller on one line. */
+    single = layout_try_fit(w, multi, multi * 85 / 100, 1, m);
+    if (single == 0)
+        layout_try_fit(w, multi, multi, UI_LINES_MAX, m);
+    return 0;
 }
 
 int layout_grid_cols(ui_rect_t area, int n, int min_h, int gap, int max_cols)

@@ -64,7 +64,7 @@ static ui_widget_t *put(ctx_t *c, ui_kind_t kind, ui_style_t style,
     }
     if (kind == UI_CHIP) {
         /* Room on the left for the tick box. */
-        int box = min_i(r.h * 5 / 10, c->target * 7 / 10);
+        int box = r.h * 52 / 100;
         w->icon = rect(r.x + pad, r.y + (r.h - box) / 2, box, box);
         w->text_box.x = w->icon.x + box + pad;
         w->text_box.w = r.x + r.w - pad - w->text_box.x;
@@ -134,12 +134,27 @@ static void ctx_frame(ctx_t *c, int with_header, int with_footer)
 
 /* ---- screens ---------------------------------------------------------- */
 
+/* Widgets first..s->n-1 are one group (answers, chips, fields): they look
+ * alike only when they share one text size, the smallest any needed. */
+static void equalise(ctx_t *c, int first)
+{
+    int i, px = 0;
+
+    for (i = first; i < c->s->n; i++)
+        if (c->s->items[i].text && (px == 0 || c->s->items[i].font_px < px))
+            px = c->s->items[i].font_px;
+    for (i = first; i < c->s->n && px > 0; i++)
+        if (c->s->items[i].text && c->s->items[i].font_px > px &&
+            layout_fit_text(&c->s->items[i], px, c->min_px, c->m) != 0)
+            c->failed = 1;
+}
+
 static void build_idle(ctx_t *c)
 {
     const flow_t *f = c->v->flow;
     const ui_info_t *info = c->v->info;
     ui_rect_t b, start, lang_area;
-    int title_h, start_h, start_w, y, i, n_lang = f->config->n_langs;
+    int title_h, start_h, start_w, y, i, first, n_lang = f->config->n_langs;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
@@ -157,9 +172,18 @@ static void build_idle(ctx_t *c)
     put(c, UI_BUTTON, UI_STYLE_PRIMARY, "start", tr(c, "idle.invite"), start,
         start_h * 30 / 100, 1);
     y += start_h + c->gap;
-    put(c, UI_LABEL, UI_STYLE_BODY, "", tr(c, "idle.scan"),
-        rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100, 0);
+    /* A scan's outcome (signed in, bad code) shows where the scan hint is. */
+    put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
+        f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
+        rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100, f->notice != NULL);
     y += b.h * 12 / 100;
+    if (info->officer_name[0]) {
+        put(c, UI_LABEL, UI_STYLE_BODY, "",
+            layout_printf(c->s, "%s: %s", tr(c, "idle.officer"),
+                          info->officer_name),
+            rect(b.x, y, b.w, b.h * 11 / 100), c->u * 4 / 100, 0);
+        y += b.h * 11 / 100;
+    }
     if (info->figure[0])
         put(c, UI_LABEL, UI_STYLE_BODY, "",
             layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
@@ -168,10 +192,12 @@ static void build_idle(ctx_t *c)
     /* Footer: officer on duty on the left, languages on the right. */
     lang_area = c->footer;
     if (n_lang > 1) {
-        int lw = min_i(max_i(c->footer.w / 6, c->target * 2),
-                       (c->footer.w / 2) / n_lang);
+        int lw = min_i(max_i(c->footer.w / (c->portrait ? 3 : 6),
+                             c->target * 2),
+                       (c->footer.w * (c->portrait ? 70 : 50) / 100) / n_lang);
         lang_area.w = n_lang * lw + (n_lang - 1) * c->gap / 2;
         lang_area.x = c->footer.x + c->footer.w - lang_area.w;
+        first = c->s->n;
         for (i = 0; i < n_lang; i++) {
             const char *code = f->config->langs[i];
             w = put(c, UI_BUTTON, UI_STYLE_QUIET,
@@ -183,19 +209,7 @@ static void build_idle(ctx_t *c)
             if (w)
                 w->selected = i == f->lang;
         }
-    } else {
-        lang_area.w = 0;
-        lang_area.x = c->footer.x + c->footer.w;
-    }
-    if (info->officer_name[0]) {
-        w = put(c, UI_LABEL, UI_STYLE_SMALL, "",
-                layout_printf(c->s, "%s: %s", tr(c, "idle.officer"),
-                              info->officer_name),
-                rect(c->footer.x, c->footer.y,
-                     lang_area.x - c->footer.x - c->gap, c->footer.h),
-                c->footer.h * 30 / 100, 0);
-        if (w)
-            w->align = UI_ALIGN_LEFT;
+        equalise(c, first);
     }
     /* Last, so the hit test finds it first: an invisible corner. */
     put(c, UI_HIDDEN, UI_STYLE_PLAIN, "admin.corner", NULL,
@@ -226,7 +240,7 @@ static void build_field(ctx_t *c)
 {
     const config_t *cfg = c->v->flow->config;
     ui_rect_t cells[CONFIG_FIELD_MAX];
-    int cols, i;
+    int cols, i, first;
 
     ctx_frame(c, 1, 1);
     put_header(c, tr(c, "field.title"), NULL);
@@ -237,6 +251,7 @@ static void build_field(ctx_t *c)
     if (!c->portrait && cfg->n_fields > 3 && cols < 2)
         cols = 2;
     layout_grid(c->body, cfg->n_fields, cols, c->gap, cells);
+    first = c->s->n;
     for (i = 0; i < cfg->n_fields; i++) {
         char key[CONFIG_CODE_MAX + 8];
         snprintf(key, sizeof(key), "field.%s", cfg->fields[i]);
@@ -244,6 +259,7 @@ static void build_field(ctx_t *c)
             layout_printf(c->s, "field.%s", cfg->fields[i]), tr(c, key),
             cells[i], min_i(cells[i].h * 30 / 100, c->u * 6 / 100), 1);
     }
+    equalise(c, first);
     put_footer(c, "back", "button.back", NULL, NULL, UI_STYLE_PLAIN, NULL);
 }
 
@@ -310,7 +326,7 @@ static void build_question(ctx_t *c)
     const survey_question_t *q = flow_current_question(f);
     int li = survey_find_lang(f->survey, flow_lang_code(f));
     ui_rect_t cells[SURVEY_OPTION_MAX];
-    int i, cols;
+    int i, cols, first;
 
     ctx_frame(c, 1, 1);
     put_header(c, survey_text(f->survey->title, li), progress_text(c));
@@ -321,10 +337,12 @@ static void build_question(ctx_t *c)
     if (!c->portrait && c->body.w / q->n_options < c->target * 2)
         cols = (q->n_options + 1) / 2;
     layout_grid(c->body, q->n_options, cols, c->gap, cells);
+    first = c->s->n;
     for (i = 0; i < q->n_options; i++)
         put_answer(c, &q->options[i], cells[i],
                    survey_text(q->options[i].label, li),
                    q->options[i].value == f->selected);
+    equalise(c, first);
     put_footer(c, "back", "button.back", q->skippable ? "skip" : NULL,
                "button.skip", UI_STYLE_QUIET, dossier_text(c));
 }
@@ -336,7 +354,7 @@ static void build_multi(ctx_t *c)
     int li = survey_find_lang(f->survey, flow_lang_code(f));
     ui_rect_t cells[SURVEY_OPTION_MAX];
     const char *hint;
-    int i, cols;
+    int i, cols, first;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
@@ -355,14 +373,16 @@ static void build_multi(ctx_t *c)
     if (!c->portrait && cols < 2 && q->n_options > 3)
         cols = 2;
     layout_grid(c->body, q->n_options, cols, c->gap, cells);
+    first = c->s->n;
     for (i = 0; i < q->n_options; i++) {
         w = put(c, UI_CHIP, UI_STYLE_PLAIN,
                 layout_printf(c->s, "reason.%s", q->options[i].code),
                 survey_text(q->options[i].label, li), cells[i],
-                min_i(cells[i].h * 34 / 100, c->u * 45 / 1000), 0);
+                min_i(cells[i].h * 40 / 100, c->u * 55 / 1000), 0);
         if (w)
             w->selected = f->chosen[i];
     }
+    equalise(c, first);
     put_footer(c, "back", "button.back", "next", "button.next",
                UI_STYLE_PRIMARY, dossier_text(c));
 }
@@ -424,7 +444,7 @@ static void build_pin(ctx_t *c)
     ctx_frame(c, 1, 1);
     put_header(c, tr(c, "pin.title"), NULL);
     for (i = 0; i < n && i < FLOW_PIN_MAX; i++)
-        memcpy(dots + i * 3, "\xe2\x97\x8f", 3); /* U+25CF black circle */
+        memcpy(dots + i * 3, "\xe2\x80\xa2", 3); /* U+2022 bullet */
     dots[n * 3] = '\0';
     put(c, UI_LABEL, f->pin_failed ? UI_STYLE_DANGER : UI_STYLE_TITLE, "",
         f->pin_failed ? tr(c, "pin.wrong") : layout_printf(c->s, "%s", dots),
@@ -448,7 +468,7 @@ static void build_pin(ctx_t *c)
             st = UI_STYLE_PRIMARY;
         }
         put(c, UI_KEY, st, layout_printf(c->s, "pin.%s", keys[i]), label,
-            cells[i], cells[i].h * 40 / 100, 1);
+            cells[i], min_i(cells[i].h * 40 / 100, cells[i].w * 18 / 100), 1);
     }
     put_footer(c, "back", "button.back", NULL, NULL, UI_STYLE_PLAIN, NULL);
 }

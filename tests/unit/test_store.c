@@ -23,9 +23,9 @@
 #define ROWS_MAX 64
 
 typedef struct fixture {
-    char root[128];
-    char data[192]; /* root/var/data: not there yet, store_open makes it */
-    char db[256];
+    char root[256];
+    char data[320]; /* root/var/data: not there yet, store_open makes it */
+    char db[384];
 } fixture_t;
 
 /* One exported row, copied out of the callback. */
@@ -56,10 +56,12 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
+    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->root, sizeof(f->root), "/tmp/sipas-store-XXXXXX");
+    snprintf(f->root, sizeof(f->root), "%s/sipas-store-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
     if (!mkdtemp(f->root)) {
         free(f);
         return -1;
@@ -79,7 +81,7 @@ static int teardown(void **state)
     return rc;
 }
 
-/* ---- helpers ---------------------------------------------------------- */
+/* ---- records and files ------------------------------------------------ */
 
 static const store_answer_t sample_answers[] = {
     {"q.overall", "overall", 5, NULL},
@@ -277,7 +279,7 @@ static void test_open_creates_dir_and_schema(void **state)
 static void test_open_uses_wal(void **state)
 {
     fixture_t *f = *state;
-    char wal[300];
+    char wal[STORE_PATH_MAX];
     store_t *s = open_rw(f, 0, NULL);
 
     commit_at(s, T_2026_11_22);
@@ -405,6 +407,39 @@ static void test_commit_rejects_incomplete_record(void **state)
     store_close(s);
 }
 
+/* A response and its answers are one unit: an answer that cannot be
+ * written takes the response with it, and the handle goes on working. */
+static void test_failed_answer_rolls_back_response(void **state)
+{
+    fixture_t *f = *state;
+    store_answer_t boom[2] = {{"q.overall", "overall", 5, NULL},
+                              {"boom", "staff", 4, NULL}};
+    store_response_t r = sample_response(T_2026_11_22);
+    store_stats_t st;
+    rows_t rows;
+    int64_t seq = -5;
+    store_t *s = open_rw(f, 0, NULL);
+
+    store_close(s);
+    raw_exec(f->db, "CREATE TRIGGER refuse BEFORE INSERT ON answers"
+                    " WHEN NEW.question = 'boom'"
+                    " BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    s = open_rw(f, 0, NULL);
+    r.answers = boom;
+    r.n_answers = 2;
+    assert_int_equal(store_commit_response(s, &r, &seq), STORE_ERROR);
+    assert_int_equal(seq, -5);
+    assert_non_null(strstr(store_last_error(s), "refused"));
+    assert_int_equal(store_get_stats(s, T_2026_11_22, &st), STORE_OK);
+    assert_int_equal(st.responses, 0);
+    assert_int_equal(collect_rows(s, INT64_MIN, INT64_MAX, &rows), STORE_OK);
+    assert_int_equal(rows.n, 0);
+    /* No transaction left open behind the failure; the refused seq was
+     * never acknowledged, so the next response may take it. */
+    assert_int_equal(commit_at(s, T_2026_11_22), 1);
+    store_close(s);
+}
+
 /* ---- sequence numbers ------------------------------------------------- */
 
 static void test_seq_increases_across_reopen(void **state)
@@ -515,7 +550,7 @@ static void assert_recovered_fresh(const fixture_t *f,
 {
     audit_copy_t audit;
     store_stats_t st;
-    char prefix[300];
+    char prefix[STORE_PATH_MAX];
 
     assert_int_equal(rep->recovered, 1);
     assert_int_equal(rep->created, 1);
@@ -538,7 +573,8 @@ static void test_garbage_file_is_moved_aside(void **state)
 {
     fixture_t *f = *state;
     unsigned char noise[8192], back[8192];
-    char var[200], wal[300], moved_wal[STORE_PATH_MAX + 8];
+    char var[STORE_PATH_MAX], wal[STORE_PATH_MAX];
+    char moved_wal[STORE_PATH_MAX + 8];
     store_open_report_t rep;
     FILE *fp;
     store_t *s;
@@ -614,6 +650,73 @@ static void test_truncated_database_is_moved_aside(void **state)
     s = open_rw(f, 0, &rep);
     assert_recovered_fresh(f, &rep, s);
     assert_int_equal(file_size(rep.moved_to), size / 2);
+    store_close(s);
+}
+
+static int64_t raw_root_page(const char *path, const char *name)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t page = -1;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT rootpage FROM sqlite_master"
+                                        " WHERE name = ?1",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        page = sqlite3_column_int64(st, 0);
+    assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    return page;
+}
+
+/* Overwrites the cells of one b-tree page, leaving the file header sound:
+ * only a check that walks the tree can tell. */
+static void smash_page(const char *path, int64_t page)
+{
+    unsigned char junk[3900];
+    FILE *fp = fopen(path, "r+b");
+
+    assert_non_null(fp);
+    memset(junk, 0x55, sizeof(junk));
+    assert_int_equal(fseek(fp, (long)((page - 1) * 4096 + 100), SEEK_SET), 0);
+    assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void test_damaged_index_fails_quick_check(void **state)
+{
+    fixture_t *f = *state;
+    store_open_report_t rep;
+    char check[STORE_TEXT_MAX];
+    store_t *s;
+    int i;
+
+    s = open_rw(f, 0, NULL);
+    for (i = 0; i < 300; i++)
+        commit_at(s, T_2026_11_22 + i);
+    store_close(s);
+    smash_page(f->db, raw_root_page(f->db, "responses_recorded_at"));
+
+    /* A tool can open it and sees the verdict, one line, no header. */
+    assert_int_equal(store_open_readonly(f->data, &s), STORE_OK);
+    assert_int_equal(store_quick_check(s, check, sizeof(check)), STORE_OK);
+    assert_string_not_equal(check, "ok");
+    assert_null(strchr(check, '\n'));
+    assert_null(strstr(check, "***"));
+    assert_int_equal(store_integrity_check(s, check, sizeof(check)),
+                     STORE_OK);
+    assert_string_not_equal(check, "ok");
+    store_close(s);
+
+    s = open_rw(f, 0, &rep);
+    assert_recovered_fresh(f, &rep, s);
+    assert_non_null(strstr(rep.check, "page"));
     store_close(s);
 }
 
@@ -870,12 +973,14 @@ int main(void)
         T(test_commit_and_read_back),
         T(test_each_row_bounds_and_early_stop),
         T(test_commit_rejects_incomplete_record),
+        T(test_failed_answer_rolls_back_response),
         T(test_seq_increases_across_reopen),
         T(test_seq_not_reused_after_delete),
         T(test_full_cap_then_recover),
         T(test_garbage_file_is_moved_aside),
         T(test_second_recovery_gets_its_own_name),
         T(test_truncated_database_is_moved_aside),
+        T(test_damaged_index_fails_quick_check),
         T(test_readonly_sees_writer_commits),
         T(test_readonly_missing_and_garbage),
         T(test_state_round_trip),

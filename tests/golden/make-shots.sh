@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Screenshots of every kiosk screen at every supported resolution.
+#   tests/golden/make-shots.sh BUILD OUTDIR
+# Writes OUTDIR/<W>x<H>/<screen>.png. Each resolution runs with the pixel
+# density of a typical panel of that size, so touch targets are judged in mm.
+set -euo pipefail
+build=${1:-build}
+out=${2:-docs/screenshots}
+kiosk="$build/sipas-kiosk"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+
+# resolution:dpi (7" 800x480, 7" 1024x600, 10.1" 1280x800, 15.6" 1920x1080,
+# 7" portrait 720x1280)
+resolutions=${SHOT_RESOLUTIONS:-"800x480:133 1024x600:170 1280x800:149 1920x1080:141 720x1280:210"}
+
+answers() { # n answers of value $1
+  local i; for ((i = 0; i < $2; i++)); do echo "tap answer.$1"; done
+}
+
+cat > "$work/main.script" <<S
+shot idle
+tap start
+shot field
+tap field.dat-dai
+shot question
+tap answer.2
+shot reasons
+tap reason.cho-lau
+tap reason.thai-do
+shot reasons-chosen
+tap next
+$(answers 5 5)
+expect thanks
+shot thanks
+wait 6000
+type CB:CB001
+shot idle-officer
+wait 5000
+type 000.00.07.H42-230815-0005
+shot question-dossier
+$(answers 4 6)
+wait 6000
+type 000.00.07.H42-230815-0005
+expect already-rated
+shot already-rated
+wait 6000
+tap admin.corner
+tap admin.corner
+tap admin.corner
+tap admin.corner
+tap admin.corner
+tap pin.1
+tap pin.2
+shot pin
+tap pin.3
+tap pin.4
+tap pin.ok
+expect admin
+shot admin
+tap done
+tap lang.en
+shot idle-en
+tap start
+tap field.xay-dung
+shot question-en
+tap answer.1
+shot reasons-en
+S
+
+# The full questionnaire, up to its multi-choice "expectations" screen.
+{
+  echo "tap start"; echo "tap field.dau-tu"; echo "tap answer.5"
+  for ((i = 0; i < 20; i++)); do echo "tap skip"; done
+  echo "expect choices"; echo "shot choices"
+} > "$work/full.script"
+printf '{"survey": "sipas-full"}\n' > "$work/full.json"
+
+# Circular 01 counter form.
+printf 'tap start\ntap field.tu-phap\nshot c01-question\n' > "$work/c01.script"
+printf '{"survey": "c01-counter"}\n' > "$work/c01.json"
+
+# Storage full: a database capped at 64 KB fills up.
+{ for ((i = 0; i < 400; i++)); do
+    echo "tap start"; echo "tap field.khac"; answers 5 6; echo "wait 11000"
+  done; } > "$work/full-disk.script"
+printf '{"storage": {"max_kb": 64}, "misuse": {"min_interval_s": 0, "burst_count": 0}}\n' > "$work/disk.json"
+
+# A survey with a mistake puts the kiosk out of service.
+printf '{"format": "sipas-survey/1", "id": "broken", "version": 1,\n "languages": ["vi"], "title": {"vi": "x"},\n "scales": {}, "questions": []}\n' > "$work/broken.json"
+printf '{"survey": "%s"}\n' "$work/broken.json" > "$work/oos.json"
+printf 'expect out-of-service\nshot out-of-service\n' > "$work/oos.script"
+
+run() { # res dpi config script
+  local res=$1 dpi=$2 cfg=$3 script=$4 data
+  data=$(mktemp -d "$work/data.XXXX")
+  "$kiosk" --window "$res" --dpi "$dpi" ${cfg:+--config "$cfg"} \
+    --data "$data" --script "$script" --screenshots "$out/$res" 2> "$work/err.txt" || {
+      cat "$work/err.txt" >&2; echo "make-shots: $script failed at $res" >&2; return 1; }
+}
+
+for rd in $resolutions; do
+  res=${rd%%:*}; dpi=${rd##*:}
+  mkdir -p "$out/$res"
+  run "$res" "$dpi" "" "$work/main.script"
+  run "$res" "$dpi" "$work/full.json" "$work/full.script"
+  run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
+  run "$res" "$dpi" "$work/oos.json" "$work/oos.script"
+  # Fill a capped database until the kiosk pauses (the script then stops,
+  # having no start button to tap); a second run on the full database
+  # pauses at its first commit and is photographed.
+  data=$(mktemp -d "$work/data.XXXX")
+  "$kiosk" --window "$res" --dpi "$dpi" --config "$work/disk.json" --data "$data" \
+    --script "$work/full-disk.script" 2> /dev/null || true
+  printf 'tap start\ntap field.khac\n%s\nexpect paused\nshot paused\n' "$(answers 5 6)" > "$work/paused.script"
+  "$kiosk" --window "$res" --dpi "$dpi" --config "$work/disk.json" --data "$data" \
+    --script "$work/paused.script" --screenshots "$out/$res" 2> "$work/err.txt" || {
+      cat "$work/err.txt" >&2; echo "make-shots: paused screen failed at $res" >&2; exit 1; }
+done
+echo "screenshots in $out"
