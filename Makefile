@@ -58,8 +58,8 @@ CORE_LIBS  = $(call pc_libs,jansson libutf8proc)
 STORE_LIBS = $(call pc_libs,sqlite3)
 UI_LIBS    = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
 
-.PHONY: all run test test-unit test-asan test-e2e test-crash test-golden \
-	bench shots clean deps crash-long fuzz
+.PHONY: all run test test-unit test-asan asan-build bench shots clean deps \
+	crash-long
 
 all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(UNIT_BIN)
 
@@ -108,20 +108,30 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBSTORE) 
 run: $(BUILD)/sipas-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
 
-test: all
-	@tests/run-all.sh $(BUILD)
+test: all $(BUILD)/tools/imgdiff asan-build
+	@tests/run-all.sh $(BUILD) build/asan
+
+# The kiosk, tools and unit tests again with AddressSanitizer and UBSan.
+asan-build:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+
+$(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS)
 
 test-unit: all
 	@tests/run-unit.sh $(BUILD)
 
-# The same unit tests under AddressSanitizer and UBSan, in their own tree.
-test-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+test-asan: asan-build
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh build/asan
 
 shots: $(BUILD)/sipas-kiosk
 	@tests/golden/make-shots.sh $(BUILD) docs/screenshots
+
+# Golden references: the screens the golden test compares against.
+golden-refs: $(BUILD)/sipas-kiosk
+	@tests/golden/golden.sh $(BUILD) --update
 
 bench: all
 	@tests/bench/run.sh $(BUILD)

@@ -64,8 +64,9 @@ int dossier_parse(const char *text, dossier_t *d)
     while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
                        text[len - 1] == '\r' || text[len - 1] == '\n'))
         len--;
-    /* "-YYMMDD-XXXX" is 12 characters after the agency part. */
-    if (len < 12 + 4 || len >= sizeof(buf))
+    /* "-YYMMDD-XXXX" is 12 characters after the agency part, which is at
+     * least "X.Y". */
+    if (len < 12 + 3 || len >= sizeof(buf))
         return -1;
     for (i = 0; i < len; i++)
         buf[i] = (char)toupper((unsigned char)text[i]);

@@ -239,6 +239,13 @@ static void flow_abandon(flow_t *f, uint64_t now_ms)
         flow_go_idle(f);
 }
 
+void flow_shutdown(flow_t *f, uint64_t now_ms)
+{
+    if (f->screen == FLOW_PAUSED || f->screen == FLOW_OUT_OF_SERVICE)
+        return; /* the paused response could not be stored anyway */
+    flow_abandon(f, now_ms);
+}
+
 static void flow_advance(flow_t *f, uint64_t now_ms)
 {
     const survey_question_t *q = &f->survey->questions[f->question];

@@ -123,6 +123,10 @@ void flow_set_out_of_service(flow_t *f);
 /* Restores the officer on duty after a restart, without calling back. */
 void flow_restore_officer(flow_t *f, const char *code);
 
+/* The kiosk is stopping: answers given so far are stored as a partial
+ * response (as an inactivity timeout would), never dropped. */
+void flow_shutdown(flow_t *f, uint64_t now_ms);
+
 /* A tap on widget id. Returns 1 if the tap changed anything, 0 if it was
  * ignored (unknown id on this screen, a tap during a highlight). */
 int flow_tap(flow_t *f, const char *id, uint64_t now_ms);

@@ -12,6 +12,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include "core/jsonpos.h"
 #include "core/vntime.h"
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
@@ -75,7 +76,9 @@ static int kiosk_load_config(kiosk_t *k)
     snprintf(k->config_name, sizeof(k->config_name), "%s", a.name);
     err_clear(&e);
     rc = config_parse(a.data, a.len, a.name, &k->config, &e);
-    asset_free(&a);
+    /* Kept until the cross-checks against the survey have run, so their
+     * errors can name a line too. */
+    k->config_src = a;
     if (rc != 0) {
         kiosk_fail_err(k, &e);
         return -1;
@@ -158,10 +161,15 @@ static int kiosk_check_langs(kiosk_t *k)
     for (i = 0; i < k->config.n_langs; i++) {
         const char *l = k->config.langs[i];
         if (survey_find_lang(k->survey, l) < 0 || !i18n_has_lang(k->i18n, l)) {
+            char path[32];
+            int line = 0, col = 0;
+            snprintf(path, sizeof(path), "languages[%d]", i);
+            if (k->config_src.data)
+                jsonpos_locate(k->config_src.data, k->config_src.len, path,
+                               &line, &col);
             snprintf(msg, sizeof(msg),
-                     "%s: languages[%d]: '%s' is not in survey '%s' or the "
-                     "UI words",
-                     k->config_name, i, l, k->survey->id);
+                     "%s:%d:%d: %s: '%s' is not in survey '%s' or the UI words",
+                     k->config_name, line, col, path, l, k->survey->id);
             kiosk_fail(k, msg);
             return -1;
         }
@@ -233,6 +241,7 @@ static void kiosk_refresh_info(kiosk_t *k)
     char when[40] = "-", db[32] = "?", freeb[32] = "?";
     int64_t now = pclock_wall_ms(&k->clock);
 
+    k->info_rev++;
     k->info.n_admin = 0;
     snprintf(k->info.unit_name, sizeof(k->info.unit_name), "%s",
              k->config.unit_name);
@@ -444,6 +453,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
         kiosk_load_survey(k);
     if (!k->oos)
         kiosk_check_langs(k);
+    asset_free(&k->config_src);
     if (!k->survey) {
         /* The flow needs a survey to exist even out of service. */
         err_t e;
@@ -452,7 +462,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
                          &k->survey, &e) != 0)
             return -1;
     }
-    flow_init(&k->flow, k->survey, &k->config, &ops, pclock_mono_ms(&k->clock));
+    flow_init(&k->flow, k->survey, &k->config, &ops, pclock_boot_ms(&k->clock));
     if (!k->oos)
         kiosk_open_store(k);
     if (k->oos)
@@ -525,6 +535,8 @@ int kiosk_video_open(kiosk_t *k)
 
 void kiosk_close(kiosk_t *k)
 {
+    if (k->store && !k->oos)
+        flow_shutdown(&k->flow, pclock_boot_ms(&k->clock));
     if (k->text)
         text_cache_destroy(k->text);
     if (k->ren)
@@ -544,10 +556,20 @@ void kiosk_close(kiosk_t *k)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-static void kiosk_build(kiosk_t *k)
+static uint64_t kiosk_signature(const kiosk_t *k);
+
+/* Building measures text, so a screen is rebuilt only when what it shows
+ * changed; hit tests between changes reuse it. */
+void kiosk_build(kiosk_t *k)
 {
     ui_measure_t m = {k->text, text_measure};
     ui_view_t v;
+    uint64_t sig = kiosk_signature(k);
+
+    if (k->built && sig == k->built_sig)
+        return;
+    k->built = 1;
+    k->built_sig = sig;
 
     v.flow = &k->flow;
     v.i18n = k->i18n;
@@ -582,6 +604,7 @@ static uint64_t kiosk_signature(const kiosk_t *k)
         (uint64_t)f->screen, (uint64_t)(f->question + 1), (uint64_t)(f->selected + 1),
         (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
         (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
+        k->info_rev, (uint64_t)k->w, (uint64_t)k->h, (uint64_t)k->dpi,
     };
 
     for (i = 0; i < (int)(sizeof(parts) / sizeof(parts[0])); i++)
@@ -639,7 +662,7 @@ static void kiosk_press(kiosk_t *k, int x, int y)
 {
     snprintf(k->pressed, sizeof(k->pressed), "%s", kiosk_hit(k, x, y));
     k->finger = 1;
-    k->flow.last_input_ms = pclock_mono_ms(&k->clock);
+    k->flow.last_input_ms = pclock_boot_ms(&k->clock);
 }
 
 /* A tap counts when the finger lifts over the widget it went down on. */
@@ -652,7 +675,7 @@ static void kiosk_release(kiosk_t *k, int x, int y)
     k->finger = 0;
     snprintf(id, sizeof(id), "%s", kiosk_hit(k, x, y));
     if (id[0] && strcmp(id, k->pressed) == 0)
-        flow_tap(&k->flow, id, pclock_mono_ms(&k->clock));
+        flow_tap(&k->flow, id, pclock_boot_ms(&k->clock));
     k->pressed[0] = '\0';
 }
 
@@ -672,7 +695,7 @@ static void kiosk_scan_char(kiosk_t *k, const char *text)
 static void kiosk_scan_enter(kiosk_t *k)
 {
     if (k->scan_len > 0 && !k->scan_overflow)
-        flow_scan(&k->flow, k->scan, pclock_mono_ms(&k->clock));
+        flow_scan(&k->flow, k->scan, pclock_boot_ms(&k->clock));
     k->scan_len = 0;
     k->scan[0] = '\0';
     k->scan_overflow = 0;
@@ -723,6 +746,7 @@ static void kiosk_event(kiosk_t *k, const SDL_Event *ev)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         text_cache_clear(k->text);
+        k->built = 0;
         k->dirty = 1;
         break;
     default:
@@ -737,7 +761,7 @@ void kiosk_pump(kiosk_t *k)
 
     while (SDL_PollEvent(&ev))
         kiosk_event(k, &ev);
-    flow_tick(&k->flow, pclock_mono_ms(&k->clock));
+    flow_tick(&k->flow, pclock_boot_ms(&k->clock));
     kiosk_settle(k);
     if (k->dirty && !k->args.script)
         kiosk_render(k);
@@ -817,10 +841,10 @@ int kiosk_run(kiosk_t *k)
     kiosk_render(k);
     if (notify_send("READY=1") != 0)
         kiosk_log("could not notify systemd");
-    k->last_ping = pclock_mono_ms(&k->clock);
+    k->last_ping = pclock_boot_ms(&k->clock);
     while (!k->quit) {
         kiosk_pump(k);
-        now = pclock_mono_ms(&k->clock);
+        now = pclock_boot_ms(&k->clock);
         if (k->watchdog_ms && now - k->last_ping >= k->watchdog_ms / 2) {
             notify_send("WATCHDOG=1");
             k->last_ping = now;

@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/survey.h"
 #include "kiosk/args.h"
+#include "kiosk/assets.h"
 #include "kiosk/events.h"
 #include "platform/pclock.h"
 #include "platform/wake.h"
@@ -32,6 +33,7 @@ typedef struct kiosk {
     kiosk_args_t args;
     char assets_dir[1024];
     char config_name[1024];
+    asset_t config_src;             /* during start-up only */
     config_t config;
     survey_t *survey;
     i18n_t *i18n;
@@ -53,6 +55,9 @@ typedef struct kiosk {
     ui_screen_t screen;
     int dirty;
     uint64_t signature;             /* of what is shown */
+    uint64_t info_rev;              /* bumped when info changes */
+    int built;                      /* screen holds a build of built_sig */
+    uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */
 
     int finger;                     /* a finger or button is down */
@@ -77,6 +82,8 @@ void kiosk_close(kiosk_t *k);
 
 /* Processes queued SDL events, fires due deadlines, redraws on change. */
 void kiosk_pump(kiosk_t *k);
+/* Makes k->screen describe the current state (cached). */
+void kiosk_build(kiosk_t *k);
 /* Builds and draws the current screen now (for screenshots). */
 int kiosk_render(kiosk_t *k);
 /* The interactive loop, until SDL_QUIT or the admin's exit. */

@@ -35,7 +35,7 @@ static int script_fail(const script_t *s, const char *fmt, ...)
 static void script_advance_to(kiosk_t *k, uint64_t target)
 {
     for (;;) {
-        uint64_t now = pclock_mono_ms(&k->clock);
+        uint64_t now = pclock_boot_ms(&k->clock);
         uint64_t d = flow_next_deadline(&k->flow);
         if (d > target || d == UINT64_MAX) {
             if (target > now)
@@ -64,10 +64,8 @@ static int script_tap_id(script_t *s, const char *id)
 {
     kiosk_t *k = s->k;
     const ui_widget_t *w;
-    ui_measure_t m = {k->text, text_measure};
-    ui_view_t v = {&k->flow, k->i18n, &k->info, NULL};
 
-    screens_build(&k->screen, &v, k->w, k->h, k->dpi, &m);
+    kiosk_build(k);
     w = layout_find(&k->screen, id);
     if (!w || w->kind == UI_LABEL || w->kind == UI_PANEL)
         return script_fail(s, "tap %s: no such widget on screen '%s'", id,
@@ -113,7 +111,7 @@ static int script_step(script_t *s, char *cmd, char *arg)
     if (strcmp(cmd, "wait") == 0) {
         if (script_parse_int(arg, 0, 86400L * 1000 * 365, &ms) != 0)
             return script_fail(s, "wait: expected milliseconds, got '%s'", arg);
-        script_advance_to(k, pclock_mono_ms(&k->clock) + (uint64_t)ms);
+        script_advance_to(k, pclock_boot_ms(&k->clock) + (uint64_t)ms);
         return 0;
     }
     script_settle(k);

@@ -185,7 +185,7 @@ static void test_base_parses(void **state)
     survey_free(s);
 }
 
-static void test_helpers(void **state)
+static void test_lookups_and_fallbacks(void **state)
 {
     survey_t *s = parse_ok(build(0, NULL));
     const survey_question_t *q1 = &s->questions[0], *why = &s->questions[1];
@@ -928,7 +928,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_parses),
-        cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_lookups_and_fallbacks),
         cmocka_unit_test(test_vietnamese_stored_first),
         cmocka_unit_test(test_nfd_becomes_nfc),
         cmocka_unit_test(test_type_and_skippable_explicit),

@@ -1,0 +1,49 @@
+# Shared by the end-to-end tests: a fresh data directory per test, the
+# kiosk under SDL's dummy driver, and queries over `sipasctl export`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+KIOSK="$BUILD/sipas-kiosk"
+CTL="$BUILD/sipasctl"
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+DATA="$T/var"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# kiosk_script SCRIPT-TEXT [kiosk args...]: runs a script; events in
+# $T/events, stderr in $T/stderr; returns the kiosk's exit code.
+kiosk_script() {
+  local text=$1; shift
+  printf '%s\n' "$text" > "$T/script"
+  "$KIOSK" --window 800x480 --data "$DATA" --script "$T/script" \
+    --events "$T/events" "$@" 2> "$T/stderr"
+}
+
+# Same, but the script must pass.
+kiosk_ok() {
+  kiosk_script "$@" || { cat "$T/stderr" >&2; fail "script failed"; }
+}
+
+export_csv() { "$CTL" export --data "$DATA" --format csv > "$T/export.csv"; }
+
+# q 'PYTHON-EXPR': evaluates over rows (list of dicts of the CSV export)
+# and events (list of dicts of the event stream); prints the result.
+q() {
+  python3 - "$T/export.csv" "$T/events" "$1" <<'PY'
+import csv, json, sys, os
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"))) if os.path.exists(sys.argv[1]) else []
+events = [json.loads(l) for l in open(sys.argv[2])] if os.path.exists(sys.argv[2]) else []
+print(eval(sys.argv[3]))
+PY
+}
+
+# expect_eq 'PYTHON-EXPR' VALUE [what]
+expect_eq() {
+  local got; got=$(q "$1")
+  [ "$got" = "$2" ] || fail "${3:-$1}: expected $2, got $got"
+}
+
+answers() { local i; for ((i = 0; i < $2; i++)); do echo "tap answer.$1"; done; }

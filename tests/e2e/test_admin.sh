@@ -1,0 +1,33 @@
+# The admin screen opens only after the hidden taps and the right PIN; it
+# shows counts; it is the only way out.
+. "$(dirname "$0")/lib.sh"
+corner() { local i; for ((i = 0; i < $1; i++)); do echo "tap admin.corner"; done; }
+kiosk_ok "$(corner 4)
+expect idle
+wait 4000
+$(corner 4)
+expect idle
+$(corner 1)
+expect pin
+tap pin.9
+tap pin.9
+tap pin.ok
+expect pin
+tap pin.1
+tap pin.2
+tap pin.3
+tap pin.4
+tap pin.ok
+expect admin
+tap admin.exit
+tap start"
+# admin.exit ends the script run early (exit 0, nothing after it ran)
+expect_eq "[e['screen'] for e in events if e['event']=='screen'][-1]" "admin"
+sqlite3 "$DATA/kiosk.db" "select kind from audit order by id" > "$T/audit"
+grep -q admin-denied "$T/audit" || fail "wrong PIN not audited"
+grep -q admin-open "$T/audit" || fail "admin access not audited"
+grep -q admin-exit "$T/audit" || fail "exit not audited"
+# keys do nothing: Escape and Alt+F4 are not ways out
+kiosk_ok "type x
+expect idle"
+echo ok

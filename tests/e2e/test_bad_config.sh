@@ -1,0 +1,16 @@
+# Configuration mistakes name the file, the line and the field; the kiosk
+# shows out-of-service and stays up for the technician.
+. "$(dirname "$0")/lib.sh"
+check() { # json expected-line expected-field
+  printf '%b' "$1" > "$T/cfg.json"
+  kiosk_ok "expect out-of-service" --config "$T/cfg.json"
+  grep -q "cfg.json:$2:" "$T/stderr" || { cat "$T/stderr"; fail "line $2 not named for: $1"; }
+  grep -q "$3" "$T/stderr" || { cat "$T/stderr"; fail "field $3 not named"; }
+}
+check '{\n  "counter": "Q1",\n  "timeouts": {"inactivity_s": 2}\n}\n' 3 "timeouts.inactivity_s"
+check '{\n  "fields": ["dat-dai",\n    "ruong-lua"]\n}\n' 3 "fields\\[1\\]"
+check '{\n  "countr": "Q1"\n}\n' 2 "countr"
+check '{\n  "languages": ["vi", "fr"]\n}\n' 2 "languages"
+"$KIOSK" --config "$T/missing.json" --window 800x480 --data "$DATA" --script /dev/null 2> "$T/stderr" || true
+grep -q "missing.json" "$T/stderr" || fail "missing config not named"
+echo ok

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Everything `make test` runs, in order, with one closing summary line:
+#   unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
+#   test, the golden-image test.
+set -u
+build=${1:-build}
+asan=${2:-build/asan}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy BUILD="$build"
+passed=0 failed=0
+failures=()
+
+count() { # name exit-code
+  if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+section() { printf '\n== %s\n' "$*"; }
+
+section "unit tests"
+tests/run-unit.sh "$build"; count unit $?
+
+section "unit tests under AddressSanitizer + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  tests/run-unit.sh "$asan"; count unit-asan $?
+
+section "end-to-end"
+for t in tests/e2e/test_*.sh; do
+  start=$(date +%s%N)
+  if out=$(bash "$t" 2>&1); then
+    printf 'ok    %-40s %5d ms\n' "$(basename "$t")" $(( ($(date +%s%N) - start) / 1000000 ))
+    count "$t" 0
+  else
+    printf 'FAIL  %s\n' "$(basename "$t")"; printf '%s\n' "$out" | tail -25 | sed 's/^/      /'
+    count "$t" 1
+  fi
+done
+
+section "crash test (SIGKILL during ratings)"
+tests/crash/crash.sh "$build"; count crash $?
+
+section "golden images"
+tests/golden/golden.sh "$build"; count golden $?
+
+echo
+[ "$failed" = 0 ] || printf 'failed: %s\n' "${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
