@@ -87,7 +87,7 @@ EMBED := assets/config/default.json assets/surveys/sipas-short.json \
 	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
 $(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) -c -I. $< -o $@
+	@$(CC) -c -I. $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -95,15 +95,18 @@ $(LIBSTORE): $(STORE_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
 $(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
-	$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@echo "  LINK    $@"
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 $(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
-	$(CC) $(OPT) $(SAN) -o $@ $^ $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@echo "  LINK    $@"
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # Unit tests link every library; the linker keeps what each one uses.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@echo "  LINK    $@"
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 run: $(BUILD)/sipas-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
@@ -141,5 +144,8 @@ crash-long: all
 
 clean:
 	rm -rf build var
+
+# Test objects are intermediate to make, but keeping them saves relinks.
+.SECONDARY:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -15,14 +15,26 @@ count() { # name exit-code
   if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
 }
 
+# Unit binaries report their cases; they count one by one.
+count_unit() { # name log exit-code
+  local p f
+  p=$(sed -n 's/^unit ([^)]*): \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$2")
+  f=$(sed -n 's/^unit ([^)]*): \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$2")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ "$3" != 0 ]; then failures+=("$1"); [ "${f:-0}" != 0 ] || failed=$((failed + 1)); fi
+}
+ulog=$(mktemp)
+trap 'rm -f "$ulog"' EXIT
+
 section() { printf '\n== %s\n' "$*"; }
 
 section "unit tests"
-tests/run-unit.sh "$build"; count unit $?
+tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"
 
 section "unit tests under AddressSanitizer + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  tests/run-unit.sh "$asan"; count unit-asan $?
+  tests/run-unit.sh "$asan" | tee "$ulog"; count_unit unit-asan "$ulog" "${PIPESTATUS[0]}"
 
 section "end-to-end"
 for t in tests/e2e/test_*.sh; do

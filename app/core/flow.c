@@ -568,7 +568,9 @@ static int flow_scan_dossier(flow_t *f, const dossier_t *d, uint64_t now_ms)
     if (!f->active)
         flow_begin(f, now_ms);
     flow_copy(f->resp.dossier, sizeof(f->resp.dossier), d->code);
-    if (f->config->n_fields != 1)
+    /* dossier_field stands in for a field nobody chose; a field the
+     * citizen already picked is kept. */
+    if (f->config->n_fields != 1 && f->resp.field[0] == '\0')
         flow_copy(f->resp.field, sizeof(f->resp.field),
                   f->config->dossier_field);
     flow_start_questions(f);

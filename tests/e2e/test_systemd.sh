@@ -1,0 +1,46 @@
+# The systemd contract on the real notify socket: READY=1 after the first
+# frame, WATCHDOG=1 pings from the UI loop at half the interval, a clean
+# stop on SIGTERM (STOPPING=1, exit 0). The shipped unit file passes
+# systemd-analyze.
+. "$(dirname "$0")/lib.sh"
+python3 - "$KIOSK" "$T" <<'PY'
+import os, signal, socket, subprocess, sys, time
+kiosk, tmp = sys.argv[1], sys.argv[2]
+path = os.path.join(tmp, "notify")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(10)
+env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="200000")
+p = subprocess.Popen([kiosk, "--window", "800x480", "--data", os.path.join(tmp, "var")],
+                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+msgs, t0 = [], time.time()
+msgs.append(s.recv(256).decode())
+assert msgs[0] == "READY=1", msgs
+ready_at = time.time() - t0
+s.settimeout(1)
+end = time.time() + 1.0
+while time.time() < end:
+    try:
+        msgs.append(s.recv(256).decode())
+    except socket.timeout:
+        break
+pings = msgs.count("WATCHDOG=1")
+assert 6 <= pings <= 14, f"{pings} watchdog pings in 1 s at a 200 ms interval"
+p.send_signal(signal.SIGTERM)
+rc = p.wait(timeout=10)
+s.settimeout(2)
+try:
+    msgs.append(s.recv(256).decode())
+except socket.timeout:
+    pass
+assert rc == 0, (rc, p.stderr.read())
+assert msgs[-1] == "STOPPING=1", msgs[-3:]
+print(f"ready after {ready_at*1000:.0f} ms, {pings} pings/s, clean stop")
+PY
+# The unit file as installed, pointed at this build.
+sed "s|/usr/bin/sipas-kiosk|$KIOSK|" "$ROOT/firmware/systemd/sipas-kiosk.service" > "$T/sipas-kiosk.service"
+if command -v systemd-analyze > /dev/null; then
+  out=$(systemd-analyze verify "$T/sipas-kiosk.service" 2>&1 | grep -v "^$" || true)
+  [ -z "$out" ] || fail "systemd-analyze: $out"
+fi
+echo ok
