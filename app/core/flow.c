@@ -285,8 +285,9 @@ static void flow_back(flow_t *f, uint64_t now_ms)
         flow_enter_question(f, f->history[f->depth]);
         return;
     }
-    if (f->config->n_fields > 1 && f->resp.dossier[0] == '\0' &&
-        f->resp.n_answers == 0) {
+    /* Answers given are kept; the field can be changed and the survey
+     * resumed. */
+    if (f->config->n_fields > 1 && f->resp.dossier[0] == '\0') {
         f->question = -1;
         f->screen = FLOW_FIELD;
         return;
@@ -319,6 +320,8 @@ static int flow_tap_idle(flow_t *f, const char *id, uint64_t now_ms)
         return 0;
     }
     if (strcmp(id, "admin.corner") == 0) {
+        if (now_ms < f->pin_locked_until)
+            return 0;
         if (f->corner_taps == 0 ||
             now_ms - f->corner_first_ms > (uint64_t)f->config->admin_window_ms) {
             f->corner_taps = 0;
@@ -450,8 +453,14 @@ static int flow_tap_pin(flow_t *f, const char *id, uint64_t now_ms)
         if (n > 0 && f->ops.pin_ok(f->ops.ctx, f->pin) == 1) {
             f->screen = FLOW_ADMIN;
             f->pin_failed = 0;
+            f->pin_failures = 0;
         } else {
             f->pin_failed = 1;
+            if (++f->pin_failures >= FLOW_PIN_TRIES) {
+                f->pin_failures = 0;
+                f->pin_locked_until = now_ms + FLOW_PIN_LOCK_MS;
+                flow_go_idle(f);
+            }
         }
         /* The PIN never stays in memory longer than its check. */
         memset(f->pin, 0, sizeof(f->pin));
@@ -465,7 +474,6 @@ static int flow_tap_pin(flow_t *f, const char *id, uint64_t now_ms)
         f->pin[n + 1] = '\0';
     }
     f->pin_failed = 0;
-    (void)now_ms;
     return 1;
 }
 
@@ -532,11 +540,24 @@ int flow_tap(flow_t *f, const char *id, uint64_t now_ms)
 
 static int flow_scan_badge(flow_t *f, const char *code, uint64_t now_ms)
 {
+    char buf[CONFIG_CODE_MAX];
+    size_t n;
+
     if (f->screen != FLOW_IDLE && f->screen != FLOW_ADMIN)
         return 0; /* never while a citizen is rating */
     while (*code == ' ')
         code++;
-    if (*code == '\0' || strlen(code) >= sizeof(f->officer) ||
+    n = strlen(code);
+    while (n > 0 && code[n - 1] == ' ')
+        n--;
+    if (n >= sizeof(buf)) {
+        flow_notice(f, "notice.bad_code", now_ms);
+        return 1;
+    }
+    memcpy(buf, code, n);
+    buf[n] = '\0';
+    code = buf;
+    if (*code == '\0' ||
         (f->config->n_officers > 0 && !config_find_officer(f->config, code))) {
         flow_notice(f, "notice.bad_code", now_ms);
         return 1;

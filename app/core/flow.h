@@ -36,6 +36,10 @@
 #define FLOW_RETRY_MS 5000   /* storage retry while paused */
 #define FLOW_NOTICE_MS 4000
 #define FLOW_ADMIN_TIMEOUT_MS 120000
+/* Wrong PINs in a row before the admin gesture is locked, and for how long:
+ * a 4-digit PIN must not be guessable by trying codes at the counter. */
+#define FLOW_PIN_TRIES 5
+#define FLOW_PIN_LOCK_MS (5 * 60 * 1000)
 
 typedef enum flow_screen {
     FLOW_IDLE = 0,
@@ -107,6 +111,8 @@ typedef struct flow {
     char officer[CONFIG_CODE_MAX];
     char pin[FLOW_PIN_MAX + 1];
     int pin_failed;
+    int pin_failures;           /* wrong PINs in a row */
+    uint64_t pin_locked_until;  /* gesture ignored until then */
     int corner_taps;
     uint64_t corner_first_ms;
     const char *notice;         /* i18n key shown briefly, or NULL */

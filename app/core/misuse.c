@@ -7,7 +7,11 @@ void misuse_init(misuse_t *m, int min_interval_ms, int burst_count,
 {
     memset(m, 0, sizeof(*m));
     m->min_interval_ms = min_interval_ms > 0 ? min_interval_ms : 0;
-    m->burst_count = burst_count > 0 ? burst_count : 0;
+    /* The history holds MISUSE_HISTORY_MAX finishes: a larger burst count
+     * could never trip, so it is held to what can be judged. */
+    m->burst_count = burst_count <= 0                    ? 0
+                     : burst_count > MISUSE_HISTORY_MAX ? MISUSE_HISTORY_MAX
+                                                         : burst_count;
     m->burst_window_ms = burst_window_ms > 0 ? burst_window_ms : 0;
 }
 

@@ -2017,10 +2017,112 @@ static void test_out_of_service(void **state)
 #define FULL(fn) cmocka_unit_test_setup_teardown(fn, setup_full, teardown)
 #define C01(fn) cmocka_unit_test_setup_teardown(fn, setup_c01, teardown)
 
+
+static void open_pin(fixture_t *x)
+{
+    int i;
+
+    for (i = 0; i < x->config.admin_taps; i++)
+        tap(x, "admin.corner");
+}
+
+static void enter_pin(fixture_t *x, const char *pin)
+{
+    char id[16];
+
+    for (; *pin; pin++) {
+        snprintf(id, sizeof(id), "pin.%c", *pin);
+        tap_ok(x, id);
+    }
+    tap_ok(x, "pin.ok");
+}
+
+/* After FLOW_PIN_TRIES wrong PINs the gesture is dead for the lock time,
+ * even the right PIN cannot be tried; afterwards it works again. */
+static void test_pin_lockout(void **state)
+{
+    fixture_t *x = begin(state);
+    int i;
+
+    open_pin(x);
+    expect_screen(x, FLOW_PIN);
+    for (i = 0; i < FLOW_PIN_TRIES - 1; i++) {
+        enter_pin(x, "0000");
+        expect_screen(x, FLOW_PIN);
+    }
+    enter_pin(x, "0000");
+    expect_screen(x, FLOW_IDLE);
+    open_pin(x);
+    expect_screen(x, FLOW_IDLE);
+    advance(x, FLOW_PIN_LOCK_MS - 1000);
+    open_pin(x);
+    expect_screen(x, FLOW_IDLE);
+    advance(x, 1000);
+    open_pin(x);
+    expect_screen(x, FLOW_PIN);
+    enter_pin(x, KIOSK_PIN);
+    expect_screen(x, FLOW_ADMIN);
+}
+
+/* A right PIN resets the count of wrong ones. */
+static void test_pin_failures_reset_on_success(void **state)
+{
+    fixture_t *x = begin(state);
+    int i;
+
+    open_pin(x);
+    for (i = 0; i < FLOW_PIN_TRIES - 1; i++)
+        enter_pin(x, "1111");
+    enter_pin(x, KIOSK_PIN);
+    expect_screen(x, FLOW_ADMIN);
+    tap_ok(x, "done");
+    open_pin(x);
+    enter_pin(x, "1111");
+    expect_screen(x, FLOW_PIN);
+}
+
+/* Back from the first question returns to the field screen even after it
+ * was answered; the answers stay and the survey resumes. */
+static void test_back_to_field_keeps_answers(void **state)
+{
+    fixture_t *x = begin(state);
+
+    tap_ok(x, "start");
+    tap_ok(x, "field.dat-dai");
+    answer(x, 5);
+    expect_question(x, "tiep-can");
+    tap_ok(x, "back");
+    expect_question(x, "overall");
+    tap_ok(x, "back");
+    expect_screen(x, FLOW_FIELD);
+    assert_int_equal(x->fake.commit_calls, 0);
+    tap_ok(x, "field.xay-dung");
+    expect_question(x, "overall");
+    assert_int_equal(x->flow.selected, 5);
+    answer(x, 4);
+    answer_rest_high(x);
+    expect_screen(x, FLOW_THANKS);
+    assert_string_equal(last_commit(x)->field, "xay-dung");
+    assert_int_equal(value_of(x, last_commit(x), "overall"), 4);
+}
+
+/* Scanners may pad a badge with spaces. */
+static void test_badge_spaces_trimmed(void **state)
+{
+    fixture_t *x = begin(state);
+
+    assert_int_equal(scan(x, "CB:  CB002  "), 1);
+    assert_string_equal(x->flow.officer, "CB002");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         SHORT(test_short_survey_path),
+        SHORT(test_pin_lockout),
+        SHORT(test_pin_failures_reset_on_success),
+        SHORT(test_back_to_field_keeps_answers),
+        SHORT(test_badge_spaces_trimmed),
         SHORT(test_single_field_skips_field_screen),
         SHORT(test_field_list_empty_goes_straight_to_questions),
         SHORT(test_highlight),

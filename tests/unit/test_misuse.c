@@ -274,9 +274,25 @@ static void test_verdict_names(void **state)
     assert_int_equal(MISUSE_BURST, 2);
 }
 
+/* A burst count beyond what the history holds is held to the history
+ * size, so the rule still trips instead of silently never firing. */
+static void test_burst_count_clamped_to_history(void **state)
+{
+    misuse_t m;
+    int i;
+
+    (void)state;
+    misuse_init(&m, 0, 1000, 3600000);
+    assert_int_equal(m.burst_count, MISUSE_HISTORY_MAX);
+    for (i = 0; i < MISUSE_HISTORY_MAX; i++)
+        assert_int_equal(misuse_judge(&m, 1000u + (uint64_t)i), MISUSE_OK);
+    assert_int_equal(misuse_judge(&m, 5000), MISUSE_BURST);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_burst_count_clamped_to_history),
         cmocka_unit_test(test_init_clamps_negative_to_disabled),
         cmocka_unit_test(test_first_response_is_accepted),
         cmocka_unit_test(test_min_interval_boundary),
