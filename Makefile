@@ -12,10 +12,12 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sdl2 SDL2_ttf SDL2_image jansson libutf8proc sqlite3
+PKGS    := sdl2 SDL2_ttf SDL2_image jansson libutf8proc sqlite3 libcurl \
+	libmicrohttpd gnutls
 DEB_PACKAGES := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev \
 	libsdl2-image-dev libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
-	libcmocka-dev libcrypt-dev python3
+	libcmocka-dev libcrypt-dev libcurl4-openssl-dev libmicrohttpd-dev \
+	libgnutls28-dev openssl curl python3
 
 # Every string buffer has a hard cap and snprintf truncates on purpose, so
 # gcc's guesses about possible truncation are not errors here.
@@ -39,6 +41,8 @@ PLAT_SRC  := $(wildcard app/platform/*.c)
 UI_SRC    := $(wildcard app/ui/*.c)
 KIOSK_SRC := $(wildcard app/kiosk/*.c)
 CTL_SRC   := $(wildcard tools/ctl/*.c)
+SYNC_SRC  := $(wildcard app/sync/*.c)
+HUB_SRC   := $(filter-out tools/hub/main.c,$(wildcard tools/hub/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -49,19 +53,25 @@ PLAT_OBJ  := $(call obj,$(PLAT_SRC))
 UI_OBJ    := $(call obj,$(UI_SRC))
 KIOSK_OBJ := $(call obj,$(KIOSK_SRC)) $(BUILD)/obj/embedded.o
 CTL_OBJ   := $(call obj,$(CTL_SRC))
+SYNC_OBJ  := $(call obj,$(SYNC_SRC))
+HUB_OBJ   := $(call obj,$(HUB_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 LIBCORE   := $(BUILD)/libsipascore.a
 LIBSTORE  := $(BUILD)/libsipasstore.a
+LIBSYNC   := $(BUILD)/libsipassync.a
+LIBHUB    := $(BUILD)/libsipashub.a
 
 CORE_LIBS  = $(call pc_libs,jansson libutf8proc)
 STORE_LIBS = $(call pc_libs,sqlite3)
 UI_LIBS    = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
+SYNC_LIBS  = $(call pc_libs,libcurl)
+HUB_LIBS   = $(call pc_libs,libmicrohttpd gnutls)
 
 .PHONY: all run test test-unit test-asan asan-build bench shots clean deps \
 	crash-long
 
-all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(UNIT_BIN)
+all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(UNIT_BIN)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
@@ -93,20 +103,28 @@ $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@; ar rcs $@ $^
 $(LIBSTORE): $(STORE_OBJ)
 	@rm -f $@; ar rcs $@ $^
+$(LIBSYNC): $(SYNC_OBJ)
+	@rm -f $@; ar rcs $@ $^
+$(LIBHUB): $(HUB_OBJ)
+	@rm -f $@; ar rcs $@ $^
 
-$(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
-$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
+	@echo "  LINK    $@"
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Unit tests link every library; the linker keeps what each one uses.
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 run: $(BUILD)/sipas-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
@@ -136,8 +154,25 @@ shots: $(BUILD)/sipas-kiosk
 golden-refs: $(BUILD)/sipas-kiosk
 	@tests/golden/golden.sh $(BUILD) --update
 
-bench: all
+# Benchmark programs: a runner that times READY=1 and reads /proc, and the
+# bare SDL2 references. Built only for `make bench`.
+BENCH_BIN := $(BUILD)/bench/bench-run $(BUILD)/bench/bare-sdl $(BUILD)/bench/bare-wait
+BENCH_OBJ = $(BUILD)/obj/tests/bench/$(1).o
+
+bench: all $(BENCH_BIN)
 	@tests/bench/run.sh $(BUILD)
+
+$(BUILD)/bench/bench-run: $(call BENCH_OBJ,bench_run)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^
+
+$(BUILD)/bench/bare-sdl: $(call BENCH_OBJ,bare_sdl) $(call BENCH_OBJ,bare_common)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(call pc_libs,sdl2 SDL2_ttf)
+
+$(BUILD)/bench/bare-wait: $(call BENCH_OBJ,bare_wait) $(call BENCH_OBJ,bare_common)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(call pc_libs,sdl2)
 
 crash-long: all
 	@CRASH_RUNS=2000 tests/crash/crash.sh $(BUILD)
