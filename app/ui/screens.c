@@ -93,13 +93,71 @@ static void put_header(ctx_t *c, const char *left, const char *right)
             0);
 }
 
+/* A technician's text may hold a path wider than its box, and a word that
+ * fits no line is not shown at all. Such a word is broken after a '/' (or,
+ * with none in reach, between characters) into pieces that fit box_w at
+ * the smallest size, one per line; other text is returned as it is. */
+static const char *breakable(ctx_t *c, const char *text, int box_w)
+{
+    char out[UI_TEXT_MAX + 1];
+    size_t len = strlen(text), pos = 0, o = 0, end, i, cut, slash;
+    int w, changed = 0;
+
+    while (pos < len) {
+        end = pos;
+        while (end < len && text[end] != ' ' && text[end] != '\n')
+            end++;
+        while (end > pos &&
+               (c->m->width(c->m->ctx, c->min_px, 0, text + pos, end - pos,
+                            &w) != 0 ||
+                w > box_w)) {
+            cut = slash = 0;
+            for (i = pos + 1; i < end; i++) {
+                if (((unsigned char)text[i] & 0xc0) == 0x80)
+                    continue; /* inside a character */
+                if (c->m->width(c->m->ctx, c->min_px, 0, text + pos, i - pos,
+                                &w) != 0 ||
+                    w > box_w)
+                    break;
+                cut = i;
+                if (text[i - 1] == '/')
+                    slash = i;
+            }
+            if (cut == 0)
+                break; /* not one character fits: leave it to overflow */
+            if (slash > pos + (cut - pos) / 2)
+                cut = slash;
+            if (o + (cut - pos) + 1 >= sizeof(out))
+                return text;
+            memcpy(out + o, text + pos, cut - pos);
+            o += cut - pos;
+            out[o++] = '\n';
+            pos = cut;
+            changed = 1;
+        }
+        cut = end < len ? end + 1 : end; /* the word and its separator */
+        if (o + (cut - pos) >= sizeof(out))
+            return text;
+        memcpy(out + o, text + pos, cut - pos);
+        o += cut - pos;
+        pos = cut;
+    }
+    if (!changed)
+        return text;
+    out[o] = '\0';
+    return layout_printf(c->s, "%s", out);
+}
+
 /* Footer buttons: back on the left, the forward action on the right. */
 static void put_footer(ctx_t *c, const char *back_id, const char *back_key,
                        const char *fwd_id, const char *fwd_key,
                        ui_style_t fwd_style, const char *middle)
 {
     ui_rect_t f = c->footer;
-    int bw = min_i(max_i(f.w / 4, c->target * 3), f.w / 2 - c->gap);
+    /* A text between the buttons (a dossier code) needs room: there the
+     * buttons keep a quarter of the footer and two targets, not three. */
+    int bw = min_i(max_i(f.w / 4, c->target * (middle ? 2 : 3)),
+                   f.w / 2 - c->gap);
     int px = f.h * 36 / 100;
 
     if (back_id)
@@ -138,15 +196,27 @@ static void ctx_frame(ctx_t *c, int with_header, int with_footer)
  * alike only when they share one text size, the smallest any needed. */
 static void equalise(ctx_t *c, int first)
 {
-    int i, px = 0;
+    int i, px, again = 1;
 
-    for (i = first; i < c->s->n; i++)
-        if (c->s->items[i].text && (px == 0 || c->s->items[i].font_px < px))
-            px = c->s->items[i].font_px;
-    for (i = first; i < c->s->n && px > 0; i++)
-        if (c->s->items[i].text && c->s->items[i].font_px > px &&
-            layout_fit_text(&c->s->items[i], px, c->min_px, c->m) != 0)
-            c->failed = 1;
+    /* A refit can land below px (a two-line label takes a smaller size to
+     * stay on one line), so repeat until all agree; px only ever falls. */
+    while (again) {
+        again = 0;
+        px = 0;
+        for (i = first; i < c->s->n; i++)
+            if (c->s->items[i].text &&
+                (px == 0 || c->s->items[i].font_px < px))
+                px = c->s->items[i].font_px;
+        for (i = first; i < c->s->n && px > 0; i++) {
+            ui_widget_t *w = &c->s->items[i];
+            if (!w->text || w->font_px <= px)
+                continue;
+            if (layout_fit_text(w, px, c->min_px, c->m) != 0)
+                c->failed = 1;
+            if (w->font_px < px)
+                again = 1;
+        }
+    }
 }
 
 static void build_idle(ctx_t *c)
@@ -420,7 +490,7 @@ static void build_message(ctx_t *c, const char *title_key,
         rect(b.x, y, b.w, body_h), c->u * 5 / 100, 0);
     y += body_h;
     if (detail)
-        put(c, UI_LABEL, UI_STYLE_SMALL, "", detail,
+        put(c, UI_LABEL, UI_STYLE_SMALL, "", breakable(c, detail, b.w),
             rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 35 / 1000, 0);
     if (with_done) {
         int bw = min_i(c->footer.w, max_i(c->footer.w / 3, c->target * 3));
@@ -477,7 +547,9 @@ static void build_admin(ctx_t *c)
 {
     const ui_info_t *info = c->v->info;
     ui_rect_t lines, buttons, cells[3];
-    int i, line_h;
+    const char *texts[UI_ADMIN_LINES];
+    int rows[UI_ADMIN_LINES];
+    int i, n, line_h, y, total = 0;
     ui_widget_t *w;
     static const char *const ids[3] = {"admin.signout", "admin.exit", "done"};
     static const char *const keys[3] = {"admin.signout", "admin.exit",
@@ -496,15 +568,33 @@ static void build_admin(ctx_t *c)
         buttons.x = lines.x + lines.w + c->gap;
         buttons.w = c->body.w - lines.w - c->gap;
     }
-    line_h = info->n_admin > 0 ? lines.h / info->n_admin : lines.h;
-    for (i = 0; i < info->n_admin; i++) {
-        w = put(c, UI_LABEL, UI_STYLE_BODY, "",
-                layout_printf(c->s, "%s: %s", tr(c, info->admin[i].key),
-                              info->admin[i].value),
-                rect(lines.x, lines.y + i * line_h, lines.w, line_h),
+    /* Lines share the column by the rows each needs at the smallest size,
+     * so a long "last error" wraps instead of vanishing; all lines keep the
+     * size of a one-row line. */
+    n = min_i(info->n_admin, UI_ADMIN_LINES);
+    for (i = 0; i < n; i++) {
+        ui_widget_t probe;
+        texts[i] = breakable(c,
+                             layout_printf(c->s, "%s: %s",
+                                           tr(c, info->admin[i].key),
+                                           info->admin[i].value),
+                             lines.w);
+        memset(&probe, 0, sizeof(probe));
+        probe.text = texts[i];
+        probe.text_box = lines;
+        layout_fit_text(&probe, c->min_px, c->min_px, c->m);
+        rows[i] = max_i(probe.n_lines, 1);
+        total += rows[i];
+    }
+    line_h = total > 0 ? lines.h / total : lines.h;
+    y = lines.y;
+    for (i = 0; i < n; i++) {
+        w = put(c, UI_LABEL, UI_STYLE_BODY, "", texts[i],
+                rect(lines.x, y, lines.w, rows[i] * line_h),
                 min_i(line_h * 55 / 100, c->u * 4 / 100), 0);
         if (w)
             w->align = UI_ALIGN_LEFT;
+        y += rows[i] * line_h;
     }
     layout_grid(buttons, 3, 1, c->gap, cells);
     for (i = 0; i < 3; i++)
