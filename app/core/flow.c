@@ -485,7 +485,16 @@ static void flow_set_officer(flow_t *f, const char *code)
 
 static int flow_tap_admin(flow_t *f, const char *id, uint64_t now_ms)
 {
+    const char *arg;
+
     (void)now_ms;
+    if ((arg = flow_id_suffix(id, "officer.")) != NULL) {
+        if (!config_find_officer(f->config, arg))
+            return 0;
+        if (strcmp(arg, f->officer) != 0)
+            flow_set_officer(f, arg);
+        return 1;
+    }
     if (strcmp(id, "admin.signout") == 0) {
         flow_set_officer(f, "");
         return 1;

@@ -15,7 +15,7 @@
  *   thanks   done
  *   already-rated  done
  *   pin      pin.0 .. pin.9, pin.del, pin.ok, back
- *   admin    admin.signout, admin.exit, done
+ *   admin    officer.<code>, admin.signout, admin.exit, done
  *   paused, out-of-service   (no citizen input)
  *
  * Ownership: flow_t is a value the host owns; it borrows the survey and the

@@ -546,10 +546,11 @@ static void build_pin(ctx_t *c)
 static void build_admin(ctx_t *c)
 {
     const ui_info_t *info = c->v->info;
-    ui_rect_t lines, buttons, cells[3];
+    const config_t *cfg = c->v->flow->config;
+    ui_rect_t lines, buttons, cells[UI_ADMIN_OFFICERS + 3];
     const char *texts[UI_ADMIN_LINES];
     int rows[UI_ADMIN_LINES];
-    int i, n, line_h, y, total = 0;
+    int i, n, line_h, y, total = 0, n_off, cols, first;
     ui_widget_t *w;
     static const char *const ids[3] = {"admin.signout", "admin.exit", "done"};
     static const char *const keys[3] = {"admin.signout", "admin.exit",
@@ -596,10 +597,27 @@ static void build_admin(ctx_t *c)
             w->align = UI_ALIGN_LEFT;
         y += rows[i] * line_h;
     }
-    layout_grid(buttons, 3, 1, c->gap, cells);
+    /* The first officers of the list can take the shift from here too
+     * (a badge scan does the same at the idle screen). */
+    n_off = min_i(cfg->n_officers, UI_ADMIN_OFFICERS);
+    cols = layout_grid_cols(buttons, n_off + 3, c->target, c->gap, 2);
+    if (c->portrait && n_off > 0)
+        cols = 2;
+    layout_grid(buttons, n_off + 3, cols, c->gap, cells);
+    first = c->s->n;
+    for (i = 0; i < n_off; i++) {
+        w = put(c, UI_BUTTON, UI_STYLE_PLAIN,
+                layout_printf(c->s, "officer.%s", cfg->officers[i].code),
+                cfg->officers[i].name, cells[i],
+                min_i(cells[i].h * 30 / 100, c->u * 45 / 1000), 0);
+        if (w)
+            w->selected = strcmp(cfg->officers[i].code, c->v->flow->officer) == 0;
+    }
     for (i = 0; i < 3; i++)
         put(c, UI_BUTTON, i == 1 ? UI_STYLE_DANGER : UI_STYLE_PLAIN, ids[i],
-            tr(c, keys[i]), cells[i], cells[i].h * 30 / 100, 1);
+            tr(c, keys[i]), cells[n_off + i],
+            min_i(cells[n_off + i].h * 30 / 100, c->u * 5 / 100), 1);
+    equalise(c, first);
 }
 
 int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,

@@ -17,6 +17,7 @@
 
 #define UI_INFO_TEXT_MAX 160
 #define UI_ADMIN_LINES 10
+#define UI_ADMIN_OFFICERS 4   /* officers offered on the admin screen */
 
 typedef struct ui_admin_line {
     const char *key;                 /* i18n key of the label */

@@ -2115,6 +2115,25 @@ static void test_badge_spaces_trimmed(void **state)
     assert_string_equal(x->flow.officer, "CB002");
 }
 
+/* The admin screen signs a listed officer in; unknown codes are refused. */
+static void test_admin_signs_officer_in(void **state)
+{
+    fixture_t *x = begin(state);
+
+    open_pin(x);
+    enter_pin(x, KIOSK_PIN);
+    expect_screen(x, FLOW_ADMIN);
+    assert_int_equal(tap(x, "officer.NOBODY"), 0);
+    tap_ok(x, "officer.CB002");
+    assert_string_equal(x->flow.officer, "CB002");
+    assert_string_equal(x->fake.officer, "CB002");
+    assert_int_equal(x->fake.officer_calls, 1);
+    tap_ok(x, "officer.CB002"); /* already on duty: no second shift */
+    assert_int_equal(x->fake.officer_calls, 1);
+    tap_ok(x, "admin.signout");
+    assert_string_equal(x->flow.officer, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2123,6 +2142,7 @@ int main(void)
         SHORT(test_pin_failures_reset_on_success),
         SHORT(test_back_to_field_keeps_answers),
         SHORT(test_badge_spaces_trimmed),
+        SHORT(test_admin_signs_officer_in),
         SHORT(test_single_field_skips_field_screen),
         SHORT(test_field_list_empty_goes_straight_to_questions),
         SHORT(test_highlight),
