@@ -1,16 +1,13 @@
 #include "i18n.h"
 
-#include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-#include "jsonpos.h"
+#include "jsonload.h"
 
 #define I18N_CODE_MAX 8
-#define I18N_PATH_MAX ERR_FIELD_MAX
+#define I18N_PATH_MAX JSONLOAD_PATH_MAX
 #define I18N_REFERENCE "vi"
 
 /* Language 0 is always Vietnamese, the reference and the fallback. */
@@ -25,78 +22,16 @@ struct i18n {
 };
 
 typedef struct i18n_ctx {
-    const char *text;
-    size_t len;
-    err_t *err;
+    jsonload_t j;
     i18n_t *t;
 } i18n_ctx_t;
 
-static int i18n_fail(i18n_ctx_t *c, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int i18n_fail(i18n_ctx_t *c, const char *path, const char *fmt, ...)
+/* A UI key is 1 to I18N_KEY_MAX - 1 of these characters. Keys hold dots
+ * ("button.back"), so their paths are always written in the quoted form
+ * that jsonpos_locate understands: en["button.back"]. */
+static int i18n_is_key_char(int ch)
 {
-    va_list ap;
-    int line = 0, column = 0;
-
-    snprintf(c->err->field, sizeof(c->err->field), "%s", path);
-    va_start(ap, fmt);
-    vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
-    va_end(ap);
-    if (jsonpos_locate(c->text, c->len, path, &line, &column) < 0)
-        line = column = 0;
-    c->err->line = line;
-    c->err->column = column;
-    return -1;
-}
-
-/* UI keys hold dots ("button.back"), so they are always written in the
- * quoted form that jsonpos_locate understands: en["button.back"]. */
-static void i18n_path_key(char out[I18N_PATH_MAX], const char *lang,
-                          const char *key)
-{
-    size_t n;
-    const char *k;
-
-    n = (size_t)snprintf(out, I18N_PATH_MAX, "%s[\"", lang);
-    if (n + 3 >= I18N_PATH_MAX) {
-        out[I18N_PATH_MAX - 1] = '\0';
-        return;
-    }
-    for (k = key; *k != '\0' && n + 4 < I18N_PATH_MAX; k++) {
-        if (*k == '"' || *k == '\\')
-            out[n++] = '\\';
-        out[n++] = *k;
-    }
-    out[n++] = '"';
-    out[n++] = ']';
-    out[n] = '\0';
-}
-
-static int i18n_lang_code_is_valid(const char *code)
-{
-    size_t n = strlen(code), i;
-
-    if (n < 2 || n > 3)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (code[i] < 'a' || code[i] > 'z')
-            return 0;
-    return 1;
-}
-
-static int i18n_key_is_valid(const char *key)
-{
-    size_t n = strlen(key), i;
-
-    if (n == 0 || n >= I18N_KEY_MAX)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!((key[i] >= 'a' && key[i] <= 'z') ||
-              (key[i] >= '0' && key[i] <= '9') || key[i] == '-' ||
-              key[i] == '_' || key[i] == '.'))
-            return 0;
-    return 1;
+    return jsonload_is_slug_char(ch) || ch == '_' || ch == '.';
 }
 
 static int i18n_find_lang(const i18n_t *t, const char *lang)
@@ -119,68 +54,6 @@ static int i18n_find_key(const i18n_t *t, const char *key)
     return -1;
 }
 
-static int i18n_pool_add(i18n_ctx_t *c, const char *s, size_t n,
-                         const char *path, const char **out)
-{
-    i18n_t *t = c->t;
-
-    if (n + 1 > I18N_POOL_MAX - t->pool_used)
-        return i18n_fail(c, path, "the texts exceed %d bytes in total",
-                         I18N_POOL_MAX);
-    memcpy(t->pool + t->pool_used, s, n);
-    t->pool[t->pool_used + n] = '\0';
-    *out = t->pool + t->pool_used;
-    t->pool_used += n + 1;
-    return 0;
-}
-
-static int i18n_text_check(i18n_ctx_t *c, const char *s, size_t n,
-                           const char *path)
-{
-    size_t i;
-    int blank = 1;
-
-    for (i = 0; i < n; i++) {
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-            return i18n_fail(c, path,
-                             "must not contain control characters (line "
-                             "breaks, tabs)");
-        if (s[i] != ' ')
-            blank = 0;
-    }
-    if (blank)
-        return i18n_fail(c, path, "must not be empty");
-    if (n > I18N_TEXT_MAX)
-        return i18n_fail(c, path, "is %zu bytes long; at most %d allowed", n,
-                         I18N_TEXT_MAX);
-    return 0;
-}
-
-/* NFC, so that text typed on any keyboard renders and compares the same. */
-static int i18n_text_value(i18n_ctx_t *c, json_t *v, const char *path,
-                           const char **out)
-{
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n;
-    int rc;
-
-    if (!json_is_string(v))
-        return i18n_fail(c, path, "must be a string");
-    n = utf8proc_map((const utf8proc_uint8_t *)json_string_value(v),
-                     (utf8proc_ssize_t)json_string_length(v), &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (n < 0) {
-        free(nfc);
-        return i18n_fail(c, path, "is not valid text: %s",
-                         utf8proc_errmsg(n));
-    }
-    rc = i18n_text_check(c, (const char *)nfc, (size_t)n, path);
-    if (rc == 0)
-        rc = i18n_pool_add(c, (const char *)nfc, (size_t)n, path, out);
-    free(nfc);
-    return rc;
-}
-
 /* Vietnamese defines the set of keys. */
 static int i18n_parse_reference(i18n_ctx_t *c, json_t *obj)
 {
@@ -190,18 +63,21 @@ static int i18n_parse_reference(i18n_ctx_t *c, json_t *obj)
     char p[I18N_PATH_MAX];
 
     json_object_foreach(obj, key, v) {
-        i18n_path_key(p, I18N_REFERENCE, key);
-        if (!i18n_key_is_valid(key))
-            return i18n_fail(c, p,
-                             "a key must be 1 to %d characters from a-z, "
-                             "0-9, \".\", \"-\" and \"_\"",
-                             I18N_KEY_MAX - 1);
+        jsonload_quote_key(p, I18N_REFERENCE, key);
+        if (!jsonload_is_word(key, I18N_KEY_MAX, i18n_is_key_char))
+            return jsonload_set_error(
+                &c->j, p,
+                "a key must be 1 to %d characters from a-z, "
+                "0-9, \".\", \"-\" and \"_\"",
+                I18N_KEY_MAX - 1);
         if (t->n_keys >= I18N_ENTRY_MAX)
-            return i18n_fail(c, p, "at most %d keys are allowed",
-                             I18N_ENTRY_MAX);
-        if (i18n_pool_add(c, key, strlen(key), p, &t->keys[t->n_keys]) != 0)
+            return jsonload_set_error(&c->j, p, "at most %d keys are allowed",
+                                      I18N_ENTRY_MAX);
+        if (jsonload_store_text(&c->j, key, strlen(key), p,
+                                &t->keys[t->n_keys]) != 0)
             return -1;
-        if (i18n_text_value(c, v, p, &t->texts[0][t->n_keys]) != 0)
+        if (jsonload_read_pooled(&c->j, v, p, I18N_TEXT_MAX,
+                                 &t->texts[0][t->n_keys]) != 0)
             return -1;
         t->n_keys++;
     }
@@ -218,21 +94,24 @@ static int i18n_parse_other(i18n_ctx_t *c, const char *lang, json_t *obj,
     int ki;
 
     json_object_foreach(obj, key, v) {
-        i18n_path_key(p, lang, key);
+        jsonload_quote_key(p, lang, key);
         ki = i18n_find_key(t, key);
         if (ki < 0)
-            return i18n_fail(c, p, "is not a key of \"%s\"", I18N_REFERENCE);
-        if (i18n_text_value(c, v, p, &t->texts[li][ki]) != 0)
+            return jsonload_set_error(&c->j, p, "is not a key of \"%s\"",
+                                      I18N_REFERENCE);
+        if (jsonload_read_pooled(&c->j, v, p, I18N_TEXT_MAX,
+                                 &t->texts[li][ki]) != 0)
             return -1;
     }
     for (ki = 0; ki < t->n_keys; ki++) {
         if (t->texts[li][ki] != NULL)
             continue;
-        i18n_path_key(p, lang, t->keys[ki]);
-        return i18n_fail(c, p,
-                         "is missing; every language needs every key \"%s\" "
-                         "has",
-                         I18N_REFERENCE);
+        jsonload_quote_key(p, lang, t->keys[ki]);
+        return jsonload_set_error(
+            &c->j, p,
+            "is missing; every language needs every key \"%s\" "
+            "has",
+            I18N_REFERENCE);
     }
     return 0;
 }
@@ -243,23 +122,27 @@ static int i18n_check_langs(i18n_ctx_t *c, json_t *root)
     json_t *v;
 
     if (!json_is_object(root))
-        return i18n_fail(c, "", "must be a JSON object of languages");
+        return jsonload_set_error(&c->j, "",
+                                  "must be a JSON object of languages");
     if (json_object_size(root) > I18N_LANG_MAX)
-        return i18n_fail(c, "", "at most %d languages are allowed",
-                         I18N_LANG_MAX);
+        return jsonload_set_error(
+            &c->j, "", "at most %d languages are allowed", I18N_LANG_MAX);
     json_object_foreach(root, lang, v) {
-        if (!i18n_lang_code_is_valid(lang))
-            return i18n_fail(c, lang,
-                             "a language must be a code of 2 or 3 letters "
-                             "a-z, such as \"vi\"");
+        if (!jsonload_is_lang_code(lang))
+            return jsonload_set_error(
+                &c->j, lang,
+                "a language must be a code of 2 or 3 letters "
+                "a-z, such as \"vi\"");
         if (!json_is_object(v))
-            return i18n_fail(c, lang, "must be an object of key: text");
+            return jsonload_set_error(&c->j, lang,
+                                      "must be an object of key: text");
     }
     if (json_object_get(root, I18N_REFERENCE) == NULL)
-        return i18n_fail(c, "",
-                         "must define \"%s\": Vietnamese is the reference "
-                         "language",
-                         I18N_REFERENCE);
+        return jsonload_set_error(
+            &c->j, "",
+            "must define \"%s\": Vietnamese is the reference "
+            "language",
+            I18N_REFERENCE);
     return 0;
 }
 
@@ -290,12 +173,10 @@ int i18n_parse(const char *text, size_t len, const char *name, i18n_t **out,
                err_t *err)
 {
     i18n_ctx_t c;
-    json_error_t je;
     json_t *root;
     int rc;
 
-    err_clear(err);
-    snprintf(err->file, sizeof(err->file), "%s", name ? name : "");
+    jsonload_reset_err(err, name);
     if (out == NULL) {
         err_set(err, "", "no place for the result");
         return -1;
@@ -306,22 +187,25 @@ int i18n_parse(const char *text, size_t len, const char *name, i18n_t **out,
                 I18N_POOL_MAX * 4);
         return -1;
     }
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (root == NULL) {
-        err->line = je.line > 0 ? je.line : 0;
-        err->column = je.column > 0 ? je.column : 0;
-        err_set(err, "", "invalid JSON: %s", je.text);
+    root = jsonload_parse_text(text, len, err);
+    if (root == NULL)
         return -1;
-    }
-    c.text = text;
-    c.len = len;
-    c.err = err;
     c.t = calloc(1, sizeof(*c.t));
     if (c.t == NULL) {
         json_decref(root);
         err_set(err, "", "out of memory");
         return -1;
     }
+    c.j = (jsonload_t){
+        .text = text,
+        .len = len,
+        .err = err,
+        .wording = JSONLOAD_WORD_BREAKS,
+        .pool = c.t->pool,
+        .pool_cap = sizeof(c.t->pool),
+        .pool_used = &c.t->pool_used,
+        .pool_what = "texts",
+    };
     rc = i18n_parse_root(&c, root);
     json_decref(root);
     if (rc != 0) {

@@ -1,21 +1,18 @@
 #include "survey.h"
 
-#include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-#include "jsonpos.h"
+#include "jsonload.h"
 
 #define SURVEY_FORMAT_NAME "sipas-survey/1"
 #define SV_SCALE_MAX 16
 #define SV_SCALE_OPTIONS_MIN 2
 #define SV_SCALE_OPTIONS_MAX 7
 #define SV_VALUE_MAX 10
-#define SV_PATH_MAX ERR_FIELD_MAX
+#define SV_PATH_MAX JSONLOAD_PATH_MAX
 #define SV_LANG_LIST_MAX (SURVEY_LANG_MAX * (SURVEY_LANG_CODE_MAX + 2))
 
 /* A named scale, parsed once: its labels sit in the pool once and every
@@ -27,9 +24,7 @@ typedef struct sv_scale {
 } sv_scale_t;
 
 typedef struct sv_ctx {
-    const char *text;
-    size_t len;
-    err_t *err;
+    jsonload_t j;
     survey_t *s;
     char lang_list[SV_LANG_LIST_MAX]; /* "vi, en" for messages */
     int n_scales;
@@ -63,118 +58,6 @@ static const char *const sv_multi_only_keys[] = {
     "options", "max_choices", "follow_up_only", NULL,
 };
 
-/* ---- errors and paths ------------------------------------------------ */
-
-static int sv_fail(sv_ctx_t *c, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int sv_fail(sv_ctx_t *c, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    int line = 0, column = 0;
-
-    snprintf(c->err->field, sizeof(c->err->field), "%s", path);
-    va_start(ap, fmt);
-    vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
-    va_end(ap);
-    if (jsonpos_locate(c->text, c->len, path, &line, &column) < 0)
-        line = column = 0;
-    c->err->line = line;
-    c->err->column = column;
-    return -1;
-}
-
-static int sv_key_is_plain(const char *key)
-{
-    const char *k;
-
-    if (key[0] == '\0')
-        return 0;
-    for (k = key; *k != '\0'; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
-              (*k >= '0' && *k <= '9') || *k == '-' || *k == '_'))
-            return 0;
-    return 1;
-}
-
-/* parent.key, or parent["key"] when the key itself holds dots or quotes,
- * so that jsonpos_locate can still follow the path. */
-static void sv_path_key(char out[SV_PATH_MAX], const char *parent,
-                        const char *key)
-{
-    size_t n;
-    const char *k;
-
-    if (sv_key_is_plain(key)) {
-        if (snprintf(out, SV_PATH_MAX, "%s%s%s", parent,
-                     parent[0] ? "." : "", key) >= SV_PATH_MAX)
-            out[SV_PATH_MAX - 1] = '\0';
-        return;
-    }
-    n = (size_t)snprintf(out, SV_PATH_MAX, "%s[\"", parent);
-    for (k = key; *k != '\0' && n + 4 < SV_PATH_MAX; k++) {
-        if (*k == '"' || *k == '\\')
-            out[n++] = '\\';
-        out[n++] = *k;
-    }
-    if (n + 3 <= SV_PATH_MAX) {
-        out[n++] = '"';
-        out[n++] = ']';
-    }
-    out[n < SV_PATH_MAX ? n : SV_PATH_MAX - 1] = '\0';
-}
-
-static void sv_path_index(char out[SV_PATH_MAX], const char *parent,
-                          size_t index)
-{
-    if (snprintf(out, SV_PATH_MAX, "%s[%zu]", parent, index) >= SV_PATH_MAX)
-        out[SV_PATH_MAX - 1] = '\0';
-}
-
-/* ---- generic checks -------------------------------------------------- */
-
-static int sv_in_list(const char *word, const char *const *list)
-{
-    size_t i;
-
-    for (i = 0; list[i] != NULL; i++)
-        if (strcmp(word, list[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-static void sv_join(char *out, size_t cap, const char *const *list)
-{
-    size_t i, n = 0;
-    int w;
-
-    out[0] = '\0';
-    for (i = 0; list[i] != NULL && n < cap; i++) {
-        w = snprintf(out + n, cap - n, "%s%s", i ? ", " : "", list[i]);
-        if (w < 0)
-            return;
-        n += (size_t)w;
-    }
-}
-
-/* Typos must not pass silently: every key must be one the format knows. */
-static int sv_check_keys(sv_ctx_t *c, json_t *obj, const char *path,
-                         const char *const *allowed)
-{
-    const char *key;
-    json_t *v;
-    char p[SV_PATH_MAX], names[200];
-
-    json_object_foreach(obj, key, v) {
-        if (sv_in_list(key, allowed) >= 0)
-            continue;
-        sv_path_key(p, path, key);
-        sv_join(names, sizeof(names), allowed);
-        return sv_fail(c, p, "unknown key; expected one of: %s", names);
-    }
-    return 0;
-}
-
 static int sv_forbid_keys(sv_ctx_t *c, json_t *obj, const char *path,
                           const char *const *keys, const char *kind)
 {
@@ -184,158 +67,22 @@ static int sv_forbid_keys(sv_ctx_t *c, json_t *obj, const char *path,
     for (i = 0; keys[i] != NULL; i++) {
         if (json_object_get(obj, keys[i]) == NULL)
             continue;
-        sv_path_key(p, path, keys[i]);
-        return sv_fail(c, p, "is not allowed on a \"%s\" question", kind);
+        jsonload_append_key(p, path, keys[i]);
+        return jsonload_set_error(&c->j, p,
+                                  "is not allowed on a \"%s\" question", kind);
     }
     return 0;
-}
-
-static int sv_need(sv_ctx_t *c, json_t *obj, const char *path,
-                   const char *key, json_t **out)
-{
-    char p[SV_PATH_MAX];
-
-    *out = json_object_get(obj, key);
-    if (*out != NULL)
-        return 0;
-    sv_path_key(p, path, key);
-    return sv_fail(c, p, "is required");
-}
-
-static int sv_int_value(sv_ctx_t *c, json_t *v, const char *path, int lo,
-                        int hi, int *out)
-{
-    json_int_t n;
-
-    if (!json_is_integer(v))
-        return sv_fail(c, path, "must be an integer from %d to %d", lo, hi);
-    n = json_integer_value(v);
-    if (n < lo || n > hi)
-        return sv_fail(c, path, "must be an integer from %d to %d", lo, hi);
-    *out = (int)n;
-    return 0;
-}
-
-static int sv_bool_member(sv_ctx_t *c, json_t *obj, const char *path,
-                          const char *key, int *out)
-{
-    json_t *v = json_object_get(obj, key);
-    char p[SV_PATH_MAX];
-
-    if (v == NULL)
-        return 0;
-    sv_path_key(p, path, key);
-    if (!json_is_boolean(v))
-        return sv_fail(c, p, "must be true or false");
-    *out = json_is_true(v);
-    return 0;
-}
-
-static int sv_id_is_valid(const char *id)
-{
-    size_t n = strlen(id), i;
-
-    if (n == 0 || n >= SURVEY_ID_MAX)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!((id[i] >= 'a' && id[i] <= 'z') ||
-              (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
-            return 0;
-    return 1;
 }
 
 /* Identifiers end up in stored responses and exports: keep them plain. */
 static int sv_id_value(sv_ctx_t *c, json_t *v, const char *path,
                        char out[SURVEY_ID_MAX])
 {
-    if (!json_is_string(v) || !sv_id_is_valid(json_string_value(v)))
-        return sv_fail(c, path,
-                       "must be 1 to %d characters from a-z, 0-9 and \"-\"",
-                       SURVEY_ID_MAX - 1);
-    snprintf(out, SURVEY_ID_MAX, "%s", json_string_value(v));
-    return 0;
+    return jsonload_read_code(&c->j, v, path, out, SURVEY_ID_MAX,
+                              jsonload_is_slug_char, "a-z, 0-9 and \"-\"");
 }
 
 /* ---- text ------------------------------------------------------------ */
-
-static int sv_text_is_blank(const char *t, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (t[i] != ' ')
-            return 0;
-    return 1;
-}
-
-static int sv_text_has_control(const char *t, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if ((unsigned char)t[i] < 0x20 || t[i] == 0x7F)
-            return 1;
-    return 0;
-}
-
-static int sv_pool_add(sv_ctx_t *c, const char *t, size_t n,
-                       const char *path, const char **out)
-{
-    survey_t *s = c->s;
-
-    if (n + 1 > SURVEY_POOL_MAX - s->pool_used)
-        return sv_fail(c, path,
-                       "the survey's texts exceed %d bytes in total",
-                       SURVEY_POOL_MAX);
-    memcpy(s->pool + s->pool_used, t, n);
-    s->pool[s->pool_used + n] = '\0';
-    *out = s->pool + s->pool_used;
-    s->pool_used += n + 1;
-    return 0;
-}
-
-static int sv_text_check(sv_ctx_t *c, const char *t, size_t n,
-                         const char *path)
-{
-    if (sv_text_is_blank(t, n))
-        return sv_fail(c, path, "must not be empty");
-    if (sv_text_has_control(t, n))
-        return sv_fail(c, path,
-                       "must not contain control characters (line breaks, "
-                       "tabs)");
-    if (n > SURVEY_TEXT_MAX)
-        return sv_fail(c, path, "is %zu bytes long; at most %d allowed", n,
-                       SURVEY_TEXT_MAX);
-    return 0;
-}
-
-/* Screens and stored text compare strings byte-wise, so every string is
- * brought to NFC: the same word typed on two keyboards must be equal. */
-static int sv_text_value(sv_ctx_t *c, json_t *v, const char *path,
-                         const char **out)
-{
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n;
-    int rc;
-
-    if (!json_is_string(v))
-        return sv_fail(c, path, "must be a string");
-    n = utf8proc_map((const utf8proc_uint8_t *)json_string_value(v),
-                     (utf8proc_ssize_t)json_string_length(v), &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (n < 0) {
-        free(nfc);
-        if (n == UTF8PROC_ERROR_INVALIDUTF8)
-            return sv_fail(c, path, "is not valid UTF-8");
-        return sv_fail(c, path, "cannot be normalised: %s",
-                       utf8proc_errmsg(n));
-    }
-    rc = sv_text_check(c, (const char *)nfc, (size_t)n, path);
-    if (rc == 0)
-        rc = sv_pool_add(c, (const char *)nfc, (size_t)n, path, out);
-    free(nfc);
-    return rc;
-}
 
 /* A text object holds one string per declared language, no more, no less. */
 static int sv_text_object(sv_ctx_t *c, json_t *v, const char *path,
@@ -348,25 +95,27 @@ static int sv_text_object(sv_ctx_t *c, json_t *v, const char *path,
     int li;
 
     if (!json_is_object(v))
-        return sv_fail(c, path,
-                       "must be an object with one text per language (%s)",
-                       c->lang_list);
+        return jsonload_set_error(
+            &c->j, path, "must be an object with one text per language (%s)",
+            c->lang_list);
     json_object_foreach(v, lang, t) {
         if (survey_find_lang(s, lang) >= 0)
             continue;
-        sv_path_key(p, path, lang);
-        return sv_fail(c, p, "is not one of the survey's languages (%s)",
-                       c->lang_list);
+        jsonload_append_key(p, path, lang);
+        return jsonload_set_error(&c->j, p,
+                                  "is not one of the survey's languages (%s)",
+                                  c->lang_list);
     }
     for (li = 0; li < s->n_langs; li++) {
-        sv_path_key(p, path, s->langs[li]);
+        jsonload_append_key(p, path, s->langs[li]);
         t = json_object_get(v, s->langs[li]);
         if (t == NULL)
-            return sv_fail(c, p,
-                           "is missing; every text needs every language of "
-                           "the survey (%s)",
-                           c->lang_list);
-        if (sv_text_value(c, t, p, &out[li]) != 0)
+            return jsonload_set_error(
+                &c->j, p,
+                "is missing; every text needs every language of "
+                "the survey (%s)",
+                c->lang_list);
+        if (jsonload_read_pooled(&c->j, t, p, SURVEY_TEXT_MAX, &out[li]) != 0)
             return -1;
     }
     return 0;
@@ -379,25 +128,13 @@ static int sv_text_member(sv_ctx_t *c, json_t *obj, const char *path,
     json_t *v = json_object_get(obj, key);
     char p[SV_PATH_MAX];
 
-    sv_path_key(p, path, key);
+    jsonload_append_key(p, path, key);
     if (v == NULL)
-        return required ? sv_fail(c, p, "is required") : 0;
+        return required ? jsonload_set_error(&c->j, p, "is required") : 0;
     return sv_text_object(c, v, p, out);
 }
 
 /* ---- header ---------------------------------------------------------- */
-
-static int sv_lang_code_is_valid(const char *code)
-{
-    size_t n = strlen(code), i;
-
-    if (n < 2 || n > 3)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (code[i] < 'a' || code[i] > 'z')
-            return 0;
-    return 1;
-}
 
 static void sv_lang_list_build(sv_ctx_t *c)
 {
@@ -432,32 +169,11 @@ static void sv_langs_store(survey_t *s, const char *const codes[], int n)
 static int sv_parse_languages(sv_ctx_t *c, json_t *arr)
 {
     const char *codes[SURVEY_LANG_MAX];
-    char p[SV_PATH_MAX];
-    size_t i, j, n;
-    int has_vi = 0;
+    size_t n;
 
-    if (!json_is_array(arr) || json_array_size(arr) < 1 ||
-        json_array_size(arr) > SURVEY_LANG_MAX)
-        return sv_fail(c, "languages",
-                       "must be a list of 1 to %d language codes",
-                       SURVEY_LANG_MAX);
-    n = json_array_size(arr);
-    for (i = 0; i < n; i++) {
-        json_t *v = json_array_get(arr, i);
-
-        sv_path_index(p, "languages", i);
-        if (!json_is_string(v) || !sv_lang_code_is_valid(json_string_value(v)))
-            return sv_fail(c, p,
-                           "must be a language code of 2 or 3 letters a-z, "
-                           "such as \"vi\"");
-        codes[i] = json_string_value(v);
-        for (j = 0; j < i; j++)
-            if (strcmp(codes[i], codes[j]) == 0)
-                return sv_fail(c, p, "\"%s\" is listed twice", codes[i]);
-        has_vi |= strcmp(codes[i], "vi") == 0;
-    }
-    if (!has_vi)
-        return sv_fail(c, "languages", "must include \"vi\" (Vietnamese)");
+    if (jsonload_read_langs(&c->j, arr, "languages", SURVEY_LANG_MAX, codes,
+                            &n) != 0)
+        return -1;
     sv_langs_store(c->s, codes, (int)n);
     sv_lang_list_build(c);
     return 0;
@@ -467,7 +183,8 @@ static int sv_parse_format(sv_ctx_t *c, json_t *v)
 {
     if (!json_is_string(v) ||
         strcmp(json_string_value(v), SURVEY_FORMAT_NAME) != 0)
-        return sv_fail(c, "format", "must be \"%s\"", SURVEY_FORMAT_NAME);
+        return jsonload_set_error(&c->j, "format", "must be \"%s\"",
+                                  SURVEY_FORMAT_NAME);
     return 0;
 }
 
@@ -483,12 +200,13 @@ static int sv_parse_face(sv_ctx_t *c, json_t *obj, const char *path,
     *out = SURVEY_FACE_NONE;
     if (v == NULL)
         return 0;
-    sv_path_key(p, path, "face");
-    face = json_is_string(v) ? sv_in_list(json_string_value(v), sv_face_names)
-                             : -1;
+    jsonload_append_key(p, path, "face");
+    face = json_is_string(v)
+               ? jsonload_find_word(json_string_value(v), sv_face_names)
+               : -1;
     if (face < 0) {
-        sv_join(names, sizeof(names), sv_face_names);
-        return sv_fail(c, p, "must be one of: %s", names);
+        jsonload_join_words(names, sizeof(names), sv_face_names);
+        return jsonload_set_error(&c->j, p, "must be one of: %s", names);
     }
     *out = (survey_face_t)face;
     return 0;
@@ -501,12 +219,13 @@ static int sv_parse_scale_option(sv_ctx_t *c, json_t *obj, const char *path,
     char p[SV_PATH_MAX];
 
     if (!json_is_object(obj))
-        return sv_fail(c, path, "must be an object with value and label");
-    if (sv_check_keys(c, obj, path, sv_scale_option_keys) != 0)
+        return jsonload_set_error(&c->j, path,
+                                  "must be an object with value and label");
+    if (jsonload_check_keys(&c->j, obj, path, sv_scale_option_keys) != 0)
         return -1;
-    sv_path_key(p, path, "value");
-    if (sv_need(c, obj, path, "value", &v) != 0 ||
-        sv_int_value(c, v, p, 0, SV_VALUE_MAX, &o->value) != 0)
+    jsonload_append_key(p, path, "value");
+    if (jsonload_require_member(&c->j, obj, path, "value", &v) != 0 ||
+        jsonload_read_int(&c->j, v, p, 0, SV_VALUE_MAX, &o->value) != 0)
         return -1;
     if (sv_parse_face(c, obj, path, &o->face) != 0)
         return -1;
@@ -520,30 +239,31 @@ static int sv_parse_scale(sv_ctx_t *c, const char *name, json_t *arr,
     sv_scale_t *sc = &c->scales[c->n_scales];
     char p[SV_PATH_MAX], pv[SV_PATH_MAX];
     size_t i, n;
-    int j;
+    int k;
 
-    if (!sv_id_is_valid(name))
-        return sv_fail(c, path,
-                       "a scale name must be 1 to %d characters from a-z, "
-                       "0-9 and \"-\"",
-                       SURVEY_ID_MAX - 1);
-    n = json_is_array(arr) ? json_array_size(arr) : 0;
-    if (n < SV_SCALE_OPTIONS_MIN || n > SV_SCALE_OPTIONS_MAX)
-        return sv_fail(c, path, "must be a list of %d to %d options",
-                       SV_SCALE_OPTIONS_MIN, SV_SCALE_OPTIONS_MAX);
+    if (!jsonload_is_word(name, SURVEY_ID_MAX, jsonload_is_slug_char))
+        return jsonload_set_error(
+            &c->j, path,
+            "a scale name must be 1 to %d characters from a-z, "
+            "0-9 and \"-\"",
+            SURVEY_ID_MAX - 1);
+    if (jsonload_check_list(&c->j, arr, path, SV_SCALE_OPTIONS_MIN,
+                            SV_SCALE_OPTIONS_MAX, "options") != 0)
+        return -1;
+    n = json_array_size(arr);
     snprintf(sc->name, sizeof(sc->name), "%s", name);
     for (i = 0; i < n; i++) {
         survey_option_t *o = &sc->options[i];
 
-        sv_path_index(p, path, i);
+        jsonload_append_index(p, path, i);
         if (sv_parse_scale_option(c, json_array_get(arr, i), p, o) != 0)
             return -1;
-        for (j = 0; j < (int)i; j++) {
-            if (sc->options[j].value != o->value)
+        for (k = 0; k < (int)i; k++) {
+            if (sc->options[k].value != o->value)
                 continue;
-            sv_path_key(pv, p, "value");
-            return sv_fail(c, pv, "value %d is used twice in this scale",
-                           o->value);
+            jsonload_append_key(pv, p, "value");
+            return jsonload_set_error(
+                &c->j, pv, "value %d is used twice in this scale", o->value);
         }
     }
     sc->n_options = (int)n;
@@ -558,12 +278,13 @@ static int sv_parse_scales(sv_ctx_t *c, json_t *obj)
     char p[SV_PATH_MAX];
 
     if (!json_is_object(obj))
-        return sv_fail(c, "scales", "must be an object of named option lists");
+        return jsonload_set_error(&c->j, "scales",
+                                  "must be an object of named option lists");
     if (json_object_size(obj) > SV_SCALE_MAX)
-        return sv_fail(c, "scales", "at most %d scales are allowed",
-                       SV_SCALE_MAX);
+        return jsonload_set_error(
+            &c->j, "scales", "at most %d scales are allowed", SV_SCALE_MAX);
     json_object_foreach(obj, name, v) {
-        sv_path_key(p, "scales", name);
+        jsonload_append_key(p, "scales", name);
         if (sv_parse_scale(c, name, v, p) != 0)
             return -1;
     }
@@ -612,19 +333,20 @@ static int sv_parse_follow_up(sv_ctx_t *c, json_t *obj, const char *path,
     char p[SV_PATH_MAX];
 
     if (!json_is_object(obj))
-        return sv_fail(c, path,
-                       "must be an object with \"question\" and \"when_le\"");
-    if (sv_check_keys(c, obj, path, sv_follow_up_keys) != 0)
+        return jsonload_set_error(
+            &c->j, path,
+            "must be an object with \"question\" and \"when_le\"");
+    if (jsonload_check_keys(&c->j, obj, path, sv_follow_up_keys) != 0)
         return -1;
-    sv_path_key(p, path, "question");
-    if (sv_need(c, obj, path, "question", &v) != 0 ||
+    jsonload_append_key(p, path, "question");
+    if (jsonload_require_member(&c->j, obj, path, "question", &v) != 0 ||
         sv_id_value(c, v, p, c->follow_up[qi]) != 0)
         return -1;
-    sv_path_key(p, path, "when_le");
-    if (sv_need(c, obj, path, "when_le", &v) != 0)
+    jsonload_append_key(p, path, "when_le");
+    if (jsonload_require_member(&c->j, obj, path, "when_le", &v) != 0)
         return -1;
-    return sv_int_value(c, v, p, sv_scale_min(sc), sv_scale_max(sc) - 1,
-                        &q->follow_up_le);
+    return jsonload_read_int(&c->j, v, p, sv_scale_min(sc),
+                             sv_scale_max(sc) - 1, &q->follow_up_le);
 }
 
 static int sv_parse_scale_question(sv_ctx_t *c, json_t *obj,
@@ -637,12 +359,13 @@ static int sv_parse_scale_question(sv_ctx_t *c, json_t *obj,
 
     if (sv_forbid_keys(c, obj, path, sv_multi_only_keys, "scale") != 0)
         return -1;
-    sv_path_key(p, path, "scale");
-    if (sv_need(c, obj, path, "scale", &v) != 0)
+    jsonload_append_key(p, path, "scale");
+    if (jsonload_require_member(&c->j, obj, path, "scale", &v) != 0)
         return -1;
     sc = json_is_string(v) ? sv_find_scale(c, json_string_value(v)) : NULL;
     if (sc == NULL)
-        return sv_fail(c, p, "must name one of the lists under \"scales\"");
+        return jsonload_set_error(
+            &c->j, p, "must name one of the lists under \"scales\"");
     q->kind = SURVEY_KIND_SCALE;
     snprintf(q->scale, sizeof(q->scale), "%s", sc->name);
     q->n_options = sc->n_options;
@@ -651,7 +374,7 @@ static int sv_parse_scale_question(sv_ctx_t *c, json_t *obj,
     v = json_object_get(obj, "follow_up");
     if (v == NULL)
         return 0;
-    sv_path_key(p, path, "follow_up");
+    jsonload_append_key(p, path, "follow_up");
     return sv_parse_follow_up(c, v, p, qi, sc);
 }
 
@@ -664,17 +387,18 @@ static int sv_parse_multi_option(sv_ctx_t *c, json_t *obj, const char *path,
     int j;
 
     if (!json_is_object(obj))
-        return sv_fail(c, path, "must be an object with code and label");
-    if (sv_check_keys(c, obj, path, sv_multi_option_keys) != 0)
+        return jsonload_set_error(&c->j, path,
+                                  "must be an object with code and label");
+    if (jsonload_check_keys(&c->j, obj, path, sv_multi_option_keys) != 0)
         return -1;
-    sv_path_key(p, path, "code");
-    if (sv_need(c, obj, path, "code", &v) != 0 ||
+    jsonload_append_key(p, path, "code");
+    if (jsonload_require_member(&c->j, obj, path, "code", &v) != 0 ||
         sv_id_value(c, v, p, o->code) != 0)
         return -1;
     for (j = 0; j < oi; j++)
         if (strcmp(q->options[j].code, o->code) == 0)
-            return sv_fail(c, p, "\"%s\" is used twice in this question",
-                           o->code);
+            return jsonload_set_error(
+                &c->j, p, "\"%s\" is used twice in this question", o->code);
     o->value = 0;
     o->face = SURVEY_FACE_NONE;
     return sv_text_member(c, obj, path, "label", 1, o->label);
@@ -684,35 +408,34 @@ static int sv_parse_multi_question(sv_ctx_t *c, json_t *obj,
                                    const char *path, int qi)
 {
     survey_question_t *q = &c->s->questions[qi];
-    json_t *arr, *v;
+    json_t *arr;
     char p[SV_PATH_MAX];
     size_t i, n;
 
     if (sv_forbid_keys(c, obj, path, sv_scale_only_keys, "multi") != 0)
         return -1;
     q->kind = SURVEY_KIND_MULTI;
-    sv_path_key(p, path, "options");
-    if (sv_need(c, obj, path, "options", &arr) != 0)
+    jsonload_append_key(p, path, "options");
+    if (jsonload_require_member(&c->j, obj, path, "options", &arr) != 0)
         return -1;
-    n = json_is_array(arr) ? json_array_size(arr) : 0;
-    if (n < 1 || n > SURVEY_OPTION_MAX)
-        return sv_fail(c, p, "must be a list of 1 to %d options",
-                       SURVEY_OPTION_MAX);
+    if (jsonload_check_list(&c->j, arr, p, 1, SURVEY_OPTION_MAX, "options") !=
+        0)
+        return -1;
+    n = json_array_size(arr);
     for (i = 0; i < n; i++) {
         char po[SV_PATH_MAX];
 
-        sv_path_index(po, p, i);
+        jsonload_append_index(po, p, i);
         if (sv_parse_multi_option(c, json_array_get(arr, i), po, q,
                                   (int)i) != 0)
             return -1;
     }
     q->n_options = (int)n;
-    v = json_object_get(obj, "max_choices");
-    sv_path_key(p, path, "max_choices");
-    if (v != NULL &&
-        sv_int_value(c, v, p, 0, q->n_options, &q->max_choices) != 0)
+    if (jsonload_read_int_member(&c->j, obj, path, "max_choices", 0,
+                                 q->n_options, &q->max_choices) != 0)
         return -1;
-    return sv_bool_member(c, obj, path, "follow_up_only", &q->is_follow_up);
+    return jsonload_read_bool_member(&c->j, obj, path, "follow_up_only",
+                                     &q->is_follow_up);
 }
 
 static int sv_parse_type(sv_ctx_t *c, json_t *obj, const char *path,
@@ -724,14 +447,14 @@ static int sv_parse_type(sv_ctx_t *c, json_t *obj, const char *path,
     *kind = SURVEY_KIND_SCALE;
     if (v == NULL)
         return 0;
-    sv_path_key(p, path, "type");
+    jsonload_append_key(p, path, "type");
     if (json_is_string(v) && strcmp(json_string_value(v), "scale") == 0)
         return 0;
     if (json_is_string(v) && strcmp(json_string_value(v), "multi") == 0) {
         *kind = SURVEY_KIND_MULTI;
         return 0;
     }
-    return sv_fail(c, p, "must be \"scale\" or \"multi\"");
+    return jsonload_set_error(&c->j, p, "must be \"scale\" or \"multi\"");
 }
 
 static int sv_parse_question_ids(sv_ctx_t *c, json_t *obj, const char *path,
@@ -741,16 +464,17 @@ static int sv_parse_question_ids(sv_ctx_t *c, json_t *obj, const char *path,
     char p[SV_PATH_MAX];
     int other;
 
-    sv_path_key(p, path, "id");
-    if (sv_need(c, obj, path, "id", &v) != 0 ||
+    jsonload_append_key(p, path, "id");
+    if (jsonload_require_member(&c->j, obj, path, "id", &v) != 0 ||
         sv_id_value(c, v, p, q->id) != 0)
         return -1;
     other = survey_find_question(c->s, q->id);
     if (other >= 0)
-        return sv_fail(c, p, "\"%s\" is already the id of questions[%d]",
-                       q->id, other);
-    sv_path_key(p, path, "element");
-    if (sv_need(c, obj, path, "element", &v) != 0 ||
+        return jsonload_set_error(&c->j, p,
+                                  "\"%s\" is already the id of questions[%d]",
+                                  q->id, other);
+    jsonload_append_key(p, path, "element");
+    if (jsonload_require_member(&c->j, obj, path, "element", &v) != 0 ||
         sv_id_value(c, v, p, q->element) != 0)
         return -1;
     return 0;
@@ -763,15 +487,16 @@ static int sv_parse_question(sv_ctx_t *c, json_t *obj, const char *path,
     survey_kind_t kind;
 
     if (!json_is_object(obj))
-        return sv_fail(c, path, "must be an object");
-    if (sv_check_keys(c, obj, path, sv_question_keys) != 0)
+        return jsonload_set_error(&c->j, path, "must be an object");
+    if (jsonload_check_keys(&c->j, obj, path, sv_question_keys) != 0)
         return -1;
     q->follow_up_index = -1;
     if (sv_parse_question_ids(c, obj, path, q) != 0 ||
         sv_parse_type(c, obj, path, &kind) != 0 ||
         sv_text_member(c, obj, path, "text", 1, q->text) != 0 ||
         sv_text_member(c, obj, path, "hint", 0, q->hint) != 0 ||
-        sv_bool_member(c, obj, path, "skippable", &q->skippable) != 0)
+        jsonload_read_bool_member(&c->j, obj, path, "skippable",
+                                  &q->skippable) != 0)
         return -1;
     if (kind == SURVEY_KIND_MULTI)
         return sv_parse_multi_question(c, obj, path, qi);
@@ -787,14 +512,14 @@ static int sv_link_follow_up(sv_ctx_t *c, int qi, int referenced[])
     snprintf(p, sizeof(p), "questions[%d].follow_up.question", qi);
     t = survey_find_question(s, c->follow_up[qi]);
     if (t < 0)
-        return sv_fail(c, p, "no question has the id \"%s\"",
-                       c->follow_up[qi]);
+        return jsonload_set_error(&c->j, p, "no question has the id \"%s\"",
+                                  c->follow_up[qi]);
     if (s->questions[t].kind != SURVEY_KIND_MULTI ||
         !s->questions[t].is_follow_up)
-        return sv_fail(c, p,
-                       "\"%s\" must be a \"multi\" question with "
-                       "\"follow_up_only\": true",
-                       c->follow_up[qi]);
+        return jsonload_set_error(&c->j, p,
+                                  "\"%s\" must be a \"multi\" question with "
+                                  "\"follow_up_only\": true",
+                                  c->follow_up[qi]);
     s->questions[qi].follow_up_index = t;
     referenced[t] = 1;
     return 0;
@@ -819,10 +544,11 @@ static int sv_link_follow_ups(sv_ctx_t *c)
         if (!s->questions[qi].is_follow_up || referenced[qi])
             continue;
         snprintf(p, sizeof(p), "questions[%d].follow_up_only", qi);
-        return sv_fail(c, p,
-                       "no question's follow_up opens \"%s\", so it would "
-                       "never be asked",
-                       s->questions[qi].id);
+        return jsonload_set_error(
+            &c->j, p,
+            "no question's follow_up opens \"%s\", so it would "
+            "never be asked",
+            s->questions[qi].id);
     }
     return 0;
 }
@@ -830,14 +556,15 @@ static int sv_link_follow_ups(sv_ctx_t *c)
 static int sv_parse_questions(sv_ctx_t *c, json_t *arr)
 {
     char p[SV_PATH_MAX];
-    size_t i, n = json_is_array(arr) ? json_array_size(arr) : 0;
+    size_t i, n;
 
-    if (n < 1 || n > SURVEY_QUESTION_MAX)
-        return sv_fail(c, "questions", "must be a list of 1 to %d questions",
-                       SURVEY_QUESTION_MAX);
+    if (jsonload_check_list(&c->j, arr, "questions", 1, SURVEY_QUESTION_MAX,
+                            "questions") != 0)
+        return -1;
+    n = json_array_size(arr);
     for (i = 0; i < n; i++) {
         c->s->n_questions = (int)i;
-        sv_path_index(p, "questions", i);
+        jsonload_append_index(p, "questions", i);
         if (sv_parse_question(c, json_array_get(arr, i), p, (int)i) != 0)
             return -1;
     }
@@ -851,18 +578,19 @@ static int sv_parse_root(sv_ctx_t *c, json_t *root)
     json_t *v;
 
     if (!json_is_object(root))
-        return sv_fail(c, "", "must be a JSON object");
-    if (sv_check_keys(c, root, "", sv_root_keys) != 0)
+        return jsonload_set_error(&c->j, "", "must be a JSON object");
+    if (jsonload_check_keys(&c->j, root, "", sv_root_keys) != 0)
         return -1;
-    if (sv_need(c, root, "", "format", &v) != 0 || sv_parse_format(c, v) != 0)
+    if (jsonload_require_member(&c->j, root, "", "format", &v) != 0 ||
+        sv_parse_format(c, v) != 0)
         return -1;
-    if (sv_need(c, root, "", "id", &v) != 0 ||
+    if (jsonload_require_member(&c->j, root, "", "id", &v) != 0 ||
         sv_id_value(c, v, "id", s->id) != 0)
         return -1;
-    if (sv_need(c, root, "", "version", &v) != 0 ||
-        sv_int_value(c, v, "version", 1, INT_MAX, &s->version) != 0)
+    if (jsonload_require_member(&c->j, root, "", "version", &v) != 0 ||
+        jsonload_read_int(&c->j, v, "version", 1, INT_MAX, &s->version) != 0)
         return -1;
-    if (sv_need(c, root, "", "languages", &v) != 0 ||
+    if (jsonload_require_member(&c->j, root, "", "languages", &v) != 0 ||
         sv_parse_languages(c, v) != 0)
         return -1;
     if (sv_text_member(c, root, "", "title", 1, s->title) != 0)
@@ -870,42 +598,39 @@ static int sv_parse_root(sv_ctx_t *c, json_t *root)
     v = json_object_get(root, "scales");
     if (v != NULL && sv_parse_scales(c, v) != 0)
         return -1;
-    if (sv_need(c, root, "", "questions", &v) != 0)
+    if (jsonload_require_member(&c->j, root, "", "questions", &v) != 0)
         return -1;
     return sv_parse_questions(c, v);
 }
 
 /* ---- entry points ---------------------------------------------------- */
 
-static void sv_err_syntax(err_t *err, const json_error_t *je)
-{
-    err->line = je->line > 0 ? je->line : 0;
-    err->column = je->column > 0 ? je->column : 0;
-    err_set(err, "", "invalid JSON: %s", je->text);
-}
-
 static int sv_parse_text(const char *text, size_t len, survey_t *s,
                          err_t *err)
 {
     sv_ctx_t *c;
-    json_error_t je;
     json_t *root;
     int rc;
 
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (root == NULL) {
-        sv_err_syntax(err, &je);
+    root = jsonload_parse_text(text, len, err);
+    if (root == NULL)
         return -1;
-    }
     c = calloc(1, sizeof(*c));
     if (c == NULL) {
         json_decref(root);
         err_set(err, "", "out of memory");
         return -1;
     }
-    c->text = text;
-    c->len = len;
-    c->err = err;
+    c->j = (jsonload_t){
+        .text = text,
+        .len = len,
+        .err = err,
+        .wording = JSONLOAD_WORD_BREAKS | JSONLOAD_WORD_UTF8,
+        .pool = s->pool,
+        .pool_cap = sizeof(s->pool),
+        .pool_used = &s->pool_used,
+        .pool_what = "survey's texts",
+    };
     c->s = s;
     rc = sv_parse_root(c, root);
     free(c);
@@ -918,8 +643,7 @@ int survey_parse(const char *text, size_t len, const char *name,
 {
     survey_t *s;
 
-    err_clear(err);
-    snprintf(err->file, sizeof(err->file), "%s", name ? name : "");
+    jsonload_reset_err(err, name);
     if (out == NULL) {
         err_set(err, "", "no place for the result");
         return -1;
