@@ -48,6 +48,17 @@ for t in tests/e2e/test_*.sh; do
   fi
 done
 
+section "end-to-end under AddressSanitizer + UBSan (the kiosk's riskiest paths)"
+for name in full_rating dossier disk_full corrupt_db bad_survey bad_config timeout_partial admin; do
+  t=tests/e2e/test_$name.sh
+  if out=$(BUILD="$asan" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 bash "$t" 2>&1); then
+    printf 'ok    %s\n' "$(basename "$t")"; count "asan:$t" 0
+  else
+    printf 'FAIL  %s\n' "$(basename "$t")"; printf '%s\n' "$out" | tail -25 | sed 's/^/      /'
+    count "asan:$t" 1
+  fi
+done
+
 section "crash test (SIGKILL during ratings)"
 tests/crash/crash.sh "$build"; count crash $?
 
