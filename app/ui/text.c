@@ -22,6 +22,15 @@ typedef struct text_entry {
     unsigned long used; /* LRU stamp; 0 = free slot */
 } text_entry_t;
 
+/* A remembered width; the text is kept so a hash collision can never
+ * return another string's width. */
+typedef struct text_width {
+    uint64_t hash;
+    int px, bold, len; /* len 0 = empty slot */
+    int w;
+    char s[TEXT_WIDTH_KEY_MAX];
+} text_width_t;
+
 struct text_cache {
     const void *data[2];
     size_t data_len[2];
@@ -29,7 +38,9 @@ struct text_cache {
     font_slot_t fonts[TEXT_FONTS_MAX];
     unsigned long clock;
     long renders, hits;
+    long shaped, width_hits;
     text_entry_t entries[TEXT_CACHE_MAX];
+    text_width_t widths[TEXT_WIDTHS_MAX]; /* direct-mapped by hash */
 };
 
 int text_cache_create(text_cache_t **out, const void *regular, size_t reg_len,
@@ -105,19 +116,55 @@ static TTF_Font *text_font(text_cache_t *t, int px, int bold)
     return f;
 }
 
+static uint64_t text_hash(int px, int bold, const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(px * 2 + bold);
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
 int text_measure(void *ctx, int px, int bold, const char *s, size_t len,
                  int *w)
 {
     text_cache_t *t = ctx;
     char buf[UI_TEXT_MAX + 1];
-    TTF_Font *f = text_font(t, px, bold);
-    int h;
+    TTF_Font *f;
+    text_width_t *slot = NULL;
+    uint64_t h;
+    int fh;
 
-    if (!f || len > UI_TEXT_MAX)
+    if (len > UI_TEXT_MAX)
+        return -1;
+    if (len > 0 && len < TEXT_WIDTH_KEY_MAX) {
+        h = text_hash(px, bold, s, len);
+        slot = &t->widths[h % TEXT_WIDTHS_MAX];
+        if (slot->len == (int)len && slot->hash == h && slot->px == px &&
+            slot->bold == bold && memcmp(slot->s, s, len) == 0) {
+            t->width_hits++;
+            *w = slot->w;
+            return 0;
+        }
+    }
+    f = text_font(t, px, bold);
+    if (!f)
         return -1;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    return TTF_SizeUTF8(f, buf, w, &h) == 0 ? 0 : -1;
+    if (TTF_SizeUTF8(f, buf, w, &fh) != 0)
+        return -1;
+    t->shaped++;
+    if (slot) {
+        slot->hash = text_hash(px, bold, s, len);
+        slot->px = px;
+        slot->bold = bold;
+        slot->len = (int)len;
+        slot->w = *w;
+        memcpy(slot->s, s, len);
+    }
+    return 0;
 }
 
 static text_entry_t *text_lookup(text_cache_t *t, int px, int bold,
@@ -203,4 +250,10 @@ void text_cache_counts(const text_cache_t *t, long *renders, long *hits)
 {
     *renders = t->renders;
     *hits = t->hits;
+}
+
+void text_cache_measures(const text_cache_t *t, long *shaped, long *hits)
+{
+    *shaped = t->shaped;
+    *hits = t->width_hits;
 }

@@ -4,6 +4,8 @@
  * Every TTF_Render call reshapes and allocates, so text is rendered once
  * into a texture and reused, keyed by (size, weight, colour, text); the
  * cache has a hard cap and drops its least recently used entries.
+ * Layout measures the same words at many sizes for every citizen, and
+ * shaping dominates its cost, so measured widths are remembered too.
  * Ownership: the cache borrows the font data (embedded in the binary or
  * loaded once) for its whole life; textures belong to the cache.
  */
@@ -17,6 +19,8 @@
 
 #define TEXT_FONTS_MAX 48
 #define TEXT_CACHE_MAX 256
+#define TEXT_WIDTHS_MAX 4096   /* measured widths remembered */
+#define TEXT_WIDTH_KEY_MAX 96  /* longer strings are measured every time */
 
 typedef struct text_cache text_cache_t;
 
@@ -35,5 +39,7 @@ SDL_Texture *text_get(text_cache_t *t, SDL_Renderer *r, int px, int bold,
 void text_cache_clear(text_cache_t *t);
 /* Counters for benchmarks: renders done and cache hits. */
 void text_cache_counts(const text_cache_t *t, long *renders, long *hits);
+/* Counters for benchmarks: widths shaped and widths found remembered. */
+void text_cache_measures(const text_cache_t *t, long *shaped, long *hits);
 
 #endif
