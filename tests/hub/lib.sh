@@ -1,0 +1,99 @@
+# Shared by the hub's end-to-end tests and its benchmark: a temporary
+# directory, the real sipas-hub serving on 127.0.0.1 with a port of its
+# own choosing, and small HTTP and database functions.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+HUB="$BUILD/sipas-hub"
+UPLOAD="$ROOT/tests/hub/upload.py"
+T=$(mktemp -d)
+HUB_PID=""
+HUB_URL=""
+
+hub_cleanup() {
+  if [ -n "$HUB_PID" ]; then
+    kill -TERM "$HUB_PID" 2>/dev/null || true
+    wait "$HUB_PID" 2>/dev/null || true
+  fi
+  rm -rf "$T"
+}
+trap hub_cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; [ -f "$T/serve.log" ] && tail -5 "$T/serve.log" >&2; exit 1; }
+
+[ -x "$HUB" ] || fail "$HUB is not built"
+
+# hub_start DB [serve options...]: serves DB on 127.0.0.1, port chosen by
+# the hub; waits for its "listening on URL" line and sets HUB_URL.
+hub_start() {
+  local db=$1 i
+  shift
+  : > "$T/serve.log"
+  "$HUB" serve --db "$db" --listen 127.0.0.1:0 "$@" 2> "$T/serve.log" &
+  HUB_PID=$!
+  for ((i = 0; i < 200; i++)); do
+    HUB_URL=$(sed -n 's/^listening on \(.*\)$/\1/p' "$T/serve.log")
+    [ -n "$HUB_URL" ] && return 0
+    kill -0 "$HUB_PID" 2>/dev/null || { HUB_PID=""; fail "the hub exited: $(cat "$T/serve.log")"; }
+    sleep 0.05
+  done
+  fail "the hub did not start listening"
+}
+
+# hub_stop: SIGTERM, and the hub must exit 0 after closing its database.
+hub_stop() {
+  local rc=0
+  kill -TERM "$HUB_PID"
+  wait "$HUB_PID" || rc=$?
+  HUB_PID=""
+  [ "$rc" = 0 ] || fail "the hub exited $rc on SIGTERM"
+  grep -q "database closed" "$T/serve.log" || fail "no clean shutdown in the log"
+}
+
+# req METHOD PATH [curl options...]: the status code on stdout, the body
+# in $T/body, the headers in $T/headers.
+req() {
+  local method=$1 path=$2
+  shift 2
+  curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$method" \
+    ${CURL_TLS:-} "$HUB_URL$path" "$@"
+}
+
+# kiosk_req METHOD PATH INSTALL_ID SECRET [curl options...]
+kiosk_req() {
+  local method=$1 path=$2 id=$3 secret=$4
+  shift 4
+  req "$method" "$path" -H "Authorization: Bearer $secret" \
+    -H "X-Sipas-Kiosk: $id" -H 'Content-Type: application/json' "$@"
+}
+
+# expect_status WANT GOT WHAT: also requires a JSON error body for 4xx/5xx.
+expect_status() {
+  [ "$2" = "$1" ] || fail "$3: expected HTTP $1, got $2: $(head -c 300 "$T/body")"
+  if [ "$1" -ge 400 ]; then
+    python3 - "$T/body" <<'PY' || fail "$3: error body is not {\"error\", \"message\"}"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert isinstance(d.get("error"), str) and d["error"], d
+assert isinstance(d.get("message"), str) and d["message"], d
+PY
+  fi
+}
+
+# jget EXPR: a Python expression over the last body (d) printed.
+jget() {
+  python3 - "$T/body" "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+v = eval(sys.argv[2])
+print(json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
+PY
+}
+
+# db_digest DB: one hash over every table's rows, to prove "unchanged".
+db_digest() {
+  sqlite3 "$1" .dump | grep -v '^PRAGMA\|^BEGIN\|^COMMIT' | sha256sum | cut -d' ' -f1
+}
+
+new_install_id() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }

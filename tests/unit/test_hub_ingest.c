@@ -1,0 +1,1183 @@
+/*
+ * Hub ingest: every rule of the upload format, and the per-(kiosk, day)
+ * snapshot upsert that makes retries, replays and reordering harmless.
+ * Runs on a real SQLite file in a temporary directory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/vntime.h"
+#include "../tools/hub/crypto.h"
+#include "../tools/hub/db.h"
+#include "../tools/hub/ingest.h"
+#include "../tools/hub/kiosks.h"
+#include "../tools/hub/reply.h"
+#include "../tools/hub/units.h"
+
+#define K1 "9f2c00000000000000000000000000a1"
+#define K2 "9f2c00000000000000000000000000b2"
+#define HOUR_MS INT64_C(3600000)
+
+/* The example of docs/SYNC_PROTOCOL.md, with a real install id in place
+ * of "9f2c…" and the heartbeat written out. */
+static const char doc_example[] =
+    "{\n"
+    "  \"install_id\": \"" K1 "\",\n"
+    "  \"upload_id\": \"" K1 ":1234\",\n"
+    "  \"upto_seq\": 1234,\n"
+    "  \"days\": [\n"
+    "    {\n"
+    "      \"day\": \"2026-11-22\",\n"
+    "      \"estimated\": 0,\n"
+    "      \"responses\": [\n"
+    "        {\"unit\": \"XA-MINHTAN\", \"counter\": \"Qu\xe1\xba\xa7y 1\","
+    " \"officer\": \"CB001\", \"field\": \"dat-dai\",\n"
+    "         \"instrument\": \"sipas-short\", \"version\": 1, \"complete\":"
+    " 12, \"partial\": 1, \"suppressed\": 2}\n"
+    "      ],\n"
+    "      \"answers\": [\n"
+    "        {\"unit\": \"XA-MINHTAN\", \"counter\": \"Qu\xe1\xba\xa7y 1\","
+    " \"officer\": \"CB001\", \"field\": \"dat-dai\",\n"
+    "         \"instrument\": \"sipas-short\", \"version\": 1, \"partial\":"
+    " 0,\n"
+    "         \"question\": \"overall\", \"element\": \"overall\","
+    " \"answer\": \"5\", \"n\": 7}\n"
+    "      ]\n"
+    "    }\n"
+    "  ],\n"
+    "  \"heartbeat\": {\"version\": \"0.1.0\", \"uptime_s\": 86400,"
+    " \"clock_synced\": true, \"clock_offset_ms\": -120,\n"
+    " \"free_bytes\": 5210000000, \"integrity\": \"ok\", \"pending\": 0,"
+    " \"acked_seq\": 1234,\n"
+    " \"last_response_at\": 1763779000000, \"sent_at\": 1763780000000}\n"
+    "}\n";
+
+typedef struct fixture {
+    char root[256];
+    char db_path[320];
+    hub_db_t *db;
+    hub_reply_t r;
+    int64_t now;
+} fixture_t;
+
+typedef struct totals {
+    int64_t complete, partial, suppressed, answers, resp_rows, ans_rows;
+} totals_t;
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void enrol(hub_db_t *db, const char *id, const char *secret)
+{
+    unsigned char hash[HUB_SHA256_LEN];
+
+    assert_int_equal(hub_crypto_hash_text(secret, hash), 0);
+    assert_int_equal(
+        hub_kiosks_enroll(db, id, "XA-MINHTAN", "Quầy 1", "0.1.0", hash, 1),
+        HUB_OK);
+}
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    hub_db_options_t opt = {1, 1, 0};
+    const char *tmp = getenv("TMPDIR");
+
+    if (!f)
+        return -1;
+    snprintf(f->root, sizeof(f->root), "%s/sipas-hub-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(f->root)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->db_path, sizeof(f->db_path), "%s/hub.db", f->root);
+    if (hub_db_open(f->db_path, &opt, &f->db) != HUB_OK)
+        return -1;
+    /* Midday of the example's day, local time. */
+    f->now = vntime_parse_date("2026-11-22") + 12 * HOUR_MS;
+    if (hub_db_begin_write(f->db) != HUB_OK ||
+        hub_units_add(f->db, "TINH", "Tỉnh", NULL, 1) != HUB_OK ||
+        hub_units_add(f->db, "XA-MINHTAN", "UBND xã Minh Tân", "TINH", 1) !=
+            HUB_OK)
+        return -1;
+    enrol(f->db, K1,
+          "1111111111111111111111111111111111111111111111111111111111111111");
+    enrol(f->db, K2,
+          "2222222222222222222222222222222222222222222222222222222222222222");
+    if (hub_db_commit(f->db) != HUB_OK)
+        return -1;
+    hub_reply_init(&f->r);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    int rc;
+
+    hub_reply_clear(&f->r);
+    hub_db_close(f->db);
+    rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return rc;
+}
+
+/* ---- requests and results ------------------------------------------- */
+
+static int apply_as(fixture_t *f, const char *kiosk, const char *body,
+                    size_t len)
+{
+    hub_reply_clear(&f->r);
+    return hub_ingest_apply(f->db, kiosk, body, len, f->now, &f->r);
+}
+
+static int apply_text(fixture_t *f, const char *body)
+{
+    return apply_as(f, K1, body, strlen(body));
+}
+
+static int apply_json(fixture_t *f, json_t *root)
+{
+    char *text = json_dumps(root, JSON_COMPACT);
+    int status;
+
+    assert_non_null(text);
+    status = apply_text(f, text);
+    free(text);
+    return status;
+}
+
+static json_t *load_example(void)
+{
+    json_t *root = json_loads(doc_example, JSON_REJECT_DUPLICATES, NULL);
+
+    assert_non_null(root);
+    return root;
+}
+
+static json_t *day_at(json_t *root, size_t i)
+{
+    return json_array_get(json_object_get(root, "days"), i);
+}
+
+static json_t *resp_row(json_t *root)
+{
+    return json_array_get(json_object_get(day_at(root, 0), "responses"), 0);
+}
+
+static json_t *ans_row(json_t *root)
+{
+    return json_array_get(json_object_get(day_at(root, 0), "answers"), 0);
+}
+
+static int64_t query_int(fixture_t *f, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v;
+
+    assert_int_equal(
+        sqlite3_prepare_v2(hub_db_handle(f->db), sql, -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static totals_t get_totals(fixture_t *f)
+{
+    totals_t t;
+
+    t.complete =
+        query_int(f, "SELECT coalesce(sum(complete),0) FROM day_responses");
+    t.partial =
+        query_int(f, "SELECT coalesce(sum(partial),0) FROM day_responses");
+    t.suppressed =
+        query_int(f, "SELECT coalesce(sum(suppressed),0) FROM day_responses");
+    t.answers = query_int(f, "SELECT coalesce(sum(n),0) FROM day_answers");
+    t.resp_rows = query_int(f, "SELECT count(*) FROM day_responses");
+    t.ans_rows = query_int(f, "SELECT count(*) FROM day_answers");
+    return t;
+}
+
+static void assert_totals(fixture_t *f, int64_t complete, int64_t answers)
+{
+    totals_t t = get_totals(f);
+
+    assert_int_equal(t.complete, complete);
+    assert_int_equal(t.answers, answers);
+}
+
+/* Every stored row of every table a request may touch, as one string:
+ * equal strings mean nothing changed. */
+static char *dump_tables(fixture_t *f)
+{
+    static const char *const sql[] = {
+        "SELECT * FROM day_snapshots ORDER BY install_id, day",
+        "SELECT * FROM day_responses ORDER BY rowid",
+        "SELECT * FROM day_answers ORDER BY rowid",
+        "SELECT * FROM heartbeats ORDER BY install_id",
+        "SELECT * FROM kiosks ORDER BY install_id",
+        "SELECT * FROM audit ORDER BY id",
+        NULL,
+    };
+    size_t len = 0, cap = 4096, i;
+    char *out = malloc(cap);
+    sqlite3_stmt *st;
+    int c;
+
+    assert_non_null(out);
+    out[0] = '\0';
+    for (i = 0; sql[i]; i++) {
+        assert_int_equal(
+            sqlite3_prepare_v2(hub_db_handle(f->db), sql[i], -1, &st, NULL),
+            SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                int n = sqlite3_column_bytes(st, c);
+
+                while (len + (size_t)n + 4 > cap) {
+                    cap *= 2;
+                    out = realloc(out, cap);
+                    assert_non_null(out);
+                }
+                if (t)
+                    memcpy(out + len, t, (size_t)n);
+                len += (size_t)n;
+                out[len++] = c + 1 < sqlite3_column_count(st) ? '|' : '\n';
+                out[len] = '\0';
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+
+/* An upload of one day with one response row and one answer row. */
+static char *make_upload(const char *kiosk, int64_t seq, const char *day,
+                         int64_t complete, int64_t n5)
+{
+    json_t *root = json_pack(
+        "{s:s, s:s, s:I, s:[{s:s, s:i, s:[{s:s, s:s, s:s, s:s, s:s, s:i,"
+        " s:I, s:i, s:i}], s:[{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s,"
+        " s:s, s:I}]}]}",
+        "install_id", kiosk, "upload_id", "up", "upto_seq", (json_int_t)seq,
+        "days", "day", day, "estimated", 0, "responses", "unit", "XA-MINHTAN",
+        "counter", "Quầy 1", "officer", "CB001", "field", "dat-dai",
+        "instrument", "sipas-short", "version", 1, "complete",
+        (json_int_t)complete, "partial", 0, "suppressed", 0, "answers", "unit",
+        "XA-MINHTAN", "counter", "Quầy 1", "officer", "CB001", "field",
+        "dat-dai", "instrument", "sipas-short", "version", 1, "partial", 0,
+        "question", "overall", "element", "overall", "answer", "5", "n",
+        (json_int_t)n5);
+    char *text;
+
+    assert_non_null(root);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    assert_non_null(text);
+    return text;
+}
+
+static int apply_upload(fixture_t *f, int64_t seq, const char *day,
+                        int64_t complete, int64_t n5)
+{
+    char *body = make_upload(K1, seq, day, complete, n5);
+    int status = apply_text(f, body);
+
+    free(body);
+    return status;
+}
+
+static json_t *reply_json(fixture_t *f)
+{
+    json_t *v;
+
+    assert_non_null(f->r.body);
+    v = json_loadb(f->r.body, f->r.body_len, 0, NULL);
+    assert_non_null(v);
+    return v;
+}
+
+static json_int_t reply_int(fixture_t *f, const char *key)
+{
+    json_t *v = reply_json(f);
+    json_int_t x = json_integer_value(json_object_get(v, key));
+
+    json_decref(v);
+    return x;
+}
+
+/* ---- acceptance ------------------------------------------------------- */
+
+static void test_accepts_documented_example(void **state)
+{
+    fixture_t *f = *state;
+    json_t *v;
+
+    assert_int_equal(apply_text(f, doc_example), 200);
+    v = reply_json(f);
+    assert_true(json_is_true(json_object_get(v, "ok")));
+    assert_string_equal(json_string_value(json_object_get(v, "upload_id")),
+                        K1 ":1234");
+    assert_int_equal(json_integer_value(json_object_get(v, "upto_seq")), 1234);
+    assert_int_equal(json_integer_value(json_object_get(v, "days")), 1);
+    assert_int_equal(json_integer_value(json_object_get(v, "stale_days")), 0);
+    assert_int_equal(json_integer_value(json_object_get(v, "hub_time")),
+                     f->now);
+    json_decref(v);
+    assert_totals(f, 12, 7);
+    assert_int_equal(get_totals(f).partial, 1);
+    assert_int_equal(get_totals(f).suppressed, 2);
+    assert_int_equal(query_int(f, "SELECT upto_seq FROM day_snapshots"), 1234);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM heartbeats WHERE"
+                                  " body LIKE '%\"free_bytes\":5210000000%'"),
+                     1);
+}
+
+/* ---- refusals --------------------------------------------------------- */
+
+typedef struct variant {
+    const char *name;
+    void (*mutate)(json_t *root);
+    int status;
+} variant_t;
+
+#define SET(obj, key, val) json_object_set_new((obj), (key), (val))
+
+static void m_no_install_id(json_t *r)
+{
+    json_object_del(r, "install_id");
+}
+static void m_no_upload_id(json_t *r)
+{
+    json_object_del(r, "upload_id");
+}
+static void m_no_upto_seq(json_t *r)
+{
+    json_object_del(r, "upto_seq");
+}
+static void m_no_days(json_t *r)
+{
+    json_object_del(r, "days");
+}
+static void m_no_day(json_t *r)
+{
+    json_object_del(day_at(r, 0), "day");
+}
+static void m_no_estimated(json_t *r)
+{
+    json_object_del(day_at(r, 0), "estimated");
+}
+static void m_no_responses(json_t *r)
+{
+    json_object_del(day_at(r, 0), "responses");
+}
+static void m_no_answers(json_t *r)
+{
+    json_object_del(day_at(r, 0), "answers");
+}
+static void m_no_unit(json_t *r)
+{
+    json_object_del(resp_row(r), "unit");
+}
+static void m_no_officer(json_t *r)
+{
+    json_object_del(resp_row(r), "officer");
+}
+static void m_no_complete(json_t *r)
+{
+    json_object_del(resp_row(r), "complete");
+}
+static void m_no_question(json_t *r)
+{
+    json_object_del(ans_row(r), "question");
+}
+static void m_no_n(json_t *r)
+{
+    json_object_del(ans_row(r), "n");
+}
+static void m_no_answer(json_t *r)
+{
+    json_object_del(ans_row(r), "answer");
+}
+
+static void m_unknown_top(json_t *r)
+{
+    SET(r, "extra", json_integer(1));
+}
+static void m_unknown_day(json_t *r)
+{
+    SET(day_at(r, 0), "comment", json_string("x"));
+}
+static void m_unknown_resp(json_t *r)
+{
+    SET(resp_row(r), "completed", json_integer(1));
+}
+static void m_unknown_ans(json_t *r)
+{
+    SET(ans_row(r), "value", json_integer(5));
+}
+static void m_unknown_hb(json_t *r)
+{
+    SET(json_object_get(r, "heartbeat"), "cpu", json_integer(1));
+}
+
+static void m_seq_string(json_t *r)
+{
+    SET(r, "upto_seq", json_string("1234"));
+}
+static void m_seq_real(json_t *r)
+{
+    SET(r, "upto_seq", json_real(1234.0));
+}
+static void m_complete_string(json_t *r)
+{
+    SET(resp_row(r), "complete", json_string("12"));
+}
+static void m_complete_bool(json_t *r)
+{
+    SET(resp_row(r), "complete", json_true());
+}
+static void m_unit_null(json_t *r)
+{
+    SET(resp_row(r), "unit", json_null());
+}
+static void m_unit_number(json_t *r)
+{
+    SET(resp_row(r), "unit", json_integer(7));
+}
+static void m_days_object(json_t *r)
+{
+    SET(r, "days", json_object());
+}
+static void m_responses_object(json_t *r)
+{
+    SET(day_at(r, 0), "responses", json_object());
+}
+static void m_row_array(json_t *r)
+{
+    json_array_set_new(json_object_get(day_at(r, 0), "answers"), 0,
+                       json_array());
+}
+static void m_hb_array(json_t *r)
+{
+    SET(r, "heartbeat", json_array());
+}
+static void m_hb_synced_int(json_t *r)
+{
+    SET(json_object_get(r, "heartbeat"), "clock_synced", json_integer(1));
+}
+static void m_hb_free_negative(json_t *r)
+{
+    SET(json_object_get(r, "heartbeat"), "free_bytes", json_integer(-1));
+}
+static void m_install_upper(json_t *r)
+{
+    SET(r, "install_id", json_string("9F2C00000000000000000000000000A1"));
+}
+static void m_install_short(json_t *r)
+{
+    SET(r, "install_id", json_string("9f2c"));
+}
+
+static void m_complete_negative(json_t *r)
+{
+    SET(resp_row(r), "complete", json_integer(-1));
+}
+static void m_complete_huge(json_t *r)
+{
+    SET(resp_row(r), "complete", json_integer(1000001));
+}
+static void m_n_negative(json_t *r)
+{
+    SET(ans_row(r), "n", json_integer(-5));
+}
+static void m_n_huge(json_t *r)
+{
+    SET(ans_row(r), "n", json_integer(INT64_C(9000000000000000000)));
+}
+static void m_estimated_huge(json_t *r)
+{
+    SET(day_at(r, 0), "estimated", json_integer(1000001));
+}
+static void m_seq_zero(json_t *r)
+{
+    SET(r, "upto_seq", json_integer(0));
+}
+static void m_seq_over(json_t *r)
+{
+    SET(r, "upto_seq", json_integer(INT64_C(9007199254740993)));
+}
+static void m_partial_two(json_t *r)
+{
+    SET(ans_row(r), "partial", json_integer(2));
+}
+static void m_version_negative(json_t *r)
+{
+    SET(resp_row(r), "version", json_integer(-1));
+}
+
+static void m_day_feb30(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("2026-02-30"));
+}
+static void m_day_month13(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("2026-13-01"));
+}
+static void m_day_short(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("26-11-22"));
+}
+static void m_day_time(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("2026-11-22T00:00"));
+}
+static void m_day_1999(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("1999-12-31"));
+}
+static void m_day_future(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("2026-11-25"));
+}
+static void m_day_far(json_t *r)
+{
+    SET(day_at(r, 0), "day", json_string("9999-12-31"));
+}
+
+static void m_unit_long(json_t *r)
+{
+    char code[HUB_CODE_MAX + 2];
+
+    memset(code, 'A', sizeof(code) - 1);
+    code[sizeof(code) - 1] = '\0';
+    SET(resp_row(r), "unit", json_string(code));
+}
+static void m_counter_long(json_t *r)
+{
+    char name[HUB_NAME_MAX + 2];
+
+    memset(name, 'q', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    SET(resp_row(r), "counter", json_string(name));
+}
+static void m_upload_id_long(json_t *r)
+{
+    char id[HUB_UPLOAD_ID_MAX + 2];
+
+    memset(id, '1', sizeof(id) - 1);
+    id[sizeof(id) - 1] = '\0';
+    SET(r, "upload_id", json_string(id));
+}
+static void m_counter_newline(json_t *r)
+{
+    SET(resp_row(r), "counter", json_string("Quầy\n1"));
+}
+static void m_counter_nul(json_t *r)
+{
+    SET(resp_row(r), "counter", json_stringn("Q\0x", 3));
+}
+static void m_unit_empty(json_t *r)
+{
+    SET(resp_row(r), "unit", json_string(""));
+}
+static void m_officer_sql(json_t *r)
+{
+    SET(resp_row(r), "officer",
+        json_string("CB001'; DROP TABLE day_answers;--"));
+}
+static void m_answer_sql(json_t *r)
+{
+    SET(ans_row(r), "answer", json_string("5 OR 1=1"));
+}
+static void m_question_markup(json_t *r)
+{
+    SET(ans_row(r), "question", json_string("<script>"));
+}
+static void m_unit_path(json_t *r)
+{
+    SET(resp_row(r), "unit", json_string("../../etc/passwd"));
+}
+
+static void m_dup_day(json_t *r)
+{
+    json_array_append_new(json_object_get(r, "days"),
+                          json_deep_copy(day_at(r, 0)));
+}
+static void m_dup_resp_row(json_t *r)
+{
+    json_t *rows = json_object_get(day_at(r, 0), "responses");
+
+    json_array_append_new(rows, json_deep_copy(json_array_get(rows, 0)));
+}
+static void m_dup_ans_row(json_t *r)
+{
+    json_t *rows = json_object_get(day_at(r, 0), "answers");
+    json_t *copy = json_deep_copy(json_array_get(rows, 0));
+
+    SET(copy, "n", json_integer(1)); /* same key, other count */
+    json_array_append_new(rows, copy);
+}
+static void m_too_many_days(json_t *r)
+{
+    json_t *days = json_array();
+    char day[VNTIME_DATE_MAX];
+    int64_t t = vntime_parse_date("2026-08-01");
+    int i;
+
+    for (i = 0; i < HUB_INGEST_DAYS_MAX + 1; i++) {
+        json_t *d = json_deep_copy(day_at(r, 0));
+
+        assert_int_equal(
+            vntime_format_date(t + i * VNTIME_DAY_MS, day, sizeof(day)), 0);
+        SET(d, "day", json_string(day));
+        json_array_append_new(days, d);
+    }
+    SET(r, "days", days);
+}
+static void m_too_many_rows(json_t *r)
+{
+    json_t *rows = json_array();
+    int i;
+
+    /* Empty objects keep the body small: the row count is refused
+     * before any row is looked at. */
+    for (i = 0; i < HUB_INGEST_ROWS_MAX + 1; i++)
+        json_array_append_new(rows, json_object());
+    SET(day_at(r, 0), "answers", rows);
+}
+static void m_other_kiosk(json_t *r)
+{
+    SET(r, "install_id", json_string(K2));
+}
+
+static const variant_t variants[] = {
+    {"missing install_id", m_no_install_id, 400},
+    {"missing upload_id", m_no_upload_id, 400},
+    {"missing upto_seq", m_no_upto_seq, 400},
+    {"missing days", m_no_days, 400},
+    {"missing day", m_no_day, 400},
+    {"missing estimated", m_no_estimated, 400},
+    {"missing responses", m_no_responses, 400},
+    {"missing answers", m_no_answers, 400},
+    {"missing unit", m_no_unit, 400},
+    {"missing officer", m_no_officer, 400},
+    {"missing complete", m_no_complete, 400},
+    {"missing question", m_no_question, 400},
+    {"missing n", m_no_n, 400},
+    {"missing answer", m_no_answer, 400},
+    {"unknown top key", m_unknown_top, 400},
+    {"unknown day key", m_unknown_day, 400},
+    {"unknown response key", m_unknown_resp, 400},
+    {"unknown answer key", m_unknown_ans, 400},
+    {"unknown heartbeat key", m_unknown_hb, 400},
+    {"upto_seq as string", m_seq_string, 400},
+    {"upto_seq as real", m_seq_real, 400},
+    {"complete as string", m_complete_string, 400},
+    {"complete as bool", m_complete_bool, 400},
+    {"unit null", m_unit_null, 400},
+    {"unit number", m_unit_number, 400},
+    {"days object", m_days_object, 400},
+    {"responses object", m_responses_object, 400},
+    {"answer row array", m_row_array, 400},
+    {"heartbeat array", m_hb_array, 400},
+    {"clock_synced integer", m_hb_synced_int, 400},
+    {"free_bytes negative", m_hb_free_negative, 400},
+    {"install_id upper case", m_install_upper, 400},
+    {"install_id short", m_install_short, 400},
+    {"complete negative", m_complete_negative, 400},
+    {"complete over a million", m_complete_huge, 400},
+    {"n negative", m_n_negative, 400},
+    {"n huge", m_n_huge, 400},
+    {"estimated huge", m_estimated_huge, 400},
+    {"upto_seq zero", m_seq_zero, 400},
+    {"upto_seq over 2^53", m_seq_over, 400},
+    {"answer partial 2", m_partial_two, 400},
+    {"version negative", m_version_negative, 400},
+    {"day 30 February", m_day_feb30, 400},
+    {"day month 13", m_day_month13, 400},
+    {"day two-digit year", m_day_short, 400},
+    {"day with time", m_day_time, 400},
+    {"day before 2000", m_day_1999, 400},
+    {"day three days ahead", m_day_future, 400},
+    {"day 9999", m_day_far, 400},
+    {"unit 65 bytes", m_unit_long, 400},
+    {"counter 201 bytes", m_counter_long, 400},
+    {"upload_id 129 bytes", m_upload_id_long, 400},
+    {"counter with newline", m_counter_newline, 400},
+    {"counter with NUL", m_counter_nul, 400},
+    {"unit empty", m_unit_empty, 400},
+    {"officer with SQL", m_officer_sql, 400},
+    {"answer with SQL", m_answer_sql, 400},
+    {"question with markup", m_question_markup, 400},
+    {"unit as a path", m_unit_path, 400},
+    {"day twice", m_dup_day, 400},
+    {"response row twice", m_dup_resp_row, 400},
+    {"answer row twice", m_dup_ans_row, 400},
+    {"63 days", m_too_many_days, 400},
+    {"20001 rows", m_too_many_rows, 400},
+    {"another kiosk's install_id", m_other_kiosk, 403},
+};
+
+static void test_refuses_each_broken_variant(void **state)
+{
+    fixture_t *f = *state;
+    char *before, *after;
+    json_t *root, *v;
+    size_t i;
+    int status;
+
+    before = dump_tables(f);
+    for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        root = load_example();
+        variants[i].mutate(root);
+        status = apply_json(f, root);
+        json_decref(root);
+        if (status != variants[i].status)
+            fail_msg("%s: expected %d, got %d (%s)", variants[i].name,
+                     variants[i].status, status, f->r.message);
+        /* Every refusal says what, in JSON. */
+        assert_int_equal(hub_reply_finish(&f->r), 0);
+        v = reply_json(f);
+        assert_non_null(json_string_value(json_object_get(v, "error")));
+        assert_true(strlen(json_string_value(json_object_get(v, "message"))) >
+                    0);
+        json_decref(v);
+        after = dump_tables(f);
+        if (strcmp(before, after) != 0)
+            fail_msg("%s: the database changed", variants[i].name);
+        free(after);
+    }
+    free(before);
+}
+
+static void test_refuses_non_json(void **state)
+{
+    static const char *const bodies[] = {
+        "",
+        "null",
+        "[]",
+        "42",
+        "\"text\"",
+        "{",
+        "{\"install_id\":}",
+        "{\"upto_seq\":1,\"upto_seq\":2}",
+        "\xff\xfe\x00garbage",
+        "{\"install_id\": \"\xc3\x28\"}", /* invalid UTF-8 */
+        "{\"upto_seq\": 99999999999999999999999999}",
+    };
+    fixture_t *f = *state;
+    char *before = dump_tables(f), *after, *deep;
+    size_t i, depth = 100000;
+
+    for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        assert_int_equal(
+            apply_as(f, K1, bodies[i], i == 8 ? 10 : strlen(bodies[i])), 400);
+        assert_string_equal(f->r.error, "bad-request");
+    }
+    /* Deep nesting is a parse error, not a crash. */
+    deep = malloc(2 * depth + 1);
+    assert_non_null(deep);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    deep[2 * depth] = '\0';
+    assert_int_equal(apply_text(f, deep), 400);
+    /* Within the container limit, the parser's depth limit answers. */
+    assert_int_equal(apply_as(f, K1, deep + depth - 3000, 6000), 400);
+    assert_non_null(strstr(f->r.message, "depth"));
+    /* So is a body of tens of thousands of tiny objects, before it is
+     * parsed into tens of MiB. */
+    deep[0] = '[';
+    for (i = 0; i < 40000; i++)
+        memcpy(deep + 1 + 3 * i, "{},", 3);
+    deep[3 * 40000] = ']';
+    deep[3 * 40000 + 1] = '\0';
+    assert_int_equal(apply_text(f, deep), 400);
+    assert_non_null(strstr(f->r.message, "objects and arrays"));
+    free(deep);
+    after = dump_tables(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+static void test_refuses_oversized_body(void **state)
+{
+    fixture_t *f = *state;
+    size_t len = HUB_INGEST_BODY_MAX + 1;
+    char *body = malloc(len);
+
+    assert_non_null(body);
+    memset(body, ' ', len);
+    assert_int_equal(apply_as(f, K1, body, len), 413);
+    assert_string_equal(f->r.error, "too-large");
+    free(body);
+    assert_totals(f, 0, 0);
+}
+
+/* A code may look like SQL and is then plain data; names may hold any
+ * printable text, quotes included, and are stored byte for byte. */
+static void test_stores_sql_looking_values_verbatim(void **state)
+{
+    static const char counter[] = "Quầy 1'); DROP TABLE kiosks;--";
+    static const char officer[] = "DROP.TABLE--units";
+    fixture_t *f = *state;
+    json_t *root = load_example();
+    sqlite3_stmt *st;
+
+    json_object_set_new(resp_row(root), "counter", json_string(counter));
+    json_object_set_new(resp_row(root), "officer", json_string(officer));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_int_equal(sqlite3_prepare_v2(hub_db_handle(f->db),
+                                        "SELECT counter, officer FROM"
+                                        " day_responses",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), counter);
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), officer);
+    sqlite3_finalize(st);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM kiosks"), 2);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM units"), 2);
+}
+
+static void test_accepts_limits_exactly(void **state)
+{
+    fixture_t *f = *state;
+    json_t *root = load_example();
+    json_t *days = json_array();
+    char day[VNTIME_DATE_MAX];
+    int64_t t = vntime_parse_date("2026-09-24");
+    int i;
+
+    for (i = 0; i < HUB_INGEST_DAYS_MAX; i++) {
+        json_t *d = json_deep_copy(day_at(root, 0));
+
+        assert_int_equal(
+            vntime_format_date(t + i * VNTIME_DAY_MS, day, sizeof(day)), 0);
+        json_object_set_new(d, "day", json_string(day));
+        json_array_append_new(days, d);
+    }
+    json_object_set_new(root, "days", days);
+    json_object_set_new(resp_row(root), "complete", json_integer(1000000));
+    json_object_set_new(root, "upto_seq",
+                        json_integer(INT64_C(9007199254740992)));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"),
+                     HUB_INGEST_DAYS_MAX);
+    /* The last day is two days after the hub's date. */
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots WHERE"
+                                  " day = '2026-11-24'"),
+                     1);
+}
+
+static void test_optional_values(void **state)
+{
+    fixture_t *f = *state;
+    json_t *root = load_example();
+
+    /* No heartbeat, no officer or field, no element: all fine. */
+    json_object_del(root, "heartbeat");
+    json_object_set_new(resp_row(root), "officer", json_null());
+    json_object_set_new(resp_row(root), "field", json_string(""));
+    json_object_set_new(ans_row(root), "officer", json_null());
+    json_object_del(ans_row(root), "element");
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_responses WHERE"
+                                  " officer = '' AND field = ''"),
+                     1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM heartbeats"), 0);
+    /* An empty upload acknowledges a range with nothing in it. */
+    root = load_example();
+    json_object_set_new(root, "days", json_array());
+    json_object_set_new(root, "upto_seq", json_integer(2000));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_int_equal(reply_int(f, "days"), 0);
+    assert_totals(f, 12, 7);
+}
+
+/* ---- the snapshot upsert ---------------------------------------------- */
+
+static void test_same_upload_twice(void **state)
+{
+    fixture_t *f = *state;
+    totals_t a, b;
+
+    assert_int_equal(apply_text(f, doc_example), 200);
+    a = get_totals(f);
+    assert_int_equal(apply_text(f, doc_example), 200);
+    assert_int_equal(reply_int(f, "stale_days"), 0);
+    b = get_totals(f);
+    assert_memory_equal(&a, &b, sizeof(a));
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"), 1);
+}
+
+static void test_older_after_newer_is_stale(void **state)
+{
+    fixture_t *f = *state;
+
+    assert_int_equal(apply_upload(f, 20, "2026-11-22", 9, 4), 200);
+    assert_int_equal(reply_int(f, "stale_days"), 0);
+    assert_int_equal(apply_upload(f, 10, "2026-11-22", 5, 2), 200);
+    assert_int_equal(reply_int(f, "stale_days"), 1);
+    assert_int_equal(reply_int(f, "upto_seq"), 10);
+    assert_totals(f, 9, 4);
+    assert_int_equal(query_int(f, "SELECT upto_seq FROM day_snapshots"), 20);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_responses"), 1);
+}
+
+static void test_hundred_replays(void **state)
+{
+    fixture_t *f = *state;
+    totals_t first, now;
+    int i;
+
+    assert_int_equal(apply_upload(f, 50, "2026-11-21", 30, 20), 200);
+    assert_int_equal(apply_upload(f, 60, "2026-11-22", 8, 3), 200);
+    first = get_totals(f);
+    assert_int_equal(first.complete, 38);
+    for (i = 0; i < 100; i++) {
+        assert_int_equal(apply_upload(f, 50, "2026-11-21", 30, 20), 200);
+        assert_int_equal(apply_upload(f, 60, "2026-11-22", 8, 3), 200);
+        assert_int_equal(apply_text(f, doc_example), 200);
+    }
+    /* The example (seq 1234) replaced day 22; day 21 is unchanged. */
+    now = get_totals(f);
+    assert_int_equal(now.complete, 30 + 12);
+    assert_int_equal(now.answers, 20 + 7);
+    assert_int_equal(now.resp_rows, 2);
+    assert_int_equal(now.ans_rows, 2);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"), 2);
+}
+
+/* Cumulative snapshots of a growing day, delivered last to first: the
+ * first one to arrive is the newest, and every later one is stale. */
+static void test_reverse_order(void **state)
+{
+    fixture_t *f = *state;
+    int64_t seq;
+
+    for (seq = 5; seq >= 1; seq--) {
+        assert_int_equal(
+            apply_upload(f, seq * 10, "2026-11-20", seq * 3, seq * 2), 200);
+        assert_int_equal(reply_int(f, "stale_days"), seq == 5 ? 0 : 1);
+        assert_totals(f, 15, 10);
+    }
+    /* In order, the same snapshots end at the same totals. */
+    for (seq = 1; seq <= 5; seq++)
+        assert_int_equal(
+            apply_upload(f, seq * 10, "2026-11-19", seq * 3, seq * 2), 200);
+    assert_totals(f, 30, 20);
+}
+
+static void test_day_replaced_by_newer(void **state)
+{
+    fixture_t *f = *state;
+    json_t *root = load_example();
+    json_t *rows = json_object_get(day_at(root, 0), "responses");
+    json_t *extra = json_deep_copy(json_array_get(rows, 0));
+
+    /* Seq 100: two counters. */
+    json_object_set_new(extra, "counter", json_string("Quầy 2"));
+    json_object_set_new(extra, "complete", json_integer(5));
+    json_array_append_new(rows, extra);
+    json_object_set_new(root, "upto_seq", json_integer(100));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_totals(f, 17, 7);
+    /* Seq 120 of the same day has only one row: the other row goes. */
+    assert_int_equal(apply_upload(f, 120, "2026-11-22", 20, 11), 200);
+    assert_totals(f, 20, 11);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_responses"), 1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_responses WHERE"
+                                  " counter = 'Quầy 2'"),
+                     0);
+    assert_int_equal(query_int(f, "SELECT upto_seq FROM day_snapshots"), 120);
+}
+
+/* One upload, several days, some stale: the fresh ones are written, the
+ * stale ones kept, and the reply says how many were stale. */
+static void test_mixed_stale_and_fresh_days(void **state)
+{
+    fixture_t *f = *state;
+    json_t *root;
+    char *one;
+
+    assert_int_equal(apply_upload(f, 500, "2026-11-21", 40, 30), 200);
+    one = make_upload(K1, 300, "2026-11-20", 7, 6);
+    root = json_loads(one, 0, NULL);
+    free(one);
+    assert_non_null(root);
+    json_array_append_new(json_object_get(root, "days"),
+                          json_deep_copy(day_at(root, 0)));
+    json_object_set_new(day_at(root, 1), "day", json_string("2026-11-21"));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+    assert_int_equal(reply_int(f, "days"), 2);
+    assert_int_equal(reply_int(f, "stale_days"), 1);
+    assert_totals(f, 40 + 7, 30 + 6);
+}
+
+static void test_kiosks_are_kept_apart(void **state)
+{
+    fixture_t *f = *state;
+    char *b2 = make_upload(K2, 10, "2026-11-22", 4, 1);
+
+    assert_int_equal(apply_upload(f, 10, "2026-11-22", 6, 2), 200);
+    assert_int_equal(apply_as(f, K2, b2, strlen(b2)), 200);
+    free(b2);
+    assert_totals(f, 10, 3);
+    /* K1 replacing its day does not touch K2's. */
+    assert_int_equal(apply_upload(f, 11, "2026-11-22", 1, 1), 200);
+    assert_totals(f, 5, 2);
+}
+
+static void test_revoked_kiosk_refused_data_kept(void **state)
+{
+    fixture_t *f = *state;
+    int was = 0;
+
+    assert_int_equal(apply_upload(f, 10, "2026-11-22", 6, 2), 200);
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_kiosks_revoke(f->db, K1, f->now, &was), HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(apply_upload(f, 20, "2026-11-22", 9, 9), 403);
+    assert_string_equal(f->r.error, "revoked");
+    assert_totals(f, 6, 2);
+    /* An install id that was never enrolled cannot write either. */
+    {
+        char *body = make_upload("0000000000000000000000000000dead", 1,
+                                 "2026-11-22", 1, 1);
+
+        assert_int_equal(apply_as(f, "0000000000000000000000000000dead", body,
+                                  strlen(body)),
+                         401);
+        free(body);
+    }
+    assert_totals(f, 6, 2);
+}
+
+/* A full disk fails the whole upload: no day of it is written. */
+static void test_storage_full_writes_nothing(void **state)
+{
+    fixture_t *f = *state;
+    hub_db_options_t opt = {0, 0, 1}; /* cap at the current size */
+    json_t *root, *rows;
+    char *before, *after;
+    int i;
+
+    assert_int_equal(apply_upload(f, 10, "2026-11-20", 6, 2), 200);
+    hub_db_close(f->db);
+    assert_int_equal(hub_db_open(f->db_path, &opt, &f->db), HUB_OK);
+    before = dump_tables(f);
+    root = load_example();
+    rows = json_object_get(day_at(root, 0), "answers");
+    for (i = 0; i < 1500; i++) {
+        json_t *row = json_deep_copy(json_array_get(rows, 0));
+        char q[32];
+
+        snprintf(q, sizeof(q), "q-%04d", i);
+        json_object_set_new(row, "question", json_string(q));
+        json_array_append_new(rows, row);
+    }
+    /* A second day first, so a partial write would show. */
+    json_array_insert_new(json_object_get(root, "days"), 0,
+                          json_deep_copy(day_at(root, 0)));
+    json_object_set_new(day_at(root, 0), "day", json_string("2026-11-20"));
+    assert_int_equal(apply_json(f, root), 503);
+    json_decref(root);
+    assert_string_equal(f->r.error, "storage-full");
+    assert_true(f->r.retry_after_s > 0);
+    after = dump_tables(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_totals(f, 6, 2);
+}
+
+static void test_parse_without_database(void **state)
+{
+    fixture_t *f = *state;
+    hub_upload_t up;
+    hub_reply_t r;
+
+    hub_reply_init(&r);
+    assert_int_equal(
+        hub_ingest_parse(doc_example, strlen(doc_example), f->now, &up, &r),
+        0);
+    assert_int_equal(up.n_days, 1);
+    assert_int_equal(up.n_resp, 1);
+    assert_int_equal(up.n_ans, 1);
+    assert_int_equal(up.upto_seq, 1234);
+    assert_string_equal(up.days[0].day, "2026-11-22");
+    assert_string_equal(up.resp[0].d.counter, "Quầy 1");
+    assert_int_equal(up.resp[0].suppressed, 2);
+    assert_string_equal(up.ans[0].answer, "5");
+    assert_true(up.has_heartbeat);
+    assert_string_equal(up.heartbeat.version, "0.1.0");
+    hub_ingest_free(&up);
+    /* The same text a day later than two days ahead is refused. */
+    assert_int_equal(hub_ingest_parse(doc_example, strlen(doc_example),
+                                      vntime_parse_date("2026-11-19"), &up,
+                                      &r),
+                     -1);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.message, "days[0].day"));
+    hub_ingest_free(&up);
+    hub_reply_clear(&r);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_accepts_documented_example),
+        T(test_refuses_each_broken_variant),
+        T(test_refuses_non_json),
+        T(test_refuses_oversized_body),
+        T(test_stores_sql_looking_values_verbatim),
+        T(test_accepts_limits_exactly),
+        T(test_optional_values),
+        T(test_same_upload_twice),
+        T(test_older_after_newer_is_stale),
+        T(test_hundred_replays),
+        T(test_reverse_order),
+        T(test_day_replaced_by_newer),
+        T(test_mixed_stale_and_fresh_days),
+        T(test_kiosks_are_kept_apart),
+        T(test_revoked_kiosk_refused_data_kept),
+        T(test_storage_full_writes_nothing),
+        T(test_parse_without_database),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
