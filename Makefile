@@ -13,11 +13,12 @@
 BUILD   ?= build
 CC      ?= cc
 PKGS    := sdl2 SDL2_ttf SDL2_image jansson libutf8proc sqlite3 libcurl \
-	libmicrohttpd gnutls
+	libmicrohttpd gnutls xlsxwriter pangocairo
 DEB_PACKAGES := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev \
 	libsdl2-image-dev libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
 	libcmocka-dev libcrypt-dev libcurl4-openssl-dev libmicrohttpd-dev \
-	libgnutls28-dev openssl curl python3
+	libgnutls28-dev openssl curl python3 libxlsxwriter-dev libcairo2-dev \
+	libpango1.0-dev poppler-utils
 
 # Every string buffer has a hard cap and snprintf truncates on purpose, so
 # gcc's guesses about possible truncation are not errors here.
@@ -67,6 +68,7 @@ STORE_LIBS = $(call pc_libs,sqlite3)
 UI_LIBS    = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
 SYNC_LIBS  = $(call pc_libs,libcurl)
 HUB_LIBS   = $(call pc_libs,libmicrohttpd gnutls)
+REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
 .PHONY: all run test test-unit test-asan asan-build bench shots clean deps \
 	crash-long
@@ -114,7 +116,7 @@ $(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) 
 
 $(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
 	@echo "  LINK    $@"
@@ -124,7 +126,7 @@ $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 run: $(BUILD)/sipas-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
