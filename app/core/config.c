@@ -84,6 +84,12 @@ void config_defaults(config_t *c)
     c->touch.max_y = 1.0;
     c->show_public_figure = 0;
     c->max_db_bytes = 0;
+    c->sync.enabled = 1;
+    c->sync.interval_s = 300;
+    c->sync.retention_days = 0;
+    c->sync.batch = 2000;
+    c->sync.connect_timeout_s = 15;
+    c->sync.stall_timeout_s = 60;
 }
 
 const config_officer_t *config_find_officer(const config_t *c,
@@ -490,6 +496,32 @@ static int cfg_parse_storage(cfg_ctx_t *x, json_t *v, const char *path)
     return 0;
 }
 
+static int cfg_parse_sync(cfg_ctx_t *x, json_t *v, const char *path)
+{
+    static const char *const keys[] = {
+        "enabled",   "interval_s",        "retention_days",
+        "batch",     "connect_timeout_s", "stall_timeout_s", NULL};
+    config_sync_t *s = &x->c->sync;
+
+    /* The batch bound is the hub's row limit per upload; retention up to
+     * ten years. */
+    if (jsonload_check_keys(&x->j, v, path, keys) != 0 ||
+        jsonload_read_bool_member(&x->j, v, path, "enabled", &s->enabled) !=
+            0 ||
+        jsonload_read_int_member(&x->j, v, path, "interval_s", 1, 86400,
+                                 &s->interval_s) != 0 ||
+        jsonload_read_int_member(&x->j, v, path, "retention_days", 0, 3650,
+                                 &s->retention_days) != 0 ||
+        jsonload_read_int_member(&x->j, v, path, "batch", 1, 20000,
+                                 &s->batch) != 0 ||
+        jsonload_read_int_member(&x->j, v, path, "connect_timeout_s", 1, 600,
+                                 &s->connect_timeout_s) != 0 ||
+        jsonload_read_int_member(&x->j, v, path, "stall_timeout_s", 1, 3600,
+                                 &s->stall_timeout_s) != 0)
+        return -1;
+    return 0;
+}
+
 static const cfg_section_t cfg_sections[] = {
     {"unit", cfg_parse_unit},
     {"counter", cfg_parse_counter},
@@ -503,6 +535,7 @@ static const cfg_section_t cfg_sections[] = {
     {"officers", cfg_parse_officers},
     {"display", cfg_parse_display},
     {"storage", cfg_parse_storage},
+    {"sync", cfg_parse_sync},
 };
 
 #define CFG_SECTION_COUNT (sizeof(cfg_sections) / sizeof(cfg_sections[0]))

@@ -36,6 +36,18 @@ typedef struct config_touch {
     double min_y, max_y;
 } config_touch_t;
 
+/* Uploading to the provincial hub once the kiosk is provisioned (see
+ * docs/SYNC_PROTOCOL.md). */
+typedef struct config_sync {
+    int enabled;           /* the kiosk uploads by itself */
+    int interval_s;        /* between uploads when nothing else prompts one */
+    int retention_days;    /* 0: keep raw responses; N: delete acknowledged
+                              ones recorded more than N days ago */
+    int batch;             /* responses per upload */
+    int connect_timeout_s; /* give up connecting after this long */
+    int stall_timeout_s;   /* give up a transfer stalled this long */
+} config_sync_t;
+
 typedef struct config {
     char unit_code[CONFIG_CODE_MAX];
     char unit_name[CONFIG_NAME_MAX];
@@ -67,6 +79,7 @@ typedef struct config {
     int show_public_figure; /* this month's satisfaction on the idle screen */
     /* Storage: cap the database so it can never fill the data partition. */
     long max_db_bytes;    /* 0 = no cap */
+    config_sync_t sync;
 } config_t;
 
 /* Fills every default (the demo unit). */

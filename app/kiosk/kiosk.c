@@ -19,10 +19,14 @@
 #include "kiosk/pin.h"
 #include "kiosk/version.h"
 #include "platform/notify.h"
+#include "sync/worker.h"
 #include "ui/draw.h"
 #include "ui/touch.h"
 
 #define KIOSK_VIDEO_TRIES 5
+/* Retention deletes this many responses per loop turn, so the counter
+ * never waits on a large delete. */
+#define KIOSK_PRUNE_STEP 500
 
 static void kiosk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void kiosk_log(const char *fmt, ...)
@@ -239,6 +243,7 @@ static void kiosk_refresh_info(kiosk_t *k)
     store_stats_t st;
     struct statvfs vfs;
     char when[40] = "-", db[32] = "?", freeb[32] = "?";
+    char sync_line[UI_INFO_TEXT_MAX];
     int64_t now = pclock_wall_ms(&k->clock);
 
     k->info_rev++;
@@ -259,6 +264,12 @@ static void kiosk_refresh_info(kiosk_t *k)
     if (st.last_seq > 0)
         vntime_format_iso(st.last_wall_ms, when, sizeof(when));
     kiosk_fmt_bytes(db, sizeof(db), (double)st.db_bytes);
+    if (k->sync)
+        sync_view_format(&k->sync_view, sync_line, sizeof(sync_line));
+    else
+        snprintf(sync_line, sizeof(sync_line), "%s",
+                 k->sync_view.enrolled ? "tắt (sync.enabled)"
+                                       : "chưa đăng ký với máy chủ");
     if (statvfs(k->args.data, &vfs) == 0)
         kiosk_fmt_bytes(freeb, sizeof(freeb),
                         (double)vfs.f_bavail * (double)vfs.f_frsize);
@@ -275,10 +286,13 @@ static void kiosk_refresh_info(kiosk_t *k)
                      (long long)st.suppressed);
     kiosk_admin_line(k, "admin.last", "#%lld %s", (long long)st.last_seq, when);
     kiosk_admin_line(k, "admin.storage", "%s / %s", db, freeb);
-    kiosk_admin_line(k, "admin.version", "%s  ·  %s", SIPAS_VERSION,
-                     st.install_id);
+    kiosk_admin_line(k, "admin.sync", "%s", sync_line);
+    /* Ten lines fit: with an error to show, the version (also in
+     * `sipasctl status`) gives way. */
     if (k->detail[0])
         kiosk_admin_line(k, "admin.error", "%s", k->detail);
+    kiosk_admin_line(k, "admin.version", "%s  ·  %s", SIPAS_VERSION,
+                     st.install_id);
 }
 
 /* ---- what the flow asks of us ------------------------------------------ */
@@ -345,6 +359,7 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     }
     /* Only now, with the transaction durable, may anyone be told. */
     events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
+    sync_thread_kick(k->sync);
     kiosk_refresh_info(k);
     return 0;
 }
@@ -377,6 +392,121 @@ static void kiosk_op_officer(void *ctx, const char *code)
     snprintf(msg, sizeof(msg), "%s", code[0] ? code : "-");
     events_note(k->events, "officer", msg);
     kiosk_refresh_info(k);
+}
+
+/* ---- uploading to the hub ---------------------------------------------- */
+
+/* An enrolled kiosk records the unit the hub gave it (and the counter,
+ * when provisioning named one) instead of the configuration's. */
+static void kiosk_use_enrolment(kiosk_t *k, const syncdb_enrolment_t *e)
+{
+    snprintf(k->config.unit_code, sizeof(k->config.unit_code), "%s",
+             e->unit_code);
+    snprintf(k->config.unit_name, sizeof(k->config.unit_name), "%s",
+             e->unit_name);
+    if (e->counter[0])
+        snprintf(k->config.counter, sizeof(k->config.counter), "%s",
+                 e->counter);
+}
+
+static void kiosk_read_enrolment(kiosk_t *k)
+{
+    syncdb_enrolment_t e;
+    int rc = sync_read_enrolment(k->args.data, &e);
+
+    if (rc < 0) {
+        kiosk_log("cannot read the hub enrolment in %s/%s; responses carry"
+                  " the configured unit until it can be read", k->args.data,
+                  SYNCDB_NAME);
+        return;
+    }
+    k->sync_view.enrolled = rc == 1;
+    if (rc == 1) {
+        k->sync_view.enrolment = e;
+        kiosk_use_enrolment(k, &e);
+    }
+}
+
+/* Called on the uploader's thread: only the thread-safe wake. */
+static void kiosk_sync_notify(void *ctx)
+{
+    if (ctx)
+        (void)wake_signal(ctx);
+}
+
+static void kiosk_sync_start(kiosk_t *k)
+{
+    sync_thread_opts_t o;
+
+    if (k->oos || !k->store || !k->config.sync.enabled)
+        return;
+    memset(&o, 0, sizeof(o));
+    o.sync.data_dir = k->args.data;
+    o.sync.version = SIPAS_VERSION;
+    o.sync.user_agent = "sipas-kiosk/" SIPAS_VERSION;
+    o.sync.batch = k->config.sync.batch;
+    o.sync.retention_days = k->config.sync.retention_days;
+    o.sync.connect_timeout_s = k->config.sync.connect_timeout_s;
+    o.sync.stall_timeout_s = k->config.sync.stall_timeout_s;
+    o.interval_s = k->config.sync.interval_s;
+    o.notify = kiosk_sync_notify;
+    o.notify_ctx = k->wake;
+    if (sync_thread_start(&k->sync, &o) != 0)
+        kiosk_log("cannot start uploading to the hub; responses stay on the"
+                  " device (sipasctl sync uploads them)");
+}
+
+/* Retention, one small step per loop turn and only between citizens: the
+ * uploader said which acknowledged responses may go; the one writer
+ * deletes them. */
+static void kiosk_sync_prune(kiosk_t *k)
+{
+    int n = 0;
+
+    if (store_prune_responses(k->store, k->prune_before_ms, k->prune_max_seq,
+                              KIOSK_PRUNE_STEP, &n) != STORE_OK) {
+        kiosk_log("retention: %s", store_last_error(k->store));
+        k->prune_max_seq = 0;
+        return;
+    }
+    if (n < KIOSK_PRUNE_STEP)
+        k->prune_max_seq = 0;
+    if (n > 0)
+        kiosk_refresh_info(k);
+}
+
+static int kiosk_prune_due(const kiosk_t *k)
+{
+    return k->prune_max_seq > 0 && k->store && k->flow.screen == FLOW_IDLE;
+}
+
+/* What the uploader published since the last turn. */
+static void kiosk_sync_poll(kiosk_t *k)
+{
+    const syncdb_enrolment_t *e = &k->sync_view.enrolment;
+    char msg[KIOSK_DETAIL_MAX];
+
+    if (sync_thread_poll(k->sync, &k->sync_view)) {
+        if (k->sync_view.enrolled && k->sync_view.enrolment_rev != k->sync_rev &&
+            (strcmp(e->unit_code, k->config.unit_code) != 0 ||
+             strcmp(e->unit_name, k->config.unit_name) != 0 ||
+             (e->counter[0] && strcmp(e->counter, k->config.counter) != 0))) {
+            kiosk_use_enrolment(k, e);
+            snprintf(msg, sizeof(msg), "enrolled with the hub: responses"
+                     " from now on carry unit %s", e->unit_code);
+            kiosk_log("%s", msg);
+            events_note(k->events, "enrolled", msg);
+        }
+        k->sync_rev = k->sync_view.enrolment_rev;
+        if (k->sync_view.prune_max_seq > 0) {
+            k->prune_before_ms = k->sync_view.prune_before_ms;
+            k->prune_max_seq = k->sync_view.prune_max_seq;
+            sync_thread_pruned(k->sync);
+        }
+        kiosk_refresh_info(k);
+    }
+    if (kiosk_prune_due(k))
+        kiosk_sync_prune(k);
 }
 
 /* ---- open / close ------------------------------------------------------ */
@@ -462,6 +592,8 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
                          &k->survey, &e) != 0)
             return -1;
     }
+    if (!k->oos)
+        kiosk_read_enrolment(k);
     flow_init(&k->flow, k->survey, &k->config, &ops, pclock_boot_ms(&k->clock));
     if (!k->oos)
         kiosk_open_store(k);
@@ -529,12 +661,16 @@ int kiosk_video_open(kiosk_t *k)
                       ? "/dev/input" : NULL) != 0)
         return -1;
     SDL_StartTextInput();
+    kiosk_sync_start(k);
     k->dirty = 1;
     return 0;
 }
 
 void kiosk_close(kiosk_t *k)
 {
+    /* First: the uploader may be mid-transfer; it is interrupted. */
+    sync_thread_stop(k->sync);
+    k->sync = NULL;
     if (k->store && !k->oos)
         flow_shutdown(&k->flow, pclock_boot_ms(&k->clock));
     if (k->text)
@@ -762,6 +898,7 @@ void kiosk_pump(kiosk_t *k)
     while (SDL_PollEvent(&ev))
         kiosk_event(k, &ev);
     flow_tick(&k->flow, pclock_boot_ms(&k->clock));
+    kiosk_sync_poll(k);
     kiosk_settle(k);
     if (k->dirty && !k->args.script)
         kiosk_render(k);
@@ -824,6 +961,8 @@ static int kiosk_timeout(kiosk_t *k, uint64_t now)
         if (ping < d)
             d = ping;
     }
+    if (kiosk_prune_due(k))
+        return 0;
     if (d == UINT64_MAX)
         return -1;
     if (d <= now)
@@ -845,8 +984,14 @@ int kiosk_run(kiosk_t *k)
     while (!k->quit) {
         kiosk_pump(k);
         now = pclock_boot_ms(&k->clock);
+        /* The watchdog hears from us only while the uploader lives too:
+         * a wedged thread must not go unnoticed for weeks. Looked at every
+         * half period, pinged or not, so the loop never spins. */
         if (k->watchdog_ms && now - k->last_ping >= k->watchdog_ms / 2) {
-            notify_send("WATCHDOG=1");
+            if (!k->sync || sync_thread_alive(k->sync))
+                notify_send("WATCHDOG=1");
+            else
+                kiosk_log("the upload thread is stuck: no watchdog ping");
             k->last_ping = now;
         }
         if (k->quit)

@@ -22,6 +22,7 @@
 #include "platform/pclock.h"
 #include "platform/wake.h"
 #include "store/store.h"
+#include "sync/thread.h"
 #include "ui/layout.h"
 #include "ui/screens.h"
 #include "ui/text.h"
@@ -70,6 +71,14 @@ typedef struct kiosk {
     uint64_t frames;
     int ready_sent;
     int quit;
+
+    /* Uploading to the hub runs on its own thread; the UI thread only
+     * reads what it publishes (see kiosk_sync_* in kiosk.c). */
+    sync_thread_t *sync;            /* NULL when not running */
+    sync_view_t sync_view;          /* as last published */
+    uint64_t sync_rev;              /* enrolment revision applied */
+    int64_t prune_before_ms;        /* retention work for the writer */
+    int64_t prune_max_seq;
 } kiosk_t;
 
 /* Loads configuration, words, survey and store. Never fails outright: a

@@ -42,6 +42,12 @@ enum store_stmt_id {
     STMT_STATS_COUNTS,
     STMT_STATS_LAST,
     STMT_STATS_MONTH,
+    STMT_SYNC_RESPONSES,
+    STMT_SYNC_ANSWERS,
+    STMT_SYNC_PENDING,
+    STMT_SYNC_SYNCED_READING,
+    STMT_PRUNE_ANSWERS,
+    STMT_PRUNE_RESPONSES,
     STMT_COUNT
 };
 
@@ -102,6 +108,28 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
         " AND r.instrument <> 'c01-counter'"
         " AND r.partial = 0 AND r.suppressed = 0"
         " AND r.recorded_at >= ?1 AND r.recorded_at < ?2",
+    [STMT_SYNC_RESPONSES] =
+        "SELECT seq, recorded_at, boot_ms, boot_id, clock_synced, unit,"
+        " counter, field, dossier, officer, lang, instrument,"
+        " instrument_version, partial, suppressed, duration_ms"
+        " FROM responses WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+    [STMT_SYNC_ANSWERS] =
+        "SELECT question, element, value, code FROM answers"
+        " WHERE seq = ?1 ORDER BY ord",
+    [STMT_SYNC_PENDING] =
+        "SELECT count(*), coalesce(max(seq), 0) FROM responses WHERE seq > ?1",
+    /* The first synchronised reading of a boot anchors its other ones. */
+    [STMT_SYNC_SYNCED_READING] =
+        "SELECT recorded_at, boot_ms FROM responses"
+        " WHERE boot_id = ?1 AND clock_synced = 1 ORDER BY seq LIMIT 1",
+    /* Both deletes pick the same oldest rows: same criteria, same order,
+     * one transaction. */
+    [STMT_PRUNE_ANSWERS] =
+        "DELETE FROM answers WHERE seq IN (SELECT seq FROM responses"
+        " WHERE recorded_at < ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3)",
+    [STMT_PRUNE_RESPONSES] =
+        "DELETE FROM responses WHERE seq IN (SELECT seq FROM responses"
+        " WHERE recorded_at < ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3)",
 };
 
 /* Schema versions, applied in order, each in its own transaction that
@@ -1237,10 +1265,10 @@ static int store_read_counts(store_t *s, enum store_stmt_id id, int64_t a,
 
     if (!st)
         return SQLITE_ERROR;
-    if (sqlite3_bind_parameter_count(st) >= 2) {
+    if (sqlite3_bind_parameter_count(st) >= 1)
         store_bind_int64(st, 1, a, &rc);
+    if (sqlite3_bind_parameter_count(st) >= 2)
         store_bind_int64(st, 2, b, &rc);
-    }
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     for (i = 0; i < nvals; i++)
@@ -1335,4 +1363,272 @@ int store_integrity_check(store_t *s, char *result, size_t cap)
 int store_quick_check(store_t *s, char *result, size_t cap)
 {
     return store_run_check(s, "PRAGMA quick_check", result, cap);
+}
+
+/* ---- for the sync worker ----------------------------------------------- */
+
+/* One response's answers, copied out of their statement: the callback sees
+ * the whole response at once. */
+typedef struct store_answer_buf {
+    store_answer_t a[STORE_SYNC_ANSWERS_MAX];
+    char text[STORE_SYNC_TEXT_MAX];
+    size_t used;
+} store_answer_buf_t;
+
+static const char *store_keep_text(store_answer_buf_t *b, sqlite3_stmt *st,
+                                   int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n;
+    char *out;
+
+    if (!t)
+        return NULL;
+    n = strlen((const char *)t);
+    if (n + 1 > sizeof(b->text) - b->used)
+        return NULL;
+    out = b->text + b->used;
+    memcpy(out, t, n + 1);
+    b->used += n + 1;
+    return out;
+}
+
+static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
+                              int *n)
+{
+    sqlite3_stmt *st = store_get_stmt(s, STMT_SYNC_ANSWERS);
+    store_answer_t *a;
+    int rc = SQLITE_OK;
+
+    *n = 0;
+    b->used = 0;
+    if (!st)
+        return SQLITE_ERROR;
+    store_bind_int64(st, 1, seq, &rc);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == STORE_SYNC_ANSWERS_MAX) {
+            store_set_error(s, "response %lld has more than %d answers",
+                            (long long)seq, STORE_SYNC_ANSWERS_MAX);
+            rc = SQLITE_TOOBIG;
+            break;
+        }
+        a = &b->a[*n];
+        a->question = store_keep_text(b, st, 0);
+        a->element = store_keep_text(b, st, 1);
+        a->value = sqlite3_column_int(st, 2);
+        a->code = store_keep_text(b, st, 3);
+        if (!a->question || (!a->element && sqlite3_column_type(st, 1) !=
+                                                SQLITE_NULL) ||
+            (!a->code && sqlite3_column_type(st, 3) != SQLITE_NULL)) {
+            store_set_error(s, "answers of response %lld exceed %d bytes",
+                            (long long)seq, STORE_SYNC_TEXT_MAX);
+            rc = SQLITE_TOOBIG;
+            break;
+        }
+        (*n)++;
+        rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    else if (rc != SQLITE_TOOBIG && rc != SQLITE_OK)
+        store_note_sqlite(s, "answers");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "answers");
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static void store_read_sync_row(sqlite3_stmt *st, store_response_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->wall_ms = sqlite3_column_int64(st, 1);
+    r->boot_ms = sqlite3_column_int64(st, 2);
+    r->boot_id = store_column_text(st, 3);
+    r->clock_synced = sqlite3_column_int(st, 4);
+    r->unit = store_column_text(st, 5);
+    r->counter = store_column_text(st, 6);
+    r->field = store_column_text(st, 7);
+    r->dossier = store_column_text(st, 8);
+    r->officer = store_column_text(st, 9);
+    r->lang = store_column_text(st, 10);
+    r->instrument = store_column_text(st, 11);
+    r->instrument_version = sqlite3_column_int(st, 12);
+    r->partial = sqlite3_column_int(st, 13);
+    r->suppressed = sqlite3_column_int(st, 14);
+    r->duration_ms = sqlite3_column_int(st, 15);
+}
+
+static int store_walk_responses(store_t *s, int64_t after_seq,
+                                int64_t upto_seq, store_response_cb cb,
+                                void *ctx, int *stopped)
+{
+    sqlite3_stmt *st = store_get_stmt(s, STMT_SYNC_RESPONSES);
+    store_answer_buf_t *buf;
+    store_response_t r;
+    int64_t seq;
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return SQLITE_ERROR;
+    buf = malloc(sizeof(*buf));
+    if (!buf) {
+        store_set_error(s, "out of memory");
+        return SQLITE_NOMEM;
+    }
+    store_bind_int64(st, 1, after_seq, &rc);
+    store_bind_int64(st, 2, upto_seq, &rc);
+    while (rc == SQLITE_OK && !*stopped &&
+           (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0);
+        store_read_sync_row(st, &r);
+        rc = store_read_answers(s, seq, buf, &r.n_answers);
+        if (rc != SQLITE_OK)
+            break;
+        r.answers = buf->a;
+        *stopped = cb(ctx, seq, &r);
+    }
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    else if (rc != SQLITE_OK && rc != SQLITE_TOOBIG)
+        store_note_sqlite(s, "responses");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "responses");
+        rc = SQLITE_ERROR;
+    }
+    free(buf);
+    return rc;
+}
+
+int store_each_response(store_t *s, int64_t after_seq, int64_t upto_seq,
+                        store_response_cb cb, void *ctx)
+{
+    int rc, stopped = 0;
+
+    if (!s || !cb)
+        return STORE_ERROR;
+    /* One read transaction: the batch is one consistent snapshot even
+     * while the kiosk keeps committing. */
+    rc = store_run(s, STMT_BEGIN_READ, "begin");
+    if (rc == SQLITE_OK)
+        rc = store_walk_responses(s, after_seq, upto_seq, cb, ctx, &stopped);
+    if (rc == SQLITE_OK)
+        rc = store_run(s, STMT_COMMIT, "end read");
+    if (rc != SQLITE_OK) {
+        store_abort(s);
+        return rc == SQLITE_TOOBIG ? STORE_ERROR : store_map_rc(rc);
+    }
+    return stopped;
+}
+
+int store_get_pending(store_t *s, int64_t after_seq, int64_t *pending,
+                      int64_t *last_seq, int64_t *last_wall_ms)
+{
+    int64_t v[2], last[2] = {0, 0};
+    int rc;
+
+    if (!s || !pending || !last_seq)
+        return STORE_ERROR;
+    rc = store_read_counts(s, STMT_SYNC_PENDING, after_seq, 0, v, 2);
+    if (rc == SQLITE_OK && last_wall_ms)
+        rc = store_read_counts(s, STMT_STATS_LAST, 0, 0, last, 2);
+    *pending = v[0];
+    *last_seq = v[1];
+    if (last_wall_ms)
+        *last_wall_ms = last[1];
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+}
+
+const char *store_get_install_id(const store_t *s)
+{
+    return s ? s->install_id : "";
+}
+
+int store_find_synced_reading(store_t *s, const char *boot_id,
+                              int64_t *wall_ms, int64_t *boot_ms)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK, found = 0;
+
+    if (!s || !boot_id || !wall_ms || !boot_ms)
+        return STORE_ERROR;
+    st = store_get_stmt(s, STMT_SYNC_SYNCED_READING);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, boot_id, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *wall_ms = sqlite3_column_int64(st, 0);
+        *boot_ms = sqlite3_column_int64(st, 1);
+        found = 1;
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        store_note_sqlite(s, "synced reading");
+    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
+        store_note_sqlite(s, "synced reading");
+        rc = SQLITE_ERROR;
+    }
+    return rc == SQLITE_OK ? found : store_map_rc(rc);
+}
+
+static int store_prune_step(store_t *s, enum store_stmt_id id,
+                            int64_t before_ms, int64_t max_seq, int limit)
+{
+    sqlite3_stmt *st = store_get_stmt(s, id);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return SQLITE_ERROR;
+    store_bind_int64(st, 1, before_ms, &rc);
+    store_bind_int64(st, 2, max_seq, &rc);
+    store_bind_int64(st, 3, limit, &rc);
+    return store_run_bound(s, st, rc, "prune");
+}
+
+int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
+                          int limit, int *deleted)
+{
+    char detail[STORE_TEXT_MAX], when[VNTIME_ISO_MAX];
+    int rc;
+
+    if (!s || !deleted || limit <= 0)
+        return STORE_ERROR;
+    *deleted = 0;
+    if (s->readonly) {
+        store_set_error(s, "database opened read-only");
+        return STORE_ERROR;
+    }
+    rc = store_run(s, STMT_BEGIN_WRITE, "begin");
+    if (rc == SQLITE_OK)
+        rc = store_prune_step(s, STMT_PRUNE_ANSWERS, before_ms, max_seq,
+                              limit);
+    if (rc == SQLITE_OK)
+        rc = store_prune_step(s, STMT_PRUNE_RESPONSES, before_ms, max_seq,
+                              limit);
+    if (rc == SQLITE_OK) {
+        *deleted = sqlite3_changes(s->db);
+        if (*deleted > 0) {
+            if (vntime_format_iso(before_ms, when, sizeof(when)) != 0)
+                when[0] = '\0';
+            snprintf(detail, sizeof(detail),
+                     "%d responses recorded before %s and acknowledged by"
+                     " the hub (seq <= %lld) deleted",
+                     *deleted, when, (long long)max_seq);
+            rc = store_audit(s, store_now_ms(), "prune", detail) == STORE_OK
+                     ? SQLITE_OK
+                     : SQLITE_ERROR;
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = store_run(s, STMT_COMMIT, "commit");
+    if (rc != SQLITE_OK) {
+        *deleted = 0;
+        store_abort(s);
+        return store_map_rc(rc);
+    }
+    return STORE_OK;
 }

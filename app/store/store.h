@@ -159,4 +159,39 @@ int store_each_audit(store_t *s, int limit,
                      int (*cb)(void *ctx, const store_audit_row_t *row),
                      void *ctx);
 
+/* ---- for the sync worker ---------------------------------------------- */
+
+/* Caps on one response as handed to store_each_response(). */
+#define STORE_SYNC_ANSWERS_MAX 256
+#define STORE_SYNC_TEXT_MAX 32768
+
+/* Called once per response with all its answers; r and its strings are
+ * valid only during the call. Non-zero stops the walk. */
+typedef int (*store_response_cb)(void *ctx, int64_t seq,
+                                 const store_response_t *r);
+
+/* Responses with after_seq < seq <= upto_seq, by seq, in one read
+ * transaction (a consistent snapshot while the kiosk commits). Works on a
+ * read-only handle. Returns STORE_OK, the callback's non-zero value when it
+ * stopped early, or an error (a response beyond the caps above is one). */
+int store_each_response(store_t *s, int64_t after_seq, int64_t upto_seq,
+                        store_response_cb cb, void *ctx);
+/* How many responses have seq > after_seq, the newest seq (0 when the
+ * store is empty) and, when last_wall_ms is not NULL, its recorded time. */
+int store_get_pending(store_t *s, int64_t after_seq, int64_t *pending,
+                      int64_t *last_seq, int64_t *last_wall_ms);
+/* The install id of the database behind s (never NULL). */
+const char *store_get_install_id(const store_t *s);
+/* Wall and boot time of the first response of boot_id recorded with the
+ * clock synchronised: 1 found, 0 none, < 0 error. */
+int store_find_synced_reading(store_t *s, const char *boot_id,
+                              int64_t *wall_ms, int64_t *boot_ms);
+/* Retention: deletes, oldest first and at most limit of them, responses
+ * (with their answers) recorded before before_ms whose seq <= max_seq (the
+ * hub has acknowledged them), in one transaction with an audit entry.
+ * Only the writer may call it; *deleted tells how many went, so the caller
+ * can go on in small steps without holding the counter up. */
+int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
+                          int limit, int *deleted);
+
 #endif

@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
+#include "sync/syncdb.h"
 
 enum ctl_exit {
     CTL_EXIT_OK = 0,
@@ -48,5 +51,25 @@ void ctl_format_bytes(int64_t bytes, char *buf, size_t cap);
 int ctl_export_main(int argc, char **argv);
 int ctl_status_main(int argc, char **argv);
 int ctl_check_main(int argc, char **argv);
+int ctl_provision_main(int argc, char **argv);
+int ctl_sync_main(int argc, char **argv);
+int ctl_report_main(int argc, char **argv); /* ctl_report.c */
+
+/* What `status` tells about uploading to the hub. */
+typedef struct ctl_sync_facts {
+    int enrolled;
+    syncdb_enrolment_t enrolment; /* secret cleared */
+    syncdb_progress_t progress;
+    int64_t pending;              /* responses not yet acknowledged */
+    int64_t days;                 /* days the hub acknowledged */
+    char error[512];              /* sync.db unreadable */
+} ctl_sync_facts_t;
+
+/* Reads DIR/sync.db read-only (s, the open store, counts what is pending;
+ * may be NULL). 0, or -1 with f->error set. */
+int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f);
+void ctl_sync_print_text(const ctl_sync_facts_t *f);
+/* New reference, or NULL when out of memory. */
+json_t *ctl_sync_build_json(const ctl_sync_facts_t *f);
 
 #endif

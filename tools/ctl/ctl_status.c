@@ -37,6 +37,7 @@ typedef struct status_info {
     int n_audit;
     status_audit_t audit[STATUS_AUDIT_ROWS];
     int audit_rc;
+    ctl_sync_facts_t sync;
 } status_info_t;
 
 /* ---- help and options --------------------------------------------------- */
@@ -50,7 +51,8 @@ static void status_print_help(FILE *fp)
             " how big,\nthe install id, how many responses are stored "
             "(counted, partial,\nsuppressed, today), the last one, the "
             "officer on duty, free space on the\ndata partition, a quick "
-            "integrity check and the latest audit entries.\n"
+            "integrity check, uploading to the hub (unit,\npending, last "
+            "success, last error) and the latest audit entries.\n"
             "Reads the database read-only; safe while the kiosk runs.\n"
             "\n"
             "  -d, --data DIR   the kiosk's data directory (holds "
@@ -165,6 +167,9 @@ static void status_gather(store_t *s, const char *dir, status_info_t *info)
     info->check_rc = store_quick_check(s, info->check, sizeof(info->check));
     info->audit_rc =
         store_each_audit(s, STATUS_AUDIT_ROWS, status_copy_audit, info);
+    /* Unreadable sync facts are shown as such; the database's health is
+     * what the exit status is about. */
+    (void)ctl_sync_gather(s, dir, &info->sync);
 }
 
 static int status_is_healthy(const status_info_t *info)
@@ -252,6 +257,7 @@ static void status_print_text(const status_info_t *info)
                info->officer[0] ? info->officer : "none on duty");
     status_print_space(info);
     printf("quick check   %s\n", info->check);
+    ctl_sync_print_text(&info->sync);
     status_print_audit(info);
 }
 
@@ -315,6 +321,11 @@ static int status_print_json(const status_info_t *info)
     json_t *o = status_build_json(info);
     int rc;
 
+    if (o && json_object_set_new(o, "sync",
+                                 ctl_sync_build_json(&info->sync)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (!o) {
         ctl_say(STATUS_CMD, "cannot build JSON (text that is not UTF-8?)");
         return -1;

@@ -2,10 +2,13 @@
  * sipasctl - the technician's and analyst's tool for a kiosk's data.
  *
  * Commands read the kiosk database read-only, so they are safe to run
- * while the kiosk is serving citizens.
+ * while the kiosk is serving citizens; provision and sync write only the
+ * kiosk's hub state (sync.db), under the same lock the kiosk's own
+ * uploader takes.
  */
 #include "ctl.h"
 
+#include <curl/curl.h>
 #include <string.h>
 
 typedef struct ctl_command {
@@ -14,13 +17,15 @@ typedef struct ctl_command {
     int (*run)(int argc, char **argv);
 } ctl_command_t;
 
-/* Enrolment with the hub (provision) and upload (sync) join this table
- * when the kiosk learns to talk to the hub. */
 static const ctl_command_t ctl_commands[] = {
     {"export", "write stored answers as CSV or JSON", ctl_export_main},
     {"status", "what the kiosk's database holds, at a glance",
      ctl_status_main},
     {"check", "full integrity check of the kiosk's database", ctl_check_main},
+    {"provision", "enrol the kiosk with the provincial hub",
+     ctl_provision_main},
+    {"sync", "upload everything pending to the hub now", ctl_sync_main},
+    {"report", "satisfaction report from the hub as CSV, XLSX or PDF", ctl_report_main},
 };
 
 #define CTL_N_COMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
@@ -34,11 +39,12 @@ static void ctl_print_usage(FILE *fp)
             "       sipasctl help [COMMAND]\n"
             "\n"
             "Reads the data of a satisfaction-rating kiosk (the directory"
-            " given to\nsipas-kiosk --data). Safe while the kiosk runs.\n"
+            " given to\nsipas-kiosk --data), enrols it with the provincial"
+            " hub and uploads\nits counts. Safe while the kiosk runs.\n"
             "\n"
             "Commands:\n");
     for (i = 0; i < CTL_N_COMMANDS; i++)
-        fprintf(fp, "  %-8s %s\n", ctl_commands[i].name,
+        fprintf(fp, "  %-10s %s\n", ctl_commands[i].name,
                 ctl_commands[i].summary);
     fprintf(fp,
             "\n"
@@ -47,7 +53,8 @@ static void ctl_print_usage(FILE *fp)
             "Exit status:\n"
             "  0  success\n"
             "  1  failure: no database, damaged database, I/O error,"
-            " failed check\n"
+            " failed check,\n"
+            "     hub unreachable or refusing\n"
             "  2  usage error: unknown command or option, bad value\n");
 }
 
@@ -86,6 +93,7 @@ static int ctl_run_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     const ctl_command_t *cmd;
+    int rc;
 
     if (argc < 2) {
         ctl_print_usage(stderr);
@@ -103,5 +111,13 @@ int main(int argc, char **argv)
                         "Try 'sipasctl --help'.\n", argv[1]);
         return CTL_EXIT_USAGE;
     }
-    return cmd->run(argc - 1, argv + 1);
+    /* libcurl's global state is set up once, before anything could start
+     * a thread, as its documentation requires. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "sipasctl: cannot initialise libcurl\n");
+        return CTL_EXIT_FAIL;
+    }
+    rc = cmd->run(argc - 1, argv + 1);
+    curl_global_cleanup();
+    return rc;
 }

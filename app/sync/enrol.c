@@ -1,0 +1,258 @@
+#include "enrol.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/agg.h"
+#include "platform/pclock.h"
+#include "store/store.h"
+
+#define SYNC_ENROL_PATH "/api/v1/enroll"
+#define SYNC_ERR_MAX 512
+
+static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(res->message, sizeof(res->message), fmt, ap);
+    va_end(ap);
+}
+
+static int64_t enrol_wall_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The install id the kiosk stamps on its responses; the database is
+ * created when the kiosk never ran, so the id exists before enrolment. */
+static sync_enrol_outcome_t
+enrol_read_install_id(const sync_enrol_request_t *rq, sync_enrol_result_t *res,
+                      char *id, size_t cap)
+{
+    store_open_report_t rep;
+    int64_t last = 0;
+    store_t *s = NULL;
+    int rc;
+
+    rc = store_open_readonly(rq->data_dir, &s);
+    if (rc == STORE_MISSING) {
+        rc = store_open(rq->data_dir, NULL, &s, &rep);
+        res->created_store = rc == STORE_OK;
+    }
+    if (rc != STORE_OK) {
+        enrol_say(res, "cannot %s the kiosk database in %s: %s",
+                  rc == STORE_CORRUPT ? "use (damaged)" : "open",
+                  rq->data_dir, store_last_error(NULL));
+        return SYNC_ENROL_LOCAL_ERROR;
+    }
+    snprintf(id, cap, "%s", store_get_install_id(s));
+    if (store_get_pending(s, 0, &res->pending, &last, NULL) != STORE_OK)
+        res->pending = 0;
+    store_close(s);
+    return SYNC_ENROL_OK;
+}
+
+static char *enrol_build_body(const sync_enrol_request_t *rq,
+                              const char *install_id)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "code", rq->code, "install_id",
+                          install_id, "version",
+                          rq->version ? rq->version : "0");
+    char *text;
+
+    if (o && rq->counter &&
+        json_object_set_new(o, "counter", json_string(rq->counter)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return text;
+}
+
+static int enrol_is_hex(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s[len] == '\0';
+}
+
+/* The hub's answer into an enrolment; -1 when it is not a complete one. */
+static int enrol_read_answer(json_t *body, const char *install_id,
+                             syncdb_enrolment_t *e)
+{
+    json_t *unit = json_object_get(body, "unit");
+    const char *id = json_string_value(json_object_get(body, "install_id"));
+    const char *secret = json_string_value(json_object_get(body, "secret"));
+    const char *code = json_string_value(json_object_get(unit, "code"));
+    const char *name = json_string_value(json_object_get(unit, "name"));
+
+    if (!id || strcmp(id, install_id) != 0 || !secret ||
+        strlen(secret) >= sizeof(e->secret) || !enrol_is_hex(secret, 64) ||
+        !code || !code[0] || strlen(code) >= sizeof(e->unit_code) || !name ||
+        strlen(name) >= sizeof(e->unit_name))
+        return -1;
+    snprintf(e->secret, sizeof(e->secret), "%s", secret);
+    snprintf(e->unit_code, sizeof(e->unit_code), "%s", code);
+    snprintf(e->unit_name, sizeof(e->unit_name), "%s", name);
+    return 0;
+}
+
+static sync_enrol_outcome_t enrol_refused(const sync_reply_t *r,
+                                          sync_enrol_result_t *res)
+{
+    switch (r->status) {
+    case 404:
+        enrol_say(res, "unknown enrolment code: check it (it looks like"
+                  " 7KQ2-M9TX-4HBD) or ask the province for a new one");
+        return SYNC_ENROL_UNKNOWN_CODE;
+    case 409:
+        enrol_say(res, "this enrolment code was used already: ask the"
+                  " province for a new one (sipas-hub enroll-code)");
+        return SYNC_ENROL_CODE_USED;
+    case 410:
+        enrol_say(res, "this enrolment code has expired: ask the province"
+                  " for a new one (sipas-hub enroll-code)");
+        return SYNC_ENROL_CODE_EXPIRED;
+    default:
+        break;
+    }
+    enrol_say(res, "%s", r->message);
+    if (r->cls == SYNC_TRANSIENT || r->cls == SYNC_STOPPED)
+        return SYNC_ENROL_UNREACHABLE;
+    return SYNC_ENROL_REFUSED;
+}
+
+/* Stores the credentials and the hub's clock for this boot. */
+static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
+                                        const sync_reply_t *r,
+                                        sync_enrol_result_t *res)
+{
+    char err[SYNC_ERR_MAX];
+    syncdb_t *db = NULL;
+    pclock_t clock;
+    int64_t mid, last = 0;
+    int rc;
+
+    pclock_init(&clock, 0);
+    rc = syncdb_open(rq->data_dir, 0, &db, err, sizeof(err));
+    if (rc == SYNCDB_OK)
+        rc = syncdb_set_enrolment(db, &res->enrolment, &res->reset);
+    if (rc == SYNCDB_OK && r->hub_time_ms > 0 &&
+        strcmp(clock.boot_id, "unknown") != 0) {
+        mid = r->boot_sent_ms + (r->boot_recv_ms - r->boot_sent_ms) / 2;
+        rc = syncdb_add_anchor(db, clock.boot_id, 1,
+                               agg_get_anchor(r->hub_time_ms, mid),
+                               "hub time", enrol_wall_ms());
+    }
+    if (rc != SYNCDB_OK) {
+        enrol_say(res, "the hub enrolled this kiosk, but saving its"
+                  " credentials failed (enrol again with a new code): %s",
+                  db ? syncdb_last_error(db) : err);
+        syncdb_close(db);
+        return SYNC_ENROL_LOCAL_ERROR;
+    }
+    {
+        syncdb_progress_t pg;
+        if (syncdb_get_progress(db, &pg) == SYNCDB_OK)
+            last = pg.acked_seq;
+    }
+    syncdb_close(db);
+    res->pending = res->pending > last ? res->pending - last : 0;
+    return SYNC_ENROL_OK;
+}
+
+static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
+                                           const char *install_id,
+                                           sync_enrol_result_t *res)
+{
+    char err[SYNC_ERR_MAX];
+    sync_client_opts_t co;
+    sync_client_t *c = NULL;
+    sync_reply_t r;
+    sync_enrol_outcome_t out;
+    char *body;
+
+    memset(&co, 0, sizeof(co));
+    co.hub_url = rq->hub_url;
+    co.ca_file = rq->ca_file;
+    co.pin = rq->pin;
+    co.connect_timeout_s = rq->connect_timeout_s;
+    co.stall_timeout_s = rq->stall_timeout_s;
+    co.user_agent = rq->user_agent ? rq->user_agent : "sipasctl";
+    if (sync_client_open(&c, &co, err, sizeof(err)) != 0) {
+        enrol_say(res, "%s", err);
+        return SYNC_ENROL_REFUSED;
+    }
+    body = enrol_build_body(rq, install_id);
+    if (!body) {
+        sync_client_close(c);
+        enrol_say(res, "out of memory (or a counter name that is not UTF-8)");
+        return SYNC_ENROL_LOCAL_ERROR;
+    }
+    sync_client_post(c, SYNC_ENROL_PATH, NULL, NULL, body, strlen(body),
+                     NULL, &r);
+    free(body);
+    sync_client_close(c);
+    if (r.cls != SYNC_ACKED) {
+        out = enrol_refused(&r, res);
+    } else if (enrol_read_answer(r.body, install_id, &res->enrolment) != 0) {
+        enrol_say(res, "the hub's answer is not a complete enrolment (install"
+                  " id, 64-hex secret, unit): is %s a SIPAS hub?",
+                  rq->hub_url);
+        out = SYNC_ENROL_UNREACHABLE;
+    } else {
+        out = enrol_store(rq, &r, res);
+    }
+    sync_reply_clear(&r);
+    return out;
+}
+
+sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
+                                sync_enrol_result_t *res)
+{
+    char install_id[STORE_ID_MAX], err[SYNC_ERR_MAX];
+    syncdb_enrolment_t *e = &res->enrolment;
+    int fd = -1, rc;
+
+    memset(res, 0, sizeof(*res));
+    res->outcome = enrol_read_install_id(rq, res, install_id,
+                                         sizeof(install_id));
+    if (res->outcome != SYNC_ENROL_OK)
+        return res->outcome;
+    rc = syncdb_lock(rq->data_dir, rq->lock_wait_ms, &fd, err, sizeof(err));
+    if (rc != SYNCDB_OK) {
+        enrol_say(res, "%s", err);
+        return res->outcome = rc == SYNCDB_BUSY ? SYNC_ENROL_BUSY
+                                                : SYNC_ENROL_LOCAL_ERROR;
+    }
+    snprintf(e->hub_url, sizeof(e->hub_url), "%s", rq->hub_url);
+    snprintf(e->ca_file, sizeof(e->ca_file), "%s",
+             rq->ca_file ? rq->ca_file : "");
+    snprintf(e->pin, sizeof(e->pin), "%s", rq->pin ? rq->pin : "");
+    snprintf(e->install_id, sizeof(e->install_id), "%s", install_id);
+    snprintf(e->counter, sizeof(e->counter), "%s",
+             rq->counter ? rq->counter : "");
+    e->enrolled_at_ms = enrol_wall_ms();
+    res->outcome = enrol_exchange(rq, install_id, res);
+    syncdb_unlock(fd);
+    /* The secret stays in sync.db only. */
+    memset(e->secret, 0, sizeof(e->secret));
+    if (res->outcome == SYNC_ENROL_OK)
+        enrol_say(res, "enrolled into %s (%s)", e->unit_code, e->unit_name);
+    return res->outcome;
+}

@@ -1,0 +1,472 @@
+#include "thread.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/vntime.h"
+
+#define SYNC_DIR_MAX 1024
+#define SYNC_VERSION_MAX 32
+/* How often the thread looks whether sync.db changed (provisioning) when
+ * inotify cannot tell it; with inotify an idle thread never wakes. */
+#define SYNC_CHECK_EVERY_MS 2000
+#define SYNC_INOTIFY_BUF 4096
+/* Someone else (sipasctl sync) is uploading: look again soon. */
+#define SYNC_BUSY_RETRY_MS 5000
+#define SYNC_NEVER INT64_MAX
+/* Liveness for the systemd watchdog: a sleeping thread is alive (nothing
+ * can wedge poll()); a pass is bounded by the client's limits (stall,
+ * total backstop) and SQLite's busy timeouts. */
+#define SYNC_PASS_STALE_MS ((int64_t)(SYNC_TOTAL_TIMEOUT_S + 300) * 1000)
+
+struct sync_thread {
+    pthread_t tid;
+    pthread_mutex_t mu;
+    int efd;                    /* eventfd: a kick or stop wakes the thread */
+    int ifd;                    /* inotify on the data directory, or -1 */
+    atomic_int stop;
+    atomic_int changed;
+    atomic_int kicked;
+    atomic_llong tick_ms;       /* monotonic, when a pass last began */
+    atomic_int in_pass;
+    atomic_int ended;
+    sync_client_t *client;      /* under mu: the transfer to interrupt */
+    sync_view_t view;           /* under mu */
+    char data_dir[SYNC_DIR_MAX];
+    char version[SYNC_VERSION_MAX];
+    char user_agent[SYNC_VERSION_MAX + 16];
+    sync_options_t so;
+    int64_t interval_ms;
+    void (*notify)(void *ctx);
+    void *notify_ctx;
+    /* Thread-only state. */
+    int backing_off;
+    int idle;                   /* not enrolled or blocked: wait for sync.db */
+    uint64_t fingerprint;
+};
+
+static int64_t sync_mono_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t sync_wall_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sync_tell_ui(sync_thread_t *t)
+{
+    atomic_store(&t->changed, 1);
+    if (t->notify)
+        t->notify(t->notify_ctx);
+}
+
+/* ---- hooks for the pass ------------------------------------------------- */
+
+static void sync_thread_on_client(void *ctx, sync_client_t *c)
+{
+    sync_thread_t *t = ctx;
+
+    if (pthread_mutex_lock(&t->mu) != 0)
+        return;
+    t->client = c;
+    (void)pthread_mutex_unlock(&t->mu);
+}
+
+/* ---- publishing --------------------------------------------------------- */
+
+static int sync_same_enrolment(const syncdb_enrolment_t *a,
+                               const syncdb_enrolment_t *b)
+{
+    return a->enrolled_at_ms == b->enrolled_at_ms &&
+           strcmp(a->install_id, b->install_id) == 0 &&
+           strcmp(a->hub_url, b->hub_url) == 0 &&
+           strcmp(a->unit_code, b->unit_code) == 0 &&
+           strcmp(a->unit_name, b->unit_name) == 0 &&
+           strcmp(a->counter, b->counter) == 0;
+}
+
+/* Reads the enrolment when sync.db changed; 1 when it is new. */
+static int sync_check_enrolment(sync_thread_t *t)
+{
+    syncdb_enrolment_t e;
+    uint64_t fp = syncdb_get_fingerprint(t->data_dir);
+    int rc, fresh = 0;
+
+    if (fp == t->fingerprint && t->view.enrolment_rev > 0)
+        return 0;
+    t->fingerprint = fp;
+    rc = sync_read_enrolment(t->data_dir, &e);
+    if (rc < 0)
+        return 0; /* mid-write or unreadable: look again later */
+    if (pthread_mutex_lock(&t->mu) != 0)
+        return 0;
+    if (t->view.enrolment_rev == 0 || t->view.enrolled != (rc == 1) ||
+        (rc == 1 && !sync_same_enrolment(&e, &t->view.enrolment))) {
+        t->view.enrolled = rc == 1;
+        t->view.enrolment = e;
+        t->view.enrolment_rev++;
+        t->view.blocked = 0;
+        fresh = 1;
+    }
+    (void)pthread_mutex_unlock(&t->mu);
+    if (fresh)
+        sync_tell_ui(t);
+    return fresh;
+}
+
+static void sync_publish(sync_thread_t *t, const sync_result_t *r)
+{
+    if (pthread_mutex_lock(&t->mu) != 0)
+        return;
+    t->view.last_outcome = r->outcome;
+    if (r->outcome != SYNC_BUSY)
+        t->view.pending = r->pending;
+    if (r->outcome == SYNC_DONE) {
+        t->view.last_ok_ms = sync_wall_ms();
+        t->view.last_error[0] = '\0';
+    } else if (r->outcome != SYNC_BUSY && r->outcome != SYNC_INTERRUPTED) {
+        snprintf(t->view.last_error, sizeof(t->view.last_error), "%s",
+                 r->message);
+    }
+    t->view.blocked = r->outcome == SYNC_BLOCKED;
+    if (r->prune_max_seq > 0) {
+        t->view.prune_before_ms = r->prune_before_ms;
+        t->view.prune_max_seq = r->prune_max_seq;
+    }
+    (void)pthread_mutex_unlock(&t->mu);
+    sync_tell_ui(t);
+}
+
+/* When to try again after a pass. */
+static int64_t sync_schedule(sync_thread_t *t, const sync_result_t *r,
+                             int64_t now)
+{
+    t->backing_off = 0;
+    t->idle = 0;
+    switch (r->outcome) {
+    case SYNC_DONE:
+        return now + t->interval_ms;
+    case SYNC_BUSY:
+        return now + SYNC_BUSY_RETRY_MS;
+    case SYNC_NOT_ENROLLED:
+    case SYNC_BLOCKED:
+        /* Nothing to do until a technician provisions: sync.db changes. */
+        t->idle = 1;
+        return SYNC_NEVER;
+    case SYNC_INTERRUPTED:
+        return SYNC_NEVER;
+    case SYNC_FAILED:
+    case SYNC_REFUSED:
+    case SYNC_LOCAL_ERROR:
+        break;
+    }
+    t->backing_off = 1;
+    return now + (r->retry_in_ms > 0 ? r->retry_in_ms : 1000);
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+/* 1 when the inotify events read name sync.db or its WAL: someone (a
+ * provisioning, or this thread's own pass) wrote it. */
+static int sync_read_inotify(int ifd)
+{
+    char buf[SYNC_INOTIFY_BUF]
+        __attribute__((aligned(__alignof__(struct inotify_event))));
+    const struct inotify_event *ev;
+    ssize_t n;
+    char *p;
+    int hit = 0;
+
+    while ((n = read(ifd, buf, sizeof(buf))) > 0) {
+        for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+            ev = (const struct inotify_event *)p;
+            if ((ev->mask & IN_Q_OVERFLOW) ||
+                (ev->len > 0 &&
+                 strncmp(ev->name, SYNCDB_NAME, strlen(SYNCDB_NAME)) == 0))
+                hit = 1;
+        }
+    }
+    return hit;
+}
+
+/* Sleeps until next_run, a kick, a change of sync.db or stop; 1 when
+ * kicked. Without inotify it looks at sync.db every few seconds. */
+static int sync_sleep(sync_thread_t *t, int64_t next_run)
+{
+    struct pollfd p[2];
+    uint64_t drained;
+    int64_t now, wait;
+    int n = 1;
+
+    p[0].fd = t->efd;
+    p[0].events = POLLIN;
+    if (t->ifd >= 0) {
+        p[1].fd = t->ifd;
+        p[1].events = POLLIN;
+        n = 2;
+    }
+    while (!atomic_load(&t->stop) && !atomic_load(&t->kicked)) {
+        now = sync_mono_ms();
+        if (now >= next_run)
+            break;
+        wait = next_run - now;
+        if (t->ifd < 0 && wait > SYNC_CHECK_EVERY_MS)
+            wait = SYNC_CHECK_EVERY_MS;
+        if (poll(p, (nfds_t)n, wait > INT32_MAX ? -1 : (int)wait) < 0 &&
+            errno != EINTR)
+            break;
+        if (p[0].revents & POLLIN)
+            (void)!read(t->efd, &drained, sizeof(drained));
+        if (n == 2 && (p[1].revents & POLLIN) && sync_read_inotify(t->ifd))
+            break;
+        if (t->ifd < 0 && sync_mono_ms() - now >= wait)
+            break; /* time to look at sync.db again */
+    }
+    return atomic_exchange(&t->kicked, 0);
+}
+
+static void sync_pass(sync_thread_t *t, int64_t *next_run)
+{
+    sync_hooks_t hooks = {t, NULL, sync_thread_on_client,
+                          (const atomic_int *)&t->stop};
+    sync_result_t *r = malloc(sizeof(*r));
+
+    if (!r) {
+        *next_run = sync_mono_ms() + SYNC_BUSY_RETRY_MS;
+        return;
+    }
+    atomic_store(&t->tick_ms, sync_mono_ms());
+    atomic_store(&t->in_pass, 1);
+    sync_run_once(&t->so, &hooks, r);
+    atomic_store(&t->in_pass, 0);
+    if (r->outcome != SYNC_INTERRUPTED) {
+        sync_publish(t, r);
+        *next_run = sync_schedule(t, r, sync_mono_ms());
+    }
+    free(r);
+}
+
+static void *sync_thread_main(void *arg)
+{
+    sync_thread_t *t = arg;
+    int64_t next_run = sync_mono_ms();
+    int kicked;
+
+    while (!atomic_load(&t->stop)) {
+        if (sync_check_enrolment(t)) {
+            /* Provisioned (again): whatever blocked uploading is gone. */
+            t->idle = 0;
+            t->backing_off = 0;
+            next_run = sync_mono_ms();
+        }
+        if (!t->idle && sync_mono_ms() >= next_run)
+            sync_pass(t, &next_run);
+        if (atomic_load(&t->stop))
+            break;
+        kicked = sync_sleep(t, t->idle ? SYNC_NEVER : next_run);
+        /* A commit hurries a healthy link, never a backoff. */
+        if (kicked && !t->backing_off && !t->idle)
+            next_run = sync_mono_ms();
+    }
+    atomic_store(&t->ended, 1);
+    return NULL;
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+/* The data directory is watched for sync.db being written, so a kiosk
+ * provisioned while it runs switches at once and an idle thread sleeps
+ * for real. Without inotify the thread falls back to looking. */
+static int sync_open_fds(sync_thread_t *t)
+{
+    t->ifd = -1;
+    t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (t->efd < 0)
+        return -1;
+    t->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (t->ifd >= 0 &&
+        inotify_add_watch(t->ifd, t->data_dir,
+                          IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE |
+                              IN_MOVED_TO | IN_DELETE) < 0) {
+        close(t->ifd);
+        t->ifd = -1;
+    }
+    return 0;
+}
+
+static void sync_close_fds(sync_thread_t *t)
+{
+    if (t->ifd >= 0)
+        close(t->ifd);
+    if (t->efd >= 0)
+        close(t->efd);
+}
+
+int sync_thread_start(sync_thread_t **out, const sync_thread_opts_t *o)
+{
+    sync_thread_t *t;
+
+    *out = NULL;
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return -1;
+    snprintf(t->data_dir, sizeof(t->data_dir), "%s",
+             o->sync.data_dir ? o->sync.data_dir : ".");
+    snprintf(t->version, sizeof(t->version), "%s",
+             o->sync.version ? o->sync.version : "0");
+    t->so = o->sync;
+    t->so.data_dir = t->data_dir;
+    t->so.version = t->version;
+    snprintf(t->user_agent, sizeof(t->user_agent), "%s",
+             o->sync.user_agent ? o->sync.user_agent : "sipas-kiosk");
+    t->so.user_agent = t->user_agent;
+    t->so.lock_wait_ms = 0;
+    t->interval_ms = (int64_t)(o->interval_s > 0 ? o->interval_s : 1) * 1000;
+    t->notify = o->notify;
+    t->notify_ctx = o->notify_ctx;
+    atomic_init(&t->stop, 0);
+    atomic_init(&t->changed, 0);
+    atomic_init(&t->kicked, 0);
+    atomic_init(&t->tick_ms, sync_mono_ms());
+    atomic_init(&t->in_pass, 0);
+    atomic_init(&t->ended, 0);
+    if (sync_open_fds(t) != 0 || pthread_mutex_init(&t->mu, NULL) != 0) {
+        sync_close_fds(t);
+        free(t);
+        return -1;
+    }
+    if (pthread_create(&t->tid, NULL, sync_thread_main, t) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        sync_close_fds(t);
+        free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+/* Wakes the thread's sleep; a full counter already means "wake up". */
+static void sync_wake_thread(sync_thread_t *t)
+{
+    uint64_t one = 1;
+
+    (void)!write(t->efd, &one, sizeof(one));
+}
+
+void sync_thread_kick(sync_thread_t *t)
+{
+    if (!t)
+        return;
+    atomic_store(&t->kicked, 1);
+    sync_wake_thread(t);
+}
+
+int sync_thread_poll(sync_thread_t *t, sync_view_t *view)
+{
+    if (!t || !atomic_exchange(&t->changed, 0))
+        return 0;
+    if (pthread_mutex_lock(&t->mu) != 0)
+        return 0;
+    *view = t->view;
+    (void)pthread_mutex_unlock(&t->mu);
+    return 1;
+}
+
+int sync_thread_alive(sync_thread_t *t)
+{
+    int64_t age;
+
+    if (!t || atomic_load(&t->ended))
+        return 0;
+    if (!atomic_load(&t->in_pass))
+        return 1;
+    age = sync_mono_ms() - (int64_t)atomic_load(&t->tick_ms);
+    return age < SYNC_PASS_STALE_MS;
+}
+
+void sync_thread_pruned(sync_thread_t *t)
+{
+    if (!t || pthread_mutex_lock(&t->mu) != 0)
+        return;
+    t->view.prune_before_ms = 0;
+    t->view.prune_max_seq = 0;
+    (void)pthread_mutex_unlock(&t->mu);
+}
+
+void sync_thread_stop(sync_thread_t *t)
+{
+    if (!t)
+        return;
+    atomic_store(&t->stop, 1);
+    sync_wake_thread(t);
+    if (pthread_mutex_lock(&t->mu) == 0) {
+        sync_client_wake(t->client);
+        (void)pthread_mutex_unlock(&t->mu);
+    }
+    (void)pthread_join(t->tid, NULL);
+    pthread_mutex_destroy(&t->mu);
+    sync_close_fds(t);
+    free(t);
+}
+
+/* The first clause of an error ("hub unreachable" of "hub unreachable:
+ * cannot connect to ..."), so the screen shows the cause, not curl's
+ * sentence; a colon inside parentheses does not end it. */
+static void sync_short_error(const char *e, char *out, size_t cap)
+{
+    size_t i, n = strlen(e);
+    int depth = 0;
+
+    for (i = 0; i + 1 < n; i++) {
+        if (e[i] == '(')
+            depth++;
+        else if (e[i] == ')' && depth > 0)
+            depth--;
+        else if (e[i] == ':' && e[i + 1] == ' ' && depth == 0)
+            break;
+    }
+    if (i + 1 >= n)
+        i = n;
+    snprintf(out, cap, "%.*s", (int)i, e);
+}
+
+void sync_view_format(const sync_view_t *v, char *out, size_t cap)
+{
+    char when[VNTIME_ISO_MAX] = "chưa có", err[SYNC_STATUS_TEXT_MAX];
+
+    if (!v->enrolled) {
+        snprintf(out, cap, "chưa đăng ký với máy chủ (sipasctl provision)");
+        return;
+    }
+    if (v->last_ok_ms > 0 &&
+        vntime_format_iso(v->last_ok_ms, when, sizeof(when)) == 0)
+        when[16] = '\0'; /* "YYYY-MM-DDTHH:MM" is enough on a screen */
+    sync_short_error(v->last_error, err, sizeof(err));
+    if (v->blocked)
+        snprintf(out, cap, "%s · dừng: %s", v->enrolment.unit_code, err);
+    else if (err[0])
+        snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s · lỗi: %s",
+                 v->enrolment.unit_code, (long long)v->pending, when, err);
+    else
+        snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s",
+                 v->enrolment.unit_code, (long long)v->pending, when);
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Compares the hub's statistics with what the kiosk recorded.
+
+Expected numbers come from `sipasctl export --format csv` (complete,
+non-suppressed responses: partial = 0 and suppressed = 0); the hub's from
+GET /api/v1/stats grouped by unit and by field. Exit 0 when every group's
+response count and every question's answer counts are exactly equal,
+1 with the differences otherwise.
+
+  check_totals.py --export CSV --hub URL --token T [--ca FILE]
+                  [--from DATE --to DATE] [--groups unit,field]
+                  [--expect-responses N]
+"""
+import argparse
+import collections
+import csv
+import datetime
+import json
+import ssl
+import sys
+import urllib.request
+
+VN = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def expected(path, group):
+    seqs = collections.defaultdict(set)
+    counts = collections.defaultdict(collections.Counter)
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["partial"] != "0" or row["suppressed"] != "0":
+                continue
+            key = row[group]
+            seqs[key].add(row["seq"])
+            counts[key][(row["question"], row["answer"])] += 1
+    return {k: (len(v), counts[k]) for k, v in seqs.items()}
+
+
+def hub_stats(a, group, day_from, day_to):
+    url = "%s/api/v1/stats?from=%s&to=%s&group=%s" % (
+        a.hub.rstrip("/"), day_from, day_to, group)
+    req = urllib.request.Request(
+        url, headers={"Authorization": "Bearer " + a.token})
+    ctx = ssl.create_default_context(cafile=a.ca) if a.ca else None
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
+        doc = json.load(r)
+    got = {}
+    for g in doc["groups"]:
+        key = g["key"][group]
+        c = collections.Counter()
+        for q in g["questions"]:
+            for answer, n in q["counts"].items():
+                if n:
+                    c[(q["id"], answer)] += n
+        if g["responses"] or c:
+            got[key] = (g["responses"], c)
+    return got
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--export", required=True)
+    ap.add_argument("--hub", required=True)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--ca")
+    ap.add_argument("--from", dest="day_from")
+    ap.add_argument("--to", dest="day_to")
+    ap.add_argument("--groups", default="unit,field")
+    ap.add_argument("--expect-responses", type=int)
+    ap.add_argument("--allow-empty", action="store_true",
+                    help="no counted response at all is fine")
+    a = ap.parse_args()
+    today = datetime.datetime.now(VN).date()
+    day_from = a.day_from or str(today - datetime.timedelta(days=3600))
+    day_to = a.day_to or str(today + datetime.timedelta(days=1))
+    bad = []
+    if not a.allow_empty and not expected(a.export, "unit"):
+        bad.append("the export holds no counted response: nothing compared")
+    for group in a.groups.split(","):
+        want = expected(a.export, group)
+        got = hub_stats(a, group, day_from, day_to)
+        for key in sorted(set(want) | set(got)):
+            w = want.get(key, (0, collections.Counter()))
+            g = got.get(key, (0, collections.Counter()))
+            if w[0] != g[0]:
+                bad.append("%s=%s: responses: kiosk %d, hub %d" %
+                           (group, key, w[0], g[0]))
+            for qa in sorted(set(w[1]) | set(g[1])):
+                if w[1][qa] != g[1][qa]:
+                    bad.append("%s=%s: %s=%s: kiosk %d, hub %d" %
+                               (group, key, qa[0], qa[1], w[1][qa], g[1][qa]))
+        total = sum(v[0] for v in got.values())
+        if a.expect_responses is not None and total != a.expect_responses:
+            bad.append("%s: hub total %d, expected %d" %
+                       (group, total, a.expect_responses))
+    if bad:
+        print("hub totals differ from the kiosk's export:", file=sys.stderr)
+        for b in bad[:40]:
+            print("  " + b, file=sys.stderr)
+        sys.exit(1)
+    print("totals equal: %s" % ", ".join(
+        "%s=%d" % (k, v[0]) for k, v in sorted(
+            expected(a.export, a.groups.split(",")[0]).items())))
+
+
+if __name__ == "__main__":
+    main()

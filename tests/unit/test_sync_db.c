@@ -1,0 +1,319 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/agg.h"
+#include "sync/snapshot.h"
+#include "sync/syncdb.h"
+
+typedef struct fixture {
+    char dir[256];
+    int fd;     /* the sync lock, held while writing */
+    syncdb_t *db;
+} fixture_t;
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    const char *tmp = getenv("TMPDIR");
+    char err[256];
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "%s/sipas-syncdb-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(f->dir) ||
+        syncdb_lock(f->dir, 0, &f->fd, err, sizeof(err)) != SYNCDB_OK ||
+        syncdb_open(f->dir, 0, &f->db, err, sizeof(err)) != SYNCDB_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+
+    syncdb_close(f->db);
+    syncdb_unlock(f->fd);
+    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+static syncdb_enrolment_t enrolment(const char *hub, const char *id)
+{
+    syncdb_enrolment_t e;
+
+    memset(&e, 0, sizeof(e));
+    snprintf(e.hub_url, sizeof(e.hub_url), "%s", hub);
+    snprintf(e.install_id, sizeof(e.install_id), "%s", id);
+    snprintf(e.secret, sizeof(e.secret), "%064d", 1);
+    snprintf(e.unit_code, sizeof(e.unit_code), "XA-A");
+    snprintf(e.unit_name, sizeof(e.unit_name), "Xã Á");
+    snprintf(e.counter, sizeof(e.counter), "Quầy 2");
+    e.enrolled_at_ms = 42;
+    return e;
+}
+
+/* ---- file ------------------------------------------------------------- */
+
+static void test_file_is_private_and_read_only_open_never_creates(void **st)
+{
+    fixture_t *f = *st;
+    char path[320], err[256], empty[300];
+    struct stat s;
+    syncdb_t *ro = NULL;
+
+    snprintf(path, sizeof(path), "%s/%s", f->dir, SYNCDB_NAME);
+    assert_int_equal(stat(path, &s), 0);
+    assert_int_equal(s.st_mode & 0777, 0600);
+    snprintf(empty, sizeof(empty), "%s/none", f->dir);
+    assert_int_equal(syncdb_open(empty, 1, &ro, err, sizeof(err)),
+                     SYNCDB_MISSING);
+    assert_null(ro);
+    assert_int_not_equal(access(empty, F_OK), 0);
+}
+
+static void test_enrolment_round_trip(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrolment_t in = enrolment("https://hub", "aa"), out;
+    char err[256];
+    syncdb_t *ro = NULL;
+    int reset;
+
+    assert_int_equal(syncdb_get_enrolment(f->db, &out), 0);
+    assert_int_equal(syncdb_set_enrolment(f->db, &in, &reset), SYNCDB_OK);
+    assert_int_equal(reset, 0);
+    /* A reader without the lock sees it. */
+    assert_int_equal(syncdb_open(f->dir, 1, &ro, err, sizeof(err)),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_get_enrolment(ro, &out), 1);
+    syncdb_close(ro);
+    assert_string_equal(out.hub_url, "https://hub");
+    assert_string_equal(out.secret, in.secret);
+    assert_string_equal(out.unit_name, "Xã Á");
+    assert_string_equal(out.counter, "Quầy 2");
+    assert_int_equal(out.enrolled_at_ms, 42);
+}
+
+static void commit_one_day(fixture_t *f, int64_t acked)
+{
+    syncdb_progress_t p;
+    syncdb_day_t d = {"2026-11-20", 0, "{\"day\": \"2026-11-20\"}"};
+
+    d.upto_seq = acked;
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    p.acked_seq = acked;
+    p.last_ok_ms = 7;
+    assert_int_equal(syncdb_commit_ack(f->db, &d, 1, &p), SYNCDB_OK);
+}
+
+/* The same hub again (a new code after a revocation) keeps the progress;
+ * another hub or install id starts over. Either clears a block. */
+static void test_enrolling_again(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrolment_t e = enrolment("https://hub", "aa");
+    syncdb_progress_t p;
+    int64_t n;
+    int reset;
+
+    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    commit_one_day(f, 10);
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    p.blocked = SYNCDB_BLOCKED_REVOKED;
+    snprintf(p.last_error, sizeof(p.last_error), "revoked");
+    p.failures = 3;
+    assert_int_equal(syncdb_set_progress(f->db, &p), SYNCDB_OK);
+
+    e.enrolled_at_ms = 43;
+    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(reset, 0);
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    assert_int_equal(p.acked_seq, 10);
+    assert_int_equal(p.blocked, 0);
+    assert_int_equal(p.failures, 0);
+    assert_string_equal(p.last_error, "");
+
+    e = enrolment("https://other-hub", "aa");
+    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(reset, 1);
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    assert_int_equal(p.acked_seq, 0);
+    assert_int_equal(syncdb_count_days(f->db, &n), SYNCDB_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_acknowledged_days(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_progress_t p;
+    char *text = NULL;
+    int64_t upto, n;
+
+    commit_one_day(f, 5);
+    commit_one_day(f, 9);
+    assert_int_equal(syncdb_get_day(f->db, "2026-11-20", &text, &upto), 1);
+    assert_string_equal(text, "{\"day\": \"2026-11-20\"}");
+    assert_int_equal(upto, 9);
+    free(text);
+    assert_int_equal(syncdb_get_day(f->db, "2026-11-21", &text, &upto), 0);
+    assert_null(text);
+    assert_int_equal(syncdb_count_days(f->db, &n), SYNCDB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    assert_int_equal(p.acked_seq, 9);
+    assert_int_equal(p.last_ok_ms, 7);
+}
+
+/* An anchor, once recorded, never changes: a response never moves days. */
+static void test_anchors_first_one_wins(void **st)
+{
+    fixture_t *f = *st;
+    int found, known;
+    int64_t v, n;
+
+    assert_int_equal(syncdb_find_anchor(f->db, "boot-1", &found, &known, &v),
+                     SYNCDB_OK);
+    assert_false(found);
+    assert_int_equal(syncdb_add_anchor(f->db, "boot-1", 1, 1000, "hub time",
+                                       1), SYNCDB_OK);
+    assert_int_equal(syncdb_add_anchor(f->db, "boot-1", 1, 2000, "hub time",
+                                       2), SYNCDB_OK);
+    assert_int_equal(syncdb_find_anchor(f->db, "boot-1", &found, &known, &v),
+                     SYNCDB_OK);
+    assert_true(found && known);
+    assert_int_equal(v, 1000);
+    assert_int_equal(syncdb_add_anchor(f->db, "boot-2", 0, 0, "none", 3),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_find_anchor(f->db, "boot-2", &found, &known, &v),
+                     SYNCDB_OK);
+    assert_true(found && !known);
+    assert_int_equal(syncdb_count_anchors(f->db, &n), SYNCDB_OK);
+    assert_int_equal(n, 1);
+}
+
+static void test_lock_is_exclusive(void **st)
+{
+    fixture_t *f = *st;
+    char err[256];
+    int fd = -1;
+
+    /* The fixture holds it. */
+    assert_int_equal(syncdb_lock(f->dir, 120, &fd, err, sizeof(err)),
+                     SYNCDB_BUSY);
+    assert_int_equal(fd, -1);
+    assert_non_null(strstr(err, "another upload"));
+    syncdb_unlock(f->fd);
+    assert_int_equal(syncdb_lock(f->dir, 0, &f->fd, err, sizeof(err)),
+                     SYNCDB_OK);
+}
+
+static void test_fingerprint_follows_writes(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrolment_t e = enrolment("https://hub", "aa");
+    uint64_t a = syncdb_get_fingerprint(f->dir), b;
+    char none[300];
+    int reset;
+
+    assert_true(a != 0);
+    usleep(20000);
+    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    b = syncdb_get_fingerprint(f->dir);
+    assert_true(a != b);
+    snprintf(none, sizeof(none), "%s/none", f->dir);
+    assert_true(syncdb_get_fingerprint(none) == 0);
+}
+
+/* ---- snapshots: the text kept and uploaded --------------------------- */
+
+static void test_snapshot_round_trip(void **st)
+{
+    static const agg_answer_t ans[] = {{"overall", "overall", "4"},
+                                       {"reasons", "reasons", "cho-lau"}};
+    agg_response_t r;
+    agg_t *a = NULL, *b = NULL;
+    agg_day_t d, d2;
+    json_t *j, *j2;
+    char *text;
+
+    (void)st;
+    memset(&r, 0, sizeof(r));
+    r.wall_ms = INT64_C(1795107600000) + 3600000; /* 2026-11-20 */
+    r.clock_synced = 1;
+    r.unit = "XA-A";
+    r.counter = "Quầy 1";
+    r.field = "dat-dai";
+    r.instrument = "sipas-short";
+    r.version = 2;
+    r.n_answers = 2;
+    r.answers = ans;
+    assert_int_equal(agg_create(&a, NULL), AGG_OK);
+    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    r.partial = 1;
+    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    r.clock_synced = 0; /* estimated */
+    r.suppressed = 1;
+    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    assert_int_equal(agg_get_day(a, 0, &d), AGG_OK);
+    j = snapshot_build_day(&d);
+    assert_non_null(j);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_int_equal(snapshot_count_rows(text), 5);
+    assert_int_equal(json_integer_value(json_object_get(j, "estimated")), 1);
+
+    assert_int_equal(agg_create(&b, NULL), AGG_OK);
+    assert_int_equal(snapshot_load_day(b, "2026-11-20", text), AGG_OK);
+    assert_int_equal(agg_get_day(b, 0, &d2), AGG_OK);
+    j2 = snapshot_build_day(&d2);
+    assert_true(json_equal(j, j2));
+    /* Not this day's, or not a snapshot at all: refused, nothing added. */
+    assert_int_equal(snapshot_load_day(b, "2026-11-21", text), AGG_EINVAL);
+    assert_int_equal(snapshot_load_day(b, "2026-11-20", "[1, 2]"), AGG_EINVAL);
+    assert_int_equal(snapshot_count_rows("{\"day\": 1}"), -1);
+    assert_int_equal(agg_count_days(b), 1);
+    free(text);
+    json_decref(j);
+    json_decref(j2);
+    agg_free(a);
+    agg_free(b);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_file_is_private_and_read_only_open_never_creates),
+        T(test_enrolment_round_trip),
+        T(test_enrolling_again),
+        T(test_acknowledged_days),
+        T(test_anchors_first_one_wins),
+        T(test_lock_is_exclusive),
+        T(test_fingerprint_follows_writes),
+        cmocka_unit_test(test_snapshot_round_trip),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+/*
+ * sipasctl provision: enrol a kiosk with the provincial hub.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/version.h"
+#include "sync/client.h"
+#include "sync/enrol.h"
+
+#define PROVISION_CMD "provision"
+#define PROVISION_LOCK_WAIT_MS 60000
+
+typedef struct provision_args {
+    const char *data, *hub, *code, *counter, *ca, *pin;
+    long connect_timeout_s;
+} provision_args_t;
+
+static void provision_print_help(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: sipasctl provision --data DIR --hub URL --code CODE"
+            " [--counter NAME]\n"
+            "                          [--ca FILE] [--pin SHA256]\n"
+            "\n"
+            "Enrols the kiosk whose data lives in DIR with the provincial"
+            " hub, using a\none-time code from `sipas-hub enroll-code --unit"
+            " CODE`. The hub answers\nwith the unit the kiosk belongs to and"
+            " a secret, kept in DIR/sync.db\n(readable by the owner only)."
+            " Works on a directory the kiosk never used\n(its database is"
+            " created to get the install id) and on one that already\nholds"
+            " responses; those keep the unit they were recorded with,"
+            " responses\nrecorded from now on carry the enrolled unit (a"
+            " running kiosk switches\nwithin seconds). Enrolling again (a new"
+            " code, e.g. after a revocation)\nreplaces the credentials.\n"
+            "\n"
+            "  -d, --data DIR        the kiosk's data directory\n"
+            "  -H, --hub URL         the hub, https://HOST[:PORT] (http://"
+            " only to\n"
+            "                        127.0.0.1, ::1 or localhost)\n"
+            "  -c, --code CODE       the one-time enrolment code\n"
+            "  -n, --counter NAME    the counter's name at the hub and on"
+            " every new\n"
+            "                        response (default: the kiosk's"
+            " configuration)\n"
+            "      --ca FILE         CA bundle that signs the hub's"
+            " certificate\n"
+            "                        (default: the system's)\n"
+            "      --pin SHA256      SHA-256 of the hub's public key (64 hex"
+            " digits or\n"
+            "                        sha256//BASE64): any other key is"
+            " refused\n"
+            "      --connect-timeout S  give up connecting after S seconds"
+            " (default 15)\n"
+            "  -h, --help            this text\n"
+            "\n"
+            "Exit status: 0 enrolled; 1 refused (unknown, used or expired"
+            " code), hub\nunreachable, TLS failure or a local error; 2 usage"
+            " error.\n");
+}
+
+static int provision_parse_seconds(const char *text, long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtol(text, &end, 10);
+    return errno == 0 && end != text && *end == '\0' && *out >= 1 &&
+                   *out <= 600
+               ? 0
+               : -1;
+}
+
+/* 0 to go on, 1 when help was printed, -1 on a usage error. */
+static int provision_parse(int argc, char **argv, provision_args_t *a)
+{
+    static const struct option longs[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"hub", required_argument, NULL, 'H'},
+        {"code", required_argument, NULL, 'c'},
+        {"counter", required_argument, NULL, 'n'},
+        {"ca", required_argument, NULL, 'A'},
+        {"pin", required_argument, NULL, 'P'},
+        {"connect-timeout", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(a, 0, sizeof(*a));
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":d:H:c:n:h", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': a->data = optarg; break;
+        case 'H': a->hub = optarg; break;
+        case 'c': a->code = optarg; break;
+        case 'n': a->counter = optarg; break;
+        case 'A': a->ca = optarg; break;
+        case 'P': a->pin = optarg; break;
+        case 'T':
+            if (provision_parse_seconds(optarg, &a->connect_timeout_s) != 0) {
+                ctl_say(PROVISION_CMD, "--connect-timeout: expected 1 to 600"
+                        " seconds, got \"%s\"", optarg);
+                return -1;
+            }
+            break;
+        case 'h':
+            provision_print_help(stdout);
+            return 1;
+        default:
+            ctl_report_bad_option(PROVISION_CMD, c, argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        ctl_say(PROVISION_CMD, "unexpected argument \"%s\"", argv[optind]);
+        return -1;
+    }
+    if (!a->data || !a->hub || !a->code) {
+        ctl_say(PROVISION_CMD, "--data DIR, --hub URL and --code CODE are"
+                " required");
+        return -1;
+    }
+    if (a->counter && (!a->counter[0] || strlen(a->counter) > 200)) {
+        ctl_say(PROVISION_CMD, "--counter: 1 to 200 bytes");
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks what can be checked before talking to the hub. */
+static int provision_check(const provision_args_t *a, char *ca_abs,
+                           size_t ca_cap, char *pin, size_t pin_cap)
+{
+    char err[512];
+
+    if (sync_client_check_url(a->hub, err, sizeof(err)) != 0) {
+        ctl_say(PROVISION_CMD, "--hub: %s", err);
+        return CTL_EXIT_USAGE;
+    }
+    ca_abs[0] = '\0';
+    if (a->ca) {
+        /* Stored as an absolute path: the kiosk runs from elsewhere. */
+        if (ca_cap < PATH_MAX || !realpath(a->ca, ca_abs)) {
+            ctl_say(PROVISION_CMD, "--ca: cannot use %s: %s", a->ca,
+                    strerror(errno));
+            return CTL_EXIT_FAIL;
+        }
+    }
+    pin[0] = '\0';
+    if (a->pin &&
+        sync_client_normalise_pin(a->pin, pin, pin_cap, err, sizeof(err)) !=
+            0) {
+        ctl_say(PROVISION_CMD, "--pin: %s", err);
+        return CTL_EXIT_USAGE;
+    }
+    return CTL_EXIT_OK;
+}
+
+static void provision_print(const sync_enrol_result_t *r)
+{
+    const syncdb_enrolment_t *e = &r->enrolment;
+
+    printf("enrolled      %s (%s)\n", e->unit_code, e->unit_name);
+    printf("hub           %s\n", e->hub_url);
+    printf("install id    %s%s\n", e->install_id,
+           r->created_store ? " (new kiosk database created)" : "");
+    printf("counter       %s\n",
+           e->counter[0] ? e->counter : "as in the kiosk's configuration");
+    if (e->ca_file[0])
+        printf("CA            %s\n", e->ca_file);
+    if (e->pin[0])
+        printf("key pin       %s\n", e->pin);
+    printf("pending       %lld responses to upload%s\n",
+           (long long)r->pending,
+           r->pending > 0 ? " (they keep the unit they were recorded with)"
+                          : "");
+    if (r->reset)
+        printf("note          another hub or install id was enrolled before:"
+               " everything is uploaded again\n");
+}
+
+int ctl_provision_main(int argc, char **argv)
+{
+    static sync_enrol_result_t res; /* large; one per process */
+    char ca_abs[PATH_MAX], pin[128];
+    sync_enrol_request_t rq;
+    provision_args_t a;
+    int rc;
+
+    rc = provision_parse(argc, argv, &a);
+    if (rc != 0)
+        return rc > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+    rc = provision_check(&a, ca_abs, sizeof(ca_abs), pin, sizeof(pin));
+    if (rc != CTL_EXIT_OK)
+        return rc;
+    memset(&rq, 0, sizeof(rq));
+    rq.data_dir = a.data;
+    rq.hub_url = a.hub;
+    rq.code = a.code;
+    rq.counter = a.counter;
+    rq.ca_file = ca_abs;
+    rq.pin = pin;
+    rq.version = SIPAS_VERSION;
+    rq.user_agent = "sipasctl/" SIPAS_VERSION;
+    rq.connect_timeout_s = a.connect_timeout_s;
+    rq.lock_wait_ms = PROVISION_LOCK_WAIT_MS;
+    if (sync_enrol(&rq, &res) != SYNC_ENROL_OK) {
+        ctl_say(PROVISION_CMD, "%s", res.message);
+        return CTL_EXIT_FAIL;
+    }
+    provision_print(&res);
+    if (fflush(stdout) != 0) {
+        ctl_say(PROVISION_CMD, "writing the result failed");
+        return CTL_EXIT_FAIL;
+    }
+    return CTL_EXIT_OK;
+}
