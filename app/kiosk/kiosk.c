@@ -1,6 +1,7 @@
 #include "kiosk.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,14 @@ static void kiosk_refresh_info(kiosk_t *k)
              k->config.unit_name);
     kiosk_refresh_officer(k);
     snprintf(k->info.detail, sizeof(k->info.detail), "%s", k->detail);
+    /* Counting the database costs more as it grows: only the admin screen
+     * and the optional public figure need it, so a citizen's rating does
+     * not pay for it. */
+    if (k->flow.screen != FLOW_ADMIN && k->flow.screen != FLOW_PIN &&
+        !k->config.show_public_figure) {
+        k->info.figure[0] = '\0';
+        return;
+    }
     if (!k->store || store_get_stats(k->store, now, &st) != STORE_OK) {
         k->info.figure[0] = '\0';
         return;
@@ -615,6 +624,34 @@ static int kiosk_driver_blocks(void)
     return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
 }
 
+/* SIGTERM (systemd's stop) and SIGINT end the loop. SDL's own handler
+ * only queues SDL_QUIT at the next event pump, so a signal arriving between
+ * the pump and the sleep would go unheard until the next touch; ours also
+ * wakes the sleep (wake_signal is a write(), safe in a handler). */
+static volatile sig_atomic_t kiosk_stop_requested;
+static wake_t *kiosk_signal_wake;
+
+static void kiosk_on_signal(int sig)
+{
+    (void)sig;
+    kiosk_stop_requested = 1;
+    if (kiosk_signal_wake)
+        wake_signal(kiosk_signal_wake);
+}
+
+static int kiosk_catch_signals(kiosk_t *k)
+{
+    struct sigaction sa;
+
+    kiosk_signal_wake = k->wake;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = kiosk_on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
+        return -1;
+    return 0;
+}
+
 int kiosk_video_open(kiosk_t *k)
 {
     int tries, fullscreen = k->args.win_w == 0;
@@ -624,6 +661,7 @@ int kiosk_video_open(kiosk_t *k)
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     /* KMSDRM fails when no display is connected yet: retry with backoff,
      * then let systemd restart us. */
     for (tries = 0;; tries++) {
@@ -976,6 +1014,8 @@ int kiosk_run(kiosk_t *k)
     int timeout;
 
     k->watchdog_ms = notify_watchdog_ms();
+    if (kiosk_catch_signals(k) != 0)
+        kiosk_log("cannot handle SIGTERM: %s", strerror(errno));
     kiosk_settle(k);
     kiosk_render(k);
     if (notify_send("READY=1") != 0)
@@ -983,6 +1023,8 @@ int kiosk_run(kiosk_t *k)
     k->last_ping = pclock_boot_ms(&k->clock);
     while (!k->quit) {
         kiosk_pump(k);
+        if (kiosk_stop_requested)
+            break;
         now = pclock_boot_ms(&k->clock);
         /* The watchdog hears from us only while the uploader lives too:
          * a wedged thread must not go unnoticed for weeks. Looked at every
@@ -994,7 +1036,7 @@ int kiosk_run(kiosk_t *k)
                 kiosk_log("the upload thread is stuck: no watchdog ping");
             k->last_ping = now;
         }
-        if (k->quit)
+        if (k->quit || kiosk_stop_requested)
             break;
         timeout = kiosk_timeout(k, now);
         if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
@@ -1005,5 +1047,6 @@ int kiosk_run(kiosk_t *k)
             SDL_WaitEventTimeout(NULL, timeout);
     }
     notify_send("STOPPING=1");
+    kiosk_signal_wake = NULL;
     return 0;
 }
