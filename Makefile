@@ -18,7 +18,7 @@ DEB_PACKAGES := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev \
 	libsdl2-image-dev libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
 	libcmocka-dev libcrypt-dev libcurl4-openssl-dev libmicrohttpd-dev \
 	libgnutls28-dev openssl curl python3 libxlsxwriter-dev libcairo2-dev \
-	libpango1.0-dev poppler-utils
+	libpango1.0-dev poppler-utils chromium
 
 # Every string buffer has a hard cap and snprintf truncates on purpose, so
 # gcc's guesses about possible truncation are not errors here.
@@ -73,7 +73,8 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 .PHONY: all run test test-unit test-asan asan-build bench shots clean deps \
 	crash-long
 
-all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(UNIT_BIN)
+all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(UNIT_BIN) \
+	$(BUILD)/web/.built
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
@@ -128,6 +129,32 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(
 	@echo "  LINK    $@"
 	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
+# The analysts' dashboard (docs/DASHBOARD.md): the page, its words, the
+# survey that names the reasons, the fonts and chart.js's UMD build from
+# npm go into $(BUILD)/web/, which sipas-hub serves under /dashboard/.
+# npm comes from Debian only when none is installed at all.
+WEB_DIR  := tools/hub/web
+WEB_PAGE := $(wildcard $(WEB_DIR)/*.html $(WEB_DIR)/*.js $(WEB_DIR)/*.css)
+WEB_NPM  := $(WEB_DIR)/node_modules/.sipas-installed
+$(WEB_NPM): $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "installing: nodejs npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -q --no-install-recommends nodejs npm; }
+	@echo "  NPM     $(WEB_DIR)"
+	@npm ci --prefix $(WEB_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
+$(BUILD)/web/.built: $(WEB_NPM) $(WEB_PAGE) assets/surveys/sipas-short.json \
+		assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
+	@echo "  WEB     $(BUILD)/web"
+	@rm -rf $(BUILD)/web && mkdir -p $(BUILD)/web/vendor $(BUILD)/web/fonts
+	@cp $(WEB_PAGE) assets/surveys/sipas-short.json $(BUILD)/web/
+	@cp $(WEB_DIR)/node_modules/chart.js/dist/chart.umd.min.js $(BUILD)/web/vendor/
+	@cp $(WEB_DIR)/node_modules/chart.js/LICENSE.md $(BUILD)/web/vendor/chart.js-LICENSE.txt
+	@cp assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf \
+	  assets/fonts/OFL.txt $(BUILD)/web/fonts/
+	@touch $@
+
 run: $(BUILD)/sipas-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
 
@@ -149,8 +176,9 @@ test-unit: all
 test-asan: asan-build
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh build/asan
 
-shots: $(BUILD)/sipas-kiosk
+shots: all
 	@tests/golden/make-shots.sh $(BUILD) docs/screenshots
+	@SHOTS=$(CURDIR)/docs/screenshots tests/web/run.sh $(BUILD)
 
 # Golden references: the screens the golden test compares against.
 golden-refs: $(BUILD)/sipas-kiosk

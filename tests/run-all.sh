@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with one closing summary line:
 #   unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
-#   test, the golden-image test.
+#   test, the golden-image test, the dashboard in a browser.
 set -u
 build=${1:-build}
 asan=${2:-build/asan}
@@ -64,6 +64,9 @@ tests/crash/crash.sh "$build"; count crash $?
 
 section "golden images"
 tests/golden/golden.sh "$build"; count golden $?
+
+section "dashboard in a real browser (chromium, playwright-core)"
+tests/web/run.sh "$build"; count web $?
 
 echo
 [ "$failed" = 0 ] || printf 'failed: %s\n' "${failures[*]}"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tests/web/run.sh [BUILD]: the analysts' dashboard in a real browser.
+#
+# Starts the real sipas-hub (port 0) on a fresh database, fills it through
+# the real enrolment and ingest API (tests/web/seed.py: a province, two
+# districts, four communes, five kiosks, 90 days), makes a province token
+# and a unit token, then drives Debian's chromium with playwright-core
+# (tests/web/dashboard.mjs). Screenshots go to $SHOTS (build/web-shots;
+# `make shots` publishes them in docs/screenshots/)
+# (dashboard-overview.png, dashboard-drilldown.png, dashboard-kiosks.png,
+# 1366x768), or to $SHOTS when set. Ends with "N passed, N failed".
+set -euo pipefail
+if [ $# -gt 0 ]; then BUILD=$1; fi
+export BUILD=${BUILD:-build}
+# shellcheck source=../hub/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
+WEB_TESTS="$ROOT/tests/web"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+SHOTS=${SHOTS:-$ROOT/build/web-shots}
+
+[ -f "$BUILD/web/.built" ] || fail "$BUILD/web is not built (make)"
+command -v node >/dev/null || fail "node is not installed (make installs it with the dashboard)"
+if [ ! -x "$CHROMIUM" ]; then
+  echo "installing: chromium" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
+    $SUDO apt-get install -y -q --no-install-recommends chromium >&2 || fail "cannot install chromium"
+fi
+# playwright-core only (it downloads no browser), pinned by the lock file.
+stamp="$WEB_TESTS/node_modules/.sipas-installed"
+if [ ! -f "$stamp" ] || [ "$WEB_TESTS/package-lock.json" -nt "$stamp" ]; then
+  npm ci --prefix "$WEB_TESTS" --no-audit --no-fund --loglevel=error >&2 || fail "npm ci in tests/web failed"
+  touch "$stamp"
+fi
+
+hub_start "$T/hub.db"
+python3 "$WEB_TESTS/seed.py" fill "$HUB" "$T/hub.db" "$HUB_URL" > "$T/tokens.json" \
+  || fail "filling the hub failed"
+# One kiosk's last contact goes back in time: done with the hub stopped,
+# so only one program writes the database at a time.
+hub_stop
+python3 "$WEB_TESTS/seed.py" backdate "$T/hub.db" || fail "backdate failed"
+hub_start "$T/hub.db" --quiet
+
+mkdir -p "$SHOTS"
+rc=0
+node "$WEB_TESTS/dashboard.mjs" "$HUB_URL" "$T/tokens.json" "$SHOTS" "$CHROMIUM" "$T" || rc=$?
+# The hub must still stop cleanly (and, under ASan, without a leak).
+hub_stop
+exit "$rc"
