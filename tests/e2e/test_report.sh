@@ -1,0 +1,186 @@
+# sipasctl report against the real hub: a small province (two districts'
+# worth of units, a service centre with a Circular 01 kiosk, a hospital),
+# a quarter of uploads through the protocol, then the report as CSV, XLSX
+# and PDF, each compared with the hub's own /api/v1/stats; and the
+# failures a person meets: a wrong token, a hub that is down, a bad period,
+# a certificate from an unknown CA.
+#
+# REPORT_SHOTS=DIR keeps the PDF's pages as PNG in DIR.
+. "$(dirname "$0")/../hub/lib.sh"
+CTL="$BUILD/sipasctl"
+[ -x "$CTL" ] || fail "$CTL is not built"
+for tool in pdfinfo pdffonts pdftoppm; do
+  command -v $tool > /dev/null || fail "$tool is missing (poppler-utils)"
+done
+DB="$T/hub.db"
+MAKE_DATA="$ROOT/tests/report/make_data.py"
+CHECK="$ROOT/tests/report/check_report.py"
+
+# The last whole quarter before today: the hub refuses days in the future.
+read -r YEAR Q < <(TZ=Asia/Ho_Chi_Minh date +'%Y %m' |
+  awk '{q = int(($2 - 1) / 3); if (q == 0) print $1 - 1, 4; else print $1, q}')
+PERIOD="$YEAR-Q$Q"
+
+# ---- the province --------------------------------------------------------------
+unit() { "$HUB" unit add "$@" --db "$DB" 2> /dev/null || fail "unit add $*"; }
+unit HG "Tỉnh Hậu Giang"
+unit HUYEN-CT "UBND huyện Châu Thành" --parent HG
+unit XA-DONGPHUOC "UBND xã Đông Phước" --parent HUYEN-CT
+unit XA-PHUTAN "UBND xã Phú Tân" --parent HUYEN-CT
+unit TTPVHCC "Trung tâm Phục vụ hành chính công tỉnh" --parent HG
+unit BV-DK "Bệnh viện Đa khoa tỉnh Hậu Giang" --parent HG
+TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
+UTOKEN=$("$HUB" token add --scope unit:BV-DK --db "$DB" 2> /dev/null)
+hub_start "$DB" --quiet
+
+# ---- five kiosks enrol and upload a quarter -------------------------------------
+IDS=() SECRETS=()
+for u in XA-DONGPHUOC XA-PHUTAN TTPVHCC TTPVHCC BV-DK; do
+  code=$("$HUB" enroll-code --unit "$u" --db "$DB" 2> /dev/null)
+  id=$(new_install_id)
+  expect_status 200 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
+    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}")" "enrol $u"
+  IDS+=("$id") SECRETS+=("$(jget 'd["secret"]')")
+done
+python3 "$MAKE_DATA" "$T/data" "$PERIOD" "${IDS[@]}" || fail "make_data.py"
+for ((k = 0; k < ${#IDS[@]}; k++)); do
+  for body in "$T/data/$k"-*.json; do
+    expect_status 200 "$(kiosk_req POST /api/v1/ingest "${IDS[$k]}" "${SECRETS[$k]}" \
+      --data-binary "@$body")" "upload $(basename "$body")"
+    [ "$(jget 'd["ok"]')" = True ] || fail "upload not acknowledged"
+  done
+done
+
+# ---- the hub's own figures --------------------------------------------------------
+Q1=$(python3 -c "import calendar as c; y, q = $YEAR, $Q; print('%d-%02d-01' % (y, 3*q-2))")
+Q2=$(python3 -c "import calendar as c; y, q = $YEAR, $Q; m = 3*q; print('%d-%02d-%02d' % (y, m, c.monthrange(y, m)[1]))")
+mkdir -p "$T/stats"
+for g in total unit field month; do
+  extra=""; [ $g = total ] || extra="&group=$g"
+  expect_status 200 "$(req GET "/api/v1/stats?from=$Q1&to=$Q2$extra" \
+    -H "Authorization: Bearer $TOKEN")" "stats $g"
+  cp "$T/body" "$T/stats/$g.json"
+done
+# The hub lost nothing the kiosks sent (whatever level it groups units at).
+python3 - "$T/data/expected.json" "$T/stats/total.json" "$T/stats/unit.json" <<'PY' || fail "the hub's totals differ from the uploads"
+import json, sys
+want = json.load(open(sys.argv[1]))
+total = json.load(open(sys.argv[2]))["groups"][0]
+got = [total["responses"], total["partial"], total["suppressed"]]
+assert got == [sum(v[i] for v in want.values()) for i in range(3)], (got, want)
+assert any(v[0] < 30 for v in want.values()), "no small group in the data"
+units = json.load(open(sys.argv[3]))["groups"]
+assert sum(g["responses"] for g in units) == got[0], units
+PY
+
+# A fixed date of issue: two runs give the same bytes, even across midnight.
+report() { "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" "$@"; }
+
+# ---- CSV ---------------------------------------------------------------------------------
+report --format csv > "$T/report.csv" 2> "$T/err" || fail "report csv: $(cat "$T/err")"
+python3 "$CHECK" csv "$T/report.csv" "$T/stats" > "$T/check" || fail "CSV differs from the hub"
+grep -q "Quý $(echo "I II III IV" | cut -d' ' -f"$Q") năm $YEAR" "$T/report.csv" || fail "CSV period label"
+report --format csv --output "$T/out.csv" 2> "$T/err" || fail "report csv --output: $(cat "$T/err")"
+cmp -s "$T/report.csv" "$T/out.csv" || fail "--output writes other bytes than stdout"
+[ ! -e "$T/out.csv.partial" ] || fail "a .partial file was left behind"
+
+# An ad hoc range equal to the quarter gives the same figures.
+"$CTL" report --hub "$HUB_URL" --token "$TOKEN" --from "$Q1" --to "$Q2" --format csv \
+  > "$T/adhoc.csv" 2> "$T/err" || fail "ad hoc report: $(cat "$T/err")"
+python3 "$CHECK" csv "$T/adhoc.csv" "$T/stats" > /dev/null || fail "ad hoc CSV differs from the hub"
+grep -q "Từ ngày" "$T/adhoc.csv" || fail "ad hoc label"
+
+# One unit's subtree: its totals, and nothing from outside it.
+report --unit HUYEN-CT --format csv > "$T/ct.csv" 2> "$T/err" || fail "--unit: $(cat "$T/err")"
+expect_status 200 "$(req GET "/api/v1/stats?from=$Q1&to=$Q2&unit=HUYEN-CT" \
+  -H "Authorization: Bearer $TOKEN")" "stats of HUYEN-CT"
+CT=$(jget 'd["groups"][0]["responses"]')
+tr -d '\r' < "$T/ct.csv" | grep -qx "Số phiếu hoàn thành,$CT" && ! grep -q "^BV-DK," "$T/ct.csv" ||
+  fail "--unit: not the $CT responses of HUYEN-CT"
+
+# ---- XLSX ----------------------------------------------------------------------------------
+report --format xlsx --output "$T/report.xlsx" 2> "$T/err" || fail "report xlsx: $(cat "$T/err")"
+python3 "$CHECK" xlsx "$T/report.xlsx" "$T/stats" "$T/report.csv" > "$T/check" ||
+  fail "XLSX differs from the hub"
+
+# ---- PDF -----------------------------------------------------------------------------------
+report --format pdf --output "$T/report.pdf" 2> "$T/err" || fail "report pdf: $(cat "$T/err")"
+pdfinfo "$T/report.pdf" > "$T/pdfinfo" 2>&1 || fail "pdfinfo: $(cat "$T/pdfinfo")"
+PAGES=$(sed -n 's/^Pages: *//p' "$T/pdfinfo")
+[ "${PAGES:-0}" -ge 1 ] || fail "PDF pages: $PAGES"
+grep -q "^Page size: *595.* x 841.* pts (A4)" "$T/pdfinfo" || fail "PDF is not A4 portrait: $(grep 'Page size' "$T/pdfinfo")"
+pdffonts "$T/report.pdf" > "$T/fonts" 2>&1 || fail "pdffonts"
+grep -q "NotoSans" "$T/fonts" || fail "Noto Sans is not used: $(cat "$T/fonts")"
+# Every font row (after the two header lines) says emb yes.
+awk 'NR > 2 { if ($(NF-4) != "yes") bad = 1 } END { exit bad }' "$T/fonts" ||
+  fail "a font is not embedded: $(cat "$T/fonts")"
+pdftotext -layout "$T/report.pdf" "$T/report.txt" 2> /dev/null || fail "pdftotext"
+# The shortest unit name the hub gave (long ones wrap in the table).
+UNIT_WORDS=$(python3 -c 'import json, sys
+gs = json.load(open(sys.argv[1]))["groups"]
+print(min((g["key"].get("name") or g["key"]["unit"] for g in gs), key=len))' "$T/stats/unit.json")
+for words in "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" "Kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa" \
+    "Trang 1/$PAGES" "Trang $PAGES/$PAGES" "$UNIT_WORDS" "Thông tư 01/2018/TT-VPCP" \
+    "Lý do chưa hài lòng" "khoảng tin cậy 95%"; do
+  grep -qi "$words" "$T/report.txt" || fail "PDF text lacks \"$words\""
+done
+pdftoppm -r 60 -png "$T/report.pdf" "$T/page" || fail "pdftoppm"
+[ "$(ls "$T"/page-*.png | wc -l)" = "$PAGES" ] || fail "pdftoppm rendered $(ls "$T"/page-*.png | wc -l) of $PAGES pages"
+if [ -n "${REPORT_SHOTS:-}" ]; then
+  mkdir -p "$REPORT_SHOTS"
+  pdftoppm -r 110 -png "$T/report.pdf" "$REPORT_SHOTS/report-page"
+fi
+
+# ---- failures -----------------------------------------------------------------------------------
+rc=0; "$CTL" report --hub "$HUB_URL" --token "$(printf '0%.0s' {1..64})" --period "$PERIOD" \
+  --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "refused the token" "$T/err" || fail "bad token: exit $rc: $(cat "$T/err")"
+rc=0; "$CTL" report --hub "$HUB_URL" --token "$UTOKEN" --period "$PERIOD" --unit HUYEN-CT \
+  --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "does not cover" "$T/err" || fail "unit outside the token: exit $rc: $(cat "$T/err")"
+for p in 2026-Q5 2026-H3 26 2026-13 1999 "2026-Q3x"; do
+  rc=0; "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$p" --format csv \
+    > /dev/null 2> "$T/err" || rc=$?
+  [ "$rc" = 2 ] && grep -q "is not a period" "$T/err" || fail "period $p: exit $rc: $(cat "$T/err")"
+done
+rc=0; report --format doc > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "bad format: exit $rc"
+rc=0; "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --from "$Q2" --to "$Q1" --format csv \
+  > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "from after to: exit $rc"
+rc=0; "$CTL" report --hub "http://hub.example.vn" --token "$TOKEN" --period "$PERIOD" \
+  --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "https" "$T/err" || fail "plain http to another host: exit $rc"
+
+# ---- TLS: the hub's certificate is verified against --ca, else refused -----------
+PKI="$T/pki"; mkdir -p "$PKI"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -days 2 -subj "/CN=sipas report test CA" -keyout "$PKI/ca.key" -out "$PKI/ca.pem" \
+  -addext "basicConstraints=critical,CA:TRUE" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" 2> "$T/openssl.log" ||
+  fail "CA: $(cat "$T/openssl.log")"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -subj "/CN=127.0.0.1" -keyout "$PKI/server.key" -out "$PKI/server.csr" \
+  2> "$T/openssl.log" || fail "server key: $(cat "$T/openssl.log")"
+printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+  "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1" > "$PKI/server.ext"
+openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+  -CAcreateserial -days 2 -extfile "$PKI/server.ext" -out "$PKI/server.pem" \
+  2> "$T/openssl.log" || fail "server certificate: $(cat "$T/openssl.log")"
+hub_stop
+hub_start "$DB" --quiet --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.key"
+[[ "$HUB_URL" =~ ^https:// ]] || fail "TLS hub url $HUB_URL"
+report --ca "$PKI/ca.pem" --format csv > "$T/tls.csv" 2> "$T/err" || fail "report over TLS: $(cat "$T/err")"
+cmp -s "$T/report.csv" "$T/tls.csv" || fail "the report over TLS differs"
+rc=0; report --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "certificate was refused" "$T/err" || fail "unknown CA: exit $rc: $(cat "$T/err")"
+rc=0; report --ca "$T/none.pem" --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "cannot read the CA file" "$T/err" || fail "missing CA file: exit $rc"
+
+URL=$HUB_URL
+hub_stop
+rc=0; "$CTL" report --hub "$URL" --token "$TOKEN" --period "$PERIOD" --format pdf \
+  --ca "$PKI/ca.pem" --output "$T/down.pdf" 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "cannot reach the hub" "$T/err" || fail "hub down: exit $rc: $(cat "$T/err")"
+[ ! -e "$T/down.pdf" ] && [ ! -e "$T/down.pdf.partial" ] || fail "a file was written with the hub down"
+echo "test_report: $(tr '\n' ';' < "$T/check") $PAGES PDF pages"

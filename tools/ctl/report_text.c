@@ -1,0 +1,121 @@
+/*
+ * report_text.c - wording shared by the three forms of a report: the
+ * method note and the place name of the date line.
+ */
+#include "report_render.h"
+
+#include <string.h>
+
+static const char report_note_data[] =
+    "Số liệu là kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa do"
+    " người dân, tổ chức tự thực hiện trên thiết bị đánh giá điện tử"
+    " (Điều 29 Nghị định 61/2018/NĐ-CP), tổng hợp theo ngày từ từng thiết"
+    " bị; khác với điều tra xã hội học xác định Chỉ số SIPAS toàn quốc.";
+
+static const char report_note_share[] =
+    "Chỉ số hài lòng của mỗi câu hỏi là tỷ lệ câu trả lời ở mức Hài lòng"
+    " (4) và Rất hài lòng (5) trên tổng số câu trả lời. Chỉ số của mỗi yếu"
+    " tố là trung bình các câu hỏi thuộc yếu tố; chỉ số chung là trung"
+    " bình cộng của các yếu tố có dữ liệu trong 5 yếu tố (Tiếp cận dịch"
+    " vụ; Thủ tục hành chính; Công chức; Kết quả; Tiếp nhận, xử lý góp ý,"
+    " phản ánh, kiến nghị), theo phương pháp của Bộ Nội vụ (Quyết định"
+    " 2640/QĐ-BNV, Quyết định 1001/QĐ-BNV). Câu hỏi chung về mức độ hài"
+    " lòng được báo cáo riêng, không cộng vào chỉ số.";
+
+static const char report_note_mean[] =
+    "Chỉ số hài lòng của mỗi câu hỏi là trung bình chuẩn hóa của các câu"
+    " trả lời, (x − 1) / 4 × 100, với x từ 1 (Rất không hài lòng) đến 5"
+    " (Rất hài lòng). Chỉ số của mỗi yếu tố là trung bình các câu hỏi thuộc"
+    " yếu tố; chỉ số chung là trung bình cộng của các yếu tố có dữ liệu"
+    " trong 5 yếu tố. Câu hỏi chung về mức độ hài lòng được báo cáo riêng,"
+    " không cộng vào chỉ số.";
+
+static const char report_note_ci[] =
+    "Khoảng tin cậy 95% (KTC 95%): khoảng Wilson đối với tỷ lệ; đối với chỉ"
+    " số là trung bình của nhiều thành phần, từ trung bình các cận dưới"
+    " đến trung bình các cận trên của các thành phần.";
+
+static const char report_note_counted[] =
+    "Chỉ tính các phiếu đã hoàn thành. Phiếu chưa hoàn thành (người dân"
+    " dừng giữa chừng) và phiếu bị loại theo quy tắc chống đánh giá lặp"
+    " (quá sát nhau hoặc quá nhiều trong thời gian ngắn) được thống kê"
+    " riêng để đối chiếu, không tính vào kết quả.";
+
+static const char report_note_small[] =
+    "Đơn vị, lĩnh vực có dưới 30 phiếu được đánh dấu (*): khoảng tin cậy"
+    " rộng, kết quả chỉ có giá trị tham khảo. Nhóm có quá ít phiếu theo quy"
+    " định của máy chủ thì không công bố số liệu. Ô không có dữ liệu ghi"
+    " “—”, không ghi 0.";
+
+static const char report_note_c01[] =
+    "Đánh giá theo Thông tư 01/2018/TT-VPCP: điểm mỗi chỉ số bằng tổng điểm"
+    " các hồ sơ chia cho số hồ sơ, làm tròn đến một chữ số thập phân; tổng"
+    " điểm của đơn vị là tổng các chỉ số có dữ liệu, tối đa 18 điểm (từ 15"
+    " điểm: Xuất sắc; từ 12 đến dưới 15: Tốt; từ 9 đến dưới 12: Khá; từ 6"
+    " đến dưới 9: Trung bình; dưới 6: Yếu). Thiết bị tại Bộ phận Một cửa"
+    " chỉ ghi nhận các chỉ số 3, 4 và 7; chỉ số chưa có dữ liệu không được"
+    " tính mặc định điểm nào, nên khi chưa đủ 9 chỉ số thì xếp loại là tạm"
+    " tính, kèm mức cao nhất có thể đạt.";
+
+static const char report_note_targets[] =
+    "Chỉ tiêu theo chương trình, kế hoạch cải cách hành chính của tỉnh"
+    " (“≥”: tối thiểu, đạt; “>”: trên). Kết quả được so với chỉ tiêu sau"
+    " khi làm tròn đến hai chữ số thập phân; chỉ tiêu có thời hạn đã qua"
+    " tiếp tục là mức phải duy trì.";
+
+static const char report_note_no_targets[] =
+    "Máy chủ chưa cho biết chỉ tiêu áp dụng cho kỳ báo cáo, nên báo cáo"
+    " không kết luận đạt hay chưa đạt.";
+
+size_t report_get_notes(const report_t *r, const char **notes, size_t max)
+{
+    const char *all[REPORT_NOTES_MAX];
+    size_t n = 0, i;
+
+    all[n++] = report_note_data;
+    all[n++] = strcmp(r->method, "mean") == 0 ? report_note_mean
+                                               : report_note_share;
+    all[n++] = report_note_ci;
+    all[n++] = report_note_counted;
+    all[n++] = report_note_small;
+    if (report_has_c01(r))
+        all[n++] = report_note_c01;
+    all[n++] = r->total.n_targets > 0 ? report_note_targets
+                                       : report_note_no_targets;
+    for (i = 0; i < n && i < max; i++)
+        notes[i] = all[i];
+    return i;
+}
+
+int report_has_c01(const report_t *r)
+{
+    size_t i;
+
+    if (r->total.c01.has_data)
+        return 1;
+    for (i = 0; i < r->n_units; i++)
+        if (r->units[i].c01.has_data)
+            return 1;
+    return 0;
+}
+
+void report_get_place(const report_t *r, char *buf, size_t cap)
+{
+    /* Longest first, so "Ủy ban nhân dân tỉnh " wins over "tỉnh ". */
+    static const char *const prefixes[] = {
+        "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ",
+        "UBND tỉnh ", "UBND thành phố ", "Thành phố ", "thành phố ",
+        "Tỉnh ", "tỉnh ", NULL,
+    };
+    size_t i, len;
+
+    buf[0] = '\0';
+    for (i = 0; prefixes[i]; i++) {
+        len = strlen(prefixes[i]);
+        if (strncmp(r->scope_name, prefixes[i], len) == 0 &&
+            r->scope_name[len]) {
+            snprintf(buf, cap, "%s", r->scope_name + len);
+            return;
+        }
+    }
+}
