@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash test: scripted citizens rate while the kiosk is SIGKILLed at random
-# moments, CRASH_RUNS times (default 200) on one data directory. Afterwards:
+# moments until it has been killed mid-run CRASH_RUNS times (default 200;
+# runs that finish first do not count) on one data directory. Afterwards:
 #  - PRAGMA integrity_check is ok;
 #  - every seq a "committed" event announced is in `sipasctl export`;
 #  - no seq was announced twice, no answer row is duplicated;
@@ -14,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
-{ for ((i = 0; i < 40; i++)); do
+{ for ((i = 0; i < 100; i++)); do
     printf 'tap start\ntap field.khac\n'
     for ((j = 0; j < 6; j++)); do echo "tap answer.$(( (i + j) % 3 + 3 ))"; done
     echo "tap done"
@@ -29,11 +30,11 @@ span=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$span" -gt 0 ] || span=1
 
 killed=0 finished=0
-for ((r = 0; r < runs; r++)); do
+for ((r = 0; killed < runs && r < runs * 2; r++)); do
   "$build/sipas-kiosk" --window 800x480 --config "$work/cfg.json" --data "$work/var" \
     --script "$work/script" --events "$work/ev.$r" 2> "$work/err.$r" &
   pid=$!
-  delay=$(( RANDOM % (span + 20) ))
+  delay=$(( RANDOM % (span * 3 / 4 + 1) ))
   sleep "$(printf '0.%03d' "$delay")"
   if kill -9 "$pid" 2> /dev/null; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
   wait "$pid" 2> /dev/null || true
@@ -42,9 +43,9 @@ done
 check=$(sqlite3 "$work/var/kiosk.db" 'pragma integrity_check')
 "$build/sipasctl" export --data "$work/var" --format csv > "$work/export.csv"
 cat "$work"/ev.* > "$work/events"
-python3 - "$work/events" "$work/export.csv" "$check" "$runs" "$killed" "$span" <<'PY'
+python3 - "$work/events" "$work/export.csv" "$check" "$r" "$killed" "$span" "$runs" <<'PY'
 import csv, json, sys
-events_path, export_path, check, runs, killed, span = sys.argv[1:7]
+events_path, export_path, check, runs, killed, span, wanted = sys.argv[1:8]
 acked = []
 for line in open(events_path, encoding="utf-8"):
     try:
@@ -67,7 +68,8 @@ print(f"crash: {runs} runs ({killed} killed mid-run, run length {span} ms), "
       f"{len(acked)} commits acknowledged, {len(seqs)} responses stored, "
       f"integrity_check={check}, missing={len(missing)}, duplicate acks={dup_acked}, "
       f"duplicate rows={dup_rows}, torn={len(torn)}")
-ok = check == "ok" and not missing and not dup_acked and not dup_rows and not torn and len(acked) > 0
+ok = (check == "ok" and not missing and not dup_acked and not dup_rows and not torn
+      and len(acked) > 0 and int(killed) >= int(wanted))
 if missing:
     print("missing seqs:", missing[:20])
 sys.exit(0 if ok else 1)
