@@ -526,14 +526,14 @@ if ok_num "$per_rating_net"; then
   sq=$(pct_of 'sqlite')
   kn=$(pct_of 'kernel')
   if ok_num "$hb" && awk -v v="$hb" 'BEGIN { exit !(v > 0) }'; then
-    line+=". The profile puts $(f0 "$hb") % of the CPU in HarfBuzz, FreeType and SDL2_ttf (measuring text while laying screens out: each new screen is measured afresh), $(f0 "$sq") % in SQLite and $(f0 "$kn") % in the kernel"
+    line+=". The profile puts $(f0 "$hb") % of the CPU in HarfBuzz, FreeType and SDL2_ttf (shaping and measuring text while laying screens out; widths once measured are remembered), $(f0 "$sq") % in SQLite and $(f0 "$kn") % in the kernel"
   fi
   reading+=("$line. Script mode draws nothing, so a real tap also pays for one frame.")
 fi
 if [ "$big_ok" = 1 ] && ok_num "$big_per" && ok_num "$per_rating_net"; then
   line="- With $big responses already stored a rating costs $(f2 "$big_per") ms against $(f2 "$per_rating_net") ms on a fresh database"
   if awk -v a="$big_per" -v b="$per_rating_net" 'BEGIN { exit !(a > 1.2 * b) }'; then
-    line+=": the cost grows with the database, because after every commit and on every return to the idle screen the kiosk recomputes the figures it shows (kiosk_refresh_info -> store_get_stats: a count over all responses and the month's overall answers)"
+    line+=": the cost grows with the database (raw runs in $raw)"
   fi
   reading+=("$line.")
 fi
