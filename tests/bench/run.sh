@@ -640,3 +640,6 @@ with the software renderer SDL picks there.
   on copies of the $big-response database.
 EOF
 } > "$doc"
+
+# Hub statistics at the scale of a province: its own lines, after the table.
+tests/bench/hub_scale.sh "$build" || echo "bench: tests/bench/hub_scale.sh failed" >&2

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "api_kiosks.h"
+#include "api_stats.h"
 #include "ingest.h"
 #include "log.h"
 
@@ -20,10 +22,24 @@ static const hub_route_t hub_api_routes[] = {
     {"/api/v1/ingest", "POST", hub_api_ingest, HUB_INGEST_BODY_MAX},
     {"/api/v1/heartbeat", "POST", hub_api_heartbeat, HUB_API_SMALL_BODY_MAX},
     {"/api/v1/stats", "GET", hub_api_stats, 0},
+    {"/api/v1/units", "GET", hub_api_units, 0},
+    {"/api/v1/kiosks", "GET", hub_api_kiosks, 0},
+    {"/api/v1/completeness", "GET", hub_api_completeness, 0},
+    /* A path ending in '*' is a prefix: every file of the dashboard. */
+    {"/dashboard*", "GET", hub_api_web, 0},
     {"/healthz", "GET", hub_api_health, 0},
 };
 
 #define HUB_API_N_ROUTES (sizeof(hub_api_routes) / sizeof(hub_api_routes[0]))
+
+static int hub_api_match(const char *pattern, const char *path)
+{
+    size_t n = strlen(pattern);
+
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, path, n - 1) == 0;
+    return strcmp(pattern, path) == 0;
+}
 
 hub_api_fn hub_api_route(const char *method, const char *path,
                          size_t *body_max, hub_reply_t *r)
@@ -32,7 +48,7 @@ hub_api_fn hub_api_route(const char *method, const char *path,
 
     *body_max = 0;
     for (i = 0; i < HUB_API_N_ROUTES; i++) {
-        if (strcmp(hub_api_routes[i].path, path) != 0)
+        if (!hub_api_match(hub_api_routes[i].path, path))
             continue;
         if (strcmp(hub_api_routes[i].method, method) != 0) {
             hub_reply_fail(r, 405, "method-not-allowed",

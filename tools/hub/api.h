@@ -10,6 +10,9 @@
  *   POST /api/v1/ingest      per-day snapshots (kiosk auth)
  *   POST /api/v1/heartbeat   kiosk status (kiosk auth)
  *   GET  /api/v1/stats       counts for analysts (token auth)
+ *   GET  /api/v1/kiosks      kiosk health for analysts (token auth)
+ *   GET  /api/v1/completeness  who reported, per unit (token auth)
+ *   GET  /dashboard/...      the analysts' web page (static files)
  *   GET  /healthz            200 while the database answers
  *
  * Ownership: a request borrows every string it points to for the call;
@@ -29,7 +32,7 @@
 
 #include <semaphore.h>
 
-#define HUB_API_QUERY_MAX 8
+#define HUB_API_QUERY_MAX 16
 /* Bodies of the small endpoints (enrolment, heartbeat); an upload may
  * reach HUB_INGEST_BODY_MAX. */
 #define HUB_API_SMALL_BODY_MAX (16 * 1024)
@@ -55,6 +58,7 @@ typedef struct hub_request {
     const char *method, *path;
     const char *authorization; /* header value, NULL when absent */
     const char *kiosk;         /* X-Sipas-Kiosk, NULL when absent */
+    const char *if_none_match; /* If-None-Match, NULL when absent */
     const char *body;          /* NULL for none */
     size_t body_len;
     size_t n_query;
@@ -85,6 +89,8 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
                       hub_reply_t *r);
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
+/* GET /dashboard/...: the analysts' web page, static files (api_web.c). */
+int hub_api_web(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 
 /* A JSON object body with duplicate keys refused; NULL with 400 in r. */
 json_t *hub_api_load_body(const hub_request_t *req, hub_reply_t *r);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_stats.h"
 #include "http.h"
 #include "log.h"
 
@@ -24,7 +25,7 @@
 #define SERVE_ENROLL_KEYS_MAX 10000
 
 typedef struct serve_opts {
-    const char *db, *listen, *cert_file, *key_file;
+    const char *db, *listen, *cert_file, *key_file, *targets, *province;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
     int quiet;
 } serve_opts_t;
@@ -38,6 +39,7 @@ static void serve_print_help(FILE *fp)
             " [--timeout-s N]\n"
             "                       [--max-db-kb N] [--rate-limit N]"
             " [--quiet]\n"
+            "                       [--targets FILE] [--province SLUG]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -68,13 +70,20 @@ static void serve_print_help(FILE *fp)
             " 0 = no limit)\n"
             "  -q, --quiet              no line per request (errors are"
             " still logged)\n"
+            "      --targets FILE       the targets statistics are held"
+            " against (default:\n"
+            "                           assets/targets/default.json as"
+            " shipped)\n"
+            "      --province SLUG      whose targets apply, e.g."
+            " hau-giang (default *)\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
             " address behind\na TLS proxy then (see docs/HUB.md).\n"
             "\n"
             "Exit status: 0 stopped cleanly; 1 cannot open the database,"
-            " listen, or read\nthe certificate; 2 usage error.\n",
+            " listen, or read\nthe certificate or the targets; 2 usage"
+            " error.\n",
             SERVE_MAX_CONN_DEFAULT, SERVE_PER_IP_DEFAULT,
             SERVE_TIMEOUT_DEFAULT, HUB_API_RATE_DEFAULT);
 }
@@ -86,7 +95,9 @@ enum {
     SERVE_OPT_PER_IP,
     SERVE_OPT_TIMEOUT,
     SERVE_OPT_MAX_DB,
-    SERVE_OPT_RATE
+    SERVE_OPT_RATE,
+    SERVE_OPT_TARGETS,
+    SERVE_OPT_PROVINCE
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -121,6 +132,11 @@ static int serve_check_opts(const serve_opts_t *o)
         hub_cmd_say(SERVE_CMD, "--tls-cert and --tls-key go together");
         return -1;
     }
+    if (o->province && !hub_api_stats_is_province(o->province)) {
+        hub_cmd_say(SERVE_CMD, "--province is * or a slug such as"
+                               " hau-giang");
+        return -1;
+    }
     return 0;
 }
 
@@ -139,6 +155,8 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"rate-limit", required_argument, NULL, SERVE_OPT_RATE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
+        {"province", required_argument, NULL, SERVE_OPT_PROVINCE},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -162,6 +180,12 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
             break;
         case SERVE_OPT_KEY:
             o->key_file = optarg;
+            break;
+        case SERVE_OPT_TARGETS:
+            o->targets = optarg;
+            break;
+        case SERVE_OPT_PROVINCE:
+            o->province = optarg;
             break;
         case SERVE_OPT_MAX_CONN:
         case SERVE_OPT_PER_IP:
@@ -314,19 +338,29 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
 
 int hub_cmd_serve_main(int argc, char **argv)
 {
-    char *cert = NULL, *key = NULL;
+    char *cert = NULL, *key = NULL, msg[512];
+    targets_t *targets = NULL;
     serve_opts_t o;
     int rc, ex;
 
     rc = serve_parse(argc, argv, &o);
     if (rc != 0)
         return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
+    if (hub_api_stats_open_targets(o.targets, &targets, msg,
+                                   sizeof(msg)) != 0) {
+        hub_cmd_say(SERVE_CMD, "%s", msg);
+        return HUB_EXIT_FAIL;
+    }
+    if (msg[0])
+        hub_cmd_say(SERVE_CMD, "%s", msg);
+    hub_api_stats_configure(targets, o.province);
     if (o.cert_file) {
         cert = serve_read_pem(o.cert_file);
         key = cert ? serve_read_pem(o.key_file) : NULL;
         if (!cert || !key) {
             free(cert);
             free(key);
+            targets_free(targets);
             return HUB_EXIT_FAIL;
         }
     }
@@ -339,5 +373,7 @@ int hub_cmd_serve_main(int argc, char **argv)
         explicit_bzero(key, strlen(key));
     free(cert);
     free(key);
+    hub_api_stats_configure(NULL, NULL);
+    targets_free(targets);
     return ex;
 }

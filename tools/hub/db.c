@@ -14,8 +14,9 @@
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
 #define HUB_DB_LOCK_POLL_MS 2
-#define HUB_DB_STMT_MAX 64
+#define HUB_DB_STMT_MAX 128 /* every statement of the hub, with room */
 #define HUB_DB_LOCK_SUFFIX "-lock"
+#define HUB_DB_CACHE_KIB "131072" /* 128 MiB of pages, at most */
 
 /* Schema version 1. Snapshot rows are keyed by (install_id, day) through
  * the *_kiosk indexes, which is how an upload replaces a day; the *_day
@@ -99,10 +100,223 @@ static const char hub_db_schema_v1[] =
     " action TEXT NOT NULL,"
     " detail TEXT NOT NULL DEFAULT '');";
 
+/* Schema version 2: the unit tree with history, and summaries for
+ * statistics.
+ *
+ * units.merged_into / merged_from: from that local date the unit is part
+ * of another one (its ratings keep its own code). unit_changes: every
+ * rename, move and merge with the date it takes effect and the value it
+ * replaced, so the tree can be seen as it stood on any date.
+ *
+ * stat_day_*: complete answers and response counts per day and unit;
+ * stat_month_*: the same per month and unit; stat_staff_*: per unit,
+ * month, counter and officer. Triggers on the snapshot rows keep them
+ * equal to the sums of day_responses and day_answers at every commit: an
+ * upload replaces a day by deleting its rows and inserting the new ones,
+ * and each row adds or takes away exactly what it holds. "rows" counts the snapshot rows behind a summary row,
+ * which is dropped when it reaches 0, so a summary row exists exactly when
+ * a snapshot row does. Existing rows are summed in at migration. */
+#define HUB_DB_DAY_KEY_OLD                                                \
+    "day = old.day AND unit = old.unit"                                   \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_MONTH_KEY_NEW                                              \
+    "substr(new.day, 1, 7), new.unit, new.field, new.instrument"
+#define HUB_DB_MONTH_KEY_OLD                                              \
+    "month = substr(old.day, 1, 7) AND unit = old.unit"                   \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_STAFF_KEY_OLD                                              \
+    "unit = old.unit AND month = substr(old.day, 1, 7)"                   \
+    " AND counter = old.counter AND officer = old.officer"                \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_ANSWER_KEY_OLD                                             \
+    " AND question = old.question AND element = old.element"              \
+    " AND answer = old.answer"
+#define HUB_DB_RESP_ADD                                                   \
+    "INSERT INTO stat_day_responses(day, unit, field, instrument,"        \
+    " complete, partial, suppressed, rows) SELECT new.day, new.unit,"     \
+    " new.field, new.instrument, new.complete, new.partial,"              \
+    " new.suppressed, 1 WHERE 1"                                          \
+    " ON CONFLICT(day, unit, field, instrument) DO UPDATE SET"            \
+    " complete = complete + excluded.complete,"                           \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"    \
+    "INSERT INTO stat_month_responses(month, unit, field, instrument,"    \
+    " complete, partial, suppressed, rows) SELECT " HUB_DB_MONTH_KEY_NEW  \
+    ", new.complete, new.partial, new.suppressed, 1 WHERE 1"              \
+    " ON CONFLICT(month, unit, field, instrument) DO UPDATE SET"          \
+    " complete = complete + excluded.complete,"                           \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"    \
+    "INSERT INTO stat_staff_responses(unit, month, counter, officer,"     \
+    " field, instrument, complete, partial, suppressed, rows)"            \
+    " SELECT new.unit, substr(new.day, 1, 7), new.counter, new.officer,"  \
+    " new.field, new.instrument, new.complete, new.partial,"              \
+    " new.suppressed, 1 WHERE 1"                                          \
+    " ON CONFLICT(unit, month, counter, officer, field, instrument)"      \
+    " DO UPDATE SET complete = complete + excluded.complete,"             \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"
+#define HUB_DB_RESP_DROP                                                  \
+    "UPDATE stat_day_responses SET complete = complete - old.complete,"   \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_DAY_KEY_OLD ";"                                      \
+    "UPDATE stat_month_responses SET complete = complete - old.complete," \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_MONTH_KEY_OLD ";"                                    \
+    "UPDATE stat_staff_responses SET complete = complete - old.complete," \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_STAFF_KEY_OLD ";"
+#define HUB_DB_ANS_ADD                                                    \
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question," \
+    " element, answer, n, rows) SELECT new.day, new.unit, new.field,"     \
+    " new.instrument, new.question, new.element, new.answer, new.n, 1"    \
+    " WHERE new.partial = 0 ON CONFLICT(day, unit, field, instrument,"    \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " rows = rows + 1;"                                                   \
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"      \
+    " question, element, answer, n, rows) SELECT " HUB_DB_MONTH_KEY_NEW   \
+    ", new.question, new.element, new.answer, new.n, 1"                   \
+    " WHERE new.partial = 0 ON CONFLICT(month, unit, field, instrument,"  \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " rows = rows + 1;"                                                   \
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field," \
+    " instrument, question, element, answer, n, rows) SELECT new.unit,"   \
+    " substr(new.day, 1, 7), new.counter, new.officer, new.field,"        \
+    " new.instrument, new.question, new.element, new.answer, new.n, 1"    \
+    " WHERE new.partial = 0 ON CONFLICT(unit, month, counter, officer,"   \
+    " field, instrument, question, element, answer) DO UPDATE SET"        \
+    " n = n + excluded.n, rows = rows + 1;"
+#define HUB_DB_ANS_DROP                                                   \
+    "UPDATE stat_day_answers SET n = n - old.n, rows = rows - 1"          \
+    " WHERE old.partial = 0 AND " HUB_DB_DAY_KEY_OLD                      \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_month_answers SET n = n - old.n, rows = rows - 1"        \
+    " WHERE old.partial = 0 AND " HUB_DB_MONTH_KEY_OLD                    \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_staff_answers SET n = n - old.n, rows = rows - 1"        \
+    " WHERE old.partial = 0 AND " HUB_DB_STAFF_KEY_OLD                    \
+    HUB_DB_ANSWER_KEY_OLD ";"
+
+/* A summary row goes when its last snapshot row goes: a trigger on the
+ * summary itself, so the common case (rows still above 0) costs no
+ * second lookup. */
+#define HUB_DB_GONE(table, key)                                           \
+    "CREATE TRIGGER " table "_gone AFTER UPDATE OF rows ON " table        \
+    " WHEN new.rows <= 0 BEGIN DELETE FROM " table " WHERE " key "; END;"
+#define HUB_DB_KEY_NEW(first)                                             \
+    first " AND unit = new.unit AND field = new.field"                    \
+    " AND instrument = new.instrument"
+#define HUB_DB_STAFF_KEY_NEW                                              \
+    "unit = new.unit AND month = new.month AND counter = new.counter"     \
+    " AND officer = new.officer AND field = new.field"                    \
+    " AND instrument = new.instrument"
+#define HUB_DB_ANSWER_KEY_NEW                                             \
+    " AND question = new.question AND element = new.element"              \
+    " AND answer = new.answer"
+
+static const char hub_db_schema_v2[] =
+    "ALTER TABLE units ADD COLUMN merged_into TEXT REFERENCES units(code);"
+    "ALTER TABLE units ADD COLUMN merged_from TEXT;"
+    "CREATE TABLE unit_changes("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " code TEXT NOT NULL REFERENCES units(code),"
+    " kind TEXT NOT NULL CHECK(kind IN ('rename', 'move', 'merge')),"
+    " valid_from TEXT NOT NULL,"
+    " old_value TEXT NOT NULL,"
+    " new_value TEXT NOT NULL,"
+    " recorded_at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX unit_changes_code ON unit_changes(code, valid_from, id);"
+    "CREATE TABLE stat_day_responses("
+    " day TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, complete INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(day, unit, field, instrument)) WITHOUT ROWID;"
+    "CREATE TABLE stat_day_answers("
+    " day TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, question TEXT NOT NULL,"
+    " element TEXT NOT NULL, answer TEXT NOT NULL, n INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(day, unit, field, instrument, question, element,"
+    " answer)) WITHOUT ROWID;"
+    "CREATE TABLE stat_month_responses("
+    " month TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, complete INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(month, unit, field, instrument)) WITHOUT ROWID;"
+    "CREATE TABLE stat_month_answers("
+    " month TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, question TEXT NOT NULL,"
+    " element TEXT NOT NULL, answer TEXT NOT NULL, n INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(month, unit, field, instrument, question, element,"
+    " answer)) WITHOUT ROWID;"
+    "CREATE TABLE stat_staff_responses("
+    " unit TEXT NOT NULL, month TEXT NOT NULL, counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
+    " complete INTEGER NOT NULL, partial INTEGER NOT NULL,"
+    " suppressed INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, month, counter, officer, field, instrument))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE stat_staff_answers("
+    " unit TEXT NOT NULL, month TEXT NOT NULL, counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
+    " question TEXT NOT NULL, element TEXT NOT NULL, answer TEXT NOT NULL,"
+    " n INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, month, counter, officer, field, instrument,"
+    " question, element, answer)) WITHOUT ROWID;"
+    HUB_DB_GONE("stat_day_responses", HUB_DB_KEY_NEW("day = new.day"))
+    HUB_DB_GONE("stat_month_responses", HUB_DB_KEY_NEW("month = new.month"))
+    HUB_DB_GONE("stat_staff_responses", HUB_DB_STAFF_KEY_NEW)
+    HUB_DB_GONE("stat_day_answers",
+                HUB_DB_KEY_NEW("day = new.day") HUB_DB_ANSWER_KEY_NEW)
+    HUB_DB_GONE("stat_month_answers",
+                HUB_DB_KEY_NEW("month = new.month") HUB_DB_ANSWER_KEY_NEW)
+    HUB_DB_GONE("stat_staff_answers",
+                HUB_DB_STAFF_KEY_NEW HUB_DB_ANSWER_KEY_NEW)
+    "CREATE TRIGGER stat_responses_add AFTER INSERT ON day_responses"
+    " BEGIN " HUB_DB_RESP_ADD " END;"
+    "CREATE TRIGGER stat_responses_drop AFTER DELETE ON day_responses"
+    " BEGIN " HUB_DB_RESP_DROP " END;"
+    "CREATE TRIGGER stat_responses_change AFTER UPDATE ON day_responses"
+    " BEGIN " HUB_DB_RESP_DROP HUB_DB_RESP_ADD " END;"
+    "CREATE TRIGGER stat_answers_add AFTER INSERT ON day_answers"
+    " BEGIN " HUB_DB_ANS_ADD " END;"
+    "CREATE TRIGGER stat_answers_drop AFTER DELETE ON day_answers"
+    " BEGIN " HUB_DB_ANS_DROP " END;"
+    "CREATE TRIGGER stat_answers_change AFTER UPDATE ON day_answers"
+    " BEGIN " HUB_DB_ANS_DROP HUB_DB_ANS_ADD " END;"
+    "INSERT INTO stat_day_responses SELECT day, unit, field, instrument,"
+    " sum(complete), sum(partial), sum(suppressed), count(*)"
+    " FROM day_responses GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO stat_day_answers SELECT day, unit, field, instrument,"
+    " question, element, answer, sum(n), count(*) FROM day_answers"
+    " WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    "INSERT INTO stat_month_responses SELECT substr(day, 1, 7), unit,"
+    " field, instrument, sum(complete), sum(partial), sum(suppressed),"
+    " count(*) FROM day_responses GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO stat_staff_responses SELECT unit, substr(day, 1, 7),"
+    " counter, officer, field, instrument, sum(complete), sum(partial),"
+    " sum(suppressed), count(*) FROM day_responses"
+    " GROUP BY 1, 2, 3, 4, 5, 6;"
+    "INSERT INTO stat_month_answers SELECT substr(day, 1, 7), unit, field,"
+    " instrument, question, element, answer, sum(n), count(*)"
+    " FROM day_answers WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    "INSERT INTO stat_staff_answers SELECT unit, substr(day, 1, 7),"
+    " counter, officer, field, instrument, question, element, answer,"
+    " sum(n), count(*) FROM day_answers WHERE partial = 0"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const char *const hub_db_migrations[] = {
     hub_db_schema_v1,
+    hub_db_schema_v2,
 };
 
 #define HUB_DB_SCHEMA_VERSION \
@@ -493,7 +707,13 @@ static int hub_db_set_pragmas(hub_db_t *db)
         return HUB_ERROR;
     }
     /* NORMAL can lose acknowledged transactions on power loss. */
-    return hub_db_exec(db, "PRAGMA synchronous=FULL");
+    rc = hub_db_exec(db, "PRAGMA synchronous=FULL");
+    /* Statistics read the summaries (tens of MiB for a province-year)
+     * again and again: keep them in the connection's own cache rather
+     * than copying them from the OS on every request. */
+    if (rc == HUB_OK)
+        rc = hub_db_exec(db, "PRAGMA cache_size=-" HUB_DB_CACHE_KIB);
+    return rc;
 }
 
 static int hub_db_check(hub_db_t *db)

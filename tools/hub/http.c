@@ -188,7 +188,7 @@ static enum MHD_Result hub_http_send(struct MHD_Connection *c,
     struct MHD_Response *resp;
     enum MHD_Result ret;
     char retry[16], path[HUB_HTTP_LOG_PATH_MAX], method[16];
-    int bad = 0;
+    int bad = 0, web = r->content_type && r->content_type[0] && !r->error[0];
 
     if (hub_reply_finish(r) != 0)
         return MHD_NO;
@@ -196,10 +196,24 @@ static enum MHD_Result hub_http_send(struct MHD_Connection *c,
                                            MHD_RESPMEM_MUST_COPY);
     if (!resp)
         return MHD_NO;
-    bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                               "application/json; charset=utf-8");
-    bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                               "no-store");
+    if (web) {
+        /* Not JSON (a dashboard file): its own type, caching, ETag. */
+        bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                   r->content_type);
+        bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                   r->cache_control ? r->cache_control
+                                                    : "no-store");
+        if (r->etag[0])
+            bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+        if (r->security_policy)
+            bad |= hub_http_add_header(resp, "Content-Security-Policy",
+                                       r->security_policy);
+    } else {
+        bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                   "application/json; charset=utf-8");
+        bad |= hub_http_add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                   "no-store");
+    }
     bad |= hub_http_add_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->retry_after_s > 0) {
         snprintf(retry, sizeof(retry), "%d", r->retry_after_s);
@@ -397,6 +411,8 @@ static enum MHD_Result hub_http_finish(hub_http_t *h,
         c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     req->kiosk = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                              "X-Sipas-Kiosk");
+    req->if_none_match = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     (void)MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND,
                                     hub_http_collect_query, req);
     req->body = conn->body;

@@ -16,7 +16,7 @@ typedef struct hub_command {
 static const hub_command_t hub_commands[] = {
     {"serve", "run the HTTP(S) API for kiosks and analysts",
      hub_cmd_serve_main},
-    {"unit", "add or list units (province, districts, communes)",
+    {"unit", "units: add, list, rename, move, merge, history",
      hub_cmd_unit_main},
     {"enroll-code", "print a one-time code that enrols one kiosk",
      hub_cmd_code_main},

@@ -17,6 +17,7 @@
 
 #define HUB_REPLY_CODE_MAX 32
 #define HUB_REPLY_MSG_MAX 320
+#define HUB_REPLY_ETAG_MAX 48
 
 typedef struct hub_reply {
     int status;                       /* HTTP status */
@@ -26,6 +27,12 @@ typedef struct hub_reply {
     size_t body_len;
     int retry_after_s;                /* > 0: send Retry-After */
     const char *allow;                /* for 405: the allowed methods */
+    /* Bodies other than JSON (the dashboard's files): the body is then
+     * any bytes. content_type NULL or "" keeps the API's JSON. */
+    const char *content_type;         /* static string */
+    const char *cache_control;        /* static; NULL: "no-store" */
+    const char *security_policy;      /* Content-Security-Policy, static */
+    char etag[HUB_REPLY_ETAG_MAX];    /* quoted, "" for none */
 } hub_reply_t;
 
 void hub_reply_init(hub_reply_t *r);

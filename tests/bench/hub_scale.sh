@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Statistics at the scale of a province: writes a year of 1,000 kiosks into
+# a hub database (tests/bench/hub_gen.c, through the hub's own ingest
+# function), serves it, and times GET /api/v1/stats as an analyst clicks
+# around: a year by unit, by field, by quarter, one district, the CSV, and
+# two heavier ones (a quarter by day, a district's officers). One line per
+# query with the median of RUNS timed runs after one untimed run.
+#
+# Usage: tests/bench/hub_scale.sh [BUILD]
+#   env: KIOSKS (1000), DAYS (365), YEAR (2025), RUNS (5),
+#        SCALE_DB (a database to reuse instead of generating one)
+# Not part of `make test`; `make bench` runs it (tests/bench/run.sh).
+BUILD=${1:-${BUILD:-build}}
+export BUILD
+. "$(dirname "$0")/../hub/lib.sh"
+KIOSKS=${KIOSKS:-1000}
+DAYS=${DAYS:-365}
+YEAR=${YEAR:-2025}
+RUNS=${RUNS:-5}
+GEN="$BUILD/bench/hub-gen"
+DB=${SCALE_DB:-$T/hub.db}
+
+for lib in libsipashub.a libsipascore.a; do
+  [ -f "$BUILD/$lib" ] || fail "$BUILD/$lib is missing (run make first)"
+done
+mkdir -p "$BUILD/bench"
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+  -Wstrict-prototypes -I"$ROOT/app" "$ROOT/tests/bench/hub_gen.c" \
+  "$BUILD/libsipashub.a" "$BUILD/libsipascore.a" \
+  $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
+  -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"
+
+if [ -z "${SCALE_DB:-}" ] || [ ! -f "$DB" ]; then
+  line=$("$GEN" "$DB" --kiosks "$KIOSKS" --days "$DAYS" --year "$YEAR") ||
+    fail "hub-gen failed"
+else
+  line="reused $DB"
+fi
+echo "hub scale: $line"
+echo "hub scale: written through hub_ingest_store() (the ingest path behind" \
+  "POST /api/v1/ingest, without HTTP and JSON parsing), one upload per kiosk" \
+  "and month, synchronous=OFF while generating"
+db_mb=$(du -m "$DB" | awk '{ print $1 }')
+echo "hub scale: database $db_mb MiB"
+TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null) ||
+  fail "token add"
+
+# serve: a big file takes a while to pass PRAGMA quick_check at start.
+start=$(date +%s)
+"$HUB" serve --db "$DB" --listen 127.0.0.1:0 --quiet 2> "$T/serve.log" &
+HUB_PID=$!
+for ((i = 0; i < 6000; i++)); do
+  HUB_URL=$(sed -n 's/^listening on \(.*\)$/\1/p' "$T/serve.log")
+  [ -n "$HUB_URL" ] && break
+  kill -0 "$HUB_PID" 2> /dev/null || { HUB_PID=""; fail "the hub exited: $(cat "$T/serve.log")"; }
+  sleep 0.1
+done
+[ -n "$HUB_URL" ] || fail "the hub did not start"
+echo "hub scale: serving after $(( $(date +%s) - start )) s (quick_check of the whole file at start)"
+
+# timed NAME QUERY: the median wall time of RUNS requests, curl's view.
+timed() {
+  local name=$1 query=$2 i ms
+  : > "$T/times"
+  for ((i = 0; i <= RUNS; i++)); do
+    ms=$(curl -sS -o "$T/out" -w '%{time_total}' \
+      -H "Authorization: Bearer $TOKEN" "$HUB_URL/api/v1/stats?$query" |
+      awk '{ printf "%.1f", $1 * 1000 }') || fail "$name: request failed"
+    [ "$i" = 0 ] || echo "$ms" >> "$T/times"
+  done
+  grep -q '"error"' "$T/out" && fail "$name: $(head -c 300 "$T/out")"
+  sort -g "$T/times" | awk -v n="$name" -v kb="$(( $(wc -c < "$T/out") / 1024 ))" \
+    -v runs="$RUNS" '{ v[NR] = $1 } END {
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "stats %-34s %8.1f ms  (median of %d, %d KiB)\n", n, m, runs, kb }'
+}
+timed "year by unit" "period=$YEAR&group=unit"
+timed "year by field" "period=$YEAR&group=field"
+timed "year by quarter" "period=$YEAR&group=quarter"
+timed "year, one district, by unit" "period=$YEAR&unit=HUYEN-03&group=unit"
+timed "year by unit, CSV" "period=$YEAR&group=unit&format=csv"
+timed "quarter by day" "period=$YEAR-Q3&group=day"
+timed "year, one district, by officer" "period=$YEAR&unit=HUYEN-03&group=officer"
+timed "15 Jan to 20 Dec by unit (day edges)" "from=$YEAR-01-15&to=$YEAR-12-20&group=unit"
+hub_stop

@@ -1,0 +1,1546 @@
+/*
+ * Hub statistics on a real SQLite file, with every count put in through
+ * the real ingest (hub_ingest_apply, what POST /api/v1/ingest runs):
+ * golden totals by group and period (quarter and half boundaries at local
+ * midnight), summaries equal to the day snapshots after replacements,
+ * scopes and 403, officer suppression, intervals, method, Circular 01,
+ * reasons, rollup after a merge and a rename, targets at the threshold,
+ * CSV, no data as null, the unit history and the units listing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/targets.h"
+#include "core/vntime.h"
+#include "../tools/hub/api.h"
+#include "../tools/hub/api_stats.h"
+#include "../tools/hub/crypto.h"
+#include "../tools/hub/csvout.h"
+#include "../tools/hub/ingest.h"
+#include "../tools/hub/intern.h"
+#include "../tools/hub/kiosks.h"
+#include "../tools/hub/periods.h"
+#include "../tools/hub/ratelimit.h"
+#include "../tools/hub/stats.h"
+#include "../tools/hub/tokens.h"
+#include "../tools/hub/units.h"
+#include "../tools/hub/unittree.h"
+
+#define K1 "00000000000000000000000000000001" /* XA1 */
+#define K2 "00000000000000000000000000000002" /* XA2 */
+#define K3 "00000000000000000000000000000003" /* XB1 */
+#define HOUR_MS INT64_C(3600000)
+
+typedef struct fixture {
+    char root[256];
+    char db_path[320];
+    hub_ctx_t ctx;
+    hub_reply_t r;
+    int64_t now;
+    int64_t seq[4];
+    char province[HUB_TOKEN_TEXT], district[HUB_TOKEN_TEXT];
+} fixture_t;
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void add_unit(hub_db_t *db, const char *code, const char *name,
+                     const char *parent)
+{
+    assert_int_equal(hub_units_add(db, code, name, parent, 1), HUB_OK);
+}
+
+static void enrol(hub_db_t *db, const char *id, const char *unit)
+{
+    unsigned char hash[HUB_SHA256_LEN];
+
+    assert_int_equal(hub_crypto_hash_text("secret", hash), 0);
+    assert_int_equal(hub_kiosks_enroll(db, id, unit, "Q1", "0.1.0", hash, 1),
+                     HUB_OK);
+}
+
+static void new_token(fixture_t *f, const char *unit, char *out)
+{
+    int64_t id;
+
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_tokens_add(f->ctx.db, unit, f->now, out, &id), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+}
+
+/*   TINH
+ *    +- HA: XA1, XA2
+ *    +- HB: XB1            kiosks K1 in XA1, K2 in XA2, K3 in XB1 */
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    hub_db_options_t opt = {1, 1, 0};
+    const char *tmp = getenv("TMPDIR");
+    hub_db_t *db;
+
+    if (!f)
+        return -1;
+    snprintf(f->root, sizeof(f->root), "%s/sipas-hubstats-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(f->root))
+        return -1;
+    snprintf(f->db_path, sizeof(f->db_path), "%s/hub.db", f->root);
+    if (hub_db_open(f->db_path, &opt, &f->ctx.db) != HUB_OK)
+        return -1;
+    f->ctx.kiosk_limit = hub_ratelimit_new(0, 60000, 100);
+    f->ctx.enroll_limit = hub_ratelimit_new(0, 60000, 100);
+    f->now = vntime_parse_date("2027-06-01") + 10 * HOUR_MS;
+    hub_reply_init(&f->r);
+    db = f->ctx.db;
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    add_unit(db, "TINH", "Tỉnh Mẫu", NULL);
+    add_unit(db, "HA", "Huyện A", "TINH");
+    add_unit(db, "HB", "Huyện B", "TINH");
+    add_unit(db, "XA1", "Xã 1", "HA");
+    add_unit(db, "XA2", "Xã 2", "HA");
+    add_unit(db, "XB1", "Xã B1", "HB");
+    enrol(db, K1, "XA1");
+    enrol(db, K2, "XA2");
+    enrol(db, K3, "XB1");
+    assert_int_equal(hub_db_commit(db), HUB_OK);
+    new_token(f, NULL, f->province);
+    new_token(f, "HA", f->district);
+    hub_api_stats_configure(NULL, NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    int rc;
+
+    hub_api_stats_configure(NULL, NULL);
+    hub_reply_clear(&f->r);
+    hub_ratelimit_free(f->ctx.kiosk_limit);
+    hub_ratelimit_free(f->ctx.enroll_limit);
+    hub_db_close(f->ctx.db);
+    rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return rc;
+}
+
+/* ---- uploads through the real ingest ---------------------------------- */
+
+typedef struct dims {
+    const char *unit, *counter, *officer, *field, *instrument;
+} dims_t;
+
+static json_t *row_of(const dims_t *d)
+{
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:i}", "unit", d->unit, "counter",
+        d->counter ? d->counter : "Q1", "officer", d->officer ? d->officer : "",
+        "field", d->field ? d->field : "dat-dai", "instrument",
+        d->instrument ? d->instrument : "sipas-short", "version", 1);
+
+    assert_non_null(o);
+    return o;
+}
+
+static json_t *new_day(const char *day)
+{
+    json_t *d = json_pack("{s:s, s:i, s:[], s:[]}", "day", day, "estimated", 0,
+                          "responses", "answers");
+
+    assert_non_null(d);
+    return d;
+}
+
+static void add_resp(json_t *day, const dims_t *d, int complete, int partial,
+                     int suppressed)
+{
+    json_t *o = row_of(d);
+
+    assert_int_equal(json_object_set_new(o, "complete", json_integer(complete)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "partial", json_integer(partial)),
+                     0);
+    assert_int_equal(
+        json_object_set_new(o, "suppressed", json_integer(suppressed)), 0);
+    assert_int_equal(
+        json_array_append_new(json_object_get(day, "responses"), o), 0);
+}
+
+static void add_ans(json_t *day, const dims_t *d, const char *question,
+                    const char *element, const char *answer, int n, int partial)
+{
+    json_t *o = row_of(d);
+
+    assert_int_equal(json_object_set_new(o, "partial", json_integer(partial)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "question", json_string(question)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "element", json_string(element)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "answer", json_string(answer)), 0);
+    assert_int_equal(json_object_set_new(o, "n", json_integer(n)), 0);
+    assert_int_equal(json_array_append_new(json_object_get(day, "answers"), o),
+                     0);
+}
+
+/* counts[v - 1] answers of value v to question (its own element). */
+static void add_scale(json_t *day, const dims_t *d, const char *question,
+                      const int counts[5])
+{
+    static const char *const v[5] = {"1", "2", "3", "4", "5"};
+    int i;
+
+    for (i = 0; i < 5; i++)
+        if (counts[i])
+            add_ans(day, d, question, question, v[i], counts[i], 0);
+}
+
+static int kiosk_no(const char *id)
+{
+    return id[31] - '0';
+}
+
+/* One upload of the given days (a JSON array, taken), seq as given or the
+ * kiosk's next. Returns the HTTP status of the acknowledgement. */
+static int send_days(fixture_t *f, const char *kiosk, int64_t seq, json_t *days)
+{
+    json_t *body;
+    char *text;
+    int status;
+
+    if (seq <= 0)
+        seq = ++f->seq[kiosk_no(kiosk)];
+    body = json_pack("{s:s, s:s+, s:I, s:o}", "install_id", kiosk, "upload_id",
+                     kiosk, ":x", "upto_seq", (json_int_t)seq, "days", days);
+    assert_non_null(body);
+    text = json_dumps(body, JSON_COMPACT);
+    assert_non_null(text);
+    hub_reply_clear(&f->r);
+    status =
+        hub_ingest_apply(f->ctx.db, kiosk, text, strlen(text), f->now, &f->r);
+    free(text);
+    json_decref(body);
+    return status;
+}
+
+static void send_day(fixture_t *f, const char *kiosk, json_t *day)
+{
+    assert_int_equal(send_days(f, kiosk, 0, json_pack("[o]", day)), 200);
+}
+
+/* A day with `complete` responses in unit, all answering "overall" with
+ * value 5, and `partial` abandoned ones (answers marked partial). */
+static void simple_day(fixture_t *f, const char *kiosk, const char *unit,
+                       const char *date, int complete)
+{
+    dims_t d = {unit, NULL, NULL, NULL, NULL};
+    json_t *day = new_day(date);
+
+    add_resp(day, &d, complete, 1, 1);
+    add_ans(day, &d, "overall", "overall", "5", complete, 0);
+    add_ans(day, &d, "overall", "overall", "1", 1, 1);
+    send_day(f, kiosk, day);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+static json_t *compute(fixture_t *f, const hub_stats_query_t *q)
+{
+    json_t *out = NULL;
+
+    hub_db_lock(f->ctx.db);
+    assert_int_equal(hub_stats_compute(f->ctx.db, q, &out), HUB_OK);
+    hub_db_unlock(f->ctx.db);
+    assert_non_null(out);
+    return out;
+}
+
+static void query_range(hub_stats_query_t *q, const char *from, const char *to,
+                        hub_stats_group_t g)
+{
+    hub_stats_init_query(q);
+    q->from = from;
+    q->to = to;
+    q->group = g;
+}
+
+static json_t *group_at(json_t *v, size_t i)
+{
+    return json_array_get(json_object_get(v, "groups"), i);
+}
+
+static size_t n_groups(json_t *v)
+{
+    return json_array_size(json_object_get(v, "groups"));
+}
+
+static json_int_t int_at(json_t *o, const char *key)
+{
+    json_t *x = json_object_get(o, key);
+
+    assert_true(json_is_integer(x));
+    return json_integer_value(x);
+}
+
+static const char *key_str(json_t *g, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(g, "key"), key));
+}
+
+/* The group whose key has field = value; fails when there is none. */
+static json_t *find_group(json_t *v, const char *field, const char *value)
+{
+    json_t *g;
+    size_t i;
+
+    json_array_foreach(json_object_get(v, "groups"), i, g)
+    {
+        const char *k = key_str(g, field);
+
+        if (k && strcmp(k, value) == 0)
+            return g;
+    }
+    fail_msg("no group %s=%s", field, value);
+    return NULL;
+}
+
+static json_t *find_question(json_t *g, const char *instrument, const char *id)
+{
+    json_t *q;
+    size_t i;
+
+    json_array_foreach(json_object_get(g, "questions"), i, q)
+    {
+        if (strcmp(json_string_value(json_object_get(q, "id")), id) == 0 &&
+            strcmp(json_string_value(json_object_get(q, "instrument")),
+                   instrument) == 0)
+            return q;
+    }
+    fail_msg("no question %s/%s", instrument, id);
+    return NULL;
+}
+
+static double real_at(json_t *o, const char *key)
+{
+    json_t *x = json_object_get(o, key);
+
+    assert_true(json_is_number(x));
+    return json_number_value(x);
+}
+
+static void assert_near(double got, double want)
+{
+    if (fabs(got - want) > 0.005)
+        fail_msg("got %.4f, expected %.2f", got, want);
+}
+
+static void assert_ci(json_t *ci, double lo, double hi)
+{
+    assert_true(json_is_array(ci));
+    assert_int_equal(json_array_size(ci), 2);
+    assert_near(json_number_value(json_array_get(ci, 0)), lo);
+    assert_near(json_number_value(json_array_get(ci, 1)), hi);
+}
+
+static int get(fixture_t *f, const char *path, const char *token,
+               const char *const *query)
+{
+    hub_request_t req;
+    char auth[128];
+    size_t i;
+
+    memset(&req, 0, sizeof(req));
+    snprintf(auth, sizeof(auth), "Bearer %s", token);
+    req.method = "GET";
+    req.path = path;
+    req.authorization = auth;
+    for (i = 0; query[2 * i]; i++) {
+        req.query[i].key = query[2 * i];
+        req.query[i].value = query[2 * i + 1];
+    }
+    req.n_query = i;
+    req.client = "192.0.2.9";
+    req.now_ms = f->now;
+    req.mono_ms = 1000;
+    hub_reply_clear(&f->r);
+    return hub_api_handle(&f->ctx, &req, &f->r);
+}
+
+static json_t *reply_json(fixture_t *f)
+{
+    json_t *v;
+
+    assert_int_equal(hub_reply_finish(&f->r), 0);
+    v = json_loadb(f->r.body, f->r.body_len, 0, NULL);
+    assert_non_null(v);
+    return v;
+}
+
+/* ---- periods and pure pieces ------------------------------------------- */
+
+static void test_periods(void **state)
+{
+    static const char *const ok[][3] = {
+        {"2026-Q1", "2026-01-01", "2026-03-31"},
+        {"2026-Q3", "2026-07-01", "2026-09-30"},
+        {"2026-Q4", "2026-10-01", "2026-12-31"},
+        {"2026-H1", "2026-01-01", "2026-06-30"},
+        {"2026-H2", "2026-07-01", "2026-12-31"},
+        {"2028-02", "2028-02-01", "2028-02-29"},
+        {"2026-02", "2026-02-01", "2026-02-28"},
+        {"2026", "2026-01-01", "2026-12-31"},
+        {"2026-11-22", "2026-11-22", "2026-11-22"},
+    };
+    static const char *const bad[] = {
+        "2026-Q5",    "2026-Q0", "2026-H3", "2026-13", "2026-00", "26",
+        "2026-11-31", "1999",    "2026Q3",  "2026-q3", "",        "2026-1"};
+    char from[HUB_PERIODS_DATE_MAX], to[HUB_PERIODS_DATE_MAX];
+    char key[HUB_PERIODS_KEY_MAX];
+    hub_periods_split_t s;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        assert_int_equal(hub_periods_parse(ok[i][0], from, to), 0);
+        assert_string_equal(from, ok[i][1]);
+        assert_string_equal(to, ok[i][2]);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (hub_periods_parse(bad[i], from, to) != -1)
+            fail_msg("%s accepted", bad[i]);
+    /* The last day of a quarter and the first of the next. */
+    assert_int_equal(
+        hub_periods_get_key("2026-06-30", HUB_PERIODS_QUARTER, key), 0);
+    assert_string_equal(key, "2026-Q2");
+    assert_int_equal(
+        hub_periods_get_key("2026-07-01", HUB_PERIODS_QUARTER, key), 0);
+    assert_string_equal(key, "2026-Q3");
+    assert_int_equal(hub_periods_get_key("2026-06", HUB_PERIODS_HALF, key), 0);
+    assert_string_equal(key, "2026-H1");
+    assert_int_equal(hub_periods_get_key("2026-07", HUB_PERIODS_HALF, key), 0);
+    assert_string_equal(key, "2026-H2");
+    assert_int_equal(hub_periods_get_key("2026-07", HUB_PERIODS_DAY, key), -1);
+    assert_int_equal(hub_periods_get_year("2026-Q3"), 2026);
+    /* Whole months inside, days at the ends. */
+    hub_periods_split("2026-01-15", "2026-04-10", &s);
+    assert_true(s.has_head && s.has_months && s.has_tail);
+    assert_string_equal(s.head_from, "2026-01-15");
+    assert_string_equal(s.head_to, "2026-01-31");
+    assert_string_equal(s.month_from, "2026-02");
+    assert_string_equal(s.month_to, "2026-03");
+    assert_string_equal(s.tail_from, "2026-04-01");
+    assert_string_equal(s.tail_to, "2026-04-10");
+    hub_periods_split("2026-01-01", "2026-12-31", &s);
+    assert_true(!s.has_head && s.has_months && !s.has_tail);
+    assert_string_equal(s.month_from, "2026-01");
+    assert_string_equal(s.month_to, "2026-12");
+    hub_periods_split("2026-03-05", "2026-03-31", &s);
+    assert_true(s.has_head && !s.has_months && !s.has_tail);
+    assert_string_equal(s.head_to, "2026-03-31");
+    hub_periods_split("2025-12-31", "2026-01-01", &s);
+    assert_true(s.has_head && !s.has_months);
+    assert_string_equal(s.head_from, "2025-12-31");
+    assert_string_equal(s.head_to, "2026-01-01");
+}
+
+static void test_intern(void **state)
+{
+    hub_intern_t *t = hub_intern_new();
+    char key[32];
+    size_t len;
+    int i;
+
+    (void)state;
+    assert_non_null(t);
+    for (i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(hub_intern_put(t, key, strlen(key)), i);
+    }
+    for (i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(hub_intern_put(t, key, strlen(key)), i);
+        assert_int_equal(hub_intern_find(t, key, strlen(key)), i);
+    }
+    assert_int_equal(hub_intern_find(t, "nope", 4), -1);
+    assert_string_equal(hub_intern_get(t, 4321, &len), "k4321");
+    assert_int_equal(len, 5);
+    assert_null(hub_intern_get(t, 5000, NULL));
+    assert_int_equal(hub_intern_count(t), 5000);
+    hub_intern_free(t);
+}
+
+/* ---- totals by period ------------------------------------------------- */
+
+/* Complete responses 1, 2, 4, 8, 16, 32 on days around the quarter and
+ * year boundaries, so every sum names the days it holds. */
+static void load_boundaries(fixture_t *f)
+{
+    char day[VNTIME_DATE_MAX];
+    int64_t ms;
+
+    /* Local midnight: 2026-03-31T23:59:59+07:00 is still Q1, one second
+     * later is Q2; kiosks bucket by local day, the hub by that day. */
+    ms = vntime_parse_date("2026-04-01") - 1000;
+    assert_int_equal(vntime_format_date(ms, day, sizeof(day)), 0);
+    assert_string_equal(day, "2026-03-31");
+    simple_day(f, K1, "XA1", day, 1);
+    assert_int_equal(vntime_format_date(ms + 1000, day, sizeof(day)), 0);
+    assert_string_equal(day, "2026-04-01");
+    simple_day(f, K1, "XA1", day, 2);
+    ms = vntime_parse_date("2026-07-01");
+    assert_int_equal(vntime_format_date(ms - 1, day, sizeof(day)), 0);
+    assert_string_equal(day, "2026-06-30");
+    simple_day(f, K2, "XA2", day, 4);
+    assert_int_equal(vntime_format_date(ms, day, sizeof(day)), 0);
+    simple_day(f, K2, "XA2", day, 8);
+    simple_day(f, K3, "XB1", "2026-12-31", 16);
+    simple_day(f, K3, "XB1", "2027-01-01", 32);
+}
+
+static void expect_groups(fixture_t *f, const char *from, const char *to,
+                          hub_stats_group_t g, const char *key,
+                          const char *const *keys, const int *responses,
+                          size_t n)
+{
+    hub_stats_query_t q;
+    json_t *v;
+    size_t i;
+
+    query_range(&q, from, to, g);
+    v = compute(f, &q);
+    if (n_groups(v) != n)
+        fail_msg("%s..%s by %s: %zu groups, expected %zu", from, to,
+                 hub_stats_get_group_name(g), n_groups(v), n);
+    for (i = 0; i < n; i++) {
+        assert_string_equal(key_str(group_at(v, i), key), keys[i]);
+        if (int_at(group_at(v, i), "responses") != responses[i])
+            fail_msg("%s: %lld responses, expected %d", keys[i],
+                     (long long)int_at(group_at(v, i), "responses"),
+                     responses[i]);
+    }
+    json_decref(v);
+}
+
+static void test_golden_periods(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const quarters[] = {"2026-Q1", "2026-Q2", "2026-Q3",
+                                           "2026-Q4", "2027-Q1"};
+    static const int q_resp[] = {1, 6, 8, 16, 32};
+    static const char *const halves[] = {"2026-H1", "2026-H2", "2027-H1"};
+    static const int h_resp[] = {7, 24, 32};
+    static const char *const years[] = {"2026", "2027"};
+    static const int y_resp[] = {31, 32};
+    static const char *const months[] = {"2026-03", "2026-04", "2026-06",
+                                         "2026-07", "2026-12", "2027-01"};
+    static const int m_resp[] = {1, 2, 4, 8, 16, 32};
+    static const char *const days[] = {"2026-03-31", "2026-04-01", "2026-06-30",
+                                       "2026-07-01"};
+    static const int d_resp[] = {1, 2, 4, 8};
+    static const char *const units[] = {"XA1", "XA2", "XB1"};
+    static const int u_resp[] = {3, 12, 48};
+    hub_stats_query_t q;
+    json_t *v;
+
+    load_boundaries(f);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_QUARTER, "period",
+                  quarters, q_resp, 5);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_QUARTER,
+                  "quarter", quarters, q_resp, 5);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_HALF, "period",
+                  halves, h_resp, 3);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_YEAR, "period",
+                  years, y_resp, 2);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_MONTH, "period",
+                  months, m_resp, 6);
+    expect_groups(f, "2026-01-01", "2026-07-31", HUB_STATS_BY_DAY, "day", days,
+                  d_resp, 4);
+    expect_groups(f, "2026-01-01", "2027-12-31", HUB_STATS_BY_UNIT, "unit",
+                  units, u_resp, 3);
+    /* Ranges: whole quarters, days at the edges, one day. */
+    query_range(&q, "2026-04-01", "2026-06-30", HUB_STATS_ALL);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 1);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 6);
+    assert_int_equal(int_at(group_at(v, 0), "partial"), 2);
+    assert_int_equal(int_at(group_at(v, 0), "suppressed"), 2);
+    json_decref(v);
+    query_range(&q, "2026-03-31", "2026-07-01", HUB_STATS_ALL);
+    v = compute(f, &q);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 15);
+    json_decref(v);
+    query_range(&q, "2026-06-30", "2026-06-30", HUB_STATS_ALL);
+    v = compute(f, &q);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 4);
+    json_decref(v);
+    query_range(&q, "2026-12-31", "2027-01-01", HUB_STATS_BY_YEAR);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 16);
+    assert_int_equal(int_at(group_at(v, 1), "responses"), 32);
+    json_decref(v);
+    /* The answers: fives of complete responses only. */
+    query_range(&q, "2026-01-01", "2026-12-31", HUB_STATS_ALL);
+    v = compute(f, &q);
+    assert_int_equal(
+        int_at(json_object_get(
+                   find_question(group_at(v, 0), "sipas-short", "overall"),
+                   "counts"),
+               "5"),
+        31);
+    assert_int_equal(
+        int_at(json_object_get(
+                   find_question(group_at(v, 0), "sipas-short", "overall"),
+                   "counts"),
+               "1"),
+        0);
+    json_decref(v);
+}
+
+/* Replaced days, stale uploads and several kiosks: the summaries read for
+ * whole days and months must give what the snapshot rows give. */
+static void test_summaries_equal_snapshots(void **state)
+{
+    fixture_t *f = *state;
+    static const hub_stats_group_t groups[] = {
+        HUB_STATS_ALL,        HUB_STATS_BY_UNIT,    HUB_STATS_BY_FIELD,
+        HUB_STATS_BY_COUNTER, HUB_STATS_BY_OFFICER, HUB_STATS_BY_MONTH,
+        HUB_STATS_BY_QUARTER, HUB_STATS_BY_DAY};
+    static const char *const ranges[][2] = {{"2026-01-01", "2026-12-31"},
+                                            {"2026-02-10", "2026-05-20"},
+                                            {"2026-03-01", "2026-03-31"}};
+    static const char *const fields[] = {"dat-dai", "tu-phap", "y-te"};
+    static const char *const officers[] = {"CB1", "CB2", ""};
+    hub_stats_query_t q;
+    json_t *auto_v, *days_v, *day;
+    char date[VNTIME_DATE_MAX];
+    size_t g, r;
+    int i, k;
+
+    for (i = 0; i < 40; i++) {
+        for (k = 1; k <= 3; k++) {
+            const char *id = k == 1 ? K1 : k == 2 ? K2 : K3;
+            const char *unit = k == 1 ? "XA1" : k == 2 ? "XA2" : "XB1";
+            dims_t d = {unit, "Q1", officers[(i + k) % 3], fields[i % 3], NULL};
+            int c5[5] = {i % 3, 0, 1, k, 5 + i % 4};
+
+            snprintf(date, sizeof(date), "2026-%02d-%02d", 1 + i % 5,
+                     1 + (i * 7) % 28);
+            day = new_day(date);
+            add_resp(day, &d, c5[0] + c5[2] + c5[3] + c5[4], i % 2, i % 3);
+            add_scale(day, &d, "overall", c5);
+            add_scale(day, &d, "tiep-can", c5);
+            add_ans(day, &d, "reasons", "reasons", "cho-lau", 1 + k, 0);
+            add_ans(day, &d, "overall", "overall", "2", 3, 1);
+            /* The same day again later replaces it, an older seq is stale. */
+            assert_int_equal(send_days(f, id, 0, json_pack("[o]", day)), 200);
+        }
+    }
+    /* One kiosk sends an old snapshot: nothing changes. */
+    day = new_day("2026-01-01");
+    add_resp(day, &(dims_t){"XA1", NULL, NULL, NULL, NULL}, 999, 0, 0);
+    assert_int_equal(send_days(f, K1, 1, json_pack("[o]", day)), 200);
+    /* A field, an answer and an officer seen once, then replaced away:
+     * no summary row may stay behind for them. */
+    day = new_day("2026-06-15");
+    add_resp(day, &(dims_t){"XA1", "Q9", "CB-GONE", "moi-truong", NULL}, 1, 0,
+             0);
+    add_ans(day, &(dims_t){"XA1", "Q9", "CB-GONE", "moi-truong", NULL},
+            "overall", "overall", "3", 1, 0);
+    send_day(f, K1, day);
+    day = new_day("2026-06-15");
+    add_resp(day, &(dims_t){"XA1", NULL, NULL, "khac", NULL}, 2, 0, 0);
+    add_ans(day, &(dims_t){"XA1", NULL, NULL, "khac", NULL}, "overall",
+            "overall", "5", 2, 0);
+    send_day(f, K1, day);
+    query_range(&q, "2026-06-01", "2026-06-30", HUB_STATS_BY_FIELD);
+    auto_v = compute(f, &q);
+    assert_int_equal(n_groups(auto_v), 1);
+    assert_string_equal(key_str(group_at(auto_v, 0), "field"), "khac");
+    json_decref(auto_v);
+    query_range(&q, "2026-06-15", "2026-06-15", HUB_STATS_BY_FIELD);
+    auto_v = compute(f, &q);
+    assert_int_equal(n_groups(auto_v), 1);
+    json_decref(auto_v);
+    for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+            query_range(&q, ranges[r][0], ranges[r][1], groups[g]);
+            q.min_group = 0;
+            auto_v = compute(f, &q);
+            q.source = HUB_STATS_SOURCE_DAYS;
+            days_v = compute(f, &q);
+            if (!json_equal(auto_v, days_v)) {
+                char *a = json_dumps(auto_v, JSON_COMPACT);
+                char *b = json_dumps(days_v, JSON_COMPACT);
+
+                fail_msg("%s %s..%s differ:\n%.600s\n%.600s",
+                         hub_stats_get_group_name(groups[g]), ranges[r][0],
+                         ranges[r][1], a, b);
+            }
+            assert_true(n_groups(auto_v) > 0);
+            json_decref(auto_v);
+            json_decref(days_v);
+        }
+    }
+    /* And the summary tables hold exactly the sums of the snapshot rows. */
+    {
+        sqlite3_stmt *st;
+        static const char sql[] =
+            "SELECT (SELECT sum(n) FROM day_answers WHERE partial = 0),"
+            " (SELECT sum(n) FROM stat_month_answers),"
+            " (SELECT sum(n) FROM stat_day_answers),"
+            " (SELECT sum(n) FROM stat_staff_answers),"
+            " (SELECT sum(complete) FROM day_responses),"
+            " (SELECT sum(complete) FROM stat_month_responses),"
+            " (SELECT sum(complete) FROM stat_staff_responses),"
+            " (SELECT (SELECT count(*) FROM stat_month_answers"
+            "   WHERE rows <= 0 OR field = 'moi-truong')"
+            " + (SELECT count(*) FROM stat_day_answers"
+            "   WHERE rows <= 0 OR field = 'moi-truong')"
+            " + (SELECT count(*) FROM stat_staff_answers"
+            "   WHERE rows <= 0 OR officer = 'CB-GONE')"
+            " + (SELECT count(*) FROM stat_month_responses WHERE rows <= 0)"
+            " + (SELECT count(*) FROM stat_day_responses"
+            "   WHERE rows <= 0 OR field = 'moi-truong')"
+            " + (SELECT count(*) FROM stat_staff_responses"
+            "   WHERE rows <= 0 OR counter = 'Q9'))";
+
+        assert_int_equal(
+            sqlite3_prepare_v2(hub_db_handle(f->ctx.db), sql, -1, &st, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_true(sqlite3_column_int64(st, 0) > 0);
+        assert_int_equal(sqlite3_column_int64(st, 1),
+                         sqlite3_column_int64(st, 0));
+        assert_int_equal(sqlite3_column_int64(st, 2),
+                         sqlite3_column_int64(st, 0));
+        assert_int_equal(sqlite3_column_int64(st, 3),
+                         sqlite3_column_int64(st, 0));
+        assert_int_equal(sqlite3_column_int64(st, 5),
+                         sqlite3_column_int64(st, 4));
+        assert_int_equal(sqlite3_column_int64(st, 6),
+                         sqlite3_column_int64(st, 4));
+        assert_int_equal(sqlite3_column_int64(st, 7), 0);
+        sqlite3_finalize(st);
+    }
+}
+
+/* ---- scope, suppression, figures ----------------------------------------- */
+
+static void test_scope_and_403(void **state)
+{
+    fixture_t *f = *state;
+    const char *q_all[] = {"period", "2026", "group", "unit", NULL};
+    const char *q_hb[] = {"period", "2026", "unit", "HB", NULL};
+    const char *q_tinh[] = {"period", "2026", "unit", "TINH", NULL};
+    const char *q_nope[] = {"period", "2026", "unit", "NOPE", NULL};
+    const char *q_xa2[] = {"period", "2026", "unit", "XA2", NULL};
+    json_t *v;
+
+    load_boundaries(f);
+    assert_int_equal(get(f, "/api/v1/stats", f->district, q_all), 200);
+    v = reply_json(f);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(v, "scope"), "unit")),
+        "HA");
+    assert_int_equal(n_groups(v), 2); /* XA1, XA2; never XB1 */
+    assert_string_equal(key_str(group_at(v, 0), "unit"), "XA1");
+    assert_string_equal(key_str(group_at(v, 1), "unit"), "XA2");
+    assert_string_equal(key_str(group_at(v, 1), "name"), "Xã 2");
+    json_decref(v);
+    /* Outside the token's subtree, above it, unknown: 403, no figures. */
+    assert_int_equal(get(f, "/api/v1/stats", f->district, q_hb), 403);
+    assert_string_equal(f->r.error, "forbidden");
+    assert_int_equal(get(f, "/api/v1/stats", f->district, q_tinh), 403);
+    assert_int_equal(get(f, "/api/v1/stats", f->district, q_nope), 403);
+    assert_int_equal(get(f, "/api/v1/stats", f->district, q_xa2), 200);
+    v = reply_json(f);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 12);
+    json_decref(v);
+    /* A province token: everything; an unknown unit is 404. */
+    assert_int_equal(get(f, "/api/v1/stats", f->province, q_hb), 200);
+    v = reply_json(f);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 16);
+    json_decref(v);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, q_nope), 404);
+    assert_int_equal(get(f, "/api/v1/stats", "0000", q_all), 401);
+}
+
+static void test_bad_parameters(void **state)
+{
+    fixture_t *f = *state;
+    const char *sets[][9] = {
+        {"period", "2026-Q5", NULL},
+        {"period", "2026", "from", "2026-01-01", NULL},
+        {"period", "2026", "rollup", "today", NULL},
+        {"period", "2026", "method", "median", NULL},
+        {"period", "2026", "format", "xlsx", NULL},
+        {"period", "2026", "min_group", "-1", NULL},
+        {"period", "2026", "min_group", "5x", NULL},
+        {"period", "2026", "level", "1", NULL},
+        {"period", "2026", "group", "unit", "level", "9", NULL},
+        {"period", "2026", "group", "week", NULL},
+        {"from", "2026-01-01", NULL},
+        {"period", "2026", "instrument", "a b", NULL},
+    };
+    size_t i, k;
+    const char *q[10];
+
+    for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+        for (k = 0; sets[i][k]; k++)
+            q[k] = sets[i][k];
+        q[k] = NULL;
+        if (get(f, "/api/v1/stats", f->province, q) != 400)
+            fail_msg("set %zu: expected 400, got %d", i, f->r.status);
+    }
+}
+
+static void test_officer_suppression(void **state)
+{
+    fixture_t *f = *state;
+    dims_t a = {"XA1", NULL, "CB-A", NULL, NULL};
+    dims_t b = {"XA1", NULL, "CB-B", NULL, NULL};
+    json_t *day = new_day("2026-05-05"), *v, *g;
+    const int four[5] = {0, 0, 0, 4, 0}, five[5] = {0, 1, 0, 0, 4};
+    hub_stats_query_t q;
+
+    add_resp(day, &a, 4, 0, 0);
+    add_scale(day, &a, "overall", four);
+    add_ans(day, &a, "reasons", "reasons", "thai-do", 2, 0);
+    add_resp(day, &b, 5, 0, 0);
+    add_scale(day, &b, "overall", five);
+    send_day(f, K1, day);
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_OFFICER);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    g = find_group(v, "officer", "CB-A");
+    assert_true(json_is_true(json_object_get(g, "suppressed_group")));
+    assert_int_equal(int_at(g, "responses"), 4);
+    assert_null(json_object_get(g, "questions"));
+    assert_null(json_object_get(g, "reasons"));
+    assert_null(json_object_get(g, "index"));
+    assert_null(json_object_get(g, "overall"));
+    g = find_group(v, "officer", "CB-B");
+    assert_true(json_is_false(json_object_get(g, "suppressed_group")));
+    assert_near(
+        real_at(find_question(g, "sipas-short", "overall"), "satisfied_pct"),
+        80.0);
+    json_decref(v);
+    q.min_group = 4; /* at the threshold: shown */
+    v = compute(f, &q);
+    g = find_group(v, "officer", "CB-A");
+    assert_true(json_is_false(json_object_get(g, "suppressed_group")));
+    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 2);
+    json_decref(v);
+    /* Other breakdowns are never suppressed. */
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_UNIT);
+    q.min_group = 1000;
+    v = compute(f, &q);
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    assert_non_null(json_object_get(group_at(v, 0), "questions"));
+    json_decref(v);
+}
+
+/* Golden rows of docs/INDICES.md: mixed 2,1,3,10,4 and the elements. */
+static void test_figures_and_intervals(void **state)
+{
+    fixture_t *f = *state;
+    dims_t d = {"XA1", NULL, "CB1", "tu-phap", NULL};
+    const int mixed[5] = {2, 1, 3, 10, 4}, eight_of_ten[5] = {0, 1, 1, 6, 2};
+    const int nine_of_ten[5] = {1, 0, 0, 4, 5}, ten[5] = {0, 0, 0, 5, 5};
+    const int half[5] = {2, 1, 2, 3, 2}, threes[5] = {0, 0, 4, 0, 0};
+    json_t *day = new_day("2026-08-10"), *v, *g, *q, *pct, *ci;
+    hub_stats_query_t qq;
+    size_t i;
+
+    add_resp(day, &d, 20, 0, 0);
+    add_scale(day, &d, "overall", mixed);
+    add_scale(day, &d, "tiep-can", eight_of_ten);
+    add_scale(day, &d, "thu-tuc", nine_of_ten);
+    add_scale(day, &d, "cong-chuc", ten);
+    add_scale(day, &d, "gop-y", half);
+    add_ans(day, &d, "reasons", "reasons", "cho-lau", 3, 0);
+    add_ans(day, &d, "reasons", "reasons", "thai-do", 1, 0);
+    add_ans(day, &d, "reasons", "reasons", "thai-do", 5, 1); /* partial */
+    /* An answer off the 1..5 scale: counts only, out of its element. */
+    add_ans(day, &d, "tc-extra", "tiep-can", "0", 2, 0);
+    add_ans(day, &d, "tc-extra", "tiep-can", "5", 2, 0);
+    send_day(f, K1, day);
+    day = new_day("2026-08-11");
+    d.field = "khac";
+    add_resp(day, &d, 4, 0, 0);
+    add_scale(day, &d, "ket-qua", threes);
+    send_day(f, K1, day);
+    query_range(&qq, "2026-08-01", "2026-08-31", HUB_STATS_ALL);
+    v = compute(f, &qq);
+    g = group_at(v, 0);
+    q = find_question(g, "sipas-short", "overall");
+    assert_near(real_at(q, "satisfied_pct"), 70.0);
+    assert_ci(json_object_get(q, "ci95"), 48.10, 85.45);
+    assert_int_equal(int_at(q, "n"), 20);
+    /* Every percentage has its interval, inside 0..100 around it. */
+    json_array_foreach(json_object_get(g, "questions"), i, q)
+    {
+        pct = json_object_get(q, "satisfied_pct");
+        ci = json_object_get(q, "ci95");
+        if (json_is_null(pct)) {
+            assert_true(json_is_null(ci));
+            continue;
+        }
+        assert_true(json_is_array(ci));
+        assert_true(json_number_value(json_array_get(ci, 0)) <=
+                    json_number_value(pct) + 1e-9);
+        assert_true(json_number_value(json_array_get(ci, 1)) >=
+                    json_number_value(pct) - 1e-9);
+    }
+    /* A question answered only with 3s: 0%, not "no data". */
+    q = find_question(g, "sipas-short", "ket-qua");
+    assert_near(real_at(q, "satisfied_pct"), 0.0);
+    q = find_question(g, "sipas-short", "tc-extra");
+    assert_true(json_is_null(json_object_get(q, "satisfied_pct")));
+    assert_true(json_is_null(json_object_get(q, "ci95")));
+    assert_int_equal(int_at(json_object_get(q, "counts"), "0"), 2);
+    assert_null(json_object_get(json_object_get(q, "counts"), "1"));
+    /* Elements 80, 90, 100, 0, 50 -> index 64 over five; the overall
+     * question stays apart. */
+    assert_near(
+        real_at(json_object_get(json_object_get(g, "elements"), "tiep-can"),
+                "index"),
+        80.0);
+    assert_ci(json_object_get(
+                  json_object_get(json_object_get(g, "elements"), "tiep-can"),
+                  "ci95"),
+              49.02, 94.33);
+    assert_near(real_at(g, "index"), 64.0);
+    assert_int_equal(int_at(g, "index_elements"), 5);
+    assert_true(json_is_array(json_object_get(g, "index_ci95")));
+    assert_near(real_at(json_object_get(g, "overall"), "satisfied_pct"), 70.0);
+    assert_int_equal(int_at(json_object_get(g, "reasons"), "cho-lau"), 3);
+    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 1);
+    assert_true(json_is_null(json_object_get(g, "c01")));
+    json_decref(v);
+    /* The normalised mean of the same answers. */
+    qq.method = INDICES_NORMALISED_MEAN;
+    v = compute(f, &qq);
+    q = find_question(group_at(v, 0), "sipas-short", "overall");
+    assert_near(real_at(q, "satisfied_pct"), 66.25);
+    assert_ci(json_object_get(q, "ci95"), 53.30, 79.20);
+    assert_string_equal(json_string_value(json_object_get(v, "method")),
+                        "mean");
+    json_decref(v);
+}
+
+static void test_c01_block(void **state)
+{
+    fixture_t *f = *state;
+    dims_t d = {"XB1", NULL, "CB9", "dat-dai", "c01-counter"};
+    json_t *day = new_day("2026-09-09"), *v, *c01, *ind;
+    hub_stats_query_t q;
+
+    add_resp(day, &d, 5, 1, 0);
+    add_ans(day, &d, "overall", "overall", "3", 4, 0);
+    add_ans(day, &d, "overall", "overall", "1", 1, 0);
+    add_ans(day, &d, "c01-3", "c01-3", "2", 3, 0);
+    add_ans(day, &d, "c01-3", "c01-3", "1", 1, 0);
+    add_ans(day, &d, "c01-3", "c01-3", "0", 1, 0);
+    add_ans(day, &d, "c01-4", "c01-4", "2", 5, 0);
+    add_ans(day, &d, "c01-7", "c01-7", "1", 5, 0);
+    add_ans(day, &d, "c01-7", "c01-7", "0", 2, 1); /* partial: not counted */
+    add_ans(day, &d, "c01-9", "c01-9", "2", 1, 0); /* not a citizen's */
+    add_ans(day, &d, "reasons", "reasons", "cho-lau", 1, 0);
+    send_day(f, K3, day);
+    query_range(&q, "2026-09-01", "2026-09-30", HUB_STATS_ALL);
+    q.instrument = "c01-counter";
+    v = compute(f, &q);
+    c01 = json_object_get(group_at(v, 0), "c01");
+    assert_true(json_is_object(c01));
+    assert_int_equal(int_at(c01, "responses"), 5);
+    /* Indicators without data are left out, never defaulted. */
+    assert_null(json_object_get(json_object_get(c01, "indicators"), "c01-1"));
+    assert_near(
+        real_at(json_object_get(json_object_get(c01, "indicators"), "c01-9"),
+                "score"),
+        2.0);
+    ind = json_object_get(json_object_get(c01, "indicators"), "c01-3");
+    assert_near(real_at(ind, "score"), 1.4); /* 7 points / 5 dossiers */
+    assert_int_equal(int_at(ind, "dossiers"), 5);
+    assert_near(
+        real_at(json_object_get(json_object_get(c01, "indicators"), "c01-4"),
+                "score"),
+        2.0);
+    assert_near(
+        real_at(json_object_get(json_object_get(c01, "indicators"), "c01-7"),
+                "score"),
+        1.0);
+    /* 1.4 + 2.0 + 1.0 of indicators 1+2+3+4+7: partial, 70-100 ... 100. */
+    assert_near(real_at(c01, "total"), 4.4);
+    assert_true(json_is_false(json_object_get(c01, "complete")));
+    assert_string_equal(json_string_value(json_object_get(c01, "band")),
+                        "70-100");
+    assert_string_equal(json_string_value(json_object_get(c01, "band_max")),
+                        "100");
+    /* Of 18: 1.4 + 2.0 + 1.0 + 2.0 = 6.4. */
+    assert_near(real_at(json_object_get(c01, "unit_total"), "total"), 6.4);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(c01, "unit_total"), "band")),
+                        "trung-binh");
+    /* The three-level overall question: 4 of 5 satisfied. */
+    assert_near(real_at(json_object_get(c01, "overall"), "satisfied_pct"),
+                80.0);
+    assert_near(real_at(find_question(group_at(v, 0), "c01-counter", "overall"),
+                        "satisfied_pct"),
+                80.0);
+    /* Not on the SIPAS scale: no SIPAS index, no overall share. */
+    assert_true(json_is_null(json_object_get(group_at(v, 0), "index")));
+    assert_true(json_is_null(json_object_get(
+        json_object_get(group_at(v, 0), "overall"), "satisfied_pct")));
+    json_decref(v);
+    q.instrument = "sipas-short";
+    v = compute(f, &q);
+    assert_true(json_is_null(json_object_get(group_at(v, 0), "c01")));
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 0);
+    json_decref(v);
+}
+
+static void test_no_data_is_null(void **state)
+{
+    fixture_t *f = *state;
+    static const char targets_text[] =
+        "{\"format\": \"sipas-targets/1\", \"indicators\": {"
+        "\"tthc\": {\"vi\": \"a\", \"en\": \"a\"}}, \"targets\": ["
+        "{\"province\": \"*\", \"indicator\": \"tthc\", \"op\": \">=\","
+        " \"threshold\": 90, \"year\": 2025}]}";
+    targets_t *t = NULL;
+    hub_stats_query_t q;
+    err_t err;
+    json_t *v, *g, *e;
+    const char *slug;
+
+    assert_int_equal(
+        targets_parse(targets_text, strlen(targets_text), "t", &t, &err), 0);
+    query_range(&q, "2020-01-01", "2020-12-31", HUB_STATS_ALL);
+    q.targets = t;
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 1);
+    g = group_at(v, 0);
+    assert_int_equal(int_at(g, "responses"), 0);
+    assert_true(json_is_null(json_object_get(g, "index")));
+    assert_true(json_is_null(json_object_get(g, "index_ci95")));
+    assert_true(json_is_null(
+        json_object_get(json_object_get(g, "overall"), "satisfied_pct")));
+    json_object_foreach(json_object_get(g, "elements"), slug, e)
+    {
+        assert_true(json_is_null(json_object_get(e, "index")));
+        assert_true(json_is_null(json_object_get(e, "ci95")));
+    }
+    assert_int_equal(json_object_size(json_object_get(g, "elements")), 5);
+    e = json_array_get(json_object_get(g, "targets"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "indicator")),
+                        "tthc");
+    assert_true(json_is_null(json_object_get(e, "value")));
+    assert_true(json_is_null(json_object_get(e, "met")));
+    json_decref(v);
+    q.group = HUB_STATS_BY_UNIT;
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 0);
+    json_decref(v);
+    targets_free(t);
+}
+
+/* ---- targets --------------------------------------------------------- */
+
+static const char test_targets_json[] =
+    "{\"format\": \"sipas-targets/1\", \"indicators\": {"
+    "\"tthc\": {\"vi\": \"TTHC\", \"en\": \"a\"},"
+    "\"tthc-dat-dai-xay-dung-dau-tu\": {\"vi\": \"Đất đai\", \"en\": \"b\","
+    " \"scope\": [\"dat-dai\", \"xay-dung\", \"dau-tu\"]},"
+    "\"phuc-vu-hcnn\": {\"vi\": \"Phục vụ\", \"en\": \"c\"},"
+    "\"y-te-giao-duc\": {\"vi\": \"Y tế\", \"en\": \"d\","
+    " \"scope\": [\"y-te\", \"giao-duc\"]},"
+    "\"dvc-truc-tuyen\": {\"vi\": \"DVC\", \"en\": \"e\"},"
+    "\"ket-qua-tthc\": {\"vi\": \"Kết quả\", \"en\": \"f\"}},"
+    "\"targets\": ["
+    "{\"province\": \"*\", \"indicator\": \"tthc\", \"op\": \">=\","
+    " \"threshold\": 75, \"year\": 2025},"
+    "{\"province\": \"*\", \"indicator\": \"tthc-dat-dai-xay-dung-dau-tu\","
+    " \"op\": \">=\", \"threshold\": 85, \"year\": 2025},"
+    "{\"province\": \"*\", \"indicator\": \"phuc-vu-hcnn\", \"op\": \">=\","
+    " \"threshold\": 80, \"year\": 2025},"
+    "{\"province\": \"hau-giang\", \"indicator\": \"phuc-vu-hcnn\","
+    " \"op\": \">\", \"threshold\": 80, \"year\": 2025},"
+    "{\"province\": \"*\", \"indicator\": \"y-te-giao-duc\", \"op\": \">=\","
+    " \"threshold\": 85, \"year\": 2025},"
+    "{\"province\": \"*\", \"indicator\": \"dvc-truc-tuyen\", \"op\": \">=\","
+    " \"threshold\": 90, \"year\": 2025},"
+    "{\"province\": \"*\", \"indicator\": \"ket-qua-tthc\", \"op\": \">=\","
+    " \"threshold\": 85, \"year\": 2030}]}";
+
+static json_t *find_target(json_t *g, const char *slug)
+{
+    json_t *t;
+    size_t i;
+
+    json_array_foreach(json_object_get(g, "targets"), i, t)
+    {
+        if (strcmp(json_string_value(json_object_get(t, "indicator")), slug) ==
+            0)
+            return t;
+    }
+    return NULL;
+}
+
+static void test_targets_at_threshold(void **state)
+{
+    fixture_t *f = *state;
+    dims_t land = {"XA1", NULL, "CB1", "dat-dai", NULL};
+    dims_t civil = {"XA1", NULL, "CB1", "tu-phap", NULL};
+    dims_t other = {"XA1", NULL, "CB1", "khac", NULL};
+    const int all_good[5] = {0, 0, 0, 5, 5}, all_bad[5] = {5, 5, 0, 0, 0};
+    const int eighty[5] = {1, 0, 1, 4, 4}, half_kq[5] = {1, 0, 0, 1, 0};
+    json_t *day = new_day("2026-10-10"), *v, *g, *t;
+    targets_t *targets = NULL;
+    hub_stats_query_t q;
+    err_t err;
+
+    assert_int_equal(targets_parse(test_targets_json, strlen(test_targets_json),
+                                   "t", &targets, &err),
+                     0);
+    /* Land: tiep-can 100%; civil status: 0%; other fields: ket-qua 50%.
+     * The overall question is exactly 8 of 10 satisfied (80.00%). */
+    add_resp(day, &land, 10, 0, 0);
+    add_scale(day, &land, "tiep-can", all_good);
+    add_scale(day, &land, "overall", eighty);
+    add_resp(day, &civil, 10, 0, 0);
+    add_scale(day, &civil, "tiep-can", all_bad);
+    add_resp(day, &other, 2, 0, 0);
+    add_scale(day, &other, "ket-qua", half_kq);
+    send_day(f, K1, day);
+    query_range(&q, "2026-10-01", "2026-10-31", HUB_STATS_ALL);
+    q.targets = targets;
+    v = compute(f, &q);
+    g = group_at(v, 0);
+    /* tthc: tiep-can 10 of 20 and ket-qua 1 of 2, index 50, against
+     * >= 75. */
+    t = find_target(g, "tthc");
+    assert_non_null(t);
+    assert_near(real_at(t, "value"), 50.0);
+    assert_true(json_is_false(json_object_get(t, "met")));
+    assert_int_equal(int_at(t, "year"), 2025);
+    assert_true(json_is_true(json_object_get(t, "due")));
+    /* Land, construction, investment: land alone, 100% >= 85. */
+    t = find_target(g, "tthc-dat-dai-xay-dung-dau-tu");
+    assert_near(real_at(t, "value"), 100.0);
+    assert_true(json_is_true(json_object_get(t, "met")));
+    /* Exactly 80.00: ">= 80" is met ... */
+    t = find_target(g, "phuc-vu-hcnn");
+    assert_near(real_at(t, "value"), 80.0);
+    assert_true(json_is_true(json_object_get(t, "met")));
+    assert_string_equal(json_string_value(json_object_get(t, "operator")),
+                        ">=");
+    assert_int_equal(int_at(t, "threshold"), 80);
+    /* Health and education: no data in those fields. */
+    t = find_target(g, "y-te-giao-duc");
+    assert_true(json_is_null(json_object_get(t, "value")));
+    assert_true(json_is_null(json_object_get(t, "met")));
+    /* Online services are not measured at a counter; ket-qua-tthc's
+     * first target is 2030, the one ahead: held against it. */
+    assert_null(find_target(g, "dvc-truc-tuyen"));
+    t = find_target(g, "ket-qua-tthc");
+    assert_near(real_at(t, "value"), 50.0);
+    assert_true(json_is_false(json_object_get(t, "due")));
+    assert_true(json_is_false(json_object_get(t, "met")));
+    json_decref(v);
+    /* ... and "> 80" (Hậu Giang) is not. */
+    q.province = "hau-giang";
+    v = compute(f, &q);
+    t = find_target(group_at(v, 0), "phuc-vu-hcnn");
+    assert_string_equal(json_string_value(json_object_get(t, "operator")), ">");
+    assert_true(json_is_false(json_object_get(t, "met")));
+    json_decref(v);
+    /* A field group is held only against targets covering its field. */
+    q.province = NULL;
+    q.group = HUB_STATS_BY_FIELD;
+    v = compute(f, &q);
+    g = find_group(v, "field", "tu-phap");
+    assert_null(find_target(g, "tthc-dat-dai-xay-dung-dau-tu"));
+    assert_null(find_target(g, "y-te-giao-duc"));
+    assert_non_null(find_target(g, "tthc"));
+    assert_near(real_at(find_target(g, "tthc"), "value"), 0.0);
+    g = find_group(v, "field", "dat-dai");
+    assert_non_null(find_target(g, "tthc-dat-dai-xay-dung-dau-tu"));
+    json_decref(v);
+    targets_free(targets);
+}
+
+/* ---- history: merge and rename ---------------------------------------- */
+
+static void change_units(fixture_t *f)
+{
+    hub_units_stamp_t stamp = {f->now, "cli:test"};
+    hub_units_why_t why;
+
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(
+        hub_units_merge(f->ctx.db, "XA2", "XB1", "2026-07-01", &stamp, &why),
+        HUB_OK);
+    assert_int_equal(hub_units_rename(f->ctx.db, "XA1", "Xã Một", "2026-07-01",
+                                      &stamp, &why),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+}
+
+static void test_rollup_after_merge_and_rename(void **state)
+{
+    fixture_t *f = *state;
+    hub_stats_query_t q;
+    json_t *v, *g;
+
+    load_boundaries(f); /* XA1 3, XA2 12 (4 in Q2, 8 in Q3), XB1 48 */
+    change_units(f);
+    /* current: XA2's responses count for XB1 the whole year, names of
+     * today. */
+    query_range(&q, "2026-01-01", "2027-12-31", HUB_STATS_BY_UNIT);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    g = find_group(v, "unit", "XB1");
+    assert_int_equal(int_at(g, "responses"), 60);
+    g = find_group(v, "unit", "XA1");
+    assert_string_equal(key_str(g, "name"), "Xã Một");
+    json_decref(v);
+    /* ... and under XB1's ancestors: HB has them, HA no longer. */
+    q.group = HUB_STATS_ALL;
+    q.unit = "HB";
+    v = compute(f, &q);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 60);
+    json_decref(v);
+    q.unit = "HA";
+    v = compute(f, &q);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 3);
+    json_decref(v);
+    /* level=1: rolled up to the districts. */
+    q.unit = NULL;
+    q.group = HUB_STATS_BY_UNIT;
+    q.level = 1;
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    assert_int_equal(int_at(find_group(v, "unit", "HA"), "responses"), 3);
+    assert_int_equal(int_at(find_group(v, "unit", "HB"), "responses"), 60);
+    json_decref(v);
+    /* recorded: XA2 stays its own group under HA, names as at the end of
+     * the period. */
+    query_range(&q, "2026-04-01", "2026-06-30", HUB_STATS_BY_UNIT);
+    q.rollup = HUB_STATS_RECORDED;
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    assert_string_equal(key_str(find_group(v, "unit", "XA1"), "name"), "Xã 1");
+    assert_int_equal(int_at(find_group(v, "unit", "XA2"), "responses"), 4);
+    json_decref(v);
+    query_range(&q, "2026-01-01", "2026-12-31", HUB_STATS_BY_UNIT);
+    q.rollup = HUB_STATS_RECORDED;
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 3);
+    assert_string_equal(key_str(find_group(v, "unit", "XA1"), "name"),
+                        "Xã Một");
+    assert_int_equal(int_at(find_group(v, "unit", "XA2"), "responses"), 12);
+    assert_int_equal(int_at(find_group(v, "unit", "XB1"), "responses"), 16);
+    json_decref(v);
+    q.group = HUB_STATS_ALL;
+    q.unit = "HA";
+    v = compute(f, &q);
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 15);
+    json_decref(v);
+    /* The district token: recorded sees XA2 (it was HA's), current not. */
+    {
+        const char *cur[] = {"period", "2026", "unit", "XA2", NULL};
+        const char *rec[] = {"period", "2026",     "unit", "XA2",
+                             "rollup", "recorded", NULL};
+
+        assert_int_equal(get(f, "/api/v1/stats", f->district, cur), 403);
+        assert_int_equal(get(f, "/api/v1/stats", f->district, rec), 200);
+        v = reply_json(f);
+        assert_int_equal(int_at(group_at(v, 0), "responses"), 12);
+        json_decref(v);
+    }
+}
+
+static void test_unit_changes_refused(void **state)
+{
+    fixture_t *f = *state;
+    hub_units_stamp_t stamp = {f->now, "cli:test"};
+    hub_units_why_t why;
+    hub_db_t *db = f->ctx.db;
+    char chain[8][16];
+    int i;
+
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    assert_int_equal(
+        hub_units_rename(db, "XA1", "A", "2026-05-01", &stamp, &why), HUB_OK);
+    assert_int_equal(
+        hub_units_rename(db, "XA1", "B", "2026-04-30", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_OUT_OF_ORDER);
+    assert_string_equal(why.date, "2026-05-01");
+    assert_int_equal(
+        hub_units_rename(db, "XA1", "A", "2026-06-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_SAME);
+    assert_int_equal(
+        hub_units_move(db, "HA", "XA1", "2026-06-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_LOOP);
+    assert_int_equal(
+        hub_units_move(db, "NOPE", "HA", "2026-06-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_NO_UNIT);
+    assert_int_equal(
+        hub_units_merge(db, "XA2", "XB1", "2026-07-01", &stamp, &why), HUB_OK);
+    assert_int_equal(
+        hub_units_rename(db, "XA2", "C", "2026-08-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_IS_MERGED);
+    assert_string_equal(why.other, "XB1");
+    assert_int_equal(
+        hub_units_move(db, "XA1", "XA2", "2026-08-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_TARGET_MERGED);
+    assert_int_equal(hub_units_add(db, "XA9", "x", "XA2", 1), HUB_DENIED);
+    assert_int_equal(
+        hub_units_move(db, "XA1", "HB", "2026-08-01", &stamp, &why), HUB_OK);
+    /* Depth: TINH, HB and C0..C5 are eight levels, the most allowed. */
+    for (i = 0; i < 7; i++) {
+        snprintf(chain[i], sizeof(chain[i]), "C%d", i);
+        assert_int_equal(
+            hub_units_add(db, chain[i], "c", i ? chain[i - 1] : "HB", 1),
+            i < 6 ? HUB_OK : HUB_DENIED);
+    }
+    /* XB1 with XA2 below it under C4 would make nine. */
+    assert_int_equal(
+        hub_units_move(db, "XB1", "C4", "2026-08-01", &stamp, &why),
+        HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_TOO_DEEP);
+    assert_int_equal(
+        hub_units_move(db, "XB1", "C3", "2026-08-01", &stamp, &why), HUB_OK);
+    assert_int_equal(hub_db_commit(db), HUB_OK);
+}
+
+static void test_units_listing(void **state)
+{
+    fixture_t *f = *state;
+    const char *none[] = {NULL};
+    const char *at[] = {"at", "2026-06-30", NULL};
+    const char *bad[] = {"at", "June", NULL};
+    json_t *v, *u;
+    size_t i;
+
+    change_units(f);
+    assert_int_equal(get(f, "/api/v1/units", f->province, none), 200);
+    v = reply_json(f);
+    assert_int_equal(json_array_size(json_object_get(v, "units")), 6);
+    u = json_array_get(json_object_get(v, "units"), 0);
+    assert_string_equal(json_string_value(json_object_get(u, "code")), "TINH");
+    assert_true(json_is_null(json_object_get(u, "parent")));
+    json_array_foreach(json_object_get(v, "units"), i, u)
+    {
+        if (strcmp(json_string_value(json_object_get(u, "code")), "XA2"))
+            continue;
+        assert_string_equal(
+            json_string_value(json_object_get(u, "merged_into")), "XB1");
+        assert_string_equal(json_string_value(json_object_get(u, "valid_from")),
+                            "2026-07-01");
+        assert_int_equal(int_at(u, "level"), 3); /* below XB1 */
+    }
+    json_decref(v);
+    /* A district token sees its subtree; as at a date, old names. */
+    assert_int_equal(get(f, "/api/v1/units", f->district, at), 200);
+    v = reply_json(f);
+    assert_int_equal(json_array_size(json_object_get(v, "units")), 3);
+    u = json_array_get(json_object_get(v, "units"), 1);
+    assert_string_equal(json_string_value(json_object_get(u, "code")), "XA1");
+    assert_string_equal(json_string_value(json_object_get(u, "name")), "Xã 1");
+    json_decref(v);
+    assert_int_equal(get(f, "/api/v1/units", f->district, bad), 400);
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+/* Cells of one CSV line as RFC 4180 reads them. */
+static int csv_cells(const char *line, size_t len, char cells[][256], int max)
+{
+    size_t i = 0, k;
+    int n = 0, quoted;
+
+    while (n < max) {
+        k = 0;
+        quoted = i < len && line[i] == '"';
+        if (quoted)
+            i++;
+        while (i < len) {
+            if (quoted && line[i] == '"') {
+                if (i + 1 < len && line[i + 1] == '"') {
+                    cells[n][k++] = '"';
+                    i += 2;
+                    continue;
+                }
+                i++;
+                quoted = 0;
+                continue;
+            }
+            if (!quoted && line[i] == ',')
+                break;
+            if (k < 255)
+                cells[n][k++] = line[i];
+            i++;
+        }
+        cells[n++][k] = '\0';
+        if (i >= len)
+            break;
+        i++; /* the comma */
+    }
+    return n;
+}
+
+static void test_csv(void **state)
+{
+    fixture_t *f = *state;
+    dims_t d = {"XA1", "Quầy \"A\", 1", "-CB1", "dat-dai", NULL};
+    const int mixed[5] = {2, 1, 3, 10, 4};
+    const char *q[] = {"period", "2026-08", "group", "counter",
+                       "format", "csv",     NULL};
+    json_t *day = new_day("2026-08-10");
+    char cells[30][256];
+    const char *p, *end, *nl;
+    int n, rows = 0, saw_overall = 0, saw_reason = 0;
+
+    add_resp(day, &d, 20, 1, 0);
+    add_scale(day, &d, "overall", mixed);
+    add_ans(day, &d, "reasons", "reasons", "cho-lau", 3, 0);
+    send_day(f, K1, day);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, q), 200);
+    assert_non_null(f->r.content_type);
+    assert_string_equal(f->r.content_type, "text/csv; charset=utf-8");
+    assert_true(f->r.body_len > 3);
+    assert_memory_equal(f->r.body, "\xEF\xBB\xBF", 3);
+    p = f->r.body + 3;
+    end = f->r.body + f->r.body_len;
+    nl = strstr(p, "\r\n");
+    assert_non_null(nl);
+    assert_int_equal(nl - p, strlen(HUB_CSV_HEADER));
+    assert_memory_equal(
+        p,
+        "group_key,group_name,responses,partial,suppressed,question,"
+        "instrument,element,n,c1,c2,c3,c4,c5,satisfied_pct,ci95_low,"
+        "ci95_high,index,target_indicator,target_operator,target_threshold,"
+        "target_met",
+        (size_t)(nl - p));
+    for (p = nl + 2; p < end; p = nl + 2) {
+        nl = strstr(p, "\r\n");
+        assert_non_null(nl);
+        n = csv_cells(p, (size_t)(nl - p), cells, 30);
+        assert_int_equal(n, 22);
+        rows++;
+        /* The counter name keeps its quote and comma. */
+        assert_string_equal(cells[0], "XA1/Quầy \"A\", 1");
+        assert_string_equal(cells[2], "20");
+        assert_string_equal(cells[3], "1");
+        if (strcmp(cells[5], "overall") == 0) {
+            saw_overall = 1;
+            assert_string_equal(cells[6], "sipas-short");
+            assert_string_equal(cells[8], "20");
+            assert_string_equal(cells[9], "2");
+            assert_string_equal(cells[12], "10");
+            assert_string_equal(cells[13], "4");
+            assert_string_equal(cells[14], "70");
+            assert_string_equal(cells[15], "48.1");
+            assert_string_equal(cells[16], "85.45");
+        }
+        if (strcmp(cells[5], "reasons:cho-lau") == 0) {
+            saw_reason = 1;
+            assert_string_equal(cells[8], "3");
+        }
+    }
+    assert_true(saw_overall && saw_reason);
+    assert_true(rows >= 2);
+    /* A formula-looking officer code is defused in an officer CSV. */
+    {
+        const char *qo[] = {"period", "2026-08",   "group", "officer", "format",
+                            "csv",    "min_group", "0",     NULL};
+
+        assert_int_equal(get(f, "/api/v1/stats", f->province, qo), 200);
+        assert_non_null(strstr(f->r.body, "\r\n'-CB1,"));
+    }
+}
+
+/* The reply of the JSON format is compact JSON with short decimals. */
+static void test_json_reply(void **state)
+{
+    fixture_t *f = *state;
+    dims_t d = {"XA1", NULL, NULL, "dat-dai", NULL};
+    const int c[5] = {0, 0, 1, 1, 1};
+    const char *q[] = {"period", "2026-08", NULL};
+    json_t *day = new_day("2026-08-10");
+
+    add_resp(day, &d, 3, 0, 0);
+    add_scale(day, &d, "overall", c);
+    send_day(f, K1, day);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, q), 200);
+    assert_true(f->r.content_type == NULL || f->r.content_type[0] == '\0');
+    assert_non_null(strstr(f->r.body, "\"satisfied_pct\":66.67"));
+    /* 2 of 3, rounded half away from zero: 66.67, not 66.66. */
+    {
+        json_t *v = reply_json(f);
+
+        assert_near(
+            real_at(find_question(group_at(v, 0), "sipas-short", "overall"),
+                    "satisfied_pct"),
+            66.67);
+        json_decref(v);
+    }
+    assert_null(strstr(f->r.body, "0000000"));
+    assert_non_null(strstr(f->r.body, "\"period\":\"2026-08\""));
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_intern),
+        T(test_golden_periods),
+        T(test_summaries_equal_snapshots),
+        T(test_scope_and_403),
+        T(test_bad_parameters),
+        T(test_officer_suppression),
+        T(test_figures_and_intervals),
+        T(test_c01_block),
+        T(test_no_data_is_null),
+        T(test_targets_at_threshold),
+        T(test_rollup_after_merge_and_rename),
+        T(test_unit_changes_refused),
+        T(test_units_listing),
+        T(test_csv),
+        T(test_json_reply),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
