@@ -641,5 +641,22 @@ with the software renderer SDL picks there.
 EOF
 } > "$doc"
 
-# Hub statistics at the scale of a province: its own lines, after the table.
-tests/bench/hub_scale.sh "$build" || echo "bench: tests/bench/hub_scale.sh failed" >&2
+# The hub: ingest throughput on loopback, then statistics and the quarterly
+# report at the scale of a province; their lines go into the document too.
+hub_lines=$(mktemp)
+{ tests/bench/hub_bench.sh "$build" || echo "bench: tests/bench/hub_bench.sh failed"
+  tests/bench/hub_scale.sh "$build" || echo "bench: tests/bench/hub_scale.sh failed"
+} 2>&1 | tee "$hub_lines"
+{
+  echo
+  echo "## Provincial hub"
+  echo
+  echo "Measured in the same run: ingest throughput (tests/bench/hub_bench.sh)"
+  echo "and, on a generated province (tests/bench/hub_scale.sh), statistics"
+  echo "queries and the quarterly report end to end (median of 5 after a warm-up)."
+  echo
+  echo '```'
+  grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" || true
+  echo '```'
+} >> "$doc"
+rm -f "$hub_lines"
