@@ -476,7 +476,7 @@ if [ "${libs_k:-0}" -gt 0 ] && [ "${libs_b:-0}" -gt 0 ]; then
   reading+=("  The kiosk also loads $libs_k shared libraries (ldd) against $libs_b for bare-sdl${libs_extra:+; it links these directly that bare-sdl does not: $libs_extra}.")
 fi
 if [ "$big_ok" = 1 ] && [ "$g_n" -gt 0 ] && [ "$k_n" -gt 0 ]; then
-  reading+=("- With $big responses already stored ($(mb "$big_db_kb") MB database) start-up takes $(f1 "$g_med") ms, $(f1 "$(calc "$g_med - $k_med")") ms more than with a fresh directory: before the first frame \`PRAGMA quick_check\` reads the whole file and the kiosk computes the figures it shows (counts over all responses, the month's satisfaction figure).")
+  reading+=("- With $big responses already stored ($(mb "$big_db_kb") MB database) start-up takes $(f1 "$g_med") ms, $(f1 "$(calc "$g_med - $k_med")") ms more than with a fresh directory: before the first frame \`PRAGMA quick_check\` reads the whole file.")
 fi
 if ok_num "$k_hwm" && ok_num "$b_hwm"; then
   line="- Memory: $(mb "$k_hwm") MB peak RSS after start-up against $(mb "$b_hwm") MB for the bare program"
