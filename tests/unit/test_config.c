@@ -11,25 +11,7 @@
 
 #include "core/config.h"
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
+#include "testutil.h"
 
 static void parse_ok(const char *text, config_t *c)
 {
@@ -163,7 +145,7 @@ static void test_shipped_configs_equal_defaults(void **state)
     (void)state;
     config_defaults(&d);
     for (i = 0; i < 2; i++) {
-        char *text = read_file(files[i], &len);
+        char *text = testutil_read_file(files[i], &len);
 
         memset(&c, 0x5A, sizeof(c));
         config_defaults(&c);
@@ -193,7 +175,7 @@ static void test_example_full_names_every_key(void **state)
         "\"max_kb\"",
     };
     size_t len, i;
-    char *text = read_file("assets/config/example-full.json", &len);
+    char *text = testutil_read_file("assets/config/example-full.json", &len);
 
     (void)state;
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

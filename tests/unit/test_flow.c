@@ -13,6 +13,8 @@
 #include "core/misuse.h"
 #include "core/survey.h"
 
+#include "testutil.h"
+
 #define SHORT_SURVEY "assets/surveys/sipas-short.json"
 #define FULL_SURVEY "assets/surveys/sipas-full.json"
 #define C01_SURVEY "assets/surveys/c01-counter.json"
@@ -110,30 +112,13 @@ typedef struct fixture {
 
 static survey_t *load_survey(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
     survey_t *s = NULL;
-    char *text;
-    long n;
+    size_t n;
+    char *text = testutil_read_file(path, &n);
     err_t err;
     char msg[ERR_FILE_MAX + ERR_FIELD_MAX + ERR_MSG_MAX + 32];
 
-    if (!fp) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n",
-                path);
-        return NULL;
-    }
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    text = malloc((size_t)n + 1);
-    if (!text || fread(text, 1, (size_t)n, fp) != (size_t)n) {
-        free(text);
-        fclose(fp);
-        return NULL;
-    }
-    fclose(fp);
-    text[n] = '\0';
-    if (survey_parse(text, (size_t)n, path, &s, &err) != 0) {
+    if (survey_parse(text, n, path, &s, &err) != 0) {
         err_format(&err, msg, sizeof(msg));
         fprintf(stderr, "%s\n", msg);
         s = NULL;

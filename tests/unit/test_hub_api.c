@@ -29,6 +29,8 @@
 #include "../tools/hub/units.h"
 #include "../tools/hub/valid.h"
 
+#include "testutil.h"
+
 #define K1 "0123456789abcdef0123456789abcdef"
 #define K2 "fedcba9876543210fedcba9876543210"
 #define HOUR_MS INT64_C(3600000)
@@ -44,15 +46,6 @@ typedef struct fixture {
 } fixture_t;
 
 /* ---- fixture ---------------------------------------------------------- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static void add_units(hub_db_t *db)
 {
@@ -84,13 +77,11 @@ static int open_fixture(fixture_t *f, int rate)
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->root, sizeof(f->root), "%s/sipas-hubapi-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->root)) {
+    if (testutil_make_tmpdir(f->root, sizeof(f->root), "sipas-hubapi") !=
+        0) {
         free(f);
         return -1;
     }
@@ -120,7 +111,7 @@ static int teardown(void **state)
 
     hub_reply_clear(&f->r);
     close_fixture(f);
-    rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rc = testutil_remove_tree(f->root);
     free(f);
     return rc;
 }

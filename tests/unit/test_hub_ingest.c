@@ -25,6 +25,8 @@
 #include "../tools/hub/reply.h"
 #include "../tools/hub/units.h"
 
+#include "testutil.h"
+
 #define K1 "9f2c00000000000000000000000000a1"
 #define K2 "9f2c00000000000000000000000000b2"
 #define HOUR_MS INT64_C(3600000)
@@ -77,15 +79,6 @@ typedef struct totals {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void enrol(hub_db_t *db, const char *id, const char *secret)
 {
     unsigned char hash[HUB_SHA256_LEN];
@@ -100,13 +93,10 @@ static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
     hub_db_options_t opt = {1, 1, 0};
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->root, sizeof(f->root), "%s/sipas-hub-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->root)) {
+    if (testutil_make_tmpdir(f->root, sizeof(f->root), "sipas-hub") != 0) {
         free(f);
         return -1;
     }
@@ -138,7 +128,7 @@ static int teardown(void **state)
 
     hub_reply_clear(&f->r);
     hub_db_close(f->db);
-    rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rc = testutil_remove_tree(f->root);
     free(f);
     return rc;
 }

@@ -37,6 +37,8 @@
 #include "../tools/hub/units.h"
 #include "../tools/hub/unittree.h"
 
+#include "testutil.h"
+
 #define K1 "00000000000000000000000000000001" /* XA1 */
 #define K2 "00000000000000000000000000000002" /* XA2 */
 #define K3 "00000000000000000000000000000003" /* XB1 */
@@ -53,15 +55,6 @@ typedef struct fixture {
 } fixture_t;
 
 /* ---- fixture ---------------------------------------------------------- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static void add_unit(hub_db_t *db, const char *code, const char *name,
                      const char *parent)
@@ -94,14 +87,12 @@ static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
     hub_db_options_t opt = {1, 1, 0};
-    const char *tmp = getenv("TMPDIR");
     hub_db_t *db;
 
     if (!f)
         return -1;
-    snprintf(f->root, sizeof(f->root), "%s/sipas-hubstats-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->root))
+    if (testutil_make_tmpdir(f->root, sizeof(f->root), "sipas-hubstats") !=
+        0)
         return -1;
     snprintf(f->db_path, sizeof(f->db_path), "%s/hub.db", f->root);
     if (hub_db_open(f->db_path, &opt, &f->ctx.db) != HUB_OK)
@@ -139,7 +130,7 @@ static int teardown(void **state)
     hub_ratelimit_free(f->ctx.kiosk_limit);
     hub_ratelimit_free(f->ctx.enroll_limit);
     hub_db_close(f->ctx.db);
-    rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rc = testutil_remove_tree(f->root);
     free(f);
     return rc;
 }

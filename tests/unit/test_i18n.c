@@ -10,6 +10,8 @@
 
 #include "core/i18n.h"
 
+#include "testutil.h"
+
 /* Every key the screens use; ui.json must define each in every language. */
 static const char *const ui_keys[] = {
     "idle.title", "idle.invite", "idle.scan", "idle.officer", "idle.figure",
@@ -29,26 +31,6 @@ static const char *const ui_keys[] = {
 };
 
 #define UI_KEY_COUNT (sizeof(ui_keys) / sizeof(ui_keys[0]))
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
 
 static i18n_t *parse_ok(const char *text)
 {
@@ -82,7 +64,7 @@ static void expect_error(const char *text, const char *field, int line,
 static void test_shipped_words_load(void **state)
 {
     size_t len, i;
-    char *text = read_file("assets/i18n/ui.json", &len);
+    char *text = testutil_read_file("assets/i18n/ui.json", &len);
     i18n_t *t = NULL;
     err_t err;
     char msg[600];

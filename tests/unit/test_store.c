@@ -15,6 +15,8 @@
 #include "core/vntime.h"
 #include "store/store.h"
 
+#include "testutil.h"
+
 #define T_2026_11_01 INT64_C(1793466000000)  /* 2026-11-01T00:00+07 */
 #define T_2026_11_22 INT64_C(1795280400000)  /* 2026-11-22T00:00+07 */
 #define T_2026_12_01 INT64_C(1796058000000)  /* 2026-12-01T00:00+07 */
@@ -44,25 +46,13 @@ typedef struct rows {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->root, sizeof(f->root), "%s/sipas-store-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->root)) {
+    if (testutil_make_tmpdir(f->root, sizeof(f->root), "sipas-store") != 0) {
         free(f);
         return -1;
     }
@@ -75,7 +65,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    int rc = nftw(f->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int rc = testutil_remove_tree(f->root);
 
     free(f);
     return rc;

@@ -10,6 +10,8 @@
 
 #include "core/survey.h"
 
+#include "testutil.h"
+
 #define TEXT_CAP (SURVEY_SOURCE_MAX + 4096)
 
 /*
@@ -105,32 +107,12 @@ static void expect_error(const char *text, const char *field, int line,
         fail_msg("message \"%s\" lacks \"%s\"", err.msg, words);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
-
 static survey_t *load_asset(const char *path)
 {
     survey_t *s = NULL;
     err_t err;
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = testutil_read_file(path, &len);
     char msg[600];
 
     if (survey_parse(text, len, path, &s, &err) != 0) {

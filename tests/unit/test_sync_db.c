@@ -15,32 +15,22 @@
 #include "sync/snapshot.h"
 #include "sync/syncdb.h"
 
+#include "testutil.h"
+
 typedef struct fixture {
     char dir[256];
     int fd;     /* the sync lock, held while writing */
     syncdb_t *db;
 } fixture_t;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
     char err[256];
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/sipas-syncdb-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) ||
+    if (testutil_make_tmpdir(f->dir, sizeof(f->dir), "sipas-syncdb") != 0 ||
         syncdb_lock(f->dir, 0, &f->fd, err, sizeof(err)) != SYNCDB_OK ||
         syncdb_open(f->dir, 0, &f->db, err, sizeof(err)) != SYNCDB_OK)
         return -1;
@@ -54,7 +44,7 @@ static int teardown(void **state)
 
     syncdb_close(f->db);
     syncdb_unlock(f->fd);
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(f->dir);
     free(f);
     return 0;
 }

@@ -12,6 +12,8 @@
 
 #include "store/store.h"
 
+#include "testutil.h"
+
 /* What the store hands the uploader: responses by seq range on a read-only
  * handle, pending counts, a boot's synchronised reading, and retention. */
 
@@ -33,25 +35,14 @@ typedef struct seen {
     int stop_after;
 } seen_t;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/sipas-syncstore-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || store_open(f->dir, NULL, &f->w, NULL) != STORE_OK ||
+    if (testutil_make_tmpdir(f->dir, sizeof(f->dir), "sipas-syncstore") != 0 ||
+        store_open(f->dir, NULL, &f->w, NULL) != STORE_OK ||
         store_open_readonly(f->dir, &f->ro) != STORE_OK)
         return -1;
     *state = f;
@@ -64,7 +55,7 @@ static int teardown(void **state)
 
     store_close(f->ro);
     store_close(f->w);
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(f->dir);
     free(f);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "sync/thread.h"
 
 #include "fakehub.h"
+#include "testutil.h"
 
 typedef struct fixture {
     char dir[256];
@@ -24,15 +25,6 @@ typedef struct fixture {
     sync_thread_t *t;
     atomic_int woken;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int64_t mono_ms(void)
 {
@@ -66,13 +58,11 @@ static void start(fixture_t *f, int retention_days)
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/sipas-thread-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || fakehub_start(&f->hub) != 0 ||
+    if (testutil_make_tmpdir(f->dir, sizeof(f->dir), "sipas-thread") != 0 ||
+        fakehub_start(&f->hub) != 0 ||
         store_open(f->dir, NULL, &f->store, NULL) != STORE_OK)
         return -1;
     pclock_init(&f->clock, 0);
@@ -87,7 +77,7 @@ static int teardown(void **state)
     sync_thread_stop(f->t);
     fakehub_stop(&f->hub);
     store_close(f->store);
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(f->dir);
     free(f);
     return 0;
 }

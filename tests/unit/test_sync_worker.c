@@ -16,6 +16,7 @@
 #include "sync/worker.h"
 
 #include "fakehub.h"
+#include "testutil.h"
 
 #define DAY_MS INT64_C(86400000)
 #define HOUR_MS INT64_C(3600000)
@@ -39,15 +40,6 @@ static const store_answer_t five_answers[] = {
 };
 
 /* ---- fixture ---------------------------------------------------------- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static void enrol(fixture_t *f, const char *install_id)
 {
@@ -73,13 +65,11 @@ static void enrol(fixture_t *f, const char *install_id)
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof(f->dir), "%s/sipas-sync-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || fakehub_start(&f->hub) != 0 ||
+    if (testutil_make_tmpdir(f->dir, sizeof(f->dir), "sipas-sync") != 0 ||
+        fakehub_start(&f->hub) != 0 ||
         store_open(f->dir, NULL, &f->store, NULL) != STORE_OK)
         return -1;
     pclock_init(&f->clock, 0);
@@ -93,7 +83,7 @@ static int teardown(void **state)
 
     fakehub_stop(&f->hub);
     store_close(f->store);
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(f->dir);
     free(f);
     return 0;
 }

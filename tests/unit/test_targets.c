@@ -11,27 +11,9 @@
 
 #include "core/targets.h"
 
+#include "testutil.h"
+
 #define SHIPPED "assets/targets/default.json"
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-    buf[size] = '\0';
-    assert_int_equal(fclose(f), 0);
-    *len = (size_t)size;
-    return buf;
-}
 
 static int setup_shipped(void **state)
 {
@@ -39,7 +21,7 @@ static int setup_shipped(void **state)
     err_t err;
     char msg[600];
     size_t len;
-    char *text = read_file(SHIPPED, &len);
+    char *text = testutil_read_file(SHIPPED, &len);
 
     if (targets_parse(text, len, SHIPPED, &t, &err) != 0) {
         err_format(&err, msg, sizeof(msg));

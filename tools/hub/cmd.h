@@ -48,6 +48,12 @@ void hub_cmd_get_actor(char *buf, size_t cap);
  * working on a full disk, which is when it is needed most. */
 void hub_cmd_audit_read(const char *cmd, hub_db_t *db, const char *action,
                         const char *detail);
+/* Ends a write transaction the caller began: when rc is HUB_OK, the audit
+ * row (stamped now, by the CLI user) goes in with the change and both
+ * commit; otherwise everything rolls back, so no change lands unaudited.
+ * Returns the first failure, or the commit's result. */
+int hub_cmd_audit_write(hub_db_t *db, int rc, int64_t now, const char *action,
+                        const char *detail);
 /* Local ISO time of a Unix ms, "-" for 0. */
 void hub_cmd_format_time(int64_t ms, char *buf, size_t cap);
 

@@ -97,7 +97,7 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
 static int code_write(hub_db_t *db, const code_opts_t *o,
                       char code[HUB_CODE_TEXT], int64_t *expires)
 {
-    char actor[HUB_CMD_ACTOR_MAX], detail[HUB_CMD_DETAIL_MAX];
+    char detail[HUB_CMD_DETAIL_MAX];
     char until[VNTIME_ISO_MAX];
     int64_t now = hub_clock_now_ms();
     int rc;
@@ -106,16 +106,10 @@ static int code_write(hub_db_t *db, const code_opts_t *o,
     if (rc != HUB_OK)
         return rc;
     rc = hub_enroll_add_code(db, o->unit, (int)o->ttl, now, code, expires);
-    hub_cmd_get_actor(actor, sizeof(actor));
     hub_cmd_format_time(*expires, until, sizeof(until));
     /* The code itself stays out of the audit trail: it is a secret. */
     snprintf(detail, sizeof(detail), "unit=%s expires=%s", o->unit, until);
-    if (rc == HUB_OK)
-        rc = hub_db_audit(db, now, actor, "enroll-code.add", detail);
-    if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
-    return rc;
+    return hub_cmd_audit_write(db, rc, now, "enroll-code.add", detail);
 }
 
 int hub_cmd_code_main(int argc, char **argv)

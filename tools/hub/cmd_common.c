@@ -109,6 +109,20 @@ void hub_cmd_audit_read(const char *cmd, hub_db_t *db, const char *action,
                          " trail: %s", hub_db_last_error(db));
 }
 
+int hub_cmd_audit_write(hub_db_t *db, int rc, int64_t now, const char *action,
+                        const char *detail)
+{
+    char actor[HUB_CMD_ACTOR_MAX];
+
+    hub_cmd_get_actor(actor, sizeof(actor));
+    if (rc == HUB_OK)
+        rc = hub_db_audit(db, now, actor, action, detail);
+    if (rc == HUB_OK)
+        return hub_db_commit(db);
+    hub_db_rollback(db);
+    return rc;
+}
+
 void hub_cmd_format_time(int64_t ms, char *buf, size_t cap)
 {
     if (ms == 0 || vntime_format_iso(ms, buf, cap) != 0)

@@ -232,7 +232,7 @@ static int kiosk_list(int argc, char **argv)
 
 static int kiosk_write_revoke(hub_db_t *db, const char *id, int *was)
 {
-    char actor[HUB_CMD_ACTOR_MAX], detail[HUB_CMD_DETAIL_MAX];
+    char detail[HUB_CMD_DETAIL_MAX];
     int64_t now = hub_clock_now_ms();
     int rc;
 
@@ -240,14 +240,8 @@ static int kiosk_write_revoke(hub_db_t *db, const char *id, int *was)
     if (rc != HUB_OK)
         return rc;
     rc = hub_kiosks_revoke(db, id, now, was);
-    hub_cmd_get_actor(actor, sizeof(actor));
     snprintf(detail, sizeof(detail), "install_id=%s", id);
-    if (rc == HUB_OK)
-        rc = hub_db_audit(db, now, actor, "kiosk.revoke", detail);
-    if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
-    return rc;
+    return hub_cmd_audit_write(db, rc, now, "kiosk.revoke", detail);
 }
 
 static int kiosk_revoke(int argc, char **argv)

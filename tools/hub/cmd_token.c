@@ -92,7 +92,7 @@ static const char *token_scope_unit(const char *scope)
 static int token_write_add(hub_db_t *db, const char *unit,
                            char out[HUB_TOKEN_TEXT], int64_t *id)
 {
-    char actor[HUB_CMD_ACTOR_MAX], detail[HUB_CMD_DETAIL_MAX];
+    char detail[HUB_CMD_DETAIL_MAX];
     int64_t now = hub_clock_now_ms();
     int rc;
 
@@ -100,15 +100,9 @@ static int token_write_add(hub_db_t *db, const char *unit,
     if (rc != HUB_OK)
         return rc;
     rc = hub_tokens_add(db, unit, now, out, id);
-    hub_cmd_get_actor(actor, sizeof(actor));
     snprintf(detail, sizeof(detail), "id=%" PRId64 " scope=%s", *id,
              unit[0] ? unit : "province");
-    if (rc == HUB_OK)
-        rc = hub_db_audit(db, now, actor, "token.add", detail);
-    if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
-    return rc;
+    return hub_cmd_audit_write(db, rc, now, "token.add", detail);
 }
 
 static int token_add(int argc, char **argv)
@@ -198,7 +192,7 @@ static int token_list(int argc, char **argv)
 
 static int token_write_revoke(hub_db_t *db, int64_t id, int *was)
 {
-    char actor[HUB_CMD_ACTOR_MAX], detail[HUB_CMD_DETAIL_MAX];
+    char detail[HUB_CMD_DETAIL_MAX];
     int64_t now = hub_clock_now_ms();
     int rc;
 
@@ -206,14 +200,8 @@ static int token_write_revoke(hub_db_t *db, int64_t id, int *was)
     if (rc != HUB_OK)
         return rc;
     rc = hub_tokens_revoke(db, id, now, was);
-    hub_cmd_get_actor(actor, sizeof(actor));
     snprintf(detail, sizeof(detail), "id=%" PRId64, id);
-    if (rc == HUB_OK)
-        rc = hub_db_audit(db, now, actor, "token.revoke", detail);
-    if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
-    return rc;
+    return hub_cmd_audit_write(db, rc, now, "token.revoke", detail);
 }
 
 static int token_revoke(int argc, char **argv)

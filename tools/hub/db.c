@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
+
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
 #define HUB_DB_LOCK_POLL_MS 2
 #define HUB_DB_STMT_MAX 128 /* every statement of the hub, with room */
@@ -488,6 +490,36 @@ int hub_db_next(hub_db_t *db, sqlite3_stmt *st, const char *what)
     rc = rc == SQLITE_DONE ? HUB_NOT_FOUND : hub_db_fail(db, rc, what);
     hub_db_release(st);
     return rc;
+}
+
+int hub_db_find_digest(hub_db_t *db, const char *sql,
+                       const unsigned char *hash, const char *what,
+                       sqlite3_stmt **out)
+{
+    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    int rc = SQLITE_OK;
+
+    *out = NULL;
+    if (!st)
+        return HUB_ERROR;
+    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    if (rc != SQLITE_OK) {
+        hub_db_release(st);
+        return hub_db_fail(db, rc, what);
+    }
+    rc = hub_db_next(db, st, what);
+    if (rc == HUB_OK)
+        *out = st;
+    return rc;
+}
+
+int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
+                               const unsigned char *hash)
+{
+    const void *blob = sqlite3_column_blob(st, i);
+
+    return blob && sqlite3_column_bytes(st, i) == HUB_SHA256_LEN &&
+           hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
 }
 
 static int hub_db_run_sql(hub_db_t *db, const char *sql)

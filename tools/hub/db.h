@@ -101,6 +101,18 @@ int hub_db_run(hub_db_t *db, sqlite3_stmt *st, int bind_rc, const char *what);
  * when it stops early), HUB_NOT_FOUND when there are no more rows, or an
  * error; in those two cases the statement is already released. */
 int hub_db_next(hub_db_t *db, sqlite3_stmt *st, const char *what);
+/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
+ * parameter 1: how secrets are looked up, since only their digests are
+ * stored. HUB_OK with *out on the row, for the caller to read and
+ * release; otherwise, as hub_db_next, the statement is already released. */
+int hub_db_find_digest(hub_db_t *db, const char *sql,
+                       const unsigned char *hash, const char *what,
+                       sqlite3_stmt **out);
+/* Whether column i holds exactly that digest. The row was found by the
+ * digest already; comparing again in constant time keeps the decision
+ * itself independent of where bytes differ. */
+int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
+                               const unsigned char *hash);
 /* hub_rc for an SQLite result code, noting what failed. */
 int hub_db_fail(hub_db_t *db, int sqlite_rc, const char *what);
 

@@ -53,33 +53,19 @@ int hub_enroll_redeem(hub_db_t *db, const char *typed,
     char canonical[HUB_CODE_TEXT];
     int64_t expires_at;
     sqlite3_stmt *st;
-    const void *blob;
     int rc, used, match;
 
     if (hub_code_normalise(typed, canonical) != 0)
         return HUB_NOT_FOUND;
     if (hub_crypto_hash_text(canonical, hash) != 0)
         return HUB_ERROR;
-    st = hub_db_stmt(db, hub_enroll_sql_find);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "code lookup");
-    }
-    rc = hub_db_next(db, st, "code lookup");
+    rc = hub_db_find_digest(db, hub_enroll_sql_find, hash, "code lookup", &st);
     if (rc != HUB_OK)
         return rc;
     snprintf(unit, cap, "%s", hub_db_column_text(st, 0));
     expires_at = sqlite3_column_int64(st, 1);
     used = sqlite3_column_int(st, 2);
-    /* Found by its digest; the decision itself compares in constant
-     * time, as for every other secret. */
-    blob = sqlite3_column_blob(st, 3);
-    match = blob && sqlite3_column_bytes(st, 3) == HUB_SHA256_LEN &&
-            hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
+    match = hub_db_column_digest_equal(st, 3, hash);
     hub_db_release(st);
     if (!match)
         return HUB_NOT_FOUND;

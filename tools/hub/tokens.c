@@ -52,7 +52,6 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
 {
     unsigned char hash[HUB_SHA256_LEN];
     sqlite3_stmt *st;
-    const void *blob;
     int rc, match;
 
     memset(tok, 0, sizeof(*tok));
@@ -60,25 +59,13 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
         return HUB_DENIED;
     if (hub_crypto_hash_text(text, hash) != 0)
         return HUB_ERROR;
-    st = hub_db_stmt(db, hub_tokens_sql_find);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "token lookup");
-    }
-    rc = hub_db_next(db, st, "token lookup");
+    rc = hub_db_find_digest(db, hub_tokens_sql_find, hash, "token lookup",
+                            &st);
     if (rc == HUB_NOT_FOUND)
         return HUB_DENIED;
     if (rc != HUB_OK)
         return rc;
-    /* The row was found by its digest; comparing again in constant time
-     * keeps the decision itself independent of where bytes differ. */
-    blob = sqlite3_column_blob(st, 1);
-    match = blob && sqlite3_column_bytes(st, 1) == HUB_SHA256_LEN &&
-            hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
+    match = hub_db_column_digest_equal(st, 1, hash);
     tok->id = sqlite3_column_int64(st, 0);
     snprintf(tok->scope_unit, sizeof(tok->scope_unit), "%s",
              hub_db_column_text(st, 2));

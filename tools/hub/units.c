@@ -335,22 +335,38 @@ static int hub_units_add_change(hub_db_t *db, const char *code,
     return hub_db_run(db, st, rc, "record unit change");
 }
 
-int hub_units_rename(hub_db_t *db, const char *code, const char *name,
-                     const char *from, const hub_units_stamp_t *stamp,
-                     hub_units_why_t *why)
+/* Rename and move open alike: the subject must pass
+ * hub_units_check_subject and column col of its current row (0 name,
+ * 1 parent) must differ from value, since a no-op edit would log a change
+ * that changes nothing. The current value lands in old for the log. */
+static int hub_units_check_edit(hub_db_t *db, const char *code,
+                                const char *from, int col, const char *value,
+                                char *old, size_t cap, hub_units_why_t *why)
 {
-    char old_name[HUB_NAME_MAX + 1];
     int rc;
 
     memset(why, 0, sizeof(*why));
     rc = hub_units_check_subject(db, code, from, why);
     if (rc == HUB_OK)
-        rc = hub_units_query_text(db, hub_units_sql_current, code, 0, old_name,
-                                  sizeof(old_name));
+        rc = hub_units_query_text(db, hub_units_sql_current, code, col, old,
+                                  cap);
     if (rc != HUB_OK)
         return rc;
-    if (strcmp(old_name, name) == 0)
+    if (strcmp(old, value) == 0)
         return hub_units_refuse(why, HUB_UNITS_SAME);
+    return HUB_OK;
+}
+
+int hub_units_rename(hub_db_t *db, const char *code, const char *name,
+                     const char *from, const hub_units_stamp_t *stamp,
+                     hub_units_why_t *why)
+{
+    char old_name[HUB_NAME_MAX + 1];
+    int rc = hub_units_check_edit(db, code, from, 0, name, old_name,
+                                  sizeof(old_name), why);
+
+    if (rc != HUB_OK)
+        return rc;
     rc = hub_units_set_column(db, hub_units_sql_set_name, code, name, NULL);
     if (rc == HUB_OK)
         rc = hub_units_add_change(db, code, "rename", from, old_name, name,
@@ -363,17 +379,11 @@ int hub_units_move(hub_db_t *db, const char *code, const char *parent,
                    hub_units_why_t *why)
 {
     char old_parent[HUB_CODE_MAX + 1];
-    int rc;
+    int rc = hub_units_check_edit(db, code, from, 1, parent, old_parent,
+                                  sizeof(old_parent), why);
 
-    memset(why, 0, sizeof(*why));
-    rc = hub_units_check_subject(db, code, from, why);
-    if (rc == HUB_OK)
-        rc = hub_units_query_text(db, hub_units_sql_current, code, 1,
-                                  old_parent, sizeof(old_parent));
     if (rc != HUB_OK)
         return rc;
-    if (strcmp(old_parent, parent) == 0)
-        return hub_units_refuse(why, HUB_UNITS_SAME);
     rc = hub_units_check_target(db, code, parent, why);
     if (rc == HUB_OK)
         rc = hub_units_set_column(db, hub_units_sql_set_parent, code, parent,
