@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "core/vntime.h"
 #include "log.h"
+#include "periods.h"
 #include "units.h"
 #include "valid.h"
 
@@ -18,7 +19,6 @@
 #define HUB_KIOSKS_UNITS_MAX 20000 /* units in one completeness answer */
 #define HUB_KIOSKS_SPAN_MAX_DAYS 3700
 #define HUB_KIOSKS_SCAN_DAYS 16 /* more than enough weekdays for any cap */
-#define HUB_KIOSKS_PERIOD_MAX 16
 
 /* The scope: ?1 and everything below it, or every unit when ?1 is NULL. */
 #define HUB_KIOSKS_SCOPE                                                  \
@@ -395,47 +395,6 @@ typedef struct hub_compl {
     int64_t *day_expected, *day_reported; /* n_days each */
 } hub_compl_t;
 
-/* from and to of a period "2026", "2026-H1", "2026-Q3" or "2026-11";
- * 0 or -1. */
-static int hub_kiosks_parse_period(const char *p, char *from, char *to)
-{
-    int year, a, b, n = 0;
-    char kind = 0;
-
-    if (strlen(p) >= HUB_KIOSKS_PERIOD_MAX || strspn(p, "0123456789") != 4)
-        return -1;
-    year = atoi(p);
-    if (year < 1 || p[4] == '\0') {
-        a = 1;
-        b = 12;
-    } else if (sscanf(p + 4, "-%c%d%n", &kind, &a, &n) == 2 &&
-               (size_t)(4 + n) == strlen(p) && (kind == 'Q' || kind == 'H') &&
-               strspn(p + 6, "0123456789") == strlen(p + 6)) {
-        if (kind == 'Q' && a >= 1 && a <= 4) {
-            b = 3 * a;
-            a = b - 2;
-        } else if (kind == 'H' && a >= 1 && a <= 2) {
-            b = 6 * a;
-            a = b - 5;
-        } else {
-            return -1;
-        }
-    } else if (strlen(p) == 7 && p[4] == '-' &&
-               strspn(p + 5, "0123456789") == 2) {
-        a = b = atoi(p + 5);
-        if (a < 1 || a > 12)
-            return -1;
-    } else {
-        return -1;
-    }
-    if (year < 1)
-        return -1;
-    snprintf(from, VNTIME_DATE_MAX, "%04d-%02d-01", year, a);
-    snprintf(to, VNTIME_DATE_MAX, "%04d-%02d-%02d", year, b,
-             vntime_get_month_days(year, b));
-    return 0;
-}
-
 static int hub_kiosks_read_range(const hub_request_t *req, char *from,
                                  char *to, hub_reply_t *r)
 {
@@ -448,10 +407,11 @@ static int hub_kiosks_read_range(const hub_request_t *req, char *from,
         return hub_reply_fail(r, 400, "bad-request",
                               "give either period or from and to");
     if (p) {
-        if (hub_kiosks_parse_period(p, from, to) != 0)
+        /* The same periods the statistics take, parsed by the same code. */
+        if (hub_periods_parse(p, from, to) != 0)
             return hub_reply_fail(r, 400, "bad-request",
-                                  "period must be 2026, 2026-H1, 2026-Q3 or"
-                                  " 2026-11");
+                                  "period must be like 2026-Q3, 2026-H1,"
+                                  " 2026-11, 2026 or 2026-11-22");
     } else {
         if (!f || !t)
             return hub_reply_fail(r, 400, "bad-request",

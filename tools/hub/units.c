@@ -65,10 +65,12 @@ static const char hub_units_sql_each[] =
     "  FROM units u JOIN tree t ON u.parent = t.code WHERE t.depth < 64)"
     " SELECT code, name, parent, depth FROM tree ORDER BY path";
 
-/* Depth of an existing unit (0 for a root), HUB_NOT_FOUND when absent. */
-static int hub_units_get_depth(hub_db_t *db, const char *code, int *depth)
+/* One integer from a query on a unit code. A NULL result (max() over no
+ * rows) means the unit does not exist: HUB_NOT_FOUND. */
+static int hub_units_query_int(hub_db_t *db, const char *sql, const char *code,
+                               const char *what, int *out)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_depth);
+    sqlite3_stmt *st = hub_db_stmt(db, sql);
     int rc = SQLITE_OK;
 
     if (!st)
@@ -76,16 +78,22 @@ static int hub_units_get_depth(hub_db_t *db, const char *code, int *depth)
     hub_db_bind_text(st, 1, code, &rc);
     if (rc != SQLITE_OK) {
         hub_db_release(st);
-        return hub_db_fail(db, rc, "unit depth");
+        return hub_db_fail(db, rc, what);
     }
-    rc = hub_db_next(db, st, "unit depth");
+    rc = hub_db_next(db, st, what);
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    /* max() over no rows is NULL: the unit does not exist. */
     rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? HUB_NOT_FOUND : HUB_OK;
-    *depth = sqlite3_column_int(st, 0);
+    *out = sqlite3_column_int(st, 0);
     hub_db_release(st);
     return rc;
+}
+
+/* Depth of an existing unit (0 for a root), HUB_NOT_FOUND when absent. */
+static int hub_units_get_depth(hub_db_t *db, const char *code, int *depth)
+{
+    return hub_units_query_int(db, hub_units_sql_depth, code, "unit depth",
+                               depth);
 }
 
 int hub_units_add(hub_db_t *db, const char *code, const char *name,
@@ -219,24 +227,11 @@ int hub_units_get_merged_into(hub_db_t *db, const char *code, char *into,
                                 cap);
 }
 
+/* Levels below a unit (0 for a leaf); the query always yields a row. */
 static int hub_units_get_height(hub_db_t *db, const char *code, int *height)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_height);
-    int rc = SQLITE_OK;
-
-    if (!st)
-        return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "unit height");
-    }
-    rc = hub_db_next(db, st, "unit height");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *height = sqlite3_column_int(st, 0);
-    hub_db_release(st);
-    return HUB_OK;
+    return hub_units_query_int(db, hub_units_sql_height, code, "unit height",
+                               height);
 }
 
 static int hub_units_refuse(hub_units_why_t *why, hub_units_refusal_t r)
