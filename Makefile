@@ -1,40 +1,116 @@
 # sipas-kiosk: satisfaction-rating kiosk, provincial hub and technician tools.
 #
-#   make          build everything into build/
-#   make run      start the kiosk in a window on the embedded demo configuration
-#   make test     unit tests (plain and ASan/UBSan), end-to-end, crash, golden
-#   make bench    benchmarks, table into docs/BENCHMARKS.md
-#   make shots    screenshots of every screen at every resolution
-#   make clean
+#   make            build the programs into build/ (packages: `make deps`)
+#   make kiosk      the device's programs only: sipas-kiosk and sipasctl
+#   make hub        the provincial hub only
+#   make deps       install the Debian packages every program needs to build
+#   make run        install what the kiosk needs, build it, start the demo in a window
+#   make test       install build and test packages, build, run every test
+#   make test-anytime  the tests again at dates where the local day is not UTC's
+#   make bench      benchmarks, table into docs/BENCHMARKS.md
+#   make shots      screenshots of every screen at every resolution
+#   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
-# Missing Debian packages are installed on first use (apt-get, as root or
-# through sudo); see DEB_PACKAGES.
+# Building reads no network and needs no root once the packages are there:
+# only `make deps`, `make run` and `make test` call apt-get. Packagers and
+# cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and PKG_CONFIG as usual.
 
-BUILD   ?= build
-CC      ?= cc
-PKGS    := sdl2 SDL2_ttf SDL2_image jansson libutf8proc sqlite3 libcurl \
-	libmicrohttpd gnutls xlsxwriter pangocairo
-DEB_PACKAGES := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev \
-	libsdl2-image-dev libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
-	libcmocka-dev libcrypt-dev libcurl4-openssl-dev libmicrohttpd-dev \
-	libgnutls28-dev openssl curl python3 libxlsxwriter-dev libcairo2-dev \
-	libpango1.0-dev poppler-utils chromium
+BUILD      ?= build
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -O2 -g
+CPPFLAGS   ?=
+LDFLAGS    ?=
+SAN        ?=
+WERROR     ?= -Werror
+
+# ---- Debian packages, one set per program ------------------------------
+# The kiosk's set is what a Pi needs to build sipas-kiosk and sipasctl:
+# no browser, no PDF or spreadsheet libraries.
+DEB_BUILD  := build-essential pkg-config
+DEB_KIOSK  := libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libjansson-dev \
+	libutf8proc-dev libsqlite3-dev libcrypt-dev libcurl4-openssl-dev
+DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
+	libsqlite3-dev
+DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
+	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
+DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils \
+	chromium nodejs npm faketime
+DEB_BENCH  := strace
+
+# Installs what of $(1) is missing: apt-get as root, through sudo otherwise.
+define deb_install
+	@command -v dpkg-query >/dev/null 2>&1 || { echo "not a Debian system: install the equivalents of: $(1)"; exit 0; }; \
+	missing=""; for p in $(sort $(1)); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -q --no-install-recommends $$missing || exit 1; \
+	fi
+endef
+
+# ---- Modules ------------------------------------------------------------
+# A module is a folder of sources: app/<name> for the libraries and the
+# kiosk, tools/<name> for the other programs, tests/<name> for tests.
+# PC_<module>: the pkg-config packages whose headers the module may use.
+# Headers of the other packages are replaced, for that module only, by
+# headers that stop the build with an #error naming the rule, so app/core
+# cannot grow an SQLite or SDL dependency by accident.
+# USES_<module>: the project modules it may include; checked against the
+# compiler's dependency list after each compile. Unset: unchecked (tests).
+PC_app/core      := jansson libutf8proc
+PC_app/platform  :=
+PC_app/store     := sqlite3
+PC_app/sync      := sqlite3 libcurl jansson
+PC_app/ui        := sdl2 SDL2_ttf SDL2_image
+PC_app/kiosk     := sdl2 SDL2_ttf SDL2_image libcurl jansson
+PC_tools/ctl     := sqlite3 libcurl jansson xlsxwriter pangocairo
+PC_tools/hub     := libmicrohttpd gnutls sqlite3 jansson
+PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
+	libmicrohttpd gnutls
+PC_tests/golden  := sdl2 SDL2_image
+PC_tests/bench   := sdl2 SDL2_ttf
+
+USES_app/core     := app/core
+USES_app/platform := app/platform
+USES_app/store    := app/store app/core
+USES_app/sync     := app/sync app/store app/core app/platform
+USES_app/ui       := app/ui app/core
+USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
+USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
+USES_tools/hub    := tools/hub app/core
+
+# Header files of each package, for the modules that may not use it.
+HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
+	SDL2/SDL_image.h
+HDR_sqlite3       := sqlite3.h
+HDR_libcurl       := curl/curl.h
+HDR_libmicrohttpd := microhttpd.h
+HDR_gnutls        := gnutls/gnutls.h gnutls/x509.h
+HDR_pangocairo    := cairo.h cairo-pdf.h pango/pangocairo.h
+HDR_xlsxwriter    := xlsxwriter.h
+HDR_cmocka        := cmocka.h
+HDR_jansson       := jansson.h
+PACKAGES_GUARDED  := sdl2 sqlite3 libcurl libmicrohttpd gnutls pangocairo \
+	xlsxwriter cmocka jansson
+# SDL_ttf and SDL_image come with SDL for this purpose.
+pc_family = $(if $(filter SDL2_%,$(1)),sdl2,$(1))
+
+modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))
+denied = $(filter-out $(foreach p,$(PC_$(1)),$(call pc_family,$(p))),$(PACKAGES_GUARDED))
+
+pc_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null))
+pc_libs   = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null))
 
 # Every string buffer has a hard cap and snprintf truncates on purpose, so
 # gcc's guesses about possible truncation are not errors here.
-WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
-	-Wno-format-truncation
-CSTD    := -std=c11 -D_GNU_SOURCE
-OPT     ?= -O2 -g
-SAN     ?=
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -Iapp -MMD -MP
-
-DEPS_STAMP := $(BUILD)/.deps-ok
-
-# pkg-config is asked only after the dependency stamp exists, so a fresh
-# machine gets its packages before anything reads their flags.
-pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wno-format-truncation
+CSTD := -std=c11 -D_GNU_SOURCE
+ALL_CFLAGS = $(CSTD) $(WARN) -Iapp $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 CORE_SRC  := $(wildcard app/core/*.c)
 STORE_SRC := $(wildcard app/store/*.c)
@@ -63,114 +139,135 @@ LIBSTORE  := $(BUILD)/libsipasstore.a
 LIBSYNC   := $(BUILD)/libsipassync.a
 LIBHUB    := $(BUILD)/libsipashub.a
 
-CORE_LIBS  = $(call pc_libs,jansson libutf8proc)
-STORE_LIBS = $(call pc_libs,sqlite3)
-UI_LIBS    = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
-SYNC_LIBS  = $(call pc_libs,libcurl)
-HUB_LIBS   = $(call pc_libs,libmicrohttpd gnutls)
+CORE_LIBS   = $(call pc_libs,jansson libutf8proc)
+STORE_LIBS  = $(call pc_libs,sqlite3)
+UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
+SYNC_LIBS   = $(call pc_libs,libcurl)
+HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
-.PHONY: all run test test-unit test-asan asan-build bench shots clean deps \
-	crash-long
+PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub
 
-all: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(UNIT_BIN) \
-	$(BUILD)/web/.built
+.PHONY: all kiosk hub tests run test test-unit test-asan asan-build bench \
+	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-bench \
+	crash-long golden-refs
 
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
-	@mkdir -p $(BUILD)
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing || exit 1; \
-	fi
+all: $(PROGRAMS) $(BUILD)/web/.built
+kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
+hub: $(BUILD)/sipas-hub $(BUILD)/web/.built
+tests: $(UNIT_BIN) $(BUILD)/tools/imgdiff
+
+deps: deps-kiosk deps-hub deps-report
+deps-kiosk:
+	$(call deb_install,$(DEB_BUILD) $(DEB_KIOSK))
+deps-hub:
+	$(call deb_install,$(DEB_BUILD) $(DEB_HUB))
+deps-report:
+	$(call deb_install,$(DEB_BUILD) $(DEB_REPORT))
+deps-test:
+	$(call deb_install,$(DEB_TEST))
+deps-bench:
+	$(call deb_install,$(DEB_BENCH))
+
+# The per-module guard headers (see PC_ above), and a plain message when a
+# module's packages are missing instead of a compiler error about a header.
+$(BUILD)/guard/%/.made: Makefile
+	@missing=""; for p in $(PC_$*); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "$*: missing development packages:$$missing (install them with: make deps)"; exit 1; fi
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	@for h in $(foreach p,$(call denied,$*),$(HDR_$(p))); do \
+	  mkdir -p $(dir $@)$$(dirname $$h); \
+	  printf '#error "$* may not use <%s>: see PC_$* in the Makefile"\n' "$$h" > $(dir $@)$$h; \
+	done
 	@touch $@
 
-$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+# After each compile: every project header it read belongs to a module
+# listed in USES_ for its own module.
+check_uses = $(if $(filter undefined,$(origin USES_$(1))),true,\
+	for m in $$(grep -oE '(app|tools)/[a-z_]+/' $(2) | sort -u); do \
+	  echo " $(USES_$(1)) " | grep -qF " $${m%/} " || { \
+	  echo "$(3): $(1) may not include $${m%/} (see USES_$(1) in the Makefile)" >&2; exit 1; }; \
+	done)
+
+.SECONDEXPANSION:
+$(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) $(call pc_cflags,$(PKGS) cmocka) -c $< -o $@
+	@$(CC) -I$(BUILD)/guard/$(call modof,$<) $(ALL_CFLAGS) \
+	  $(call pc_cflags,$(PC_$(call modof,$<))) -c $< -o $@
+	@$(call check_uses,$(call modof,$<),$(@:.o=.d),$<) || { rm -f $@; exit 1; }
 
 # Demo configuration, default survey, UI words and fonts go into the binary
 # so that `sipas-kiosk` with no arguments runs anywhere.
 EMBED := assets/config/default.json assets/surveys/sipas-short.json \
 	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
-$(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED) | $(DEPS_STAMP)
+$(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED)
 	@mkdir -p $(dir $@)
-	@$(CC) -c -I. $< -o $@
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -I. $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSTORE): $(STORE_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSYNC): $(SYNC_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBHUB): $(HUB_OBJ)
-	@rm -f $@; ar rcs $@ $^
+	@rm -f $@; $(AR) rcs $@ $^
 
 $(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 $(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Unit tests link every library; the linker keeps what each one uses.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(SAN) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # The analysts' dashboard (docs/DASHBOARD.md): the page, its words, the
-# survey that names the reasons, the fonts and chart.js's UMD build from
-# npm go into $(BUILD)/web/, which sipas-hub serves under /dashboard/.
-# npm comes from Debian only when none is installed at all.
+# survey that names the reasons, the fonts and Chart.js (kept in
+# tools/hub/web/vendor/) go into $(BUILD)/web/, served under /dashboard/.
 WEB_DIR  := tools/hub/web
 WEB_PAGE := $(wildcard $(WEB_DIR)/*.html $(WEB_DIR)/*.js $(WEB_DIR)/*.css)
-WEB_NPM  := $(WEB_DIR)/node_modules/.sipas-installed
-$(WEB_NPM): $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "installing: nodejs npm"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	  $$SUDO apt-get install -y -q --no-install-recommends nodejs npm; }
-	@echo "  NPM     $(WEB_DIR)"
-	@npm ci --prefix $(WEB_DIR) --no-audit --no-fund --loglevel=error
-	@touch $@
-$(BUILD)/web/.built: $(WEB_NPM) $(WEB_PAGE) assets/surveys/sipas-short.json \
+WEB_VENDOR := $(WEB_DIR)/vendor/chart.umd.min.js $(WEB_DIR)/vendor/chart.js-LICENSE.md
+$(BUILD)/web/.built: $(WEB_PAGE) $(WEB_VENDOR) assets/surveys/sipas-short.json \
 		assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
 	@echo "  WEB     $(BUILD)/web"
 	@rm -rf $(BUILD)/web && mkdir -p $(BUILD)/web/vendor $(BUILD)/web/fonts
 	@cp $(WEB_PAGE) assets/surveys/sipas-short.json $(BUILD)/web/
-	@cp $(WEB_DIR)/node_modules/chart.js/dist/chart.umd.min.js $(BUILD)/web/vendor/
-	@cp $(WEB_DIR)/node_modules/chart.js/LICENSE.md $(BUILD)/web/vendor/chart.js-LICENSE.txt
+	@cp $(WEB_VENDOR) $(BUILD)/web/vendor/
 	@cp assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf \
 	  assets/fonts/OFL.txt $(BUILD)/web/fonts/
 	@touch $@
 
-run: $(BUILD)/sipas-kiosk
+# make run and make test install packages first, then build in a second
+# make, so that pkg-config is asked only once the packages are there.
+run: deps-kiosk
+	@$(MAKE) --no-print-directory kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
 
-test: all $(BUILD)/tools/imgdiff asan-build
+test: deps deps-test
+	@$(MAKE) --no-print-directory all tests asan-build
 	@tests/run-all.sh $(BUILD) build/asan
 
 # The kiosk, tools and unit tests again with AddressSanitizer and UBSan.
 asan-build:
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all tests
 
 $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(SAN) -o $@ $^ $(UI_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS)
 
-test-unit: all
+test-unit: all tests
 	@tests/run-unit.sh $(BUILD)
 
 test-asan: asan-build
@@ -189,26 +286,27 @@ golden-refs: $(BUILD)/sipas-kiosk
 BENCH_BIN := $(BUILD)/bench/bench-run $(BUILD)/bench/bare-sdl $(BUILD)/bench/bare-wait
 BENCH_OBJ = $(BUILD)/obj/tests/bench/$(1).o
 
-bench: all $(BENCH_BIN)
+bench: deps deps-test deps-bench
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@tests/bench/run.sh $(BUILD)
 
 $(BUILD)/bench/bench-run: $(call BENCH_OBJ,bench_run)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $^
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 $(BUILD)/bench/bare-sdl: $(call BENCH_OBJ,bare_sdl) $(call BENCH_OBJ,bare_common)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $^ $(call pc_libs,sdl2 SDL2_ttf)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,sdl2 SDL2_ttf)
 
 $(BUILD)/bench/bare-wait: $(call BENCH_OBJ,bare_wait) $(call BENCH_OBJ,bare_common)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $^ $(call pc_libs,sdl2)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,sdl2)
 
 crash-long: all
 	@CRASH_RUNS=2000 tests/crash/crash.sh $(BUILD)
 
 clean:
-	rm -rf build var
+	rm -rf $(BUILD)
 
 # Test objects are intermediate to make, but keeping them saves relinks.
 .SECONDARY:

@@ -7,7 +7,7 @@
  * a database: the host passes the monotonic time in, and answers questions
  * the machine asks through flow_ops_t. Tests drive it directly.
  *
- * Screens and widget ids are the contract of interfaces.md:
+ * Screens and widget ids are a contract (README.md, "Script mode"):
  *   idle     start, lang.<code>, admin.corner (hidden)
  *   field    field.<slug>, back
  *   question answer.<value>, skip (if skippable), back
@@ -146,7 +146,7 @@ uint64_t flow_next_deadline(const flow_t *f);
 /* Deadline of a highlight in progress, or 0. */
 uint64_t flow_highlight_deadline(const flow_t *f);
 
-/* Stable screen id of interfaces.md ("idle", "question", ...). */
+/* Stable screen id of the script-mode contract ("idle", "question", ...). */
 const char *flow_screen_id(flow_screen_t s);
 const char *flow_lang_code(const flow_t *f);
 /* Current question, or NULL outside question/reasons/choices screens. */

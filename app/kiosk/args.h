@@ -1,5 +1,5 @@
 /*
- * args.h - the kiosk's command line (see --help and interfaces.md).
+ * args.h - the kiosk's command line (see --help and README.md, "Running it").
  * Ownership: strings point into argv.
  */
 #ifndef SIPAS_ARGS_H

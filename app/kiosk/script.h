@@ -1,7 +1,7 @@
 /*
  * script.h - replays a script of taps, scans and waits with virtual time
- * (--script). The contract is in interfaces.md; every step goes through the
- * same input path as a finger or a scanner.
+ * (--script). The contract is in README.md, "Script mode"; every step goes
+ * through the same input path as a finger or a scanner.
  */
 #ifndef SIPAS_SCRIPT_H
 #define SIPAS_SCRIPT_H

@@ -786,9 +786,9 @@ static sync_outcome_t sync_pass_run(sync_pass_t *p)
     }
     rc = syncdb_get_enrolment(p->db, &p->en);
     if (rc <= 0) {
-        sync_say(p->res, rc < 0 ? syncdb_last_error(p->db)
-                                : "not provisioned: run sipasctl provision"
-                                  " --hub URL --code CODE first");
+        sync_say(p->res, "%s", rc < 0 ? syncdb_last_error(p->db)
+                                      : "not provisioned: run sipasctl provision"
+                                        " --hub URL --code CODE first");
         return rc < 0 ? SYNC_LOCAL_ERROR : SYNC_NOT_ENROLLED;
     }
     p->res->enrolled = 1;

@@ -580,7 +580,7 @@ static void requiref(kiosk_t *k, const ui_screen_t *s, const char *fmt, ...)
     require(k, s, id);
 }
 
-/* The widget ids of interfaces.md, from the flow's own state. */
+/* The widget ids of the script-mode contract (README.md), from the flow's own state. */
 static void check_contract(kiosk_t *k, const ui_screen_t *s)
 {
     const flow_t *f = &k->flow;

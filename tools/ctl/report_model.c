@@ -4,6 +4,7 @@
 #include "report_model.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,14 @@ static void report_copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static int report_fail(char *err, size_t cap, const char *fmt,
-                       const char *what)
+__attribute__((format(printf, 3, 4)))
+static int report_fail(char *err, size_t cap, const char *fmt, ...)
 {
-    snprintf(err, cap, fmt, what);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -364,7 +369,7 @@ static int report_load_group(const json_t *grp, report_group_t *g,
 
     report_clear_group(g);
     if (!json_is_object(grp))
-        return report_fail(err, cap, "a group is not an object%s", "");
+        return report_fail(err, cap, "a group is not an object");
     report_copy(g->code, sizeof(g->code), report_get_key_code(key));
     report_copy(g->name, sizeof(g->name),
                 json_string_value(json_object_get(key, "name")));
@@ -447,7 +452,7 @@ static int report_load_list(const json_t *answer, size_t max,
         return 0;
     *out = calloc(json_array_size(groups), sizeof(**out));
     if (!*out)
-        return report_fail(err, cap, "out of memory%s", "");
+        return report_fail(err, cap, "out of memory");
     json_array_foreach(groups, i, grp) {
         if (report_load_group(grp, &(*out)[i], err, cap) != 0)
             return -1;
@@ -474,7 +479,7 @@ static int report_fill_months(report_t *r, char *err, size_t cap)
                            "130");
     all = calloc(n, sizeof(*all));
     if (!all)
-        return report_fail(err, cap, "out of memory%s", "");
+        return report_fail(err, cap, "out of memory");
     for (i = 0; i < n; i++, m = m % 12 + 1, y += m == 1) {
         snprintf(code, sizeof(code), "%04d-%02d", y, m);
         for (j = 0; j < r->n_months; j++)
