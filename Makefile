@@ -193,8 +193,7 @@ check_uses = $(if $(filter undefined,$(origin USES_$(1))),true,\
 $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) -I$(BUILD)/guard/$(call modof,$<) $(ALL_CFLAGS) \
-	  $(call pc_cflags,$(PC_$(call modof,$<))) -c $< -o $@
+	@$(CC) -I$(BUILD)/guard/$(call modof,$<) $(ALL_CFLAGS) $(call pc_cflags,$(PC_$(call modof,$<))) -c $< -o $@
 	@$(call check_uses,$(call modof,$<),$(@:.o=.d),$<) || { rm -f $@; exit 1; }
 
 # Demo configuration, default survey, UI words and fonts go into the binary

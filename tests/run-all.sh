@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with one closing summary line:
-#   unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
+#   the build's rules, unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
 #   test, the golden-image test, the dashboard in a browser.
 set -u
 build=${1:-build}
@@ -28,6 +28,9 @@ ulog=$(mktemp)
 trap 'rm -f "$ulog"' EXIT
 
 section() { printf '\n== %s\n' "$*"; }
+
+section "build rules"
+bash tests/build/test_rules.sh; count build-rules $?
 
 section "unit tests"
 tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The build's own promises: `make` only builds (no package installer, no
+# network), packagers' CFLAGS, CPPFLAGS and LDFLAGS reach every compile and
+# link, a module that includes what its rules forbid does not build, and
+# `make clean` leaves the kiosk's data alone.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+T=$(mktemp -d)
+probes=()
+cleanup() { rm -rf "$T"; rm -f "${probes[@]}"; rmdir var/.clean-probe-$$ 2>/dev/null; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+B=$T/build
+
+# 1. A dry run of the default goal names no installer and no download.
+make -n BUILD="$B" all > "$T/dry" 2>&1 || fail "make -n all failed: $(tail -3 "$T/dry")"
+grep -Eq '(^|[ ;&|])(apt-get|apt|sudo|npm|wget|curl) ' "$T/dry" &&
+  fail "make all would run: $(grep -Em1 '(apt-get|apt|sudo|npm|wget|curl) ' "$T/dry")"
+grep -q 'sipas-kiosk' "$T/dry" || fail "make -n all does not build the kiosk"
+
+# 2. Packagers' flags reach every compile and every link.
+make -n BUILD="$B" CFLAGS="-O1 -DPROBE_CFLAGS" CPPFLAGS="-DPROBE_CPPFLAGS" \
+  LDFLAGS="-Wl,-z,probe-ldflags" all > "$T/flags" 2>&1 || fail "make -n with flags failed"
+compiles=$(grep -c -- ' -c .*\.c -o ' "$T/flags")
+[ "$compiles" -gt 50 ] || fail "expected the compiles in the dry run, found $compiles"
+for f in -DPROBE_CFLAGS -DPROBE_CPPFLAGS; do
+  n=$(grep -- ' -c .*\.c -o ' "$T/flags" | grep -c -- "$f")
+  [ "$n" = "$compiles" ] || fail "$f in $n of $compiles compiles"
+done
+links=$(grep -Ec -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub) ' "$T/flags")
+[ "$links" = 3 ] || fail "expected 3 program links, found $links"
+n=$(grep -E -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub) ' "$T/flags" | grep -c -- '-Wl,-z,probe-ldflags')
+[ "$n" = 3 ] || fail "LDFLAGS in $n of 3 program links"
+
+# 3. Module rules: a probe source inside a module is compiled by the same
+# rule as the module's own files (dot files are not part of the module's
+# library, so nothing else picks them up).
+probe() { # module include expect(ok|fail) [message]
+  local src="$1/.probe-$$-$RANDOM.c" out
+  probes+=("$src")
+  printf '#include %s\nint probe_value(void);\nint probe_value(void) { return 1; }\n' "$2" > "$src"
+  if out=$(make BUILD="$B" "$B/obj/${src%.c}.o" 2>&1); then
+    [ "$3" = ok ] || fail "$1 including $2 built"
+  else
+    [ "$3" = fail ] || fail "$1 including $2 did not build: $(printf '%s\n' "$out" | grep -m1 error)"
+    printf '%s\n' "$out" | grep -q -- "$4" || fail "$1 including $2: no clear message in: $out"
+  fi
+}
+probe app/core '<sqlite3.h>' fail 'app/core may not use <sqlite3.h>'
+probe app/core '<SDL.h>' fail 'app/core may not use <SDL.h>'
+probe app/core '<curl/curl.h>' fail 'app/core may not use <curl/curl.h>'
+probe app/core '<microhttpd.h>' fail 'app/core may not use <microhttpd.h>'
+probe app/core '"store/store.h"' fail 'app/core may not include app/store'
+probe app/ui '<sqlite3.h>' fail 'app/ui may not use <sqlite3.h>'
+probe app/store '<SDL.h>' fail 'app/store may not use <SDL.h>'
+probe app/sync '"ui/layout.h"' fail 'app/sync may not include app/ui'
+probe app/store '<sqlite3.h>' ok
+probe app/ui '<SDL.h>' ok
+probe app/core '"core/vntime.h"' ok
+
+# 4. make clean removes the build, never the demo kiosk's data.
+mkdir -p var/.clean-probe-$$ "$B"
+make clean BUILD="$B" > /dev/null 2>&1 || fail "make clean failed"
+[ -d var/.clean-probe-$$ ] || fail "make clean deleted var/"
+[ ! -e "$B" ] || fail "make clean left the build directory"
+echo "build rules: ok"
