@@ -34,7 +34,11 @@ DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
 DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils \
-	chromium nodejs npm faketime
+	chromium faketime
+# Node.js runs the browser tests. A machine may carry its own Node.js
+# (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
+# Debian's nodejs and npm are installed only when npm is missing.
+DEB_NODE   := nodejs npm
 DEB_BENCH  := strace
 
 # Installs what of $(1) is missing: apt-get as root, through sudo otherwise.
@@ -149,7 +153,7 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub
 
 .PHONY: all kiosk hub tests run test test-unit test-asan asan-build bench \
-	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-bench \
+	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs
 
 all: $(PROGRAMS) $(BUILD)/web/.built
@@ -166,6 +170,9 @@ deps-report:
 	$(call deb_install,$(DEB_BUILD) $(DEB_REPORT))
 deps-test:
 	$(call deb_install,$(DEB_TEST))
+	@command -v npm >/dev/null 2>&1 || { $(MAKE) --no-print-directory deps-node; }
+deps-node:
+	$(call deb_install,$(DEB_NODE))
 deps-bench:
 	$(call deb_install,$(DEB_BENCH))
 
