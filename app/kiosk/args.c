@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "core/version.h"
 
 static const char args_usage[] =
     "Usage: sipas-kiosk [options]\n"

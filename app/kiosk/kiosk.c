@@ -18,7 +18,7 @@
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
-#include "kiosk/version.h"
+#include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
 #include "ui/draw.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/version.h"
+#include "core/version.h"
 #include "sync/client.h"
 #include "sync/enrol.h"
 

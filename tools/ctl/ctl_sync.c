@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "core/vntime.h"
-#include "kiosk/version.h"
+#include "core/version.h"
 #include "sync/syncdb.h"
 #include "sync/worker.h"
 

@@ -11,7 +11,7 @@
 
 #include <curl/curl.h>
 
-#include "kiosk/version.h"
+#include "core/version.h"
 #include "sync/client.h"
 
 typedef struct report_body {
