@@ -3,6 +3,7 @@
 #   make            build the programs into build/ (packages: `make deps`)
 #   make kiosk      the device's programs only: sipas-kiosk and sipasctl
 #   make hub        the provincial hub only
+#   make report     the analysts' report program only: sipas-report
 #   make deps       install the Debian packages every program needs to build
 #   make run        install what the kiosk needs, build it, start the demo in a window
 #   make test       install build and test packages, build, run every test
@@ -25,7 +26,7 @@ WERROR     ?= -Werror
 
 # ---- Debian packages, one set per program ------------------------------
 # The kiosk's set is what a Pi needs to build sipas-kiosk and sipasctl:
-# no browser, no PDF or spreadsheet libraries.
+# no browser, no PDF or spreadsheet libraries (those are sipas-report's).
 DEB_BUILD  := build-essential pkg-config
 DEB_KIOSK  := libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libjansson-dev \
 	libutf8proc-dev libsqlite3-dev libcrypt-dev libcurl4-openssl-dev
@@ -70,7 +71,8 @@ PC_app/store     := sqlite3
 PC_app/sync      := sqlite3 libcurl jansson
 PC_app/ui        := sdl2 SDL2_ttf SDL2_image
 PC_app/kiosk     := sdl2 SDL2_ttf SDL2_image libcurl jansson
-PC_tools/ctl     := sqlite3 libcurl jansson xlsxwriter pangocairo
+PC_tools/ctl     := sqlite3 libcurl jansson
+PC_tools/report  := libcurl jansson xlsxwriter pangocairo
 PC_tools/hub     := libmicrohttpd gnutls sqlite3 jansson
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
 	libmicrohttpd gnutls
@@ -84,6 +86,7 @@ USES_app/sync     := app/sync app/store app/core app/platform
 USES_app/ui       := app/ui app/core
 USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
 USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
+USES_tools/report := tools/report app/sync app/core
 USES_tools/hub    := tools/hub app/core
 
 # Header files of each package, for the modules that may not use it.
@@ -122,6 +125,7 @@ PLAT_SRC  := $(wildcard app/platform/*.c)
 UI_SRC    := $(wildcard app/ui/*.c)
 KIOSK_SRC := $(wildcard app/kiosk/*.c)
 CTL_SRC   := $(wildcard tools/ctl/*.c)
+REPORT_SRC := $(wildcard tools/report/*.c)
 SYNC_SRC  := $(wildcard app/sync/*.c)
 HUB_SRC   := $(filter-out tools/hub/main.c,$(wildcard tools/hub/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -134,6 +138,7 @@ PLAT_OBJ  := $(call obj,$(PLAT_SRC))
 UI_OBJ    := $(call obj,$(UI_SRC))
 KIOSK_OBJ := $(call obj,$(KIOSK_SRC)) $(BUILD)/obj/embedded.o
 CTL_OBJ   := $(call obj,$(CTL_SRC))
+REPORT_OBJ := $(call obj,$(REPORT_SRC))
 SYNC_OBJ  := $(call obj,$(SYNC_SRC))
 HUB_OBJ   := $(call obj,$(HUB_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -150,15 +155,17 @@ SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
-PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub
+PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
+	$(BUILD)/sipas-report
 
-.PHONY: all kiosk hub tests run test test-unit test-asan asan-build bench \
+.PHONY: all kiosk hub report tests run test test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs
 
 all: $(PROGRAMS) $(BUILD)/web/.built
 kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
 hub: $(BUILD)/sipas-hub $(BUILD)/web/.built
+report: $(BUILD)/sipas-report
 tests: $(UNIT_BIN) $(BUILD)/tools/imgdiff
 
 deps: deps-kiosk deps-hub deps-report
@@ -224,9 +231,15 @@ $(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) 
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
+# sipasctl goes on the kiosk: no PDF or spreadsheet library. Its `report`
+# command runs sipas-report, which links them.
 $(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+
+$(BUILD)/sipas-report: $(REPORT_OBJ) $(LIBSYNC) $(LIBCORE)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
 $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
 	@echo "  LINK    $@"

@@ -83,13 +83,13 @@ timed "quarter by day" "period=$YEAR-Q3&group=day"
 timed "year, one district, by officer" "period=$YEAR&unit=HUYEN-03&group=officer"
 timed "15 Jan to 20 Dec by unit (day edges)" "from=$YEAR-01-15&to=$YEAR-12-20&group=unit"
 
-# The province's quarterly report, end to end: sipasctl asks the hub for
+# The province's quarterly report, end to end: sipas-report asks the hub for
 # its tables and writes the file.
 for fmt in csv xlsx pdf; do
   : > "$T/times"
   for ((i = 0; i <= RUNS; i++)); do
     t0=$(date +%s%N)
-    "$BUILD/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
+    "$BUILD/sipas-report" --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
       --format "$fmt" --output "$T/report.$fmt" 2> "$T/report.err" ||
       fail "report $fmt: $(cat "$T/report.err")"
     [ "$i" = 0 ] || echo $(( ($(date +%s%N) - t0) / 1000000 )) >> "$T/times"

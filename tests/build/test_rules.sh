@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The build's own promises: `make` only builds (no package installer, no
 # network), packagers' CFLAGS, CPPFLAGS and LDFLAGS reach every compile and
-# link, a module that includes what its rules forbid does not build, and
+# link, a module that includes what its rules forbid does not build,
+# `make kiosk` gives a sipasctl without PDF or spreadsheet libraries, and
 # `make clean` leaves the kiosk's data alone.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,10 +29,10 @@ for f in -DPROBE_CFLAGS -DPROBE_CPPFLAGS; do
   n=$(grep -- ' -c .*\.c -o ' "$T/flags" | grep -c -- "$f")
   [ "$n" = "$compiles" ] || fail "$f in $n of $compiles compiles"
 done
-links=$(grep -Ec -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub) ' "$T/flags")
-[ "$links" = 3 ] || fail "expected 3 program links, found $links"
-n=$(grep -E -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub) ' "$T/flags" | grep -c -- '-Wl,-z,probe-ldflags')
-[ "$n" = 3 ] || fail "LDFLAGS in $n of 3 program links"
+links=$(grep -Ec -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub|sipas-report) ' "$T/flags")
+[ "$links" = 4 ] || fail "expected 4 program links, found $links"
+n=$(grep -E -- '-o [^ ]*/(sipas-kiosk|sipasctl|sipas-hub|sipas-report) ' "$T/flags" | grep -c -- '-Wl,-z,probe-ldflags')
+[ "$n" = 4 ] || fail "LDFLAGS in $n of 4 program links"
 
 # 3. Module rules: a probe source inside a module is compiled by the same
 # rule as the module's own files (dot files are not part of the module's
@@ -55,11 +56,32 @@ probe app/core '"store/store.h"' fail 'app/core may not include app/store'
 probe app/ui '<sqlite3.h>' fail 'app/ui may not use <sqlite3.h>'
 probe app/store '<SDL.h>' fail 'app/store may not use <SDL.h>'
 probe app/sync '"ui/layout.h"' fail 'app/sync may not include app/ui'
+probe tools/ctl '<cairo.h>' fail 'tools/ctl may not use <cairo.h>'
+probe tools/ctl '<pango/pangocairo.h>' fail 'tools/ctl may not use <pango/pangocairo.h>'
+probe tools/ctl '<xlsxwriter.h>' fail 'tools/ctl may not use <xlsxwriter.h>'
+probe tools/report '<sqlite3.h>' fail 'tools/report may not use <sqlite3.h>'
+probe tools/report '"store/store.h"' fail 'tools/report may not include app/store'
 probe app/store '<sqlite3.h>' ok
+probe tools/report '<cairo.h>' ok
+probe tools/report '<xlsxwriter.h>' ok
 probe app/ui '<SDL.h>' ok
 probe app/core '"core/vntime.h"' ok
 
-# 4. make clean removes the build, never the demo kiosk's data.
+# 4. `make kiosk` builds the device's programs only, and its sipasctl needs
+# no PDF or spreadsheet library (those come with sipas-report).
+make -n BUILD="$B" kiosk > "$T/kiosk" 2>&1 || fail "make -n kiosk failed: $(tail -3 "$T/kiosk")"
+grep -Eq -- '-o [^ ]*/sipasctl ' "$T/kiosk" || fail "make kiosk does not link sipasctl"
+grep -Eq -- '-o [^ ]*/(sipas-report|sipas-hub) ' "$T/kiosk" && fail "make kiosk links more than the device's programs"
+grep -E -- '-o [^ ]*/sipasctl ' "$T/kiosk" | grep -Eq -- '-l(cairo|pango[a-z0-9.-]*|xlsxwriter)( |$)' &&
+  fail "make kiosk links sipasctl with: $(grep -E -- '-o [^ ]*/sipasctl ' "$T/kiosk" | grep -Eo -- '-l(cairo|pango|xlsxwriter)[^ ]*' | tr '\n' ' ')"
+KB=${BUILD:-build}
+make BUILD="$KB" kiosk > "$T/kiosk" 2>&1 || fail "make kiosk failed: $(tail -3 "$T/kiosk")"
+ldd "$KB/sipasctl" > "$T/ldd" 2>&1 || fail "ldd $KB/sipasctl: $(cat "$T/ldd")"
+grep -Eq 'libcurl' "$T/ldd" || fail "ldd $KB/sipasctl lists no libcurl: $(cat "$T/ldd")"
+grep -Eq 'lib(cairo|pango|xlsxwriter)' "$T/ldd" &&
+  fail "sipasctl needs: $(grep -Eo 'lib(cairo|pango|xlsxwriter)[^ ]*' "$T/ldd" | tr '\n' ' ')"
+
+# 5. make clean removes the build, never the demo kiosk's data.
 mkdir -p var/.clean-probe-$$ "$B"
 make clean BUILD="$B" > /dev/null 2>&1 || fail "make clean failed"
 [ -d var/.clean-probe-$$ ] || fail "make clean deleted var/"

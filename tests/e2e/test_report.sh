@@ -1,14 +1,18 @@
-# sipasctl report against the real hub: a small province (two districts'
+# sipas-report against the real hub: a small province (two districts'
 # worth of units, a service centre with a Circular 01 kiosk, a hospital),
 # a quarter of uploads through the protocol, then the report as CSV, XLSX
 # and PDF, each compared with the hub's own /api/v1/stats; and the
 # failures a person meets: a wrong token, a hub that is down, a bad period,
-# a certificate from an unknown CA.
+# a certificate from an unknown CA. `sipasctl report` runs sipas-report:
+# the same bytes and exit codes, found next to sipasctl or on PATH, and a
+# plain message (exit 127) where it is not installed, as on a kiosk.
 #
 # REPORT_SHOTS=DIR keeps the PDF's pages as PNG in DIR.
 . "$(dirname "$0")/../hub/lib.sh"
 CTL="$BUILD/sipasctl"
+REP="$BUILD/sipas-report"
 [ -x "$CTL" ] || fail "$CTL is not built"
+[ -x "$REP" ] || fail "$REP is not built"
 for tool in pdfinfo pdffonts pdftoppm; do
   command -v $tool > /dev/null || fail "$tool is missing (poppler-utils)"
 done
@@ -74,7 +78,7 @@ assert sum(g["responses"] for g in units) == got[0], units
 PY
 
 # A fixed date of issue: two runs give the same bytes, even across midnight.
-report() { "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" "$@"; }
+report() { "$REP" --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" "$@"; }
 
 # ---- CSV ---------------------------------------------------------------------------------
 report --format csv > "$T/report.csv" 2> "$T/err" || fail "report csv: $(cat "$T/err")"
@@ -85,7 +89,7 @@ cmp -s "$T/report.csv" "$T/out.csv" || fail "--output writes other bytes than st
 [ ! -e "$T/out.csv.partial" ] || fail "a .partial file was left behind"
 
 # An ad hoc range equal to the quarter gives the same figures.
-"$CTL" report --hub "$HUB_URL" --token "$TOKEN" --from "$Q1" --to "$Q2" --format csv \
+"$REP" --hub "$HUB_URL" --token "$TOKEN" --from "$Q1" --to "$Q2" --format csv \
   > "$T/adhoc.csv" 2> "$T/err" || fail "ad hoc report: $(cat "$T/err")"
 python3 "$CHECK" csv "$T/adhoc.csv" "$T/stats" > /dev/null || fail "ad hoc CSV differs from the hub"
 grep -q "Từ ngày" "$T/adhoc.csv" || fail "ad hoc label"
@@ -97,6 +101,44 @@ expect_status 200 "$(req GET "/api/v1/stats?from=$Q1&to=$Q2&unit=HUYEN-CT" \
 CT=$(jget 'd["groups"][0]["responses"]')
 tr -d '\r' < "$T/ct.csv" | grep -qx "Số phiếu hoàn thành,$CT" && ! grep -q "^BV-DK," "$T/ct.csv" ||
   fail "--unit: not the $CT responses of HUYEN-CT"
+
+# ---- sipasctl report: the same program, run by sipasctl -----------------------------
+"$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" \
+  --format csv > "$T/ctl.csv" 2> "$T/err" || fail "sipasctl report: $(cat "$T/err")"
+cmp -s "$T/report.csv" "$T/ctl.csv" || fail "sipasctl report writes other bytes than sipas-report"
+"$CTL" report --help > "$T/ctl.help" && "$REP" --help > "$T/rep.help" &&
+  cmp -s "$T/ctl.help" "$T/rep.help" || fail "sipasctl report --help is not sipas-report's"
+[ "$("$CTL" report --version)" = "$("$REP" --version)" ] || fail "sipasctl report --version"
+grep -q "^sipas-report [0-9]" <("$REP" --version) || fail "sipas-report --version: $("$REP" --version)"
+rc=0; "$REP" > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "^Usage: sipas-report" "$T/err" || fail "no arguments: exit $rc"
+rc=0; "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period 2026-Q5 --format csv \
+  > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "is not a period" "$T/err" || fail "sipasctl report, bad period: exit $rc: $(cat "$T/err")"
+rc=0; "$CTL" report --hub "$HUB_URL" --token "$(printf '0%.0s' {1..64})" --period "$PERIOD" \
+  --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "refused the token" "$T/err" || fail "sipasctl report, bad token: exit $rc: $(cat "$T/err")"
+
+# Where sipasctl finds it: next to itself first, then on PATH; on a kiosk,
+# which has only sipasctl, nowhere.
+BARE_PATH=/usr/local/bin:/usr/bin:/bin
+PATH=$BARE_PATH command -v sipas-report > /dev/null &&
+  fail "sipas-report is installed in $BARE_PATH: the not-installed case cannot be tested"
+mkdir -p "$T/both" "$T/alone"
+cp "$CTL" "$REP" "$T/both/" && cp "$CTL" "$T/alone/"
+PATH=$BARE_PATH "$T/both/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" \
+  --date "$Q2" --format csv > "$T/both.csv" 2> "$T/err" || fail "sipas-report next to sipasctl: $(cat "$T/err")"
+cmp -s "$T/report.csv" "$T/both.csv" || fail "sipas-report next to sipasctl: other bytes"
+PATH=$(dirname "$REP"):$BARE_PATH "$T/alone/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" \
+  --period "$PERIOD" --date "$Q2" --format csv > "$T/path.csv" 2> "$T/err" ||
+  fail "sipas-report on PATH: $(cat "$T/err")"
+cmp -s "$T/report.csv" "$T/path.csv" || fail "sipas-report on PATH: other bytes"
+rc=0; PATH=$BARE_PATH "$T/alone/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" \
+  --period "$PERIOD" --format csv > "$T/none.csv" 2> "$T/err" || rc=$?
+[ "$rc" = 127 ] || fail "sipas-report not installed: exit $rc, expected 127"
+grep -qx "sipasctl report: sipas-report is not installed (it comes with the report package)" "$T/err" ||
+  fail "sipas-report not installed: message: $(cat "$T/err")"
+[ ! -s "$T/none.csv" ] || fail "sipas-report not installed: something on stdout"
 
 # ---- XLSX ----------------------------------------------------------------------------------
 report --format xlsx --output "$T/report.xlsx" 2> "$T/err" || fail "report xlsx: $(cat "$T/err")"
@@ -132,23 +174,23 @@ if [ -n "${REPORT_SHOTS:-}" ]; then
 fi
 
 # ---- failures -----------------------------------------------------------------------------------
-rc=0; "$CTL" report --hub "$HUB_URL" --token "$(printf '0%.0s' {1..64})" --period "$PERIOD" \
+rc=0; "$REP" --hub "$HUB_URL" --token "$(printf '0%.0s' {1..64})" --period "$PERIOD" \
   --format csv > /dev/null 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "refused the token" "$T/err" || fail "bad token: exit $rc: $(cat "$T/err")"
-rc=0; "$CTL" report --hub "$HUB_URL" --token "$UTOKEN" --period "$PERIOD" --unit HUYEN-CT \
+rc=0; "$REP" --hub "$HUB_URL" --token "$UTOKEN" --period "$PERIOD" --unit HUYEN-CT \
   --format csv > /dev/null 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "does not cover" "$T/err" || fail "unit outside the token: exit $rc: $(cat "$T/err")"
 for p in 2026-Q5 2026-H3 26 2026-13 1999 "2026-Q3x"; do
-  rc=0; "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$p" --format csv \
+  rc=0; "$REP" --hub "$HUB_URL" --token "$TOKEN" --period "$p" --format csv \
     > /dev/null 2> "$T/err" || rc=$?
   [ "$rc" = 2 ] && grep -q "is not a period" "$T/err" || fail "period $p: exit $rc: $(cat "$T/err")"
 done
 rc=0; report --format doc > /dev/null 2> "$T/err" || rc=$?
 [ "$rc" = 2 ] || fail "bad format: exit $rc"
-rc=0; "$CTL" report --hub "$HUB_URL" --token "$TOKEN" --from "$Q2" --to "$Q1" --format csv \
+rc=0; "$REP" --hub "$HUB_URL" --token "$TOKEN" --from "$Q2" --to "$Q1" --format csv \
   > /dev/null 2> "$T/err" || rc=$?
 [ "$rc" = 2 ] || fail "from after to: exit $rc"
-rc=0; "$CTL" report --hub "http://hub.example.vn" --token "$TOKEN" --period "$PERIOD" \
+rc=0; "$REP" --hub "http://hub.example.vn" --token "$TOKEN" --period "$PERIOD" \
   --format csv > /dev/null 2> "$T/err" || rc=$?
 [ "$rc" = 2 ] && grep -q "https" "$T/err" || fail "plain http to another host: exit $rc"
 
@@ -179,7 +221,7 @@ rc=0; report --ca "$T/none.pem" --format csv > /dev/null 2> "$T/err" || rc=$?
 
 URL=$HUB_URL
 hub_stop
-rc=0; "$CTL" report --hub "$URL" --token "$TOKEN" --period "$PERIOD" --format pdf \
+rc=0; "$REP" --hub "$URL" --token "$TOKEN" --period "$PERIOD" --format pdf \
   --ca "$PKI/ca.pem" --output "$T/down.pdf" 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "cannot reach the hub" "$T/err" || fail "hub down: exit $rc: $(cat "$T/err")"
 [ ! -e "$T/down.pdf" ] && [ ! -e "$T/down.pdf.partial" ] || fail "a file was written with the hub down"

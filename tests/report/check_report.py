@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks a `sipasctl report` CSV or XLSX against the hub's own statistics.
+"""Checks a `sipas-report` CSV or XLSX against the hub's own statistics.
 
 check_report.py csv  REPORT.csv  STATS_DIR
 check_report.py xlsx REPORT.xlsx STATS_DIR REPORT.csv

@@ -24,7 +24,9 @@
 enum ctl_exit {
     CTL_EXIT_OK = 0,
     CTL_EXIT_FAIL = 1, /* missing or damaged database, I/O, failed check */
-    CTL_EXIT_USAGE = 2 /* unknown command or option, bad flag value */
+    CTL_EXIT_USAGE = 2, /* unknown command or option, bad flag value */
+    CTL_EXIT_CANNOT_RUN = 126,   /* report: sipas-report found, not runnable */
+    CTL_EXIT_NOT_INSTALLED = 127 /* report: sipas-report not installed */
 };
 
 /* What getopt_long reports for an option it could not use, in words. */
@@ -53,7 +55,7 @@ int ctl_status_main(int argc, char **argv);
 int ctl_check_main(int argc, char **argv);
 int ctl_provision_main(int argc, char **argv);
 int ctl_sync_main(int argc, char **argv);
-int ctl_report_main(int argc, char **argv); /* ctl_report.c */
+int ctl_report_main(int argc, char **argv); /* runs sipas-report */
 
 /* What `status` tells about uploading to the hub. */
 typedef struct ctl_sync_facts {

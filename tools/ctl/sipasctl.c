@@ -25,7 +25,8 @@ static const ctl_command_t ctl_commands[] = {
     {"provision", "enrol the kiosk with the provincial hub",
      ctl_provision_main},
     {"sync", "upload everything pending to the hub now", ctl_sync_main},
-    {"report", "satisfaction report as CSV, XLSX or PDF", ctl_report_main},
+    {"report", "satisfaction report as CSV, XLSX or PDF (runs sipas-report)",
+     ctl_report_main},
 };
 
 #define CTL_N_COMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))

@@ -8,7 +8,7 @@
  * machine. Every failure ends in one sentence a person can act on: the
  * hub unreachable, a certificate refused, the token refused, a unit outside
  * the token's scope, an answer that is not the documented JSON.
- * curl_global_init() must have run (sipasctl's main does it).
+ * curl_global_init() must have run (main.c does it).
  *
  * Ownership: the options are borrowed for the handle's life; a returned
  * JSON document is the caller's (json_decref).

@@ -114,7 +114,7 @@ static int report_setup(CURL *c, const report_hub_t *hub, const char *url,
     REPORT_SET(CURLOPT_TIMEOUT, REPORT_FETCH_TOTAL_S);
     REPORT_SET(CURLOPT_NOSIGNAL, 1L);
     REPORT_SET(CURLOPT_ACCEPT_ENCODING, "");
-    REPORT_SET(CURLOPT_USERAGENT, "sipasctl/" SIPAS_VERSION);
+    REPORT_SET(CURLOPT_USERAGENT, "sipas-report/" SIPAS_VERSION);
 #undef REPORT_SET
     return rc == CURLE_OK ? 0 : -1;
 }

@@ -1412,7 +1412,7 @@ static void pdf_set_metadata(pdf_doc_t *d, cairo_surface_t *pdf)
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_AUTHOR,
                                    d->r->scope_name);
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR,
-                                   "sipasctl report");
+                                   "sipas-report");
 }
 
 /* Replays every recorded page onto the PDF and numbers it. */

@@ -1,24 +1,26 @@
 /*
- * sipasctl report: "Báo cáo kết quả đánh giá mức độ hài lòng" for a
- * province or one of its units, over a quarter, a half year, a year or
- * any range, from the hub's statistics, as CSV, XLSX or PDF.
+ * report_cmd.c - sipas-report: "Báo cáo kết quả đánh giá mức độ hài lòng"
+ * for a province or one of its units, over a quarter, a half year, a year
+ * or any range, from the hub's statistics, as CSV, XLSX or PDF.
  */
-#include "ctl.h"
+#include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/version.h"
 #include "core/vntime.h"
 #include "report_fetch.h"
 #include "report_model.h"
 #include "report_render.h"
 
-#define REPORT_CMD "report"
 #define REPORT_PATH_MAX 4096
 #define REPORT_QUERY_MAX 256
 #define REPORT_ERR_MAX 512
@@ -40,14 +42,50 @@ typedef struct report_opts {
 
 static const char *const report_exts[] = {"csv", "xlsx", "pdf"};
 
-static void report_print_help(FILE *fp)
+void report_say(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, REPORT_PROGRAM ": ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void report_bad_option(int opt, const char *arg)
+{
+    if (opt == ':')
+        report_say("%s needs a value", arg);
+    else
+        report_say("unknown option %s", arg);
+    fprintf(stderr, "Try '" REPORT_PROGRAM " --help'.\n");
+}
+
+static int64_t report_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void report_print_version(FILE *fp)
+{
+    fprintf(fp, REPORT_PROGRAM " %s\n", SIPAS_VERSION);
+}
+
+void report_print_help(FILE *fp)
 {
     fprintf(fp,
-            "Usage: sipasctl report --hub URL --token TOKEN --period PERIOD"
+            "Usage: sipas-report --hub URL --token TOKEN --period PERIOD"
             " --format FMT\n"
-            "                       [--unit CODE] [--output FILE] [--ca FILE]"
+            "                    [--unit CODE] [--output FILE] [--ca FILE]\n"
+            "       sipas-report ... --from DATE --to DATE ...\n"
+            "       sipas-report --version\n"
             "\n"
-            "       sipasctl report ... --from DATE --to DATE ...\n"
+            "The same program runs as 'sipasctl report ...'.\n"
             "\n"
             "Writes the report \"Báo cáo kết quả đánh giá mức độ hài lòng\" of"
             " the\nprovince (or of one unit and everything under it) from the"
@@ -90,6 +128,7 @@ static void report_print_help(FILE *fp)
             " assets/fonts\n"
             "                       next to the program, else the system's)\n"
             "  -h, --help           this text\n"
+            "      --version        the program's version\n"
             "\n"
             "Dates are local dates of the province (UTC+7). Every figure is"
             " the hub's\n(docs/STATS_API.md); see docs/REPORTS.md for the"
@@ -107,7 +146,8 @@ enum {
     REPORT_OPT_TO,
     REPORT_OPT_CA,
     REPORT_OPT_DATE,
-    REPORT_OPT_FONTS
+    REPORT_OPT_FONTS,
+    REPORT_OPT_VERSION
 };
 
 static int report_set_format(report_opts_t *o, const char *text)
@@ -120,7 +160,7 @@ static int report_set_format(report_opts_t *o, const char *text)
             o->have_format = 1;
             return 0;
         }
-    ctl_say(REPORT_CMD, "--format: \"%s\" is not csv, xlsx or pdf", text);
+    report_say("--format: \"%s\" is not csv, xlsx or pdf", text);
     return -1;
 }
 
@@ -143,28 +183,27 @@ static int report_is_code(const char *s)
 static int report_check_dates(report_opts_t *o)
 {
     if (o->period && (o->from || o->to)) {
-        ctl_say(REPORT_CMD, "give either --period or --from and --to");
+        report_say("give either --period or --from and --to");
         return -1;
     }
     if (o->period) {
         if (report_parse_period(o->period, &o->range) != 0) {
-            ctl_say(REPORT_CMD, "--period: \"%s\" is not a period (2026-Q3,"
-                    " 2026-H1, 2026 or 2026-11; years 2000 to 2100)",
-                    o->period);
+            report_say("--period: \"%s\" is not a period (2026-Q3, 2026-H1,"
+                       " 2026 or 2026-11; years 2000 to 2100)", o->period);
             return -1;
         }
         return 0;
     }
     if (!o->from || !o->to) {
-        ctl_say(REPORT_CMD, "--period, or --from and --to, is required");
+        report_say("--period, or --from and --to, is required");
         return -1;
     }
     if (vntime_parse_date(o->from) == -1 || vntime_parse_date(o->to) == -1) {
-        ctl_say(REPORT_CMD, "--from and --to must be dates YYYY-MM-DD");
+        report_say("--from and --to must be dates YYYY-MM-DD");
         return -1;
     }
     if (report_make_range(o->from, o->to, &o->range) != 0) {
-        ctl_say(REPORT_CMD, "--from %s is after --to %s", o->from, o->to);
+        report_say("--from %s is after --to %s", o->from, o->to);
         return -1;
     }
     return 0;
@@ -176,27 +215,25 @@ static int report_check_opts(report_opts_t *o)
     char err[REPORT_ERR_MAX];
 
     if (!o->hub.url) {
-        ctl_say(REPORT_CMD, "--hub URL is required");
+        report_say("--hub URL is required");
         return -1;
     }
     if (!o->hub.token)
         o->hub.token = getenv(REPORT_TOKEN_ENV);
     if (!o->hub.token) {
-        ctl_say(REPORT_CMD, "--token TOKEN (or " REPORT_TOKEN_ENV ") is"
-                " required");
+        report_say("--token TOKEN (or " REPORT_TOKEN_ENV ") is required");
         return -1;
     }
     if (!o->have_format) {
-        ctl_say(REPORT_CMD, "--format csv|xlsx|pdf is required");
+        report_say("--format csv|xlsx|pdf is required");
         return -1;
     }
     if (o->unit && !report_is_code(o->unit)) {
-        ctl_say(REPORT_CMD, "--unit: \"%s\" is not a unit code", o->unit);
+        report_say("--unit: \"%s\" is not a unit code", o->unit);
         return -1;
     }
     if (o->issued && vntime_parse_date(o->issued) == -1) {
-        ctl_say(REPORT_CMD, "--date: \"%s\" is not a date (YYYY-MM-DD)",
-                o->issued);
+        report_say("--date: \"%s\" is not a date (YYYY-MM-DD)", o->issued);
         return -1;
     }
     if (report_check_dates(o) != 0)
@@ -204,13 +241,14 @@ static int report_check_opts(report_opts_t *o)
     /* A missing CA file is a failure, not a usage error: checked later. */
     if (report_check_hub(&(report_hub_t){o->hub.url, o->hub.token, NULL},
                          err, sizeof(err)) != 0) {
-        ctl_say(REPORT_CMD, "%s", err);
+        report_say("%s", err);
         return -1;
     }
     return 0;
 }
 
-/* 0 to go on, 1 when help was printed, -1 on a usage error. */
+/* 0 to go on, 1 when help or the version was printed, -1 on a usage
+ * error. */
 static int report_parse(int argc, char **argv, report_opts_t *o)
 {
     static const struct option longs[] = {
@@ -226,6 +264,7 @@ static int report_parse(int argc, char **argv, report_opts_t *o)
         {"date", required_argument, NULL, REPORT_OPT_DATE},
         {"fonts", required_argument, NULL, REPORT_OPT_FONTS},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, REPORT_OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -253,13 +292,16 @@ static int report_parse(int argc, char **argv, report_opts_t *o)
         case 'h':
             report_print_help(stdout);
             return 1;
+        case REPORT_OPT_VERSION:
+            report_print_version(stdout);
+            return 1;
         default:
-            ctl_report_bad_option(REPORT_CMD, c, argv[optind - 1]);
+            report_bad_option(c, argv[optind - 1]);
             return -1;
         }
     }
     if (optind < argc) {
-        ctl_say(REPORT_CMD, "unexpected argument \"%s\"", argv[optind]);
+        report_say("unexpected argument \"%s\"", argv[optind]);
         return -1;
     }
     return report_check_opts(o);
@@ -291,11 +333,11 @@ static int report_fetch_one(const report_opts_t *o, const char *group,
                  o->unit ? o->unit : "", group ? "&group=" : "",
                  group ? group : "");
     if (n < 0 || (size_t)n >= sizeof(query)) {
-        ctl_say(REPORT_CMD, "the request is too long");
+        report_say("the request is too long");
         return -1;
     }
     if (report_fetch_stats(&o->hub, query, out, err, sizeof(err)) != 0) {
-        ctl_say(REPORT_CMD, "%s", err);
+        report_say("%s", err);
         return -1;
     }
     return 0;
@@ -413,7 +455,7 @@ static int report_render(const report_opts_t *o, const report_t *r,
         break;
     }
     if (rc != 0)
-        ctl_say(REPORT_CMD, "%s", err);
+        report_say("%s", err);
     return rc;
 }
 
@@ -428,28 +470,28 @@ static int report_to_file(const report_opts_t *o, const report_t *r,
 
     n = snprintf(tmp, sizeof(tmp), "%s.partial", path);
     if (n < 0 || (size_t)n >= sizeof(tmp)) {
-        ctl_say(REPORT_CMD, "--output: path too long");
-        return CTL_EXIT_USAGE;
+        report_say("--output: path too long");
+        return REPORT_EXIT_USAGE;
     }
     if (o->format == REPORT_CSV) {
         fp = fopen(tmp, "w");
         if (!fp) {
-            ctl_say(REPORT_CMD, "cannot write %s: %s", tmp, strerror(errno));
-            return CTL_EXIT_FAIL;
+            report_say("cannot write %s: %s", tmp, strerror(errno));
+            return REPORT_EXIT_FAIL;
         }
     }
-    rc = report_render(o, r, tmp, fp) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
-    if (fp && fclose(fp) != 0 && rc == CTL_EXIT_OK) {
-        ctl_say(REPORT_CMD, "writing %s failed: %s", tmp, strerror(errno));
-        rc = CTL_EXIT_FAIL;
+    rc = report_render(o, r, tmp, fp) == 0 ? REPORT_EXIT_OK : REPORT_EXIT_FAIL;
+    if (fp && fclose(fp) != 0 && rc == REPORT_EXIT_OK) {
+        report_say("writing %s failed: %s", tmp, strerror(errno));
+        rc = REPORT_EXIT_FAIL;
     }
-    if (rc == CTL_EXIT_OK && rename(tmp, path) != 0) {
-        ctl_say(REPORT_CMD, "cannot rename %s to %s: %s", tmp, path,
-                strerror(errno));
-        rc = CTL_EXIT_FAIL;
+    if (rc == REPORT_EXIT_OK && rename(tmp, path) != 0) {
+        report_say("cannot rename %s to %s: %s", tmp, path,
+                   strerror(errno));
+        rc = REPORT_EXIT_FAIL;
     }
-    if (rc != CTL_EXIT_OK && unlink(tmp) != 0 && errno != ENOENT)
-        ctl_say(REPORT_CMD, "cannot remove %s: %s", tmp, strerror(errno));
+    if (rc != REPORT_EXIT_OK && unlink(tmp) != 0 && errno != ENOENT)
+        report_say("cannot remove %s: %s", tmp, strerror(errno));
     return rc;
 }
 
@@ -461,17 +503,17 @@ static int report_write(const report_opts_t *o, const report_t *r)
     if (o->output)
         return report_to_file(o, r, o->output);
     if (o->format == REPORT_CSV)
-        return report_render(o, r, NULL, stdout) == 0 ? CTL_EXIT_OK
-                                                      : CTL_EXIT_FAIL;
+        return report_render(o, r, NULL, stdout) == 0 ? REPORT_EXIT_OK
+                                                      : REPORT_EXIT_FAIL;
     snprintf(path, sizeof(path), "bao-cao-%s.%s", r->period.code,
              report_exts[o->format]);
     rc = report_to_file(o, r, path);
-    if (rc == CTL_EXIT_OK)
+    if (rc == REPORT_EXIT_OK)
         printf("%s\n", path);
     return rc;
 }
 
-int ctl_report_main(int argc, char **argv)
+int report_main(int argc, char **argv)
 {
     char err[REPORT_ERR_MAX], today[VNTIME_DATE_MAX];
     report_answers_t a;
@@ -482,29 +524,29 @@ int ctl_report_main(int argc, char **argv)
 
     rc = report_parse(argc, argv, &o);
     if (rc != 0)
-        return rc > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+        return rc > 0 ? REPORT_EXIT_OK : REPORT_EXIT_USAGE;
     if (o.hub.ca_file && access(o.hub.ca_file, R_OK) != 0) {
-        ctl_say(REPORT_CMD, "cannot read the CA file %s: %s", o.hub.ca_file,
-                strerror(errno));
-        return CTL_EXIT_FAIL;
+        report_say("cannot read the CA file %s: %s", o.hub.ca_file,
+                   strerror(errno));
+        return REPORT_EXIT_FAIL;
     }
     if (!o.issued) {
-        if (vntime_format_date(ctl_now_ms(), today, sizeof(today)) != 0)
-            return CTL_EXIT_FAIL;
+        if (vntime_format_date(report_now_ms(), today, sizeof(today)) != 0)
+            return REPORT_EXIT_FAIL;
         o.issued = today;
     }
     if (report_fetch_all(&o, &a) != 0)
-        return CTL_EXIT_FAIL;
+        return REPORT_EXIT_FAIL;
     r = calloc(1, sizeof(*r));
     if (!r) {
         report_drop_answers(&a);
-        ctl_say(REPORT_CMD, "out of memory");
-        return CTL_EXIT_FAIL;
+        report_say("out of memory");
+        return REPORT_EXIT_FAIL;
     }
     src = (report_source_t){a.total, a.units, a.fields, a.months};
     if (report_load(r, &src, &o.range, o.issued, err, sizeof(err)) != 0) {
-        ctl_say(REPORT_CMD, "%s", err);
-        rc = CTL_EXIT_FAIL;
+        report_say("%s", err);
+        rc = REPORT_EXIT_FAIL;
     } else {
         if (!r->scope_name[0])
             report_name_scope(&o, r);
