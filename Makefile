@@ -67,6 +67,7 @@ endef
 # compiler's dependency list after each compile. Unset: unchecked (tests).
 PC_app/core      := jansson libutf8proc
 PC_app/platform  :=
+PC_app/db        := sqlite3
 PC_app/store     := sqlite3
 PC_app/sync      := sqlite3 libcurl jansson
 PC_app/ui        := sdl2 SDL2_ttf SDL2_image
@@ -81,13 +82,14 @@ PC_tests/bench   := sdl2 SDL2_ttf
 
 USES_app/core     := app/core
 USES_app/platform := app/platform
-USES_app/store    := app/store app/core
-USES_app/sync     := app/sync app/store app/core app/platform
+USES_app/db       := app/db
+USES_app/store    := app/store app/db app/core
+USES_app/sync     := app/sync app/db app/store app/core app/platform
 USES_app/ui       := app/ui app/core
 USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
 USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
 USES_tools/report := tools/report app/sync app/core
-USES_tools/hub    := tools/hub app/core
+USES_tools/hub    := tools/hub app/db app/core
 
 # Header files of each package, for the modules that may not use it.
 HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
@@ -121,6 +123,7 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 CORE_SRC  := $(wildcard app/core/*.c)
 STORE_SRC := $(wildcard app/store/*.c)
+DB_SRC    := $(wildcard app/db/*.c)
 PLAT_SRC  := $(wildcard app/platform/*.c)
 UI_SRC    := $(wildcard app/ui/*.c)
 KIOSK_SRC := $(wildcard app/kiosk/*.c)
@@ -134,6 +137,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 CORE_OBJ  := $(call obj,$(CORE_SRC))
 STORE_OBJ := $(call obj,$(STORE_SRC))
+DB_OBJ    := $(call obj,$(DB_SRC))
 PLAT_OBJ  := $(call obj,$(PLAT_SRC))
 UI_OBJ    := $(call obj,$(UI_SRC))
 KIOSK_OBJ := $(call obj,$(KIOSK_SRC)) $(BUILD)/obj/embedded.o
@@ -145,6 +149,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 LIBCORE   := $(BUILD)/libsipascore.a
 LIBSTORE  := $(BUILD)/libsipasstore.a
+LIBDB     := $(BUILD)/libsipasdb.a
 LIBSYNC   := $(BUILD)/libsipassync.a
 LIBHUB    := $(BUILD)/libsipashub.a
 
@@ -222,18 +227,20 @@ $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSTORE): $(STORE_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
+$(LIBDB): $(DB_OBJ)
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSYNC): $(SYNC_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 $(LIBHUB): $(HUB_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 
-$(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # sipasctl goes on the kiosk: no PDF or spreadsheet library. Its `report`
 # command runs sipas-report, which links them.
-$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
@@ -241,12 +248,12 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(LIBSYNC) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
-$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Unit tests link every library; the linker keeps what each one uses.
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread

@@ -1,11 +1,10 @@
 #include "store.h"
 
 #include "core/vntime.h"
+#include "db/sqldb.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_ERR_MAX 1536
 /* Longest suffix a damaged file may get: ".corrupt-YYYYmmdd-HHMMSS-NNN"
  * plus "-wal"; checked once at open so recovery can always name files. */
 #define STORE_SUFFIX_ROOM 48
@@ -25,10 +23,6 @@
 /* Statements prepared once per handle, on first use: a commit at the
  * counter must not pay for parsing SQL. */
 enum store_stmt_id {
-    STMT_BEGIN_WRITE,
-    STMT_BEGIN_READ,
-    STMT_COMMIT,
-    STMT_ROLLBACK,
     STMT_INSERT_RESPONSE,
     STMT_INSERT_ANSWER,
     STMT_DOSSIER_RATED,
@@ -52,10 +46,6 @@ enum store_stmt_id {
 };
 
 static const char *const store_stmt_sql[STMT_COUNT] = {
-    [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
-    [STMT_BEGIN_READ] = "BEGIN",
-    [STMT_COMMIT] = "COMMIT",
-    [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_INSERT_RESPONSE] =
         "INSERT INTO responses(install_id, recorded_at, boot_ms, boot_id,"
         " clock_synced, unit, counter, field, dossier, officer, lang,"
@@ -173,21 +163,16 @@ static const char store_schema_v1[] =
     " detail TEXT NOT NULL DEFAULT '');";
 
 struct store {
-    sqlite3 *db;
+    sqldb_t sql; /* names kiosk.db and keeps its error text */
     int readonly;
     char dir[STORE_PATH_MAX];
-    char path[STORE_PATH_MAX];
     char install_id[STORE_ID_MAX];
-    sqlite3_stmt *stmt[STMT_COUNT];
-    char err[STORE_ERR_MAX];
 };
 
-static int store_seed_meta(store_t *s);
+static int store_seed_meta(sqldb_t *db, void *ctx);
 
-static const struct store_migration {
-    const char *sql;
-    int (*seed)(store_t *s); /* data the new schema needs, same transaction */
-} store_migrations[] = {
+/* Each with the data its schema needs, seeded in the same transaction. */
+static const sqldb_migration_t store_migrations[] = {
     {store_schema_v1, store_seed_meta},
 };
 
@@ -195,46 +180,22 @@ static const struct store_migration {
     ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
 /* A failed open has no handle to ask, so its reason is kept here. */
-static _Thread_local char store_open_failure[STORE_ERR_MAX];
+static _Thread_local char store_open_failure[SQLDB_ERR_MAX];
 
 /* ---- errors ---------------------------------------------------------- */
-
-static void store_set_error(store_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void store_set_error(store_t *s, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(s->err, sizeof(s->err), fmt, ap);
-    va_end(ap);
-}
-
-static void store_note_sqlite(store_t *s, const char *what)
-{
-    store_set_error(s, "%s: %s", what,
-                    s->db ? sqlite3_errmsg(s->db) : "no database handle");
-}
-
-static int store_is_damage(int rc)
-{
-    rc &= 0xff;
-    return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
-}
 
 static int store_map_rc(int rc)
 {
     if ((rc & 0xff) == SQLITE_FULL)
         return STORE_FULL;
-    if (store_is_damage(rc))
+    if (sqldb_is_damage(rc))
         return STORE_CORRUPT;
     return STORE_ERROR;
 }
 
 const char *store_last_error(const store_t *s)
 {
-    return s ? s->err : store_open_failure;
+    return s ? sqldb_last_error(&s->sql) : store_open_failure;
 }
 
 /* ---- small OS pieces ------------------------------------------------- */
@@ -256,7 +217,7 @@ static int store_make_dirs(store_t *s, const char *dir)
 
     len = strlen(dir);
     if (len == 0 || len >= sizeof(buf)) {
-        store_set_error(s, "bad data directory \"%s\"", dir);
+        sqldb_set_error(&s->sql, "bad data directory \"%s\"", dir);
         return STORE_ERROR;
     }
     memcpy(buf, dir, len + 1);
@@ -265,13 +226,14 @@ static int store_make_dirs(store_t *s, const char *dir)
             continue;
         buf[i] = '\0';
         if (mkdir(buf, 0750) != 0 && errno != EEXIST) {
-            store_set_error(s, "cannot create %s: %s", buf, strerror(errno));
+            sqldb_set_error(&s->sql, "cannot create %s: %s", buf,
+                            strerror(errno));
             return STORE_ERROR;
         }
         buf[i] = dir[i];
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        store_set_error(s, "%s is not a directory", dir);
+        sqldb_set_error(&s->sql, "%s is not a directory", dir);
         return STORE_ERROR;
     }
     return STORE_OK;
@@ -284,14 +246,17 @@ static int store_sync_dir(store_t *s)
 
     fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        store_set_error(s, "cannot open %s: %s", s->dir, strerror(errno));
+        sqldb_set_error(&s->sql, "cannot open %s: %s", s->dir,
+                        strerror(errno));
         return STORE_ERROR;
     }
     rc = fsync(fd);
     if (rc != 0)
-        store_set_error(s, "cannot sync %s: %s", s->dir, strerror(errno));
+        sqldb_set_error(&s->sql, "cannot sync %s: %s", s->dir,
+                        strerror(errno));
     if (close(fd) != 0 && rc == 0) {
-        store_set_error(s, "cannot close %s: %s", s->dir, strerror(errno));
+        sqldb_set_error(&s->sql, "cannot close %s: %s", s->dir,
+                        strerror(errno));
         rc = -1;
     }
     return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -327,147 +292,11 @@ static int64_t store_file_size(const char *path)
     return (int64_t)st.st_size;
 }
 
-/* ---- statements ------------------------------------------------------ */
-
-static sqlite3_stmt *store_get_stmt(store_t *s, enum store_stmt_id id)
-{
-    int rc;
-
-    if (s->stmt[id])
-        return s->stmt[id];
-    rc = sqlite3_prepare_v3(s->db, store_stmt_sql[id], -1,
-                            SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL);
-    if (rc != SQLITE_OK) {
-        store_note_sqlite(s, "prepare");
-        s->stmt[id] = NULL;
-    }
-    return s->stmt[id];
-}
-
-/* Resetting at once after use ends the statement's read snapshot, so a
- * reader never pins the WAL and the writer's checkpoints can progress. */
-static int store_release_stmt(sqlite3_stmt *st)
-{
-    int rc = sqlite3_reset(st);
-    int rc2 = sqlite3_clear_bindings(st);
-
-    return rc != SQLITE_OK ? rc : rc2;
-}
-
-/* The binders chain on *rc so a run of binds needs one check at the end
- * and still stops at the first failure. */
-static void store_bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
-{
-    if (*rc != SQLITE_OK)
-        return;
-    *rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC)
-            : sqlite3_bind_null(st, i);
-}
-
-static void store_bind_int64(sqlite3_stmt *st, int i, int64_t v, int *rc)
-{
-    if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_int64(st, i, v);
-}
-
-static const char *store_column_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    return t ? (const char *)t : "";
-}
-
-/* Steps a statement that returns no rows and releases it; SQLITE_OK or the
- * failing code, with the handle's error text set. */
-static int store_run_bound(store_t *s, sqlite3_stmt *st, int bind_rc,
-                           const char *what)
-{
-    int rc = bind_rc;
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    }
-    if (rc != SQLITE_OK)
-        store_note_sqlite(s, what);
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, what);
-        rc = SQLITE_ERROR;
-    }
-    return rc;
-}
-
-static int store_run(store_t *s, enum store_stmt_id id, const char *what)
-{
-    sqlite3_stmt *st = store_get_stmt(s, id);
-
-    if (!st)
-        return SQLITE_ERROR;
-    return store_run_bound(s, st, SQLITE_OK, what);
-}
-
-/* After a failed write SQLite may already have rolled back on its own
- * (SQLITE_FULL does that); only an open transaction is rolled back. */
-static void store_abort(store_t *s)
-{
-    char keep[STORE_ERR_MAX];
-
-    if (sqlite3_get_autocommit(s->db))
-        return;
-    snprintf(keep, sizeof(keep), "%s", s->err);
-    if (store_run(s, STMT_ROLLBACK, "rollback") != SQLITE_OK)
-        return;
-    snprintf(s->err, sizeof(s->err), "%s", keep);
-}
-
-/* ---- one-off queries (pragmas, open time) ---------------------------- */
-
-static int store_query_text(store_t *s, const char *sql, char *buf,
-                            size_t cap)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    buf[0] = '\0';
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            snprintf(buf, cap, "%s", store_column_text(st, 0));
-        rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
-    }
-    if (rc != SQLITE_OK)
-        store_note_sqlite(s, sql);
-    if (sqlite3_finalize(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, sql);
-        rc = SQLITE_ERROR;
-    }
-    return rc;
-}
-
-static int store_query_int(store_t *s, const char *sql, int64_t *v)
-{
-    char buf[32];
-    int rc = store_query_text(s, sql, buf, sizeof(buf));
-
-    if (rc == SQLITE_OK)
-        *v = strtoll(buf, NULL, 10);
-    return rc;
-}
-
-static int store_exec(store_t *s, const char *sql)
-{
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-
-    if (rc != SQLITE_OK)
-        store_note_sqlite(s, sql);
-    return rc;
-}
-
 /* ---- handle life ----------------------------------------------------- */
 
 static store_t *store_alloc(const char *dir, int readonly)
 {
+    char path[STORE_PATH_MAX];
     store_t *s;
     size_t len;
 
@@ -490,142 +319,63 @@ static store_t *store_alloc(const char *dir, int readonly)
     }
     s->readonly = readonly;
     snprintf(s->dir, sizeof(s->dir), "%s", dir);
-    snprintf(s->path, sizeof(s->path), "%s/%s", dir, STORE_DB_NAME);
+    snprintf(path, sizeof(path), "%s/%s", dir, STORE_DB_NAME);
+    /* Fits: checked against STORE_PATH_MAX above. */
+    (void)sqldb_init(&s->sql, path);
     return s;
-}
-
-static void store_disconnect(store_t *s)
-{
-    int i;
-
-    for (i = 0; i < STMT_COUNT; i++) {
-        /* finalize reports the statement's last step error, already
-         * handled where it happened. */
-        (void)sqlite3_finalize(s->stmt[i]);
-        s->stmt[i] = NULL;
-    }
-    /* Every statement is finalized above, so close_v2 closes now; a void
-     * close has nobody to tell otherwise. */
-    (void)sqlite3_close_v2(s->db);
-    s->db = NULL;
 }
 
 void store_close(store_t *s)
 {
     if (!s)
         return;
-    store_disconnect(s);
+    sqldb_close(&s->sql);
     free(s);
 }
 
 /* Ends a failed open: the reason outlives the handle. */
 static int store_fail_open(store_t *s, int rc)
 {
-    snprintf(store_open_failure, sizeof(store_open_failure), "%s", s->err);
+    snprintf(store_open_failure, sizeof(store_open_failure), "%s",
+             sqldb_last_error(&s->sql));
     store_close(s);
     return rc;
 }
 
 /* ---- read-write open: connect, check, recover ------------------------ */
 
+/* The one writer: checked before use, WAL, and synchronous=FULL since
+ * NORMAL can lose acknowledged transactions on power loss. */
+static const sqldb_options_t store_rw_options = {
+    .create = SQLDB_CREATE,
+    .busy_timeout_ms = STORE_BUSY_TIMEOUT_MS,
+    .quick_check = 1,
+    .foreign_keys = 1,
+    .wal = 1,
+    .synchronous_full = 1,
+};
+
+static const sqldb_options_t store_ro_options = {
+    .readonly = 1,
+    .busy_timeout_ms = STORE_BUSY_TIMEOUT_MS,
+};
+
 /* STORE_CORRUPT means "move it aside"; anything else that fails is
  * STORE_ERROR and leaves the file alone (a busy or unreadable card is not
  * a reason to discard acknowledged responses). */
-static int store_classify(store_t *s, int rc, char *check, size_t cap,
-                          const char *what)
-{
-    store_note_sqlite(s, what);
-    if (store_is_damage(rc)) {
-        snprintf(check, cap, "%s", sqlite3_errmsg(s->db));
-        return STORE_CORRUPT;
-    }
-    return store_map_rc(rc);
-}
-
-/* SQLite reports every problem in one text, headed by the schema name
- * ("*** in database main ***"); the first problem itself is the line a
- * person needs. */
-static void store_trim_check(char *text)
-{
-    static const char head[] = "*** in database ";
-    char *nl;
-
-    if (strncmp(text, head, sizeof(head) - 1) == 0) {
-        nl = strchr(text, '\n');
-        if (nl)
-            memmove(text, nl + 1, strlen(nl + 1) + 1);
-    }
-    nl = strchr(text, '\n');
-    if (nl)
-        *nl = '\0';
-}
-
-static int store_set_pragmas(store_t *s, char *check, size_t cap)
-{
-    char mode[16];
-    int rc;
-
-    rc = store_exec(s, "PRAGMA foreign_keys=ON");
-    if (rc == SQLITE_OK)
-        rc = store_query_text(s, "PRAGMA journal_mode=WAL", mode,
-                              sizeof(mode));
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, "journal_mode");
-    if (strcmp(mode, "wal") != 0) {
-        store_set_error(s, "%s: WAL journal refused (got \"%s\")", s->path,
-                        mode);
-        return STORE_ERROR;
-    }
-    /* NORMAL can lose acknowledged transactions on power loss. */
-    rc = store_exec(s, "PRAGMA synchronous=FULL");
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, "synchronous");
-    return STORE_OK;
-}
-
-/* Until the file has passed its check, closing must not checkpoint: that
- * would fold the WAL into a damaged file and delete it, and whoever
- * investigates wants both exactly as they were found. */
-static int store_set_close_checkpoint(store_t *s, int on)
-{
-    return sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, !on,
-                             (int *)NULL);
-}
-
 static int store_connect_rw(store_t *s, char *check, size_t cap)
 {
-    int rc;
+    int rc = sqldb_open(&s->sql, &store_rw_options, check, cap);
 
-    rc = sqlite3_open_v2(s->path, &s->db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                             SQLITE_OPEN_NOMUTEX,
-                         NULL);
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, s->path);
-    rc = store_set_close_checkpoint(s, 0);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, "open");
-    rc = store_query_text(s, "PRAGMA quick_check", check, cap);
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, "quick_check");
-    store_trim_check(check);
-    if (strcmp(check, "ok") != 0) {
-        store_set_error(s, "%s: quick_check: %s", s->path, check);
-        return STORE_CORRUPT;
-    }
-    rc = store_set_close_checkpoint(s, 1);
-    if (rc != SQLITE_OK)
-        return store_classify(s, rc, check, cap, "open");
-    return store_set_pragmas(s, check, cap);
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
 }
 
 static int store_rename_if_there(store_t *s, const char *from, const char *to)
 {
     if (rename(from, to) == 0 || errno == ENOENT)
         return STORE_OK;
-    store_set_error(s, "cannot move %s to %s: %s", from, to, strerror(errno));
+    sqldb_set_error(&s->sql, "cannot move %s to %s: %s", from, to,
+                    strerror(errno));
     return STORE_ERROR;
 }
 
@@ -639,15 +389,15 @@ static int store_pick_aside_name(store_t *s, char *out, size_t cap)
         snprintf(stamp, sizeof(stamp), "unknown");
     for (i = 1; i <= STORE_RENAME_TRIES; i++) {
         if (i == 1)
-            n = snprintf(out, cap, "%s.corrupt-%s", s->path, stamp);
+            n = snprintf(out, cap, "%s.corrupt-%s", s->sql.path, stamp);
         else
-            n = snprintf(out, cap, "%s.corrupt-%s-%d", s->path, stamp, i);
+            n = snprintf(out, cap, "%s.corrupt-%s-%d", s->sql.path, stamp, i);
         if (n < 0 || (size_t)n >= cap)
             break;
         if (access(out, F_OK) != 0 && errno == ENOENT)
             return STORE_OK;
     }
-    store_set_error(s, "no free name to move %s aside", s->path);
+    sqldb_set_error(&s->sql, "no free name to move %s aside", s->sql.path);
     return STORE_ERROR;
 }
 
@@ -662,10 +412,10 @@ static int store_move_aside(store_t *s, char *moved_to, size_t cap)
 
     rc = store_pick_aside_name(s, moved_to, cap);
     if (rc == STORE_OK)
-        rc = store_rename_if_there(s, s->path, moved_to);
+        rc = store_rename_if_there(s, s->sql.path, moved_to);
     for (i = 0; rc == STORE_OK && i < sizeof(suffixes) / sizeof(*suffixes);
          i++) {
-        snprintf(from, sizeof(from), "%s%s", s->path, suffixes[i]);
+        snprintf(from, sizeof(from), "%s%s", s->sql.path, suffixes[i]);
         snprintf(to, sizeof(to), "%s%s", moved_to, suffixes[i]);
         rc = store_rename_if_there(s, from, to);
     }
@@ -676,130 +426,41 @@ static int store_move_aside(store_t *s, char *moved_to, size_t cap)
 
 /* ---- schema ---------------------------------------------------------- */
 
-static int store_seed_meta(store_t *s)
+static int store_seed_meta(sqldb_t *db, void *ctx)
 {
+    static const char sql[] = "INSERT INTO meta(key, value) VALUES"
+                              " ('install_id', ?1), ('created_at', ?2)";
     char id[2 * STORE_INSTALL_ID_BYTES + 1], created[32];
-    sqlite3_stmt *st = NULL;
-    int rc;
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
 
+    (void)ctx;
     if (store_fill_random_hex(id, sizeof(id)) != 0) {
-        store_set_error(s, "getrandom: %s", strerror(errno));
+        sqldb_set_error(db, "getrandom: %s", strerror(errno));
         return SQLITE_ERROR;
     }
     snprintf(created, sizeof(created), "%lld", (long long)store_now_ms());
-    rc = sqlite3_prepare_v2(s->db,
-                            "INSERT INTO meta(key, value) VALUES"
-                            " ('install_id', ?1), ('created_at', ?2)",
-                            -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        store_bind_text(st, 1, id, &rc);
-        store_bind_text(st, 2, created, &rc);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    if (rc != SQLITE_OK)
-        store_note_sqlite(s, "seed meta");
-    if (sqlite3_finalize(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "seed meta");
-        rc = SQLITE_ERROR;
-    }
-    return rc;
-}
-
-static int store_apply_migration(store_t *s, int version)
-{
-    const struct store_migration *m = &store_migrations[version];
-    char sql[64];
-    int rc;
-
-    rc = store_exec(s, m->sql);
-    if (rc == SQLITE_OK && m->seed)
-        rc = m->seed(s);
-    if (rc == SQLITE_OK) {
-        snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", version + 1);
-        rc = store_exec(s, sql);
-    }
-    return rc;
-}
-
-/* One transaction per step; the version is read inside it so two openers
- * could never both apply the same step. */
-static int store_migrate_step(store_t *s, int *created, int *done)
-{
-    int64_t version;
-    int rc;
-
-    rc = store_exec(s, "BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK)
-        return rc;
-    rc = store_query_int(s, "PRAGMA user_version", &version);
-    if (rc == SQLITE_OK && version > STORE_SCHEMA_VERSION) {
-        store_set_error(s, "%s has schema version %lld, newer than this"
-                        " program's %d", s->path, (long long)version,
-                        STORE_SCHEMA_VERSION);
-        rc = SQLITE_ERROR;
-    }
-    if (rc == SQLITE_OK && version < STORE_SCHEMA_VERSION) {
-        if (version == 0)
-            *created = 1;
-        rc = store_apply_migration(s, (int)version);
-    }
-    if (rc == SQLITE_OK)
-        rc = store_exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        store_abort(s);
-        return rc;
-    }
-    *done = version >= STORE_SCHEMA_VERSION;
-    return SQLITE_OK;
-}
-
-static int store_migrate(store_t *s, int *created)
-{
-    int done = 0, rc = SQLITE_OK;
-
-    while (rc == SQLITE_OK && !done)
-        rc = store_migrate_step(s, created, &done);
-    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+    st = sqldb_stmt(db, sql);
+    if (!st)
+        return SQLITE_ERROR;
+    sqldb_bind_text(st, 1, id, &rc);
+    sqldb_bind_text(st, 2, created, &rc);
+    return sqldb_run(db, st, rc, "seed meta");
 }
 
 static int store_load_install_id(store_t *s)
 {
-    int rc = store_query_text(
-        s, "SELECT value FROM meta WHERE key = 'install_id'", s->install_id,
-        sizeof(s->install_id));
+    int rc = sqldb_query_text(
+        &s->sql, "SELECT value FROM meta WHERE key = 'install_id'",
+        s->install_id, sizeof(s->install_id));
 
     if (rc != SQLITE_OK)
         return store_map_rc(rc);
     if (!s->install_id[0]) {
-        store_set_error(s, "%s has no install id", s->path);
+        sqldb_set_error(&s->sql, "%s has no install id", s->sql.path);
         return STORE_CORRUPT;
     }
     return STORE_OK;
-}
-
-/* The cap goes on after the schema exists: a technician's limit is about
- * responses, and a kiosk that cannot even create its tables helps nobody. */
-static int store_apply_cap(store_t *s, int64_t max_db_bytes)
-{
-    int64_t page_size, pages;
-    char sql[64];
-    int rc;
-
-    if (max_db_bytes <= 0)
-        return STORE_OK;
-    rc = store_query_int(s, "PRAGMA page_size", &page_size);
-    if (rc != SQLITE_OK || page_size <= 0)
-        return STORE_ERROR;
-    pages = max_db_bytes / page_size;
-    /* 0 would mean "ask, do not set". */
-    if (pages < 1)
-        pages = 1;
-    snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld",
-             (long long)pages);
-    rc = store_query_int(s, sql, &pages);
-    return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
 static int store_start_rw(store_t *s, const store_options_t *opt,
@@ -811,7 +472,6 @@ static int store_start_rw(store_t *s, const store_options_t *opt,
 
     rc = store_connect_rw(s, report->check, sizeof(report->check));
     if (rc == STORE_CORRUPT) {
-        store_disconnect(s);
         rc = store_move_aside(s, report->moved_to, sizeof(report->moved_to));
         if (rc != STORE_OK)
             return rc;
@@ -822,12 +482,19 @@ static int store_start_rw(store_t *s, const store_options_t *opt,
         if (rc == STORE_CORRUPT)
             rc = STORE_ERROR;
     }
-    if (rc == STORE_OK)
-        rc = store_migrate(s, &report->created);
+    if (rc == STORE_OK) {
+        rc = sqldb_migrate(&s->sql, store_migrations, STORE_SCHEMA_VERSION, s,
+                           &report->created);
+        rc = rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+    }
     if (rc == STORE_OK)
         rc = store_load_install_id(s);
-    if (rc == STORE_OK)
-        rc = store_apply_cap(s, opt ? opt->max_db_bytes : 0);
+    /* The cap goes on after the schema exists: a technician's limit is
+     * about responses, and a kiosk that cannot even create its tables
+     * helps nobody. */
+    if (rc == STORE_OK &&
+        sqldb_cap_size(&s->sql, opt ? opt->max_db_bytes : 0) != SQLITE_OK)
+        rc = STORE_ERROR;
     if (rc == STORE_OK && report->recovered) {
         snprintf(detail, sizeof(detail), "damaged database moved to %s: %s",
                  report->moved_to, report->check);
@@ -870,13 +537,13 @@ static int store_find_file(store_t *s)
 {
     struct stat st;
 
-    if (stat(s->path, &st) != 0) {
-        store_set_error(s, "no kiosk database in %s", s->dir);
+    if (stat(s->sql.path, &st) != 0) {
+        sqldb_set_error(&s->sql, "no kiosk database in %s", s->dir);
         return (errno == ENOENT || errno == ENOTDIR) ? STORE_MISSING
                                                      : STORE_ERROR;
     }
     if (!S_ISREG(st.st_mode)) {
-        store_set_error(s, "%s is not a regular file", s->path);
+        sqldb_set_error(&s->sql, "%s is not a regular file", s->sql.path);
         return STORE_ERROR;
     }
     return STORE_OK;
@@ -887,18 +554,13 @@ static int store_connect_ro(store_t *s)
     int64_t version = 0;
     int rc;
 
-    rc = sqlite3_open_v2(s->path, &s->db,
-                         SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    rc = sqldb_open(&s->sql, &store_ro_options, NULL, 0);
     if (rc == SQLITE_OK)
-        rc = sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-    if (rc == SQLITE_OK)
-        rc = store_query_int(s, "PRAGMA user_version", &version);
-    if (rc != SQLITE_OK) {
-        store_note_sqlite(s, s->path);
+        rc = sqldb_query_int(&s->sql, "PRAGMA user_version", &version);
+    if (rc != SQLITE_OK)
         return store_map_rc(rc);
-    }
     if (version == 0) {
-        store_set_error(s, "%s holds no kiosk data yet", s->path);
+        sqldb_set_error(&s->sql, "%s holds no kiosk data yet", s->sql.path);
         return STORE_MISSING;
     }
     return store_load_install_id(s);
@@ -934,17 +596,17 @@ static int store_check_response(store_t *s, const store_response_t *r)
     int i;
 
     if (s->readonly) {
-        store_set_error(s, "database opened read-only");
+        sqldb_set_error(&s->sql, "database opened read-only");
         return STORE_ERROR;
     }
     if (!r || !r->instrument || r->n_answers < 0 ||
         (r->n_answers > 0 && !r->answers)) {
-        store_set_error(s, "incomplete response record");
+        sqldb_set_error(&s->sql, "incomplete response record");
         return STORE_ERROR;
     }
     for (i = 0; i < r->n_answers; i++) {
         if (!r->answers[i].question) {
-            store_set_error(s, "answer %d names no question", i);
+            sqldb_set_error(&s->sql, "answer %d names no question", i);
             return STORE_ERROR;
         }
     }
@@ -953,45 +615,46 @@ static int store_check_response(store_t *s, const store_response_t *r)
 
 static int store_insert_response(store_t *s, const store_response_t *r)
 {
-    sqlite3_stmt *st = store_get_stmt(s, STMT_INSERT_RESPONSE);
+    sqlite3_stmt *st =
+        sqldb_stmt(&s->sql, store_stmt_sql[STMT_INSERT_RESPONSE]);
     int rc = SQLITE_OK;
 
     if (!st)
         return SQLITE_ERROR;
-    store_bind_text(st, 1, s->install_id, &rc);
-    store_bind_int64(st, 2, r->wall_ms, &rc);
-    store_bind_int64(st, 3, r->boot_ms, &rc);
-    store_bind_text(st, 4, r->boot_id, &rc);
-    store_bind_int64(st, 5, r->clock_synced != 0, &rc);
-    store_bind_text(st, 6, r->unit, &rc);
-    store_bind_text(st, 7, r->counter, &rc);
-    store_bind_text(st, 8, r->field, &rc);
-    store_bind_text(st, 9, r->dossier, &rc);
-    store_bind_text(st, 10, r->officer, &rc);
-    store_bind_text(st, 11, r->lang, &rc);
-    store_bind_text(st, 12, r->instrument, &rc);
-    store_bind_int64(st, 13, r->instrument_version, &rc);
-    store_bind_int64(st, 14, r->partial != 0, &rc);
-    store_bind_int64(st, 15, r->suppressed, &rc);
-    store_bind_int64(st, 16, r->duration_ms, &rc);
-    return store_run_bound(s, st, rc, "insert response");
+    sqldb_bind_text(st, 1, s->install_id, &rc);
+    sqldb_bind_int64(st, 2, r->wall_ms, &rc);
+    sqldb_bind_int64(st, 3, r->boot_ms, &rc);
+    sqldb_bind_text(st, 4, r->boot_id, &rc);
+    sqldb_bind_int64(st, 5, r->clock_synced != 0, &rc);
+    sqldb_bind_text(st, 6, r->unit, &rc);
+    sqldb_bind_text(st, 7, r->counter, &rc);
+    sqldb_bind_text(st, 8, r->field, &rc);
+    sqldb_bind_text(st, 9, r->dossier, &rc);
+    sqldb_bind_text(st, 10, r->officer, &rc);
+    sqldb_bind_text(st, 11, r->lang, &rc);
+    sqldb_bind_text(st, 12, r->instrument, &rc);
+    sqldb_bind_int64(st, 13, r->instrument_version, &rc);
+    sqldb_bind_int64(st, 14, r->partial != 0, &rc);
+    sqldb_bind_int64(st, 15, r->suppressed, &rc);
+    sqldb_bind_int64(st, 16, r->duration_ms, &rc);
+    return sqldb_run(&s->sql, st, rc, "insert response");
 }
 
 static int store_insert_answer(store_t *s, int64_t seq, int ord,
                                const store_answer_t *a)
 {
-    sqlite3_stmt *st = store_get_stmt(s, STMT_INSERT_ANSWER);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_INSERT_ANSWER]);
     int rc = SQLITE_OK;
 
     if (!st)
         return SQLITE_ERROR;
-    store_bind_int64(st, 1, seq, &rc);
-    store_bind_int64(st, 2, ord, &rc);
-    store_bind_text(st, 3, a->question, &rc);
-    store_bind_text(st, 4, a->element, &rc);
-    store_bind_int64(st, 5, a->value, &rc);
-    store_bind_text(st, 6, a->code, &rc);
-    return store_run_bound(s, st, rc, "insert answer");
+    sqldb_bind_int64(st, 1, seq, &rc);
+    sqldb_bind_int64(st, 2, ord, &rc);
+    sqldb_bind_text(st, 3, a->question, &rc);
+    sqldb_bind_text(st, 4, a->element, &rc);
+    sqldb_bind_int64(st, 5, a->value, &rc);
+    sqldb_bind_text(st, 6, a->code, &rc);
+    return sqldb_run(&s->sql, st, rc, "insert answer");
 }
 
 static int store_write_response(store_t *s, const store_response_t *r,
@@ -1003,7 +666,7 @@ static int store_write_response(store_t *s, const store_response_t *r,
     rc = store_insert_response(s, r);
     if (rc != SQLITE_OK)
         return rc;
-    rowid = sqlite3_last_insert_rowid(s->db);
+    rowid = sqlite3_last_insert_rowid(s->sql.conn);
     for (i = 0; rc == SQLITE_OK && i < r->n_answers; i++)
         rc = store_insert_answer(s, rowid, i, &r->answers[i]);
     *seq = rowid;
@@ -1021,14 +684,14 @@ int store_commit_response(store_t *s, const store_response_t *r,
     rc = store_check_response(s, r);
     if (rc != STORE_OK)
         return rc;
-    rc = store_run(s, STMT_BEGIN_WRITE, "begin");
+    rc = sqldb_begin_write(&s->sql);
     if (rc == SQLITE_OK)
         rc = store_write_response(s, r, &rowid);
     /* synchronous=FULL: COMMIT returns after the WAL is fsync'd. */
     if (rc == SQLITE_OK)
-        rc = store_run(s, STMT_COMMIT, "commit");
+        rc = sqldb_commit(&s->sql);
     if (rc != SQLITE_OK) {
-        store_abort(s);
+        sqldb_rollback(&s->sql);
         return store_map_rc(rc);
     }
     *seq = rowid;
@@ -1044,10 +707,10 @@ int store_dossier_rated(store_t *s, const char *dossier)
 
     if (!s || !dossier || !dossier[0])
         return 0;
-    st = store_get_stmt(s, STMT_DOSSIER_RATED);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_DOSSIER_RATED]);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, dossier, &rc);
+    sqldb_bind_text(st, 1, dossier, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -1055,11 +718,8 @@ int store_dossier_rated(store_t *s, const char *dossier)
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_OK)
-        store_note_sqlite(s, "dossier lookup");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "dossier lookup");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "dossier lookup");
+    sqldb_release(st);
     return rc == SQLITE_OK ? found : store_map_rc(rc);
 }
 
@@ -1068,8 +728,9 @@ static int store_copy_value(store_t *s, const char *v, char *buf, size_t cap)
     size_t len = strlen(v);
 
     if (len >= cap) {
-        store_set_error(s, "stored value (%zu bytes) does not fit in %zu",
-                        len, cap);
+        sqldb_set_error(&s->sql,
+                        "stored value (%zu bytes) does not fit in %zu", len,
+                        cap);
         buf[0] = '\0';
         return STORE_ERROR;
     }
@@ -1085,21 +746,18 @@ int store_state_get(store_t *s, const char *key, char *buf, size_t cap)
     if (!s || !key || !buf || cap == 0)
         return STORE_ERROR;
     buf[0] = '\0';
-    st = store_get_stmt(s, STMT_STATE_GET);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_STATE_GET]);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, key, &rc);
+    sqldb_bind_text(st, 1, key, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        out = store_copy_value(s, store_column_text(st, 0), buf, cap);
+        out = store_copy_value(s, sqldb_column_text(st, 0), buf, cap);
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
     if (rc != SQLITE_OK)
-        store_note_sqlite(s, "state get");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "state get");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "state get");
+    sqldb_release(st);
     return rc == SQLITE_OK ? out : store_map_rc(rc);
 }
 
@@ -1110,13 +768,14 @@ int store_state_set(store_t *s, const char *key, const char *value)
 
     if (!s || !key)
         return STORE_ERROR;
-    st = store_get_stmt(s, value ? STMT_STATE_SET : STMT_STATE_DELETE);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[value ? STMT_STATE_SET
+                                                  : STMT_STATE_DELETE]);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, key, &rc);
+    sqldb_bind_text(st, 1, key, &rc);
     if (value)
-        store_bind_text(st, 2, value, &rc);
-    rc = store_run_bound(s, st, rc, "state set");
+        sqldb_bind_text(st, 2, value, &rc);
+    rc = sqldb_run(&s->sql, st, rc, "state set");
     return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
 }
 
@@ -1128,13 +787,13 @@ int store_audit(store_t *s, int64_t wall_ms, const char *kind,
 
     if (!s || !kind)
         return STORE_ERROR;
-    st = store_get_stmt(s, STMT_AUDIT);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_AUDIT]);
     if (!st)
         return STORE_ERROR;
-    store_bind_int64(st, 1, wall_ms, &rc);
-    store_bind_text(st, 2, kind, &rc);
-    store_bind_text(st, 3, detail ? detail : "", &rc);
-    rc = store_run_bound(s, st, rc, "audit");
+    sqldb_bind_int64(st, 1, wall_ms, &rc);
+    sqldb_bind_text(st, 2, kind, &rc);
+    sqldb_bind_text(st, 3, detail ? detail : "", &rc);
+    rc = sqldb_run(&s->sql, st, rc, "audit");
     return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
 }
 
@@ -1143,38 +802,34 @@ int store_audit(store_t *s, int64_t wall_ms, const char *kind,
 static void store_read_row(sqlite3_stmt *st, store_row_t *row)
 {
     row->seq = sqlite3_column_int64(st, 0);
-    row->install_id = store_column_text(st, 1);
+    row->install_id = sqldb_column_text(st, 1);
     row->recorded_at_ms = sqlite3_column_int64(st, 2);
     row->clock_synced = sqlite3_column_int(st, 3);
-    row->boot_id = store_column_text(st, 4);
-    row->unit = store_column_text(st, 5);
-    row->counter = store_column_text(st, 6);
-    row->field = store_column_text(st, 7);
-    row->dossier = store_column_text(st, 8);
-    row->officer = store_column_text(st, 9);
-    row->lang = store_column_text(st, 10);
-    row->instrument = store_column_text(st, 11);
+    row->boot_id = sqldb_column_text(st, 4);
+    row->unit = sqldb_column_text(st, 5);
+    row->counter = sqldb_column_text(st, 6);
+    row->field = sqldb_column_text(st, 7);
+    row->dossier = sqldb_column_text(st, 8);
+    row->officer = sqldb_column_text(st, 9);
+    row->lang = sqldb_column_text(st, 10);
+    row->instrument = sqldb_column_text(st, 11);
     row->instrument_version = sqlite3_column_int(st, 12);
     row->partial = sqlite3_column_int(st, 13);
     row->suppressed = sqlite3_column_int(st, 14);
-    row->question = store_column_text(st, 15);
-    row->element = store_column_text(st, 16);
+    row->question = sqldb_column_text(st, 15);
+    row->element = sqldb_column_text(st, 16);
     row->value = sqlite3_column_int(st, 17);
-    row->code = store_column_text(st, 18);
+    row->code = sqldb_column_text(st, 18);
 }
 
-/* Shared tail of the iterators: step failures and release failures both
- * surface, an early stop returns the callback's value. */
+/* Shared tail of the iterators: step failures surface, an early stop
+ * returns the callback's value. */
 static int store_end_iteration(store_t *s, sqlite3_stmt *st, int rc,
                                int stopped, const char *what)
 {
     if (rc != SQLITE_DONE && !stopped)
-        store_note_sqlite(s, what);
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_DONE &&
-        !stopped) {
-        store_note_sqlite(s, what);
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, what);
+    sqldb_release(st);
     if (stopped)
         return stopped;
     return rc == SQLITE_DONE ? STORE_OK : store_map_rc(rc);
@@ -1189,11 +844,11 @@ int store_each_row(store_t *s, int64_t from_ms, int64_t to_ms,
 
     if (!s || !cb)
         return STORE_ERROR;
-    st = store_get_stmt(s, STMT_EACH_ROW);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_EACH_ROW]);
     if (!st)
         return STORE_ERROR;
-    store_bind_int64(st, 1, from_ms, &rc);
-    store_bind_int64(st, 2, to_ms, &rc);
+    sqldb_bind_int64(st, 1, from_ms, &rc);
+    sqldb_bind_int64(st, 2, to_ms, &rc);
     if (rc != SQLITE_OK)
         return store_end_iteration(s, st, rc, 0, "rows");
     while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1213,17 +868,17 @@ int store_each_audit(store_t *s, int limit,
 
     if (!s || !cb || limit < 0)
         return STORE_ERROR;
-    st = store_get_stmt(s, STMT_EACH_AUDIT);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_EACH_AUDIT]);
     if (!st)
         return STORE_ERROR;
-    store_bind_int64(st, 1, limit, &rc);
+    sqldb_bind_int64(st, 1, limit, &rc);
     if (rc != SQLITE_OK)
         return store_end_iteration(s, st, rc, 0, "audit");
     while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         row.id = sqlite3_column_int64(st, 0);
         row.at_ms = sqlite3_column_int64(st, 1);
-        row.kind = store_column_text(st, 2);
-        row.detail = store_column_text(st, 3);
+        row.kind = sqldb_column_text(st, 2);
+        row.detail = sqldb_column_text(st, 3);
         stopped = cb(ctx, &row);
     }
     return store_end_iteration(s, st, rc, stopped, "audit");
@@ -1240,11 +895,11 @@ int store_recent_finishes(store_t *s, const char *boot_id, uint64_t *out,
     *n = 0;
     if (cap == 0)
         return STORE_OK;
-    st = store_get_stmt(s, STMT_RECENT_FINISHES);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_RECENT_FINISHES]);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, boot_id, &rc);
-    store_bind_int64(st, 2, cap, &rc);
+    sqldb_bind_text(st, 1, boot_id, &rc);
+    sqldb_bind_int64(st, 2, cap, &rc);
     if (rc != SQLITE_OK)
         return store_end_iteration(s, st, rc, 0, "recent finishes");
     while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -1260,26 +915,23 @@ int store_recent_finishes(store_t *s, const char *boot_id, uint64_t *out,
 static int store_read_counts(store_t *s, enum store_stmt_id id, int64_t a,
                              int64_t b, int64_t *vals, int nvals)
 {
-    sqlite3_stmt *st = store_get_stmt(s, id);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[id]);
     int rc = SQLITE_OK, i;
 
     if (!st)
         return SQLITE_ERROR;
     if (sqlite3_bind_parameter_count(st) >= 1)
-        store_bind_int64(st, 1, a, &rc);
+        sqldb_bind_int64(st, 1, a, &rc);
     if (sqlite3_bind_parameter_count(st) >= 2)
-        store_bind_int64(st, 2, b, &rc);
+        sqldb_bind_int64(st, 2, b, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     for (i = 0; i < nvals; i++)
         vals[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, i) : 0;
     rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
     if (rc != SQLITE_OK)
-        store_note_sqlite(s, "stats");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "stats");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "stats");
+    sqldb_release(st);
     return rc;
 }
 
@@ -1324,45 +976,40 @@ int store_get_stats(store_t *s, int64_t now_wall_ms, store_stats_t *out)
     memset(out, 0, sizeof(*out));
     /* One read transaction so the counts and the last seq agree even while
      * the kiosk keeps committing. */
-    rc = store_run(s, STMT_BEGIN_READ, "begin");
+    rc = sqldb_begin_read(&s->sql);
     if (rc == SQLITE_OK)
         rc = store_read_stats(s, now_wall_ms, out);
-    if (rc == SQLITE_OK)
-        rc = store_run(s, STMT_COMMIT, "end read");
-    if (rc != SQLITE_OK) {
-        store_abort(s);
+    sqldb_end_read(&s->sql);
+    if (rc != SQLITE_OK)
         return store_map_rc(rc);
-    }
     snprintf(out->install_id, sizeof(out->install_id), "%s", s->install_id);
-    snprintf(wal, sizeof(wal), "%s-wal", s->path);
-    out->db_bytes = store_file_size(s->path) + store_file_size(wal);
+    snprintf(wal, sizeof(wal), "%s-wal", s->sql.path);
+    out->db_bytes = store_file_size(s->sql.path) + store_file_size(wal);
     return STORE_OK;
 }
 
-static int store_run_check(store_t *s, const char *sql, char *result,
+static int store_run_check(store_t *s, const char *which, char *result,
                            size_t cap)
 {
     int rc;
 
     if (!s || !result || cap == 0)
         return STORE_ERROR;
-    rc = store_query_text(s, sql, result, cap);
-    if (rc == SQLITE_OK) {
-        store_trim_check(result);
+    rc = sqldb_check(&s->sql, which, result, cap);
+    if (rc == SQLITE_OK)
         return STORE_OK;
-    }
-    snprintf(result, cap, "%s", sqlite3_errmsg(s->db));
-    return store_is_damage(rc) ? STORE_CORRUPT : STORE_ERROR;
+    snprintf(result, cap, "%s", sqlite3_errmsg(s->sql.conn));
+    return sqldb_is_damage(rc) ? STORE_CORRUPT : STORE_ERROR;
 }
 
 int store_integrity_check(store_t *s, char *result, size_t cap)
 {
-    return store_run_check(s, "PRAGMA integrity_check", result, cap);
+    return store_run_check(s, "integrity_check", result, cap);
 }
 
 int store_quick_check(store_t *s, char *result, size_t cap)
 {
-    return store_run_check(s, "PRAGMA quick_check", result, cap);
+    return store_run_check(s, "quick_check", result, cap);
 }
 
 /* ---- for the sync worker ----------------------------------------------- */
@@ -1396,7 +1043,7 @@ static const char *store_keep_text(store_answer_buf_t *b, sqlite3_stmt *st,
 static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
                               int *n)
 {
-    sqlite3_stmt *st = store_get_stmt(s, STMT_SYNC_ANSWERS);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_ANSWERS]);
     store_answer_t *a;
     int rc = SQLITE_OK;
 
@@ -1404,10 +1051,10 @@ static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
     b->used = 0;
     if (!st)
         return SQLITE_ERROR;
-    store_bind_int64(st, 1, seq, &rc);
+    sqldb_bind_int64(st, 1, seq, &rc);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == STORE_SYNC_ANSWERS_MAX) {
-            store_set_error(s, "response %lld has more than %d answers",
+            sqldb_set_error(&s->sql, "response %lld has more than %d answers",
                             (long long)seq, STORE_SYNC_ANSWERS_MAX);
             rc = SQLITE_TOOBIG;
             break;
@@ -1420,7 +1067,8 @@ static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
         if (!a->question || (!a->element && sqlite3_column_type(st, 1) !=
                                                 SQLITE_NULL) ||
             (!a->code && sqlite3_column_type(st, 3) != SQLITE_NULL)) {
-            store_set_error(s, "answers of response %lld exceed %d bytes",
+            sqldb_set_error(&s->sql,
+                            "answers of response %lld exceed %d bytes",
                             (long long)seq, STORE_SYNC_TEXT_MAX);
             rc = SQLITE_TOOBIG;
             break;
@@ -1431,11 +1079,8 @@ static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
     if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
     else if (rc != SQLITE_TOOBIG && rc != SQLITE_OK)
-        store_note_sqlite(s, "answers");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "answers");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "answers");
+    sqldb_release(st);
     return rc;
 }
 
@@ -1444,15 +1089,15 @@ static void store_read_sync_row(sqlite3_stmt *st, store_response_t *r)
     memset(r, 0, sizeof(*r));
     r->wall_ms = sqlite3_column_int64(st, 1);
     r->boot_ms = sqlite3_column_int64(st, 2);
-    r->boot_id = store_column_text(st, 3);
+    r->boot_id = sqldb_column_text(st, 3);
     r->clock_synced = sqlite3_column_int(st, 4);
-    r->unit = store_column_text(st, 5);
-    r->counter = store_column_text(st, 6);
-    r->field = store_column_text(st, 7);
-    r->dossier = store_column_text(st, 8);
-    r->officer = store_column_text(st, 9);
-    r->lang = store_column_text(st, 10);
-    r->instrument = store_column_text(st, 11);
+    r->unit = sqldb_column_text(st, 5);
+    r->counter = sqldb_column_text(st, 6);
+    r->field = sqldb_column_text(st, 7);
+    r->dossier = sqldb_column_text(st, 8);
+    r->officer = sqldb_column_text(st, 9);
+    r->lang = sqldb_column_text(st, 10);
+    r->instrument = sqldb_column_text(st, 11);
     r->instrument_version = sqlite3_column_int(st, 12);
     r->partial = sqlite3_column_int(st, 13);
     r->suppressed = sqlite3_column_int(st, 14);
@@ -1463,7 +1108,8 @@ static int store_walk_responses(store_t *s, int64_t after_seq,
                                 int64_t upto_seq, store_response_cb cb,
                                 void *ctx, int *stopped)
 {
-    sqlite3_stmt *st = store_get_stmt(s, STMT_SYNC_RESPONSES);
+    sqlite3_stmt *st =
+        sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_RESPONSES]);
     store_answer_buf_t *buf;
     store_response_t r;
     int64_t seq;
@@ -1473,11 +1119,11 @@ static int store_walk_responses(store_t *s, int64_t after_seq,
         return SQLITE_ERROR;
     buf = malloc(sizeof(*buf));
     if (!buf) {
-        store_set_error(s, "out of memory");
+        sqldb_set_error(&s->sql, "out of memory");
         return SQLITE_NOMEM;
     }
-    store_bind_int64(st, 1, after_seq, &rc);
-    store_bind_int64(st, 2, upto_seq, &rc);
+    sqldb_bind_int64(st, 1, after_seq, &rc);
+    sqldb_bind_int64(st, 2, upto_seq, &rc);
     while (rc == SQLITE_OK && !*stopped &&
            (rc = sqlite3_step(st)) == SQLITE_ROW) {
         seq = sqlite3_column_int64(st, 0);
@@ -1491,11 +1137,8 @@ static int store_walk_responses(store_t *s, int64_t after_seq,
     if (rc == SQLITE_DONE || rc == SQLITE_ROW)
         rc = SQLITE_OK;
     else if (rc != SQLITE_OK && rc != SQLITE_TOOBIG)
-        store_note_sqlite(s, "responses");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "responses");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "responses");
+    sqldb_release(st);
     free(buf);
     return rc;
 }
@@ -1509,15 +1152,12 @@ int store_each_response(store_t *s, int64_t after_seq, int64_t upto_seq,
         return STORE_ERROR;
     /* One read transaction: the batch is one consistent snapshot even
      * while the kiosk keeps committing. */
-    rc = store_run(s, STMT_BEGIN_READ, "begin");
+    rc = sqldb_begin_read(&s->sql);
     if (rc == SQLITE_OK)
         rc = store_walk_responses(s, after_seq, upto_seq, cb, ctx, &stopped);
-    if (rc == SQLITE_OK)
-        rc = store_run(s, STMT_COMMIT, "end read");
-    if (rc != SQLITE_OK) {
-        store_abort(s);
+    sqldb_end_read(&s->sql);
+    if (rc != SQLITE_OK)
         return rc == SQLITE_TOOBIG ? STORE_ERROR : store_map_rc(rc);
-    }
     return stopped;
 }
 
@@ -1552,10 +1192,10 @@ int store_find_synced_reading(store_t *s, const char *boot_id,
 
     if (!s || !boot_id || !wall_ms || !boot_ms)
         return STORE_ERROR;
-    st = store_get_stmt(s, STMT_SYNC_SYNCED_READING);
+    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_SYNCED_READING]);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, boot_id, &rc);
+    sqldb_bind_text(st, 1, boot_id, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -1567,26 +1207,23 @@ int store_find_synced_reading(store_t *s, const char *boot_id,
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_OK)
-        store_note_sqlite(s, "synced reading");
-    if (store_release_stmt(st) != SQLITE_OK && rc == SQLITE_OK) {
-        store_note_sqlite(s, "synced reading");
-        rc = SQLITE_ERROR;
-    }
+        (void)sqldb_note(&s->sql, rc, "synced reading");
+    sqldb_release(st);
     return rc == SQLITE_OK ? found : store_map_rc(rc);
 }
 
 static int store_prune_step(store_t *s, enum store_stmt_id id,
                             int64_t before_ms, int64_t max_seq, int limit)
 {
-    sqlite3_stmt *st = store_get_stmt(s, id);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[id]);
     int rc = SQLITE_OK;
 
     if (!st)
         return SQLITE_ERROR;
-    store_bind_int64(st, 1, before_ms, &rc);
-    store_bind_int64(st, 2, max_seq, &rc);
-    store_bind_int64(st, 3, limit, &rc);
-    return store_run_bound(s, st, rc, "prune");
+    sqldb_bind_int64(st, 1, before_ms, &rc);
+    sqldb_bind_int64(st, 2, max_seq, &rc);
+    sqldb_bind_int64(st, 3, limit, &rc);
+    return sqldb_run(&s->sql, st, rc, "prune");
 }
 
 int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
@@ -1599,10 +1236,10 @@ int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
         return STORE_ERROR;
     *deleted = 0;
     if (s->readonly) {
-        store_set_error(s, "database opened read-only");
+        sqldb_set_error(&s->sql, "database opened read-only");
         return STORE_ERROR;
     }
-    rc = store_run(s, STMT_BEGIN_WRITE, "begin");
+    rc = sqldb_begin_write(&s->sql);
     if (rc == SQLITE_OK)
         rc = store_prune_step(s, STMT_PRUNE_ANSWERS, before_ms, max_seq,
                               limit);
@@ -1610,7 +1247,7 @@ int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
         rc = store_prune_step(s, STMT_PRUNE_RESPONSES, before_ms, max_seq,
                               limit);
     if (rc == SQLITE_OK) {
-        *deleted = sqlite3_changes(s->db);
+        *deleted = sqlite3_changes(s->sql.conn);
         if (*deleted > 0) {
             if (vntime_format_iso(before_ms, when, sizeof(when)) != 0)
                 when[0] = '\0';
@@ -1624,10 +1261,10 @@ int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
         }
     }
     if (rc == SQLITE_OK)
-        rc = store_run(s, STMT_COMMIT, "commit");
+        rc = sqldb_commit(&s->sql);
     if (rc != SQLITE_OK) {
         *deleted = 0;
-        store_abort(s);
+        sqldb_rollback(&s->sql);
         return store_map_rc(rc);
     }
     return STORE_OK;

@@ -405,7 +405,8 @@ static int gen_upload_year(gen_ctx_t *c, int i)
         c->up.upto_seq = ++seq;
         rc = hub_ingest_store(c->db, &c->up, c->now_ms, &res);
         if (rc != HUB_OK) {
-            fprintf(stderr, "hub-gen: ingest: %s\n", hub_db_last_error(c->db));
+            fprintf(stderr, "hub-gen: ingest: %s\n",
+                    sqldb_last_error(&c->db->sql));
             return -1;
         }
         c->rows += (int64_t)(c->up.n_resp + c->up.n_ans);
@@ -417,25 +418,33 @@ static int gen_upload_year(gen_ctx_t *c, int i)
 
 static int gen_setup_units(hub_db_t *db, const gen_unit_t *u, int n)
 {
-    int i, rc = hub_db_begin_write(db);
+    int i, rc = hub_db_rc(sqldb_begin_write(&db->sql));
 
     for (i = 0; rc == HUB_OK && i < n; i++)
         rc = hub_units_add(db, u[i].code, u[i].name,
                            u[i].parent[0] ? u[i].parent : NULL, 1);
-    return rc == HUB_OK ? hub_db_commit(db) : (hub_db_rollback(db), rc);
+    if (rc != HUB_OK) {
+        sqldb_rollback(&db->sql);
+        return rc;
+    }
+    return hub_db_rc(sqldb_commit(&db->sql));
 }
 
 static int gen_setup_kiosks(gen_ctx_t *c, int n)
 {
     unsigned char hash[HUB_SHA256_LEN];
-    int i, rc = hub_db_begin_write(c->db);
+    int i, rc = hub_db_rc(sqldb_begin_write(&c->db->sql));
 
     memset(hash, 0x5a, sizeof(hash)); /* no kiosk will ever sign in */
     for (i = 0; rc == HUB_OK && i < n; i++)
         rc = hub_kiosks_enroll(c->db, c->kiosks[i].id,
                                c->units[c->kiosks[i].unit].code,
                                c->kiosks[i].counter, "0.1.0", hash, c->now_ms);
-    return rc == HUB_OK ? hub_db_commit(c->db) : (hub_db_rollback(c->db), rc);
+    if (rc != HUB_OK) {
+        sqldb_rollback(&c->db->sql);
+        return rc;
+    }
+    return hub_db_rc(sqldb_commit(&c->db->sql));
 }
 
 static int gen_setup_days(gen_ctx_t *c, int year)
@@ -507,7 +516,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Generation only: the hub itself always runs synchronous=FULL. */
-    if (sqlite3_exec(hub_db_handle(c.db), "PRAGMA synchronous=OFF", NULL, NULL,
+    if (sqlite3_exec(c.db->sql.conn, "PRAGMA synchronous=OFF", NULL, NULL,
                      NULL) != SQLITE_OK ||
         gen_setup_units(c.db, units, n_units) != HUB_OK ||
         gen_setup_kiosks(&c, n_kiosks) != HUB_OK)

@@ -49,7 +49,7 @@ typedef struct fixture {
 
 static void add_units(hub_db_t *db)
 {
-    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
     assert_int_equal(hub_units_add(db, "TINH", "Tỉnh", NULL, 1), HUB_OK);
     assert_int_equal(hub_units_add(db, "HUYEN-A", "Huyện A", "TINH", 1),
                      HUB_OK);
@@ -60,7 +60,7 @@ static void add_units(hub_db_t *db)
                      HUB_OK);
     assert_int_equal(hub_units_add(db, "XA-KHAC", "Xã khác", "HUYEN-B", 1),
                      HUB_OK);
-    assert_int_equal(hub_db_commit(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
 }
 
 static int open_fixture(fixture_t *f, int rate)
@@ -172,11 +172,11 @@ static void new_code(fixture_t *f, const char *unit, int ttl,
 {
     int64_t expires;
 
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(
         hub_enroll_add_code(f->ctx.db, unit, ttl, f->now, code, &expires),
         HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(expires, f->now + ttl * HOUR_MS);
 }
 
@@ -218,7 +218,7 @@ static int64_t query_int(fixture_t *f, const char *sql)
     int64_t v;
 
     assert_int_equal(
-        sqlite3_prepare_v2(hub_db_handle(f->ctx.db), sql, -1, &st, NULL),
+        sqlite3_prepare_v2(f->ctx.db->sql.conn, sql, -1, &st, NULL),
         SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     v = sqlite3_column_int64(st, 0);
@@ -372,9 +372,9 @@ static void test_reenrol_replaces_secret(void **state)
 
     enroll_both(f);
     snprintf(old, sizeof(old), "%s", f->secret1);
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(hub_kiosks_revoke(f->ctx.db, K1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(heartbeat(f, K1, old), 403);
     assert_string_equal(f->r.error, "revoked");
     /* A wrong secret learns nothing about the revocation. */
@@ -565,9 +565,9 @@ static char *new_token(fixture_t *f, const char *unit)
     char *t = tok[next++ % 2];
     int64_t id;
 
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(hub_tokens_add(f->ctx.db, unit, f->now, t, &id), HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
     return t;
 }
 
@@ -710,9 +710,9 @@ static void test_stats_empty_and_revoked_token(void **state)
     assert_int_equal(json_array_size(json_object_get(v, "groups")), 1);
     assert_int_equal(group_int(v, 0, "responses"), 0);
     json_decref(v);
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(hub_tokens_revoke(f->ctx.db, 1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
     assert_null(stats(f, tok, NULL, NULL, 401));
 }
 
@@ -852,7 +852,7 @@ static void test_schema_versions(void **state)
     close_fixture(f);
     /* Reopening keeps what is there. */
     assert_int_equal(hub_db_open(f->db_path, &opt, &db), HUB_OK);
-    assert_int_equal(sqlite3_exec(hub_db_handle(db),
+    assert_int_equal(sqlite3_exec(db->sql.conn,
                                   "PRAGMA user_version = 99", NULL, NULL,
                                   NULL),
                      SQLITE_OK);

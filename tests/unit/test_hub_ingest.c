@@ -105,7 +105,7 @@ static int setup(void **state)
         return -1;
     /* Midday of the example's day, local time. */
     f->now = vntime_parse_date("2026-11-22") + 12 * HOUR_MS;
-    if (hub_db_begin_write(f->db) != HUB_OK ||
+    if (hub_db_rc(sqldb_begin_write(&f->db->sql)) != HUB_OK ||
         hub_units_add(f->db, "TINH", "Tỉnh", NULL, 1) != HUB_OK ||
         hub_units_add(f->db, "XA-MINHTAN", "UBND xã Minh Tân", "TINH", 1) !=
             HUB_OK)
@@ -114,7 +114,7 @@ static int setup(void **state)
           "1111111111111111111111111111111111111111111111111111111111111111");
     enrol(f->db, K2,
           "2222222222222222222222222222222222222222222222222222222222222222");
-    if (hub_db_commit(f->db) != HUB_OK)
+    if (hub_db_rc(sqldb_commit(&f->db->sql)) != HUB_OK)
         return -1;
     hub_reply_init(&f->r);
     *state = f;
@@ -187,7 +187,7 @@ static int64_t query_int(fixture_t *f, const char *sql)
     int64_t v;
 
     assert_int_equal(
-        sqlite3_prepare_v2(hub_db_handle(f->db), sql, -1, &st, NULL),
+        sqlite3_prepare_v2(f->db->sql.conn, sql, -1, &st, NULL),
         SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     v = sqlite3_column_int64(st, 0);
@@ -241,7 +241,7 @@ static char *dump_tables(fixture_t *f)
     out[0] = '\0';
     for (i = 0; sql[i]; i++) {
         assert_int_equal(
-            sqlite3_prepare_v2(hub_db_handle(f->db), sql[i], -1, &st, NULL),
+            sqlite3_prepare_v2(f->db->sql.conn, sql[i], -1, &st, NULL),
             SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
             for (c = 0; c < sqlite3_column_count(st); c++) {
@@ -843,7 +843,7 @@ static void test_stores_sql_looking_values_verbatim(void **state)
     json_object_set_new(resp_row(root), "officer", json_string(officer));
     assert_int_equal(apply_json(f, root), 200);
     json_decref(root);
-    assert_int_equal(sqlite3_prepare_v2(hub_db_handle(f->db),
+    assert_int_equal(sqlite3_prepare_v2(f->db->sql.conn,
                                         "SELECT counter, officer FROM"
                                         " day_responses",
                                         -1, &st, NULL),
@@ -1056,9 +1056,9 @@ static void test_revoked_kiosk_refused_data_kept(void **state)
     int was = 0;
 
     assert_int_equal(apply_upload(f, 10, "2026-11-22", 6, 2), 200);
-    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->db->sql)), HUB_OK);
     assert_int_equal(hub_kiosks_revoke(f->db, K1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->db->sql)), HUB_OK);
     assert_int_equal(apply_upload(f, 20, "2026-11-22", 9, 9), 403);
     assert_string_equal(f->r.error, "revoked");
     assert_totals(f, 6, 2);

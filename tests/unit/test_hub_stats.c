@@ -75,9 +75,9 @@ static void new_token(fixture_t *f, const char *unit, char *out)
 {
     int64_t id;
 
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(hub_tokens_add(f->ctx.db, unit, f->now, out, &id), HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
 }
 
 /*   TINH
@@ -102,7 +102,7 @@ static int setup(void **state)
     f->now = vntime_parse_date("2027-06-01") + 10 * HOUR_MS;
     hub_reply_init(&f->r);
     db = f->ctx.db;
-    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
     add_unit(db, "TINH", "Tỉnh Mẫu", NULL);
     add_unit(db, "HA", "Huyện A", "TINH");
     add_unit(db, "HB", "Huyện B", "TINH");
@@ -112,7 +112,7 @@ static int setup(void **state)
     enrol(db, K1, "XA1");
     enrol(db, K2, "XA2");
     enrol(db, K3, "XB1");
-    assert_int_equal(hub_db_commit(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
     new_token(f, NULL, f->province);
     new_token(f, "HA", f->district);
     hub_api_stats_configure(NULL, NULL);
@@ -717,7 +717,7 @@ static void test_summaries_equal_snapshots(void **state)
             "   WHERE rows <= 0 OR counter = 'Q9'))";
 
         assert_int_equal(
-            sqlite3_prepare_v2(hub_db_handle(f->ctx.db), sql, -1, &st, NULL),
+            sqlite3_prepare_v2(f->ctx.db->sql.conn, sql, -1, &st, NULL),
             SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_true(sqlite3_column_int64(st, 0) > 0);
@@ -1191,14 +1191,14 @@ static void change_units(fixture_t *f)
     hub_units_stamp_t stamp = {f->now, "cli:test"};
     hub_units_why_t why;
 
-    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
     assert_int_equal(
         hub_units_merge(f->ctx.db, "XA2", "XB1", "2026-07-01", &stamp, &why),
         HUB_OK);
     assert_int_equal(hub_units_rename(f->ctx.db, "XA1", "Xã Một", "2026-07-01",
                                       &stamp, &why),
                      HUB_OK);
-    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
 }
 
 static void test_rollup_after_merge_and_rename(void **state)
@@ -1284,7 +1284,7 @@ static void test_unit_changes_refused(void **state)
     char chain[8][16];
     int i;
 
-    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
     assert_int_equal(
         hub_units_rename(db, "XA1", "A", "2026-05-01", &stamp, &why), HUB_OK);
     assert_int_equal(
@@ -1332,7 +1332,7 @@ static void test_unit_changes_refused(void **state)
     assert_int_equal(why.refusal, HUB_UNITS_TOO_DEEP);
     assert_int_equal(
         hub_units_move(db, "XB1", "C3", "2026-08-01", &stamp, &why), HUB_OK);
-    assert_int_equal(hub_db_commit(db), HUB_OK);
+    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
 }
 
 static void test_units_listing(void **state)

@@ -112,7 +112,7 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_db_lock(ctx->db);
     rc = hub_db_ping(ctx->db);
     if (rc != HUB_OK)
-        hub_log_say("health check: %s", hub_db_last_error(ctx->db));
+        hub_log_say("health check: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc != HUB_OK)
         return hub_reply_fail(r, 503, "unavailable",

@@ -139,17 +139,17 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     }
     memset(&out, 0, sizeof(out));
     hub_db_lock(ctx->db);
-    rc = hub_db_begin_write(ctx->db);
+    rc = hub_db_rc(sqldb_begin_write(&ctx->db->sql));
     if (rc == HUB_OK) {
         rc = hub_enroll_write(ctx->db, &e, req->client, req->now_ms, &out);
         if (rc == HUB_OK)
-            rc = hub_db_commit(ctx->db);
+            rc = hub_db_rc(sqldb_commit(&ctx->db->sql));
         else
-            hub_db_rollback(ctx->db);
+            sqldb_rollback(&ctx->db->sql);
     }
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_USED &&
         rc != HUB_EXPIRED)
-        hub_log_say("enrolment: %s", hub_db_last_error(ctx->db));
+        hub_log_say("enrolment: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc != HUB_OK) {
         json_decref(v);

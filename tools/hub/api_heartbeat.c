@@ -14,19 +14,19 @@ static int hub_heartbeat_write(hub_db_t *db, const char *install_id,
     int rc;
 
     hub_db_lock(db);
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc == HUB_OK) {
         rc = hub_kiosks_check_active(db, install_id);
         if (rc == HUB_OK)
             rc = hub_heartbeat_store(db, install_id, hb, now_ms);
         if (rc == HUB_OK)
-            rc = hub_db_commit(db);
+            rc = hub_db_rc(sqldb_commit(&db->sql));
         else
-            hub_db_rollback(db);
+            sqldb_rollback(&db->sql);
     }
     if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
         hub_log_say("heartbeat from %s: %s", install_id,
-                    hub_db_last_error(db));
+                    sqldb_last_error(&db->sql));
     hub_db_unlock(db);
     return rc;
 }

@@ -152,7 +152,7 @@ static int hub_kiosks_begin(hub_ctx_t *ctx, const hub_request_t *req,
     hub_db_lock(ctx->db);
     rc = hub_kiosks_apply_scope(ctx->db, &tok, &unit, name, cap);
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
-        hub_log_say("scope: %s", hub_db_last_error(ctx->db));
+        hub_log_say("scope: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_NOT_FOUND)
         return hub_reply_fail(r, 404, "unknown-unit", "no such unit");
@@ -259,20 +259,20 @@ static json_t *hub_kiosks_make_kiosk(sqlite3_stmt *st, int64_t now_ms,
     k = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:b, s:o, s:o, s:o, s:b, s:I,"
         " s:b}",
-        "install_id", hub_db_column_text(st, 0), "unit",
-        hub_db_column_text(st, 1), "unit_name", hub_db_column_text(st, 2),
-        "counter", hub_db_column_text(st, 3), "version",
-        hub_db_column_text(st, 4), "enrolled_at", (json_int_t)enrolled,
+        "install_id", sqldb_column_text(st, 0), "unit",
+        sqldb_column_text(st, 1), "unit_name", sqldb_column_text(st, 2),
+        "counter", sqldb_column_text(st, 3), "version",
+        sqldb_column_text(st, 4), "enrolled_at", (json_int_t)enrolled,
         "last_seen_at", seen ? json_integer(seen) : json_null(), "revoked",
         revoked != 0, "revoked_at",
         revoked ? json_integer(revoked) : json_null(), "heartbeat_at",
         hb_at ? json_integer(hb_at) : json_null(), "last_day",
         sqlite3_column_type(st, 10) == SQLITE_NULL
             ? json_null()
-            : json_string(hub_db_column_text(st, 10)),
+            : json_string(sqldb_column_text(st, 10)),
         "silent", silent, "quiet_open_min",
         (json_int_t)(quiet_open / 60000), "open_now", open_now);
-    if (k && hub_kiosks_add_heartbeat(k, hub_db_column_text(st, 8)) != 0) {
+    if (k && hub_kiosks_add_heartbeat(k, sqldb_column_text(st, 8)) != 0) {
         json_decref(k);
         return NULL;
     }
@@ -282,27 +282,27 @@ static json_t *hub_kiosks_make_kiosk(sqlite3_stmt *st, int64_t now_ms,
 static int hub_kiosks_collect(hub_db_t *db, const char *unit,
                               int64_t now_ms, json_t *list, int *truncated)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_list);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_list);
     int open_now = hub_kiosks_is_open(now_ms), rc = SQLITE_OK;
     json_t *k;
 
     *truncated = 0;
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, unit, &rc);
+    sqldb_bind_text(st, 1, unit, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "kiosks");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosks"));
     }
-    while ((rc = hub_db_next(db, st, "kiosks")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosks"))) == HUB_OK) {
         if (json_array_size(list) >= HUB_KIOSKS_LIST_MAX) {
             *truncated = 1;
-            hub_db_release(st);
+            sqldb_release(st);
             return HUB_OK;
         }
         k = hub_kiosks_make_kiosk(st, now_ms, open_now);
         if (!k || json_array_append_new(list, k) != 0) {
-            hub_db_release(st);
+            sqldb_release(st);
             return HUB_ERROR;
         }
     }
@@ -331,14 +331,14 @@ int hub_api_kiosks(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     if (!list)
         return hub_reply_fail(r, 500, "internal", "out of memory");
     hub_db_lock(ctx->db);
-    rc = hub_db_begin_read(ctx->db);
+    rc = hub_db_rc(sqldb_begin_read(&ctx->db->sql));
     if (rc == HUB_OK) {
         rc = hub_kiosks_collect(ctx->db, unit, req->now_ms, list,
                                 &truncated);
-        hub_db_end_read(ctx->db);
+        sqldb_end_read(&ctx->db->sql);
     }
     if (rc != HUB_OK)
-        hub_log_say("kiosks: %s", hub_db_last_error(ctx->db));
+        hub_log_say("kiosks: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc != HUB_OK) {
         json_decref(list);
@@ -500,7 +500,7 @@ static int hub_kiosks_find_kiosk(const hub_compl_t *c, const char *id)
 static int hub_kiosks_load_units(hub_db_t *db, const char *unit,
                                  hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_units);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_units);
     int rc = SQLITE_OK, cap = 64, i;
     hub_compl_unit_t *u, *grown;
 
@@ -508,23 +508,24 @@ static int hub_kiosks_load_units(hub_db_t *db, const char *unit,
         return HUB_ERROR;
     c->units = calloc((size_t)cap, sizeof(*c->units));
     if (!c->units) {
-        hub_db_release(st);
+        sqldb_release(st);
         return HUB_ERROR;
     }
-    hub_db_bind_text(st, 1, unit, &rc);
+    sqldb_bind_text(st, 1, unit, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness units");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "completeness units"));
     }
-    while ((rc = hub_db_next(db, st, "completeness units")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "completeness units"))) ==
+           HUB_OK) {
         if (c->n_units >= HUB_KIOSKS_UNITS_MAX) {
-            hub_db_release(st);
+            sqldb_release(st);
             return HUB_ERROR;
         }
         if (c->n_units == cap) {
             grown = realloc(c->units, 2 * (size_t)cap * sizeof(*c->units));
             if (!grown) {
-                hub_db_release(st);
+                sqldb_release(st);
                 return HUB_ERROR;
             }
             c->units = grown;
@@ -532,10 +533,10 @@ static int hub_kiosks_load_units(hub_db_t *db, const char *unit,
         }
         u = &c->units[c->n_units++];
         memset(u, 0, sizeof(*u));
-        snprintf(u->code, sizeof(u->code), "%s", hub_db_column_text(st, 0));
-        snprintf(u->name, sizeof(u->name), "%s", hub_db_column_text(st, 1));
+        snprintf(u->code, sizeof(u->code), "%s", sqldb_column_text(st, 0));
+        snprintf(u->name, sizeof(u->name), "%s", sqldb_column_text(st, 1));
         snprintf(u->parent_code, sizeof(u->parent_code), "%s",
-                 hub_db_column_text(st, 2));
+                 sqldb_column_text(st, 2));
         u->depth = sqlite3_column_int(st, 3);
     }
     if (rc != HUB_NOT_FOUND)
@@ -577,7 +578,7 @@ static int hub_kiosks_get_start(const hub_compl_t *c, int64_t enrolled_ms,
 static int hub_kiosks_load_kiosks(hub_db_t *db, const char *unit,
                                   hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_active);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_active);
     int rc = SQLITE_OK, cap = 64;
     hub_compl_kiosk_t *k, *grown;
 
@@ -585,23 +586,24 @@ static int hub_kiosks_load_kiosks(hub_db_t *db, const char *unit,
         return HUB_ERROR;
     c->kiosks = calloc((size_t)cap, sizeof(*c->kiosks));
     if (!c->kiosks) {
-        hub_db_release(st);
+        sqldb_release(st);
         return HUB_ERROR;
     }
-    hub_db_bind_text(st, 1, unit, &rc);
+    sqldb_bind_text(st, 1, unit, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness kiosks");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "completeness kiosks"));
     }
-    while ((rc = hub_db_next(db, st, "completeness kiosks")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "completeness kiosks"))) ==
+           HUB_OK) {
         if (c->n_kiosks >= HUB_KIOSKS_LIST_MAX) {
-            hub_db_release(st);
+            sqldb_release(st);
             return HUB_ERROR;
         }
         if (c->n_kiosks == cap) {
             grown = realloc(c->kiosks, 2 * (size_t)cap * sizeof(*c->kiosks));
             if (!grown) {
-                hub_db_release(st);
+                sqldb_release(st);
                 return HUB_ERROR;
             }
             c->kiosks = grown;
@@ -610,10 +612,10 @@ static int hub_kiosks_load_kiosks(hub_db_t *db, const char *unit,
         k = &c->kiosks[c->n_kiosks++];
         memset(k, 0, sizeof(*k));
         snprintf(k->install_id, sizeof(k->install_id), "%s",
-                 hub_db_column_text(st, 0));
-        k->unit = hub_kiosks_find_unit(c, hub_db_column_text(st, 1));
+                 sqldb_column_text(st, 0));
+        k->unit = hub_kiosks_find_unit(c, sqldb_column_text(st, 1));
         k->start = hub_kiosks_get_start(c, sqlite3_column_int64(st, 2),
-                                        hub_db_column_text(st, 3));
+                                        sqldb_column_text(st, 3));
     }
     return rc == HUB_NOT_FOUND ? HUB_OK : rc;
 }
@@ -622,21 +624,22 @@ static int hub_kiosks_load_days(hub_db_t *db, const char *unit,
                                 const char *from, const char *to,
                                 hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_days);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_days);
     int rc = SQLITE_OK, k, d;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, unit, &rc);
-    hub_db_bind_text(st, 2, from, &rc);
-    hub_db_bind_text(st, 3, to, &rc);
+    sqldb_bind_text(st, 1, unit, &rc);
+    sqldb_bind_text(st, 2, from, &rc);
+    sqldb_bind_text(st, 3, to, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness days");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "completeness days"));
     }
-    while ((rc = hub_db_next(db, st, "completeness days")) == HUB_OK) {
-        k = hub_kiosks_find_kiosk(c, hub_db_column_text(st, 0));
-        d = hub_kiosks_day_index(c, hub_db_column_text(st, 1));
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "completeness days"))) ==
+           HUB_OK) {
+        k = hub_kiosks_find_kiosk(c, sqldb_column_text(st, 0));
+        d = hub_kiosks_day_index(c, sqldb_column_text(st, 1));
         if (k < 0 || d < 0 || d >= c->n_period)
             continue;
         c->kiosks[k].any = 1;
@@ -766,7 +769,7 @@ static int hub_kiosks_compute(hub_db_t *db, const char *unit,
     c->day_reported = calloc((size_t)c->n_days + 1, sizeof(int64_t));
     if (!c->day_expected || !c->day_reported)
         return HUB_ERROR;
-    rc = hub_db_begin_read(db);
+    rc = hub_db_rc(sqldb_begin_read(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_kiosks_load_units(db, unit, c);
@@ -774,7 +777,7 @@ static int hub_kiosks_compute(hub_db_t *db, const char *unit,
         rc = hub_kiosks_load_kiosks(db, unit, c);
     if (rc == HUB_OK)
         rc = hub_kiosks_load_days(db, unit, from, to, c);
-    hub_db_end_read(db);
+    sqldb_end_read(&db->sql);
     if (rc == HUB_OK)
         hub_kiosks_roll_up(c);
     return rc;
@@ -802,7 +805,7 @@ int hub_api_completeness(hub_ctx_t *ctx, const hub_request_t *req,
     rc = hub_kiosks_compute(ctx->db, unit, from, to, req->now_ms, &c,
                             through);
     if (rc != HUB_OK)
-        hub_log_say("completeness: %s", hub_db_last_error(ctx->db));
+        hub_log_say("completeness: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_OK) {
         out = hub_kiosks_make_completeness(&c, from, to, through);

@@ -285,7 +285,7 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_db_lock(ctx->db);
     rc = hub_stats_compute(ctx->db, &s.q, &out);
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
-        hub_log_say("stats: %s", hub_db_last_error(ctx->db));
+        hub_log_say("stats: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_NOT_FOUND)
         return hub_reply_fail(r, 404, "unknown-unit", "no such unit");

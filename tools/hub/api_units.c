@@ -51,12 +51,12 @@ static int hub_api_units_collect(hub_db_t *db, const hub_token_t *tok,
                                  const char *at, json_t *list)
 {
     hub_tree_t *t = NULL;
-    int rc = hub_db_begin_read(db), root = -1;
+    int rc = hub_db_rc(sqldb_begin_read(&db->sql)), root = -1;
 
     if (rc != HUB_OK)
         return rc;
     rc = hub_tree_load(db, at, &t);
-    hub_db_end_read(db);
+    sqldb_end_read(&db->sql);
     if (rc != HUB_OK)
         return rc;
     if (tok->scope_unit[0]) {
@@ -86,7 +86,7 @@ int hub_api_units(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_db_lock(ctx->db);
     rc = hub_api_units_collect(ctx->db, &tok, at, list);
     if (rc != HUB_OK && rc != HUB_DENIED)
-        hub_log_say("units: %s", hub_db_last_error(ctx->db));
+        hub_log_say("units: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_DENIED) {
         json_decref(list);

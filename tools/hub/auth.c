@@ -44,7 +44,7 @@ int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
     rc = hub_kiosks_authenticate(ctx->db, req->kiosk, secret, NULL, 0);
     if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
         hub_log_say("kiosk authentication: %s",
-                    hub_db_last_error(ctx->db));
+                    sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_DENIED)
         return hub_auth_refuse(r);
@@ -77,7 +77,7 @@ int hub_auth_check_analyst(hub_ctx_t *ctx, const hub_request_t *req,
     hub_db_lock(ctx->db);
     rc = hub_tokens_find(ctx->db, text, tok);
     if (rc != HUB_OK && rc != HUB_DENIED)
-        hub_log_say("token check: %s", hub_db_last_error(ctx->db));
+        hub_log_say("token check: %s", sqldb_last_error(&ctx->db->sql));
     hub_db_unlock(ctx->db);
     if (rc == HUB_DENIED)
         return hub_auth_refuse(r);

@@ -102,7 +102,7 @@ static int code_write(hub_db_t *db, const code_opts_t *o,
     int64_t now = hub_clock_now_ms();
     int rc;
 
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_enroll_add_code(db, o->unit, (int)o->ttl, now, code, expires);

@@ -50,12 +50,12 @@ int hub_cmd_report_db(const char *cmd, hub_db_t *db, int rc)
 {
     if (rc == HUB_FULL)
         hub_cmd_say(cmd, "the database is full; nothing was changed (%s)",
-                    hub_db_last_error(db));
+                    sqldb_last_error(&db->sql));
     else if (rc == HUB_BUSY)
         hub_cmd_say(cmd, "the database stayed locked; nothing was changed,"
-                         " try again (%s)", hub_db_last_error(db));
+                         " try again (%s)", sqldb_last_error(&db->sql));
     else
-        hub_cmd_say(cmd, "database error: %s", hub_db_last_error(db));
+        hub_cmd_say(cmd, "database error: %s", sqldb_last_error(&db->sql));
     return HUB_EXIT_FAIL;
 }
 
@@ -96,17 +96,17 @@ void hub_cmd_audit_read(const char *cmd, hub_db_t *db, const char *action,
     int rc;
 
     hub_cmd_get_actor(actor, sizeof(actor));
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc == HUB_OK) {
         rc = hub_db_audit(db, hub_clock_now_ms(), actor, action, detail);
         if (rc == HUB_OK)
-            rc = hub_db_commit(db);
+            rc = hub_db_rc(sqldb_commit(&db->sql));
         else
-            hub_db_rollback(db);
+            sqldb_rollback(&db->sql);
     }
     if (rc != HUB_OK)
         hub_cmd_say(cmd, "warning: could not record this in the audit"
-                         " trail: %s", hub_db_last_error(db));
+                         " trail: %s", sqldb_last_error(&db->sql));
 }
 
 int hub_cmd_audit_write(hub_db_t *db, int rc, int64_t now, const char *action,
@@ -118,8 +118,8 @@ int hub_cmd_audit_write(hub_db_t *db, int rc, int64_t now, const char *action,
     if (rc == HUB_OK)
         rc = hub_db_audit(db, now, actor, action, detail);
     if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
+        return hub_db_rc(sqldb_commit(&db->sql));
+    sqldb_rollback(&db->sql);
     return rc;
 }
 

@@ -236,7 +236,7 @@ static int kiosk_write_revoke(hub_db_t *db, const char *id, int *was)
     int64_t now = hub_clock_now_ms();
     int rc;
 
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_kiosks_revoke(db, id, now, was);

@@ -96,7 +96,7 @@ static int token_write_add(hub_db_t *db, const char *unit,
     int64_t now = hub_clock_now_ms();
     int rc;
 
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_tokens_add(db, unit, now, out, id);
@@ -196,7 +196,7 @@ static int token_write_revoke(hub_db_t *db, int64_t id, int *was)
     int64_t now = hub_clock_now_ms();
     int rc;
 
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_tokens_revoke(db, id, now, was);

@@ -152,15 +152,15 @@ static int unit_write(hub_db_t *db, const char *code, const char *name,
     hub_cmd_get_actor(actor, sizeof(actor));
     snprintf(detail, sizeof(detail), "code=%s parent=%s name=%s", code,
              parent ? parent : "-", name);
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     rc = hub_units_add(db, code, name, parent, now);
     if (rc == HUB_OK)
         rc = hub_db_audit(db, now, actor, "unit.add", detail);
     if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
+        return hub_db_rc(sqldb_commit(&db->sql));
+    sqldb_rollback(&db->sql);
     return rc;
 }
 
@@ -313,7 +313,7 @@ static int unit_apply(hub_db_t *db, const unit_change_t *c,
              : c->kind == UNIT_MOVE ? "parent"
                                     : "into",
              c->value);
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc != HUB_OK)
         return rc;
     if (c->kind == UNIT_RENAME)
@@ -326,8 +326,8 @@ static int unit_apply(hub_db_t *db, const unit_change_t *c,
         rc = hub_db_audit(db, stamp.now_ms, actor, unit_change_actions[c->kind],
                           detail);
     if (rc == HUB_OK)
-        return hub_db_commit(db);
-    hub_db_rollback(db);
+        return hub_db_rc(sqldb_commit(&db->sql));
+    sqldb_rollback(&db->sql);
     return rc;
 }
 

@@ -1,24 +1,14 @@
 #include "db.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "crypto.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
-#define HUB_DB_LOCK_POLL_MS 2
-#define HUB_DB_STMT_MAX 128 /* every statement of the hub, with room */
-#define HUB_DB_LOCK_SUFFIX "-lock"
-#define HUB_DB_CACHE_KIB "131072" /* 128 MiB of pages, at most */
+#define HUB_DB_CACHE_KIB 131072 /* 128 MiB of pages, at most */
 
 /* Schema version 1. Snapshot rows are keyed by (install_id, day) through
  * the *_kiosk indexes, which is how an upload replaces a day; the *_day
@@ -316,32 +306,16 @@ static const char hub_db_schema_v2[] =
 
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
-static const char *const hub_db_migrations[] = {
-    hub_db_schema_v1,
-    hub_db_schema_v2,
+static const sqldb_migration_t hub_db_migrations[] = {
+    {hub_db_schema_v1, NULL},
+    {hub_db_schema_v2, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
     ((int)(sizeof(hub_db_migrations) / sizeof(hub_db_migrations[0])))
 
-typedef struct hub_db_cached {
-    const char *sql;
-    sqlite3_stmt *st;
-} hub_db_cached_t;
-
-struct hub_db {
-    sqlite3 *db;
-    pthread_mutex_t mutex;
-    int lock_fd; /* the advisory lock file, held during write transactions */
-    int holds_flock;
-    char path[HUB_DB_PATH_MAX];
-    hub_db_cached_t stmts[HUB_DB_STMT_MAX];
-    int n_stmts;
-    char err[HUB_DB_ERR_MAX];
-};
-
 /* A failed open has no handle to keep its reason. */
-static _Thread_local char hub_db_open_failure[HUB_DB_ERR_MAX];
+static _Thread_local char hub_db_open_failure[SQLDB_ERR_MAX];
 
 static const char hub_db_sql_audit[] =
     "INSERT INTO audit(at, actor, action, detail) VALUES(?1, ?2, ?3, ?4)";
@@ -349,38 +323,12 @@ static const char hub_db_sql_ping[] = "SELECT 1";
 static const char hub_db_sql_each_audit[] =
     "SELECT id, at, actor, action, detail FROM"
     " (SELECT * FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id";
-static const char hub_db_sql_begin_write[] = "BEGIN IMMEDIATE";
-static const char hub_db_sql_begin_read[] = "BEGIN";
-static const char hub_db_sql_commit[] = "COMMIT";
-static const char hub_db_sql_rollback[] = "ROLLBACK";
 
 /* ---- errors ------------------------------------------------------------ */
-
-static void hub_db_set_error(hub_db_t *db, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void hub_db_set_error(hub_db_t *db, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(db->err, sizeof(db->err), fmt, ap);
-    va_end(ap);
-}
 
 const char *hub_db_open_error(void)
 {
     return hub_db_open_failure;
-}
-
-const char *hub_db_last_error(const hub_db_t *db)
-{
-    return db ? db->err : hub_db_open_failure;
-}
-
-sqlite3 *hub_db_handle(hub_db_t *db)
-{
-    return db->db;
 }
 
 int hub_db_schema_version(void)
@@ -388,126 +336,44 @@ int hub_db_schema_version(void)
     return HUB_DB_SCHEMA_VERSION;
 }
 
-int hub_db_fail(hub_db_t *db, int sqlite_rc, const char *what)
+int hub_db_rc(int sqlite_rc)
 {
-    int prim = sqlite_rc & 0xff;
-
-    hub_db_set_error(db, "%s: %s", what,
-                     db->db ? sqlite3_errmsg(db->db) : sqlite3_errstr(prim));
-    if (prim == SQLITE_FULL)
+    switch (sqlite_rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+        return HUB_OK;
+    case SQLITE_DONE:
+        return HUB_NOT_FOUND;
+    case SQLITE_FULL:
         return HUB_FULL;
-    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
         return HUB_BUSY;
-    if (prim == SQLITE_CONSTRAINT)
+    case SQLITE_CONSTRAINT:
         return HUB_EXISTS;
-    return HUB_ERROR;
+    default:
+        return HUB_ERROR;
+    }
 }
 
 /* ---- statements -------------------------------------------------------- */
-
-sqlite3_stmt *hub_db_stmt(hub_db_t *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int i, rc;
-
-    for (i = 0; i < db->n_stmts; i++)
-        if (db->stmts[i].sql == sql)
-            return db->stmts[i].st;
-    if (db->n_stmts >= HUB_DB_STMT_MAX) {
-        hub_db_set_error(db, "statement cache full (%d)", HUB_DB_STMT_MAX);
-        return NULL;
-    }
-    rc = sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                            NULL);
-    if (rc != SQLITE_OK) {
-        (void)hub_db_fail(db, rc, "prepare");
-        /* prepare leaves st NULL on failure; nothing to finalize. */
-        return NULL;
-    }
-    db->stmts[db->n_stmts].sql = sql;
-    db->stmts[db->n_stmts].st = st;
-    db->n_stmts++;
-    return st;
-}
-
-void hub_db_release(sqlite3_stmt *st)
-{
-    /* reset returns the last step's error, which the caller has already
-     * handled; clearing bindings cannot fail on a valid statement. */
-    (void)sqlite3_reset(st);
-    (void)sqlite3_clear_bindings(st);
-}
-
-void hub_db_bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
-{
-    if (*rc != SQLITE_OK)
-        return;
-    *rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC)
-            : sqlite3_bind_null(st, i);
-}
-
-void hub_db_bind_int64(sqlite3_stmt *st, int i, int64_t v, int *rc)
-{
-    if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_int64(st, i, v);
-}
-
-void hub_db_bind_blob(sqlite3_stmt *st, int i, const void *v, int len,
-                      int *rc)
-{
-    if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_blob(st, i, v, len, SQLITE_STATIC);
-}
-
-const char *hub_db_column_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    return t ? (const char *)t : "";
-}
-
-int hub_db_run(hub_db_t *db, sqlite3_stmt *st, int bind_rc, const char *what)
-{
-    int rc = bind_rc;
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-            rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_OK)
-        rc = hub_db_fail(db, rc, what);
-    hub_db_release(st);
-    return rc;
-}
-
-int hub_db_next(hub_db_t *db, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return HUB_OK;
-    rc = rc == SQLITE_DONE ? HUB_NOT_FOUND : hub_db_fail(db, rc, what);
-    hub_db_release(st);
-    return rc;
-}
 
 int hub_db_find_digest(hub_db_t *db, const char *sql,
                        const unsigned char *hash, const char *what,
                        sqlite3_stmt **out)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
 
     *out = NULL;
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, what);
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, what));
     }
-    rc = hub_db_next(db, st, what);
+    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
     if (rc == HUB_OK)
         *out = st;
     return rc;
@@ -520,15 +386,6 @@ int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
 
     return blob && sqlite3_column_bytes(st, i) == HUB_SHA256_LEN &&
            hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
-}
-
-static int hub_db_run_sql(hub_db_t *db, const char *sql)
-{
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
-
-    if (!st)
-        return HUB_ERROR;
-    return hub_db_run(db, st, SQLITE_OK, sql);
 }
 
 /* ---- locking ----------------------------------------------------------- */
@@ -547,330 +404,58 @@ void hub_db_unlock(hub_db_t *db)
         abort();
 }
 
-/* The advisory lock waits as long as SQLite's busy timeout would, then
- * gives up with "busy" rather than hang a request thread. */
-static int hub_db_take_flock(hub_db_t *db)
-{
-    struct timespec pause = {0, HUB_DB_LOCK_POLL_MS * 1000000L};
-    int waited = 0;
-
-    while (flock(db->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EINTR)
-            continue;
-        if (errno != EWOULDBLOCK) {
-            hub_db_set_error(db, "cannot lock %s%s: %s", db->path,
-                             HUB_DB_LOCK_SUFFIX, strerror(errno));
-            return HUB_ERROR;
-        }
-        if (waited >= HUB_DB_BUSY_TIMEOUT_MS) {
-            hub_db_set_error(db, "%s is locked by another sipas-hub process",
-                             db->path);
-            return HUB_BUSY;
-        }
-        /* An interrupted pause only shortens one poll. */
-        (void)nanosleep(&pause, NULL);
-        waited += HUB_DB_LOCK_POLL_MS;
-    }
-    db->holds_flock = 1;
-    return HUB_OK;
-}
-
-static void hub_db_drop_flock(hub_db_t *db)
-{
-    if (!db->holds_flock)
-        return;
-    /* Unlocking our own lock cannot fail on a valid descriptor; the
-     * kernel drops it at close or exit in any case. */
-    (void)flock(db->lock_fd, LOCK_UN);
-    db->holds_flock = 0;
-}
-
-int hub_db_begin_write(hub_db_t *db)
-{
-    int rc = hub_db_take_flock(db);
-
-    if (rc != HUB_OK)
-        return rc;
-    rc = hub_db_run_sql(db, hub_db_sql_begin_write);
-    if (rc != HUB_OK)
-        hub_db_drop_flock(db);
-    return rc;
-}
-
-int hub_db_commit(hub_db_t *db)
-{
-    int rc = hub_db_run_sql(db, hub_db_sql_commit);
-
-    /* A failed COMMIT (disk full at the last moment) leaves the
-     * transaction open; roll it back so the next request starts clean. */
-    if (rc != HUB_OK)
-        hub_db_rollback(db);
-    hub_db_drop_flock(db);
-    return rc;
-}
-
-void hub_db_rollback(hub_db_t *db)
-{
-    char keep[HUB_DB_ERR_MAX];
-
-    /* SQLite may already have rolled back on its own (SQLITE_FULL does);
-     * the reason for the failure is worth more than the rollback's. */
-    if (!sqlite3_get_autocommit(db->db)) {
-        snprintf(keep, sizeof(keep), "%s", db->err);
-        if (hub_db_run_sql(db, hub_db_sql_rollback) == HUB_OK)
-            snprintf(db->err, sizeof(db->err), "%s", keep);
-    }
-    hub_db_drop_flock(db);
-}
-
-int hub_db_begin_read(hub_db_t *db)
-{
-    return hub_db_run_sql(db, hub_db_sql_begin_read);
-}
-
-void hub_db_end_read(hub_db_t *db)
-{
-    /* A read transaction has nothing to lose: COMMIT only ends it. */
-    if (!sqlite3_get_autocommit(db->db) &&
-        hub_db_run_sql(db, hub_db_sql_commit) != HUB_OK)
-        hub_db_rollback(db);
-}
-
-/* ---- one-off queries at open ----------------------------------------- */
-
-static int hub_db_exec(hub_db_t *db, const char *sql)
-{
-    int rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
-
-    return rc == SQLITE_OK ? HUB_OK : hub_db_fail(db, rc, sql);
-}
-
-static int hub_db_query_text(hub_db_t *db, const char *sql, char *buf,
-                             size_t cap)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    buf[0] = '\0';
-    rc = sqlite3_prepare_v2(db->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            snprintf(buf, cap, "%s", hub_db_column_text(st, 0));
-        if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
-    if (rc != SQLITE_OK)
-        rc = hub_db_fail(db, rc, sql);
-    /* finalize repeats the step's error, handled above. */
-    (void)sqlite3_finalize(st);
-    return rc;
-}
-
-static int hub_db_query_int(hub_db_t *db, const char *sql, int64_t *v)
-{
-    char buf[32];
-    int rc = hub_db_query_text(db, sql, buf, sizeof(buf));
-
-    if (rc == HUB_OK)
-        *v = strtoll(buf, NULL, 10);
-    return rc;
-}
-
 /* ---- open and close ---------------------------------------------------- */
 
 static int hub_db_fail_open(hub_db_t *db, int rc)
 {
     snprintf(hub_db_open_failure, sizeof(hub_db_open_failure), "%s",
-             db->err);
+             sqldb_last_error(&db->sql));
     hub_db_close(db);
     return rc;
 }
 
-/* The database holds digests of every secret and the province's ratings:
- * readable by the hub's user only, and SQLite gives the -wal and -shm
- * files the same mode. */
-static int hub_db_create_file(hub_db_t *db)
-{
-    int fd = open(db->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-    if (fd < 0) {
-        hub_db_set_error(db, "cannot create %s: %s", db->path,
-                         strerror(errno));
-        return HUB_ERROR;
-    }
-    if (close(fd) != 0) {
-        hub_db_set_error(db, "cannot create %s: %s", db->path,
-                         strerror(errno));
-        return HUB_ERROR;
-    }
-    return HUB_OK;
-}
-
-static int hub_db_open_lock_file(hub_db_t *db)
-{
-    char lock_path[HUB_DB_PATH_MAX + sizeof(HUB_DB_LOCK_SUFFIX)];
-
-    snprintf(lock_path, sizeof(lock_path), "%s%s", db->path,
-             HUB_DB_LOCK_SUFFIX);
-    db->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (db->lock_fd < 0) {
-        hub_db_set_error(db, "cannot open %s: %s", lock_path,
-                         strerror(errno));
-        return HUB_ERROR;
-    }
-    return HUB_OK;
-}
-
-static int hub_db_set_pragmas(hub_db_t *db)
-{
-    char mode[16];
-    int rc;
-
-    rc = hub_db_exec(db, "PRAGMA foreign_keys=ON");
-    if (rc == HUB_OK)
-        rc = hub_db_query_text(db, "PRAGMA journal_mode=WAL", mode,
-                               sizeof(mode));
-    if (rc != HUB_OK)
-        return rc;
-    if (strcmp(mode, "wal") != 0) {
-        hub_db_set_error(db, "%s: WAL journal refused (got \"%s\")",
-                         db->path, mode);
-        return HUB_ERROR;
-    }
-    /* NORMAL can lose acknowledged transactions on power loss. */
-    rc = hub_db_exec(db, "PRAGMA synchronous=FULL");
-    /* Statistics read the summaries (tens of MiB for a province-year)
-     * again and again: keep them in the connection's own cache rather
-     * than copying them from the OS on every request. */
-    if (rc == HUB_OK)
-        rc = hub_db_exec(db, "PRAGMA cache_size=-" HUB_DB_CACHE_KIB);
-    return rc;
-}
-
-static int hub_db_check(hub_db_t *db)
-{
-    char result[256];
-    char *nl;
-    int rc = hub_db_query_text(db, "PRAGMA quick_check", result,
-                               sizeof(result));
-
-    if (rc != HUB_OK)
-        return rc;
-    nl = strchr(result, '\n');
-    if (nl)
-        *nl = '\0';
-    if (strcmp(result, "ok") != 0) {
-        hub_db_set_error(db, "%s is damaged (quick_check: %s); restore it"
-                         " from a backup", db->path, result);
-        return HUB_ERROR;
-    }
-    return HUB_OK;
-}
-
-/* One migration step; the version is read inside the transaction so two
- * processes opening a fresh file never both apply the same step. */
-static int hub_db_migrate_step(hub_db_t *db, int *done)
-{
-    char sql[64];
-    int64_t version = 0;
-    int rc;
-
-    rc = hub_db_begin_write(db);
-    if (rc != HUB_OK)
-        return rc;
-    rc = hub_db_query_int(db, "PRAGMA user_version", &version);
-    if (rc == HUB_OK && version > HUB_DB_SCHEMA_VERSION) {
-        hub_db_set_error(db, "%s has schema version %lld, newer than this"
-                         " program's %d", db->path, (long long)version,
-                         HUB_DB_SCHEMA_VERSION);
-        rc = HUB_ERROR;
-    }
-    if (rc == HUB_OK && version < HUB_DB_SCHEMA_VERSION) {
-        rc = hub_db_exec(db, hub_db_migrations[version]);
-        snprintf(sql, sizeof(sql), "PRAGMA user_version=%lld",
-                 (long long)version + 1);
-        if (rc == HUB_OK)
-            rc = hub_db_exec(db, sql);
-    }
-    if (rc != HUB_OK) {
-        hub_db_rollback(db);
-        return rc;
-    }
-    *done = version >= HUB_DB_SCHEMA_VERSION;
-    return hub_db_commit(db);
-}
-
-static int hub_db_migrate(hub_db_t *db)
-{
-    int done = 0, rc = HUB_OK;
-
-    while (rc == HUB_OK && !done)
-        rc = hub_db_migrate_step(db, &done);
-    return rc;
-}
-
-/* The cap goes on after the schema exists, so a tiny cap still leaves a
- * usable (if full) database. SQLite never lowers the limit below the
- * current size. */
-static int hub_db_apply_cap(hub_db_t *db, int64_t max_kb)
-{
-    int64_t page_size = 0, pages;
-    char sql[64];
-    int rc;
-
-    if (max_kb <= 0)
-        return HUB_OK;
-    rc = hub_db_query_int(db, "PRAGMA page_size", &page_size);
-    if (rc != HUB_OK)
-        return rc;
-    if (page_size <= 0) {
-        hub_db_set_error(db, "%s: no page size", db->path);
-        return HUB_ERROR;
-    }
-    pages = max_kb * 1024 / page_size;
-    if (pages < 1)
-        pages = 1; /* 0 would mean "ask, do not set" */
-    snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld",
-             (long long)pages);
-    return hub_db_query_int(db, sql, &pages);
-}
-
 static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
 {
+    char check[SQLDB_ERR_MAX];
+    /* WAL and synchronous=FULL: NORMAL can lose acknowledged
+     * transactions on power loss. Statistics read the summaries (tens of
+     * MiB for a province-year) again and again: keep them in the
+     * connection's own cache rather than copying them from the OS on
+     * every request. The file holds digests of every secret and the
+     * province's ratings: readable by the hub's user only. */
+    sqldb_options_t o = {
+        .create = SQLDB_CREATE_NEVER,
+        .busy_timeout_ms = HUB_DB_BUSY_TIMEOUT_MS,
+        .quick_check = opt->check,
+        .foreign_keys = 1,
+        .wal = 1,
+        .synchronous_full = 1,
+        .cache_kib = HUB_DB_CACHE_KIB,
+        .write_lock = 1,
+    };
     int rc;
 
-    if (access(db->path, F_OK) != 0) {
+    if (access(db->sql.path, F_OK) != 0) {
         if (!opt->create) {
-            hub_db_set_error(db, "no hub database at %s", db->path);
+            sqldb_set_error(&db->sql, "no hub database at %s", db->sql.path);
             return HUB_NOT_FOUND;
         }
-        rc = hub_db_create_file(db);
-        if (rc != HUB_OK)
-            return rc;
+        o.create = SQLDB_CREATE_PRIVATE;
     }
-    rc = hub_db_open_lock_file(db);
-    if (rc != HUB_OK)
-        return rc;
-    /* NOMUTEX: the hub's own mutex already serialises every use. */
-    rc = sqlite3_open_v2(db->path, &db->db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK)
-        return hub_db_fail(db, rc, db->path);
-    rc = sqlite3_busy_timeout(db->db, HUB_DB_BUSY_TIMEOUT_MS);
-    if (rc != SQLITE_OK)
-        return hub_db_fail(db, rc, "busy_timeout");
-    if (opt->check) {
-        rc = hub_db_check(db);
-        if (rc != HUB_OK)
-            return rc;
-    }
-    rc = hub_db_set_pragmas(db);
-    if (rc == HUB_OK)
-        rc = hub_db_migrate(db);
-    if (rc == HUB_OK)
-        rc = hub_db_apply_cap(db, opt->max_kb);
-    return rc;
+    rc = sqldb_open(&db->sql, &o, check, sizeof(check));
+    if (rc == SQLITE_CORRUPT && check[0])
+        sqldb_set_error(&db->sql, "%s is damaged (quick_check: %s); restore"
+                        " it from a backup", db->sql.path, check);
+    if (rc == SQLITE_CORRUPT)
+        return HUB_ERROR;
+    if (rc == SQLITE_OK)
+        rc = sqldb_migrate(&db->sql, hub_db_migrations,
+                           HUB_DB_SCHEMA_VERSION, NULL, NULL);
+    /* The cap goes on after the schema exists, so a tiny cap still leaves
+     * a usable (if full) database. */
+    if (rc == SQLITE_OK && opt->max_kb > 0)
+        rc = sqldb_cap_size(&db->sql, opt->max_kb * 1024);
+    return hub_db_rc(rc);
 }
 
 int hub_db_open(const char *path, const hub_db_options_t *opt,
@@ -894,8 +479,8 @@ int hub_db_open(const char *path, const hub_db_options_t *opt,
                  "out of memory");
         return HUB_ERROR;
     }
-    db->lock_fd = -1;
-    snprintf(db->path, sizeof(db->path), "%s", path);
+    /* Fits: HUB_DB_PATH_MAX is below SQLDB_PATH_MAX. */
+    (void)sqldb_init(&db->sql, path);
     if (pthread_mutex_init(&db->mutex, NULL) != 0) {
         free(db);
         snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
@@ -911,21 +496,9 @@ int hub_db_open(const char *path, const hub_db_options_t *opt,
 
 void hub_db_close(hub_db_t *db)
 {
-    int i, locked;
-
     if (!db)
         return;
-    for (i = 0; i < db->n_stmts; i++)
-        (void)sqlite3_finalize(db->stmts[i].st); /* errors seen at step */
-    /* The last connection to close checkpoints the WAL into the file:
-     * that is a write, so it takes the advisory lock like any other. */
-    locked = db->lock_fd >= 0 && hub_db_take_flock(db) == HUB_OK;
-    /* Every statement is finalized, so close_v2 closes now. */
-    (void)sqlite3_close_v2(db->db);
-    if (locked)
-        hub_db_drop_flock(db);
-    if (db->lock_fd >= 0)
-        (void)close(db->lock_fd); /* only a lock file, nothing to flush */
+    sqldb_close(&db->sql);
     (void)pthread_mutex_destroy(&db->mutex);
     free(db);
 }
@@ -935,59 +508,59 @@ void hub_db_close(hub_db_t *db)
 int hub_db_audit(hub_db_t *db, int64_t at_ms, const char *actor,
                  const char *action, const char *detail)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_db_sql_audit);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_audit);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_int64(st, 1, at_ms, &rc);
-    hub_db_bind_text(st, 2, actor, &rc);
-    hub_db_bind_text(st, 3, action, &rc);
-    hub_db_bind_text(st, 4, detail ? detail : "", &rc);
-    return hub_db_run(db, st, rc, "audit");
+    sqldb_bind_int64(st, 1, at_ms, &rc);
+    sqldb_bind_text(st, 2, actor, &rc);
+    sqldb_bind_text(st, 3, action, &rc);
+    sqldb_bind_text(st, 4, detail ? detail : "", &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "audit"));
 }
 
 int hub_db_each_audit(hub_db_t *db, int limit,
                       int (*fn)(void *ctx, const hub_audit_row_t *row),
                       void *ctx)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_db_sql_each_audit);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_each_audit);
     hub_audit_row_t row;
     int rc = SQLITE_OK, stop;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_int64(st, 1, limit, &rc);
+    sqldb_bind_int64(st, 1, limit, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "audit list");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "audit list"));
     }
-    while ((rc = hub_db_next(db, st, "audit list")) == HUB_OK) {
+    while ((rc = sqldb_next(&db->sql, st, "audit list")) == SQLITE_ROW) {
         row.id = sqlite3_column_int64(st, 0);
         row.at_ms = sqlite3_column_int64(st, 1);
-        row.actor = hub_db_column_text(st, 2);
-        row.action = hub_db_column_text(st, 3);
-        row.detail = hub_db_column_text(st, 4);
+        row.actor = sqldb_column_text(st, 2);
+        row.action = sqldb_column_text(st, 3);
+        row.detail = sqldb_column_text(st, 4);
         stop = fn(ctx, &row);
         if (stop) {
-            hub_db_release(st);
+            sqldb_release(st);
             return stop;
         }
     }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return rc == SQLITE_DONE ? HUB_OK : hub_db_rc(rc);
 }
 
 int hub_db_ping(hub_db_t *db)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_db_sql_ping);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_ping);
     int rc, one;
 
     if (!st)
         return HUB_ERROR;
-    rc = hub_db_next(db, st, "ping");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "ping"));
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
     one = sqlite3_column_int(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     return one == 1 ? HUB_OK : HUB_ERROR;
 }

@@ -32,17 +32,17 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
     if (hub_code_generate(code) != 0 || hub_crypto_hash_text(code, hash) != 0)
         return HUB_ERROR;
     *expires_at = now_ms + (int64_t)ttl_hours * HUB_ENROLL_HOUR_MS;
-    st = hub_db_stmt(db, hub_enroll_sql_insert);
+    st = sqldb_stmt(&db->sql, hub_enroll_sql_insert);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    hub_db_bind_text(st, 2, unit, &rc);
-    hub_db_bind_int64(st, 3, now_ms, &rc);
-    hub_db_bind_int64(st, 4, *expires_at, &rc);
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_text(st, 2, unit, &rc);
+    sqldb_bind_int64(st, 3, now_ms, &rc);
+    sqldb_bind_int64(st, 4, *expires_at, &rc);
     /* A clash of 60 random bits with a stored code is not worth a retry
      * loop: it fails as "exists" and the operator runs the command again. */
-    return hub_db_run(db, st, rc, "add enrolment code");
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add enrolment code"));
 }
 
 int hub_enroll_redeem(hub_db_t *db, const char *typed,
@@ -62,23 +62,23 @@ int hub_enroll_redeem(hub_db_t *db, const char *typed,
     rc = hub_db_find_digest(db, hub_enroll_sql_find, hash, "code lookup", &st);
     if (rc != HUB_OK)
         return rc;
-    snprintf(unit, cap, "%s", hub_db_column_text(st, 0));
+    snprintf(unit, cap, "%s", sqldb_column_text(st, 0));
     expires_at = sqlite3_column_int64(st, 1);
     used = sqlite3_column_int(st, 2);
     match = hub_db_column_digest_equal(st, 3, hash);
-    hub_db_release(st);
+    sqldb_release(st);
     if (!match)
         return HUB_NOT_FOUND;
     if (used)
         return HUB_USED;
     if (now_ms >= expires_at)
         return HUB_EXPIRED;
-    st = hub_db_stmt(db, hub_enroll_sql_use);
+    st = sqldb_stmt(&db->sql, hub_enroll_sql_use);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    hub_db_bind_int64(st, 2, now_ms, &rc);
-    hub_db_bind_text(st, 3, install_id, &rc);
-    return hub_db_run(db, st, rc, "use enrolment code");
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, install_id, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "use enrolment code"));
 }

@@ -69,16 +69,16 @@ int hub_heartbeat_store(hub_db_t *db, const char *install_id,
     body = json_dumps(hb->obj, JSON_COMPACT | JSON_SORT_KEYS);
     if (!body)
         return HUB_ERROR;
-    st = hub_db_stmt(db, hub_heartbeat_sql_upsert);
+    st = sqldb_stmt(&db->sql, hub_heartbeat_sql_upsert);
     if (!st) {
         free(body);
         return HUB_ERROR;
     }
     rc = SQLITE_OK;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_int64(st, 2, now_ms, &rc);
-    hub_db_bind_text(st, 3, body, &rc);
-    rc = hub_db_run(db, st, rc, "store heartbeat");
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, body, &rc);
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "store heartbeat"));
     free(body);
     if (rc != HUB_OK)
         return rc;

@@ -32,53 +32,53 @@ static const char hub_ingest_sql_put_snapshot[] =
 static int hub_ingest_get_held(hub_db_t *db, const char *install_id,
                                const char *day, int64_t *held)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_ingest_sql_held);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_held);
     int rc = SQLITE_OK;
 
     *held = 0;
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_text(st, 2, day, &rc);
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "snapshot lookup");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "snapshot lookup"));
     }
-    rc = hub_db_next(db, st, "snapshot lookup");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "snapshot lookup"));
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
     if (rc != HUB_OK)
         return rc;
     *held = sqlite3_column_int64(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     return HUB_OK;
 }
 
 static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
                                const char *install_id, const char *day)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_text(st, 2, day, &rc);
-    return hub_db_run(db, st, rc, "drop day");
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "drop day"));
 }
 
 static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
                                  const char *day, const hub_dims_t *d,
                                  int *rc)
 {
-    hub_db_bind_text(st, 1, install_id, rc);
-    hub_db_bind_text(st, 2, day, rc);
-    hub_db_bind_text(st, 3, d->unit, rc);
-    hub_db_bind_text(st, 4, d->counter, rc);
-    hub_db_bind_text(st, 5, d->officer, rc);
-    hub_db_bind_text(st, 6, d->field, rc);
-    hub_db_bind_text(st, 7, d->instrument, rc);
-    hub_db_bind_int64(st, 8, d->version, rc);
+    sqldb_bind_text(st, 1, install_id, rc);
+    sqldb_bind_text(st, 2, day, rc);
+    sqldb_bind_text(st, 3, d->unit, rc);
+    sqldb_bind_text(st, 4, d->counter, rc);
+    sqldb_bind_text(st, 5, d->officer, rc);
+    sqldb_bind_text(st, 6, d->field, rc);
+    sqldb_bind_text(st, 7, d->instrument, rc);
+    sqldb_bind_int64(st, 8, d->version, rc);
 }
 
 static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
@@ -88,7 +88,7 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
     size_t i;
     int rc;
 
-    st = hub_db_stmt(db, hub_ingest_sql_add_resp);
+    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_resp);
     if (!st)
         return HUB_ERROR;
     for (i = day->resp_first; i < day->resp_first + day->resp_n; i++) {
@@ -96,14 +96,14 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
 
         rc = SQLITE_OK;
         hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
-        hub_db_bind_int64(st, 9, x->complete, &rc);
-        hub_db_bind_int64(st, 10, x->partial, &rc);
-        hub_db_bind_int64(st, 11, x->suppressed, &rc);
-        rc = hub_db_run(db, st, rc, "add response counts");
+        sqldb_bind_int64(st, 9, x->complete, &rc);
+        sqldb_bind_int64(st, 10, x->partial, &rc);
+        sqldb_bind_int64(st, 11, x->suppressed, &rc);
+        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add response counts"));
         if (rc != HUB_OK)
             return rc;
     }
-    st = hub_db_stmt(db, hub_ingest_sql_add_ans);
+    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_ans);
     if (!st)
         return HUB_ERROR;
     for (i = day->ans_first; i < day->ans_first + day->ans_n; i++) {
@@ -111,12 +111,12 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
 
         rc = SQLITE_OK;
         hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
-        hub_db_bind_int64(st, 9, x->partial, &rc);
-        hub_db_bind_text(st, 10, x->question, &rc);
-        hub_db_bind_text(st, 11, x->element, &rc);
-        hub_db_bind_text(st, 12, x->answer, &rc);
-        hub_db_bind_int64(st, 13, x->n, &rc);
-        rc = hub_db_run(db, st, rc, "add answer counts");
+        sqldb_bind_int64(st, 9, x->partial, &rc);
+        sqldb_bind_text(st, 10, x->question, &rc);
+        sqldb_bind_text(st, 11, x->element, &rc);
+        sqldb_bind_text(st, 12, x->answer, &rc);
+        sqldb_bind_int64(st, 13, x->n, &rc);
+        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add answer counts"));
         if (rc != HUB_OK)
             return rc;
     }
@@ -126,18 +126,18 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
 static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
                                    const hub_day_t *day, int64_t now_ms)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_ingest_sql_put_snapshot);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_put_snapshot);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, up->install_id, &rc);
-    hub_db_bind_text(st, 2, day->day, &rc);
-    hub_db_bind_int64(st, 3, up->upto_seq, &rc);
-    hub_db_bind_int64(st, 4, day->estimated, &rc);
-    hub_db_bind_text(st, 5, up->upload_id, &rc);
-    hub_db_bind_int64(st, 6, now_ms, &rc);
-    return hub_db_run(db, st, rc, "put snapshot");
+    sqldb_bind_text(st, 1, up->install_id, &rc);
+    sqldb_bind_text(st, 2, day->day, &rc);
+    sqldb_bind_int64(st, 3, up->upto_seq, &rc);
+    sqldb_bind_int64(st, 4, day->estimated, &rc);
+    sqldb_bind_text(st, 5, up->upload_id, &rc);
+    sqldb_bind_int64(st, 6, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "put snapshot"));
 }
 
 /* A snapshot with an equal upto_seq is replaced too: it describes the
@@ -198,18 +198,18 @@ int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
     res->days = up->n_days;
     res->stale_days = 0;
     hub_db_lock(db);
-    rc = hub_db_begin_write(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc == HUB_OK) {
         rc = hub_ingest_write(db, up, now_ms, res);
         if (rc == HUB_OK)
-            rc = hub_db_commit(db);
+            rc = hub_db_rc(sqldb_commit(&db->sql));
         else
-            hub_db_rollback(db);
+            sqldb_rollback(&db->sql);
     }
     /* The handle's error text is only stable under the lock. */
     if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
         hub_log_say("ingest from %s: %s", up->install_id,
-                    hub_db_last_error(db));
+                    sqldb_last_error(&db->sql));
     hub_db_unlock(db);
     if (rc != HUB_OK)
         res->stale_days = 0;

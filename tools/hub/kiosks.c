@@ -45,16 +45,16 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
         return HUB_DENIED;
     if (hub_crypto_hash_text(secret, presented) != 0)
         return HUB_ERROR;
-    st = hub_db_stmt(db, hub_kiosks_sql_auth);
+    st = sqldb_stmt(&db->sql, hub_kiosks_sql_auth);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 1, install_id, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "kiosk lookup");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk lookup"));
     }
-    rc = hub_db_next(db, st, "kiosk lookup");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk lookup"));
     if (rc == HUB_NOT_FOUND) {
         /* The same amount of hashing and comparing as for a known kiosk,
          * so timing does not tell which install ids are enrolled. */
@@ -71,8 +71,8 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
     match = blob && hub_crypto_equal(presented, stored, sizeof(stored));
     revoked = sqlite3_column_int(st, 1);
     if (unit && cap > 0)
-        snprintf(unit, cap, "%s", hub_db_column_text(st, 2));
-    hub_db_release(st);
+        snprintf(unit, cap, "%s", sqldb_column_text(st, 2));
+    sqldb_release(st);
     if (!match)
         return HUB_DENIED;
     /* Revocation is told only to the holder of the right secret. */
@@ -81,23 +81,23 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
 
 int hub_kiosks_check_active(hub_db_t *db, const char *install_id)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_revoked);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoked);
     int rc = SQLITE_OK, revoked;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 1, install_id, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "kiosk check");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk check"));
     }
-    rc = hub_db_next(db, st, "kiosk check");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk check"));
     if (rc == HUB_NOT_FOUND)
         return HUB_DENIED;
     if (rc != HUB_OK)
         return rc;
     revoked = sqlite3_column_int(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     return revoked ? HUB_REVOKED : HUB_OK;
 }
 
@@ -107,32 +107,32 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
                       const unsigned char secret_hash[HUB_SHA256_LEN],
                       int64_t now_ms)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_enroll);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_text(st, 2, unit, &rc);
-    hub_db_bind_text(st, 3, counter ? counter : "", &rc);
-    hub_db_bind_text(st, 4, version ? version : "", &rc);
-    hub_db_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
-    hub_db_bind_int64(st, 6, now_ms, &rc);
-    return hub_db_run(db, st, rc, "enrol kiosk");
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, unit, &rc);
+    sqldb_bind_text(st, 3, counter ? counter : "", &rc);
+    sqldb_bind_text(st, 4, version ? version : "", &rc);
+    sqldb_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_int64(st, 6, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "enrol kiosk"));
 }
 
 int hub_kiosks_touch(hub_db_t *db, const char *install_id,
                      const char *version, int64_t now_ms)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_touch);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_touch);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_int64(st, 2, now_ms, &rc);
-    hub_db_bind_text(st, 3, version, &rc);
-    return hub_db_run(db, st, rc, "note kiosk");
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, version, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "note kiosk"));
 }
 
 int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
@@ -151,36 +151,37 @@ int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
     }
     if (rc != HUB_OK)
         return rc;
-    st = hub_db_stmt(db, hub_kiosks_sql_revoke);
+    st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoke);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_text(st, 1, install_id, &rc);
-    hub_db_bind_int64(st, 2, now_ms, &rc);
-    return hub_db_run(db, st, rc, "revoke kiosk");
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "revoke kiosk"));
 }
 
 int hub_kiosks_each(hub_db_t *db, hub_kiosks_each_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_each);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_each);
     hub_kiosk_info_t k;
     int rc, stop;
 
     if (!st)
         return HUB_ERROR;
-    while ((rc = hub_db_next(db, st, "list kiosks")) == HUB_OK) {
-        k.install_id = hub_db_column_text(st, 0);
-        k.unit = hub_db_column_text(st, 1);
-        k.counter = hub_db_column_text(st, 2);
-        k.version = hub_db_column_text(st, 3);
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list kiosks"))) ==
+           HUB_OK) {
+        k.install_id = sqldb_column_text(st, 0);
+        k.unit = sqldb_column_text(st, 1);
+        k.counter = sqldb_column_text(st, 2);
+        k.version = sqldb_column_text(st, 3);
         k.enrolled_at = sqlite3_column_int64(st, 4);
         k.last_seen_at = sqlite3_column_int64(st, 5);
         k.revoked_at = sqlite3_column_int64(st, 6);
-        k.heartbeat = hub_db_column_text(st, 7);
+        k.heartbeat = sqldb_column_text(st, 7);
         k.heartbeat_at = sqlite3_column_int64(st, 8);
         stop = fn(ctx, &k);
         if (stop) {
-            hub_db_release(st);
+            sqldb_release(st);
             return stop;
         }
     }

@@ -11,7 +11,7 @@
  * Ownership: strings passed in are borrowed for the call; records handed
  * to callbacks are valid only during the callback.
  * Locking: the caller holds hub_db_lock(); calls marked "write" run inside
- * the caller's hub_db_begin_write() transaction.
+ * the caller's sqldb_begin_write() transaction.
  */
 #ifndef SIPAS_HUB_KIOSKS_H
 #define SIPAS_HUB_KIOSKS_H

@@ -229,10 +229,10 @@ static void hub_stats_make_key(const hub_stats_run_t *run, const char *unit,
 
 static int hub_stats_get_row_group(hub_stats_run_t *run, sqlite3_stmt *st)
 {
-    const char *unit = hub_db_column_text(st, 0);
-    const char *field = hub_db_column_text(st, 1);
-    const char *sub = hub_db_column_text(st, 2);
-    const char *bucket = hub_db_column_text(st, 3);
+    const char *unit = sqldb_column_text(st, 0);
+    const char *field = sqldb_column_text(st, 1);
+    const char *sub = sqldb_column_text(st, 2);
+    const char *bucket = sqldb_column_text(st, 3);
     char key[HUB_CODE_MAX + HUB_NAME_MAX + 2];
 
     if (run->last_group >= 0 && run->q->group != HUB_STATS_BY_FIELD &&
@@ -260,7 +260,7 @@ static int hub_stats_add_resp_row(hub_stats_run_t *run, sqlite3_stmt *st)
 {
     int g = hub_stats_get_row_group(run, st);
     int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
-                                     hub_db_column_text(st, 4));
+                                     sqldb_column_text(st, 4));
 
     if (g < 0 || inst < 0)
         return -1;
@@ -273,14 +273,14 @@ static int hub_stats_add_ans_row(hub_stats_run_t *run, sqlite3_stmt *st)
 {
     int g = hub_stats_get_row_group(run, st);
     int field = hub_stats_get_memo_id(run, HUB_STATS_MEMO_FIELD,
-                                      hub_db_column_text(st, 1));
+                                      sqldb_column_text(st, 1));
     int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
-                                     hub_db_column_text(st, 4));
+                                     sqldb_column_text(st, 4));
     int question = hub_stats_get_memo_id(run, HUB_STATS_MEMO_QUESTION,
-                                         hub_db_column_text(st, 5));
+                                         sqldb_column_text(st, 5));
     int element = hub_stats_get_memo_id(run, HUB_STATS_MEMO_ELEMENT,
-                                        hub_db_column_text(st, 6));
-    const char *text = hub_db_column_text(st, 7);
+                                        sqldb_column_text(st, 6));
+    const char *text = sqldb_column_text(st, 7);
     int answer, q, digit = text[0] >= '0' && text[0] <= '9' && !text[1];
 
     /* Scale answers change from row to row; their ids are kept apart. */
@@ -305,30 +305,31 @@ static int hub_stats_add_ans_row(hub_stats_run_t *run, sqlite3_stmt *st)
 static int hub_stats_read(hub_stats_run_t *run, const char *sql, const char *lo,
                           const char *hi, int answers)
 {
-    sqlite3_stmt *st = hub_db_stmt(run->db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&run->db->sql, sql);
     hub_stats_group_t g = run->q->group;
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, lo, &rc);
-    hub_db_bind_text(st, 2, hi, &rc);
-    hub_db_bind_text(st, 3, run->q->instrument, &rc);
-    hub_db_bind_text(st, 4, run->scope_codes, &rc);
-    hub_db_bind_int64(st, 5,
-                      g == HUB_STATS_BY_COUNTER   ? 1
-                      : g == HUB_STATS_BY_OFFICER ? 2
-                                                  : 0,
-                      &rc);
+    sqldb_bind_text(st, 1, lo, &rc);
+    sqldb_bind_text(st, 2, hi, &rc);
+    sqldb_bind_text(st, 3, run->q->instrument, &rc);
+    sqldb_bind_text(st, 4, run->scope_codes, &rc);
+    sqldb_bind_int64(st, 5,
+                     g == HUB_STATS_BY_COUNTER   ? 1
+                     : g == HUB_STATS_BY_OFFICER ? 2
+                                                 : 0,
+                     &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(run->db, rc, "stats");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&run->db->sql, rc, "stats"));
     }
     run->last_group = -1;
-    while ((rc = hub_db_next(run->db, st, "stats")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&run->db->sql, st, "stats"))) ==
+           HUB_OK) {
         if ((answers ? hub_stats_add_ans_row(run, st)
                      : hub_stats_add_resp_row(run, st)) != 0) {
-            hub_db_release(st);
+            sqldb_release(st);
             return HUB_ERROR;
         }
     }
@@ -447,7 +448,7 @@ static int hub_stats_list_scope(hub_stats_run_t *run)
 static int hub_stats_collect(hub_stats_run_t *run)
 {
     const hub_stats_query_t *q = run->q;
-    int rc = hub_db_begin_read(run->db);
+    int rc = hub_db_rc(sqldb_begin_read(&run->db->sql));
 
     if (rc != HUB_OK)
         return rc;
@@ -461,7 +462,7 @@ static int hub_stats_collect(hub_stats_run_t *run)
         rc = hub_stats_list_scope(run);
     if (rc == HUB_OK)
         rc = hub_stats_read_all(run);
-    hub_db_end_read(run->db);
+    sqldb_end_read(&run->db->sql);
     /* The whole scope is one group even when it holds nothing yet. */
     if (rc == HUB_OK && q->group == HUB_STATS_ALL &&
         hub_acc_group(run->acc, "") < 0)

@@ -35,16 +35,16 @@ int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
     }
     if (hub_crypto_new_secret(out, hash) != 0)
         return HUB_ERROR;
-    st = hub_db_stmt(db, hub_tokens_sql_insert);
+    st = sqldb_stmt(&db->sql, hub_tokens_sql_insert);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    hub_db_bind_text(st, 2, scope_unit, &rc);
-    hub_db_bind_int64(st, 3, now_ms, &rc);
-    rc = hub_db_run(db, st, rc, "add token");
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_text(st, 2, scope_unit, &rc);
+    sqldb_bind_int64(st, 3, now_ms, &rc);
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add token"));
     if (rc == HUB_OK)
-        *id = sqlite3_last_insert_rowid(hub_db_handle(db));
+        *id = sqlite3_last_insert_rowid(db->sql.conn);
     return rc;
 }
 
@@ -68,57 +68,58 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
     match = hub_db_column_digest_equal(st, 1, hash);
     tok->id = sqlite3_column_int64(st, 0);
     snprintf(tok->scope_unit, sizeof(tok->scope_unit), "%s",
-             hub_db_column_text(st, 2));
-    hub_db_release(st);
+             sqldb_column_text(st, 2));
+    sqldb_release(st);
     return match ? HUB_OK : HUB_DENIED;
 }
 
 int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
                       int *was_revoked)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_tokens_sql_state);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_state);
     int rc = SQLITE_OK;
 
     *was_revoked = 0;
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_int64(st, 1, id, &rc);
+    sqldb_bind_int64(st, 1, id, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "token state");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "token state"));
     }
-    rc = hub_db_next(db, st, "token state");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "token state"));
     if (rc != HUB_OK)
         return rc;
     *was_revoked = sqlite3_column_int(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     if (*was_revoked)
         return HUB_OK;
-    st = hub_db_stmt(db, hub_tokens_sql_revoke);
+    st = sqldb_stmt(&db->sql, hub_tokens_sql_revoke);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_int64(st, 1, id, &rc);
-    hub_db_bind_int64(st, 2, now_ms, &rc);
-    return hub_db_run(db, st, rc, "revoke token");
+    sqldb_bind_int64(st, 1, id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "revoke token"));
 }
 
 int hub_tokens_each(hub_db_t *db, hub_tokens_each_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_tokens_sql_each);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_each);
     hub_token_info_t t;
     int rc, stop;
 
     if (!st)
         return HUB_ERROR;
-    while ((rc = hub_db_next(db, st, "list tokens")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list tokens"))) ==
+           HUB_OK) {
         t.id = sqlite3_column_int64(st, 0);
-        t.scope_unit = hub_db_column_text(st, 1);
+        t.scope_unit = sqldb_column_text(st, 1);
         t.created_at = sqlite3_column_int64(st, 2);
         t.revoked_at = sqlite3_column_int64(st, 3);
         stop = fn(ctx, &t);
         if (stop) {
-            hub_db_release(st);
+            sqldb_release(st);
             return stop;
         }
     }

@@ -70,22 +70,22 @@ static const char hub_units_sql_each[] =
 static int hub_units_query_int(hub_db_t *db, const char *sql, const char *code,
                                const char *what, int *out)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 1, code, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, what);
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, what));
     }
-    rc = hub_db_next(db, st, what);
+    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
     rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? HUB_NOT_FOUND : HUB_OK;
     *out = sqlite3_column_int(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     return rc;
 }
 
@@ -118,76 +118,77 @@ int hub_units_add(hub_db_t *db, const char *code, const char *name,
         if (depth + 1 >= HUB_UNITS_DEPTH_MAX || into[0])
             return HUB_DENIED;
     }
-    st = hub_db_stmt(db, hub_units_sql_insert);
+    st = sqldb_stmt(&db->sql, hub_units_sql_insert);
     if (!st)
         return HUB_ERROR;
     rc = SQLITE_OK;
-    hub_db_bind_text(st, 1, code, &rc);
-    hub_db_bind_text(st, 2, name, &rc);
-    hub_db_bind_text(st, 3, parent, &rc);
-    hub_db_bind_int64(st, 4, now_ms, &rc);
-    return hub_db_run(db, st, rc, "add unit");
+    sqldb_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 2, name, &rc);
+    sqldb_bind_text(st, 3, parent, &rc);
+    sqldb_bind_int64(st, 4, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add unit"));
 }
 
 int hub_units_get_name(hub_db_t *db, const char *code, char *name, size_t cap)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_name);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_name);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 1, code, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "unit name");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "unit name"));
     }
-    rc = hub_db_next(db, st, "unit name");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit name"));
     if (rc != HUB_OK)
         return rc;
-    snprintf(name, cap, "%s", hub_db_column_text(st, 0));
-    hub_db_release(st);
+    snprintf(name, cap, "%s", sqldb_column_text(st, 0));
+    sqldb_release(st);
     return HUB_OK;
 }
 
 int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
                        int *yes)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_contains);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_contains);
     int rc = SQLITE_OK;
 
     *yes = 0;
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, ancestor, &rc);
-    hub_db_bind_text(st, 2, code, &rc);
+    sqldb_bind_text(st, 1, ancestor, &rc);
+    sqldb_bind_text(st, 2, code, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "unit ancestry");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "unit ancestry"));
     }
-    rc = hub_db_next(db, st, "unit ancestry");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit ancestry"));
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
     *yes = sqlite3_column_int(st, 0);
-    hub_db_release(st);
+    sqldb_release(st);
     return HUB_OK;
 }
 
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_each);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_each);
     hub_unit_info_t u;
     int rc, stop;
 
     if (!st)
         return HUB_ERROR;
-    while ((rc = hub_db_next(db, st, "list units")) == HUB_OK) {
-        u.code = hub_db_column_text(st, 0);
-        u.name = hub_db_column_text(st, 1);
-        u.parent = hub_db_column_text(st, 2);
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list units"))) ==
+           HUB_OK) {
+        u.code = sqldb_column_text(st, 0);
+        u.name = sqldb_column_text(st, 1);
+        u.parent = sqldb_column_text(st, 2);
         u.depth = sqlite3_column_int(st, 3);
         stop = fn(ctx, &u);
         if (stop) {
-            hub_db_release(st);
+            sqldb_release(st);
             return stop;
         }
     }
@@ -201,22 +202,22 @@ int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
 static int hub_units_query_text(hub_db_t *db, const char *sql, const char *code,
                                 int col, char *out, size_t cap)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
 
     out[0] = '\0';
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 1, code, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "unit lookup");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "unit lookup"));
     }
-    rc = hub_db_next(db, st, "unit lookup");
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit lookup"));
     if (rc != HUB_OK)
         return rc;
-    snprintf(out, cap, "%s", hub_db_column_text(st, col));
-    hub_db_release(st);
+    snprintf(out, cap, "%s", sqldb_column_text(st, col));
+    sqldb_release(st);
     return HUB_OK;
 }
 
@@ -298,16 +299,16 @@ static int hub_units_check_target(hub_db_t *db, const char *code,
 static int hub_units_set_column(hub_db_t *db, const char *sql, const char *code,
                                 const char *v1, const char *v2)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, sql);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
-    hub_db_bind_text(st, 2, v1, &rc);
+    sqldb_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 2, v1, &rc);
     if (v2)
-        hub_db_bind_text(st, 3, v2, &rc);
-    return hub_db_run(db, st, rc, "change unit");
+        sqldb_bind_text(st, 3, v2, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "change unit"));
 }
 
 static int hub_units_add_change(hub_db_t *db, const char *code,
@@ -315,19 +316,19 @@ static int hub_units_add_change(hub_db_t *db, const char *code,
                                 const char *old_value, const char *new_value,
                                 const hub_units_stamp_t *stamp)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_add_change);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_add_change);
     int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
-    hub_db_bind_text(st, 2, kind, &rc);
-    hub_db_bind_text(st, 3, from, &rc);
-    hub_db_bind_text(st, 4, old_value, &rc);
-    hub_db_bind_text(st, 5, new_value, &rc);
-    hub_db_bind_int64(st, 6, stamp->now_ms, &rc);
-    hub_db_bind_text(st, 7, stamp->actor, &rc);
-    return hub_db_run(db, st, rc, "record unit change");
+    sqldb_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 2, kind, &rc);
+    sqldb_bind_text(st, 3, from, &rc);
+    sqldb_bind_text(st, 4, old_value, &rc);
+    sqldb_bind_text(st, 5, new_value, &rc);
+    sqldb_bind_int64(st, 6, stamp->now_ms, &rc);
+    sqldb_bind_text(st, 7, stamp->actor, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "record unit change"));
 }
 
 /* Rename and move open alike: the subject must pass
@@ -415,29 +416,30 @@ int hub_units_merge(hub_db_t *db, const char *code, const char *into,
 int hub_units_each_change(hub_db_t *db, const char *code,
                           hub_units_change_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_each_change);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_each_change);
     hub_unit_change_t c;
     int rc = SQLITE_OK, stop;
 
     if (!st)
         return HUB_ERROR;
-    hub_db_bind_text(st, 1, code, &rc);
+    sqldb_bind_text(st, 1, code, &rc);
     if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "unit history");
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "unit history"));
     }
-    while ((rc = hub_db_next(db, st, "unit history")) == HUB_OK) {
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "unit history"))) ==
+           HUB_OK) {
         c.id = sqlite3_column_int64(st, 0);
-        c.code = hub_db_column_text(st, 1);
-        c.kind = hub_db_column_text(st, 2);
-        c.valid_from = hub_db_column_text(st, 3);
-        c.old_value = hub_db_column_text(st, 4);
-        c.new_value = hub_db_column_text(st, 5);
+        c.code = sqldb_column_text(st, 1);
+        c.kind = sqldb_column_text(st, 2);
+        c.valid_from = sqldb_column_text(st, 3);
+        c.old_value = sqldb_column_text(st, 4);
+        c.new_value = sqldb_column_text(st, 5);
         c.recorded_at = sqlite3_column_int64(st, 6);
-        c.actor = hub_db_column_text(st, 7);
+        c.actor = sqldb_column_text(st, 7);
         stop = fn(ctx, &c);
         if (stop) {
-            hub_db_release(st);
+            sqldb_release(st);
             return stop;
         }
     }
