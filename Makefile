@@ -113,7 +113,7 @@ pc_libs   = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null))
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wno-format-truncation
 CSTD := -std=c11 -D_GNU_SOURCE
-ALL_CFLAGS = $(CSTD) $(WARN) -Iapp $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) -Iapp -Itools $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 CORE_SRC  := $(wildcard app/core/*.c)
@@ -123,7 +123,7 @@ UI_SRC    := $(wildcard app/ui/*.c)
 KIOSK_SRC := $(wildcard app/kiosk/*.c)
 CTL_SRC   := $(wildcard tools/ctl/*.c)
 SYNC_SRC  := $(wildcard app/sync/*.c)
-HUB_SRC   := $(filter-out tools/hub/main.c,$(wildcard tools/hub/*.c))
+HUB_SRC   := $(filter-out tools/hub/cmd/main.c,$(wildcard tools/hub/*/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -228,7 +228,7 @@ $(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
-$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBCORE)
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 

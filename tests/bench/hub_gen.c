@@ -30,11 +30,11 @@
 #include <time.h>
 
 #include "core/vntime.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/db.h"
-#include "../tools/hub/ingest.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/units.h"
+#include "hub/base/crypto.h"
+#include "hub/domain/ingest.h"
+#include "hub/store/db.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/units.h"
 
 #define GEN_DISTRICTS 10
 #define GEN_COMMUNES 10 /* per district */

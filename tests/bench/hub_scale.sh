@@ -25,7 +25,7 @@ for lib in libsipashub.a libsipascore.a; do
 done
 mkdir -p "$BUILD/bench"
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-  -Wstrict-prototypes -I"$ROOT/app" "$ROOT/tests/bench/hub_gen.c" \
+  -Wstrict-prototypes -I"$ROOT/app" -I"$ROOT/tools" "$ROOT/tests/bench/hub_gen.c" \
   "$BUILD/libsipashub.a" "$BUILD/libsipascore.a" \
   $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
   -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"

@@ -19,15 +19,15 @@
 #include <sys/stat.h>
 
 #include "core/vntime.h"
-#include "../tools/hub/api.h"
-#include "../tools/hub/code.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/enroll.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/ratelimit.h"
-#include "../tools/hub/tokens.h"
-#include "../tools/hub/units.h"
-#include "../tools/hub/valid.h"
+#include "hub/api/api.h"
+#include "hub/base/code.h"
+#include "hub/base/crypto.h"
+#include "hub/base/ratelimit.h"
+#include "hub/base/valid.h"
+#include "hub/store/enroll.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/tokens.h"
+#include "hub/store/units.h"
 
 #include "testutil.h"
 

@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 
 #include "core/vntime.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/db.h"
-#include "../tools/hub/ingest.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/reply.h"
-#include "../tools/hub/units.h"
+#include "hub/api/reply.h"
+#include "hub/base/crypto.h"
+#include "hub/domain/ingest.h"
+#include "hub/store/db.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/units.h"
 
 #include "testutil.h"
 
