@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/hex.h"
 #include "core/vntime.h"
 #include "hub/api/api.h"
 #include "hub/base/code.h"
@@ -279,7 +280,7 @@ static void test_enroll_answers(void **state)
     assert_true(json_is_true(json_object_get(v, "ok")));
     assert_string_equal(json_string_value(json_object_get(v, "install_id")),
                         K1);
-    assert_true(hub_valid_hex(secret, HUB_SECRET_LEN));
+    assert_true(hex_is_lower(secret, HUB_SECRET_LEN));
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(v, "unit"), "code")),
         "XA-MINHTAN");
@@ -807,11 +808,11 @@ static void test_validators(void **state)
     assert_false(hub_valid_name("abcd", 3, 0));
     assert_int_equal(hub_valid_utf8_prefix("ab\xe1\xba"), 2);
 
-    assert_true(hub_valid_hex(K1, HUB_INSTALL_ID_LEN));
-    assert_false(hub_valid_hex(K1 "0", HUB_INSTALL_ID_LEN));
-    assert_false(hub_valid_hex("0123", HUB_INSTALL_ID_LEN));
+    assert_true(hex_is_lower(K1, HUB_INSTALL_ID_LEN));
+    assert_false(hex_is_lower(K1 "0", HUB_INSTALL_ID_LEN));
+    assert_false(hex_is_lower("0123", HUB_INSTALL_ID_LEN));
     assert_false(
-        hub_valid_hex("0123456789ABCDEF0123456789abcdef", HUB_INSTALL_ID_LEN));
+        hex_is_lower("0123456789ABCDEF0123456789abcdef", HUB_INSTALL_ID_LEN));
     assert_true(hub_valid_upload_id(K1 ":1234"));
     assert_false(hub_valid_upload_id("a/b"));
     assert_true(hub_valid_version("0.1.0-rc1"));
@@ -826,7 +827,7 @@ static void test_crypto(void **state)
     (void)state;
     /* SHA-256("abc"), FIPS 180-2. */
     assert_int_equal(hub_crypto_hash_text("abc", a), 0);
-    hub_crypto_format_hex(a, sizeof(a), hex);
+    hex_encode(a, sizeof(a), hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a"
                              "9cb410ff61f20015ad");
     memcpy(b, a, sizeof(a));
@@ -835,7 +836,7 @@ static void test_crypto(void **state)
     assert_false(hub_crypto_equal(a, b, sizeof(a)));
     assert_int_equal(hub_crypto_new_secret(s1, a), 0);
     assert_int_equal(hub_crypto_new_secret(s2, b), 0);
-    assert_true(hub_valid_hex(s1, HUB_SECRET_LEN));
+    assert_true(hex_is_lower(s1, HUB_SECRET_LEN));
     assert_string_not_equal(s1, s2);
     assert_int_equal(hub_crypto_hash_text(s1, b), 0);
     assert_true(hub_crypto_equal(a, b, sizeof(a)));

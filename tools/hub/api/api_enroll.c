@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "hub/base/crypto.h"
 #include "hub/base/log.h"
 #include "hub/base/valid.h"
@@ -32,7 +33,7 @@ typedef struct hub_enroll_out {
 
 static int hub_enroll_is_install_id(const char *s)
 {
-    return hub_valid_hex(s, HUB_INSTALL_ID_LEN);
+    return hex_is_lower(s, HUB_INSTALL_ID_LEN);
 }
 
 static int hub_enroll_is_typed_code(const char *s)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hex.h"
 #include "hub/base/log.h"
 #include "hub/store/kiosks.h"
 
@@ -37,8 +38,8 @@ int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
     int rc, wait;
 
     if (!secret || !req->kiosk ||
-        !hub_valid_hex(req->kiosk, HUB_INSTALL_ID_LEN) ||
-        !hub_valid_hex(secret, HUB_SECRET_LEN))
+        !hex_is_lower(req->kiosk, HUB_INSTALL_ID_LEN) ||
+        !hex_is_lower(secret, HUB_SECRET_LEN))
         return hub_auth_refuse(r);
     hub_db_lock(ctx->db);
     rc = hub_kiosks_authenticate(ctx->db, req->kiosk, secret, NULL, 0);
@@ -72,7 +73,7 @@ int hub_auth_check_analyst(hub_ctx_t *ctx, const hub_request_t *req,
     const char *text = hub_auth_get_bearer(req->authorization);
     int rc;
 
-    if (!text || !hub_valid_hex(text, HUB_SECRET_LEN))
+    if (!text || !hex_is_lower(text, HUB_SECRET_LEN))
         return hub_auth_refuse(r);
     hub_db_lock(ctx->db);
     rc = hub_tokens_find(ctx->db, text, tok);

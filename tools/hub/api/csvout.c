@@ -4,63 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HUB_CSV_BOM "\xEF\xBB\xBF"
+#include "core/csv.h"
+
 #define HUB_CSV_CELL_MAX 64 /* a number as text */
 #define HUB_CSV_COLS 22
 
 typedef struct hub_csv {
-    char *buf;
-    size_t len, cap;
+    FILE *fp; /* a memory stream */
     int failed;
 } hub_csv_t;
 
-static void hub_csv_put(hub_csv_t *c, const char *s, size_t n)
-{
-    size_t cap;
-    char *more;
-
-    if (c->failed)
-        return;
-    if (c->len + n + 1 > c->cap) {
-        cap = c->cap ? c->cap : 4096;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        more = realloc(c->buf, cap);
-        if (!more) {
-            c->failed = 1;
-            return;
-        }
-        c->buf = more;
-        c->cap = cap;
-    }
-    memcpy(c->buf + c->len, s, n);
-    c->len += n;
-    c->buf[c->len] = '\0';
-}
-
 static void hub_csv_put_str(hub_csv_t *c, const char *s)
 {
-    hub_csv_put(c, s, strlen(s));
-}
-
-/* One text cell, quoted when it holds a comma, a quote or a line end. */
-static void hub_csv_put_text(hub_csv_t *c, const char *s)
-{
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    const char *p;
-
-    if (quote)
-        hub_csv_put(c, "\"", 1);
-    if (strchr("=+-@\t\r", s[0]) && s[0])
-        hub_csv_put(c, "'", 1);
-    for (p = s; *p; p++) {
-        if (*p == '"')
-            hub_csv_put(c, "\"\"", 2);
-        else
-            hub_csv_put(c, p, 1);
-    }
-    if (quote)
-        hub_csv_put(c, "\"", 1);
+    fputs(s, c->fp);
 }
 
 /* A JSON number, boolean or string as a cell; null and absent are empty. */
@@ -77,7 +33,7 @@ static void hub_csv_put_value(hub_csv_t *c, const json_t *v)
     } else if (json_is_boolean(v)) {
         hub_csv_put_str(c, json_is_true(v) ? "true" : "false");
     } else if (json_is_string(v)) {
-        hub_csv_put_text(c, json_string_value(v));
+        csv_put_text(c->fp, json_string_value(v), CSV_GUARD_FORMULAS);
     }
 }
 
@@ -89,11 +45,11 @@ static void hub_csv_put_row(hub_csv_t *c,
 
     for (i = 0; i < HUB_CSV_COLS; i++) {
         if (i > 0)
-            hub_csv_put(c, ",", 1);
+            hub_csv_put_str(c, ",");
         if (cells[i])
             hub_csv_put_value(c, cells[i]);
     }
-    hub_csv_put(c, "\r\n", 2);
+    hub_csv_put_str(c, CSV_EOL);
 }
 
 enum {
@@ -291,24 +247,32 @@ static int hub_csv_put_group(hub_csv_t *c, const json_t *g)
 int hub_csv_write_stats(const json_t *answer, char **text, size_t *len)
 {
     const json_t *groups = json_object_get(answer, "groups"), *g;
-    hub_csv_t c = {NULL, 0, 0, 0};
-    size_t i;
+    hub_csv_t c = {NULL, 0};
+    char *buf = NULL;
+    size_t size = 0, i;
 
     *text = NULL;
     *len = 0;
     if (!json_is_array(groups))
         return -1;
-    hub_csv_put_str(&c, HUB_CSV_BOM HUB_CSV_HEADER "\r\n");
+    c.fp = open_memstream(&buf, &size);
+    if (!c.fp)
+        return -1;
+    hub_csv_put_str(&c, CSV_BOM HUB_CSV_HEADER CSV_EOL);
     json_array_foreach(groups, i, g)
     {
         if (hub_csv_put_group(&c, g) != 0)
             c.failed = 1;
     }
+    if (ferror(c.fp))
+        c.failed = 1;
+    if (fclose(c.fp) != 0)
+        c.failed = 1;
     if (c.failed) {
-        free(c.buf);
+        free(buf);
         return -1;
     }
-    *text = c.buf;
-    *len = c.len;
+    *text = buf;
+    *len = size;
     return 0;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "core/hex.h"
+
 int hub_crypto_hash_sha256(const void *data, size_t len,
                            unsigned char out[HUB_SHA256_LEN])
 {
@@ -48,18 +50,6 @@ int hub_crypto_fill_random(void *buf, size_t len)
     return 0;
 }
 
-void hub_crypto_format_hex(const unsigned char *in, size_t len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 0x0F];
-    }
-    out[2 * len] = '\0';
-}
-
 int hub_crypto_new_secret(char out[2 * HUB_SECRET_BYTES + 1],
                           unsigned char hash[HUB_SHA256_LEN])
 {
@@ -68,7 +58,7 @@ int hub_crypto_new_secret(char out[2 * HUB_SECRET_BYTES + 1],
 
     if (hub_crypto_fill_random(raw, sizeof(raw)) != 0)
         return -1;
-    hub_crypto_format_hex(raw, sizeof(raw), out);
+    hex_encode(raw, sizeof(raw), out);
     /* The raw bytes are not needed any more; do not leave them on the
      * stack for whatever reads it next. */
     explicit_bzero(raw, sizeof(raw));

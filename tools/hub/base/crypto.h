@@ -25,8 +25,6 @@ int hub_crypto_hash_text(const char *text, unsigned char out[HUB_SHA256_LEN]);
 int hub_crypto_equal(const void *a, const void *b, size_t len);
 /* Fills buf from getrandom(2); 0, or -1. */
 int hub_crypto_fill_random(void *buf, size_t len);
-/* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
-void hub_crypto_format_hex(const unsigned char *in, size_t len, char *out);
 /* A fresh 256-bit secret as 64 lowercase hex characters (out: 65 bytes)
  * and the SHA-256 of that text, which is what the hub keeps. 0 or -1. */
 int hub_crypto_new_secret(char out[2 * HUB_SECRET_BYTES + 1],

@@ -94,18 +94,6 @@ size_t hub_valid_utf8_prefix(const char *s)
     return (size_t)(p - (const unsigned char *)s);
 }
 
-int hub_valid_hex(const char *s, size_t len)
-{
-    size_t i;
-
-    if (!s)
-        return 0;
-    for (i = 0; i < len; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return s[len] == '\0';
-}
-
 int hub_valid_upload_id(const char *s)
 {
     size_t i;

@@ -30,8 +30,6 @@ int hub_valid_name(const char *s, size_t max, int allow_empty);
  * cut by snprintf or built from foreign text must end to stay printable
  * and JSON-safe. */
 size_t hub_valid_utf8_prefix(const char *s);
-/* 1 when s is exactly len characters of [0-9a-f]. */
-int hub_valid_hex(const char *s, size_t len);
 /* 1 when s is [A-Za-z0-9._:-]{1,128}: an upload id such as "ID:1234". */
 int hub_valid_upload_id(const char *s);
 /* 1 when s is printable ASCII (0x21..0x7e), 1..64 bytes: "0.1.0". */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/vntime.h"
 #include "hub/base/clock.h"
 #include "hub/base/valid.h"
@@ -258,7 +259,7 @@ static int kiosk_revoke(int argc, char **argv)
         return HUB_EXIT_USAGE;
     }
     id = argv[optind];
-    if (!hub_valid_hex(id, HUB_INSTALL_ID_LEN)) {
+    if (!hex_is_lower(id, HUB_INSTALL_ID_LEN)) {
         hub_cmd_say(KIOSK_CMD, "\"%s\" is not an install id (32 lowercase"
                                " hex digits)", id);
         return HUB_EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/vntime.h"
 #include "hub/base/valid.h"
 #include "hub/domain/jv.h"
@@ -388,7 +389,7 @@ static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
 
 static int hub_ingest_is_install_id(const char *s)
 {
-    return hub_valid_hex(s, HUB_INSTALL_ID_LEN);
+    return hex_is_lower(s, HUB_INSTALL_ID_LEN);
 }
 
 /* Parsed JSON takes far more memory than its text: 1 MiB of "{}," is

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/hex.h"
+
 static const char hub_kiosks_sql_auth[] =
     "SELECT secret_hash, revoked_at IS NOT NULL, unit FROM kiosks"
     " WHERE install_id = ?1";
@@ -40,8 +42,8 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
     int rc, revoked, match;
 
     /* Malformed credentials never reach the database. */
-    if (!hub_valid_hex(install_id, HUB_INSTALL_ID_LEN) ||
-        !hub_valid_hex(secret, HUB_SECRET_LEN))
+    if (!hex_is_lower(install_id, HUB_INSTALL_ID_LEN) ||
+        !hex_is_lower(secret, HUB_SECRET_LEN))
         return HUB_DENIED;
     if (hub_crypto_hash_text(secret, presented) != 0)
         return HUB_ERROR;

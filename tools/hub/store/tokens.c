@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "hub/store/units.h"
 
 static const char hub_tokens_sql_insert[] =
@@ -55,7 +56,7 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
     int rc, match;
 
     memset(tok, 0, sizeof(*tok));
-    if (!hub_valid_hex(text, HUB_SECRET_LEN))
+    if (!hex_is_lower(text, HUB_SECRET_LEN))
         return HUB_DENIED;
     if (hub_crypto_hash_text(text, hash) != 0)
         return HUB_ERROR;
