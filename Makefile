@@ -71,7 +71,15 @@ PC_app/sync      := sqlite3 libcurl jansson
 PC_app/ui        := sdl2 SDL2_ttf SDL2_image
 PC_app/kiosk     := sdl2 SDL2_ttf SDL2_image libcurl jansson
 PC_tools/ctl     := sqlite3 libcurl jansson xlsxwriter pangocairo
-PC_tools/hub     := libmicrohttpd gnutls sqlite3 jansson
+# The hub's layers are modules of their own (tools/hub/<layer>, see
+# docs/ARCHITECTURE.md): only http and the commands speak HTTP, only
+# store speaks SQL; base wraps gnutls's hashes for everyone.
+PC_tools/hub/base   := gnutls jansson
+PC_tools/hub/store  := sqlite3 jansson
+PC_tools/hub/domain := jansson
+PC_tools/hub/api    := jansson
+PC_tools/hub/http   := libmicrohttpd gnutls jansson
+PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
 	libmicrohttpd gnutls
 PC_tests/golden  := sdl2 SDL2_image
@@ -84,7 +92,16 @@ USES_app/sync     := app/sync app/store app/core app/platform
 USES_app/ui       := app/ui app/core
 USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
 USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
-USES_tools/hub    := tools/hub app/core
+# The hub's arrows point down: cmd > http > api > domain > store > base.
+HUB_BASE          := tools/hub/base app/core
+USES_tools/hub/base   := $(HUB_BASE)
+USES_tools/hub/store  := tools/hub/store $(HUB_BASE)
+USES_tools/hub/domain := tools/hub/domain tools/hub/store $(HUB_BASE)
+USES_tools/hub/api    := tools/hub/api tools/hub/domain tools/hub/store $(HUB_BASE)
+USES_tools/hub/http   := tools/hub/http tools/hub/api tools/hub/domain \
+	tools/hub/store $(HUB_BASE)
+USES_tools/hub/cmd    := tools/hub/cmd tools/hub/http tools/hub/api \
+	tools/hub/domain tools/hub/store $(HUB_BASE)
 
 # Header files of each package, for the modules that may not use it.
 HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
@@ -102,7 +119,8 @@ PACKAGES_GUARDED  := sdl2 sqlite3 libcurl libmicrohttpd gnutls pangocairo \
 # SDL_ttf and SDL_image come with SDL for this purpose.
 pc_family = $(if $(filter SDL2_%,$(1)),sdl2,$(1))
 
-modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))
+# The module of a path: its first two folders, three under tools/hub.
+modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))$(if $(filter tools/hub/%,$(1)),/$(word 3,$(subst /, ,$(1))))
 denied = $(filter-out $(foreach p,$(PC_$(1)),$(call pc_family,$(p))),$(PACKAGES_GUARDED))
 
 pc_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null))
@@ -189,12 +207,13 @@ $(BUILD)/guard/%/.made: Makefile
 	@touch $@
 
 # After each compile: every project header it read belongs to a module
-# listed in USES_ for its own module.
+# listed in USES_ for its own module (a hub layer is tools/hub/<layer>);
+# each module it may not include is named.
 check_uses = $(if $(filter undefined,$(origin USES_$(1))),true,\
-	for m in $$(grep -oE '(app|tools)/[a-z_]+/' $(2) | sort -u); do \
-	  echo " $(USES_$(1)) " | grep -qF " $${m%/} " || { \
-	  echo "$(3): $(1) may not include $${m%/} (see USES_$(1) in the Makefile)" >&2; exit 1; }; \
-	done)
+	bad=0; for m in $$(grep -oE '(app/[a-z_]+|tools/hub/[a-z_]+|tools/[a-z_]+)/' $(2) | sort -u); do \
+	  echo " $(USES_$(1)) " | grep -qF " $${m%/} " || { bad=1; \
+	  echo "$(3): $(1) may not include $${m%/} (see USES_$(1) in the Makefile)" >&2; }; \
+	done; [ $$bad = 0 ])
 
 .SECONDEXPANSION:
 $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made

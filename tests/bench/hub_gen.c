@@ -23,6 +23,7 @@
  * Prints one line: kiosks, days, responses, snapshot rows, seconds.
  */
 #include <math.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,9 @@
 
 #include "core/vntime.h"
 #include "hub/base/crypto.h"
-#include "hub/domain/ingest.h"
 #include "hub/store/db.h"
 #include "hub/store/kiosks.h"
+#include "hub/store/snapshots.h"
 #include "hub/store/units.h"
 
 #define GEN_DISTRICTS 10

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "core/vntime.h"
+#include "hub/api/handler.h"
 #include "hub/api/reply.h"
 #include "hub/base/crypto.h"
 #include "hub/domain/ingest.h"
@@ -1117,11 +1118,11 @@ static void test_parse_without_database(void **state)
 {
     fixture_t *f = *state;
     hub_upload_t up;
-    hub_reply_t r;
+    hub_problem_t pb;
 
-    hub_reply_init(&r);
+    hub_problem_init(&pb);
     assert_int_equal(
-        hub_ingest_parse(doc_example, strlen(doc_example), f->now, &up, &r),
+        hub_ingest_parse(doc_example, strlen(doc_example), f->now, &up, &pb),
         0);
     assert_int_equal(up.n_days, 1);
     assert_int_equal(up.n_resp, 1);
@@ -1137,12 +1138,11 @@ static void test_parse_without_database(void **state)
     /* The same text a day later than two days ahead is refused. */
     assert_int_equal(hub_ingest_parse(doc_example, strlen(doc_example),
                                       vntime_parse_date("2026-11-19"), &up,
-                                      &r),
+                                      &pb),
                      -1);
-    assert_int_equal(r.status, 400);
-    assert_non_null(strstr(r.message, "days[0].day"));
+    assert_int_equal(pb.kind, HUB_PROBLEM_INVALID);
+    assert_non_null(strstr(pb.message, "days[0].day"));
     hub_ingest_free(&up);
-    hub_reply_clear(&r);
 }
 
 int main(void)

@@ -7,7 +7,6 @@
 
 #include "hub/api/api_kiosks.h"
 #include "hub/api/api_stats.h"
-#include "hub/base/log.h"
 #include "hub/domain/ingest.h"
 
 typedef struct hub_route {
@@ -81,41 +80,4 @@ int hub_api_handle(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
         return hub_reply_fail(r, 413, "too-large",
                               "the body is over %zu bytes", body_max);
     return fn(ctx, req, r);
-}
-
-json_t *hub_api_load_body(const hub_request_t *req, hub_reply_t *r)
-{
-    json_error_t jerr;
-    json_t *v;
-
-    if (!req->body || req->body_len == 0) {
-        hub_reply_fail(r, 400, "bad-request", "a JSON body is required");
-        return NULL;
-    }
-    v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!v) {
-        hub_reply_fail(r, 400, "bad-request",
-                       "not valid JSON at line %d, column %d: %s", jerr.line,
-                       jerr.column, jerr.text);
-        return NULL;
-    }
-    return v;
-}
-
-int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
-{
-    int rc;
-
-    if (req->n_query > 0 || req->query_overflow)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "/healthz takes no parameters");
-    hub_db_lock(ctx->db);
-    rc = hub_db_ping(ctx->db);
-    if (rc != HUB_OK)
-        hub_log_say("health check: %s", hub_db_last_error(ctx->db));
-    hub_db_unlock(ctx->db);
-    if (rc != HUB_OK)
-        return hub_reply_fail(r, 503, "unavailable",
-                              "the database does not answer");
-    return hub_reply_send_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -1,7 +1,7 @@
 /*
  * POST /api/v1/enroll: a one-time code buys a kiosk its secret.
  */
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,25 +42,25 @@ static int hub_enroll_is_typed_code(const char *s)
 }
 
 static int hub_enroll_parse(const json_t *v, hub_enroll_req_t *e,
-                            hub_reply_t *r)
+                            hub_problem_t *pb)
 {
     const int opt = HUB_JV_OPTIONAL;
 
     e->counter = "";
     e->version = "";
-    if (hub_jv_check_object(v, "", hub_enroll_keys, r) != 0 ||
+    if (hub_jv_check_object(v, "", hub_enroll_keys, pb) != 0 ||
         hub_jv_read_text(v, "", "code", HUB_JV_REQUIRED,
                          hub_enroll_is_typed_code,
                          "the code printed by sipas-hub enroll-code",
-                         &e->code, r) < 0 ||
+                         &e->code, pb) < 0 ||
         hub_jv_read_text(v, "", "install_id", HUB_JV_REQUIRED,
                          hub_enroll_is_install_id, "32 lowercase hex digits",
-                         &e->install_id, r) < 0 ||
+                         &e->install_id, pb) < 0 ||
         hub_jv_read_name(v, "", "counter", opt | HUB_JV_EMPTY, HUB_NAME_MAX,
-                         &e->counter, r) < 0 ||
+                         &e->counter, pb) < 0 ||
         hub_jv_read_text(v, "", "version", opt, hub_valid_version,
                          "a version of 1 to 64 printable ASCII characters",
-                         &e->version, r) < 0)
+                         &e->version, pb) < 0)
         return -1;
     return 0;
 }
@@ -117,6 +117,7 @@ static int hub_enroll_answer(hub_reply_t *r, int rc)
 int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     char key[HUB_RATELIMIT_KEY_MAX];
+    hub_problem_t pb;
     hub_enroll_out_t out;
     hub_enroll_req_t e;
     json_t *v;
@@ -134,9 +135,10 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     v = hub_api_load_body(req, r);
     if (!v)
         return r->status;
-    if (hub_enroll_parse(v, &e, r) != 0) {
+    hub_problem_init(&pb);
+    if (hub_enroll_parse(v, &e, &pb) != 0) {
         json_decref(v);
-        return r->status;
+        return hub_reply_problem(r, &pb);
     }
     memset(&out, 0, sizeof(out));
     hub_db_lock(ctx->db);

@@ -1,7 +1,7 @@
 /*
  * POST /api/v1/heartbeat: a kiosk with nothing to upload says it is alive.
  */
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 #include "hub/api/auth.h"
 #include "hub/base/log.h"
@@ -35,6 +35,7 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
                       hub_reply_t *r)
 {
     char install_id[HUB_INSTALL_ID_LEN + 1];
+    hub_problem_t pb;
     hub_heartbeat_t hb;
     json_t *v;
     int rc;
@@ -47,9 +48,10 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
     v = hub_api_load_body(req, r);
     if (!v)
         return r->status;
-    if (hub_heartbeat_parse(v, "", &hb, r) != 0) {
+    hub_problem_init(&pb);
+    if (hub_heartbeat_parse(v, "", &hb, &pb) != 0) {
         json_decref(v);
-        return r->status;
+        return hub_reply_problem(r, &pb);
     }
     rc = hub_heartbeat_write(ctx->db, install_id, &hb, req->now_ms);
     json_decref(v);

@@ -1,7 +1,7 @@
 /*
  * POST /api/v1/ingest: the acknowledgement a kiosk waits for.
  */
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,12 +13,14 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                      size_t len, int64_t now_ms, hub_reply_t *r)
 {
     hub_ingest_result_t res;
+    hub_problem_t pb;
     hub_upload_t up;
     int rc;
 
-    if (hub_ingest_parse(body, len, now_ms, &up, r) != 0) {
+    hub_problem_init(&pb);
+    if (hub_ingest_parse(body, len, now_ms, &up, &pb) != 0) {
         hub_ingest_free(&up);
-        return r->status;
+        return hub_reply_problem(r, &pb);
     }
     /* A kiosk writes only its own snapshots, whatever its body claims. */
     if (strcmp(up.install_id, install_id) != 0) {

@@ -13,70 +13,14 @@
 #include "hub/base/log.h"
 #include "hub/base/valid.h"
 #include "hub/domain/periods.h"
+#include "hub/store/fleet.h"
 #include "hub/store/units.h"
 
 #define HUB_KIOSKS_LIST_MAX 20000  /* kiosks in one answer */
 #define HUB_KIOSKS_UNITS_MAX 20000 /* units in one completeness answer */
-#define HUB_KIOSKS_SPAN_MAX_DAYS 3700
 #define HUB_KIOSKS_SCAN_DAYS 16 /* more than enough weekdays for any cap */
 
-/* The scope: ?1 and everything below it, or every unit when ?1 is NULL. */
-#define HUB_KIOSKS_SCOPE                                                  \
-    "WITH RECURSIVE sub(code, depth) AS ("                                \
-    "  SELECT ?1, 0 WHERE ?1 IS NOT NULL"                                 \
-    "  UNION ALL"                                                         \
-    "  SELECT u.code, sub.depth + 1 FROM units u"                         \
-    "  JOIN sub ON u.parent = sub.code WHERE sub.depth < 64) "
-#define HUB_KIOSKS_IN_SCOPE "(?1 IS NULL OR k.unit IN (SELECT code FROM sub))"
-
-static const char hub_kiosks_sql_list[] =
-    HUB_KIOSKS_SCOPE
-    "SELECT k.install_id, k.unit, coalesce(u.name, ''), k.counter,"
-    " k.version, k.enrolled_at, coalesce(k.last_seen_at, 0),"
-    " coalesce(k.revoked_at, 0), coalesce(h.body, ''),"
-    " coalesce(h.seen_at, 0),"
-    " (SELECT max(day) FROM day_snapshots s"
-    "  WHERE s.install_id = k.install_id)"
-    " FROM kiosks k LEFT JOIN heartbeats h ON h.install_id = k.install_id"
-    " LEFT JOIN units u ON u.code = k.unit"
-    " WHERE " HUB_KIOSKS_IN_SCOPE
-    " ORDER BY k.unit, k.counter, k.install_id";
-/* Units depth-first, children by code, as `sipas-hub unit list`. */
-static const char hub_kiosks_sql_units[] =
-    "WITH RECURSIVE tree(code, name, parent, depth, path) AS ("
-    "  SELECT code, name, coalesce(parent, ''), 0, code FROM units"
-    "  WHERE (?1 IS NULL AND parent IS NULL) OR code = ?1"
-    "  UNION ALL"
-    "  SELECT u.code, u.name, u.parent, t.depth + 1, t.path || '/' || u.code"
-    "  FROM units u JOIN tree t ON u.parent = t.code WHERE t.depth < 64)"
-    " SELECT code, name, parent, depth FROM tree ORDER BY path";
-/* Active kiosks of the scope with the first day they ever reported. */
-static const char hub_kiosks_sql_active[] =
-    HUB_KIOSKS_SCOPE
-    "SELECT k.install_id, k.unit, k.enrolled_at,"
-    " (SELECT min(day) FROM day_snapshots s"
-    "  WHERE s.install_id = k.install_id)"
-    " FROM kiosks k WHERE k.revoked_at IS NULL AND " HUB_KIOSKS_IN_SCOPE
-    " ORDER BY k.install_id";
-static const char hub_kiosks_sql_days[] =
-    HUB_KIOSKS_SCOPE
-    "SELECT s.install_id, s.day FROM day_snapshots s"
-    " JOIN kiosks k ON k.install_id = s.install_id"
-    " WHERE s.day BETWEEN ?2 AND ?3 AND k.revoked_at IS NULL"
-    " AND " HUB_KIOSKS_IN_SCOPE;
-
 /* ---- parameters and scope --------------------------------------------- */
-
-static const char *hub_kiosks_get_param(const hub_request_t *req,
-                                        const char *key)
-{
-    size_t i;
-
-    for (i = 0; i < req->n_query; i++)
-        if (strcmp(req->query[i].key, key) == 0)
-            return req->query[i].value;
-    return NULL;
-}
 
 /* Refuses unknown, repeated and empty parameters; allowed ends in NULL. */
 static int hub_kiosks_check_params(const hub_request_t *req,
@@ -145,7 +89,7 @@ static int hub_kiosks_begin(hub_ctx_t *ctx, const hub_request_t *req,
     if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
         hub_kiosks_check_params(req, allowed, list, r) != 0)
         return r->status;
-    unit = hub_kiosks_get_param(req, "unit");
+    unit = hub_api_get_param(req, "unit");
     if (unit && !hub_valid_code(unit))
         return hub_reply_fail(r, 400, "bad-request",
                               "unit must be a unit code");
@@ -240,13 +184,13 @@ static int hub_kiosks_add_heartbeat(json_t *k, const char *text)
     return bad ? -1 : 0;
 }
 
-static json_t *hub_kiosks_make_kiosk(sqlite3_stmt *st, int64_t now_ms,
-                                     int open_now)
+static json_t *hub_kiosks_make_kiosk(const hub_fleet_kiosk_t *row,
+                                     int64_t now_ms, int open_now)
 {
-    int64_t enrolled = sqlite3_column_int64(st, 5);
-    int64_t seen = sqlite3_column_int64(st, 6);
-    int64_t revoked = sqlite3_column_int64(st, 7);
-    int64_t hb_at = sqlite3_column_int64(st, 9);
+    int64_t enrolled = row->enrolled_at;
+    int64_t seen = row->last_seen_at;
+    int64_t revoked = row->revoked_at;
+    int64_t hb_at = row->heartbeat_at;
     int64_t quiet_open = 0;
     int silent = 0;
     json_t *k;
@@ -259,54 +203,53 @@ static json_t *hub_kiosks_make_kiosk(sqlite3_stmt *st, int64_t now_ms,
     k = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:b, s:o, s:o, s:o, s:b, s:I,"
         " s:b}",
-        "install_id", hub_db_column_text(st, 0), "unit",
-        hub_db_column_text(st, 1), "unit_name", hub_db_column_text(st, 2),
-        "counter", hub_db_column_text(st, 3), "version",
-        hub_db_column_text(st, 4), "enrolled_at", (json_int_t)enrolled,
-        "last_seen_at", seen ? json_integer(seen) : json_null(), "revoked",
-        revoked != 0, "revoked_at",
-        revoked ? json_integer(revoked) : json_null(), "heartbeat_at",
-        hb_at ? json_integer(hb_at) : json_null(), "last_day",
-        sqlite3_column_type(st, 10) == SQLITE_NULL
-            ? json_null()
-            : json_string(hub_db_column_text(st, 10)),
+        "install_id", row->install_id, "unit", row->unit, "unit_name",
+        row->unit_name, "counter", row->counter, "version", row->version,
+        "enrolled_at", (json_int_t)enrolled, "last_seen_at",
+        seen ? json_integer(seen) : json_null(), "revoked", revoked != 0,
+        "revoked_at", revoked ? json_integer(revoked) : json_null(),
+        "heartbeat_at", hb_at ? json_integer(hb_at) : json_null(),
+        "last_day", row->last_day ? json_string(row->last_day) : json_null(),
         "silent", silent, "quiet_open_min",
         (json_int_t)(quiet_open / 60000), "open_now", open_now);
-    if (k && hub_kiosks_add_heartbeat(k, hub_db_column_text(st, 8)) != 0) {
+    if (k && hub_kiosks_add_heartbeat(k, row->heartbeat) != 0) {
         json_decref(k);
         return NULL;
     }
     return k;
 }
 
+typedef struct hub_kiosks_list {
+    json_t *list;
+    int64_t now_ms;
+    int open_now;
+    int truncated;
+} hub_kiosks_list_t;
+
+/* 1 stops the reading at the cap (not an error), -1 on failure. */
+static int hub_kiosks_add_kiosk(void *ctx, const hub_fleet_kiosk_t *row)
+{
+    hub_kiosks_list_t *l = ctx;
+    json_t *k;
+
+    if (json_array_size(l->list) >= HUB_KIOSKS_LIST_MAX) {
+        l->truncated = 1;
+        return 1;
+    }
+    k = hub_kiosks_make_kiosk(row, l->now_ms, l->open_now);
+    if (!k || json_array_append_new(l->list, k) != 0)
+        return HUB_ERROR;
+    return 0;
+}
+
 static int hub_kiosks_collect(hub_db_t *db, const char *unit,
                               int64_t now_ms, json_t *list, int *truncated)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_list);
-    int open_now = hub_kiosks_is_open(now_ms), rc = SQLITE_OK;
-    json_t *k;
+    hub_kiosks_list_t l = {list, now_ms, hub_kiosks_is_open(now_ms), 0};
+    int rc = hub_fleet_each_kiosk(db, unit, hub_kiosks_add_kiosk, &l);
 
-    *truncated = 0;
-    if (!st)
-        return HUB_ERROR;
-    hub_db_bind_text(st, 1, unit, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "kiosks");
-    }
-    while ((rc = hub_db_next(db, st, "kiosks")) == HUB_OK) {
-        if (json_array_size(list) >= HUB_KIOSKS_LIST_MAX) {
-            *truncated = 1;
-            hub_db_release(st);
-            return HUB_OK;
-        }
-        k = hub_kiosks_make_kiosk(st, now_ms, open_now);
-        if (!k || json_array_append_new(list, k) != 0) {
-            hub_db_release(st);
-            return HUB_ERROR;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    *truncated = l.truncated;
+    return rc == 1 ? HUB_OK : rc;
 }
 
 static json_t *hub_kiosks_make_scope(const char *unit, const char *name)
@@ -388,51 +331,12 @@ typedef struct hub_compl {
     int n_days;          /* days from `from` through `through` */
     int n_period;        /* days from `from` to `to` */
     hub_compl_unit_t *units;
-    int n_units;
+    int n_units, cap_units;
     hub_compl_ref_t *by_code; /* the units sorted by code */
     hub_compl_kiosk_t *kiosks; /* sorted by install id */
-    int n_kiosks;
+    int n_kiosks, cap_kiosks;
     int64_t *day_expected, *day_reported; /* n_days each */
 } hub_compl_t;
-
-static int hub_kiosks_read_range(const hub_request_t *req, char *from,
-                                 char *to, hub_reply_t *r)
-{
-    const char *f = hub_kiosks_get_param(req, "from");
-    const char *t = hub_kiosks_get_param(req, "to");
-    const char *p = hub_kiosks_get_param(req, "period");
-    int64_t from_ms, to_ms;
-
-    if (p && (f || t))
-        return hub_reply_fail(r, 400, "bad-request",
-                              "give either period or from and to");
-    if (p) {
-        /* The same periods the statistics take, parsed by the same code. */
-        if (hub_periods_parse(p, from, to) != 0)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "period must be like 2026-Q3, 2026-H1,"
-                                  " 2026-11, 2026 or 2026-11-22");
-    } else {
-        if (!f || !t)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "from and to are required (YYYY-MM-DD),"
-                                  " or period");
-        if (vntime_parse_date(f) == -1 || vntime_parse_date(t) == -1)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "from and to must be dates YYYY-MM-DD");
-        snprintf(from, VNTIME_DATE_MAX, "%s", f);
-        snprintf(to, VNTIME_DATE_MAX, "%s", t);
-    }
-    from_ms = vntime_parse_date(from);
-    to_ms = vntime_parse_date(to);
-    if (from_ms > to_ms)
-        return hub_reply_fail(r, 400, "bad-request", "from is after to");
-    if ((to_ms - from_ms) / VNTIME_DAY_MS >= HUB_KIOSKS_SPAN_MAX_DAYS)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "the range is longer than %d days",
-                              HUB_KIOSKS_SPAN_MAX_DAYS);
-    return 0;
-}
 
 static int hub_kiosks_is_workday(int64_t day_ms)
 {
@@ -497,48 +401,40 @@ static int hub_kiosks_find_kiosk(const hub_compl_t *c, const char *id)
     return -1;
 }
 
+static int hub_kiosks_add_unit(void *ctx, const hub_unit_info_t *info)
+{
+    hub_compl_t *c = ctx;
+    hub_compl_unit_t *u, *grown;
+
+    if (c->n_units >= HUB_KIOSKS_UNITS_MAX)
+        return HUB_ERROR;
+    if (c->n_units == c->cap_units) {
+        grown = realloc(c->units, 2 * (size_t)c->cap_units * sizeof(*c->units));
+        if (!grown)
+            return HUB_ERROR;
+        c->units = grown;
+        c->cap_units *= 2;
+    }
+    u = &c->units[c->n_units++];
+    memset(u, 0, sizeof(*u));
+    snprintf(u->code, sizeof(u->code), "%s", info->code);
+    snprintf(u->name, sizeof(u->name), "%s", info->name);
+    snprintf(u->parent_code, sizeof(u->parent_code), "%s", info->parent);
+    u->depth = info->depth;
+    return 0;
+}
+
 static int hub_kiosks_load_units(hub_db_t *db, const char *unit,
                                  hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_units);
-    int rc = SQLITE_OK, cap = 64, i;
-    hub_compl_unit_t *u, *grown;
+    int rc, i;
 
-    if (!st)
+    c->cap_units = 64;
+    c->units = calloc((size_t)c->cap_units, sizeof(*c->units));
+    if (!c->units)
         return HUB_ERROR;
-    c->units = calloc((size_t)cap, sizeof(*c->units));
-    if (!c->units) {
-        hub_db_release(st);
-        return HUB_ERROR;
-    }
-    hub_db_bind_text(st, 1, unit, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness units");
-    }
-    while ((rc = hub_db_next(db, st, "completeness units")) == HUB_OK) {
-        if (c->n_units >= HUB_KIOSKS_UNITS_MAX) {
-            hub_db_release(st);
-            return HUB_ERROR;
-        }
-        if (c->n_units == cap) {
-            grown = realloc(c->units, 2 * (size_t)cap * sizeof(*c->units));
-            if (!grown) {
-                hub_db_release(st);
-                return HUB_ERROR;
-            }
-            c->units = grown;
-            cap *= 2;
-        }
-        u = &c->units[c->n_units++];
-        memset(u, 0, sizeof(*u));
-        snprintf(u->code, sizeof(u->code), "%s", hub_db_column_text(st, 0));
-        snprintf(u->name, sizeof(u->name), "%s", hub_db_column_text(st, 1));
-        snprintf(u->parent_code, sizeof(u->parent_code), "%s",
-                 hub_db_column_text(st, 2));
-        u->depth = sqlite3_column_int(st, 3);
-    }
-    if (rc != HUB_NOT_FOUND)
+    rc = hub_units_each_under(db, unit, hub_kiosks_add_unit, c);
+    if (rc != HUB_OK)
         return rc;
     c->by_code = malloc(((size_t)c->n_units + 1) * sizeof(*c->by_code));
     if (!c->by_code)
@@ -574,80 +470,63 @@ static int hub_kiosks_get_start(const hub_compl_t *c, int64_t enrolled_ms,
     return a < 0 ? 0 : a;
 }
 
+static int hub_kiosks_add_active(void *ctx, const hub_fleet_active_t *row)
+{
+    hub_compl_t *c = ctx;
+    hub_compl_kiosk_t *k, *grown;
+
+    if (c->n_kiosks >= HUB_KIOSKS_LIST_MAX)
+        return HUB_ERROR;
+    if (c->n_kiosks == c->cap_kiosks) {
+        grown =
+            realloc(c->kiosks, 2 * (size_t)c->cap_kiosks * sizeof(*c->kiosks));
+        if (!grown)
+            return HUB_ERROR;
+        c->kiosks = grown;
+        c->cap_kiosks *= 2;
+    }
+    k = &c->kiosks[c->n_kiosks++];
+    memset(k, 0, sizeof(*k));
+    snprintf(k->install_id, sizeof(k->install_id), "%s", row->install_id);
+    k->unit = hub_kiosks_find_unit(c, row->unit);
+    k->start = hub_kiosks_get_start(c, row->enrolled_at, row->first_day);
+    return 0;
+}
+
 static int hub_kiosks_load_kiosks(hub_db_t *db, const char *unit,
                                   hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_active);
-    int rc = SQLITE_OK, cap = 64;
-    hub_compl_kiosk_t *k, *grown;
+    c->cap_kiosks = 64;
+    c->kiosks = calloc((size_t)c->cap_kiosks, sizeof(*c->kiosks));
+    if (!c->kiosks)
+        return HUB_ERROR;
+    return hub_fleet_each_active(db, unit, hub_kiosks_add_active, c);
+}
 
-    if (!st)
-        return HUB_ERROR;
-    c->kiosks = calloc((size_t)cap, sizeof(*c->kiosks));
-    if (!c->kiosks) {
-        hub_db_release(st);
-        return HUB_ERROR;
+static int hub_kiosks_add_day(void *ctx, const char *install_id,
+                              const char *day)
+{
+    hub_compl_t *c = ctx;
+    int k = hub_kiosks_find_kiosk(c, install_id);
+    int d = hub_kiosks_day_index(c, day);
+
+    if (k < 0 || d < 0 || d >= c->n_period)
+        return 0;
+    c->kiosks[k].any = 1;
+    /* Counted against the working days it was expected on only. */
+    if (d < c->n_days && d >= c->kiosks[k].start &&
+        hub_kiosks_is_workday(c->from_ms + d * VNTIME_DAY_MS)) {
+        c->kiosks[k].days_reported++;
+        c->day_reported[d]++;
     }
-    hub_db_bind_text(st, 1, unit, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness kiosks");
-    }
-    while ((rc = hub_db_next(db, st, "completeness kiosks")) == HUB_OK) {
-        if (c->n_kiosks >= HUB_KIOSKS_LIST_MAX) {
-            hub_db_release(st);
-            return HUB_ERROR;
-        }
-        if (c->n_kiosks == cap) {
-            grown = realloc(c->kiosks, 2 * (size_t)cap * sizeof(*c->kiosks));
-            if (!grown) {
-                hub_db_release(st);
-                return HUB_ERROR;
-            }
-            c->kiosks = grown;
-            cap *= 2;
-        }
-        k = &c->kiosks[c->n_kiosks++];
-        memset(k, 0, sizeof(*k));
-        snprintf(k->install_id, sizeof(k->install_id), "%s",
-                 hub_db_column_text(st, 0));
-        k->unit = hub_kiosks_find_unit(c, hub_db_column_text(st, 1));
-        k->start = hub_kiosks_get_start(c, sqlite3_column_int64(st, 2),
-                                        hub_db_column_text(st, 3));
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return 0;
 }
 
 static int hub_kiosks_load_days(hub_db_t *db, const char *unit,
                                 const char *from, const char *to,
                                 hub_compl_t *c)
 {
-    sqlite3_stmt *st = hub_db_stmt(db, hub_kiosks_sql_days);
-    int rc = SQLITE_OK, k, d;
-
-    if (!st)
-        return HUB_ERROR;
-    hub_db_bind_text(st, 1, unit, &rc);
-    hub_db_bind_text(st, 2, from, &rc);
-    hub_db_bind_text(st, 3, to, &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(db, rc, "completeness days");
-    }
-    while ((rc = hub_db_next(db, st, "completeness days")) == HUB_OK) {
-        k = hub_kiosks_find_kiosk(c, hub_db_column_text(st, 0));
-        d = hub_kiosks_day_index(c, hub_db_column_text(st, 1));
-        if (k < 0 || d < 0 || d >= c->n_period)
-            continue;
-        c->kiosks[k].any = 1;
-        /* Counted against the working days it was expected on only. */
-        if (d < c->n_days && d >= c->kiosks[k].start &&
-            hub_kiosks_is_workday(c->from_ms + d * VNTIME_DAY_MS)) {
-            c->kiosks[k].days_reported++;
-            c->day_reported[d]++;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_fleet_each_day(db, unit, from, to, hub_kiosks_add_day, c);
 }
 
 /* Each kiosk's figures into its unit and every unit above it. */
@@ -786,7 +665,7 @@ int hub_api_completeness(hub_ctx_t *ctx, const hub_request_t *req,
     char name[HUB_NAME_MAX + 1], scope[HUB_CODE_MAX + 1];
     char from[VNTIME_DATE_MAX], to[VNTIME_DATE_MAX];
     char through[VNTIME_DATE_MAX];
-    const char *unit;
+    const char *unit, *period;
     hub_compl_t c;
     json_t *out = NULL;
     int rc;
@@ -794,7 +673,7 @@ int hub_api_completeness(hub_ctx_t *ctx, const hub_request_t *req,
     if (hub_kiosks_begin(ctx, req, hub_kiosks_compl_params,
                          "from, to, period, unit", scope, name, sizeof(name),
                          r) != 0 ||
-        hub_kiosks_read_range(req, from, to, r) != 0)
+        hub_api_read_range(req, from, to, &period, r) != 0)
         return r->status;
     unit = scope[0] ? scope : NULL;
     memset(&c, 0, sizeof(c));

@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 /* Opening hours, local time, Monday to Friday. */
 #define HUB_KIOSKS_OPEN_FROM_MIN (7 * 60 + 30)

@@ -16,7 +16,6 @@
 #include "hub/domain/stats.h"
 #include "hub/store/units.h"
 
-#define HUB_STATS_SPAN_MAX_DAYS 3700 /* ten years and then some */
 #define HUB_STATS_LEVEL_MAX (HUB_UNITS_DEPTH_MAX - 1)
 /* Doubles in answers: enough digits for 87.25, none of 87.250000000001. */
 #define HUB_STATS_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
@@ -58,19 +57,6 @@ int hub_api_stats_is_province(const char *text)
     return 1;
 }
 
-/* The value of parameter key; NULL when absent. Unknown and repeated
- * parameters were refused before. */
-static const char *hub_stats_get_param(const hub_request_t *req,
-                                       const char *key)
-{
-    size_t i;
-
-    for (i = 0; i < req->n_query; i++)
-        if (strcmp(req->query[i].key, key) == 0)
-            return req->query[i].value;
-    return NULL;
-}
-
 static int hub_stats_check_params(const hub_request_t *req, hub_reply_t *r)
 {
     size_t i, j, k;
@@ -102,39 +88,11 @@ static int hub_stats_check_params(const hub_request_t *req, hub_reply_t *r)
 static int hub_stats_read_dates(const hub_request_t *req,
                                 hub_stats_request_t *s, hub_reply_t *r)
 {
-    const char *from = hub_stats_get_param(req, "from");
-    const char *to = hub_stats_get_param(req, "to");
-    const char *period = hub_stats_get_param(req, "period");
-    int64_t from_ms, to_ms;
+    const char *period;
 
-    if (period && (from || to))
-        return hub_reply_fail(r, 400, "bad-request",
-                              "give either period or from and to");
-    if (period) {
-        if (hub_periods_parse(period, s->from, s->to) != 0)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "period must be like 2026-Q3, 2026-H1,"
-                                  " 2026-11, 2026 or 2026-11-22");
-        s->q.period = period;
-    } else {
-        if (!from || !to)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "from and to are required (YYYY-MM-DD),"
-                                  " or period");
-        if (vntime_parse_date(from) == -1 || vntime_parse_date(to) == -1)
-            return hub_reply_fail(r, 400, "bad-request",
-                                  "from and to must be dates YYYY-MM-DD");
-        snprintf(s->from, sizeof(s->from), "%s", from);
-        snprintf(s->to, sizeof(s->to), "%s", to);
-    }
-    from_ms = vntime_parse_date(s->from);
-    to_ms = vntime_parse_date(s->to);
-    if (from_ms > to_ms)
-        return hub_reply_fail(r, 400, "bad-request", "from is after to");
-    if ((to_ms - from_ms) / VNTIME_DAY_MS >= HUB_STATS_SPAN_MAX_DAYS)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "the range is longer than %d days",
-                              HUB_STATS_SPAN_MAX_DAYS);
+    if (hub_api_read_range(req, s->from, s->to, &period, r) != 0)
+        return r->status;
+    s->q.period = period;
     s->q.from = s->from;
     s->q.to = s->to;
     return 0;
@@ -163,19 +121,19 @@ static int hub_stats_read_options(const hub_request_t *req,
     const char *v;
     long n;
 
-    v = hub_stats_get_param(req, "rollup");
+    v = hub_api_get_param(req, "rollup");
     if (v && strcmp(v, "current") != 0 && strcmp(v, "recorded") != 0)
         return hub_reply_fail(r, 400, "bad-request",
                               "rollup must be current or recorded");
     s->q.rollup = v && strcmp(v, "recorded") == 0 ? HUB_STATS_RECORDED
                                                   : HUB_STATS_CURRENT;
-    v = hub_stats_get_param(req, "method");
+    v = hub_api_get_param(req, "method");
     if (v && strcmp(v, "share") != 0 && strcmp(v, "mean") != 0)
         return hub_reply_fail(r, 400, "bad-request",
                               "method must be share or mean");
     s->q.method = v && strcmp(v, "mean") == 0 ? INDICES_NORMALISED_MEAN
                                               : INDICES_SHARE_4_5;
-    v = hub_stats_get_param(req, "min_group");
+    v = hub_api_get_param(req, "min_group");
     if (v) {
         n = hub_stats_parse_count(v, 0, HUB_STATS_MIN_GROUP_MAX);
         if (n < 0)
@@ -185,12 +143,12 @@ static int hub_stats_read_options(const hub_request_t *req,
                                   HUB_STATS_MIN_GROUP_MAX);
         s->q.min_group = (int)n;
     }
-    v = hub_stats_get_param(req, "format");
+    v = hub_api_get_param(req, "format");
     if (v && strcmp(v, "json") != 0 && strcmp(v, "csv") != 0)
         return hub_reply_fail(r, 400, "bad-request",
                               "format must be json or csv");
     s->csv = v && strcmp(v, "csv") == 0;
-    v = hub_stats_get_param(req, "level");
+    v = hub_api_get_param(req, "level");
     if (v) {
         n = hub_stats_parse_count(v, 0, HUB_STATS_LEVEL_MAX);
         if (n < 0 || s->q.group != HUB_STATS_BY_UNIT)
@@ -214,15 +172,15 @@ static int hub_stats_read_query(const hub_request_t *req,
     if (hub_stats_check_params(req, r) != 0 ||
         hub_stats_read_dates(req, s, r) != 0)
         return r->status;
-    s->q.unit = hub_stats_get_param(req, "unit");
+    s->q.unit = hub_api_get_param(req, "unit");
     if (s->q.unit && !hub_valid_code(s->q.unit))
         return hub_reply_fail(r, 400, "bad-request",
                               "unit must be a unit code");
-    s->q.instrument = hub_stats_get_param(req, "instrument");
+    s->q.instrument = hub_api_get_param(req, "instrument");
     if (s->q.instrument && !hub_valid_code(s->q.instrument))
         return hub_reply_fail(r, 400, "bad-request",
                               "instrument must be an instrument id");
-    group = hub_stats_get_param(req, "group");
+    group = hub_api_get_param(req, "group");
     if (group) {
         g = hub_stats_parse_group(group);
         if (g < 0)

@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "core/targets.h"
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 /* The province's targets (NULL: none) and its slug for targets_lookup()
  * ("*" or a slug such as "hau-giang"; NULL is "*"). Call before serving. */

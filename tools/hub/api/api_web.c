@@ -15,7 +15,7 @@
  * no-cache", so a browser asks again each time and gets 304 while the
  * file is unchanged.
  */
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 
 #include <ctype.h>
 #include <errno.h>

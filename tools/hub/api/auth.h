@@ -13,7 +13,7 @@
 #ifndef SIPAS_HUB_AUTH_H
 #define SIPAS_HUB_AUTH_H
 
-#include "hub/api/api.h"
+#include "hub/api/handler.h"
 #include "hub/base/valid.h"
 #include "hub/store/tokens.h"
 

@@ -43,6 +43,18 @@ int hub_reply_fail(hub_reply_t *r, int status, const char *code,
     return status;
 }
 
+int hub_reply_problem(hub_reply_t *r, const hub_problem_t *pb)
+{
+    switch (pb->kind) {
+    case HUB_PROBLEM_TOO_LARGE:
+        return hub_reply_fail(r, 413, "too-large", "%s", pb->message);
+    case HUB_PROBLEM_NO_MEMORY:
+        return hub_reply_fail(r, 500, "internal", "%s", pb->message);
+    default:
+        return hub_reply_fail(r, 400, "bad-request", "%s", pb->message);
+    }
+}
+
 int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj)
 {
     char *text;

@@ -15,6 +15,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "hub/domain/problem.h"
+
 #define HUB_REPLY_CODE_MAX 32
 #define HUB_REPLY_MSG_MAX 320
 #define HUB_REPLY_ETAG_MAX 48
@@ -45,6 +47,9 @@ int hub_reply_fail(hub_reply_t *r, int status, const char *code,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Success with obj as the body; takes over the reference to obj (even on
  * failure, when it answers 500 instead). Returns the status set. */
+/* The reply for what a check refused: 400 bad-request, 413 too-large or
+ * 500 internal, with the check's message. Returns the status. */
+int hub_reply_problem(hub_reply_t *r, const hub_problem_t *pb);
 int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj);
 /* The error answer for a failed database call (see db.h's hub_rc):
  * storage full and busy are 503 with Retry-After, anything else 500. */

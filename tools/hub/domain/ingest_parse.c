@@ -44,60 +44,60 @@ typedef struct hub_ingest_key {
 /* ---- one row -------------------------------------------------------- */
 
 static int hub_ingest_read_dims(const json_t *v, const char *path,
-                                hub_dims_t *d, hub_reply_t *r)
+                                hub_dims_t *d, hub_problem_t *pb)
 {
     /* counter, officer and field must be present but may be empty or
      * null: not every counter has an officer signed in or a field chosen. */
     const int maybe = HUB_JV_NULLABLE | HUB_JV_EMPTY;
 
     d->counter = d->officer = d->field = "";
-    if (hub_jv_read_code(v, path, "unit", HUB_JV_REQUIRED, &d->unit, r) < 0 ||
+    if (hub_jv_read_code(v, path, "unit", HUB_JV_REQUIRED, &d->unit, pb) < 0 ||
         hub_jv_read_name(v, path, "counter", maybe, HUB_NAME_MAX,
-                         &d->counter, r) < 0 ||
-        hub_jv_read_code(v, path, "officer", maybe, &d->officer, r) < 0 ||
-        hub_jv_read_code(v, path, "field", maybe, &d->field, r) < 0 ||
+                         &d->counter, pb) < 0 ||
+        hub_jv_read_code(v, path, "officer", maybe, &d->officer, pb) < 0 ||
+        hub_jv_read_code(v, path, "field", maybe, &d->field, pb) < 0 ||
         hub_jv_read_code(v, path, "instrument", HUB_JV_REQUIRED,
-                         &d->instrument, r) < 0 ||
+                         &d->instrument, pb) < 0 ||
         hub_jv_read_int(v, path, "version", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &d->version, r) < 0)
+                        HUB_INGEST_COUNT_MAX, &d->version, pb) < 0)
         return -1;
     return 0;
 }
 
 static int hub_ingest_read_resp(const json_t *v, const char *path,
-                                hub_resp_row_t *row, hub_reply_t *r)
+                                hub_resp_row_t *row, hub_problem_t *pb)
 {
     const int64_t max = HUB_INGEST_COUNT_MAX;
 
-    if (hub_jv_check_object(v, path, hub_ingest_resp_keys, r) != 0 ||
-        hub_ingest_read_dims(v, path, &row->d, r) != 0 ||
+    if (hub_jv_check_object(v, path, hub_ingest_resp_keys, pb) != 0 ||
+        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
         hub_jv_read_int(v, path, "complete", HUB_JV_REQUIRED, 0, max,
-                        &row->complete, r) < 0 ||
+                        &row->complete, pb) < 0 ||
         hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, max,
-                        &row->partial, r) < 0 ||
+                        &row->partial, pb) < 0 ||
         hub_jv_read_int(v, path, "suppressed", HUB_JV_REQUIRED, 0, max,
-                        &row->suppressed, r) < 0)
+                        &row->suppressed, pb) < 0)
         return -1;
     return 0;
 }
 
 static int hub_ingest_read_ans(const json_t *v, const char *path,
-                               hub_ans_row_t *row, hub_reply_t *r)
+                               hub_ans_row_t *row, hub_problem_t *pb)
 {
     row->element = "";
-    if (hub_jv_check_object(v, path, hub_ingest_ans_keys, r) != 0 ||
-        hub_ingest_read_dims(v, path, &row->d, r) != 0 ||
+    if (hub_jv_check_object(v, path, hub_ingest_ans_keys, pb) != 0 ||
+        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
         hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
-                        &row->partial, r) < 0 ||
+                        &row->partial, pb) < 0 ||
         hub_jv_read_code(v, path, "question", HUB_JV_REQUIRED,
-                         &row->question, r) < 0 ||
+                         &row->question, pb) < 0 ||
         hub_jv_read_code(v, path, "element",
                          HUB_JV_NULLABLE | HUB_JV_OPTIONAL | HUB_JV_EMPTY,
-                         &row->element, r) < 0 ||
+                         &row->element, pb) < 0 ||
         hub_jv_read_code(v, path, "answer", HUB_JV_REQUIRED, &row->answer,
-                         r) < 0 ||
+                         pb) < 0 ||
         hub_jv_read_int(v, path, "n", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &row->n, r) < 0)
+                        HUB_INGEST_COUNT_MAX, &row->n, pb) < 0)
         return -1;
     return 0;
 }
@@ -183,7 +183,7 @@ static void hub_ingest_locate(const hub_upload_t *up, size_t row, int answers,
  * pair, so one is a fault worth refusing. Sorting hashes keeps this
  * O(n log n) for 20,000 rows. */
 static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
-                                 hub_reply_t *r)
+                                 hub_problem_t *pb)
 {
     size_t n = answers ? up->n_ans : up->n_resp;
     hub_ingest_key_t *keys;
@@ -194,7 +194,7 @@ static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
         return 0;
     keys = calloc(n, sizeof(*keys));
     if (!keys) {
-        hub_reply_fail(r, 500, "internal", "out of memory");
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
         return -1;
     }
     for (i = 0; i < up->n_days; i++) {
@@ -242,11 +242,11 @@ static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
         hub_ingest_locate(up, b, answers, &day, &j);
         hub_ingest_locate(up, a, answers, &day, &i);
         free(keys);
-        hub_reply_fail(r, 400, "bad-request",
-                       "days[%zu].%s[%zu]: repeats the key of %s[%zu]; each"
-                       " combination may appear once a day", day,
-                       answers ? "answers" : "responses", j,
-                       answers ? "answers" : "responses", i);
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "days[%zu].%s[%zu]: repeats the key of %s[%zu]; each"
+                        " combination may appear once a day",
+                        day, answers ? "answers" : "responses", j,
+                        answers ? "answers" : "responses", i);
         return -1;
     }
     free(keys);
@@ -258,7 +258,7 @@ static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
 /* Counts the rows first, so nothing is allocated for an upload that is
  * over the limit, and the arrays are exactly as large as needed. */
 static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
-                                 size_t *n_ans, hub_reply_t *r)
+                                 size_t *n_ans, hub_problem_t *pb)
 {
     const json_t *day, *a;
     size_t i, total = 0;
@@ -273,9 +273,10 @@ static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
             *n_ans += json_array_size(a);
         total = *n_resp + *n_ans;
         if (total > HUB_INGEST_ROWS_MAX) {
-            hub_reply_fail(r, 400, "bad-request",
-                           "days: more than %d rows in one upload; send"
-                           " smaller batches", HUB_INGEST_ROWS_MAX);
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "days: more than %d rows in one upload; send"
+                            " smaller batches",
+                            HUB_INGEST_ROWS_MAX);
             return -1;
         }
     }
@@ -284,13 +285,13 @@ static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
 
 static int hub_ingest_read_day_text(const json_t *v, const char *path,
                                     int64_t now_ms, hub_day_t *d,
-                                    hub_reply_t *r)
+                                    hub_problem_t *pb)
 {
     char p[HUB_JV_PATH_MAX];
     int64_t ms, first, last;
 
     if (hub_jv_read_text(v, path, "day", HUB_JV_REQUIRED, hub_valid_code,
-                         "a date YYYY-MM-DD", &d->day, r) < 0)
+                         "a date YYYY-MM-DD", &d->day, pb) < 0)
         return -1;
     ms = vntime_parse_date(d->day);
     first = vntime_parse_date(HUB_INGEST_FIRST_DAY);
@@ -298,21 +299,22 @@ static int hub_ingest_read_day_text(const json_t *v, const char *path,
            HUB_INGEST_FUTURE_DAYS * VNTIME_DAY_MS;
     hub_jv_path_key(p, sizeof(p), path, "day");
     if (ms == -1) {
-        hub_reply_fail(r, 400, "bad-request",
-                       "%s: not a valid date (YYYY-MM-DD)", p);
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s: not a valid date (YYYY-MM-DD)", p);
         return -1;
     }
     if (ms < first || ms > last) {
-        hub_reply_fail(r, 400, "bad-request",
-                       "%s: %s is outside %s .. two days after the hub's"
-                       " date", p, d->day, HUB_INGEST_FIRST_DAY);
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s: %s is outside %s .. two days after the hub's"
+                        " date",
+                        p, d->day, HUB_INGEST_FIRST_DAY);
         return -1;
     }
     return 0;
 }
 
 static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
-                               int64_t now_ms, hub_reply_t *r)
+                               int64_t now_ms, hub_problem_t *pb)
 {
     char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX], key[HUB_JV_PATH_MAX];
     const json_t *resp = NULL, *ans = NULL, *row;
@@ -320,20 +322,20 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
     size_t j, k;
 
     hub_jv_path_index(path, sizeof(path), "days", i);
-    if (hub_jv_check_object(v, path, hub_ingest_day_keys, r) != 0 ||
-        hub_ingest_read_day_text(v, path, now_ms, d, r) != 0 ||
+    if (hub_jv_check_object(v, path, hub_ingest_day_keys, pb) != 0 ||
+        hub_ingest_read_day_text(v, path, now_ms, d, pb) != 0 ||
         hub_jv_read_int(v, path, "estimated", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &d->estimated, r) < 0 ||
+                        HUB_INGEST_COUNT_MAX, &d->estimated, pb) < 0 ||
         hub_jv_read_array(v, path, "responses", HUB_JV_REQUIRED,
-                          HUB_INGEST_ROWS_MAX, &resp, r) < 0 ||
+                          HUB_INGEST_ROWS_MAX, &resp, pb) < 0 ||
         hub_jv_read_array(v, path, "answers", HUB_JV_REQUIRED,
-                          HUB_INGEST_ROWS_MAX, &ans, r) < 0)
+                          HUB_INGEST_ROWS_MAX, &ans, pb) < 0)
         return -1;
     for (k = 0; k < i; k++) {
         if (strcmp(up->days[k].day, d->day) == 0) {
-            hub_reply_fail(r, 400, "bad-request",
-                           "%s.day: %s appears twice (also days[%zu])", path,
-                           d->day, k);
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "%s.day: %s appears twice (also days[%zu])", path,
+                            d->day, k);
             return -1;
         }
     }
@@ -342,7 +344,7 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
     hub_jv_path_key(key, sizeof(key), path, "responses");
     json_array_foreach(resp, j, row) {
         hub_jv_path_index(rp, sizeof(rp), key, j);
-        if (hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], r) != 0)
+        if (hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], pb) != 0)
             return -1;
         up->n_resp++;
     }
@@ -351,7 +353,7 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
     hub_jv_path_key(key, sizeof(key), path, "answers");
     json_array_foreach(ans, j, row) {
         hub_jv_path_index(rp, sizeof(rp), key, j);
-        if (hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], r) != 0)
+        if (hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], pb) != 0)
             return -1;
         up->n_ans++;
     }
@@ -360,27 +362,28 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
 }
 
 static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
-                                int64_t now_ms, hub_reply_t *r)
+                                int64_t now_ms, hub_problem_t *pb)
 {
     size_t n_resp, n_ans, i;
     const json_t *v;
 
-    if (hub_ingest_count_rows(days, &n_resp, &n_ans, r) != 0)
+    if (hub_ingest_count_rows(days, &n_resp, &n_ans, pb) != 0)
         return -1;
     /* calloc(0) may return NULL; one spare element keeps the check
      * meaningful. */
     up->resp = calloc(n_resp + 1, sizeof(*up->resp));
     up->ans = calloc(n_ans + 1, sizeof(*up->ans));
     if (!up->resp || !up->ans) {
-        hub_reply_fail(r, 500, "internal", "out of memory");
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
         return -1;
     }
-    json_array_foreach(days, i, v) {
-        if (hub_ingest_read_day(up, v, i, now_ms, r) != 0)
+    json_array_foreach(days, i, v)
+    {
+        if (hub_ingest_read_day(up, v, i, now_ms, pb) != 0)
             return -1;
     }
-    if (hub_ingest_check_dups(up, 0, r) != 0 ||
-        hub_ingest_check_dups(up, 1, r) != 0)
+    if (hub_ingest_check_dups(up, 0, pb) != 0 ||
+        hub_ingest_check_dups(up, 1, pb) != 0)
         return -1;
     return 0;
 }
@@ -396,7 +399,7 @@ static int hub_ingest_is_install_id(const char *s)
  * over 70 MiB of objects. Counting braces and brackets outside strings
  * first refuses such a body before it costs anything. */
 static int hub_ingest_check_shape(const char *body, size_t len,
-                                  hub_reply_t *r)
+                                  hub_problem_t *pb)
 {
     size_t i, containers = 0;
     int in_string = 0;
@@ -415,66 +418,66 @@ static int hub_ingest_check_shape(const char *body, size_t len,
     }
     if (containers <= HUB_INGEST_CONTAINERS_MAX)
         return 0;
-    hub_reply_fail(r, 400, "bad-request",
-                   "more objects and arrays than an upload can hold (%d)",
-                   HUB_INGEST_CONTAINERS_MAX);
+    hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                    "more objects and arrays than an upload can hold (%d)",
+                    HUB_INGEST_CONTAINERS_MAX);
     return -1;
 }
 
 static int hub_ingest_load(const char *body, size_t len, json_t **root,
-                           hub_reply_t *r)
+                           hub_problem_t *pb)
 {
     json_error_t jerr;
 
     if (len > HUB_INGEST_BODY_MAX) {
-        hub_reply_fail(r, 413, "too-large",
-                       "the body is over %d bytes; send smaller batches",
-                       HUB_INGEST_BODY_MAX);
+        hub_problem_set(pb, HUB_PROBLEM_TOO_LARGE,
+                        "the body is over %d bytes; send smaller batches",
+                        HUB_INGEST_BODY_MAX);
         return -1;
     }
-    if (hub_ingest_check_shape(body, len, r) != 0)
+    if (hub_ingest_check_shape(body, len, pb) != 0)
         return -1;
     /* Duplicate keys are refused: with two "complete" members, which one
      * counts would be up to the parser. jansson also caps nesting depth,
      * so a deeply nested body is an error, not a stack overflow. */
     *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!*root) {
-        hub_reply_fail(r, 400, "bad-request",
-                       "not valid JSON at line %d, column %d: %s", jerr.line,
-                       jerr.column, jerr.text);
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "not valid JSON at line %d, column %d: %s", jerr.line,
+                        jerr.column, jerr.text);
         return -1;
     }
     return 0;
 }
 
 int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
-                     hub_upload_t *up, hub_reply_t *r)
+                     hub_upload_t *up, hub_problem_t *pb)
 {
     const json_t *days = NULL, *hb;
 
     memset(up, 0, sizeof(*up));
-    if (hub_ingest_load(body, len, &up->root, r) != 0)
+    if (hub_ingest_load(body, len, &up->root, pb) != 0)
         return -1;
-    if (hub_jv_check_object(up->root, "", hub_ingest_top_keys, r) != 0 ||
+    if (hub_jv_check_object(up->root, "", hub_ingest_top_keys, pb) != 0 ||
         hub_jv_read_text(up->root, "", "install_id", HUB_JV_REQUIRED,
                          hub_ingest_is_install_id, "32 lowercase hex digits",
-                         &up->install_id, r) < 0 ||
+                         &up->install_id, pb) < 0 ||
         hub_jv_read_text(up->root, "", "upload_id", HUB_JV_REQUIRED,
                          hub_valid_upload_id,
                          "1 to 128 letters, digits, '.', '_', '-' or ':'",
-                         &up->upload_id, r) < 0 ||
+                         &up->upload_id, pb) < 0 ||
         hub_jv_read_int(up->root, "", "upto_seq", HUB_JV_REQUIRED, 1,
-                        HUB_JV_SAFE_INT_MAX, &up->upto_seq, r) < 0 ||
+                        HUB_JV_SAFE_INT_MAX, &up->upto_seq, pb) < 0 ||
         hub_jv_read_array(up->root, "", "days", HUB_JV_REQUIRED,
-                          HUB_INGEST_DAYS_MAX, &days, r) < 0)
+                          HUB_INGEST_DAYS_MAX, &days, pb) < 0)
         return -1;
     hb = json_object_get(up->root, "heartbeat");
     if (hb) {
-        if (hub_heartbeat_parse(hb, "heartbeat", &up->heartbeat, r) != 0)
+        if (hub_heartbeat_parse(hb, "heartbeat", &up->heartbeat, pb) != 0)
             return -1;
         up->has_heartbeat = 1;
     }
-    return hub_ingest_read_days(up, days, now_ms, r);
+    return hub_ingest_read_days(up, days, now_ms, pb);
 }
 
 void hub_ingest_free(hub_upload_t *up)

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hub/api/reply.h"
+#include "hub/domain/problem.h"
 
 #define HUB_JV_PATH_MAX 96
 
@@ -36,7 +36,7 @@
 
 /* 0 when v is an object whose keys are all in known (NULL-terminated). */
 int hub_jv_check_object(const json_t *v, const char *path,
-                        const char *const *known, hub_reply_t *r);
+                        const char *const *known, hub_problem_t *pb);
 /* Child path "path.key" or "path[i]" into buf (truncated at cap). */
 void hub_jv_path_key(char *buf, size_t cap, const char *path,
                      const char *key);
@@ -44,23 +44,23 @@ void hub_jv_path_index(char *buf, size_t cap, const char *path, size_t i);
 
 int hub_jv_read_int(const json_t *obj, const char *path, const char *key,
                     int flags, int64_t lo, int64_t hi, int64_t *out,
-                    hub_reply_t *r);
+                    hub_problem_t *pb);
 int hub_jv_read_bool(const json_t *obj, const char *path, const char *key,
-                     int flags, int *out, hub_reply_t *r);
+                     int flags, int *out, hub_problem_t *pb);
 /* A code ([A-Za-z0-9._-]{1,64}; "" with HUB_JV_EMPTY). */
 int hub_jv_read_code(const json_t *obj, const char *path, const char *key,
-                     int flags, const char **out, hub_reply_t *r);
+                     int flags, const char **out, hub_problem_t *pb);
 /* A name: UTF-8 text without control characters, at most max bytes. */
 int hub_jv_read_name(const json_t *obj, const char *path, const char *key,
                      int flags, size_t max, const char **out,
-                     hub_reply_t *r);
+                     hub_problem_t *pb);
 /* A string accepted by ok(); what says in words what is expected. */
 int hub_jv_read_text(const json_t *obj, const char *path, const char *key,
                      int flags, int (*ok)(const char *s), const char *what,
-                     const char **out, hub_reply_t *r);
+                     const char **out, hub_problem_t *pb);
 /* An array of at most max elements. */
 int hub_jv_read_array(const json_t *obj, const char *path, const char *key,
                       int flags, size_t max, const json_t **out,
-                      hub_reply_t *r);
+                      hub_problem_t *pb);
 
 #endif

@@ -12,109 +12,8 @@
 #include "hub/domain/periods.h"
 #include "hub/domain/stats_acc.h"
 #include "hub/domain/stats_figures.h"
+#include "hub/store/stat_rows.h"
 #include "hub/store/unittree.h"
-
-/* Parameters shared by every reading statement:
- *   ?1, ?2  first and last day (or month) read
- *   ?3      instrument, NULL for all
- *   ?4      JSON array of the unit codes in scope, NULL for all
- *   ?5      1: the "sub" column is the counter, 2: the officer, else ''
- * Columns: unit, field, sub, bucket (day or month), instrument, then
- * complete, partial, suppressed or question, element, answer, n. Rows are
- * added up in C, not by GROUP BY: sorting a year of rows in SQLite costs
- * more than hashing them. */
-#define HUB_STATS_SUB                                                          \
-    "CASE ?5 WHEN 1 THEN counter WHEN 2 THEN officer ELSE '' END"
-#define HUB_STATS_FILTER                                                       \
-    " AND (?3 IS NULL OR instrument = ?3)"                                     \
-    " AND (?4 IS NULL OR unit IN (SELECT value FROM json_each(?4)))"
-#define HUB_STATS_STAFF_FILTER " AND (?3 IS NULL OR instrument = ?3) AND ?5 > 0"
-#define HUB_STATS_RESP_COLS "instrument, complete, partial, suppressed"
-#define HUB_STATS_ANS_COLS "instrument, question, element, answer, n"
-
-static const char hub_stats_sql_day_resp[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_RESP_COLS
-    " FROM day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
-static const char hub_stats_sql_day_ans[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_ANS_COLS
-    " FROM day_answers WHERE day BETWEEN ?1 AND ?2 AND partial = "
-    "0" HUB_STATS_FILTER;
-/* Whole days and months for unit, field and period groups. The unit
- * summaries have no counter or officer: ?5 is bound for every
- * statement alike, so it appears here too. */
-static const char hub_stats_sql_sday_resp[] =
-    "SELECT unit, field, '', day, " HUB_STATS_RESP_COLS
-    " FROM stat_day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
-static const char hub_stats_sql_sday_ans[] =
-    "SELECT unit, field, '', day, " HUB_STATS_ANS_COLS
-    " FROM stat_day_answers WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
-static const char hub_stats_sql_month_resp[] =
-    "SELECT unit, field, '', month, " HUB_STATS_RESP_COLS
-    " FROM stat_month_responses WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
-static const char hub_stats_sql_month_ans[] =
-    "SELECT unit, field, '', month, " HUB_STATS_ANS_COLS
-    " FROM stat_month_answers WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
-/* Counter and officer breakdowns: the staff summaries are keyed by unit
- * first, so a scope of a few units reads only their rows. */
-static const char hub_stats_sql_staff_resp[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
-static const char hub_stats_sql_staff_ans[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
-static const char hub_stats_sql_staff_resp_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
-static const char hub_stats_sql_staff_ans_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
-
-static const char *const hub_stats_group_names[HUB_STATS_GROUP_COUNT] = {
-    [HUB_STATS_ALL] = "",
-    [HUB_STATS_BY_UNIT] = "unit",
-    [HUB_STATS_BY_FIELD] = "field",
-    [HUB_STATS_BY_COUNTER] = "counter",
-    [HUB_STATS_BY_DAY] = "day",
-    [HUB_STATS_BY_MONTH] = "month",
-    [HUB_STATS_BY_QUARTER] = "quarter",
-    [HUB_STATS_BY_HALF] = "half",
-    [HUB_STATS_BY_YEAR] = "year",
-    [HUB_STATS_BY_OFFICER] = "officer",
-};
-
-void hub_stats_init_query(hub_stats_query_t *q)
-{
-    memset(q, 0, sizeof(*q));
-    q->group = HUB_STATS_ALL;
-    q->rollup = HUB_STATS_CURRENT;
-    q->method = INDICES_SHARE_4_5;
-    q->min_group = HUB_STATS_MIN_GROUP_DEFAULT;
-    q->level = -1;
-    q->source = HUB_STATS_SOURCE_AUTO;
-}
-
-int hub_stats_parse_group(const char *name)
-{
-    int i;
-
-    for (i = 1; i < HUB_STATS_GROUP_COUNT; i++)
-        if (strcmp(hub_stats_group_names[i], name) == 0)
-            return i;
-    return -1;
-}
-
-const char *hub_stats_get_group_name(hub_stats_group_t g)
-{
-    return g >= 0 && g < HUB_STATS_GROUP_COUNT ? hub_stats_group_names[g] : "";
-}
 
 /* ---- one computation ------------------------------------------------- */
 
@@ -227,12 +126,13 @@ static void hub_stats_make_key(const hub_stats_run_t *run, const char *unit,
     }
 }
 
-static int hub_stats_get_row_group(hub_stats_run_t *run, sqlite3_stmt *st)
+static int hub_stats_get_row_group(hub_stats_run_t *run,
+                                   const hub_stat_row_t *row)
 {
-    const char *unit = hub_db_column_text(st, 0);
-    const char *field = hub_db_column_text(st, 1);
-    const char *sub = hub_db_column_text(st, 2);
-    const char *bucket = hub_db_column_text(st, 3);
+    const char *unit = row->unit;
+    const char *field = row->field;
+    const char *sub = row->sub;
+    const char *bucket = row->bucket;
     char key[HUB_CODE_MAX + HUB_NAME_MAX + 2];
 
     if (run->last_group >= 0 && run->q->group != HUB_STATS_BY_FIELD &&
@@ -256,31 +156,31 @@ static int hub_stats_get_row_group(hub_stats_run_t *run, sqlite3_stmt *st)
     return run->last_group;
 }
 
-static int hub_stats_add_resp_row(hub_stats_run_t *run, sqlite3_stmt *st)
+static int hub_stats_add_resp_row(void *ctx, const hub_stat_row_t *row)
 {
-    int g = hub_stats_get_row_group(run, st);
+    hub_stats_run_t *run = ctx;
+    int g = hub_stats_get_row_group(run, row);
     int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
-                                     hub_db_column_text(st, 4));
+                                     row->instrument);
 
     if (g < 0 || inst < 0)
         return -1;
-    return hub_acc_add_responses(run->acc, g, inst, sqlite3_column_int64(st, 5),
-                                 sqlite3_column_int64(st, 6),
-                                 sqlite3_column_int64(st, 7));
+    return hub_acc_add_responses(run->acc, g, inst, row->complete,
+                                 row->partial, row->suppressed);
 }
 
-static int hub_stats_add_ans_row(hub_stats_run_t *run, sqlite3_stmt *st)
+static int hub_stats_add_ans_row(void *ctx, const hub_stat_row_t *row)
 {
-    int g = hub_stats_get_row_group(run, st);
-    int field = hub_stats_get_memo_id(run, HUB_STATS_MEMO_FIELD,
-                                      hub_db_column_text(st, 1));
+    hub_stats_run_t *run = ctx;
+    int g = hub_stats_get_row_group(run, row);
+    int field = hub_stats_get_memo_id(run, HUB_STATS_MEMO_FIELD, row->field);
     int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
-                                     hub_db_column_text(st, 4));
+                                     row->instrument);
     int question = hub_stats_get_memo_id(run, HUB_STATS_MEMO_QUESTION,
-                                         hub_db_column_text(st, 5));
+                                         row->question);
     int element = hub_stats_get_memo_id(run, HUB_STATS_MEMO_ELEMENT,
-                                        hub_db_column_text(st, 6));
-    const char *text = hub_db_column_text(st, 7);
+                                        row->element);
+    const char *text = row->answer;
     int answer, q, digit = text[0] >= '0' && text[0] <= '9' && !text[1];
 
     /* Scale answers change from row to row; their ids are kept apart. */
@@ -297,42 +197,31 @@ static int hub_stats_add_ans_row(hub_stats_run_t *run, sqlite3_stmt *st)
     q = hub_acc_question(run->acc, inst, question, element);
     if (q < 0)
         return -1;
-    return hub_acc_add_answer(run->acc, g, field, q, answer,
-                              sqlite3_column_int64(st, 8));
+    return hub_acc_add_answer(run->acc, g, field, q, answer, row->n);
 }
 
-/* Runs one reading statement over [lo, hi] and adds its rows. */
-static int hub_stats_read(hub_stats_run_t *run, const char *sql, const char *lo,
-                          const char *hi, int answers)
+/* Reads one table over [lo, hi] and adds its rows. */
+static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
+                          const char *lo, const char *hi, int answers)
 {
-    sqlite3_stmt *st = hub_db_stmt(run->db, sql);
     hub_stats_group_t g = run->q->group;
-    int rc = SQLITE_OK;
+    hub_stat_read_t rd = {
+        .table = table,
+        .answers = answers,
+        .lo = lo,
+        .hi = hi,
+        .instrument = run->q->instrument,
+        .scope_codes = run->scope_codes,
+        .sub = g == HUB_STATS_BY_COUNTER   ? HUB_STAT_SUB_COUNTER
+               : g == HUB_STATS_BY_OFFICER ? HUB_STAT_SUB_OFFICER
+                                           : HUB_STAT_SUB_NONE,
+    };
 
-    if (!st)
-        return HUB_ERROR;
-    hub_db_bind_text(st, 1, lo, &rc);
-    hub_db_bind_text(st, 2, hi, &rc);
-    hub_db_bind_text(st, 3, run->q->instrument, &rc);
-    hub_db_bind_text(st, 4, run->scope_codes, &rc);
-    hub_db_bind_int64(st, 5,
-                      g == HUB_STATS_BY_COUNTER   ? 1
-                      : g == HUB_STATS_BY_OFFICER ? 2
-                                                  : 0,
-                      &rc);
-    if (rc != SQLITE_OK) {
-        hub_db_release(st);
-        return hub_db_fail(run->db, rc, "stats");
-    }
     run->last_group = -1;
-    while ((rc = hub_db_next(run->db, st, "stats")) == HUB_OK) {
-        if ((answers ? hub_stats_add_ans_row(run, st)
-                     : hub_stats_add_resp_row(run, st)) != 0) {
-            hub_db_release(st);
-            return HUB_ERROR;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_stat_rows_each(run->db, &rd,
+                              answers ? hub_stats_add_ans_row
+                                      : hub_stats_add_resp_row,
+                              run);
 }
 
 /* Single days: from the day summaries, or from the snapshot rows
@@ -344,14 +233,10 @@ static int hub_stats_read_days(hub_stats_run_t *run, const char *lo,
     hub_stats_group_t g = run->q->group;
     int raw = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER ||
               run->q->source == HUB_STATS_SOURCE_DAYS;
-    int rc = hub_stats_read(
-        run, raw ? hub_stats_sql_day_resp : hub_stats_sql_sday_resp, lo, hi, 0);
+    hub_stat_table_t t = raw ? HUB_STAT_DAY_ROWS : HUB_STAT_DAY_SUMMARY;
+    int rc = hub_stats_read(run, t, lo, hi, 0);
 
-    return rc == HUB_OK
-               ? hub_stats_read(
-                     run, raw ? hub_stats_sql_day_ans : hub_stats_sql_sday_ans,
-                     lo, hi, 1)
-               : rc;
+    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
 }
 
 static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
@@ -359,17 +244,11 @@ static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
 {
     hub_stats_group_t g = run->q->group;
     int staff = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER;
-    const char *resp = hub_stats_sql_month_resp, *ans = hub_stats_sql_month_ans;
-    int rc;
+    hub_stat_table_t t =
+        staff ? HUB_STAT_STAFF_SUMMARY : HUB_STAT_MONTH_SUMMARY;
+    int rc = hub_stats_read(run, t, lo, hi, 0);
 
-    if (staff) {
-        resp = run->scope_codes ? hub_stats_sql_staff_resp_in
-                                : hub_stats_sql_staff_resp;
-        ans = run->scope_codes ? hub_stats_sql_staff_ans_in
-                               : hub_stats_sql_staff_ans;
-    }
-    rc = hub_stats_read(run, resp, lo, hi, 0);
-    return rc == HUB_OK ? hub_stats_read(run, ans, lo, hi, 1) : rc;
+    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
 }
 
 /* Whole months from the summaries, the days around them from the day

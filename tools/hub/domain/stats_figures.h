@@ -29,8 +29,8 @@
 
 #include <jansson.h>
 
-#include "hub/domain/stats.h"
 #include "hub/domain/stats_acc.h"
+#include "hub/domain/stats_query.h"
 #include "hub/store/unittree.h"
 
 typedef struct hub_figures_in {

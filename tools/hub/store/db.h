@@ -22,7 +22,7 @@
 #ifndef SIPAS_HUB_DB_H
 #define SIPAS_HUB_DB_H
 
-#include <sqlite3.h>
+#include "hub/store/sqlite_decl.h"
 #include <stddef.h>
 #include <stdint.h>
 

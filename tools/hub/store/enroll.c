@@ -1,5 +1,6 @@
 #include "hub/store/enroll.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 
 #include "hub/base/crypto.h"

@@ -1,5 +1,6 @@
 #include "hub/store/kiosks.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 #include "hub/store/tokens.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 

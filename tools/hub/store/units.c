@@ -1,5 +1,6 @@
 #include "hub/store/units.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,7 +60,8 @@ static const char hub_units_sql_each_change[] =
  * no '/' so the path sorts parents before their children. */
 static const char hub_units_sql_each[] =
     "WITH RECURSIVE tree(code, name, parent, depth, path) AS ("
-    "  SELECT code, name, '', 0, code FROM units WHERE parent IS NULL"
+    "  SELECT code, name, coalesce(parent, ''), 0, code FROM units"
+    "  WHERE (?1 IS NULL AND parent IS NULL) OR code = ?1"
     "  UNION ALL"
     "  SELECT u.code, u.name, u.parent, t.depth + 1, t.path || '/' || u.code"
     "  FROM units u JOIN tree t ON u.parent = t.code WHERE t.depth < 64)"
@@ -174,12 +176,23 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
 
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
 {
+    return hub_units_each_under(db, NULL, fn, ctx);
+}
+
+int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
+                         void *ctx)
+{
     sqlite3_stmt *st = hub_db_stmt(db, hub_units_sql_each);
     hub_unit_info_t u;
-    int rc, stop;
+    int rc = SQLITE_OK, stop;
 
     if (!st)
         return HUB_ERROR;
+    hub_db_bind_text(st, 1, root, &rc);
+    if (rc != SQLITE_OK) {
+        hub_db_release(st);
+        return hub_db_fail(db, rc, "list units");
+    }
     while ((rc = hub_db_next(db, st, "list units")) == HUB_OK) {
         u.code = hub_db_column_text(st, 0);
         u.name = hub_db_column_text(st, 1);

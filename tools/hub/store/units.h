@@ -102,6 +102,10 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
                        int *yes);
 /* Every unit depth-first by its own parent, children ordered by code. */
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx);
+/* The same for root and everything below it (root NULL: every unit); a
+ * root's parent is its own. Stops early returning fn's non-zero value. */
+int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
+                         void *ctx);
 
 /* Changes, all written with a unit_changes row. from is a valid local
  * date. HUB_OK; HUB_DENIED with why filled; or a database error. */

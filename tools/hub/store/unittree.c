@@ -1,5 +1,6 @@
 #include "hub/store/unittree.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

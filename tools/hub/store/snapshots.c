@@ -1,7 +1,9 @@
 /*
  * Writing an upload: per day, keep the snapshot with the larger upto_seq.
  */
-#include "hub/domain/ingest.h"
+#include "hub/store/snapshots.h"
+
+#include <sqlite3.h>
 
 #include "hub/base/log.h"
 #include "hub/store/kiosks.h"
