@@ -74,7 +74,15 @@ PC_app/ui        := sdl2 SDL2_ttf SDL2_image
 PC_app/kiosk     := sdl2 SDL2_ttf SDL2_image libcurl jansson
 PC_tools/ctl     := sqlite3 libcurl jansson
 PC_tools/report  := libcurl jansson xlsxwriter pangocairo
-PC_tools/hub     := libmicrohttpd gnutls sqlite3 jansson
+# The hub's layers are modules of their own (tools/hub/<layer>, see
+# docs/ARCHITECTURE.md): only http and the commands speak HTTP, only
+# store speaks SQL; base wraps gnutls's hashes for everyone.
+PC_tools/hub/base   := gnutls jansson
+PC_tools/hub/store  := sqlite3 jansson
+PC_tools/hub/domain := jansson
+PC_tools/hub/api    := jansson
+PC_tools/hub/http   := libmicrohttpd gnutls jansson
+PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
 	libmicrohttpd gnutls
 PC_tests/golden  := sdl2 SDL2_image
@@ -89,7 +97,16 @@ USES_app/ui       := app/ui app/core
 USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
 USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
 USES_tools/report := tools/report app/sync app/core
-USES_tools/hub    := tools/hub app/db app/core
+# The hub's arrows point down: cmd > http > api > domain > store > base.
+HUB_BASE          := tools/hub/base app/core
+USES_tools/hub/base   := $(HUB_BASE)
+USES_tools/hub/store  := tools/hub/store app/db $(HUB_BASE)
+USES_tools/hub/domain := tools/hub/domain tools/hub/store $(HUB_BASE)
+USES_tools/hub/api    := tools/hub/api tools/hub/domain tools/hub/store $(HUB_BASE)
+USES_tools/hub/http   := tools/hub/http tools/hub/api tools/hub/domain \
+	tools/hub/store $(HUB_BASE)
+USES_tools/hub/cmd    := tools/hub/cmd tools/hub/http tools/hub/api \
+	tools/hub/domain tools/hub/store $(HUB_BASE)
 
 # Header files of each package, for the modules that may not use it.
 HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
@@ -107,7 +124,8 @@ PACKAGES_GUARDED  := sdl2 sqlite3 libcurl libmicrohttpd gnutls pangocairo \
 # SDL_ttf and SDL_image come with SDL for this purpose.
 pc_family = $(if $(filter SDL2_%,$(1)),sdl2,$(1))
 
-modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))
+# The module of a path: its first two folders, three under tools/hub.
+modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))$(if $(filter tools/hub/%,$(1)),/$(word 3,$(subst /, ,$(1))))
 denied = $(filter-out $(foreach p,$(PC_$(1)),$(call pc_family,$(p))),$(PACKAGES_GUARDED))
 
 pc_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null))
@@ -118,7 +136,7 @@ pc_libs   = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null))
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wno-format-truncation
 CSTD := -std=c11 -D_GNU_SOURCE
-ALL_CFLAGS = $(CSTD) $(WARN) -Iapp $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) -Iapp -Itools $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 CORE_SRC  := $(wildcard app/core/*.c)
@@ -130,7 +148,7 @@ KIOSK_SRC := $(wildcard app/kiosk/*.c)
 CTL_SRC   := $(wildcard tools/ctl/*.c)
 REPORT_SRC := $(wildcard tools/report/*.c)
 SYNC_SRC  := $(wildcard app/sync/*.c)
-HUB_SRC   := $(filter-out tools/hub/main.c,$(wildcard tools/hub/*.c))
+HUB_SRC   := $(filter-out tools/hub/cmd/main.c,$(wildcard tools/hub/*/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -201,12 +219,13 @@ $(BUILD)/guard/%/.made: Makefile
 	@touch $@
 
 # After each compile: every project header it read belongs to a module
-# listed in USES_ for its own module.
+# listed in USES_ for its own module (a hub layer is tools/hub/<layer>);
+# each module it may not include is named.
 check_uses = $(if $(filter undefined,$(origin USES_$(1))),true,\
-	for m in $$(grep -oE '(app|tools)/[a-z_]+/' $(2) | sort -u); do \
-	  echo " $(USES_$(1)) " | grep -qF " $${m%/} " || { \
-	  echo "$(3): $(1) may not include $${m%/} (see USES_$(1) in the Makefile)" >&2; exit 1; }; \
-	done)
+	bad=0; for m in $$(grep -oE '(app/[a-z_]+|tools/hub/[a-z_]+|tools/[a-z_]+)/' $(2) | sort -u); do \
+	  echo " $(USES_$(1)) " | grep -qF " $${m%/} " || { bad=1; \
+	  echo "$(3): $(1) may not include $${m%/} (see USES_$(1) in the Makefile)" >&2; }; \
+	done; [ $$bad = 0 ])
 
 .SECONDEXPANSION:
 $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
@@ -248,7 +267,7 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(LIBSYNC) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
-$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/main.o $(LIBHUB) $(LIBDB) $(LIBCORE)
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "hex.h"
+
 /*
  * The text has already been accepted by the real parser, so this scanner
  * only needs to find its way, not to validate. It never recurses: skipping
@@ -138,24 +140,13 @@ static int scan_skip_value(jsonpos_scan_t *sc)
     return scan_skip_scalar(sc);
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static long scan_read_hex4(jsonpos_scan_t *sc)
 {
     long v = 0;
     int i, h;
 
     for (i = 0; i < 4; i++) {
-        h = hex_value(scan_peek(sc));
+        h = hex_digit_value(scan_peek(sc));
         if (h < 0)
             return -1;
         v = v * 16 + h;

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "core/hex.h"
 #include "core/vntime.h"
 #include "db/sqldb.h"
 
@@ -265,7 +266,7 @@ static int store_sync_dir(store_t *s)
 static int store_fill_random_hex(char *out, size_t cap)
 {
     unsigned char raw[STORE_INSTALL_ID_BYTES];
-    size_t got = 0, i;
+    size_t got = 0;
     ssize_t n;
 
     if (cap < 2 * sizeof(raw) + 1)
@@ -278,8 +279,7 @@ static int store_fill_random_hex(char *out, size_t cap)
             return -1;
         got += (size_t)n;
     }
-    for (i = 0; i < sizeof(raw); i++)
-        snprintf(out + 2 * i, cap - 2 * i, "%02x", raw[i]);
+    hex_encode(raw, sizeof(raw), out);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/backoff.h"
+#include "core/hex.h"
 #include "core/vntime.h"
 
 #define SYNC_URL_MAX 2048
@@ -163,24 +164,11 @@ static int sync_is_b64_of_32(const char *s)
     return 1;
 }
 
-static int sync_hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int sync_client_normalise_pin(const char *in, char *out, size_t cap,
                               char *err, size_t errcap)
 {
     unsigned char raw[SYNC_PIN_RAW];
     char b64[64];
-    size_t i;
-    int hi, lo;
 
     if (cap < sizeof("sha256//") + 44) {
         snprintf(err, errcap, "no room for the pin");
@@ -192,19 +180,11 @@ int sync_client_normalise_pin(const char *in, char *out, size_t cap,
         snprintf(out, cap, "sha256//%s", in);
         return 0;
     }
-    if (strlen(in) == 2 * SYNC_PIN_RAW) {
-        for (i = 0; i < SYNC_PIN_RAW; i++) {
-            hi = sync_hex_value((unsigned char)in[2 * i]);
-            lo = sync_hex_value((unsigned char)in[2 * i + 1]);
-            if (hi < 0 || lo < 0)
-                break;
-            raw[i] = (unsigned char)(hi << 4 | lo);
-        }
-        if (i == SYNC_PIN_RAW) {
-            sync_encode_b64(raw, sizeof(raw), b64);
-            snprintf(out, cap, "sha256//%s", b64);
-            return 0;
-        }
+    if (strlen(in) == 2 * SYNC_PIN_RAW &&
+        hex_decode(in, raw, SYNC_PIN_RAW) == 0) {
+        sync_encode_b64(raw, sizeof(raw), b64);
+        snprintf(out, cap, "sha256//%s", b64);
+        return 0;
     }
     snprintf(err, errcap,
              "the pin must be the SHA-256 of the hub's public key: 64 hex"

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/agg.h"
+#include "core/hex.h"
 #include "platform/pclock.h"
 #include "store/store.h"
 
@@ -81,16 +82,6 @@ static char *enrol_build_body(const sync_enrol_request_t *rq,
     return text;
 }
 
-static int enrol_is_hex(const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return s[len] == '\0';
-}
-
 /* The hub's answer into an enrolment; -1 when it is not a complete one. */
 static int enrol_read_answer(json_t *body, const char *install_id,
                              syncdb_enrolment_t *e)
@@ -102,7 +93,7 @@ static int enrol_read_answer(json_t *body, const char *install_id,
     const char *name = json_string_value(json_object_get(unit, "name"));
 
     if (!id || strcmp(id, install_id) != 0 || !secret ||
-        strlen(secret) >= sizeof(e->secret) || !enrol_is_hex(secret, 64) ||
+        strlen(secret) >= sizeof(e->secret) || !hex_is_lower(secret, 64) ||
         !code || !code[0] || strlen(code) >= sizeof(e->unit_code) || !name ||
         strlen(name) >= sizeof(e->unit_name))
         return -1;

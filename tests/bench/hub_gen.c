@@ -23,6 +23,7 @@
  * Prints one line: kiosks, days, responses, snapshot rows, seconds.
  */
 #include <math.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,12 @@
 #include <time.h>
 
 #include "core/vntime.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/db.h"
-#include "../tools/hub/ingest.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/units.h"
+#include "hub/base/crypto.h"
+#include "hub/store/db_sql.h"
+#include "hub/store/db.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/snapshots.h"
+#include "hub/store/units.h"
 
 #define GEN_DISTRICTS 10
 #define GEN_COMMUNES 10 /* per district */
@@ -406,7 +408,7 @@ static int gen_upload_year(gen_ctx_t *c, int i)
         rc = hub_ingest_store(c->db, &c->up, c->now_ms, &res);
         if (rc != HUB_OK) {
             fprintf(stderr, "hub-gen: ingest: %s\n",
-                    sqldb_last_error(&c->db->sql));
+                    hub_db_last_error(c->db));
             return -1;
         }
         c->rows += (int64_t)(c->up.n_resp + c->up.n_ans);
@@ -418,22 +420,22 @@ static int gen_upload_year(gen_ctx_t *c, int i)
 
 static int gen_setup_units(hub_db_t *db, const gen_unit_t *u, int n)
 {
-    int i, rc = hub_db_rc(sqldb_begin_write(&db->sql));
+    int i, rc = hub_db_begin_write(db);
 
     for (i = 0; rc == HUB_OK && i < n; i++)
         rc = hub_units_add(db, u[i].code, u[i].name,
                            u[i].parent[0] ? u[i].parent : NULL, 1);
     if (rc != HUB_OK) {
-        sqldb_rollback(&db->sql);
+        hub_db_rollback(db);
         return rc;
     }
-    return hub_db_rc(sqldb_commit(&db->sql));
+    return hub_db_commit(db);
 }
 
 static int gen_setup_kiosks(gen_ctx_t *c, int n)
 {
     unsigned char hash[HUB_SHA256_LEN];
-    int i, rc = hub_db_rc(sqldb_begin_write(&c->db->sql));
+    int i, rc = hub_db_begin_write(c->db);
 
     memset(hash, 0x5a, sizeof(hash)); /* no kiosk will ever sign in */
     for (i = 0; rc == HUB_OK && i < n; i++)
@@ -441,10 +443,10 @@ static int gen_setup_kiosks(gen_ctx_t *c, int n)
                                c->units[c->kiosks[i].unit].code,
                                c->kiosks[i].counter, "0.1.0", hash, c->now_ms);
     if (rc != HUB_OK) {
-        sqldb_rollback(&c->db->sql);
+        hub_db_rollback(c->db);
         return rc;
     }
-    return hub_db_rc(sqldb_commit(&c->db->sql));
+    return hub_db_commit(c->db);
 }
 
 static int gen_setup_days(gen_ctx_t *c, int year)

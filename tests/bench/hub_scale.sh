@@ -20,12 +20,12 @@ RUNS=${RUNS:-5}
 GEN="$BUILD/bench/hub-gen"
 DB=${SCALE_DB:-$T/hub.db}
 
-for lib in libsipashub.a libsipasdb.a libsipascore.a; do
+for lib in libsipashub.a libsipascore.a; do
   [ -f "$BUILD/$lib" ] || fail "$BUILD/$lib is missing (run make first)"
 done
 mkdir -p "$BUILD/bench"
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-  -Wstrict-prototypes -I"$ROOT/app" "$ROOT/tests/bench/hub_gen.c" \
+  -Wstrict-prototypes -I"$ROOT/app" -I"$ROOT/tools" "$ROOT/tests/bench/hub_gen.c" \
   "$BUILD/libsipashub.a" "$BUILD/libsipasdb.a" "$BUILD/libsipascore.a" \
   $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
   -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"
@@ -83,13 +83,13 @@ timed "quarter by day" "period=$YEAR-Q3&group=day"
 timed "year, one district, by officer" "period=$YEAR&unit=HUYEN-03&group=officer"
 timed "15 Jan to 20 Dec by unit (day edges)" "from=$YEAR-01-15&to=$YEAR-12-20&group=unit"
 
-# The province's quarterly report, end to end: sipas-report asks the hub for
+# The province's quarterly report, end to end: sipasctl asks the hub for
 # its tables and writes the file.
 for fmt in csv xlsx pdf; do
   : > "$T/times"
   for ((i = 0; i <= RUNS; i++)); do
     t0=$(date +%s%N)
-    "$BUILD/sipas-report" --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
+    "$BUILD/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
       --format "$fmt" --output "$T/report.$fmt" 2> "$T/report.err" ||
       fail "report $fmt: $(cat "$T/report.err")"
     [ "$i" = 0 ] || echo $(( ($(date +%s%N) - t0) / 1000000 )) >> "$T/times"

@@ -66,6 +66,16 @@ probe tools/report '<cairo.h>' ok
 probe tools/report '<xlsxwriter.h>' ok
 probe app/ui '<SDL.h>' ok
 probe app/core '"core/vntime.h"' ok
+# The hub's layers: arrows point down, SQL in store, HTTP in http.
+probe tools/hub/domain '"hub/http/http.h"' fail 'tools/hub/domain may not include tools/hub/http'
+probe tools/hub/domain '"hub/api/reply.h"' fail 'tools/hub/domain may not include tools/hub/api'
+probe tools/hub/store '"hub/domain/stats.h"' fail 'tools/hub/store may not include tools/hub/domain'
+probe tools/hub/base '"hub/store/db.h"' fail 'tools/hub/base may not include tools/hub/store'
+probe tools/hub/domain '<sqlite3.h>' fail 'tools/hub/domain may not use <sqlite3.h>'
+probe tools/hub/api '<microhttpd.h>' fail 'tools/hub/api may not use <microhttpd.h>'
+probe tools/hub/store '<sqlite3.h>' ok
+probe tools/hub/domain '"hub/store/units.h"' ok
+probe tools/hub/http '<microhttpd.h>' ok
 
 # 4. `make kiosk` builds the device's programs only, and its sipasctl needs
 # no PDF or spreadsheet library (those come with sipas-report).

@@ -18,16 +18,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/hex.h"
 #include "core/vntime.h"
-#include "../tools/hub/api.h"
-#include "../tools/hub/code.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/enroll.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/ratelimit.h"
-#include "../tools/hub/tokens.h"
-#include "../tools/hub/units.h"
-#include "../tools/hub/valid.h"
+#include "hub/api/api.h"
+#include "hub/base/code.h"
+#include "hub/base/crypto.h"
+#include "hub/base/ratelimit.h"
+#include "hub/base/valid.h"
+#include "hub/store/db_sql.h"
+#include "hub/store/enroll.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/tokens.h"
+#include "hub/store/units.h"
 
 #include "testutil.h"
 
@@ -49,7 +51,7 @@ typedef struct fixture {
 
 static void add_units(hub_db_t *db)
 {
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
     assert_int_equal(hub_units_add(db, "TINH", "Tỉnh", NULL, 1), HUB_OK);
     assert_int_equal(hub_units_add(db, "HUYEN-A", "Huyện A", "TINH", 1),
                      HUB_OK);
@@ -60,7 +62,7 @@ static void add_units(hub_db_t *db)
                      HUB_OK);
     assert_int_equal(hub_units_add(db, "XA-KHAC", "Xã khác", "HUYEN-B", 1),
                      HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(db), HUB_OK);
 }
 
 static int open_fixture(fixture_t *f, int rate)
@@ -172,11 +174,11 @@ static void new_code(fixture_t *f, const char *unit, int ttl,
 {
     int64_t expires;
 
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(
         hub_enroll_add_code(f->ctx.db, unit, ttl, f->now, code, &expires),
         HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
     assert_int_equal(expires, f->now + ttl * HOUR_MS);
 }
 
@@ -279,7 +281,7 @@ static void test_enroll_answers(void **state)
     assert_true(json_is_true(json_object_get(v, "ok")));
     assert_string_equal(json_string_value(json_object_get(v, "install_id")),
                         K1);
-    assert_true(hub_valid_hex(secret, HUB_SECRET_LEN));
+    assert_true(hex_is_lower(secret, HUB_SECRET_LEN));
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(v, "unit"), "code")),
         "XA-MINHTAN");
@@ -372,9 +374,9 @@ static void test_reenrol_replaces_secret(void **state)
 
     enroll_both(f);
     snprintf(old, sizeof(old), "%s", f->secret1);
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(hub_kiosks_revoke(f->ctx.db, K1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
     assert_int_equal(heartbeat(f, K1, old), 403);
     assert_string_equal(f->r.error, "revoked");
     /* A wrong secret learns nothing about the revocation. */
@@ -565,9 +567,9 @@ static char *new_token(fixture_t *f, const char *unit)
     char *t = tok[next++ % 2];
     int64_t id;
 
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(hub_tokens_add(f->ctx.db, unit, f->now, t, &id), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
     return t;
 }
 
@@ -710,9 +712,9 @@ static void test_stats_empty_and_revoked_token(void **state)
     assert_int_equal(json_array_size(json_object_get(v, "groups")), 1);
     assert_int_equal(group_int(v, 0, "responses"), 0);
     json_decref(v);
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(hub_tokens_revoke(f->ctx.db, 1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
     assert_null(stats(f, tok, NULL, NULL, 401));
 }
 
@@ -807,11 +809,11 @@ static void test_validators(void **state)
     assert_false(hub_valid_name("abcd", 3, 0));
     assert_int_equal(hub_valid_utf8_prefix("ab\xe1\xba"), 2);
 
-    assert_true(hub_valid_hex(K1, HUB_INSTALL_ID_LEN));
-    assert_false(hub_valid_hex(K1 "0", HUB_INSTALL_ID_LEN));
-    assert_false(hub_valid_hex("0123", HUB_INSTALL_ID_LEN));
+    assert_true(hex_is_lower(K1, HUB_INSTALL_ID_LEN));
+    assert_false(hex_is_lower(K1 "0", HUB_INSTALL_ID_LEN));
+    assert_false(hex_is_lower("0123", HUB_INSTALL_ID_LEN));
     assert_false(
-        hub_valid_hex("0123456789ABCDEF0123456789abcdef", HUB_INSTALL_ID_LEN));
+        hex_is_lower("0123456789ABCDEF0123456789abcdef", HUB_INSTALL_ID_LEN));
     assert_true(hub_valid_upload_id(K1 ":1234"));
     assert_false(hub_valid_upload_id("a/b"));
     assert_true(hub_valid_version("0.1.0-rc1"));
@@ -826,7 +828,7 @@ static void test_crypto(void **state)
     (void)state;
     /* SHA-256("abc"), FIPS 180-2. */
     assert_int_equal(hub_crypto_hash_text("abc", a), 0);
-    hub_crypto_format_hex(a, sizeof(a), hex);
+    hex_encode(a, sizeof(a), hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a"
                              "9cb410ff61f20015ad");
     memcpy(b, a, sizeof(a));
@@ -835,7 +837,7 @@ static void test_crypto(void **state)
     assert_false(hub_crypto_equal(a, b, sizeof(a)));
     assert_int_equal(hub_crypto_new_secret(s1, a), 0);
     assert_int_equal(hub_crypto_new_secret(s2, b), 0);
-    assert_true(hub_valid_hex(s1, HUB_SECRET_LEN));
+    assert_true(hex_is_lower(s1, HUB_SECRET_LEN));
     assert_string_not_equal(s1, s2);
     assert_int_equal(hub_crypto_hash_text(s1, b), 0);
     assert_true(hub_crypto_equal(a, b, sizeof(a)));

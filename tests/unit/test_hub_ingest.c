@@ -18,12 +18,14 @@
 #include <sys/stat.h>
 
 #include "core/vntime.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/db.h"
-#include "../tools/hub/ingest.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/reply.h"
-#include "../tools/hub/units.h"
+#include "hub/api/handler.h"
+#include "hub/api/reply.h"
+#include "hub/base/crypto.h"
+#include "hub/domain/ingest.h"
+#include "hub/store/db_sql.h"
+#include "hub/store/db.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/units.h"
 
 #include "testutil.h"
 
@@ -105,7 +107,7 @@ static int setup(void **state)
         return -1;
     /* Midday of the example's day, local time. */
     f->now = vntime_parse_date("2026-11-22") + 12 * HOUR_MS;
-    if (hub_db_rc(sqldb_begin_write(&f->db->sql)) != HUB_OK ||
+    if (hub_db_begin_write(f->db) != HUB_OK ||
         hub_units_add(f->db, "TINH", "Tỉnh", NULL, 1) != HUB_OK ||
         hub_units_add(f->db, "XA-MINHTAN", "UBND xã Minh Tân", "TINH", 1) !=
             HUB_OK)
@@ -114,7 +116,7 @@ static int setup(void **state)
           "1111111111111111111111111111111111111111111111111111111111111111");
     enrol(f->db, K2,
           "2222222222222222222222222222222222222222222222222222222222222222");
-    if (hub_db_rc(sqldb_commit(&f->db->sql)) != HUB_OK)
+    if (hub_db_commit(f->db) != HUB_OK)
         return -1;
     hub_reply_init(&f->r);
     *state = f;
@@ -1056,9 +1058,9 @@ static void test_revoked_kiosk_refused_data_kept(void **state)
     int was = 0;
 
     assert_int_equal(apply_upload(f, 10, "2026-11-22", 6, 2), 200);
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
     assert_int_equal(hub_kiosks_revoke(f->db, K1, f->now, &was), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
     assert_int_equal(apply_upload(f, 20, "2026-11-22", 9, 9), 403);
     assert_string_equal(f->r.error, "revoked");
     assert_totals(f, 6, 2);
@@ -1117,11 +1119,11 @@ static void test_parse_without_database(void **state)
 {
     fixture_t *f = *state;
     hub_upload_t up;
-    hub_reply_t r;
+    hub_problem_t pb;
 
-    hub_reply_init(&r);
+    hub_problem_init(&pb);
     assert_int_equal(
-        hub_ingest_parse(doc_example, strlen(doc_example), f->now, &up, &r),
+        hub_ingest_parse(doc_example, strlen(doc_example), f->now, &up, &pb),
         0);
     assert_int_equal(up.n_days, 1);
     assert_int_equal(up.n_resp, 1);
@@ -1137,12 +1139,11 @@ static void test_parse_without_database(void **state)
     /* The same text a day later than two days ahead is refused. */
     assert_int_equal(hub_ingest_parse(doc_example, strlen(doc_example),
                                       vntime_parse_date("2026-11-19"), &up,
-                                      &r),
+                                      &pb),
                      -1);
-    assert_int_equal(r.status, 400);
-    assert_non_null(strstr(r.message, "days[0].day"));
+    assert_int_equal(pb.kind, HUB_PROBLEM_INVALID);
+    assert_non_null(strstr(pb.message, "days[0].day"));
     hub_ingest_free(&up);
-    hub_reply_clear(&r);
 }
 
 int main(void)

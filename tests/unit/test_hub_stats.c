@@ -16,6 +16,7 @@
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +24,20 @@
 
 #include "core/targets.h"
 #include "core/vntime.h"
-#include "../tools/hub/api.h"
-#include "../tools/hub/api_stats.h"
-#include "../tools/hub/crypto.h"
-#include "../tools/hub/csvout.h"
-#include "../tools/hub/ingest.h"
-#include "../tools/hub/intern.h"
-#include "../tools/hub/kiosks.h"
-#include "../tools/hub/periods.h"
-#include "../tools/hub/ratelimit.h"
-#include "../tools/hub/stats.h"
-#include "../tools/hub/tokens.h"
-#include "../tools/hub/units.h"
-#include "../tools/hub/unittree.h"
+#include "hub/api/api.h"
+#include "hub/api/api_stats.h"
+#include "hub/api/csvout.h"
+#include "hub/base/crypto.h"
+#include "hub/base/intern.h"
+#include "hub/base/ratelimit.h"
+#include "hub/domain/ingest.h"
+#include "hub/domain/periods.h"
+#include "hub/domain/stats.h"
+#include "hub/store/db_sql.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/tokens.h"
+#include "hub/store/units.h"
+#include "hub/store/unittree.h"
 
 #include "testutil.h"
 
@@ -75,9 +77,9 @@ static void new_token(fixture_t *f, const char *unit, char *out)
 {
     int64_t id;
 
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(hub_tokens_add(f->ctx.db, unit, f->now, out, &id), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
 }
 
 /*   TINH
@@ -102,7 +104,7 @@ static int setup(void **state)
     f->now = vntime_parse_date("2027-06-01") + 10 * HOUR_MS;
     hub_reply_init(&f->r);
     db = f->ctx.db;
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
     add_unit(db, "TINH", "Tỉnh Mẫu", NULL);
     add_unit(db, "HA", "Huyện A", "TINH");
     add_unit(db, "HB", "Huyện B", "TINH");
@@ -112,7 +114,7 @@ static int setup(void **state)
     enrol(db, K1, "XA1");
     enrol(db, K2, "XA2");
     enrol(db, K3, "XB1");
-    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(db), HUB_OK);
     new_token(f, NULL, f->province);
     new_token(f, "HA", f->district);
     hub_api_stats_configure(NULL, NULL);
@@ -1191,14 +1193,14 @@ static void change_units(fixture_t *f)
     hub_units_stamp_t stamp = {f->now, "cli:test"};
     hub_units_why_t why;
 
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(
         hub_units_merge(f->ctx.db, "XA2", "XB1", "2026-07-01", &stamp, &why),
         HUB_OK);
     assert_int_equal(hub_units_rename(f->ctx.db, "XA1", "Xã Một", "2026-07-01",
                                       &stamp, &why),
                      HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&f->ctx.db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
 }
 
 static void test_rollup_after_merge_and_rename(void **state)
@@ -1284,7 +1286,7 @@ static void test_unit_changes_refused(void **state)
     char chain[8][16];
     int i;
 
-    assert_int_equal(hub_db_rc(sqldb_begin_write(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
     assert_int_equal(
         hub_units_rename(db, "XA1", "A", "2026-05-01", &stamp, &why), HUB_OK);
     assert_int_equal(
@@ -1332,7 +1334,7 @@ static void test_unit_changes_refused(void **state)
     assert_int_equal(why.refusal, HUB_UNITS_TOO_DEEP);
     assert_int_equal(
         hub_units_move(db, "XB1", "C3", "2026-08-01", &stamp, &why), HUB_OK);
-    assert_int_equal(hub_db_rc(sqldb_commit(&db->sql)), HUB_OK);
+    assert_int_equal(hub_db_commit(db), HUB_OK);
 }
 
 static void test_units_listing(void **state)

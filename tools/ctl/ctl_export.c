@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/csv.h"
 #include "core/vntime.h"
 
 #define EXPORT_CMD "export"
@@ -192,34 +193,12 @@ static int export_parse(int argc, char **argv, export_opts_t *o)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void csv_put_field(FILE *fp, const char *s)
-{
-    const char *p;
-
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', fp);
-        fputc(*p, fp);
-    }
-    fputc('"', fp);
-}
-
-static void csv_put_int(FILE *fp, int64_t v)
-{
-    fprintf(fp, "%lld", (long long)v);
-}
-
-static void csv_put_header(export_ctx_t *x)
+static void export_put_header(export_ctx_t *x)
 {
     size_t i;
 
     if (x->opts->excel)
-        fputs("\xEF\xBB\xBF", x->fp);
+        fputs(CSV_BOM, x->fp);
     for (i = 0; i < EXPORT_N_COLUMNS; i++) {
         if (i)
             fputc(',', x->fp);
@@ -228,16 +207,16 @@ static void csv_put_header(export_ctx_t *x)
     fputs(x->eol, x->fp);
 }
 
-static void csv_put_answer(FILE *fp, const store_row_t *row)
+static void export_put_answer(FILE *fp, const store_row_t *row)
 {
     if (row->code[0])
-        csv_put_field(fp, row->code);
+        csv_put_text(fp, row->code, CSV_PLAIN);
     else
         csv_put_int(fp, row->value);
 }
 
 /* Field order follows export_columns. */
-static int csv_put_row(void *ctx, const store_row_t *row)
+static int export_put_row(void *ctx, const store_row_t *row)
 {
     export_ctx_t *x = ctx;
     char when[VNTIME_ISO_MAX];
@@ -249,29 +228,29 @@ static int csv_put_row(void *ctx, const store_row_t *row)
     fputc(',', fp);
     fputs(when, fp);
     fprintf(fp, ",%d,", row->clock_synced ? 1 : 0);
-    csv_put_field(fp, row->unit);
+    csv_put_text(fp, row->unit, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->counter);
+    csv_put_text(fp, row->counter, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->field);
+    csv_put_text(fp, row->field, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->instrument);
+    csv_put_text(fp, row->instrument, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->question);
+    csv_put_text(fp, row->question, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->element);
+    csv_put_text(fp, row->element, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_answer(fp, row);
+    export_put_answer(fp, row);
     fputc(',', fp);
-    csv_put_field(fp, row->install_id);
+    csv_put_text(fp, row->install_id, CSV_PLAIN);
     fprintf(fp, ",%d,", row->instrument_version);
-    csv_put_field(fp, row->officer);
+    csv_put_text(fp, row->officer, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->dossier);
+    csv_put_text(fp, row->dossier, CSV_PLAIN);
     fputc(',', fp);
-    csv_put_field(fp, row->lang);
+    csv_put_text(fp, row->lang, CSV_PLAIN);
     fprintf(fp, ",%d,%d,", row->partial ? 1 : 0, row->suppressed);
-    csv_put_field(fp, row->boot_id);
+    csv_put_text(fp, row->boot_id, CSV_PLAIN);
     fputs(x->eol, fp);
     x->rows++;
     /* Stop at the first failed write (full disk, closed pipe). */
@@ -360,8 +339,8 @@ static int export_write(store_t *s, export_ctx_t *x)
     int rc;
 
     if (x->opts->format == EXPORT_CSV) {
-        csv_put_header(x);
-        rc = store_each_row(s, x->opts->from_ms, x->opts->to_ms, csv_put_row,
+        export_put_header(x);
+        rc = store_each_row(s, x->opts->from_ms, x->opts->to_ms, export_put_row,
                             x);
     } else {
         rc = store_each_row(s, x->opts->from_ms, x->opts->to_ms, json_put_row,

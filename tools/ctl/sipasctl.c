@@ -9,116 +9,67 @@
 #include "ctl.h"
 
 #include <curl/curl.h>
-#include <string.h>
+#include <stdio.h>
 
-typedef struct ctl_command {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-} ctl_command_t;
+#include "core/cli.h"
 
-static const ctl_command_t ctl_commands[] = {
-    {"export", "write stored answers as CSV or JSON", ctl_export_main},
-    {"status", "what the kiosk's database holds, at a glance",
-     ctl_status_main},
-    {"check", "full integrity check of the kiosk's database", ctl_check_main},
-    {"provision", "enrol the kiosk with the provincial hub",
-     ctl_provision_main},
-    {"sync", "upload everything pending to the hub now", ctl_sync_main},
-    {"report", "satisfaction report as CSV, XLSX or PDF (runs sipas-report)",
-     ctl_report_main},
+#define CTL_CMD(name, summary, fn) {name, "[OPTIONS]", summary, 0, CLI_ANY, fn}
+
+static const cli_command_t ctl_commands[] = {
+    CTL_CMD("export", "write stored answers as CSV or JSON", ctl_export_main),
+    CTL_CMD("status", "what the kiosk's database holds, at a glance",
+            ctl_status_main),
+    CTL_CMD("check", "full integrity check of the kiosk's database",
+            ctl_check_main),
+    CTL_CMD("provision", "enrol the kiosk with the provincial hub",
+            ctl_provision_main),
+    CTL_CMD("sync", "upload everything pending to the hub now",
+            ctl_sync_main),
+    CTL_CMD("report",
+            "satisfaction report as CSV, XLSX or PDF (runs sipas-report)",
+            ctl_report_main),
 };
 
-#define CTL_N_COMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
-
-static void ctl_print_usage(FILE *fp)
+/* libcurl's global state is set up once, before anything could start a
+ * thread, as its documentation requires. */
+static int ctl_setup(void)
 {
-    size_t i;
-
-    fprintf(fp,
-            "Usage: sipasctl COMMAND [OPTIONS]\n"
-            "       sipasctl help [COMMAND]\n"
-            "\n"
-            "Reads the data of a satisfaction-rating kiosk (the directory"
-            " given to\nsipas-kiosk --data), enrols it with the provincial"
-            " hub and uploads\nits counts. Safe while the kiosk runs.\n"
-            "\n"
-            "Commands:\n");
-    for (i = 0; i < CTL_N_COMMANDS; i++)
-        fprintf(fp, "  %-10s %s\n", ctl_commands[i].name,
-                ctl_commands[i].summary);
-    fprintf(fp,
-            "\n"
-            "Run 'sipasctl COMMAND --help' for a command's options.\n"
-            "\n"
-            "Exit status:\n"
-            "  0  success\n"
-            "  1  failure: no database, damaged database, I/O error,"
-            " failed check,\n"
-            "     hub unreachable or refusing\n"
-            "  2  usage error: unknown command or option, bad value\n");
-}
-
-static const ctl_command_t *ctl_find_command(const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < CTL_N_COMMANDS; i++)
-        if (strcmp(ctl_commands[i].name, name) == 0)
-            return &ctl_commands[i];
-    return NULL;
-}
-
-/* "sipasctl help export" is the same as "sipasctl export --help". */
-static int ctl_run_help(int argc, char **argv)
-{
-    const ctl_command_t *cmd;
-    char help[] = "--help";
-    char *args[3];
-
-    if (argc < 2) {
-        ctl_print_usage(stdout);
-        return CTL_EXIT_OK;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "sipasctl: cannot initialise libcurl\n");
+        return -1;
     }
-    cmd = ctl_find_command(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "sipasctl: no command named \"%s\"\n", argv[1]);
-        return CTL_EXIT_USAGE;
-    }
-    args[0] = argv[1];
-    args[1] = help;
-    args[2] = NULL;
-    return cmd->run(2, args);
+    return 0;
 }
+
+static void ctl_teardown(void)
+{
+    curl_global_cleanup();
+}
+
+static const cli_program_t ctl_program = {
+    .name = "sipasctl",
+    .about = "Reads the data of a satisfaction-rating kiosk (the directory"
+             " given to\nsipas-kiosk --data), enrols it with the provincial"
+             " hub and uploads\nits counts. Safe while the kiosk runs.\n",
+    .notes = "Run 'sipasctl COMMAND --help' for a command's options.\n"
+             "\n"
+             "Exit status:\n"
+             "  0  success\n"
+             "  1  failure: no database, damaged database, I/O error,"
+             " failed check,\n"
+             "     hub unreachable or refusing\n"
+             "  2  usage error: unknown command or option, bad value\n",
+    .width = 10,
+    .commands = ctl_commands,
+    .n_commands = sizeof(ctl_commands) / sizeof(ctl_commands[0]),
+    .exit_ok = CTL_EXIT_OK,
+    .exit_fail = CTL_EXIT_FAIL,
+    .exit_usage = CTL_EXIT_USAGE,
+    .setup = ctl_setup,
+    .teardown = ctl_teardown,
+};
 
 int main(int argc, char **argv)
 {
-    const ctl_command_t *cmd;
-    int rc;
-
-    if (argc < 2) {
-        ctl_print_usage(stderr);
-        return CTL_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        ctl_print_usage(stdout);
-        return CTL_EXIT_OK;
-    }
-    if (strcmp(argv[1], "help") == 0)
-        return ctl_run_help(argc - 1, argv + 1);
-    cmd = ctl_find_command(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "sipasctl: unknown command \"%s\"\n"
-                        "Try 'sipasctl --help'.\n", argv[1]);
-        return CTL_EXIT_USAGE;
-    }
-    /* libcurl's global state is set up once, before anything could start
-     * a thread, as its documentation requires. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "sipasctl: cannot initialise libcurl\n");
-        return CTL_EXIT_FAIL;
-    }
-    rc = cmd->run(argc - 1, argv + 1);
-    curl_global_cleanup();
-    return rc;
+    return cli_main(&ctl_program, argc, argv);
 }

@@ -1,0 +1,76 @@
+/*
+ * POST /api/v1/ingest: the acknowledgement a kiosk waits for.
+ */
+#include "hub/api/handler.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "hub/api/auth.h"
+#include "hub/domain/ingest.h"
+
+int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
+                     size_t len, int64_t now_ms, hub_reply_t *r)
+{
+    hub_ingest_result_t res;
+    hub_problem_t pb;
+    hub_upload_t up;
+    int rc;
+
+    hub_problem_init(&pb);
+    if (hub_ingest_parse(body, len, now_ms, &up, &pb) != 0) {
+        hub_ingest_free(&up);
+        return hub_reply_problem(r, &pb);
+    }
+    /* A kiosk writes only its own snapshots, whatever its body claims. */
+    if (strcmp(up.install_id, install_id) != 0) {
+        hub_ingest_free(&up);
+        return hub_reply_fail(r, 403, "wrong-kiosk",
+                              "install_id in the body is not the kiosk that"
+                              " signed the request");
+    }
+    rc = hub_ingest_store(db, &up, now_ms, &res);
+    if (rc == HUB_OK)
+        hub_reply_send_json(
+            r, 200,
+            json_pack("{s:b, s:s, s:I, s:I, s:I, s:I}", "ok", 1, "upload_id",
+                      up.upload_id, "upto_seq", (json_int_t)up.upto_seq,
+                      "days", (json_int_t)res.days, "stale_days",
+                      (json_int_t)res.stale_days, "hub_time",
+                      (json_int_t)now_ms));
+    else if (rc == HUB_DENIED)
+        hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
+    else if (rc == HUB_REVOKED)
+        hub_reply_fail(r, 403, "revoked",
+                       "this kiosk was revoked; enrol it again with a new"
+                       " code");
+    else
+        hub_reply_fail_db(r, rc);
+    hub_ingest_free(&up);
+    return r->status;
+}
+
+int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
+{
+    char install_id[HUB_INSTALL_ID_LEN + 1];
+    int status;
+
+    if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
+        return r->status;
+    if (req->n_query > 0 || req->query_overflow)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "/api/v1/ingest takes no parameters");
+    if (ctx->parse_slots) {
+        while (sem_wait(ctx->parse_slots) != 0)
+            if (errno != EINTR)
+                return hub_reply_fail(r, 500, "internal",
+                                      "cannot wait for a parser");
+    }
+    status = hub_ingest_apply(ctx->db, install_id,
+                              req->body ? req->body : "", req->body_len,
+                              req->now_ms, r);
+    /* Posting a semaphore we hold cannot fail. */
+    if (ctx->parse_slots)
+        (void)sem_post(ctx->parse_slots);
+    return status;
+}

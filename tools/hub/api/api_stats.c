@@ -1,0 +1,256 @@
+/*
+ * GET /api/v1/stats: figures for an analyst, within the token's scope,
+ * as JSON or CSV (docs/STATS_API.md).
+ */
+#include "hub/api/api_stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/vntime.h"
+#include "hub/api/auth.h"
+#include "hub/api/csvout.h"
+#include "hub/base/log.h"
+#include "hub/base/valid.h"
+#include "hub/domain/periods.h"
+#include "hub/domain/stats.h"
+#include "hub/store/units.h"
+
+#define HUB_STATS_LEVEL_MAX (HUB_UNITS_DEPTH_MAX - 1)
+/* Doubles in answers: enough digits for 87.25, none of 87.250000000001. */
+#define HUB_STATS_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+static const targets_t *hub_api_stats_targets;
+static char hub_api_stats_province[TARGETS_SLUG_MAX] = TARGETS_ALL_PROVINCES;
+
+static const char *const hub_stats_params[] = {
+    "from",   "to",     "period",    "unit",   "group", "instrument",
+    "rollup", "method", "min_group", "format", "level", NULL,
+};
+
+/* What the request asked for besides the query itself. */
+typedef struct hub_stats_request {
+    hub_stats_query_t q;
+    char from[HUB_PERIODS_DATE_MAX], to[HUB_PERIODS_DATE_MAX];
+    int csv;
+} hub_stats_request_t;
+
+void hub_api_stats_configure(const targets_t *targets, const char *province)
+{
+    hub_api_stats_targets = targets;
+    snprintf(hub_api_stats_province, sizeof(hub_api_stats_province), "%s",
+             province ? province : TARGETS_ALL_PROVINCES);
+}
+
+int hub_api_stats_is_province(const char *text)
+{
+    size_t i, n = strlen(text);
+
+    if (strcmp(text, TARGETS_ALL_PROVINCES) == 0)
+        return 1;
+    if (n == 0 || n >= TARGETS_SLUG_MAX)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((text[i] >= 'a' && text[i] <= 'z') ||
+              (text[i] >= '0' && text[i] <= '9') || text[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int hub_stats_check_params(const hub_request_t *req, hub_reply_t *r)
+{
+    size_t i, j, k;
+
+    if (req->query_overflow)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "too many parameters (at most %d)",
+                              HUB_API_QUERY_MAX);
+    for (i = 0; i < req->n_query; i++) {
+        for (k = 0; hub_stats_params[k]; k++)
+            if (strcmp(hub_stats_params[k], req->query[i].key) == 0)
+                break;
+        if (!hub_stats_params[k])
+            return hub_reply_fail(
+                r, 400, "bad-request",
+                "unknown parameter; use from, to, period, unit, group,"
+                " instrument, rollup, method, min_group, format, level");
+        for (j = 0; j < i; j++)
+            if (strcmp(req->query[j].key, req->query[i].key) == 0)
+                return hub_reply_fail(r, 400, "bad-request",
+                                      "%s is given twice", req->query[i].key);
+        if (!req->query[i].value)
+            return hub_reply_fail(r, 400, "bad-request", "%s has no value",
+                                  req->query[i].key);
+    }
+    return 0;
+}
+
+static int hub_stats_read_dates(const hub_request_t *req,
+                                hub_stats_request_t *s, hub_reply_t *r)
+{
+    const char *period;
+
+    if (hub_api_read_range(req, s->from, s->to, &period, r) != 0)
+        return r->status;
+    s->q.period = period;
+    s->q.from = s->from;
+    s->q.to = s->to;
+    return 0;
+}
+
+/* A whole number lo..hi in text (digits only); -1 otherwise. */
+static long hub_stats_parse_count(const char *text, long lo, long hi)
+{
+    long v = 0;
+    size_t i;
+
+    if (!text[0] || strlen(text) > 9)
+        return -1;
+    for (i = 0; text[i]; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        v = v * 10 + (text[i] - '0');
+    }
+    return v >= lo && v <= hi ? v : -1;
+}
+
+/* rollup, method, min_group, format, level. */
+static int hub_stats_read_options(const hub_request_t *req,
+                                  hub_stats_request_t *s, hub_reply_t *r)
+{
+    const char *v;
+    long n;
+
+    v = hub_api_get_param(req, "rollup");
+    if (v && strcmp(v, "current") != 0 && strcmp(v, "recorded") != 0)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "rollup must be current or recorded");
+    s->q.rollup = v && strcmp(v, "recorded") == 0 ? HUB_STATS_RECORDED
+                                                  : HUB_STATS_CURRENT;
+    v = hub_api_get_param(req, "method");
+    if (v && strcmp(v, "share") != 0 && strcmp(v, "mean") != 0)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "method must be share or mean");
+    s->q.method = v && strcmp(v, "mean") == 0 ? INDICES_NORMALISED_MEAN
+                                              : INDICES_SHARE_4_5;
+    v = hub_api_get_param(req, "min_group");
+    if (v) {
+        n = hub_stats_parse_count(v, 0, HUB_STATS_MIN_GROUP_MAX);
+        if (n < 0)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "min_group must be a whole number from 0"
+                                  " to %d",
+                                  HUB_STATS_MIN_GROUP_MAX);
+        s->q.min_group = (int)n;
+    }
+    v = hub_api_get_param(req, "format");
+    if (v && strcmp(v, "json") != 0 && strcmp(v, "csv") != 0)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "format must be json or csv");
+    s->csv = v && strcmp(v, "csv") == 0;
+    v = hub_api_get_param(req, "level");
+    if (v) {
+        n = hub_stats_parse_count(v, 0, HUB_STATS_LEVEL_MAX);
+        if (n < 0 || s->q.group != HUB_STATS_BY_UNIT)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "level goes with group=unit and is 0"
+                                  " to %d",
+                                  HUB_STATS_LEVEL_MAX);
+        s->q.level = (int)n;
+    }
+    return 0;
+}
+
+static int hub_stats_read_query(const hub_request_t *req,
+                                hub_stats_request_t *s, hub_reply_t *r)
+{
+    const char *group;
+    int g;
+
+    memset(s, 0, sizeof(*s));
+    hub_stats_init_query(&s->q);
+    if (hub_stats_check_params(req, r) != 0 ||
+        hub_stats_read_dates(req, s, r) != 0)
+        return r->status;
+    s->q.unit = hub_api_get_param(req, "unit");
+    if (s->q.unit && !hub_valid_code(s->q.unit))
+        return hub_reply_fail(r, 400, "bad-request",
+                              "unit must be a unit code");
+    s->q.instrument = hub_api_get_param(req, "instrument");
+    if (s->q.instrument && !hub_valid_code(s->q.instrument))
+        return hub_reply_fail(r, 400, "bad-request",
+                              "instrument must be an instrument id");
+    group = hub_api_get_param(req, "group");
+    if (group) {
+        g = hub_stats_parse_group(group);
+        if (g < 0)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "group must be unit, field, counter,"
+                                  " officer, day, month, quarter, half or"
+                                  " year");
+        s->q.group = (hub_stats_group_t)g;
+    }
+    return hub_stats_read_options(req, s, r);
+}
+
+/* The body as given, with its own content type (CSV) or as JSON. */
+static int hub_stats_send_text(hub_reply_t *r, char *text, size_t len,
+                               const char *content_type)
+{
+    free(r->body);
+    r->body = text;
+    r->body_len = len;
+    r->status = 200;
+    r->error[0] = '\0';
+    r->message[0] = '\0';
+    r->content_type = content_type;
+    r->cache_control = content_type ? "no-store" : NULL;
+    return 200;
+}
+
+static int hub_stats_send(hub_reply_t *r, json_t *out, int csv)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (csv) {
+        if (hub_csv_write_stats(out, &text, &len) != 0)
+            text = NULL;
+    } else {
+        text = json_dumps(out, HUB_STATS_JSON_FLAGS);
+        len = text ? strlen(text) : 0;
+    }
+    json_decref(out);
+    if (!text)
+        return hub_reply_fail(r, 500, "internal", "out of memory");
+    return hub_stats_send_text(r, text, len,
+                               csv ? "text/csv; charset=utf-8" : NULL);
+}
+
+int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
+{
+    hub_stats_request_t s;
+    hub_token_t tok;
+    json_t *out = NULL;
+    int rc;
+
+    if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
+        hub_stats_read_query(req, &s, r) != 0)
+        return r->status;
+    s.q.scope_unit = tok.scope_unit;
+    s.q.targets = hub_api_stats_targets;
+    s.q.province = hub_api_stats_province;
+    hub_db_lock(ctx->db);
+    rc = hub_stats_compute(ctx->db, &s.q, &out);
+    if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
+        hub_log_say("stats: %s", hub_db_last_error(ctx->db));
+    hub_db_unlock(ctx->db);
+    if (rc == HUB_NOT_FOUND)
+        return hub_reply_fail(r, 404, "unknown-unit", "no such unit");
+    if (rc == HUB_DENIED)
+        return hub_reply_fail(r, 403, "forbidden",
+                              "this token does not cover that unit");
+    if (rc != HUB_OK)
+        return hub_reply_fail_db(r, rc);
+    return hub_stats_send(r, out, s.csv);
+}

@@ -1,0 +1,44 @@
+/*
+ * api_stats.h - the analysts' figures: GET /api/v1/stats and
+ * GET /api/v1/units (docs/STATS_API.md), and what they need from `serve`.
+ *
+ * The targets the figures are held against are loaded once at start
+ * (hub_api_stats_configure, before the first request) and only read
+ * afterwards, so request threads share them without a lock.
+ * Ownership: the targets passed in are the caller's and must outlive
+ * every request (until the server has stopped).
+ * Threads: as every handler; they take the database lock themselves.
+ */
+#ifndef SIPAS_HUB_API_STATS_H
+#define SIPAS_HUB_API_STATS_H
+
+#include <stddef.h>
+
+#include "core/targets.h"
+#include "hub/api/handler.h"
+
+/* The province's targets (NULL: none) and its slug for targets_lookup()
+ * ("*" or a slug such as "hau-giang"; NULL is "*"). Call before serving. */
+void hub_api_stats_configure(const targets_t *targets, const char *province);
+
+/* 1 when text is "*" or a province slug (a-z, 0-9, '-', 1..47 bytes). */
+int hub_api_stats_is_province(const char *text);
+
+/* Reads and checks a targets file; 0 with *out (free with targets_free),
+ * or -1 with a message naming file, line and field in msg. */
+int hub_api_stats_load_targets(const char *path, targets_t **out, char *msg,
+                               size_t cap);
+/* The shipped assets/targets/default.json near the program (beside the
+ * source tree it was built in, or PREFIX/share/sipas-hub/targets/); 0
+ * with its path, -1 when there is none. */
+int hub_api_stats_find_targets(char *path, size_t cap);
+
+/* For `serve`: the targets in file, or in the shipped defaults when file
+ * is NULL. 0 with *out (NULL and a note in msg when no default file was
+ * found); -1 with the reason in msg. */
+int hub_api_stats_open_targets(const char *file, targets_t **out, char *msg,
+                               size_t cap);
+
+int hub_api_units(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * What the endpoints share: reading parameters and a JSON body; the
+ * health check.
+ */
+#include "hub/api/handler.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/vntime.h"
+#include "hub/base/log.h"
+#include "hub/domain/periods.h"
+
+const char *hub_api_get_param(const hub_request_t *req, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < req->n_query; i++)
+        if (strcmp(req->query[i].key, key) == 0)
+            return req->query[i].value;
+    return NULL;
+}
+
+int hub_api_read_range(const hub_request_t *req, char *from, char *to,
+                       const char **period, hub_reply_t *r)
+{
+    const char *f = hub_api_get_param(req, "from");
+    const char *t = hub_api_get_param(req, "to");
+    const char *p = hub_api_get_param(req, "period");
+    int64_t from_ms, to_ms;
+
+    *period = p;
+    if (p && (f || t))
+        return hub_reply_fail(r, 400, "bad-request",
+                              "give either period or from and to");
+    if (p) {
+        /* The same periods the statistics take, parsed by the same code. */
+        if (hub_periods_parse(p, from, to) != 0)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "period must be like 2026-Q3, 2026-H1,"
+                                  " 2026-11, 2026 or 2026-11-22");
+    } else {
+        if (!f || !t)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "from and to are required (YYYY-MM-DD),"
+                                  " or period");
+        if (vntime_parse_date(f) == -1 || vntime_parse_date(t) == -1)
+            return hub_reply_fail(r, 400, "bad-request",
+                                  "from and to must be dates YYYY-MM-DD");
+        snprintf(from, VNTIME_DATE_MAX, "%s", f);
+        snprintf(to, VNTIME_DATE_MAX, "%s", t);
+    }
+    from_ms = vntime_parse_date(from);
+    to_ms = vntime_parse_date(to);
+    if (from_ms > to_ms)
+        return hub_reply_fail(r, 400, "bad-request", "from is after to");
+    if ((to_ms - from_ms) / VNTIME_DAY_MS >= HUB_API_SPAN_MAX_DAYS)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "the range is longer than %d days",
+                              HUB_API_SPAN_MAX_DAYS);
+    return 0;
+}
+
+json_t *hub_api_load_body(const hub_request_t *req, hub_reply_t *r)
+{
+    json_error_t jerr;
+    json_t *v;
+
+    if (!req->body || req->body_len == 0) {
+        hub_reply_fail(r, 400, "bad-request", "a JSON body is required");
+        return NULL;
+    }
+    v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!v) {
+        hub_reply_fail(r, 400, "bad-request",
+                       "not valid JSON at line %d, column %d: %s", jerr.line,
+                       jerr.column, jerr.text);
+        return NULL;
+    }
+    return v;
+}
+
+int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
+{
+    int rc;
+
+    if (req->n_query > 0 || req->query_overflow)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "/healthz takes no parameters");
+    hub_db_lock(ctx->db);
+    rc = hub_db_ping(ctx->db);
+    if (rc != HUB_OK)
+        hub_log_say("health check: %s", hub_db_last_error(ctx->db));
+    hub_db_unlock(ctx->db);
+    if (rc != HUB_OK)
+        return hub_reply_fail(r, 503, "unavailable",
+                              "the database does not answer");
+    return hub_reply_send_json(r, 200, json_pack("{s:b}", "ok", 1));
+}

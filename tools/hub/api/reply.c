@@ -1,0 +1,117 @@
+#include "hub/api/reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/valid.h"
+#include "hub/store/db.h"
+
+/* How long a kiosk waits after "storage-full": an operator has to act, so
+ * retrying sooner only adds load. A busy database clears in seconds. */
+#define HUB_REPLY_FULL_RETRY_S 300
+#define HUB_REPLY_BUSY_RETRY_S 5
+
+void hub_reply_init(hub_reply_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->status = 500;
+}
+
+void hub_reply_clear(hub_reply_t *r)
+{
+    free(r->body);
+    hub_reply_init(r);
+}
+
+int hub_reply_fail(hub_reply_t *r, int status, const char *code,
+                   const char *fmt, ...)
+{
+    va_list ap;
+
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+    r->status = status;
+    snprintf(r->error, sizeof(r->error), "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof(r->message), fmt, ap);
+    va_end(ap);
+    /* A message cut inside a multi-byte character would not be JSON. */
+    r->message[hub_valid_utf8_prefix(r->message)] = '\0';
+    return status;
+}
+
+int hub_reply_problem(hub_reply_t *r, const hub_problem_t *pb)
+{
+    switch (pb->kind) {
+    case HUB_PROBLEM_TOO_LARGE:
+        return hub_reply_fail(r, 413, "too-large", "%s", pb->message);
+    case HUB_PROBLEM_NO_MEMORY:
+        return hub_reply_fail(r, 500, "internal", "%s", pb->message);
+    default:
+        return hub_reply_fail(r, 400, "bad-request", "%s", pb->message);
+    }
+}
+
+int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj)
+{
+    char *text;
+
+    if (!obj)
+        return hub_reply_fail(r, 500, "internal", "out of memory");
+    text = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    if (!text)
+        return hub_reply_fail(r, 500, "internal", "out of memory");
+    free(r->body);
+    r->body = text;
+    r->body_len = strlen(text);
+    r->status = status;
+    r->error[0] = '\0';
+    r->message[0] = '\0';
+    return status;
+}
+
+int hub_reply_fail_db(hub_reply_t *r, int rc)
+{
+    switch (rc) {
+    case HUB_FULL:
+        hub_reply_fail(r, 503, "storage-full",
+                       "the hub's storage is full; nothing was saved, try"
+                       " again later");
+        r->retry_after_s = HUB_REPLY_FULL_RETRY_S;
+        return 503;
+    case HUB_BUSY:
+        hub_reply_fail(r, 503, "busy",
+                       "the hub's database is busy; nothing was saved, try"
+                       " again shortly");
+        r->retry_after_s = HUB_REPLY_BUSY_RETRY_S;
+        return 503;
+    default:
+        return hub_reply_fail(r, 500, "internal",
+                              "the hub could not use its database; nothing"
+                              " was saved");
+    }
+}
+
+int hub_reply_finish(hub_reply_t *r)
+{
+    json_t *obj;
+    char *text;
+
+    if (r->body)
+        return 0;
+    obj = json_pack("{s:s, s:s}", "error", r->error[0] ? r->error : "internal",
+                    "message", r->message);
+    if (!obj)
+        return -1;
+    text = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    if (!text)
+        return -1;
+    r->body = text;
+    r->body_len = strlen(text);
+    return 0;
+}

@@ -1,0 +1,379 @@
+/*
+ * sipas-hub serve: the HTTP API over the hub database until SIGTERM.
+ */
+#include "hub/cmd/cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/api/api.h"
+#include "hub/api/api_stats.h"
+#include "hub/base/log.h"
+#include "hub/http/http.h"
+
+#define SERVE_CMD "serve"
+#define SERVE_PEM_MAX (1024 * 1024)
+#define SERVE_MAX_CONN_DEFAULT 256
+#define SERVE_PER_IP_DEFAULT 32
+#define SERVE_TIMEOUT_DEFAULT 30
+#define SERVE_RATE_KEYS_MAX 200000 /* far above any province's kiosks */
+#define SERVE_ENROLL_KEYS_MAX 10000
+
+typedef struct serve_opts {
+    const char *db, *listen, *cert_file, *key_file, *targets, *province;
+    long max_conn, per_ip, timeout_s, max_db_kb, rate;
+    int quiet;
+} serve_opts_t;
+
+static void serve_print_help(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: sipas-hub serve --db PATH --listen HOST:PORT"
+            " [--tls-cert FILE --tls-key FILE]\n"
+            "                       [--max-connections N] [--max-per-ip N]"
+            " [--timeout-s N]\n"
+            "                       [--max-db-kb N] [--rate-limit N]"
+            " [--quiet]\n"
+            "                       [--targets FILE] [--province SLUG]\n"
+            "\n"
+            "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
+            " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
+            " requests in progress and closes the\ndatabase. Prints"
+            " \"listening on URL\" on stderr once ready.\n"
+            "\n"
+            "  -d, --db PATH            the hub database (created when"
+            " missing)\n"
+            "  -l, --listen HOST:PORT   address to listen on, e.g."
+            " 127.0.0.1:8080,\n"
+            "                           0.0.0.0:8443 or [::1]:8080; port 0"
+            " picks a free one\n"
+            "      --tls-cert FILE      serve HTTPS with this PEM"
+            " certificate (chain)\n"
+            "      --tls-key FILE       ... and this PEM private key\n"
+            "      --max-connections N  connections at once (default %d)\n"
+            "      --max-per-ip N       connections at once from one address"
+            " (default %d)\n"
+            "      --timeout-s N        close connections idle this long"
+            " (default %d)\n"
+            "      --max-db-kb N        cap the database file at N KiB;"
+            " writes beyond it\n"
+            "                           answer 503 storage-full (default:"
+            " no cap)\n"
+            "      --rate-limit N       requests a minute per kiosk, and"
+            " enrolments a\n"
+            "                           minute per address (default %d;"
+            " 0 = no limit)\n"
+            "  -q, --quiet              no line per request (errors are"
+            " still logged)\n"
+            "      --targets FILE       the targets statistics are held"
+            " against (default:\n"
+            "                           assets/targets/default.json as"
+            " shipped)\n"
+            "      --province SLUG      whose targets apply, e.g."
+            " hau-giang (default *)\n"
+            "  -h, --help               this text\n"
+            "\n"
+            "Without --tls-cert the API is plain HTTP: listen on a loopback"
+            " address behind\na TLS proxy then (see docs/HUB.md).\n"
+            "\n"
+            "Exit status: 0 stopped cleanly; 1 cannot open the database,"
+            " listen, or read\nthe certificate or the targets; 2 usage"
+            " error.\n",
+            SERVE_MAX_CONN_DEFAULT, SERVE_PER_IP_DEFAULT,
+            SERVE_TIMEOUT_DEFAULT, HUB_API_RATE_DEFAULT);
+}
+
+enum {
+    SERVE_OPT_CERT = 256,
+    SERVE_OPT_KEY,
+    SERVE_OPT_MAX_CONN,
+    SERVE_OPT_PER_IP,
+    SERVE_OPT_TIMEOUT,
+    SERVE_OPT_MAX_DB,
+    SERVE_OPT_RATE,
+    SERVE_OPT_TARGETS,
+    SERVE_OPT_PROVINCE
+};
+
+static int serve_set_number(int c, const char *arg, serve_opts_t *o)
+{
+    switch (c) {
+    case SERVE_OPT_MAX_CONN:
+        return hub_cmd_parse_long(SERVE_CMD, "--max-connections", arg, 1,
+                                  10000, &o->max_conn);
+    case SERVE_OPT_PER_IP:
+        return hub_cmd_parse_long(SERVE_CMD, "--max-per-ip", arg, 1, 10000,
+                                  &o->per_ip);
+    case SERVE_OPT_TIMEOUT:
+        return hub_cmd_parse_long(SERVE_CMD, "--timeout-s", arg, 1, 3600,
+                                  &o->timeout_s);
+    case SERVE_OPT_MAX_DB:
+        return hub_cmd_parse_long(SERVE_CMD, "--max-db-kb", arg, 1,
+                                  1024L * 1024 * 1024, &o->max_db_kb);
+    default:
+        return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
+                                  &o->rate);
+    }
+}
+
+static int serve_check_opts(const serve_opts_t *o)
+{
+    if (!o->db || !o->listen) {
+        hub_cmd_say(SERVE_CMD, "--db PATH and --listen HOST:PORT are"
+                               " required");
+        return -1;
+    }
+    if (!o->cert_file != !o->key_file) {
+        hub_cmd_say(SERVE_CMD, "--tls-cert and --tls-key go together");
+        return -1;
+    }
+    if (o->province && !hub_api_stats_is_province(o->province)) {
+        hub_cmd_say(SERVE_CMD, "--province is * or a slug such as"
+                               " hau-giang");
+        return -1;
+    }
+    return 0;
+}
+
+/* 0 to go on, 1 when help was printed, -1 on a usage error. */
+static int serve_parse(int argc, char **argv, serve_opts_t *o)
+{
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"tls-cert", required_argument, NULL, SERVE_OPT_CERT},
+        {"tls-key", required_argument, NULL, SERVE_OPT_KEY},
+        {"max-connections", required_argument, NULL, SERVE_OPT_MAX_CONN},
+        {"max-per-ip", required_argument, NULL, SERVE_OPT_PER_IP},
+        {"timeout-s", required_argument, NULL, SERVE_OPT_TIMEOUT},
+        {"max-db-kb", required_argument, NULL, SERVE_OPT_MAX_DB},
+        {"rate-limit", required_argument, NULL, SERVE_OPT_RATE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
+        {"province", required_argument, NULL, SERVE_OPT_PROVINCE},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    o->max_conn = SERVE_MAX_CONN_DEFAULT;
+    o->per_ip = SERVE_PER_IP_DEFAULT;
+    o->timeout_s = SERVE_TIMEOUT_DEFAULT;
+    o->rate = HUB_API_RATE_DEFAULT;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case SERVE_OPT_CERT:
+            o->cert_file = optarg;
+            break;
+        case SERVE_OPT_KEY:
+            o->key_file = optarg;
+            break;
+        case SERVE_OPT_TARGETS:
+            o->targets = optarg;
+            break;
+        case SERVE_OPT_PROVINCE:
+            o->province = optarg;
+            break;
+        case SERVE_OPT_MAX_CONN:
+        case SERVE_OPT_PER_IP:
+        case SERVE_OPT_TIMEOUT:
+        case SERVE_OPT_MAX_DB:
+        case SERVE_OPT_RATE:
+            if (serve_set_number(c, optarg, o) != 0)
+                return -1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            serve_print_help(stdout);
+            return 1;
+        default:
+            hub_cmd_report_bad_option(SERVE_CMD, c, argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        hub_cmd_say(SERVE_CMD, "unexpected argument \"%s\"", argv[optind]);
+        return -1;
+    }
+    return serve_check_opts(o);
+}
+
+/* A whole PEM file as text (at most 1 MiB); NULL with a message. */
+static char *serve_read_pem(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    size_t n;
+    int bad;
+
+    if (!fp) {
+        hub_cmd_say(SERVE_CMD, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(SERVE_PEM_MAX + 1);
+    n = buf ? fread(buf, 1, SERVE_PEM_MAX + 1, fp) : 0;
+    bad = !buf || ferror(fp) || n > SERVE_PEM_MAX || n == 0;
+    if (fclose(fp) != 0)
+        bad = 1;
+    if (bad) {
+        hub_cmd_say(SERVE_CMD, "cannot read %s (empty, unreadable or over"
+                               " 1 MiB)", path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Blocks the stop signals in every thread (request threads inherit the
+ * mask), so only sigwait() in the main thread ever sees them. */
+static int serve_block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    /* libmicrohttpd sends with MSG_NOSIGNAL; this covers the rest. */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        return -1;
+    return pthread_sigmask(SIG_BLOCK, set, NULL) == 0 ? 0 : -1;
+}
+
+static int serve_wait_for_stop(const sigset_t *set)
+{
+    int sig = 0;
+
+    while (sigwait(set, &sig) != 0)
+        ;
+    return sig;
+}
+
+static int serve_run(const serve_opts_t *o, hub_ctx_t *ctx, const char *cert,
+                     const char *key)
+{
+    hub_http_options_t hopt;
+    char url[HUB_HTTP_URL_MAX], err[512];
+    hub_http_t *http;
+    sigset_t set;
+    int sig;
+
+    if (serve_block_signals(&set) != 0) {
+        hub_cmd_say(SERVE_CMD, "cannot set up signal handling");
+        return HUB_EXIT_FAIL;
+    }
+    memset(&hopt, 0, sizeof(hopt));
+    hopt.listen = o->listen;
+    hopt.cert_pem = cert;
+    hopt.key_pem = key;
+    hopt.max_connections = (unsigned int)o->max_conn;
+    hopt.max_per_ip = (unsigned int)o->per_ip;
+    hopt.timeout_s = (unsigned int)o->timeout_s;
+    if (hub_http_start(ctx, &hopt, &http, url, sizeof(url), err,
+                       sizeof(err)) != 0) {
+        hub_cmd_say(SERVE_CMD, "%s", err);
+        return HUB_EXIT_FAIL;
+    }
+    /* The one line scripts and tests wait for. */
+    fprintf(stderr, "listening on %s\n", url);
+    sig = serve_wait_for_stop(&set);
+    hub_log_say("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    hub_http_stop(http);
+    return HUB_EXIT_OK;
+}
+
+static int serve_with_db(const serve_opts_t *o, const char *cert,
+                         const char *key)
+{
+    hub_db_options_t dopt = {1, 1, o->max_db_kb};
+    sem_t slots;
+    hub_ctx_t ctx;
+    int rc, ex;
+
+    memset(&ctx, 0, sizeof(ctx));
+    if (sem_init(&slots, 0, HUB_API_PARSE_SLOTS) != 0) {
+        hub_cmd_say(SERVE_CMD, "cannot create a semaphore: %s",
+                    strerror(errno));
+        return HUB_EXIT_FAIL;
+    }
+    ctx.parse_slots = &slots;
+    rc = hub_db_open(o->db, &dopt, &ctx.db);
+    if (rc != HUB_OK) {
+        hub_cmd_say(SERVE_CMD, "cannot open %s: %s", o->db,
+                    hub_db_open_error());
+        (void)sem_destroy(&slots); /* nobody waits on it */
+        return HUB_EXIT_FAIL;
+    }
+    ctx.kiosk_limit = hub_ratelimit_new((int)o->rate, HUB_API_RATE_WINDOW_MS,
+                                        SERVE_RATE_KEYS_MAX);
+    ctx.enroll_limit = hub_ratelimit_new(
+        (int)o->rate, HUB_API_RATE_WINDOW_MS, SERVE_ENROLL_KEYS_MAX);
+    if (!ctx.kiosk_limit || !ctx.enroll_limit) {
+        hub_cmd_say(SERVE_CMD, "out of memory");
+        ex = HUB_EXIT_FAIL;
+    } else {
+        ex = serve_run(o, &ctx, cert, key);
+    }
+    hub_ratelimit_free(ctx.kiosk_limit);
+    hub_ratelimit_free(ctx.enroll_limit);
+    hub_db_close(ctx.db);
+    (void)sem_destroy(&slots); /* every request thread has ended */
+    if (ex == HUB_EXIT_OK)
+        hub_log_say("database closed");
+    return ex;
+}
+
+int hub_cmd_serve_main(int argc, char **argv)
+{
+    char *cert = NULL, *key = NULL, msg[512];
+    targets_t *targets = NULL;
+    serve_opts_t o;
+    int rc, ex;
+
+    rc = serve_parse(argc, argv, &o);
+    if (rc != 0)
+        return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
+    if (hub_api_stats_open_targets(o.targets, &targets, msg,
+                                   sizeof(msg)) != 0) {
+        hub_cmd_say(SERVE_CMD, "%s", msg);
+        return HUB_EXIT_FAIL;
+    }
+    if (msg[0])
+        hub_cmd_say(SERVE_CMD, "%s", msg);
+    hub_api_stats_configure(targets, o.province);
+    if (o.cert_file) {
+        cert = serve_read_pem(o.cert_file);
+        key = cert ? serve_read_pem(o.key_file) : NULL;
+        if (!cert || !key) {
+            free(cert);
+            free(key);
+            targets_free(targets);
+            return HUB_EXIT_FAIL;
+        }
+    }
+    hub_log_set_quiet(o.quiet);
+    /* jansson seeds its hash function on first use; doing it here, before
+     * any thread exists, keeps that first use free of races. */
+    json_object_seed(0);
+    ex = serve_with_db(&o, cert, key);
+    if (key)
+        explicit_bzero(key, strlen(key));
+    free(cert);
+    free(key);
+    hub_api_stats_configure(NULL, NULL);
+    targets_free(targets);
+    return ex;
+}

@@ -1,0 +1,489 @@
+/*
+ * Checking an upload: every rule before anything is written, so a request
+ * that breaks one changes nothing.
+ */
+#include "hub/domain/ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hex.h"
+#include "core/vntime.h"
+#include "hub/base/valid.h"
+#include "hub/domain/jv.h"
+
+static const char *const hub_ingest_top_keys[] = {
+    "install_id", "upload_id", "upto_seq", "days", "heartbeat", NULL,
+};
+static const char *const hub_ingest_day_keys[] = {
+    "day", "estimated", "responses", "answers", NULL,
+};
+static const char *const hub_ingest_resp_keys[] = {
+    "unit",    "counter",  "officer",  "field",      "instrument",
+    "version", "complete", "partial",  "suppressed", NULL,
+};
+static const char *const hub_ingest_ans_keys[] = {
+    "unit",    "counter",  "officer",  "field",   "instrument", "version",
+    "partial", "question", "element",  "answer",  "n",          NULL,
+};
+
+/* Objects and arrays an upload can hold: the body, its heartbeat, the
+ * days array, each day with its two arrays, each row; plus room for
+ * uploads that break a limit by a little, so they get the message that
+ * names the limit. */
+#define HUB_INGEST_CONTAINERS_MAX \
+    (3 + 3 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX + 1000)
+
+/* Row identity for the duplicate check: a hash to sort by, and where the
+ * row is. */
+typedef struct hub_ingest_key {
+    uint64_t hash;
+    size_t row;
+} hub_ingest_key_t;
+
+/* ---- one row -------------------------------------------------------- */
+
+static int hub_ingest_read_dims(const json_t *v, const char *path,
+                                hub_dims_t *d, hub_problem_t *pb)
+{
+    /* counter, officer and field must be present but may be empty or
+     * null: not every counter has an officer signed in or a field chosen. */
+    const int maybe = HUB_JV_NULLABLE | HUB_JV_EMPTY;
+
+    d->counter = d->officer = d->field = "";
+    if (hub_jv_read_code(v, path, "unit", HUB_JV_REQUIRED, &d->unit, pb) < 0 ||
+        hub_jv_read_name(v, path, "counter", maybe, HUB_NAME_MAX,
+                         &d->counter, pb) < 0 ||
+        hub_jv_read_code(v, path, "officer", maybe, &d->officer, pb) < 0 ||
+        hub_jv_read_code(v, path, "field", maybe, &d->field, pb) < 0 ||
+        hub_jv_read_code(v, path, "instrument", HUB_JV_REQUIRED,
+                         &d->instrument, pb) < 0 ||
+        hub_jv_read_int(v, path, "version", HUB_JV_REQUIRED, 0,
+                        HUB_INGEST_COUNT_MAX, &d->version, pb) < 0)
+        return -1;
+    return 0;
+}
+
+static int hub_ingest_read_resp(const json_t *v, const char *path,
+                                hub_resp_row_t *row, hub_problem_t *pb)
+{
+    const int64_t max = HUB_INGEST_COUNT_MAX;
+
+    if (hub_jv_check_object(v, path, hub_ingest_resp_keys, pb) != 0 ||
+        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
+        hub_jv_read_int(v, path, "complete", HUB_JV_REQUIRED, 0, max,
+                        &row->complete, pb) < 0 ||
+        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, max,
+                        &row->partial, pb) < 0 ||
+        hub_jv_read_int(v, path, "suppressed", HUB_JV_REQUIRED, 0, max,
+                        &row->suppressed, pb) < 0)
+        return -1;
+    return 0;
+}
+
+static int hub_ingest_read_ans(const json_t *v, const char *path,
+                               hub_ans_row_t *row, hub_problem_t *pb)
+{
+    row->element = "";
+    if (hub_jv_check_object(v, path, hub_ingest_ans_keys, pb) != 0 ||
+        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
+        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
+                        &row->partial, pb) < 0 ||
+        hub_jv_read_code(v, path, "question", HUB_JV_REQUIRED,
+                         &row->question, pb) < 0 ||
+        hub_jv_read_code(v, path, "element",
+                         HUB_JV_NULLABLE | HUB_JV_OPTIONAL | HUB_JV_EMPTY,
+                         &row->element, pb) < 0 ||
+        hub_jv_read_code(v, path, "answer", HUB_JV_REQUIRED, &row->answer,
+                         pb) < 0 ||
+        hub_jv_read_int(v, path, "n", HUB_JV_REQUIRED, 0,
+                        HUB_INGEST_COUNT_MAX, &row->n, pb) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- duplicates ------------------------------------------------------ */
+
+#define HUB_FNV_OFFSET UINT64_C(14695981039346656037)
+#define HUB_FNV_PRIME UINT64_C(1099511628211)
+
+static uint64_t hub_ingest_hash_text(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= HUB_FNV_PRIME;
+    }
+    /* 0xFF never occurs in UTF-8, so it separates fields unambiguously. */
+    h ^= 0xFF;
+    return h * HUB_FNV_PRIME;
+}
+
+static uint64_t hub_ingest_hash_int(uint64_t h, int64_t v)
+{
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        h ^= (uint64_t)v >> (8 * i) & 0xFF;
+        h *= HUB_FNV_PRIME;
+    }
+    return h;
+}
+
+static uint64_t hub_ingest_hash_dims(size_t day, const hub_dims_t *d)
+{
+    uint64_t h = hub_ingest_hash_int(HUB_FNV_OFFSET, (int64_t)day);
+
+    h = hub_ingest_hash_text(h, d->unit);
+    h = hub_ingest_hash_text(h, d->counter);
+    h = hub_ingest_hash_text(h, d->officer);
+    h = hub_ingest_hash_text(h, d->field);
+    h = hub_ingest_hash_text(h, d->instrument);
+    return hub_ingest_hash_int(h, d->version);
+}
+
+static int hub_ingest_same_dims(const hub_dims_t *a, const hub_dims_t *b)
+{
+    return strcmp(a->unit, b->unit) == 0 &&
+           strcmp(a->counter, b->counter) == 0 &&
+           strcmp(a->officer, b->officer) == 0 &&
+           strcmp(a->field, b->field) == 0 &&
+           strcmp(a->instrument, b->instrument) == 0 &&
+           a->version == b->version;
+}
+
+static int hub_ingest_cmp_key(const void *pa, const void *pb)
+{
+    const hub_ingest_key_t *a = pa, *b = pb;
+
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Which day a global row index belongs to, and its index in that day. */
+static void hub_ingest_locate(const hub_upload_t *up, size_t row, int answers,
+                              size_t *day, size_t *index)
+{
+    size_t i, first, n;
+
+    for (i = 0; i < up->n_days; i++) {
+        first = answers ? up->days[i].ans_first : up->days[i].resp_first;
+        n = answers ? up->days[i].ans_n : up->days[i].resp_n;
+        if (row >= first && row < first + n) {
+            *day = i;
+            *index = row - first;
+            return;
+        }
+    }
+    *day = *index = 0;
+}
+
+/* Two rows of one day with the same dimensions would make the day's
+ * counts depend on how the hub adds them up; the kiosk never sends such a
+ * pair, so one is a fault worth refusing. Sorting hashes keeps this
+ * O(n log n) for 20,000 rows. */
+static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
+                                 hub_problem_t *pb)
+{
+    size_t n = answers ? up->n_ans : up->n_resp;
+    hub_ingest_key_t *keys;
+    size_t i, j, day, a, b;
+    int same;
+
+    if (n < 2)
+        return 0;
+    keys = calloc(n, sizeof(*keys));
+    if (!keys) {
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < up->n_days; i++) {
+        const hub_day_t *d = &up->days[i];
+        size_t first = answers ? d->ans_first : d->resp_first;
+        size_t cnt = answers ? d->ans_n : d->resp_n;
+
+        for (j = first; j < first + cnt; j++) {
+            uint64_t h;
+
+            if (answers) {
+                const hub_ans_row_t *x = &up->ans[j];
+
+                h = hub_ingest_hash_dims(i, &x->d);
+                h = hub_ingest_hash_int(h, x->partial);
+                h = hub_ingest_hash_text(h, x->question);
+                h = hub_ingest_hash_text(h, x->element);
+                h = hub_ingest_hash_text(h, x->answer);
+            } else {
+                h = hub_ingest_hash_dims(i, &up->resp[j].d);
+            }
+            keys[j].hash = h;
+            keys[j].row = j;
+        }
+    }
+    qsort(keys, n, sizeof(*keys), hub_ingest_cmp_key);
+    for (i = 1; i < n; i++) {
+        if (keys[i].hash != keys[i - 1].hash)
+            continue;
+        a = keys[i - 1].row;
+        b = keys[i].row;
+        if (answers) {
+            const hub_ans_row_t *x = &up->ans[a], *y = &up->ans[b];
+
+            same = hub_ingest_same_dims(&x->d, &y->d) &&
+                   x->partial == y->partial &&
+                   strcmp(x->question, y->question) == 0 &&
+                   strcmp(x->element, y->element) == 0 &&
+                   strcmp(x->answer, y->answer) == 0;
+        } else {
+            same = hub_ingest_same_dims(&up->resp[a].d, &up->resp[b].d);
+        }
+        if (!same)
+            continue;
+        hub_ingest_locate(up, b, answers, &day, &j);
+        hub_ingest_locate(up, a, answers, &day, &i);
+        free(keys);
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "days[%zu].%s[%zu]: repeats the key of %s[%zu]; each"
+                        " combination may appear once a day",
+                        day, answers ? "answers" : "responses", j,
+                        answers ? "answers" : "responses", i);
+        return -1;
+    }
+    free(keys);
+    return 0;
+}
+
+/* ---- days ------------------------------------------------------------ */
+
+/* Counts the rows first, so nothing is allocated for an upload that is
+ * over the limit, and the arrays are exactly as large as needed. */
+static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
+                                 size_t *n_ans, hub_problem_t *pb)
+{
+    const json_t *day, *a;
+    size_t i, total = 0;
+
+    *n_resp = *n_ans = 0;
+    json_array_foreach(days, i, day) {
+        a = json_object_get(day, "responses");
+        if (json_is_array(a))
+            *n_resp += json_array_size(a);
+        a = json_object_get(day, "answers");
+        if (json_is_array(a))
+            *n_ans += json_array_size(a);
+        total = *n_resp + *n_ans;
+        if (total > HUB_INGEST_ROWS_MAX) {
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "days: more than %d rows in one upload; send"
+                            " smaller batches",
+                            HUB_INGEST_ROWS_MAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int hub_ingest_read_day_text(const json_t *v, const char *path,
+                                    int64_t now_ms, hub_day_t *d,
+                                    hub_problem_t *pb)
+{
+    char p[HUB_JV_PATH_MAX];
+    int64_t ms, first, last;
+
+    if (hub_jv_read_text(v, path, "day", HUB_JV_REQUIRED, hub_valid_code,
+                         "a date YYYY-MM-DD", &d->day, pb) < 0)
+        return -1;
+    ms = vntime_parse_date(d->day);
+    first = vntime_parse_date(HUB_INGEST_FIRST_DAY);
+    last = vntime_get_day_start(now_ms) +
+           HUB_INGEST_FUTURE_DAYS * VNTIME_DAY_MS;
+    hub_jv_path_key(p, sizeof(p), path, "day");
+    if (ms == -1) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s: not a valid date (YYYY-MM-DD)", p);
+        return -1;
+    }
+    if (ms < first || ms > last) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s: %s is outside %s .. two days after the hub's"
+                        " date",
+                        p, d->day, HUB_INGEST_FIRST_DAY);
+        return -1;
+    }
+    return 0;
+}
+
+static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
+                               int64_t now_ms, hub_problem_t *pb)
+{
+    char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX], key[HUB_JV_PATH_MAX];
+    const json_t *resp = NULL, *ans = NULL, *row;
+    hub_day_t *d = &up->days[i];
+    size_t j, k;
+
+    hub_jv_path_index(path, sizeof(path), "days", i);
+    if (hub_jv_check_object(v, path, hub_ingest_day_keys, pb) != 0 ||
+        hub_ingest_read_day_text(v, path, now_ms, d, pb) != 0 ||
+        hub_jv_read_int(v, path, "estimated", HUB_JV_REQUIRED, 0,
+                        HUB_INGEST_COUNT_MAX, &d->estimated, pb) < 0 ||
+        hub_jv_read_array(v, path, "responses", HUB_JV_REQUIRED,
+                          HUB_INGEST_ROWS_MAX, &resp, pb) < 0 ||
+        hub_jv_read_array(v, path, "answers", HUB_JV_REQUIRED,
+                          HUB_INGEST_ROWS_MAX, &ans, pb) < 0)
+        return -1;
+    for (k = 0; k < i; k++) {
+        if (strcmp(up->days[k].day, d->day) == 0) {
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "%s.day: %s appears twice (also days[%zu])", path,
+                            d->day, k);
+            return -1;
+        }
+    }
+    d->resp_first = up->n_resp;
+    d->resp_n = json_array_size(resp);
+    hub_jv_path_key(key, sizeof(key), path, "responses");
+    json_array_foreach(resp, j, row) {
+        hub_jv_path_index(rp, sizeof(rp), key, j);
+        if (hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], pb) != 0)
+            return -1;
+        up->n_resp++;
+    }
+    d->ans_first = up->n_ans;
+    d->ans_n = json_array_size(ans);
+    hub_jv_path_key(key, sizeof(key), path, "answers");
+    json_array_foreach(ans, j, row) {
+        hub_jv_path_index(rp, sizeof(rp), key, j);
+        if (hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], pb) != 0)
+            return -1;
+        up->n_ans++;
+    }
+    up->n_days++;
+    return 0;
+}
+
+static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
+                                int64_t now_ms, hub_problem_t *pb)
+{
+    size_t n_resp, n_ans, i;
+    const json_t *v;
+
+    if (hub_ingest_count_rows(days, &n_resp, &n_ans, pb) != 0)
+        return -1;
+    /* calloc(0) may return NULL; one spare element keeps the check
+     * meaningful. */
+    up->resp = calloc(n_resp + 1, sizeof(*up->resp));
+    up->ans = calloc(n_ans + 1, sizeof(*up->ans));
+    if (!up->resp || !up->ans) {
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+        return -1;
+    }
+    json_array_foreach(days, i, v)
+    {
+        if (hub_ingest_read_day(up, v, i, now_ms, pb) != 0)
+            return -1;
+    }
+    if (hub_ingest_check_dups(up, 0, pb) != 0 ||
+        hub_ingest_check_dups(up, 1, pb) != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- the body -------------------------------------------------------- */
+
+static int hub_ingest_is_install_id(const char *s)
+{
+    return hex_is_lower(s, HUB_INSTALL_ID_LEN);
+}
+
+/* Parsed JSON takes far more memory than its text: 1 MiB of "{}," is
+ * over 70 MiB of objects. Counting braces and brackets outside strings
+ * first refuses such a body before it costs anything. */
+static int hub_ingest_check_shape(const char *body, size_t len,
+                                  hub_problem_t *pb)
+{
+    size_t i, containers = 0;
+    int in_string = 0;
+
+    for (i = 0; i < len; i++) {
+        if (in_string) {
+            if (body[i] == '\\')
+                i++;
+            else if (body[i] == '"')
+                in_string = 0;
+        } else if (body[i] == '"') {
+            in_string = 1;
+        } else if (body[i] == '{' || body[i] == '[') {
+            containers++;
+        }
+    }
+    if (containers <= HUB_INGEST_CONTAINERS_MAX)
+        return 0;
+    hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                    "more objects and arrays than an upload can hold (%d)",
+                    HUB_INGEST_CONTAINERS_MAX);
+    return -1;
+}
+
+static int hub_ingest_load(const char *body, size_t len, json_t **root,
+                           hub_problem_t *pb)
+{
+    json_error_t jerr;
+
+    if (len > HUB_INGEST_BODY_MAX) {
+        hub_problem_set(pb, HUB_PROBLEM_TOO_LARGE,
+                        "the body is over %d bytes; send smaller batches",
+                        HUB_INGEST_BODY_MAX);
+        return -1;
+    }
+    if (hub_ingest_check_shape(body, len, pb) != 0)
+        return -1;
+    /* Duplicate keys are refused: with two "complete" members, which one
+     * counts would be up to the parser. jansson also caps nesting depth,
+     * so a deeply nested body is an error, not a stack overflow. */
+    *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*root) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "not valid JSON at line %d, column %d: %s", jerr.line,
+                        jerr.column, jerr.text);
+        return -1;
+    }
+    return 0;
+}
+
+int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
+                     hub_upload_t *up, hub_problem_t *pb)
+{
+    const json_t *days = NULL, *hb;
+
+    memset(up, 0, sizeof(*up));
+    if (hub_ingest_load(body, len, &up->root, pb) != 0)
+        return -1;
+    if (hub_jv_check_object(up->root, "", hub_ingest_top_keys, pb) != 0 ||
+        hub_jv_read_text(up->root, "", "install_id", HUB_JV_REQUIRED,
+                         hub_ingest_is_install_id, "32 lowercase hex digits",
+                         &up->install_id, pb) < 0 ||
+        hub_jv_read_text(up->root, "", "upload_id", HUB_JV_REQUIRED,
+                         hub_valid_upload_id,
+                         "1 to 128 letters, digits, '.', '_', '-' or ':'",
+                         &up->upload_id, pb) < 0 ||
+        hub_jv_read_int(up->root, "", "upto_seq", HUB_JV_REQUIRED, 1,
+                        HUB_JV_SAFE_INT_MAX, &up->upto_seq, pb) < 0 ||
+        hub_jv_read_array(up->root, "", "days", HUB_JV_REQUIRED,
+                          HUB_INGEST_DAYS_MAX, &days, pb) < 0)
+        return -1;
+    hb = json_object_get(up->root, "heartbeat");
+    if (hb) {
+        if (hub_heartbeat_parse(hb, "heartbeat", &up->heartbeat, pb) != 0)
+            return -1;
+        up->has_heartbeat = 1;
+    }
+    return hub_ingest_read_days(up, days, now_ms, pb);
+}
+
+void hub_ingest_free(hub_upload_t *up)
+{
+    free(up->resp);
+    free(up->ans);
+    json_decref(up->root);
+    memset(up, 0, sizeof(*up));
+}

@@ -1,0 +1,383 @@
+/*
+ * Statistics: which rows to read for a query, and adding them up by group.
+ * The figures themselves are made in stats_figures.c.
+ */
+#include "hub/domain/stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/valid.h"
+#include "hub/domain/periods.h"
+#include "hub/domain/stats_acc.h"
+#include "hub/domain/stats_figures.h"
+#include "hub/store/stat_rows.h"
+#include "hub/store/unittree.h"
+
+/* ---- one computation ------------------------------------------------- */
+
+/* The last text of a column and its id: rows come in key order, so most
+ * columns repeat from one row to the next and need no lookup. */
+typedef struct hub_stats_memo {
+    char text[HUB_CODE_MAX + 1];
+    int id;
+} hub_stats_memo_t;
+
+enum {
+    HUB_STATS_MEMO_FIELD,
+    HUB_STATS_MEMO_INSTRUMENT,
+    HUB_STATS_MEMO_QUESTION,
+    HUB_STATS_MEMO_ELEMENT,
+    HUB_STATS_MEMO_ANSWER,
+    HUB_STATS_MEMO_COUNT
+};
+
+typedef struct hub_stats_run {
+    hub_db_t *db;
+    const hub_stats_query_t *q;
+    hub_tree_t *tree;
+    hub_acc_t *acc;
+    int root;          /* the scope's unit in the tree; -1: everything */
+    char *scope_codes; /* JSON array of the codes in scope, or NULL */
+    hub_stats_memo_t memo[HUB_STATS_MEMO_COUNT];
+    int digit_ids[10]; /* answers "0".."9", the usual ones: -1 unknown */
+    /* The group of the last unit / sub / bucket seen. */
+    char last_unit[HUB_CODE_MAX + 1];
+    char last_sub[HUB_NAME_MAX + 1];
+    char last_bucket[HUB_PERIODS_DATE_MAX];
+    int last_group;
+} hub_stats_run_t;
+
+static int hub_stats_get_memo_id(hub_stats_run_t *run, int which,
+                                 const char *text)
+{
+    hub_stats_memo_t *m = &run->memo[which];
+    size_t len = strlen(text);
+
+    if (m->id >= 0 && strcmp(m->text, text) == 0)
+        return m->id;
+    m->id = -1;
+    /* Texts longer than the memo (never for valid codes) are simply
+     * looked up every time. */
+    if (len >= sizeof(m->text))
+        return hub_acc_intern(run->acc, text);
+    memcpy(m->text, text, len + 1);
+    m->id = hub_acc_intern(run->acc, text);
+    return m->id;
+}
+
+/* The unit a row's responses are shown under, as a tree index (-1 for a
+ * code the hub does not know). */
+static int hub_stats_find_unit_node(const hub_stats_run_t *run,
+                                    const char *code, int with_level)
+{
+    int node = hub_tree_find(run->tree, code);
+
+    if (node < 0)
+        return -1;
+    node = run->tree->nodes[node].heir;
+    if (with_level && run->q->level >= 0)
+        node = hub_tree_get_at_level(run->tree, node, run->q->level);
+    return node;
+}
+
+/* The internal key of a row's group: a unit code, "unit\x1f" counter, a
+ * field, an officer or a period key. */
+static void hub_stats_make_key(const hub_stats_run_t *run, const char *unit,
+                               const char *field, const char *sub,
+                               const char *bucket, char *key, size_t cap)
+{
+    static const hub_periods_kind_t kinds[HUB_STATS_GROUP_COUNT] = {
+        [HUB_STATS_BY_DAY] = HUB_PERIODS_DAY,
+        [HUB_STATS_BY_MONTH] = HUB_PERIODS_MONTH,
+        [HUB_STATS_BY_QUARTER] = HUB_PERIODS_QUARTER,
+        [HUB_STATS_BY_HALF] = HUB_PERIODS_HALF,
+        [HUB_STATS_BY_YEAR] = HUB_PERIODS_YEAR,
+    };
+    hub_stats_group_t g = run->q->group;
+    int node;
+
+    key[0] = '\0';
+    switch (g) {
+    case HUB_STATS_BY_UNIT:
+    case HUB_STATS_BY_COUNTER:
+        node = hub_stats_find_unit_node(run, unit, g == HUB_STATS_BY_UNIT);
+        snprintf(key, cap, "%s%s%s",
+                 node >= 0 ? run->tree->nodes[node].code : unit,
+                 g == HUB_STATS_BY_COUNTER ? "\x1f" : "",
+                 g == HUB_STATS_BY_COUNTER ? sub : "");
+        break;
+    case HUB_STATS_BY_FIELD:
+        snprintf(key, cap, "%s", field);
+        break;
+    case HUB_STATS_BY_OFFICER:
+        snprintf(key, cap, "%s", sub);
+        break;
+    case HUB_STATS_BY_DAY:
+    case HUB_STATS_BY_MONTH:
+    case HUB_STATS_BY_QUARTER:
+    case HUB_STATS_BY_HALF:
+    case HUB_STATS_BY_YEAR:
+        (void)hub_periods_get_key(bucket, kinds[g], key);
+        break;
+    default:
+        break;
+    }
+}
+
+static int hub_stats_get_row_group(hub_stats_run_t *run,
+                                   const hub_stat_row_t *row)
+{
+    const char *unit = row->unit;
+    const char *field = row->field;
+    const char *sub = row->sub;
+    const char *bucket = row->bucket;
+    char key[HUB_CODE_MAX + HUB_NAME_MAX + 2];
+
+    if (run->last_group >= 0 && run->q->group != HUB_STATS_BY_FIELD &&
+        strcmp(unit, run->last_unit) == 0 && strcmp(sub, run->last_sub) == 0 &&
+        strcmp(bucket, run->last_bucket) == 0)
+        return run->last_group;
+    hub_stats_make_key(run, unit, field, sub, bucket, key, sizeof(key));
+    run->last_group = hub_acc_group(run->acc, key);
+    snprintf(run->last_unit, sizeof(run->last_unit), "%s", unit);
+    snprintf(run->last_sub, sizeof(run->last_sub), "%s", sub);
+    snprintf(run->last_bucket, sizeof(run->last_bucket), "%s", bucket);
+    /* A too-long value cannot be remembered: look it up next time. */
+    if (strlen(unit) >= sizeof(run->last_unit) ||
+        strlen(sub) >= sizeof(run->last_sub) ||
+        strlen(bucket) >= sizeof(run->last_bucket)) {
+        int g = run->last_group;
+
+        run->last_group = -1;
+        return g;
+    }
+    return run->last_group;
+}
+
+static int hub_stats_add_resp_row(void *ctx, const hub_stat_row_t *row)
+{
+    hub_stats_run_t *run = ctx;
+    int g = hub_stats_get_row_group(run, row);
+    int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
+                                     row->instrument);
+
+    if (g < 0 || inst < 0)
+        return -1;
+    return hub_acc_add_responses(run->acc, g, inst, row->complete,
+                                 row->partial, row->suppressed);
+}
+
+static int hub_stats_add_ans_row(void *ctx, const hub_stat_row_t *row)
+{
+    hub_stats_run_t *run = ctx;
+    int g = hub_stats_get_row_group(run, row);
+    int field = hub_stats_get_memo_id(run, HUB_STATS_MEMO_FIELD, row->field);
+    int inst = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
+                                     row->instrument);
+    int question = hub_stats_get_memo_id(run, HUB_STATS_MEMO_QUESTION,
+                                         row->question);
+    int element = hub_stats_get_memo_id(run, HUB_STATS_MEMO_ELEMENT,
+                                        row->element);
+    const char *text = row->answer;
+    int answer, q, digit = text[0] >= '0' && text[0] <= '9' && !text[1];
+
+    /* Scale answers change from row to row; their ids are kept apart. */
+    if (digit && run->digit_ids[text[0] - '0'] >= 0)
+        answer = run->digit_ids[text[0] - '0'];
+    else
+        answer = hub_stats_get_memo_id(run, HUB_STATS_MEMO_ANSWER, text);
+    if (digit)
+        run->digit_ids[text[0] - '0'] = answer;
+
+    if (g < 0 || field < 0 || inst < 0 || question < 0 || element < 0 ||
+        answer < 0)
+        return -1;
+    q = hub_acc_question(run->acc, inst, question, element);
+    if (q < 0)
+        return -1;
+    return hub_acc_add_answer(run->acc, g, field, q, answer, row->n);
+}
+
+/* Reads one table over [lo, hi] and adds its rows. */
+static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
+                          const char *lo, const char *hi, int answers)
+{
+    hub_stats_group_t g = run->q->group;
+    hub_stat_read_t rd = {
+        .table = table,
+        .answers = answers,
+        .lo = lo,
+        .hi = hi,
+        .instrument = run->q->instrument,
+        .scope_codes = run->scope_codes,
+        .sub = g == HUB_STATS_BY_COUNTER   ? HUB_STAT_SUB_COUNTER
+               : g == HUB_STATS_BY_OFFICER ? HUB_STAT_SUB_OFFICER
+                                           : HUB_STAT_SUB_NONE,
+    };
+
+    run->last_group = -1;
+    return hub_stat_rows_each(run->db, &rd,
+                              answers ? hub_stats_add_ans_row
+                                      : hub_stats_add_resp_row,
+                              run);
+}
+
+/* Single days: from the day summaries, or from the snapshot rows
+ * themselves for counter and officer groups (the summaries have neither)
+ * and for HUB_STATS_SOURCE_DAYS. */
+static int hub_stats_read_days(hub_stats_run_t *run, const char *lo,
+                               const char *hi)
+{
+    hub_stats_group_t g = run->q->group;
+    int raw = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER ||
+              run->q->source == HUB_STATS_SOURCE_DAYS;
+    hub_stat_table_t t = raw ? HUB_STAT_DAY_ROWS : HUB_STAT_DAY_SUMMARY;
+    int rc = hub_stats_read(run, t, lo, hi, 0);
+
+    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
+}
+
+static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
+                                 const char *hi)
+{
+    hub_stats_group_t g = run->q->group;
+    int staff = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER;
+    hub_stat_table_t t =
+        staff ? HUB_STAT_STAFF_SUMMARY : HUB_STAT_MONTH_SUMMARY;
+    int rc = hub_stats_read(run, t, lo, hi, 0);
+
+    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
+}
+
+/* Whole months from the summaries, the days around them from the day
+ * snapshots; day groups and HUB_STATS_SOURCE_DAYS read days only. */
+static int hub_stats_read_all(hub_stats_run_t *run)
+{
+    const hub_stats_query_t *q = run->q;
+    hub_periods_split_t split;
+    int rc = HUB_OK;
+
+    if (q->group == HUB_STATS_BY_DAY || q->source == HUB_STATS_SOURCE_DAYS)
+        return hub_stats_read_days(run, q->from, q->to);
+    hub_periods_split(q->from, q->to, &split);
+    if (split.has_head)
+        rc = hub_stats_read_days(run, split.head_from, split.head_to);
+    if (rc == HUB_OK && split.has_months)
+        rc = hub_stats_read_months(run, split.month_from, split.month_to);
+    if (rc == HUB_OK && split.has_tail)
+        rc = hub_stats_read_days(run, split.tail_from, split.tail_to);
+    return rc;
+}
+
+/* ---- scope ------------------------------------------------------------- */
+
+/* The unit asked for, within what the token may see: a unit token sees
+ * its subtree and nothing else, and learns nothing about units outside it
+ * (an unknown one is just "outside"). */
+static int hub_stats_find_root(hub_stats_run_t *run)
+{
+    const hub_stats_query_t *q = run->q;
+    int token_root = -1;
+
+    run->root = -1;
+    if (q->scope_unit && q->scope_unit[0]) {
+        token_root = hub_tree_find(run->tree, q->scope_unit);
+        if (token_root < 0)
+            return HUB_DENIED;
+        run->root = token_root;
+    }
+    if (!q->unit)
+        return HUB_OK;
+    run->root = hub_tree_find(run->tree, q->unit);
+    if (run->root < 0)
+        return token_root >= 0 ? HUB_DENIED : HUB_NOT_FOUND;
+    if (token_root >= 0 &&
+        !hub_tree_is_within(run->tree, run->root, token_root))
+        return HUB_DENIED;
+    return HUB_OK;
+}
+
+/* Every code in the subtree of the root, as a JSON array for ?4. */
+static int hub_stats_list_scope(hub_stats_run_t *run)
+{
+    json_t *codes;
+    int i;
+
+    if (run->root < 0)
+        return HUB_OK;
+    codes = json_array();
+    for (i = 0; codes && i < run->tree->n; i++) {
+        if (hub_tree_is_within(run->tree, i, run->root) &&
+            json_array_append_new(codes,
+                                  json_string(run->tree->nodes[i].code))) {
+            json_decref(codes);
+            codes = NULL;
+        }
+    }
+    if (!codes)
+        return HUB_ERROR;
+    run->scope_codes = json_dumps(codes, JSON_COMPACT);
+    json_decref(codes);
+    return run->scope_codes ? HUB_OK : HUB_ERROR;
+}
+
+static int hub_stats_collect(hub_stats_run_t *run)
+{
+    const hub_stats_query_t *q = run->q;
+    int rc = hub_db_begin_read(run->db);
+
+    if (rc != HUB_OK)
+        return rc;
+    /* One read transaction: the tree, the summaries and the day rows are
+     * all seen as of the same commit. */
+    rc = hub_tree_load(run->db, q->rollup == HUB_STATS_RECORDED ? q->to : NULL,
+                       &run->tree);
+    if (rc == HUB_OK)
+        rc = hub_stats_find_root(run);
+    if (rc == HUB_OK)
+        rc = hub_stats_list_scope(run);
+    if (rc == HUB_OK)
+        rc = hub_stats_read_all(run);
+    hub_db_end_read(run->db);
+    /* The whole scope is one group even when it holds nothing yet. */
+    if (rc == HUB_OK && q->group == HUB_STATS_ALL &&
+        hub_acc_group(run->acc, "") < 0)
+        rc = HUB_ERROR;
+    return rc;
+}
+
+int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
+{
+    hub_stats_run_t run;
+    hub_figures_in_t in;
+    int rc = HUB_ERROR, i;
+
+    *out = NULL;
+    memset(&run, 0, sizeof(run));
+    run.db = db;
+    run.q = q;
+    run.last_group = -1;
+    for (i = 0; i < HUB_STATS_MEMO_COUNT; i++)
+        run.memo[i].id = -1;
+    for (i = 0; i < 10; i++)
+        run.digit_ids[i] = -1;
+    run.acc = hub_acc_new();
+    if (run.acc)
+        rc = hub_stats_collect(&run);
+    if (rc == HUB_OK) {
+        memset(&in, 0, sizeof(in));
+        in.q = q;
+        in.tree = run.tree;
+        in.acc = run.acc;
+        in.root = run.root;
+        *out = hub_figures_build(&in);
+        if (!*out)
+            rc = HUB_ERROR;
+    }
+    free(run.scope_codes);
+    hub_tree_free(run.tree);
+    hub_acc_free(run.acc);
+    return rc;
+}

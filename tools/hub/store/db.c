@@ -1,0 +1,597 @@
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hub/base/crypto.h"
+
+#define HUB_DB_BUSY_TIMEOUT_MS 5000
+#define HUB_DB_CACHE_KIB 131072 /* 128 MiB of pages, at most */
+
+/* Schema version 1. Snapshot rows are keyed by (install_id, day) through
+ * the *_kiosk indexes, which is how an upload replaces a day; the *_day
+ * indexes serve statistics over a date range and a unit. Codes and tokens
+ * are stored as SHA-256 digests only. */
+static const char hub_db_schema_v1[] =
+    "CREATE TABLE units("
+    " code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " parent TEXT REFERENCES units(code),"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX units_parent ON units(parent);"
+    "CREATE TABLE enroll_codes("
+    " hash BLOB PRIMARY KEY,"
+    " unit TEXT NOT NULL REFERENCES units(code),"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " used_at INTEGER,"
+    " used_by TEXT);"
+    "CREATE TABLE kiosks("
+    " install_id TEXT PRIMARY KEY,"
+    " unit TEXT NOT NULL REFERENCES units(code),"
+    " counter TEXT NOT NULL DEFAULT '',"
+    " version TEXT NOT NULL DEFAULT '',"
+    " secret_hash BLOB NOT NULL,"
+    " enrolled_at INTEGER NOT NULL,"
+    " last_seen_at INTEGER,"
+    " revoked_at INTEGER);"
+    "CREATE TABLE tokens("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " hash BLOB NOT NULL UNIQUE,"
+    " scope_unit TEXT REFERENCES units(code),"
+    " created_at INTEGER NOT NULL,"
+    " revoked_at INTEGER);"
+    "CREATE TABLE day_snapshots("
+    " install_id TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " upto_seq INTEGER NOT NULL,"
+    " estimated INTEGER NOT NULL,"
+    " upload_id TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " PRIMARY KEY(install_id, day)) WITHOUT ROWID;"
+    "CREATE TABLE day_responses("
+    " install_id TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL,"
+    " field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " complete INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL,"
+    " suppressed INTEGER NOT NULL);"
+    "CREATE INDEX day_responses_kiosk ON day_responses(install_id, day);"
+    "CREATE INDEX day_responses_day ON day_responses(day, unit);"
+    "CREATE TABLE day_answers("
+    " install_id TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL,"
+    " field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL,"
+    " question TEXT NOT NULL,"
+    " element TEXT NOT NULL,"
+    " answer TEXT NOT NULL,"
+    " n INTEGER NOT NULL);"
+    "CREATE INDEX day_answers_kiosk ON day_answers(install_id, day);"
+    "CREATE INDEX day_answers_day ON day_answers(day, unit);"
+    "CREATE TABLE heartbeats("
+    " install_id TEXT PRIMARY KEY,"
+    " seen_at INTEGER NOT NULL,"
+    " body TEXT NOT NULL);"
+    "CREATE TABLE audit("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " detail TEXT NOT NULL DEFAULT '');";
+
+/* Schema version 2: the unit tree with history, and summaries for
+ * statistics.
+ *
+ * units.merged_into / merged_from: from that local date the unit is part
+ * of another one (its ratings keep its own code). unit_changes: every
+ * rename, move and merge with the date it takes effect and the value it
+ * replaced, so the tree can be seen as it stood on any date.
+ *
+ * stat_day_*: complete answers and response counts per day and unit;
+ * stat_month_*: the same per month and unit; stat_staff_*: per unit,
+ * month, counter and officer. Triggers on the snapshot rows keep them
+ * equal to the sums of day_responses and day_answers at every commit: an
+ * upload replaces a day by deleting its rows and inserting the new ones,
+ * and each row adds or takes away exactly what it holds. "rows" counts the snapshot rows behind a summary row,
+ * which is dropped when it reaches 0, so a summary row exists exactly when
+ * a snapshot row does. Existing rows are summed in at migration. */
+#define HUB_DB_DAY_KEY_OLD                                                \
+    "day = old.day AND unit = old.unit"                                   \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_MONTH_KEY_NEW                                              \
+    "substr(new.day, 1, 7), new.unit, new.field, new.instrument"
+#define HUB_DB_MONTH_KEY_OLD                                              \
+    "month = substr(old.day, 1, 7) AND unit = old.unit"                   \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_STAFF_KEY_OLD                                              \
+    "unit = old.unit AND month = substr(old.day, 1, 7)"                   \
+    " AND counter = old.counter AND officer = old.officer"                \
+    " AND field = old.field AND instrument = old.instrument"
+#define HUB_DB_ANSWER_KEY_OLD                                             \
+    " AND question = old.question AND element = old.element"              \
+    " AND answer = old.answer"
+#define HUB_DB_RESP_ADD                                                   \
+    "INSERT INTO stat_day_responses(day, unit, field, instrument,"        \
+    " complete, partial, suppressed, rows) SELECT new.day, new.unit,"     \
+    " new.field, new.instrument, new.complete, new.partial,"              \
+    " new.suppressed, 1 WHERE 1"                                          \
+    " ON CONFLICT(day, unit, field, instrument) DO UPDATE SET"            \
+    " complete = complete + excluded.complete,"                           \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"    \
+    "INSERT INTO stat_month_responses(month, unit, field, instrument,"    \
+    " complete, partial, suppressed, rows) SELECT " HUB_DB_MONTH_KEY_NEW  \
+    ", new.complete, new.partial, new.suppressed, 1 WHERE 1"              \
+    " ON CONFLICT(month, unit, field, instrument) DO UPDATE SET"          \
+    " complete = complete + excluded.complete,"                           \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"    \
+    "INSERT INTO stat_staff_responses(unit, month, counter, officer,"     \
+    " field, instrument, complete, partial, suppressed, rows)"            \
+    " SELECT new.unit, substr(new.day, 1, 7), new.counter, new.officer,"  \
+    " new.field, new.instrument, new.complete, new.partial,"              \
+    " new.suppressed, 1 WHERE 1"                                          \
+    " ON CONFLICT(unit, month, counter, officer, field, instrument)"      \
+    " DO UPDATE SET complete = complete + excluded.complete,"             \
+    " partial = partial + excluded.partial,"                              \
+    " suppressed = suppressed + excluded.suppressed, rows = rows + 1;"
+#define HUB_DB_RESP_DROP                                                  \
+    "UPDATE stat_day_responses SET complete = complete - old.complete,"   \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_DAY_KEY_OLD ";"                                      \
+    "UPDATE stat_month_responses SET complete = complete - old.complete," \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_MONTH_KEY_OLD ";"                                    \
+    "UPDATE stat_staff_responses SET complete = complete - old.complete," \
+    " partial = partial - old.partial,"                                   \
+    " suppressed = suppressed - old.suppressed, rows = rows - 1"          \
+    " WHERE " HUB_DB_STAFF_KEY_OLD ";"
+#define HUB_DB_ANS_ADD                                                    \
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question," \
+    " element, answer, n, rows) SELECT new.day, new.unit, new.field,"     \
+    " new.instrument, new.question, new.element, new.answer, new.n, 1"    \
+    " WHERE new.partial = 0 ON CONFLICT(day, unit, field, instrument,"    \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " rows = rows + 1;"                                                   \
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"      \
+    " question, element, answer, n, rows) SELECT " HUB_DB_MONTH_KEY_NEW   \
+    ", new.question, new.element, new.answer, new.n, 1"                   \
+    " WHERE new.partial = 0 ON CONFLICT(month, unit, field, instrument,"  \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " rows = rows + 1;"                                                   \
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field," \
+    " instrument, question, element, answer, n, rows) SELECT new.unit,"   \
+    " substr(new.day, 1, 7), new.counter, new.officer, new.field,"        \
+    " new.instrument, new.question, new.element, new.answer, new.n, 1"    \
+    " WHERE new.partial = 0 ON CONFLICT(unit, month, counter, officer,"   \
+    " field, instrument, question, element, answer) DO UPDATE SET"        \
+    " n = n + excluded.n, rows = rows + 1;"
+#define HUB_DB_ANS_DROP                                                   \
+    "UPDATE stat_day_answers SET n = n - old.n, rows = rows - 1"          \
+    " WHERE old.partial = 0 AND " HUB_DB_DAY_KEY_OLD                      \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_month_answers SET n = n - old.n, rows = rows - 1"        \
+    " WHERE old.partial = 0 AND " HUB_DB_MONTH_KEY_OLD                    \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_staff_answers SET n = n - old.n, rows = rows - 1"        \
+    " WHERE old.partial = 0 AND " HUB_DB_STAFF_KEY_OLD                    \
+    HUB_DB_ANSWER_KEY_OLD ";"
+
+/* A summary row goes when its last snapshot row goes: a trigger on the
+ * summary itself, so the common case (rows still above 0) costs no
+ * second lookup. */
+#define HUB_DB_GONE(table, key)                                           \
+    "CREATE TRIGGER " table "_gone AFTER UPDATE OF rows ON " table        \
+    " WHEN new.rows <= 0 BEGIN DELETE FROM " table " WHERE " key "; END;"
+#define HUB_DB_KEY_NEW(first)                                             \
+    first " AND unit = new.unit AND field = new.field"                    \
+    " AND instrument = new.instrument"
+#define HUB_DB_STAFF_KEY_NEW                                              \
+    "unit = new.unit AND month = new.month AND counter = new.counter"     \
+    " AND officer = new.officer AND field = new.field"                    \
+    " AND instrument = new.instrument"
+#define HUB_DB_ANSWER_KEY_NEW                                             \
+    " AND question = new.question AND element = new.element"              \
+    " AND answer = new.answer"
+
+static const char hub_db_schema_v2[] =
+    "ALTER TABLE units ADD COLUMN merged_into TEXT REFERENCES units(code);"
+    "ALTER TABLE units ADD COLUMN merged_from TEXT;"
+    "CREATE TABLE unit_changes("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " code TEXT NOT NULL REFERENCES units(code),"
+    " kind TEXT NOT NULL CHECK(kind IN ('rename', 'move', 'merge')),"
+    " valid_from TEXT NOT NULL,"
+    " old_value TEXT NOT NULL,"
+    " new_value TEXT NOT NULL,"
+    " recorded_at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX unit_changes_code ON unit_changes(code, valid_from, id);"
+    "CREATE TABLE stat_day_responses("
+    " day TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, complete INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(day, unit, field, instrument)) WITHOUT ROWID;"
+    "CREATE TABLE stat_day_answers("
+    " day TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, question TEXT NOT NULL,"
+    " element TEXT NOT NULL, answer TEXT NOT NULL, n INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(day, unit, field, instrument, question, element,"
+    " answer)) WITHOUT ROWID;"
+    "CREATE TABLE stat_month_responses("
+    " month TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, complete INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(month, unit, field, instrument)) WITHOUT ROWID;"
+    "CREATE TABLE stat_month_answers("
+    " month TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, question TEXT NOT NULL,"
+    " element TEXT NOT NULL, answer TEXT NOT NULL, n INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " PRIMARY KEY(month, unit, field, instrument, question, element,"
+    " answer)) WITHOUT ROWID;"
+    "CREATE TABLE stat_staff_responses("
+    " unit TEXT NOT NULL, month TEXT NOT NULL, counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
+    " complete INTEGER NOT NULL, partial INTEGER NOT NULL,"
+    " suppressed INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, month, counter, officer, field, instrument))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE stat_staff_answers("
+    " unit TEXT NOT NULL, month TEXT NOT NULL, counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
+    " question TEXT NOT NULL, element TEXT NOT NULL, answer TEXT NOT NULL,"
+    " n INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, month, counter, officer, field, instrument,"
+    " question, element, answer)) WITHOUT ROWID;"
+    HUB_DB_GONE("stat_day_responses", HUB_DB_KEY_NEW("day = new.day"))
+    HUB_DB_GONE("stat_month_responses", HUB_DB_KEY_NEW("month = new.month"))
+    HUB_DB_GONE("stat_staff_responses", HUB_DB_STAFF_KEY_NEW)
+    HUB_DB_GONE("stat_day_answers",
+                HUB_DB_KEY_NEW("day = new.day") HUB_DB_ANSWER_KEY_NEW)
+    HUB_DB_GONE("stat_month_answers",
+                HUB_DB_KEY_NEW("month = new.month") HUB_DB_ANSWER_KEY_NEW)
+    HUB_DB_GONE("stat_staff_answers",
+                HUB_DB_STAFF_KEY_NEW HUB_DB_ANSWER_KEY_NEW)
+    "CREATE TRIGGER stat_responses_add AFTER INSERT ON day_responses"
+    " BEGIN " HUB_DB_RESP_ADD " END;"
+    "CREATE TRIGGER stat_responses_drop AFTER DELETE ON day_responses"
+    " BEGIN " HUB_DB_RESP_DROP " END;"
+    "CREATE TRIGGER stat_responses_change AFTER UPDATE ON day_responses"
+    " BEGIN " HUB_DB_RESP_DROP HUB_DB_RESP_ADD " END;"
+    "CREATE TRIGGER stat_answers_add AFTER INSERT ON day_answers"
+    " BEGIN " HUB_DB_ANS_ADD " END;"
+    "CREATE TRIGGER stat_answers_drop AFTER DELETE ON day_answers"
+    " BEGIN " HUB_DB_ANS_DROP " END;"
+    "CREATE TRIGGER stat_answers_change AFTER UPDATE ON day_answers"
+    " BEGIN " HUB_DB_ANS_DROP HUB_DB_ANS_ADD " END;"
+    "INSERT INTO stat_day_responses SELECT day, unit, field, instrument,"
+    " sum(complete), sum(partial), sum(suppressed), count(*)"
+    " FROM day_responses GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO stat_day_answers SELECT day, unit, field, instrument,"
+    " question, element, answer, sum(n), count(*) FROM day_answers"
+    " WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    "INSERT INTO stat_month_responses SELECT substr(day, 1, 7), unit,"
+    " field, instrument, sum(complete), sum(partial), sum(suppressed),"
+    " count(*) FROM day_responses GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO stat_staff_responses SELECT unit, substr(day, 1, 7),"
+    " counter, officer, field, instrument, sum(complete), sum(partial),"
+    " sum(suppressed), count(*) FROM day_responses"
+    " GROUP BY 1, 2, 3, 4, 5, 6;"
+    "INSERT INTO stat_month_answers SELECT substr(day, 1, 7), unit, field,"
+    " instrument, question, element, answer, sum(n), count(*)"
+    " FROM day_answers WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    "INSERT INTO stat_staff_answers SELECT unit, substr(day, 1, 7),"
+    " counter, officer, field, instrument, question, element, answer,"
+    " sum(n), count(*) FROM day_answers WHERE partial = 0"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
+
+/* Applied in order, each with its PRAGMA user_version bump in one
+ * transaction. A later version appends an entry, never edits one. */
+static const sqldb_migration_t hub_db_migrations[] = {
+    {hub_db_schema_v1, NULL},
+    {hub_db_schema_v2, NULL},
+};
+
+#define HUB_DB_SCHEMA_VERSION \
+    ((int)(sizeof(hub_db_migrations) / sizeof(hub_db_migrations[0])))
+
+/* A failed open has no handle to keep its reason. */
+static _Thread_local char hub_db_open_failure[SQLDB_ERR_MAX];
+
+static const char hub_db_sql_audit[] =
+    "INSERT INTO audit(at, actor, action, detail) VALUES(?1, ?2, ?3, ?4)";
+static const char hub_db_sql_ping[] = "SELECT 1";
+static const char hub_db_sql_each_audit[] =
+    "SELECT id, at, actor, action, detail FROM"
+    " (SELECT * FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id";
+
+/* ---- errors ------------------------------------------------------------ */
+
+const char *hub_db_open_error(void)
+{
+    return hub_db_open_failure;
+}
+
+int hub_db_schema_version(void)
+{
+    return HUB_DB_SCHEMA_VERSION;
+}
+
+int hub_db_begin_write(hub_db_t *db)
+{
+    return hub_db_rc(sqldb_begin_write(&db->sql));
+}
+
+int hub_db_commit(hub_db_t *db)
+{
+    return hub_db_rc(sqldb_commit(&db->sql));
+}
+
+void hub_db_rollback(hub_db_t *db)
+{
+    sqldb_rollback(&db->sql);
+}
+
+int hub_db_begin_read(hub_db_t *db)
+{
+    return hub_db_rc(sqldb_begin_read(&db->sql));
+}
+
+void hub_db_end_read(hub_db_t *db)
+{
+    sqldb_end_read(&db->sql);
+}
+
+const char *hub_db_last_error(hub_db_t *db)
+{
+    return sqldb_last_error(&db->sql);
+}
+
+int hub_db_rc(int sqlite_rc)
+{
+    switch (sqlite_rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+        return HUB_OK;
+    case SQLITE_DONE:
+        return HUB_NOT_FOUND;
+    case SQLITE_FULL:
+        return HUB_FULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return HUB_BUSY;
+    case SQLITE_CONSTRAINT:
+        return HUB_EXISTS;
+    default:
+        return HUB_ERROR;
+    }
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+int hub_db_find_digest(hub_db_t *db, const char *sql,
+                       const unsigned char *hash, const char *what,
+                       sqlite3_stmt **out)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    int rc = SQLITE_OK;
+
+    *out = NULL;
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, what));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
+    if (rc == HUB_OK)
+        *out = st;
+    return rc;
+}
+
+int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
+                               const unsigned char *hash)
+{
+    const void *blob = sqlite3_column_blob(st, i);
+
+    return blob && sqlite3_column_bytes(st, i) == HUB_SHA256_LEN &&
+           hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
+}
+
+/* ---- locking ----------------------------------------------------------- */
+
+void hub_db_lock(hub_db_t *db)
+{
+    /* Only fails on a programming error (an uninitialised or re-locked
+     * default mutex); nothing sensible can continue then. */
+    if (pthread_mutex_lock(&db->mutex) != 0)
+        abort();
+}
+
+void hub_db_unlock(hub_db_t *db)
+{
+    if (pthread_mutex_unlock(&db->mutex) != 0)
+        abort();
+}
+
+/* ---- open and close ---------------------------------------------------- */
+
+static int hub_db_fail_open(hub_db_t *db, int rc)
+{
+    snprintf(hub_db_open_failure, sizeof(hub_db_open_failure), "%s",
+             sqldb_last_error(&db->sql));
+    hub_db_close(db);
+    return rc;
+}
+
+static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
+{
+    char check[SQLDB_ERR_MAX];
+    /* WAL and synchronous=FULL: NORMAL can lose acknowledged
+     * transactions on power loss. Statistics read the summaries (tens of
+     * MiB for a province-year) again and again: keep them in the
+     * connection's own cache rather than copying them from the OS on
+     * every request. The file holds digests of every secret and the
+     * province's ratings: readable by the hub's user only. */
+    sqldb_options_t o = {
+        .create = SQLDB_CREATE_NEVER,
+        .busy_timeout_ms = HUB_DB_BUSY_TIMEOUT_MS,
+        .quick_check = opt->check,
+        .foreign_keys = 1,
+        .wal = 1,
+        .synchronous_full = 1,
+        .cache_kib = HUB_DB_CACHE_KIB,
+        .write_lock = 1,
+    };
+    int rc;
+
+    if (access(db->sql.path, F_OK) != 0) {
+        if (!opt->create) {
+            sqldb_set_error(&db->sql, "no hub database at %s", db->sql.path);
+            return HUB_NOT_FOUND;
+        }
+        o.create = SQLDB_CREATE_PRIVATE;
+    }
+    rc = sqldb_open(&db->sql, &o, check, sizeof(check));
+    if (rc == SQLITE_CORRUPT && check[0])
+        sqldb_set_error(&db->sql, "%s is damaged (quick_check: %s); restore"
+                        " it from a backup", db->sql.path, check);
+    if (rc == SQLITE_CORRUPT)
+        return HUB_ERROR;
+    if (rc == SQLITE_OK)
+        rc = sqldb_migrate(&db->sql, hub_db_migrations,
+                           HUB_DB_SCHEMA_VERSION, NULL, NULL);
+    /* The cap goes on after the schema exists, so a tiny cap still leaves
+     * a usable (if full) database. */
+    if (rc == SQLITE_OK && opt->max_kb > 0)
+        rc = sqldb_cap_size(&db->sql, opt->max_kb * 1024);
+    return hub_db_rc(rc);
+}
+
+int hub_db_open(const char *path, const hub_db_options_t *opt,
+                hub_db_t **out)
+{
+    hub_db_options_t none = {0, 0, 0};
+    hub_db_t *db;
+    int rc;
+
+    *out = NULL;
+    if (!opt)
+        opt = &none;
+    if (!path || !path[0] || strlen(path) >= HUB_DB_PATH_MAX) {
+        snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
+                 "bad database path");
+        return HUB_ERROR;
+    }
+    db = calloc(1, sizeof(*db));
+    if (!db) {
+        snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
+                 "out of memory");
+        return HUB_ERROR;
+    }
+    /* Fits: HUB_DB_PATH_MAX is below SQLDB_PATH_MAX. */
+    (void)sqldb_init(&db->sql, path);
+    if (pthread_mutex_init(&db->mutex, NULL) != 0) {
+        free(db);
+        snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
+                 "cannot create a mutex");
+        return HUB_ERROR;
+    }
+    rc = hub_db_connect(db, opt);
+    if (rc != HUB_OK)
+        return hub_db_fail_open(db, rc);
+    *out = db;
+    return HUB_OK;
+}
+
+void hub_db_close(hub_db_t *db)
+{
+    if (!db)
+        return;
+    sqldb_close(&db->sql);
+    (void)pthread_mutex_destroy(&db->mutex);
+    free(db);
+}
+
+/* ---- small shared queries ------------------------------------------- */
+
+int hub_db_audit(hub_db_t *db, int64_t at_ms, const char *actor,
+                 const char *action, const char *detail)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_audit);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, at_ms, &rc);
+    sqldb_bind_text(st, 2, actor, &rc);
+    sqldb_bind_text(st, 3, action, &rc);
+    sqldb_bind_text(st, 4, detail ? detail : "", &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "audit"));
+}
+
+int hub_db_each_audit(hub_db_t *db, int limit,
+                      int (*fn)(void *ctx, const hub_audit_row_t *row),
+                      void *ctx)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_each_audit);
+    hub_audit_row_t row;
+    int rc = SQLITE_OK, stop;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, limit, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "audit list"));
+    }
+    while ((rc = sqldb_next(&db->sql, st, "audit list")) == SQLITE_ROW) {
+        row.id = sqlite3_column_int64(st, 0);
+        row.at_ms = sqlite3_column_int64(st, 1);
+        row.actor = sqldb_column_text(st, 2);
+        row.action = sqldb_column_text(st, 3);
+        row.detail = sqldb_column_text(st, 4);
+        stop = fn(ctx, &row);
+        if (stop) {
+            sqldb_release(st);
+            return stop;
+        }
+    }
+    return rc == SQLITE_DONE ? HUB_OK : hub_db_rc(rc);
+}
+
+int hub_db_ping(hub_db_t *db)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_ping);
+    int rc, one;
+
+    if (!st)
+        return HUB_ERROR;
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "ping"));
+    if (rc != HUB_OK)
+        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
+    one = sqlite3_column_int(st, 0);
+    sqldb_release(st);
+    return one == 1 ? HUB_OK : HUB_ERROR;
+}

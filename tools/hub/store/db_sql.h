@@ -1,0 +1,45 @@
+/*
+ * db_sql.h - the hub database's connection, for the store's own files.
+ *
+ * Only tools/hub/store includes this: the layers above see db.h's opaque
+ * handle. Queries go through db->sql with the sqldb_* calls (db/sqldb.h);
+ * hub_db_rc() turns their SQLite results into a hub_rc.
+ *
+ * Ownership: statements from sqldb_stmt(&db->sql, ...) belong to the
+ * handle: use them under the lock, release them with sqldb_release() (or
+ * an sqldb_* call that says it does), never finalize them.
+ */
+#ifndef SIPAS_HUB_DB_SQL_H
+#define SIPAS_HUB_DB_SQL_H
+
+#include <pthread.h>
+
+#include "db/sqldb.h"
+#include "hub/store/db.h"
+
+struct hub_db {
+    sqldb_t sql;           /* the one connection; under the lock only */
+    pthread_mutex_t mutex; /* the module's: see hub_db_lock() */
+};
+
+/* hub_rc for an SQLite result code: SQLITE_OK and SQLITE_ROW are HUB_OK,
+ * SQLITE_DONE (no more rows) HUB_NOT_FOUND, a full disk HUB_FULL, a busy
+ * or locked file HUB_BUSY, a constraint HUB_EXISTS; anything else
+ * HUB_ERROR (the reason is in sqldb_last_error(&db->sql)). */
+int hub_db_rc(int sqlite_rc);
+
+/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
+ * parameter 1: how secrets are looked up, since only their digests are
+ * stored. HUB_OK with *out on the row, for the caller to read and
+ * release; otherwise, as sqldb_next(), the statement is already released
+ * (HUB_NOT_FOUND: no such row). */
+int hub_db_find_digest(hub_db_t *db, const char *sql,
+                       const unsigned char *hash, const char *what,
+                       sqlite3_stmt **out);
+/* Whether column i holds exactly that digest. The row was found by the
+ * digest already; comparing again in constant time keeps the decision
+ * itself independent of where bytes differ. */
+int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
+                               const unsigned char *hash);
+
+#endif

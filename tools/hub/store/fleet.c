@@ -1,0 +1,159 @@
+#include "hub/store/fleet.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+
+/* The scope: ?1 and everything below it, or every unit when ?1 is NULL. */
+#define HUB_FLEET_SCOPE                                                  \
+    "WITH RECURSIVE sub(code, depth) AS ("                                \
+    "  SELECT ?1, 0 WHERE ?1 IS NOT NULL"                                 \
+    "  UNION ALL"                                                         \
+    "  SELECT u.code, sub.depth + 1 FROM units u"                         \
+    "  JOIN sub ON u.parent = sub.code WHERE sub.depth < 64) "
+#define HUB_FLEET_IN_SCOPE "(?1 IS NULL OR k.unit IN (SELECT code FROM sub))"
+
+static const char hub_fleet_sql_list[] =
+    HUB_FLEET_SCOPE
+    "SELECT k.install_id, k.unit, coalesce(u.name, ''), k.counter,"
+    " k.version, k.enrolled_at, coalesce(k.last_seen_at, 0),"
+    " coalesce(k.revoked_at, 0), coalesce(h.body, ''),"
+    " coalesce(h.seen_at, 0),"
+    " (SELECT max(day) FROM day_snapshots s"
+    "  WHERE s.install_id = k.install_id)"
+    " FROM kiosks k LEFT JOIN heartbeats h ON h.install_id = k.install_id"
+    " LEFT JOIN units u ON u.code = k.unit"
+    " WHERE " HUB_FLEET_IN_SCOPE
+    " ORDER BY k.unit, k.counter, k.install_id";
+/* Active kiosks of the scope with the first day they ever reported. */
+static const char hub_fleet_sql_active[] =
+    HUB_FLEET_SCOPE
+    "SELECT k.install_id, k.unit, k.enrolled_at,"
+    " (SELECT min(day) FROM day_snapshots s"
+    "  WHERE s.install_id = k.install_id)"
+    " FROM kiosks k WHERE k.revoked_at IS NULL AND " HUB_FLEET_IN_SCOPE
+    " ORDER BY k.install_id";
+static const char hub_fleet_sql_days[] =
+    HUB_FLEET_SCOPE
+    "SELECT s.install_id, s.day FROM day_snapshots s"
+    " JOIN kiosks k ON k.install_id = s.install_id"
+    " WHERE s.day BETWEEN ?2 AND ?3 AND k.revoked_at IS NULL"
+    " AND " HUB_FLEET_IN_SCOPE;
+
+/* One reading: which kind of row, for which callback. */
+typedef struct hub_fleet_call {
+    enum { HUB_FLEET_KIOSK, HUB_FLEET_ACTIVE, HUB_FLEET_DAY } kind;
+    union {
+        int (*kiosk)(void *ctx, const hub_fleet_kiosk_t *k);
+        int (*active)(void *ctx, const hub_fleet_active_t *k);
+        int (*day)(void *ctx, const char *install_id, const char *day);
+    } fn;
+    void *ctx;
+} hub_fleet_call_t;
+
+static int hub_fleet_kiosk_row(sqlite3_stmt *st, const hub_fleet_call_t *c)
+{
+    hub_fleet_kiosk_t k = {
+        .install_id = sqldb_column_text(st, 0),
+        .unit = sqldb_column_text(st, 1),
+        .unit_name = sqldb_column_text(st, 2),
+        .counter = sqldb_column_text(st, 3),
+        .version = sqldb_column_text(st, 4),
+        .enrolled_at = sqlite3_column_int64(st, 5),
+        .last_seen_at = sqlite3_column_int64(st, 6),
+        .revoked_at = sqlite3_column_int64(st, 7),
+        .heartbeat = sqldb_column_text(st, 8),
+        .heartbeat_at = sqlite3_column_int64(st, 9),
+        .last_day = sqlite3_column_type(st, 10) == SQLITE_NULL
+                        ? NULL
+                        : sqldb_column_text(st, 10),
+    };
+
+    return c->fn.kiosk(c->ctx, &k);
+}
+
+static int hub_fleet_active_row(sqlite3_stmt *st, const hub_fleet_call_t *c)
+{
+    hub_fleet_active_t k = {
+        .install_id = sqldb_column_text(st, 0),
+        .unit = sqldb_column_text(st, 1),
+        .enrolled_at = sqlite3_column_int64(st, 2),
+        .first_day = sqldb_column_text(st, 3),
+    };
+
+    return c->fn.active(c->ctx, &k);
+}
+
+/* Runs sql for the scope unit (and from, to when given), handing each
+ * row to the call's callback; stops at the first non-zero return, which
+ * it returns. */
+static int hub_fleet_read(hub_db_t *db, const char *sql, const char *what,
+                          const char *unit, const char *from, const char *to,
+                          const hub_fleet_call_t *c)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    int rc = SQLITE_OK, stop;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, unit, &rc);
+    if (from) {
+        sqldb_bind_text(st, 2, from, &rc);
+        sqldb_bind_text(st, 3, to, &rc);
+    }
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, what));
+    }
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, what))) == HUB_OK) {
+        switch (c->kind) {
+        case HUB_FLEET_KIOSK:
+            stop = hub_fleet_kiosk_row(st, c);
+            break;
+        case HUB_FLEET_ACTIVE:
+            stop = hub_fleet_active_row(st, c);
+            break;
+        default:
+            stop = c->fn.day(c->ctx, sqldb_column_text(st, 0),
+                             sqldb_column_text(st, 1));
+            break;
+        }
+        if (stop) {
+            sqldb_release(st);
+            return stop;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
+
+int hub_fleet_each_kiosk(hub_db_t *db, const char *unit,
+                         int (*fn)(void *ctx, const hub_fleet_kiosk_t *k),
+                         void *ctx)
+{
+    hub_fleet_call_t c = {.kind = HUB_FLEET_KIOSK, .fn.kiosk = fn, .ctx = ctx};
+
+    return hub_fleet_read(db, hub_fleet_sql_list, "kiosks", unit, NULL, NULL,
+                          &c);
+}
+
+int hub_fleet_each_active(hub_db_t *db, const char *unit,
+                          int (*fn)(void *ctx, const hub_fleet_active_t *k),
+                          void *ctx)
+{
+    hub_fleet_call_t c = {.kind = HUB_FLEET_ACTIVE, .fn.active = fn,
+                          .ctx = ctx};
+
+    return hub_fleet_read(db, hub_fleet_sql_active, "completeness kiosks",
+                          unit, NULL, NULL, &c);
+}
+
+int hub_fleet_each_day(hub_db_t *db, const char *unit, const char *from,
+                       const char *to,
+                       int (*fn)(void *ctx, const char *install_id,
+                                 const char *day),
+                       void *ctx)
+{
+    hub_fleet_call_t c = {.kind = HUB_FLEET_DAY, .fn.day = fn, .ctx = ctx};
+
+    return hub_fleet_read(db, hub_fleet_sql_days, "completeness days", unit,
+                          from, to, &c);
+}

@@ -1,0 +1,193 @@
+#include "hub/store/kiosks.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hex.h"
+
+static const char hub_kiosks_sql_auth[] =
+    "SELECT secret_hash, revoked_at IS NOT NULL, unit FROM kiosks"
+    " WHERE install_id = ?1";
+static const char hub_kiosks_sql_enroll[] =
+    "INSERT INTO kiosks(install_id, unit, counter, version, secret_hash,"
+    " enrolled_at, last_seen_at, revoked_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, NULL)"
+    " ON CONFLICT(install_id) DO UPDATE SET unit = excluded.unit,"
+    " counter = excluded.counter, version = excluded.version,"
+    " secret_hash = excluded.secret_hash,"
+    " enrolled_at = excluded.enrolled_at,"
+    " last_seen_at = excluded.last_seen_at, revoked_at = NULL";
+static const char hub_kiosks_sql_touch[] =
+    "UPDATE kiosks SET last_seen_at = ?2, version = coalesce(?3, version)"
+    " WHERE install_id = ?1";
+static const char hub_kiosks_sql_revoked[] =
+    "SELECT revoked_at IS NOT NULL FROM kiosks WHERE install_id = ?1";
+static const char hub_kiosks_sql_revoke[] =
+    "UPDATE kiosks SET revoked_at = ?2 WHERE install_id = ?1"
+    " AND revoked_at IS NULL";
+static const char hub_kiosks_sql_each[] =
+    "SELECT k.install_id, k.unit, k.counter, k.version, k.enrolled_at,"
+    " coalesce(k.last_seen_at, 0), coalesce(k.revoked_at, 0),"
+    " coalesce(h.body, ''), coalesce(h.seen_at, 0)"
+    " FROM kiosks k LEFT JOIN heartbeats h ON h.install_id = k.install_id"
+    " ORDER BY k.unit, k.install_id";
+
+int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
+                            const char *secret, char *unit, size_t cap)
+{
+    unsigned char presented[HUB_SHA256_LEN];
+    unsigned char stored[HUB_SHA256_LEN];
+    sqlite3_stmt *st;
+    const void *blob;
+    int rc, revoked, match;
+
+    /* Malformed credentials never reach the database. */
+    if (!hex_is_lower(install_id, HUB_INSTALL_ID_LEN) ||
+        !hex_is_lower(secret, HUB_SECRET_LEN))
+        return HUB_DENIED;
+    if (hub_crypto_hash_text(secret, presented) != 0)
+        return HUB_ERROR;
+    st = sqldb_stmt(&db->sql, hub_kiosks_sql_auth);
+    if (!st)
+        return HUB_ERROR;
+    rc = SQLITE_OK;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk lookup"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk lookup"));
+    if (rc == HUB_NOT_FOUND) {
+        /* The same amount of hashing and comparing as for a known kiosk,
+         * so timing does not tell which install ids are enrolled. */
+        memset(stored, 0, sizeof(stored));
+        (void)hub_crypto_equal(presented, stored, sizeof(stored));
+        return HUB_DENIED;
+    }
+    if (rc != HUB_OK)
+        return rc;
+    blob = sqlite3_column_blob(st, 0);
+    memset(stored, 0, sizeof(stored));
+    if (blob && sqlite3_column_bytes(st, 0) == HUB_SHA256_LEN)
+        memcpy(stored, blob, HUB_SHA256_LEN);
+    match = blob && hub_crypto_equal(presented, stored, sizeof(stored));
+    revoked = sqlite3_column_int(st, 1);
+    if (unit && cap > 0)
+        snprintf(unit, cap, "%s", sqldb_column_text(st, 2));
+    sqldb_release(st);
+    if (!match)
+        return HUB_DENIED;
+    /* Revocation is told only to the holder of the right secret. */
+    return revoked ? HUB_REVOKED : HUB_OK;
+}
+
+int hub_kiosks_check_active(hub_db_t *db, const char *install_id)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoked);
+    int rc = SQLITE_OK, revoked;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk check"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk check"));
+    if (rc == HUB_NOT_FOUND)
+        return HUB_DENIED;
+    if (rc != HUB_OK)
+        return rc;
+    revoked = sqlite3_column_int(st, 0);
+    sqldb_release(st);
+    return revoked ? HUB_REVOKED : HUB_OK;
+}
+
+int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
+                      const char *unit, const char *counter,
+                      const char *version,
+                      const unsigned char secret_hash[HUB_SHA256_LEN],
+                      int64_t now_ms)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, unit, &rc);
+    sqldb_bind_text(st, 3, counter ? counter : "", &rc);
+    sqldb_bind_text(st, 4, version ? version : "", &rc);
+    sqldb_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_int64(st, 6, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "enrol kiosk"));
+}
+
+int hub_kiosks_touch(hub_db_t *db, const char *install_id,
+                     const char *version, int64_t now_ms)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_touch);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, version, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "note kiosk"));
+}
+
+int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
+                      int *was_revoked)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *was_revoked = 0;
+    rc = hub_kiosks_check_active(db, install_id);
+    if (rc == HUB_DENIED)
+        return HUB_NOT_FOUND;
+    if (rc == HUB_REVOKED) {
+        *was_revoked = 1;
+        return HUB_OK;
+    }
+    if (rc != HUB_OK)
+        return rc;
+    st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoke);
+    if (!st)
+        return HUB_ERROR;
+    rc = SQLITE_OK;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "revoke kiosk"));
+}
+
+int hub_kiosks_each(hub_db_t *db, hub_kiosks_each_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_each);
+    hub_kiosk_info_t k;
+    int rc, stop;
+
+    if (!st)
+        return HUB_ERROR;
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list kiosks"))) ==
+           HUB_OK) {
+        k.install_id = sqldb_column_text(st, 0);
+        k.unit = sqldb_column_text(st, 1);
+        k.counter = sqldb_column_text(st, 2);
+        k.version = sqldb_column_text(st, 3);
+        k.enrolled_at = sqlite3_column_int64(st, 4);
+        k.last_seen_at = sqlite3_column_int64(st, 5);
+        k.revoked_at = sqlite3_column_int64(st, 6);
+        k.heartbeat = sqldb_column_text(st, 7);
+        k.heartbeat_at = sqlite3_column_int64(st, 8);
+        stop = fn(ctx, &k);
+        if (stop) {
+            sqldb_release(st);
+            return stop;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}

@@ -1,0 +1,220 @@
+/*
+ * Writing an upload: per day, keep the snapshot with the larger upto_seq.
+ */
+#include "hub/store/snapshots.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+
+#include "hub/base/log.h"
+#include "hub/store/kiosks.h"
+
+static const char hub_ingest_sql_held[] =
+    "SELECT upto_seq FROM day_snapshots WHERE install_id = ?1 AND day = ?2";
+static const char hub_ingest_sql_drop_resp[] =
+    "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
+static const char hub_ingest_sql_drop_ans[] =
+    "DELETE FROM day_answers WHERE install_id = ?1 AND day = ?2";
+static const char hub_ingest_sql_add_resp[] =
+    "INSERT INTO day_responses(install_id, day, unit, counter, officer,"
+    " field, instrument, version, complete, partial, suppressed)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char hub_ingest_sql_add_ans[] =
+    "INSERT INTO day_answers(install_id, day, unit, counter, officer,"
+    " field, instrument, version, partial, question, element, answer, n)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char hub_ingest_sql_put_snapshot[] =
+    "INSERT INTO day_snapshots(install_id, day, upto_seq, estimated,"
+    " upload_id, received_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT(install_id, day) DO UPDATE SET"
+    " upto_seq = excluded.upto_seq, estimated = excluded.estimated,"
+    " upload_id = excluded.upload_id, received_at = excluded.received_at";
+
+/* The upto_seq held for (kiosk, day), 0 when there is none (uploads
+ * start at 1). */
+static int hub_ingest_get_held(hub_db_t *db, const char *install_id,
+                               const char *day, int64_t *held)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_held);
+    int rc = SQLITE_OK;
+
+    *held = 0;
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "snapshot lookup"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "snapshot lookup"));
+    if (rc == HUB_NOT_FOUND)
+        return HUB_OK;
+    if (rc != HUB_OK)
+        return rc;
+    *held = sqlite3_column_int64(st, 0);
+    sqldb_release(st);
+    return HUB_OK;
+}
+
+static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
+                               const char *install_id, const char *day)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "drop day"));
+}
+
+static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
+                                 const char *day, const hub_dims_t *d,
+                                 int *rc)
+{
+    sqldb_bind_text(st, 1, install_id, rc);
+    sqldb_bind_text(st, 2, day, rc);
+    sqldb_bind_text(st, 3, d->unit, rc);
+    sqldb_bind_text(st, 4, d->counter, rc);
+    sqldb_bind_text(st, 5, d->officer, rc);
+    sqldb_bind_text(st, 6, d->field, rc);
+    sqldb_bind_text(st, 7, d->instrument, rc);
+    sqldb_bind_int64(st, 8, d->version, rc);
+}
+
+static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
+                               const hub_day_t *day)
+{
+    sqlite3_stmt *st;
+    size_t i;
+    int rc;
+
+    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_resp);
+    if (!st)
+        return HUB_ERROR;
+    for (i = day->resp_first; i < day->resp_first + day->resp_n; i++) {
+        const hub_resp_row_t *x = &up->resp[i];
+
+        rc = SQLITE_OK;
+        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
+        sqldb_bind_int64(st, 9, x->complete, &rc);
+        sqldb_bind_int64(st, 10, x->partial, &rc);
+        sqldb_bind_int64(st, 11, x->suppressed, &rc);
+        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add response counts"));
+        if (rc != HUB_OK)
+            return rc;
+    }
+    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_ans);
+    if (!st)
+        return HUB_ERROR;
+    for (i = day->ans_first; i < day->ans_first + day->ans_n; i++) {
+        const hub_ans_row_t *x = &up->ans[i];
+
+        rc = SQLITE_OK;
+        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
+        sqldb_bind_int64(st, 9, x->partial, &rc);
+        sqldb_bind_text(st, 10, x->question, &rc);
+        sqldb_bind_text(st, 11, x->element, &rc);
+        sqldb_bind_text(st, 12, x->answer, &rc);
+        sqldb_bind_int64(st, 13, x->n, &rc);
+        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add answer counts"));
+        if (rc != HUB_OK)
+            return rc;
+    }
+    return HUB_OK;
+}
+
+static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
+                                   const hub_day_t *day, int64_t now_ms)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_put_snapshot);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, up->install_id, &rc);
+    sqldb_bind_text(st, 2, day->day, &rc);
+    sqldb_bind_int64(st, 3, up->upto_seq, &rc);
+    sqldb_bind_int64(st, 4, day->estimated, &rc);
+    sqldb_bind_text(st, 5, up->upload_id, &rc);
+    sqldb_bind_int64(st, 6, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "put snapshot"));
+}
+
+/* A snapshot with an equal upto_seq is replaced too: it describes the
+ * same responses, so a retry rewrites identical rows, and a kiosk whose
+ * earlier upload was cut short by a crash can always complete it. */
+static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
+                                const hub_day_t *day, int64_t now_ms,
+                                int *stale)
+{
+    int64_t held;
+    int rc;
+
+    rc = hub_ingest_get_held(db, up->install_id, day->day, &held);
+    if (rc != HUB_OK)
+        return rc;
+    *stale = held > up->upto_seq;
+    if (*stale)
+        return HUB_OK;
+    rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_resp, up->install_id,
+                             day->day);
+    if (rc == HUB_OK)
+        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_ans, up->install_id,
+                                 day->day);
+    if (rc == HUB_OK)
+        rc = hub_ingest_add_rows(db, up, day);
+    if (rc == HUB_OK)
+        rc = hub_ingest_put_snapshot(db, up, day, now_ms);
+    return rc;
+}
+
+static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
+                            int64_t now_ms, hub_ingest_result_t *res)
+{
+    size_t i;
+    int rc, stale;
+
+    /* Checked again inside the transaction: a revocation that landed
+     * between authentication and now must win. */
+    rc = hub_kiosks_check_active(db, up->install_id);
+    for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
+        stale = 0;
+        rc = hub_ingest_store_day(db, up, &up->days[i], now_ms, &stale);
+        res->stale_days += (size_t)stale;
+    }
+    if (rc != HUB_OK)
+        return rc;
+    if (up->has_heartbeat)
+        return hub_heartbeat_store(db, up->install_id, &up->heartbeat,
+                                   now_ms);
+    return hub_kiosks_touch(db, up->install_id, NULL, now_ms);
+}
+
+int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
+                     hub_ingest_result_t *res)
+{
+    int rc;
+
+    res->days = up->n_days;
+    res->stale_days = 0;
+    hub_db_lock(db);
+    rc = hub_db_rc(sqldb_begin_write(&db->sql));
+    if (rc == HUB_OK) {
+        rc = hub_ingest_write(db, up, now_ms, res);
+        if (rc == HUB_OK)
+            rc = hub_db_rc(sqldb_commit(&db->sql));
+        else
+            sqldb_rollback(&db->sql);
+    }
+    /* The handle's error text is only stable under the lock. */
+    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
+        hub_log_say("ingest from %s: %s", up->install_id,
+                    sqldb_last_error(&db->sql));
+    hub_db_unlock(db);
+    if (rc != HUB_OK)
+        res->stale_days = 0;
+    return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * snapshots.h - per (kiosk, day) snapshots of the counts, as uploaded.
+ *
+ * The rows of a checked upload (domain/ingest.h makes them) and their
+ * writing: per day, the snapshot with the larger upto_seq is kept.
+ * Ownership: strings point into the upload's JSON (root).
+ */
+#ifndef SIPAS_HUB_SNAPSHOTS_H
+#define SIPAS_HUB_SNAPSHOTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hub/store/db.h"
+#include "hub/store/heartbeats.h"
+
+#define HUB_INGEST_DAYS_MAX 62
+
+/* The dimensions a count is kept by. counter, officer and field are ""
+ * when the kiosk had none. */
+typedef struct hub_dims {
+    const char *unit, *counter, *officer, *field, *instrument;
+    int64_t version; /* the instrument's version */
+} hub_dims_t;
+
+typedef struct hub_resp_row {
+    hub_dims_t d;
+    int64_t complete, partial, suppressed;
+} hub_resp_row_t;
+
+typedef struct hub_ans_row {
+    hub_dims_t d;
+    int64_t partial; /* 1: answers of abandoned responses */
+    const char *question, *element, *answer;
+    int64_t n;
+} hub_ans_row_t;
+
+typedef struct hub_day {
+    const char *day; /* "YYYY-MM-DD", local */
+    int64_t estimated;
+    size_t resp_first, resp_n; /* slice of hub_upload_t.resp */
+    size_t ans_first, ans_n;   /* slice of hub_upload_t.ans */
+} hub_day_t;
+
+typedef struct hub_upload {
+    json_t *root;
+    const char *install_id, *upload_id;
+    int64_t upto_seq;
+    size_t n_days;
+    hub_day_t days[HUB_INGEST_DAYS_MAX];
+    size_t n_resp, n_ans;
+    hub_resp_row_t *resp;
+    hub_ans_row_t *ans;
+    int has_heartbeat;
+    hub_heartbeat_t heartbeat;
+} hub_upload_t;
+
+typedef struct hub_ingest_result {
+    size_t days;       /* days in the upload */
+    size_t stale_days; /* days kept as they were: a newer snapshot is held */
+} hub_ingest_result_t;
+
+/* Writes a parsed upload for its install_id in one transaction, taking
+ * the database lock itself. HUB_OK with *res filled; HUB_DENIED or
+ * HUB_REVOKED when the kiosk is not (or no longer) allowed to write;
+ * HUB_FULL (nothing written) and other errors as in db.h. */
+int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
+                     hub_ingest_result_t *res);
+
+#endif

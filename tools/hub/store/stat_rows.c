@@ -1,0 +1,137 @@
+#include "hub/store/stat_rows.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+/* Parameters shared by every reading statement:
+ *   ?1, ?2  first and last day (or month) read
+ *   ?3      instrument, NULL for all
+ *   ?4      JSON array of the unit codes in scope, NULL for all
+ *   ?5      1: the "sub" column is the counter, 2: the officer, else ''
+ * Columns: unit, field, sub, bucket (day or month), instrument, then
+ * complete, partial, suppressed or question, element, answer, n. Rows are
+ * added up in C, not by GROUP BY: sorting a year of rows in SQLite costs
+ * more than hashing them. */
+#define HUB_STATS_SUB                                                          \
+    "CASE ?5 WHEN 1 THEN counter WHEN 2 THEN officer ELSE '' END"
+#define HUB_STATS_FILTER                                                       \
+    " AND (?3 IS NULL OR instrument = ?3)"                                     \
+    " AND (?4 IS NULL OR unit IN (SELECT value FROM json_each(?4)))"
+#define HUB_STATS_STAFF_FILTER " AND (?3 IS NULL OR instrument = ?3) AND ?5 > 0"
+#define HUB_STATS_RESP_COLS "instrument, complete, partial, suppressed"
+#define HUB_STATS_ANS_COLS "instrument, question, element, answer, n"
+
+static const char hub_stat_rows_sql_day_resp[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_RESP_COLS
+    " FROM day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
+static const char hub_stat_rows_sql_day_ans[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_ANS_COLS
+    " FROM day_answers WHERE day BETWEEN ?1 AND ?2 AND partial = "
+    "0" HUB_STATS_FILTER;
+/* Whole days and months for unit, field and period groups. The unit
+ * summaries have no counter or officer: ?5 is bound for every
+ * statement alike, so it appears here too. */
+static const char hub_stat_rows_sql_sday_resp[] =
+    "SELECT unit, field, '', day, " HUB_STATS_RESP_COLS
+    " FROM stat_day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
+    " AND ?5 >= 0";
+static const char hub_stat_rows_sql_sday_ans[] =
+    "SELECT unit, field, '', day, " HUB_STATS_ANS_COLS
+    " FROM stat_day_answers WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
+    " AND ?5 >= 0";
+static const char hub_stat_rows_sql_month_resp[] =
+    "SELECT unit, field, '', month, " HUB_STATS_RESP_COLS
+    " FROM stat_month_responses WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
+    " AND ?5 >= 0";
+static const char hub_stat_rows_sql_month_ans[] =
+    "SELECT unit, field, '', month, " HUB_STATS_ANS_COLS
+    " FROM stat_month_answers WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
+    " AND ?5 >= 0";
+/* Counter and officer breakdowns: the staff summaries are keyed by unit
+ * first, so a scope of a few units reads only their rows. */
+static const char hub_stat_rows_sql_staff_resp[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
+    " FROM stat_staff_responses WHERE month BETWEEN ?1 AND "
+    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+static const char hub_stat_rows_sql_staff_ans[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
+    " FROM stat_staff_answers WHERE month BETWEEN ?1 AND "
+    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+static const char hub_stat_rows_sql_staff_resp_in[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
+    " FROM stat_staff_responses WHERE unit IN (SELECT value FROM"
+    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
+static const char hub_stat_rows_sql_staff_ans_in[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
+    " FROM stat_staff_answers WHERE unit IN (SELECT value FROM"
+    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
+
+static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
+{
+    int a = rd->answers;
+
+    switch (rd->table) {
+    case HUB_STAT_DAY_ROWS:
+        return a ? hub_stat_rows_sql_day_ans : hub_stat_rows_sql_day_resp;
+    case HUB_STAT_DAY_SUMMARY:
+        return a ? hub_stat_rows_sql_sday_ans : hub_stat_rows_sql_sday_resp;
+    case HUB_STAT_MONTH_SUMMARY:
+        return a ? hub_stat_rows_sql_month_ans : hub_stat_rows_sql_month_resp;
+    case HUB_STAT_STAFF_SUMMARY:
+    default:
+        if (rd->scope_codes)
+            return a ? hub_stat_rows_sql_staff_ans_in
+                     : hub_stat_rows_sql_staff_resp_in;
+        return a ? hub_stat_rows_sql_staff_ans : hub_stat_rows_sql_staff_resp;
+    }
+}
+
+static void hub_stat_rows_read(sqlite3_stmt *st, int answers,
+                               hub_stat_row_t *row)
+{
+    memset(row, 0, sizeof(*row));
+    row->unit = sqldb_column_text(st, 0);
+    row->field = sqldb_column_text(st, 1);
+    row->sub = sqldb_column_text(st, 2);
+    row->bucket = sqldb_column_text(st, 3);
+    row->instrument = sqldb_column_text(st, 4);
+    if (!answers) {
+        row->complete = sqlite3_column_int64(st, 5);
+        row->partial = sqlite3_column_int64(st, 6);
+        row->suppressed = sqlite3_column_int64(st, 7);
+        return;
+    }
+    row->question = sqldb_column_text(st, 5);
+    row->element = sqldb_column_text(st, 6);
+    row->answer = sqldb_column_text(st, 7);
+    row->n = sqlite3_column_int64(st, 8);
+}
+
+int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
+                       hub_stat_row_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_stat_rows_get_sql(rd));
+    hub_stat_row_t row;
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, rd->lo, &rc);
+    sqldb_bind_text(st, 2, rd->hi, &rc);
+    sqldb_bind_text(st, 3, rd->instrument, &rc);
+    sqldb_bind_text(st, 4, rd->scope_codes, &rc);
+    sqldb_bind_int64(st, 5, (int64_t)rd->sub, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "stats"));
+    }
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "stats"))) == HUB_OK) {
+        hub_stat_rows_read(st, rd->answers, &row);
+        if (fn(ctx, &row) != 0) {
+            sqldb_release(st);
+            return HUB_ERROR;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * stat_rows.h - the counts the statistics add up, as stored.
+ *
+ * Four kinds of table hold them: the kiosks' own day snapshots
+ * (day_responses, day_answers), the day and month summaries the database
+ * keeps equal to their sums (db.c), and the staff summaries by counter and
+ * officer per month. One call reads one of them over a range of days or
+ * months, row by row, in the order the grouping needs (unit, sub, bucket).
+ * Ownership: a row's strings are valid during the callback only.
+ * Locking: the caller holds hub_db_lock(), in a read transaction when it
+ * reads more than once.
+ */
+#ifndef SIPAS_HUB_STAT_ROWS_H
+#define SIPAS_HUB_STAT_ROWS_H
+
+#include <stdint.h>
+
+#include "hub/store/db.h"
+
+typedef enum hub_stat_table {
+    HUB_STAT_DAY_ROWS = 0,  /* the snapshots' rows: counters and officers */
+    HUB_STAT_DAY_SUMMARY,   /* whole days by unit and field */
+    HUB_STAT_MONTH_SUMMARY, /* whole months by unit and field */
+    HUB_STAT_STAFF_SUMMARY  /* whole months by counter or officer */
+} hub_stat_table_t;
+
+/* What the sub column holds. */
+typedef enum hub_stat_sub {
+    HUB_STAT_SUB_NONE = 0,
+    HUB_STAT_SUB_COUNTER = 1,
+    HUB_STAT_SUB_OFFICER = 2
+} hub_stat_sub_t;
+
+typedef struct hub_stat_read {
+    hub_stat_table_t table;
+    int answers;             /* 0: response counts; 1: answer counts */
+    const char *lo, *hi;     /* days or months, inclusive */
+    const char *instrument;  /* NULL: every instrument */
+    const char *scope_codes; /* JSON array of unit codes; NULL: every unit */
+    hub_stat_sub_t sub;      /* staff summaries: none gives no rows */
+} hub_stat_read_t;
+
+typedef struct hub_stat_row {
+    const char *unit, *field, *sub, *bucket, *instrument;
+    int64_t complete, partial, suppressed;   /* response rows */
+    const char *question, *element, *answer; /* answer rows */
+    int64_t n;
+} hub_stat_row_t;
+
+typedef int (*hub_stat_row_fn)(void *ctx, const hub_stat_row_t *row);
+
+/* Every row of rd to fn; HUB_OK, HUB_ERROR when fn returns non-zero, or a
+ * database error. */
+int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
+                       hub_stat_row_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,130 @@
+#include "hub/store/tokens.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hex.h"
+#include "hub/store/units.h"
+
+static const char hub_tokens_sql_insert[] =
+    "INSERT INTO tokens(hash, scope_unit, created_at) VALUES(?1, ?2, ?3)";
+static const char hub_tokens_sql_find[] =
+    "SELECT id, hash, coalesce(scope_unit, '') FROM tokens"
+    " WHERE hash = ?1 AND revoked_at IS NULL";
+static const char hub_tokens_sql_state[] =
+    "SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ?1";
+static const char hub_tokens_sql_revoke[] =
+    "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+static const char hub_tokens_sql_each[] =
+    "SELECT id, coalesce(scope_unit, ''), created_at, coalesce(revoked_at, 0)"
+    " FROM tokens ORDER BY id";
+
+int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
+                   char out[HUB_TOKEN_TEXT], int64_t *id)
+{
+    unsigned char hash[HUB_SHA256_LEN];
+    char name[HUB_NAME_MAX + 1];
+    sqlite3_stmt *st;
+    int rc;
+
+    if (scope_unit && !scope_unit[0])
+        scope_unit = NULL;
+    if (scope_unit) {
+        rc = hub_units_get_name(db, scope_unit, name, sizeof(name));
+        if (rc != HUB_OK)
+            return rc;
+    }
+    if (hub_crypto_new_secret(out, hash) != 0)
+        return HUB_ERROR;
+    st = sqldb_stmt(&db->sql, hub_tokens_sql_insert);
+    if (!st)
+        return HUB_ERROR;
+    rc = SQLITE_OK;
+    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqldb_bind_text(st, 2, scope_unit, &rc);
+    sqldb_bind_int64(st, 3, now_ms, &rc);
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add token"));
+    if (rc == HUB_OK)
+        *id = sqlite3_last_insert_rowid(db->sql.conn);
+    return rc;
+}
+
+int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
+{
+    unsigned char hash[HUB_SHA256_LEN];
+    sqlite3_stmt *st;
+    int rc, match;
+
+    memset(tok, 0, sizeof(*tok));
+    if (!hex_is_lower(text, HUB_SECRET_LEN))
+        return HUB_DENIED;
+    if (hub_crypto_hash_text(text, hash) != 0)
+        return HUB_ERROR;
+    rc = hub_db_find_digest(db, hub_tokens_sql_find, hash, "token lookup",
+                            &st);
+    if (rc == HUB_NOT_FOUND)
+        return HUB_DENIED;
+    if (rc != HUB_OK)
+        return rc;
+    match = hub_db_column_digest_equal(st, 1, hash);
+    tok->id = sqlite3_column_int64(st, 0);
+    snprintf(tok->scope_unit, sizeof(tok->scope_unit), "%s",
+             sqldb_column_text(st, 2));
+    sqldb_release(st);
+    return match ? HUB_OK : HUB_DENIED;
+}
+
+int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
+                      int *was_revoked)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_state);
+    int rc = SQLITE_OK;
+
+    *was_revoked = 0;
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "token state"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "token state"));
+    if (rc != HUB_OK)
+        return rc;
+    *was_revoked = sqlite3_column_int(st, 0);
+    sqldb_release(st);
+    if (*was_revoked)
+        return HUB_OK;
+    st = sqldb_stmt(&db->sql, hub_tokens_sql_revoke);
+    if (!st)
+        return HUB_ERROR;
+    rc = SQLITE_OK;
+    sqldb_bind_int64(st, 1, id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "revoke token"));
+}
+
+int hub_tokens_each(hub_db_t *db, hub_tokens_each_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_each);
+    hub_token_info_t t;
+    int rc, stop;
+
+    if (!st)
+        return HUB_ERROR;
+    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list tokens"))) ==
+           HUB_OK) {
+        t.id = sqlite3_column_int64(st, 0);
+        t.scope_unit = sqldb_column_text(st, 1);
+        t.created_at = sqlite3_column_int64(st, 2);
+        t.revoked_at = sqlite3_column_int64(st, 3);
+        stop = fn(ctx, &t);
+        if (stop) {
+            sqldb_release(st);
+            return stop;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
