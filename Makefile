@@ -12,8 +12,9 @@
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
 # Building reads no network and needs no root once the packages are there:
-# only `make deps`, `make run` and `make test` call apt-get. Packagers and
-# cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and PKG_CONFIG as usual.
+# only `make deps`, `make run`, `make test` and `make test-anytime` call
+# apt-get. Packagers and cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and
+# PKG_CONFIG as usual.
 
 BUILD      ?= build
 PKG_CONFIG ?= pkg-config
@@ -152,7 +153,7 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub
 
-.PHONY: all kiosk hub tests run test test-unit test-asan asan-build bench \
+.PHONY: all kiosk hub tests run test test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs
 
@@ -272,6 +273,11 @@ asan-build:
 $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
 	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS)
+
+# The tests again at moments where Vietnam's day is not UTC's (faketime).
+test-anytime: deps deps-test
+	@$(MAKE) --no-print-directory all tests
+	@tests/run-anytime.sh $(BUILD)
 
 test-unit: all tests
 	@tests/run-unit.sh $(BUILD)
