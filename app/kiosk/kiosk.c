@@ -520,6 +520,12 @@ static void kiosk_sync_poll(kiosk_t *k)
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* The store stamps its own records with the kiosk's clock. */
+static int64_t kiosk_store_wall_ms(void *ctx)
+{
+    return pclock_wall_ms(ctx);
+}
+
 static void kiosk_open_store(kiosk_t *k)
 {
     store_options_t opt;
@@ -530,6 +536,8 @@ static void kiosk_open_store(kiosk_t *k)
 
     memset(&opt, 0, sizeof(opt));
     opt.max_db_bytes = k->config.max_db_bytes;
+    opt.wall_ms = kiosk_store_wall_ms;
+    opt.wall_ctx = &k->clock;
     rc = store_open(k->args.data, &opt, &k->store, &rep);
     if (rc != STORE_OK) {
         snprintf(msg, sizeof(msg), "storage: cannot open database in %s",

@@ -168,6 +168,8 @@ struct store {
     int readonly;
     char dir[STORE_PATH_MAX];
     char install_id[STORE_ID_MAX];
+    int64_t (*wall_ms)(void *ctx); /* store_options_t's clock, or NULL */
+    void *wall_ctx;
 };
 
 static int store_seed_meta(sqldb_t *db, void *ctx);
@@ -201,10 +203,12 @@ const char *store_last_error(const store_t *s)
 
 /* ---- small OS pieces ------------------------------------------------- */
 
-static int64_t store_now_ms(void)
+static int64_t store_now_ms(const store_t *s)
 {
     struct timespec ts;
 
+    if (s->wall_ms)
+        return s->wall_ms(s->wall_ctx);
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
         return 0;
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -385,7 +389,7 @@ static int store_pick_aside_name(store_t *s, char *out, size_t cap)
     char stamp[VNTIME_STAMP_MAX];
     int i, n;
 
-    if (vntime_format_stamp(store_now_ms(), stamp, sizeof(stamp)) != 0)
+    if (vntime_format_stamp(store_now_ms(s), stamp, sizeof(stamp)) != 0)
         snprintf(stamp, sizeof(stamp), "unknown");
     for (i = 1; i <= STORE_RENAME_TRIES; i++) {
         if (i == 1)
@@ -434,12 +438,11 @@ static int store_seed_meta(sqldb_t *db, void *ctx)
     sqlite3_stmt *st;
     int rc = SQLITE_OK;
 
-    (void)ctx;
     if (store_fill_random_hex(id, sizeof(id)) != 0) {
         sqldb_set_error(db, "getrandom: %s", strerror(errno));
         return SQLITE_ERROR;
     }
-    snprintf(created, sizeof(created), "%lld", (long long)store_now_ms());
+    snprintf(created, sizeof(created), "%lld", (long long)store_now_ms(ctx));
     st = sqldb_stmt(db, sql);
     if (!st)
         return SQLITE_ERROR;
@@ -498,7 +501,7 @@ static int store_start_rw(store_t *s, const store_options_t *opt,
     if (rc == STORE_OK && report->recovered) {
         snprintf(detail, sizeof(detail), "damaged database moved to %s: %s",
                  report->moved_to, report->check);
-        rc = store_audit(s, store_now_ms(), "recovered", detail);
+        rc = store_audit(s, store_now_ms(s), "recovered", detail);
     }
     return rc;
 }
@@ -522,6 +525,10 @@ int store_open(const char *dir, const store_options_t *opt, store_t **out,
     s = store_alloc(dir, 0);
     if (!s)
         return STORE_ERROR;
+    if (opt) {
+        s->wall_ms = opt->wall_ms;
+        s->wall_ctx = opt->wall_ctx;
+    }
     rc = store_make_dirs(s, dir);
     if (rc == STORE_OK)
         rc = store_start_rw(s, opt, report);
@@ -1255,7 +1262,7 @@ int store_prune_responses(store_t *s, int64_t before_ms, int64_t max_seq,
                      "%d responses recorded before %s and acknowledged by"
                      " the hub (seq <= %lld) deleted",
                      *deleted, when, (long long)max_seq);
-            rc = store_audit(s, store_now_ms(), "prune", detail) == STORE_OK
+            rc = store_audit(s, store_now_ms(s), "prune", detail) == STORE_OK
                      ? SQLITE_OK
                      : SQLITE_ERROR;
         }

@@ -96,6 +96,12 @@ typedef struct store_stats {
 
 typedef struct store_options {
     int64_t max_db_bytes;   /* 0 = no cap; else PRAGMA max_page_count */
+    /* The wall clock (ms since the epoch) that stamps the store's own
+     * records (creation, audit of recovery and pruning, the name of a
+     * damaged file moved aside): the kiosk passes its platform clock so a
+     * clock offset reaches them too. NULL: CLOCK_REALTIME. */
+    int64_t (*wall_ms)(void *ctx);
+    void *wall_ctx;
 } store_options_t;
 
 /* Read-write open, creating dir (mode 0750) and database as needed; opt

@@ -14,6 +14,7 @@
 #include "core/backoff.h"
 #include "core/hex.h"
 #include "core/vntime.h"
+#include "platform/pclock.h"
 
 #define SYNC_URL_MAX 2048
 #define SYNC_HEADER_MAX 640
@@ -31,6 +32,7 @@ struct sync_client {
     long connect_timeout_s, stall_timeout_s;
     int loopback_http;
     const atomic_int *stop;
+    pclock_t clock;
     /* The answer being received. */
     char body[SYNC_REPLY_MAX + 1];
     size_t body_len;
@@ -194,13 +196,9 @@ int sync_client_normalise_pin(const char *in, char *out, size_t cap,
 
 /* ---- open / close ----------------------------------------------------- */
 
-static int64_t sync_boot_ms(void)
+static int64_t sync_boot_ms(const sync_client_t *c)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)pclock_boot_ms(&c->clock);
 }
 
 static size_t sync_on_body(char *p, size_t size, size_t n, void *ctx)
@@ -347,6 +345,10 @@ int sync_client_open(sync_client_t **out, const sync_client_opts_t *o,
     c->stall_timeout_s =
         o->stall_timeout_s > 0 ? o->stall_timeout_s : SYNC_STALL_TIMEOUT_S;
     c->stop = o->stop;
+    if (o->clock)
+        c->clock = *o->clock;
+    else
+        pclock_init(&c->clock, 0);
     if (sync_split_url(c->base, scheme, sizeof(scheme), c->host,
                        sizeof(c->host), err, cap) != 0) {
         free(c);
@@ -404,13 +406,10 @@ static void sync_say(sync_reply_t *r, const char *fmt, ...)
     va_end(ap);
 }
 
-static int64_t sync_wall_ms(void)
+/* The kiosk's wall clock, as the rest of the kiosk reads it. */
+static int64_t sync_wall_ms(const sync_client_t *c)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return pclock_wall_ms(&c->clock);
 }
 
 /* TLS failures name their likely cause: a Pi without RTC that has not
@@ -421,7 +420,7 @@ static void sync_explain_tls(sync_client_t *c, sync_reply_t *r,
     char now[VNTIME_ISO_MAX];
     const char *e = c->errbuf[0] ? c->errbuf : curl_easy_strerror(code);
 
-    if (vntime_format_iso(sync_wall_ms(), now, sizeof(now)) != 0)
+    if (vntime_format_iso(sync_wall_ms(c), now, sizeof(now)) != 0)
         now[0] = '\0';
     if (strstr(e, "not yet valid"))
         sync_say(r, "TLS certificate not yet valid — the device clock may be"
@@ -571,7 +570,7 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
     r->retry_after_ms = backoff_parse_retry_after(c->retry_after);
     if (r->retry_after_ms < 0 && c->retry_after[0]) {
         time_t when = curl_getdate(c->retry_after, NULL);
-        int64_t now = sync_wall_ms();
+        int64_t now = sync_wall_ms(c);
         if (when > 0)
             r->retry_after_ms = (int64_t)when * 1000 > now
                                     ? (int64_t)when * 1000 - now
@@ -711,10 +710,10 @@ sync_class_t sync_client_post(sync_client_t *c, const char *path,
     SET(CURLOPT_POSTFIELDS, body);
     SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 #undef SET
-    r->boot_sent_ms = sync_boot_ms();
+    r->boot_sent_ms = sync_boot_ms(c);
     if (code == CURLE_OK)
         code = sync_transfer(c);
-    r->boot_recv_ms = sync_boot_ms();
+    r->boot_recv_ms = sync_boot_ms(c);
     if (code == CURLE_OK &&
         curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &r->status) !=
             CURLE_OK)

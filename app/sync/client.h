@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/pclock.h"
+
 #define SYNC_REPLY_MAX (64 * 1024)
 #define SYNC_MESSAGE_MAX 512
 #define SYNC_CONNECT_TIMEOUT_S 15
@@ -72,6 +74,10 @@ typedef struct sync_client_opts {
     const char *user_agent;   /* "sipas-kiosk/0.1.0" */
     /* Set (non-zero) to abandon the current transfer; may be NULL. */
     const atomic_int *stop;
+    /* The kiosk's clocks (copied): boottime stamps the exchange, wall time
+     * reads Retry-After dates and is named when TLS blames the clock.
+     * NULL: the device's clocks as pclock_init() finds them. */
+    const pclock_t *clock;
 } sync_client_opts_t;
 
 typedef struct sync_client sync_client_t;

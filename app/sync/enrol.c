@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/agg.h"
 #include "core/hex.h"
@@ -26,21 +25,19 @@ static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
     va_end(ap);
 }
 
-static int64_t enrol_wall_ms(void)
+/* The kiosk's wall clock (pclock), for a store made here too. */
+static int64_t enrol_wall_ms(void *ctx)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return pclock_wall_ms(ctx);
 }
 
 /* The install id the kiosk stamps on its responses; the database is
  * created when the kiosk never ran, so the id exists before enrolment. */
 static sync_enrol_outcome_t
-enrol_read_install_id(const sync_enrol_request_t *rq, sync_enrol_result_t *res,
-                      char *id, size_t cap)
+enrol_read_install_id(const sync_enrol_request_t *rq, pclock_t *clock,
+                      sync_enrol_result_t *res, char *id, size_t cap)
 {
+    store_options_t so;
     store_open_report_t rep;
     int64_t last = 0;
     store_t *s = NULL;
@@ -48,7 +45,10 @@ enrol_read_install_id(const sync_enrol_request_t *rq, sync_enrol_result_t *res,
 
     rc = store_open_readonly(rq->data_dir, &s);
     if (rc == STORE_MISSING) {
-        rc = store_open(rq->data_dir, NULL, &s, &rep);
+        memset(&so, 0, sizeof(so));
+        so.wall_ms = enrol_wall_ms;
+        so.wall_ctx = clock;
+        rc = store_open(rq->data_dir, &so, &s, &rep);
         res->created_store = rc == STORE_OK;
     }
     if (rc != STORE_OK) {
@@ -130,25 +130,23 @@ static sync_enrol_outcome_t enrol_refused(const sync_reply_t *r,
 
 /* Stores the credentials and the hub's clock for this boot. */
 static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
-                                        const sync_reply_t *r,
+                                        pclock_t *clock, const sync_reply_t *r,
                                         sync_enrol_result_t *res)
 {
     char err[SYNC_ERR_MAX];
     syncdb_t *db = NULL;
-    pclock_t clock;
     int64_t mid, last = 0;
     int rc;
 
-    pclock_init(&clock, 0);
     rc = syncdb_open(rq->data_dir, 0, &db, err, sizeof(err));
     if (rc == SYNCDB_OK)
         rc = syncdb_set_enrolment(db, &res->enrolment, &res->reset);
     if (rc == SYNCDB_OK && r->hub_time_ms > 0 &&
-        strcmp(clock.boot_id, "unknown") != 0) {
+        strcmp(clock->boot_id, "unknown") != 0) {
         mid = r->boot_sent_ms + (r->boot_recv_ms - r->boot_sent_ms) / 2;
-        rc = syncdb_add_anchor(db, clock.boot_id, 1,
+        rc = syncdb_add_anchor(db, clock->boot_id, 1,
                                agg_get_anchor(r->hub_time_ms, mid),
-                               "hub time", enrol_wall_ms());
+                               "hub time", pclock_wall_ms(clock));
     }
     if (rc != SYNCDB_OK) {
         enrol_say(res, "the hub enrolled this kiosk, but saving its"
@@ -168,6 +166,7 @@ static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
 }
 
 static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
+                                           pclock_t *clock,
                                            const char *install_id,
                                            sync_enrol_result_t *res)
 {
@@ -185,6 +184,7 @@ static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
     co.connect_timeout_s = rq->connect_timeout_s;
     co.stall_timeout_s = rq->stall_timeout_s;
     co.user_agent = rq->user_agent ? rq->user_agent : "sipasctl";
+    co.clock = clock;
     if (sync_client_open(&c, &co, err, sizeof(err)) != 0) {
         enrol_say(res, "%s", err);
         return SYNC_ENROL_REFUSED;
@@ -207,7 +207,7 @@ static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
                   rq->hub_url);
         out = SYNC_ENROL_UNREACHABLE;
     } else {
-        out = enrol_store(rq, &r, res);
+        out = enrol_store(rq, clock, &r, res);
     }
     sync_reply_clear(&r);
     return out;
@@ -218,10 +218,12 @@ sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
 {
     char install_id[STORE_ID_MAX], err[SYNC_ERR_MAX];
     syncdb_enrolment_t *e = &res->enrolment;
+    pclock_t clock;
     int fd = -1, rc;
 
     memset(res, 0, sizeof(*res));
-    res->outcome = enrol_read_install_id(rq, res, install_id,
+    pclock_init(&clock, 0);
+    res->outcome = enrol_read_install_id(rq, &clock, res, install_id,
                                          sizeof(install_id));
     if (res->outcome != SYNC_ENROL_OK)
         return res->outcome;
@@ -238,8 +240,8 @@ sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
     snprintf(e->install_id, sizeof(e->install_id), "%s", install_id);
     snprintf(e->counter, sizeof(e->counter), "%s",
              rq->counter ? rq->counter : "");
-    e->enrolled_at_ms = enrol_wall_ms();
-    res->outcome = enrol_exchange(rq, install_id, res);
+    e->enrolled_at_ms = pclock_wall_ms(&clock);
+    res->outcome = enrol_exchange(rq, &clock, install_id, res);
     syncdb_unlock(fd);
     /* The secret stays in sync.db only. */
     memset(e->secret, 0, sizeof(e->secret));

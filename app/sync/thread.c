@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/vntime.h"
+#include "platform/pclock.h"
 
 #define SYNC_DIR_MAX 1024
 #define SYNC_VERSION_MAX 32
@@ -52,24 +53,20 @@ struct sync_thread {
     int backing_off;
     int idle;                   /* not enrolled or blocked: wait for sync.db */
     uint64_t fingerprint;
+    pclock_t clock;             /* set at start, read-only after */
 };
 
-static int64_t sync_mono_ms(void)
+/* The device's clocks as the rest of the kiosk reads them (pclock), so
+ * that SIPAS_CLOCK_OFFSET_S moves "last sent" with everything else. The
+ * clock is set once at start and only read after: any thread may use it. */
+static int64_t sync_mono_ms(const sync_thread_t *t)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)pclock_mono_ms(&t->clock);
 }
 
-static int64_t sync_wall_ms(void)
+static int64_t sync_wall_ms(const sync_thread_t *t)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return pclock_wall_ms(&t->clock);
 }
 
 static void sync_tell_ui(sync_thread_t *t)
@@ -141,7 +138,7 @@ static void sync_publish(sync_thread_t *t, const sync_result_t *r)
     if (r->outcome != SYNC_BUSY)
         t->view.pending = r->pending;
     if (r->outcome == SYNC_DONE) {
-        t->view.last_ok_ms = sync_wall_ms();
+        t->view.last_ok_ms = sync_wall_ms(t);
         t->view.last_error[0] = '\0';
     } else if (r->outcome != SYNC_BUSY && r->outcome != SYNC_INTERRUPTED) {
         snprintf(t->view.last_error, sizeof(t->view.last_error), "%s",
@@ -225,7 +222,7 @@ static int sync_sleep(sync_thread_t *t, int64_t next_run)
         n = 2;
     }
     while (!atomic_load(&t->stop) && !atomic_load(&t->kicked)) {
-        now = sync_mono_ms();
+        now = sync_mono_ms(t);
         if (now >= next_run)
             break;
         wait = next_run - now;
@@ -238,7 +235,7 @@ static int sync_sleep(sync_thread_t *t, int64_t next_run)
             (void)!read(t->efd, &drained, sizeof(drained));
         if (n == 2 && (p[1].revents & POLLIN) && sync_read_inotify(t->ifd))
             break;
-        if (t->ifd < 0 && sync_mono_ms() - now >= wait)
+        if (t->ifd < 0 && sync_mono_ms(t) - now >= wait)
             break; /* time to look at sync.db again */
     }
     return atomic_exchange(&t->kicked, 0);
@@ -251,16 +248,16 @@ static void sync_pass(sync_thread_t *t, int64_t *next_run)
     sync_result_t *r = malloc(sizeof(*r));
 
     if (!r) {
-        *next_run = sync_mono_ms() + SYNC_BUSY_RETRY_MS;
+        *next_run = sync_mono_ms(t) + SYNC_BUSY_RETRY_MS;
         return;
     }
-    atomic_store(&t->tick_ms, sync_mono_ms());
+    atomic_store(&t->tick_ms, sync_mono_ms(t));
     atomic_store(&t->in_pass, 1);
     sync_run_once(&t->so, &hooks, r);
     atomic_store(&t->in_pass, 0);
     if (r->outcome != SYNC_INTERRUPTED) {
         sync_publish(t, r);
-        *next_run = sync_schedule(t, r, sync_mono_ms());
+        *next_run = sync_schedule(t, r, sync_mono_ms(t));
     }
     free(r);
 }
@@ -268,7 +265,7 @@ static void sync_pass(sync_thread_t *t, int64_t *next_run)
 static void *sync_thread_main(void *arg)
 {
     sync_thread_t *t = arg;
-    int64_t next_run = sync_mono_ms();
+    int64_t next_run = sync_mono_ms(t);
     int kicked;
 
     while (!atomic_load(&t->stop)) {
@@ -276,16 +273,16 @@ static void *sync_thread_main(void *arg)
             /* Provisioned (again): whatever blocked uploading is gone. */
             t->idle = 0;
             t->backing_off = 0;
-            next_run = sync_mono_ms();
+            next_run = sync_mono_ms(t);
         }
-        if (!t->idle && sync_mono_ms() >= next_run)
+        if (!t->idle && sync_mono_ms(t) >= next_run)
             sync_pass(t, &next_run);
         if (atomic_load(&t->stop))
             break;
         kicked = sync_sleep(t, t->idle ? SYNC_NEVER : next_run);
         /* A commit hurries a healthy link, never a backoff. */
         if (kicked && !t->backing_off && !t->idle)
-            next_run = sync_mono_ms();
+            next_run = sync_mono_ms(t);
     }
     atomic_store(&t->ended, 1);
     return NULL;
@@ -343,10 +340,11 @@ int sync_thread_start(sync_thread_t **out, const sync_thread_opts_t *o)
     t->interval_ms = (int64_t)(o->interval_s > 0 ? o->interval_s : 1) * 1000;
     t->notify = o->notify;
     t->notify_ctx = o->notify_ctx;
+    pclock_init(&t->clock, 0);
     atomic_init(&t->stop, 0);
     atomic_init(&t->changed, 0);
     atomic_init(&t->kicked, 0);
-    atomic_init(&t->tick_ms, sync_mono_ms());
+    atomic_init(&t->tick_ms, sync_mono_ms(t));
     atomic_init(&t->in_pass, 0);
     atomic_init(&t->ended, 0);
     if (sync_open_fds(t) != 0 || pthread_mutex_init(&t->mu, NULL) != 0) {
@@ -399,7 +397,7 @@ int sync_thread_alive(sync_thread_t *t)
         return 0;
     if (!atomic_load(&t->in_pass))
         return 1;
-    age = sync_mono_ms() - (int64_t)atomic_load(&t->tick_ms);
+    age = sync_mono_ms(t) - (int64_t)atomic_load(&t->tick_ms);
     return age < SYNC_PASS_STALE_MS;
 }
 

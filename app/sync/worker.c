@@ -21,6 +21,8 @@
 #define SYNC_ERR_MAX 512
 #define SYNC_DAY_MS (INT64_C(86400000))
 #define SYNC_INTEGRITY_EVERY_MS (SYNC_DAY_MS)
+/* Databases whose verdict a process remembers at once. */
+#define SYNC_VERDICTS_MAX 8
 /* The hub refuses dates before this (and after two days past its today). */
 #define SYNC_EARLIEST_DAY "2000-01-01"
 #define SYNC_PATH_INGEST "/api/v1/ingest"
@@ -337,28 +339,57 @@ static int sync_read_batch(sync_batch_t *b)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static const char *sync_integrity(sync_pass_t *p)
-{
-    /* quick_check reads the whole file: once a day per process is enough
-     * for a heartbeat. */
-    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-    static char verdict[STORE_TEXT_MAX];
-    static int64_t checked_ms;
-    static char out[STORE_TEXT_MAX];
-    int64_t now = (int64_t)pclock_mono_ms(&p->clock);
+/* quick_check reads the whole file: once a day per database is enough for
+ * a heartbeat. Verdicts are kept per database (by its install id), so a
+ * process that serves several data directories never reports one
+ * database's health as another's. */
+typedef struct sync_verdict {
+    char install_id[STORE_ID_MAX];
+    int64_t checked_ms;
+    char text[STORE_TEXT_MAX];
+} sync_verdict_t;
 
-    if (!p->store)
-        return "ok";
-    if (pthread_mutex_lock(&mu) != 0)
-        return "unknown";
-    if (!verdict[0] || now - checked_ms > SYNC_INTEGRITY_EVERY_MS) {
-        if (store_quick_check(p->store, verdict, sizeof(verdict)) != STORE_OK)
-            snprintf(verdict, sizeof(verdict), "unreadable");
-        checked_ms = now;
+static pthread_mutex_t sync_verdicts_mu = PTHREAD_MUTEX_INITIALIZER;
+static sync_verdict_t sync_verdicts[SYNC_VERDICTS_MAX];
+
+void sync_integrity_verdict(store_t *s, int64_t now_ms, char *out, size_t cap)
+{
+    sync_verdict_t *v = NULL, *slot = NULL;
+    const char *id;
+    int i;
+
+    if (!out || cap == 0)
+        return;
+    if (!s) {
+        snprintf(out, cap, "ok");
+        return;
     }
-    snprintf(out, sizeof(out), "%s", verdict);
-    (void)pthread_mutex_unlock(&mu);
-    return out;
+    id = store_get_install_id(s);
+    if (pthread_mutex_lock(&sync_verdicts_mu) != 0) {
+        snprintf(out, cap, "unknown");
+        return;
+    }
+    for (i = 0; i < SYNC_VERDICTS_MAX && !v; i++) {
+        sync_verdict_t *e = &sync_verdicts[i];
+        if (id[0] && strcmp(e->install_id, id) == 0)
+            v = e;
+        else if (!slot || !e->install_id[0] ||
+                 (slot->install_id[0] && e->checked_ms < slot->checked_ms))
+            slot = e; /* an empty slot, else the oldest verdict */
+    }
+    if (!v) {
+        v = slot;
+        snprintf(v->install_id, sizeof(v->install_id), "%s", id);
+        v->text[0] = '\0';
+    }
+    if (!v->text[0] || now_ms - v->checked_ms > SYNC_INTEGRITY_EVERY_MS) {
+        if (store_quick_check(s, v->text, sizeof(v->text)) != STORE_OK ||
+            !v->text[0])
+            snprintf(v->text, sizeof(v->text), "unreadable");
+        v->checked_ms = now_ms;
+    }
+    snprintf(out, cap, "%s", v->text);
+    (void)pthread_mutex_unlock(&sync_verdicts_mu);
 }
 
 static json_t *sync_build_heartbeat(sync_pass_t *p, int64_t pending,
@@ -368,7 +399,10 @@ static json_t *sync_build_heartbeat(sync_pass_t *p, int64_t pending,
     int64_t last_seq = 0, last_wall = 0, n = 0, free_bytes = 0;
     int64_t wall = pclock_wall_ms(&p->clock);
     int64_t offset = 0;
+    char integrity[STORE_TEXT_MAX];
 
+    sync_integrity_verdict(p->store, (int64_t)pclock_mono_ms(&p->clock),
+                           integrity, sizeof(integrity));
     if (p->store && store_get_pending(p->store, acked, &n, &last_seq,
                                       &last_wall) != STORE_OK)
         last_wall = 0;
@@ -383,7 +417,7 @@ static json_t *sync_build_heartbeat(sync_pass_t *p, int64_t pending,
                      (json_int_t)(pclock_boot_ms(&p->clock) / 1000),
                      "clock_synced", pclock_synced(&p->clock),
                      "clock_offset_ms", (json_int_t)offset, "free_bytes",
-                     (json_int_t)free_bytes, "integrity", sync_integrity(p),
+                     (json_int_t)free_bytes, "integrity", integrity,
                      "pending", (json_int_t)(pending > 0 ? pending : 0),
                      "acked_seq", (json_int_t)acked, "last_response_at",
                      last_seq > 0 ? json_integer(last_wall) : json_null(),
@@ -764,6 +798,7 @@ static sync_outcome_t sync_open_parts(sync_pass_t *p)
     co.stall_timeout_s = p->o->stall_timeout_s;
     co.user_agent = p->o->user_agent ? p->o->user_agent : "sipas-kiosk";
     co.stop = p->h ? p->h->stop : NULL;
+    co.clock = &p->clock;
     if (sync_client_open(&p->client, &co, err, sizeof(err)) != 0) {
         sync_say(p->res, "%s", err);
         return SYNC_REFUSED;

@@ -23,8 +23,10 @@
 #define SIPAS_SYNC_WORKER_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
 #include "sync/client.h"
 #include "sync/syncdb.h"
 
@@ -95,6 +97,14 @@ typedef struct sync_result {
 
 sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
                              sync_result_t *res);
+
+/* PRAGMA quick_check's verdict on the kiosk database s ("ok", or its first
+ * complaint) into out (cap bytes, truncated), as the heartbeat reports it.
+ * The check runs at most once a day (now_ms: a monotonic clock) for each
+ * database, told apart by install id; s NULL: "ok" (nothing stored yet).
+ * Any thread may call it. */
+void sync_integrity_verdict(store_t *s, int64_t now_ms, char *out,
+                            size_t cap);
 
 /* The enrolment of the kiosk in data_dir (secret cleared), read without
  * the lock: 1 enrolled, 0 not (no sync.db), < 0 error. */

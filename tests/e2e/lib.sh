@@ -13,6 +13,11 @@ DATA="$T/var"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# vn_date [date ARGS...]: date(1) in Vietnam's time (UTC+7), where the
+# kiosk's days begin: "today" is `vn_date +%F`, whatever the machine's TZ
+# and whatever UTC day it is.
+vn_date() { TZ=Asia/Ho_Chi_Minh date "$@"; }
+
 # kiosk_script SCRIPT-TEXT [kiosk args...]: runs a script; events in
 # $T/events, stderr in $T/stderr; returns the kiosk's exit code.
 kiosk_script() {

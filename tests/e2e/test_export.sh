@@ -11,7 +11,7 @@ done
 "$CTL" export --data "$DATA" --format json > "$T/export.json"
 python3 -c "
 import json,sys; d=json.load(open('$T/export.json')); assert len(d)==6, len(d); assert d[0]['question']=='overall' and d[0]['answer']==5, d[0]"
-today=$(TZ=Asia/Ho_Chi_Minh date +%F)
+today=$(vn_date +%F)
 [ "$("$CTL" export --data "$DATA" --format csv --from "$today" --to "$today" | wc -l)" = 7 ] || fail "today's range"
 [ "$("$CTL" export --data "$DATA" --format csv --to 2020-01-01 | wc -l)" = 1 ] || fail "past range"
 if "$CTL" export --data "$T/nothing" --format csv 2> "$T/err"; then fail "missing db accepted"; fi

@@ -16,7 +16,9 @@ three_years=$((1096 * 86400))
 SIPAS_CLOCK_OFFSET_S=-$three_years SIPAS_CLOCK_SYNCED=0 rate 6 --seed 50 --partial-every 5
 SIPAS_CLOCK_SYNCED=1 rate 2 --seed 51
 "$CTL" export --data "$DATA" --format csv > "$T/export.csv"
-then_year=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 3 ))
+# the year the device believed in (three years of 365 days and one more
+# day back: at New Year or after a leap day that is not "this year - 3")
+then_year=$(vn_date -d "@$(( $(date +%s) - three_years ))" +%Y)
 expect_eq "sum(1 for r in rows if r['recorded_at'].startswith('$then_year'))" \
   "$(python3 -c "
 import csv; print(sum(1 for r in csv.DictReader(open('$T/export.csv', encoding='utf-8')) if r['recorded_at'].startswith('$then_year')))")" \

@@ -18,11 +18,11 @@ SIPAS_CLOCK_SYNCED=1 rate 2 --seed 91
 old=$(python3 -c "
 import csv
 print(len({r['seq'] for r in csv.DictReader(open('$T/all.csv', encoding='utf-8'))
-           if r['recorded_at'] < '$(TZ=Asia/Ho_Chi_Minh date -d '-2 days' +%F)'}))")
+           if r['recorded_at'] < '$(vn_date -d '-2 days' +%F)'}))")
 [ "$old" -ge 3 ] || fail "expected old responses in the export, got $old"
 
 # The running kiosk uploads, then prunes between citizens.
-left_only_recent="[ \"\$(\"$CTL\" export --data \"$DATA\" --format csv | grep -c '^[0-9]*,$(TZ=Asia/Ho_Chi_Minh date -d '-3 days' +%F)')\" = 0 ]"
+left_only_recent="[ \"\$(\"$CTL\" export --data \"$DATA\" --format csv | grep -c '^[0-9]*,$(vn_date -d '-3 days' +%F)')\" = 0 ]"
 {
   echo "@until $left_only_recent 20"
 } > "$T/steps"

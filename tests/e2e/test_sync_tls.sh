@@ -79,6 +79,10 @@ hub_start --port "$HUB_PORT" --tls-cert "$T/future.pem" --tls-key "$T/hub.key"
 rate 2 --seed 4
 sync_fails --timeout 0
 expect_in "$T/sync.err" "not yet valid — the device clock may be wrong"
+# the message tells the time the kiosk's clock says, offset included
+off=$(( $(date -d '2019-06-01T12:00:00+07:00' +%s) - $(date +%s) ))
+SIPAS_CLOCK_OFFSET_S=$off sync_fails --timeout 0
+expect_in "$T/sync.err" "(it says 2019-06-01T1"
 "$CTL" status --data "$DATA" > "$T/status"
 expect_in "$T/status" "not yet valid"
 

@@ -122,7 +122,7 @@ static int64_t commit_at(store_t *s, int64_t wall_ms)
 static store_t *open_rw(const fixture_t *f, int64_t cap,
                         store_open_report_t *rep)
 {
-    store_options_t opt = {cap};
+    store_options_t opt = {cap, NULL, NULL};
     store_t *s = NULL;
     int rc = store_open(f->data, &opt, &s, rep);
 
@@ -590,6 +590,40 @@ static void test_garbage_file_is_moved_aside(void **state)
     store_close(s);
 }
 
+/* The store's own stamps (the moved file's name, the audit entry) come
+ * from the clock it was given, not the machine's. */
+static int64_t pinned_wall_ms(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
+static void test_recovery_stamps_use_the_given_clock(void **state)
+{
+    fixture_t *f = *state;
+    /* 2027-12-31T17:30Z: already 2028-01-01 00:30 in Vietnam */
+    int64_t when = INT64_C(1830274200000);
+    store_options_t opt = {0, pinned_wall_ms, &when};
+    unsigned char noise[4096];
+    char var[STORE_PATH_MAX], want[STORE_PATH_MAX + 64];
+    store_open_report_t rep;
+    audit_copy_t audit;
+    store_t *s = NULL;
+
+    snprintf(var, sizeof(var), "%s/var", f->root);
+    assert_int_equal(mkdir(var, 0750), 0);
+    assert_int_equal(mkdir(f->data, 0750), 0);
+    fill_noise(noise, sizeof(noise), 7);
+    write_file(f->db, noise, sizeof(noise));
+    assert_int_equal(store_open(f->data, &opt, &s, &rep), STORE_OK);
+    assert_int_equal(rep.recovered, 1);
+    snprintf(want, sizeof(want), "%s.corrupt-20280101-003000", f->db);
+    assert_string_equal(rep.moved_to, want);
+    memset(&audit, 0, sizeof(audit));
+    assert_int_equal(store_each_audit(s, 5, copy_audit, &audit), STORE_OK);
+    assert_int_equal(audit.n, 1);
+    store_close(s);
+}
+
 static void test_second_recovery_gets_its_own_name(void **state)
 {
     fixture_t *f = *state;
@@ -969,6 +1003,7 @@ int main(void)
         T(test_full_cap_then_recover),
         T(test_garbage_file_is_moved_aside),
         T(test_second_recovery_gets_its_own_name),
+        T(test_recovery_stamps_use_the_given_clock),
         T(test_truncated_database_is_moved_aside),
         T(test_damaged_index_fails_quick_check),
         T(test_readonly_sees_writer_commits),

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "platform/pclock.h"
 #include "sync/client.h"
 
 #include "fakehub.h"
@@ -237,8 +238,13 @@ static void test_retry_after_forms(void **state)
 {
     fixture_t *f = *state;
     char date[64], line[128];
-    time_t when = time(NULL) + 120;
+    pclock_t clock;
+    time_t when;
     struct tm tm;
+
+    /* A date is read against the kiosk's clock. */
+    pclock_init(&clock, 0);
+    when = (time_t)(pclock_wall_ms(&clock) / 1000) + 120;
 
     fakehub_push(&f->hub, 503, "Retry-After: 30\r\n", "{}");
     post(f, "/api/v1/ingest", ingest, "abc:9");

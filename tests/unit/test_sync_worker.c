@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <ftw.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -461,7 +462,7 @@ static void test_retention_plan(void **state)
     int64_t now_day;
 
     enrol(f, install_id(f));
-    commit_at(f, pclock_wall_ms(&f->clock));
+    commit_at(f, f->hub.hub_time); /* the hub's now, not the machine's */
     memset(&o, 0, sizeof(o));
     o.data_dir = f->dir;
     o.retention_days = 2;
@@ -471,6 +472,81 @@ static void test_retention_plan(void **state)
     now_day = vntime_get_day_start(f->hub.hub_time);
     assert_true(res.prune_before_ms == now_day - 2 * DAY_MS ||
                 res.prune_before_ms == now_day - DAY_MS);
+}
+
+/* ---- integrity verdicts ------------------------------------------------ */
+
+/* Overwrites the cells of one index page of dir's kiosk.db: the header
+ * stays sound, only a check that walks the tree can tell. */
+static void smash_index(const char *dir, const char *index)
+{
+    char path[300];
+    unsigned char junk[3900];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t page = -1;
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, STORE_DB_NAME);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT rootpage FROM sqlite_master"
+                                        " WHERE name = ?1",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, index, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        page = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_true(page > 1);
+    fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    memset(junk, 0x55, sizeof(junk));
+    assert_int_equal(fseek(fp, (long)((page - 1) * 4096 + 100), SEEK_SET), 0);
+    assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Two databases in one process: each gets its own verdict, and a verdict
+ * stays until its day is over. */
+static void test_integrity_is_per_database(void **state)
+{
+    fixture_t *f = *state;
+    char other[256], verdict[STORE_TEXT_MAX], small[4];
+    store_t *w = NULL, *a = NULL, *b = NULL;
+    int64_t now = (int64_t)pclock_mono_ms(&f->clock);
+    int i;
+
+    assert_int_equal(testutil_make_tmpdir(other, sizeof(other), "sipas-other"),
+                     0);
+    assert_int_equal(store_open(other, NULL, &w, NULL), STORE_OK);
+    for (i = 0; i < 300; i++)
+        commit_at(f, T_2026_11_20 + i);
+    store_close(w);
+    store_close(f->store);
+    f->store = NULL;
+    smash_index(f->dir, "responses_recorded_at");
+
+    assert_int_equal(store_open_readonly(other, &a), STORE_OK);
+    assert_int_equal(store_open_readonly(f->dir, &b), STORE_OK);
+    sync_integrity_verdict(a, now, verdict, sizeof(verdict));
+    assert_string_equal(verdict, "ok");
+    sync_integrity_verdict(b, now, verdict, sizeof(verdict));
+    assert_string_not_equal(verdict, "ok");
+    assert_string_not_equal(verdict, "unreadable");
+    /* The healthy one is not tainted by the other's check, nor by order. */
+    sync_integrity_verdict(a, now + 1000, verdict, sizeof(verdict));
+    assert_string_equal(verdict, "ok");
+    /* The caller's buffer is respected. */
+    sync_integrity_verdict(b, now + 1000, small, sizeof(small));
+    assert_int_equal(strlen(small), sizeof(small) - 1);
+    sync_integrity_verdict(NULL, now, verdict, sizeof(verdict));
+    assert_string_equal(verdict, "ok");
+    store_close(a);
+    store_close(b);
+    testutil_remove_tree(other);
 }
 
 static void test_one_uploader_at_a_time(void **state)
@@ -583,6 +659,7 @@ int main(void)
         T(test_earlier_boots),
         T(test_pruned_day_keeps_its_count),
         T(test_retention_plan),
+        T(test_integrity_is_per_database),
         T(test_one_uploader_at_a_time),
         T(test_replaced_database_is_refused),
         T(test_stop_interrupts_a_transfer),

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/vntime.h"
+#include "platform/pclock.h"
 
 void ctl_say(const char *cmd, const char *fmt, ...)
 {
@@ -62,13 +63,14 @@ int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
     return 0;
 }
 
+/* The kiosk's wall clock: SIPAS_CLOCK_OFFSET_S moves it as it moves the
+ * kiosk's, so "today" here is the kiosk's today. */
 int64_t ctl_now_ms(void)
 {
-    struct timespec ts;
+    pclock_t c;
 
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    pclock_init(&c, 0);
+    return pclock_wall_ms(&c);
 }
 
 void ctl_format_bytes(int64_t bytes, char *buf, size_t cap)

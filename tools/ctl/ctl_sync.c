@@ -12,6 +12,7 @@
 
 #include "core/vntime.h"
 #include "core/version.h"
+#include "platform/pclock.h"
 #include "sync/syncdb.h"
 #include "sync/worker.h"
 
@@ -140,11 +141,10 @@ static int sync_parse(int argc, char **argv, sync_args_t *a)
 
 static int64_t sync_mono_ms(void)
 {
-    struct timespec ts;
+    pclock_t c;
 
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    pclock_init(&c, 0);
+    return (int64_t)pclock_mono_ms(&c);
 }
 
 static void sync_pause_ms(int64_t ms)
