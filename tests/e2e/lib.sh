@@ -13,12 +13,16 @@ DATA="$T/var"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# A script runs in virtual time: one that takes minutes is stuck.
+KIOSK_TIMEOUT=${KIOSK_TIMEOUT:-300}
+
 # kiosk_script SCRIPT-TEXT [kiosk args...]: runs a script; events in
-# $T/events, stderr in $T/stderr; returns the kiosk's exit code.
+# $T/events, stderr in $T/stderr; returns the kiosk's exit code (124 when
+# it was stopped after $KIOSK_TIMEOUT s).
 kiosk_script() {
   local text=$1; shift
   printf '%s\n' "$text" > "$T/script"
-  "$KIOSK" --window 800x480 --data "$DATA" --script "$T/script" \
+  timeout "$KIOSK_TIMEOUT" "$KIOSK" --window 800x480 --data "$DATA" --script "$T/script" \
     --events "$T/events" "$@" 2> "$T/stderr"
 }
 
