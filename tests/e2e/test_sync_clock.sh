@@ -17,10 +17,12 @@ SIPAS_CLOCK_OFFSET_S=-$three_years SIPAS_CLOCK_SYNCED=0 rate 6 --seed 50 --parti
 SIPAS_CLOCK_SYNCED=1 rate 2 --seed 51
 "$CTL" export --data "$DATA" --format csv > "$T/export.csv"
 then_year=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 3 ))
-expect_eq "sum(1 for r in rows if r['recorded_at'].startswith('$then_year'))" \
-  "$(python3 -c "
-import csv; print(sum(1 for r in csv.DictReader(open('$T/export.csv', encoding='utf-8')) if r['recorded_at'].startswith('$then_year')))")" \
-  "answers recorded with the wrong clock"
+# the six citizens before the sync carry the device's wrong year, the two
+# after it the right one
+expect_eq "len({r['seq'] for r in rows if r['recorded_at'].startswith('$then_year')})" 6 \
+  "responses recorded with the wrong clock"
+expect_eq "len({r['seq'] for r in rows if not r['recorded_at'].startswith('$then_year')})" 2 \
+  "responses recorded with the corrected clock"
 python3 -c "
 import csv; rows=list(csv.DictReader(open('$T/export.csv', encoding='utf-8')))
 assert any(r['recorded_at'].startswith('$then_year') and r['clock_synced']=='0' for r in rows)
