@@ -814,7 +814,8 @@ static void kiosk_settle(kiosk_t *k)
         if (k->flow.screen == FLOW_ADMIN || k->flow.screen == FLOW_IDLE)
             kiosk_refresh_info(k);
     }
-    if (k->flow.exit_requested) {
+    /* The request stays set until the loop ends: audit it once. */
+    if (k->flow.exit_requested && !k->quit) {
         if (k->store)
             store_audit(k->store, pclock_wall_ms(&k->clock), "admin-exit", "");
         k->quit = 1;

@@ -18,12 +18,16 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # and whatever UTC day it is.
 vn_date() { TZ=Asia/Ho_Chi_Minh date "$@"; }
 
+# A script runs in virtual time: one that takes minutes is stuck.
+KIOSK_TIMEOUT=${KIOSK_TIMEOUT:-300}
+
 # kiosk_script SCRIPT-TEXT [kiosk args...]: runs a script; events in
-# $T/events, stderr in $T/stderr; returns the kiosk's exit code.
+# $T/events, stderr in $T/stderr; returns the kiosk's exit code (124 when
+# it was stopped after $KIOSK_TIMEOUT s).
 kiosk_script() {
   local text=$1; shift
   printf '%s\n' "$text" > "$T/script"
-  "$KIOSK" --window 800x480 --data "$DATA" --script "$T/script" \
+  timeout "$KIOSK_TIMEOUT" "$KIOSK" --window 800x480 --data "$DATA" --script "$T/script" \
     --events "$T/events" "$@" 2> "$T/stderr"
 }
 

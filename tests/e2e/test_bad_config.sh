@@ -11,6 +11,9 @@ check '{\n  "counter": "Q1",\n  "timeouts": {"inactivity_s": 2}\n}\n' 3 "timeout
 check '{\n  "fields": ["dat-dai",\n    "ruong-lua"]\n}\n' 3 "fields\\[1\\]"
 check '{\n  "countr": "Q1"\n}\n' 2 "countr"
 check '{\n  "languages": ["vi", "fr"]\n}\n' 2 "languages"
-"$KIOSK" --config "$T/missing.json" --window 800x480 --data "$DATA" --script /dev/null 2> "$T/stderr" || true
-grep -q "missing.json" "$T/stderr" || fail "missing config not named"
+# a missing file is a mistake too: out of service, named, no crash
+kiosk_ok "expect out-of-service
+tap 400 240
+expect out-of-service" --config "$T/missing.json"
+grep -q "missing.json: No such file" "$T/stderr" || { cat "$T/stderr"; fail "missing config not named"; }
 echo ok

@@ -15,5 +15,10 @@ expect thanks" --config "$T/cfg.json"
 export_csv
 expect_eq "sorted(r['element'] for r in rows)" "['c01-3', 'c01-4', 'c01-7', 'overall']"
 expect_eq "{r['instrument'] for r in rows}" "{'c01-counter'}"
-expect_eq "sorted(r['answer'] for r in rows)" "['0', '1', '2', '3']"
+# each tap is stored with the question it answered, in the survey's order
+expect_eq "[(r['question'], r['element'], r['answer']) for r in rows]" \
+  "$(python3 -c "
+ids = open('$T/ids').read().split()
+print([(q, q, a) for q, a in zip(ids, ['3', '0', '1', '2'])])")"
+expect_eq "len(set(r['seq'] for r in rows))" "1" "one response"
 echo ok

@@ -14,5 +14,12 @@ tap start
 expect field" --lang vi
 export_csv
 expect_eq "[r['lang'] for r in rows if r['question']=='overall']" "['en', 'vi']"
-kiosk_ok "expect idle" --lang en
+# --lang makes English the kiosk's first language: a citizen who taps
+# nothing else is recorded in English
+kiosk_ok "tap start
+tap field.khac
+$(answers 5 6)
+expect thanks" --lang en
+export_csv
+expect_eq "[r['lang'] for r in rows if r['question']=='overall']" "['en', 'vi', 'en']"
 echo ok

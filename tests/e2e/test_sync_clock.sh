@@ -19,10 +19,12 @@ SIPAS_CLOCK_SYNCED=1 rate 2 --seed 51
 # the year the device believed in (three years of 365 days and one more
 # day back: at New Year or after a leap day that is not "this year - 3")
 then_year=$(vn_date -d "@$(( $(date +%s) - three_years ))" +%Y)
-expect_eq "sum(1 for r in rows if r['recorded_at'].startswith('$then_year'))" \
-  "$(python3 -c "
-import csv; print(sum(1 for r in csv.DictReader(open('$T/export.csv', encoding='utf-8')) if r['recorded_at'].startswith('$then_year')))")" \
-  "answers recorded with the wrong clock"
+# the six citizens before the sync carry the device's wrong year, the two
+# after it the right one
+expect_eq "len({r['seq'] for r in rows if r['recorded_at'].startswith('$then_year')})" 6 \
+  "responses recorded with the wrong clock"
+expect_eq "len({r['seq'] for r in rows if not r['recorded_at'].startswith('$then_year')})" 2 \
+  "responses recorded with the corrected clock"
 python3 -c "
 import csv; rows=list(csv.DictReader(open('$T/export.csv', encoding='utf-8')))
 assert any(r['recorded_at'].startswith('$then_year') and r['clock_synced']=='0' for r in rows)

@@ -34,7 +34,6 @@ python3 "$SYNC_LIB/drive.py" --steps "$T/steps" --max-latency-ms 300 --max-exit-
   "$KIOSK" --window 800x480 --data "$DATA" --config "$T/kiosk.json" > "$T/drive.out" 2> "$T/drive.err" ||
   { cat "$T/drive.err" >&2; fail "driving the kiosk"; }
 
-# the kiosk's own thread uploaded (several times), not only sipasctl
 # the kiosk's own thread uploaded, several times, not sipasctl
 n=$(python3 -c "
 import json

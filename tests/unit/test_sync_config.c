@@ -66,7 +66,9 @@ static void test_mistakes_name_file_line_and_key(void **state)
         {"{\n \"sync\": {\"enabled\": \"yes\"}}", "sync.enabled"},
         {"{\n \"sync\": {\"intervall_s\": 60}}", "sync"},
     };
-    config_t c;
+    static const char both[] = "{\n \"counter\": \"Q9\",\n"
+                               " \"sync\": {\"batch\": 7, \"interval_s\": 0}}";
+    config_t c, before;
     err_t e;
     size_t i;
 
@@ -76,9 +78,22 @@ static void test_mistakes_name_file_line_and_key(void **state)
         assert_string_equal(e.file, "kiosk.json");
         assert_int_equal(e.line, 2);
         assert_non_null(strstr(e.field, bad[i].field));
-        /* On error the configuration is left as it was. */
-        assert_int_equal(c.sync.interval_s, 300);
     }
+    /* On error the configuration is left as it was: a configuration that
+     * is not the defaults keeps every value, also those of keys read before
+     * the mistake. */
+    assert_int_equal(parse("{\"counter\": \"Q2\", \"sync\": {\"interval_s\": 42,"
+                           " \"batch\": 500}}",
+                           &c, &e),
+                     0);
+    memcpy(&before, &c, sizeof(c));
+    err_clear(&e);
+    assert_int_equal(config_parse(both, strlen(both), "kiosk.json", &c, &e), -1);
+    assert_int_equal(e.line, 3);
+    assert_non_null(strstr(e.field, "sync.interval_s"));
+    assert_memory_equal(&c, &before, sizeof(c));
+    assert_string_equal(c.counter, "Q2");
+    assert_int_equal(c.sync.batch, 500);
 }
 
 int main(void)
