@@ -184,7 +184,7 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 
 .PHONY: all kiosk hub report tests run test test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
-	crash-long golden-refs
+	crash-long golden-refs print-modules
 
 all: $(PROGRAMS) $(BUILD)/web/.built
 kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
@@ -355,6 +355,12 @@ $(BUILD)/bench/bare-wait: $(call BENCH_OBJ,bare_wait) $(call BENCH_OBJ,bare_comm
 
 crash-long: all
 	@CRASH_RUNS=2000 tests/crash/crash.sh $(BUILD)
+
+# One line per module: name|project modules it may include|packages.
+# docs/ARCHITECTURE.md's module table is checked against it.
+MODULES := $(sort $(patsubst USES_%,%,$(filter USES_%,$(.VARIABLES))))
+print-modules:
+	@$(foreach m,$(MODULES),echo '$(m)|$(filter-out $(m),$(USES_$(m)))|$(PC_$(m))';)
 
 clean:
 	rm -rf $(BUILD)

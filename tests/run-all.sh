@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with one closing summary line:
-#   the build's rules, unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
+#   the build's rules and the module table, unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
 #   test, the golden-image test, the dashboard in a browser.
 set -u
 build=${1:-build}
@@ -31,6 +31,7 @@ section() { printf '\n== %s\n' "$*"; }
 
 section "build rules"
 bash tests/build/test_rules.sh; count build-rules $?
+bash tests/build/test_architecture.sh; count architecture $?
 
 section "unit tests"
 tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"
