@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with one closing summary line:
-#   the build's rules and the module table, unit tests, unit tests under ASan/UBSan, end-to-end scripts, the crash
-#   test, the golden-image test, the dashboard in a browser.
+#   the build's rules and the module table, unit tests, unit tests under
+#   ASan/UBSan, end-to-end scripts, the crash test, the golden-image test,
+#   the dashboard in a browser.
 set -u
 build=${1:-build}
 asan=${2:-build/asan}
