@@ -7,42 +7,24 @@
 #include "report_render.h"
 
 #include <math.h>
-#include <string.h>
 
-#define CSV_EOL "\r\n"
-
-static void csv_put_text(FILE *fp, const char *s)
-{
-    const char *p;
-
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', fp);
-        fputc(*p, fp);
-    }
-    fputc('"', fp);
-}
+#include "core/csv.h"
 
 /* Cells after the first get a comma in front. */
-static void csv_put_cell(FILE *fp, const char *s)
+static void rcsv_put_cell(FILE *fp, const char *s)
 {
     fputc(',', fp);
-    csv_put_text(fp, s);
+    csv_put_text(fp, s, CSV_PLAIN);
 }
 
-static void csv_put_int(FILE *fp, int64_t v)
+static void rcsv_put_int(FILE *fp, int64_t v)
 {
     fprintf(fp, ",%lld", (long long)v);
 }
 
 /* A percentage to two decimals (the precision targets are judged at);
  * empty when there is no data, never 0. */
-static void csv_put_pct(FILE *fp, double v, int has)
+static void rcsv_put_pct(FILE *fp, double v, int has)
 {
     if (has && !isnan(v))
         fprintf(fp, ",%.2f", v);
@@ -50,14 +32,14 @@ static void csv_put_pct(FILE *fp, double v, int has)
         fputc(',', fp);
 }
 
-static void csv_put_figure(FILE *fp, const report_figure_t *f)
+static void rcsv_put_figure(FILE *fp, const report_figure_t *f)
 {
-    csv_put_pct(fp, f->pct, f->has_data);
-    csv_put_pct(fp, f->lo, f->has_data);
-    csv_put_pct(fp, f->hi, f->has_data);
+    rcsv_put_pct(fp, f->pct, f->has_data);
+    rcsv_put_pct(fp, f->lo, f->has_data);
+    rcsv_put_pct(fp, f->hi, f->has_data);
 }
 
-static void csv_put_tenths(FILE *fp, int tenths)
+static void rcsv_put_tenths(FILE *fp, int tenths)
 {
     if (tenths < 0)
         fputc(',', fp);
@@ -65,14 +47,14 @@ static void csv_put_tenths(FILE *fp, int tenths)
         fprintf(fp, ",%d.%d", tenths / 10, tenths % 10);
 }
 
-static void csv_put_line(FILE *fp, const char *const *cells, size_t n)
+static void rcsv_put_line(FILE *fp, const char *const *cells, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         if (i)
             fputc(',', fp);
-        csv_put_text(fp, cells[i]);
+        csv_put_text(fp, cells[i], CSV_PLAIN);
     }
     fputs(CSV_EOL, fp);
 }
@@ -80,20 +62,20 @@ static void csv_put_line(FILE *fp, const char *const *cells, size_t n)
 #define CSV_LINE(fp, ...)                                                 \
     do {                                                                  \
         const char *const csv_cells_[] = {__VA_ARGS__};                   \
-        csv_put_line(fp, csv_cells_,                                      \
+        rcsv_put_line(fp, csv_cells_,                                      \
                      sizeof(csv_cells_) / sizeof(csv_cells_[0]));         \
     } while (0)
 
-static void csv_put_section(FILE *fp, const char *title)
+static void rcsv_put_section(FILE *fp, const char *title)
 {
     fputs(CSV_EOL, fp);
-    csv_put_text(fp, title);
+    csv_put_text(fp, title, CSV_PLAIN);
     fputs(CSV_EOL, fp);
 }
 
-static void csv_put_head(FILE *fp, const report_t *r)
+static void rcsv_put_head(FILE *fp, const report_t *r)
 {
-    fputs("\xEF\xBB\xBF", fp);
+    fputs(CSV_BOM, fp);
     CSV_LINE(fp, REPORT_TITLE " tại Bộ phận Một cửa");
     CSV_LINE(fp, "Đơn vị báo cáo", r->scope_name[0] ? r->scope_name
                                                     : r->scope_code,
@@ -104,91 +86,91 @@ static void csv_put_head(FILE *fp, const report_t *r)
     CSV_LINE(fp, "Phương pháp", r->method);
 }
 
-static void csv_put_summary(FILE *fp, const report_t *r)
+static void rcsv_put_summary(FILE *fp, const report_t *r)
 {
     const report_group_t *g = &r->total;
     char label[REPORT_LABEL_MAX];
     int e;
 
-    csv_put_section(fp, REPORT_SEC_SUMMARY);
+    rcsv_put_section(fp, REPORT_SEC_SUMMARY);
     CSV_LINE(fp, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
     fputs("Số phiếu hoàn thành", fp);
-    csv_put_int(fp, g->responses);
+    rcsv_put_int(fp, g->responses);
     fputs(CSV_EOL "Phiếu chưa hoàn thành (không tính)", fp);
-    csv_put_int(fp, g->partial);
+    rcsv_put_int(fp, g->partial);
     fputs(CSV_EOL "Phiếu bị loại (không tính)", fp);
-    csv_put_int(fp, g->suppressed);
+    rcsv_put_int(fp, g->suppressed);
     fputs(CSV_EOL "Chỉ số hài lòng (%)", fp);
-    csv_put_figure(fp, &g->index);
+    rcsv_put_figure(fp, &g->index);
     fputs(CSV_EOL "Số yếu tố có dữ liệu", fp);
-    csv_put_int(fp, g->elements_with_data);
+    rcsv_put_int(fp, g->elements_with_data);
     fputs(CSV_EOL, fp);
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++) {
         /* The unit goes inside the field: the name itself has commas. */
         snprintf(label, sizeof(label), "%s (%%)",
                  indices_get_element_label((indices_element_t)e)->vi);
-        csv_put_text(fp, label);
-        csv_put_figure(fp, &g->element[e]);
+        csv_put_text(fp, label, CSV_PLAIN);
+        rcsv_put_figure(fp, &g->element[e]);
         fputs(CSV_EOL, fp);
     }
     fputs("Câu hỏi chung: hài lòng (%)", fp);
-    csv_put_figure(fp, &g->overall);
+    rcsv_put_figure(fp, &g->overall);
     fputs(CSV_EOL, fp);
 }
 
-static void csv_put_targets(FILE *fp, const report_t *r)
+static void rcsv_put_targets(FILE *fp, const report_t *r)
 {
     const report_target_t *t;
     int i;
 
-    csv_put_section(fp, REPORT_SEC_TARGETS);
+    rcsv_put_section(fp, REPORT_SEC_TARGETS);
     CSV_LINE(fp, "Mã chỉ tiêu", "Chỉ tiêu", "Phép so", "Mức (%)", "Năm",
              "Kết quả (%)", "Đánh giá");
     for (i = 0; i < r->total.n_targets; i++) {
         t = &r->total.targets[i];
-        csv_put_text(fp, t->indicator);
-        csv_put_cell(fp, t->name);
-        csv_put_cell(fp, t->op);
+        csv_put_text(fp, t->indicator, CSV_PLAIN);
+        rcsv_put_cell(fp, t->name);
+        rcsv_put_cell(fp, t->op);
         fprintf(fp, ",%g,%d", t->threshold, t->year);
-        csv_put_pct(fp, t->value, t->has_value);
-        csv_put_cell(fp, report_get_verdict(t->met));
+        rcsv_put_pct(fp, t->value, t->has_value);
+        rcsv_put_cell(fp, report_get_verdict(t->met));
         fputs(CSV_EOL, fp);
     }
 }
 
-static void csv_put_group_row(FILE *fp, const report_group_t *g,
+static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
                               int is_field, const char *const *prefer)
 {
     const report_target_t *t = report_pick_target(g, prefer);
     int e;
 
-    csv_put_text(fp, g->code);
-    csv_put_cell(fp, report_get_group_name(g, is_field));
-    csv_put_int(fp, g->responses);
-    csv_put_int(fp, g->partial);
-    csv_put_int(fp, g->suppressed);
-    csv_put_figure(fp, &g->index);
+    csv_put_text(fp, g->code, CSV_PLAIN);
+    rcsv_put_cell(fp, report_get_group_name(g, is_field));
+    rcsv_put_int(fp, g->responses);
+    rcsv_put_int(fp, g->partial);
+    rcsv_put_int(fp, g->suppressed);
+    rcsv_put_figure(fp, &g->index);
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++)
-        csv_put_pct(fp, g->element[e].pct, g->element[e].has_data);
-    csv_put_pct(fp, g->overall.pct, g->overall.has_data);
+        rcsv_put_pct(fp, g->element[e].pct, g->element[e].has_data);
+    rcsv_put_pct(fp, g->overall.pct, g->overall.has_data);
     if (t) {
-        csv_put_cell(fp, t->indicator);
-        csv_put_cell(fp, t->op);
+        rcsv_put_cell(fp, t->indicator);
+        rcsv_put_cell(fp, t->op);
         fprintf(fp, ",%g", t->threshold);
-        csv_put_cell(fp, report_get_verdict(t->met));
+        rcsv_put_cell(fp, report_get_verdict(t->met));
     } else {
         fputs(",,,,", fp);
     }
     fputs(CSV_EOL, fp);
 }
 
-static void csv_put_groups(FILE *fp, const char *title, const char *code,
+static void rcsv_put_groups(FILE *fp, const char *title, const char *code,
                            const char *what, const report_group_t *groups,
                            size_t n, int is_field)
 {
     size_t i;
 
-    csv_put_section(fp, title);
+    rcsv_put_section(fp, title);
     CSV_LINE(fp, code, what,
              "Số phiếu", "Chưa hoàn thành", "Bị loại", "Chỉ số (%)",
              "KTC 95% thấp", "KTC 95% cao", "Tiếp cận dịch vụ (%)",
@@ -196,105 +178,105 @@ static void csv_put_groups(FILE *fp, const char *title, const char *code,
              "Góp ý, phản ánh (%)", "Câu hỏi chung (%)", "Chỉ tiêu",
              "Phép so", "Mức (%)", "Đánh giá");
     for (i = 0; i < n; i++)
-        csv_put_group_row(fp, &groups[i], is_field,
+        rcsv_put_group_row(fp, &groups[i], is_field,
                           is_field ? report_prefer_field
                                    : report_prefer_unit);
 }
 
-static void csv_put_months(FILE *fp, const report_t *r)
+static void rcsv_put_months(FILE *fp, const report_t *r)
 {
     size_t i;
 
-    csv_put_section(fp, REPORT_SEC_MONTHS);
+    rcsv_put_section(fp, REPORT_SEC_MONTHS);
     CSV_LINE(fp, "Tháng", "Số phiếu", "Chỉ số (%)", "KTC 95% thấp",
              "KTC 95% cao", "Câu hỏi chung (%)");
     for (i = 0; i < r->n_months; i++) {
-        csv_put_text(fp, r->months[i].code);
-        csv_put_int(fp, r->months[i].responses);
-        csv_put_figure(fp, &r->months[i].index);
-        csv_put_pct(fp, r->months[i].overall.pct,
+        csv_put_text(fp, r->months[i].code, CSV_PLAIN);
+        rcsv_put_int(fp, r->months[i].responses);
+        rcsv_put_figure(fp, &r->months[i].index);
+        rcsv_put_pct(fp, r->months[i].overall.pct,
                     r->months[i].overall.has_data);
         fputs(CSV_EOL, fp);
     }
 }
 
-static void csv_put_c01_row(FILE *fp, const char *code, const char *name,
+static void rcsv_put_c01_row(FILE *fp, const char *code, const char *name,
                             const report_c01_t *c)
 {
     const indices_c01_total_t *t = &c->unit_total;
     int k;
 
-    csv_put_text(fp, code);
-    csv_put_cell(fp, name);
+    csv_put_text(fp, code, CSV_PLAIN);
+    rcsv_put_cell(fp, name);
     for (k = 0; k < INDICES_C01_COUNT; k++)
-        csv_put_tenths(fp, c->tenths[k]);
-    csv_put_tenths(fp, t->has_data ? t->tenths : -1);
+        rcsv_put_tenths(fp, c->tenths[k]);
+    rcsv_put_tenths(fp, t->has_data ? t->tenths : -1);
     fprintf(fp, ",%d", t->present);
-    csv_put_tenths(fp, t->has_data ? t->max_tenths : -1);
-    csv_put_cell(fp, t->band ? t->band->vi : "");
-    csv_put_cell(fp, t->band_max ? t->band_max->vi : "");
+    rcsv_put_tenths(fp, t->has_data ? t->max_tenths : -1);
+    rcsv_put_cell(fp, t->band ? t->band->vi : "");
+    rcsv_put_cell(fp, t->band_max ? t->band_max->vi : "");
     fputs(t->complete ? ",1" CSV_EOL : ",0" CSV_EOL, fp);
 }
 
-static void csv_put_c01(FILE *fp, const report_t *r)
+static void rcsv_put_c01(FILE *fp, const report_t *r)
 {
     size_t i;
 
-    csv_put_section(fp, REPORT_SEC_C01);
+    rcsv_put_section(fp, REPORT_SEC_C01);
     CSV_LINE(fp, "Mã đơn vị", "Đơn vị", "CS1", "CS2", "CS3", "CS4", "CS5",
              "CS6", "CS7", "CS8", "CS9", "Tổng điểm (/18)",
              "Số chỉ số có dữ liệu", "Tổng tối đa có thể", "Xếp loại",
              "Xếp loại tối đa có thể", "Đủ 9 chỉ số");
     for (i = 0; i < r->n_units; i++)
         if (r->units[i].c01.has_data)
-            csv_put_c01_row(fp, r->units[i].code,
+            rcsv_put_c01_row(fp, r->units[i].code,
                             report_get_group_name(&r->units[i], 0),
                             &r->units[i].c01);
     if (r->total.c01.has_data)
-        csv_put_c01_row(fp, "", "Toàn bộ", &r->total.c01);
+        rcsv_put_c01_row(fp, "", "Toàn bộ", &r->total.c01);
 }
 
-static void csv_put_reasons(FILE *fp, const report_t *r)
+static void rcsv_put_reasons(FILE *fp, const report_t *r)
 {
     const report_group_t *g = &r->total;
     int i;
 
-    csv_put_section(fp, REPORT_SEC_REASONS);
+    rcsv_put_section(fp, REPORT_SEC_REASONS);
     CSV_LINE(fp, "Mã", "Lý do", "Số lượt chọn", "Tỷ lệ (%)");
     for (i = 0; i < g->n_reasons; i++) {
-        csv_put_text(fp, g->reasons[i].code);
-        csv_put_cell(fp, report_get_reason_name(g->reasons[i].code));
-        csv_put_int(fp, g->reasons[i].n);
-        csv_put_pct(fp, 100.0 * (double)g->reasons[i].n /
+        csv_put_text(fp, g->reasons[i].code, CSV_PLAIN);
+        rcsv_put_cell(fp, report_get_reason_name(g->reasons[i].code));
+        rcsv_put_int(fp, g->reasons[i].n);
+        rcsv_put_pct(fp, 100.0 * (double)g->reasons[i].n /
                             (double)g->reasons_total, 1);
         fputs(CSV_EOL, fp);
     }
 }
 
-static void csv_put_notes(FILE *fp, const report_t *r)
+static void rcsv_put_notes(FILE *fp, const report_t *r)
 {
     const char *notes[REPORT_NOTES_MAX];
     size_t i, n = report_get_notes(r, notes, REPORT_NOTES_MAX);
 
-    csv_put_section(fp, REPORT_SEC_METHOD);
+    rcsv_put_section(fp, REPORT_SEC_METHOD);
     for (i = 0; i < n; i++)
         CSV_LINE(fp, notes[i]);
 }
 
 int report_write_csv(const report_t *r, FILE *fp, char *err, size_t cap)
 {
-    csv_put_head(fp, r);
-    csv_put_summary(fp, r);
-    csv_put_targets(fp, r);
-    csv_put_groups(fp, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
+    rcsv_put_head(fp, r);
+    rcsv_put_summary(fp, r);
+    rcsv_put_targets(fp, r);
+    rcsv_put_groups(fp, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
                    r->n_units, 0);
-    csv_put_groups(fp, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
+    rcsv_put_groups(fp, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
                    r->fields, r->n_fields, 1);
-    csv_put_months(fp, r);
+    rcsv_put_months(fp, r);
     if (report_has_c01(r))
-        csv_put_c01(fp, r);
-    csv_put_reasons(fp, r);
-    csv_put_notes(fp, r);
+        rcsv_put_c01(fp, r);
+    rcsv_put_reasons(fp, r);
+    rcsv_put_notes(fp, r);
     if (fflush(fp) != 0 || ferror(fp)) {
         snprintf(err, cap, "writing the CSV failed");
         return -1;
