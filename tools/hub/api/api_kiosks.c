@@ -98,13 +98,8 @@ static int hub_kiosks_begin(hub_ctx_t *ctx, const hub_request_t *req,
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
         hub_log_say("scope: %s", hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
-    if (rc == HUB_NOT_FOUND)
-        return hub_reply_fail(r, 404, "unknown-unit", "no such unit");
-    if (rc == HUB_DENIED)
-        return hub_reply_fail(r, 403, "forbidden",
-                              "this token does not cover that unit");
     if (rc != HUB_OK)
-        return hub_reply_fail_db(r, rc);
+        return hub_reply_fail_scope(r, rc);
     if (unit)
         snprintf(scope, HUB_CODE_MAX + 1, "%s", unit);
     return 0;

@@ -245,12 +245,7 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
         hub_log_say("stats: %s", hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
-    if (rc == HUB_NOT_FOUND)
-        return hub_reply_fail(r, 404, "unknown-unit", "no such unit");
-    if (rc == HUB_DENIED)
-        return hub_reply_fail(r, 403, "forbidden",
-                              "this token does not cover that unit");
     if (rc != HUB_OK)
-        return hub_reply_fail_db(r, rc);
+        return hub_reply_fail_scope(r, rc);
     return hub_stats_send(r, out, s.csv);
 }

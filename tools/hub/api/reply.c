@@ -96,6 +96,16 @@ int hub_reply_fail_db(hub_reply_t *r, int rc)
     }
 }
 
+int hub_reply_fail_scope(hub_reply_t *r, int rc)
+{
+    if (rc == HUB_NOT_FOUND)
+        return hub_reply_fail(r, 404, "unknown-unit", "no such unit");
+    if (rc == HUB_DENIED)
+        return hub_reply_fail(r, 403, "forbidden",
+                              "this token does not cover that unit");
+    return hub_reply_fail_db(r, rc);
+}
+
 int hub_reply_finish(hub_reply_t *r)
 {
     json_t *obj;

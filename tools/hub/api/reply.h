@@ -54,6 +54,9 @@ int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj);
 /* The error answer for a failed database call (see db.h's hub_rc):
  * storage full and busy are 503 with Retry-After, anything else 500. */
 int hub_reply_fail_db(hub_reply_t *r, int rc);
+/* The same for a call that resolved a token's scope: no such unit is 404,
+ * a unit outside the token's subtree 403. */
+int hub_reply_fail_scope(hub_reply_t *r, int rc);
 /* Renders the error body when only code and message were set; the HTTP
  * layer calls this before sending. 0, or -1 out of memory. */
 int hub_reply_finish(hub_reply_t *r);
