@@ -407,7 +407,7 @@ static void kiosk_op_officer(void *ctx, const char *code)
 
 /* An enrolled kiosk records the unit the hub gave it (and the counter,
  * when provisioning named one) instead of the configuration's. */
-static void kiosk_use_enrolment(kiosk_t *k, const syncdb_enrolment_t *e)
+static void kiosk_use_enrollment(kiosk_t *k, const syncdb_enrollment_t *e)
 {
     snprintf(k->config.unit_code, sizeof(k->config.unit_code), "%s",
              e->unit_code);
@@ -418,21 +418,21 @@ static void kiosk_use_enrolment(kiosk_t *k, const syncdb_enrolment_t *e)
                  e->counter);
 }
 
-static void kiosk_read_enrolment(kiosk_t *k)
+static void kiosk_read_enrollment(kiosk_t *k)
 {
-    syncdb_enrolment_t e;
-    int rc = sync_read_enrolment(k->args.data, &e);
+    syncdb_enrollment_t e;
+    int rc = sync_read_enrollment(k->args.data, &e);
 
     if (rc < 0) {
-        kiosk_log("cannot read the hub enrolment in %s/%s; responses carry"
+        kiosk_log("cannot read the hub enrollment in %s/%s; responses carry"
                   " the configured unit until it can be read", k->args.data,
                   SYNCDB_NAME);
         return;
     }
     k->sync_view.enrolled = rc == 1;
     if (rc == 1) {
-        k->sync_view.enrolment = e;
-        kiosk_use_enrolment(k, &e);
+        k->sync_view.enrollment = e;
+        kiosk_use_enrollment(k, &e);
     }
 }
 
@@ -492,21 +492,21 @@ static int kiosk_prune_due(const kiosk_t *k)
 /* What the uploader published since the last turn. */
 static void kiosk_sync_poll(kiosk_t *k)
 {
-    const syncdb_enrolment_t *e = &k->sync_view.enrolment;
+    const syncdb_enrollment_t *e = &k->sync_view.enrollment;
     char msg[KIOSK_DETAIL_MAX];
 
     if (sync_thread_poll(k->sync, &k->sync_view)) {
-        if (k->sync_view.enrolled && k->sync_view.enrolment_rev != k->sync_rev &&
+        if (k->sync_view.enrolled && k->sync_view.enrollment_rev != k->sync_rev &&
             (strcmp(e->unit_code, k->config.unit_code) != 0 ||
              strcmp(e->unit_name, k->config.unit_name) != 0 ||
              (e->counter[0] && strcmp(e->counter, k->config.counter) != 0))) {
-            kiosk_use_enrolment(k, e);
+            kiosk_use_enrollment(k, e);
             snprintf(msg, sizeof(msg), "enrolled with the hub: responses"
                      " from now on carry unit %s", e->unit_code);
             kiosk_log("%s", msg);
             events_note(k->events, "enrolled", msg);
         }
-        k->sync_rev = k->sync_view.enrolment_rev;
+        k->sync_rev = k->sync_view.enrollment_rev;
         if (k->sync_view.prune_max_seq > 0) {
             k->prune_before_ms = k->sync_view.prune_before_ms;
             k->prune_max_seq = k->sync_view.prune_max_seq;
@@ -610,7 +610,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
             return -1;
     }
     if (!k->oos)
-        kiosk_read_enrolment(k);
+        kiosk_read_enrollment(k);
     flow_init(&k->flow, k->survey, &k->config, &ops, pclock_boot_ms(&k->clock));
     if (!k->oos)
         kiosk_open_store(k);

@@ -76,7 +76,7 @@ typedef struct kiosk {
      * reads what it publishes (see kiosk_sync_* in kiosk.c). */
     sync_thread_t *sync;            /* NULL when not running */
     sync_view_t sync_view;          /* as last published */
-    uint64_t sync_rev;              /* enrolment revision applied */
+    uint64_t sync_rev;              /* enrollment revision applied */
     int64_t prune_before_ms;        /* retention work for the writer */
     int64_t prune_max_seq;
 } kiosk_t;

@@ -91,7 +91,7 @@ void sync_client_close(sync_client_t *c);
 void sync_client_wake(sync_client_t *c);
 
 /* POSTs body (JSON) to base URL + path. install_id/secret NULL: no kiosk
- * authentication (enrolment). expect_upload_id non-NULL: the answer must
+ * authentication (enrollment). expect_upload_id non-NULL: the answer must
  * echo it. Always fills r (clear it afterwards); returns r->cls. */
 sync_class_t sync_client_post(sync_client_t *c, const char *path,
                               const char *install_id, const char *secret,

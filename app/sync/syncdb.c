@@ -20,6 +20,8 @@ struct syncdb {
     int readonly;
 };
 
+/* Version 1 as first written: its table name keeps the old spelling,
+ * which version 2 renames. */
 static const char syncdb_schema[] =
     "CREATE TABLE enrolment("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -57,6 +59,7 @@ static const char syncdb_schema[] =
  * later version appends an entry, never edits one. */
 static const sqldb_migration_t syncdb_migrations[] = {
     {syncdb_schema, NULL},
+    {"ALTER TABLE enrolment RENAME TO enrollment;", NULL},
 };
 
 #define SYNCDB_SCHEMA_VERSION \
@@ -64,7 +67,7 @@ static const sqldb_migration_t syncdb_migrations[] = {
 
 /* The writer: WAL and synchronous=FULL. NORMAL could lose an
  * acknowledgement on power loss, and then the upload would only be
- * repeated - but a lost enrolment could not. The file holds the secret. */
+ * repeated - but a lost enrollment could not. The file holds the secret. */
 static const sqldb_options_t syncdb_rw_options = {
     .create = SQLDB_CREATE_PRIVATE,
     .busy_timeout_ms = SYNCDB_BUSY_TIMEOUT_MS,
@@ -145,31 +148,41 @@ void syncdb_close(syncdb_t *db)
     free(db);
 }
 
-/* ---- enrolment ------------------------------------------------------- */
+/* ---- enrollment ------------------------------------------------------- */
 
-/* A read-only handle on a file that has no tables yet is "not enrolled". */
-static int syncdb_has_schema(syncdb_t *db)
+/* The file's schema version, -1 when it cannot be read. A read-only
+ * handle on a file with no tables yet (0) is "not enrolled". */
+static int syncdb_get_version(syncdb_t *db)
 {
     int64_t version = 0;
 
     if (sqldb_query_int(&db->sql, "PRAGMA user_version", &version) !=
         SQLITE_OK)
         return -1;
-    return version > 0;
+    return version > SYNCDB_SCHEMA_VERSION ? SYNCDB_SCHEMA_VERSION
+                                           : (int)version;
 }
 
-int syncdb_get_enrolment(syncdb_t *db, syncdb_enrolment_t *e)
+#define SYNCDB_ENROLLMENT_COLUMNS                                         \
+    "SELECT hub_url, ca_file, pin, install_id, secret, unit_code,"        \
+    " unit_name, counter, enrolled_at"
+static const char syncdb_sql_read_enrollment[] =
+    SYNCDB_ENROLLMENT_COLUMNS " FROM enrollment WHERE id = 1";
+/* A version-1 file, read by sipasctl before an upgraded kiosk has opened
+ * it for writing and so migrated it. */
+static const char syncdb_sql_read_enrollment_v1[] =
+    SYNCDB_ENROLLMENT_COLUMNS " FROM enrolment WHERE id = 1";
+
+int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *e)
 {
     sqlite3_stmt *st;
-    int rc, has;
+    int rc, version;
 
     memset(e, 0, sizeof(*e));
-    if ((has = syncdb_has_schema(db)) <= 0)
-        return has < 0 ? SYNCDB_ERROR : 0;
-    st = sqldb_stmt(&db->sql,
-                    "SELECT hub_url, ca_file, pin, install_id, secret,"
-                    " unit_code, unit_name, counter, enrolled_at"
-                    " FROM enrolment WHERE id = 1");
+    if ((version = syncdb_get_version(db)) <= 0)
+        return version < 0 ? SYNCDB_ERROR : 0;
+    st = sqldb_stmt(&db->sql, version == 1 ? syncdb_sql_read_enrollment_v1
+                                           : syncdb_sql_read_enrollment);
     if (!st)
         return SYNCDB_ERROR;
     rc = sqlite3_step(st);
@@ -184,7 +197,7 @@ int syncdb_get_enrolment(syncdb_t *db, syncdb_enrolment_t *e)
         sqldb_column_copy(st, 7, e->counter, sizeof(e->counter));
         e->enrolled_at_ms = sqlite3_column_int64(st, 8);
     } else if (rc != SQLITE_DONE) {
-        (void)sqldb_note(&db->sql, rc, "read enrolment");
+        (void)sqldb_note(&db->sql, rc, "read enrollment");
     }
     sqldb_release(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -192,11 +205,11 @@ int syncdb_get_enrolment(syncdb_t *db, syncdb_enrolment_t *e)
     return rc == SQLITE_ROW;
 }
 
-static int syncdb_write_enrolment(syncdb_t *db, const syncdb_enrolment_t *e)
+static int syncdb_write_enrollment(syncdb_t *db, const syncdb_enrollment_t *e)
 {
     sqlite3_stmt *st = sqldb_stmt(
         &db->sql,
-        "INSERT OR REPLACE INTO enrolment(id, hub_url, ca_file, pin,"
+        "INSERT OR REPLACE INTO enrollment(id, hub_url, ca_file, pin,"
         " install_id, secret, unit_code, unit_name, counter, enrolled_at)"
         " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     int rc = SQLITE_OK;
@@ -212,13 +225,13 @@ static int syncdb_write_enrolment(syncdb_t *db, const syncdb_enrolment_t *e)
     sqldb_bind_text(st, 7, e->unit_name, &rc);
     sqldb_bind_text(st, 8, e->counter, &rc);
     sqldb_bind_int64(st, 9, e->enrolled_at_ms, &rc);
-    return syncdb_rc(sqldb_run(&db->sql, st, rc, "write enrolment"));
+    return syncdb_rc(sqldb_run(&db->sql, st, rc, "write enrollment"));
 }
 
-int syncdb_set_enrolment(syncdb_t *db, const syncdb_enrolment_t *e,
+int syncdb_set_enrollment(syncdb_t *db, const syncdb_enrollment_t *e,
                          int *reset)
 {
-    syncdb_enrolment_t old;
+    syncdb_enrollment_t old;
     int had, rc;
 
     *reset = 0;
@@ -228,7 +241,7 @@ int syncdb_set_enrolment(syncdb_t *db, const syncdb_enrolment_t *e,
     }
     if (sqldb_begin_write(&db->sql) != SQLITE_OK)
         return SYNCDB_ERROR;
-    had = syncdb_get_enrolment(db, &old);
+    had = syncdb_get_enrollment(db, &old);
     rc = had < 0 ? SYNCDB_ERROR : SYNCDB_OK;
     if (rc == SYNCDB_OK && had == 1 &&
         (strcmp(old.install_id, e->install_id) != 0 ||
@@ -245,7 +258,7 @@ int syncdb_set_enrolment(syncdb_t *db, const syncdb_enrolment_t *e,
                                   " failures = 0, next_try = 0,"
                                   " last_error = '', last_error_at = 0"));
     if (rc == SYNCDB_OK)
-        rc = syncdb_write_enrolment(db, e);
+        rc = syncdb_write_enrollment(db, e);
     if (rc == SYNCDB_OK)
         rc = syncdb_rc(sqldb_commit(&db->sql));
     if (rc != SYNCDB_OK)
@@ -261,7 +274,7 @@ int syncdb_get_progress(syncdb_t *db, syncdb_progress_t *p)
     int rc, has;
 
     memset(p, 0, sizeof(*p));
-    if ((has = syncdb_has_schema(db)) <= 0)
+    if ((has = syncdb_get_version(db)) <= 0)
         return has < 0 ? SYNCDB_ERROR : SYNCDB_OK;
     st = sqldb_stmt(&db->sql, "SELECT acked_seq, last_attempt, last_ok,"
                               " last_error_at, last_error, failures, blocked,"
@@ -391,7 +404,7 @@ static int syncdb_count(syncdb_t *db, const char *sql, int64_t *n)
     int has;
 
     *n = 0;
-    if ((has = syncdb_has_schema(db)) <= 0)
+    if ((has = syncdb_get_version(db)) <= 0)
         return has < 0 ? SYNCDB_ERROR : SYNCDB_OK;
     return syncdb_rc(sqldb_query_int(&db->sql, sql, n));
 }

@@ -3,7 +3,7 @@
  *
  * Kept apart from kiosk.db so that the kiosk's one writer connection stays
  * the only writer of the responses, and so provisioning can happen before
- * the kiosk ever ran. Holds: the enrolment (hub URL, CA file, optional key
+ * the kiosk ever ran. Holds: the enrollment (hub URL, CA file, optional key
  * pin, install id, secret, unit), progress (acked_seq, last attempt, last
  * success, last error, backoff), the acknowledged snapshot of every day
  * (the next snapshot of a day starts from it, so pruning raw responses
@@ -48,7 +48,7 @@ enum syncdb_rc {
 
 typedef struct syncdb syncdb_t;
 
-typedef struct syncdb_enrolment {
+typedef struct syncdb_enrollment {
     char hub_url[SYNCDB_URL_MAX];
     char ca_file[SYNCDB_PATH_MAX]; /* "" = the system's CA bundle */
     char pin[SYNCDB_PIN_MAX];      /* "sha256//base64" or "" */
@@ -58,7 +58,7 @@ typedef struct syncdb_enrolment {
     char unit_name[SYNCDB_TEXT_MAX];
     char counter[SYNCDB_TEXT_MAX]; /* set with --counter, else "" */
     int64_t enrolled_at_ms;
-} syncdb_enrolment_t;
+} syncdb_enrollment_t;
 
 /* Blocked states: uploading stops until a technician provisions again. */
 enum syncdb_blocked {
@@ -98,11 +98,11 @@ void syncdb_close(syncdb_t *db);
 const char *syncdb_last_error(const syncdb_t *db);
 
 /* 1 enrolled (filled), 0 not enrolled, < 0 error. */
-int syncdb_get_enrolment(syncdb_t *db, syncdb_enrolment_t *out);
+int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *out);
 /* Stores e. When the install id or hub changed, progress and acknowledged
  * days start over (*reset = 1): they described another hub's copy. The
  * blocked state always clears: a technician acted. */
-int syncdb_set_enrolment(syncdb_t *db, const syncdb_enrolment_t *e,
+int syncdb_set_enrollment(syncdb_t *db, const syncdb_enrollment_t *e,
                          int *reset);
 
 int syncdb_get_progress(syncdb_t *db, syncdb_progress_t *out);

@@ -90,8 +90,8 @@ static void sync_thread_on_client(void *ctx, sync_client_t *c)
 
 /* ---- publishing --------------------------------------------------------- */
 
-static int sync_same_enrolment(const syncdb_enrolment_t *a,
-                               const syncdb_enrolment_t *b)
+static int sync_same_enrollment(const syncdb_enrollment_t *a,
+                               const syncdb_enrollment_t *b)
 {
     return a->enrolled_at_ms == b->enrolled_at_ms &&
            strcmp(a->install_id, b->install_id) == 0 &&
@@ -101,26 +101,26 @@ static int sync_same_enrolment(const syncdb_enrolment_t *a,
            strcmp(a->counter, b->counter) == 0;
 }
 
-/* Reads the enrolment when sync.db changed; 1 when it is new. */
-static int sync_check_enrolment(sync_thread_t *t)
+/* Reads the enrollment when sync.db changed; 1 when it is new. */
+static int sync_check_enrollment(sync_thread_t *t)
 {
-    syncdb_enrolment_t e;
+    syncdb_enrollment_t e;
     uint64_t fp = syncdb_get_fingerprint(t->data_dir);
     int rc, fresh = 0;
 
-    if (fp == t->fingerprint && t->view.enrolment_rev > 0)
+    if (fp == t->fingerprint && t->view.enrollment_rev > 0)
         return 0;
     t->fingerprint = fp;
-    rc = sync_read_enrolment(t->data_dir, &e);
+    rc = sync_read_enrollment(t->data_dir, &e);
     if (rc < 0)
         return 0; /* mid-write or unreadable: look again later */
     if (pthread_mutex_lock(&t->mu) != 0)
         return 0;
-    if (t->view.enrolment_rev == 0 || t->view.enrolled != (rc == 1) ||
-        (rc == 1 && !sync_same_enrolment(&e, &t->view.enrolment))) {
+    if (t->view.enrollment_rev == 0 || t->view.enrolled != (rc == 1) ||
+        (rc == 1 && !sync_same_enrollment(&e, &t->view.enrollment))) {
         t->view.enrolled = rc == 1;
-        t->view.enrolment = e;
-        t->view.enrolment_rev++;
+        t->view.enrollment = e;
+        t->view.enrollment_rev++;
         t->view.blocked = 0;
         fresh = 1;
     }
@@ -269,7 +269,7 @@ static void *sync_thread_main(void *arg)
     int kicked;
 
     while (!atomic_load(&t->stop)) {
-        if (sync_check_enrolment(t)) {
+        if (sync_check_enrollment(t)) {
             /* Provisioned (again): whatever blocked uploading is gone. */
             t->idle = 0;
             t->backing_off = 0;
@@ -460,11 +460,11 @@ void sync_view_format(const sync_view_t *v, char *out, size_t cap)
         when[16] = '\0'; /* "YYYY-MM-DDTHH:MM" is enough on a screen */
     sync_short_error(v->last_error, err, sizeof(err));
     if (v->blocked)
-        snprintf(out, cap, "%s · dừng: %s", v->enrolment.unit_code, err);
+        snprintf(out, cap, "%s · dừng: %s", v->enrollment.unit_code, err);
     else if (err[0])
         snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s · lỗi: %s",
-                 v->enrolment.unit_code, (long long)v->pending, when, err);
+                 v->enrollment.unit_code, (long long)v->pending, when, err);
     else
         snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s",
-                 v->enrolment.unit_code, (long long)v->pending, when);
+                 v->enrollment.unit_code, (long long)v->pending, when);
 }

@@ -5,7 +5,7 @@
  * (sync_thread_kick), and after failures only when its backoff allows. It
  * never touches the kiosk's store handle or the screen: what the UI thread
  * must know or do is published here and the UI is woken (notify):
- *  - the enrolment changed (provisioning while the kiosk runs): new
+ *  - the enrollment changed (provisioning while the kiosk runs): new
  *    responses must carry the enrolled unit;
  *  - a status line for the admin screen;
  *  - retention: which old, acknowledged responses the one writer may
@@ -44,8 +44,8 @@ typedef struct sync_thread_opts {
 /* What the UI thread may show or must act on. */
 typedef struct sync_view {
     int enrolled;
-    uint64_t enrolment_rev;     /* bumped whenever the enrolment changed */
-    syncdb_enrolment_t enrolment; /* unit, counter (secret cleared) */
+    uint64_t enrollment_rev;     /* bumped whenever the enrollment changed */
+    syncdb_enrollment_t enrollment; /* unit, counter (secret cleared) */
     sync_outcome_t last_outcome;
     int64_t pending;
     int64_t last_ok_ms;         /* wall, 0 = never */

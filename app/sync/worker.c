@@ -37,7 +37,7 @@ typedef struct sync_pass {
     syncdb_t *db;
     store_t *store;         /* NULL: the kiosk never stored anything */
     sync_client_t *client;
-    syncdb_enrolment_t en;
+    syncdb_enrollment_t en;
     syncdb_progress_t pg;
     int64_t batch;          /* responses per upload, halved on 413 */
     int requests;           /* acknowledged exchanges in this pass */
@@ -819,7 +819,7 @@ static sync_outcome_t sync_pass_run(sync_pass_t *p)
         sync_say(p->res, "%s", err);
         return SYNC_LOCAL_ERROR;
     }
-    rc = syncdb_get_enrolment(p->db, &p->en);
+    rc = syncdb_get_enrollment(p->db, &p->en);
     if (rc <= 0) {
         sync_say(p->res, "%s", rc < 0 ? syncdb_last_error(p->db)
                                       : "not provisioned: run sipasctl provision"
@@ -827,8 +827,8 @@ static sync_outcome_t sync_pass_run(sync_pass_t *p)
         return rc < 0 ? SYNC_LOCAL_ERROR : SYNC_NOT_ENROLLED;
     }
     p->res->enrolled = 1;
-    p->res->enrolment = p->en;
-    memset(p->res->enrolment.secret, 0, sizeof(p->res->enrolment.secret));
+    p->res->enrollment = p->en;
+    memset(p->res->enrollment.secret, 0, sizeof(p->res->enrollment.secret));
     if (syncdb_get_progress(p->db, &p->pg) != SYNCDB_OK ||
         sync_load_own_anchor(p) != SYNCDB_OK) {
         sync_say(p->res, "%s", syncdb_last_error(p->db));
@@ -907,7 +907,7 @@ sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
     return res->outcome;
 }
 
-int sync_read_enrolment(const char *data_dir, syncdb_enrolment_t *out)
+int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out)
 {
     char err[SYNC_ERR_MAX];
     syncdb_t *db = NULL;
@@ -919,7 +919,7 @@ int sync_read_enrolment(const char *data_dir, syncdb_enrolment_t *out)
         return 0;
     if (rc != SYNCDB_OK)
         return -1;
-    rc = syncdb_get_enrolment(db, out);
+    rc = syncdb_get_enrollment(db, out);
     syncdb_close(db);
     memset(out->secret, 0, sizeof(out->secret));
     return rc;

@@ -87,7 +87,7 @@ typedef struct sync_result {
     int64_t acked_seq;
     int64_t retry_in_ms;    /* for SYNC_FAILED / SYNC_REFUSED: the backoff */
     int enrolled;
-    syncdb_enrolment_t enrolment; /* when enrolled (secret cleared) */
+    syncdb_enrollment_t enrollment; /* when enrolled (secret cleared) */
     /* Retention: responses recorded before prune_before_ms with seq <=
      * prune_max_seq may go (0: nothing to prune). */
     int64_t prune_before_ms;
@@ -106,8 +106,8 @@ sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
 void sync_integrity_verdict(store_t *s, int64_t now_ms, char *out,
                             size_t cap);
 
-/* The enrolment of the kiosk in data_dir (secret cleared), read without
+/* The enrollment of the kiosk in data_dir (secret cleared), read without
  * the lock: 1 enrolled, 0 not (no sync.db), < 0 error. */
-int sync_read_enrolment(const char *data_dir, syncdb_enrolment_t *out);
+int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out);
 
 #endif

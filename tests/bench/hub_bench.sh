@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ingest throughput of sipas-hub on loopback (plain HTTP): enrols N kiosks,
+# Ingest throughput of sipas-hub on loopback (plain HTTP): enrolls N kiosks,
 # then keeps C uploads in flight for S seconds, each a day snapshot of R
 # rows, and prints one line:
 #   hub ingest: X uploads/s (C clients, R rows per upload)
@@ -33,7 +33,7 @@ while read -r code; do
   id=$(new_install_id)
   s=$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
     --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\"}")
-  [ "$s" = 200 ] || fail "enrolment: HTTP $s"
+  [ "$s" = 200 ] || fail "enrollment: HTTP $s"
   echo "$id $(jget 'd["secret"]')" >> "$T/kiosks"
 done < "$T/codes"
 

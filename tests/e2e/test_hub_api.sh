@@ -1,4 +1,4 @@
-# sipas-hub over real HTTP on loopback: admin commands, enrolment answers,
+# sipas-hub over real HTTP on loopback: admin commands, enrollment answers,
 # ingest with replays and reordering, hostile requests that must change
 # nothing, revocation, rate limit, a full disk, clean shutdown.
 . "$(dirname "$0")/../hub/lib.sh"
@@ -46,30 +46,30 @@ rc=0; "$HUB" token add --scope unit:NOPE --db "$DB" 2> /dev/null || rc=$?
 rc=0; "$HUB" token add --scope everything --db "$DB" 2> /dev/null || rc=$?
 [ "$rc" = 2 ] || fail "bad token scope: exit $rc"
 
-# ---- serve, enrol -----------------------------------------------------------
+# ---- serve, enroll -----------------------------------------------------------
 hub_start "$DB" --rate-limit 1000
 [[ "$HUB_URL" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "url $HUB_URL"
 expect_status 200 "$(req GET /healthz)" "healthz"
 [ "$(jget 'd["ok"]')" = True ] || fail "healthz body"
 
 K1=$(new_install_id); K2=$(new_install_id)
-enrol() { # CODE INSTALL_ID
+enroll() { # CODE INSTALL_ID
   req POST /api/v1/enroll -H 'Content-Type: application/json' \
     --data-binary "{\"code\": \"$1\", \"install_id\": \"$2\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}"
 }
-expect_status 200 "$(enrol "$CODE1" "$K1")" "enrol"
+expect_status 200 "$(enroll "$CODE1" "$K1")" "enroll"
 S1=$(jget 'd["secret"]')
 [[ "$S1" =~ ^[0-9a-f]{64}$ ]] || fail "secret format"
-[ "$(jget 'd["unit"]["code"]')" = XA-MINHTAN ] || fail "enrol unit"
-[ "$(jget 'd["unit"]["name"]')" = "UBND xã Minh Tân" ] || fail "enrol unit name"
-[ "$(jget 'd["install_id"] == "'"$K1"'" and d["hub_time"] > 1700000000000')" = True ] || fail "enrol echo"
-expect_status 409 "$(enrol "$CODE1" "$K2")" "used code"
+[ "$(jget 'd["unit"]["code"]')" = XA-MINHTAN ] || fail "enroll unit"
+[ "$(jget 'd["unit"]["name"]')" = "UBND xã Minh Tân" ] || fail "enroll unit name"
+[ "$(jget 'd["install_id"] == "'"$K1"'" and d["hub_time"] > 1700000000000')" = True ] || fail "enroll echo"
+expect_status 409 "$(enroll "$CODE1" "$K2")" "used code"
 [ "$(jget 'd["error"]')" = code-used ] || fail "used code error"
-expect_status 410 "$(enrol "$EXPIRED" "$K2")" "expired code"
+expect_status 410 "$(enroll "$EXPIRED" "$K2")" "expired code"
 [ "$(jget 'd["error"]')" = code-expired ] || fail "expired code error"
-expect_status 404 "$(enrol "ZZZZ-ZZZZ-ZZZZ" "$K2")" "unknown code"
+expect_status 404 "$(enroll "ZZZZ-ZZZZ-ZZZZ" "$K2")" "unknown code"
 [ "$(jget 'd["error"]')" = unknown-code ] || fail "unknown code error"
-expect_status 200 "$(enrol "$(echo "$CODE2" | tr 'A-Z-' 'a-z ')" "$K2")" "enrol, code typed in lower case"
+expect_status 200 "$(enroll "$(echo "$CODE2" | tr 'A-Z-' 'a-z ')" "$K2")" "enroll, code typed in lower case"
 S2=$(jget 'd["secret"]')
 ! sqlite3 "$DB" .dump | grep -q "$S1" || fail "a secret is stored in clear"
 
@@ -162,7 +162,7 @@ expect_status 404 "$(req GET /api/v1/nothing)" "unknown path"
 expect_status 404 "$(req GET "/api/v1/stats/../../etc/passwd" --path-as-is)" "path traversal"
 expect_status 401 "$(stats "$S1" "")" "kiosk secret as analyst token"
 expect_status 400 "$(stats "$TOKEN" "&unit=XA'%20OR%201=1")" "SQL in a query parameter"
-expect_status 400 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' --data-binary "@$T/garbage.bin")" "garbage enrolment"
+expect_status 400 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' --data-binary "@$T/garbage.bin")" "garbage enrollment"
 expect_status 400 "$(kiosk_req POST /api/v1/heartbeat "$K1" "$S1" --data-binary '{"pending": "lots"}')" "bad heartbeat"
 after=$(db_digest "$DB")
 [ "$before" = "$after" ] || fail "a refused request changed the database"

@@ -39,14 +39,14 @@ cat > "$T/targets.json" <<'EOF'
 EOF
 hub_start "$DB" --rate-limit 1000 --targets "$T/targets.json" --province hau-giang
 
-enrol() { # CODE INSTALL_ID
+enroll() { # CODE INSTALL_ID
   req POST /api/v1/enroll -H 'Content-Type: application/json' \
     --data-binary "{\"code\": \"$1\", \"install_id\": \"$2\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}"
 }
 K1=$(new_install_id); K2=$(new_install_id)
-expect_status 200 "$(enrol "$CODE1" "$K1")" "enrol K1"
+expect_status 200 "$(enroll "$CODE1" "$K1")" "enroll K1"
 S1=$(jget 'd["secret"]')
-expect_status 200 "$(enrol "$CODE2" "$K2")" "enrol K2"
+expect_status 200 "$(enroll "$CODE2" "$K2")" "enroll K2"
 S2=$(jget 'd["secret"]')
 
 upload() { # INSTALL_ID SECRET SEQ DAYS UNIT COMPLETE FIVES

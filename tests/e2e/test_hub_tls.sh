@@ -1,5 +1,5 @@
 # sipas-hub with its own TLS: a throw-away CA and a server certificate for
-# 127.0.0.1/localhost; curl verifies against the CA (enrol, ingest, stats
+# 127.0.0.1/localhost; curl verifies against the CA (enroll, ingest, stats
 # work) and refuses the hub without it.
 . "$(dirname "$0")/../hub/lib.sh"
 DB="$T/hub.db"
@@ -41,7 +41,7 @@ CURL_TLS="--cacert $PKI/ca.pem"
 expect_status 200 "$(req GET /healthz)" "healthz over TLS"
 K=$(new_install_id)
 expect_status 200 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
-  --data-binary "{\"code\": \"$CODE\", \"install_id\": \"$K\"}")" "enrol over TLS"
+  --data-binary "{\"code\": \"$CODE\", \"install_id\": \"$K\"}")" "enroll over TLS"
 S=$(jget 'd["secret"]')
 python3 "$UPLOAD" "$K" 7 "$TODAY" --complete 5 --fives 4 --heartbeat > "$T/up.json"
 expect_status 200 "$(kiosk_req POST /api/v1/ingest "$K" "$S" --data-binary "@$T/up.json")" "ingest over TLS"

@@ -37,13 +37,13 @@ TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
 UTOKEN=$("$HUB" token add --scope unit:BV-DK --db "$DB" 2> /dev/null)
 hub_start "$DB" --quiet
 
-# ---- five kiosks enrol and upload a quarter -------------------------------------
+# ---- five kiosks enroll and upload a quarter -------------------------------------
 IDS=() SECRETS=()
 for u in XA-DONGPHUOC XA-PHUTAN TTPVHCC TTPVHCC BV-DK; do
   code=$("$HUB" enroll-code --unit "$u" --db "$DB" 2> /dev/null)
   id=$(new_install_id)
   expect_status 200 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}")" "enrol $u"
+    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}")" "enroll $u"
   IDS+=("$id") SECRETS+=("$(jget 'd["secret"]')")
 done
 python3 "$MAKE_DATA" "$T/data" "$PERIOD" "${IDS[@]}" || fail "make_data.py"

@@ -13,7 +13,7 @@ rate 5 --seed 60 --quick-every 3
 sync_ok
 totals
 cp "$T/export.csv" "$T/before.csv"
-install_id=$(sqlite3 "$DATA/sync.db" "SELECT install_id FROM enrolment")
+install_id=$(sqlite3 "$DATA/sync.db" "SELECT install_id FROM enrollment")
 "$HUB" kiosk revoke "$install_id" --db "$T/hub.db" 2> /dev/null || fail "revoke"
 
 rate 3 --seed 61

@@ -7,7 +7,7 @@
 
 hub_init
 hub_start
-# connection 0 is the enrolment; 1 stalls for 9 s, later ones flow. (curl
+# connection 0 is the enrollment; 1 stalls for 9 s, later ones flow. (curl
 # judges speed over its last five seconds, so a stall shows after about
 # six.)
 proxy_start tcp --delays 0,9000

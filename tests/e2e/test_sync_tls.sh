@@ -1,4 +1,4 @@
-# Sync over real TLS with a throw-away provincial CA: enrolment checks the
+# Sync over real TLS with a throw-away provincial CA: enrollment checks the
 # certificate (and a key pin), ratings go up with `sipasctl sync --once`,
 # and the hub's statistics by unit and by field equal the kiosk's export.
 # A certificate that is not valid yet is reported as a clock problem.
@@ -40,7 +40,7 @@ hub_init
 hub_start --tls-cert "$T/hub.pem" --tls-key "$T/hub.key"
 case "$HUB_URL" in https://*) ;; *) fail "hub is not on https: $HUB_URL" ;; esac
 
-# ---- enrolment: the certificate must check out
+# ---- enrollment: the certificate must check out
 if "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code "$(new_code)" 2> "$T/err"; then
   fail "enrolled without the province's CA"
 fi

@@ -20,7 +20,7 @@ citizens() {
 check="\"$CTL\" export --data \"$DATA\" --format csv > \"$T/live.csv\" && python3"
 check="$check \"$SYNC_LIB/check_totals.py\" --export \"$T/live.csv\" --hub \"$HUB_URL\" --token $TOKEN"
 {
-  echo "# before enrolment: the configured unit"
+  echo "# before enrollment: the configured unit"
   citizens 1 80
   echo "@sh \"$CTL\" provision --data \"$DATA\" --hub \"$PROXY_URL\" --code $(new_code) > /dev/null"
   echo "@event enrolled 10"

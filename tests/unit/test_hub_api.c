@@ -1,7 +1,7 @@
 /*
- * Hub API without the network: routing, enrolment, kiosk and analyst
+ * Hub API without the network: routing, enrollment, kiosk and analyst
  * authentication, rate limits, statistics scopes, and the small pure
- * pieces (enrolment codes, validators). Runs on a real SQLite file.
+ * pieces (enrollment codes, validators). Runs on a real SQLite file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,7 +266,7 @@ static void test_routes(void **state)
     assert_int_equal(run(f, &health_body), 400);
 }
 
-/* ---- enrolment -------------------------------------------------------- */
+/* ---- enrollment -------------------------------------------------------- */
 
 static void test_enroll_answers(void **state)
 {
@@ -366,7 +366,7 @@ static void test_enroll_forgiving_code(void **state)
     assert_int_equal(enroll_with(f, typed, K1, NULL), 200);
 }
 
-static void test_reenrol_replaces_secret(void **state)
+static void test_reenroll_replaces_secret(void **state)
 {
     fixture_t *f = *state;
     char code[HUB_CODE_TEXT], old[HUB_SECRET_LEN + 1];
@@ -879,7 +879,7 @@ int main(void)
         T(test_enroll_answers),
         T(test_enroll_refuses_malformed),
         T(test_enroll_forgiving_code),
-        T(test_reenrol_replaces_secret),
+        T(test_reenroll_replaces_secret),
         T(test_kiosk_auth),
         T(test_heartbeat_stored),
         T(test_rate_limit_per_kiosk),

@@ -81,7 +81,7 @@ typedef struct totals {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-static void enrol(hub_db_t *db, const char *id, const char *secret)
+static void enroll(hub_db_t *db, const char *id, const char *secret)
 {
     unsigned char hash[HUB_SHA256_LEN];
 
@@ -112,9 +112,9 @@ static int setup(void **state)
         hub_units_add(f->db, "XA-MINHTAN", "UBND xã Minh Tân", "TINH", 1) !=
             HUB_OK)
         return -1;
-    enrol(f->db, K1,
+    enroll(f->db, K1,
           "1111111111111111111111111111111111111111111111111111111111111111");
-    enrol(f->db, K2,
+    enroll(f->db, K2,
           "2222222222222222222222222222222222222222222222222222222222222222");
     if (hub_db_commit(f->db) != HUB_OK)
         return -1;

@@ -64,7 +64,7 @@ static void add_unit(hub_db_t *db, const char *code, const char *name,
     assert_int_equal(hub_units_add(db, code, name, parent, 1), HUB_OK);
 }
 
-static void enrol(hub_db_t *db, const char *id, const char *unit)
+static void enroll(hub_db_t *db, const char *id, const char *unit)
 {
     unsigned char hash[HUB_SHA256_LEN];
 
@@ -111,9 +111,9 @@ static int setup(void **state)
     add_unit(db, "XA1", "Xã 1", "HA");
     add_unit(db, "XA2", "Xã 2", "HA");
     add_unit(db, "XB1", "Xã B1", "HB");
-    enrol(db, K1, "XA1");
-    enrol(db, K2, "XA2");
-    enrol(db, K3, "XB1");
+    enroll(db, K1, "XA1");
+    enroll(db, K2, "XA2");
+    enroll(db, K3, "XB1");
     assert_int_equal(hub_db_commit(db), HUB_OK);
     new_token(f, NULL, f->province);
     new_token(f, "HA", f->district);

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +50,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static syncdb_enrolment_t enrolment(const char *hub, const char *id)
+static syncdb_enrollment_t enrollment(const char *hub, const char *id)
 {
-    syncdb_enrolment_t e;
+    syncdb_enrollment_t e;
 
     memset(&e, 0, sizeof(e));
     snprintf(e.hub_url, sizeof(e.hub_url), "%s", hub);
@@ -83,27 +84,83 @@ static void test_file_is_private_and_read_only_open_never_creates(void **st)
     assert_int_not_equal(access(empty, F_OK), 0);
 }
 
-static void test_enrolment_round_trip(void **st)
+static void test_enrollment_round_trip(void **st)
 {
     fixture_t *f = *st;
-    syncdb_enrolment_t in = enrolment("https://hub", "aa"), out;
+    syncdb_enrollment_t in = enrollment("https://hub", "aa"), out;
     char err[256];
     syncdb_t *ro = NULL;
     int reset;
 
-    assert_int_equal(syncdb_get_enrolment(f->db, &out), 0);
-    assert_int_equal(syncdb_set_enrolment(f->db, &in, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_get_enrollment(f->db, &out), 0);
+    assert_int_equal(syncdb_set_enrollment(f->db, &in, &reset), SYNCDB_OK);
     assert_int_equal(reset, 0);
     /* A reader without the lock sees it. */
     assert_int_equal(syncdb_open(f->dir, 1, &ro, err, sizeof(err)),
                      SYNCDB_OK);
-    assert_int_equal(syncdb_get_enrolment(ro, &out), 1);
+    assert_int_equal(syncdb_get_enrollment(ro, &out), 1);
     syncdb_close(ro);
     assert_string_equal(out.hub_url, "https://hub");
     assert_string_equal(out.secret, in.secret);
     assert_string_equal(out.unit_name, "Xã Á");
     assert_string_equal(out.counter, "Quầy 2");
     assert_int_equal(out.enrolled_at_ms, 42);
+}
+
+/* A kiosk from before version 2 has its enrollment in the table of the
+ * old spelling: sipasctl reads it as it is, and the first writer renames
+ * it without losing a byte. */
+static void test_version_1_file_is_read_and_migrated(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrollment_t in = enrollment("https://hub", "bb"), out;
+    char path[320], err[256];
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *q = NULL;
+    syncdb_t *ro = NULL;
+    int reset;
+
+    assert_int_equal(syncdb_set_enrollment(f->db, &in, &reset), SYNCDB_OK);
+    syncdb_close(f->db);
+    f->db = NULL;
+    snprintf(path, sizeof(path), "%s/%s", f->dir, SYNCDB_NAME);
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "ALTER TABLE enrollment RENAME TO enrolment;"
+                                  "PRAGMA user_version=1;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+
+    assert_int_equal(syncdb_open(f->dir, 1, &ro, err, sizeof(err)),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_get_enrollment(ro, &out), 1);
+    syncdb_close(ro);
+    assert_string_equal(out.install_id, "bb");
+    assert_string_equal(out.unit_name, "Xã Á");
+
+    assert_int_equal(syncdb_open(f->dir, 0, &f->db, err, sizeof(err)),
+                     SYNCDB_OK);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(syncdb_get_enrollment(f->db, &out), 1);
+    assert_string_equal(out.install_id, "bb");
+    assert_string_equal(out.secret, in.secret);
+    assert_string_equal(out.counter, "Quầy 2");
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT (SELECT user_version FROM"
+                                        " pragma_user_version),"
+                                        " (SELECT group_concat(name) FROM"
+                                        " sqlite_master WHERE name LIKE"
+                                        " 'enrol%')",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    assert_string_equal((const char *)sqlite3_column_text(q, 1),
+                        "enrollment");
+    sqlite3_finalize(q);
+    sqlite3_close(raw);
 }
 
 static void commit_one_day(fixture_t *f, int64_t acked)
@@ -123,12 +180,12 @@ static void commit_one_day(fixture_t *f, int64_t acked)
 static void test_enrolling_again(void **st)
 {
     fixture_t *f = *st;
-    syncdb_enrolment_t e = enrolment("https://hub", "aa");
+    syncdb_enrollment_t e = enrollment("https://hub", "aa");
     syncdb_progress_t p;
     int64_t n;
     int reset;
 
-    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
     commit_one_day(f, 10);
     assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
     p.blocked = SYNCDB_BLOCKED_REVOKED;
@@ -137,7 +194,7 @@ static void test_enrolling_again(void **st)
     assert_int_equal(syncdb_set_progress(f->db, &p), SYNCDB_OK);
 
     e.enrolled_at_ms = 43;
-    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
     assert_int_equal(reset, 0);
     assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
     assert_int_equal(p.acked_seq, 10);
@@ -145,8 +202,8 @@ static void test_enrolling_again(void **st)
     assert_int_equal(p.failures, 0);
     assert_string_equal(p.last_error, "");
 
-    e = enrolment("https://other-hub", "aa");
-    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    e = enrollment("https://other-hub", "aa");
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
     assert_int_equal(reset, 1);
     assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
     assert_int_equal(p.acked_seq, 0);
@@ -222,14 +279,14 @@ static void test_lock_is_exclusive(void **st)
 static void test_fingerprint_follows_writes(void **st)
 {
     fixture_t *f = *st;
-    syncdb_enrolment_t e = enrolment("https://hub", "aa");
+    syncdb_enrollment_t e = enrollment("https://hub", "aa");
     uint64_t a = syncdb_get_fingerprint(f->dir), b;
     char none[300];
     int reset;
 
     assert_true(a != 0);
     usleep(20000);
-    assert_int_equal(syncdb_set_enrolment(f->db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
     b = syncdb_get_fingerprint(f->dir);
     assert_true(a != b);
     snprintf(none, sizeof(none), "%s/none", f->dir);
@@ -296,8 +353,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_file_is_private_and_read_only_open_never_creates),
-        T(test_enrolment_round_trip),
+        T(test_enrollment_round_trip),
         T(test_enrolling_again),
+        T(test_version_1_file_is_read_and_migrated),
         T(test_acknowledged_days),
         T(test_anchors_first_one_wins),
         T(test_lock_is_exclusive),

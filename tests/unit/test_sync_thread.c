@@ -82,9 +82,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void enrol(fixture_t *f, const char *unit)
+static void enroll(fixture_t *f, const char *unit)
 {
-    syncdb_enrolment_t e;
+    syncdb_enrollment_t e;
     char err[256];
     syncdb_t *db = NULL;
     int reset, fd;
@@ -100,7 +100,7 @@ static void enrol(fixture_t *f, const char *unit)
     assert_int_equal(syncdb_lock(f->dir, 5000, &fd, err, sizeof(err)),
                      SYNCDB_OK);
     assert_int_equal(syncdb_open(f->dir, 0, &db, err, sizeof(err)), SYNCDB_OK);
-    assert_int_equal(syncdb_set_enrolment(db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_set_enrollment(db, &e, &reset), SYNCDB_OK);
     syncdb_close(db);
     syncdb_unlock(fd);
 }
@@ -142,13 +142,13 @@ static int wait_view(fixture_t *f, sync_view_t *v, int ms,
 
 static int unit_is(const sync_view_t *v, const void *arg)
 {
-    return v->enrolled && strcmp(v->enrolment.unit_code, arg) == 0;
+    return v->enrolled && strcmp(v->enrollment.unit_code, arg) == 0;
 }
 
 static int not_enrolled(const sync_view_t *v, const void *arg)
 {
     (void)arg;
-    return v->enrolment_rev > 0 && !v->enrolled;
+    return v->enrollment_rev > 0 && !v->enrolled;
 }
 
 static int nothing_pending(const sync_view_t *v, const void *arg)
@@ -167,7 +167,7 @@ static int prune_asked(const sync_view_t *v, const void *arg)
 
 /* Provisioning while the kiosk runs: the UI hears of the new unit within
  * seconds, and uploading starts. */
-static void test_enrolment_is_noticed(void **state)
+static void test_enrollment_is_noticed(void **state)
 {
     fixture_t *f = *state;
     sync_view_t v;
@@ -180,14 +180,14 @@ static void test_enrolment_is_noticed(void **state)
     assert_true(wait_view(f, &v, 2000, not_enrolled, NULL));
     sync_view_format(&v, line, sizeof(line));
     assert_non_null(strstr(line, "chưa đăng ký"));
-    enrol(f, "XA-MOT");
+    enroll(f, "XA-MOT");
     assert_true(wait_view(f, &v, 4000, unit_is, "XA-MOT"));
     assert_true(atomic_load(&f->woken) > 0);
     assert_true(wait_view(f, &v, 3000, nothing_pending, NULL));
     sync_view_format(&v, line, sizeof(line));
     assert_non_null(strstr(line, "XA-MOT · chờ gửi 0 · lần cuối 20"));
     /* Enrolled again into another unit: noticed too. */
-    enrol(f, "XA-HAI");
+    enroll(f, "XA-HAI");
     assert_true(wait_view(f, &v, 4000, unit_is, "XA-HAI"));
 }
 
@@ -199,7 +199,7 @@ static void test_commit_is_uploaded_soon(void **state)
     int64_t t0;
 
     memset(&v, 0, sizeof(v));
-    enrol(f, "XA-MOT");
+    enroll(f, "XA-MOT");
     start(f, 0);
     assert_true(wait_view(f, &v, 3000, nothing_pending, NULL));
     commit(f, f->hub.hub_time); /* the hub's now, not the machine's */
@@ -220,7 +220,7 @@ static void test_prune_is_requested(void **state)
     int n = 0;
 
     memset(&v, 0, sizeof(v));
-    enrol(f, "XA-MOT");
+    enroll(f, "XA-MOT");
     /* Ten days before the hub's today: the hub's clock is the one that
      * decides what retention keeps. */
     commit(f, f->hub.hub_time - 10 * INT64_C(86400000));
@@ -241,7 +241,7 @@ static void test_stop_is_prompt(void **state)
     fixture_t *f = *state;
     int64_t t0;
 
-    enrol(f, "XA-MOT");
+    enroll(f, "XA-MOT");
     atomic_store(&f->hub.hang_ms, 20000);
     start(f, 0);
     while (fakehub_count(&f->hub, NULL) == 0)
@@ -266,7 +266,7 @@ static void test_status_line(void **state)
     memset(&v, 0, sizeof(v));
     v.enrolled = 1;
     v.pending = 12;
-    snprintf(v.enrolment.unit_code, sizeof(v.enrolment.unit_code), "XA-A");
+    snprintf(v.enrollment.unit_code, sizeof(v.enrollment.unit_code), "XA-A");
     snprintf(v.last_error, sizeof(v.last_error),
              "hub unreachable: cannot connect to http://127.0.0.1:9: refused");
     sync_view_format(&v, line, sizeof(line));
@@ -288,7 +288,7 @@ static void test_status_line(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_enrolment_is_noticed),
+        T(test_enrollment_is_noticed),
         T(test_commit_is_uploaded_soon),
         T(test_prune_is_requested),
         T(test_stop_is_prompt),

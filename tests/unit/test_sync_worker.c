@@ -42,9 +42,9 @@ static const store_answer_t five_answers[] = {
 
 /* ---- fixture ---------------------------------------------------------- */
 
-static void enrol(fixture_t *f, const char *install_id)
+static void enroll(fixture_t *f, const char *install_id)
 {
-    syncdb_enrolment_t e;
+    syncdb_enrollment_t e;
     char err[256];
     syncdb_t *db = NULL;
     int reset, fd;
@@ -58,7 +58,7 @@ static void enrol(fixture_t *f, const char *install_id)
     e.enrolled_at_ms = 1;
     assert_int_equal(syncdb_lock(f->dir, 0, &fd, err, sizeof(err)), SYNCDB_OK);
     assert_int_equal(syncdb_open(f->dir, 0, &db, err, sizeof(err)), SYNCDB_OK);
-    assert_int_equal(syncdb_set_enrolment(db, &e, &reset), SYNCDB_OK);
+    assert_int_equal(syncdb_set_enrollment(db, &e, &reset), SYNCDB_OK);
     syncdb_close(db);
     syncdb_unlock(fd);
 }
@@ -210,7 +210,7 @@ static void test_heartbeat_when_nothing_pending(void **state)
     sync_result_t res;
     json_t *hb;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     assert_int_equal(run(f, 0, &res), SYNC_DONE);
     assert_int_equal(fakehub_count(&f->hub, "/api/v1/heartbeat"), 1);
     assert_int_equal(fakehub_count(&f->hub, NULL), 1);
@@ -242,7 +242,7 @@ static void test_batches_carry_whole_days(void **state)
     json_t *up;
     int i;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     for (i = 0; i < 5; i++)
         commit_at(f, noon + i * 60000);
     commit(f, noon, 1, f->clock.boot_id, 1, "dat-dai", 1, 0);  /* partial */
@@ -279,7 +279,7 @@ static void test_too_large_halves_the_batch(void **state)
     json_t *up;
     int i;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     for (i = 0; i < 8; i++)
         commit_at(f, T_2026_11_20 + HOUR_MS);
     fakehub_push(&f->hub, 200, NULL, "{\"ok\": true, \"hub_time\": 1}");
@@ -301,7 +301,7 @@ static void test_portal_answer_is_not_an_ack(void **state)
     syncdb_progress_t p;
     json_t *a, *b;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, T_2026_11_20 + HOUR_MS);
     fakehub_push(&f->hub, 200, NULL, "{\"ok\": true, \"hub_time\": 1}");
     fakehub_push(&f->hub, 200, NULL, "<html>login</html>");
@@ -330,7 +330,7 @@ static void test_retry_after_is_honoured(void **state)
     fixture_t *f = *state;
     sync_result_t res;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, T_2026_11_20 + HOUR_MS);
     fakehub_push(&f->hub, 503, "Retry-After: 7\r\n",
                  "{\"error\": \"storage-full\", \"message\": \"disk full\"}");
@@ -345,7 +345,7 @@ static void test_revoked_stops_uploading(void **state)
     fixture_t *f = *state;
     sync_result_t res;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, T_2026_11_20 + HOUR_MS);
     fakehub_push(&f->hub, 403, NULL,
                  "{\"error\": \"revoked\", \"message\": \"revoked\"}");
@@ -356,7 +356,7 @@ static void test_revoked_stops_uploading(void **state)
     assert_int_equal(fakehub_count(&f->hub, NULL), 1);
     assert_int_equal(progress(f).blocked, SYNCDB_BLOCKED_REVOKED);
     /* Provisioned again: uploading resumes. */
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     assert_int_equal(run(f, 0, &res), SYNC_DONE);
     assert_int_equal(progress(f).acked_seq, 1);
 }
@@ -371,7 +371,7 @@ static void test_hub_time_corrects_this_boot(void **state)
     sync_result_t res;
     json_t *up, *d;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit(f, f->hub.hub_time - 1096 * DAY_MS, boot - 60000,
            f->clock.boot_id, 0, "dat-dai", 0, 0);
     assert_int_equal(run(f, 0, &res), SYNC_DONE);
@@ -396,7 +396,7 @@ static void test_earlier_boots(void **state)
     syncdb_t *db = NULL;
     char err[256];
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     /* boot A: wrong clock (2023) at boottime 1 min, synced at 10 min */
     commit(f, good - 1096 * DAY_MS, 60000, PAST_BOOT, 0, "dat-dai", 0, 0);
     commit(f, good + 9 * 60000, 600000, PAST_BOOT, 1, "dat-dai", 0, 0);
@@ -437,7 +437,7 @@ static void test_pruned_day_keeps_its_count(void **state)
     json_t *up;
     int n = 0;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, noon);
     commit_at(f, noon + 1);
     commit_at(f, noon + 2);
@@ -461,7 +461,7 @@ static void test_retention_plan(void **state)
     sync_result_t res;
     int64_t now_day;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, f->hub.hub_time); /* the hub's now, not the machine's */
     memset(&o, 0, sizeof(o));
     o.data_dir = f->dir;
@@ -556,7 +556,7 @@ static void test_one_uploader_at_a_time(void **state)
     char err[256];
     int fd;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     assert_int_equal(syncdb_lock(f->dir, 0, &fd, err, sizeof(err)), SYNCDB_OK);
     assert_int_equal(run(f, 0, &res), SYNC_BUSY);
     assert_int_equal(fakehub_count(&f->hub, NULL), 0);
@@ -564,13 +564,13 @@ static void test_one_uploader_at_a_time(void **state)
     assert_int_equal(run(f, 0, &res), SYNC_DONE);
 }
 
-/* kiosk.db was replaced (a new install id): the enrolment is not its. */
+/* kiosk.db was replaced (a new install id): the enrollment is not its. */
 static void test_replaced_database_is_refused(void **state)
 {
     fixture_t *f = *state;
     sync_result_t res;
 
-    enrol(f, "ffffffffffffffffffffffffffffffff");
+    enroll(f, "ffffffffffffffffffffffffffffffff");
     commit_at(f, T_2026_11_20);
     assert_int_equal(run(f, 0, &res), SYNC_BLOCKED);
     assert_non_null(strstr(res.message, "provision it again"));
@@ -623,7 +623,7 @@ static void test_stop_interrupts_a_transfer(void **state)
     pthread_t tid;
     int64_t t0;
 
-    enrol(f, install_id(f));
+    enroll(f, install_id(f));
     commit_at(f, T_2026_11_20);
     memset(&s, 0, sizeof(s));
     s.f = f;

@@ -2,7 +2,7 @@
 # tests/web/run.sh [BUILD]: the analysts' dashboard in a real browser.
 #
 # Starts the real sipas-hub (port 0) on a fresh database, fills it through
-# the real enrolment and ingest API (tests/web/seed.py: a province, two
+# the real enrollment and ingest API (tests/web/seed.py: a province, two
 # districts, four communes, five kiosks, 90 days), makes a province token
 # and a unit token, then drives Debian's chromium with playwright-core
 # (tests/web/dashboard.mjs). Screenshots go to $SHOTS (build/web-shots;

@@ -60,7 +60,7 @@ int ctl_report_main(int argc, char **argv); /* runs sipas-report */
 /* What `status` tells about uploading to the hub. */
 typedef struct ctl_sync_facts {
     int enrolled;
-    syncdb_enrolment_t enrolment; /* secret cleared */
+    syncdb_enrollment_t enrollment; /* secret cleared */
     syncdb_progress_t progress;
     int64_t pending;              /* responses not yet acknowledged */
     int64_t days;                 /* days the hub acknowledged */

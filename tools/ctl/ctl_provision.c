@@ -1,5 +1,5 @@
 /*
- * sipasctl provision: enrol a kiosk with the provincial hub.
+ * sipasctl provision: enroll a kiosk with the provincial hub.
  */
 #include "ctl.h"
 
@@ -11,7 +11,7 @@
 
 #include "core/version.h"
 #include "sync/client.h"
-#include "sync/enrol.h"
+#include "sync/enroll.h"
 
 #define PROVISION_CMD "provision"
 #define PROVISION_LOCK_WAIT_MS 60000
@@ -28,7 +28,7 @@ static void provision_print_help(FILE *fp)
             " [--counter NAME]\n"
             "                          [--ca FILE] [--pin SHA256]\n"
             "\n"
-            "Enrols the kiosk whose data lives in DIR with the provincial"
+            "Enrolls the kiosk whose data lives in DIR with the provincial"
             " hub, using a\none-time code from `sipas-hub enroll-code --unit"
             " CODE`. The hub answers\nwith the unit the kiosk belongs to and"
             " a secret, kept in DIR/sync.db\n(readable by the owner only)."
@@ -43,7 +43,7 @@ static void provision_print_help(FILE *fp)
             "  -H, --hub URL         the hub, https://HOST[:PORT] (http://"
             " only to\n"
             "                        127.0.0.1, ::1 or localhost)\n"
-            "  -c, --code CODE       the one-time enrolment code\n"
+            "  -c, --code CODE       the one-time enrollment code\n"
             "  -n, --counter NAME    the counter's name at the hub and on"
             " every new\n"
             "                        response (default: the kiosk's"
@@ -163,9 +163,9 @@ static int provision_check(const provision_args_t *a, char *ca_abs,
     return CTL_EXIT_OK;
 }
 
-static void provision_print(const sync_enrol_result_t *r)
+static void provision_print(const sync_enroll_result_t *r)
 {
-    const syncdb_enrolment_t *e = &r->enrolment;
+    const syncdb_enrollment_t *e = &r->enrollment;
 
     printf("enrolled      %s (%s)\n", e->unit_code, e->unit_name);
     printf("hub           %s\n", e->hub_url);
@@ -188,9 +188,9 @@ static void provision_print(const sync_enrol_result_t *r)
 
 int ctl_provision_main(int argc, char **argv)
 {
-    static sync_enrol_result_t res; /* large; one per process */
+    static sync_enroll_result_t res; /* large; one per process */
     char ca_abs[PATH_MAX], pin[128];
-    sync_enrol_request_t rq;
+    sync_enroll_request_t rq;
     provision_args_t a;
     int rc;
 
@@ -211,7 +211,7 @@ int ctl_provision_main(int argc, char **argv)
     rq.user_agent = "sipasctl/" SIPAS_VERSION;
     rq.connect_timeout_s = a.connect_timeout_s;
     rq.lock_wait_ms = PROVISION_LOCK_WAIT_MS;
-    if (sync_enrol(&rq, &res) != SYNC_ENROL_OK) {
+    if (sync_enroll(&rq, &res) != SYNC_ENROLL_OK) {
         ctl_say(PROVISION_CMD, "%s", res.message);
         return CTL_EXIT_FAIL;
     }

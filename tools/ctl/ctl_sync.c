@@ -252,7 +252,7 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
         snprintf(f->error, sizeof(f->error), "%s", err);
         return -1;
     }
-    rc = syncdb_get_enrolment(db, &f->enrolment);
+    rc = syncdb_get_enrollment(db, &f->enrollment);
     if (rc > 0 && (syncdb_get_progress(db, &f->progress) != SYNCDB_OK ||
                    syncdb_count_days(db, &f->days) != SYNCDB_OK))
         rc = -1;
@@ -268,7 +268,7 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
         else
             f->pending = f->progress.pending;
     }
-    memset(f->enrolment.secret, 0, sizeof(f->enrolment.secret));
+    memset(f->enrollment.secret, 0, sizeof(f->enrollment.secret));
     syncdb_close(db);
     return rc < 0 ? -1 : 0;
 }
@@ -287,10 +287,10 @@ void ctl_sync_print_text(const ctl_sync_facts_t *f)
                " --code CODE)\n");
         return;
     }
-    sync_iso(f->enrolment.enrolled_at_ms, a, sizeof(a));
-    printf("sync unit     %s (%s), enrolled %s\n", f->enrolment.unit_code,
-           f->enrolment.unit_name, a);
-    printf("sync hub      %s\n", f->enrolment.hub_url);
+    sync_iso(f->enrollment.enrolled_at_ms, a, sizeof(a));
+    printf("sync unit     %s (%s), enrolled %s\n", f->enrollment.unit_code,
+           f->enrollment.unit_name, a);
+    printf("sync hub      %s\n", f->enrollment.hub_url);
     printf("sync pending  %lld responses (acknowledged up to seq %lld,"
            " %lld days)\n",
            (long long)f->pending, (long long)p->acked_seq,
@@ -317,14 +317,14 @@ json_t *ctl_sync_build_json(const ctl_sync_facts_t *f)
         return json_pack("{s:b, s:s}", "enrolled", 0, "error", f->error);
     if (!f->enrolled)
         return json_pack("{s:b}", "enrolled", 0);
-    sync_iso(f->enrolment.enrolled_at_ms, en, sizeof(en));
+    sync_iso(f->enrollment.enrolled_at_ms, en, sizeof(en));
     sync_iso(p->last_ok_ms, ok, sizeof(ok));
     sync_iso(p->last_attempt_ms, at, sizeof(at));
     return json_pack("{s:b, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s,"
                      " s:s?, s:i, s:b}",
-                     "enrolled", 1, "unit", f->enrolment.unit_code,
-                     "unit_name", f->enrolment.unit_name, "hub",
-                     f->enrolment.hub_url, "enrolled_at", en, "pending",
+                     "enrolled", 1, "unit", f->enrollment.unit_code,
+                     "unit_name", f->enrollment.unit_name, "hub",
+                     f->enrollment.hub_url, "enrolled_at", en, "pending",
                      (json_int_t)f->pending, "acked_seq",
                      (json_int_t)p->acked_seq, "days", (json_int_t)f->days,
                      "last_ok", ok, "last_attempt", at, "last_error",

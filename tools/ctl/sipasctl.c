@@ -21,7 +21,7 @@ static const cli_command_t ctl_commands[] = {
             ctl_status_main),
     CTL_CMD("check", "full integrity check of the kiosk's database",
             ctl_check_main),
-    CTL_CMD("provision", "enrol the kiosk with the provincial hub",
+    CTL_CMD("provision", "enroll the kiosk with the provincial hub",
             ctl_provision_main),
     CTL_CMD("sync", "upload everything pending to the hub now",
             ctl_sync_main),
@@ -49,7 +49,7 @@ static void ctl_teardown(void)
 static const cli_program_t ctl_program = {
     .name = "sipasctl",
     .about = "Reads the data of a satisfaction-rating kiosk (the directory"
-             " given to\nsipas-kiosk --data), enrols it with the provincial"
+             " given to\nsipas-kiosk --data), enrolls it with the provincial"
              " hub and uploads\nits counts. Safe while the kiosk runs.\n",
     .notes = "Run 'sipasctl COMMAND --help' for a command's options.\n"
              "\n"

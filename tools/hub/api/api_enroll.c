@@ -65,7 +65,7 @@ static int hub_enroll_parse(const json_t *v, hub_enroll_req_t *e,
     return 0;
 }
 
-/* The whole enrolment in one transaction: redeem the code, give the kiosk
+/* The whole enrollment in one transaction: redeem the code, give the kiosk
  * a new secret, record it. */
 static int hub_enroll_write(hub_db_t *db, const hub_enroll_req_t *e,
                             const char *client, int64_t now_ms,
@@ -99,15 +99,15 @@ static int hub_enroll_answer(hub_reply_t *r, int rc)
     switch (rc) {
     case HUB_NOT_FOUND:
         return hub_reply_fail(r, 404, "unknown-code",
-                              "no such enrolment code; check it or ask for"
+                              "no such enrollment code; check it or ask for"
                               " a new one");
     case HUB_USED:
         return hub_reply_fail(r, 409, "code-used",
-                              "this enrolment code was used already; ask for"
+                              "this enrollment code was used already; ask for"
                               " a new one");
     case HUB_EXPIRED:
         return hub_reply_fail(r, 410, "code-expired",
-                              "this enrolment code has expired; ask for a"
+                              "this enrollment code has expired; ask for a"
                               " new one");
     default:
         return hub_reply_fail_db(r, rc);
@@ -128,7 +128,7 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     wait = hub_ratelimit_take(ctx->enroll_limit, key, req->mono_ms);
     if (wait > 0) {
         hub_reply_fail(r, 429, "rate-limited",
-                       "too many enrolment attempts; retry in %d s", wait);
+                       "too many enrollment attempts; retry in %d s", wait);
         r->retry_after_s = wait;
         return 429;
     }
@@ -152,7 +152,7 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     }
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_USED &&
         rc != HUB_EXPIRED)
-        hub_log_say("enrolment: %s", hub_db_last_error(ctx->db));
+        hub_log_say("enrollment: %s", hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
     if (rc != HUB_OK) {
         json_decref(v);

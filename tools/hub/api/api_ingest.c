@@ -42,7 +42,7 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
         hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
     else if (rc == HUB_REVOKED)
         hub_reply_fail(r, 403, "revoked",
-                       "this kiosk was revoked; enrol it again with a new"
+                       "this kiosk was revoked; enroll it again with a new"
                        " code");
     else
         hub_reply_fail_db(r, rc);

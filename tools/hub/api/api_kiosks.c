@@ -450,7 +450,7 @@ static int hub_kiosks_load_units(hub_db_t *db, const char *unit,
 
 /* The first day a kiosk is expected on: the day it was enrolled or the
  * first day it ever reported, whichever came first (a kiosk replaced by a
- * new enrolment keeps its history). */
+ * new enrollment keeps its history). */
 static int hub_kiosks_get_start(const hub_compl_t *c, int64_t enrolled_ms,
                                 const char *first_day)
 {

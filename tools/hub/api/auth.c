@@ -51,7 +51,7 @@ int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
         return hub_auth_refuse(r);
     if (rc == HUB_REVOKED)
         return hub_reply_fail(r, 403, "revoked",
-                              "this kiosk was revoked; enrol it again with a"
+                              "this kiosk was revoked; enroll it again with a"
                               " new code");
     if (rc != HUB_OK)
         return hub_reply_fail_db(r, rc);

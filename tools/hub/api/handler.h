@@ -18,7 +18,7 @@
 #include <semaphore.h>
 
 #define HUB_API_QUERY_MAX 16
-/* Bodies of the small endpoints (enrolment, heartbeat); an upload may
+/* Bodies of the small endpoints (enrollment, heartbeat); an upload may
  * reach HUB_INGEST_BODY_MAX. */
 #define HUB_API_SMALL_BODY_MAX (16 * 1024)
 /* Uploads parsed at once. A 1 MiB body can take tens of MiB as parsed
@@ -31,7 +31,7 @@
 typedef struct hub_ctx {
     hub_db_t *db;
     hub_ratelimit_t *kiosk_limit;  /* per authenticated kiosk */
-    hub_ratelimit_t *enroll_limit; /* enrolment attempts per address */
+    hub_ratelimit_t *enroll_limit; /* enrollment attempts per address */
     sem_t *parse_slots;            /* NULL: uploads parsed without limit */
 } hub_ctx_t;
 

@@ -2,7 +2,7 @@
  * reply.h - what an API call answers, before it becomes HTTP.
  *
  * The request handlers fill a reply instead of talking to the HTTP library,
- * so ingest, enrolment and stats run the same in a unit test as behind
+ * so ingest, enrollment and stats run the same in a unit test as behind
  * libmicrohttpd. Every error has a stable code for machines ("code-used",
  * "storage-full") and a message in plain words for the technician who
  * reads the kiosk's log.

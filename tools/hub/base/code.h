@@ -1,5 +1,5 @@
 /*
- * code.h - one-time enrolment codes: "7KQ2-M9TX-4HBD".
+ * code.h - one-time enrollment codes: "7KQ2-M9TX-4HBD".
  *
  * Twelve Crockford base32 symbols carry 60 random bits. A technician types
  * the code on a kiosk, so reading is forgiving the way Crockford intends:

@@ -1,7 +1,7 @@
 /*
  * crypto.h - digests, secrets and their comparison.
  *
- * The hub never stores a secret, an analyst token or an enrolment code,
+ * The hub never stores a secret, an analyst token or an enrollment code,
  * only its SHA-256, so a copy of the database opens nothing. Digests are
  * compared in constant time so a client cannot learn a stored digest byte
  * by byte from response times. Randomness comes from getrandom(2), which

@@ -2,7 +2,7 @@
  * ratelimit.h - at most N requests in any sliding window, per key.
  *
  * Keys are kiosk install ids (after authentication, so an outsider cannot
- * use up a kiosk's allowance) and client addresses for enrolment. Each
+ * use up a kiosk's allowance) and client addresses for enrollment. Each
  * key keeps the times of its last N accepted requests, which makes the
  * limit exact: a request is refused exactly when N were accepted in the
  * window before it, and the answer says how long until one expires.

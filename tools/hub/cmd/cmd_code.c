@@ -1,5 +1,5 @@
 /*
- * sipas-hub enroll-code: a one-time code that enrols one kiosk into a unit.
+ * sipas-hub enroll-code: a one-time code that enrolls one kiosk into a unit.
  */
 #include "hub/cmd/cmd.h"
 
@@ -21,7 +21,7 @@ static void code_print_help(FILE *fp)
             "Usage: sipas-hub enroll-code --unit CODE [--ttl-hours N]"
             " --db PATH\n"
             "\n"
-            "Prints a one-time enrolment code (XXXX-XXXX-XXXX) on stdout."
+            "Prints a one-time enrollment code (XXXX-XXXX-XXXX) on stdout."
             " A technician\nenters it on a kiosk (sipasctl provision"
             " --code ...); the kiosk is then\nenrolled into the unit and"
             " the code is used up. The hub keeps only the\ncode's SHA-256."

@@ -65,7 +65,7 @@ static void serve_print_help(FILE *fp)
             "                           answer 503 storage-full (default:"
             " no cap)\n"
             "      --rate-limit N       requests a minute per kiosk, and"
-            " enrolments a\n"
+            " enrollments a\n"
             "                           minute per address (default %d;"
             " 0 = no limit)\n"
             "  -q, --quiet              no line per request (errors are"

@@ -1,6 +1,6 @@
 /*
  * sipas-hub - the provincial hub: receives the kiosks' daily counts,
- * enrols kiosks, and answers analysts' questions about the totals.
+ * enrolls kiosks, and answers analysts' questions about the totals.
  */
 #include "core/cli.h"
 #include "hub/cmd/cmd.h"
@@ -13,7 +13,7 @@ static const cli_command_t hub_commands[] = {
             hub_cmd_serve_main),
     HUB_CMD("unit", "units: add, list, rename, move, merge, history",
             hub_cmd_unit_main),
-    HUB_CMD("enroll-code", "print a one-time code that enrols one kiosk",
+    HUB_CMD("enroll-code", "print a one-time code that enrolls one kiosk",
             hub_cmd_code_main),
     HUB_CMD("token", "add, list or revoke analyst tokens",
             hub_cmd_token_main),

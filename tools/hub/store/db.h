@@ -1,7 +1,7 @@
 /*
  * db.h - the hub's SQLite database: one connection, one writer.
  *
- * One file holds units, enrolment codes, kiosks, analyst tokens, the
+ * One file holds units, enrollment codes, kiosks, analyst tokens, the
  * per-(kiosk, day) snapshots and the audit trail. WAL with
  * synchronous=FULL, so an acknowledged upload survives a power cut.
  * SQLite 3.40 can corrupt a WAL file when two connections write or

@@ -44,7 +44,7 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
     sqldb_bind_int64(st, 4, *expires_at, &rc);
     /* A clash of 60 random bits with a stored code is not worth a retry
      * loop: it fails as "exists" and the operator runs the command again. */
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add enrolment code"));
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add enrollment code"));
 }
 
 int hub_enroll_redeem(hub_db_t *db, const char *typed,
@@ -82,5 +82,5 @@ int hub_enroll_redeem(hub_db_t *db, const char *typed,
     sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
     sqldb_bind_int64(st, 2, now_ms, &rc);
     sqldb_bind_text(st, 3, install_id, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "use enrolment code"));
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "use enrollment code"));
 }

@@ -1,5 +1,5 @@
 /*
- * enroll.h - one-time enrolment codes in the database.
+ * enroll.h - one-time enrollment codes in the database.
  *
  * `sipas-hub enroll-code` makes a code for a unit; a kiosk redeems it once
  * through POST /api/v1/enroll. The hub stores the SHA-256 of the canonical

@@ -122,7 +122,7 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
     sqldb_bind_text(st, 4, version ? version : "", &rc);
     sqldb_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
     sqldb_bind_int64(st, 6, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "enrol kiosk"));
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "enroll kiosk"));
 }
 
 int hub_kiosks_touch(hub_db_t *db, const char *install_id,

@@ -4,7 +4,7 @@
  *
  * A kiosk is known by its install id (32 hex, made by the kiosk at its
  * first start) and proves itself with the 256-bit secret it received at
- * enrolment; the hub keeps only the secret's SHA-256 and compares digests
+ * enrollment; the hub keeps only the secret's SHA-256 and compares digests
  * in constant time. Revoking keeps the kiosk's data and refuses its
  * requests until it is enrolled again with a new code.
  *
@@ -42,8 +42,8 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
 /* HUB_OK for an enrolled, active kiosk; HUB_DENIED or HUB_REVOKED. Used
  * inside a write to catch a revocation that raced the request. */
 int hub_kiosks_check_active(hub_db_t *db, const char *install_id);
-/* Write: enrols install_id into unit with the digest of a new secret;
- * an earlier enrolment (even a revoked one) is replaced. */
+/* Write: enrolls install_id into unit with the digest of a new secret;
+ * an earlier enrollment (even a revoked one) is replaced. */
 int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
                       const char *unit, const char *counter,
                       const char *version,

@@ -1,24 +1,24 @@
 /*
- * enrol.h - trading a one-time code for the kiosk's credentials.
+ * enroll.h - trading a one-time code for the kiosk's credentials.
  *
  * POST /api/v1/enroll with the code and the kiosk's install id; the hub
  * answers with a secret and the unit the kiosk now belongs to, which go
  * into sync.db under the sync lock (see docs/SYNC_PROTOCOL.md,
- * "Enrolment"). The install id comes from kiosk.db; a data directory the
+ * "Enrollment"). The install id comes from kiosk.db; a data directory the
  * kiosk never used gets its database created first, so the id the hub
  * learns is the one the kiosk will stamp on its responses.
  *
  * Ownership: request strings are borrowed; the result is the caller's.
  */
-#ifndef SIPAS_SYNC_ENROL_H
-#define SIPAS_SYNC_ENROL_H
+#ifndef SIPAS_SYNC_ENROLL_H
+#define SIPAS_SYNC_ENROLL_H
 
 #include <stdint.h>
 
 #include "sync/client.h"
 #include "sync/syncdb.h"
 
-typedef struct sync_enrol_request {
+typedef struct sync_enroll_request {
     const char *data_dir;
     const char *hub_url;
     const char *code;          /* as printed by sipas-hub enroll-code */
@@ -29,29 +29,29 @@ typedef struct sync_enrol_request {
     const char *user_agent;    /* NULL: "sipasctl" */
     long connect_timeout_s, stall_timeout_s;
     int lock_wait_ms;
-} sync_enrol_request_t;
+} sync_enroll_request_t;
 
-typedef enum sync_enrol_outcome {
-    SYNC_ENROL_OK = 0,
-    SYNC_ENROL_UNKNOWN_CODE,   /* 404 */
-    SYNC_ENROL_CODE_USED,      /* 409 */
-    SYNC_ENROL_CODE_EXPIRED,   /* 410 */
-    SYNC_ENROL_REFUSED,        /* another refusal (400, ...) */
-    SYNC_ENROL_UNREACHABLE,    /* network, TLS, 5xx, not the hub */
-    SYNC_ENROL_BUSY,           /* an upload holds the sync lock */
-    SYNC_ENROL_LOCAL_ERROR     /* kiosk.db or sync.db */
-} sync_enrol_outcome_t;
+typedef enum sync_enroll_outcome {
+    SYNC_ENROLL_OK = 0,
+    SYNC_ENROLL_UNKNOWN_CODE,   /* 404 */
+    SYNC_ENROLL_CODE_USED,      /* 409 */
+    SYNC_ENROLL_CODE_EXPIRED,   /* 410 */
+    SYNC_ENROLL_REFUSED,        /* another refusal (400, ...) */
+    SYNC_ENROLL_UNREACHABLE,    /* network, TLS, 5xx, not the hub */
+    SYNC_ENROLL_BUSY,           /* an upload holds the sync lock */
+    SYNC_ENROLL_LOCAL_ERROR     /* kiosk.db or sync.db */
+} sync_enroll_outcome_t;
 
-typedef struct sync_enrol_result {
-    sync_enrol_outcome_t outcome;
-    syncdb_enrolment_t enrolment;  /* on success; secret cleared */
+typedef struct sync_enroll_result {
+    sync_enroll_outcome_t outcome;
+    syncdb_enrollment_t enrollment;  /* on success; secret cleared */
     int created_store;             /* kiosk.db was made for the id */
     int reset;                     /* progress started over (new hub/id) */
     int64_t pending;               /* responses waiting for upload */
     char message[SYNC_MESSAGE_MAX + 128];
-} sync_enrol_result_t;
+} sync_enroll_result_t;
 
-sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
-                                sync_enrol_result_t *res);
+sync_enroll_outcome_t sync_enroll(const sync_enroll_request_t *rq,
+                                sync_enroll_result_t *res);
 
 #endif

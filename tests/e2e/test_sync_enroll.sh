@@ -6,35 +6,35 @@
 
 hub_init
 hub_start
-rate 3 --seed 100   # before any enrolment: the configured demo unit
+rate 3 --seed 100   # before any enrollment: the configured demo unit
 
-enrol() { "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code "$1" > "$T/out" 2> "$T/err"; }
+enroll() { "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code "$1" > "$T/out" 2> "$T/err"; }
 
-if enrol "ZZZZ-ZZZZ-ZZZZ"; then fail "an unknown code enrolled"; fi
-expect_in "$T/err" "unknown enrolment code"
+if enroll "ZZZZ-ZZZZ-ZZZZ"; then fail "an unknown code enrolled"; fi
+expect_in "$T/err" "unknown enrollment code"
 code=$(new_code)
 sqlite3 "$T/hub.db" "UPDATE enroll_codes SET expires_at = 1"
-if enrol "$code"; then fail "an expired code enrolled"; fi
+if enroll "$code"; then fail "an expired code enrolled"; fi
 expect_in "$T/err" "expired"
 code=$(new_code)
-enrol "$code" || { cat "$T/err" >&2; fail "a fresh code was refused"; }
+enroll "$code" || { cat "$T/err" >&2; fail "a fresh code was refused"; }
 expect_in "$T/out" "enrolled      $UNIT"
 expect_in "$T/out" "pending       3 responses"
-if enrol "$code"; then fail "a code enrolled twice"; fi
+if enroll "$code"; then fail "a code enrolled twice"; fi
 expect_in "$T/err" "used already"
 # a typed code is forgiving: lower case
-enrol "$(new_code | tr 'A-Z' 'a-z')" || { cat "$T/err" >&2; fail "lower-case code refused"; }
+enroll "$(new_code | tr 'A-Z' 'a-z')" || { cat "$T/err" >&2; fail "lower-case code refused"; }
 
 port=$HUB_PORT
 hub_stop
-if enrol "$(sqlite3 "$T/hub.db" "SELECT 1")"; then fail "enrolled with no hub"; fi
+if enroll "$(sqlite3 "$T/hub.db" "SELECT 1")"; then fail "enrolled with no hub"; fi
 expect_in "$T/err" "hub unreachable"
 if "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code X --pin nonsense 2> "$T/err"; then
   fail "a bad pin accepted"
 fi
 expect_in "$T/err" "--pin"
 
-# the responses recorded before enrolment go up under their own unit
+# the responses recorded before enrollment go up under their own unit
 hub_start --port "$port"
 sync_ok
 totals --groups unit

@@ -1,4 +1,4 @@
-#include "enrol.h"
+#include "enroll.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -11,12 +11,12 @@
 #include "platform/pclock.h"
 #include "store/store.h"
 
-#define SYNC_ENROL_PATH "/api/v1/enroll"
+#define SYNC_ENROLL_PATH "/api/v1/enroll"
 #define SYNC_ERR_MAX 512
 
-static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
+static void enroll_say(sync_enroll_result_t *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
+static void enroll_say(sync_enroll_result_t *res, const char *fmt, ...)
 {
     va_list ap;
 
@@ -26,16 +26,16 @@ static void enrol_say(sync_enrol_result_t *res, const char *fmt, ...)
 }
 
 /* The kiosk's wall clock (pclock), for a store made here too. */
-static int64_t enrol_wall_ms(void *ctx)
+static int64_t enroll_wall_ms(void *ctx)
 {
     return pclock_wall_ms(ctx);
 }
 
 /* The install id the kiosk stamps on its responses; the database is
- * created when the kiosk never ran, so the id exists before enrolment. */
-static sync_enrol_outcome_t
-enrol_read_install_id(const sync_enrol_request_t *rq, pclock_t *clock,
-                      sync_enrol_result_t *res, char *id, size_t cap)
+ * created when the kiosk never ran, so the id exists before enrollment. */
+static sync_enroll_outcome_t
+enroll_read_install_id(const sync_enroll_request_t *rq, pclock_t *clock,
+                      sync_enroll_result_t *res, char *id, size_t cap)
 {
     store_options_t so;
     store_open_report_t rep;
@@ -46,25 +46,25 @@ enrol_read_install_id(const sync_enrol_request_t *rq, pclock_t *clock,
     rc = store_open_readonly(rq->data_dir, &s);
     if (rc == STORE_MISSING) {
         memset(&so, 0, sizeof(so));
-        so.wall_ms = enrol_wall_ms;
+        so.wall_ms = enroll_wall_ms;
         so.wall_ctx = clock;
         rc = store_open(rq->data_dir, &so, &s, &rep);
         res->created_store = rc == STORE_OK;
     }
     if (rc != STORE_OK) {
-        enrol_say(res, "cannot %s the kiosk database in %s: %s",
+        enroll_say(res, "cannot %s the kiosk database in %s: %s",
                   rc == STORE_CORRUPT ? "use (damaged)" : "open",
                   rq->data_dir, store_last_error(NULL));
-        return SYNC_ENROL_LOCAL_ERROR;
+        return SYNC_ENROLL_LOCAL_ERROR;
     }
     snprintf(id, cap, "%s", store_get_install_id(s));
     if (store_get_pending(s, 0, &res->pending, &last, NULL) != STORE_OK)
         res->pending = 0;
     store_close(s);
-    return SYNC_ENROL_OK;
+    return SYNC_ENROLL_OK;
 }
 
-static char *enrol_build_body(const sync_enrol_request_t *rq,
+static char *enroll_build_body(const sync_enroll_request_t *rq,
                               const char *install_id)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "code", rq->code, "install_id",
@@ -82,9 +82,9 @@ static char *enrol_build_body(const sync_enrol_request_t *rq,
     return text;
 }
 
-/* The hub's answer into an enrolment; -1 when it is not a complete one. */
-static int enrol_read_answer(json_t *body, const char *install_id,
-                             syncdb_enrolment_t *e)
+/* The hub's answer into an enrollment; -1 when it is not a complete one. */
+static int enroll_read_answer(json_t *body, const char *install_id,
+                             syncdb_enrollment_t *e)
 {
     json_t *unit = json_object_get(body, "unit");
     const char *id = json_string_value(json_object_get(body, "install_id"));
@@ -103,35 +103,35 @@ static int enrol_read_answer(json_t *body, const char *install_id,
     return 0;
 }
 
-static sync_enrol_outcome_t enrol_refused(const sync_reply_t *r,
-                                          sync_enrol_result_t *res)
+static sync_enroll_outcome_t enroll_refused(const sync_reply_t *r,
+                                          sync_enroll_result_t *res)
 {
     switch (r->status) {
     case 404:
-        enrol_say(res, "unknown enrolment code: check it (it looks like"
+        enroll_say(res, "unknown enrollment code: check it (it looks like"
                   " 7KQ2-M9TX-4HBD) or ask the province for a new one");
-        return SYNC_ENROL_UNKNOWN_CODE;
+        return SYNC_ENROLL_UNKNOWN_CODE;
     case 409:
-        enrol_say(res, "this enrolment code was used already: ask the"
+        enroll_say(res, "this enrollment code was used already: ask the"
                   " province for a new one (sipas-hub enroll-code)");
-        return SYNC_ENROL_CODE_USED;
+        return SYNC_ENROLL_CODE_USED;
     case 410:
-        enrol_say(res, "this enrolment code has expired: ask the province"
+        enroll_say(res, "this enrollment code has expired: ask the province"
                   " for a new one (sipas-hub enroll-code)");
-        return SYNC_ENROL_CODE_EXPIRED;
+        return SYNC_ENROLL_CODE_EXPIRED;
     default:
         break;
     }
-    enrol_say(res, "%s", r->message);
+    enroll_say(res, "%s", r->message);
     if (r->cls == SYNC_TRANSIENT || r->cls == SYNC_STOPPED)
-        return SYNC_ENROL_UNREACHABLE;
-    return SYNC_ENROL_REFUSED;
+        return SYNC_ENROLL_UNREACHABLE;
+    return SYNC_ENROLL_REFUSED;
 }
 
 /* Stores the credentials and the hub's clock for this boot. */
-static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
+static sync_enroll_outcome_t enroll_store(const sync_enroll_request_t *rq,
                                         pclock_t *clock, const sync_reply_t *r,
-                                        sync_enrol_result_t *res)
+                                        sync_enroll_result_t *res)
 {
     char err[SYNC_ERR_MAX];
     syncdb_t *db = NULL;
@@ -140,7 +140,7 @@ static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
 
     rc = syncdb_open(rq->data_dir, 0, &db, err, sizeof(err));
     if (rc == SYNCDB_OK)
-        rc = syncdb_set_enrolment(db, &res->enrolment, &res->reset);
+        rc = syncdb_set_enrollment(db, &res->enrollment, &res->reset);
     if (rc == SYNCDB_OK && r->hub_time_ms > 0 &&
         strcmp(clock->boot_id, "unknown") != 0) {
         mid = r->boot_sent_ms + (r->boot_recv_ms - r->boot_sent_ms) / 2;
@@ -149,11 +149,11 @@ static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
                                "hub time", pclock_wall_ms(clock));
     }
     if (rc != SYNCDB_OK) {
-        enrol_say(res, "the hub enrolled this kiosk, but saving its"
-                  " credentials failed (enrol again with a new code): %s",
+        enroll_say(res, "the hub enrolled this kiosk, but saving its"
+                  " credentials failed (enroll again with a new code): %s",
                   db ? syncdb_last_error(db) : err);
         syncdb_close(db);
-        return SYNC_ENROL_LOCAL_ERROR;
+        return SYNC_ENROLL_LOCAL_ERROR;
     }
     {
         syncdb_progress_t pg;
@@ -162,19 +162,19 @@ static sync_enrol_outcome_t enrol_store(const sync_enrol_request_t *rq,
     }
     syncdb_close(db);
     res->pending = res->pending > last ? res->pending - last : 0;
-    return SYNC_ENROL_OK;
+    return SYNC_ENROLL_OK;
 }
 
-static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
+static sync_enroll_outcome_t enroll_exchange(const sync_enroll_request_t *rq,
                                            pclock_t *clock,
                                            const char *install_id,
-                                           sync_enrol_result_t *res)
+                                           sync_enroll_result_t *res)
 {
     char err[SYNC_ERR_MAX];
     sync_client_opts_t co;
     sync_client_t *c = NULL;
     sync_reply_t r;
-    sync_enrol_outcome_t out;
+    sync_enroll_outcome_t out;
     char *body;
 
     memset(&co, 0, sizeof(co));
@@ -186,52 +186,52 @@ static sync_enrol_outcome_t enrol_exchange(const sync_enrol_request_t *rq,
     co.user_agent = rq->user_agent ? rq->user_agent : "sipasctl";
     co.clock = clock;
     if (sync_client_open(&c, &co, err, sizeof(err)) != 0) {
-        enrol_say(res, "%s", err);
-        return SYNC_ENROL_REFUSED;
+        enroll_say(res, "%s", err);
+        return SYNC_ENROLL_REFUSED;
     }
-    body = enrol_build_body(rq, install_id);
+    body = enroll_build_body(rq, install_id);
     if (!body) {
         sync_client_close(c);
-        enrol_say(res, "out of memory (or a counter name that is not UTF-8)");
-        return SYNC_ENROL_LOCAL_ERROR;
+        enroll_say(res, "out of memory (or a counter name that is not UTF-8)");
+        return SYNC_ENROLL_LOCAL_ERROR;
     }
-    sync_client_post(c, SYNC_ENROL_PATH, NULL, NULL, body, strlen(body),
+    sync_client_post(c, SYNC_ENROLL_PATH, NULL, NULL, body, strlen(body),
                      NULL, &r);
     free(body);
     sync_client_close(c);
     if (r.cls != SYNC_ACKED) {
-        out = enrol_refused(&r, res);
-    } else if (enrol_read_answer(r.body, install_id, &res->enrolment) != 0) {
-        enrol_say(res, "the hub's answer is not a complete enrolment (install"
+        out = enroll_refused(&r, res);
+    } else if (enroll_read_answer(r.body, install_id, &res->enrollment) != 0) {
+        enroll_say(res, "the hub's answer is not a complete enrollment (install"
                   " id, 64-hex secret, unit): is %s a SIPAS hub?",
                   rq->hub_url);
-        out = SYNC_ENROL_UNREACHABLE;
+        out = SYNC_ENROLL_UNREACHABLE;
     } else {
-        out = enrol_store(rq, clock, &r, res);
+        out = enroll_store(rq, clock, &r, res);
     }
     sync_reply_clear(&r);
     return out;
 }
 
-sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
-                                sync_enrol_result_t *res)
+sync_enroll_outcome_t sync_enroll(const sync_enroll_request_t *rq,
+                                sync_enroll_result_t *res)
 {
     char install_id[STORE_ID_MAX], err[SYNC_ERR_MAX];
-    syncdb_enrolment_t *e = &res->enrolment;
+    syncdb_enrollment_t *e = &res->enrollment;
     pclock_t clock;
     int fd = -1, rc;
 
     memset(res, 0, sizeof(*res));
     pclock_init(&clock, 0);
-    res->outcome = enrol_read_install_id(rq, &clock, res, install_id,
+    res->outcome = enroll_read_install_id(rq, &clock, res, install_id,
                                          sizeof(install_id));
-    if (res->outcome != SYNC_ENROL_OK)
+    if (res->outcome != SYNC_ENROLL_OK)
         return res->outcome;
     rc = syncdb_lock(rq->data_dir, rq->lock_wait_ms, &fd, err, sizeof(err));
     if (rc != SYNCDB_OK) {
-        enrol_say(res, "%s", err);
-        return res->outcome = rc == SYNCDB_BUSY ? SYNC_ENROL_BUSY
-                                                : SYNC_ENROL_LOCAL_ERROR;
+        enroll_say(res, "%s", err);
+        return res->outcome = rc == SYNCDB_BUSY ? SYNC_ENROLL_BUSY
+                                                : SYNC_ENROLL_LOCAL_ERROR;
     }
     snprintf(e->hub_url, sizeof(e->hub_url), "%s", rq->hub_url);
     snprintf(e->ca_file, sizeof(e->ca_file), "%s",
@@ -241,11 +241,11 @@ sync_enrol_outcome_t sync_enrol(const sync_enrol_request_t *rq,
     snprintf(e->counter, sizeof(e->counter), "%s",
              rq->counter ? rq->counter : "");
     e->enrolled_at_ms = pclock_wall_ms(&clock);
-    res->outcome = enrol_exchange(rq, &clock, install_id, res);
+    res->outcome = enroll_exchange(rq, &clock, install_id, res);
     syncdb_unlock(fd);
     /* The secret stays in sync.db only. */
     memset(e->secret, 0, sizeof(e->secret));
-    if (res->outcome == SYNC_ENROL_OK)
-        enrol_say(res, "enrolled into %s (%s)", e->unit_code, e->unit_name);
+    if (res->outcome == SYNC_ENROLL_OK)
+        enroll_say(res, "enrolled into %s (%s)", e->unit_code, e->unit_name);
     return res->outcome;
 }
