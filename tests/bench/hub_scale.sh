@@ -89,7 +89,7 @@ for fmt in csv xlsx pdf; do
   : > "$T/times"
   for ((i = 0; i <= RUNS; i++)); do
     t0=$(date +%s%N)
-    "$BUILD/sipasctl" report --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
+    "$BUILD/sipas-report" --hub "$HUB_URL" --token "$TOKEN" --period "$YEAR-Q3" \
       --format "$fmt" --output "$T/report.$fmt" 2> "$T/report.err" ||
       fail "report $fmt: $(cat "$T/report.err")"
     [ "$i" = 0 ] || echo $(( ($(date +%s%N) - t0) / 1000000 )) >> "$T/times"
