@@ -83,7 +83,7 @@ timed "quarter by day" "period=$YEAR-Q3&group=day"
 timed "year, one district, by officer" "period=$YEAR&unit=HUYEN-03&group=officer"
 timed "15 Jan to 20 Dec by unit (day edges)" "from=$YEAR-01-15&to=$YEAR-12-20&group=unit"
 
-# The province's quarterly report, end to end: sipasctl asks the hub for
+# The province's quarterly report, end to end: sipas-report asks the hub for
 # its tables and writes the file.
 for fmt in csv xlsx pdf; do
   : > "$T/times"
