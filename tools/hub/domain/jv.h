@@ -2,7 +2,7 @@
  * jv.h - strict reading of request JSON.
  *
  * A request either matches its documented shape exactly or is refused with
- * 400 and a message naming the field ("days[2].responses[7].complete: must
+ * a problem (which the API answers with 400) naming the field ("days[2].responses[7].complete: must
  * be an integer from 0 to 1000000"), so a technician can find the fault in
  * the kiosk's log. Unknown keys are refused: a misspelt key must never be
  * silently ignored. Integers must be JSON integers (no 1.0, no "1").
@@ -10,7 +10,7 @@
  * Every reader takes the parent object, its path ("" at the top level),
  * the key and flags, and returns 1 when it stored a value, 0 when the key
  * is absent and HUB_JV_OPTIONAL or null and HUB_JV_NULLABLE (the output
- * is left as it was), -1 after filling the reply with 400 bad-request.
+ * is left as it was), -1 after describing the fault in *pb.
  * Without HUB_JV_OPTIONAL a key must be present, even when it may be
  * null.
  * Ownership: strings handed out point into the JSON value and live as
