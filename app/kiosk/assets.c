@@ -1,6 +1,7 @@
 #include "assets.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,19 +45,48 @@ void assets_find_dir(const char *flag, const char *argv0, char *dir,
         snprintf(dir, cap, "%s", "/usr/share/sipas-kiosk/assets");
 }
 
+/* Opens a regular file for reading. O_NONBLOCK keeps a FIFO or device
+ * given as a path from blocking the kiosk before its first screen; such
+ * paths are refused, then the descriptor goes back to blocking reads. */
+static FILE *assets_open_regular(const char *path, char *err, size_t errcap)
+{
+    struct stat st;
+    FILE *f;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0) {
+        snprintf(err, errcap, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errcap, "%s: %s", path,
+                 S_ISDIR(st.st_mode) ? "is a directory"
+                                     : "not a regular file");
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+        !(f = fdopen(fd, "rb"))) {
+        snprintf(err, errcap, "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    return f;
+}
+
 int assets_read(const char *path, size_t cap, asset_t *a, char *err,
                 size_t errcap)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f;
     char *buf;
     size_t n;
 
     memset(a, 0, sizeof(*a));
     snprintf(a->name, sizeof(a->name), "%s", path);
-    if (!f) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
+    f = assets_open_regular(path, err, errcap);
+    if (!f)
         return -1;
-    }
     buf = malloc(cap + 1);
     if (!buf) {
         fclose(f);

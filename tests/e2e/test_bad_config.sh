@@ -16,4 +16,17 @@ kiosk_ok "expect out-of-service
 tap 400 240
 expect out-of-service" --config "$T/missing.json"
 grep -q "missing.json: No such file" "$T/stderr" || { cat "$T/stderr"; fail "missing config not named"; }
+# a FIFO or a directory given as the configuration or the survey must not
+# hang the kiosk before its first screen: refused, named, out of service
+mkfifo "$T/fifo.json"
+mkdir -p "$T/dir.json"
+for bad in fifo dir; do
+  KIOSK_TIMEOUT=20 kiosk_ok "expect out-of-service" --config "$T/$bad.json"
+  grep -q "$bad.json: \(not a regular file\|is a directory\)" "$T/stderr" ||
+    { cat "$T/stderr"; fail "$bad as configuration not refused by name"; }
+  printf '{\n  "survey": "%s"\n}\n' "$T/$bad.json" > "$T/cfg-survey.json"
+  KIOSK_TIMEOUT=20 kiosk_ok "expect out-of-service" --config "$T/cfg-survey.json"
+  grep -q "$bad.json: \(not a regular file\|is a directory\)" "$T/stderr" ||
+    { cat "$T/stderr"; fail "$bad as survey not refused by name"; }
+done
 echo ok
