@@ -158,6 +158,12 @@ refused "SQL-looking officer code" officer
 expect_status 415 "$(req POST /api/v1/ingest -H "Authorization: Bearer $S1" -H "X-Sipas-Kiosk: $K1" -H 'Content-Type: text/plain' --data-binary "@$T/up10.json")" "text/plain body"
 expect_status 405 "$(req GET /api/v1/ingest)" "GET ingest"
 grep -qi '^Allow: POST' "$T/headers" || fail "405 without Allow"
+# HEAD is GET without a body: a monitor's probe is answered, not refused
+[ "$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -I ${CURL_TLS:-} "$HUB_URL/healthz")" = 200 ] ||
+  fail "HEAD /healthz not answered: $(head -1 "$T/headers")"
+grep -qi '^Content-Type: application/json' "$T/headers" || fail "HEAD /healthz without GET's headers"
+expect_status 405 "$(req DELETE /healthz)" "DELETE healthz"
+grep -qi '^Allow: GET, HEAD' "$T/headers" || fail "405 on a GET endpoint without 'Allow: GET, HEAD'"
 expect_status 404 "$(req GET /api/v1/nothing)" "unknown path"
 expect_status 404 "$(req GET "/api/v1/stats/../../etc/passwd" --path-as-is)" "path traversal"
 expect_status 401 "$(stats "$S1" "")" "kiosk secret as analyst token"

@@ -258,7 +258,7 @@ static void test_routes(void **state)
     assert_int_equal(run(f, &wrong), 405);
     assert_string_equal(f->r.allow, "POST");
     assert_int_equal(run(f, &post_health), 405);
-    assert_string_equal(f->r.allow, "GET");
+    assert_string_equal(f->r.allow, "GET, HEAD");
     assert_int_equal(run(f, &health), 200);
     v = reply_json(f);
     assert_true(json_is_true(json_object_get(v, "ok")));

@@ -14,19 +14,25 @@ typedef struct hub_route {
     const char *method;
     hub_api_fn fn;
     size_t body_max;
+    const char *allow; /* the Allow header of a 405 */
 } hub_route_t;
 
+#define HUB_POST(path, fn, max) {path, "POST", fn, max, "POST"}
+/* HEAD is GET without the body (libmicrohttpd leaves the body out), so a
+ * monitor may probe any page or /healthz with it. */
+#define HUB_GET(path, fn) {path, "GET", fn, 0, "GET, HEAD"}
+
 static const hub_route_t hub_api_routes[] = {
-    {"/api/v1/enroll", "POST", hub_api_enroll, HUB_API_SMALL_BODY_MAX},
-    {"/api/v1/ingest", "POST", hub_api_ingest, HUB_INGEST_BODY_MAX},
-    {"/api/v1/heartbeat", "POST", hub_api_heartbeat, HUB_API_SMALL_BODY_MAX},
-    {"/api/v1/stats", "GET", hub_api_stats, 0},
-    {"/api/v1/units", "GET", hub_api_units, 0},
-    {"/api/v1/kiosks", "GET", hub_api_kiosks, 0},
-    {"/api/v1/completeness", "GET", hub_api_completeness, 0},
+    HUB_POST("/api/v1/enroll", hub_api_enroll, HUB_API_SMALL_BODY_MAX),
+    HUB_POST("/api/v1/ingest", hub_api_ingest, HUB_INGEST_BODY_MAX),
+    HUB_POST("/api/v1/heartbeat", hub_api_heartbeat, HUB_API_SMALL_BODY_MAX),
+    HUB_GET("/api/v1/stats", hub_api_stats),
+    HUB_GET("/api/v1/units", hub_api_units),
+    HUB_GET("/api/v1/kiosks", hub_api_kiosks),
+    HUB_GET("/api/v1/completeness", hub_api_completeness),
     /* A path ending in '*' is a prefix: every file of the dashboard. */
-    {"/dashboard*", "GET", hub_api_web, 0},
-    {"/healthz", "GET", hub_api_health, 0},
+    HUB_GET("/dashboard*", hub_api_web),
+    HUB_GET("/healthz", hub_api_health),
 };
 
 #define HUB_API_N_ROUTES (sizeof(hub_api_routes) / sizeof(hub_api_routes[0]))
@@ -44,20 +50,23 @@ hub_api_fn hub_api_route(const char *method, const char *path,
                          size_t *body_max, hub_reply_t *r)
 {
     size_t i;
+    int head = strcmp(method, "HEAD") == 0;
 
     *body_max = 0;
     for (i = 0; i < HUB_API_N_ROUTES; i++) {
-        if (!hub_api_match(hub_api_routes[i].path, path))
+        const hub_route_t *rt = &hub_api_routes[i];
+
+        if (!hub_api_match(rt->path, path))
             continue;
-        if (strcmp(hub_api_routes[i].method, method) != 0) {
+        if (strcmp(rt->method, method) != 0 &&
+            !(head && strcmp(rt->method, "GET") == 0)) {
             hub_reply_fail(r, 405, "method-not-allowed",
-                           "%s only accepts %s", path,
-                           hub_api_routes[i].method);
-            r->allow = hub_api_routes[i].method;
+                           "%s only accepts %s", path, rt->allow);
+            r->allow = rt->allow;
             return NULL;
         }
-        *body_max = hub_api_routes[i].body_max;
-        return hub_api_routes[i].fn;
+        *body_max = rt->body_max;
+        return rt->fn;
     }
     hub_reply_fail(r, 404, "not-found", "no such endpoint");
     return NULL;
