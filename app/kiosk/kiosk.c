@@ -273,7 +273,12 @@ static void kiosk_refresh_info(kiosk_t *k)
     if (st.last_seq > 0)
         vntime_format_iso(st.last_wall_ms, when, sizeof(when));
     kiosk_fmt_bytes(db, sizeof(db), (double)st.db_bytes);
-    if (k->sync)
+    if (k->sync_view.damaged && !k->sync_view.enrolled)
+        /* The thread never read the unit; the kiosk may remember it. */
+        snprintf(sync_line, sizeof(sync_line), "%s · sync.db hỏng, không"
+                 " gửi được (sipasctl provision --repair)",
+                 k->unit_unknown ? "chưa rõ đơn vị" : k->config.unit_code);
+    else if (k->sync)
         sync_view_format(&k->sync_view, sync_line, sizeof(sync_line));
     else
         snprintf(sync_line, sizeof(sync_line), "%s",
@@ -418,11 +423,92 @@ static void kiosk_use_enrollment(kiosk_t *k, const syncdb_enrollment_t *e)
                  e->counter);
 }
 
-static void kiosk_read_enrollment(kiosk_t *k)
+/* Where kiosk.db remembers the enrolled unit, for when sync.db is
+ * damaged and cannot say it. */
+#define KIOSK_STATE_UNIT_CODE "enrolled.unit_code"
+#define KIOSK_STATE_UNIT_NAME "enrolled.unit_name"
+#define KIOSK_STATE_COUNTER "enrolled.counter"
+
+/* Remembers the unit in kiosk.db when it differs from what is kept. */
+static void kiosk_remember_unit(kiosk_t *k, const syncdb_enrollment_t *e)
+{
+    char kept[SYNCDB_TEXT_MAX];
+
+    if (!k->store ||
+        (store_state_get(k->store, KIOSK_STATE_UNIT_CODE, kept,
+                         sizeof(kept)) == STORE_OK &&
+         strcmp(kept, e->unit_code) == 0 &&
+         store_state_get(k->store, KIOSK_STATE_UNIT_NAME, kept,
+                         sizeof(kept)) == STORE_OK &&
+         strcmp(kept, e->unit_name) == 0 &&
+         store_state_get(k->store, KIOSK_STATE_COUNTER, kept,
+                         sizeof(kept)) == STORE_OK &&
+         strcmp(kept, e->counter) == 0))
+        return;
+    if (store_state_set(k->store, KIOSK_STATE_UNIT_CODE, e->unit_code) !=
+            STORE_OK ||
+        store_state_set(k->store, KIOSK_STATE_UNIT_NAME, e->unit_name) !=
+            STORE_OK ||
+        store_state_set(k->store, KIOSK_STATE_COUNTER, e->counter) !=
+            STORE_OK)
+        kiosk_log("cannot remember the enrolled unit: %s",
+                  store_last_error(k->store));
+}
+
+/* sync.db is damaged: responses keep the unit kiosk.db remembers; with
+ * none remembered they carry the configured one, and the admin screen
+ * says the unit is not known. */
+static void kiosk_recall_unit(kiosk_t *k)
 {
     syncdb_enrollment_t e;
-    int rc = sync_read_enrollment(k->args.data, &e);
 
+    memset(&e, 0, sizeof(e));
+    if (k->store &&
+        store_state_get(k->store, KIOSK_STATE_UNIT_CODE, e.unit_code,
+                        sizeof(e.unit_code)) == STORE_OK &&
+        e.unit_code[0] &&
+        store_state_get(k->store, KIOSK_STATE_UNIT_NAME, e.unit_name,
+                        sizeof(e.unit_name)) == STORE_OK &&
+        store_state_get(k->store, KIOSK_STATE_COUNTER, e.counter,
+                        sizeof(e.counter)) == STORE_OK) {
+        kiosk_use_enrollment(k, &e);
+        kiosk_log("responses keep the last enrolled unit %s", e.unit_code);
+        return;
+    }
+    k->unit_unknown = 1;
+    kiosk_log("the enrolled unit is not known: responses carry the"
+              " configured unit %s until sync.db is repaired",
+              k->config.unit_code);
+}
+
+/* Once per damage: stderr and the event stream. */
+static void kiosk_report_sync_damage(kiosk_t *k, const char *why)
+{
+    char msg[KIOSK_DETAIL_MAX];
+
+    if (k->sync_damaged)
+        return;
+    k->sync_damaged = 1;
+    snprintf(msg, sizeof(msg), "the sync database %s/%s is damaged (%s):"
+             " nothing is uploaded until it is repaired (sipasctl provision"
+             " --repair)", k->args.data, SYNCDB_NAME, why);
+    kiosk_log("%s", msg);
+    events_note(k->events, "error", msg);
+}
+
+static void kiosk_read_enrollment(kiosk_t *k)
+{
+    char err[SYNCDB_ERROR_MAX];
+    syncdb_enrollment_t e;
+    int rc = sync_read_enrollment(k->args.data, &e, err, sizeof(err));
+
+    if (rc == SYNCDB_DAMAGED) {
+        k->sync_view.damaged = 1;
+        snprintf(k->sync_view.last_error, sizeof(k->sync_view.last_error),
+                 "%s", err);
+        kiosk_report_sync_damage(k, err);
+        return;
+    }
     if (rc < 0) {
         kiosk_log("cannot read the hub enrollment in %s/%s; responses carry"
                   " the configured unit until it can be read", k->args.data,
@@ -496,11 +582,17 @@ static void kiosk_sync_poll(kiosk_t *k)
     char msg[KIOSK_DETAIL_MAX];
 
     if (sync_thread_poll(k->sync, &k->sync_view)) {
+        if (k->sync_view.damaged)
+            kiosk_report_sync_damage(k, k->sync_view.last_error);
+        else
+            k->sync_damaged = 0;
         if (k->sync_view.enrolled && k->sync_view.enrollment_rev != k->sync_rev &&
             (strcmp(e->unit_code, k->config.unit_code) != 0 ||
              strcmp(e->unit_name, k->config.unit_name) != 0 ||
              (e->counter[0] && strcmp(e->counter, k->config.counter) != 0))) {
             kiosk_use_enrollment(k, e);
+            kiosk_remember_unit(k, e);
+            k->unit_unknown = 0;
             snprintf(msg, sizeof(msg), "enrolled with the hub: responses"
                      " from now on carry unit %s", e->unit_code);
             kiosk_log("%s", msg);
@@ -614,6 +706,10 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     flow_init(&k->flow, k->survey, &k->config, &ops, pclock_boot_ms(&k->clock));
     if (!k->oos)
         kiosk_open_store(k);
+    if (!k->oos && k->sync_view.enrolled)
+        kiosk_remember_unit(k, &k->sync_view.enrollment);
+    else if (!k->oos && k->sync_view.damaged)
+        kiosk_recall_unit(k);
     if (k->oos)
         flow_set_out_of_service(&k->flow);
     k->dpi = args->dpi ? args->dpi : k->config.dpi;

@@ -77,6 +77,8 @@ typedef struct kiosk {
     sync_thread_t *sync;            /* NULL when not running */
     sync_view_t sync_view;          /* as last published */
     uint64_t sync_rev;              /* enrollment revision applied */
+    int sync_damaged;               /* sync.db damage was reported */
+    int unit_unknown;               /* ... and no enrolled unit is known */
     int64_t prune_before_ms;        /* retention work for the writer */
     int64_t prune_max_seq;
 } kiosk_t;

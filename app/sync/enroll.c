@@ -213,6 +213,48 @@ static sync_enroll_outcome_t enroll_exchange(const sync_enroll_request_t *rq,
     return out;
 }
 
+/* Opens sync.db for writing (quick_check, then the schema in a write
+ * transaction) and closes it again, under the sync lock: what fails here
+ * fails before the hub spends the code. A damaged file is moved aside
+ * when the technician asked for the repair. */
+static sync_enroll_outcome_t enroll_check_syncdb(const sync_enroll_request_t *rq,
+                                               sync_enroll_result_t *res)
+{
+    char err[SYNC_ERR_MAX], why[SYNC_ERR_MAX];
+    syncdb_t *db = NULL;
+    int rc;
+
+    rc = syncdb_open(rq->data_dir, 0, &db, err, sizeof(err));
+    if (rc == SYNCDB_DAMAGED && rq->repair) {
+        snprintf(why, sizeof(why), "%s", err);
+        rc = syncdb_move_aside(rq->data_dir, res->moved_to,
+                               sizeof(res->moved_to), err, sizeof(err));
+        if (rc == SYNCDB_OK)
+            rc = syncdb_open(rq->data_dir, 0, &db, err, sizeof(err));
+        if (rc == SYNCDB_DAMAGED)
+            snprintf(why, sizeof(why), "%s", err);
+        if (rc != SYNCDB_OK) {
+            enroll_say(res, "cannot repair the sync database: %s; the code"
+                       " was not used", rc == SYNCDB_DAMAGED ? why : err);
+            return SYNC_ENROLL_LOCAL_ERROR;
+        }
+    }
+    if (rc == SYNCDB_DAMAGED) {
+        enroll_say(res, "the sync database is damaged: %s; the code was not"
+                   " used. Run again with --repair to move %s/%s aside (kept"
+                   " as %s.damaged-TIME) and enroll with a fresh one",
+                   err, rq->data_dir, SYNCDB_NAME, SYNCDB_NAME);
+        return SYNC_ENROLL_LOCAL_ERROR;
+    }
+    if (rc != SYNCDB_OK) {
+        enroll_say(res, "cannot write the sync database: %s; the code was"
+                   " not used", err);
+        return SYNC_ENROLL_LOCAL_ERROR;
+    }
+    syncdb_close(db);
+    return SYNC_ENROLL_OK;
+}
+
 sync_enroll_outcome_t sync_enroll(const sync_enroll_request_t *rq,
                                 sync_enroll_result_t *res)
 {
@@ -241,7 +283,9 @@ sync_enroll_outcome_t sync_enroll(const sync_enroll_request_t *rq,
     snprintf(e->counter, sizeof(e->counter), "%s",
              rq->counter ? rq->counter : "");
     e->enrolled_at_ms = pclock_wall_ms(&clock);
-    res->outcome = enroll_exchange(rq, &clock, install_id, res);
+    res->outcome = enroll_check_syncdb(rq, res);
+    if (res->outcome == SYNC_ENROLL_OK)
+        res->outcome = enroll_exchange(rq, &clock, install_id, res);
     syncdb_unlock(fd);
     /* The secret stays in sync.db only. */
     memset(e->secret, 0, sizeof(e->secret));

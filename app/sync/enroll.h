@@ -6,7 +6,9 @@
  * into sync.db under the sync lock (see docs/SYNC_PROTOCOL.md,
  * "Enrollment"). The install id comes from kiosk.db; a data directory the
  * kiosk never used gets its database created first, so the id the hub
- * learns is the one the kiosk will stamp on its responses.
+ * learns is the one the kiosk will stamp on its responses. sync.db is
+ * opened for writing before the code goes to the hub: a code is used only
+ * once, so it is never spent on credentials that could not be kept.
  *
  * Ownership: request strings are borrowed; the result is the caller's.
  */
@@ -29,6 +31,8 @@ typedef struct sync_enroll_request {
     const char *user_agent;    /* NULL: "sipasctl" */
     long connect_timeout_s, stall_timeout_s;
     int lock_wait_ms;
+    int repair;                /* a damaged sync.db is moved aside and a
+                                  fresh one created; without it, refused */
 } sync_enroll_request_t;
 
 typedef enum sync_enroll_outcome {
@@ -48,6 +52,7 @@ typedef struct sync_enroll_result {
     int created_store;             /* kiosk.db was made for the id */
     int reset;                     /* progress started over (new hub/id) */
     int64_t pending;               /* responses waiting for upload */
+    char moved_to[SYNCDB_PATH_MAX + 48]; /* where a damaged sync.db went */
     char message[SYNC_MESSAGE_MAX + 128];
 } sync_enroll_result_t;
 

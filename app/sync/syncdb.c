@@ -14,10 +14,12 @@
 
 #define SYNCDB_BUSY_TIMEOUT_MS 5000
 #define SYNCDB_LOCK_POLL_MS 50
+#define SYNCDB_ASIDE_TRIES 100
 
 struct syncdb {
     sqldb_t sql; /* names sync.db and keeps its error text */
     int readonly;
+    int checked; /* quick_check passed (at open, for the writer) */
 };
 
 /* Version 1 as first written: its table name keeps the old spelling,
@@ -71,6 +73,9 @@ static const sqldb_migration_t syncdb_migrations[] = {
 static const sqldb_options_t syncdb_rw_options = {
     .create = SQLDB_CREATE_PRIVATE,
     .busy_timeout_ms = SYNCDB_BUSY_TIMEOUT_MS,
+    /* A damaged file must not be written over, nor read as "not
+     * enrolled"; the file is small, so checking it costs little. */
+    .quick_check = 1,
     .wal = 1,
     .synchronous_full = 1,
 };
@@ -134,8 +139,9 @@ int syncdb_open(const char *dir, int readonly, syncdb_t **out, char *err,
     if (rc != SQLITE_OK) {
         snprintf(err, cap, "%s", sqldb_last_error(&db->sql));
         syncdb_close(db);
-        return SYNCDB_ERROR;
+        return sqldb_is_damage(rc) ? SYNCDB_DAMAGED : SYNCDB_ERROR;
     }
+    db->checked = !readonly;
     *out = db;
     return SYNCDB_OK;
 }
@@ -150,17 +156,31 @@ void syncdb_close(syncdb_t *db)
 
 /* ---- enrollment ------------------------------------------------------- */
 
-/* The file's schema version, -1 when it cannot be read. A read-only
- * handle on a file with no tables yet (0) is "not enrolled". */
-static int syncdb_get_version(syncdb_t *db)
+/* The file's schema version into *version, or a SYNCDB_ code. A
+ * read-only handle on a file with no tables yet (0) is "not enrolled"; a
+ * read-only handle was never checked at open, so it is checked here: a
+ * damaged file can still have a readable header. */
+static int syncdb_get_version(syncdb_t *db, int *version)
 {
-    int64_t version = 0;
+    char check[SYNCDB_ERROR_MAX];
+    int64_t v = 0;
+    int rc;
 
-    if (sqldb_query_int(&db->sql, "PRAGMA user_version", &version) !=
-        SQLITE_OK)
-        return -1;
-    return version > SYNCDB_SCHEMA_VERSION ? SYNCDB_SCHEMA_VERSION
-                                           : (int)version;
+    *version = 0;
+    rc = sqldb_query_int(&db->sql, "PRAGMA user_version", &v);
+    if (rc == SQLITE_OK && !db->checked) {
+        rc = sqldb_check(&db->sql, "quick_check", check, sizeof(check));
+        if (rc == SQLITE_OK && strcmp(check, "ok") != 0) {
+            sqldb_set_error(&db->sql, "%s: quick_check: %s",
+                            db->sql.path, check);
+            rc = SQLITE_CORRUPT;
+        }
+        db->checked = rc == SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        return sqldb_is_damage(rc) ? SYNCDB_DAMAGED : SYNCDB_ERROR;
+    *version = v > SYNCDB_SCHEMA_VERSION ? SYNCDB_SCHEMA_VERSION : (int)v;
+    return SYNCDB_OK;
 }
 
 #define SYNCDB_ENROLLMENT_COLUMNS                                         \
@@ -179,8 +199,11 @@ int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *e)
     int rc, version;
 
     memset(e, 0, sizeof(*e));
-    if ((version = syncdb_get_version(db)) <= 0)
-        return version < 0 ? SYNCDB_ERROR : 0;
+    rc = syncdb_get_version(db, &version);
+    if (rc != SYNCDB_OK)
+        return rc;
+    if (version == 0)
+        return 0;
     st = sqldb_stmt(&db->sql, version == 1 ? syncdb_sql_read_enrollment_v1
                                            : syncdb_sql_read_enrollment);
     if (!st)
@@ -201,7 +224,7 @@ int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *e)
     }
     sqldb_release(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return SYNCDB_ERROR;
+        return sqldb_is_damage(rc) ? SYNCDB_DAMAGED : SYNCDB_ERROR;
     return rc == SQLITE_ROW;
 }
 
@@ -274,8 +297,9 @@ int syncdb_get_progress(syncdb_t *db, syncdb_progress_t *p)
     int rc, has;
 
     memset(p, 0, sizeof(*p));
-    if ((has = syncdb_get_version(db)) <= 0)
-        return has < 0 ? SYNCDB_ERROR : SYNCDB_OK;
+    rc = syncdb_get_version(db, &has);
+    if (rc != SYNCDB_OK || has == 0)
+        return rc;
     st = sqldb_stmt(&db->sql, "SELECT acked_seq, last_attempt, last_ok,"
                               " last_error_at, last_error, failures, blocked,"
                               " next_try, pending, hub_time, hub_offset"
@@ -401,11 +425,12 @@ int syncdb_get_day(syncdb_t *db, const char *day, char **snapshot,
 
 static int syncdb_count(syncdb_t *db, const char *sql, int64_t *n)
 {
-    int has;
+    int has, rc;
 
     *n = 0;
-    if ((has = syncdb_get_version(db)) <= 0)
-        return has < 0 ? SYNCDB_ERROR : SYNCDB_OK;
+    rc = syncdb_get_version(db, &has);
+    if (rc != SYNCDB_OK || has == 0)
+        return rc;
     return syncdb_rc(sqldb_query_int(&db->sql, sql, n));
 }
 
@@ -546,4 +571,81 @@ uint64_t syncdb_get_fingerprint(const char *dir)
         return 0;
     snprintf(path, sizeof(path), "%s/%s-wal", dir, SYNCDB_NAME);
     return syncdb_mix_stat(h, path);
+}
+
+/* ---- moving a damaged file aside ---------------------------------------- */
+
+static int syncdb_rename_if_there(const char *from, const char *to,
+                                  char *err, size_t cap)
+{
+    if (rename(from, to) == 0 || errno == ENOENT)
+        return SYNCDB_OK;
+    snprintf(err, cap, "cannot move %s to %s: %s", from, to, strerror(errno));
+    return SYNCDB_ERROR;
+}
+
+/* sync.db.damaged-<stamp>[-N], a name no earlier move used. */
+static int syncdb_pick_aside_name(const char *path, char *out, size_t cap,
+                                  char *err, size_t err_cap)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    int i, n;
+
+    if (!gmtime_r(&now, &tm) ||
+        strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm) == 0)
+        snprintf(stamp, sizeof(stamp), "unknown");
+    for (i = 1; i <= SYNCDB_ASIDE_TRIES; i++) {
+        if (i == 1)
+            n = snprintf(out, cap, "%s.damaged-%s", path, stamp);
+        else
+            n = snprintf(out, cap, "%s.damaged-%s-%d", path, stamp, i);
+        if (n < 0 || (size_t)n >= cap)
+            break;
+        if (access(out, F_OK) != 0 && errno == ENOENT)
+            return SYNCDB_OK;
+    }
+    snprintf(err, err_cap, "no free name to move %s aside", path);
+    return SYNCDB_ERROR;
+}
+
+/* The -wal and -shm files go with it: left behind, SQLite would replay
+ * them into the fresh file. */
+int syncdb_move_aside(const char *dir, char *moved_to, size_t moved_cap,
+                      char *err, size_t cap)
+{
+    static const char *const suffixes[] = {"-wal", "-shm"};
+    char path[SYNCDB_PATH_MAX + 16], from[SYNCDB_PATH_MAX + 24],
+        to[SYNCDB_PATH_MAX + 64];
+    size_t i;
+    int rc, fd;
+
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, SYNCDB_NAME) >=
+            sizeof(path) ||
+        moved_cap > sizeof(to) - 8) {
+        snprintf(err, cap, "data directory path too long");
+        return SYNCDB_ERROR;
+    }
+    rc = syncdb_pick_aside_name(path, moved_to, moved_cap, err, cap);
+    if (rc == SYNCDB_OK)
+        rc = syncdb_rename_if_there(path, moved_to, err, cap);
+    for (i = 0; rc == SYNCDB_OK && i < sizeof(suffixes) / sizeof(*suffixes);
+         i++) {
+        snprintf(from, sizeof(from), "%s%s", path, suffixes[i]);
+        snprintf(to, sizeof(to), "%s%s", moved_to, suffixes[i]);
+        rc = syncdb_rename_if_there(from, to, err, cap);
+    }
+    if (rc != SYNCDB_OK)
+        return rc;
+    /* A rename is only durable once the directory entry reaches the card. */
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        snprintf(err, cap, "cannot sync %s: %s", dir, strerror(errno));
+        if (fd >= 0)
+            (void)close(fd);
+        return SYNCDB_ERROR;
+    }
+    (void)close(fd);
+    return SYNCDB_OK;
 }

@@ -43,7 +43,9 @@ enum syncdb_rc {
     SYNCDB_OK = 0,
     SYNCDB_ERROR = -1,
     SYNCDB_MISSING = -2, /* read-only open: no sync.db (never provisioned) */
-    SYNCDB_BUSY = -3     /* the sync lock is held by someone else */
+    SYNCDB_BUSY = -3,    /* the sync lock is held by someone else */
+    SYNCDB_DAMAGED = -4  /* sync.db is not a database, or fails quick_check:
+                            a fault to show, never "not enrolled" */
 };
 
 typedef struct syncdb syncdb_t;
@@ -90,14 +92,18 @@ typedef struct syncdb_day {
 } syncdb_day_t;
 
 /* readonly: never creates, SYNCDB_MISSING when there is no sync.db.
- * Otherwise creates DIR/sync.db (0600) and its tables; the caller holds
- * the sync lock. err gets the reason on failure. */
+ * Otherwise creates DIR/sync.db (0600) and its tables after a quick_check
+ * (SYNCDB_DAMAGED when the file is damaged); the caller holds the sync
+ * lock. err gets the reason on failure. */
 int syncdb_open(const char *dir, int readonly, syncdb_t **out, char *err,
                 size_t cap);
 void syncdb_close(syncdb_t *db);
 const char *syncdb_last_error(const syncdb_t *db);
 
-/* 1 enrolled (filled), 0 not enrolled, < 0 error. */
+/* 1 enrolled (filled), 0 not enrolled, < 0 error: SYNCDB_DAMAGED when the
+ * file is damaged (a read-only handle runs quick_check first, so a file
+ * whose header still reads is not taken for "not enrolled" either). An
+ * empty file is one being created: not enrolled. */
 int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *out);
 /* Stores e. When the install id or hub changed, progress and acknowledged
  * days start over (*reset = 1): they described another hub's copy. The
@@ -129,6 +135,13 @@ int syncdb_count_anchors(syncdb_t *db, int64_t *n);
  * before SYNCDB_BUSY. */
 int syncdb_lock(const char *dir, int wait_ms, int *fd, char *err, size_t cap);
 void syncdb_unlock(int fd);
+
+/* Moves a damaged DIR/sync.db and its -wal and -shm aside, to
+ * sync.db.damaged-YYYYmmdd-HHMMSS (kept for a look, never read again), so
+ * a fresh one can be created. The caller holds the sync lock. moved_to
+ * gets the new name. */
+int syncdb_move_aside(const char *dir, char *moved_to, size_t moved_cap,
+                      char *err, size_t cap);
 
 /* A fingerprint of sync.db and its WAL (inode, size, mtime): when it
  * changes, someone (provisioning) wrote; cheap enough to ask every few

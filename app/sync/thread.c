@@ -101,9 +101,25 @@ static int sync_same_enrollment(const syncdb_enrollment_t *a,
            strcmp(a->counter, b->counter) == 0;
 }
 
+/* A damaged sync.db is published as a fault; the enrollment last read
+ * stays (the kiosk keeps stamping its unit). 0: nothing new to apply. */
+static int sync_note_damage(sync_thread_t *t, const char *why)
+{
+    if (pthread_mutex_lock(&t->mu) != 0)
+        return 0;
+    t->view.damaged = 1;
+    snprintf(t->view.last_error, sizeof(t->view.last_error), "%s", why);
+    if (t->view.enrollment_rev == 0)
+        t->view.enrollment_rev++;
+    (void)pthread_mutex_unlock(&t->mu);
+    sync_tell_ui(t);
+    return 0;
+}
+
 /* Reads the enrollment when sync.db changed; 1 when it is new. */
 static int sync_check_enrollment(sync_thread_t *t)
 {
+    char err[SYNCDB_ERROR_MAX];
     syncdb_enrollment_t e;
     uint64_t fp = syncdb_get_fingerprint(t->data_dir);
     int rc, fresh = 0;
@@ -111,11 +127,18 @@ static int sync_check_enrollment(sync_thread_t *t)
     if (fp == t->fingerprint && t->view.enrollment_rev > 0)
         return 0;
     t->fingerprint = fp;
-    rc = sync_read_enrollment(t->data_dir, &e);
+    rc = sync_read_enrollment(t->data_dir, &e, err, sizeof(err));
+    if (rc == SYNCDB_DAMAGED)
+        return sync_note_damage(t, err);
     if (rc < 0)
         return 0; /* mid-write or unreadable: look again later */
     if (pthread_mutex_lock(&t->mu) != 0)
         return 0;
+    if (t->view.damaged) {
+        t->view.damaged = 0;
+        t->view.last_error[0] = '\0';
+        fresh = 1;
+    }
     if (t->view.enrollment_rev == 0 || t->view.enrolled != (rc == 1) ||
         (rc == 1 && !sync_same_enrollment(&e, &t->view.enrollment))) {
         t->view.enrolled = rc == 1;
@@ -451,6 +474,12 @@ void sync_view_format(const sync_view_t *v, char *out, size_t cap)
 {
     char when[VNTIME_ISO_MAX] = "chưa có", err[SYNC_STATUS_TEXT_MAX];
 
+    if (v->damaged) {
+        snprintf(out, cap, "%s · sync.db hỏng, không gửi được"
+                 " (sipasctl provision --repair)",
+                 v->enrolled ? v->enrollment.unit_code : "chưa rõ đơn vị");
+        return;
+    }
     if (!v->enrolled) {
         snprintf(out, cap, "chưa đăng ký với máy chủ (sipasctl provision)");
         return;

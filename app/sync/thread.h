@@ -51,6 +51,10 @@ typedef struct sync_view {
     int64_t last_ok_ms;         /* wall, 0 = never */
     char last_error[SYNC_MESSAGE_MAX_RUN];
     int blocked;
+    /* sync.db is damaged (the reason in last_error): nothing is uploaded
+     * until a technician repairs it; enrolled and enrollment stay as last
+     * read, so responses keep the unit. */
+    int damaged;
     /* Retention request: 0 when there is nothing to prune. */
     int64_t prune_before_ms;
     int64_t prune_max_seq;

@@ -814,9 +814,15 @@ static sync_outcome_t sync_pass_run(sync_pass_t *p)
     sync_outcome_t out;
     int rc;
 
-    if (syncdb_open(p->o->data_dir, 0, &p->db, err, sizeof(err)) !=
-        SYNCDB_OK) {
-        sync_say(p->res, "%s", err);
+    rc = syncdb_open(p->o->data_dir, 0, &p->db, err, sizeof(err));
+    if (rc != SYNCDB_OK) {
+        /* Damage is said as such: nothing is uploaded until a technician
+         * repairs it, and it must not look like "not enrolled". */
+        if (rc == SYNCDB_DAMAGED)
+            sync_say(p->res, "sync database damaged: %s (repair:"
+                     " sipasctl provision --repair)", err);
+        else
+            sync_say(p->res, "%s", err);
         return SYNC_LOCAL_ERROR;
     }
     rc = syncdb_get_enrollment(p->db, &p->en);
@@ -907,19 +913,29 @@ sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
     return res->outcome;
 }
 
-int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out)
+int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out,
+                         char *err, size_t cap)
 {
-    char err[SYNC_ERR_MAX];
+    char local[SYNC_ERR_MAX];
     syncdb_t *db = NULL;
     int rc;
 
+    if (!err || cap == 0) {
+        err = local;
+        cap = sizeof(local);
+    }
+    err[0] = '\0';
     memset(out, 0, sizeof(*out));
-    rc = syncdb_open(data_dir, 1, &db, err, sizeof(err));
-    if (rc == SYNCDB_MISSING)
+    rc = syncdb_open(data_dir, 1, &db, err, cap);
+    if (rc == SYNCDB_MISSING) {
+        err[0] = '\0';
         return 0;
+    }
     if (rc != SYNCDB_OK)
-        return -1;
+        return rc;
     rc = syncdb_get_enrollment(db, out);
+    if (rc < 0)
+        snprintf(err, cap, "%s", syncdb_last_error(db));
     syncdb_close(db);
     memset(out->secret, 0, sizeof(out->secret));
     return rc;

@@ -107,7 +107,10 @@ void sync_integrity_verdict(store_t *s, int64_t now_ms, char *out,
                             size_t cap);
 
 /* The enrollment of the kiosk in data_dir (secret cleared), read without
- * the lock: 1 enrolled, 0 not (no sync.db), < 0 error. */
-int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out);
+ * the lock: 1 enrolled, 0 not (no sync.db), < 0 error (SYNCDB_DAMAGED
+ * when sync.db is damaged); err (may be NULL) gets the reason, naming the
+ * file. */
+int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out,
+                         char *err, size_t cap);
 
 #endif

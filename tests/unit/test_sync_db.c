@@ -349,6 +349,118 @@ static void test_snapshot_round_trip(void **st)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* ---- a damaged file ----------------------------------------------------- */
+
+enum damage { GARBAGE_HEADER, TRUNCATED, BAD_PAGE };
+
+/* An enrolled sync.db, several pages long, closed, then damaged. */
+static void enroll_and_damage(fixture_t *f, enum damage how)
+{
+    syncdb_enrollment_t e = enrollment("https://hub", "aa");
+    char path[320], big[8192];
+    syncdb_day_t day;
+    syncdb_progress_t pg;
+    struct stat s;
+    FILE *fp;
+    int reset, i;
+
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    memset(&pg, 0, sizeof(pg));
+    for (i = 0; i < 8; i++) {
+        snprintf(day.day, sizeof(day.day), "2026-11-%02d", i + 1);
+        day.upto_seq = i;
+        day.snapshot = big;
+        assert_int_equal(syncdb_commit_ack(f->db, &day, 1, &pg), SYNCDB_OK);
+    }
+    syncdb_close(f->db); /* the last connection: the WAL goes into the file */
+    f->db = NULL;
+    snprintf(path, sizeof(path), "%s/%s", f->dir, SYNCDB_NAME);
+    assert_int_equal(stat(path, &s), 0);
+    assert_true(s.st_size > 8 * 4096);
+    if (how == TRUNCATED) {
+        assert_int_equal(truncate(path, s.st_size / 2), 0);
+        return;
+    }
+    fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    /* BAD_PAGE keeps the header and hits the tables' pages. */
+    assert_int_equal(fseek(fp, how == GARBAGE_HEADER ? 0 : 4096, SEEK_SET), 0);
+    for (i = 0; i < (how == GARBAGE_HEADER ? 100 : 3 * 4096); i++)
+        assert_int_not_equal(fputc((i * 131 + 7) & 0xff, fp), EOF);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(stat(path, &s) == 0 && s.st_size > 0, 1);
+}
+
+/* Damage is an error, never "not enrolled", for the reader without the
+ * lock (the kiosk, status) and the writer (uploads, provisioning), and
+ * the writer leaves the file as it found it. */
+static void check_damaged(fixture_t *f)
+{
+    syncdb_enrollment_t out;
+    char err[256], path[320];
+    syncdb_t *db = NULL;
+    struct stat before, after;
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/%s", f->dir, SYNCDB_NAME);
+    assert_int_equal(stat(path, &before), 0);
+    rc = syncdb_open(f->dir, 1, &db, err, sizeof(err));
+    if (rc == SYNCDB_OK) {
+        rc = syncdb_get_enrollment(db, &out);
+        if (rc < 0)
+            snprintf(err, sizeof(err), "%s", syncdb_last_error(db));
+        syncdb_close(db);
+        db = NULL;
+    }
+    assert_true(rc < 0);
+    assert_int_equal(rc, SYNCDB_DAMAGED);
+    assert_non_null(strstr(err, SYNCDB_NAME));
+    assert_int_equal(syncdb_open(f->dir, 0, &db, err, sizeof(err)),
+                     SYNCDB_DAMAGED);
+    assert_null(db);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(after.st_size, before.st_size);
+}
+
+static void test_garbage_header_is_damage(void **st)
+{
+    enroll_and_damage(*st, GARBAGE_HEADER);
+    check_damaged(*st);
+}
+
+static void test_truncated_file_is_damage(void **st)
+{
+    enroll_and_damage(*st, TRUNCATED);
+    check_damaged(*st);
+}
+
+static void test_failing_quick_check_is_damage(void **st)
+{
+    enroll_and_damage(*st, BAD_PAGE);
+    check_damaged(*st);
+}
+
+/* The repair: the damaged file is kept aside and a fresh one made. */
+static void test_move_aside_then_fresh(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrollment_t out;
+    char err[256], moved[SYNCDB_PATH_MAX + 48];
+    struct stat s;
+
+    enroll_and_damage(f, GARBAGE_HEADER);
+    assert_int_equal(syncdb_move_aside(f->dir, moved, sizeof(moved), err,
+                                       sizeof(err)),
+                     SYNCDB_OK);
+    assert_non_null(strstr(moved, "/sync.db.damaged-"));
+    assert_int_equal(stat(moved, &s), 0);
+    assert_int_equal(syncdb_open(f->dir, 0, &f->db, err, sizeof(err)),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_get_enrollment(f->db, &out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +472,10 @@ int main(void)
         T(test_anchors_first_one_wins),
         T(test_lock_is_exclusive),
         T(test_fingerprint_follows_writes),
+        T(test_garbage_header_is_damage),
+        T(test_truncated_file_is_damage),
+        T(test_failing_quick_check_is_damage),
+        T(test_move_aside_then_fresh),
         cmocka_unit_test(test_snapshot_round_trip),
     };
 

@@ -65,10 +65,12 @@ typedef struct ctl_sync_facts {
     int64_t pending;              /* responses not yet acknowledged */
     int64_t days;                 /* days the hub acknowledged */
     char error[512];              /* sync.db unreadable */
+    int damaged;                  /* ... because it is damaged */
 } ctl_sync_facts_t;
 
 /* Reads DIR/sync.db read-only (s, the open store, counts what is pending;
- * may be NULL). 0, or -1 with f->error set. */
+ * may be NULL). 0, or -1 with f->error set (and f->damaged when sync.db
+ * is damaged). */
 int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f);
 void ctl_sync_print_text(const ctl_sync_facts_t *f);
 /* New reference, or NULL when out of memory. */

@@ -19,6 +19,7 @@
 typedef struct provision_args {
     const char *data, *hub, *code, *counter, *ca, *pin;
     long connect_timeout_s;
+    int repair;
 } provision_args_t;
 
 static void provision_print_help(FILE *fp)
@@ -26,7 +27,7 @@ static void provision_print_help(FILE *fp)
     fprintf(fp,
             "Usage: sipasctl provision --data DIR --hub URL --code CODE"
             " [--counter NAME]\n"
-            "                          [--ca FILE] [--pin SHA256]\n"
+            "                          [--ca FILE] [--pin SHA256] [--repair]\n"
             "\n"
             "Enrolls the kiosk whose data lives in DIR with the provincial"
             " hub, using a\none-time code from `sipas-hub enroll-code --unit"
@@ -37,7 +38,10 @@ static void provision_print_help(FILE *fp)
             " responses; those keep the unit they were recorded with,"
             " responses\nrecorded from now on carry the enrolled unit (a"
             " running kiosk switches\nwithin seconds). Enrolling again (a new"
-            " code, e.g. after a revocation)\nreplaces the credentials.\n"
+            " code, e.g. after a revocation)\nreplaces the credentials."
+            " sync.db is checked before the code goes to the hub:\nwhen it"
+            " is damaged nothing is spent and provisioning stops, unless\n"
+            "--repair is given.\n"
             "\n"
             "  -d, --data DIR        the kiosk's data directory\n"
             "  -H, --hub URL         the hub, https://HOST[:PORT] (http://"
@@ -57,6 +61,10 @@ static void provision_print_help(FILE *fp)
             " refused\n"
             "      --connect-timeout S  give up connecting after S seconds"
             " (default 15)\n"
+            "      --repair          a damaged sync.db (and its -wal, -shm)"
+            " is moved\n"
+            "                        aside to sync.db.damaged-TIME and a"
+            " fresh one made\n"
             "  -h, --help            this text\n"
             "\n"
             "Exit status: 0 enrolled; 1 refused (unknown, used or expired"
@@ -87,6 +95,7 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
         {"ca", required_argument, NULL, 'A'},
         {"pin", required_argument, NULL, 'P'},
         {"connect-timeout", required_argument, NULL, 'T'},
+        {"repair", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -103,6 +112,7 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
         case 'n': a->counter = optarg; break;
         case 'A': a->ca = optarg; break;
         case 'P': a->pin = optarg; break;
+        case 'R': a->repair = 1; break;
         case 'T':
             if (provision_parse_seconds(optarg, &a->connect_timeout_s) != 0) {
                 ctl_say(PROVISION_CMD, "--connect-timeout: expected 1 to 600"
@@ -167,6 +177,9 @@ static void provision_print(const sync_enroll_result_t *r)
 {
     const syncdb_enrollment_t *e = &r->enrollment;
 
+    if (r->moved_to[0])
+        printf("repaired      the damaged sync database is kept as %s\n",
+               r->moved_to);
     printf("enrolled      %s (%s)\n", e->unit_code, e->unit_name);
     printf("hub           %s\n", e->hub_url);
     printf("install id    %s%s\n", e->install_id,
@@ -211,6 +224,7 @@ int ctl_provision_main(int argc, char **argv)
     rq.user_agent = "sipasctl/" SIPAS_VERSION;
     rq.connect_timeout_s = a.connect_timeout_s;
     rq.lock_wait_ms = PROVISION_LOCK_WAIT_MS;
+    rq.repair = a.repair;
     if (sync_enroll(&rq, &res) != SYNC_ENROLL_OK) {
         ctl_say(PROVISION_CMD, "%s", res.message);
         return CTL_EXIT_FAIL;

@@ -61,7 +61,7 @@ static void status_print_help(FILE *fp)
             "  -h, --help       this text\n"
             "\n"
             "Exit status: 0 healthy; 1 database missing, damaged or "
-            "unreadable;\n2 usage error.\n");
+            "unreadable, or\n" SYNCDB_NAME " damaged; 2 usage error.\n");
 }
 
 static void check_print_help(FILE *fp)
@@ -174,8 +174,10 @@ static void status_gather(store_t *s, const char *dir, status_info_t *info)
 
 static int status_is_healthy(const status_info_t *info)
 {
+    /* A damaged sync.db stays so until a technician acts, unlike a
+     * moment when it cannot be read. */
     return info->stats_rc == STORE_OK && info->check_rc == STORE_OK &&
-           strcmp(info->check, "ok") == 0;
+           strcmp(info->check, "ok") == 0 && !info->sync.damaged;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -359,6 +361,10 @@ int ctl_status_main(int argc, char **argv)
         status_print_text(&info);
     if (fflush(stdout) != 0 || rc != 0) {
         ctl_say(STATUS_CMD, "writing the status failed");
+        return CTL_EXIT_FAIL;
+    }
+    if (info.sync.damaged) {
+        ctl_say(STATUS_CMD, "the sync database in %s is damaged", data);
         return CTL_EXIT_FAIL;
     }
     if (!status_is_healthy(&info)) {

@@ -250,9 +250,11 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
         return 0;
     if (rc != SYNCDB_OK) {
         snprintf(f->error, sizeof(f->error), "%s", err);
+        f->damaged = rc == SYNCDB_DAMAGED;
         return -1;
     }
     rc = syncdb_get_enrollment(db, &f->enrollment);
+    f->damaged = rc == SYNCDB_DAMAGED;
     if (rc > 0 && (syncdb_get_progress(db, &f->progress) != SYNCDB_OK ||
                    syncdb_count_days(db, &f->days) != SYNCDB_OK))
         rc = -1;
@@ -278,6 +280,12 @@ void ctl_sync_print_text(const ctl_sync_facts_t *f)
     const syncdb_progress_t *p = &f->progress;
     char a[VNTIME_ISO_MAX], b[VNTIME_ISO_MAX];
 
+    if (f->damaged) {
+        printf("sync          DAMAGED: the sync database is damaged (%s);"
+               " nothing is uploaded: repair with sipasctl provision --repair"
+               " --hub URL --code CODE\n", f->error);
+        return;
+    }
     if (f->error[0]) {
         printf("sync          unreadable: %s\n", f->error);
         return;
@@ -314,7 +322,8 @@ json_t *ctl_sync_build_json(const ctl_sync_facts_t *f)
     char en[VNTIME_ISO_MAX], ok[VNTIME_ISO_MAX], at[VNTIME_ISO_MAX];
 
     if (f->error[0])
-        return json_pack("{s:b, s:s}", "enrolled", 0, "error", f->error);
+        return json_pack("{s:b, s:s, s:b}", "enrolled", 0, "error", f->error,
+                         "damaged", f->damaged != 0);
     if (!f->enrolled)
         return json_pack("{s:b}", "enrolled", 0);
     sync_iso(f->enrollment.enrolled_at_ms, en, sizeof(en));
