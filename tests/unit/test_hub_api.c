@@ -419,6 +419,22 @@ static void test_enroll_refuses_takeover(void **state)
     new_code(f, "XA-MINHTAN", 72, code);
     assert_int_equal(enroll_with(f, code, K1, f->secret1), 200);
     assert_int_equal(heartbeat(f, K1, f->secret1), 200);
+    /* ...and so may the unit its unit was merged into... */
+    {
+        hub_units_stamp_t stamp = {f->now, "cli:test"};
+        hub_units_why_t why;
+
+        assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+        assert_int_equal(hub_units_add(f->ctx.db, "XA-MOI", "Xã mới",
+                                       "HUYEN-A", 1),
+                         HUB_OK);
+        assert_int_equal(hub_units_merge(f->ctx.db, "XA-MINHTAN", "XA-MOI",
+                                         "2026-07-01", &stamp, &why),
+                         HUB_OK);
+        assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    }
+    new_code(f, "XA-MOI", 72, code);
+    assert_int_equal(enroll_with(f, code, K1, f->secret1), 200);
     /* ...and once revoked, any unit may take the moved kiosk. */
     assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
     assert_int_equal(hub_kiosks_revoke(f->ctx.db, K1, f->now, &was), HUB_OK);

@@ -1256,6 +1256,20 @@ static void test_refuses_rows_of_other_unit(void **state)
      * no unit of the hub: still accepted. */
     json_object_set_new(resp_row(root), "unit", json_string("DEMO-XA-01"));
     assert_int_equal(apply_json(f, root), 200);
+    /* Rows of a unit merged into the kiosk's are its own (recorded before
+     * the kiosk was re-enrolled). */
+    {
+        hub_units_stamp_t stamp = {f->now, "cli:test"};
+        hub_units_why_t why;
+
+        assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+        assert_int_equal(hub_units_merge(f->db, "XA-KHAC", "XA-MINHTAN",
+                                         "2026-07-01", &stamp, &why),
+                         HUB_OK);
+        assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    }
+    json_object_set_new(resp_row(root), "unit", json_string("XA-KHAC"));
+    assert_int_equal(apply_json(f, root), 200);
     json_decref(root);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "hub/store/units.h"
 
 static const char hub_kiosks_sql_auth[] =
     "SELECT secret_hash, revoked_at IS NOT NULL, unit FROM kiosks"
@@ -123,16 +124,22 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
 {
     char held[HUB_CODE_MAX + 1];
     sqlite3_stmt *st;
-    int rc;
+    int rc, same;
 
-    /* Only the unit a kiosk serves may renew its secret while it is
-     * active: any other code would take the kiosk (and its history) over.
-     * Once revoked, it may be enrolled anywhere. */
+    /* Only the unit a kiosk serves (or the one its unit was merged into:
+     * the kiosk records the old code until re-enrolled) may renew its
+     * secret while it is active: any other code would take the kiosk (and
+     * its history) over. Once revoked, it may be enrolled anywhere. */
     rc = hub_kiosks_get_state(db, install_id, held, sizeof(held));
-    if (rc == HUB_OK && strcmp(held, unit) != 0)
-        return HUB_CONFLICT;
-    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
+    if (rc == HUB_OK) {
+        rc = hub_units_is_merged_into(db, held, unit, &same);
+        if (rc != HUB_OK)
+            return rc;
+        if (!same)
+            return HUB_CONFLICT;
+    } else if (rc != HUB_DENIED && rc != HUB_REVOKED) {
         return rc;
+    }
     st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
     if (!st)
         return HUB_ERROR;

@@ -49,7 +49,8 @@ int hub_kiosks_get_state(hub_db_t *db, const char *install_id, char *unit,
 /* Write: enrolls install_id into unit with the digest of a new secret.
  * A new install id is added. A known one keeps its history (snapshots,
  * heartbeat) and gets the new secret when it is revoked (any unit may
- * take it: it was moved) or already in this unit; an active kiosk of
+ * take it: it was moved) or already in this unit (or in a unit merged
+ * into this one); an active kiosk of
  * another unit gives HUB_CONFLICT and nothing changes, so a code of one
  * unit cannot take over another unit's kiosk. */
 int hub_kiosks_enroll(hub_db_t *db, const char *install_id,

@@ -106,26 +106,35 @@ static int hub_ingest_check_seq(hub_db_t *db, const hub_upload_t *up,
     return HUB_CONFLICT;
 }
 
-/* A row of a unit the hub knows must be the kiosk's own unit; a code the
- * hub does not know (the demo unit of responses recorded before
- * enrollment) counts for no real unit. *checked remembers the last
- * foreign code found unknown, as rows come grouped by unit. */
+/* A row of a unit the hub knows must be the kiosk's own unit (or one
+ * merged into it: a day's snapshot may hold responses from before the
+ * kiosk was re-enrolled); a code the hub does not know (the demo unit of
+ * responses recorded before enrollment) counts for no real unit.
+ * *checked remembers the last other code found acceptable, as rows come
+ * grouped by unit. */
 static int hub_ingest_check_unit(hub_db_t *db, const char *own,
                                  const char *unit, const char **checked,
                                  const char *path, size_t day, size_t row,
                                  hub_ingest_result_t *res)
 {
     char name[HUB_NAME_MAX + 1];
-    int rc;
+    int rc, same;
 
     if (strcmp(unit, own) == 0 || (*checked && strcmp(unit, *checked) == 0))
         return HUB_OK;
     rc = hub_units_get_name(db, unit, name, sizeof(name));
-    if (rc == HUB_NOT_FOUND) {
+    if (rc == HUB_OK) {
+        rc = hub_units_is_merged_into(db, unit, own, &same);
+        if (rc == HUB_OK && !same)
+            rc = HUB_FOREIGN;
+    } else if (rc == HUB_NOT_FOUND) {
+        rc = HUB_OK;
+    }
+    if (rc == HUB_OK) {
         *checked = unit;
         return HUB_OK;
     }
-    if (rc != HUB_OK)
+    if (rc != HUB_FOREIGN)
         return rc;
     snprintf(res->refusal, sizeof(res->refusal),
              "days[%zu].%s[%zu].unit: %s is not this kiosk's unit (%s)", day,
