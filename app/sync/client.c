@@ -582,7 +582,11 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
                  " provision it again with a new code", words);
         return SYNC_UNAUTHORIZED;
     }
-    if (s == 403) {
+    /* A 403 refusing what an upload names (another unit's rows, another
+     * kiosk) refuses that upload only: the kiosk is not revoked, it backs
+     * off at the cap as for any other refusal. */
+    if (s == 403 && strcmp(r->error_code, "wrong-unit") != 0 &&
+        strcmp(r->error_code, "wrong-kiosk") != 0) {
         sync_say(r, "this kiosk was revoked at the hub (403%s); nothing more"
                  " is uploaded until it is provisioned with a new code",
                  words);

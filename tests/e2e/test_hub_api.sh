@@ -173,6 +173,29 @@ expect_status 400 "$(kiosk_req POST /api/v1/heartbeat "$K1" "$S1" --data-binary 
 after=$(db_digest "$DB")
 [ "$before" = "$after" ] || fail "a refused request changed the database"
 
+# ---- forgeries: a kiosk taken over, its sequence poisoned, another unit written
+# A code of another unit does not take an active kiosk over.
+CODE3=$("$HUB" enroll-code --unit XA-KHAC --db "$DB" 2> /dev/null)
+expect_status 409 "$(enroll "$CODE3" "$K1")" "another unit's code for an enrolled kiosk"
+[ "$(jget 'd["error"] == "other-unit" and "another unit" in d["message"]')" = True ] || fail "takeover refusal: $(cat "$T/body")"
+[ "$(sqlite3 "$DB" "SELECT unit FROM kiosks WHERE install_id = '$K1'")" = XA-MINHTAN ] || fail "takeover changed the unit"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'kiosk.enroll-refused'")" = 1 ] || fail "refused takeover not audited"
+before=$(db_digest "$DB")
+# One upload at upto_seq 2^53 would make every genuine later one stale.
+python3 "$UPLOAD" "$K1" 9007199254740992 "$YESTERDAY,$TODAY" --complete 999 > "$T/poison.json"
+expect_status 409 "$(ingest "$K1" "$S1" "$T/poison.json")" "upto_seq far above the kiosk's highest"
+[ "$(jget 'd["error"] == "implausible-seq" and "upto_seq" in d["message"]')" = True ] || fail "poison refusal: $(cat "$T/body")"
+# Rows of another unit the hub knows: the whole upload is refused.
+python3 "$UPLOAD" "$K1" 41 "$TODAY" --unit XA-KHAC --complete 1000000 > "$T/foreign.json"
+expect_status 403 "$(ingest "$K1" "$S1" "$T/foreign.json")" "rows of another unit"
+[ "$(jget 'd["error"] == "wrong-unit" and "days[0].responses[0].unit" in d["message"]')" = True ] || fail "foreign rows refusal: $(cat "$T/body")"
+[ "$(db_digest "$DB")" = "$before" ] || fail "a forged upload changed the database"
+# The kiosk's own secret still works, and its uploads are not stale.
+expect_status 200 "$(ingest "$K1" "$S1" "$T/up40.json")" "genuine upload after forgeries"
+[ "$(jget 'd["stale_days"]')" = 0 ] || fail "genuine upload stale after forgeries"
+expect_status 200 "$(stats "$TOKEN" "&group=unit")" "stats after forgeries"
+[ "$(jget '[(g["key"]["unit"], g["responses"]) for g in d["groups"]]')" = '[["XA-KHAC", 4], ["XA-MINHTAN", 80]]' ] || fail "forgeries changed the figures: $(cat "$T/body")"
+
 # ---- revocation: refused, data kept -----------------------------------------
 "$HUB" kiosk revoke "$K1" --db "$DB" 2> /dev/null
 expect_status 403 "$(ingest "$K1" "$S1" "$T/up40.json")" "revoked kiosk"

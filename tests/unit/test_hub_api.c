@@ -391,6 +391,61 @@ static void test_reenroll_replaces_secret(void **state)
                      1);
 }
 
+/* A code of another unit must not take an active kiosk over: its secret,
+ * unit and history stay, the attempt is audited, the code stays usable. */
+static void test_enroll_refuses_takeover(void **state)
+{
+    fixture_t *f = *state;
+    char code[HUB_CODE_TEXT], taker[HUB_SECRET_LEN + 1];
+    int was;
+
+    enroll_both(f);
+    new_code(f, "XA-KHAC", 72, code);
+    taker[0] = '\0';
+    assert_int_equal(enroll_with(f, code, K1, taker), 409);
+    assert_string_equal(f->r.error, "other-unit");
+    assert_non_null(strstr(f->r.message, "another unit"));
+    assert_int_equal(heartbeat(f, K1, f->secret1), 200);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM kiosks WHERE unit ="
+                                  " 'XA-MINHTAN' AND revoked_at IS NULL"),
+                     1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM audit WHERE action ="
+                                  " 'kiosk.enroll-refused'"),
+                     1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM enroll_codes WHERE"
+                                  " used_at IS NULL"),
+                     1);
+    /* The kiosk's own unit may renew its secret (history kept)... */
+    new_code(f, "XA-MINHTAN", 72, code);
+    assert_int_equal(enroll_with(f, code, K1, f->secret1), 200);
+    assert_int_equal(heartbeat(f, K1, f->secret1), 200);
+    /* ...and so may the unit its unit was merged into... */
+    {
+        hub_units_stamp_t stamp = {f->now, "cli:test"};
+        hub_units_why_t why;
+
+        assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+        assert_int_equal(hub_units_add(f->ctx.db, "XA-MOI", "Xã mới",
+                                       "HUYEN-A", 1),
+                         HUB_OK);
+        assert_int_equal(hub_units_merge(f->ctx.db, "XA-MINHTAN", "XA-MOI",
+                                         "2026-07-01", &stamp, &why),
+                         HUB_OK);
+        assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    }
+    new_code(f, "XA-MOI", 72, code);
+    assert_int_equal(enroll_with(f, code, K1, f->secret1), 200);
+    /* ...and once revoked, any unit may take the moved kiosk. */
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_kiosks_revoke(f->ctx.db, K1, f->now, &was), HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    new_code(f, "XA-KHAC", 72, code);
+    assert_int_equal(enroll_with(f, code, K1, f->secret1), 200);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM kiosks WHERE unit ="
+                                  " 'XA-KHAC' AND install_id = '" K1 "'"),
+                     1);
+}
+
 /* ---- kiosk authentication and rate limits ----------------------------- */
 
 static void test_kiosk_auth(void **state)
@@ -880,6 +935,7 @@ int main(void)
         T(test_enroll_refuses_malformed),
         T(test_enroll_forgiving_code),
         T(test_reenroll_replaces_secret),
+        T(test_enroll_refuses_takeover),
         T(test_kiosk_auth),
         T(test_heartbeat_stored),
         T(test_rate_limit_per_kiosk),

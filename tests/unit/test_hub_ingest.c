@@ -879,10 +879,18 @@ static void test_accepts_limits_exactly(void **state)
     json_object_set_new(resp_row(root), "complete", json_integer(1000000));
     json_object_set_new(root, "upto_seq",
                         json_integer(INT64_C(9007199254740992)));
+    /* The largest upto_seq, from a kiosk whose history comes that close. */
+    assert_int_equal(
+        sqlite3_exec(f->db->sql.conn,
+                     "INSERT INTO day_snapshots(install_id, day, upto_seq,"
+                     " estimated, upload_id, received_at) VALUES('" K1 "',"
+                     " '2026-09-01', 9007199253740992, 0, 'up', 1)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     assert_int_equal(apply_json(f, root), 200);
     json_decref(root);
     assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"),
-                     HUB_INGEST_DAYS_MAX);
+                     HUB_INGEST_DAYS_MAX + 1);
     /* The last day is two days after the hub's date. */
     assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots WHERE"
                                   " day = '2026-11-24'"),
@@ -1146,6 +1154,126 @@ static void test_parse_without_database(void **state)
     hub_ingest_free(&up);
 }
 
+/* ---- forged uploads --------------------------------------------------- */
+
+static void assert_message_has(fixture_t *f, const char *part)
+{
+    assert_non_null(strstr(f->r.message, part));
+}
+
+/* One upload claiming upto_seq 2^53 would make every genuine later upload
+ * stale for its days: it is refused, and the genuine ones go on. */
+static void test_refuses_seq_jump(void **state)
+{
+    fixture_t *f = *state;
+    char *before;
+
+    assert_int_equal(apply_upload(f, 10, "2026-11-21", 5, 3), 200);
+    before = dump_tables(f);
+    assert_int_equal(
+        apply_upload(f, INT64_C(9007199254740992), "2026-11-21", 999, 999),
+        409);
+    assert_string_equal(f->r.error, "implausible-seq");
+    assert_message_has(f, "upto_seq");
+    {
+        char *after = dump_tables(f);
+
+        assert_string_equal(before, after);
+        free(after);
+    }
+    free(before);
+    assert_int_equal(apply_upload(f, 10 + HUB_INGEST_SEQ_JUMP_MAX + 1,
+                                  "2026-11-21", 999, 999),
+                     409);
+    /* A fresh kiosk too: its highest is 0. */
+    {
+        char *body = make_upload(K2, HUB_INGEST_SEQ_JUMP_MAX + 1,
+                                 "2026-11-21", 7, 7);
+
+        assert_int_equal(apply_as(f, K2, body, strlen(body)), 409);
+        free(body);
+    }
+    assert_int_equal(apply_upload(f, 11, "2026-11-21", 6, 4), 200);
+    assert_int_equal(reply_int(f, "stale_days"), 0);
+    assert_totals(f, 6, 4);
+    /* The bound itself is plausible. */
+    assert_int_equal(apply_upload(f, 11 + HUB_INGEST_SEQ_JUMP_MAX,
+                                  "2026-11-21", 8, 5),
+                     200);
+    assert_totals(f, 8, 5);
+}
+
+/* A re-enrolled kiosk keeps its history: the highest upto_seq still
+ * bounds it, and its genuine uploads are not stale. */
+static void test_reenrolled_kiosk_keeps_seq(void **state)
+{
+    fixture_t *f = *state;
+
+    assert_int_equal(apply_upload(f, 50, "2026-11-21", 5, 3), 200);
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    enroll(f->db, K1,
+          "3333333333333333333333333333333333333333333333333333333333333333");
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(
+        apply_upload(f, INT64_C(9007199254740992), "2026-11-21", 999, 999),
+        409);
+    assert_int_equal(apply_upload(f, 51, "2026-11-21", 6, 4), 200);
+    assert_int_equal(reply_int(f, "stale_days"), 0);
+    assert_totals(f, 6, 4);
+}
+
+/* A kiosk of one unit writing rows of another unit the hub knows: the
+ * whole upload is refused, naming the row. */
+static void test_refuses_rows_of_other_unit(void **state)
+{
+    fixture_t *f = *state;
+    json_t *root = load_example();
+    char *before;
+
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_units_add(f->db, "XA-KHAC", "Xã khác", "TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    before = dump_tables(f);
+    json_object_set_new(ans_row(root), "unit", json_string("XA-KHAC"));
+    json_object_set_new(ans_row(root), "n", json_integer(1000000));
+    assert_int_equal(apply_json(f, root), 403);
+    assert_string_equal(f->r.error, "wrong-unit");
+    assert_message_has(f, "days[0].answers[0].unit");
+    json_object_set_new(ans_row(root), "unit", json_string("XA-MINHTAN"));
+    json_object_set_new(resp_row(root), "unit", json_string("TINH"));
+    json_object_set_new(resp_row(root), "complete", json_integer(1000000));
+    assert_int_equal(apply_json(f, root), 403);
+    assert_message_has(f, "days[0].responses[0].unit");
+    {
+        char *after = dump_tables(f);
+
+        assert_string_equal(before, after);
+        free(after);
+    }
+    free(before);
+    /* Responses from before enrollment carry the demo unit, which names
+     * no unit of the hub: still accepted. */
+    json_object_set_new(resp_row(root), "unit", json_string("DEMO-XA-01"));
+    assert_int_equal(apply_json(f, root), 200);
+    /* Rows of a unit merged into the kiosk's are its own (recorded before
+     * the kiosk was re-enrolled). */
+    {
+        hub_units_stamp_t stamp = {f->now, "cli:test"};
+        hub_units_why_t why;
+
+        assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+        assert_int_equal(hub_units_merge(f->db, "XA-KHAC", "XA-MINHTAN",
+                                         "2026-07-01", &stamp, &why),
+                         HUB_OK);
+        assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    }
+    json_object_set_new(resp_row(root), "unit", json_string("XA-KHAC"));
+    assert_int_equal(apply_json(f, root), 200);
+    json_decref(root);
+}
+
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1167,6 +1295,9 @@ int main(void)
         T(test_revoked_kiosk_refused_data_kept),
         T(test_storage_full_writes_nothing),
         T(test_parse_without_database),
+        T(test_refuses_seq_jump),
+        T(test_reenrolled_kiosk_keeps_seq),
+        T(test_refuses_rows_of_other_unit),
     };
 #undef T
 

@@ -232,6 +232,13 @@ static void test_status_classes(void **state)
     }
     /* The redirect was not followed. */
     assert_int_equal(fakehub_count(&f->hub, NULL), (int)i);
+    /* An upload naming another unit is refused; the kiosk is not revoked. */
+    fakehub_push(&f->hub, 403, NULL,
+                 "{\"error\": \"wrong-unit\", \"message\":"
+                 " \"days[0].responses[0].unit: XA-KHAC\"}");
+    assert_int_equal(post(f, "/api/v1/ingest", ingest, "abc:9"),
+                     SYNC_PERMANENT);
+    assert_non_null(strstr(f->r.message, "days[0].responses[0].unit"));
 }
 
 static void test_retry_after_forms(void **state)

@@ -94,6 +94,32 @@ static int hub_enroll_write(hub_db_t *db, const hub_enroll_req_t *e,
     return rc;
 }
 
+/* A refused takeover is rolled back (the code stays usable by its unit),
+ * so its trace is written in a transaction of its own. */
+static void hub_enroll_audit_refusal(hub_db_t *db, const hub_enroll_req_t *e,
+                                     const char *client, const char *unit,
+                                     int64_t now_ms)
+{
+    char actor[HUB_RATELIMIT_KEY_MAX], detail[HUB_ENROLL_AUDIT_MAX];
+    int rc;
+
+    snprintf(actor, sizeof(actor), "api:%s", client ? client : "?");
+    snprintf(detail, sizeof(detail),
+             "install_id=%s unit=%s: enrolled with another unit",
+             e->install_id, unit);
+    rc = hub_db_begin_write(db);
+    if (rc == HUB_OK) {
+        rc = hub_db_audit(db, now_ms, actor, "kiosk.enroll-refused", detail);
+        if (rc == HUB_OK)
+            rc = hub_db_commit(db);
+        else
+            hub_db_rollback(db);
+    }
+    if (rc != HUB_OK)
+        hub_log_say("enrollment refusal not audited: %s",
+                    hub_db_last_error(db));
+}
+
 static int hub_enroll_answer(hub_reply_t *r, int rc)
 {
     switch (rc) {
@@ -109,6 +135,10 @@ static int hub_enroll_answer(hub_reply_t *r, int rc)
         return hub_reply_fail(r, 410, "code-expired",
                               "this enrollment code has expired; ask for a"
                               " new one");
+    case HUB_CONFLICT:
+        return hub_reply_fail(r, 409, "other-unit",
+                              "this kiosk is enrolled with another unit;"
+                              " revoke it there first");
     default:
         return hub_reply_fail_db(r, rc);
     }
@@ -150,8 +180,11 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
         else
             hub_db_rollback(ctx->db);
     }
+    if (rc == HUB_CONFLICT)
+        hub_enroll_audit_refusal(ctx->db, &e, req->client, out.unit,
+                                 req->now_ms);
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_USED &&
-        rc != HUB_EXPIRED)
+        rc != HUB_EXPIRED && rc != HUB_CONFLICT)
         hub_log_say("enrollment: %s", hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
     if (rc != HUB_OK) {

@@ -40,6 +40,10 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                       (json_int_t)now_ms));
     else if (rc == HUB_DENIED)
         hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
+    else if (rc == HUB_CONFLICT)
+        hub_reply_fail(r, 409, "implausible-seq", "%s", res.refusal);
+    else if (rc == HUB_FOREIGN)
+        hub_reply_fail(r, 403, "wrong-unit", "%s", res.refusal);
     else if (rc == HUB_REVOKED)
         hub_reply_fail(r, 403, "revoked",
                        "this kiosk was revoked; enroll it again with a new"

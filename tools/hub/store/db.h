@@ -41,7 +41,10 @@ typedef enum hub_rc {
     HUB_DENIED = -6,    /* unknown kiosk or token, or a wrong secret */
     HUB_REVOKED = -7,   /* the kiosk was revoked */
     HUB_USED = -8,      /* a one-time code was used already */
-    HUB_EXPIRED = -9    /* a one-time code is past its expiry */
+    HUB_EXPIRED = -9,   /* a one-time code is past its expiry */
+    HUB_CONFLICT = -10, /* contradicts what the hub holds: nothing written */
+    HUB_FOREIGN = -11   /* names another unit than the kiosk's: nothing
+                         * written */
 } hub_rc_t;
 
 typedef struct hub_db hub_db_t;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "hub/store/units.h"
 
 static const char hub_kiosks_sql_auth[] =
     "SELECT secret_hash, revoked_at IS NOT NULL, unit FROM kiosks"
@@ -23,7 +24,7 @@ static const char hub_kiosks_sql_touch[] =
     "UPDATE kiosks SET last_seen_at = ?2, version = coalesce(?3, version)"
     " WHERE install_id = ?1";
 static const char hub_kiosks_sql_revoked[] =
-    "SELECT revoked_at IS NOT NULL FROM kiosks WHERE install_id = ?1";
+    "SELECT revoked_at IS NOT NULL, unit FROM kiosks WHERE install_id = ?1";
 static const char hub_kiosks_sql_revoke[] =
     "UPDATE kiosks SET revoked_at = ?2 WHERE install_id = ?1"
     " AND revoked_at IS NULL";
@@ -83,11 +84,14 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
     return revoked ? HUB_REVOKED : HUB_OK;
 }
 
-int hub_kiosks_check_active(hub_db_t *db, const char *install_id)
+int hub_kiosks_get_state(hub_db_t *db, const char *install_id, char *unit,
+                         size_t cap)
 {
     sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoked);
     int rc = SQLITE_OK, revoked;
 
+    if (unit && cap > 0)
+        unit[0] = '\0';
     if (!st)
         return HUB_ERROR;
     sqldb_bind_text(st, 1, install_id, &rc);
@@ -101,8 +105,15 @@ int hub_kiosks_check_active(hub_db_t *db, const char *install_id)
     if (rc != HUB_OK)
         return rc;
     revoked = sqlite3_column_int(st, 0);
+    if (unit && cap > 0)
+        snprintf(unit, cap, "%s", sqldb_column_text(st, 1));
     sqldb_release(st);
     return revoked ? HUB_REVOKED : HUB_OK;
+}
+
+int hub_kiosks_check_active(hub_db_t *db, const char *install_id)
+{
+    return hub_kiosks_get_state(db, install_id, NULL, 0);
 }
 
 int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
@@ -111,11 +122,28 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
                       const unsigned char secret_hash[HUB_SHA256_LEN],
                       int64_t now_ms)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
-    int rc = SQLITE_OK;
+    char held[HUB_CODE_MAX + 1];
+    sqlite3_stmt *st;
+    int rc, same;
 
+    /* Only the unit a kiosk serves (or the one its unit was merged into:
+     * the kiosk records the old code until re-enrolled) may renew its
+     * secret while it is active: any other code would take the kiosk (and
+     * its history) over. Once revoked, it may be enrolled anywhere. */
+    rc = hub_kiosks_get_state(db, install_id, held, sizeof(held));
+    if (rc == HUB_OK) {
+        rc = hub_units_is_merged_into(db, held, unit, &same);
+        if (rc != HUB_OK)
+            return rc;
+        if (!same)
+            return HUB_CONFLICT;
+    } else if (rc != HUB_DENIED && rc != HUB_REVOKED) {
+        return rc;
+    }
+    st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
     if (!st)
         return HUB_ERROR;
+    rc = SQLITE_OK;
     sqldb_bind_text(st, 1, install_id, &rc);
     sqldb_bind_text(st, 2, unit, &rc);
     sqldb_bind_text(st, 3, counter ? counter : "", &rc);

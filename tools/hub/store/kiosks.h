@@ -42,8 +42,17 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
 /* HUB_OK for an enrolled, active kiosk; HUB_DENIED or HUB_REVOKED. Used
  * inside a write to catch a revocation that raced the request. */
 int hub_kiosks_check_active(hub_db_t *db, const char *install_id);
-/* Write: enrolls install_id into unit with the digest of a new secret;
- * an earlier enrollment (even a revoked one) is replaced. */
+/* As hub_kiosks_check_active(), and *unit (cap bytes) gets the kiosk's
+ * enrolled unit when it is known (active or revoked). */
+int hub_kiosks_get_state(hub_db_t *db, const char *install_id, char *unit,
+                         size_t cap);
+/* Write: enrolls install_id into unit with the digest of a new secret.
+ * A new install id is added. A known one keeps its history (snapshots,
+ * heartbeat) and gets the new secret when it is revoked (any unit may
+ * take it: it was moved) or already in this unit (or in a unit merged
+ * into this one); an active kiosk of
+ * another unit gives HUB_CONFLICT and nothing changes, so a code of one
+ * unit cannot take over another unit's kiosk. */
 int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
                       const char *unit, const char *counter,
                       const char *version,

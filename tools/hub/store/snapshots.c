@@ -5,12 +5,18 @@
 #include "hub/store/db_sql.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "hub/base/log.h"
 #include "hub/store/kiosks.h"
+#include "hub/store/units.h"
 
 static const char hub_ingest_sql_held[] =
     "SELECT upto_seq FROM day_snapshots WHERE install_id = ?1 AND day = ?2";
+static const char hub_ingest_sql_highest[] =
+    "SELECT coalesce(max(upto_seq), 0) FROM day_snapshots"
+    " WHERE install_id = ?1";
 static const char hub_ingest_sql_drop_resp[] =
     "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
 static const char hub_ingest_sql_drop_ans[] =
@@ -55,6 +61,107 @@ static int hub_ingest_get_held(hub_db_t *db, const char *install_id,
     *held = sqlite3_column_int64(st, 0);
     sqldb_release(st);
     return HUB_OK;
+}
+
+/* The highest upto_seq held for the kiosk, on any day: it survives a
+ * re-enrollment, as the kiosk's acked_seq does. */
+static int hub_ingest_get_highest(hub_db_t *db, const char *install_id,
+                                  int64_t *highest)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_highest);
+    int rc = SQLITE_OK;
+
+    *highest = 0;
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "highest snapshot"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "highest snapshot"));
+    if (rc != HUB_OK)
+        return rc;
+    *highest = sqlite3_column_int64(st, 0);
+    sqldb_release(st);
+    return HUB_OK;
+}
+
+static int hub_ingest_check_seq(hub_db_t *db, const hub_upload_t *up,
+                                hub_ingest_result_t *res)
+{
+    int64_t highest;
+    int rc;
+
+    rc = hub_ingest_get_highest(db, up->install_id, &highest);
+    if (rc != HUB_OK)
+        return rc;
+    if (up->upto_seq - highest <= HUB_INGEST_SEQ_JUMP_MAX)
+        return HUB_OK;
+    snprintf(res->refusal, sizeof(res->refusal),
+             "upto_seq: %lld is more than %lld above the highest this kiosk"
+             " was acknowledged (%lld)",
+             (long long)up->upto_seq, (long long)HUB_INGEST_SEQ_JUMP_MAX,
+             (long long)highest);
+    return HUB_CONFLICT;
+}
+
+/* A row of a unit the hub knows must be the kiosk's own unit (or one
+ * merged into it: a day's snapshot may hold responses from before the
+ * kiosk was re-enrolled); a code the hub does not know (the demo unit of
+ * responses recorded before enrollment) counts for no real unit.
+ * *checked remembers the last other code found acceptable, as rows come
+ * grouped by unit. */
+static int hub_ingest_check_unit(hub_db_t *db, const char *own,
+                                 const char *unit, const char **checked,
+                                 const char *path, size_t day, size_t row,
+                                 hub_ingest_result_t *res)
+{
+    char name[HUB_NAME_MAX + 1];
+    int rc, same;
+
+    if (strcmp(unit, own) == 0 || (*checked && strcmp(unit, *checked) == 0))
+        return HUB_OK;
+    rc = hub_units_get_name(db, unit, name, sizeof(name));
+    if (rc == HUB_OK) {
+        rc = hub_units_is_merged_into(db, unit, own, &same);
+        if (rc == HUB_OK && !same)
+            rc = HUB_FOREIGN;
+    } else if (rc == HUB_NOT_FOUND) {
+        rc = HUB_OK;
+    }
+    if (rc == HUB_OK) {
+        *checked = unit;
+        return HUB_OK;
+    }
+    if (rc != HUB_FOREIGN)
+        return rc;
+    snprintf(res->refusal, sizeof(res->refusal),
+             "days[%zu].%s[%zu].unit: %s is not this kiosk's unit (%s)", day,
+             path, row, unit, own);
+    return HUB_FOREIGN;
+}
+
+static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
+                                  const char *own, hub_ingest_result_t *res)
+{
+    const char *checked = NULL;
+    size_t i, j;
+    int rc = HUB_OK;
+
+    for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
+        const hub_day_t *day = &up->days[i];
+
+        for (j = 0; rc == HUB_OK && j < day->resp_n; j++)
+            rc = hub_ingest_check_unit(db, own,
+                                       up->resp[day->resp_first + j].d.unit,
+                                       &checked, "responses", i, j, res);
+        for (j = 0; rc == HUB_OK && j < day->ans_n; j++)
+            rc = hub_ingest_check_unit(db, own,
+                                       up->ans[day->ans_first + j].d.unit,
+                                       &checked, "answers", i, j, res);
+    }
+    return rc;
 }
 
 static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
@@ -174,12 +281,17 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
 static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
                             int64_t now_ms, hub_ingest_result_t *res)
 {
+    char own[HUB_CODE_MAX + 1];
     size_t i;
     int rc, stale;
 
     /* Checked again inside the transaction: a revocation that landed
      * between authentication and now must win. */
-    rc = hub_kiosks_check_active(db, up->install_id);
+    rc = hub_kiosks_get_state(db, up->install_id, own, sizeof(own));
+    if (rc == HUB_OK)
+        rc = hub_ingest_check_seq(db, up, res);
+    if (rc == HUB_OK)
+        rc = hub_ingest_check_units(db, up, own, res);
     for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
         stale = 0;
         rc = hub_ingest_store_day(db, up, &up->days[i], now_ms, &stale);
@@ -200,6 +312,7 @@ int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
 
     res->days = up->n_days;
     res->stale_days = 0;
+    res->refusal[0] = '\0';
     hub_db_lock(db);
     rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc == HUB_OK) {
@@ -210,7 +323,8 @@ int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
             sqldb_rollback(&db->sql);
     }
     /* The handle's error text is only stable under the lock. */
-    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
+    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
+        rc != HUB_CONFLICT && rc != HUB_FOREIGN)
         hub_log_say("ingest from %s: %s", up->install_id,
                     sqldb_last_error(&db->sql));
     hub_db_unlock(db);

@@ -16,6 +16,12 @@
 #include "hub/store/heartbeats.h"
 
 #define HUB_INGEST_DAYS_MAX 62
+/* How far an upload's upto_seq may lie above the highest this kiosk was
+ * acknowledged: one kiosk does not take a million responses between two
+ * uploads (it sends at most a batch, 2,000 by default), and a larger jump
+ * would make every genuine later upload stale. */
+#define HUB_INGEST_SEQ_JUMP_MAX INT64_C(1000000)
+#define HUB_INGEST_REFUSAL_MAX 320
 
 /* The dimensions a count is kept by. counter, officer and field are ""
  * when the kiosk had none. */
@@ -59,11 +65,18 @@ typedef struct hub_upload {
 typedef struct hub_ingest_result {
     size_t days;       /* days in the upload */
     size_t stale_days; /* days kept as they were: a newer snapshot is held */
+    char refusal[HUB_INGEST_REFUSAL_MAX]; /* why, for HUB_CONFLICT and
+                                           * HUB_FOREIGN, naming the key */
 } hub_ingest_result_t;
 
 /* Writes a parsed upload for its install_id in one transaction, taking
  * the database lock itself. HUB_OK with *res filled; HUB_DENIED or
  * HUB_REVOKED when the kiosk is not (or no longer) allowed to write;
+ * HUB_CONFLICT when upto_seq jumps more than HUB_INGEST_SEQ_JUMP_MAX above
+ * the kiosk's highest; HUB_FOREIGN when a row names a unit the hub knows
+ * other than the kiosk's (rows of units the hub does not know, such as
+ * the demo unit of responses from before enrollment, are kept); these two
+ * with res->refusal;
  * HUB_FULL (nothing written) and other errors as in db.h. */
 int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
                      hub_ingest_result_t *res);

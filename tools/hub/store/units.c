@@ -241,6 +241,30 @@ int hub_units_get_merged_into(hub_db_t *db, const char *code, char *into,
                                 cap);
 }
 
+int hub_units_is_merged_into(hub_db_t *db, const char *held,
+                             const char *unit, int *same)
+{
+    char at[HUB_CODE_MAX + 1], into[HUB_CODE_MAX + 1];
+    int rc, step;
+
+    *same = 0;
+    snprintf(at, sizeof(at), "%s", held);
+    /* Bounded: merges cannot form a cycle, but a damaged file could. */
+    for (step = 0; step <= HUB_UNITS_DEPTH_MAX * 4; step++) {
+        if (strcmp(at, unit) == 0) {
+            *same = 1;
+            return HUB_OK;
+        }
+        rc = hub_units_get_merged_into(db, at, into, sizeof(into));
+        if (rc == HUB_NOT_FOUND || (rc == HUB_OK && !into[0]))
+            return HUB_OK;
+        if (rc != HUB_OK)
+            return rc;
+        snprintf(at, sizeof(at), "%s", into);
+    }
+    return HUB_OK;
+}
+
 /* Levels below a unit (0 for a leaf); the query always yields a row. */
 static int hub_units_get_height(hub_db_t *db, const char *code, int *height)
 {

@@ -96,6 +96,11 @@ int hub_units_get_name(hub_db_t *db, const char *code, char *name, size_t cap);
  * or HUB_NOT_FOUND. */
 int hub_units_get_merged_into(hub_db_t *db, const char *code, char *into,
                               size_t cap);
+/* HUB_OK with *same = 1 when held is unit, or was merged into it
+ * (directly or by a chain of merges): kiosks of held go on recording held
+ * until re-enrolled, and their ratings are unit's. */
+int hub_units_is_merged_into(hub_db_t *db, const char *held,
+                             const char *unit, int *same);
 /* HUB_OK with *yes = 1 when code is ancestor itself or below it in the
  * current tree (a merged unit lies below the unit it was merged into). */
 int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
