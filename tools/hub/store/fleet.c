@@ -3,13 +3,16 @@
 
 #include <sqlite3.h>
 
-/* The scope: ?1 and everything below it, or every unit when ?1 is NULL. */
+/* The scope: ?1 and everything below it in the current tree, or every
+ * unit when ?1 is NULL. A merged unit lies below the unit it joined (as
+ * for statistics), not below its last parent. */
 #define HUB_FLEET_SCOPE                                                  \
     "WITH RECURSIVE sub(code, depth) AS ("                                \
     "  SELECT ?1, 0 WHERE ?1 IS NOT NULL"                                 \
     "  UNION ALL"                                                         \
     "  SELECT u.code, sub.depth + 1 FROM units u"                         \
-    "  JOIN sub ON u.parent = sub.code WHERE sub.depth < 64) "
+    "  JOIN sub ON coalesce(u.merged_into, u.parent) = sub.code"          \
+    "  WHERE sub.depth < 64) "
 #define HUB_FLEET_IN_SCOPE "(?1 IS NULL OR k.unit IN (SELECT code FROM sub))"
 
 static const char hub_fleet_sql_list[] =

@@ -67,6 +67,18 @@ static const char hub_units_sql_each[] =
     "  SELECT u.code, u.name, u.parent, t.depth + 1, t.path || '/' || u.code"
     "  FROM units u JOIN tree t ON u.parent = t.code WHERE t.depth < 64)"
     " SELECT code, name, parent, depth FROM tree ORDER BY path";
+/* The same in the current tree: a merged unit below the unit it joined. */
+static const char hub_units_sql_each_current[] =
+    "WITH RECURSIVE tree(code, name, parent, depth, path) AS ("
+    "  SELECT code, name, coalesce(merged_into, parent, ''), 0, code"
+    "  FROM units u WHERE (?1 IS NULL AND " HUB_UNITS_UP " IS NULL)"
+    "  OR code = ?1"
+    "  UNION ALL"
+    "  SELECT u.code, u.name, " HUB_UNITS_UP ", t.depth + 1,"
+    "  t.path || '/' || u.code"
+    "  FROM units u JOIN tree t ON " HUB_UNITS_UP " = t.code"
+    "  WHERE t.depth < 64)"
+    " SELECT code, name, parent, depth FROM tree ORDER BY path";
 
 /* One integer from a query on a unit code. A NULL result (max() over no
  * rows) means the unit does not exist: HUB_NOT_FOUND. */
@@ -175,15 +187,10 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
     return HUB_OK;
 }
 
-int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
+static int hub_units_run_each(hub_db_t *db, const char *sql, const char *root,
+                              hub_units_each_fn fn, void *ctx)
 {
-    return hub_units_each_under(db, NULL, fn, ctx);
-}
-
-int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
-                         void *ctx)
-{
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_each);
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     hub_unit_info_t u;
     int rc = SQLITE_OK, stop;
 
@@ -206,6 +213,17 @@ int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
         }
     }
     return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
+
+int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
+{
+    return hub_units_run_each(db, hub_units_sql_each, NULL, fn, ctx);
+}
+
+int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
+                         void *ctx)
+{
+    return hub_units_run_each(db, hub_units_sql_each_current, root, fn, ctx);
 }
 
 /* ---- history ------------------------------------------------------------ */

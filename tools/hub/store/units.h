@@ -107,8 +107,10 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
                        int *yes);
 /* Every unit depth-first by its own parent, children ordered by code. */
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx);
-/* The same for root and everything below it (root NULL: every unit); a
- * root's parent is its own. Stops early returning fn's non-zero value. */
+/* Root and everything below it in the current tree (root NULL: every
+ * unit), a merged unit below the unit it joined with that unit as its
+ * parent, as scopes and statistics see it; a root's parent is its own.
+ * Stops early returning fn's non-zero value. */
 int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
                          void *ctx);
 
