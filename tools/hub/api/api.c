@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hub/api/api_kiosks.h"
+#include "hub/api/auth.h"
 #include "hub/api/api_stats.h"
 #include "hub/domain/ingest.h"
 
@@ -76,6 +77,7 @@ int hub_api_handle(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     hub_api_fn fn;
     size_t body_max;
+    int status;
 
     fn = hub_api_route(req->method, req->path, &body_max, r);
     if (!fn)
@@ -88,5 +90,8 @@ int hub_api_handle(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     if (req->body_len > body_max)
         return hub_reply_fail(r, 413, "too-large",
                               "the body is over %zu bytes", body_max);
-    return fn(ctx, req, r);
+    status = fn(ctx, req, r);
+    if (r->token_checked)
+        hub_auth_audit_analyst(ctx, req, r);
+    return status;
 }

@@ -6,7 +6,17 @@
  * kiosk, a wrong secret and a malformed header all get the same 401, so
  * the answer tells an outsider nothing; only the right secret learns that
  * its kiosk is revoked (403). Authenticated kiosks are then held to the
- * per-kiosk rate limit (429 with Retry-After).
+ * per-kiosk rate limit (429 with Retry-After). An analyst token past its
+ * expiry gets 401 token-expired, so its holder knows to ask for a new one.
+ *
+ * Audit: every refused kiosk, every use of an analyst token (refusals
+ * included, with the endpoint and the answer) and every enrollment
+ * attempt leave an audit row naming the client's address. Refusals of
+ * requests nobody authenticated are held to ctx->audit_limit per address,
+ * so that the audit cannot be used to fill the disk; a refusal over it is
+ * only logged. A kiosk's accepted requests leave none: a write per upload
+ * would cost the ingest its throughput, and the snapshots and the
+ * kiosk's last_seen_at record them already.
  * Ownership: strings are borrowed; out buffers are the caller's.
  * Locking: these take the database lock themselves.
  */
@@ -22,8 +32,18 @@
 int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
                          char install_id[HUB_INSTALL_ID_LEN + 1],
                          hub_reply_t *r);
-/* 0 with the token's scope in *tok; otherwise the HTTP status in r. */
+/* 0 with the token's scope in *tok; otherwise the HTTP status in r.
+ * Marks r so that hub_auth_audit_analyst() records the use. */
 int hub_auth_check_analyst(hub_ctx_t *ctx, const hub_request_t *req,
                            hub_token_t *tok, hub_reply_t *r);
+/* After an endpoint that checked an analyst token answered r: the audit
+ * row (token.use or token.refused) and the token's last use. */
+void hub_auth_audit_analyst(hub_ctx_t *ctx, const hub_request_t *req,
+                            const hub_reply_t *r);
+/* One audit row in a transaction of its own, actor "api:ADDRESS".
+ * limited: a refusal of an unauthenticated request, held to the
+ * per-address audit limit. Failures are logged, never answered. */
+void hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
+                    const char *action, const char *detail, int limited);
 
 #endif

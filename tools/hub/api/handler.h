@@ -32,6 +32,11 @@ typedef struct hub_ctx {
     hub_db_t *db;
     hub_ratelimit_t *kiosk_limit;  /* per authenticated kiosk */
     hub_ratelimit_t *enroll_limit; /* enrollment attempts per address */
+    hub_ratelimit_t *code_limit;   /* failed attempts per code, per unit;
+                                    * NULL: none */
+    hub_ratelimit_t *unit_limit;
+    hub_ratelimit_t *audit_limit;  /* audited refusals per address; NULL:
+                                    * every one */
     sem_t *parse_slots;            /* NULL: uploads parsed without limit */
 } hub_ctx_t;
 

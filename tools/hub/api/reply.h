@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hub/domain/problem.h"
 
@@ -35,6 +36,10 @@ typedef struct hub_reply {
     const char *cache_control;        /* static; NULL: "no-store" */
     const char *security_policy;      /* Content-Security-Policy, static */
     char etag[HUB_REPLY_ETAG_MAX];    /* quoted, "" for none */
+    /* Set by the analyst token check, so the router can audit the use
+     * with its outcome once the endpoint has answered. */
+    int token_checked;                /* an analyst token was asked for */
+    int64_t token_id;                 /* the token that matched, or 0 */
 } hub_reply_t;
 
 void hub_reply_init(hub_reply_t *r);

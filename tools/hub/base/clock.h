@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-/* Unix time in milliseconds (0 if the clock cannot be read). */
+/* Unix time in milliseconds (0 if the clock cannot be read), plus
+ * SIPAS_CLOCK_OFFSET_S seconds when that is set (tests, drills). */
 int64_t hub_clock_now_ms(void);
 /* Milliseconds since some fixed point; never goes back. */
 int64_t hub_clock_mono_ms(void);

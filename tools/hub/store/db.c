@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hub/base/clock.h"
 #include "hub/base/crypto.h"
+#include "hub/store/tokens.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
 #define HUB_DB_CACHE_KIB 131072 /* 128 MiB of pages, at most */
@@ -305,11 +307,40 @@ static const char hub_db_schema_v2[] =
     " sum(n), count(*) FROM day_answers WHERE partial = 0"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
 
+/* Schema version 3: analyst tokens expire (expires_at, Unix ms), a
+ * rotated token names its successor (replaced_by), and the hub keeps the
+ * last time each was used. Tokens made before have no expiry: they get
+ * HUB_TOKENS_MIGRATED_DAYS from the migration, not from their creation,
+ * so an upgrade never locks every analyst out at once. */
+static const char hub_db_schema_v3[] =
+    "ALTER TABLE tokens ADD COLUMN expires_at INTEGER;"
+    "ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"
+    "ALTER TABLE tokens ADD COLUMN replaced_by INTEGER;";
+static const char hub_db_sql_expire_old_tokens[] =
+    "UPDATE tokens SET expires_at = ?1 WHERE expires_at IS NULL";
+
+static int hub_db_seed_v3(sqldb_t *sql, void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
+
+    (void)ctx;
+    st = sqldb_stmt(sql, hub_db_sql_expire_old_tokens);
+    if (!st)
+        return SQLITE_ERROR;
+    sqldb_bind_int64(st, 1,
+                     hub_clock_now_ms() +
+                         HUB_TOKENS_MIGRATED_DAYS * HUB_TOKENS_DAY_MS,
+                     &rc);
+    return sqldb_run(sql, st, rc, "expire old tokens");
+}
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v1, NULL},
     {hub_db_schema_v2, NULL},
+    {hub_db_schema_v3, hub_db_seed_v3},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

@@ -9,20 +9,39 @@
 #include "hub/store/units.h"
 
 static const char hub_tokens_sql_insert[] =
-    "INSERT INTO tokens(hash, scope_unit, created_at) VALUES(?1, ?2, ?3)";
+    "INSERT INTO tokens(hash, scope_unit, created_at, expires_at)"
+    " VALUES(?1, ?2, ?3, ?4)";
 static const char hub_tokens_sql_find[] =
-    "SELECT id, hash, coalesce(scope_unit, '') FROM tokens"
-    " WHERE hash = ?1 AND revoked_at IS NULL";
+    "SELECT id, hash, coalesce(scope_unit, ''), coalesce(expires_at, 0)"
+    " FROM tokens WHERE hash = ?1 AND revoked_at IS NULL";
+static const char hub_tokens_sql_touch[] =
+    "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1";
+static const char hub_tokens_sql_get[] =
+    "SELECT coalesce(scope_unit, ''), revoked_at IS NOT NULL,"
+    " coalesce(expires_at, 0) FROM tokens WHERE id = ?1";
+static const char hub_tokens_sql_end[] =
+    "UPDATE tokens SET replaced_by = ?2, expires_at = min(expires_at, ?3),"
+    " revoked_at = CASE WHEN ?4 THEN ?3 ELSE revoked_at END WHERE id = ?1";
 static const char hub_tokens_sql_state[] =
     "SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ?1";
 static const char hub_tokens_sql_revoke[] =
     "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 static const char hub_tokens_sql_each[] =
-    "SELECT id, coalesce(scope_unit, ''), created_at, coalesce(revoked_at, 0)"
-    " FROM tokens ORDER BY id";
+    "SELECT id, coalesce(scope_unit, ''), created_at, coalesce(revoked_at, 0),"
+    " coalesce(expires_at, 0), coalesce(last_used_at, 0),"
+    " coalesce(replaced_by, 0) FROM tokens ORDER BY id";
 
 int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
                    char out[HUB_TOKEN_TEXT], int64_t *id)
+{
+    return hub_tokens_create(
+        db, scope_unit, now_ms,
+        now_ms + HUB_TOKENS_DAYS_DEFAULT * HUB_TOKENS_DAY_MS, out, id);
+}
+
+int hub_tokens_create(hub_db_t *db, const char *scope_unit, int64_t now_ms,
+                      int64_t expires_at, char out[HUB_TOKEN_TEXT],
+                      int64_t *id)
 {
     unsigned char hash[HUB_SHA256_LEN];
     char name[HUB_NAME_MAX + 1];
@@ -45,6 +64,7 @@ int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
     sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
     sqldb_bind_text(st, 2, scope_unit, &rc);
     sqldb_bind_int64(st, 3, now_ms, &rc);
+    sqldb_bind_int64(st, 4, expires_at, &rc);
     rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add token"));
     if (rc == HUB_OK)
         *id = sqlite3_last_insert_rowid(db->sql.conn);
@@ -72,8 +92,62 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
     tok->id = sqlite3_column_int64(st, 0);
     snprintf(tok->scope_unit, sizeof(tok->scope_unit), "%s",
              sqldb_column_text(st, 2));
+    tok->expires_at = sqlite3_column_int64(st, 3);
     sqldb_release(st);
     return match ? HUB_OK : HUB_DENIED;
+}
+
+int hub_tokens_touch(hub_db_t *db, int64_t id, int64_t now_ms)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_touch);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "token use"));
+}
+
+int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
+                      int64_t overlap_ms, int64_t expires_at,
+                      char out[HUB_TOKEN_TEXT], int64_t *new_id)
+{
+    char scope[HUB_CODE_MAX + 1];
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_get);
+    int64_t old_expiry;
+    int rc = SQLITE_OK, revoked;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "token state"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "token state"));
+    if (rc != HUB_OK)
+        return rc;
+    sqldb_column_copy(st, 0, scope, sizeof(scope));
+    revoked = sqlite3_column_int(st, 1);
+    old_expiry = sqlite3_column_int64(st, 2);
+    sqldb_release(st);
+    if (revoked)
+        return HUB_REVOKED;
+    if (old_expiry <= now_ms)
+        return HUB_EXPIRED;
+    rc = hub_tokens_create(db, scope, now_ms, expires_at, out, new_id);
+    if (rc != HUB_OK)
+        return rc;
+    st = sqldb_stmt(&db->sql, hub_tokens_sql_end);
+    if (!st)
+        return HUB_ERROR;
+    rc = SQLITE_OK;
+    sqldb_bind_int64(st, 1, id, &rc);
+    sqldb_bind_int64(st, 2, *new_id, &rc);
+    sqldb_bind_int64(st, 3, now_ms + overlap_ms, &rc);
+    sqldb_bind_int64(st, 4, overlap_ms == 0, &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "rotate token"));
 }
 
 int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
@@ -120,6 +194,9 @@ int hub_tokens_each(hub_db_t *db, hub_tokens_each_fn fn, void *ctx)
         t.scope_unit = sqldb_column_text(st, 1);
         t.created_at = sqlite3_column_int64(st, 2);
         t.revoked_at = sqlite3_column_int64(st, 3);
+        t.expires_at = sqlite3_column_int64(st, 4);
+        t.last_used_at = sqlite3_column_int64(st, 5);
+        t.replaced_by = sqlite3_column_int64(st, 6);
         stop = fn(ctx, &t);
         if (stop) {
             sqldb_release(st);
