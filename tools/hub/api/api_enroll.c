@@ -3,11 +3,14 @@
  */
 #include "hub/api/handler.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/hex.h"
+#include "hub/api/auth.h"
 #include "hub/base/crypto.h"
+#include "hub/base/peer.h"
 #include "hub/base/log.h"
 #include "hub/base/valid.h"
 #include "hub/domain/jv.h"
@@ -16,6 +19,7 @@
 #include "hub/store/units.h"
 
 #define HUB_ENROLL_AUDIT_MAX 512
+#define HUB_ENROLL_KEY_MAX 96
 
 static const char *const hub_enroll_keys[] = {
     "code", "install_id", "counter", "version", NULL,
@@ -68,8 +72,8 @@ static int hub_enroll_parse(const json_t *v, hub_enroll_req_t *e,
 /* The whole enrollment in one transaction: redeem the code, give the kiosk
  * a new secret, record it. */
 static int hub_enroll_write(hub_db_t *db, const hub_enroll_req_t *e,
-                            const char *client, int64_t now_ms,
-                            hub_enroll_out_t *out)
+                            const char *client, int64_t code_id,
+                            int64_t now_ms, hub_enroll_out_t *out)
 {
     unsigned char hash[HUB_SHA256_LEN];
     char actor[HUB_RATELIMIT_KEY_MAX], detail[HUB_ENROLL_AUDIT_MAX];
@@ -87,37 +91,35 @@ static int hub_enroll_write(hub_db_t *db, const hub_enroll_req_t *e,
         rc = hub_units_get_name(db, out->unit, out->unit_name,
                                 sizeof(out->unit_name));
     snprintf(actor, sizeof(actor), "api:%s", client ? client : "?");
-    snprintf(detail, sizeof(detail), "install_id=%s unit=%s counter=%s",
-             e->install_id, out->unit, e->counter);
+    snprintf(detail, sizeof(detail),
+             "install_id=%s code_id=%" PRId64 " unit=%s counter=%s",
+             e->install_id, code_id, out->unit, e->counter);
     if (rc == HUB_OK)
         rc = hub_db_audit(db, now_ms, actor, "kiosk.enroll", detail);
     return rc;
 }
 
-/* A refused takeover is rolled back (the code stays usable by its unit),
- * so its trace is written in a transaction of its own. */
-static void hub_enroll_audit_refusal(hub_db_t *db, const hub_enroll_req_t *e,
-                                     const char *client, const char *unit,
-                                     int64_t now_ms)
+/* A failed attempt is rolled back (the code stays usable by its unit),
+ * so its trace is written in a transaction of its own: which code (its
+ * id, never the code), which unit, which kiosk, what came of it. A
+ * takeover refused is kiosk.enroll-refused, anything else
+ * kiosk.enroll-failed. */
+static void hub_enroll_audit_failure(hub_ctx_t *ctx, const hub_request_t *req,
+                                     const hub_enroll_req_t *e,
+                                     int64_t code_id, const char *unit,
+                                     const char *outcome)
 {
-    char actor[HUB_RATELIMIT_KEY_MAX], detail[HUB_ENROLL_AUDIT_MAX];
-    int rc;
+    char detail[HUB_ENROLL_AUDIT_MAX], id[24] = "-";
 
-    snprintf(actor, sizeof(actor), "api:%s", client ? client : "?");
-    snprintf(detail, sizeof(detail),
-             "install_id=%s unit=%s: enrolled with another unit",
-             e->install_id, unit);
-    rc = hub_db_begin_write(db);
-    if (rc == HUB_OK) {
-        rc = hub_db_audit(db, now_ms, actor, "kiosk.enroll-refused", detail);
-        if (rc == HUB_OK)
-            rc = hub_db_commit(db);
-        else
-            hub_db_rollback(db);
-    }
-    if (rc != HUB_OK)
-        hub_log_say("enrollment refusal not audited: %s",
-                    hub_db_last_error(db));
+    if (code_id > 0)
+        snprintf(id, sizeof(id), "%" PRId64, code_id);
+    snprintf(detail, sizeof(detail), "install_id=%s code_id=%s unit=%s: %s",
+             e && e->install_id ? e->install_id : "-", id,
+             unit && unit[0] ? unit : "-", outcome);
+    hub_auth_audit(ctx, req,
+                   strcmp(outcome, "other-unit") == 0 ? "kiosk.enroll-refused"
+                                                      : "kiosk.enroll-failed",
+                   detail, 1);
 }
 
 static int hub_enroll_answer(hub_reply_t *r, int rc)
@@ -144,52 +146,134 @@ static int hub_enroll_answer(hub_reply_t *r, int rc)
     }
 }
 
+/* 429 with the wait in r; returns 429. */
+static int hub_enroll_refuse_rate(hub_reply_t *r, const char *code, int wait,
+                                  const char *what)
+{
+    hub_reply_fail(r, 429, code, "%s; retry in %d s", what, wait);
+    r->retry_after_s = wait;
+    return 429;
+}
+
+/* Failures on a code, and on a unit's codes, that the hub knows: codes
+ * nobody issued cannot fill these tables, so a flood of guesses never
+ * locks an honest code out. */
+static void hub_enroll_count_failure(hub_ctx_t *ctx, const hub_request_t *req,
+                                     int64_t code_id, const char *unit)
+{
+    char key[HUB_ENROLL_KEY_MAX];
+
+    if (code_id > 0 && ctx->code_limit) {
+        snprintf(key, sizeof(key), "code:%" PRId64, code_id);
+        (void)hub_ratelimit_take(ctx->code_limit, key, req->mono_ms);
+    }
+    if (unit[0] && ctx->unit_limit) {
+        snprintf(key, sizeof(key), "unit:%s", unit);
+        (void)hub_ratelimit_take(ctx->unit_limit, key, req->mono_ms);
+    }
+}
+
+/* 0 when neither the code nor its unit is locked; otherwise 429 in r. */
+static int hub_enroll_check_locks(hub_ctx_t *ctx, const hub_request_t *req,
+                                  int64_t code_id, const char *unit,
+                                  hub_reply_t *r)
+{
+    char key[HUB_ENROLL_KEY_MAX];
+    int wait;
+
+    if (code_id > 0 && ctx->code_limit) {
+        snprintf(key, sizeof(key), "code:%" PRId64, code_id);
+        wait = hub_ratelimit_peek(ctx->code_limit, key, req->mono_ms);
+        if (wait > 0)
+            return hub_enroll_refuse_rate(
+                r, "code-locked", wait,
+                "too many failed attempts with this code; ask for a new one"
+                " or wait");
+    }
+    if (unit[0] && ctx->unit_limit) {
+        snprintf(key, sizeof(key), "unit:%s", unit);
+        wait = hub_ratelimit_peek(ctx->unit_limit, key, req->mono_ms);
+        if (wait > 0)
+            return hub_enroll_refuse_rate(
+                r, "unit-locked", wait,
+                "too many failed enrollment attempts for this unit");
+    }
+    return 0;
+}
+
+/* The redemption under the lock: the code's id and unit first, so a
+ * locked code or unit is refused before anything is written. */
+static int hub_enroll_run(hub_ctx_t *ctx, const hub_request_t *req,
+                          const hub_enroll_req_t *e, int64_t *code_id,
+                          hub_enroll_out_t *out, hub_reply_t *r)
+{
+    int rc;
+
+    hub_db_lock(ctx->db);
+    rc = hub_db_begin_write(ctx->db);
+    if (rc == HUB_OK) {
+        rc = hub_enroll_find(ctx->db, e->code, code_id, out->unit,
+                             sizeof(out->unit));
+        if (rc == HUB_OK &&
+            hub_enroll_check_locks(ctx, req, *code_id, out->unit, r) != 0)
+            rc = HUB_DENIED;
+        if (rc == HUB_OK)
+            rc = hub_enroll_write(ctx->db, e, req->client, *code_id,
+                                  req->now_ms, out);
+        if (rc == HUB_OK)
+            rc = hub_db_commit(ctx->db);
+        else
+            hub_db_rollback(ctx->db);
+    }
+    if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_USED &&
+        rc != HUB_EXPIRED && rc != HUB_CONFLICT && rc != HUB_DENIED)
+        hub_log_say("enrollment: %s", hub_db_last_error(ctx->db));
+    hub_db_unlock(ctx->db);
+    return rc;
+}
+
 int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     char key[HUB_RATELIMIT_KEY_MAX];
     hub_problem_t pb;
     hub_enroll_out_t out;
     hub_enroll_req_t e;
+    int64_t code_id = 0;
     json_t *v;
     int rc, wait;
 
-    /* Guessing codes costs one request each: limited per address. */
-    snprintf(key, sizeof(key), "%s", req->client ? req->client : "?");
+    /* Guessing codes costs one request each: limited per address (an
+     * IPv6 client per /64, which one subscriber usually holds whole). */
+    hub_peer_get_key(req->client ? req->client : "?", key, sizeof(key));
     wait = hub_ratelimit_take(ctx->enroll_limit, key, req->mono_ms);
     if (wait > 0) {
-        hub_reply_fail(r, 429, "rate-limited",
-                       "too many enrollment attempts; retry in %d s", wait);
-        r->retry_after_s = wait;
+        hub_enroll_refuse_rate(r, "rate-limited", wait,
+                               "too many enrollment attempts");
+        hub_enroll_audit_failure(ctx, req, NULL, 0, NULL, r->error);
         return 429;
     }
     v = hub_api_load_body(req, r);
-    if (!v)
+    if (!v) {
+        hub_enroll_audit_failure(ctx, req, NULL, 0, NULL, r->error);
         return r->status;
+    }
     hub_problem_init(&pb);
     if (hub_enroll_parse(v, &e, &pb) != 0) {
         json_decref(v);
-        return hub_reply_problem(r, &pb);
+        hub_reply_problem(r, &pb);
+        hub_enroll_audit_failure(ctx, req, NULL, 0, NULL, r->error);
+        return r->status;
     }
     memset(&out, 0, sizeof(out));
-    hub_db_lock(ctx->db);
-    rc = hub_db_begin_write(ctx->db);
-    if (rc == HUB_OK) {
-        rc = hub_enroll_write(ctx->db, &e, req->client, req->now_ms, &out);
-        if (rc == HUB_OK)
-            rc = hub_db_commit(ctx->db);
-        else
-            hub_db_rollback(ctx->db);
-    }
-    if (rc == HUB_CONFLICT)
-        hub_enroll_audit_refusal(ctx->db, &e, req->client, out.unit,
-                                 req->now_ms);
-    if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_USED &&
-        rc != HUB_EXPIRED && rc != HUB_CONFLICT)
-        hub_log_say("enrollment: %s", hub_db_last_error(ctx->db));
-    hub_db_unlock(ctx->db);
+    rc = hub_enroll_run(ctx, req, &e, &code_id, &out, r);
+    if (rc == HUB_USED || rc == HUB_EXPIRED || rc == HUB_CONFLICT)
+        hub_enroll_count_failure(ctx, req, code_id, out.unit);
     if (rc != HUB_OK) {
+        if (rc != HUB_DENIED)
+            hub_enroll_answer(r, rc);
+        hub_enroll_audit_failure(ctx, req, &e, code_id, out.unit, r->error);
         json_decref(v);
-        return hub_enroll_answer(r, rc);
+        return r->status;
     }
     hub_log_say("enrolled kiosk %s into %s", e.install_id, out.unit);
     hub_reply_send_json(

@@ -160,3 +160,26 @@ int hub_ratelimit_take(hub_ratelimit_t *rl, const char *key, int64_t now_ms)
         abort();
     return wait;
 }
+
+int hub_ratelimit_peek(hub_ratelimit_t *rl, const char *key, int64_t now_ms)
+{
+    hub_ratelimit_entry_t *e;
+    int64_t oldest;
+    int wait = 0;
+
+    if (rl->limit == 0)
+        return 0;
+    if (pthread_mutex_lock(&rl->mutex) != 0)
+        abort(); /* only on a programming error */
+    for (e = rl->buckets[hub_ratelimit_bucket(key)]; e; e = e->next)
+        if (strcmp(e->key, key) == 0)
+            break;
+    if (e && e->count == rl->limit) {
+        oldest = e->stamps[e->head];
+        if (now_ms - oldest < rl->window_ms)
+            wait = hub_ratelimit_wait_s(oldest + rl->window_ms - now_ms);
+    }
+    if (pthread_mutex_unlock(&rl->mutex) != 0)
+        abort();
+    return wait;
+}

@@ -31,5 +31,9 @@ void hub_ratelimit_free(hub_ratelimit_t *rl);
 /* 0 when the request is allowed (and counted); otherwise the whole
  * seconds (>= 1) until it would be. now_ms from a monotonic clock. */
 int hub_ratelimit_take(hub_ratelimit_t *rl, const char *key, int64_t now_ms);
+/* What take would answer for a key already held, without counting; 0 for
+ * a key not held (so an outsider's keys never fill the table). Used to
+ * count failures: peek before an attempt, take after a failed one. */
+int hub_ratelimit_peek(hub_ratelimit_t *rl, const char *key, int64_t now_ms);
 
 #endif

@@ -23,9 +23,23 @@
 #define SERVE_TIMEOUT_DEFAULT 30
 #define SERVE_RATE_KEYS_MAX 200000 /* far above any province's kiosks */
 #define SERVE_ENROLL_KEYS_MAX 10000
+/* Failed enrollment attempts on one code the hub issued (a used or
+ * expired code, a takeover refused), and on all the codes of one unit,
+ * in an hour. An honest technician fails a few times at most; beyond
+ * these someone is probing which kiosks exist or trying a code that
+ * leaked, and the code (or the unit's codes) answer 429 for the rest of
+ * the hour. */
+#define SERVE_CODE_FAILS 10
+#define SERVE_UNIT_FAILS 60
+#define SERVE_FAIL_WINDOW_MS (60 * 60 * 1000)
+#define SERVE_FAIL_KEYS_MAX 10000
+/* Audit rows for refusals nobody authenticated, a minute per address: a
+ * flood is logged on stderr beyond it rather than filling the disk. */
+#define SERVE_AUDIT_REFUSALS 120
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
+    hub_peer_list_t trusted;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
     int quiet;
 } serve_opts_t;
@@ -40,6 +54,7 @@ static void serve_print_help(FILE *fp)
             "                       [--max-db-kb N] [--rate-limit N]"
             " [--quiet]\n"
             "                       [--targets FILE] [--province SLUG]\n"
+            "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -76,6 +91,12 @@ static void serve_print_help(FILE *fp)
             " shipped)\n"
             "      --province SLUG      whose targets apply, e.g."
             " hau-giang (default *)\n"
+            "      --trusted-proxy LIST proxies (addresses or networks,"
+            " comma-separated)\n"
+            "                           whose X-Forwarded-For or X-Real-IP"
+            " names the client;\n"
+            "                           from any other peer those headers"
+            " are ignored\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
@@ -97,7 +118,8 @@ enum {
     SERVE_OPT_MAX_DB,
     SERVE_OPT_RATE,
     SERVE_OPT_TARGETS,
-    SERVE_OPT_PROVINCE
+    SERVE_OPT_PROVINCE,
+    SERVE_OPT_TRUSTED
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -157,8 +179,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"help", no_argument, NULL, 'h'},
         {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
         {"province", required_argument, NULL, SERVE_OPT_PROVINCE},
+        {"trusted-proxy", required_argument, NULL, SERVE_OPT_TRUSTED},
         {NULL, 0, NULL, 0},
     };
+    char err[128];
     int c;
 
     memset(o, 0, sizeof(*o));
@@ -186,6 +210,13 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
             break;
         case SERVE_OPT_PROVINCE:
             o->province = optarg;
+            break;
+        case SERVE_OPT_TRUSTED:
+            if (hub_peer_parse_list(optarg, &o->trusted, err,
+                                    sizeof(err)) != 0) {
+                hub_cmd_say(SERVE_CMD, "--trusted-proxy: %s", err);
+                return -1;
+            }
             break;
         case SERVE_OPT_MAX_CONN:
         case SERVE_OPT_PER_IP:
@@ -282,6 +313,7 @@ static int serve_run(const serve_opts_t *o, hub_ctx_t *ctx, const char *cert,
     hopt.max_connections = (unsigned int)o->max_conn;
     hopt.max_per_ip = (unsigned int)o->per_ip;
     hopt.timeout_s = (unsigned int)o->timeout_s;
+    hopt.trusted = &o->trusted;
     if (hub_http_start(ctx, &hopt, &http, url, sizeof(url), err,
                        sizeof(err)) != 0) {
         hub_cmd_say(SERVE_CMD, "%s", err);
@@ -321,7 +353,14 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
                                         SERVE_RATE_KEYS_MAX);
     ctx.enroll_limit = hub_ratelimit_new(
         (int)o->rate, HUB_API_RATE_WINDOW_MS, SERVE_ENROLL_KEYS_MAX);
-    if (!ctx.kiosk_limit || !ctx.enroll_limit) {
+    ctx.code_limit = hub_ratelimit_new(SERVE_CODE_FAILS, SERVE_FAIL_WINDOW_MS,
+                                       SERVE_FAIL_KEYS_MAX);
+    ctx.unit_limit = hub_ratelimit_new(SERVE_UNIT_FAILS, SERVE_FAIL_WINDOW_MS,
+                                       SERVE_FAIL_KEYS_MAX);
+    ctx.audit_limit = hub_ratelimit_new(
+        SERVE_AUDIT_REFUSALS, HUB_API_RATE_WINDOW_MS, SERVE_ENROLL_KEYS_MAX);
+    if (!ctx.kiosk_limit || !ctx.enroll_limit || !ctx.code_limit ||
+        !ctx.unit_limit || !ctx.audit_limit) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
     } else {
@@ -329,6 +368,9 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     }
     hub_ratelimit_free(ctx.kiosk_limit);
     hub_ratelimit_free(ctx.enroll_limit);
+    hub_ratelimit_free(ctx.code_limit);
+    hub_ratelimit_free(ctx.unit_limit);
+    hub_ratelimit_free(ctx.audit_limit);
     hub_db_close(ctx.db);
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)

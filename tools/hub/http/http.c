@@ -16,6 +16,7 @@
 
 #include "hub/base/clock.h"
 #include "hub/base/log.h"
+#include "hub/base/peer.h"
 
 #define HUB_HTTP_HOST_MAX 256
 #define HUB_HTTP_PORT_MAX 8
@@ -32,6 +33,7 @@ struct hub_http {
     struct MHD_Daemon *daemon;
     hub_ctx_t *ctx;
     char *cert, *key; /* copies that libmicrohttpd reads while running */
+    hub_peer_list_t trusted; /* proxies whose forwarded address counts */
 };
 
 typedef enum hub_http_state {
@@ -271,22 +273,31 @@ static enum MHD_Result hub_http_collect_query(void *cls,
     return MHD_YES;
 }
 
-static void hub_http_get_client(struct MHD_Connection *c, char *out,
-                                size_t cap)
+/* The client's address: the TCP peer, or the address a trusted proxy
+ * forwarded (peer.h); an untrusted peer's headers are ignored. */
+static void hub_http_get_client(const hub_http_t *h, struct MHD_Connection *c,
+                                char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = info ? info->client_addr : NULL;
+    char peer[HUB_HTTP_ADDR_MAX];
 
-    snprintf(out, cap, "?");
+    snprintf(peer, sizeof(peer), "?");
     if (sa && sa->sa_family == AF_INET &&
-        !inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
-                   (socklen_t)cap))
-        snprintf(out, cap, "?");
+        !inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer,
+                   (socklen_t)sizeof(peer)))
+        snprintf(peer, sizeof(peer), "?");
     if (sa && sa->sa_family == AF_INET6 &&
         !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                   out, (socklen_t)cap))
-        snprintf(out, cap, "?");
+                   peer, (socklen_t)sizeof(peer)))
+        snprintf(peer, sizeof(peer), "?");
+    hub_peer_get_client(&h->trusted, peer,
+                        MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                    "X-Forwarded-For"),
+                        MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                    "X-Real-IP"),
+                        out, cap);
 }
 
 /* "application/json", optionally with parameters such as charset. */
@@ -375,7 +386,8 @@ static int hub_http_reserve(hub_http_conn_t *conn, size_t more)
     return 0;
 }
 
-static enum MHD_Result hub_http_begin(struct MHD_Connection *c,
+static enum MHD_Result hub_http_begin(const hub_http_t *h,
+                                      struct MHD_Connection *c,
                                       const char *url, const char *method,
                                       void **con_cls)
 {
@@ -389,7 +401,7 @@ static enum MHD_Result hub_http_begin(struct MHD_Connection *c,
     conn->started_mono = hub_clock_mono_ms();
     conn->req.method = method;
     conn->req.path = url;
-    hub_http_get_client(c, conn->client, sizeof(conn->client));
+    hub_http_get_client(h, c, conn->client, sizeof(conn->client));
     hub_reply_init(&r);
     if (!hub_api_route(method, url, &body_max, &r) ||
         hub_http_check_head(c, body_max, conn, &r) != 0)
@@ -441,7 +453,7 @@ static enum MHD_Result hub_http_on_request(void *cls,
 
     (void)version;
     if (!conn)
-        return hub_http_begin(c, url, method, con_cls);
+        return hub_http_begin(cls, c, url, method, con_cls);
     if (conn->state == HUB_HTTP_ANSWERED) {
         *upload_data_size = 0;
         return MHD_YES;
@@ -518,6 +530,8 @@ int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
         return -1;
     }
     h->ctx = ctx;
+    if (opt->trusted)
+        h->trusted = *opt->trusted;
     h->cert = hub_http_copy(opt->cert_pem);
     h->key = hub_http_copy(opt->key_pem);
     if (tls && (!h->cert || !h->key)) {

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "hub/api/api.h"
+#include "hub/base/peer.h"
 
 #define HUB_HTTP_URL_MAX 128
 
@@ -28,6 +29,9 @@ typedef struct hub_http_options {
     unsigned int max_connections;
     unsigned int max_per_ip;
     unsigned int timeout_s;
+    /* Proxies whose X-Forwarded-For / X-Real-IP name the client (copied);
+     * NULL or empty: the TCP peer is the client, headers ignored. */
+    const hub_peer_list_t *trusted;
 } hub_http_options_t;
 
 typedef struct hub_http hub_http_t;

@@ -16,6 +16,8 @@ static const char hub_enroll_sql_insert[] =
 static const char hub_enroll_sql_find[] =
     "SELECT unit, expires_at, used_at IS NOT NULL, hash FROM enroll_codes"
     " WHERE hash = ?1";
+static const char hub_enroll_sql_id[] =
+    "SELECT unit, rowid, hash FROM enroll_codes WHERE hash = ?1";
 static const char hub_enroll_sql_use[] =
     "UPDATE enroll_codes SET used_at = ?2, used_by = ?3 WHERE hash = ?1";
 
@@ -45,6 +47,32 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
     /* A clash of 60 random bits with a stored code is not worth a retry
      * loop: it fails as "exists" and the operator runs the command again. */
     return hub_db_rc(sqldb_run(&db->sql, st, rc, "add enrollment code"));
+}
+
+int hub_enroll_find(hub_db_t *db, const char *typed, int64_t *code_id,
+                    char *unit, size_t cap)
+{
+    unsigned char hash[HUB_SHA256_LEN];
+    char canonical[HUB_CODE_TEXT];
+    sqlite3_stmt *st;
+    int rc, match;
+
+    *code_id = 0;
+    unit[0] = '\0';
+    if (hub_code_normalise(typed, canonical) != 0)
+        return HUB_NOT_FOUND;
+    if (hub_crypto_hash_text(canonical, hash) != 0)
+        return HUB_ERROR;
+    rc = hub_db_find_digest(db, hub_enroll_sql_id, hash, "code lookup", &st);
+    if (rc != HUB_OK)
+        return rc;
+    match = hub_db_column_digest_equal(st, 2, hash);
+    if (match) {
+        snprintf(unit, cap, "%s", sqldb_column_text(st, 0));
+        *code_id = sqlite3_column_int64(st, 1);
+    }
+    sqldb_release(st);
+    return match ? HUB_OK : HUB_NOT_FOUND;
 }
 
 int hub_enroll_redeem(hub_db_t *db, const char *typed,

@@ -29,6 +29,10 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
  * bytes). HUB_NOT_FOUND (unknown or not even shaped like a code),
  * HUB_USED, HUB_EXPIRED. A used code reports "used" even once expired:
  * that is the more useful thing to tell a technician. */
+/* Read: the row id of the code typed (its name in the audit, never the
+ * code) and its unit, used or not; HUB_NOT_FOUND when no such code. */
+int hub_enroll_find(hub_db_t *db, const char *typed, int64_t *code_id,
+                    char *unit, size_t cap);
 int hub_enroll_redeem(hub_db_t *db, const char *typed,
                       const char *install_id, int64_t now_ms, char *unit,
                       size_t cap);
