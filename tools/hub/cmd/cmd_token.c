@@ -251,6 +251,24 @@ static int token_list(int argc, char **argv)
     return ex;
 }
 
+/* The ID argument of revoke and rotate, then the database: HUB_EXIT_OK
+ * with *db open, or the exit status. flags: other options allowed. */
+static int token_open_id(int argc, char **argv, const token_opts_t *o,
+                         int flags_ok, const char *verb, long *id,
+                         hub_db_t **db)
+{
+    if (argc - optind != 1 || o->scope ||
+        (!flags_ok && (o->days_set || o->overlap_set))) {
+        hub_cmd_say(TOKEN_CMD, "%s needs the token's ID (see token list)",
+                    verb);
+        return HUB_EXIT_USAGE;
+    }
+    if (hub_cmd_parse_long(TOKEN_CMD, "ID", argv[optind], 1, INT32_MAX,
+                           id) != 0)
+        return HUB_EXIT_USAGE;
+    return hub_cmd_open_db(TOKEN_CMD, o->db, 0, db);
+}
+
 static int token_write_revoke(hub_db_t *db, int64_t id, int *was)
 {
     char detail[HUB_CMD_DETAIL_MAX];
@@ -275,15 +293,7 @@ static int token_revoke(int argc, char **argv)
     rc = token_parse(argc, argv, &o);
     if (rc != 0)
         return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
-    if (argc - optind != 1 || o.scope || o.days_set || o.overlap_set) {
-        hub_cmd_say(TOKEN_CMD, "revoke needs the token's ID (see token"
-                               " list)");
-        return HUB_EXIT_USAGE;
-    }
-    if (hub_cmd_parse_long(TOKEN_CMD, "ID", argv[optind], 1, INT32_MAX,
-                           &id) != 0)
-        return HUB_EXIT_USAGE;
-    ex = hub_cmd_open_db(TOKEN_CMD, o.db, 0, &db);
+    ex = token_open_id(argc, argv, &o, 0, "revoke", &id, &db);
     if (ex != HUB_EXIT_OK)
         return ex;
     rc = token_write_revoke(db, id, &was);
@@ -330,15 +340,7 @@ static int token_rotate(int argc, char **argv)
     rc = token_parse(argc, argv, &o);
     if (rc != 0)
         return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
-    if (argc - optind != 1 || o.scope) {
-        hub_cmd_say(TOKEN_CMD, "rotate needs the token's ID (see token"
-                               " list)");
-        return HUB_EXIT_USAGE;
-    }
-    if (hub_cmd_parse_long(TOKEN_CMD, "ID", argv[optind], 1, INT32_MAX,
-                           &id) != 0)
-        return HUB_EXIT_USAGE;
-    ex = hub_cmd_open_db(TOKEN_CMD, o.db, 0, &db);
+    ex = token_open_id(argc, argv, &o, 1, "rotate", &id, &db);
     if (ex != HUB_EXIT_OK)
         return ex;
     rc = token_write_rotate(db, id, now, &o, token, &new_id);

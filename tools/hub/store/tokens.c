@@ -22,8 +22,6 @@ static const char hub_tokens_sql_get[] =
 static const char hub_tokens_sql_end[] =
     "UPDATE tokens SET replaced_by = ?2, expires_at = min(expires_at, ?3),"
     " revoked_at = CASE WHEN ?4 THEN ?3 ELSE revoked_at END WHERE id = ?1";
-static const char hub_tokens_sql_state[] =
-    "SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ?1";
 static const char hub_tokens_sql_revoke[] =
     "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 static const char hub_tokens_sql_each[] =
@@ -109,14 +107,14 @@ int hub_tokens_touch(hub_db_t *db, int64_t id, int64_t now_ms)
     return hub_db_rc(sqldb_run(&db->sql, st, rc, "token use"));
 }
 
-int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
-                      int64_t overlap_ms, int64_t expires_at,
-                      char out[HUB_TOKEN_TEXT], int64_t *new_id)
+/* The state of token id: scope, revoked, expiry. HUB_NOT_FOUND when
+ * there is no such token. */
+static int hub_tokens_get_state(hub_db_t *db, int64_t id,
+                                char scope[HUB_CODE_MAX + 1], int *revoked,
+                                int64_t *expires_at)
 {
-    char scope[HUB_CODE_MAX + 1];
     sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_get);
-    int64_t old_expiry;
-    int rc = SQLITE_OK, revoked;
+    int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
@@ -128,10 +126,25 @@ int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
     rc = hub_db_rc(sqldb_next(&db->sql, st, "token state"));
     if (rc != HUB_OK)
         return rc;
-    sqldb_column_copy(st, 0, scope, sizeof(scope));
-    revoked = sqlite3_column_int(st, 1);
-    old_expiry = sqlite3_column_int64(st, 2);
+    sqldb_column_copy(st, 0, scope, HUB_CODE_MAX + 1);
+    *revoked = sqlite3_column_int(st, 1);
+    *expires_at = sqlite3_column_int64(st, 2);
     sqldb_release(st);
+    return HUB_OK;
+}
+
+int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
+                      int64_t overlap_ms, int64_t expires_at,
+                      char out[HUB_TOKEN_TEXT], int64_t *new_id)
+{
+    char scope[HUB_CODE_MAX + 1];
+    sqlite3_stmt *st;
+    int64_t old_expiry;
+    int rc, revoked;
+
+    rc = hub_tokens_get_state(db, id, scope, &revoked, &old_expiry);
+    if (rc != HUB_OK)
+        return rc;
     if (revoked)
         return HUB_REVOKED;
     if (old_expiry <= now_ms)
@@ -153,22 +166,15 @@ int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
 int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
                       int *was_revoked)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_state);
-    int rc = SQLITE_OK;
+    char scope[HUB_CODE_MAX + 1];
+    sqlite3_stmt *st;
+    int64_t expires_at;
+    int rc;
 
     *was_revoked = 0;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_int64(st, 1, id, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "token state"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "token state"));
+    rc = hub_tokens_get_state(db, id, scope, was_revoked, &expires_at);
     if (rc != HUB_OK)
         return rc;
-    *was_revoked = sqlite3_column_int(st, 0);
-    sqldb_release(st);
     if (*was_revoked)
         return HUB_OK;
     st = sqldb_stmt(&db->sql, hub_tokens_sql_revoke);
