@@ -144,6 +144,8 @@ expect 429 "$(enroll ZZZZ-ZZZZ-ZZZY "$(new_install_id)" -H 'X-Forwarded-For: 198
 # the right-most hop that is not a trusted proxy is the client.
 expect 429 "$(enroll ZZZZ-ZZZZ-ZZZY "$(new_install_id)" -H 'X-Forwarded-For: 203.0.113.77, 198.51.100.7')" "a forged hop on the left"
 expect 429 "$(enroll ZZZZ-ZZZZ-ZZZY "$(new_install_id)" -H 'X-Forwarded-For: 203.0.113.77, 198.51.100.7, 10.9.3.4')" "behind two proxies"
+# A proxy that adds its own header line after the client's: lines join in order.
+expect 429 "$(enroll ZZZZ-ZZZZ-ZZZY "$(new_install_id)" -H 'X-Forwarded-For: 203.0.113.78' -H 'X-Forwarded-For: 198.51.100.7')" "a forged header line"
 K3=$(new_install_id)
 expect 200 "$(enroll "$HONEST" "$K3" -H 'X-Forwarded-For: 203.0.113.9')" "an honest kiosk behind the same proxy"
 hub_stop

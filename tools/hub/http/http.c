@@ -23,6 +23,7 @@
 #define HUB_HTTP_ADDR_MAX 64 /* an IPv6 address in text and then some */
 #define HUB_HTTP_LISTEN_BACKLOG 128
 #define HUB_HTTP_LOG_PATH_MAX 96
+#define HUB_HTTP_FORWARDED_MAX 1024 /* X-Forwarded-For, all lines joined */
 /* A body buffer starts this small and doubles up to the declared length,
  * so a client that declares 1 MiB and sends nothing holds no megabyte. */
 #define HUB_HTTP_BODY_START (16 * 1024)
@@ -273,6 +274,37 @@ static enum MHD_Result hub_http_collect_query(void *cls,
     return MHD_YES;
 }
 
+/* Every X-Forwarded-For header joined in order, as RFC 9110 reads
+ * repeated fields: a proxy that adds its own line after the client's must
+ * not have the client's read as the last hop. */
+typedef struct hub_http_forwarded {
+    char text[HUB_HTTP_FORWARDED_MAX];
+    size_t len;
+    int overflow;
+} hub_http_forwarded_t;
+
+static enum MHD_Result hub_http_join_forwarded(void *cls,
+                                               enum MHD_ValueKind kind,
+                                               const char *key,
+                                               const char *value)
+{
+    hub_http_forwarded_t *f = cls;
+    size_t n = strlen(value), sep = f->len ? 2 : 0;
+
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (f->len + sep + n >= sizeof(f->text)) {
+        f->overflow = 1;
+        return MHD_NO;
+    }
+    memcpy(f->text + f->len, ", ", sep);
+    memcpy(f->text + f->len + sep, value, n);
+    f->len += sep + n;
+    f->text[f->len] = '\0';
+    return MHD_YES;
+}
+
 /* The client's address: the TCP peer, or the address a trusted proxy
  * forwarded (peer.h); an untrusted peer's headers are ignored. */
 static void hub_http_get_client(const hub_http_t *h, struct MHD_Connection *c,
@@ -282,6 +314,7 @@ static void hub_http_get_client(const hub_http_t *h, struct MHD_Connection *c,
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = info ? info->client_addr : NULL;
     char peer[HUB_HTTP_ADDR_MAX];
+    hub_http_forwarded_t fwd;
 
     snprintf(peer, sizeof(peer), "?");
     if (sa && sa->sa_family == AF_INET &&
@@ -292,9 +325,16 @@ static void hub_http_get_client(const hub_http_t *h, struct MHD_Connection *c,
         !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
                    peer, (socklen_t)sizeof(peer)))
         snprintf(peer, sizeof(peer), "?");
+    if (!hub_peer_is_trusted(&h->trusted, peer)) {
+        snprintf(out, cap, "%s", peer);
+        return;
+    }
+    memset(&fwd, 0, sizeof(fwd));
+    (void)MHD_get_connection_values(c, MHD_HEADER_KIND,
+                                    hub_http_join_forwarded, &fwd);
+    /* Too long to read whole: the proxy is all that is known. */
     hub_peer_get_client(&h->trusted, peer,
-                        MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                    "X-Forwarded-For"),
+                        fwd.overflow ? "-" : fwd.len ? fwd.text : NULL,
                         MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                     "X-Real-IP"),
                         out, cap);
