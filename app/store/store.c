@@ -329,6 +329,33 @@ static store_t *store_alloc(const char *dir, int readonly)
     return s;
 }
 
+/* The store's names for sqldb's values, so sync.db's handle can answer
+ * in the same terms without a table of its own. */
+_Static_assert((int)STORE_MEDIUM_IN_PLACE == (int)SQLDB_MEDIUM_WRITABLE &&
+                   (int)STORE_MEDIUM_RO_COPY == (int)SQLDB_MEDIUM_RO_COPY &&
+                   (int)STORE_MEDIUM_RO_IMMUTABLE ==
+                       (int)SQLDB_MEDIUM_RO_IMMUTABLE,
+               "enum store_medium mirrors enum sqldb_medium");
+
+int store_medium(const store_t *s)
+{
+    return s ? sqldb_medium(&s->sql) : STORE_MEDIUM_IN_PLACE;
+}
+
+const char *store_medium_text(int medium)
+{
+    switch (medium) {
+    case STORE_MEDIUM_RO_COPY:
+        return "read-only medium: read from a private copy of the database"
+               " and its WAL, so no committed rating is missed";
+    case STORE_MEDIUM_RO_IMMUTABLE:
+        return "read-only medium: the database has no WAL and is read as"
+               " it is";
+    default:
+        return "";
+    }
+}
+
 void store_close(store_t *s)
 {
     if (!s)

@@ -146,6 +146,12 @@ int syncdb_open(const char *dir, int readonly, syncdb_t **out, char *err,
     return SYNCDB_OK;
 }
 
+/* enum store_medium has sqldb's values (checked in store.c). */
+int syncdb_medium(const syncdb_t *db)
+{
+    return db ? sqldb_medium(&db->sql) : SQLDB_MEDIUM_WRITABLE;
+}
+
 void syncdb_close(syncdb_t *db)
 {
     if (!db)

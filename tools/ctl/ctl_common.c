@@ -33,6 +33,10 @@ int ctl_open_data(const char *cmd, const char *dir, store_t **out)
 
     switch (rc) {
     case STORE_OK:
+        /* stdout stays the command's output; the technician learns why
+         * the card should be replaced. */
+        if (store_medium(*out) != STORE_MEDIUM_IN_PLACE)
+            ctl_say(cmd, "%s: %s", dir, store_medium_text(store_medium(*out)));
         return CTL_EXIT_OK;
     case STORE_MISSING:
         ctl_say(cmd, "no kiosk database in %s", dir);
