@@ -31,7 +31,11 @@ typedef enum store_rc {
     STORE_ERROR = -1,   /* anything else; see store_last_error() */
     STORE_FULL = -2,    /* disk or configured cap full: nothing written */
     STORE_CORRUPT = -3, /* read-only open of a damaged file */
-    STORE_MISSING = -4  /* read-only open: no database in that directory */
+    STORE_MISSING = -4, /* read-only open: no database in that directory */
+    STORE_SCHEMA = -5   /* a table of the schema is gone (dropped by hand
+                           or a tool): SQLite sees no damage and nothing
+                           retries it back, so the kiosk is out of service
+                           until the file is replaced */
 } store_rc_t;
 
 typedef struct store_open_report {

@@ -41,6 +41,12 @@ int ctl_open_data(const char *cmd, const char *dir, store_t **out)
     case STORE_MISSING:
         ctl_say(cmd, "no kiosk database in %s", dir);
         break;
+    case STORE_SCHEMA:
+        ctl_say(cmd, "the kiosk database in %s is unusable: %s", dir,
+                store_last_error(NULL));
+        fprintf(stderr, "The kiosk is out of service until the database is"
+                        " replaced.\n");
+        break;
     case STORE_CORRUPT:
         ctl_say(cmd, "the kiosk database in %s is damaged: %s", dir,
                 store_last_error(NULL));
