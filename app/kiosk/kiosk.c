@@ -640,8 +640,12 @@ static void kiosk_open_store(kiosk_t *k)
     opt.wall_ctx = &k->clock;
     rc = store_open(k->args.data, &opt, &k->store, &rep);
     if (rc != STORE_OK) {
-        snprintf(msg, sizeof(msg), "storage: cannot open database in %s: %s",
-                 k->args.data, store_last_error(NULL));
+        /* The store's reason names the file already. */
+        if (store_last_error(NULL)[0])
+            snprintf(msg, sizeof(msg), "storage: %s", store_last_error(NULL));
+        else
+            snprintf(msg, sizeof(msg), "storage: cannot open database in %s",
+                     k->args.data);
         k->store = NULL;
         kiosk_fail(k, msg);
         return;
