@@ -661,7 +661,8 @@ static int sqldb_copy_with_wal(sqldb_t *db, const char *wal, char *copy,
             sqldb_copy_file(wal, copy_wal) != 0 ||
             stat(db->path, &db1) != 0 || stat(wal, &wal1) != 0) {
             sqldb_set_error(db, "%s: read-only medium: cannot copy it and"
-                            " its WAL to %s: %s", db->path, db->copy_dir,
+                            " its WAL to %s: %s (TMPDIR may name a place"
+                            " with more room)", db->path, db->copy_dir,
                             strerror(errno));
             sqldb_remove_copy(db);
             return SQLITE_CANTOPEN;
