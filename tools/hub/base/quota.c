@@ -23,26 +23,30 @@ void hub_quota_usage_init(hub_quota_usage_t *u, int64_t now_ms)
 }
 
 /* Tokens after refilling at `cap` bytes an hour since the last stamp.
- * Elapsed time is held to an hour (the bucket is full by then), so
- * cap * elapsed stays below 2^40 * 2^22. */
+ * The stamp moves on only by the time the whole bytes added stand for,
+ * so calls closer together than a byte's worth still add up. Elapsed
+ * time past an hour fills the bucket, so cap * elapsed stays below
+ * 2^40 * 2^22. */
 static void hub_quota_refill(int64_t cap, hub_quota_usage_t *u,
                              int64_t now_ms)
 {
-    int64_t elapsed = now_ms - u->stamp_ms;
+    int64_t elapsed = now_ms - u->stamp_ms, added;
 
-    if (u->tokens < 0 || u->tokens > cap) {
+    if (u->tokens < 0 || u->tokens > cap || elapsed >= HUB_QUOTA_HOUR_MS) {
         u->tokens = cap;
         u->stamp_ms = now_ms;
         return;
     }
     if (elapsed <= 0)
         return; /* a clock that went back refills nothing */
-    if (elapsed > HUB_QUOTA_HOUR_MS)
-        elapsed = HUB_QUOTA_HOUR_MS;
-    u->tokens += cap * elapsed / HUB_QUOTA_HOUR_MS;
-    if (u->tokens > cap)
+    added = cap * elapsed / HUB_QUOTA_HOUR_MS;
+    if (u->tokens + added >= cap) {
         u->tokens = cap;
-    u->stamp_ms = now_ms;
+        u->stamp_ms = now_ms;
+        return;
+    }
+    u->tokens += added;
+    u->stamp_ms += added * HUB_QUOTA_HOUR_MS / cap;
 }
 
 int64_t hub_quota_take_bytes(const hub_quota_limits_t *lim,
