@@ -4,10 +4,32 @@
 #include "hub/api/handler.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hub/api/auth.h"
 #include "hub/domain/ingest.h"
+
+/* 429 quota-exceeded: a refusal that passes, so the kiosk waits
+ * retry_after_s and keeps its data. */
+static int hub_ingest_fail_quota(hub_reply_t *r, int retry_after_s,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int hub_ingest_fail_quota(hub_reply_t *r, int retry_after_s,
+                                const char *fmt, ...)
+{
+    char msg[HUB_REPLY_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    hub_reply_fail(r, 429, "quota-exceeded", "%s", msg);
+    r->retry_after_s = retry_after_s;
+    return 429;
+}
 
 int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                      size_t len, int64_t now_ms, hub_reply_t *r)
@@ -51,10 +73,8 @@ int hub_ingest_apply_quota(hub_db_t *db, hub_quota_t *q,
         hub_reply_fail(r, 409, "implausible-seq", "%s", res.refusal);
     else if (rc == HUB_FOREIGN)
         hub_reply_fail(r, 403, "wrong-unit", "%s", res.refusal);
-    else if (rc == HUB_QUOTA) {
-        hub_reply_fail(r, 429, "quota-exceeded", "%s", res.refusal);
-        r->retry_after_s = res.retry_after_s;
-    }
+    else if (rc == HUB_QUOTA)
+        hub_ingest_fail_quota(r, res.retry_after_s, "%s", res.refusal);
     else if (rc == HUB_REVOKED)
         hub_reply_fail(r, 403, "revoked",
                        "this kiosk was revoked; enroll it again with a new"
@@ -80,15 +100,13 @@ int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
                                               (int64_t)req->body_len,
                                               req->mono_ms)
                       : 0;
-    if (wait > 0) {
-        hub_reply_fail(r, 429, "quota-exceeded",
-                       "this kiosk has sent its %lld MiB of uploads for"
-                       " this hour; nothing was read, send again later",
-                       (long long)(hub_quota_get_limits(ctx->quota)
-                                       ->upload_bytes_hour >> 20));
-        r->retry_after_s = wait;
-        return r->status;
-    }
+    if (wait > 0)
+        return hub_ingest_fail_quota(
+            r, wait,
+            "this kiosk has sent its %lld MiB of uploads for this hour;"
+            " nothing was read, send again later",
+            (long long)(hub_quota_get_limits(ctx->quota)->upload_bytes_hour >>
+                        20));
     if (ctx->parse_slots) {
         while (sem_wait(ctx->parse_slots) != 0)
             if (errno != EINTR)
