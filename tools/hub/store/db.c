@@ -357,7 +357,9 @@ int hub_db_check_room(hub_db_t *db)
 {
     int64_t free_kb, reserve_kb;
 
-    if (!hub_db_is_short_of_room(db, &free_kb, &reserve_kb))
+    /* No reserve (the admin commands): no question to the filesystem. */
+    if (db->min_free_kb <= 0 ||
+        !hub_db_is_short_of_room(db, &free_kb, &reserve_kb))
         return HUB_OK;
     sqldb_set_error(&db->sql, "%s: %lld MiB free on its disk, below the"
                     " reserve of %lld MiB (--min-free-mb)", db->sql.path,
