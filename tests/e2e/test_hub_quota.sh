@@ -128,14 +128,14 @@ expect_status 200 "$(ingest "$KB" "$SB" "$T/small.json")" "the other kiosk durin
 hub_stop
 
 # ---- an honest busy counter: 60 days of 300 responses, re-uploaded -----
-# With the default quotas: 800 rows a day (300 responses over several
-# officers and the whole short survey), five days an upload, sent twice
-# (a kiosk whose acknowledgements were lost sends them all again).
+# With the default quotas: 500 rows a day (300 responses over a few
+# officers and the whole short survey), eight days an upload, 64 days sent
+# twice (a kiosk whose acknowledgements were lost sends them all again).
 hub_start "$DB"
 read -r KH SH <<< "$(enroll XA-B)"
-bodies "$T/honest" "$KH" XA-B 800 100 "$(TZ=Asia/Ho_Chi_Minh date -d '60 days ago' +%F)" 12 5
+bodies "$T/honest" "$KH" XA-B 500 100 "$(TZ=Asia/Ho_Chi_Minh date -d '64 days ago' +%F)" 8 8
 for pass in 1 2; do
-  for ((i = 0; i < 12; i++)); do
+  for ((i = 0; i < 8; i++)); do
     expect_status 200 "$(ingest "$KH" "$SH" "$T/honest.$i.json")" "honest upload $pass.$i"
   done
 done

@@ -1423,7 +1423,7 @@ static void test_busy_counter_never_refused_by_defaults(void **state)
     assert_non_null(q);
     /* 60 days of backlog in uploads of 4 days, sent twice (acknowledgements
      * lost). 200 rows a day keeps this fast; test_hub_quota.sh sends a
-     * busy counter's 800 a day over HTTP. */
+     * busy counter's 500 a day over HTTP. */
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < 15; i++)
             assert_int_equal(upload(f, q, K1, 100 * (pass + 1) + i, 4 * i, 4,
