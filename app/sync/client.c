@@ -605,6 +605,14 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
         sync_say(r, "the hub found the upload too large (413%s)", words);
         return SYNC_TOO_LARGE;
     }
+    /* Over the kiosk's quota at the hub: the data stays here and goes
+     * when the hub says (Retry-After), like any refusal that passes. */
+    if (s == 429 && strcmp(r->error_code, "quota-exceeded") == 0) {
+        sync_say(r, "the hub refuses more from this kiosk for now: over its"
+                 " quota (429%s); the responses stay on the kiosk and are"
+                 " sent later", words);
+        return SYNC_TRANSIENT;
+    }
     if (s == 408 || s == 429 || s >= 500 || (s >= 300 && s < 400) ||
         (s > 200 && s < 300)) {
         sync_say(r, "the hub is not accepting now (HTTP %ld%s)%s", s, words,
