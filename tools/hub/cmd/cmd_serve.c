@@ -36,11 +36,20 @@
 /* Audit rows for refusals nobody authenticated, a minute per address: a
  * flood is logged on stderr beyond it rather than filling the disk. */
 #define SERVE_AUDIT_REFUSALS 120
+/* Per-kiosk quotas (docs/HUB.md "Quotas" argues the figures): an honest
+ * busy counter sends at most ~60 MiB an hour and adds at most ~11,400
+ * rows a day, ~700,000 when it uploads 60 days of backlog at once. */
+#define SERVE_QUOTA_UPLOAD_MB_DEFAULT 256
+#define SERVE_QUOTA_ROWS_DAY_DEFAULT 1000000
+#define SERVE_QUOTA_ROWS_TOTAL_DEFAULT 20000000
+#define SERVE_QUOTA_KEYS_MAX SERVE_RATE_KEYS_MAX
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
     hub_peer_list_t trusted;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
+    long min_free_mb; /* -1: the default of base/disk.h */
+    long quota_upload_mb, quota_rows_day, quota_rows_total;
     int quiet;
 } serve_opts_t;
 
@@ -51,8 +60,11 @@ static void serve_print_help(FILE *fp)
             " [--tls-cert FILE --tls-key FILE]\n"
             "                       [--max-connections N] [--max-per-ip N]"
             " [--timeout-s N]\n"
-            "                       [--max-db-kb N] [--rate-limit N]"
-            " [--quiet]\n"
+            "                       [--max-db-kb N] [--min-free-mb N]"
+            " [--rate-limit N]\n"
+            "                       [--quota-upload-mb N]"
+            " [--quota-rows-day N]\n"
+            "                       [--quota-rows-total N] [--quiet]\n"
             "                       [--targets FILE] [--province SLUG]\n"
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
             "\n"
@@ -79,6 +91,23 @@ static void serve_print_help(FILE *fp)
             " writes beyond it\n"
             "                           answer 503 storage-full (default:"
             " no cap)\n"
+            "      --min-free-mb N      answer 503 storage-full while the"
+            " disk holding the\n"
+            "                           database has less than N MiB free"
+            " (default: 5%%\n"
+            "                           of the disk, at most 512 MiB;"
+            " 0 = no reserve)\n"
+            "      --quota-upload-mb N  MiB of uploads a kiosk may send an"
+            " hour (default\n"
+            "                           %d; 0 = no quota)\n"
+            "      --quota-rows-day N   rows a kiosk may add to the"
+            " database a day (UTC+7)\n"
+            "                           (default %d; 0 = no quota)\n"
+            "      --quota-rows-total N rows the hub keeps for one kiosk"
+            " (default %d;\n"
+            "                           0 = no quota); over a quota an"
+            " upload answers\n"
+            "                           429 quota-exceeded\n"
             "      --rate-limit N       requests a minute per kiosk, and"
             " enrollments a\n"
             "                           minute per address (default %d;"
@@ -106,7 +135,9 @@ static void serve_print_help(FILE *fp)
             " listen, or read\nthe certificate or the targets; 2 usage"
             " error.\n",
             SERVE_MAX_CONN_DEFAULT, SERVE_PER_IP_DEFAULT,
-            SERVE_TIMEOUT_DEFAULT, HUB_API_RATE_DEFAULT);
+            SERVE_TIMEOUT_DEFAULT, SERVE_QUOTA_UPLOAD_MB_DEFAULT,
+            SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
+            HUB_API_RATE_DEFAULT);
 }
 
 enum {
@@ -119,6 +150,10 @@ enum {
     SERVE_OPT_RATE,
     SERVE_OPT_TARGETS,
     SERVE_OPT_PROVINCE,
+    SERVE_OPT_MIN_FREE,
+    SERVE_OPT_QUOTA_UPLOAD,
+    SERVE_OPT_QUOTA_DAY,
+    SERVE_OPT_QUOTA_TOTAL,
     SERVE_OPT_TRUSTED
 };
 
@@ -137,6 +172,19 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
     case SERVE_OPT_MAX_DB:
         return hub_cmd_parse_long(SERVE_CMD, "--max-db-kb", arg, 1,
                                   1024L * 1024 * 1024, &o->max_db_kb);
+    case SERVE_OPT_MIN_FREE:
+        return hub_cmd_parse_long(SERVE_CMD, "--min-free-mb", arg, 0,
+                                  1024L * 1024 * 1024, &o->min_free_mb);
+    case SERVE_OPT_QUOTA_UPLOAD:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-upload-mb", arg, 0,
+                                  HUB_QUOTA_BYTES_MAX >> 20,
+                                  &o->quota_upload_mb);
+    case SERVE_OPT_QUOTA_DAY:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-rows-day", arg, 0,
+                                  HUB_QUOTA_ROWS_MAX, &o->quota_rows_day);
+    case SERVE_OPT_QUOTA_TOTAL:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-rows-total", arg, 0,
+                                  HUB_QUOTA_ROWS_MAX, &o->quota_rows_total);
     default:
         return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
                                   &o->rate);
@@ -175,6 +223,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"timeout-s", required_argument, NULL, SERVE_OPT_TIMEOUT},
         {"max-db-kb", required_argument, NULL, SERVE_OPT_MAX_DB},
         {"rate-limit", required_argument, NULL, SERVE_OPT_RATE},
+        {"min-free-mb", required_argument, NULL, SERVE_OPT_MIN_FREE},
+        {"quota-upload-mb", required_argument, NULL, SERVE_OPT_QUOTA_UPLOAD},
+        {"quota-rows-day", required_argument, NULL, SERVE_OPT_QUOTA_DAY},
+        {"quota-rows-total", required_argument, NULL, SERVE_OPT_QUOTA_TOTAL},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
@@ -190,6 +242,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->per_ip = SERVE_PER_IP_DEFAULT;
     o->timeout_s = SERVE_TIMEOUT_DEFAULT;
     o->rate = HUB_API_RATE_DEFAULT;
+    o->min_free_mb = -1;
+    o->quota_upload_mb = SERVE_QUOTA_UPLOAD_MB_DEFAULT;
+    o->quota_rows_day = SERVE_QUOTA_ROWS_DAY_DEFAULT;
+    o->quota_rows_total = SERVE_QUOTA_ROWS_TOTAL_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -222,6 +278,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_PER_IP:
         case SERVE_OPT_TIMEOUT:
         case SERVE_OPT_MAX_DB:
+        case SERVE_OPT_MIN_FREE:
+        case SERVE_OPT_QUOTA_UPLOAD:
+        case SERVE_OPT_QUOTA_DAY:
+        case SERVE_OPT_QUOTA_TOTAL:
         case SERVE_OPT_RATE:
             if (serve_set_number(c, optarg, o) != 0)
                 return -1;
@@ -331,6 +391,8 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
                          const char *key)
 {
     hub_db_options_t dopt = {1, 1, o->max_db_kb};
+    hub_quota_limits_t ql = {(int64_t)o->quota_upload_mb << 20,
+                             o->quota_rows_day, o->quota_rows_total};
     sem_t slots;
     hub_ctx_t ctx;
     int rc, ex;
@@ -349,6 +411,8 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
         (void)sem_destroy(&slots); /* nobody waits on it */
         return HUB_EXIT_FAIL;
     }
+    hub_db_set_reserve(ctx.db, o->min_free_mb < 0 ? -1
+                                                  : o->min_free_mb * 1024);
     ctx.kiosk_limit = hub_ratelimit_new((int)o->rate, HUB_API_RATE_WINDOW_MS,
                                         SERVE_RATE_KEYS_MAX);
     ctx.enroll_limit = hub_ratelimit_new(
@@ -359,8 +423,9 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
                                        SERVE_FAIL_KEYS_MAX);
     ctx.audit_limit = hub_ratelimit_new(
         SERVE_AUDIT_REFUSALS, HUB_API_RATE_WINDOW_MS, SERVE_ENROLL_KEYS_MAX);
-    if (!ctx.kiosk_limit || !ctx.enroll_limit || !ctx.code_limit ||
-        !ctx.unit_limit || !ctx.audit_limit) {
+    ctx.quota = hub_quota_new(&ql, SERVE_QUOTA_KEYS_MAX);
+    if (!ctx.kiosk_limit || !ctx.enroll_limit || !ctx.quota ||
+        !ctx.code_limit || !ctx.unit_limit || !ctx.audit_limit) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
     } else {
@@ -371,6 +436,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     hub_ratelimit_free(ctx.code_limit);
     hub_ratelimit_free(ctx.unit_limit);
     hub_ratelimit_free(ctx.audit_limit);
+    hub_quota_free(ctx.quota);
     hub_db_close(ctx.db);
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)
