@@ -1,8 +1,9 @@
 # sipas-hub against slow and greedy clients on loopback (deadlines of 2 and
 # 3 s so it runs in seconds): tricklers from four addresses while /healthz
 # and a kiosk's upload from others are served at once; a slow head, a slow
-# body and a body too long in coming cut at their deadline with 408; one
-# address held to its share of the connections, and never to all of them.
+# body and a body too long in coming cut at their deadline with 408, a
+# silent kept-alive connection closed without one; one address held to its
+# share of the connections, and never to all of them.
 . "$(dirname "$0")/../hub/lib.sh"
 SLOW="$ROOT/tests/hub/slow.py"
 DB="$T/hub.db"
@@ -34,13 +35,14 @@ python3 "$SLOW" slow "$PORT" --from 127.0.0.7 --mode head > "$T/head.json" & P1=
 python3 "$SLOW" slow "$PORT" --from 127.0.0.9 --mode body > "$T/body.json" & P2=$!
 python3 "$SLOW" slow "$PORT" --from 127.0.0.12 --mode rate > "$T/rate.json" & P3=$!
 python3 "$SLOW" flood "$PORT" --from 127.0.0.10 --count 40 > "$T/flood.json" & P4=$!
+python3 "$SLOW" slow "$PORT" --from 127.0.0.13 --mode keep > "$T/keep.json" & P5=$!
 sleep 2.5 # the attack in place (a Python start takes a second on a busy machine)
 # --max-time: an upload that waits on the attack fails, as a kiosk's would.
 got=$(curl -sS -o "$T/body" -w '%{http_code}' --interface 127.0.0.8 --max-time 2 \
   -H "Authorization: Bearer $SECRET" -H "X-Sipas-Kiosk: $K" -H 'Content-Type: application/json' \
   --data-binary "@$T/up.json" "$HUB_URL/api/v1/ingest")
 expect_status 200 "$got" "a kiosk's upload under attack"
-for p in $ATTACK $P1 $P2 $P3 $P4; do wait "$p" || fail "a slow client failed"; done
+for p in $ATTACK $P1 $P2 $P3 $P4 $P5; do wait "$p" || fail "a slow client failed"; done
 
 # One Python for every check: each start costs a second on a busy machine.
 python3 - "$T" <<'PY' || fail "slow clients"
@@ -60,6 +62,10 @@ for name, low, high, what in (("head", 1900, 3700, "a slow head"),
     d = load(name)
     check(d["status"] == 408 and low <= d["cut_after_ms"] <= high, what, d)
     check(json.loads(d["json"])["error"] == "request-timeout", what + ": the 408's body", d)
+# Kept alive and then silent: closed at the head deadline, without a 408 a
+# client sending its next request just then would take for the answer.
+d = load("keep")
+check(d["status"] is None and 1900 <= d["cut_after_ms"] <= 3700, "a kept-alive connection", d)
 d = load("flood")
 check(d["held"] == 16, "one address flooding 40 connections", d)
 PY

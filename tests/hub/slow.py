@@ -9,10 +9,12 @@ slow.py attack PORT --addrs 127.0.0.2,... --per N --every S --seconds S
     Prints probes answered 200 within 2 seconds and not, the slowest
     probe, the most connections an address held at once for over 0.3 s,
     and how long the hub let tricklers live.
-slow.py slow PORT --from ADDR --mode head|body|rate
+slow.py slow PORT --from ADDR --mode head|body|rate|keep
     head: a request head one byte every 0.2 s; body: a head, then a body
-    of 100000 declared bytes at 20 B/s; rate: the same body at 2000 B/s.
-    Prints when the hub cut it and the status it answered, if any.
+    of 100000 declared bytes at 20 B/s; rate: the same body at 2000 B/s;
+    keep: one whole request on a kept-alive connection, then nothing.
+    Prints when the hub cut it (for keep: after its answer) and the status
+    it answered, if any (for keep: after the first answer).
 slow.py flood PORT --from ADDR --count N [--probe-from ADDR]
     Opens N connections with half a request head each and prints how many
     the hub still holds half a second later, and whether /healthz then
@@ -128,7 +130,13 @@ def cmd_attack(a):
 def cmd_slow(a):
     s = connect(a.port, a.src)
     t0 = time.time()
-    if a.mode == "head":
+    if a.mode == "keep":
+        s.sendall(HEAD + b"\r\n")
+        answer = s.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+        t0 = time.time()
+        todo, every, chunk = b"", 0.05, 0
+    elif a.mode == "head":
         todo, every, chunk = HEAD * 100, 0.2, 1
     else:
         s.sendall(b"POST /api/v1/ingest HTTP/1.1\r\nHost: hub\r\n"
@@ -197,7 +205,7 @@ def main():
     sl = sub.add_parser("slow")
     sl.add_argument("port", type=int)
     sl.add_argument("--from", dest="src", required=True)
-    sl.add_argument("--mode", choices=["head", "body", "rate"],
+    sl.add_argument("--mode", choices=["head", "body", "rate", "keep"],
                     required=True)
     fl = sub.add_parser("flood")
     fl.add_argument("port", type=int)

@@ -50,6 +50,7 @@ typedef struct hub_http_sock {
     struct hub_http_sock *prev, *next;
     int fd;  /* valid while listed: CLOSED comes before the close */
     int cut; /* shut down once; libmicrohttpd closes it in its time */
+    int kept; /* a request was answered: now kept alive between two */
     hub_deadline_t dl;
     char client[HUB_HTTP_ADDR_MAX];
 } hub_http_sock_t;
@@ -218,6 +219,7 @@ static void hub_http_enter(hub_http_t *h, hub_http_sock_t *s,
     switch (phase) {
     case HUB_DEADLINE_HEAD:
         hub_deadline_begin_head(&s->dl, now);
+        s->kept = 1;
         break;
     case HUB_DEADLINE_BODY:
         hub_deadline_begin_body(&s->dl, now);
@@ -244,15 +246,18 @@ static void hub_http_count_body(hub_http_t *h, hub_http_sock_t *s,
 }
 
 /* Under the lock. A 408 goes out first when the client is still sending
- * and the connection is plain HTTP (under TLS only GnuTLS may write);
- * shutdown() then wakes the connection's thread, which closes it. */
+ * and the connection is plain HTTP (under TLS only GnuTLS may write), but
+ * not on a kept-alive connection waiting for its next request: a client
+ * that sends one just then would read the 408 as its answer, where a
+ * silent close makes it retry on a fresh connection. shutdown() then
+ * wakes the connection's thread, which closes it. */
 static void hub_http_cut(hub_http_t *h, hub_http_sock_t *s,
                          hub_deadline_verdict_t v, int64_t now)
 {
     char reply[512];
     int n;
 
-    if (!h->tls && (s->dl.phase == HUB_DEADLINE_HEAD ||
+    if (!h->tls && ((s->dl.phase == HUB_DEADLINE_HEAD && !s->kept) ||
                     s->dl.phase == HUB_DEADLINE_BODY)) {
         n = snprintf(reply, sizeof(reply), HUB_HTTP_TIMEOUT_REPLY,
                      sizeof(HUB_HTTP_TIMEOUT_BODY) - 1,
