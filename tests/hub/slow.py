@@ -137,7 +137,7 @@ def cmd_slow(a):
         t0 = time.time()
         todo, every, chunk = b"", 0.05, 0
     elif a.mode == "head":
-        todo, every, chunk = HEAD * 100, 0.2, 1
+        todo, every, chunk = HEAD + b"X-Pad: " + b"a" * 10000, 0.2, 1
     else:
         s.sendall(b"POST /api/v1/ingest HTTP/1.1\r\nHost: hub\r\n"
                   b"Content-Type: application/json\r\n"
