@@ -203,8 +203,16 @@ static void flow_commit(flow_t *f, uint64_t now_ms, int to_idle)
 {
     int64_t seq = 0;
 
+    int rc;
+
     f->after_paused_idle = to_idle;
-    if (f->ops.commit(f->ops.ctx, &f->resp, &seq) != 0) {
+    rc = f->ops.commit(f->ops.ctx, &f->resp, &seq);
+    if (rc == FLOW_COMMIT_FAULT) {
+        /* Retrying would pause for ever behind a "please wait". */
+        flow_set_out_of_service(f);
+        return;
+    }
+    if (rc != 0) {
         f->screen = FLOW_PAUSED;
         f->retry_at = now_ms + FLOW_RETRY_MS;
         return;

@@ -34,6 +34,7 @@
 #define FLOW_ANSWER_MAX 256
 #define FLOW_PIN_MAX 12
 #define FLOW_RETRY_MS 5000   /* storage retry while paused */
+#define FLOW_COMMIT_FAULT (-2) /* commit: storage is gone for good */
 #define FLOW_NOTICE_MS 4000
 #define FLOW_ADMIN_TIMEOUT_MS 120000
 /* Wrong PINs in a row before the admin gesture is locked, and for how long:
@@ -80,7 +81,9 @@ typedef struct flow_ops {
     /* 1 if a response already names this dossier, 0 if not, -1 on error
      * (treated as not rated: a citizen is never turned away by a fault). */
     int (*dossier_rated)(void *ctx, const char *dossier);
-    /* Stores r durably; 0 and *seq on success, -1 when it could not. */
+    /* Stores r durably; 0 and *seq on success, -1 when it could not (the
+     * machine pauses and retries), FLOW_COMMIT_FAULT when it never will
+     * (the machine goes out of service). */
     int (*commit)(void *ctx, const flow_response_t *r, int64_t *seq);
     /* 1 if pin matches the configured hash. */
     int (*pin_ok)(void *ctx, const char *pin);

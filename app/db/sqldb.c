@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -12,6 +13,11 @@
 
 #define SQLDB_MODE_TEXT_MAX 16
 #define SQLDB_PRAGMA_SQL_MAX 64
+/* "file:" + every byte percent-encoded at worst + the query */
+#define SQLDB_URI_MAX (SQLDB_PATH_MAX * 3 + 64)
+#define SQLDB_COPY_BUF 65536
+#define SQLDB_COPY_TRIES 3 /* a file that keeps changing while copied */
+#define SQLDB_COPY_NAME "db" /* the copy's name in its private directory */
 
 static const char sqldb_sql_begin_write[] = "BEGIN IMMEDIATE";
 static const char sqldb_sql_begin_read[] = "BEGIN";
@@ -521,36 +527,248 @@ static int sqldb_set_pragmas(sqldb_t *db, const sqldb_options_t *opt)
     return rc;
 }
 
-static int sqldb_connect(sqldb_t *db, const sqldb_options_t *opt,
-                         char *check, size_t cap)
-{
-    int flags = SQLITE_OPEN_NOMUTEX, rc;
+/* ---- read-only media ----------------------------------------------------- */
 
-    if (opt->readonly) {
-        flags |= SQLITE_OPEN_READONLY;
-    } else {
-        flags |= SQLITE_OPEN_READWRITE;
-        if (opt->create == SQLDB_CREATE)
-            flags |= SQLITE_OPEN_CREATE;
-        if (opt->create == SQLDB_CREATE_PRIVATE) {
-            rc = sqldb_create_private(db);
-            if (rc != SQLITE_OK)
-                return rc;
-        }
-        if (opt->write_lock) {
-            rc = sqldb_open_lock_file(db);
-            if (rc != SQLITE_OK)
-                return rc;
-        }
-    }
-    rc = sqlite3_open_v2(db->path, &db->conn, flags, NULL);
+static int sqldb_connect_as(sqldb_t *db, const char *name, int flags,
+                            const sqldb_options_t *opt)
+{
+    int rc = sqlite3_open_v2(name, &db->conn, flags, NULL);
+
     if (rc != SQLITE_OK)
         return sqldb_note(db, rc, "open");
     rc = sqlite3_busy_timeout(db->conn, opt->busy_timeout_ms);
-    if (rc != SQLITE_OK)
-        return sqldb_note(db, rc, "busy timeout");
+    return rc == SQLITE_OK ? rc : sqldb_note(db, rc, "busy timeout");
+}
+
+/* sqlite3_open_v2 opens lazily: a WAL file whose -shm cannot be made
+ * fails only at the first read. */
+static int sqldb_probe(sqldb_t *db)
+{
+    int64_t version = 0;
+
+    return sqldb_query_int(db, "PRAGMA user_version", &version);
+}
+
+/* 1 when the directory holding the file refuses writes (a read-only
+ * mount, or one this user may not write), so SQLite cannot make -shm. */
+static int sqldb_dir_refuses_writes(const sqldb_t *db)
+{
+    char dir[SQLDB_PATH_MAX];
+    char *slash;
+
+    snprintf(dir, sizeof(dir), "%s", db->path);
+    slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (access(dir, W_OK) == 0)
+        return 0;
+    return errno == EROFS || errno == EACCES || errno == EPERM;
+}
+
+static int sqldb_copy_file(const char *from, const char *to)
+{
+    char buf[SQLDB_COPY_BUF];
+    ssize_t n, w, off;
+    int in, out, rc = 0, saved;
+
+    in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0) {
+        saved = errno;
+        (void)close(in); /* read-only: nothing to lose */
+        errno = saved;
+        return -1;
+    }
+    while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+        if (n < 0) {
+            if (errno != EINTR)
+                rc = -1;
+            continue;
+        }
+        for (off = 0; rc == 0 && off < n; off += w) {
+            w = write(out, buf + off, (size_t)(n - off));
+            if (w < 0 && errno != EINTR)
+                rc = -1;
+            if (w < 0)
+                w = 0;
+        }
+    }
+    saved = errno;
+    (void)close(in); /* read-only: nothing to lose */
+    if (close(out) != 0 && rc == 0)
+        rc = -1;
+    else
+        errno = saved;
+    return rc;
+}
+
+static int sqldb_same_file_state(const struct stat *a, const struct stat *b)
+{
+    return a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static void sqldb_remove_copy(sqldb_t *db)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char name[SQLDB_PATH_MAX + 32];
+    size_t i;
+
+    if (!db->copy_dir[0])
+        return;
+    /* A copy is ours alone; a file that cannot go stays in $TMPDIR. */
+    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(name, sizeof(name), "%s/" SQLDB_COPY_NAME "%s",
+                 db->copy_dir, suffixes[i]);
+        (void)unlink(name);
+    }
+    (void)rmdir(db->copy_dir);
+    db->copy_dir[0] = '\0';
+}
+
+/* File and WAL into a private directory, both unchanged during the copy
+ * (a medium this user may not write may still be written by the kiosk). */
+static int sqldb_copy_with_wal(sqldb_t *db, const char *wal, char *copy,
+                               size_t cap)
+{
+    char copy_wal[SQLDB_PATH_MAX + 32];
+    struct stat db0, wal0, db1, wal1;
+    const char *tmp = getenv("TMPDIR");
+    int i;
+
+    if (!tmp || !tmp[0])
+        tmp = "/tmp";
+    if ((size_t)snprintf(db->copy_dir, sizeof(db->copy_dir),
+                         "%s/sipas-ro-XXXXXX", tmp) >= sizeof(db->copy_dir) ||
+        !mkdtemp(db->copy_dir)) {
+        sqldb_set_error(db, "%s: read-only medium: cannot make a private"
+                        " copy under %s: %s", db->path, tmp, strerror(errno));
+        db->copy_dir[0] = '\0';
+        return SQLITE_CANTOPEN;
+    }
+    snprintf(copy, cap, "%s/" SQLDB_COPY_NAME, db->copy_dir);
+    snprintf(copy_wal, sizeof(copy_wal), "%s-wal", copy);
+    for (i = 0; i < SQLDB_COPY_TRIES; i++) {
+        if (stat(db->path, &db0) != 0 || stat(wal, &wal0) != 0 ||
+            sqldb_copy_file(db->path, copy) != 0 ||
+            sqldb_copy_file(wal, copy_wal) != 0 ||
+            stat(db->path, &db1) != 0 || stat(wal, &wal1) != 0) {
+            sqldb_set_error(db, "%s: read-only medium: cannot copy it and"
+                            " its WAL to %s: %s (TMPDIR may name a place"
+                            " with more room)", db->path, db->copy_dir,
+                            strerror(errno));
+            sqldb_remove_copy(db);
+            return SQLITE_CANTOPEN;
+        }
+        if (sqldb_same_file_state(&db0, &db1) &&
+            sqldb_same_file_state(&wal0, &wal1))
+            return SQLITE_OK;
+    }
+    sqldb_set_error(db, "%s: read-only medium: the file kept changing while"
+                    " it was copied", db->path);
+    sqldb_remove_copy(db);
+    return SQLITE_BUSY;
+}
+
+/* "file:PATH?mode=ro&immutable=1" with PATH percent-encoded. */
+static void sqldb_immutable_uri(const char *path, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = (size_t)snprintf(out, cap, "file:");
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)path; *p && n + 4 < cap; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        }
+    }
+    snprintf(out + n, cap - n, "?mode=ro&immutable=1");
+}
+
+/* The file on a medium that refuses writes: its WAL, when it has
+ * committed transactions, is replayed from a private copy; immutable=1
+ * would skip them. */
+static int sqldb_connect_readonly_medium(sqldb_t *db,
+                                         const sqldb_options_t *opt)
+{
+    char wal[SQLDB_PATH_MAX + 8], name[SQLDB_URI_MAX];
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY, rc;
+    struct stat st;
+
+    snprintf(wal, sizeof(wal), "%s-wal", db->path);
+    if (stat(wal, &st) == 0 && st.st_size > 0) {
+        rc = sqldb_copy_with_wal(db, wal, name, sizeof(name));
+        if (rc != SQLITE_OK)
+            return rc;
+        db->medium = SQLDB_MEDIUM_RO_COPY;
+    } else {
+        sqldb_immutable_uri(db->path, name, sizeof(name));
+        flags |= SQLITE_OPEN_URI;
+        db->medium = SQLDB_MEDIUM_RO_IMMUTABLE;
+    }
+    rc = sqldb_connect_as(db, name, flags, opt);
+    if (rc == SQLITE_OK)
+        rc = sqldb_probe(db);
+    return rc;
+}
+
+static int sqldb_connect_readonly(sqldb_t *db, const sqldb_options_t *opt)
+{
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY, rc;
+
+    rc = sqldb_connect_as(db, db->path, flags, opt);
+    if (rc == SQLITE_OK)
+        rc = sqldb_probe(db);
+    if (rc == SQLITE_OK)
+        return rc;
+    if (((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY) ||
+        !sqldb_dir_refuses_writes(db))
+        return rc;
+    /* Closed without a checkpoint: a read-only connection makes none. */
+    (void)sqlite3_close_v2(db->conn);
+    db->conn = NULL;
+    return sqldb_connect_readonly_medium(db, opt);
+}
+
+int sqldb_medium(const sqldb_t *db)
+{
+    return db ? db->medium : SQLDB_MEDIUM_WRITABLE;
+}
+
+static int sqldb_connect(sqldb_t *db, const sqldb_options_t *opt,
+                         char *check, size_t cap)
+{
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE, rc;
+
     if (opt->readonly)
-        return SQLITE_OK;
+        return sqldb_connect_readonly(db, opt);
+    if (opt->create == SQLDB_CREATE)
+        flags |= SQLITE_OPEN_CREATE;
+    if (opt->create == SQLDB_CREATE_PRIVATE) {
+        rc = sqldb_create_private(db);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    if (opt->write_lock) {
+        rc = sqldb_open_lock_file(db);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    rc = sqldb_connect_as(db, db->path, flags, opt);
+    if (rc != SQLITE_OK)
+        return rc;
     if (opt->quick_check) {
         rc = sqldb_run_quick_check(db, check, cap);
         if (rc != SQLITE_OK)
@@ -606,4 +824,6 @@ void sqldb_close(sqldb_t *db)
         (void)close(db->lock_fd); /* only a lock file, nothing to flush */
     db->lock_fd = -1;
     db->holds_lock = 0;
+    sqldb_remove_copy(db);
+    db->medium = SQLDB_MEDIUM_WRITABLE;
 }

@@ -66,10 +66,22 @@ typedef struct sqldb_cached {
     sqlite3_stmt *st;
 } sqldb_cached_t;
 
+/* How a read-only handle reached its file (sqldb_medium()). */
+enum sqldb_medium {
+    SQLDB_MEDIUM_WRITABLE = 0, /* the file itself, as usual */
+    SQLDB_MEDIUM_RO_COPY = 1,  /* read-only medium, WAL not empty: a private
+                                  copy of file and WAL, so SQLite replays
+                                  the WAL's committed transactions */
+    SQLDB_MEDIUM_RO_IMMUTABLE = 2 /* read-only medium, no WAL to replay:
+                                     the file itself with immutable=1 */
+};
+
 /* Fields are the module's: read conn (for sqlite3_* calls the module has
  * no function for) and path, write nothing. */
 typedef struct sqldb {
     sqlite3 *conn; /* NULL when not open */
+    int medium;    /* enum sqldb_medium */
+    char copy_dir[SQLDB_PATH_MAX]; /* SQLDB_MEDIUM_RO_COPY: removed at close */
     int lock_fd;   /* PATH-lock with write_lock, else -1 */
     int holds_lock;
     int busy_timeout_ms;
@@ -96,6 +108,16 @@ int sqldb_init(sqldb_t *db, const char *path);
  * not a database or is damaged (sqldb_is_damage() of the result). */
 int sqldb_open(sqldb_t *db, const sqldb_options_t *opt, char *check,
                size_t cap);
+/* enum sqldb_medium of an open handle. A read-only open (opt->readonly)
+ * whose file lies on a medium that cannot be written (a worn SD card
+ * remounts read-only; a directory the reader may not write) cannot make
+ * the -shm file SQLite needs for a WAL database. Such a file is still
+ * read in full: SQLite's immutable=1 alone would ignore the WAL and so
+ * miss committed transactions, so a non-empty WAL is read from a private
+ * copy (under $TMPDIR, removed at close) and only a file with no WAL is
+ * opened immutable. */
+int sqldb_medium(const sqldb_t *db);
+
 /* Finalizes every kept statement and closes; path and the last error
  * stay, so db can be opened again. Safe on a closed handle. */
 void sqldb_close(sqldb_t *db);

@@ -48,6 +48,7 @@ static void kiosk_fail(kiosk_t *k, const char *detail)
     k->oos = 1;
     snprintf(k->detail, sizeof(k->detail), "%s", detail);
     kiosk_log("out of service: %s", detail);
+    events_note(k->events, "out-of-service", detail);
 }
 
 static void kiosk_fail_err(kiosk_t *k, const err_t *e)
@@ -351,6 +352,13 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     sr.n_answers = r->n_answers;
     sr.answers = answers;
     rc = k->store ? store_commit_response(k->store, &sr, seq) : STORE_ERROR;
+    if (rc == STORE_SCHEMA) {
+        char msg[KIOSK_DETAIL_MAX];
+        snprintf(msg, sizeof(msg), "storage: %s", store_last_error(k->store));
+        kiosk_fail(k, msg);
+        snprintf(k->info.detail, sizeof(k->info.detail), "%s", msg);
+        return FLOW_COMMIT_FAULT;
+    }
     if (rc != STORE_OK) {
         char msg[KIOSK_DETAIL_MAX];
         snprintf(msg, sizeof(msg), "storage: %s",
@@ -632,8 +640,12 @@ static void kiosk_open_store(kiosk_t *k)
     opt.wall_ctx = &k->clock;
     rc = store_open(k->args.data, &opt, &k->store, &rep);
     if (rc != STORE_OK) {
-        snprintf(msg, sizeof(msg), "storage: cannot open database in %s",
-                 k->args.data);
+        /* The store's reason names the file already. */
+        if (store_last_error(NULL)[0])
+            snprintf(msg, sizeof(msg), "storage: %s", store_last_error(NULL));
+        else
+            snprintf(msg, sizeof(msg), "storage: cannot open database in %s",
+                     k->args.data);
         k->store = NULL;
         kiosk_fail(k, msg);
         return;

@@ -329,6 +329,33 @@ static store_t *store_alloc(const char *dir, int readonly)
     return s;
 }
 
+/* The store's names for sqldb's values, so sync.db's handle can answer
+ * in the same terms without a table of its own. */
+_Static_assert((int)STORE_MEDIUM_IN_PLACE == (int)SQLDB_MEDIUM_WRITABLE &&
+                   (int)STORE_MEDIUM_RO_COPY == (int)SQLDB_MEDIUM_RO_COPY &&
+                   (int)STORE_MEDIUM_RO_IMMUTABLE ==
+                       (int)SQLDB_MEDIUM_RO_IMMUTABLE,
+               "enum store_medium mirrors enum sqldb_medium");
+
+int store_medium(const store_t *s)
+{
+    return s ? sqldb_medium(&s->sql) : STORE_MEDIUM_IN_PLACE;
+}
+
+const char *store_medium_text(int medium)
+{
+    switch (medium) {
+    case STORE_MEDIUM_RO_COPY:
+        return "read-only medium: read from a private copy of the database"
+               " and its WAL, so no committed rating is missed";
+    case STORE_MEDIUM_RO_IMMUTABLE:
+        return "read-only medium: the database has no WAL and is read as"
+               " it is";
+    default:
+        return "";
+    }
+}
+
 void store_close(store_t *s)
 {
     if (!s)
@@ -451,6 +478,33 @@ static int store_seed_meta(sqldb_t *db, void *ctx)
     return sqldb_run(db, st, rc, "seed meta");
 }
 
+/* Every table the schema made, missing ones named in a comma list. */
+static const char store_sql_missing_tables[] =
+    "SELECT group_concat(t.name, ', ') FROM (SELECT 'meta' AS name"
+    " UNION ALL SELECT 'responses' UNION ALL SELECT 'answers'"
+    " UNION ALL SELECT 'state' UNION ALL SELECT 'audit') AS t"
+    " WHERE t.name NOT IN"
+    " (SELECT name FROM sqlite_master WHERE type = 'table')";
+
+/* A file that passes quick_check can still lack a table: every write
+ * would then fail for ever, which is a fault to report, not a pause. */
+static int store_check_tables(store_t *s)
+{
+    char missing[STORE_TEXT_MAX];
+    int rc = sqldb_query_text(&s->sql, store_sql_missing_tables, missing,
+                              sizeof(missing));
+
+    if (rc != SQLITE_OK)
+        return store_map_rc(rc);
+    if (missing[0]) {
+        sqldb_set_error(&s->sql, "%s has lost part of its schema (table %s"
+                        " missing): replace the database", s->sql.path,
+                        missing);
+        return STORE_SCHEMA;
+    }
+    return STORE_OK;
+}
+
 static int store_load_install_id(store_t *s)
 {
     int rc = sqldb_query_text(
@@ -490,6 +544,8 @@ static int store_start_rw(store_t *s, const store_options_t *opt,
                            &report->created);
         rc = rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
     }
+    if (rc == STORE_OK)
+        rc = store_check_tables(s);
     if (rc == STORE_OK)
         rc = store_load_install_id(s);
     /* The cap goes on after the schema exists: a technician's limit is
@@ -570,7 +626,8 @@ static int store_connect_ro(store_t *s)
         sqldb_set_error(&s->sql, "%s holds no kiosk data yet", s->sql.path);
         return STORE_MISSING;
     }
-    return store_load_install_id(s);
+    rc = store_check_tables(s);
+    return rc == STORE_OK ? store_load_install_id(s) : rc;
 }
 
 int store_open_readonly(const char *dir, store_t **out)
@@ -699,7 +756,11 @@ int store_commit_response(store_t *s, const store_response_t *r,
         rc = sqldb_commit(&s->sql);
     if (rc != SQLITE_OK) {
         sqldb_rollback(&s->sql);
-        return store_map_rc(rc);
+        rc = store_map_rc(rc);
+        /* A table dropped while the kiosk runs fails every commit alike. */
+        return rc == STORE_ERROR && store_check_tables(s) == STORE_SCHEMA
+                   ? STORE_SCHEMA
+                   : rc;
     }
     *seq = rowid;
     return STORE_OK;

@@ -31,7 +31,11 @@ typedef enum store_rc {
     STORE_ERROR = -1,   /* anything else; see store_last_error() */
     STORE_FULL = -2,    /* disk or configured cap full: nothing written */
     STORE_CORRUPT = -3, /* read-only open of a damaged file */
-    STORE_MISSING = -4  /* read-only open: no database in that directory */
+    STORE_MISSING = -4, /* read-only open: no database in that directory */
+    STORE_SCHEMA = -5   /* a table of the schema is gone (dropped by hand
+                           or a tool): SQLite sees no damage and nothing
+                           retries it back, so the kiosk is out of service
+                           until the file is replaced */
 } store_rc_t;
 
 typedef struct store_open_report {
@@ -115,6 +119,18 @@ int store_open(const char *dir, const store_options_t *opt, store_t **out,
  * STORE_CORRUPT when the file is not a readable kiosk database. Works
  * while the kiosk holds the database open. */
 int store_open_readonly(const char *dir, store_t **out);
+/* How a read-only handle reached its file. A data directory on a
+ * medium that refuses writes (a worn SD card remounts read-only) is read
+ * in full all the same: see sqldb_medium() in app/db/sqldb.h. */
+enum store_medium {
+    STORE_MEDIUM_IN_PLACE = 0,    /* as usual */
+    STORE_MEDIUM_RO_COPY = 1,     /* read-only: a private copy with its WAL */
+    STORE_MEDIUM_RO_IMMUTABLE = 2 /* read-only: the file, it has no WAL */
+};
+/* enum store_medium of s (syncdb_medium() gives the same for sync.db). */
+int store_medium(const store_t *s);
+/* The same in words, for people: "" for STORE_MEDIUM_IN_PLACE. */
+const char *store_medium_text(int medium);
 void store_close(store_t *s);
 /* Last error text of this handle (never NULL). With s NULL: why the last
  * store_open*() on this thread failed. */

@@ -13,6 +13,7 @@
 
 #include "core/backoff.h"
 #include "core/hex.h"
+#include "core/hubtext.h"
 #include "core/vntime.h"
 #include "platform/pclock.h"
 
@@ -533,9 +534,12 @@ static sync_class_t sync_classify_ok(sync_client_t *c, sync_reply_t *r,
     if (expect_upload_id &&
         (!json_is_string(id) ||
          strcmp(json_string_value(id), expect_upload_id) != 0)) {
+        char named[SYNC_MESSAGE_MAX / 4];
+        (void)hubtext_sanitize(json_is_string(id) ? json_string_value(id)
+                                                  : "none",
+                               named, sizeof(named));
         sync_say(r, "the acknowledgement names another upload (%s, sent %s)",
-                 json_is_string(id) ? json_string_value(id) : "none",
-                 expect_upload_id);
+                 named, expect_upload_id);
         return SYNC_TRANSIENT;
     }
     r->hub_time_ms = sync_hub_time(c, r->body);
@@ -543,20 +547,25 @@ static sync_class_t sync_classify_ok(sync_client_t *c, sync_reply_t *r,
     return SYNC_ACKED;
 }
 
-/* The hub's own words for a refusal, when its JSON error body came. */
+/* The hub's own words for a refusal, when its JSON error body came; made
+ * safe here, since they go on to terminals, logs, sync.db and the
+ * kiosk's admin screen. */
 static void sync_read_refusal(sync_reply_t *r, char *words, size_t cap)
 {
     json_t *code = r->body ? json_object_get(r->body, "error") : NULL;
     json_t *msg = r->body ? json_object_get(r->body, "message") : NULL;
+    char said[SYNC_MESSAGE_MAX / 2];
 
     words[0] = '\0';
     if (json_is_string(code))
-        snprintf(r->error_code, sizeof(r->error_code), "%s",
-                 json_string_value(code));
-    if (json_is_string(msg))
-        snprintf(words, cap, ": %s", json_string_value(msg));
-    else if (r->error_code[0])
+        (void)hubtext_sanitize(json_string_value(code), r->error_code,
+                               sizeof(r->error_code));
+    if (json_is_string(msg)) {
+        (void)hubtext_sanitize(json_string_value(msg), said, sizeof(said));
+        snprintf(words, cap, ": %s", said);
+    } else if (r->error_code[0]) {
         snprintf(words, cap, ": %s", r->error_code);
+    }
 }
 
 static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
@@ -595,6 +604,14 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
     if (s == 413) {
         sync_say(r, "the hub found the upload too large (413%s)", words);
         return SYNC_TOO_LARGE;
+    }
+    /* Over the kiosk's quota at the hub: the data stays here and goes
+     * when the hub says (Retry-After), like any refusal that passes. */
+    if (s == 429 && strcmp(r->error_code, "quota-exceeded") == 0) {
+        sync_say(r, "the hub refuses more from this kiosk for now: over its"
+                 " quota (429%s); the responses stay on the kiosk and are"
+                 " sent later", words);
+        return SYNC_TRANSIENT;
     }
     if (s == 408 || s == 429 || s >= 500 || (s >= 300 && s < 400) ||
         (s > 200 && s < 300)) {

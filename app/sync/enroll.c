@@ -8,6 +8,7 @@
 
 #include "core/agg.h"
 #include "core/hex.h"
+#include "core/hubtext.h"
 #include "platform/pclock.h"
 #include "store/store.h"
 
@@ -82,9 +83,12 @@ static char *enroll_build_body(const sync_enroll_request_t *rq,
     return text;
 }
 
-/* The hub's answer into an enrollment; -1 when it is not a complete one. */
+/* The hub's answer into an enrollment; -1 when it is not a complete one,
+ * -2 when its unit code is not one the hub itself could have stored (the
+ * kiosk stamps it on every rating and shows it): bad names the code,
+ * made printable. The name is free text for people, kept printable. */
 static int enroll_read_answer(json_t *body, const char *install_id,
-                             syncdb_enrollment_t *e)
+                             syncdb_enrollment_t *e, char *bad, size_t cap)
 {
     json_t *unit = json_object_get(body, "unit");
     const char *id = json_string_value(json_object_get(body, "install_id"));
@@ -94,12 +98,15 @@ static int enroll_read_answer(json_t *body, const char *install_id,
 
     if (!id || strcmp(id, install_id) != 0 || !secret ||
         strlen(secret) >= sizeof(e->secret) || !hex_is_lower(secret, 64) ||
-        !code || !code[0] || strlen(code) >= sizeof(e->unit_code) || !name ||
-        strlen(name) >= sizeof(e->unit_name))
+        !code || !name)
         return -1;
+    if (!hubtext_is_unit_code(code) || strlen(code) >= sizeof(e->unit_code)) {
+        (void)hubtext_sanitize(code, bad, cap);
+        return -2;
+    }
     snprintf(e->secret, sizeof(e->secret), "%s", secret);
     snprintf(e->unit_code, sizeof(e->unit_code), "%s", code);
-    snprintf(e->unit_name, sizeof(e->unit_name), "%s", name);
+    (void)hubtext_sanitize(name, e->unit_name, sizeof(e->unit_name));
     return 0;
 }
 
@@ -170,8 +177,9 @@ static sync_enroll_outcome_t enroll_exchange(const sync_enroll_request_t *rq,
                                            const char *install_id,
                                            sync_enroll_result_t *res)
 {
-    char err[SYNC_ERR_MAX];
+    char err[SYNC_ERR_MAX], bad[HUBTEXT_CODE_MAX + 8];
     sync_client_opts_t co;
+    int rc;
     sync_client_t *c = NULL;
     sync_reply_t r;
     sync_enroll_outcome_t out;
@@ -201,7 +209,14 @@ static sync_enroll_outcome_t enroll_exchange(const sync_enroll_request_t *rq,
     sync_client_close(c);
     if (r.cls != SYNC_ACKED) {
         out = enroll_refused(&r, res);
-    } else if (enroll_read_answer(r.body, install_id, &res->enrollment) != 0) {
+    } else if ((rc = enroll_read_answer(r.body, install_id, &res->enrollment,
+                                        bad, sizeof(bad))) == -2) {
+        enroll_say(res, "the hub's answer names the unit \"%s\", which is not"
+                  " a unit code (letters, digits, '.', '_', '-', at most %d):"
+                  " nothing was saved; is %s a SIPAS hub?", bad,
+                  HUBTEXT_CODE_MAX, rq->hub_url);
+        out = SYNC_ENROLL_REFUSED;
+    } else if (rc != 0) {
         enroll_say(res, "the hub's answer is not a complete enrollment (install"
                   " id, 64-hex secret, unit): is %s a SIPAS hub?",
                   rq->hub_url);

@@ -1,5 +1,6 @@
 #include "syncdb.h"
 
+#include "core/hubtext.h"
 #include "db/sqldb.h"
 
 #include <errno.h>
@@ -146,6 +147,12 @@ int syncdb_open(const char *dir, int readonly, syncdb_t **out, char *err,
     return SYNCDB_OK;
 }
 
+/* enum store_medium has sqldb's values (checked in store.c). */
+int syncdb_medium(const syncdb_t *db)
+{
+    return db ? sqldb_medium(&db->sql) : SQLDB_MEDIUM_WRITABLE;
+}
+
 void syncdb_close(syncdb_t *db)
 {
     if (!db)
@@ -215,8 +222,12 @@ int syncdb_get_enrollment(syncdb_t *db, syncdb_enrollment_t *e)
         sqldb_column_copy(st, 2, e->pin, sizeof(e->pin));
         sqldb_column_copy(st, 3, e->install_id, sizeof(e->install_id));
         sqldb_column_copy(st, 4, e->secret, sizeof(e->secret));
-        sqldb_column_copy(st, 5, e->unit_code, sizeof(e->unit_code));
-        sqldb_column_copy(st, 6, e->unit_name, sizeof(e->unit_name));
+        /* Written from the hub's answer, perhaps by an older sipasctl
+         * that kept it as sent: printable before anyone shows it. */
+        (void)hubtext_sanitize(sqldb_column_text(st, 5), e->unit_code,
+                               sizeof(e->unit_code));
+        (void)hubtext_sanitize(sqldb_column_text(st, 6), e->unit_name,
+                               sizeof(e->unit_name));
         sqldb_column_copy(st, 7, e->counter, sizeof(e->counter));
         e->enrolled_at_ms = sqlite3_column_int64(st, 8);
     } else if (rc != SQLITE_DONE) {

@@ -98,6 +98,8 @@ typedef struct syncdb_day {
 int syncdb_open(const char *dir, int readonly, syncdb_t **out, char *err,
                 size_t cap);
 void syncdb_close(syncdb_t *db);
+/* enum store_medium of the handle (app/store/store.h). */
+int syncdb_medium(const syncdb_t *db);
 const char *syncdb_last_error(const syncdb_t *db);
 
 /* 1 enrolled (filled), 0 not enrolled, < 0 error: SYNCDB_DAMAGED when the

@@ -101,4 +101,25 @@ sync_ok
 totals
 "$CTL" status --data "$DATA" > "$T/status"
 expect_in "$T/status" "sync pending  0 responses"
+
+# ---- over this kiosk's quota at the hub: 429 quota-exceeded; the kiosk
+# keeps its responses, waits as long as the hub says (not a tight loop)
+# and tells the technician; once the quota allows, exact totals
+hub_stop
+hub_start --quota-rows-total 1
+for k in 7 8; do # two days the hub holds nothing of: new rows
+  SIPAS_CLOCK_OFFSET_S=$((-86400 * k)) SIPAS_CLOCK_SYNCED=1 rate 2 --seed $((30 + k))
+done
+sync_fails --timeout 3
+expect_in "$T/sync.err" "over its quota (429: the hub holds its quota"
+expect_in "$T/sync.err" "the responses stay on the kiosk"
+expect_in "$T/sync.err" "next attempt in 3600 s"
+[ "$(grep -c "quota-exceeded" "$HUB_LOG")" = 1 ] || fail "the kiosk asked again at once: $(cat "$HUB_LOG")"
+"$CTL" status --data "$DATA" > "$T/status"
+expect_in "$T/status" "over its quota"
+expect_in "$T/status" "sync pending  4 responses"
+hub_stop
+hub_start
+sync_ok
+totals
 echo ok

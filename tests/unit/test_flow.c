@@ -1021,6 +1021,36 @@ static void test_commit_failure_keeps_response(void **state)
     assert_int_equal(flow_next_deadline(&x->flow), x->now + 5000);
 }
 
+/* Storage that will never work again (a table dropped) is a fault: out of
+ * service at once, not a pause that retries for ever. */
+static int fault_commit(void *ctx, const flow_response_t *r, int64_t *seq)
+{
+    fake_t *k = ctx;
+
+    (void)r;
+    (void)seq;
+    k->commit_calls++;
+    return FLOW_COMMIT_FAULT;
+}
+
+static void test_commit_fault_is_out_of_service(void **state)
+{
+    fixture_t *x = begin(state);
+    int i;
+
+    x->flow.ops.commit = fault_commit;
+    tap_ok(x, "start");
+    tap_ok(x, "field.dau-tu");
+    for (i = 0; i < 6; i++)
+        answer(x, 4);
+    expect_screen(x, FLOW_OUT_OF_SERVICE);
+    assert_int_equal(x->fake.commit_calls, 1);
+    advance(x, FLOW_RETRY_MS * 3);
+    expect_screen(x, FLOW_OUT_OF_SERVICE);
+    assert_int_equal(x->fake.commit_calls, 1);
+    assert_int_equal(tap(x, "start"), 0);
+}
+
 static void test_commit_failure_of_partial_ends_on_idle(void **state)
 {
     fixture_t *x = begin(state);
@@ -2182,6 +2212,7 @@ int main(void)
         SHORT(test_shutdown_keeps_answers_as_partial),
         SHORT(test_shutdown_without_answers_stores_nothing),
         SHORT(test_shutdown_while_paused),
+        SHORT(test_commit_fault_is_out_of_service),
         SHORT(test_language),
         SHORT(test_language_list_from_config),
         SHORT(test_next_deadline),

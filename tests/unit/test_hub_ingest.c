@@ -21,6 +21,8 @@
 #include "hub/api/handler.h"
 #include "hub/api/reply.h"
 #include "hub/base/crypto.h"
+#include "hub/base/disk.h"
+#include "hub/base/quota.h"
 #include "hub/domain/ingest.h"
 #include "hub/store/db_sql.h"
 #include "hub/store/db.h"
@@ -32,6 +34,7 @@
 #define K1 "9f2c00000000000000000000000000a1"
 #define K2 "9f2c00000000000000000000000000b2"
 #define HOUR_MS INT64_C(3600000)
+#define DAY_MS (24 * HOUR_MS)
 
 /* The example of docs/SYNC_PROTOCOL.md, with a real install id in place
  * of "9f2c…" and the heartbeat written out. */
@@ -1274,6 +1277,188 @@ static void test_refuses_rows_of_other_unit(void **state)
 }
 
 
+/* ---- quotas (base/quota.h) and the disk reserve --------------------------- */
+
+/* An upload of n_days days from first_day, each with one response row and
+ * rows - 1 answer rows. */
+static char *make_days(const char *kiosk, int64_t seq, int first_day,
+                       int n_days, int rows)
+{
+    json_t *days = json_array(), *root;
+    char day[16], question[32];
+    char *text;
+    int d, i;
+
+    assert_non_null(days);
+    for (d = 0; d < n_days; d++) {
+        json_t *resp = json_array(), *ans = json_array();
+
+        snprintf(day, sizeof(day), "2026-%02d-%02d", 1 + (first_day + d) / 28,
+                 1 + (first_day + d) % 28);
+        assert_int_equal(
+            json_array_append_new(
+                resp, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i,"
+                                " s:i}", "unit", "XA-MINHTAN", "counter", "Q1",
+                                "officer", "CB1", "field", "", "instrument",
+                                "sipas-short", "version", 1, "complete", 5,
+                                "partial", 0, "suppressed", 0)),
+            0);
+        for (i = 1; i < rows; i++) {
+            snprintf(question, sizeof(question), "q%d", i);
+            assert_int_equal(
+                json_array_append_new(
+                    ans, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s,"
+                                   " s:s, s:s, s:i}", "unit", "XA-MINHTAN",
+                                   "counter", "Q1", "officer", "CB1", "field",
+                                   "", "instrument", "sipas-short", "version",
+                                   1, "partial", 0, "question", question,
+                                   "element", question, "answer", "5", "n",
+                                   1)),
+                0);
+        }
+        assert_int_equal(
+            json_array_append_new(days,
+                                  json_pack("{s:s, s:i, s:o, s:o}", "day", day,
+                                            "estimated", 0, "responses", resp,
+                                            "answers", ans)),
+            0);
+    }
+    snprintf(question, sizeof(question), "up:%lld", (long long)seq);
+    root = json_pack("{s:s, s:s, s:I, s:o}", "install_id", kiosk, "upload_id",
+                     question, "upto_seq", (json_int_t)seq, "days", days);
+    assert_non_null(root);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    assert_non_null(text);
+    return text;
+}
+
+static int upload(fixture_t *f, hub_quota_t *q, const char *kiosk,
+                  int64_t seq, int first_day, int n_days, int rows)
+{
+    char *body = make_days(kiosk, seq, first_day, n_days, rows);
+    int status;
+
+    hub_reply_clear(&f->r);
+    status = hub_ingest_apply_quota(f->db, q, kiosk, body, strlen(body),
+                                    f->now, &f->r);
+    free(body);
+    return status;
+}
+
+static int64_t rows_of(fixture_t *f, const char *kiosk)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT count(*) FROM day_responses WHERE install_id ="
+             " '%s') + (SELECT count(*) FROM day_answers WHERE install_id ="
+             " '%s')", kiosk, kiosk);
+    return query_int(f, sql);
+}
+
+static void test_new_days_in_a_loop_stop_at_the_day_quota(void **state)
+{
+    fixture_t *f = *state;
+    hub_quota_limits_t lim = {0, 1000, 0};
+    hub_quota_t *q = hub_quota_new(&lim, 16);
+    int i, accepted = 0;
+
+    assert_non_null(q);
+    /* The attack: every upload 2 new days of 200 rows. */
+    for (i = 0; i < 10; i++) {
+        int s = upload(f, q, K1, 10 + i, 2 * i, 2, 200);
+
+        if (s == 200) {
+            accepted++;
+            continue;
+        }
+        assert_int_equal(s, 429);
+        assert_string_equal(f->r.error, "quota-exceeded");
+        assert_int_equal(f->r.retry_after_s, 43200); /* to midnight */
+        assert_non_null(strstr(f->r.message, "1000 rows for today"));
+    }
+    assert_int_equal(accepted, 2);
+    assert_int_equal(rows_of(f, K1), 800); /* nothing of a refused one */
+    /* Re-sending held days passes at the quota, and another kiosk is not
+     * touched by this one's. */
+    assert_int_equal(upload(f, q, K1, 30, 0, 2, 200), 200);
+    assert_int_equal(upload(f, q, K2, 10, 0, 4, 250), 200);
+    /* Tomorrow the kiosk may add rows again. */
+    f->now += DAY_MS;
+    assert_int_equal(upload(f, q, K1, 31, 40, 2, 200), 200);
+    assert_int_equal(rows_of(f, K1), 1200);
+    hub_quota_free(q);
+}
+
+static void test_total_counts_what_the_database_holds(void **state)
+{
+    fixture_t *f = *state;
+    hub_quota_limits_t lim = {0, 0, 1000};
+    hub_quota_t *q = hub_quota_new(&lim, 16);
+
+    assert_non_null(q);
+    assert_int_equal(upload(f, NULL, K1, 10, 0, 4, 200), 200);
+    /* A new table (a restarted hub) counts the 800 rows held. */
+    assert_int_equal(upload(f, q, K1, 11, 4, 1, 200), 200);
+    assert_int_equal(upload(f, q, K1, 12, 5, 1, 1), 429);
+    assert_string_equal(f->r.error, "quota-exceeded");
+    assert_int_equal(f->r.retry_after_s, 3600);
+    assert_non_null(strstr(f->r.message, "--quota-rows-total"));
+    /* Replacing a day by a smaller one makes room. */
+    assert_int_equal(upload(f, q, K1, 13, 0, 1, 100), 200);
+    assert_int_equal(upload(f, q, K1, 14, 5, 1, 100), 200);
+    assert_int_equal(rows_of(f, K1), 1000);
+    hub_quota_free(q);
+}
+
+static void test_busy_counter_never_refused_by_defaults(void **state)
+{
+    fixture_t *f = *state;
+    /* serve's defaults */
+    hub_quota_limits_t lim = {INT64_C(256) << 20, 1000000, 20000000};
+    hub_quota_t *q = hub_quota_new(&lim, 16);
+    int pass, i;
+
+    assert_non_null(q);
+    /* 60 days of backlog in uploads of 4 days, sent twice (acknowledgements
+     * lost). 200 rows a day keeps this fast; test_hub_quota.sh sends a
+     * busy counter's 500 a day over HTTP. */
+    for (pass = 0; pass < 2; pass++)
+        for (i = 0; i < 15; i++)
+            assert_int_equal(upload(f, q, K1, 100 * (pass + 1) + i, 4 * i, 4,
+                                    200),
+                             200);
+    assert_int_equal(rows_of(f, K1), 12000);
+    hub_quota_free(q);
+}
+
+static void test_disk_reserve_refuses_writes(void **state)
+{
+    fixture_t *f = *state;
+    int64_t free_kb, reserve_kb;
+    int short_of_room;
+
+    hub_db_set_reserve(f->db, INT64_C(1) << 50); /* more than any disk */
+    assert_int_equal(hub_db_is_short_of_room(f->db, &free_kb, &reserve_kb),
+                     1);
+    assert_true(free_kb > 0);
+    hub_db_lock(f->db);
+    assert_int_equal(hub_db_begin_write(f->db), HUB_FULL);
+    assert_non_null(strstr(hub_db_last_error(f->db), "below the reserve"));
+    hub_db_unlock(f->db);
+    assert_int_equal(upload(f, NULL, K1, 10, 0, 1, 3), 503);
+    assert_string_equal(f->r.error, "storage-full");
+    assert_int_equal(rows_of(f, K1), 0);
+    /* The default reserve of this filesystem, and none. */
+    hub_db_set_reserve(f->db, -1);
+    short_of_room = hub_db_is_short_of_room(f->db, &free_kb, &reserve_kb);
+    assert_int_equal(short_of_room, free_kb < reserve_kb);
+    assert_true(reserve_kb > 0 && reserve_kb <= HUB_DISK_RESERVE_MAX_KB);
+    hub_db_set_reserve(f->db, 0);
+    assert_int_equal(upload(f, NULL, K1, 10, 0, 1, 3), 200);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1298,6 +1483,10 @@ int main(void)
         T(test_refuses_seq_jump),
         T(test_reenrolled_kiosk_keeps_seq),
         T(test_refuses_rows_of_other_unit),
+        T(test_new_days_in_a_loop_stop_at_the_day_quota),
+        T(test_total_counts_what_the_database_holds),
+        T(test_busy_counter_never_refused_by_defaults),
+        T(test_disk_reserve_refuses_writes),
     };
 #undef T
 

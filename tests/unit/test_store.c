@@ -430,6 +430,30 @@ static void test_failed_answer_rolls_back_response(void **state)
     store_close(s);
 }
 
+/* A dropped table is no damage SQLite sees and no fault a retry clears:
+ * opening says so, and so does a commit after a drop behind the handle. */
+static void test_dropped_table_is_a_schema_fault(void **state)
+{
+    fixture_t *f = *state;
+    store_response_t r = sample_response(T_2026_11_22);
+    store_t *s = open_rw(f, 0, NULL), *ro = NULL;
+    int64_t seq = -5;
+
+    raw_exec(f->db, "DROP TABLE responses");
+    assert_int_equal(store_commit_response(s, &r, &seq), STORE_SCHEMA);
+    assert_int_equal(seq, -5);
+    assert_non_null(strstr(store_last_error(s), "table responses missing"));
+    store_close(s);
+    s = NULL;
+    assert_int_equal(store_open(f->data, NULL, &s, NULL), STORE_SCHEMA);
+    assert_null(s);
+    assert_non_null(strstr(store_last_error(NULL), "responses"));
+    /* Not moved aside: what is left stays for whoever investigates. */
+    assert_true(file_exists(f->db));
+    assert_int_equal(store_open_readonly(f->data, &ro), STORE_SCHEMA);
+    assert_null(ro);
+}
+
 /* ---- sequence numbers ------------------------------------------------- */
 
 static void test_seq_increases_across_reopen(void **state)
@@ -998,6 +1022,7 @@ int main(void)
         T(test_each_row_bounds_and_early_stop),
         T(test_commit_rejects_incomplete_record),
         T(test_failed_answer_rolls_back_response),
+        T(test_dropped_table_is_a_schema_fault),
         T(test_seq_increases_across_reopen),
         T(test_seq_not_reused_after_delete),
         T(test_full_cap_then_recover),

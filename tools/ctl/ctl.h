@@ -66,6 +66,7 @@ typedef struct ctl_sync_facts {
     int64_t days;                 /* days the hub acknowledged */
     char error[512];              /* sync.db unreadable */
     int damaged;                  /* ... because it is damaged */
+    int medium;                   /* enum store_medium of sync.db */
 } ctl_sync_facts_t;
 
 /* Reads DIR/sync.db read-only (s, the open store, counts what is pending;

@@ -33,15 +33,25 @@ int ctl_open_data(const char *cmd, const char *dir, store_t **out)
 
     switch (rc) {
     case STORE_OK:
+        /* stdout stays the command's output; the technician learns why
+         * the card should be replaced. */
+        if (store_medium(*out) != STORE_MEDIUM_IN_PLACE)
+            ctl_say(cmd, "%s: %s", dir, store_medium_text(store_medium(*out)));
         return CTL_EXIT_OK;
     case STORE_MISSING:
         ctl_say(cmd, "no kiosk database in %s", dir);
         break;
+    case STORE_SCHEMA:
     case STORE_CORRUPT:
-        ctl_say(cmd, "the kiosk database in %s is damaged: %s", dir,
+        ctl_say(cmd, "the kiosk database in %s is %s: %s", dir,
+                rc == STORE_SCHEMA ? "unusable" : "damaged",
                 store_last_error(NULL));
-        fprintf(stderr, "The kiosk moves a damaged database aside and starts"
-                        " a fresh one at its next start.\n");
+        fputs(rc == STORE_SCHEMA
+                  ? "The kiosk is out of service until the database is"
+                    " replaced.\n"
+                  : "The kiosk moves a damaged database aside and starts a"
+                    " fresh one at its next start.\n",
+              stderr);
         break;
     default:
         ctl_say(cmd, "cannot open the kiosk database in %s: %s", dir,

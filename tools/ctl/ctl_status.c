@@ -30,6 +30,7 @@ typedef struct status_info {
     char stats_err[STORE_TEXT_MAX];
     char officer[STORE_TEXT_MAX];
     int officer_rc;
+    int medium; /* enum store_medium of kiosk.db */
     int64_t free_bytes, total_bytes;
     int space_rc;
     char check[STORE_TEXT_MAX];
@@ -155,6 +156,7 @@ static void status_gather(store_t *s, const char *dir, status_info_t *info)
 {
     memset(info, 0, sizeof(*info));
     info->dir = dir;
+    info->medium = store_medium(s);
     snprintf(info->db_path, sizeof(info->db_path), "%s/%s", dir,
              STORE_DB_NAME);
     info->stats_rc = store_get_stats(s, ctl_now_ms(), &info->stats);
@@ -249,6 +251,12 @@ static void status_print_text(const status_info_t *info)
 
     ctl_format_bytes(info->stats.db_bytes, size, sizeof(size));
     printf("database      %s\n", info->db_path);
+    if (info->medium != STORE_MEDIUM_IN_PLACE ||
+        info->sync.medium != STORE_MEDIUM_IN_PLACE)
+        printf("medium        %s\n",
+               store_medium_text(info->medium != STORE_MEDIUM_IN_PLACE
+                                     ? info->medium
+                                     : info->sync.medium));
     if (info->stats_rc == STORE_OK)
         printf("size          %s (database and WAL)\n", size);
     status_print_counts(info);
@@ -302,7 +310,7 @@ static json_t *status_build_json(const status_info_t *info)
 
     return json_pack(
         "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o,"
-        " s:s, s:o, s:b}",
+        " s:s, s:o, s:b, s:b}",
         "database", info->db_path, "db_bytes", (json_int_t)st->db_bytes,
         "install_id", st->install_id, "responses", (json_int_t)st->responses,
         "counted", (json_int_t)st->counted, "partial",
@@ -315,7 +323,9 @@ static json_t *status_build_json(const status_info_t *info)
         "total_bytes",
         info->space_rc == 0 ? json_integer(info->total_bytes) : json_null(),
         "quick_check", info->check, "audit", status_build_audit(info), "ok",
-        status_is_healthy(info));
+        status_is_healthy(info), "read_only_medium",
+        info->medium != STORE_MEDIUM_IN_PLACE ||
+            info->sync.medium != STORE_MEDIUM_IN_PLACE);
 }
 
 static int status_print_json(const status_info_t *info)

@@ -253,6 +253,7 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
         f->damaged = rc == SYNCDB_DAMAGED;
         return -1;
     }
+    f->medium = syncdb_medium(db);
     rc = syncdb_get_enrollment(db, &f->enrollment);
     f->damaged = rc == SYNCDB_DAMAGED;
     if (rc > 0 && (syncdb_get_progress(db, &f->progress) != SYNCDB_OK ||

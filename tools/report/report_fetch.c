@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "core/hubtext.h"
 #include "core/version.h"
 #include "sync/client.h"
 
@@ -126,14 +127,28 @@ static int report_is_tls_error(CURLcode rc)
            rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
 }
 
+#define REPORT_HUB_TEXT_MAX 256
+
 /* A refusal in words; the hub's own message when it sent one. */
 static void report_explain_status(long status, const report_body_t *body,
                                   const char *url, char *err, size_t cap)
 {
     json_t *j = body->data ? json_loadb(body->data, body->len, 0, NULL)
                            : NULL;
-    const char *msg = json_string_value(json_object_get(j, "message"));
-    const char *code = json_string_value(json_object_get(j, "error"));
+    const char *said = json_string_value(json_object_get(j, "message"));
+    const char *named = json_string_value(json_object_get(j, "error"));
+    /* The hub's words reach a terminal: made printable first. */
+    char msg_buf[REPORT_HUB_TEXT_MAX], code_buf[REPORT_HUB_TEXT_MAX];
+    const char *msg = NULL, *code = NULL;
+
+    if (said) {
+        (void)hubtext_sanitize(said, msg_buf, sizeof(msg_buf));
+        msg = msg_buf;
+    }
+    if (named) {
+        (void)hubtext_sanitize(named, code_buf, sizeof(code_buf));
+        code = code_buf;
+    }
 
     if (status == 401)
         snprintf(err, cap, "the hub refused the token (401): it is unknown,"

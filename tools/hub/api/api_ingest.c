@@ -4,13 +4,42 @@
 #include "hub/api/handler.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hub/api/auth.h"
 #include "hub/domain/ingest.h"
 
+/* 429 quota-exceeded: a refusal that passes, so the kiosk waits
+ * retry_after_s and keeps its data. */
+static int hub_ingest_fail_quota(hub_reply_t *r, int retry_after_s,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int hub_ingest_fail_quota(hub_reply_t *r, int retry_after_s,
+                                const char *fmt, ...)
+{
+    char msg[HUB_REPLY_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    hub_reply_fail(r, 429, "quota-exceeded", "%s", msg);
+    r->retry_after_s = retry_after_s;
+    return 429;
+}
+
 int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                      size_t len, int64_t now_ms, hub_reply_t *r)
+{
+    return hub_ingest_apply_quota(db, NULL, install_id, body, len, now_ms, r);
+}
+
+int hub_ingest_apply_quota(hub_db_t *db, hub_quota_t *q,
+                           const char *install_id, const char *body,
+                           size_t len, int64_t now_ms, hub_reply_t *r)
 {
     hub_ingest_result_t res;
     hub_problem_t pb;
@@ -29,7 +58,7 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                               "install_id in the body is not the kiosk that"
                               " signed the request");
     }
-    rc = hub_ingest_store(db, &up, now_ms, &res);
+    rc = hub_ingest_store_quota(db, q, &up, now_ms, &res);
     if (rc == HUB_OK)
         hub_reply_send_json(
             r, 200,
@@ -44,6 +73,8 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
         hub_reply_fail(r, 409, "implausible-seq", "%s", res.refusal);
     else if (rc == HUB_FOREIGN)
         hub_reply_fail(r, 403, "wrong-unit", "%s", res.refusal);
+    else if (rc == HUB_QUOTA)
+        hub_ingest_fail_quota(r, res.retry_after_s, "%s", res.refusal);
     else if (rc == HUB_REVOKED)
         hub_reply_fail(r, 403, "revoked",
                        "this kiosk was revoked; enroll it again with a new"
@@ -57,22 +88,34 @@ int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
 int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     char install_id[HUB_INSTALL_ID_LEN + 1];
-    int status;
+    int status, wait;
 
     if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
         return r->status;
     if (req->n_query > 0 || req->query_overflow)
         return hub_reply_fail(r, 400, "bad-request",
                               "/api/v1/ingest takes no parameters");
+    /* Counted before parsing: a body refused later has cost the CPU. */
+    wait = ctx->quota ? hub_quota_take_upload(ctx->quota, install_id,
+                                              (int64_t)req->body_len,
+                                              req->mono_ms)
+                      : 0;
+    if (wait > 0)
+        return hub_ingest_fail_quota(
+            r, wait,
+            "this kiosk has sent its %lld MiB of uploads for this hour;"
+            " nothing was read, send again later",
+            (long long)(hub_quota_get_limits(ctx->quota)->upload_bytes_hour >>
+                        20));
     if (ctx->parse_slots) {
         while (sem_wait(ctx->parse_slots) != 0)
             if (errno != EINTR)
                 return hub_reply_fail(r, 500, "internal",
                                       "cannot wait for a parser");
     }
-    status = hub_ingest_apply(ctx->db, install_id,
-                              req->body ? req->body : "", req->body_len,
-                              req->now_ms, r);
+    status = hub_ingest_apply_quota(ctx->db, ctx->quota, install_id,
+                                    req->body ? req->body : "",
+                                    req->body_len, req->now_ms, r);
     /* Posting a semaphore we hold cannot fail. */
     if (ctx->parse_slots)
         (void)sem_post(ctx->parse_slots);

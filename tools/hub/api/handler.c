@@ -82,7 +82,8 @@ json_t *hub_api_load_body(const hub_request_t *req, hub_reply_t *r)
 
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
-    int rc;
+    int64_t free_kb, reserve_kb;
+    int rc, short_of_room;
 
     if (req->n_query > 0 || req->query_overflow)
         return hub_reply_fail(r, 400, "bad-request",
@@ -95,5 +96,13 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     if (rc != HUB_OK)
         return hub_reply_fail(r, 503, "unavailable",
                               "the database does not answer");
-    return hub_reply_send_json(r, 200, json_pack("{s:b}", "ok", 1));
+    /* Still 200: the hub answers and serves statistics; a monitor reads
+     * "storage" to learn that kiosks' uploads are being refused. */
+    short_of_room = hub_db_is_short_of_room(ctx->db, &free_kb, &reserve_kb);
+    return hub_reply_send_json(
+        r, 200,
+        json_pack("{s:b, s:s, s:I, s:I}", "ok", 1, "storage",
+                  short_of_room ? "full" : "ok", "free_mb",
+                  (json_int_t)(free_kb / 1024), "reserve_mb",
+                  (json_int_t)(reserve_kb / 1024)));
 }

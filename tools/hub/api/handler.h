@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hub/api/reply.h"
+#include "hub/base/quota.h"
 #include "hub/base/ratelimit.h"
 #include "hub/store/db.h"
 
@@ -33,6 +34,7 @@ typedef struct hub_ctx {
     hub_ratelimit_t *kiosk_limit;  /* per authenticated kiosk */
     hub_ratelimit_t *enroll_limit; /* enrollment attempts per address */
     sem_t *parse_slots;            /* NULL: uploads parsed without limit */
+    hub_quota_t *quota;            /* per kiosk; NULL: no quotas */
 } hub_ctx_t;
 
 typedef struct hub_param {
@@ -85,5 +87,11 @@ json_t *hub_api_load_body(const hub_request_t *req, hub_reply_t *r);
  * the acknowledgement or the error. Returns the HTTP status. */
 int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
                      size_t len, int64_t now_ms, hub_reply_t *r);
+/* The same held to the kiosk's row quotas in q (NULL: none): 429
+ * quota-exceeded with Retry-After when the upload would grow its rows
+ * past them. */
+int hub_ingest_apply_quota(hub_db_t *db, hub_quota_t *q,
+                           const char *install_id, const char *body,
+                           size_t len, int64_t now_ms, hub_reply_t *r);
 
 #endif

@@ -32,11 +32,20 @@
 #define SERVE_MIN_RATE_DEFAULT 256
 #define SERVE_RATE_KEYS_MAX 200000 /* far above any province's kiosks */
 #define SERVE_ENROLL_KEYS_MAX 10000
+/* Per-kiosk quotas (docs/HUB.md "Quotas" argues the figures): an honest
+ * busy counter sends at most ~60 MiB an hour and adds at most ~11,400
+ * rows a day, ~700,000 when it uploads 60 days of backlog at once. */
+#define SERVE_QUOTA_UPLOAD_MB_DEFAULT 256
+#define SERVE_QUOTA_ROWS_DAY_DEFAULT 1000000
+#define SERVE_QUOTA_ROWS_TOTAL_DEFAULT 20000000
+#define SERVE_QUOTA_KEYS_MAX SERVE_RATE_KEYS_MAX
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
     long header_timeout_s, request_timeout_s, min_rate;
+    long min_free_mb; /* -1: the default of base/disk.h */
+    long quota_upload_mb, quota_rows_day, quota_rows_total;
     int quiet;
 } serve_opts_t;
 
@@ -49,8 +58,11 @@ static void serve_print_help(FILE *fp)
             " [--timeout-s N]\n"
             "                       [--header-timeout-s N]"
             " [--request-timeout-s N] [--min-rate N]\n"
-            "                       [--max-db-kb N] [--rate-limit N]"
-            " [--quiet]\n"
+            "                       [--max-db-kb N] [--min-free-mb N]"
+            " [--rate-limit N]\n"
+            "                       [--quota-upload-mb N]"
+            " [--quota-rows-day N]\n"
+            "                       [--quota-rows-total N] [--quiet]\n"
             "                       [--targets FILE] [--province SLUG]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
@@ -89,6 +101,23 @@ static void serve_print_help(FILE *fp)
             " writes beyond it\n"
             "                           answer 503 storage-full (default:"
             " no cap)\n"
+            "      --min-free-mb N      answer 503 storage-full while the"
+            " disk holding the\n"
+            "                           database has less than N MiB free"
+            " (default: 5%%\n"
+            "                           of the disk, at most 512 MiB;"
+            " 0 = no reserve)\n"
+            "      --quota-upload-mb N  MiB of uploads a kiosk may send an"
+            " hour (default\n"
+            "                           %d; 0 = no quota)\n"
+            "      --quota-rows-day N   rows a kiosk may add to the"
+            " database a day (UTC+7)\n"
+            "                           (default %d; 0 = no quota)\n"
+            "      --quota-rows-total N rows the hub keeps for one kiosk"
+            " (default %d;\n"
+            "                           0 = no quota); over a quota an"
+            " upload answers\n"
+            "                           429 quota-exceeded\n"
             "      --rate-limit N       requests a minute per kiosk, and"
             " enrollments a\n"
             "                           minute per address (default %d;"
@@ -112,6 +141,8 @@ static void serve_print_help(FILE *fp)
             SERVE_MAX_CONN_DEFAULT, SERVE_PER_IP_DEFAULT,
             SERVE_TIMEOUT_DEFAULT, SERVE_HEADER_TIMEOUT_DEFAULT,
             SERVE_REQUEST_TIMEOUT_DEFAULT, SERVE_MIN_RATE_DEFAULT,
+            SERVE_QUOTA_UPLOAD_MB_DEFAULT,
+            SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
             HUB_API_RATE_DEFAULT);
 }
 
@@ -127,7 +158,11 @@ enum {
     SERVE_OPT_MAX_DB,
     SERVE_OPT_RATE,
     SERVE_OPT_TARGETS,
-    SERVE_OPT_PROVINCE
+    SERVE_OPT_PROVINCE,
+    SERVE_OPT_MIN_FREE,
+    SERVE_OPT_QUOTA_UPLOAD,
+    SERVE_OPT_QUOTA_DAY,
+    SERVE_OPT_QUOTA_TOTAL
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -154,6 +189,19 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
     case SERVE_OPT_MAX_DB:
         return hub_cmd_parse_long(SERVE_CMD, "--max-db-kb", arg, 1,
                                   1024L * 1024 * 1024, &o->max_db_kb);
+    case SERVE_OPT_MIN_FREE:
+        return hub_cmd_parse_long(SERVE_CMD, "--min-free-mb", arg, 0,
+                                  1024L * 1024 * 1024, &o->min_free_mb);
+    case SERVE_OPT_QUOTA_UPLOAD:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-upload-mb", arg, 0,
+                                  HUB_QUOTA_BYTES_MAX >> 20,
+                                  &o->quota_upload_mb);
+    case SERVE_OPT_QUOTA_DAY:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-rows-day", arg, 0,
+                                  HUB_QUOTA_ROWS_MAX, &o->quota_rows_day);
+    case SERVE_OPT_QUOTA_TOTAL:
+        return hub_cmd_parse_long(SERVE_CMD, "--quota-rows-total", arg, 0,
+                                  HUB_QUOTA_ROWS_MAX, &o->quota_rows_total);
     default:
         return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
                                   &o->rate);
@@ -202,6 +250,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"min-rate", required_argument, NULL, SERVE_OPT_MIN_RATE},
         {"max-db-kb", required_argument, NULL, SERVE_OPT_MAX_DB},
         {"rate-limit", required_argument, NULL, SERVE_OPT_RATE},
+        {"min-free-mb", required_argument, NULL, SERVE_OPT_MIN_FREE},
+        {"quota-upload-mb", required_argument, NULL, SERVE_OPT_QUOTA_UPLOAD},
+        {"quota-rows-day", required_argument, NULL, SERVE_OPT_QUOTA_DAY},
+        {"quota-rows-total", required_argument, NULL, SERVE_OPT_QUOTA_TOTAL},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
@@ -218,6 +270,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->request_timeout_s = SERVE_REQUEST_TIMEOUT_DEFAULT;
     o->min_rate = SERVE_MIN_RATE_DEFAULT;
     o->rate = HUB_API_RATE_DEFAULT;
+    o->min_free_mb = -1;
+    o->quota_upload_mb = SERVE_QUOTA_UPLOAD_MB_DEFAULT;
+    o->quota_rows_day = SERVE_QUOTA_ROWS_DAY_DEFAULT;
+    o->quota_rows_total = SERVE_QUOTA_ROWS_TOTAL_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -246,6 +302,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_REQUEST_TIMEOUT:
         case SERVE_OPT_MIN_RATE:
         case SERVE_OPT_MAX_DB:
+        case SERVE_OPT_MIN_FREE:
+        case SERVE_OPT_QUOTA_UPLOAD:
+        case SERVE_OPT_QUOTA_DAY:
+        case SERVE_OPT_QUOTA_TOTAL:
         case SERVE_OPT_RATE:
             if (serve_set_number(c, optarg, o) != 0)
                 return -1;
@@ -357,6 +417,8 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
                          const char *key)
 {
     hub_db_options_t dopt = {1, 1, o->max_db_kb};
+    hub_quota_limits_t ql = {(int64_t)o->quota_upload_mb << 20,
+                             o->quota_rows_day, o->quota_rows_total};
     sem_t slots;
     hub_ctx_t ctx;
     int rc, ex;
@@ -375,11 +437,14 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
         (void)sem_destroy(&slots); /* nobody waits on it */
         return HUB_EXIT_FAIL;
     }
+    hub_db_set_reserve(ctx.db, o->min_free_mb < 0 ? -1
+                                                  : o->min_free_mb * 1024);
     ctx.kiosk_limit = hub_ratelimit_new((int)o->rate, HUB_API_RATE_WINDOW_MS,
                                         SERVE_RATE_KEYS_MAX);
     ctx.enroll_limit = hub_ratelimit_new(
         (int)o->rate, HUB_API_RATE_WINDOW_MS, SERVE_ENROLL_KEYS_MAX);
-    if (!ctx.kiosk_limit || !ctx.enroll_limit) {
+    ctx.quota = hub_quota_new(&ql, SERVE_QUOTA_KEYS_MAX);
+    if (!ctx.kiosk_limit || !ctx.enroll_limit || !ctx.quota) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
     } else {
@@ -387,6 +452,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     }
     hub_ratelimit_free(ctx.kiosk_limit);
     hub_ratelimit_free(ctx.enroll_limit);
+    hub_quota_free(ctx.quota);
     hub_db_close(ctx.db);
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hub/base/crypto.h"
+#include "hub/base/disk.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
 #define HUB_DB_CACHE_KIB 131072 /* 128 MiB of pages, at most */
@@ -337,9 +338,41 @@ int hub_db_schema_version(void)
     return HUB_DB_SCHEMA_VERSION;
 }
 
+int hub_db_is_short_of_room(hub_db_t *db, int64_t *free_kb,
+                            int64_t *reserve_kb)
+{
+    int64_t size_kb;
+
+    *reserve_kb = db->min_free_kb;
+    /* A filesystem that cannot be asked is not called full: SQLite's own
+     * SQLITE_FULL still stops a write that does not fit. */
+    if (hub_disk_get_space(db->sql.path, free_kb, &size_kb) != 0) {
+        *free_kb = -1;
+        return 0;
+    }
+    return db->min_free_kb > 0 && *free_kb < db->min_free_kb;
+}
+
+int hub_db_check_room(hub_db_t *db)
+{
+    int64_t free_kb, reserve_kb;
+
+    /* No reserve (the admin commands): no question to the filesystem. */
+    if (db->min_free_kb <= 0 ||
+        !hub_db_is_short_of_room(db, &free_kb, &reserve_kb))
+        return HUB_OK;
+    sqldb_set_error(&db->sql, "%s: %lld MiB free on its disk, below the"
+                    " reserve of %lld MiB (--min-free-mb)", db->sql.path,
+                    (long long)(free_kb / 1024),
+                    (long long)(reserve_kb / 1024));
+    return HUB_FULL;
+}
+
 int hub_db_begin_write(hub_db_t *db)
 {
-    return hub_db_rc(sqldb_begin_write(&db->sql));
+    int rc = hub_db_check_room(db);
+
+    return rc == HUB_OK ? hub_db_rc(sqldb_begin_write(&db->sql)) : rc;
 }
 
 int hub_db_commit(hub_db_t *db)
@@ -443,6 +476,18 @@ static int hub_db_fail_open(hub_db_t *db, int rc)
              sqldb_last_error(&db->sql));
     hub_db_close(db);
     return rc;
+}
+
+/* The reserve is fixed at open: the default follows the size of the
+ * filesystem the file is on (base/disk.h). */
+void hub_db_set_reserve(hub_db_t *db, int64_t min_free_kb)
+{
+    int64_t free_kb, size_kb;
+
+    db->min_free_kb = min_free_kb > 0 ? min_free_kb : 0;
+    if (min_free_kb < 0 &&
+        hub_disk_get_space(db->sql.path, &free_kb, &size_kb) == 0)
+        db->min_free_kb = hub_disk_default_reserve_kb(size_kb);
 }
 
 static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)

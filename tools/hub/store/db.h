@@ -43,7 +43,9 @@ typedef enum hub_rc {
     HUB_USED = -8,      /* a one-time code was used already */
     HUB_EXPIRED = -9,   /* a one-time code is past its expiry */
     HUB_CONFLICT = -10, /* contradicts what the hub holds: nothing written */
-    HUB_FOREIGN = -11   /* names another unit than the kiosk's: nothing
+    HUB_FOREIGN = -11,  /* names another unit than the kiosk's: nothing
+                         * written */
+    HUB_QUOTA = -12     /* over the kiosk's quota (base/quota.h): nothing
                          * written */
 } hub_rc_t;
 
@@ -72,6 +74,21 @@ int hub_db_schema_version(void);
  * when none is open), and a read transaction so several reads see one
  * state. HUB_OK or a hub_rc; the reason in hub_db_last_error(). */
 int hub_db_begin_write(hub_db_t *db);
+/* Whether the disk has room for a write: HUB_OK, or HUB_FULL while the
+ * filesystem holding the file has less than the reserve free (the reason
+ * then in hub_db_last_error()). hub_db_begin_write() asks it first.
+ * Under the lock. */
+int hub_db_check_room(hub_db_t *db);
+/* Refuse writes while the filesystem holding the file has less than
+ * min_free_kb free: 0 never (as opened), < 0 the default of base/disk.h.
+ * The server sets it once, before any thread uses the handle; the admin
+ * commands keep none, so an operator can always act. */
+void hub_db_set_reserve(hub_db_t *db, int64_t min_free_kb);
+/* The same without the lock, for a health probe: 1 while writes are
+ * refused, else 0; *free_kb (-1: unknown) and *reserve_kb (0: no
+ * reserve) filled. */
+int hub_db_is_short_of_room(hub_db_t *db, int64_t *free_kb,
+                            int64_t *reserve_kb);
 int hub_db_commit(hub_db_t *db);
 void hub_db_rollback(hub_db_t *db);
 int hub_db_begin_read(hub_db_t *db);

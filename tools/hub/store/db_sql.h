@@ -20,6 +20,7 @@
 struct hub_db {
     sqldb_t sql;           /* the one connection; under the lock only */
     pthread_mutex_t mutex; /* the module's: see hub_db_lock() */
+    int64_t min_free_kb;   /* disk reserve, 0: none; set at open only */
 };
 
 /* hub_rc for an SQLite result code: SQLITE_OK and SQLITE_ROW are HUB_OK,

@@ -17,6 +17,9 @@ static const char hub_ingest_sql_held[] =
 static const char hub_ingest_sql_highest[] =
     "SELECT coalesce(max(upto_seq), 0) FROM day_snapshots"
     " WHERE install_id = ?1";
+static const char hub_ingest_sql_count[] =
+    "SELECT (SELECT count(*) FROM day_responses WHERE install_id = ?1)"
+    " + (SELECT count(*) FROM day_answers WHERE install_id = ?1)";
 static const char hub_ingest_sql_drop_resp[] =
     "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
 static const char hub_ingest_sql_drop_ans[] =
@@ -164,8 +167,11 @@ static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
     return rc;
 }
 
+/* *dropped grows by the rows deleted (the statistics triggers' own
+ * writes are not counted by sqlite3_changes()). */
 static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
-                               const char *install_id, const char *day)
+                               const char *install_id, const char *day,
+                               int64_t *dropped)
 {
     sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
     int rc = SQLITE_OK;
@@ -174,7 +180,38 @@ static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
         return HUB_ERROR;
     sqldb_bind_text(st, 1, install_id, &rc);
     sqldb_bind_text(st, 2, day, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "drop day"));
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "drop day"));
+    if (rc == HUB_OK)
+        *dropped += sqlite3_changes64(db->sql.conn);
+    return rc;
+}
+
+/* The rows held for a kiosk, counted once per process (base/quota.h):
+ * both tables are indexed by install_id first. */
+static int hub_ingest_count_held(hub_db_t *db, hub_quota_t *q,
+                                 const char *install_id)
+{
+    sqlite3_stmt *st;
+    int64_t held;
+    int rc = SQLITE_OK;
+
+    if (!q || hub_quota_get_held(q, install_id, &held))
+        return HUB_OK;
+    st = sqldb_stmt(&db->sql, hub_ingest_sql_count);
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "count rows"));
+    }
+    rc = hub_db_rc(sqldb_next(&db->sql, st, "count rows"));
+    if (rc != HUB_OK)
+        return rc;
+    held = sqlite3_column_int64(st, 0);
+    sqldb_release(st);
+    hub_quota_set_held(q, install_id, held);
+    return HUB_OK;
 }
 
 static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
@@ -255,7 +292,7 @@ static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
  * earlier upload was cut short by a crash can always complete it. */
 static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
                                 const hub_day_t *day, int64_t now_ms,
-                                int *stale)
+                                int *stale, hub_ingest_result_t *res)
 {
     int64_t held;
     int rc;
@@ -267,12 +304,14 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
     if (*stale)
         return HUB_OK;
     rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_resp, up->install_id,
-                             day->day);
+                             day->day, &res->rows_dropped);
     if (rc == HUB_OK)
         rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_ans, up->install_id,
-                                 day->day);
+                                 day->day, &res->rows_dropped);
     if (rc == HUB_OK)
         rc = hub_ingest_add_rows(db, up, day);
+    if (rc == HUB_OK)
+        res->rows_added += (int64_t)(day->resp_n + day->ans_n);
     if (rc == HUB_OK)
         rc = hub_ingest_put_snapshot(db, up, day, now_ms);
     return rc;
@@ -294,7 +333,8 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
         rc = hub_ingest_check_units(db, up, own, res);
     for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
         stale = 0;
-        rc = hub_ingest_store_day(db, up, &up->days[i], now_ms, &stale);
+        rc = hub_ingest_store_day(db, up, &up->days[i], now_ms, &stale,
+                                  res);
         res->stale_days += (size_t)stale;
     }
     if (rc != HUB_OK)
@@ -305,26 +345,90 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
     return hub_kiosks_touch(db, up->install_id, NULL, now_ms);
 }
 
+/* The refusal of an upload that would grow the kiosk's rows past a
+ * quota, in words a technician can act on. */
+static int hub_ingest_refuse_quota(const hub_quota_limits_t *lim,
+                                   hub_quota_verdict_t v, int64_t now_ms,
+                                   hub_ingest_result_t *res)
+{
+    res->quota = v;
+    if (v == HUB_QUOTA_DAY) {
+        res->retry_after_s = hub_quota_secs_to_next_day(now_ms);
+        snprintf(res->refusal, sizeof(res->refusal),
+                 "this kiosk has added its %lld rows for today; the upload"
+                 " (%lld rows) is kept on the kiosk and accepted tomorrow",
+                 (long long)lim->rows_day, (long long)res->rows_added);
+    } else if (v == HUB_QUOTA_TOTAL) {
+        res->retry_after_s = HUB_INGEST_QUOTA_RETRY_S;
+        snprintf(res->refusal, sizeof(res->refusal),
+                 "the hub holds its quota of %lld rows for this kiosk; the"
+                 " upload is kept on the kiosk until an operator raises"
+                 " --quota-rows-total", (long long)lim->rows_total);
+    } else {
+        res->retry_after_s = HUB_INGEST_QUOTA_RETRY_S;
+        snprintf(res->refusal, sizeof(res->refusal),
+                 "the hub tracks too many kiosks to take this one's"
+                 " upload now");
+    }
+    return HUB_QUOTA;
+}
+
+/* The quotas are checked after the rows are written, inside the
+ * transaction: the counts of rows dropped and added are exact then, and a
+ * refusal rolls everything back. */
+static int hub_ingest_write_checked(hub_db_t *db, hub_quota_t *q,
+                                    const hub_upload_t *up, int64_t now_ms,
+                                    hub_ingest_result_t *res)
+{
+    hub_quota_verdict_t v;
+    int rc;
+
+    rc = hub_ingest_count_held(db, q, up->install_id);
+    if (rc == HUB_OK)
+        rc = hub_ingest_write(db, up, now_ms, res);
+    if (rc != HUB_OK || !q)
+        return rc;
+    v = hub_quota_check_write(q, up->install_id, now_ms, res->rows_dropped,
+                              res->rows_added);
+    if (v != HUB_QUOTA_OK)
+        return hub_ingest_refuse_quota(hub_quota_get_limits(q), v, now_ms,
+                                       res);
+    return HUB_OK;
+}
+
 int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
                      hub_ingest_result_t *res)
 {
+    return hub_ingest_store_quota(db, NULL, up, now_ms, res);
+}
+
+int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
+                           const hub_upload_t *up, int64_t now_ms,
+                           hub_ingest_result_t *res)
+{
     int rc;
 
+    memset(res, 0, sizeof(*res));
     res->days = up->n_days;
-    res->stale_days = 0;
-    res->refusal[0] = '\0';
     hub_db_lock(db);
-    rc = hub_db_rc(sqldb_begin_write(&db->sql));
+    rc = hub_db_check_room(db);
+    if (rc == HUB_OK)
+        rc = hub_db_rc(sqldb_begin_write(&db->sql));
     if (rc == HUB_OK) {
-        rc = hub_ingest_write(db, up, now_ms, res);
+        rc = hub_ingest_write_checked(db, q, up, now_ms, res);
         if (rc == HUB_OK)
             rc = hub_db_rc(sqldb_commit(&db->sql));
         else
             sqldb_rollback(&db->sql);
+        /* Recorded once committed, still under the lock, so no other
+         * upload of the kiosk was checked in between. */
+        if (rc == HUB_OK && q)
+            hub_quota_add_write(q, up->install_id, now_ms, res->rows_dropped,
+                                res->rows_added);
     }
     /* The handle's error text is only stable under the lock. */
     if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
-        rc != HUB_CONFLICT && rc != HUB_FOREIGN)
+        rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA)
         hub_log_say("ingest from %s: %s", up->install_id,
                     sqldb_last_error(&db->sql));
     hub_db_unlock(db);

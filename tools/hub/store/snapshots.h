@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hub/base/quota.h"
 #include "hub/store/db.h"
 #include "hub/store/heartbeats.h"
 
@@ -22,6 +23,8 @@
  * would make every genuine later upload stale. */
 #define HUB_INGEST_SEQ_JUMP_MAX INT64_C(1000000)
 #define HUB_INGEST_REFUSAL_MAX 320
+/* When a kiosk over its total of rows asks again: an operator has to act. */
+#define HUB_INGEST_QUOTA_RETRY_S 3600
 
 /* The dimensions a count is kept by. counter, officer and field are ""
  * when the kiosk had none. */
@@ -65,8 +68,11 @@ typedef struct hub_upload {
 typedef struct hub_ingest_result {
     size_t days;       /* days in the upload */
     size_t stale_days; /* days kept as they were: a newer snapshot is held */
-    char refusal[HUB_INGEST_REFUSAL_MAX]; /* why, for HUB_CONFLICT and
-                                           * HUB_FOREIGN, naming the key */
+    char refusal[HUB_INGEST_REFUSAL_MAX]; /* why, for HUB_CONFLICT,
+                                           * HUB_FOREIGN and HUB_QUOTA */
+    hub_quota_verdict_t quota; /* which quota, for HUB_QUOTA */
+    int retry_after_s;         /* when to ask again, for HUB_QUOTA */
+    int64_t rows_added, rows_dropped; /* by this upload, when written */
 } hub_ingest_result_t;
 
 /* Writes a parsed upload for its install_id in one transaction, taking
@@ -80,5 +86,12 @@ typedef struct hub_ingest_result {
  * HUB_FULL (nothing written) and other errors as in db.h. */
 int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
                      hub_ingest_result_t *res);
+/* The same, held to the row quotas of q (NULL: none): an upload that
+ * would grow the kiosk's rows past them answers HUB_QUOTA with
+ * res->quota, res->refusal and res->retry_after_s, and nothing written.
+ * A kiosk's rows are counted in the database at its first upload. */
+int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
+                           const hub_upload_t *up, int64_t now_ms,
+                           hub_ingest_result_t *res);
 
 #endif
