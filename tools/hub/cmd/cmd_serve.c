@@ -19,8 +19,17 @@
 #define SERVE_CMD "serve"
 #define SERVE_PEM_MAX (1024 * 1024)
 #define SERVE_MAX_CONN_DEFAULT 256
-#define SERVE_PER_IP_DEFAULT 32
+/* An office behind one NAT address (a few kiosks, an analyst's browser)
+ * needs far fewer; an attacker needs 16 addresses to fill the table. */
+#define SERVE_PER_IP_DEFAULT 16
 #define SERVE_TIMEOUT_DEFAULT 30
+/* A kiosk's request head is a few hundred bytes: 10 s covers a bad
+ * mobile link. 120 s brings the largest upload (1 MiB) through at
+ * 9 KiB/s; a day's upload is a few KiB. 256 B/s is far below any link a
+ * kiosk can sync over, and far above a byte every few seconds. */
+#define SERVE_HEADER_TIMEOUT_DEFAULT 10
+#define SERVE_REQUEST_TIMEOUT_DEFAULT 120
+#define SERVE_MIN_RATE_DEFAULT 256
 #define SERVE_RATE_KEYS_MAX 200000 /* far above any province's kiosks */
 #define SERVE_ENROLL_KEYS_MAX 10000
 /* Failed enrollment attempts on one code the hub issued (a used or
@@ -48,6 +57,7 @@ typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
     hub_peer_list_t trusted;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
+    long header_timeout_s, request_timeout_s, min_rate;
     long min_free_mb; /* -1: the default of base/disk.h */
     long quota_upload_mb, quota_rows_day, quota_rows_total;
     int quiet;
@@ -60,6 +70,8 @@ static void serve_print_help(FILE *fp)
             " [--tls-cert FILE --tls-key FILE]\n"
             "                       [--max-connections N] [--max-per-ip N]"
             " [--timeout-s N]\n"
+            "                       [--header-timeout-s N]"
+            " [--request-timeout-s N] [--min-rate N]\n"
             "                       [--max-db-kb N] [--min-free-mb N]"
             " [--rate-limit N]\n"
             "                       [--quota-upload-mb N]"
@@ -84,9 +96,22 @@ static void serve_print_help(FILE *fp)
             "      --tls-key FILE       ... and this PEM private key\n"
             "      --max-connections N  connections at once (default %d)\n"
             "      --max-per-ip N       connections at once from one address"
-            " (default %d)\n"
+            " (default %d;\n"
+            "                           at most 7/8 of --max-connections)\n"
             "      --timeout-s N        close connections idle this long"
             " (default %d)\n"
+            "      --header-timeout-s N a request's headers must arrive"
+            " within N s of its\n"
+            "                           connection or of the previous reply"
+            " (default %d)\n"
+            "      --request-timeout-s N  ... and its body within N s of the"
+            " same moment\n"
+            "                           (default %d); a reply must be taken"
+            " within N s too\n"
+            "      --min-rate N         a body must average N bytes/s once"
+            " it has taken\n"
+            "                           --header-timeout-s (default %d;"
+            " 0 = no minimum)\n"
             "      --max-db-kb N        cap the database file at N KiB;"
             " writes beyond it\n"
             "                           answer 503 storage-full (default:"
@@ -135,7 +160,9 @@ static void serve_print_help(FILE *fp)
             " listen, or read\nthe certificate or the targets; 2 usage"
             " error.\n",
             SERVE_MAX_CONN_DEFAULT, SERVE_PER_IP_DEFAULT,
-            SERVE_TIMEOUT_DEFAULT, SERVE_QUOTA_UPLOAD_MB_DEFAULT,
+            SERVE_TIMEOUT_DEFAULT, SERVE_HEADER_TIMEOUT_DEFAULT,
+            SERVE_REQUEST_TIMEOUT_DEFAULT, SERVE_MIN_RATE_DEFAULT,
+            SERVE_QUOTA_UPLOAD_MB_DEFAULT,
             SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
             HUB_API_RATE_DEFAULT);
 }
@@ -146,6 +173,9 @@ enum {
     SERVE_OPT_MAX_CONN,
     SERVE_OPT_PER_IP,
     SERVE_OPT_TIMEOUT,
+    SERVE_OPT_HEADER_TIMEOUT,
+    SERVE_OPT_REQUEST_TIMEOUT,
+    SERVE_OPT_MIN_RATE,
     SERVE_OPT_MAX_DB,
     SERVE_OPT_RATE,
     SERVE_OPT_TARGETS,
@@ -169,6 +199,15 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
     case SERVE_OPT_TIMEOUT:
         return hub_cmd_parse_long(SERVE_CMD, "--timeout-s", arg, 1, 3600,
                                   &o->timeout_s);
+    case SERVE_OPT_HEADER_TIMEOUT:
+        return hub_cmd_parse_long(SERVE_CMD, "--header-timeout-s", arg, 1,
+                                  3600, &o->header_timeout_s);
+    case SERVE_OPT_REQUEST_TIMEOUT:
+        return hub_cmd_parse_long(SERVE_CMD, "--request-timeout-s", arg, 1,
+                                  3600, &o->request_timeout_s);
+    case SERVE_OPT_MIN_RATE:
+        return hub_cmd_parse_long(SERVE_CMD, "--min-rate", arg, 0,
+                                  1024L * 1024, &o->min_rate);
     case SERVE_OPT_MAX_DB:
         return hub_cmd_parse_long(SERVE_CMD, "--max-db-kb", arg, 1,
                                   1024L * 1024 * 1024, &o->max_db_kb);
@@ -202,6 +241,11 @@ static int serve_check_opts(const serve_opts_t *o)
         hub_cmd_say(SERVE_CMD, "--tls-cert and --tls-key go together");
         return -1;
     }
+    if (o->request_timeout_s < o->header_timeout_s) {
+        hub_cmd_say(SERVE_CMD, "--request-timeout-s covers the headers too:"
+                               " it cannot be below --header-timeout-s");
+        return -1;
+    }
     if (o->province && !hub_api_stats_is_province(o->province)) {
         hub_cmd_say(SERVE_CMD, "--province is * or a slug such as"
                                " hau-giang");
@@ -221,6 +265,11 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"max-connections", required_argument, NULL, SERVE_OPT_MAX_CONN},
         {"max-per-ip", required_argument, NULL, SERVE_OPT_PER_IP},
         {"timeout-s", required_argument, NULL, SERVE_OPT_TIMEOUT},
+        {"header-timeout-s", required_argument, NULL,
+         SERVE_OPT_HEADER_TIMEOUT},
+        {"request-timeout-s", required_argument, NULL,
+         SERVE_OPT_REQUEST_TIMEOUT},
+        {"min-rate", required_argument, NULL, SERVE_OPT_MIN_RATE},
         {"max-db-kb", required_argument, NULL, SERVE_OPT_MAX_DB},
         {"rate-limit", required_argument, NULL, SERVE_OPT_RATE},
         {"min-free-mb", required_argument, NULL, SERVE_OPT_MIN_FREE},
@@ -241,6 +290,9 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->max_conn = SERVE_MAX_CONN_DEFAULT;
     o->per_ip = SERVE_PER_IP_DEFAULT;
     o->timeout_s = SERVE_TIMEOUT_DEFAULT;
+    o->header_timeout_s = SERVE_HEADER_TIMEOUT_DEFAULT;
+    o->request_timeout_s = SERVE_REQUEST_TIMEOUT_DEFAULT;
+    o->min_rate = SERVE_MIN_RATE_DEFAULT;
     o->rate = HUB_API_RATE_DEFAULT;
     o->min_free_mb = -1;
     o->quota_upload_mb = SERVE_QUOTA_UPLOAD_MB_DEFAULT;
@@ -277,6 +329,9 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_MAX_CONN:
         case SERVE_OPT_PER_IP:
         case SERVE_OPT_TIMEOUT:
+        case SERVE_OPT_HEADER_TIMEOUT:
+        case SERVE_OPT_REQUEST_TIMEOUT:
+        case SERVE_OPT_MIN_RATE:
         case SERVE_OPT_MAX_DB:
         case SERVE_OPT_MIN_FREE:
         case SERVE_OPT_QUOTA_UPLOAD:
@@ -374,6 +429,9 @@ static int serve_run(const serve_opts_t *o, hub_ctx_t *ctx, const char *cert,
     hopt.max_per_ip = (unsigned int)o->per_ip;
     hopt.timeout_s = (unsigned int)o->timeout_s;
     hopt.trusted = &o->trusted;
+    hopt.header_timeout_s = (unsigned int)o->header_timeout_s;
+    hopt.request_timeout_s = (unsigned int)o->request_timeout_s;
+    hopt.min_rate = (unsigned int)o->min_rate;
     if (hub_http_start(ctx, &hopt, &http, url, sizeof(url), err,
                        sizeof(err)) != 0) {
         hub_cmd_say(SERVE_CMD, "%s", err);

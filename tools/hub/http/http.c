@@ -6,17 +6,20 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hub/base/clock.h"
 #include "hub/base/log.h"
 #include "hub/base/peer.h"
+#include "hub/http/deadline.h"
 
 #define HUB_HTTP_HOST_MAX 256
 #define HUB_HTTP_PORT_MAX 8
@@ -29,12 +32,47 @@
 #define HUB_HTTP_BODY_START (16 * 1024)
 /* TLS 1.0 and 1.1 are off: every kiosk's libcurl speaks 1.2 or 1.3. */
 #define HUB_HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+/* How often the reaper looks for connections past their deadline: a cut
+ * comes at most this late. */
+#define HUB_HTTP_REAP_EVERY_MS 200
+/* What a client cut for slowness reads, when a reply can still reach it
+ * (plain HTTP, before the hub has begun its own reply). */
+#define HUB_HTTP_TIMEOUT_BODY                                                \
+    "{\"error\":\"request-timeout\",\"message\":\"the request was not"   \
+    " received in time; send it again, faster\"}"
+#define HUB_HTTP_TIMEOUT_REPLY                                               \
+    "HTTP/1.1 408 Request Timeout\r\n"                                      \
+    "Content-Type: application/json; charset=utf-8\r\n"                     \
+    "Cache-Control: no-store\r\nConnection: close\r\n"                      \
+    "Content-Length: %zu\r\n\r\n%s"
+
+/* One open connection, from libmicrohttpd's STARTED notification to its
+ * CLOSED one; lives in hub_http's list, under its lock. */
+typedef struct hub_http_sock {
+    struct hub_http_sock *prev, *next;
+    int fd;  /* valid while listed: CLOSED comes before the close */
+    int cut; /* shut down once; libmicrohttpd closes it in its time */
+    int kept; /* a request was answered: now kept alive between two */
+    hub_deadline_t dl;
+    char client[HUB_HTTP_ADDR_MAX];
+} hub_http_sock_t;
 
 struct hub_http {
     struct MHD_Daemon *daemon;
     hub_ctx_t *ctx;
     char *cert, *key; /* copies that libmicrohttpd reads while running */
     hub_peer_list_t trusted; /* proxies whose forwarded address counts */
+    int tls;
+    hub_deadline_limits_t limits;
+    /* The reaper shuts down sockets past their deadline. The lock guards
+     * the list and every deadline in it, and is held by the CLOSED
+     * notification while it unlists a socket, so the reaper never shuts
+     * down a descriptor number that was closed and given to another. */
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* cuts the reaper's sleep short at stop */
+    pthread_t reaper;
+    int sync_ready, reaper_running, stopping;
+    hub_http_sock_t *socks;
 };
 
 typedef enum hub_http_state {
@@ -44,6 +82,8 @@ typedef enum hub_http_state {
 
 /* One request in progress; freed by the completion callback. */
 typedef struct hub_http_conn {
+    hub_http_t *h;
+    hub_http_sock_t *sock; /* NULL when the connection is not tracked */
     hub_http_state_t state;
     char *body;
     size_t len, cap; /* bytes held, bytes allocated (plus a NUL) */
@@ -166,6 +206,154 @@ static int hub_http_open_listener(const char *listen, char *err,
     return fd;
 }
 
+/* ---- deadlines --------------------------------------------------------- */
+
+static void hub_http_get_peer(struct MHD_Connection *c, char *out,
+                              size_t cap);
+
+static void hub_http_enter(hub_http_t *h, hub_http_sock_t *s,
+                           hub_deadline_phase_t phase)
+{
+    int64_t now = hub_clock_mono_ms();
+
+    if (!s)
+        return;
+    (void)pthread_mutex_lock(&h->lock); /* a default mutex: cannot fail */
+    switch (phase) {
+    case HUB_DEADLINE_HEAD:
+        hub_deadline_begin_head(&s->dl, now);
+        s->kept = 1;
+        break;
+    case HUB_DEADLINE_BODY:
+        hub_deadline_begin_body(&s->dl, now);
+        break;
+    case HUB_DEADLINE_WORK:
+        hub_deadline_begin_work(&s->dl, now);
+        break;
+    case HUB_DEADLINE_REPLY:
+    default:
+        hub_deadline_begin_reply(&s->dl, now);
+        break;
+    }
+    (void)pthread_mutex_unlock(&h->lock);
+}
+
+static void hub_http_count_body(hub_http_t *h, hub_http_sock_t *s,
+                                size_t n)
+{
+    if (!s)
+        return;
+    (void)pthread_mutex_lock(&h->lock);
+    hub_deadline_add_body(&s->dl, n);
+    (void)pthread_mutex_unlock(&h->lock);
+}
+
+/* Under the lock. A 408 goes out first when the client is still sending
+ * and the connection is plain HTTP (under TLS only GnuTLS may write), but
+ * not on a kept-alive connection waiting for its next request: a client
+ * that sends one just then would read the 408 as its answer, where a
+ * silent close makes it retry on a fresh connection. shutdown() then
+ * wakes the connection's thread, which closes it. */
+static void hub_http_cut(hub_http_t *h, hub_http_sock_t *s,
+                         hub_deadline_verdict_t v, int64_t now)
+{
+    char reply[512];
+    int n;
+
+    if (!h->tls && ((s->dl.phase == HUB_DEADLINE_HEAD && !s->kept) ||
+                    s->dl.phase == HUB_DEADLINE_BODY)) {
+        n = snprintf(reply, sizeof(reply), HUB_HTTP_TIMEOUT_REPLY,
+                     sizeof(HUB_HTTP_TIMEOUT_BODY) - 1,
+                     HUB_HTTP_TIMEOUT_BODY);
+        /* Best effort, never blocking: a client whose buffer is full is
+         * simply closed. */
+        if (n > 0 && (size_t)n < sizeof(reply))
+            (void)send(s->fd, reply, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    if (shutdown(s->fd, SHUT_RDWR) != 0 && errno != ENOTCONN)
+        hub_log_say("http: cannot shut down a slow connection: %s",
+                    strerror(errno));
+    s->cut = 1;
+    hub_log_say("slow client %s cut after %lld ms: %s", s->client,
+                (long long)(now - s->dl.head_start_ms),
+                hub_deadline_describe(v));
+}
+
+static void *hub_http_reap(void *arg)
+{
+    hub_http_t *h = arg;
+    hub_http_sock_t *s;
+    struct timespec until;
+    int64_t now;
+
+    (void)pthread_mutex_lock(&h->lock);
+    while (!h->stopping) {
+        now = hub_clock_mono_ms();
+        for (s = h->socks; s; s = s->next) {
+            hub_deadline_verdict_t v;
+
+            if (s->cut)
+                continue;
+            v = hub_deadline_check(&s->dl, &h->limits, now);
+            if (v != HUB_DEADLINE_OK)
+                hub_http_cut(h, s, v, now);
+        }
+        if (clock_gettime(CLOCK_MONOTONIC, &until) != 0)
+            break; /* cannot happen on Linux; the idle timeout remains */
+        until.tv_nsec += (long)HUB_HTTP_REAP_EVERY_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        /* ETIMEDOUT is the usual way out; a wake-up at stop another. */
+        (void)pthread_cond_timedwait(&h->wake, &h->lock, &until);
+    }
+    (void)pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+static void hub_http_on_connection(void *cls, struct MHD_Connection *c,
+                                   void **socket_context,
+                                   enum MHD_ConnectionNotificationCode toe)
+{
+    hub_http_t *h = cls;
+    hub_http_sock_t *s;
+    const union MHD_ConnectionInfo *info;
+
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        s = *socket_context;
+        *socket_context = NULL;
+        if (!s)
+            return;
+        (void)pthread_mutex_lock(&h->lock);
+        if (s->prev)
+            s->prev->next = s->next;
+        else
+            h->socks = s->next;
+        if (s->next)
+            s->next->prev = s->prev;
+        (void)pthread_mutex_unlock(&h->lock);
+        free(s);
+        return;
+    }
+    info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    s = info ? calloc(1, sizeof(*s)) : NULL;
+    *socket_context = s;
+    if (!s) {
+        /* A connection no deadline would watch is not kept. */
+        if (info)
+            (void)shutdown(info->connect_fd, SHUT_RDWR);
+        return;
+    }
+    s->fd = info->connect_fd;
+    hub_http_get_peer(c, s->client, sizeof(s->client));
+    (void)pthread_mutex_lock(&h->lock);
+    hub_deadline_begin_head(&s->dl, hub_clock_mono_ms());
+    s->next = h->socks;
+    if (h->socks)
+        h->socks->prev = s;
+    h->socks = s;
+    (void)pthread_mutex_unlock(&h->lock);
+}
+
 /* ---- replies ----------------------------------------------------------- */
 
 static int hub_http_add_header(struct MHD_Response *resp, const char *name,
@@ -195,6 +383,7 @@ static enum MHD_Result hub_http_send(struct MHD_Connection *c,
 
     if (hub_reply_finish(r) != 0)
         return MHD_NO;
+    hub_http_enter(conn->h, conn->sock, HUB_DEADLINE_REPLY);
     resp = MHD_create_response_from_buffer(r->body_len, r->body,
                                            MHD_RESPMEM_MUST_COPY);
     if (!resp)
@@ -305,26 +494,34 @@ static enum MHD_Result hub_http_join_forwarded(void *cls,
     return MHD_YES;
 }
 
+/* The TCP peer's address, "?" when it cannot be read. */
+static void hub_http_get_peer(struct MHD_Connection *c, char *out,
+                              size_t cap)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    snprintf(out, cap, "?");
+    if (sa && sa->sa_family == AF_INET &&
+        !inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                   (socklen_t)cap))
+        snprintf(out, cap, "?");
+    if (sa && sa->sa_family == AF_INET6 &&
+        !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                   out, (socklen_t)cap))
+        snprintf(out, cap, "?");
+}
+
 /* The client's address: the TCP peer, or the address a trusted proxy
  * forwarded (peer.h); an untrusted peer's headers are ignored. */
 static void hub_http_get_client(const hub_http_t *h, struct MHD_Connection *c,
                                 char *out, size_t cap)
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = info ? info->client_addr : NULL;
     char peer[HUB_HTTP_ADDR_MAX];
     hub_http_forwarded_t fwd;
 
-    snprintf(peer, sizeof(peer), "?");
-    if (sa && sa->sa_family == AF_INET &&
-        !inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer,
-                   (socklen_t)sizeof(peer)))
-        snprintf(peer, sizeof(peer), "?");
-    if (sa && sa->sa_family == AF_INET6 &&
-        !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                   peer, (socklen_t)sizeof(peer)))
-        snprintf(peer, sizeof(peer), "?");
+    hub_http_get_peer(c, peer, sizeof(peer));
     if (!hub_peer_is_trusted(&h->trusted, peer)) {
         snprintf(out, cap, "%s", peer);
         return;
@@ -426,18 +623,23 @@ static int hub_http_reserve(hub_http_conn_t *conn, size_t more)
     return 0;
 }
 
-static enum MHD_Result hub_http_begin(const hub_http_t *h,
+static enum MHD_Result hub_http_begin(hub_http_t *h,
                                       struct MHD_Connection *c,
                                       const char *url, const char *method,
                                       void **con_cls)
 {
     hub_http_conn_t *conn = calloc(1, sizeof(*conn));
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     hub_reply_t r;
     size_t body_max;
 
     if (!conn)
         return MHD_NO;
     *con_cls = conn;
+    conn->h = h;
+    conn->sock = info ? info->socket_context : NULL;
+    hub_http_enter(h, conn->sock, HUB_DEADLINE_BODY);
     conn->started_mono = hub_clock_mono_ms();
     conn->req.method = method;
     conn->req.path = url;
@@ -459,6 +661,7 @@ static enum MHD_Result hub_http_finish(hub_http_t *h,
     enum MHD_Result ret;
     hub_reply_t r;
 
+    hub_http_enter(h, conn->sock, HUB_DEADLINE_WORK);
     req->authorization = MHD_lookup_connection_value(
         c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     req->kiosk = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -505,6 +708,7 @@ static enum MHD_Result hub_http_on_request(void *cls,
             return MHD_NO;
         memcpy(conn->body + conn->len, upload_data, *upload_data_size);
         conn->len += *upload_data_size;
+        hub_http_count_body(conn->h, conn->sock, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -518,10 +722,13 @@ static void hub_http_on_completed(void *cls, struct MHD_Connection *c,
                                   enum MHD_RequestTerminationCode toe)
 {
     hub_http_conn_t *conn = *con_cls;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-    (void)cls;
-    (void)c;
     (void)toe;
+    /* A kept-alive connection waits for its next request's head. */
+    if (info)
+        hub_http_enter(cls, info->socket_context, HUB_DEADLINE_HEAD);
     if (!conn)
         return;
     free(conn->body);
@@ -549,6 +756,51 @@ static char *hub_http_copy(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* The most connections one address may hold: what the operator asked, but
+ * never so many that the others lose their last eighth. Slow clients from
+ * a few addresses then cannot fill the table; behind a proxy, where every
+ * connection comes from the proxy, the proxy gets seven eighths. */
+static unsigned int hub_http_per_ip_cap(const hub_http_options_t *opt)
+{
+    unsigned int total = opt->max_connections;
+    unsigned int reserve = total / 8 > 0 ? total / 8 : (total > 1 ? 1 : 0);
+
+    return opt->max_per_ip < total - reserve ? opt->max_per_ip
+                                             : total - reserve;
+}
+
+/* The lock, the reaper's condition (on the monotonic clock, as the
+ * deadlines are) and the reaper itself; 0 or -1 with err set. */
+static int hub_http_start_reaper(hub_http_t *h, char *err, size_t err_cap)
+{
+    pthread_condattr_t attr;
+    int rc;
+
+    if (pthread_condattr_init(&attr) != 0) {
+        snprintf(err, err_cap, "cannot set up the connection reaper");
+        return -1;
+    }
+    rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(&h->wake, &attr);
+    (void)pthread_condattr_destroy(&attr); /* no longer needed either way */
+    if (rc == 0 && pthread_mutex_init(&h->lock, NULL) != 0) {
+        (void)pthread_cond_destroy(&h->wake); /* nobody waits on it */
+        rc = -1;
+    }
+    if (rc != 0) {
+        snprintf(err, err_cap, "cannot set up the connection reaper");
+        return -1;
+    }
+    h->sync_ready = 1;
+    if (pthread_create(&h->reaper, NULL, hub_http_reap, h) != 0) {
+        snprintf(err, err_cap, "cannot start the connection reaper");
+        return -1;
+    }
+    h->reaper_running = 1;
+    return 0;
+}
+
 int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
                    hub_http_t **out, char *url, size_t url_cap, char *err,
                    size_t err_cap)
@@ -557,6 +809,7 @@ int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
                          MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
                          MHD_USE_ERROR_LOG;
     int tls = opt->cert_pem != NULL, fd;
+    unsigned int per_ip = hub_http_per_ip_cap(opt);
     hub_http_t *h;
 
     *out = NULL;
@@ -572,6 +825,14 @@ int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
     h->ctx = ctx;
     if (opt->trusted)
         h->trusted = *opt->trusted;
+    h->tls = tls;
+    h->limits.head_ms = (int64_t)opt->header_timeout_s * 1000;
+    h->limits.request_ms = (int64_t)opt->request_timeout_s * 1000;
+    h->limits.min_rate = (int64_t)opt->min_rate;
+    if (hub_http_start_reaper(h, err, err_cap) != 0) {
+        hub_http_stop(h);
+        return -1;
+    }
     h->cert = hub_http_copy(opt->cert_pem);
     h->key = hub_http_copy(opt->key_pem);
     if (tls && (!h->cert || !h->key)) {
@@ -600,9 +861,10 @@ int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
         MHD_OPTION_EXTERNAL_LOGGER, hub_http_on_log, h,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_CONNECTION_LIMIT, opt->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_per_ip,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_s,
         MHD_OPTION_NOTIFY_COMPLETED, hub_http_on_completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, hub_http_on_connection, h,
         /* Plain HTTP ends the list here; TLS goes on with its options. */
         tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert,
         MHD_OPTION_HTTPS_MEM_KEY, h->key,
@@ -616,6 +878,10 @@ int hub_http_start(hub_ctx_t *ctx, const hub_http_options_t *opt,
         hub_http_stop(h);
         return -1;
     }
+    if (per_ip < opt->max_per_ip)
+        hub_log_say("one address may hold %u of the %u connections (an"
+                    " eighth stays for the others)", per_ip,
+                    opt->max_connections);
     *out = h;
     return 0;
 }
@@ -624,8 +890,22 @@ void hub_http_stop(hub_http_t *h)
 {
     if (!h)
         return;
+    /* The daemon first: its connections' CLOSED notifications take the
+     * lock the reaper uses until it has stopped. */
     if (h->daemon)
         MHD_stop_daemon(h->daemon);
+    if (h->reaper_running) {
+        (void)pthread_mutex_lock(&h->lock);
+        h->stopping = 1;
+        (void)pthread_cond_signal(&h->wake);
+        (void)pthread_mutex_unlock(&h->lock);
+        if (pthread_join(h->reaper, NULL) != 0)
+            hub_log_say("http: cannot join the connection reaper");
+    }
+    if (h->sync_ready) {
+        (void)pthread_cond_destroy(&h->wake); /* the reaper has ended */
+        (void)pthread_mutex_destroy(&h->lock);
+    }
     free(h->cert);
     free(h->key);
     free(h);

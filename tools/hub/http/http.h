@@ -3,7 +3,11 @@
  *
  * One thread per connection (a hard limit on connections in total and per
  * address, an idle timeout), because a request may wait on the database
- * lock and must not hold up others that are still being received. Bodies
+ * lock and must not hold up others that are still being received. A
+ * reaper thread cuts clients too slow to deserve a thread: a request's
+ * head must arrive within a deadline, head and body within another, and
+ * the body at a minimum average rate (deadline.h); one address never
+ * holds more than seven eighths of the connections. Bodies
  * are capped before they are read: a POST must declare its length, and
  * one over 1 MiB is answered 413 at once, without reading it. TLS, when
  * a certificate is given, is libmicrohttpd's own (GnuTLS), TLS 1.2 and
@@ -28,7 +32,10 @@ typedef struct hub_http_options {
     const char *key_pem;
     unsigned int max_connections;
     unsigned int max_per_ip;
-    unsigned int timeout_s;
+    unsigned int timeout_s;         /* idle */
+    unsigned int header_timeout_s;  /* > 0: the head of a request */
+    unsigned int request_timeout_s; /* > 0: head and body together */
+    unsigned int min_rate;          /* body bytes/s after the grace; 0 off */
     /* Proxies whose X-Forwarded-For / X-Real-IP name the client (copied);
      * NULL or empty: the TCP peer is the client, headers ignored. */
     const hub_peer_list_t *trusted;
