@@ -677,6 +677,43 @@ fail:
     return NULL;
 }
 
+/* Forgets the last answer before the next one. */
+static void sync_start_answer(sync_client_t *c, sync_reply_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->retry_after_ms = -1;
+    c->body_len = 0;
+    c->body[0] = '\0';
+    c->body_overflow = 0;
+    c->retry_after[0] = '\0';
+    c->date[0] = '\0';
+    c->errbuf[0] = '\0';
+}
+
+sync_class_t sync_client_judge(sync_client_t *c, long status,
+                               const char *headers, size_t hlen,
+                               const char *body, size_t blen,
+                               const char *expect_upload_id, sync_reply_t *r)
+{
+    size_t line;
+
+    sync_start_answer(c, r);
+    /* One call per header line, ending included, as curl makes them. */
+    while (hlen > 0) {
+        const char *nl = memchr(headers, '\n', hlen);
+
+        line = nl ? (size_t)(nl - headers) + 1 : hlen;
+        (void)sync_on_header((char *)headers, 1, line, c);
+        headers += line;
+        hlen -= line;
+    }
+    if (blen > 0 && sync_on_body((char *)body, 1, blen, c) != blen)
+        return r->cls = sync_classify_curl(c, r, CURLE_WRITE_ERROR);
+    r->status = status;
+    r->body = sync_parse_body(c);
+    return r->cls = sync_classify_status(c, r, expect_upload_id);
+}
+
 sync_class_t sync_client_post(sync_client_t *c, const char *path,
                               const char *install_id, const char *secret,
                               const char *body, size_t len,
@@ -686,14 +723,7 @@ sync_class_t sync_client_post(sync_client_t *c, const char *path,
     struct curl_slist *hdr;
     CURLcode code = CURLE_OK;
 
-    memset(r, 0, sizeof(*r));
-    r->retry_after_ms = -1;
-    c->body_len = 0;
-    c->body[0] = '\0';
-    c->body_overflow = 0;
-    c->retry_after[0] = '\0';
-    c->date[0] = '\0';
-    c->errbuf[0] = '\0';
+    sync_start_answer(c, r);
     if ((size_t)snprintf(url, sizeof(url), "%s%s", c->base, path) >=
         sizeof(url)) {
         sync_say(r, "URL too long");
