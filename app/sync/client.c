@@ -490,18 +490,25 @@ static sync_class_t sync_classify_curl(sync_client_t *c, sync_reply_t *r,
     return SYNC_TRANSIENT;
 }
 
+/* An HTTP date in milliseconds, 0 when there is none. curl reads years
+ * far beyond 9999 (any number of digits), whose milliseconds would not
+ * fit: such a date is no date. */
+#define SYNC_DATE_MAX_S INT64_C(253402300799) /* 9999-12-31 23:59:59 UTC */
+static int64_t sync_read_date_ms(const char *text)
+{
+    time_t d = curl_getdate(text, NULL);
+
+    return d > 0 && (int64_t)d <= SYNC_DATE_MAX_S ? (int64_t)d * 1000 : 0;
+}
+
 /* The hub's clock: hub_time in the body, else the Date header. */
 static int64_t sync_hub_time(const sync_client_t *c, json_t *body)
 {
     json_t *t = body ? json_object_get(body, "hub_time") : NULL;
-    time_t d;
 
     if (json_is_integer(t) && json_integer_value(t) > 0)
         return (int64_t)json_integer_value(t);
-    if (!c->date[0])
-        return 0;
-    d = curl_getdate(c->date, NULL);
-    return d > 0 ? (int64_t)d * 1000 : 0;
+    return c->date[0] ? sync_read_date_ms(c->date) : 0;
 }
 
 static json_t *sync_parse_body(const sync_client_t *c)
@@ -569,12 +576,10 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
         return sync_classify_ok(c, r, expect_upload_id);
     r->retry_after_ms = backoff_parse_retry_after(c->retry_after);
     if (r->retry_after_ms < 0 && c->retry_after[0]) {
-        time_t when = curl_getdate(c->retry_after, NULL);
+        int64_t when = sync_read_date_ms(c->retry_after);
         int64_t now = sync_wall_ms(c);
         if (when > 0)
-            r->retry_after_ms = (int64_t)when * 1000 > now
-                                    ? (int64_t)when * 1000 - now
-                                    : 0;
+            r->retry_after_ms = when > now ? when - now : 0;
     }
     sync_read_refusal(r, words, sizeof(words));
     if (s == 401) {
