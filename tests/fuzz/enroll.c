@@ -3,28 +3,17 @@
  * loaded as every small body is (hub_api_load_body: duplicate keys
  * refused) and read, before any code is looked up.
  */
-#include "fuzz.h"
+#include "fuzz_hub.h"
 
 #include "hub/api/api_enroll.h"
-#include "hub/api/handler.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    hub_request_t req;
     hub_enroll_req_t e;
     hub_problem_t pb;
     hub_reply_t r;
-    json_t *v;
+    json_t *v = fuzz_hub_body(data, size, &r);
 
-    if (size > HUB_API_SMALL_BODY_MAX)
-        return 0;
-    memset(&req, 0, sizeof(req));
-    req.method = "POST";
-    req.path = "/api/v1/enroll";
-    req.body = (const char *)data;
-    req.body_len = size;
-    hub_reply_init(&r);
-    v = hub_api_load_body(&req, &r);
     if (v) {
         hub_problem_init(&pb);
         if (hub_api_enroll_parse(v, &e, &pb) != 0)
