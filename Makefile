@@ -367,7 +367,7 @@ $(BUILD)/bench/bare-wait: $(call BENCH_OBJ,bare_wait) $(call BENCH_OBJ,bare_comm
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 300
-FUZZ_SHORT_SECONDS ?= 10
+FUZZ_SHORT_SECONDS ?= 8
 FUZZ_ALL     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
 FUZZ_NAMES   ?= $(FUZZ_ALL)
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
