@@ -8,13 +8,15 @@
 #   make run        install what the kiosk needs, build it, start the demo in a window
 #   make test       install build and test packages, build, run every test
 #   make test-anytime  the tests again at dates where the local day is not UTC's
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS each (docs/FUZZING.md)
+#   make fuzz-short every harness for a few seconds (CI)
 #   make bench      benchmarks, table into docs/BENCHMARKS.md
 #   make shots      screenshots of every screen at every resolution
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
 # Building reads no network and needs no root once the packages are there:
-# only `make deps`, `make run`, `make test` and `make test-anytime` call
-# apt-get. Packagers and cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and
+# only `make deps`, `make run`, `make test`, `make test-anytime` and the
+# fuzzing targets call apt-get. Packagers and cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and
 # PKG_CONFIG as usual.
 
 BUILD      ?= build
@@ -35,8 +37,10 @@ DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
 	libsqlite3-dev
 DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
+# clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
+# builds the fuzzing harnesses of tests/fuzz.
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils \
-	chromium faketime
+	chromium faketime clang libclang-rt-dev
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
 # Debian's nodejs and npm are installed only when npm is missing.
@@ -87,6 +91,7 @@ PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
 	libmicrohttpd gnutls
 PC_tests/golden  := sdl2 SDL2_image
+PC_tests/fuzz    := jansson libmicrohttpd libcurl
 PC_tests/bench   := sdl2 SDL2_ttf
 
 USES_app/core     := app/core
@@ -184,7 +189,7 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 
 .PHONY: all kiosk hub report tests run test test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
-	crash-long golden-refs print-modules
+	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins
 
 all: $(PROGRAMS) $(BUILD)/web/.built
 kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
@@ -301,8 +306,8 @@ run: deps-kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
 
 test: deps deps-test
-	@$(MAKE) --no-print-directory all tests asan-build
-	@tests/run-all.sh $(BUILD) build/asan
+	@$(MAKE) --no-print-directory all tests asan-build fuzz-build
+	@tests/run-all.sh $(BUILD) build/asan $(FUZZ_BUILD)
 
 # The kiosk, tools and unit tests again with AddressSanitizer and UBSan.
 asan-build:
@@ -352,6 +357,48 @@ $(BUILD)/bench/bare-sdl: $(call BENCH_OBJ,bare_sdl) $(call BENCH_OBJ,bare_common
 $(BUILD)/bench/bare-wait: $(call BENCH_OBJ,bare_wait) $(call BENCH_OBJ,bare_common)
 	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,sdl2)
+
+# ---- Fuzzing (docs/FUZZING.md) -------------------------------------------
+# One libFuzzer harness per parser, tests/fuzz/<name>.c, linked against the
+# project's own objects built again by clang with the fuzzer's coverage,
+# ASan and UBSan in $(FUZZ_BUILD). `make test` replays the corpora and the
+# saved regressions through them once; `make fuzz` searches for new
+# findings, FUZZ_SECONDS per harness (FUZZ_NAMES="ingest enroll" for some).
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT_SECONDS ?= 8
+FUZZ_ALL     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
+FUZZ_NAMES   ?= $(FUZZ_ALL)
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all
+# clang knows no -Wformat-truncation, and warns of vsnprintf with a
+# va_list format where gcc does not: the gcc build holds those lines.
+FUZZ_WARN    := -Wno-unknown-warning-option -Wno-format-nonliteral
+# Two compiles at a time unless the caller's make already shares its jobs.
+FUZZ_JOBS     = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory $(FUZZ_JOBS) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer" SAN="$(FUZZ_SAN)" \
+	  CPPFLAGS="$(CPPFLAGS) $(FUZZ_WARN)" fuzz-bins
+fuzz-bins: $(addprefix $(BUILD)/harness/,$(FUZZ_ALL))
+
+# Only the objects a harness calls leave the archives; report_model.o is
+# sipas-report's pure part (the rest of it needs cairo and a network).
+$(BUILD)/harness/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tools/report/report_model.o \
+		$(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+
+fuzz: deps deps-test
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-short: deps deps-test
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) fuzz $(FUZZ_SHORT_SECONDS) $(FUZZ_NAMES)
 
 crash-long: all
 	@CRASH_RUNS=2000 tests/crash/crash.sh $(BUILD)

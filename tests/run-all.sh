@@ -2,10 +2,12 @@
 # Everything `make test` runs, in order, with one closing summary line:
 #   the build's rules and the module table, unit tests, unit tests under
 #   ASan/UBSan, end-to-end scripts, the crash test, the golden-image test,
-#   the dashboard in a browser.
+#   the dashboard in a browser, the fuzzing corpora and saved findings
+#   replayed through the libFuzzer harnesses (one count per harness).
 set -u
 build=${1:-build}
 asan=${2:-build/asan}
+fuzz=${3:-build/fuzz}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy BUILD="$build"
@@ -72,6 +74,12 @@ tests/golden/golden.sh "$build"; count golden $?
 
 section "dashboard in a real browser (chromium, playwright-core)"
 tests/web/run.sh "$build"; count web $?
+
+section "fuzzing regressions (corpora and saved findings, tests/fuzz)"
+for f in tests/fuzz/*.c; do
+  n=$(basename "$f" .c)
+  tests/fuzz/run.sh "$fuzz" replay "$n"; count "fuzz:$n" $?
+done
 
 echo
 [ "$failed" = 0 ] || printf 'failed: %s\n' "${failures[*]}"

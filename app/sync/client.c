@@ -491,18 +491,25 @@ static sync_class_t sync_classify_curl(sync_client_t *c, sync_reply_t *r,
     return SYNC_TRANSIENT;
 }
 
+/* An HTTP date in milliseconds, 0 when there is none. curl reads years
+ * far beyond 9999 (any number of digits), whose milliseconds would not
+ * fit: such a date is no date. */
+#define SYNC_DATE_MAX_S INT64_C(253402300799) /* 9999-12-31 23:59:59 UTC */
+static int64_t sync_read_date_ms(const char *text)
+{
+    time_t d = curl_getdate(text, NULL);
+
+    return d > 0 && (int64_t)d <= SYNC_DATE_MAX_S ? (int64_t)d * 1000 : 0;
+}
+
 /* The hub's clock: hub_time in the body, else the Date header. */
 static int64_t sync_hub_time(const sync_client_t *c, json_t *body)
 {
     json_t *t = body ? json_object_get(body, "hub_time") : NULL;
-    time_t d;
 
     if (json_is_integer(t) && json_integer_value(t) > 0)
         return (int64_t)json_integer_value(t);
-    if (!c->date[0])
-        return 0;
-    d = curl_getdate(c->date, NULL);
-    return d > 0 ? (int64_t)d * 1000 : 0;
+    return c->date[0] ? sync_read_date_ms(c->date) : 0;
 }
 
 static json_t *sync_parse_body(const sync_client_t *c)
@@ -578,12 +585,10 @@ static sync_class_t sync_classify_status(sync_client_t *c, sync_reply_t *r,
         return sync_classify_ok(c, r, expect_upload_id);
     r->retry_after_ms = backoff_parse_retry_after(c->retry_after);
     if (r->retry_after_ms < 0 && c->retry_after[0]) {
-        time_t when = curl_getdate(c->retry_after, NULL);
+        int64_t when = sync_read_date_ms(c->retry_after);
         int64_t now = sync_wall_ms(c);
         if (when > 0)
-            r->retry_after_ms = (int64_t)when * 1000 > now
-                                    ? (int64_t)when * 1000 - now
-                                    : 0;
+            r->retry_after_ms = when > now ? when - now : 0;
     }
     sync_read_refusal(r, words, sizeof(words));
     if (s == 401) {
@@ -694,6 +699,43 @@ fail:
     return NULL;
 }
 
+/* Forgets the last answer before the next one. */
+static void sync_start_answer(sync_client_t *c, sync_reply_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->retry_after_ms = -1;
+    c->body_len = 0;
+    c->body[0] = '\0';
+    c->body_overflow = 0;
+    c->retry_after[0] = '\0';
+    c->date[0] = '\0';
+    c->errbuf[0] = '\0';
+}
+
+sync_class_t sync_client_judge(sync_client_t *c, long status,
+                               const char *headers, size_t hlen,
+                               const char *body, size_t blen,
+                               const char *expect_upload_id, sync_reply_t *r)
+{
+    size_t line;
+
+    sync_start_answer(c, r);
+    /* One call per header line, ending included, as curl makes them. */
+    while (hlen > 0) {
+        const char *nl = memchr(headers, '\n', hlen);
+
+        line = nl ? (size_t)(nl - headers) + 1 : hlen;
+        (void)sync_on_header((char *)headers, 1, line, c);
+        headers += line;
+        hlen -= line;
+    }
+    if (blen > 0 && sync_on_body((char *)body, 1, blen, c) != blen)
+        return r->cls = sync_classify_curl(c, r, CURLE_WRITE_ERROR);
+    r->status = status;
+    r->body = sync_parse_body(c);
+    return r->cls = sync_classify_status(c, r, expect_upload_id);
+}
+
 sync_class_t sync_client_post(sync_client_t *c, const char *path,
                               const char *install_id, const char *secret,
                               const char *body, size_t len,
@@ -703,14 +745,7 @@ sync_class_t sync_client_post(sync_client_t *c, const char *path,
     struct curl_slist *hdr;
     CURLcode code = CURLE_OK;
 
-    memset(r, 0, sizeof(*r));
-    r->retry_after_ms = -1;
-    c->body_len = 0;
-    c->body[0] = '\0';
-    c->body_overflow = 0;
-    c->retry_after[0] = '\0';
-    c->date[0] = '\0';
-    c->errbuf[0] = '\0';
+    sync_start_answer(c, r);
     if ((size_t)snprintf(url, sizeof(url), "%s%s", c->base, path) >=
         sizeof(url)) {
         sync_say(r, "URL too long");

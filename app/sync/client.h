@@ -98,6 +98,14 @@ sync_class_t sync_client_post(sync_client_t *c, const char *path,
                               const char *body, size_t len,
                               const char *expect_upload_id, sync_reply_t *r);
 void sync_reply_clear(sync_reply_t *r);
+/* Judges an answer that came by other means than a transfer (tests and
+ * tests/fuzz/sync_answer.c): the status, the header lines and the body as
+ * they came off the wire, read and classified as sync_client_post() does.
+ * Fills r (clear it afterwards); returns r->cls. */
+sync_class_t sync_client_judge(sync_client_t *c, long status,
+                               const char *headers, size_t hlen,
+                               const char *body, size_t blen,
+                               const char *expect_upload_id, sync_reply_t *r);
 
 /* 0 when url is https://, or http:// to a loopback address (127.0.0.0/8,
  * ::1, localhost); -1 with a reason otherwise. */

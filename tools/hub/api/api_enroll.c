@@ -1,6 +1,7 @@
 /*
  * POST /api/v1/enroll: a one-time code buys a kiosk its secret.
  */
+#include "hub/api/api_enroll.h"
 #include "hub/api/handler.h"
 
 #include <inttypes.h>
@@ -25,10 +26,6 @@ static const char *const hub_enroll_keys[] = {
     "code", "install_id", "counter", "version", NULL,
 };
 
-typedef struct hub_enroll_req {
-    const char *code, *install_id, *counter, *version;
-} hub_enroll_req_t;
-
 typedef struct hub_enroll_out {
     char unit[HUB_CODE_MAX + 1];
     char unit_name[HUB_NAME_MAX + 1];
@@ -45,8 +42,8 @@ static int hub_enroll_is_typed_code(const char *s)
     return hub_valid_name(s, HUB_CODE_MAX, 0);
 }
 
-static int hub_enroll_parse(const json_t *v, hub_enroll_req_t *e,
-                            hub_problem_t *pb)
+int hub_api_enroll_parse(const json_t *v, hub_enroll_req_t *e,
+                         hub_problem_t *pb)
 {
     const int opt = HUB_JV_OPTIONAL;
 
@@ -258,7 +255,7 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
         return r->status;
     }
     hub_problem_init(&pb);
-    if (hub_enroll_parse(v, &e, &pb) != 0) {
+    if (hub_api_enroll_parse(v, &e, &pb) != 0) {
         json_decref(v);
         hub_reply_problem(r, &pb);
         hub_enroll_audit_failure(ctx, req, NULL, 0, NULL, r->error);

@@ -28,13 +28,6 @@ static const char *const hub_stats_params[] = {
     "rollup", "method", "min_group", "format", "level", NULL,
 };
 
-/* What the request asked for besides the query itself. */
-typedef struct hub_stats_request {
-    hub_stats_query_t q;
-    char from[HUB_PERIODS_DATE_MAX], to[HUB_PERIODS_DATE_MAX];
-    int csv;
-} hub_stats_request_t;
-
 void hub_api_stats_configure(const targets_t *targets, const char *province)
 {
     hub_api_stats_targets = targets;
@@ -161,8 +154,8 @@ static int hub_stats_read_options(const hub_request_t *req,
     return 0;
 }
 
-static int hub_stats_read_query(const hub_request_t *req,
-                                hub_stats_request_t *s, hub_reply_t *r)
+int hub_api_stats_read_query(const hub_request_t *req,
+                             hub_stats_request_t *s, hub_reply_t *r)
 {
     const char *group;
     int g;
@@ -235,7 +228,7 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     int rc;
 
     if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
-        hub_stats_read_query(req, &s, r) != 0)
+        hub_api_stats_read_query(req, &s, r) != 0)
         return r->status;
     s.q.scope_unit = tok.scope_unit;
     s.q.targets = hub_api_stats_targets;

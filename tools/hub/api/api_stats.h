@@ -16,6 +16,16 @@
 
 #include "core/targets.h"
 #include "hub/api/handler.h"
+#include "hub/domain/periods.h"
+#include "hub/domain/stats_query.h"
+
+/* What a GET /api/v1/stats asks: the query, and the dates and format it
+ * names (the query's from and to point into the dates). */
+typedef struct hub_stats_request {
+    hub_stats_query_t q;
+    char from[HUB_PERIODS_DATE_MAX], to[HUB_PERIODS_DATE_MAX];
+    int csv;
+} hub_stats_request_t;
 
 /* The province's targets (NULL: none) and its slug for targets_lookup()
  * ("*" or a slug such as "hau-giang"; NULL is "*"). Call before serving. */
@@ -38,6 +48,12 @@ int hub_api_stats_find_targets(char *path, size_t cap);
  * found); -1 with the reason in msg. */
 int hub_api_stats_open_targets(const char *file, targets_t **out, char *msg,
                                size_t cap);
+
+/* Reads and checks the parameters of req (no database, no token: the
+ * scope and targets are the caller's to add): 0 with *s filled, or the
+ * 400 status put in r. */
+int hub_api_stats_read_query(const hub_request_t *req,
+                             hub_stats_request_t *s, hub_reply_t *r);
 
 int hub_api_units(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 
