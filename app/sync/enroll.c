@@ -83,14 +83,10 @@ static char *enroll_build_body(const sync_enroll_request_t *rq,
     return text;
 }
 
-/* The hub's answer into an enrollment; -1 when it is not a complete one,
- * -2 when its unit code is not one the hub itself could have stored (the
- * kiosk stamps it on every rating and shows it): bad names the code,
- * made printable. The name is free text for people, kept printable. */
-static int enroll_read_answer(json_t *body, const char *install_id,
-                             syncdb_enrollment_t *e, char *bad, size_t cap)
+int sync_enroll_read_answer(const json_t *body, const char *install_id,
+                            syncdb_enrollment_t *e, char *bad, size_t cap)
 {
-    json_t *unit = json_object_get(body, "unit");
+    const json_t *unit = json_object_get(body, "unit");
     const char *id = json_string_value(json_object_get(body, "install_id"));
     const char *secret = json_string_value(json_object_get(body, "secret"));
     const char *code = json_string_value(json_object_get(unit, "code"));
@@ -209,7 +205,7 @@ static sync_enroll_outcome_t enroll_exchange(const sync_enroll_request_t *rq,
     sync_client_close(c);
     if (r.cls != SYNC_ACKED) {
         out = enroll_refused(&r, res);
-    } else if ((rc = enroll_read_answer(r.body, install_id, &res->enrollment,
+    } else if ((rc = sync_enroll_read_answer(r.body, install_id, &res->enrollment,
                                         bad, sizeof(bad))) == -2) {
         enroll_say(res, "the hub's answer names the unit \"%s\", which is not"
                   " a unit code (letters, digits, '.', '_', '-', at most %d):"

@@ -59,4 +59,12 @@ typedef struct sync_enroll_result {
 sync_enroll_outcome_t sync_enroll(const sync_enroll_request_t *rq,
                                 sync_enroll_result_t *res);
 
+/* The hub's answer (borrowed) into e: 0, or -1 when it is not a complete
+ * enrollment for install_id, -2 when its unit code is not one the hub
+ * itself could have stored (the kiosk stamps it on every rating and shows
+ * it): bad then names the code, made printable. The unit's name is free
+ * text for people, kept printable. */
+int sync_enroll_read_answer(const json_t *body, const char *install_id,
+                            syncdb_enrollment_t *e, char *bad, size_t cap);
+
 #endif
