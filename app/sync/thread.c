@@ -23,6 +23,11 @@
 #define SYNC_INOTIFY_BUF 4096
 /* Someone else (sipasctl sync) is uploading: look again soon. */
 #define SYNC_BUSY_RETRY_MS 5000
+/* sync.db was caught mid-write: look again this soon. */
+#define SYNC_RECHECK_MS 250
+/* What ended a sleep. */
+#define SYNC_WOKE_KICK 1
+#define SYNC_WOKE_DIR 2
 #define SYNC_NEVER INT64_MAX
 /* Liveness for the systemd watchdog: a sleeping thread is alive (nothing
  * can wedge poll()); a pass is bounded by the client's limits (stall,
@@ -52,6 +57,8 @@ struct sync_thread {
     /* Thread-only state. */
     int backing_off;
     int idle;                   /* not enrolled or blocked: wait for sync.db */
+    int busy;                   /* the last pass found the lock taken */
+    int dirty;                  /* sync.db written since the last good read */
     uint64_t fingerprint;
     pclock_t clock;             /* set at start, read-only after */
 };
@@ -116,7 +123,10 @@ static int sync_note_damage(sync_thread_t *t, const char *why)
     return 0;
 }
 
-/* Reads the enrollment when sync.db changed; 1 when it is new. */
+/* Reads the enrollment when sync.db changed; 1 when it is new. The
+ * fingerprint (size and mtime) only serves a thread without inotify: a
+ * rewrite of the same size within one tick of the file system's clock
+ * leaves it unchanged, so a write inotify reported is always read. */
 static int sync_check_enrollment(sync_thread_t *t)
 {
     char err[SYNCDB_ERROR_MAX];
@@ -124,14 +134,17 @@ static int sync_check_enrollment(sync_thread_t *t)
     uint64_t fp = syncdb_get_fingerprint(t->data_dir);
     int rc, fresh = 0;
 
-    if (fp == t->fingerprint && t->view.enrollment_rev > 0)
+    if (!t->dirty && fp == t->fingerprint && t->view.enrollment_rev > 0)
         return 0;
     t->fingerprint = fp;
+    t->dirty = 0;
     rc = sync_read_enrollment(t->data_dir, &e, err, sizeof(err));
     if (rc == SYNCDB_DAMAGED)
         return sync_note_damage(t, err);
-    if (rc < 0)
-        return 0; /* mid-write or unreadable: look again later */
+    if (rc < 0) {
+        t->dirty = 1; /* mid-write or unreadable: look again soon */
+        return 0;
+    }
     if (pthread_mutex_lock(&t->mu) != 0)
         return 0;
     if (t->view.damaged) {
@@ -182,10 +195,13 @@ static int64_t sync_schedule(sync_thread_t *t, const sync_result_t *r,
 {
     t->backing_off = 0;
     t->idle = 0;
+    t->busy = 0;
     switch (r->outcome) {
     case SYNC_DONE:
         return now + t->interval_ms;
     case SYNC_BUSY:
+        /* Or sooner: the holder's release wakes the thread (inotify). */
+        t->busy = 1;
         return now + SYNC_BUSY_RETRY_MS;
     case SYNC_NOT_ENROLLED:
     case SYNC_BLOCKED:
@@ -205,8 +221,28 @@ static int64_t sync_schedule(sync_thread_t *t, const sync_result_t *r,
 
 /* ---- the loop ----------------------------------------------------------- */
 
-/* 1 when the inotify events read name sync.db or its WAL: someone (a
- * provisioning, or this thread's own pass) wrote it. */
+/* 1 when an event says sync.db changed or its lock was let go of. A
+ * close after writing counts only for the lock: every reader, this
+ * thread's own included, opens the WAL and its index for writing, and a
+ * read would then wake the thread to read again. Writes show as
+ * modifications; a new or replaced file as creation, move or deletion. */
+static int sync_event_matters(const struct inotify_event *ev)
+{
+    size_t n = strlen(SYNCDB_NAME);
+
+    if (ev->mask & IN_Q_OVERFLOW)
+        return 1;
+    if (ev->len == 0)
+        return 0;
+    if (strcmp(ev->name, SYNCDB_LOCK_NAME) == 0)
+        return (ev->mask & IN_CLOSE_WRITE) != 0;
+    if (strncmp(ev->name, SYNCDB_NAME, n) != 0 ||
+        strcmp(ev->name + n, "-shm") == 0)
+        return 0;
+    return (ev->mask & (IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE)) != 0;
+}
+
+/* 1 when an event read matters (above). */
 static int sync_read_inotify(int ifd)
 {
     char buf[SYNC_INOTIFY_BUF]
@@ -219,23 +255,22 @@ static int sync_read_inotify(int ifd)
     while ((n = read(ifd, buf, sizeof(buf))) > 0) {
         for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
             ev = (const struct inotify_event *)p;
-            if ((ev->mask & IN_Q_OVERFLOW) ||
-                (ev->len > 0 &&
-                 strncmp(ev->name, SYNCDB_NAME, strlen(SYNCDB_NAME)) == 0))
+            if (sync_event_matters(ev))
                 hit = 1;
         }
     }
     return hit;
 }
 
-/* Sleeps until next_run, a kick, a change of sync.db or stop; 1 when
- * kicked. Without inotify it looks at sync.db every few seconds. */
+/* Sleeps until next_run, a kick, a change of sync.db or stop; returns
+ * SYNC_WOKE_* bits. Without inotify it looks at sync.db every few
+ * seconds; after a read that caught it mid-write, every SYNC_RECHECK_MS. */
 static int sync_sleep(sync_thread_t *t, int64_t next_run)
 {
     struct pollfd p[2];
     uint64_t drained;
     int64_t now, wait;
-    int n = 1;
+    int n = 1, woke = 0;
 
     p[0].fd = t->efd;
     p[0].events = POLLIN;
@@ -251,17 +286,23 @@ static int sync_sleep(sync_thread_t *t, int64_t next_run)
         wait = next_run - now;
         if (t->ifd < 0 && wait > SYNC_CHECK_EVERY_MS)
             wait = SYNC_CHECK_EVERY_MS;
+        if (t->dirty && wait > SYNC_RECHECK_MS)
+            wait = SYNC_RECHECK_MS;
         if (poll(p, (nfds_t)n, wait > INT32_MAX ? -1 : (int)wait) < 0 &&
             errno != EINTR)
             break;
         if (p[0].revents & POLLIN)
             (void)!read(t->efd, &drained, sizeof(drained));
-        if (n == 2 && (p[1].revents & POLLIN) && sync_read_inotify(t->ifd))
+        if (n == 2 && (p[1].revents & POLLIN) && sync_read_inotify(t->ifd)) {
+            woke |= SYNC_WOKE_DIR;
             break;
-        if (t->ifd < 0 && sync_mono_ms(t) - now >= wait)
+        }
+        if ((t->ifd < 0 || t->dirty) && sync_mono_ms(t) - now >= wait)
             break; /* time to look at sync.db again */
     }
-    return atomic_exchange(&t->kicked, 0);
+    if (atomic_exchange(&t->kicked, 0))
+        woke |= SYNC_WOKE_KICK;
+    return woke;
 }
 
 static void sync_pass(sync_thread_t *t, int64_t *next_run)
@@ -289,7 +330,7 @@ static void *sync_thread_main(void *arg)
 {
     sync_thread_t *t = arg;
     int64_t next_run = sync_mono_ms(t);
-    int kicked;
+    int woke;
 
     while (!atomic_load(&t->stop)) {
         if (sync_check_enrollment(t)) {
@@ -302,9 +343,14 @@ static void *sync_thread_main(void *arg)
             sync_pass(t, &next_run);
         if (atomic_load(&t->stop))
             break;
-        kicked = sync_sleep(t, t->idle ? SYNC_NEVER : next_run);
+        woke = sync_sleep(t, t->idle ? SYNC_NEVER : next_run);
+        if (woke & SYNC_WOKE_DIR) {
+            t->dirty = 1;
+            if (t->busy) /* whoever held the lock may be done */
+                next_run = sync_mono_ms(t);
+        }
         /* A commit hurries a healthy link, never a backoff. */
-        if (kicked && !t->backing_off && !t->idle)
+        if ((woke & SYNC_WOKE_KICK) && !t->backing_off && !t->idle)
             next_run = sync_mono_ms(t);
     }
     atomic_store(&t->ended, 1);
