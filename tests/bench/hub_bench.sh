@@ -37,6 +37,15 @@ while read -r code; do
   echo "$id $(jget 'd["secret"]')" >> "$T/kiosks"
 done < "$T/codes"
 
+# The hub's own CPU time per upload (user + system, from /proc) does not
+# depend on what else the machine runs, unlike the rate.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$HUB_PID/stat"; }
+before=$(cpu_ticks)
 "$LOAD" "$HUB_URL" "$T/kiosks" "$TODAY" "$CLIENTS" "$SECONDS_RUN" "$ROWS" \
-  || fail "uploads were refused"
+  > "$T/load.out" || { cat "$T/load.out"; fail "uploads were refused"; }
+after=$(cpu_ticks)
+done_n=$(sed -n 's/^hub ingest: \([0-9]*\) uploads acknowledged$/\1/p' "$T/load.out")
+grep -v "acknowledged" "$T/load.out"
+awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="${done_n:-0}" \
+  'BEGIN { if (n > 0) printf "hub ingest: %.2f ms of hub CPU per upload (%d uploads)\n", 1000 * t / hz / n, n }'
 hub_stop

@@ -263,6 +263,7 @@ int main(int argc, char **argv)
     printf("hub ingest: %.0f uploads/s (%d clients, %d rows per upload)\n",
            (double)l.done / (end - start), l.clients,
            (l.rows / 5 < 1 ? 1 : l.rows / 5) * 5);
+    printf("hub ingest: %ld uploads acknowledged\n", (long)l.done);
     for (i = 0; i < l.clients; i++) {
         curl_slist_free_all(l.slots[i].headers);
         curl_easy_cleanup(l.slots[i].easy);
