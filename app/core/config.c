@@ -49,7 +49,7 @@ void config_defaults(config_t *c)
     size_t i;
 
     memset(c, 0, sizeof(*c));
-    snprintf(c->unit_code, sizeof(c->unit_code), "DEMO-XA-01");
+    snprintf(c->unit_code, sizeof(c->unit_code), "%s", CONFIG_DEMO_UNIT);
     snprintf(c->unit_name, sizeof(c->unit_name),
              "UBND xã Minh Tân – Bộ phận Một cửa");
     snprintf(c->counter, sizeof(c->counter), "Quầy 1");

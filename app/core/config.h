@@ -16,6 +16,9 @@
 #include "err.h"
 
 #define CONFIG_CODE_MAX 64
+/* The unit of the embedded default: a kiosk not yet enrolled with a hub
+ * stamps it, so its ratings are tests (see app/store/store.h). */
+#define CONFIG_DEMO_UNIT "DEMO-XA-01"
 #define CONFIG_NAME_MAX 240
 #define CONFIG_FIELD_MAX 12
 #define CONFIG_LANG_MAX 8

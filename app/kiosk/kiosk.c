@@ -344,6 +344,9 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     sr.instrument_version = k->survey->version;
     sr.partial = r->partial;
     sr.suppressed = r->suppressed;
+    /* Before enrollment the kiosk is being tried out: its ratings carry
+     * the configured (demo) unit and must never reach any figure. */
+    sr.test = !k->enrolled;
     sr.wall_ms = pclock_wall_ms(&k->clock);
     sr.boot_ms = (int64_t)pclock_boot_ms(&k->clock);
     sr.boot_id = k->clock.boot_id;
@@ -422,6 +425,7 @@ static void kiosk_op_officer(void *ctx, const char *code)
  * when provisioning named one) instead of the configuration's. */
 static void kiosk_use_enrollment(kiosk_t *k, const syncdb_enrollment_t *e)
 {
+    k->enrolled = 1;
     snprintf(k->config.unit_code, sizeof(k->config.unit_code), "%s",
              e->unit_code);
     snprintf(k->config.unit_name, sizeof(k->config.unit_name), "%s",
@@ -606,6 +610,8 @@ static void kiosk_sync_poll(kiosk_t *k)
             kiosk_log("%s", msg);
             events_note(k->events, "enrolled", msg);
         }
+        if (k->sync_view.enrolled)
+            k->enrolled = 1;
         k->sync_rev = k->sync_view.enrollment_rev;
         if (k->sync_view.prune_max_seq > 0) {
             k->prune_before_ms = k->sync_view.prune_before_ms;

@@ -79,6 +79,8 @@ typedef struct kiosk {
     uint64_t sync_rev;              /* enrollment revision applied */
     int sync_damaged;               /* sync.db damage was reported */
     int unit_unknown;               /* ... and no enrolled unit is known */
+    int enrolled;                   /* an enrolled unit stamps responses:
+                                       until then they are tests */
     int64_t prune_before_ms;        /* retention work for the writer */
     int64_t prune_max_seq;
 } kiosk_t;

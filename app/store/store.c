@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "core/config.h"
 #include "core/hex.h"
 #include "core/vntime.h"
 #include "db/sqldb.h"
@@ -50,9 +51,10 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
     [STMT_INSERT_RESPONSE] =
         "INSERT INTO responses(install_id, recorded_at, boot_ms, boot_id,"
         " clock_synced, unit, counter, field, dossier, officer, lang,"
-        " instrument, instrument_version, partial, suppressed, duration_ms)"
+        " instrument, instrument_version, partial, suppressed, duration_ms,"
+        " test)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, ?16)",
+        " ?14, ?15, ?16, ?17)",
     [STMT_INSERT_ANSWER] =
         "INSERT INTO answers(seq, ord, question, element, value, code)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -68,7 +70,8 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
         "SELECT r.seq, r.install_id, r.recorded_at, r.clock_synced,"
         " r.boot_id, r.unit, r.counter, r.field, r.dossier, r.officer,"
         " r.lang, r.instrument, r.instrument_version, r.partial,"
-        " r.suppressed, a.question, a.element, a.value, a.code"
+        " r.suppressed, a.question, a.element, a.value, a.code, r.test,"
+        " r.boot_ms"
         " FROM responses r JOIN answers a ON a.seq = r.seq"
         " WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2"
         " ORDER BY r.seq, a.ord",
@@ -86,7 +89,8 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
         " coalesce(sum(partial = 0 AND suppressed = 0), 0),"
         " coalesce(sum(partial <> 0), 0),"
         " coalesce(sum(suppressed <> 0), 0),"
-        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0)"
+        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0),"
+        " coalesce(sum(test <> 0), 0)"
         " FROM responses",
     [STMT_STATS_LAST] =
         "SELECT seq, recorded_at FROM responses ORDER BY seq DESC LIMIT 1",
@@ -102,7 +106,7 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
     [STMT_SYNC_RESPONSES] =
         "SELECT seq, recorded_at, boot_ms, boot_id, clock_synced, unit,"
         " counter, field, dossier, officer, lang, instrument,"
-        " instrument_version, partial, suppressed, duration_ms"
+        " instrument_version, partial, suppressed, duration_ms, test"
         " FROM responses WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
     [STMT_SYNC_ANSWERS] =
         "SELECT question, element, value, code FROM answers"
@@ -123,9 +127,40 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
         " WHERE recorded_at < ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3)",
 };
 
+/* A database of schema version 1 has no test column: a tool reading it
+ * (the kiosk has not run since the update, or its card is read-only)
+ * takes the rule of the migration below instead. Only the statements
+ * that read the flag need a second text. */
+#define STORE_TEST_V1(prefix) "(" prefix "unit IS '" CONFIG_DEMO_UNIT "')"
+static const char *const store_stmt_sql_v1[STMT_COUNT] = {
+    [STMT_EACH_ROW] =
+        "SELECT r.seq, r.install_id, r.recorded_at, r.clock_synced,"
+        " r.boot_id, r.unit, r.counter, r.field, r.dossier, r.officer,"
+        " r.lang, r.instrument, r.instrument_version, r.partial,"
+        " r.suppressed, a.question, a.element, a.value, a.code, "
+        STORE_TEST_V1("r.") ", r.boot_ms"
+        " FROM responses r JOIN answers a ON a.seq = r.seq"
+        " WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2"
+        " ORDER BY r.seq, a.ord",
+    [STMT_STATS_COUNTS] =
+        "SELECT count(*),"
+        " coalesce(sum(partial = 0 AND suppressed = 0), 0),"
+        " coalesce(sum(partial <> 0), 0),"
+        " coalesce(sum(suppressed <> 0), 0),"
+        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0),"
+        " coalesce(sum(" STORE_TEST_V1("") "), 0)"
+        " FROM responses",
+    [STMT_SYNC_RESPONSES] =
+        "SELECT seq, recorded_at, boot_ms, boot_id, clock_synced, unit,"
+        " counter, field, dossier, officer, lang, instrument,"
+        " instrument_version, partial, suppressed, duration_ms, "
+        STORE_TEST_V1("")
+        " FROM responses WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+};
+
 /* Schema versions, applied in order, each in its own transaction that
- * also bumps PRAGMA user_version; a later version appends an entry (sync
- * bookkeeping will be the next one) and never edits an old one. */
+ * also bumps PRAGMA user_version; a later version appends an entry and
+ * never edits an old one. */
 static const char store_schema_v1[] =
     "CREATE TABLE meta("
     " key TEXT PRIMARY KEY,"
@@ -163,9 +198,17 @@ static const char store_schema_v1[] =
     " kind TEXT NOT NULL,"
     " detail TEXT NOT NULL DEFAULT '');";
 
+/* Version 2: whether a response was recorded before the kiosk was
+ * enrolled (a test, never counted). Before the flag existed such a
+ * response could only be told by the demo unit it carries. */
+static const char store_schema_v2[] =
+    "ALTER TABLE responses ADD COLUMN test INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE responses SET test = 1 WHERE unit IS '" CONFIG_DEMO_UNIT "';";
+
 struct store {
     sqldb_t sql; /* names kiosk.db and keeps its error text */
     int readonly;
+    int schema;    /* PRAGMA user_version as opened */
     char dir[STORE_PATH_MAX];
     char install_id[STORE_ID_MAX];
     int64_t (*wall_ms)(void *ctx); /* store_options_t's clock, or NULL */
@@ -174,9 +217,18 @@ struct store {
 
 static int store_seed_meta(sqldb_t *db, void *ctx);
 
+/* The text of statement id for the schema s was opened with. */
+static const char *store_sql(const store_t *s, enum store_stmt_id id)
+{
+    if (s->schema == 1 && store_stmt_sql_v1[id])
+        return store_stmt_sql_v1[id];
+    return store_stmt_sql[id];
+}
+
 /* Each with the data its schema needs, seeded in the same transaction. */
 static const sqldb_migration_t store_migrations[] = {
     {store_schema_v1, store_seed_meta},
+    {store_schema_v2, NULL},
 };
 
 #define STORE_SCHEMA_VERSION \
@@ -543,6 +595,7 @@ static int store_start_rw(store_t *s, const store_options_t *opt,
         rc = sqldb_migrate(&s->sql, store_migrations, STORE_SCHEMA_VERSION, s,
                            &report->created);
         rc = rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+        s->schema = STORE_SCHEMA_VERSION;
     }
     if (rc == STORE_OK)
         rc = store_check_tables(s);
@@ -626,6 +679,7 @@ static int store_connect_ro(store_t *s)
         sqldb_set_error(&s->sql, "%s holds no kiosk data yet", s->sql.path);
         return STORE_MISSING;
     }
+    s->schema = (int)version;
     rc = store_check_tables(s);
     return rc == STORE_OK ? store_load_install_id(s) : rc;
 }
@@ -680,7 +734,7 @@ static int store_check_response(store_t *s, const store_response_t *r)
 static int store_insert_response(store_t *s, const store_response_t *r)
 {
     sqlite3_stmt *st =
-        sqldb_stmt(&s->sql, store_stmt_sql[STMT_INSERT_RESPONSE]);
+        sqldb_stmt(&s->sql, store_sql(s, STMT_INSERT_RESPONSE));
     int rc = SQLITE_OK;
 
     if (!st)
@@ -701,13 +755,14 @@ static int store_insert_response(store_t *s, const store_response_t *r)
     sqldb_bind_int64(st, 14, r->partial != 0, &rc);
     sqldb_bind_int64(st, 15, r->suppressed, &rc);
     sqldb_bind_int64(st, 16, r->duration_ms, &rc);
+    sqldb_bind_int64(st, 17, r->test != 0, &rc);
     return sqldb_run(&s->sql, st, rc, "insert response");
 }
 
 static int store_insert_answer(store_t *s, int64_t seq, int ord,
                                const store_answer_t *a)
 {
-    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_INSERT_ANSWER]);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_sql(s, STMT_INSERT_ANSWER));
     int rc = SQLITE_OK;
 
     if (!st)
@@ -775,7 +830,7 @@ int store_dossier_rated(store_t *s, const char *dossier)
 
     if (!s || !dossier || !dossier[0])
         return 0;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_DOSSIER_RATED]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_DOSSIER_RATED));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_text(st, 1, dossier, &rc);
@@ -814,7 +869,7 @@ int store_state_get(store_t *s, const char *key, char *buf, size_t cap)
     if (!s || !key || !buf || cap == 0)
         return STORE_ERROR;
     buf[0] = '\0';
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_STATE_GET]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_STATE_GET));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_text(st, 1, key, &rc);
@@ -836,8 +891,8 @@ int store_state_set(store_t *s, const char *key, const char *value)
 
     if (!s || !key)
         return STORE_ERROR;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[value ? STMT_STATE_SET
-                                                  : STMT_STATE_DELETE]);
+    st = sqldb_stmt(&s->sql, store_sql(s, value ? STMT_STATE_SET
+                                                  : STMT_STATE_DELETE));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_text(st, 1, key, &rc);
@@ -855,7 +910,7 @@ int store_audit(store_t *s, int64_t wall_ms, const char *kind,
 
     if (!s || !kind)
         return STORE_ERROR;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_AUDIT]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_AUDIT));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_int64(st, 1, wall_ms, &rc);
@@ -888,6 +943,8 @@ static void store_read_row(sqlite3_stmt *st, store_row_t *row)
     row->element = sqldb_column_text(st, 16);
     row->value = sqlite3_column_int(st, 17);
     row->code = sqldb_column_text(st, 18);
+    row->test = sqlite3_column_int(st, 19);
+    row->boot_ms = sqlite3_column_int64(st, 20);
 }
 
 /* Shared tail of the iterators: step failures surface, an early stop
@@ -912,7 +969,7 @@ int store_each_row(store_t *s, int64_t from_ms, int64_t to_ms,
 
     if (!s || !cb)
         return STORE_ERROR;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_EACH_ROW]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_EACH_ROW));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_int64(st, 1, from_ms, &rc);
@@ -936,7 +993,7 @@ int store_each_audit(store_t *s, int limit,
 
     if (!s || !cb || limit < 0)
         return STORE_ERROR;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_EACH_AUDIT]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_EACH_AUDIT));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_int64(st, 1, limit, &rc);
@@ -963,7 +1020,7 @@ int store_recent_finishes(store_t *s, const char *boot_id, uint64_t *out,
     *n = 0;
     if (cap == 0)
         return STORE_OK;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_RECENT_FINISHES]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_RECENT_FINISHES));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_text(st, 1, boot_id, &rc);
@@ -983,7 +1040,7 @@ int store_recent_finishes(store_t *s, const char *boot_id, uint64_t *out,
 static int store_read_counts(store_t *s, enum store_stmt_id id, int64_t a,
                              int64_t b, int64_t *vals, int nvals)
 {
-    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[id]);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_sql(s, id));
     int rc = SQLITE_OK, i;
 
     if (!st)
@@ -1009,11 +1066,11 @@ static int store_read_stats(store_t *s, int64_t now_wall_ms,
     int64_t day = vntime_get_day_start(now_wall_ms);
     int64_t month = vntime_get_month_start(now_wall_ms);
     int64_t next_month = vntime_get_next_month_start(now_wall_ms);
-    int64_t v[5];
+    int64_t v[6];
     int rc;
 
     rc = store_read_counts(s, STMT_STATS_COUNTS, day, day + VNTIME_DAY_MS, v,
-                           5);
+                           6);
     if (rc != SQLITE_OK)
         return rc;
     out->responses = v[0];
@@ -1021,6 +1078,7 @@ static int store_read_stats(store_t *s, int64_t now_wall_ms,
     out->partial = v[2];
     out->suppressed = v[3];
     out->today = v[4];
+    out->test = v[5];
     rc = store_read_counts(s, STMT_STATS_LAST, 0, 0, v, 2);
     if (rc != SQLITE_OK)
         return rc;
@@ -1111,7 +1169,7 @@ static const char *store_keep_text(store_answer_buf_t *b, sqlite3_stmt *st,
 static int store_read_answers(store_t *s, int64_t seq, store_answer_buf_t *b,
                               int *n)
 {
-    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_ANSWERS]);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_sql(s, STMT_SYNC_ANSWERS));
     store_answer_t *a;
     int rc = SQLITE_OK;
 
@@ -1170,6 +1228,7 @@ static void store_read_sync_row(sqlite3_stmt *st, store_response_t *r)
     r->partial = sqlite3_column_int(st, 13);
     r->suppressed = sqlite3_column_int(st, 14);
     r->duration_ms = sqlite3_column_int(st, 15);
+    r->test = sqlite3_column_int(st, 16);
 }
 
 static int store_walk_responses(store_t *s, int64_t after_seq,
@@ -1177,7 +1236,7 @@ static int store_walk_responses(store_t *s, int64_t after_seq,
                                 void *ctx, int *stopped)
 {
     sqlite3_stmt *st =
-        sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_RESPONSES]);
+        sqldb_stmt(&s->sql, store_sql(s, STMT_SYNC_RESPONSES));
     store_answer_buf_t *buf;
     store_response_t r;
     int64_t seq;
@@ -1260,7 +1319,7 @@ int store_find_synced_reading(store_t *s, const char *boot_id,
 
     if (!s || !boot_id || !wall_ms || !boot_ms)
         return STORE_ERROR;
-    st = sqldb_stmt(&s->sql, store_stmt_sql[STMT_SYNC_SYNCED_READING]);
+    st = sqldb_stmt(&s->sql, store_sql(s, STMT_SYNC_SYNCED_READING));
     if (!st)
         return STORE_ERROR;
     sqldb_bind_text(st, 1, boot_id, &rc);
@@ -1283,7 +1342,7 @@ int store_find_synced_reading(store_t *s, const char *boot_id,
 static int store_prune_step(store_t *s, enum store_stmt_id id,
                             int64_t before_ms, int64_t max_seq, int limit)
 {
-    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_stmt_sql[id]);
+    sqlite3_stmt *st = sqldb_stmt(&s->sql, store_sql(s, id));
     int rc = SQLITE_OK;
 
     if (!st)

@@ -58,6 +58,12 @@ typedef struct store_response {
     int instrument_version;
     int partial;
     int suppressed;       /* 0 counted; else the misuse verdict code */
+    /* 1: recorded while the kiosk was not enrolled with a hub (a
+     * technician trying it out, a demonstration). A test rating is kept
+     * and exported as such but never counted anywhere: it is not
+     * uploaded. Rows from before this flag existed are tests when they
+     * carry the demo unit (CONFIG_DEMO_UNIT). */
+    int test;
     int64_t wall_ms;      /* Unix time in ms, as the device believed */
     int64_t boot_ms;      /* CLOCK_BOOTTIME in ms */
     const char *boot_id;
@@ -79,6 +85,8 @@ typedef struct store_row {
     const char *instrument;
     int instrument_version;
     int partial, suppressed;
+    int test;           /* see store_response_t */
+    int64_t boot_ms;    /* CLOCK_BOOTTIME at the commit */
     const char *question, *element;
     int value;          /* scale answer, 0 for multi */
     const char *code;   /* multi code, "" for scale */
@@ -89,6 +97,7 @@ typedef struct store_stats {
     int64_t counted;        /* not suppressed, not partial */
     int64_t partial;
     int64_t suppressed;
+    int64_t test;           /* recorded before enrollment: never counted */
     int64_t today;          /* recorded since local midnight (UTC+7) */
     int64_t last_seq;       /* 0 when empty */
     int64_t last_wall_ms;   /* of last_seq */

@@ -14,6 +14,7 @@
 #include "core/vntime.h"
 #include "platform/pclock.h"
 #include "store/store.h"
+#include "sync/dayclock.h"
 #include "sync/snapshot.h"
 
 #define SYNC_BOOTS_MAX 128
@@ -23,8 +24,6 @@
 #define SYNC_INTEGRITY_EVERY_MS (SYNC_DAY_MS)
 /* Databases whose verdict a process remembers at once. */
 #define SYNC_VERDICTS_MAX 8
-/* The hub refuses dates before this (and after two days past its today). */
-#define SYNC_EARLIEST_DAY "2000-01-01"
 #define SYNC_PATH_INGEST "/api/v1/ingest"
 #define SYNC_PATH_HEARTBEAT "/api/v1/heartbeat"
 
@@ -55,7 +54,8 @@ typedef struct sync_batch {
     int n_anchors;
     agg_anchor_t anchors[SYNC_BOOTS_MAX];
     agg_t *agg;
-    int64_t responses;
+    int64_t responses;      /* read, tests included */
+    int64_t tests;          /* of which tests: not sent */
     int failed;             /* a local error inside a walk */
     char why[SYNC_ERR_MAX];
     char text[STORE_SYNC_ANSWERS_MAX][SYNC_ANSWER_TEXT];
@@ -92,14 +92,6 @@ static uint64_t sync_random(void *ctx)
 
 /* ---- clock anchors ------------------------------------------------------ */
 
-/* Boots without a real id ("unknown" when /proc was unreadable) would
- * lump many boots together: never anchored. */
-static int sync_boot_anchorable(const char *boot_id)
-{
-    return boot_id && strlen(boot_id) >= 16 &&
-           strcmp(boot_id, "unknown") != 0;
-}
-
 /* What the hub's clock says of this boot: anchor = hub time - boottime at
  * the middle of the exchange; the first one learned is kept forever. */
 static int sync_learn_hub_time(sync_pass_t *p, const sync_reply_t *r)
@@ -114,7 +106,7 @@ static int sync_learn_hub_time(sync_pass_t *p, const sync_reply_t *r)
     p->pg.hub_offset_ms =
         pclock_wall_ms(&p->clock) -
         (r->hub_time_ms + (r->boot_recv_ms - mid));
-    if (p->have_anchor || !sync_boot_anchorable(p->clock.boot_id))
+    if (p->have_anchor || !dayclock_boot_anchorable(p->clock.boot_id))
         return SYNCDB_OK;
     if (syncdb_add_anchor(p->db, p->clock.boot_id, 1, anchor, "hub time",
                           pclock_wall_ms(&p->clock)) != SYNCDB_OK)
@@ -126,46 +118,25 @@ static int sync_learn_hub_time(sync_pass_t *p, const sync_reply_t *r)
 
 static int sync_load_own_anchor(sync_pass_t *p)
 {
-    int found, known;
-    int64_t v;
-
-    if (!sync_boot_anchorable(p->clock.boot_id))
-        return SYNCDB_OK;
-    if (syncdb_find_anchor(p->db, p->clock.boot_id, &found, &known, &v) !=
-        SYNCDB_OK)
-        return SYNCDB_ERROR;
-    p->have_anchor = found && known;
-    p->anchor = v;
-    return SYNCDB_OK;
+    return dayclock_own_anchor(p->db, p->clock.boot_id, &p->have_anchor,
+                               &p->anchor) == 0
+               ? SYNCDB_OK
+               : SYNCDB_ERROR;
 }
 
-/* The anchor of a boot in this batch: frozen in sync.db, else from its
- * first synchronised response (then frozen), else none. A past boot
- * without one is recorded as such: it can never get one later. */
+/* The anchor of a boot in this batch (dayclock.h), frozen in sync.db once
+ * used. */
 static int sync_resolve_anchor(sync_batch_t *b, const char *boot_id)
 {
     sync_pass_t *p = b->p;
-    int64_t v, wall, boot;
-    int found, known, rc;
+    int64_t v;
+    int known;
     agg_anchor_t *a;
     size_t len;
 
-    if (!sync_boot_anchorable(boot_id))
-        return 0;
-    if (syncdb_find_anchor(p->db, boot_id, &found, &known, &v) != SYNCDB_OK)
+    if (dayclock_resolve(p->db, p->store, boot_id, p->clock.boot_id,
+                         pclock_wall_ms(&p->clock), &known, &v) != 0)
         return -1;
-    if (!found) {
-        rc = store_find_synced_reading(p->store, boot_id, &wall, &boot);
-        if (rc < 0)
-            return -1;
-        known = rc == 1;
-        v = known ? agg_get_anchor(wall, boot) : 0;
-        if ((known || strcmp(boot_id, p->clock.boot_id) != 0) &&
-            syncdb_add_anchor(p->db, boot_id, known, v,
-                              known ? "synchronised response" : "none",
-                              pclock_wall_ms(&p->clock)) != SYNCDB_OK)
-            return -1;
-    }
     len = strlen(boot_id);
     if (!known || len >= sizeof(a->boot_id))
         return 0;
@@ -183,6 +154,8 @@ static int sync_collect_boot(void *ctx, int64_t seq, const store_response_t *r)
     const char *id = r->boot_id ? r->boot_id : "";
     int i;
 
+    if (r->test)
+        return 0;
     for (i = 0; i < b->n_boots; i++)
         if (strcmp(b->boots[i], id) == 0)
             return 0;
@@ -269,6 +242,13 @@ static int sync_add_one(void *ctx, int64_t seq, const store_response_t *r)
     char day[AGG_DAY_TEXT];
     int est, rc = AGG_OK;
 
+    /* A test rating (recorded before enrollment) is acknowledged with its
+     * batch but never sent: the hub's figures never see it. */
+    if (r->test) {
+        b->responses++;
+        b->tests++;
+        return 0;
+    }
     sync_convert(b, r, seq, &ar);
     agg_get_response_day(b->agg, &ar, b->anchors, b->n_anchors, day, &est);
     if (agg_find_day(b->agg, day) < 0)
@@ -317,12 +297,8 @@ static int sync_read_batch(sync_batch_t *b)
     }
     /* The plausible window and the fallback use the best clock there is:
      * the hub's, through this boot's anchor. */
-    now = p->have_anchor ? (int64_t)pclock_boot_ms(&p->clock) + p->anchor
-                         : pclock_wall_ms(&p->clock);
-    memset(&lim, 0, sizeof(lim));
-    lim.min_ms = vntime_parse_date(SYNC_EARLIEST_DAY);
-    lim.max_ms = vntime_get_day_start(now) + 2 * SYNC_DAY_MS - 1;
-    lim.fallback_ms = now;
+    now = dayclock_now(&p->clock, p->have_anchor, p->anchor);
+    dayclock_limits(now, &lim);
     if (agg_create(&b->agg, &lim) != AGG_OK) {
         snprintf(b->why, sizeof(b->why), "out of memory");
         return -1;
@@ -550,12 +526,14 @@ static int sync_record_ack(sync_pass_t *p, sync_batch_t *b, syncdb_day_t *days,
                  syncdb_last_error(p->db));
         return -1;
     }
-    p->res->uploaded += b->responses;
+    p->res->uploaded += b->responses - b->tests;
+    p->res->tests += b->tests;
     p->res->batches++;
     p->res->acked_seq = b->upto;
     if (sync_count_pending(p, &pending, &last) != 0)
         return -1;
-    rep.responses = b->responses;
+    rep.responses = b->responses - b->tests;
+    rep.tests = b->tests;
     rep.days = n_days;
     rep.stale_days = json_is_integer(stale) ? (int)json_integer_value(stale)
                                             : 0;
@@ -698,11 +676,14 @@ static sync_outcome_t sync_drain(sync_pass_t *p)
     }
     if (p->requests == 0 && (cls = sync_heartbeat(p)) != SYNC_ACKED)
         return sync_outcome_of(p, cls);
-    if (p->res->uploaded > 0)
+    if (p->res->uploaded > 0 || p->res->tests > 0)
         sync_say(p->res, "all acknowledged by the hub: %lld responses in %d"
-                 " upload%s (acked seq %lld)", (long long)p->res->uploaded,
+                 " upload%s (acked seq %lld)%s", (long long)p->res->uploaded,
                  p->res->batches, p->res->batches == 1 ? "" : "s",
-                 (long long)p->pg.acked_seq);
+                 (long long)p->pg.acked_seq,
+                 p->res->tests > 0 ? "; test ratings from before enrollment"
+                                     " are kept on the kiosk, never sent"
+                                   : "");
     else
         sync_say(p->res, "nothing pending (acked seq %lld); heartbeat"
                  " acknowledged", (long long)p->pg.acked_seq);

@@ -53,6 +53,7 @@ typedef struct sync_options {
 /* After each acknowledged batch. */
 typedef struct sync_batch_report {
     int64_t responses;     /* in this upload */
+    int64_t tests;         /* test ratings of the range, not sent */
     int days;              /* days it carried */
     int stale_days;        /* the hub held newer snapshots of these */
     int64_t acked_seq;
@@ -82,6 +83,7 @@ typedef enum sync_outcome {
 typedef struct sync_result {
     sync_outcome_t outcome;
     int64_t uploaded;       /* responses acknowledged in this pass */
+    int64_t tests;          /* test ratings passed over (never sent) */
     int batches;
     int64_t pending;        /* after the pass */
     int64_t acked_seq;

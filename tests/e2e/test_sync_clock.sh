@@ -20,16 +20,22 @@ SIPAS_CLOCK_SYNCED=1 rate 2 --seed 51
 # day back: at New Year or after a leap day that is not "this year - 3")
 then_year=$(vn_date -d "@$(( $(date +%s) - three_years ))" +%Y)
 # the six citizens before the sync carry the device's wrong year, the two
-# after it the right one
-expect_eq "len({r['seq'] for r in rows if r['recorded_at'].startswith('$then_year')})" 6 \
+# after it the right one: device_time keeps what the clock showed
+expect_eq "len({r['seq'] for r in rows if r['device_time'].startswith('$then_year')})" 6 \
   "responses recorded with the wrong clock"
-expect_eq "len({r['seq'] for r in rows if not r['recorded_at'].startswith('$then_year')})" 2 \
+expect_eq "len({r['seq'] for r in rows if not r['device_time'].startswith('$then_year')})" 2 \
   "responses recorded with the corrected clock"
 python3 -c "
 import csv; rows=list(csv.DictReader(open('$T/export.csv', encoding='utf-8')))
-assert any(r['recorded_at'].startswith('$then_year') and r['clock_synced']=='0' for r in rows)
-assert any(not r['recorded_at'].startswith('$then_year') and r['clock_synced']=='1' for r in rows)" ||
+assert any(r['device_time'].startswith('$then_year') and r['clock_synced']=='0' for r in rows)
+assert any(not r['device_time'].startswith('$then_year') and r['clock_synced']=='1' for r in rows)" ||
   fail "the export does not show both clocks"
+# ... while recorded_at and day are corrected through the boot's anchor
+# (its synchronised responses), as the uploader will correct them
+today=$(vn_date +%F)
+expect_eq "sorted({r['day'] for r in rows})" "['$today']" "the corrected day"
+expect_eq "all(r['recorded_at'].startswith(r['day']) and r['day_estimated'] == '0' for r in rows)" True \
+  "recorded_at is the corrected time"
 
 sync_ok
 [ "$(sqlite3 "$DATA/sync.db" "SELECT source FROM anchors")" = "hub time" ] ||

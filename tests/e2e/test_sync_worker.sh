@@ -47,7 +47,10 @@ python3 -c "
 import csv
 rows = list(csv.DictReader(open('$T/export.csv', encoding='utf-8')))
 units = [r['unit'] for r in sorted(rows, key=lambda r: int(r['seq']))]
-assert units[0] == 'DEMO-XA-01' and units[-1] == '$UNIT', units" || fail "unit did not switch"
+assert units[0] == 'DEMO-XA-01' and units[-1] == '$UNIT', units
+# while the kiosk ran: a test before enrollment, counted ones after
+assert {(r['unit'], r['test']) for r in rows} == {('DEMO-XA-01', '1'), ('$UNIT', '0')}, rows" ||
+  fail "unit did not switch, or the test flag did not follow"
 # what was in flight at exit goes up with sipasctl, exactly once
 plan '{}'
 sync_ok

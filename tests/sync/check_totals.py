@@ -2,7 +2,9 @@
 """Compares the hub's statistics with what the kiosk recorded.
 
 Expected numbers come from `sipasctl export --format csv` (complete,
-non-suppressed responses: partial = 0 and suppressed = 0); the hub's from
+non-suppressed responses: partial = 0 and suppressed = 0; test ratings,
+recorded before enrollment, never count; with --from/--to only the
+responses whose `day` lies in the range); the hub's from
 GET /api/v1/stats grouped by unit and by field. Exit 0 when every group's
 response count and every question's answer counts are exactly equal,
 1 with the differences otherwise.
@@ -23,12 +25,17 @@ import urllib.request
 VN = datetime.timezone(datetime.timedelta(hours=7))
 
 
-def expected(path, group):
+def expected(path, group, day_from=None, day_to=None):
     seqs = collections.defaultdict(set)
     counts = collections.defaultdict(collections.Counter)
     with open(path, encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["partial"] != "0" or row["suppressed"] != "0":
+                continue
+            if row["test"] != "0":
+                continue
+            if (day_from and row["day"] < day_from) or (
+                    day_to and row["day"] > day_to):
                 continue
             key = row[group]
             seqs[key].add(row["seq"])
@@ -74,10 +81,11 @@ def main():
     day_from = a.day_from or str(today - datetime.timedelta(days=3600))
     day_to = a.day_to or str(today + datetime.timedelta(days=1))
     bad = []
-    if not a.allow_empty and not expected(a.export, "unit"):
+    if not a.allow_empty and not expected(a.export, "unit", a.day_from,
+                                          a.day_to):
         bad.append("the export holds no counted response: nothing compared")
     for group in a.groups.split(","):
-        want = expected(a.export, group)
+        want = expected(a.export, group, a.day_from, a.day_to)
         got = hub_stats(a, group, day_from, day_to)
         for key in sorted(set(want) | set(got)):
             w = want.get(key, (0, collections.Counter()))
@@ -100,7 +108,8 @@ def main():
         sys.exit(1)
     print("totals equal: %s" % ", ".join(
         "%s=%d" % (k, v[0]) for k, v in sorted(
-            expected(a.export, a.groups.split(",")[0]).items())))
+            expected(a.export, a.groups.split(",")[0], a.day_from,
+                     a.day_to).items())))
 
 
 if __name__ == "__main__":

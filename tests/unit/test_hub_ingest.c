@@ -1255,10 +1255,15 @@ static void test_refuses_rows_of_other_unit(void **state)
         free(after);
     }
     free(before);
-    /* Responses from before enrollment carry the demo unit, which names
-     * no unit of the hub: still accepted. */
+    /* Test ratings from before enrollment carry the demo unit, which
+     * names no unit of the hub: acknowledged, and left out. */
     json_object_set_new(resp_row(root), "unit", json_string("DEMO-XA-01"));
     assert_int_equal(apply_json(f, root), 200);
+    assert_int_equal(reply_int(f, "ignored_rows"), 1);
+    assert_int_equal(
+        query_int(f, "SELECT count(*) FROM day_responses"
+                     " WHERE unit = 'DEMO-XA-01'"),
+        0);
     /* Rows of a unit merged into the kiosk's are its own (recorded before
      * the kiosk was re-enrolled). */
     {
@@ -1276,6 +1281,63 @@ static void test_refuses_rows_of_other_unit(void **state)
     json_decref(root);
 }
 
+
+/* Rows of a unit the hub does not know (test ratings recorded before
+ * enrollment) are never counted: not in the rows, not in the summaries
+ * the statistics read, and a day made only of them is no reported day. */
+static void test_ignores_rows_of_unknown_units(void **state)
+{
+    fixture_t *f = *state;
+    char *body = make_upload(K1, 10, "2026-11-20", 7, 4);
+    json_t *root, *v;
+    char *text;
+
+    /* A whole day of demo rows. */
+    root = json_loads(body, 0, NULL);
+    free(body);
+    assert_non_null(root);
+    json_object_set_new(resp_row(root), "unit", json_string("DEMO-XA-01"));
+    json_object_set_new(ans_row(root), "unit", json_string("DEMO-XA-01"));
+    assert_int_equal(apply_json(f, root), 200);
+    assert_int_equal(reply_int(f, "ignored_rows"), 2);
+    v = reply_json(f);
+    assert_non_null(strstr(json_string_value(json_object_get(v, "ignored")),
+                           "DEMO-XA-01"));
+    json_decref(v);
+    assert_totals(f, 0, 0);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"), 0);
+    assert_int_equal(
+        query_int(f, "SELECT count(*) FROM stat_day_responses"), 0);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM stat_day_answers"),
+                     0);
+
+    /* A day of both: the kiosk's own rows count, the demo ones do not. */
+    json_array_append_new(
+        json_object_get(day_at(root, 0), "responses"),
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}", "unit",
+                  "XA-MINHTAN", "counter", "", "officer", "", "field",
+                  "khac", "instrument", "sipas-short", "version", 1,
+                  "complete", 3, "partial", 0, "suppressed", 0));
+    json_object_set_new(root, "upto_seq", json_integer(20));
+    text = json_dumps(root, JSON_COMPACT);
+    assert_non_null(text);
+    assert_int_equal(apply_text(f, text), 200);
+    free(text);
+    assert_int_equal(reply_int(f, "ignored_rows"), 2);
+    assert_totals(f, 3, 0);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM day_snapshots"), 1);
+    assert_int_equal(
+        query_int(f, "SELECT coalesce(sum(complete), 0)"
+                     " FROM stat_day_responses"),
+        3);
+    /* An upload of the kiosk's own rows only says nothing was left out. */
+    assert_int_equal(apply_upload(f, 30, "2026-11-21", 2, 2), 200);
+    assert_int_equal(reply_int(f, "ignored_rows"), 0);
+    v = reply_json(f);
+    assert_null(json_object_get(v, "ignored"));
+    json_decref(v);
+    json_decref(root);
+}
 
 /* ---- quotas (base/quota.h) and the disk reserve --------------------------- */
 
@@ -1483,6 +1545,7 @@ int main(void)
         T(test_refuses_seq_jump),
         T(test_reenrolled_kiosk_keeps_seq),
         T(test_refuses_rows_of_other_unit),
+        T(test_ignores_rows_of_unknown_units),
         T(test_new_days_in_a_loop_stop_at_the_day_quota),
         T(test_total_counts_what_the_database_holds),
         T(test_busy_counter_never_refused_by_defaults),

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/vntime.h"
 #include "store/store.h"
 
@@ -33,7 +34,7 @@ typedef struct fixture {
 /* One exported row, copied out of the callback. */
 typedef struct row_copy {
     int64_t seq, recorded_at;
-    int value, partial, suppressed, clock_synced;
+    int value, partial, suppressed, clock_synced, test;
     char question[64], element[64], code[64], dossier[64], unit[64];
     char install_id[STORE_ID_MAX], instrument[64], boot_id[64];
 } row_copy_t;
@@ -145,6 +146,7 @@ static int copy_row(void *ctx, const store_row_t *row)
     c->partial = row->partial;
     c->suppressed = row->suppressed;
     c->clock_synced = row->clock_synced;
+    c->test = row->test;
     snprintf(c->question, sizeof(c->question), "%s", row->question);
     snprintf(c->element, sizeof(c->element), "%s", row->element);
     snprintf(c->code, sizeof(c->code), "%s", row->code);
@@ -291,9 +293,120 @@ static void test_newer_schema_is_refused_not_discarded(void **state)
     assert_null(s);
     assert_non_null(strstr(store_last_error(NULL), "newer"));
     /* Still there, untouched: nothing was moved aside. */
-    raw_exec(f->db, "PRAGMA user_version=1");
+    raw_exec(f->db, "PRAGMA user_version=2");
     s = open_rw(f, 0, NULL);
     assert_int_equal(store_dossier_rated(s, "x"), 0);
+    store_close(s);
+}
+
+/* ---- test ratings ----------------------------------------------------- */
+
+/* The test flag of every response in (after, upto], by seq. */
+typedef struct flags {
+    int n;
+    int64_t seq[ROWS_MAX];
+    int test[ROWS_MAX];
+} flags_t;
+
+static int copy_flag(void *ctx, int64_t seq, const store_response_t *r)
+{
+    flags_t *fl = ctx;
+
+    if (fl->n >= ROWS_MAX)
+        return -100;
+    fl->seq[fl->n] = seq;
+    fl->test[fl->n++] = r->test;
+    return 0;
+}
+
+static void test_test_flag_round_trip(void **state)
+{
+    fixture_t *f = *state;
+    store_response_t r = sample_response(T_2026_11_22 + HOUR_MS);
+    store_stats_t st;
+    flags_t fl;
+    rows_t rows;
+    int64_t s1, s2;
+    store_t *s = open_rw(f, 0, NULL);
+
+    r.test = 1;
+    s1 = commit_or_fail(s, &r);
+    r.test = 0;
+    s2 = commit_or_fail(s, &r);
+    assert_int_equal(collect_rows(s, INT64_MIN, INT64_MAX, &rows), STORE_OK);
+    assert_int_equal(rows.n, 6);
+    assert_int_equal(rows.r[0].seq, s1);
+    assert_int_equal(rows.r[0].test, 1);
+    assert_int_equal(rows.r[2].test, 1);
+    assert_int_equal(rows.r[3].seq, s2);
+    assert_int_equal(rows.r[3].test, 0);
+    memset(&fl, 0, sizeof(fl));
+    assert_int_equal(store_each_response(s, 0, s2, copy_flag, &fl), STORE_OK);
+    assert_int_equal(fl.n, 2);
+    assert_int_equal(fl.test[0], 1);
+    assert_int_equal(fl.test[1], 0);
+    assert_int_equal(store_get_stats(s, T_2026_11_22 + 2 * HOUR_MS, &st),
+                     STORE_OK);
+    assert_int_equal(st.responses, 2);
+    assert_int_equal(st.test, 1);
+    store_close(s);
+}
+
+/* A database of schema 1 (no test column): responses stamped with the
+ * demo unit are tests, read-only before the migration and stored as such
+ * after it; nothing else changes. */
+static void test_schema_1_demo_unit_rows_become_tests(void **state)
+{
+    fixture_t *f = *state;
+    store_response_t r = sample_response(T_2026_11_22 + HOUR_MS);
+    store_stats_t st;
+    flags_t fl;
+    rows_t rows;
+    store_t *s = open_rw(f, 0, NULL);
+
+    r.unit = CONFIG_DEMO_UNIT;
+    commit_or_fail(s, &r);
+    r.unit = "XA-MINHTAN";
+    commit_or_fail(s, &r);
+    r.unit = NULL;
+    commit_or_fail(s, &r);
+    store_close(s);
+    raw_exec(f->db, "ALTER TABLE responses DROP COLUMN test;"
+                    " PRAGMA user_version=1");
+
+    /* A tool on the old file: the rule applies without writing. */
+    assert_int_equal(store_open_readonly(f->data, &s), STORE_OK);
+    assert_int_equal(collect_rows(s, INT64_MIN, INT64_MAX, &rows), STORE_OK);
+    assert_int_equal(rows.n, 9);
+    assert_int_equal(rows.r[0].test, 1);
+    assert_int_equal(rows.r[3].test, 0);
+    assert_int_equal(rows.r[6].test, 0);
+    memset(&fl, 0, sizeof(fl));
+    assert_int_equal(store_each_response(s, 0, 3, copy_flag, &fl), STORE_OK);
+    assert_int_equal(fl.n, 3);
+    assert_int_equal(fl.test[0] * 100 + fl.test[1] * 10 + fl.test[2], 100);
+    assert_int_equal(store_get_stats(s, T_2026_11_22, &st), STORE_OK);
+    assert_int_equal(st.test, 1);
+    store_close(s);
+
+    /* The kiosk opens it: migrated, the flag stored. */
+    s = open_rw(f, 0, NULL);
+    store_close(s);
+    assert_int_equal(store_open_readonly(f->data, &s), STORE_OK);
+    memset(&fl, 0, sizeof(fl));
+    assert_int_equal(store_each_response(s, 0, 3, copy_flag, &fl), STORE_OK);
+    assert_int_equal(fl.n, 3);
+    assert_int_equal(fl.test[0] * 100 + fl.test[1] * 10 + fl.test[2], 100);
+    store_close(s);
+    /* Stored, not derived: a later demo-unit row keeps the flag it was
+     * given. */
+    s = open_rw(f, 0, NULL);
+    r.unit = CONFIG_DEMO_UNIT;
+    r.test = 0;
+    commit_or_fail(s, &r);
+    assert_int_equal(store_get_stats(s, T_2026_11_22, &st), STORE_OK);
+    assert_int_equal(st.responses, 4);
+    assert_int_equal(st.test, 1);
     store_close(s);
 }
 
@@ -1019,6 +1132,8 @@ int main(void)
         T(test_open_uses_wal),
         T(test_newer_schema_is_refused_not_discarded),
         T(test_commit_and_read_back),
+        T(test_test_flag_round_trip),
+        T(test_schema_1_demo_unit_rows_become_tests),
         T(test_each_row_bounds_and_early_stop),
         T(test_commit_rejects_incomplete_record),
         T(test_failed_answer_rolls_back_response),

@@ -13,6 +13,7 @@
 #include "core/vntime.h"
 #include "platform/pclock.h"
 #include "store/store.h"
+#include "sync/dayclock.h"
 #include "sync/syncdb.h"
 #include "sync/worker.h"
 
@@ -91,15 +92,17 @@ static int teardown(void **state)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int64_t commit(fixture_t *f, int64_t wall_ms, int64_t boot_ms,
-                      const char *boot_id, int synced, const char *field,
-                      int partial, int suppressed)
+static int64_t commit_flagged(fixture_t *f, int64_t wall_ms, int64_t boot_ms,
+                              const char *boot_id, int synced,
+                              const char *field, int partial, int suppressed,
+                              int test)
 {
     store_response_t r;
     int64_t seq = 0;
 
     memset(&r, 0, sizeof(r));
-    r.unit = "XA-THU";
+    r.test = test;
+    r.unit = test ? "DEMO-XA-01" : "XA-THU";
     r.counter = "Quầy 1";
     r.field = field;
     r.officer = "CB001";
@@ -115,6 +118,14 @@ static int64_t commit(fixture_t *f, int64_t wall_ms, int64_t boot_ms,
     r.answers = five_answers;
     assert_int_equal(store_commit_response(f->store, &r, &seq), STORE_OK);
     return seq;
+}
+
+static int64_t commit(fixture_t *f, int64_t wall_ms, int64_t boot_ms,
+                      const char *boot_id, int synced, const char *field,
+                      int partial, int suppressed)
+{
+    return commit_flagged(f, wall_ms, boot_ms, boot_id, synced, field,
+                          partial, suppressed, 0);
 }
 
 /* A counted response of this boot, with a good clock, at wall_ms. */
@@ -427,6 +438,128 @@ static void test_earlier_boots(void **state)
     syncdb_close(db);
 }
 
+/* Test ratings (recorded before enrollment) are acknowledged with their
+ * range and never sent: no row, no day of their own, no count. */
+static void test_test_ratings_are_never_sent(void **state)
+{
+    fixture_t *f = *state;
+    const int64_t noon = T_2026_11_20 + 12 * HOUR_MS;
+    const int64_t boot = (int64_t)pclock_boot_ms(&f->clock);
+    const char *id = f->clock.boot_id;
+    sync_result_t res;
+    json_t *up, *row;
+    size_t i, j;
+    json_t *d;
+    int days = 0;
+
+    commit_flagged(f, noon - DAY_MS, boot, id, 1, "khac", 0, 0, 1);
+    commit_flagged(f, noon - DAY_MS, boot, id, 1, "khac", 1, 0, 1);
+    commit_flagged(f, noon, boot, id, 1, "dat-dai", 0, 0, 1);
+    enroll(f, install_id(f));
+    commit_at(f, noon);
+    commit_at(f, noon + 60000);
+    commit(f, noon, boot, id, 1, "dat-dai", 1, 0); /* partial */
+    assert_int_equal(run(f, 0, &res), SYNC_DONE);
+    assert_int_equal(res.uploaded, 3);
+    assert_int_equal(res.tests, 3);
+    assert_int_equal(f->last.responses, 3);
+    assert_int_equal(f->last.tests, 3);
+    assert_int_equal(f->last.pending, 0);
+    assert_int_equal(progress(f).acked_seq, 6);
+    assert_non_null(strstr(res.message, "never sent"));
+    up = fakehub_body(&f->hub, "/api/v1/ingest", 0);
+    assert_null(day_of(up, "2026-11-19"));
+    assert_non_null(day_of(up, "2026-11-20"));
+    assert_int_equal(total(up, "complete"), 2);
+    assert_int_equal(total(up, "partial"), 1);
+    json_array_foreach(json_object_get(up, "days"), i, d) {
+        days++;
+        json_array_foreach(json_object_get(d, "responses"), j, row)
+            assert_string_equal(json_string_value(json_object_get(row, "unit")),
+                                "XA-THU");
+        json_array_foreach(json_object_get(d, "answers"), j, row)
+            assert_string_equal(json_string_value(json_object_get(row, "unit")),
+                                "XA-THU");
+    }
+    assert_int_equal(days, 1);
+    json_decref(up);
+    /* Only tests pending: acknowledged as an empty range, still nothing
+     * sent. */
+    commit_flagged(f, noon, boot, id, 1, "khac", 0, 0, 1);
+    assert_int_equal(run(f, 0, &res), SYNC_DONE);
+    assert_int_equal(progress(f).acked_seq, 7);
+    up = fakehub_body(&f->hub, "/api/v1/ingest", 1);
+    assert_int_equal(json_array_size(json_object_get(up, "days")), 0);
+    json_decref(up);
+}
+
+/* Day of one response as a reader places it. */
+static void reader_day(dayclock_t *dc, int64_t wall_ms, int64_t boot_ms,
+                       const char *boot_id, int synced, const char *want,
+                       int want_estimated)
+{
+    agg_response_t r;
+    char day[AGG_DAY_TEXT];
+    int64_t corrected;
+    int est;
+
+    memset(&r, 0, sizeof(r));
+    r.wall_ms = wall_ms;
+    r.boot_ms = boot_ms;
+    r.boot_id = boot_id;
+    r.clock_synced = synced;
+    assert_int_equal(dayclock_place(dc, &r, day, &corrected, &est), 0);
+    assert_string_equal(day, want);
+    assert_int_equal(est, want_estimated);
+}
+
+/* A reader (sipasctl export) places responses on the days the uploader
+ * sent them, from what the uploader froze in sync.db, and writes nothing. */
+static void test_reader_places_as_the_uploader(void **state)
+{
+    fixture_t *f = *state;
+    const int64_t good = T_2026_11_20 + 10 * HOUR_MS;
+    const int64_t boot = (int64_t)pclock_boot_ms(&f->clock);
+    const char *other = "0b0b0b0b-past-boot-0000-000000000002";
+    sync_result_t res;
+    dayclock_t *dc = NULL;
+    syncdb_t *db = NULL;
+    char err[256];
+    int64_t before, after;
+
+    enroll(f, install_id(f));
+    /* this boot: a clock three years behind, corrected by the hub's time */
+    commit(f, f->hub.hub_time - 1096 * DAY_MS, boot - 60000,
+           f->clock.boot_id, 0, "dat-dai", 0, 0);
+    /* an earlier boot anchored by its own synchronised response */
+    commit(f, good - 1096 * DAY_MS, 60000, PAST_BOOT, 0, "dat-dai", 0, 0);
+    commit(f, good + 9 * 60000, 600000, PAST_BOOT, 1, "dat-dai", 0, 0);
+    /* one that never had a good clock */
+    commit(f, T_2025_06_01 + HOUR_MS, 5000, other, 0, "khac", 0, 0);
+    assert_int_equal(run(f, 0, &res), SYNC_DONE);
+    assert_int_equal(syncdb_open(f->dir, 1, &db, err, sizeof(err)), SYNCDB_OK);
+    assert_int_equal(syncdb_count_anchors(db, &before), SYNCDB_OK);
+    assert_int_equal(dayclock_open(&dc, db, f->store, &f->clock), 0);
+    reader_day(dc, f->hub.hub_time - 1096 * DAY_MS, boot - 60000,
+               f->clock.boot_id, 0, "2026-11-22", 0);
+    reader_day(dc, good - 1096 * DAY_MS, 60000, PAST_BOOT, 0, "2026-11-20",
+               0);
+    reader_day(dc, T_2025_06_01 + HOUR_MS, 5000, other, 0, "2025-06-01", 1);
+    /* A boot the uploader never saw: its wall time, estimated. */
+    reader_day(dc, T_2025_06_01, 5000, "0b0b0b0b-past-boot-0000-000000000003",
+               0, "2025-06-01", 1);
+    dayclock_free(dc);
+    assert_int_equal(syncdb_count_anchors(db, &after), SYNCDB_OK);
+    assert_int_equal(after, before);
+    syncdb_close(db);
+    /* Without sync.db (never provisioned): the synchronised response
+     * still anchors its boot; this boot has nothing yet. */
+    assert_int_equal(dayclock_open(&dc, NULL, f->store, &f->clock), 0);
+    reader_day(dc, good - 1096 * DAY_MS, 60000, PAST_BOOT, 0, "2026-11-20",
+               0);
+    dayclock_free(dc);
+}
+
 /* After retention deleted a day's raw responses, a late response of that
  * day still uploads the day's full count. */
 static void test_pruned_day_keeps_its_count(void **state)
@@ -657,6 +790,8 @@ int main(void)
         T(test_revoked_stops_uploading),
         T(test_hub_time_corrects_this_boot),
         T(test_earlier_boots),
+        T(test_test_ratings_are_never_sent),
+        T(test_reader_places_as_the_uploader),
         T(test_pruned_day_keeps_its_count),
         T(test_retention_plan),
         T(test_integrity_is_per_database),

@@ -12,6 +12,8 @@
 
 #include "core/csv.h"
 #include "core/vntime.h"
+#include "platform/pclock.h"
+#include "sync/dayclock.h"
 
 #define EXPORT_CMD "export"
 #define EXPORT_PATH_MAX 4096
@@ -21,15 +23,27 @@ typedef enum export_format { EXPORT_CSV, EXPORT_JSON } export_format_t;
 typedef struct export_opts {
     const char *data, *output;
     int64_t from_ms, to_ms; /* to is exclusive: the day after --to */
+    const char *from, *to;  /* the same as days, NULL: no bound */
     export_format_t format;
     int excel;
 } export_opts_t;
+
+/* Where a response counts: the day the hub counts it in (dayclock.h). */
+typedef struct export_place {
+    char day[AGG_DAY_TEXT];
+    int64_t corrected_ms;
+    int estimated;
+} export_place_t;
 
 typedef struct export_ctx {
     FILE *fp;
     const export_opts_t *opts;
     const char *eol;
     int64_t rows;
+    dayclock_t *dc;
+    int64_t place_seq;      /* the response place belongs to, 0: none */
+    export_place_t place;
+    int (*put)(struct export_ctx *x, const store_row_t *row);
     char err[256];
 } export_ctx_t;
 
@@ -40,7 +54,8 @@ static const char *const export_columns[] = {
     "counter",    "field",       "instrument",   "question",
     "element",    "answer",      "install_id",   "instrument_version",
     "officer",    "dossier",     "lang",         "partial",
-    "suppressed", "boot_id",
+    "suppressed", "boot_id",     "device_time",  "day",
+    "day_estimated", "test",
 };
 
 #define EXPORT_N_COLUMNS (sizeof(export_columns) / sizeof(export_columns[0]))
@@ -71,17 +86,24 @@ static void export_print_help(FILE *fp)
             " correctly\n"
             "  -h, --help          this text\n"
             "\n"
-            "Dates are local time of the province (UTC+7) and both ends are"
-            " inclusive.\nDays are chosen by the time the kiosk recorded, "
-            "which can be wrong when\nclock_synced is 0.\n"
+            "Dates are local days of the province (UTC+7) and both ends are"
+            " inclusive.\nA response belongs to the day the hub counts it in:"
+            " a time recorded\nbefore the device clock was synchronised is"
+            " corrected through its boot's\nclock anchor, as the uploader"
+            " corrects it (docs/SYNC_PROTOCOL.md, Clock).\n"
             "\n"
-            "Columns: seq, recorded_at (ISO 8601, +07:00), clock_synced"
-            " (0/1), unit,\ncounter, field, instrument, question, element, "
-            "answer (the 1-5 value of a\nscale answer, the option code of a "
-            "multiple-choice one), install_id,\ninstrument_version, officer,"
-            " dossier, lang, partial (0/1), suppressed (0, or\nthe misuse "
-            "rule that held the response back: 1 too soon, 2 burst), "
-            "boot_id.\n"
+            "Columns: seq, recorded_at (ISO 8601, +07:00; the corrected time),"
+            "\nclock_synced (0/1), unit, counter, field, instrument, question,"
+            " element,\nanswer (the 1-5 value of a scale answer, the option"
+            " code of a multiple-\nchoice one), install_id,"
+            " instrument_version, officer, dossier, lang,\npartial (0/1),"
+            " suppressed (0, or the misuse rule that held the response\n"
+            "back: 1 too soon, 2 burst), boot_id, device_time (the time the"
+            " device\nclock showed, as recorded), day (the local day the"
+            " response counts in),\nday_estimated (1: its clock could not be"
+            " corrected; the day is the device's),\ntest (1: a test rating"
+            " recorded before the kiosk was enrolled with a hub:\nnever"
+            " uploaded, never counted).\n"
             "\n"
             "Exit status: 0 written; 1 no or damaged database, write error;"
             " 2 usage error.\n");
@@ -161,13 +183,13 @@ static int export_parse(int argc, char **argv, export_opts_t *o)
             o->output = optarg;
             break;
         case EXPORT_OPT_FROM:
-            from = optarg;
+            from = o->from = optarg;
             if (ctl_parse_date_flag(EXPORT_CMD, "--from", optarg,
                                     &o->from_ms) != 0)
                 return -1;
             break;
         case EXPORT_OPT_TO:
-            to = optarg;
+            to = o->to = optarg;
             if (ctl_parse_date_flag(EXPORT_CMD, "--to", optarg, &o->to_ms) !=
                 0)
                 return -1;
@@ -216,14 +238,15 @@ static void export_put_answer(FILE *fp, const store_row_t *row)
 }
 
 /* Field order follows export_columns. */
-static int export_put_row(void *ctx, const store_row_t *row)
+static int export_put_row(export_ctx_t *x, const store_row_t *row)
 {
-    export_ctx_t *x = ctx;
-    char when[VNTIME_ISO_MAX];
+    char when[VNTIME_ISO_MAX], device[VNTIME_ISO_MAX];
     FILE *fp = x->fp;
 
-    if (vntime_format_iso(row->recorded_at_ms, when, sizeof(when)) != 0)
+    if (vntime_format_iso(x->place.corrected_ms, when, sizeof(when)) != 0)
         when[0] = '\0';
+    if (vntime_format_iso(row->recorded_at_ms, device, sizeof(device)) != 0)
+        device[0] = '\0';
     csv_put_int(fp, row->seq);
     fputc(',', fp);
     fputs(when, fp);
@@ -251,6 +274,8 @@ static int export_put_row(void *ctx, const store_row_t *row)
     csv_put_text(fp, row->lang, CSV_PLAIN);
     fprintf(fp, ",%d,%d,", row->partial ? 1 : 0, row->suppressed);
     csv_put_text(fp, row->boot_id, CSV_PLAIN);
+    fprintf(fp, ",%s,%s,%d,%d", device, x->place.day,
+            x->place.estimated ? 1 : 0, row->test ? 1 : 0);
     fputs(x->eol, fp);
     x->rows++;
     /* Stop at the first failed write (full disk, closed pipe). */
@@ -272,16 +297,19 @@ static json_t *json_build_answer(const store_row_t *row)
     return row->code[0] ? json_string(row->code) : json_integer(row->value);
 }
 
-static json_t *json_build_row(const store_row_t *row)
+static json_t *json_build_row(const store_row_t *row,
+                              const export_place_t *place)
 {
-    char when[VNTIME_ISO_MAX];
+    char when[VNTIME_ISO_MAX], device[VNTIME_ISO_MAX];
     json_t *o = json_object();
     int bad = 0;
 
     if (!o)
         return NULL;
-    if (vntime_format_iso(row->recorded_at_ms, when, sizeof(when)) != 0)
+    if (vntime_format_iso(place->corrected_ms, when, sizeof(when)) != 0)
         when[0] = '\0';
+    if (vntime_format_iso(row->recorded_at_ms, device, sizeof(device)) != 0)
+        device[0] = '\0';
     json_add(o, "seq", json_integer(row->seq), &bad);
     json_add(o, "recorded_at", json_string(when), &bad);
     json_add(o, "clock_synced", json_integer(row->clock_synced ? 1 : 0), &bad);
@@ -301,6 +329,11 @@ static json_t *json_build_row(const store_row_t *row)
     json_add(o, "partial", json_integer(row->partial ? 1 : 0), &bad);
     json_add(o, "suppressed", json_integer(row->suppressed), &bad);
     json_add(o, "boot_id", json_string(row->boot_id), &bad);
+    json_add(o, "device_time", json_string(device), &bad);
+    json_add(o, "day", json_string(place->day), &bad);
+    json_add(o, "day_estimated", json_integer(place->estimated ? 1 : 0),
+             &bad);
+    json_add(o, "test", json_integer(row->test ? 1 : 0), &bad);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -308,10 +341,9 @@ static json_t *json_build_row(const store_row_t *row)
     return o;
 }
 
-static int json_put_row(void *ctx, const store_row_t *row)
+static int json_put_row(export_ctx_t *x, const store_row_t *row)
 {
-    export_ctx_t *x = ctx;
-    json_t *o = json_build_row(row);
+    json_t *o = json_build_row(row, &x->place);
     int rc;
 
     if (!o) {
@@ -334,20 +366,49 @@ static void json_put_end(export_ctx_t *x)
 
 /* ---- run ---------------------------------------------------------------- */
 
+/* Places each response once (its rows come together, by seq) and keeps
+ * the rows of the days asked for. The range is of corrected days, so
+ * every row is read: a wrong clock can put a response years away from
+ * the day it counts in. */
+static int export_each_row(void *ctx, const store_row_t *row)
+{
+    export_ctx_t *x = ctx;
+    agg_response_t r;
+
+    if (row->seq != x->place_seq) {
+        memset(&r, 0, sizeof(r));
+        r.seq = row->seq;
+        r.wall_ms = row->recorded_at_ms;
+        r.boot_ms = row->boot_ms;
+        r.boot_id = row->boot_id ? row->boot_id : "";
+        r.clock_synced = row->clock_synced;
+        if (dayclock_place(x->dc, &r, x->place.day, &x->place.corrected_ms,
+                           &x->place.estimated) != 0) {
+            snprintf(x->err, sizeof(x->err), "placing response %lld: %s",
+                     (long long)row->seq, dayclock_last_error(x->dc));
+            return 1;
+        }
+        x->place_seq = row->seq;
+    }
+    if ((x->opts->from && strcmp(x->place.day, x->opts->from) < 0) ||
+        (x->opts->to && strcmp(x->place.day, x->opts->to) > 0))
+        return 0;
+    return x->put(x, row);
+}
+
 static int export_write(store_t *s, export_ctx_t *x)
 {
     int rc;
 
     if (x->opts->format == EXPORT_CSV) {
         export_put_header(x);
-        rc = store_each_row(s, x->opts->from_ms, x->opts->to_ms, export_put_row,
-                            x);
+        x->put = export_put_row;
     } else {
-        rc = store_each_row(s, x->opts->from_ms, x->opts->to_ms, json_put_row,
-                            x);
-        if (rc == STORE_OK)
-            json_put_end(x);
+        x->put = json_put_row;
     }
+    rc = store_each_row(s, INT64_MIN, INT64_MAX, export_each_row, x);
+    if (rc == STORE_OK && x->opts->format == EXPORT_JSON)
+        json_put_end(x);
     if (rc < 0) {
         ctl_say(EXPORT_CMD, "reading the database failed: %s",
                 store_last_error(s));
@@ -396,11 +457,30 @@ static int export_to_file(store_t *s, export_ctx_t *x)
     return rc;
 }
 
+/* The clock anchors the uploader froze live in sync.db: without it (never
+ * provisioned, or damaged: then nothing is uploaded either) days come from
+ * kiosk.db alone, as the uploader would place them. */
+static syncdb_t *export_open_anchors(const char *dir)
+{
+    char err[SYNCDB_ERROR_MAX];
+    syncdb_t *db = NULL;
+    int rc = syncdb_open(dir, 1, &db, err, sizeof(err));
+
+    if (rc == SYNCDB_OK)
+        return db;
+    if (rc != SYNCDB_MISSING)
+        ctl_say(EXPORT_CMD, "%s/%s cannot be read (%s): days are placed"
+                " from %s alone", dir, SYNCDB_NAME, err, STORE_DB_NAME);
+    return NULL;
+}
+
 int ctl_export_main(int argc, char **argv)
 {
     export_opts_t opts;
     export_ctx_t x;
+    pclock_t clock;
     store_t *s = NULL;
+    syncdb_t *db;
     int rc;
 
     rc = export_parse(argc, argv, &opts);
@@ -411,12 +491,23 @@ int ctl_export_main(int argc, char **argv)
     memset(&x, 0, sizeof(x));
     x.opts = &opts;
     x.eol = opts.excel ? "\r\n" : "\n";
+    pclock_init(&clock, 0);
+    db = export_open_anchors(opts.data);
+    if (dayclock_open(&x.dc, db, s, &clock) != 0) {
+        ctl_say(EXPORT_CMD, "reading the clock anchors failed: %s",
+                db ? syncdb_last_error(db) : "out of memory");
+        syncdb_close(db);
+        store_close(s);
+        return CTL_EXIT_FAIL;
+    }
     if (opts.output) {
         rc = export_to_file(s, &x);
     } else {
         x.fp = stdout;
         rc = export_write(s, &x);
     }
+    dayclock_free(x.dc);
+    syncdb_close(db);
     store_close(s);
     return rc;
 }

@@ -50,7 +50,8 @@ static void status_print_help(FILE *fp)
             "\n"
             "What a technician needs at a glance: where the database is and"
             " how big,\nthe install id, how many responses are stored "
-            "(counted, partial,\nsuppressed, today), the last one, the "
+            "(counted, partial,\nsuppressed, test ratings from before"
+            " enrollment, today), the last one, the "
             "officer on duty, free space on the\ndata partition, a quick "
             "integrity check, uploading to the hub (unit,\npending, last "
             "success, last error) and the latest audit entries.\n"
@@ -198,6 +199,10 @@ static void status_print_counts(const status_info_t *info)
            " %lld suppressed\n",
            (long long)st->responses, (long long)st->counted,
            (long long)st->partial, (long long)st->suppressed);
+    if (st->test > 0)
+        printf("test ratings  %lld recorded before enrollment: kept here,"
+               " never uploaded or counted\n",
+               (long long)st->test);
     printf("today         %lld (since 00:00, UTC+7, by this computer's"
            " clock)\n",
            (long long)st->today);
@@ -309,13 +314,13 @@ static json_t *status_build_json(const status_info_t *info)
     const store_stats_t *st = &info->stats;
 
     return json_pack(
-        "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o,"
-        " s:s, s:o, s:b, s:b}",
+        "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        " s:o, s:s, s:o, s:b, s:b}",
         "database", info->db_path, "db_bytes", (json_int_t)st->db_bytes,
         "install_id", st->install_id, "responses", (json_int_t)st->responses,
         "counted", (json_int_t)st->counted, "partial",
         (json_int_t)st->partial, "suppressed", (json_int_t)st->suppressed,
-        "today", (json_int_t)st->today, "last_seq", (json_int_t)st->last_seq,
+        "test", (json_int_t)st->test, "today", (json_int_t)st->today, "last_seq", (json_int_t)st->last_seq,
         "last_recorded_at", status_build_last(info), "officer",
         info->officer[0] ? json_string(info->officer) : json_null(),
         "free_bytes",

@@ -162,6 +162,9 @@ static void sync_on_batch(void *ctx, const sync_batch_report_t *b)
     printf("uploaded %lld responses (%d day%s), %lld pending\n",
            (long long)b->responses, b->days, b->days == 1 ? "" : "s",
            (long long)b->pending);
+    if (b->tests > 0)
+        printf("not sent: %lld test rating%s recorded before enrollment\n",
+               (long long)b->tests, b->tests == 1 ? "" : "s");
     if (b->stale_days > 0)
         printf("note: the hub already held newer counts for %d of those"
                " days\n", b->stale_days);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hub/api/auth.h"
+#include "hub/base/log.h"
 #include "hub/domain/ingest.h"
 
 /* 429 quota-exceeded: a refusal that passes, so the kiosk waits
@@ -29,6 +30,35 @@ static int hub_ingest_fail_quota(hub_reply_t *r, int retry_after_s,
     hub_reply_fail(r, 429, "quota-exceeded", "%s", msg);
     r->retry_after_s = retry_after_s;
     return 429;
+}
+
+/* The acknowledgement; rows left out are named with the reason, in the
+ * answer and in the hub's log. */
+static void hub_ingest_ack(hub_reply_t *r, const hub_upload_t *up,
+                           const hub_ingest_result_t *res, int64_t now_ms)
+{
+    char why[HUB_REPLY_MSG_MAX];
+    json_t *o;
+
+    o = json_pack("{s:b, s:s, s:I, s:I, s:I, s:I, s:I}", "ok", 1,
+                  "upload_id", up->upload_id, "upto_seq",
+                  (json_int_t)up->upto_seq, "days", (json_int_t)res->days,
+                  "stale_days", (json_int_t)res->stale_days, "ignored_rows",
+                  (json_int_t)res->ignored_rows, "hub_time",
+                  (json_int_t)now_ms);
+    if (o && res->ignored_rows > 0) {
+        snprintf(why, sizeof(why),
+                 "%lld rows name a unit this hub does not know (such as"
+                 " %s): ratings made before enrollment are tests and are"
+                 " counted nowhere",
+                 (long long)res->ignored_rows, res->ignored_unit);
+        if (json_object_set_new(o, "ignored", json_string(why)) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+        hub_log_say("ingest from %s: %s", up->install_id, why);
+    }
+    hub_reply_send_json(r, 200, o);
 }
 
 int hub_ingest_apply(hub_db_t *db, const char *install_id, const char *body,
@@ -60,13 +90,7 @@ int hub_ingest_apply_quota(hub_db_t *db, hub_quota_t *q,
     }
     rc = hub_ingest_store_quota(db, q, &up, now_ms, &res);
     if (rc == HUB_OK)
-        hub_reply_send_json(
-            r, 200,
-            json_pack("{s:b, s:s, s:I, s:I, s:I, s:I}", "ok", 1, "upload_id",
-                      up.upload_id, "upto_seq", (json_int_t)up.upto_seq,
-                      "days", (json_int_t)res.days, "stale_days",
-                      (json_int_t)res.stale_days, "hub_time",
-                      (json_int_t)now_ms));
+        hub_ingest_ack(r, &up, &res, now_ms);
     else if (rc == HUB_DENIED)
         hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
     else if (rc == HUB_CONFLICT)

@@ -336,12 +336,33 @@ static int hub_db_seed_v3(sqldb_t *sql, void *ctx)
     return sqldb_run(sql, st, rc, "expire old tokens");
 }
 
+/* Schema version 4: rows of units the hub does not know are test
+ * ratings kiosks recorded before enrollment (the demo unit); ingest has
+ * left them out since, and those taken before go now, with the days made
+ * only of them (they were no days of service). The triggers take them out
+ * of the summaries too. */
+#define HUB_DB_UNKNOWN_UNIT "unit NOT IN (SELECT code FROM units)"
+#define HUB_DB_SAME_DAY(t)                                                \
+    t ".install_id = day_snapshots.install_id AND " t                     \
+    ".day = day_snapshots.day"
+static const char hub_db_schema_v4[] =
+    "DELETE FROM day_snapshots WHERE"
+    " EXISTS (SELECT 1 FROM day_responses r WHERE " HUB_DB_SAME_DAY("r")
+    "  AND r." HUB_DB_UNKNOWN_UNIT ")"
+    " AND NOT EXISTS (SELECT 1 FROM day_responses r WHERE "
+    HUB_DB_SAME_DAY("r") " AND r.unit IN (SELECT code FROM units))"
+    " AND NOT EXISTS (SELECT 1 FROM day_answers a WHERE "
+    HUB_DB_SAME_DAY("a") " AND a.unit IN (SELECT code FROM units));"
+    "DELETE FROM day_responses WHERE " HUB_DB_UNKNOWN_UNIT ";"
+    "DELETE FROM day_answers WHERE " HUB_DB_UNKNOWN_UNIT ";";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v1, NULL},
     {hub_db_schema_v2, NULL},
     {hub_db_schema_v3, hub_db_seed_v3},
+    {hub_db_schema_v4, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hub/base/log.h"
@@ -111,27 +112,40 @@ static int hub_ingest_check_seq(hub_db_t *db, const hub_upload_t *up,
 
 /* A row of a unit the hub knows must be the kiosk's own unit (or one
  * merged into it: a day's snapshot may hold responses from before the
- * kiosk was re-enrolled); a code the hub does not know (the demo unit of
- * responses recorded before enrollment) counts for no real unit.
- * *checked remembers the last other code found acceptable, as rows come
- * grouped by unit. */
+ * kiosk was re-enrolled). A code the hub does not know names no real
+ * unit: such rows (test ratings a kiosk recorded before enrollment, with
+ * the demo unit, from a kiosk that still sends them) are ignored, never
+ * counted, and the acknowledgement says so. *checked and *unknown
+ * remember the last code found acceptable or unknown, as rows come
+ * grouped by unit. HUB_OK with *ignore set for an unknown code. */
 static int hub_ingest_check_unit(hub_db_t *db, const char *own,
                                  const char *unit, const char **checked,
-                                 const char *path, size_t day, size_t row,
+                                 const char **unknown, const char *path,
+                                 size_t day, size_t row, int *ignore,
                                  hub_ingest_result_t *res)
 {
     char name[HUB_NAME_MAX + 1];
     int rc, same;
 
+    *ignore = 0;
     if (strcmp(unit, own) == 0 || (*checked && strcmp(unit, *checked) == 0))
         return HUB_OK;
+    if (*unknown && strcmp(unit, *unknown) == 0) {
+        *ignore = 1;
+        return HUB_OK;
+    }
     rc = hub_units_get_name(db, unit, name, sizeof(name));
     if (rc == HUB_OK) {
         rc = hub_units_is_merged_into(db, unit, own, &same);
         if (rc == HUB_OK && !same)
             rc = HUB_FOREIGN;
     } else if (rc == HUB_NOT_FOUND) {
-        rc = HUB_OK;
+        *unknown = unit;
+        *ignore = 1;
+        if (!res->ignored_unit[0])
+            snprintf(res->ignored_unit, sizeof(res->ignored_unit), "%s",
+                     unit);
+        return HUB_OK;
     }
     if (rc == HUB_OK) {
         *checked = unit;
@@ -145,26 +159,53 @@ static int hub_ingest_check_unit(hub_db_t *db, const char *own,
     return HUB_FOREIGN;
 }
 
+/* Rows to leave out, one flag per row of the upload. */
+typedef struct hub_ingest_skip {
+    unsigned char *resp, *ans;
+} hub_ingest_skip_t;
+
 static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
-                                  const char *own, hub_ingest_result_t *res)
+                                  const char *own, hub_ingest_skip_t *skip,
+                                  hub_ingest_result_t *res)
 {
-    const char *checked = NULL;
-    size_t i, j;
-    int rc = HUB_OK;
+    const char *checked = NULL, *unknown = NULL;
+    size_t i, j, k;
+    int rc = HUB_OK, ignore;
 
     for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
         const hub_day_t *day = &up->days[i];
 
-        for (j = 0; rc == HUB_OK && j < day->resp_n; j++)
-            rc = hub_ingest_check_unit(db, own,
-                                       up->resp[day->resp_first + j].d.unit,
-                                       &checked, "responses", i, j, res);
-        for (j = 0; rc == HUB_OK && j < day->ans_n; j++)
-            rc = hub_ingest_check_unit(db, own,
-                                       up->ans[day->ans_first + j].d.unit,
-                                       &checked, "answers", i, j, res);
+        for (j = 0; rc == HUB_OK && j < day->resp_n; j++) {
+            k = day->resp_first + j;
+            rc = hub_ingest_check_unit(db, own, up->resp[k].d.unit, &checked,
+                                       &unknown, "responses", i, j, &ignore,
+                                       res);
+            skip->resp[k] = (unsigned char)ignore;
+            res->ignored_rows += ignore;
+        }
+        for (j = 0; rc == HUB_OK && j < day->ans_n; j++) {
+            k = day->ans_first + j;
+            rc = hub_ingest_check_unit(db, own, up->ans[k].d.unit, &checked,
+                                       &unknown, "answers", i, j, &ignore,
+                                       res);
+            skip->ans[k] = (unsigned char)ignore;
+            res->ignored_rows += ignore;
+        }
     }
     return rc;
+}
+
+/* Rows of day that are kept. */
+static size_t hub_ingest_kept_rows(const hub_day_t *day,
+                                   const hub_ingest_skip_t *skip)
+{
+    size_t i, n = 0;
+
+    for (i = day->resp_first; i < day->resp_first + day->resp_n; i++)
+        n += !skip->resp[i];
+    for (i = day->ans_first; i < day->ans_first + day->ans_n; i++)
+        n += !skip->ans[i];
+    return n;
 }
 
 /* *dropped grows by the rows deleted (the statistics triggers' own
@@ -229,7 +270,8 @@ static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
 }
 
 static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
-                               const hub_day_t *day)
+                               const hub_day_t *day,
+                               const hub_ingest_skip_t *skip)
 {
     sqlite3_stmt *st;
     size_t i;
@@ -241,6 +283,8 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
     for (i = day->resp_first; i < day->resp_first + day->resp_n; i++) {
         const hub_resp_row_t *x = &up->resp[i];
 
+        if (skip->resp[i])
+            continue;
         rc = SQLITE_OK;
         hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
         sqldb_bind_int64(st, 9, x->complete, &rc);
@@ -256,6 +300,8 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
     for (i = day->ans_first; i < day->ans_first + day->ans_n; i++) {
         const hub_ans_row_t *x = &up->ans[i];
 
+        if (skip->ans[i])
+            continue;
         rc = SQLITE_OK;
         hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
         sqldb_bind_int64(st, 9, x->partial, &rc);
@@ -291,12 +337,18 @@ static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
  * same responses, so a retry rewrites identical rows, and a kiosk whose
  * earlier upload was cut short by a crash can always complete it. */
 static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
-                                const hub_day_t *day, int64_t now_ms,
+                                const hub_day_t *day,
+                                const hub_ingest_skip_t *skip, int64_t now_ms,
                                 int *stale, hub_ingest_result_t *res)
 {
+    size_t kept = hub_ingest_kept_rows(day, skip);
     int64_t held;
     int rc;
 
+    /* A day of nothing but ignored rows was never a day of service: it
+     * must not count as one a kiosk reported. */
+    if (kept == 0 && day->resp_n + day->ans_n > 0)
+        return HUB_OK;
     rc = hub_ingest_get_held(db, up->install_id, day->day, &held);
     if (rc != HUB_OK)
         return rc;
@@ -309,9 +361,9 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
         rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_ans, up->install_id,
                                  day->day, &res->rows_dropped);
     if (rc == HUB_OK)
-        rc = hub_ingest_add_rows(db, up, day);
+        rc = hub_ingest_add_rows(db, up, day, skip);
     if (rc == HUB_OK)
-        res->rows_added += (int64_t)(day->resp_n + day->ans_n);
+        res->rows_added += (int64_t)kept;
     if (rc == HUB_OK)
         rc = hub_ingest_put_snapshot(db, up, day, now_ms);
     return rc;
@@ -321,22 +373,33 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
                             int64_t now_ms, hub_ingest_result_t *res)
 {
     char own[HUB_CODE_MAX + 1];
+    hub_ingest_skip_t skip;
     size_t i;
     int rc, stale;
 
+    /* One flag per row (at most HUB_INGEST_ROWS_MAX of them). */
+    skip.resp = calloc(up->n_resp + 1, 1);
+    skip.ans = calloc(up->n_ans + 1, 1);
+    if (!skip.resp || !skip.ans) {
+        free(skip.resp);
+        free(skip.ans);
+        return HUB_ERROR;
+    }
     /* Checked again inside the transaction: a revocation that landed
      * between authentication and now must win. */
     rc = hub_kiosks_get_state(db, up->install_id, own, sizeof(own));
     if (rc == HUB_OK)
         rc = hub_ingest_check_seq(db, up, res);
     if (rc == HUB_OK)
-        rc = hub_ingest_check_units(db, up, own, res);
+        rc = hub_ingest_check_units(db, up, own, &skip, res);
     for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
         stale = 0;
-        rc = hub_ingest_store_day(db, up, &up->days[i], now_ms, &stale,
-                                  res);
+        rc = hub_ingest_store_day(db, up, &up->days[i], &skip, now_ms,
+                                  &stale, res);
         res->stale_days += (size_t)stale;
     }
+    free(skip.resp);
+    free(skip.ans);
     if (rc != HUB_OK)
         return rc;
     if (up->has_heartbeat)

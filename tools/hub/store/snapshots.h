@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "hub/base/quota.h"
+#include "hub/base/valid.h"
 #include "hub/store/db.h"
 #include "hub/store/heartbeats.h"
 
@@ -73,6 +74,10 @@ typedef struct hub_ingest_result {
     hub_quota_verdict_t quota; /* which quota, for HUB_QUOTA */
     int retry_after_s;         /* when to ask again, for HUB_QUOTA */
     int64_t rows_added, rows_dropped; /* by this upload, when written */
+    /* Rows naming a unit the hub does not know: counted nowhere, and the
+     * first such code, for the acknowledgement. */
+    int64_t ignored_rows;
+    char ignored_unit[HUB_CODE_MAX + 1];
 } hub_ingest_result_t;
 
 /* Writes a parsed upload for its install_id in one transaction, taking
@@ -80,9 +85,10 @@ typedef struct hub_ingest_result {
  * HUB_REVOKED when the kiosk is not (or no longer) allowed to write;
  * HUB_CONFLICT when upto_seq jumps more than HUB_INGEST_SEQ_JUMP_MAX above
  * the kiosk's highest; HUB_FOREIGN when a row names a unit the hub knows
- * other than the kiosk's (rows of units the hub does not know, such as
- * the demo unit of responses from before enrollment, are kept); these two
- * with res->refusal;
+ * other than the kiosk's; these two with res->refusal. Rows of units the
+ * hub does not know (the demo unit of test ratings from before
+ * enrollment) are not stored, and counted in res->ignored_rows; a day
+ * made only of them is not stored at all;
  * HUB_FULL (nothing written) and other errors as in db.h. */
 int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
                      hub_ingest_result_t *res);
