@@ -34,7 +34,7 @@ static const report_name_t report_fields[] = {
 static const report_name_t report_reasons[] = {
     {"di-lai-nhieu-lan", "Phải đi lại nhiều lần"},
     {"cho-lau", "Chờ đợi lâu"},
-    {"thai-do", "Thái độ chưa tốt"},
+    {"thai-do", "Thái độ phục vụ chưa tốt"},
     {"huong-dan-kho-hieu", "Hướng dẫn khó hiểu"},
     {"phi-sai-quy-dinh", "Phí, lệ phí không đúng quy định"},
     {"tre-hen", "Trả kết quả trễ hẹn"},
