@@ -283,6 +283,13 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
+# The report's pure part is tested apart from cairo and the network.
+$(BUILD)/tests/test_report_model: $(BUILD)/obj/tests/unit/test_report_model.o \
+		$(BUILD)/obj/tools/report/report_model.o $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(CORE_LIBS) -lm
+
 # The analysts' dashboard (docs/DASHBOARD.md): the page, its words, the
 # survey that names the reasons, the fonts and Chart.js (kept in
 # tools/hub/web/vendor/) go into $(BUILD)/web/, served under /dashboard/.

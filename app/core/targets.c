@@ -455,16 +455,23 @@ int targets_is_met(const targets_row_t *row, double percent)
     return tg_judge_centi(row, centi);
 }
 
-int targets_is_met_ratio(const targets_row_t *row, int64_t num, int64_t den)
+int targets_round_centi(int64_t num, int64_t den, int64_t *centi)
 {
-    int64_t centi;
-
-    if (row == NULL || den < 1 || den > TARGETS_RATIO_MAX || num < 0 ||
+    if (centi == NULL || den < 1 || den > TARGETS_RATIO_MAX || num < 0 ||
         num > den)
         return TARGETS_EINVAL;
     /* round(10000 * num / den), half away from zero:
      * floor((20000 * num + den) / (2 * den)); 20000 * 10^14 < 2^63. */
-    centi = (20000 * num + den) / (2 * den);
+    *centi = (20000 * num + den) / (2 * den);
+    return TARGETS_MET;
+}
+
+int targets_is_met_ratio(const targets_row_t *row, int64_t num, int64_t den)
+{
+    int64_t centi;
+
+    if (row == NULL || targets_round_centi(num, den, &centi) != TARGETS_MET)
+        return TARGETS_EINVAL;
     return tg_judge_centi(row, (long long)centi);
 }
 

@@ -134,6 +134,16 @@ const targets_indicator_t *targets_get_indicator(const targets_t *t,
 int targets_lookup(const targets_t *t, const char *province,
                    const char *indicator, int year, targets_pick_t *out);
 
+/* round(10000 * num / den) into *centi: the percent num / den in
+ * hundredths, half away from zero, exactly in integers. Every percentage
+ * the hub and the reports show, and every verdict, uses this one rule:
+ * 5/32 -> 1563 (15.63%), 1/16 -> 625, 1/3 -> 3333, 2/3 -> 6667. Printing
+ * the double 100.0 * 5 / 32 with "%.2f" gives 15.62 (ties go to even), and
+ * 100.0 * 7 / 40 = 17.499999... would give 17.50 by luck, not by rule.
+ * num 0..den, den 1..TARGETS_RATIO_MAX. TARGETS_MET (1) when rounded,
+ * TARGETS_EINVAL otherwise (*centi untouched). */
+int targets_round_centi(int64_t num, int64_t den, int64_t *centi);
+
 /* Met (1) or not (0) for a percent value, judged to hundredths; -1 when row
  * is NULL or the value is not a number from 0 to 100. */
 int targets_is_met(const targets_row_t *row, double percent);

@@ -166,6 +166,21 @@ for words in "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" "Kết quả đánh
     "Lý do chưa hài lòng" "khoảng tin cậy 95%"; do
   grep -qi "$words" "$T/report.txt" || fail "PDF text lacks \"$words\""
 done
+# Reason shares to one decimal, rounded once from the hub's counts, half
+# away from zero (4 of 64 = 6.25% is 6,3, where "%.1f" prints 6.2).
+python3 - "$T/stats/total.json" "$T/report.txt" "$ROOT/tools/report/report_model.c" <<'PY' || fail "PDF reason shares"
+import json, re, sys
+reasons = json.load(open(sys.argv[1]))["groups"][0]["reasons"]
+text = open(sys.argv[2], encoding="utf-8").read().splitlines()
+names = dict(re.findall(r'\{"([a-z-]+)", "([^"]+)"\}', open(sys.argv[3], encoding="utf-8").read()))
+total = sum(reasons.values())
+for code, n in reasons.items():
+    tenths = (2000 * n + total) // (2 * total)
+    want = "%d,%d" % (tenths // 10, tenths % 10)
+    rows = [l for l in text if names[code] in l]
+    if not rows or not rows[0].rstrip().endswith(" " + want):
+        sys.exit("reason %s: %d of %d should read %s: %r" % (code, n, total, want, rows))
+PY
 pdftoppm -r 60 -png "$T/report.pdf" "$T/page" || fail "pdftoppm"
 [ "$(ls "$T"/page-*.png | wc -l)" = "$PAGES" ] || fail "pdftoppm rendered $(ls "$T"/page-*.png | wc -l) of $PAGES pages"
 if [ -n "${REPORT_SHOTS:-}" ]; then

@@ -6,7 +6,10 @@
 set -euo pipefail
 build=${1:-build}
 out=${2:-docs/screenshots}
-kiosk="$build/sipas-kiosk"
+mkdir -p "$out"
+# Absolute: the out-of-service case runs from another directory.
+out=$(cd "$out" && pwd)
+kiosk="$(cd "$build" && pwd)/sipas-kiosk"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
@@ -87,9 +90,11 @@ printf '{"survey": "c01-counter"}\n' > "$work/c01.json"
   done; } > "$work/full-disk.script"
 printf '{"storage": {"max_kb": 64}, "misuse": {"min_interval_s": 0, "burst_count": 0}}\n' > "$work/disk.json"
 
-# A survey with a mistake puts the kiosk out of service.
+# A survey with a mistake puts the kiosk out of service. It is named
+# relative to the working directory, so the message on screen is the same
+# on every run (tests/e2e/test_wording.sh compares the screen).
 printf '{"format": "sipas-survey/1", "id": "broken", "version": 1,\n "languages": ["vi"], "title": {"vi": "x"},\n "scales": {}, "questions": []}\n' > "$work/broken.json"
-printf '{"survey": "%s"}\n' "$work/broken.json" > "$work/oos.json"
+printf '{"survey": "./broken.json"}\n' > "$work/oos.json"
 printf 'expect out-of-service\nshot out-of-service\n' > "$work/oos.script"
 
 run() { # res dpi config script
@@ -106,7 +111,7 @@ for rd in $resolutions; do
   run "$res" "$dpi" "" "$work/main.script"
   run "$res" "$dpi" "$work/full.json" "$work/full.script"
   run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
-  run "$res" "$dpi" "$work/oos.json" "$work/oos.script"
+  (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
   # Fill a capped database until the kiosk pauses (the script then stops,
   # having no start button to tap); a second run on the full database
   # pauses at its first commit and is photographed.

@@ -8,10 +8,16 @@ STATS_DIR holds the hub's answers to GET /api/v1/stats for the same range:
 total.json (no group), unit.json, field.json, month.json.
 
 Counts must be equal, percentages equal to the hub's to the hundredth
-(the CSV's precision). Prints what it checked; exits 1 with the first
-difference.
+(the CSV's precision). The rules of docs/REPORTS.md are checked against
+the hub's answers too: a cell without data holds "—" (never 0 or empty);
+units and fields under 30 complete responses carry "*" in the column the
+method note promises; counts say they are complete responses; reason
+shares are rounded half away from zero from the hub's integer counts
+(5 of 32 is 15.63, not 15.62); the XLSX shows percentages to two
+decimals. Prints what it checked; exits 1 with the first difference.
 """
 import csv
+import fractions
 import json
 import os
 import re
@@ -22,6 +28,10 @@ import zipfile
 SECTIONS = ["Tổng hợp", "Chỉ tiêu", "Theo đơn vị", "Theo lĩnh vực",
             "Theo tháng", "Thông tư 01", "Lý do chưa hài lòng", "Phương pháp"]
 checked = []
+NO_DATA = "—"
+COUNT = "Số phiếu hoàn thành"
+SMALL = "Dưới 30 phiếu (*)"
+SMALL_GROUP = 30
 
 
 def fail(msg):
@@ -63,7 +73,25 @@ def expected_figures(group):
 
 
 def num(cell):
-    return None if cell in ("", None) else float(cell)
+    """A figure's cell: "—" is no data; an empty cell is a fault."""
+    if cell in ("", None):
+        fail("an empty cell where a figure or %r belongs" % NO_DATA)
+    return None if cell == NO_DATA else float(cell)
+
+
+def centi_text(n, total):
+    """n / total in percent to hundredths, half away from zero, exactly."""
+    c = fractions.Fraction(10000 * n, total) + fractions.Fraction(1, 2)
+    c = c.numerator // c.denominator
+    return "%d.%02d" % (c // 100, c % 100)
+
+
+def is_tie(n, total):
+    return (20000 * n) % total == 0 and (20000 * n // total) % 2 == 1
+
+
+def small_mark(group):
+    return "*" if group["responses"] < SMALL_GROUP else ""
 
 
 def read_csv(path):
@@ -88,9 +116,16 @@ def read_csv(path):
     return rows, sections
 
 
+class Row(dict):
+    """A table row whose missing column is a clear failure."""
+
+    def __missing__(self, col):
+        fail("column %r is missing (have %s)" % (col, sorted(self)))
+
+
 def table(section):
     head = section[0]
-    return [dict(zip(head, r)) for r in section[1:]]
+    return [Row(zip(head, r)) for r in section[1:]]
 
 
 def check_csv(path, stats):
@@ -125,19 +160,35 @@ def check_csv(path, stats):
             fail("%s rows %s != hub %s" % (name, sorted(got), sorted(want)))
         for code, g in want.items():
             r = got[code]
-            same(r["Số phiếu"], g["responses"], "%s %s responses" % (name, code))
+            same(r[COUNT], g["responses"], "%s %s responses" % (name, code))
+            if r[SMALL] != small_mark(g):
+                fail("%s %s: %d responses, mark %r" %
+                     (name, code, g["responses"], r[SMALL]))
+            for col, el in (("Tiếp cận dịch vụ (%)", "tiep-can"),
+                            ("Thủ tục hành chính (%)", "thu-tuc"),
+                            ("Công chức (%)", "cong-chuc"),
+                            ("Kết quả (%)", "ket-qua"),
+                            ("Góp ý, phản ánh (%)", "gop-y")):
+                want_el = ((g.get("elements") or {}).get(el) or {}).get("index")
+                same(num(r[col]), want_el, "%s %s %s" % (name, code, el))
+            if "index" in g and g["index"] is None:
+                if r["KTC 95% thấp"] != NO_DATA or r["KTC 95% cao"] != NO_DATA:
+                    fail("%s %s: interval without data: %r" % (name, code, r))
             same(r["Chưa hoàn thành"], g["partial"], "%s %s partial" % (name, code))
             same(r["Bị loại"], g["suppressed"], "%s %s suppressed" % (name, code))
             index, overall = expected_figures(g)
             same(num(r["Chỉ số (%)"]), index, "%s %s index" % (name, code))
             same(num(r["Câu hỏi chung (%)"]), overall,
                  "%s %s overall" % (name, code))
-        s = sum(int(r["Số phiếu"]) for r in got.values())
+        s = sum(int(r[COUNT]) for r in got.values())
         same(s, total["responses"], "sum of %s rows" % name)
-        checked.append("%d %s rows, sum %d" % (len(got), name, s))
+        marked = sum(1 for r in got.values() if r[SMALL] == "*")
+        nodata = sum(1 for r in got.values() for v in r.values() if v == NO_DATA)
+        checked.append("%d %s rows, sum %d, %d marked *, %d cells —" %
+                       (len(got), name, s, marked, nodata))
     months = {r["Tháng"]: r for r in table(sec["Theo tháng"])}
     for g in stats["month"]["groups"]:
-        same(months[key_code(g)]["Số phiếu"], g["responses"],
+        same(months[key_code(g)][COUNT], g["responses"],
              "month %s" % key_code(g))
     checked.append("%d months" % len(months))
     if has_c01(stats):
@@ -156,7 +207,7 @@ def check_csv(path, stats):
                 same(r["Tổng điểm (/18)"], ut["total"], "C01 total")
                 if r["Xếp loại"] != bands[ut["band"]]:
                     fail("C01 band %r, hub %r" % (r["Xếp loại"], ut["band"]))
-            if r["Đủ 9 chỉ số"] != "0" or r["CS1"] != "":
+            if r["Đủ 9 chỉ số"] != "0" or r["CS1"] != NO_DATA:
                 fail("Circular 01: a missing indicator was filled in: %r" % r)
             if not r["Xếp loại"]:
                 fail("Circular 01 row without a band: %r" % r)
@@ -173,10 +224,35 @@ def check_csv(path, stats):
             fail("target %s: %r, hub %r" % (t["indicator"], r, t))
     checked.append("%d targets" % len(targets))
     reasons = table(sec["Lý do chưa hài lòng"])
-    total_reasons = sum((total.get("reasons") or {}).values())
+    hub_reasons = total.get("reasons") or {}
+    total_reasons = sum(hub_reasons.values())
     same(sum(int(r["Số lượt chọn"]) for r in reasons), total_reasons,
          "reasons")
-    checked.append("%d reasons" % len(reasons))
+    ties = 0
+    for r in reasons:
+        n = hub_reasons.get(r["Mã"])
+        if n is None or int(r["Số lượt chọn"]) != n:
+            fail("reason %s: %r, hub %r" % (r["Mã"], r, n))
+        if r["Tỷ lệ (%)"] != centi_text(n, total_reasons):
+            fail("reason %s: share %s of %d of %d, half away from zero is %s"
+                 % (r["Mã"], r["Tỷ lệ (%)"], n, total_reasons,
+                    centi_text(n, total_reasons)))
+        ties += is_tie(n, total_reasons)
+    if not ties:
+        fail("no reason share is a tie: the rounding rule is not exercised")
+    checked.append("%d reasons (%d ties rounded up)" % (len(reasons), ties))
+    notes = " ".join(r[0] for r in sec["Phương pháp"])
+    for promise in ("dưới 30 phiếu được đánh dấu (*)", "ghi “—”, không ghi 0"):
+        if promise not in notes:
+            fail("the method note no longer says %r" % promise)
+    # No empty cell in a table, except the mark column of a large group
+    # and the code of the whole-scope Circular 01 row.
+    for sname in ("Chỉ tiêu", "Theo đơn vị", "Theo lĩnh vực", "Theo tháng",
+                  "Thông tư 01", "Lý do chưa hài lòng"):
+        for r in table(sec.get(sname, [[]])) if sec.get(sname) else []:
+            for col, v in r.items():
+                if v.strip() in ("", "nan", "NaN") and col not in (SMALL, "Mã đơn vị"):
+                    fail("%s: empty cell %r in %r" % (sname, col, r))
     return sec
 
 
@@ -247,21 +323,47 @@ def check_xlsx(path, stats, csv_sections):
     if root.find(".//m:cols", NS) is None:
         fail("the unit sheet has no column widths")
     head = rows[0]
-    if head.get(0) != "Mã đơn vị" or head.get(2) != "Số phiếu":
+    if head.get(0) != "Mã đơn vị" or head.get(2) != COUNT or head.get(3) != SMALL:
         fail("unit sheet header: %r" % head)
     got = {r[0]: r for r in rows[1:]}
     csv_units = {r["Mã đơn vị"]: r for r in table(csv_sections["Theo đơn vị"])}
+    marked = 0
     for g in stats["unit"]["groups"]:
         code = key_code(g)
         r = got.get(code)
         if r is None:
             fail("XLSX lacks unit %s" % code)
         same(r[2], g["responses"], "XLSX %s responses" % code)
-        same(r.get(5, None) and r[5] * 100, num(csv_units[code]["Chỉ số (%)"]),
-             "XLSX %s index (as fraction)" % code, tol=0.006)
+        if (r.get(3) or "") != small_mark(g):
+            fail("XLSX %s: %d responses, mark %r" % (code, g["responses"], r.get(3)))
+        marked += r.get(3) == "*"
+        if g.get("index") is None:
+            if r.get(6) != NO_DATA:
+                fail("XLSX %s: index without data is %r" % (code, r.get(6)))
+        else:
+            same(r[6] * 100, num(csv_units[code]["Chỉ số (%)"]),
+                 "XLSX %s index (as fraction)" % code, tol=0.00001)
+        for c in range(6, 15):
+            if c not in r:
+                fail("XLSX %s: empty cell in column %d (no data is %r)"
+                     % (code, c, NO_DATA))
+    if not marked:
+        fail("no unit under %d responses is marked in the XLSX" % SMALL_GROUP)
     styles = z.read("xl/styles.xml").decode("utf-8")
-    if 'formatCode="0.0%"' not in styles:
-        fail("no 0.0% number format in the workbook")
+    if 'formatCode="0.00%"' not in styles:
+        fail("no 0.00% number format in the workbook")
+    if 'formatCode="0.0%"' in styles or 'formatCode="0%"' in styles:
+        fail("a percentage format with fewer than two decimals in the cells")
+    _, rrows = sheet_rows(z, shared, sheets["Lý do chưa hài lòng"])
+    hub_reasons = stats["total"]["groups"][0].get("reasons") or {}
+    total_reasons = sum(hub_reasons.values())
+    for r in rrows[1:]:
+        want = float(centi_text(hub_reasons[r[0]], total_reasons)) / 100
+        same(r.get(3), want, "XLSX reason %s share" % r[0], tol=1e-9)
+    if has_c01(stats):
+        _, crows = sheet_rows(z, shared, sheets["Thông tư 01"])
+        if any(r.get(2) != NO_DATA for r in crows[1:]):
+            fail("XLSX Circular 01: indicator 1 without data is not %r" % NO_DATA)
     _, srows = sheet_rows(z, shared, sheets["Tổng hợp"])
     flat = {r.get(0): r.get(1) for r in srows if 0 in r}
     same(flat.get("Số phiếu hoàn thành"),

@@ -104,6 +104,36 @@ def day_snapshot(rng, kiosk, day, month_no):
             "answers": rows_a}
 
 
+def add_tie(bodies):
+    """A few more reasons on the first kiosk's last day, so that one
+    reason's share of all reasons chosen is a tie in hundredths of a
+    percent (as 5 of 32 = 15.625%): the report must round it up."""
+    count = {}
+    for _, body in bodies:
+        for day in body["days"]:
+            for a in day["answers"]:
+                if a["question"] == "reasons" and not a["partial"]:
+                    add(count, a["answer"], a["n"])
+    total = sum(count.values())
+    for extra in range(0, 400):
+        for code in REASONS:
+            n, t = count.get(code, 0) + extra, total + extra
+            if n and (20000 * n) % t == 0 and (20000 * n // t) % 2 == 1:
+                day = next(b for name, b in bodies
+                           if name.startswith("0-"))["days"][-1]
+                same = [a for a in day["answers"] if a["partial"] == 0 and
+                        a["question"] == "reasons" and a["answer"] == code]
+                if same:
+                    same[0]["n"] += extra
+                elif extra:
+                    row = dict(day["answers"][0])
+                    row.update(question="reasons", element="reasons",
+                               answer=code, n=extra, partial=0)
+                    day["answers"].append(row)
+                return
+    sys.exit("make_data.py: no tie within reach")
+
+
 def main():
     out, quarter, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
     if len(ids) != len(KIOSKS):
@@ -111,7 +141,7 @@ def main():
     year, qn = int(quarter[:4]), int(quarter[-1])
     months = [3 * qn - 2, 3 * qn - 1, 3 * qn]
     os.makedirs(out, exist_ok=True)
-    expected = {}
+    expected, bodies = {}, []
     for k, (kiosk, install_id) in enumerate(zip(KIOSKS, ids)):
         rng = random.Random(1000 + k)
         seq = 0
@@ -131,9 +161,11 @@ def main():
             body = {"install_id": install_id,
                     "upload_id": "%s:%d" % (install_id, seq),
                     "upto_seq": seq, "days": days}
-            with open(os.path.join(out, "%d-%02d.json" % (k, month)), "w",
-                      encoding="utf-8") as fp:
-                json.dump(body, fp, ensure_ascii=False)
+            bodies.append(("%d-%02d.json" % (k, month), body))
+    add_tie(bodies)
+    for name, body in bodies:
+        with open(os.path.join(out, name), "w", encoding="utf-8") as fp:
+            json.dump(body, fp, ensure_ascii=False)
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as fp:
         json.dump(expected, fp, sort_keys=True)
 

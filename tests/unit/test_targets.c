@@ -197,6 +197,65 @@ static void test_lookup_refuses_bad_arguments(void **state)
 
 /* ---- met or not -------------------------------------------------------- */
 
+/* Every percentage is shown in hundredths rounded half away from zero,
+ * from the integers: a tie never goes to even, and a double that sits a
+ * hair below the tie never rounds down. */
+static void test_round_centi_ties(void **state)
+{
+    static const struct {
+        int64_t num, den, centi;
+    } cases[] = {
+        {5, 32, 1563},    /* 15.625: "%.2f" of the double prints 15.62 */
+        {1, 32, 313},     /* 3.125 */
+        {3, 32, 938},     /* 9.375 */
+        {1, 16, 625},     /* 6.25 exactly, nothing to round */
+        {1, 64, 156},     /* 1.5625 -> 1.56 (below the tie) */
+        {7, 40, 1750},    /* 17.5 exactly; the double is 17.499999... */
+        {1, 8, 1250},
+        {1, 3, 3333},
+        {2, 3, 6667},
+        {89995, 100000, 9000}, /* 89.995 -> 90.00 */
+        {89994, 100000, 8999},
+        {0, 7, 0},
+        {7, 7, 10000},
+        {1, 20000, 1},    /* 0.005 -> 0.01 */
+        {1, 20001, 0},    /* 0.004999... -> 0.00 */
+    };
+    int64_t centi;
+    size_t i;
+    char printed[32];
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        centi = -1;
+        assert_int_equal(targets_round_centi(cases[i].num, cases[i].den,
+                                             &centi),
+                         TARGETS_MET);
+        assert_int_equal(centi, cases[i].centi);
+    }
+    /* Why the integers: the C library rounds the tie 15.625 to even. */
+    snprintf(printed, sizeof(printed), "%.2f", 100.0 * 5 / 32);
+    assert_string_equal(printed, "15.62");
+    /* The largest denominator does not overflow. */
+    assert_int_equal(targets_round_centi(TARGETS_RATIO_MAX / 2,
+                                         TARGETS_RATIO_MAX, &centi),
+                     TARGETS_MET);
+    assert_int_equal(centi, 5000);
+    assert_int_equal(targets_round_centi(TARGETS_RATIO_MAX - 1,
+                                         TARGETS_RATIO_MAX, &centi),
+                     TARGETS_MET);
+    assert_int_equal(centi, 10000);
+    /* Outside 0..den, no value, and *centi is left alone. */
+    centi = 42;
+    assert_int_equal(targets_round_centi(1, 0, &centi), TARGETS_EINVAL);
+    assert_int_equal(targets_round_centi(-1, 3, &centi), TARGETS_EINVAL);
+    assert_int_equal(targets_round_centi(4, 3, &centi), TARGETS_EINVAL);
+    assert_int_equal(targets_round_centi(1, TARGETS_RATIO_MAX + 1, &centi),
+                     TARGETS_EINVAL);
+    assert_int_equal(targets_round_centi(1, 2, NULL), TARGETS_EINVAL);
+    assert_int_equal(centi, 42);
+}
+
 static void test_operators_at_threshold(void **state)
 {
     const targets_t *t = *state;
@@ -421,6 +480,7 @@ int main(void)
                                         setup_shipped, teardown_shipped),
         cmocka_unit_test_setup_teardown(test_operators_at_threshold,
                                         setup_shipped, teardown_shipped),
+        cmocka_unit_test(test_round_centi_ties),
         cmocka_unit_test(test_minimal_document_loads),
         cmocka_unit_test(test_malformed_rows),
         cmocka_unit_test(test_malformed_documents),

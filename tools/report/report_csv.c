@@ -2,7 +2,9 @@
  * report_csv.c - the report as CSV sections: a title line, then per
  * section its title alone on a line, a header row, the rows and a blank
  * line. UTF-8 with a byte-order mark and CRLF, so Excel shows Vietnamese
- * as written; numbers with a decimal point, no thousands separator.
+ * as written; numbers with a decimal point, no thousands separator; a
+ * cell without data holds "—", as the method note says, so it is never
+ * read as 0 or overlooked.
  */
 #include "report_render.h"
 
@@ -22,14 +24,29 @@ static void rcsv_put_int(FILE *fp, int64_t v)
     fprintf(fp, ",%lld", (long long)v);
 }
 
-/* A percentage to two decimals (the precision targets are judged at);
- * empty when there is no data, never 0. */
+static void rcsv_put_no_data(FILE *fp)
+{
+    fputs("," REPORT_NO_DATA, fp);
+}
+
+/* A percentage to two decimals (the precision targets are judged at), as
+ * the hub rounded it; "—" when there is no data, never 0. */
 static void rcsv_put_pct(FILE *fp, double v, int has)
 {
     if (has && !isnan(v))
         fprintf(fp, ",%.2f", v);
     else
-        fputc(',', fp);
+        rcsv_put_no_data(fp);
+}
+
+/* Hundredths of a percent, exact: "15.63"; "—" for -1. */
+static void rcsv_put_centi(FILE *fp, int64_t centi)
+{
+    if (centi < 0)
+        rcsv_put_no_data(fp);
+    else
+        fprintf(fp, ",%lld.%02lld", (long long)(centi / 100),
+                (long long)(centi % 100));
 }
 
 static void rcsv_put_figure(FILE *fp, const report_figure_t *f)
@@ -42,7 +59,7 @@ static void rcsv_put_figure(FILE *fp, const report_figure_t *f)
 static void rcsv_put_tenths(FILE *fp, int tenths)
 {
     if (tenths < 0)
-        fputc(',', fp);
+        rcsv_put_no_data(fp);
     else
         fprintf(fp, ",%d.%d", tenths / 10, tenths % 10);
 }
@@ -147,6 +164,7 @@ static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
     csv_put_text(fp, g->code, CSV_PLAIN);
     rcsv_put_cell(fp, report_get_group_name(g, is_field));
     rcsv_put_int(fp, g->responses);
+    rcsv_put_cell(fp, report_get_small_mark(g));
     rcsv_put_int(fp, g->partial);
     rcsv_put_int(fp, g->suppressed);
     rcsv_put_figure(fp, &g->index);
@@ -159,7 +177,8 @@ static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
         fprintf(fp, ",%g", t->threshold);
         rcsv_put_cell(fp, report_get_verdict(t->met));
     } else {
-        fputs(",,,,", fp);
+        fputs("," REPORT_NO_DATA "," REPORT_NO_DATA "," REPORT_NO_DATA
+              "," REPORT_NO_DATA, fp);
     }
     fputs(CSV_EOL, fp);
 }
@@ -171,8 +190,8 @@ static void rcsv_put_groups(FILE *fp, const char *title, const char *code,
     size_t i;
 
     rcsv_put_section(fp, title);
-    CSV_LINE(fp, code, what,
-             "Số phiếu", "Chưa hoàn thành", "Bị loại", "Chỉ số (%)",
+    CSV_LINE(fp, code, what, REPORT_COUNT_TITLE, REPORT_SMALL_TITLE,
+             "Chưa hoàn thành", "Bị loại", "Chỉ số (%)",
              "KTC 95% thấp", "KTC 95% cao", "Tiếp cận dịch vụ (%)",
              "Thủ tục hành chính (%)", "Công chức (%)", "Kết quả (%)",
              "Góp ý, phản ánh (%)", "Câu hỏi chung (%)", "Chỉ tiêu",
@@ -188,7 +207,7 @@ static void rcsv_put_months(FILE *fp, const report_t *r)
     size_t i;
 
     rcsv_put_section(fp, REPORT_SEC_MONTHS);
-    CSV_LINE(fp, "Tháng", "Số phiếu", "Chỉ số (%)", "KTC 95% thấp",
+    CSV_LINE(fp, "Tháng", REPORT_COUNT_TITLE, "Chỉ số (%)", "KTC 95% thấp",
              "KTC 95% cao", "Câu hỏi chung (%)");
     for (i = 0; i < r->n_months; i++) {
         csv_put_text(fp, r->months[i].code, CSV_PLAIN);
@@ -213,8 +232,8 @@ static void rcsv_put_c01_row(FILE *fp, const char *code, const char *name,
     rcsv_put_tenths(fp, t->has_data ? t->tenths : -1);
     fprintf(fp, ",%d", t->present);
     rcsv_put_tenths(fp, t->has_data ? t->max_tenths : -1);
-    rcsv_put_cell(fp, t->band ? t->band->vi : "");
-    rcsv_put_cell(fp, t->band_max ? t->band_max->vi : "");
+    rcsv_put_cell(fp, t->band ? t->band->vi : REPORT_NO_DATA);
+    rcsv_put_cell(fp, t->band_max ? t->band_max->vi : REPORT_NO_DATA);
     fputs(t->complete ? ",1" CSV_EOL : ",0" CSV_EOL, fp);
 }
 
@@ -247,8 +266,8 @@ static void rcsv_put_reasons(FILE *fp, const report_t *r)
         csv_put_text(fp, g->reasons[i].code, CSV_PLAIN);
         rcsv_put_cell(fp, report_get_reason_name(g->reasons[i].code));
         rcsv_put_int(fp, g->reasons[i].n);
-        rcsv_put_pct(fp, 100.0 * (double)g->reasons[i].n /
-                            (double)g->reasons_total, 1);
+        rcsv_put_centi(fp, report_get_share_centi(g->reasons[i].n,
+                                                  g->reasons_total));
         fputs(CSV_EOL, fp);
     }
 }

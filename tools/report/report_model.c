@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/targets.h"
+
 #define REPORT_YEAR_MIN 2000
 #define REPORT_YEAR_MAX 2100
 
@@ -34,7 +36,7 @@ static const report_name_t report_fields[] = {
 static const report_name_t report_reasons[] = {
     {"di-lai-nhieu-lan", "Phải đi lại nhiều lần"},
     {"cho-lau", "Chờ đợi lâu"},
-    {"thai-do", "Thái độ chưa tốt"},
+    {"thai-do", "Thái độ phục vụ chưa tốt"},
     {"huong-dan-kho-hieu", "Hướng dẫn khó hiểu"},
     {"phi-sai-quy-dinh", "Phí, lệ phí không đúng quy định"},
     {"tre-hen", "Trả kết quả trễ hẹn"},
@@ -631,6 +633,33 @@ static void report_format_one(double v, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%.1f", v);
     report_use_comma(buf);
+}
+
+int64_t report_get_share_centi(int64_t n, int64_t total)
+{
+    int64_t centi;
+
+    return targets_round_centi(n, total, &centi) == TARGETS_MET ? centi : -1;
+}
+
+void report_format_share(int64_t n, int64_t total, char *buf, size_t cap)
+{
+    int64_t tenths;
+
+    if (total < 1 || total > TARGETS_RATIO_MAX || n < 0 || n > total) {
+        snprintf(buf, cap, REPORT_NO_DATA);
+        return;
+    }
+    /* round(1000 * n / total), half away from zero, in one step: rounding
+     * the hundredths again would turn 15.25 (from 15.249) into 15.3. */
+    tenths = (2000 * n + total) / (2 * total);
+    snprintf(buf, cap, "%lld,%lld", (long long)(tenths / 10),
+             (long long)(tenths % 10));
+}
+
+const char *report_get_small_mark(const report_group_t *g)
+{
+    return g->responses < REPORT_SMALL_GROUP ? REPORT_SMALL_MARK : "";
 }
 
 void report_format_pct(const report_figure_t *f, char *buf, size_t cap)

@@ -42,6 +42,14 @@
 /* Below this many complete responses a figure is marked as resting on a
  * small group: its 95% interval is wide. */
 #define REPORT_SMALL_GROUP 30
+/* The mark of such a group, and the title of the column that carries it
+ * in the CSV and XLSX; the method note explains it. */
+#define REPORT_SMALL_MARK "*"
+#define REPORT_SMALL_TITLE "Dưới 30 phiếu (*)"
+/* What a cell without data shows, in every form (never 0, never empty). */
+#define REPORT_NO_DATA "—"
+/* The count behind the figures of a row: complete responses only. */
+#define REPORT_COUNT_TITLE "Số phiếu hoàn thành"
 
 typedef enum report_kind {
     REPORT_QUARTER = 0, /* "2026-Q3": Quý III năm 2026 */
@@ -172,6 +180,17 @@ extern const char *const report_prefer_field[]; /* scoped ones first */
 void report_format_pct(const report_figure_t *f, char *buf, size_t cap);
 /* "80,4–92,3", or "—". */
 void report_format_ci(const report_figure_t *f, char *buf, size_t cap);
+/* The share n / total of the reasons chosen, in hundredths of a percent,
+ * rounded half away from zero from the integers (targets_round_centi, the
+ * rule of every figure the hub sends): 5 of 32 -> 1563. -1 when total is
+ * not positive or n is outside 0..total. */
+int64_t report_get_share_centi(int64_t n, int64_t total);
+/* The same share to one decimal with a decimal comma, rounded once from
+ * the integers ("15,6" for 5 of 32, "6,3" for 1 of 16); "—" when -1. */
+void report_format_share(int64_t n, int64_t total, char *buf, size_t cap);
+/* "*" when a group rests on fewer than REPORT_SMALL_GROUP complete
+ * responses, else "". */
+const char *report_get_small_mark(const report_group_t *g);
 /* "12.345" (thousands with dots, the Vietnamese way). */
 void report_format_count(int64_t n, char *buf, size_t cap);
 /* Tenths of a point as "4,8"; "—" for -1. */

@@ -1138,7 +1138,7 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
     static const pdf_col_t unit_cols[] = {
         {"TT", 4.5, PANGO_ALIGN_CENTER},
         {"Đơn vị", 20.5, PANGO_ALIGN_LEFT},
-        {"Số phiếu", 7.5, PANGO_ALIGN_RIGHT},
+        {REPORT_COUNT_TITLE, 7.5, PANGO_ALIGN_RIGHT},
         {"Chỉ số (%)", 7.5, PANGO_ALIGN_RIGHT},
         {"KTC 95%", 11, PANGO_ALIGN_CENTER},
         {"Tiếp cận", 6.8, PANGO_ALIGN_RIGHT},
@@ -1343,7 +1343,6 @@ static void pdf_draw_reasons(pdf_doc_t *d)
         {"Tỷ lệ (%)", 17, PANGO_ALIGN_RIGHT},
     };
     const report_group_t *g = &d->r->total;
-    report_figure_t share;
     pdf_cell_t c[4];
     pdf_table_t t;
     int i;
@@ -1359,15 +1358,13 @@ static void pdf_draw_reasons(pdf_doc_t *d)
              PDF_SMALL, PANGO_ALIGN_LEFT, 4);
     pdf_begin_table(d, &t, cols, 4);
     for (i = 0; i < g->n_reasons; i++) {
-        memset(&share, 0, sizeof(share));
-        share.has_data = 1;
-        share.pct = 100.0 * (double)g->reasons[i].n /
-                    (double)g->reasons_total;
         pdf_cell_set(&c[0], PDF_TONE_MUTED, "%d", i + 1);
         pdf_cell_set(&c[1], PDF_TONE_PLAIN, "%s",
                      report_get_reason_name(g->reasons[i].code));
         pdf_cell_count(&c[2], g->reasons[i].n, 0);
-        pdf_cell_pct(&c[3], &share, PDF_TONE_PLAIN);
+        report_format_share(g->reasons[i].n, g->reasons_total, c[3].text,
+                            sizeof(c[3].text));
+        c[3].tone = PDF_TONE_PLAIN;
         pdf_table_row(d, &t, c, PDF_ROW_PLAIN);
     }
     pdf_end_table(d);

@@ -9,8 +9,10 @@
  *   period; the Circular 01/2018 block when that instrument has data;
  *   reasons for low ratings; the method note.
  * Numbers in CSV and XLSX are plain numbers (a decimal point, percent in
- * XLSX as a fraction with a 0.0% format) for further work; the PDF is for
- * reading and writes them the Vietnamese way (87,5%).
+ * XLSX as a fraction with a 0.00% format, the precision verdicts are
+ * judged at) for further work, "—" where there is no data, and the unit
+ * and field tables carry the under-30 mark in a column of its own; the
+ * PDF is for reading and writes numbers the Vietnamese way (87,5%).
  *
  * Each writer writes the whole file or fails: the caller writes under a
  * temporary name and renames. 0, or -1 with err in plain words.

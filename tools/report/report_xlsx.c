@@ -1,8 +1,9 @@
 /*
  * report_xlsx.c - the report as an Excel workbook (libxlsxwriter): one
  * sheet per table with its header row frozen, percentages as fractions
- * formatted 0.0% (so Excel can still compute with them), counts as
- * integers, and a chart sheet of the index by unit.
+ * formatted 0.00% (so Excel can still compute with them, and shows the
+ * two decimals verdicts are judged at), counts as integers, "—" where
+ * there is no data, and a chart sheet of the index by unit.
  */
 #include "report_render.h"
 
@@ -16,6 +17,10 @@
 #define XLSX_PRIORITY 0xFFF2CC
 #define XLSX_GREEN 0x1E7B34
 #define XLSX_RED 0xB00020
+
+/* Columns of the unit and field sheets the chart and filter refer to. */
+#define XLSX_COL_INDEX 6
+#define XLSX_COL_LAST 16
 
 typedef struct xlsx_fmt {
     lxw_format *title, *subtitle, *head, *text, *wrap, *count, *pct, *num1,
@@ -55,7 +60,15 @@ static void xlsx_int(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
                    "a cell");
 }
 
-/* A percentage as a fraction; an empty cell without data, never 0. */
+/* "—" in a cell without data: never 0, never blank. */
+static void xlsx_no_data(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
+                         lxw_col_t c, lxw_format *f)
+{
+    xlsx_check(x, worksheet_write_string(ws, r, c, REPORT_NO_DATA, f),
+               "a cell");
+}
+
+/* A percentage as a fraction; "—" without data. */
 static void xlsx_pct(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
                      lxw_col_t c, double v, int has, lxw_format *f)
 {
@@ -65,7 +78,21 @@ static void xlsx_pct(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
         xlsx_check(x, worksheet_write_number(ws, r, c, v / 100.0, f),
                    "a cell");
     else
-        xlsx_check(x, worksheet_write_blank(ws, r, c, f), "a cell");
+        xlsx_no_data(x, ws, r, c, f);
+}
+
+/* Hundredths of a percent as the fraction centi / 10000; "—" for -1. */
+static void xlsx_centi(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
+                       lxw_col_t c, int64_t centi, lxw_format *f)
+{
+    if (x->rc != LXW_NO_ERROR)
+        return;
+    if (centi >= 0)
+        xlsx_check(x, worksheet_write_number(ws, r, c,
+                                             (double)centi / 10000.0, f),
+                   "a cell");
+    else
+        xlsx_no_data(x, ws, r, c, f);
 }
 
 static void xlsx_tenths(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
@@ -77,7 +104,7 @@ static void xlsx_tenths(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
         xlsx_check(x, worksheet_write_number(ws, r, c, tenths / 10.0,
                                              x->f.num1), "a cell");
     else
-        xlsx_check(x, worksheet_write_blank(ws, r, c, x->f.num1), "a cell");
+        xlsx_no_data(x, ws, r, c, x->f.num1);
 }
 
 static void xlsx_width(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_col_t first,
@@ -161,8 +188,10 @@ static void xlsx_make_formats(xlsx_ctx_t *x)
     format_set_text_wrap(f->wrap);
     format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_num_format(f->count, "#,##0");
-    format_set_num_format(f->pct, "0.0%");
+    format_set_num_format(f->pct, "0.00%");
+    format_set_align(f->pct, LXW_ALIGN_RIGHT);
     format_set_num_format(f->num1, "0.0");
+    format_set_align(f->num1, LXW_ALIGN_RIGHT);
     format_set_bold(f->bold);
     format_set_font_color(f->met, XLSX_GREEN);
     format_set_bold(f->met);
@@ -173,7 +202,8 @@ static void xlsx_make_formats(xlsx_ctx_t *x)
     format_set_bg_color(f->p_count, XLSX_PRIORITY);
     format_set_num_format(f->p_count, "#,##0");
     format_set_bg_color(f->p_pct, XLSX_PRIORITY);
-    format_set_num_format(f->p_pct, "0.0%");
+    format_set_num_format(f->p_pct, "0.00%");
+    format_set_align(f->p_pct, LXW_ALIGN_RIGHT);
 }
 
 static lxw_format *xlsx_verdict_format(xlsx_ctx_t *x, int met)
@@ -278,20 +308,25 @@ static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
     xlsx_str(x, ws, row, 0, g->code, text);
     xlsx_str(x, ws, row, 1, report_get_group_name(g, is_field), text);
     xlsx_int(x, ws, row, 2, g->responses, count);
-    xlsx_int(x, ws, row, 3, g->partial, count);
-    xlsx_int(x, ws, row, 4, g->suppressed, count);
-    xlsx_pct(x, ws, row, 5, g->index.pct, g->index.has_data, pct);
-    xlsx_pct(x, ws, row, 6, g->index.lo, g->index.has_data, pct);
-    xlsx_pct(x, ws, row, 7, g->index.hi, g->index.has_data, pct);
+    xlsx_str(x, ws, row, 3, report_get_small_mark(g), text);
+    xlsx_int(x, ws, row, 4, g->partial, count);
+    xlsx_int(x, ws, row, 5, g->suppressed, count);
+    xlsx_pct(x, ws, row, XLSX_COL_INDEX, g->index.pct, g->index.has_data,
+             pct);
+    xlsx_pct(x, ws, row, 7, g->index.lo, g->index.has_data, pct);
+    xlsx_pct(x, ws, row, 8, g->index.hi, g->index.has_data, pct);
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++)
-        xlsx_pct(x, ws, row, (lxw_col_t)(8 + e), g->element[e].pct,
+        xlsx_pct(x, ws, row, (lxw_col_t)(9 + e), g->element[e].pct,
                  g->element[e].has_data, pct);
-    xlsx_pct(x, ws, row, 13, g->overall.pct, g->overall.has_data, pct);
+    xlsx_pct(x, ws, row, 14, g->overall.pct, g->overall.has_data, pct);
     if (t) {
         report_format_threshold(t, mark, sizeof(mark));
-        xlsx_str(x, ws, row, 14, mark, text);
-        xlsx_str(x, ws, row, 15, report_get_verdict(t->met),
+        xlsx_str(x, ws, row, 15, mark, text);
+        xlsx_str(x, ws, row, 16, report_get_verdict(t->met),
                  xlsx_verdict_format(x, t->met));
+    } else {
+        xlsx_str(x, ws, row, 15, REPORT_NO_DATA, text);
+        xlsx_str(x, ws, row, 16, REPORT_NO_DATA, text);
     }
 }
 
@@ -305,8 +340,8 @@ static void xlsx_put_groups(xlsx_ctx_t *x, const char *sheet,
 
     if (!ws)
         return;
-    XLSX_HEAD(x, ws, 0, 2, code, what, "Số phiếu", "Chưa hoàn thành",
-              "Bị loại", "Chỉ số", "KTC 95% thấp", "KTC 95% cao",
+    XLSX_HEAD(x, ws, 0, 2, code, what, REPORT_COUNT_TITLE,
+              REPORT_SMALL_TITLE, "Chưa hoàn thành", "Bị loại", "Chỉ số", "KTC 95% thấp", "KTC 95% cao",
               "Tiếp cận dịch vụ", "Thủ tục hành chính", "Công chức",
               "Kết quả", "Góp ý, phản ánh", "Câu hỏi chung", "Chỉ tiêu",
               "Đánh giá");
@@ -314,9 +349,10 @@ static void xlsx_put_groups(xlsx_ctx_t *x, const char *sheet,
         xlsx_put_group(x, ws, (lxw_row_t)i + 1, &groups[i], is_field);
     xlsx_width(x, ws, 0, 0, 16);
     xlsx_width(x, ws, 1, 1, 34);
-    xlsx_width(x, ws, 2, 15, 11);
+    xlsx_width(x, ws, 2, XLSX_COL_LAST, 11);
     if (n > 0 && x->rc == LXW_NO_ERROR)
-        xlsx_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 15),
+        xlsx_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)n,
+                                           XLSX_COL_LAST),
                    "a filter");
 }
 
@@ -330,7 +366,8 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
 
     if (!ws)
         return;
-    XLSX_HEAD(x, ws, 0, 1, "Tháng", "Số phiếu", "Chỉ số", "KTC 95% thấp",
+    XLSX_HEAD(x, ws, 0, 1, "Tháng", REPORT_COUNT_TITLE, "Chỉ số",
+              "KTC 95% thấp",
               "KTC 95% cao", "Câu hỏi chung");
     for (i = 0; i < r->n_months; i++) {
         report_format_month(r->months[i].code, label, sizeof(label));
@@ -381,8 +418,10 @@ static void xlsx_put_c01_row(xlsx_ctx_t *x, lxw_worksheet *ws,
     xlsx_tenths(x, ws, row, 11, t->has_data ? t->tenths : -1);
     xlsx_int(x, ws, row, 12, t->present, NULL);
     xlsx_tenths(x, ws, row, 13, t->has_data ? t->max_tenths : -1);
-    xlsx_str(x, ws, row, 14, t->band ? t->band->vi : "", x->f.bold);
-    xlsx_str(x, ws, row, 15, t->band_max ? t->band_max->vi : "", NULL);
+    xlsx_str(x, ws, row, 14, t->band ? t->band->vi : REPORT_NO_DATA,
+             x->f.bold);
+    xlsx_str(x, ws, row, 15, t->band_max ? t->band_max->vi : REPORT_NO_DATA,
+             NULL);
     xlsx_str(x, ws, row, 16, t->complete ? "Có" : "Chưa", NULL);
 }
 
@@ -425,9 +464,9 @@ static void xlsx_put_reasons(xlsx_ctx_t *x, const report_t *r)
         xlsx_str(x, ws, (lxw_row_t)i + 1, 1,
                  report_get_reason_name(g->reasons[i].code), NULL);
         xlsx_int(x, ws, (lxw_row_t)i + 1, 2, g->reasons[i].n, x->f.count);
-        xlsx_pct(x, ws, (lxw_row_t)i + 1, 3,
-                 100.0 * (double)g->reasons[i].n / (double)g->reasons_total,
-                 1, x->f.pct);
+        xlsx_centi(x, ws, (lxw_row_t)i + 1, 3,
+                   report_get_share_centi(g->reasons[i].n, g->reasons_total),
+                   x->f.pct);
     }
     xlsx_width(x, ws, 0, 0, 24);
     xlsx_width(x, ws, 1, 1, 36);
@@ -473,8 +512,8 @@ static void xlsx_put_chart(xlsx_ctx_t *x, const report_t *r)
     }
     chart_series_set_categories(s, REPORT_SEC_UNITS, 1, 1,
                                 (lxw_row_t)r->n_units, 1);
-    chart_series_set_values(s, REPORT_SEC_UNITS, 1, 5,
-                            (lxw_row_t)r->n_units, 5);
+    chart_series_set_values(s, REPORT_SEC_UNITS, 1, XLSX_COL_INDEX,
+                            (lxw_row_t)r->n_units, XLSX_COL_INDEX);
     chart_series_set_name(s, "Chỉ số hài lòng");
     chart_series_set_labels(s);
     chart_series_set_labels_num_format(s, "0.0%");

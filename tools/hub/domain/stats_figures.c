@@ -8,8 +8,6 @@
 
 #define FIG_VALUES_MAX 6 /* answer values 0..5 */
 #define FIG_RANK_OTHER 40
-/* num / den at most this for exact rounding in integers (targets.h). */
-#define FIG_RATIO_MAX TARGETS_RATIO_MAX
 
 typedef enum hub_fig_kind {
     FIG_OTHER = 0, /* counts only */
@@ -76,13 +74,14 @@ int hub_figures_rank_element(const char *element)
 /* ---- numbers --------------------------------------------------------- */
 
 /* A percent to two decimals, half away from zero: exactly from num/den
- * when the value carries them (as targets.c judges), else from the
- * double. */
+ * when the value carries them (targets_round_centi, as verdicts are
+ * judged), else from the double. */
 static double hub_fig_round_pct(const indices_value_t *v, double percent)
 {
-    if (v && v->den > 0 && v->num >= 0 && v->num <= v->den &&
-        v->den <= FIG_RATIO_MAX / 2)
-        return (double)((20000 * v->num + v->den) / (2 * v->den)) / 100.0;
+    int64_t centi;
+
+    if (v && targets_round_centi(v->num, v->den, &centi) == TARGETS_MET)
+        return (double)centi / 100.0;
     return round(percent * 100.0) / 100.0;
 }
 
