@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/targets.h"
+
 #define REPORT_YEAR_MIN 2000
 #define REPORT_YEAR_MAX 2100
 
@@ -44,9 +46,10 @@ static const report_name_t report_reasons[] = {
 
 static const char *const report_roman[] = {"I", "II", "III", "IV"};
 
-/* Tables show the target held against the index (the hub holds "tthc"
- * and the field-scoped ones against it, "phuc-vu-hcnn" against the
- * overall question), so a row's verdict matches the index beside it. */
+/* Tables show the target held against the index ("tthc" and the
+ * field-scoped ones). The hub computes that index over the target's own
+ * fields (administrative ones for "tthc"), so the row shows the judged
+ * value beside the verdict, apart from the index of every field. */
 const char *const report_prefer_unit[] = {"tthc", "phuc-vu-hcnn", NULL};
 const char *const report_prefer_field[] = {
     "tthc-dat-dai-xay-dung-dau-tu", "y-te-giao-duc", "tthc", "phuc-vu-hcnn",
@@ -316,6 +319,11 @@ static int report_read_targets(const json_t *targets, report_group_t *g)
             report_get_number(json_object_get(t, "value"), &o->value) == 0;
         met = json_object_get(t, "met");
         o->met = json_is_boolean(met) ? json_is_true(met) : -1;
+        o->national = json_is_true(json_object_get(t, "national"));
+        report_copy(o->basis, sizeof(o->basis),
+                    json_string_value(json_object_get(t, "basis")));
+        if (!o->basis[0] && o->national)
+            report_copy(o->basis, sizeof(o->basis), TARGETS_NATIONAL_BASIS_VI);
         g->n_targets++;
     }
     return 0;

@@ -75,8 +75,12 @@ typedef struct report_target {
     double threshold;                /* percent */
     int year;                        /* "by that year" */
     int has_value;
-    double value;                    /* the figure held against it */
+    double value;                    /* the figure held against it: over
+                                        the target's fields only */
     int met;                         /* 1 met, 0 not met, -1 no verdict */
+    int national;                    /* a "*" row: Resolution 76/NQ-CP */
+    char basis[REPORT_WORDING_MAX];  /* the hub's words for where it comes
+                                        from; "" from an older hub */
 } report_target_t;
 
 typedef struct report_reason {

@@ -782,14 +782,15 @@ static void pdf_draw_targets(pdf_doc_t *d)
                  "Noto Sans Italic 9", PANGO_ALIGN_LEFT, 6);
         return;
     }
-    pdf_para(d, "Kết quả so với chỉ tiêu của tỉnh:", 0, PDF_BODY_BOLD,
+    pdf_para(d, "Kết quả so với chỉ tiêu:", 0, PDF_BODY_BOLD,
              PANGO_ALIGN_LEFT, 3);
     pdf_begin_table(d, &t, cols, 5);
     for (i = 0; i < g->n_targets; i++) {
         const report_target_t *tg = &g->targets[i];
 
-        pdf_cell_set(&c[0], PDF_TONE_PLAIN, "%s",
-                     tg->name[0] ? tg->name : tg->indicator);
+        pdf_cell_set(&c[0], PDF_TONE_PLAIN, "%s%s%s",
+                     tg->name[0] ? tg->name : tg->indicator,
+                     tg->basis[0] ? "\n" : "", tg->basis);
         pdf_cell_set(&c[1], PDF_TONE_PLAIN, "%d", tg->year);
         memset(&v, 0, sizeof(v));
         v.has_data = tg->has_value;
@@ -1177,9 +1178,21 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
         pdf_cell_target(&c[11], &verdict, tg);
         if (tg) {
             size_t len = strlen(c[11].text);
+            report_figure_t judged = {tg->has_value, tg->value, NAN, NAN, 0};
+            char pct[32];
 
-            snprintf(c[11].text + len, sizeof(c[11].text) - len, "\n%s",
-                     verdict.text);
+            /* The target's own figure, in brackets, where it is not the
+             * index beside it (an administrative target over a unit that
+             * also has health or education answers). */
+            report_format_pct(&judged, pct, sizeof(pct));
+            if (tg->has_value &&
+                (!g->index.has_data || fabs(tg->value - g->index.pct) >= 0.005))
+                len += (size_t)snprintf(c[11].text + len,
+                                        sizeof(c[11].text) - len, "\n(%s%%)",
+                                        pct);
+            if (len < sizeof(c[11].text))
+                snprintf(c[11].text + len, sizeof(c[11].text) - len, "\n%s",
+                         verdict.text);
             c[11].tone = verdict.tone;
         }
         if (g->suppressed_group)

@@ -242,7 +242,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
     if (!ws)
         return;
     XLSX_HEAD(x, ws, 0, 0, "Chỉ tiêu", "Mã", "Mức", "Năm", "Kết quả",
-              "Đánh giá");
+              "Đánh giá", "Căn cứ");
     for (i = 0; i < r->total.n_targets; i++) {
         t = &r->total.targets[i];
         report_format_threshold(t, mark, sizeof(mark));
@@ -254,6 +254,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
                  x->f.pct);
         xlsx_str(x, ws, (lxw_row_t)i + 1, 5, report_get_verdict(t->met),
                  xlsx_verdict_format(x, t->met));
+        xlsx_str(x, ws, (lxw_row_t)i + 1, 6, t->basis, x->f.wrap);
     }
     if (r->total.n_targets == 0)
         xlsx_str(x, ws, 1, 0, "Máy chủ chưa cho biết chỉ tiêu áp dụng.",
@@ -261,6 +262,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
     xlsx_width(x, ws, 0, 0, 60);
     xlsx_width(x, ws, 1, 1, 26);
     xlsx_width(x, ws, 2, 5, 11);
+    xlsx_width(x, ws, 6, 6, 40);
 }
 
 static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
@@ -290,7 +292,8 @@ static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
     if (t) {
         report_format_threshold(t, mark, sizeof(mark));
         xlsx_str(x, ws, row, 14, mark, text);
-        xlsx_str(x, ws, row, 15, report_get_verdict(t->met),
+        xlsx_pct(x, ws, row, 15, t->value, t->has_value, pct);
+        xlsx_str(x, ws, row, 16, report_get_verdict(t->met),
                  xlsx_verdict_format(x, t->met));
     }
 }
@@ -309,14 +312,14 @@ static void xlsx_put_groups(xlsx_ctx_t *x, const char *sheet,
               "Bị loại", "Chỉ số", "KTC 95% thấp", "KTC 95% cao",
               "Tiếp cận dịch vụ", "Thủ tục hành chính", "Công chức",
               "Kết quả", "Góp ý, phản ánh", "Câu hỏi chung", "Chỉ tiêu",
-              "Đánh giá");
+              "Kết quả theo chỉ tiêu", "Đánh giá");
     for (i = 0; i < n; i++)
         xlsx_put_group(x, ws, (lxw_row_t)i + 1, &groups[i], is_field);
     xlsx_width(x, ws, 0, 0, 16);
     xlsx_width(x, ws, 1, 1, 34);
-    xlsx_width(x, ws, 2, 15, 11);
+    xlsx_width(x, ws, 2, 16, 11);
     if (n > 0 && x->rc == LXW_NO_ERROR)
-        xlsx_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 15),
+        xlsx_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 16),
                    "a filter");
 }
 
