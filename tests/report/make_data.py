@@ -8,7 +8,12 @@ QUARTER is "2026-Q3". KIOSK_ID are the enrolled install ids, in the order of
 KIOSKS below. Writes OUT_DIR/<n>-<month>.json and OUT_DIR/expected.json (the
 generator's own totals per unit: complete, partial, suppressed responses),
 so the test can tell the hub lost nothing before it compares the report
-with the hub.
+with the hub. OUT_DIR/<n>-lead.json adds, after the quarter, the days just
+outside it that the data cut-off of Decree 09/2019 (Art. 12) takes in or
+leaves out: the 10th to the end of the month before the quarter, and the
+15th of its last month even when the counters are closed that day, so a
+report one day off at either end shows it. expected.json counts the
+calendar quarter only.
 
 The numbers are pseudo-random with a fixed seed: every run is the same.
 Quality rises a little month by month, so the month chart has a shape; one
@@ -134,6 +139,19 @@ def main():
             with open(os.path.join(out, "%d-%02d.json" % (k, month)), "w",
                       encoding="utf-8") as fp:
                 json.dump(body, fp, ensure_ascii=False)
+        lead_year, lead_month = (year - 1, 12) if qn == 1 else (year, months[0] - 1)
+        days = [day_snapshot(rng, kiosk, datetime.date(lead_year, lead_month, d), 0)
+                for d in range(10, calendar.monthrange(lead_year, lead_month)[1] + 1)]
+        fifteenth = datetime.date(year, months[-1], 15)
+        if fifteenth.weekday() >= 5:
+            days.append(day_snapshot(rng, kiosk, fifteenth, 2))
+        seq += 1000
+        body = {"install_id": install_id,
+                "upload_id": "%s:%d" % (install_id, seq),
+                "upto_seq": seq, "days": days}
+        with open(os.path.join(out, "%d-lead.json" % k), "w",
+                  encoding="utf-8") as fp:
+            json.dump(body, fp, ensure_ascii=False)
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as fp:
         json.dump(expected, fp, sort_keys=True)
 

@@ -82,6 +82,8 @@ static void rcsv_put_head(FILE *fp, const report_t *r)
              r->scope_code);
     CSV_LINE(fp, "Kỳ báo cáo", r->period.label, r->period.from,
              r->period.to);
+    CSV_LINE(fp, "Cách tính kỳ", report_get_rule_label(&r->period),
+             report_get_rule_code(&r->period));
     CSV_LINE(fp, "Ngày lập", r->issued);
     CSV_LINE(fp, "Phương pháp", r->method);
 }

@@ -678,14 +678,14 @@ static void pdf_draw_title(pdf_doc_t *d)
              2);
     report_format_short_date(r->period.from, place, sizeof(place));
     report_format_short_date(r->period.to, date, sizeof(date));
-    markup = g_markup_printf_escaped("%s%s<span size=\"smaller\">(từ ngày"
-                                     " %s đến ngày %s)</span>",
-                                     r->period.kind == REPORT_AD_HOC
-                                         ? "Báo cáo đột xuất\n"
-                                         : r->period.label,
-                                     r->period.kind == REPORT_AD_HOC ? ""
-                                                                     : "\n",
-                                     place, date);
+    markup = g_markup_printf_escaped(
+        "%s%s<span size=\"smaller\">(từ ngày %s đến ngày %s)%s%s</span>",
+        r->period.kind == REPORT_AD_HOC ? "Báo cáo đột xuất\n"
+                                        : r->period.label,
+        r->period.kind == REPORT_AD_HOC ? "" : "\n", place, date,
+        r->period.kind == REPORT_AD_HOC ? "" : "\n",
+        r->period.kind == REPORT_AD_HOC ? ""
+                                        : report_get_rule_label(&r->period));
     if (!markup) {
         pdf_fail(d, "out of memory");
         return;
@@ -1034,14 +1034,15 @@ static void pdf_draw_month_axes(pdf_doc_t *d, double x0, double y0,
     }
 }
 
-/* "Tháng 7/2026", or "T7" when twelve labels share the width. */
-static void pdf_month_label(const char *code, int compact, char *buf,
-                            size_t cap)
+/* "Tháng 7/2026" ("Tháng 12/2025 (15–31)" for part of a month), or "T7"
+ * when twelve labels share the width. */
+static void pdf_month_label(const report_period_t *p, const char *code,
+                            int compact, char *buf, size_t cap)
 {
     if (compact && strlen(code) == 7 && code[4] == '-')
         snprintf(buf, cap, "T%d", atoi(code + 5));
     else
-        report_format_month(code, buf, cap);
+        report_format_period_month(p, code, buf, cap);
 }
 
 static void pdf_draw_month_chart(pdf_doc_t *d)
@@ -1074,7 +1075,7 @@ static void pdf_draw_month_chart(pdf_doc_t *d)
                           2 * fmin(slot * 0.3, 14),
                           PDF_MY(f->lo) - PDF_MY(f->hi), &pdf_band);
         }
-        pdf_month_label(r->months[i].code, r->n_months > 6, text,
+        pdf_month_label(&r->period, r->months[i].code, r->n_months > 6, text,
                         sizeof(text));
         pdf_lay(d, d->layout, text, 0, PDF_TINY, slot, PANGO_ALIGN_CENTER);
         pdf_show(d, d->layout, cx - slot / 2, y0 + h + 3, &pdf_ink);

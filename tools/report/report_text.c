@@ -75,12 +75,22 @@ static const char report_note_no_targets[] =
     "Máy chủ chưa cho biết chỉ tiêu áp dụng cho kỳ báo cáo, nên báo cáo"
     " không kết luận đạt hay chưa đạt.";
 
+static const char report_note_cutoff[] =
+    "Kỳ báo cáo tính theo thời gian chốt số liệu báo cáo định kỳ của Điều 12"
+    " Nghị định số 09/2019/NĐ-CP: từ ngày 15 của tháng trước kỳ báo cáo đến"
+    " ngày 14 của tháng cuối kỳ (năm: từ ngày 15 tháng 12 năm trước đến ngày"
+    " 14 tháng 12). Vì vậy tháng đầu và tháng cuối trong bảng theo tháng chỉ"
+    " gồm những ngày thuộc kỳ.";
+
 size_t report_get_notes(const report_t *r, const char **notes, size_t max)
 {
     const char *all[REPORT_NOTES_MAX];
     size_t n = 0, i;
 
     all[n++] = report_note_data;
+    if (r->period.kind != REPORT_AD_HOC &&
+        r->period.rule == PERIODRULE_DECREE_09)
+        all[n++] = report_note_cutoff;
     all[n++] = strcmp(r->method, "mean") == 0 ? report_note_mean
                                                : report_note_share;
     all[n++] = report_note_ci;

@@ -209,6 +209,7 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
     report_format_long_date(r->issued, date, sizeof(date));
     snprintf(line, sizeof(line), "Lập %s", date);
     xlsx_str(x, ws, 2, 0, line, x->f.subtitle);
+    xlsx_str(x, ws, 3, 0, report_get_rule_label(&r->period), x->f.subtitle);
     XLSX_HEAD(x, ws, 4, 0, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
     xlsx_str(x, ws, 5, 0, "Số phiếu hoàn thành", x->f.bold);
     xlsx_int(x, ws, 5, 1, g->responses, x->f.count);
@@ -336,7 +337,8 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
     XLSX_HEAD(x, ws, 0, 1, "Tháng", "Số phiếu", "Chỉ số", "KTC 95% thấp",
               "KTC 95% cao", "Câu hỏi chung");
     for (i = 0; i < r->n_months; i++) {
-        report_format_month(r->months[i].code, label, sizeof(label));
+        report_format_period_month(&r->period, r->months[i].code, label,
+                                   sizeof(label));
         xlsx_str(x, ws, (lxw_row_t)i + 1, 0, label, NULL);
         xlsx_int(x, ws, (lxw_row_t)i + 1, 1, r->months[i].responses,
                  x->f.count);
