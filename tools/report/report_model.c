@@ -50,7 +50,8 @@ static const char *const report_roman[] = {"I", "II", "III", "IV"};
  * field-scoped ones). The hub computes that index over the target's own
  * fields (administrative ones for "tthc"), so the row shows the judged
  * value beside the verdict, apart from the index of every field. */
-const char *const report_prefer_unit[] = {"tthc", "phuc-vu-hcnn", NULL};
+const char *const report_prefer_unit[] = {"tthc", "phuc-vu-hcnn",
+                                          "y-te-giao-duc", NULL};
 const char *const report_prefer_field[] = {
     "tthc-dat-dai-xay-dung-dau-tu", "y-te-giao-duc", "tthc", "phuc-vu-hcnn",
     NULL};
@@ -657,13 +658,22 @@ const char *report_get_group_name(const report_group_t *g, int is_field)
 const report_target_t *report_pick_target(const report_group_t *g,
                                           const char *const *prefer)
 {
+    const report_target_t *first = NULL;
     size_t p;
     int i;
 
+    /* The first preferred one the hub could judge: a hospital's unit has
+     * no administrative answers, and its health target says more. */
     for (p = 0; prefer && prefer[p]; p++)
         for (i = 0; i < g->n_targets; i++)
-            if (strcmp(g->targets[i].indicator, prefer[p]) == 0)
-                return &g->targets[i];
+            if (strcmp(g->targets[i].indicator, prefer[p]) == 0) {
+                if (g->targets[i].has_value)
+                    return &g->targets[i];
+                if (!first)
+                    first = &g->targets[i];
+            }
+    if (first)
+        return first;
     return g->n_targets > 0 ? &g->targets[0] : NULL;
 }
 

@@ -179,10 +179,13 @@ void report_format_period_month(const report_period_t *p, const char *key,
 const char *report_get_group_name(const report_group_t *g, int is_field);
 
 /* The target a table shows for a group: the first of prefer[] (indicator
- * slugs, NULL-terminated) the group has, else its first; NULL if none. */
+ * slugs, NULL-terminated) the group has with a value, else the first of
+ * them it has, else its first; NULL if none. */
 const report_target_t *report_pick_target(const report_group_t *g,
                                           const char *const *prefer);
-extern const char *const report_prefer_unit[];  /* held against the index */
+extern const char *const report_prefer_unit[];  /* held against the index:
+                                                   tthc, phuc-vu-hcnn,
+                                                   y-te-giao-duc */
 extern const char *const report_prefer_field[]; /* scoped ones first */
 
 /* ---- numbers as text --------------------------------------------------- */
