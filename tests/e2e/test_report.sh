@@ -84,6 +84,22 @@ report() { "$REP" --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$
 report --format csv > "$T/report.csv" 2> "$T/err" || fail "report csv: $(cat "$T/err")"
 python3 "$CHECK" csv "$T/report.csv" "$T/stats" > "$T/check" || fail "CSV differs from the hub"
 grep -q "Quý $(echo "I II III IV" | cut -d' ' -f"$Q") năm $YEAR" "$T/report.csv" || fail "CSV period label"
+# The hospital is held against the health target, the offices against the
+# administrative one, each with the figure the hub judged.
+python3 - "$T/report.csv" <<'PY' || fail "unit rows are not held against their own targets"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+start = rows.index(["Theo đơn vị"])
+head = rows[start + 1]
+units = {}
+for r in rows[start + 2:]:
+    if not r or not any(r):
+        break
+    units[r[0]] = dict(zip(head, r))
+assert units["BV-DK"]["Chỉ tiêu"] == "y-te-giao-duc", units["BV-DK"]
+assert units["TTPVHCC"]["Chỉ tiêu"] == "tthc", units["TTPVHCC"]
+assert all(u["Kết quả theo chỉ tiêu (%)"] for u in units.values()), units
+PY
 report --format csv --output "$T/out.csv" 2> "$T/err" || fail "report csv --output: $(cat "$T/err")"
 cmp -s "$T/report.csv" "$T/out.csv" || fail "--output writes other bytes than stdout"
 [ ! -e "$T/out.csv.partial" ] || fail "a .partial file was left behind"

@@ -62,6 +62,21 @@ def expected_figures(group):
     return group["index"], (group.get("overall") or {}).get("satisfied_pct")
 
 
+VERDICT = {True: "Đạt", False: "Chưa đạt", None: "—"}
+# What the report's unit and field tables hold a group against
+# (report_prefer_unit, report_prefer_field).
+PREFER = {"unit": ["tthc", "phuc-vu-hcnn", "y-te-giao-duc"],
+          "field": ["tthc-dat-dai-xay-dung-dau-tu", "y-te-giao-duc", "tthc",
+                    "phuc-vu-hcnn"]}
+
+
+def pick_target(group, prefer):
+    ts = group.get("targets") or []
+    found = [t for p in prefer for t in ts if t["indicator"] == p]
+    with_value = [t for t in found if t.get("value") is not None]
+    return (with_value or found or ts or [None])[0]
+
+
 def num(cell):
     return None if cell in ("", None) else float(cell)
 
@@ -132,6 +147,20 @@ def check_csv(path, stats):
             same(num(r["Chỉ số (%)"]), index, "%s %s index" % (name, code))
             same(num(r["Câu hỏi chung (%)"]), overall,
                  "%s %s overall" % (name, code))
+            # The target beside the row: the first preferred one the hub
+            # could judge, with the value it judged (over the target's
+            # fields, not the row's index) and its verdict.
+            t = pick_target(g, PREFER[name])
+            if t is None:
+                if r["Chỉ tiêu"]:
+                    fail("%s %s: a target the hub did not send" % (name, code))
+            else:
+                if r["Chỉ tiêu"] != t["indicator"]:
+                    fail("%s %s: target %r, want %r" % (name, code, r["Chỉ tiêu"], t["indicator"]))
+                same(num(r["Kết quả theo chỉ tiêu (%)"]), t.get("value"),
+                     "%s %s judged value" % (name, code))
+                if r["Đánh giá"] != VERDICT[t.get("met")]:
+                    fail("%s %s verdict %r, hub %r" % (name, code, r["Đánh giá"], t))
         s = sum(int(r["Số phiếu"]) for r in got.values())
         same(s, total["responses"], "sum of %s rows" % name)
         checked.append("%d %s rows, sum %d" % (len(got), name, s))
@@ -162,7 +191,7 @@ def check_csv(path, stats):
                 fail("Circular 01 row without a band: %r" % r)
         checked.append("Circular 01: %d rows" % len(rows01))
     targets = {r["Mã chỉ tiêu"]: r for r in table(sec["Chỉ tiêu"])}
-    verdict = {True: "Đạt", False: "Chưa đạt", None: "—"}
+    verdict = VERDICT
     for t in total.get("targets") or []:
         r = targets.get(t["indicator"])
         if r is None:
@@ -171,6 +200,8 @@ def check_csv(path, stats):
         same(num(r["Kết quả (%)"]), t.get("value"), "value %s" % t["indicator"])
         if r["Đánh giá"] != verdict[t.get("met")]:
             fail("target %s: %r, hub %r" % (t["indicator"], r, t))
+        if r["Căn cứ"] != (t.get("basis") or ""):
+            fail("target %s basis %r, hub %r" % (t["indicator"], r["Căn cứ"], t.get("basis")))
     checked.append("%d targets" % len(targets))
     reasons = table(sec["Lý do chưa hài lòng"])
     total_reasons = sum((total.get("reasons") or {}).values())
