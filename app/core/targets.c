@@ -475,6 +475,24 @@ int targets_is_met_ratio(const targets_row_t *row, int64_t num, int64_t den)
     return tg_judge_centi(row, (long long)centi);
 }
 
+int targets_is_national(const targets_row_t *row)
+{
+    if (row == NULL)
+        return -1;
+    return strcmp(row->province, TARGETS_ALL_PROVINCES) == 0;
+}
+
+const char *targets_get_basis(const targets_row_t *row, int en)
+{
+    int national = targets_is_national(row);
+
+    if (national < 0)
+        return NULL;
+    if (national)
+        return en ? TARGETS_NATIONAL_BASIS_EN : TARGETS_NATIONAL_BASIS_VI;
+    return en ? TARGETS_PROVINCE_BASIS_EN : TARGETS_PROVINCE_BASIS_VI;
+}
+
 const char *targets_op_code(targets_op_t op)
 {
     return op == TARGETS_OP_ABOVE ? ">" : ">=";

@@ -152,6 +152,22 @@ int targets_is_met(const targets_row_t *row, double percent);
  * den 1..TARGETS_RATIO_MAX. */
 int targets_is_met_ratio(const targets_row_t *row, int64_t num, int64_t den);
 
+/* Where a row comes from, for reports: the "*" rows are the national
+ * targets of Resolution 76/NQ-CP (the seeds' programmes restate them), a
+ * province's own row is its programme's. Static NFC strings. */
+#define TARGETS_NATIONAL_BASIS_VI                                           \
+    "Mục tiêu quốc gia theo Nghị quyết số 76/NQ-CP ngày 15/7/2021 của"     \
+    " Chính phủ"
+#define TARGETS_NATIONAL_BASIS_EN                                           \
+    "National target of Government Resolution 76/NQ-CP of 15 July 2021"
+#define TARGETS_PROVINCE_BASIS_VI                                           \
+    "Chỉ tiêu riêng của tỉnh"
+#define TARGETS_PROVINCE_BASIS_EN "The province's own target"
+/* 1 for a "*" row, 0 for a province's own, -1 for NULL. */
+int targets_is_national(const targets_row_t *row);
+/* The basis above in Vietnamese (en 0) or English (en 1); NULL for NULL. */
+const char *targets_get_basis(const targets_row_t *row, int en);
+
 /* ">=" or ">", as in the file. */
 const char *targets_op_code(targets_op_t op);
 /* "≥" or ">", for reports. */

@@ -84,6 +84,22 @@ report() { "$REP" --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$
 report --format csv > "$T/report.csv" 2> "$T/err" || fail "report csv: $(cat "$T/err")"
 python3 "$CHECK" csv "$T/report.csv" "$T/stats" > "$T/check" || fail "CSV differs from the hub"
 grep -q "Quý $(echo "I II III IV" | cut -d' ' -f"$Q") năm $YEAR" "$T/report.csv" || fail "CSV period label"
+# The hospital is held against the health target, the offices against the
+# administrative one, each with the figure the hub judged.
+python3 - "$T/report.csv" <<'PY' || fail "unit rows are not held against their own targets"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+start = rows.index(["Theo đơn vị"])
+head = rows[start + 1]
+units = {}
+for r in rows[start + 2:]:
+    if not r or not any(r):
+        break
+    units[r[0]] = dict(zip(head, r))
+assert units["BV-DK"]["Chỉ tiêu"] == "y-te-giao-duc", units["BV-DK"]
+assert units["TTPVHCC"]["Chỉ tiêu"] == "tthc", units["TTPVHCC"]
+assert all(u["Kết quả theo chỉ tiêu (%)"] for u in units.values()), units
+PY
 report --format csv --output "$T/out.csv" 2> "$T/err" || fail "report csv --output: $(cat "$T/err")"
 cmp -s "$T/report.csv" "$T/out.csv" || fail "--output writes other bytes than stdout"
 [ ! -e "$T/out.csv.partial" ] || fail "a .partial file was left behind"
@@ -93,6 +109,60 @@ cmp -s "$T/report.csv" "$T/out.csv" || fail "--output writes other bytes than st
   > "$T/adhoc.csv" 2> "$T/err" || fail "ad hoc report: $(cat "$T/err")"
 python3 "$CHECK" csv "$T/adhoc.csv" "$T/stats" > /dev/null || fail "ad hoc CSV differs from the hub"
 grep -q "Từ ngày" "$T/adhoc.csv" || fail "ad hoc label"
+
+# ---- the data cut-off of Decree 09/2019/NĐ-CP (Art. 12) ---------------------------
+# The same quarter from the 15th of the month before it to the 14th of its
+# last month; the uploads hold days on both sides of either end.
+read -r CF CT < <(python3 -c "
+y, q = $YEAR, $Q
+first, last = 3 * q - 2, 3 * q
+start = (y - 1, 12) if first == 1 else (y, first - 1)
+print('%d-%02d-15 %d-%02d-14' % (start + (y, last)))")
+mkdir -p "$T/cstats"
+for g in total unit field month; do
+  extra=""; [ $g = total ] || extra="&group=$g"
+  expect_status 200 "$(req GET "/api/v1/stats?from=$CF&to=$CT$extra" \
+    -H "Authorization: Bearer $TOKEN")" "cut-off stats $g"
+  cp "$T/body" "$T/cstats/$g.json"
+done
+# The days just outside either end hold responses: a report one day off
+# would count them.
+for day in "$(python3 -c "import datetime as d; print(d.date.fromisoformat('$CF') - d.timedelta(1))")" \
+    "$(python3 -c "import datetime as d; print(d.date.fromisoformat('$CT') + d.timedelta(1))")"; do
+  expect_status 200 "$(req GET "/api/v1/stats?from=$day&to=$day" \
+    -H "Authorization: Bearer $TOKEN")" "day $day"
+  [ "$(jget 'sum(g["responses"] for g in d["groups"]) > 0')" = True ] ||
+    fail "no responses on $day, next to the cut-off quarter: $(cat "$T/body")"
+done
+report --period-rule decree-09 --format csv > "$T/cutoff.csv" 2> "$T/err" ||
+  fail "cut-off report: $(cat "$T/err")"
+python3 "$CHECK" --any-reasons csv "$T/cutoff.csv" "$T/cstats" > /dev/null || fail "cut-off CSV differs from the hub over $CF..$CT"
+CAL=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["groups"][0]["responses"])' "$T/stats/total.json")
+CUT=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["groups"][0]["responses"])' "$T/cstats/total.json")
+[ "$CAL" != "$CUT" ] || fail "the cut-off quarter and the calendar one count the same responses ($CAL)"
+tr -d '\r' < "$T/cutoff.csv" > "$T/cutoff.txt"
+grep -qx "Kỳ báo cáo,Quý $(echo "I II III IV" | cut -d' ' -f"$Q") năm $YEAR,$CF,$CT" "$T/cutoff.txt" ||
+  fail "cut-off CSV: period line: $(grep '^Kỳ báo cáo' "$T/cutoff.txt")"
+grep -q "^Cách tính kỳ,.*Nghị định số 09/2019/NĐ-CP.*,decree-09$" "$T/cutoff.txt" ||
+  fail "cut-off CSV does not name its rule: $(grep '^Cách tính kỳ' "$T/cutoff.txt")"
+grep -q "^Cách tính kỳ,.*,calendar" <(tr -d '\r' < "$T/report.csv") || fail "calendar CSV does not name its rule"
+"$CTL" report --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" \
+  --period-rule decree-09 --format csv > "$T/ctl-cutoff.csv" 2> "$T/err" || fail "sipasctl report --period-rule: $(cat "$T/err")"
+cmp -s "$T/cutoff.csv" "$T/ctl-cutoff.csv" || fail "sipasctl report --period-rule writes other bytes"
+report --period-rule decree-09 --format pdf --output "$T/cutoff.pdf" 2> "$T/err" || fail "cut-off PDF: $(cat "$T/err")"
+pdftotext "$T/cutoff.pdf" - 2> /dev/null | tr '\n' ' ' > "$T/cutoff-pdf.txt"
+grep -q "09/2019/NĐ-CP" "$T/cutoff-pdf.txt" && grep -q "$(date -d "$CF" +%d/%m/%Y)" "$T/cutoff-pdf.txt" &&
+  grep -q "$(date -d "$CT" +%d/%m/%Y)" "$T/cutoff-pdf.txt" || fail "cut-off PDF does not name its rule and dates"
+REP_ABS=$(realpath "$REP")
+(cd "$T" && "$REP_ABS" --hub "$HUB_URL" --token "$TOKEN" --period "$PERIOD" --date "$Q2" \
+  --period-rule decree-09 --format xlsx) 2> "$T/err" > "$T/xname" || fail "cut-off XLSX: $(cat "$T/err")"
+[ "$(cat "$T/xname")" = "bao-cao-$PERIOD-decree-09.xlsx" ] && [ -s "$T/bao-cao-$PERIOD-decree-09.xlsx" ] ||
+  fail "cut-off XLSX name: $(cat "$T/xname")"
+rc=0; report --period-rule iso --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "is not calendar or decree-09" "$T/err" || fail "bad --period-rule: exit $rc"
+rc=0; "$REP" --hub "$HUB_URL" --token "$TOKEN" --from "$Q1" --to "$Q2" --period-rule decree-09 \
+  --format csv > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "goes with --period" "$T/err" || fail "--period-rule with --from: exit $rc"
 
 # One unit's subtree: its totals, and nothing from outside it.
 report --unit HUYEN-CT --format csv > "$T/ct.csv" 2> "$T/err" || fail "--unit: $(cat "$T/err")"

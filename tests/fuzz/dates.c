@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     (void)vntime_parse_date(text);
     (void)hub_periods_parse(text, from, to);
-    (void)report_parse_period(text, &p);
+    (void)report_parse_period(text, PERIODRULE_CALENDAR, &p);
+    (void)report_parse_period(text, PERIODRULE_DECREE_09, &p);
     (void)backoff_parse_retry_after(text);
     (void)hex_decode(text, raw, size / 2 < sizeof(raw) ? size / 2 : sizeof(raw));
     free(text);

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 json_array_get(v, 2), json_array_get(v, 3)};
     else
         src = (report_source_t){v, v, v, v};
-    if (report_parse_period("2026-Q3", &period) == 0 &&
+    if (report_parse_period("2026-Q3", PERIODRULE_CALENDAR, &period) == 0 &&
         report_load(&r, &src, &period, "2026-11-22", err, sizeof(err)) == 0)
         report_free(&r);
     json_decref(v);

@@ -8,7 +8,12 @@ QUARTER is "2026-Q3". KIOSK_ID are the enrolled install ids, in the order of
 KIOSKS below. Writes OUT_DIR/<n>-<month>.json and OUT_DIR/expected.json (the
 generator's own totals per unit: complete, partial, suppressed responses),
 so the test can tell the hub lost nothing before it compares the report
-with the hub.
+with the hub. OUT_DIR/<n>-lead.json adds, after the quarter, the days just
+outside it that the data cut-off of Decree 09/2019 (Art. 12) takes in or
+leaves out: the 10th to the end of the month before the quarter, and the
+15th of its last month even when the counters are closed that day, so a
+report one day off at either end shows it. expected.json counts the
+calendar quarter only.
 
 The numbers are pseudo-random with a fixed seed: every run is the same.
 Quality rises a little month by month, so the month chart has a shape; one
@@ -141,7 +146,7 @@ def main():
     year, qn = int(quarter[:4]), int(quarter[-1])
     months = [3 * qn - 2, 3 * qn - 1, 3 * qn]
     os.makedirs(out, exist_ok=True)
-    expected, bodies = {}, []
+    expected, bodies, lead = {}, [], []
     for k, (kiosk, install_id) in enumerate(zip(KIOSKS, ids)):
         rng = random.Random(1000 + k)
         seq = 0
@@ -149,7 +154,9 @@ def main():
             days = []
             for d in range(1, calendar.monthrange(year, month)[1] + 1):
                 day = datetime.date(year, month, d)
-                if day.weekday() < 5:  # the counters open on working days
+                # The counters open on working days; the 15th of the last
+                # month always, the first day after a cut-off quarter.
+                if day.weekday() < 5 or (mi == 2 and d == 15):
                     days.append(day_snapshot(rng, kiosk, day, mi))
             seq += 1000
             for day in days:
@@ -162,8 +169,18 @@ def main():
                     "upload_id": "%s:%d" % (install_id, seq),
                     "upto_seq": seq, "days": days}
             bodies.append(("%d-%02d.json" % (k, month), body))
+        # The month before the quarter from the 10th: a report cut off on
+        # the 15th (Decree 09/2019) counts its last days, a calendar one not.
+        lead_year, lead_month = (year - 1, 12) if qn == 1 else (year, months[0] - 1)
+        days = [day_snapshot(rng, kiosk, datetime.date(lead_year, lead_month, d), 0)
+                for d in range(10, calendar.monthrange(lead_year, lead_month)[1] + 1)]
+        seq += 1000
+        lead.append(("%d-lead.json" % k,
+                     {"install_id": install_id,
+                      "upload_id": "%s:%d" % (install_id, seq),
+                      "upto_seq": seq, "days": days}))
     add_tie(bodies)
-    for name, body in bodies:
+    for name, body in bodies + lead:
         with open(os.path.join(out, name), "w", encoding="utf-8") as fp:
             json.dump(body, fp, ensure_ascii=False)
     with open(os.path.join(out, "expected.json"), "w", encoding="utf-8") as fp:

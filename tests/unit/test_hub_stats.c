@@ -1079,9 +1079,9 @@ static const char test_targets_json[] =
     "{\"province\": \"*\", \"indicator\": \"tthc-dat-dai-xay-dung-dau-tu\","
     " \"op\": \">=\", \"threshold\": 85, \"year\": 2025},"
     "{\"province\": \"*\", \"indicator\": \"phuc-vu-hcnn\", \"op\": \">=\","
-    " \"threshold\": 80, \"year\": 2025},"
+    " \"threshold\": 50, \"year\": 2025},"
     "{\"province\": \"hau-giang\", \"indicator\": \"phuc-vu-hcnn\","
-    " \"op\": \">\", \"threshold\": 80, \"year\": 2025},"
+    " \"op\": \">\", \"threshold\": 50, \"year\": 2025},"
     "{\"province\": \"*\", \"indicator\": \"y-te-giao-duc\", \"op\": \">=\","
     " \"threshold\": 85, \"year\": 2025},"
     "{\"province\": \"*\", \"indicator\": \"dvc-truc-tuyen\", \"op\": \">=\","
@@ -1145,13 +1145,14 @@ static void test_targets_at_threshold(void **state)
     t = find_target(g, "tthc-dat-dai-xay-dung-dau-tu");
     assert_near(real_at(t, "value"), 100.0);
     assert_true(json_is_true(json_object_get(t, "met")));
-    /* Exactly 80.00: ">= 80" is met ... */
+    /* The service of state agencies is judged on the index, not on the
+     * overall question (80%): exactly 50.00, and ">= 50" is met ... */
     t = find_target(g, "phuc-vu-hcnn");
-    assert_near(real_at(t, "value"), 80.0);
+    assert_near(real_at(t, "value"), 50.0);
     assert_true(json_is_true(json_object_get(t, "met")));
     assert_string_equal(json_string_value(json_object_get(t, "operator")),
                         ">=");
-    assert_int_equal(int_at(t, "threshold"), 80);
+    assert_int_equal(int_at(t, "threshold"), 50);
     /* Health and education: no data in those fields. */
     t = find_target(g, "y-te-giao-duc");
     assert_true(json_is_null(json_object_get(t, "value")));
@@ -1164,7 +1165,7 @@ static void test_targets_at_threshold(void **state)
     assert_true(json_is_false(json_object_get(t, "due")));
     assert_true(json_is_false(json_object_get(t, "met")));
     json_decref(v);
-    /* ... and "> 80" (Hậu Giang) is not. */
+    /* ... and "> 50" (Hậu Giang) is not. */
     q.province = "hau-giang";
     v = compute(f, &q);
     t = find_target(group_at(v, 0), "phuc-vu-hcnn");
@@ -1182,6 +1183,148 @@ static void test_targets_at_threshold(void **state)
     assert_near(real_at(find_target(g, "tthc"), "value"), 0.0);
     g = find_group(v, "field", "dat-dai");
     assert_non_null(find_target(g, "tthc-dat-dai-xay-dung-dau-tu"));
+    json_decref(v);
+    targets_free(targets);
+}
+
+/* The shipped targets (assets/targets/default.json) against a commune
+ * office with a health station beside it, hand-computed. The
+ * administrative targets (tthc, phuc-vu-hcnn: >= 90 due since 2025) take
+ * the administrative fields only, the health one (y-te-giao-duc: >= 85)
+ * health and education only; the overall question is never judged.
+ *   XA1: tu-phap tiep-can 9 of 10 satisfied (90%), y-te 2 of 10 (20%),
+ *        overall 5 of 20 (25%). Judged right: 90.00, both met. Over every
+ *        field (11 of 20, 55%) or on the overall question: not met.
+ *   XA2: dat-dai tiep-can 8 of 10 (80%), y-te 10 of 10 (100%), overall
+ *        20 of 20. Judged right: 80.00, not met. Over every field (18 of
+ *        20, 90%) or on the overall question: met.
+ * So each verdict flips when the wrong figure is taken. */
+#define SHIPPED_TARGETS "assets/targets/default.json"
+
+static targets_t *load_shipped_targets(void)
+{
+    targets_t *t = NULL;
+    size_t len;
+    char *text = testutil_read_file(SHIPPED_TARGETS, &len);
+    err_t err;
+
+    assert_non_null(text);
+    assert_int_equal(targets_parse(text, len, SHIPPED_TARGETS, &t, &err), 0);
+    free(text);
+    return t;
+}
+
+static void send_mixed_commune(fixture_t *f)
+{
+    dims_t civil = {"XA1", NULL, NULL, "tu-phap", NULL};
+    dims_t health1 = {"XA1", NULL, NULL, "y-te", NULL};
+    dims_t land = {"XA2", NULL, NULL, "dat-dai", NULL};
+    dims_t health2 = {"XA2", NULL, NULL, "y-te", NULL};
+    const int nine[5] = {1, 0, 0, 4, 5}, two[5] = {4, 2, 2, 1, 1};
+    const int eight[5] = {1, 1, 0, 3, 5}, ten[5] = {0, 0, 0, 0, 10};
+    const int low_a[5] = {5, 0, 2, 1, 2}, low_b[5] = {8, 0, 0, 0, 2};
+    json_t *d1 = new_day("2026-10-12"), *d2 = new_day("2026-10-12");
+
+    add_resp(d1, &civil, 10, 0, 0);
+    add_scale(d1, &civil, "tiep-can", nine);
+    add_scale(d1, &civil, "overall", low_a);
+    add_resp(d1, &health1, 10, 0, 0);
+    add_scale(d1, &health1, "tiep-can", two);
+    add_scale(d1, &health1, "overall", low_b);
+    send_day(f, K1, d1);
+    add_resp(d2, &land, 10, 0, 0);
+    add_scale(d2, &land, "tiep-can", eight);
+    add_scale(d2, &land, "overall", ten);
+    add_resp(d2, &health2, 10, 0, 0);
+    add_scale(d2, &health2, "tiep-can", ten);
+    add_scale(d2, &health2, "overall", ten);
+    send_day(f, K2, d2);
+}
+
+static void assert_verdict(json_t *g, const char *slug, double value,
+                           int met)
+{
+    json_t *t = find_target(g, slug);
+
+    assert_non_null(t);
+    assert_near(real_at(t, "value"), value);
+    assert_int_equal(json_is_true(json_object_get(t, "met")), met);
+    assert_true(json_is_boolean(json_object_get(t, "met")));
+}
+
+static void test_targets_judged_over_their_fields(void **state)
+{
+    fixture_t *f = *state;
+    targets_t *targets = load_shipped_targets();
+    hub_stats_query_t q;
+    json_t *v, *g, *t, *fields;
+
+    send_mixed_commune(f);
+    query_range(&q, "2026-10-01", "2026-10-31", HUB_STATS_BY_UNIT);
+    q.targets = targets;
+    q.province = "khanh-hoa";
+    v = compute(f, &q);
+    g = find_group(v, "unit", "XA1");
+    assert_non_null(g);
+    /* The figures shown beside: every field pooled. */
+    assert_near(real_at(g, "index"), 55.0);
+    assert_near(real_at(json_object_get(g, "overall"), "satisfied_pct"),
+                25.0);
+    assert_verdict(g, "tthc", 90.0, 1);
+    assert_verdict(g, "phuc-vu-hcnn", 90.0, 1);
+    assert_verdict(g, "y-te-giao-duc", 20.0, 0);
+    /* The land target: no land answers at XA1. */
+    t = find_target(g, "tthc-dat-dai-xay-dung-dau-tu");
+    assert_true(json_is_null(json_object_get(t, "met")));
+    /* The national rows say so; their fields are listed. */
+    t = find_target(g, "phuc-vu-hcnn");
+    assert_string_equal(json_string_value(json_object_get(t, "province")),
+                        "*");
+    assert_true(json_is_true(json_object_get(t, "national")));
+    assert_string_equal(json_string_value(json_object_get(t, "basis")),
+                        TARGETS_NATIONAL_BASIS_VI);
+    fields = json_object_get(t, "fields");
+    assert_int_equal(json_array_size(fields), 7);
+    assert_string_equal(json_string_value(json_array_get(fields, 0)),
+                        "dat-dai");
+    assert_string_equal(json_string_value(json_array_get(fields, 6)), "khac");
+
+    g = find_group(v, "unit", "XA2");
+    assert_non_null(g);
+    assert_near(real_at(g, "index"), 90.0);
+    assert_near(real_at(json_object_get(g, "overall"), "satisfied_pct"),
+                100.0);
+    assert_verdict(g, "tthc", 80.0, 0);
+    assert_verdict(g, "phuc-vu-hcnn", 80.0, 0);
+    assert_verdict(g, "tthc-dat-dai-xay-dung-dau-tu", 80.0, 0);
+    assert_verdict(g, "y-te-giao-duc", 100.0, 1);
+    json_decref(v);
+
+    /* By field: health is held against its own target only. */
+    q.group = HUB_STATS_BY_FIELD;
+    v = compute(f, &q);
+    g = find_group(v, "field", "y-te");
+    assert_non_null(g);
+    assert_null(find_target(g, "tthc"));
+    assert_null(find_target(g, "phuc-vu-hcnn"));
+    assert_verdict(g, "y-te-giao-duc", 60.0, 0);
+    g = find_group(v, "field", "tu-phap");
+    assert_verdict(g, "phuc-vu-hcnn", 90.0, 1);
+    assert_null(find_target(g, "y-te-giao-duc"));
+    json_decref(v);
+
+    /* A province's own row (Hậu Giang "> 80") is not a national one. */
+    q.group = HUB_STATS_ALL;
+    q.province = "hau-giang";
+    v = compute(f, &q);
+    g = group_at(v, 0);
+    /* 17 of 20 administrative answers: 85.00 > 80. */
+    assert_verdict(g, "phuc-vu-hcnn", 85.0, 1);
+    t = find_target(g, "phuc-vu-hcnn");
+    assert_string_equal(json_string_value(json_object_get(t, "operator")), ">");
+    assert_true(json_is_false(json_object_get(t, "national")));
+    assert_string_equal(json_string_value(json_object_get(t, "basis")),
+                        TARGETS_PROVINCE_BASIS_VI);
     json_decref(v);
     targets_free(targets);
 }
@@ -1528,6 +1671,7 @@ int main(void)
         T(test_c01_block),
         T(test_no_data_is_null),
         T(test_targets_at_threshold),
+        T(test_targets_judged_over_their_fields),
         T(test_rollup_after_merge_and_rename),
         T(test_unit_changes_refused),
         T(test_units_listing),

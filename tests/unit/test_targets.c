@@ -60,6 +60,19 @@ static void assert_row(const targets_row_t *r, const char *province,
 
 /* ---- the shipped file -------------------------------------------------- */
 
+/* Every procedure field but health and education. */
+static void assert_admin_scope(const targets_scope_t *scope)
+{
+    static const char *const admin[] = {"dat-dai",  "xay-dung", "dau-tu",
+                                        "tu-phap",  "moi-truong", "lao-dong",
+                                        "khac"};
+    size_t i;
+
+    assert_int_equal(scope->n, (int)(sizeof(admin) / sizeof(admin[0])));
+    for (i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)
+        assert_string_equal(scope->fields[i], admin[i]);
+}
+
 static void test_shipped_file_loads(void **state)
 {
     const targets_t *t = *state;
@@ -76,9 +89,14 @@ static void test_shipped_file_loads(void **state)
     ind = targets_get_indicator(t, "y-te-giao-duc");
     assert_non_null(ind);
     assert_int_equal(ind->scope.n, 2);
+    /* The state administrative agencies' targets cover the administrative
+     * fields: hospitals and schools are public service units, held against
+     * y-te-giao-duc instead. */
     ind = targets_get_indicator(t, "phuc-vu-hcnn");
     assert_non_null(ind);
-    assert_int_equal(ind->scope.n, 0);
+    assert_admin_scope(&ind->scope);
+    assert_admin_scope(&targets_get_indicator(t, "tthc")->scope);
+    assert_admin_scope(&targets_get_indicator(t, "ket-qua-tthc")->scope);
     assert_string_equal(ind->vi, "Mức độ hài lòng của người dân, tổ chức "
                                  "đối với sự phục vụ của cơ quan hành chính "
                                  "nhà nước");
@@ -97,11 +115,43 @@ static void test_shipped_rows_keep_scope_and_source(void **state)
     assert_row(p.target, "*", TARGETS_OP_AT_LEAST, 8500, 2025);
     /* Rows without a scope take the indicator's. */
     assert_int_equal(p.target->scope.n, 3);
-    assert_string_equal(p.target->source, "001:142; 003:109; 000:132");
+    assert_string_equal(p.target->source,
+                        "76/NQ-CP; 001:142; 003:109; 000:132");
     assert_string_equal(p.target->note, "");
     p = pick(t, "hau-giang", "ket-qua-tthc", 2025);
     assert_row(p.target, "hau-giang", TARGETS_OP_AT_LEAST, 8500, 2025);
     assert_non_null(strstr(p.target->note, "tư pháp"));
+}
+
+/* The "*" rows are the national targets of Resolution 76/NQ-CP; a
+ * province's own row says it is the province's. */
+static void test_shipped_rows_name_their_basis(void **state)
+{
+    const targets_t *t = *state;
+    targets_pick_t p;
+    int i;
+
+    for (i = 0; i < t->n_rows; i++) {
+        const targets_row_t *r = &t->rows[i];
+        int national = strcmp(r->province, "*") == 0;
+
+        assert_int_equal(targets_is_national(r), national);
+        if (national)
+            assert_non_null(strstr(r->source, "76/NQ-CP"));
+    }
+    p = pick(t, "khanh-hoa", "phuc-vu-hcnn", 2026);
+    assert_string_equal(targets_get_basis(p.target, 0),
+                        "Mục tiêu quốc gia theo Nghị quyết số 76/NQ-CP ngày"
+                        " 15/7/2021 của Chính phủ");
+    assert_non_null(strstr(targets_get_basis(p.target, 1), "76/NQ-CP"));
+    p = pick(t, "hau-giang", "phuc-vu-hcnn", 2026);
+    assert_int_equal(targets_is_national(p.target), 0);
+    assert_string_equal(targets_get_basis(p.target, 0),
+                        "Chỉ tiêu riêng của tỉnh");
+    assert_string_equal(targets_get_basis(p.target, 1),
+                        "The province's own target");
+    assert_int_equal(targets_is_national(NULL), -1);
+    assert_null(targets_get_basis(NULL, 0));
 }
 
 /* ---- year rules -------------------------------------------------------- */
@@ -471,6 +521,9 @@ int main(void)
                                         setup_shipped, teardown_shipped),
         cmocka_unit_test_setup_teardown(
             test_shipped_rows_keep_scope_and_source, setup_shipped,
+            teardown_shipped),
+        cmocka_unit_test_setup_teardown(
+            test_shipped_rows_name_their_basis, setup_shipped,
             teardown_shipped),
         cmocka_unit_test_setup_teardown(test_lookup_years, setup_shipped,
                                         teardown_shipped),

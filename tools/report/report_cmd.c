@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/periodrule.h"
 #include "core/version.h"
 #include "core/vntime.h"
 #include "report_fetch.h"
@@ -35,6 +36,7 @@ typedef enum report_format {
 typedef struct report_opts {
     report_hub_t hub;
     const char *period, *from, *to, *unit, *output, *issued, *fonts;
+    const char *rule_name; /* --period-rule as given, or NULL */
     report_format_t format;
     int have_format;
     report_period_t range;
@@ -82,6 +84,7 @@ void report_print_help(FILE *fp)
             "Usage: sipas-report --hub URL --token TOKEN --period PERIOD"
             " --format FMT\n"
             "                    [--unit CODE] [--output FILE] [--ca FILE]\n"
+            "       sipas-report ... --period PERIOD --period-rule R ...\n"
             "       sipas-report ... --from DATE --to DATE ...\n"
             "       sipas-report --version\n"
             "\n"
@@ -106,6 +109,17 @@ void report_print_help(FILE *fp)
             "  -p, --period PERIOD  2026-Q3 (quarter), 2026-H1 (half year),"
             " 2026 (year)\n"
             "                       or 2026-11 (month)\n"
+            "      --period-rule R  calendar (default: calendar quarters,"
+            " halves, years,\n"
+            "                       months) or decree-09: the data cut-off"
+            " of Decree\n"
+            "                       09/2019/NĐ-CP Art. 12, from the 15th of"
+            " the month\n"
+            "                       before the period to the 14th of its"
+            " last month\n"
+            "                       (2026-Q1: 2025-12-15 to 2026-03-14); the"
+            " report\n"
+            "                       names its rule and dates\n"
             "      --from DATE      an ad hoc report (\"đột xuất\"): first"
             " day ...\n"
             "      --to DATE        ... and last day, YYYY-MM-DD, inclusive\n"
@@ -147,6 +161,7 @@ enum {
     REPORT_OPT_CA,
     REPORT_OPT_DATE,
     REPORT_OPT_FONTS,
+    REPORT_OPT_RULE,
     REPORT_OPT_VERSION
 };
 
@@ -182,12 +197,24 @@ static int report_is_code(const char *s)
 
 static int report_check_dates(report_opts_t *o)
 {
+    periodrule_rule_t rule = PERIODRULE_CALENDAR;
+
     if (o->period && (o->from || o->to)) {
         report_say("give either --period or --from and --to");
         return -1;
     }
+    if (o->rule_name && periodrule_parse(o->rule_name, &rule) != 0) {
+        report_say("--period-rule: \"%s\" is not calendar or decree-09",
+                   o->rule_name);
+        return -1;
+    }
+    if (o->rule_name && !o->period) {
+        report_say("--period-rule goes with --period; --from and --to"
+                   " name the days themselves");
+        return -1;
+    }
     if (o->period) {
-        if (report_parse_period(o->period, &o->range) != 0) {
+        if (report_parse_period(o->period, rule, &o->range) != 0) {
             report_say("--period: \"%s\" is not a period (2026-Q3, 2026-H1,"
                        " 2026 or 2026-11; years 2000 to 2100)", o->period);
             return -1;
@@ -263,6 +290,7 @@ static int report_parse(int argc, char **argv, report_opts_t *o)
         {"ca", required_argument, NULL, REPORT_OPT_CA},
         {"date", required_argument, NULL, REPORT_OPT_DATE},
         {"fonts", required_argument, NULL, REPORT_OPT_FONTS},
+        {"period-rule", required_argument, NULL, REPORT_OPT_RULE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, REPORT_OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -285,6 +313,7 @@ static int report_parse(int argc, char **argv, report_opts_t *o)
         case REPORT_OPT_CA: o->hub.ca_file = optarg; break;
         case REPORT_OPT_DATE: o->issued = optarg; break;
         case REPORT_OPT_FONTS: o->fonts = optarg; break;
+        case REPORT_OPT_RULE: o->rule_name = optarg; break;
         case 'f':
             if (report_set_format(o, optarg) != 0)
                 return -1;

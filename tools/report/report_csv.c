@@ -99,6 +99,8 @@ static void rcsv_put_head(FILE *fp, const report_t *r)
              r->scope_code);
     CSV_LINE(fp, "Kỳ báo cáo", r->period.label, r->period.from,
              r->period.to);
+    CSV_LINE(fp, "Cách tính kỳ", report_get_rule_label(&r->period),
+             report_get_rule_code(&r->period));
     CSV_LINE(fp, "Ngày lập", r->issued);
     CSV_LINE(fp, "Phương pháp", r->method);
 }
@@ -142,7 +144,7 @@ static void rcsv_put_targets(FILE *fp, const report_t *r)
 
     rcsv_put_section(fp, REPORT_SEC_TARGETS);
     CSV_LINE(fp, "Mã chỉ tiêu", "Chỉ tiêu", "Phép so", "Mức (%)", "Năm",
-             "Kết quả (%)", "Đánh giá");
+             "Kết quả (%)", "Đánh giá", "Căn cứ");
     for (i = 0; i < r->total.n_targets; i++) {
         t = &r->total.targets[i];
         csv_put_text(fp, t->indicator, CSV_PLAIN);
@@ -151,6 +153,7 @@ static void rcsv_put_targets(FILE *fp, const report_t *r)
         fprintf(fp, ",%g,%d", t->threshold, t->year);
         rcsv_put_pct(fp, t->value, t->has_value);
         rcsv_put_cell(fp, report_get_verdict(t->met));
+        rcsv_put_cell(fp, t->basis);
         fputs(CSV_EOL, fp);
     }
 }
@@ -175,10 +178,11 @@ static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
         rcsv_put_cell(fp, t->indicator);
         rcsv_put_cell(fp, t->op);
         fprintf(fp, ",%g", t->threshold);
+        rcsv_put_pct(fp, t->value, t->has_value);
         rcsv_put_cell(fp, report_get_verdict(t->met));
     } else {
         fputs("," REPORT_NO_DATA "," REPORT_NO_DATA "," REPORT_NO_DATA
-              "," REPORT_NO_DATA, fp);
+              "," REPORT_NO_DATA "," REPORT_NO_DATA, fp);
     }
     fputs(CSV_EOL, fp);
 }
@@ -195,7 +199,7 @@ static void rcsv_put_groups(FILE *fp, const char *title, const char *code,
              "KTC 95% thấp", "KTC 95% cao", "Tiếp cận dịch vụ (%)",
              "Thủ tục hành chính (%)", "Công chức (%)", "Kết quả (%)",
              "Góp ý, phản ánh (%)", "Câu hỏi chung (%)", "Chỉ tiêu",
-             "Phép so", "Mức (%)", "Đánh giá");
+             "Phép so", "Mức (%)", "Kết quả theo chỉ tiêu (%)", "Đánh giá");
     for (i = 0; i < n; i++)
         rcsv_put_group_row(fp, &groups[i], is_field,
                           is_field ? report_prefer_field

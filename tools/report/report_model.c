@@ -46,10 +46,12 @@ static const report_name_t report_reasons[] = {
 
 static const char *const report_roman[] = {"I", "II", "III", "IV"};
 
-/* Tables show the target held against the index (the hub holds "tthc"
- * and the field-scoped ones against it, "phuc-vu-hcnn" against the
- * overall question), so a row's verdict matches the index beside it. */
-const char *const report_prefer_unit[] = {"tthc", "phuc-vu-hcnn", NULL};
+/* Tables show the target held against the index ("tthc" and the
+ * field-scoped ones). The hub computes that index over the target's own
+ * fields (administrative ones for "tthc"), so the row shows the judged
+ * value beside the verdict, apart from the index of every field. */
+const char *const report_prefer_unit[] = {"tthc", "phuc-vu-hcnn",
+                                          "y-te-giao-duc", NULL};
 const char *const report_prefer_field[] = {
     "tthc-dat-dai-xay-dung-dau-tu", "y-te-giao-duc", "tthc", "phuc-vu-hcnn",
     NULL};
@@ -58,12 +60,11 @@ const char *const report_prefer_field[] = {
 
 /* ---- periods ------------------------------------------------------------ */
 
-static void report_set_dates(report_period_t *p, int y, int m1, int m2)
+static int report_set_dates(report_period_t *p, periodrule_kind_t kind,
+                            int y, int index)
 {
-    snprintf(p->from, sizeof(p->from), "%04d-%02d-01", y, m1);
-    snprintf(p->to, sizeof(p->to), "%04d-%02d-%02d", y, m2,
-             vntime_get_month_days(y, m2));
     p->year = y;
+    return periodrule_get_range(p->rule, kind, y, index, p->from, p->to);
 }
 
 /* Digits only, exactly len of them; the value or -1. */
@@ -80,13 +81,15 @@ static int report_read_digits(const char *s, size_t len)
     return v;
 }
 
-int report_parse_period(const char *text, report_period_t *out)
+int report_parse_period(const char *text, periodrule_rule_t rule,
+                        report_period_t *out)
 {
     size_t len;
-    int y, k;
+    int y, k, rc;
 
     memset(out, 0, sizeof(*out));
-    if (!text)
+    out->rule = rule;
+    if (!text || !periodrule_get_name(rule))
         return -1;
     len = strlen(text);
     if (len < 4 || (y = report_read_digits(text, 4)) < REPORT_YEAR_MIN ||
@@ -94,29 +97,34 @@ int report_parse_period(const char *text, report_period_t *out)
         return -1;
     if (len == 4) {
         out->kind = REPORT_YEAR;
-        report_set_dates(out, y, 1, 12);
+        rc = report_set_dates(out, PERIODRULE_YEAR, y, 0);
         snprintf(out->label, sizeof(out->label), "Năm %d", y);
     } else if (len == 7 && text[4] == '-' && text[5] == 'Q' &&
                (k = report_read_digits(text + 6, 1)) >= 1 && k <= 4) {
         out->kind = REPORT_QUARTER;
-        report_set_dates(out, y, 3 * k - 2, 3 * k);
+        rc = report_set_dates(out, PERIODRULE_QUARTER, y, k);
         snprintf(out->label, sizeof(out->label), "Quý %s năm %d",
                  report_roman[k - 1], y);
     } else if (len == 7 && text[4] == '-' && text[5] == 'H' &&
                (k = report_read_digits(text + 6, 1)) >= 1 && k <= 2) {
         out->kind = REPORT_HALF;
-        report_set_dates(out, y, 6 * k - 5, 6 * k);
+        rc = report_set_dates(out, PERIODRULE_HALF, y, k);
         snprintf(out->label, sizeof(out->label), "6 tháng %s năm %d",
                  k == 1 ? "đầu" : "cuối", y);
     } else if (len == 7 && text[4] == '-' &&
                (k = report_read_digits(text + 5, 2)) >= 1 && k <= 12) {
         out->kind = REPORT_MONTH;
-        report_set_dates(out, y, k, k);
+        rc = report_set_dates(out, PERIODRULE_MONTH, y, k);
         snprintf(out->label, sizeof(out->label), "Tháng %d năm %d", k, y);
     } else {
         return -1;
     }
-    snprintf(out->code, sizeof(out->code), "%s", text);
+    if (rc != 0)
+        return -1;
+    /* The file name tells a cut-off report from a calendar one. */
+    snprintf(out->code, sizeof(out->code), "%s%s%s", text,
+             rule == PERIODRULE_CALENDAR ? "" : "-",
+             rule == PERIODRULE_CALENDAR ? "" : periodrule_get_name(rule));
     return 0;
 }
 
@@ -134,6 +142,7 @@ int report_make_range(const char *from, const char *to,
     if (f == -1 || t == -1 || f > t)
         return -1;
     out->kind = REPORT_AD_HOC;
+    out->rule = PERIODRULE_CALENDAR;
     out->year = report_read_digits(from, 4);
     snprintf(out->from, sizeof(out->from), "%s", from);
     snprintf(out->to, sizeof(out->to), "%s", to);
@@ -142,6 +151,21 @@ int report_make_range(const char *from, const char *to,
     report_format_short_date(to, b, sizeof(b));
     snprintf(out->label, sizeof(out->label), "Từ ngày %s đến ngày %s", a, b);
     return 0;
+}
+
+const char *report_get_rule_label(const report_period_t *p)
+{
+    if (p->kind == REPORT_AD_HOC)
+        return "Báo cáo đột xuất: các ngày đã chọn";
+    return periodrule_get_label(p->rule) ? periodrule_get_label(p->rule)
+                                         : "";
+}
+
+const char *report_get_rule_code(const report_period_t *p)
+{
+    if (p->kind == REPORT_AD_HOC)
+        return "ad-hoc";
+    return periodrule_get_name(p->rule) ? periodrule_get_name(p->rule) : "";
 }
 
 /* ---- reading the hub's JSON --------------------------------------------- */
@@ -318,6 +342,11 @@ static int report_read_targets(const json_t *targets, report_group_t *g)
             report_get_number(json_object_get(t, "value"), &o->value) == 0;
         met = json_object_get(t, "met");
         o->met = json_is_boolean(met) ? json_is_true(met) : -1;
+        o->national = json_is_true(json_object_get(t, "national"));
+        report_copy(o->basis, sizeof(o->basis),
+                    json_string_value(json_object_get(t, "basis")));
+        if (!o->basis[0] && o->national)
+            report_copy(o->basis, sizeof(o->basis), TARGETS_NATIONAL_BASIS_VI);
         g->n_targets++;
     }
     return 0;
@@ -596,6 +625,27 @@ void report_format_month(const char *key, char *buf, size_t cap)
         snprintf(buf, cap, "%s", key);
 }
 
+void report_format_period_month(const report_period_t *p, const char *key,
+                                char *buf, size_t cap)
+{
+    int y = report_read_digits(key, 4), m, first = 1, last;
+    size_t len;
+
+    report_format_month(key, buf, cap);
+    if (strlen(key) != 7 || y <= 0 ||
+        (m = report_read_digits(key + 5, 2)) < 1 || m > 12)
+        return;
+    last = vntime_get_month_days(y, m);
+    /* The period's dates are valid YYYY-MM-DD: compare their months. */
+    if (strncmp(p->from, key, 7) == 0)
+        first = report_read_digits(p->from + 8, 2);
+    if (strncmp(p->to, key, 7) == 0)
+        last = report_read_digits(p->to + 8, 2);
+    len = strlen(buf);
+    if ((first != 1 || last != vntime_get_month_days(y, m)) && len < cap)
+        snprintf(buf + len, cap - len, " (%d–%d)", first, last);
+}
+
 const char *report_get_group_name(const report_group_t *g, int is_field)
 {
     if (g->name[0])
@@ -608,13 +658,22 @@ const char *report_get_group_name(const report_group_t *g, int is_field)
 const report_target_t *report_pick_target(const report_group_t *g,
                                           const char *const *prefer)
 {
+    const report_target_t *first = NULL;
     size_t p;
     int i;
 
+    /* The first preferred one the hub could judge: a hospital's unit has
+     * no administrative answers, and its health target says more. */
     for (p = 0; prefer && prefer[p]; p++)
         for (i = 0; i < g->n_targets; i++)
-            if (strcmp(g->targets[i].indicator, prefer[p]) == 0)
-                return &g->targets[i];
+            if (strcmp(g->targets[i].indicator, prefer[p]) == 0) {
+                if (g->targets[i].has_value)
+                    return &g->targets[i];
+                if (!first)
+                    first = &g->targets[i];
+            }
+    if (first)
+        return first;
     return g->n_targets > 0 ? &g->targets[0] : NULL;
 }
 

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "core/indices.h"
+#include "core/periodrule.h"
 #include "core/vntime.h"
 
 #define REPORT_CODE_MAX 65      /* hub codes: 1..64 bytes, and NUL */
@@ -61,10 +62,13 @@ typedef enum report_kind {
 
 typedef struct report_period {
     report_kind_t kind;
-    int year;                      /* of the first day */
+    periodrule_rule_t rule;        /* calendar, or Decree 09's cut-off */
+    int year;                      /* the period's year ("2026-Q1": 2026,
+                                      whose cut-off starts in 2025) */
     char from[VNTIME_DATE_MAX];    /* inclusive local dates */
     char to[VNTIME_DATE_MAX];
-    char code[32];                 /* "2026-Q3"; "2026-07-01_2026-08-15" */
+    char code[32];                 /* "2026-Q3", "2026-Q3-decree-09";
+                                      "2026-07-01_2026-08-15" */
     char label[REPORT_LABEL_MAX];  /* "Quý III năm 2026" */
 } report_period_t;
 
@@ -83,8 +87,12 @@ typedef struct report_target {
     double threshold;                /* percent */
     int year;                        /* "by that year" */
     int has_value;
-    double value;                    /* the figure held against it */
+    double value;                    /* the figure held against it: over
+                                        the target's fields only */
     int met;                         /* 1 met, 0 not met, -1 no verdict */
+    int national;                    /* a "*" row: Resolution 76/NQ-CP */
+    char basis[REPORT_WORDING_MAX];  /* the hub's words for where it comes
+                                        from; "" from an older hub */
 } report_target_t;
 
 typedef struct report_reason {
@@ -138,10 +146,13 @@ typedef struct report_source {
     const json_t *months; /* group=month */
 } report_source_t;
 
-/* "2026-Q3", "2026-H1", "2026", "2026-11" into *out. 0, or -1 when text
- * is none of these (years 2000..2100). */
-int report_parse_period(const char *text, report_period_t *out);
-/* An ad hoc range of two valid dates, from <= to. 0 or -1. */
+/* "2026-Q3", "2026-H1", "2026", "2026-11" into *out, its days by rule
+ * (periodrule.h). 0, or -1 when text is none of these (years 2000..2100)
+ * or the rule is unknown. */
+int report_parse_period(const char *text, periodrule_rule_t rule,
+                        report_period_t *out);
+/* An ad hoc range of two valid dates, from <= to (rule calendar: the
+ * days are the ones given). 0 or -1. */
 int report_make_range(const char *from, const char *to,
                       report_period_t *out);
 
@@ -155,6 +166,11 @@ void report_free(report_t *r);
 
 /* ---- labels (static strings) ------------------------------------------ */
 
+/* Which days the period covers, in words (periodrule_get_label(), or the
+ * ad hoc range's), and as a code: "calendar", "decree-09" or "ad-hoc". */
+const char *report_get_rule_label(const report_period_t *p);
+const char *report_get_rule_code(const report_period_t *p);
+
 /* "Đất đai" for "dat-dai"; the slug itself when unknown. */
 const char *report_get_field_name(const char *slug);
 /* 1 for dat-dai, xay-dung, dau-tu: the fields provinces watch apart. */
@@ -163,14 +179,21 @@ int report_is_priority_field(const char *slug);
 const char *report_get_reason_name(const char *code);
 /* "Tháng 7/2026" for "2026-07"; writes the key itself when not a month. */
 void report_format_month(const char *key, char *buf, size_t cap);
+/* The same for a month of period p, with the days it holds when the
+ * period has only part of it: "Tháng 12/2025 (15–31)". */
+void report_format_period_month(const report_period_t *p, const char *key,
+                                char *buf, size_t cap);
 /* A group's display name: its name, else the field's, else its code. */
 const char *report_get_group_name(const report_group_t *g, int is_field);
 
 /* The target a table shows for a group: the first of prefer[] (indicator
- * slugs, NULL-terminated) the group has, else its first; NULL if none. */
+ * slugs, NULL-terminated) the group has with a value, else the first of
+ * them it has, else its first; NULL if none. */
 const report_target_t *report_pick_target(const report_group_t *g,
                                           const char *const *prefer);
-extern const char *const report_prefer_unit[];  /* held against the index */
+extern const char *const report_prefer_unit[];  /* held against the index:
+                                                   tthc, phuc-vu-hcnn,
+                                                   y-te-giao-duc */
 extern const char *const report_prefer_field[]; /* scoped ones first */
 
 /* ---- numbers as text --------------------------------------------------- */

@@ -678,14 +678,14 @@ static void pdf_draw_title(pdf_doc_t *d)
              2);
     report_format_short_date(r->period.from, place, sizeof(place));
     report_format_short_date(r->period.to, date, sizeof(date));
-    markup = g_markup_printf_escaped("%s%s<span size=\"smaller\">(từ ngày"
-                                     " %s đến ngày %s)</span>",
-                                     r->period.kind == REPORT_AD_HOC
-                                         ? "Báo cáo đột xuất\n"
-                                         : r->period.label,
-                                     r->period.kind == REPORT_AD_HOC ? ""
-                                                                     : "\n",
-                                     place, date);
+    markup = g_markup_printf_escaped(
+        "%s%s<span size=\"smaller\">(từ ngày %s đến ngày %s)%s%s</span>",
+        r->period.kind == REPORT_AD_HOC ? "Báo cáo đột xuất\n"
+                                        : r->period.label,
+        r->period.kind == REPORT_AD_HOC ? "" : "\n", place, date,
+        r->period.kind == REPORT_AD_HOC ? "" : "\n",
+        r->period.kind == REPORT_AD_HOC ? ""
+                                        : report_get_rule_label(&r->period));
     if (!markup) {
         pdf_fail(d, "out of memory");
         return;
@@ -782,14 +782,15 @@ static void pdf_draw_targets(pdf_doc_t *d)
                  "Noto Sans Italic 9", PANGO_ALIGN_LEFT, 6);
         return;
     }
-    pdf_para(d, "Kết quả so với chỉ tiêu của tỉnh:", 0, PDF_BODY_BOLD,
+    pdf_para(d, "Kết quả so với chỉ tiêu:", 0, PDF_BODY_BOLD,
              PANGO_ALIGN_LEFT, 3);
     pdf_begin_table(d, &t, cols, 5);
     for (i = 0; i < g->n_targets; i++) {
         const report_target_t *tg = &g->targets[i];
 
-        pdf_cell_set(&c[0], PDF_TONE_PLAIN, "%s",
-                     tg->name[0] ? tg->name : tg->indicator);
+        pdf_cell_set(&c[0], PDF_TONE_PLAIN, "%s%s%s",
+                     tg->name[0] ? tg->name : tg->indicator,
+                     tg->basis[0] ? "\n" : "", tg->basis);
         pdf_cell_set(&c[1], PDF_TONE_PLAIN, "%d", tg->year);
         memset(&v, 0, sizeof(v));
         v.has_data = tg->has_value;
@@ -1033,14 +1034,15 @@ static void pdf_draw_month_axes(pdf_doc_t *d, double x0, double y0,
     }
 }
 
-/* "Tháng 7/2026", or "T7" when twelve labels share the width. */
-static void pdf_month_label(const char *code, int compact, char *buf,
-                            size_t cap)
+/* "Tháng 7/2026" ("Tháng 12/2025 (15–31)" for part of a month), or "T7"
+ * when twelve labels share the width. */
+static void pdf_month_label(const report_period_t *p, const char *code,
+                            int compact, char *buf, size_t cap)
 {
     if (compact && strlen(code) == 7 && code[4] == '-')
         snprintf(buf, cap, "T%d", atoi(code + 5));
     else
-        report_format_month(code, buf, cap);
+        report_format_period_month(p, code, buf, cap);
 }
 
 static void pdf_draw_month_chart(pdf_doc_t *d)
@@ -1073,7 +1075,7 @@ static void pdf_draw_month_chart(pdf_doc_t *d)
                           2 * fmin(slot * 0.3, 14),
                           PDF_MY(f->lo) - PDF_MY(f->hi), &pdf_band);
         }
-        pdf_month_label(r->months[i].code, r->n_months > 6, text,
+        pdf_month_label(&r->period, r->months[i].code, r->n_months > 6, text,
                         sizeof(text));
         pdf_lay(d, d->layout, text, 0, PDF_TINY, slot, PANGO_ALIGN_CENTER);
         pdf_show(d, d->layout, cx - slot / 2, y0 + h + 3, &pdf_ink);
@@ -1177,9 +1179,21 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
         pdf_cell_target(&c[11], &verdict, tg);
         if (tg) {
             size_t len = strlen(c[11].text);
+            report_figure_t judged = {tg->has_value, tg->value, NAN, NAN, 0};
+            char pct[32];
 
-            snprintf(c[11].text + len, sizeof(c[11].text) - len, "\n%s",
-                     verdict.text);
+            /* The target's own figure, in brackets, where it is not the
+             * index beside it (an administrative target over a unit that
+             * also has health or education answers). */
+            report_format_pct(&judged, pct, sizeof(pct));
+            if (tg->has_value &&
+                (!g->index.has_data || fabs(tg->value - g->index.pct) >= 0.005))
+                len += (size_t)snprintf(c[11].text + len,
+                                        sizeof(c[11].text) - len, "\n(%s%%)",
+                                        pct);
+            if (len < sizeof(c[11].text))
+                snprintf(c[11].text + len, sizeof(c[11].text) - len, "\n%s",
+                         verdict.text);
             c[11].tone = verdict.tone;
         }
         if (g->suppressed_group)

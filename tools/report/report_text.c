@@ -58,14 +58,29 @@ static const char report_note_c01[] =
     " tính, kèm mức cao nhất có thể đạt.";
 
 static const char report_note_targets[] =
-    "Chỉ tiêu theo chương trình, kế hoạch cải cách hành chính của tỉnh"
-    " (“≥”: tối thiểu, đạt; “>”: trên). Kết quả được so với chỉ tiêu sau"
-    " khi làm tròn đến hai chữ số thập phân; chỉ tiêu có thời hạn đã qua"
-    " tiếp tục là mức phải duy trì.";
+    "Chỉ tiêu theo Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ"
+    " (mục tiêu quốc gia) và chương trình, kế hoạch cải cách hành chính của"
+    " tỉnh (“≥”: tối thiểu, đạt; “>”: trên). Chỉ tiêu về giải quyết thủ tục"
+    " hành chính và về sự phục vụ của cơ quan hành chính nhà nước được so"
+    " với chỉ số hài lòng trên các lĩnh vực hành chính, không gồm y tế và"
+    " giáo dục (bệnh viện, trường học là đơn vị sự nghiệp công lập, có chỉ"
+    " tiêu riêng so với chỉ số trên hai lĩnh vực đó); câu hỏi chung không"
+    " dùng để đánh giá chỉ tiêu. Bảng theo đơn vị và lĩnh vực ghi chỉ số"
+    " được so với chỉ tiêu (“Kết quả theo chỉ tiêu”) bên cạnh chỉ số chung"
+    " của mọi lĩnh vực. Kết quả được so với chỉ tiêu sau khi làm tròn đến"
+    " hai chữ số thập phân; chỉ tiêu có thời hạn đã qua tiếp tục là mức phải"
+    " duy trì.";
 
 static const char report_note_no_targets[] =
     "Máy chủ chưa cho biết chỉ tiêu áp dụng cho kỳ báo cáo, nên báo cáo"
     " không kết luận đạt hay chưa đạt.";
+
+static const char report_note_cutoff[] =
+    "Kỳ báo cáo tính theo thời gian chốt số liệu báo cáo định kỳ của Điều 12"
+    " Nghị định số 09/2019/NĐ-CP: từ ngày 15 của tháng trước kỳ báo cáo đến"
+    " ngày 14 của tháng cuối kỳ (năm: từ ngày 15 tháng 12 năm trước đến ngày"
+    " 14 tháng 12). Vì vậy tháng đầu và tháng cuối trong bảng theo tháng chỉ"
+    " gồm những ngày thuộc kỳ.";
 
 size_t report_get_notes(const report_t *r, const char **notes, size_t max)
 {
@@ -73,6 +88,9 @@ size_t report_get_notes(const report_t *r, const char **notes, size_t max)
     size_t n = 0, i;
 
     all[n++] = report_note_data;
+    if (r->period.kind != REPORT_AD_HOC &&
+        r->period.rule == PERIODRULE_DECREE_09)
+        all[n++] = report_note_cutoff;
     all[n++] = strcmp(r->method, "mean") == 0 ? report_note_mean
                                                : report_note_share;
     all[n++] = report_note_ci;

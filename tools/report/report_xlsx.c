@@ -20,7 +20,7 @@
 
 /* Columns of the unit and field sheets the chart and filter refer to. */
 #define XLSX_COL_INDEX 6
-#define XLSX_COL_LAST 16
+#define XLSX_COL_LAST 17
 
 typedef struct xlsx_fmt {
     lxw_format *title, *subtitle, *head, *text, *wrap, *count, *pct, *num1,
@@ -239,6 +239,7 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
     report_format_long_date(r->issued, date, sizeof(date));
     snprintf(line, sizeof(line), "Lập %s", date);
     xlsx_str(x, ws, 2, 0, line, x->f.subtitle);
+    xlsx_str(x, ws, 3, 0, report_get_rule_label(&r->period), x->f.subtitle);
     XLSX_HEAD(x, ws, 4, 0, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
     xlsx_str(x, ws, 5, 0, "Số phiếu hoàn thành", x->f.bold);
     xlsx_int(x, ws, 5, 1, g->responses, x->f.count);
@@ -272,7 +273,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
     if (!ws)
         return;
     XLSX_HEAD(x, ws, 0, 0, "Chỉ tiêu", "Mã", "Mức", "Năm", "Kết quả",
-              "Đánh giá");
+              "Đánh giá", "Căn cứ");
     for (i = 0; i < r->total.n_targets; i++) {
         t = &r->total.targets[i];
         report_format_threshold(t, mark, sizeof(mark));
@@ -284,6 +285,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
                  x->f.pct);
         xlsx_str(x, ws, (lxw_row_t)i + 1, 5, report_get_verdict(t->met),
                  xlsx_verdict_format(x, t->met));
+        xlsx_str(x, ws, (lxw_row_t)i + 1, 6, t->basis, x->f.wrap);
     }
     if (r->total.n_targets == 0)
         xlsx_str(x, ws, 1, 0, "Máy chủ chưa cho biết chỉ tiêu áp dụng.",
@@ -291,6 +293,7 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
     xlsx_width(x, ws, 0, 0, 60);
     xlsx_width(x, ws, 1, 1, 26);
     xlsx_width(x, ws, 2, 5, 11);
+    xlsx_width(x, ws, 6, 6, 40);
 }
 
 static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
@@ -322,11 +325,13 @@ static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
     if (t) {
         report_format_threshold(t, mark, sizeof(mark));
         xlsx_str(x, ws, row, 15, mark, text);
-        xlsx_str(x, ws, row, 16, report_get_verdict(t->met),
+        xlsx_pct(x, ws, row, 16, t->value, t->has_value, pct);
+        xlsx_str(x, ws, row, 17, report_get_verdict(t->met),
                  xlsx_verdict_format(x, t->met));
     } else {
         xlsx_str(x, ws, row, 15, REPORT_NO_DATA, text);
         xlsx_str(x, ws, row, 16, REPORT_NO_DATA, text);
+        xlsx_str(x, ws, row, 17, REPORT_NO_DATA, text);
     }
 }
 
@@ -344,7 +349,7 @@ static void xlsx_put_groups(xlsx_ctx_t *x, const char *sheet,
               REPORT_SMALL_TITLE, "Chưa hoàn thành", "Bị loại", "Chỉ số", "KTC 95% thấp", "KTC 95% cao",
               "Tiếp cận dịch vụ", "Thủ tục hành chính", "Công chức",
               "Kết quả", "Góp ý, phản ánh", "Câu hỏi chung", "Chỉ tiêu",
-              "Đánh giá");
+              "Kết quả theo chỉ tiêu", "Đánh giá");
     for (i = 0; i < n; i++)
         xlsx_put_group(x, ws, (lxw_row_t)i + 1, &groups[i], is_field);
     xlsx_width(x, ws, 0, 0, 16);
@@ -370,7 +375,8 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
               "KTC 95% thấp",
               "KTC 95% cao", "Câu hỏi chung");
     for (i = 0; i < r->n_months; i++) {
-        report_format_month(r->months[i].code, label, sizeof(label));
+        report_format_period_month(&r->period, r->months[i].code, label,
+                                   sizeof(label));
         xlsx_str(x, ws, (lxw_row_t)i + 1, 0, label, NULL);
         xlsx_int(x, ws, (lxw_row_t)i + 1, 1, r->months[i].responses,
                  x->f.count);

@@ -19,9 +19,8 @@ typedef enum hub_fig_kind {
 /* The indicators the hub computes and from what. */
 typedef enum hub_fig_metric {
     FIG_METRIC_NONE = 0,
-    FIG_METRIC_INDEX,   /* the SIPAS index over the row's fields */
-    FIG_METRIC_OVERALL, /* the overall question's satisfied share */
-    FIG_METRIC_KET_QUA  /* the ket-qua element */
+    FIG_METRIC_INDEX,  /* the SIPAS index over the row's fields */
+    FIG_METRIC_KET_QUA /* the ket-qua element over the row's fields */
 } hub_fig_metric_t;
 
 static const struct {
@@ -31,7 +30,9 @@ static const struct {
     {"tthc", FIG_METRIC_INDEX},
     {"tthc-dat-dai-xay-dung-dau-tu", FIG_METRIC_INDEX},
     {"y-te-giao-duc", FIG_METRIC_INDEX},
-    {"phuc-vu-hcnn", FIG_METRIC_OVERALL},
+    /* The service of state agencies is what the index measures; the
+     * overall question stands beside the index, never in a verdict. */
+    {"phuc-vu-hcnn", FIG_METRIC_INDEX},
     {"ket-qua-tthc", FIG_METRIC_KET_QUA},
 };
 
@@ -525,9 +526,7 @@ static json_t *hub_fig_make_target(const hub_fig_group_t *fg,
         memset(&s, 0, sizeof(s)); /* too many questions: no value */
         s.index.has_data = 0;
     }
-    v = metric == FIG_METRIC_INDEX     ? s.index
-        : metric == FIG_METRIC_OVERALL ? s.overall_question
-                                       : s.element[INDICES_KET_QUA];
+    v = metric == FIG_METRIC_INDEX ? s.index : s.element[INDICES_KET_QUA];
     if (v.has_data)
         met = v.den > 0 ? targets_is_met_ratio(row, v.num, v.den)
                         : targets_is_met(row, v.percent);
@@ -536,13 +535,16 @@ static json_t *hub_fig_make_target(const hub_fig_group_t *fg,
             json_decref(fields);
             fields = NULL;
         }
-    o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:b, s:o, s:s, s:o, s:o}",
+    o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:b, s:o, s:s, s:o, s:o, s:s,"
+                  " s:b, s:s}",
                   "indicator", ind->slug, "name", ind->vi, "operator",
                   targets_op_code(row->op), "threshold",
                   hub_fig_make_threshold(row->threshold_centi), "year",
                   row->year, "due", pick->target_is_due, "fields", fields,
                   "method", "share", "value", hub_fig_make_pct(&v), "met",
-                  met < 0 ? json_null() : json_boolean(met));
+                  met < 0 ? json_null() : json_boolean(met), "province",
+                  row->province, "national", targets_is_national(row) == 1,
+                  "basis", targets_get_basis(row, 0));
     return o;
 }
 

@@ -15,11 +15,13 @@
  *
  * Targets (docs/STATS_API.md): each indicator the hub can compute from
  * kiosk data is held against the row targets_lookup() picks for the
- * province and the group's year, over the procedure fields of that row,
- * always by the share method (targets are shares of satisfied answers):
- *   tthc, tthc-dat-dai-xay-dung-dau-tu, y-te-giao-duc: the SIPAS index;
- *   phuc-vu-hcnn: the "overall" question's satisfied share;
- *   ket-qua-tthc: the ket-qua element;
+ * province and the group's year, over the procedure fields of that row
+ * only (the shipped file scopes tthc, phuc-vu-hcnn and ket-qua-tthc to the
+ * administrative fields, y-te-giao-duc to health and education), always
+ * by the share method (targets are shares of satisfied answers):
+ *   tthc, tthc-dat-dai-xay-dung-dau-tu, phuc-vu-hcnn, y-te-giao-duc: the
+ *   SIPAS index over those fields (the overall question is never judged);
+ *   ket-qua-tthc: the ket-qua element over those fields;
  *   dvc-truc-tuyen (online services): not measured at a counter, left out.
  *
  * Ownership: the JSON returned is the caller's.

@@ -5,7 +5,7 @@
 import { STRINGS, FIELDS, ELEMENTS, ELEMENT_ORDER, PRIORITY_FIELDS } from './i18n.js';
 import {
   apiGet, ApiError, getToken, setToken, TOKEN_RE, defaultPeriod, periodRange, trendRange, trendKeys,
-  normaliseGroup, primaryTarget, isMet, today,
+  normaliseGroup, primaryTarget, isMet, judgedValue, today,
 } from './data.js';
 import { barChart, countChart, trendChart, completenessChart, COLORS } from './charts.js';
 
@@ -66,6 +66,13 @@ const fieldName = (f) => (FIELDS[f] ? FIELDS[f][state.lang] : f);
 const elementName = (e) => (ELEMENTS[e] ? ELEMENTS[e][state.lang] : e);
 const reasonName = (c) => (state.reasons[c] ? state.reasons[c][state.lang] || state.reasons[c].vi : c);
 const targetText = (tg) => (tg ? `${tg.operator === '>' ? '>' : '≥'} ${fmtNum(tg.threshold, tg.threshold % 1 ? 1 : 0)}%` : '');
+
+// "≥ 90%", and the figure judged against it when that is not the one shown.
+function targetCell(tg, shown) {
+  if (!tg) return '—';
+  const v = judgedValue(tg, shown);
+  return v === shown || v === null || v === undefined ? targetText(tg) : `${targetText(tg)} (${t('judgedOn')} ${fmtPct(v)})`;
+}
 
 function status(value, target) {
   const met = isMet(value, target);
@@ -428,9 +435,10 @@ function kpiCard(title, fig, target, extra) {
     card.append(h('p', { class: 'kpi-ci', text: `${t('ci')}: ${fmtCi(fig.ci)}` }));
   }
   const tl = h('p', { class: 'kpi-target' });
-  if (target) tl.append(`${t('target')} ${targetText(target)} · `, badge(fig ? fig.value : null, target));
-  else tl.append(badge(fig ? fig.value : null, null));
-  card.append(tl);
+  const shown = fig ? fig.value : null;
+  if (target) tl.append(`${t('target')} ${targetCell(target, shown)} · `, badge(judgedValue(target, shown), target));
+  else if (target !== false) tl.append(badge(shown, null));
+  if (target !== false) card.append(tl);
   if (extra) card.append(extra);
   return card;
 }
@@ -443,8 +451,8 @@ function renderTotal() {
   if (err) { box.append(h('p', { class: 'msg-error', text: errorText(err) })); return; }
   if (!g) return;
   const tg = primaryTarget(g, null);
-  box.append(kpiCard(t('kpiIndex'), g.index, tg, tg ? h('p', { class: 'kpi-note', text: tg.name || '' }) : null));
-  box.append(kpiCard(t('kpiOverall'), g.overall, tg));
+  box.append(kpiCard(t('kpiIndex'), g.index, tg, tg ? h('p', { class: 'kpi-note', text: [tg.name, tg.basis].filter(Boolean).join(' — ') }) : null));
+  box.append(kpiCard(t('kpiOverall'), g.overall, false, h('p', { class: 'kpi-note', text: t('overallNotJudged') })));
   box.append(h('div', { class: 'kpi' },
     h('h2', { class: 'kpi-title', text: t('kpiResponses') }),
     h('p', { class: 'kpi-value', text: fmtInt(g.responses) }),
@@ -528,12 +536,12 @@ function renderTrend() {
     min,
     fmt: fmtNum,
     names: { index: t('legendIndex'), ci: t('legendCi'), target: t('legendTarget') },
-    tooltip: (i, ds) => (ds === 3 ? `${t('target')} ${tgs[i] ? targetText(tgs[i]) : fmtPct(tline[i])}` : `${fmtPct(values[i])} (${t('ciShort')} ${fmtCi(fig(rows[i]).ci)}) · ${status(values[i], tgs[i] || lastT).word}`),
+    tooltip: (i, ds) => (ds === 3 ? `${t('target')} ${tgs[i] ? targetText(tgs[i]) : fmtPct(tline[i])}` : `${fmtPct(values[i])} (${t('ciShort')} ${fmtCi(fig(rows[i]).ci)}) · ${(tgs[i] ? status(judgedValue(tgs[i], values[i]), tgs[i]) : status(values[i], lastT)).word}`),
   });
   setChartLabel('#c-trend', t('panelTrend'));
   setTable('trend', makeTable(t('panelTrend'),
     [{ label: t('colPeriod') }, { label: t('colIndex') }, { label: t('colResponses'), num: true }, { label: t('colTarget') }, { label: t('colStatus') }],
-    rows.map((r, i) => ({ cells: [label(r.k), pctCell(fig(r)), r.g ? fmtInt(r.g.responses) : '0', tgs[i] ? targetText(tgs[i]) : '—', badge(fig(r).value, tgs[i])] }))));
+    rows.map((r, i) => ({ cells: [label(r.k), pctCell(fig(r)), r.g ? fmtInt(r.g.responses) : '0', targetCell(tgs[i], fig(r).value), badge(tgs[i] ? judgedValue(tgs[i], fig(r).value) : fig(r).value, tgs[i])] }))));
 }
 
 function renderUnits() {
@@ -544,7 +552,7 @@ function renderUnits() {
   $('#units-hint').textContent = d.counters ? t('countersHint') : t('unitsHint');
   const figs = rows.map((r) => (r.g ? r.g.index : { value: null, ci: null }));
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, null) : null));
-  const sts = figs.map((f, i) => status(f.value, tgs[i]));
+  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i]));
   const commonT = tgs.find(Boolean) || null;
   const box = $('#units-chart-box');
   box.hidden = rows.length === 0;
@@ -569,7 +577,7 @@ function renderUnits() {
     rows.map((r, i) => ({
       cells: [
         r.code ? h('button', { type: 'button', class: 'link', 'aria-label': childrenOf(r.code).length ? t('drill', r.label) : t('drillCounters', r.label), text: `${r.label} ›`, onclick: () => drillTo(r.code) }) : r.label,
-        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), tgs[i] ? targetText(tgs[i]) : '—', badge(figs[i].value, tgs[i]),
+        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i]),
       ],
     }))), true);
 }
@@ -603,7 +611,7 @@ function renderFields() {
   const rows = order.map((f) => ({ f, g: byField.get(f) || null, prio: PRIORITY_FIELDS.includes(f) }));
   const figs = rows.map((r) => (r.g ? r.g.index : { value: null, ci: null }));
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, r.f) : null));
-  const sts = figs.map((f, i) => status(f.value, tgs[i]));
+  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i]));
   const box = $('#fields-chart-box');
   sizeBox(box, rows.length);
   // The priority fields' own target when there is one, else the general.
@@ -628,7 +636,7 @@ function renderFields() {
     rows.map((r, i) => ({
       cls: r.prio ? 'priority' : null,
       cells: [r.prio ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '★ '), h('strong', { text: fieldName(r.f) }), h('span', { class: 'sr-only', text: ` (${t('priority')})` })) : fieldName(r.f),
-        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), tgs[i] ? `${targetText(tgs[i])}` : '—', badge(figs[i].value, tgs[i])],
+        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i])],
     }))));
 }
 

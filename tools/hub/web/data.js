@@ -192,16 +192,30 @@ export function normaliseGroup(g) {
 
 // The target a group's main figure is held against: the field's own when
 // it has one (land/construction/investment, health/education), else the
-// procedure-handling one, else the first that applies.
+// procedure-handling one, the service one or the health one (the first of
+// these the hub could judge), else the first that applies.
 export function primaryTarget(group, field) {
   const t = group.targets || [];
   if (!t.length) return null;
   const want = [];
   if (PRIORITY_FIELDS.includes(field)) want.push('tthc-dat-dai-xay-dung-dau-tu');
   if (field === 'y-te' || field === 'giao-duc') want.push('y-te-giao-duc');
-  want.push('tthc', 'phuc-vu-hcnn');
-  for (const w of want) { const hit = t.find((x) => x.indicator === w); if (hit) return hit; }
-  return t[0];
+  want.push('tthc', 'phuc-vu-hcnn', 'y-te-giao-duc');
+  // A hospital's unit has no administrative answers: its health target,
+  // which has a figure, says more than an administrative one without.
+  const found = want.map((w) => t.find((x) => x.indicator === w)).filter(Boolean);
+  return found.find((x) => x.value !== null && x.value !== undefined) || found[0] || t[0];
+}
+
+// The figure the hub held a target against: the index over the target's
+// own fields (administrative ones for "tthc" and "phuc-vu-hcnn", health and
+// education for "y-te-giao-duc"), which is not the figure of every field
+// drawn beside it when a unit mixes both. null when the hub found no data
+// in those fields; the value shown when the hub sent no value (an older
+// hub).
+export function judgedValue(target, shown) {
+  if (target && Object.prototype.hasOwnProperty.call(target, 'value')) return target.value ?? null;
+  return shown;
 }
 
 // Met or not for a value held against a target; null when either is
