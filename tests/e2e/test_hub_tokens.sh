@@ -102,9 +102,9 @@ expect 401 "$(analyst "$NEW_HB" /api/v1/kiosks)" "a token rotated with no overla
 expect 200 "$(analyst "$NEWER" /api/v1/kiosks)" "its successor"
 hub_stop
 "$HUB" token list --db "$DB" 2> /dev/null > "$T/list"
-head -1 "$T/list" | grep -q "^ID	SCOPE	CREATED	EXPIRES	LAST-USED	REVOKED	REPLACED-BY$" || fail "token list header: $(head -1 "$T/list")"
-grep -q "^$ID_HB	unit:HB	[^	]*	[^-][^	]*	[^-][^	]*	-	$ID_NEW$" "$T/list" || fail "token list row of a rotated token: $(cat "$T/list")"
-grep -q "^$ID_NEW	unit:HB	.*	[^-][^	]*	$((ID_NEW + 1))$" "$T/list" || fail "token list row of a revoked token: $(cat "$T/list")"
+head -1 "$T/list" | grep -q "^ID	SCOPE	CREATED	EXPIRES	LAST-USED	REVOKED	REPLACED-BY	ROLE$" || fail "token list header: $(head -1 "$T/list")"
+grep -q "^$ID_HB	unit:HB	[^	]*	[^-][^	]*	[^-][^	]*	-	$ID_NEW	analyst$" "$T/list" || fail "token list row of a rotated token: $(cat "$T/list")"
+grep -q "^$ID_NEW	unit:HB	.*	[^-][^	]*	$((ID_NEW + 1))	analyst$" "$T/list" || fail "token list row of a revoked token: $(cat "$T/list")"
 "$HUB" audit --limit 1000 --db "$DB" 2> /dev/null > "$T/audit"
 grep -q "	api:127.0.0.1	token.use	id=$ID_SHORT GET /api/v1/units 200$" "$T/audit" || fail "token use not audited: $(cat "$T/audit")"
 grep -q "	api:127.0.0.1	token.refused	id=$ID_SHORT GET /api/v1/units 401 token-expired$" "$T/audit" || fail "expired token use not audited"
@@ -118,11 +118,12 @@ OLD="$T/old.db"
 "$HUB" unit add TINH "Tỉnh" --db "$OLD" 2> /dev/null
 OLD_TOK=$("$HUB" token add --scope province --db "$OLD" 2> /dev/null)
 sqlite3 "$OLD" "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN last_used_at;
-  ALTER TABLE tokens DROP COLUMN replaced_by; UPDATE tokens SET created_at = created_at - 400 * 86400000;
+  ALTER TABLE tokens DROP COLUMN replaced_by; ALTER TABLE tokens DROP COLUMN audit; UPDATE tokens SET created_at = created_at - 400 * 86400000;
   PRAGMA user_version = 2"
 SIPAS_CLOCK_OFFSET_S=$((10 * DAY)) "$HUB" token list --db "$OLD" > /dev/null 2>&1 || fail "migrating tokens"
 [ "$(sqlite3 "$OLD" "PRAGMA user_version")" = "$(sqlite3 "$T/hub.db" "PRAGMA user_version")" ] ||
   fail "schema version after migration"
+[ "$(sqlite3 "$OLD" "SELECT audit FROM tokens")" = 0 ] || fail "an old token is an ordinary one after the upgrade"
 SIPAS_CLOCK_OFFSET_S=$((99 * DAY)) hub_start "$OLD" --quiet
 expect 200 "$(analyst "$OLD_TOK" /api/v1/units)" "an old token 89 days after the upgrade"
 hub_stop

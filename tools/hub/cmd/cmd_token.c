@@ -20,7 +20,8 @@ static void token_print_help(FILE *fp)
 {
     fprintf(fp,
             "Usage: sipas-hub token add --scope province|unit:CODE"
-            " [--expires-days N] --db PATH\n"
+            " [--audit]\n"
+            "                           [--expires-days N] --db PATH\n"
             "       sipas-hub token list --db PATH\n"
             "       sipas-hub token rotate ID [--overlap-hours N]"
             " [--expires-days N] --db PATH\n"
@@ -34,9 +35,14 @@ static void token_print_help(FILE *fp)
             " token-expired.\nrotate prints a new token with the same"
             " scope; the old one keeps working\nfor the overlap (0: revoked"
             " at once, for a token that leaked).\n"
+            "An audit token (province only) may ask for officer figures"
+            " below the server's\nmin_group floor (serve --min-group-floor);"
+            " each such request is audited.\n"
             "\n"
             "  -s, --scope SCOPE        province, or unit:CODE for one"
             " unit's subtree\n"
+            "  -a, --audit              add: the audit role (with --scope"
+            " province)\n"
             "  -e, --expires-days N     valid N days, 1 to %d (default"
             " %d)\n"
             "  -o, --overlap-hours N    rotate: the old token ends N hours"
@@ -45,8 +51,9 @@ static void token_print_help(FILE *fp)
             "  -d, --db PATH            the hub database\n"
             "  -h, --help               this text\n"
             "\n"
-            "list prints ID, SCOPE, CREATED, EXPIRES, LAST-USED, REVOKED"
-            " and REPLACED-BY\n(- when none), tab-separated.\n"
+            "list prints ID, SCOPE, CREATED, EXPIRES, LAST-USED, REVOKED,"
+            " REPLACED-BY (- when\nnone) and ROLE (analyst or audit),"
+            " tab-separated.\n"
             "\n"
             "Exit status: 0 done; 1 no such unit or token, a revoked or"
             " expired token to\nrotate, or database error; 2 usage"
@@ -58,7 +65,7 @@ static void token_print_help(FILE *fp)
 typedef struct token_opts {
     const char *db, *scope;
     long days, overlap_h;
-    int days_set, overlap_set;
+    int days_set, overlap_set, audit;
 } token_opts_t;
 
 static int token_parse(int argc, char **argv, token_opts_t *o)
@@ -68,6 +75,7 @@ static int token_parse(int argc, char **argv, token_opts_t *o)
         {"scope", required_argument, NULL, 's'},
         {"expires-days", required_argument, NULL, 'e'},
         {"overlap-hours", required_argument, NULL, 'o'},
+        {"audit", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -77,7 +85,7 @@ static int token_parse(int argc, char **argv, token_opts_t *o)
     o->days = HUB_TOKENS_DAYS_DEFAULT;
     o->overlap_h = HUB_TOKENS_OVERLAP_HOURS_DEFAULT;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:s:e:o:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:s:e:o:ah", longs, NULL)) != -1) {
         switch (c) {
         case 'd':
             o->db = optarg;
@@ -97,6 +105,9 @@ static int token_parse(int argc, char **argv, token_opts_t *o)
                                    &o->overlap_h) != 0)
                 return -1;
             o->overlap_set = 1;
+            break;
+        case 'a':
+            o->audit = 1;
             break;
         case 'h':
             token_print_help(stdout);
@@ -146,9 +157,9 @@ static const char *token_scope_unit(const char *scope)
     return NULL;
 }
 
-static int token_write_add(hub_db_t *db, const char *unit, int64_t now,
-                           int64_t expires_at, char out[HUB_TOKEN_TEXT],
-                           int64_t *id)
+static int token_write_add(hub_db_t *db, const char *unit, int audit,
+                           int64_t now, int64_t expires_at,
+                           char out[HUB_TOKEN_TEXT], int64_t *id)
 {
     char detail[HUB_CMD_DETAIL_MAX];
     int rc;
@@ -156,11 +167,12 @@ static int token_write_add(hub_db_t *db, const char *unit, int64_t now,
     rc = hub_db_begin_write(db);
     if (rc != HUB_OK)
         return rc;
-    rc = hub_tokens_create(db, unit, now, expires_at, out, id);
+    rc = hub_tokens_create(db, unit, audit, now, expires_at, out, id);
     snprintf(detail, sizeof(detail),
-             "id=%" PRId64 " scope=%s days=%" PRId64, *id,
+             "id=%" PRId64 " scope=%s days=%" PRId64 "%s", *id,
              unit[0] ? unit : "province",
-             (expires_at - now) / HUB_TOKENS_DAY_MS);
+             (expires_at - now) / HUB_TOKENS_DAY_MS,
+             audit ? " role=audit" : "");
     return hub_cmd_audit_write(db, rc, now, "token.add", detail);
 }
 
@@ -187,18 +199,26 @@ static int token_add(int argc, char **argv)
                                " unit:CODE", o.scope);
         return HUB_EXIT_USAGE;
     }
+    if (o.audit && unit[0]) {
+        hub_cmd_say(TOKEN_CMD, "--audit goes with --scope province only:"
+                               " the audit role is the province's");
+        return HUB_EXIT_USAGE;
+    }
     ex = hub_cmd_open_db(TOKEN_CMD, o.db, 0, &db);
     if (ex != HUB_EXIT_OK)
         return ex;
     until = now + o.days * HUB_TOKENS_DAY_MS;
-    rc = token_write_add(db, unit, now, until, token, &id);
+    rc = token_write_add(db, unit, o.audit, now, until, token, &id);
     if (rc == HUB_NOT_FOUND) {
         hub_cmd_say(TOKEN_CMD, "no unit %s (see sipas-hub unit list)", unit);
         ex = HUB_EXIT_FAIL;
     } else if (rc != HUB_OK) {
         ex = hub_cmd_report_db(TOKEN_CMD, db, rc);
     } else {
-        ex = token_print_new(token, id, unit[0] ? unit : "the province",
+        ex = token_print_new(token, id,
+                             unit[0]   ? unit
+                             : o.audit ? "the province (audit role)"
+                                       : "the province",
                              until);
     }
     explicit_bzero(token, sizeof(token));
@@ -218,9 +238,10 @@ static int token_print_one(void *ctx, const hub_token_info_t *t)
     hub_cmd_format_time(t->last_used_at, used, sizeof(used));
     if (t->replaced_by)
         snprintf(next, sizeof(next), "%" PRId64, t->replaced_by);
-    printf("%" PRId64 "\t%s%s\t%s\t%s\t%s\t%s\t%s\n", t->id,
+    printf("%" PRId64 "\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t->id,
            t->scope_unit[0] ? TOKEN_SCOPE_UNIT : "province", t->scope_unit,
-           created, expires, used, revoked, next);
+           created, expires, used, revoked, next,
+           t->audit ? "audit" : "analyst");
     return 0;
 }
 
@@ -233,7 +254,7 @@ static int token_list(int argc, char **argv)
     rc = token_parse(argc, argv, &o);
     if (rc != 0)
         return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
-    if (optind < argc || o.scope || o.days_set || o.overlap_set) {
+    if (optind < argc || o.scope || o.days_set || o.overlap_set || o.audit) {
         hub_cmd_say(TOKEN_CMD, "list takes only --db");
         return HUB_EXIT_USAGE;
     }
@@ -242,7 +263,7 @@ static int token_list(int argc, char **argv)
         return ex;
     hub_cmd_audit_read(TOKEN_CMD, db, "token.list", "");
     printf("ID\tSCOPE\tCREATED\tEXPIRES\tLAST-USED\tREVOKED"
-           "\tREPLACED-BY\n");
+           "\tREPLACED-BY\tROLE\n");
     rc = hub_tokens_each(db, token_print_one, NULL);
     ex = rc == HUB_OK ? HUB_EXIT_OK : hub_cmd_report_db(TOKEN_CMD, db, rc);
     if (fflush(stdout) != 0)
@@ -257,7 +278,7 @@ static int token_open_id(int argc, char **argv, const token_opts_t *o,
                          int flags_ok, const char *verb, long *id,
                          hub_db_t **db)
 {
-    if (argc - optind != 1 || o->scope ||
+    if (argc - optind != 1 || o->scope || o->audit ||
         (!flags_ok && (o->days_set || o->overlap_set))) {
         hub_cmd_say(TOKEN_CMD, "%s needs the token's ID (see token list)",
                     verb);

@@ -356,6 +356,12 @@ static const char hub_db_schema_v4[] =
     "DELETE FROM day_responses WHERE " HUB_DB_UNKNOWN_UNIT ";"
     "DELETE FROM day_answers WHERE " HUB_DB_UNKNOWN_UNIT ";";
 
+/* Schema version 5: a token may carry the audit role, which lets its
+ * holder ask for officer figures below the server's min_group floor
+ * (docs/STATS_API.md). Every token made before is an ordinary one. */
+static const char hub_db_schema_v5[] =
+    "ALTER TABLE tokens ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -363,6 +369,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v2, NULL},
     {hub_db_schema_v3, hub_db_seed_v3},
     {hub_db_schema_v4, NULL},
+    {hub_db_schema_v5, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

@@ -9,16 +9,16 @@
 #include "hub/store/units.h"
 
 static const char hub_tokens_sql_insert[] =
-    "INSERT INTO tokens(hash, scope_unit, created_at, expires_at)"
-    " VALUES(?1, ?2, ?3, ?4)";
+    "INSERT INTO tokens(hash, scope_unit, created_at, expires_at, audit)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char hub_tokens_sql_find[] =
-    "SELECT id, hash, coalesce(scope_unit, ''), coalesce(expires_at, 0)"
-    " FROM tokens WHERE hash = ?1 AND revoked_at IS NULL";
+    "SELECT id, hash, coalesce(scope_unit, ''), coalesce(expires_at, 0),"
+    " audit FROM tokens WHERE hash = ?1 AND revoked_at IS NULL";
 static const char hub_tokens_sql_touch[] =
     "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1";
 static const char hub_tokens_sql_get[] =
     "SELECT coalesce(scope_unit, ''), revoked_at IS NOT NULL,"
-    " coalesce(expires_at, 0) FROM tokens WHERE id = ?1";
+    " coalesce(expires_at, 0), audit FROM tokens WHERE id = ?1";
 static const char hub_tokens_sql_end[] =
     "UPDATE tokens SET replaced_by = ?2, expires_at = min(expires_at, ?3),"
     " revoked_at = CASE WHEN ?4 THEN ?3 ELSE revoked_at END WHERE id = ?1";
@@ -27,19 +27,19 @@ static const char hub_tokens_sql_revoke[] =
 static const char hub_tokens_sql_each[] =
     "SELECT id, coalesce(scope_unit, ''), created_at, coalesce(revoked_at, 0),"
     " coalesce(expires_at, 0), coalesce(last_used_at, 0),"
-    " coalesce(replaced_by, 0) FROM tokens ORDER BY id";
+    " coalesce(replaced_by, 0), audit FROM tokens ORDER BY id";
 
 int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
                    char out[HUB_TOKEN_TEXT], int64_t *id)
 {
     return hub_tokens_create(
-        db, scope_unit, now_ms,
+        db, scope_unit, 0, now_ms,
         now_ms + HUB_TOKENS_DAYS_DEFAULT * HUB_TOKENS_DAY_MS, out, id);
 }
 
-int hub_tokens_create(hub_db_t *db, const char *scope_unit, int64_t now_ms,
-                      int64_t expires_at, char out[HUB_TOKEN_TEXT],
-                      int64_t *id)
+int hub_tokens_create(hub_db_t *db, const char *scope_unit, int audit,
+                      int64_t now_ms, int64_t expires_at,
+                      char out[HUB_TOKEN_TEXT], int64_t *id)
 {
     unsigned char hash[HUB_SHA256_LEN];
     char name[HUB_NAME_MAX + 1];
@@ -48,6 +48,8 @@ int hub_tokens_create(hub_db_t *db, const char *scope_unit, int64_t now_ms,
 
     if (scope_unit && !scope_unit[0])
         scope_unit = NULL;
+    if (audit && scope_unit)
+        return HUB_DENIED;
     if (scope_unit) {
         rc = hub_units_get_name(db, scope_unit, name, sizeof(name));
         if (rc != HUB_OK)
@@ -63,6 +65,7 @@ int hub_tokens_create(hub_db_t *db, const char *scope_unit, int64_t now_ms,
     sqldb_bind_text(st, 2, scope_unit, &rc);
     sqldb_bind_int64(st, 3, now_ms, &rc);
     sqldb_bind_int64(st, 4, expires_at, &rc);
+    sqldb_bind_int64(st, 5, audit ? 1 : 0, &rc);
     rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add token"));
     if (rc == HUB_OK)
         *id = sqlite3_last_insert_rowid(db->sql.conn);
@@ -91,6 +94,7 @@ int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)
     snprintf(tok->scope_unit, sizeof(tok->scope_unit), "%s",
              sqldb_column_text(st, 2));
     tok->expires_at = sqlite3_column_int64(st, 3);
+    tok->audit = sqlite3_column_int(st, 4) != 0;
     sqldb_release(st);
     return match ? HUB_OK : HUB_DENIED;
 }
@@ -107,11 +111,11 @@ int hub_tokens_touch(hub_db_t *db, int64_t id, int64_t now_ms)
     return hub_db_rc(sqldb_run(&db->sql, st, rc, "token use"));
 }
 
-/* The state of token id: scope, revoked, expiry. HUB_NOT_FOUND when
- * there is no such token. */
+/* The state of token id: scope, revoked, expiry, role. HUB_NOT_FOUND
+ * when there is no such token. */
 static int hub_tokens_get_state(hub_db_t *db, int64_t id,
                                 char scope[HUB_CODE_MAX + 1], int *revoked,
-                                int64_t *expires_at)
+                                int64_t *expires_at, int *audit)
 {
     sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tokens_sql_get);
     int rc = SQLITE_OK;
@@ -129,6 +133,7 @@ static int hub_tokens_get_state(hub_db_t *db, int64_t id,
     sqldb_column_copy(st, 0, scope, HUB_CODE_MAX + 1);
     *revoked = sqlite3_column_int(st, 1);
     *expires_at = sqlite3_column_int64(st, 2);
+    *audit = sqlite3_column_int(st, 3) != 0;
     sqldb_release(st);
     return HUB_OK;
 }
@@ -140,16 +145,16 @@ int hub_tokens_rotate(hub_db_t *db, int64_t id, int64_t now_ms,
     char scope[HUB_CODE_MAX + 1];
     sqlite3_stmt *st;
     int64_t old_expiry;
-    int rc, revoked;
+    int rc, revoked, audit;
 
-    rc = hub_tokens_get_state(db, id, scope, &revoked, &old_expiry);
+    rc = hub_tokens_get_state(db, id, scope, &revoked, &old_expiry, &audit);
     if (rc != HUB_OK)
         return rc;
     if (revoked)
         return HUB_REVOKED;
     if (old_expiry <= now_ms)
         return HUB_EXPIRED;
-    rc = hub_tokens_create(db, scope, now_ms, expires_at, out, new_id);
+    rc = hub_tokens_create(db, scope, audit, now_ms, expires_at, out, new_id);
     if (rc != HUB_OK)
         return rc;
     st = sqldb_stmt(&db->sql, hub_tokens_sql_end);
@@ -169,10 +174,10 @@ int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
     char scope[HUB_CODE_MAX + 1];
     sqlite3_stmt *st;
     int64_t expires_at;
-    int rc;
+    int rc, audit;
 
     *was_revoked = 0;
-    rc = hub_tokens_get_state(db, id, scope, was_revoked, &expires_at);
+    rc = hub_tokens_get_state(db, id, scope, was_revoked, &expires_at, &audit);
     if (rc != HUB_OK)
         return rc;
     if (*was_revoked)
@@ -203,6 +208,7 @@ int hub_tokens_each(hub_db_t *db, hub_tokens_each_fn fn, void *ctx)
         t.expires_at = sqlite3_column_int64(st, 4);
         t.last_used_at = sqlite3_column_int64(st, 5);
         t.replaced_by = sqlite3_column_int64(st, 6);
+        t.audit = sqlite3_column_int(st, 7) != 0;
         stop = fn(ctx, &t);
         if (stop) {
             sqldb_release(st);

@@ -7,7 +7,9 @@
  * a script or a spreadsheet and forgotten stops opening the figures on
  * its own. Rotating a token makes a new one with the same scope and ends
  * the old one after an overlap, so a dashboard can be switched over
- * without a gap.
+ * without a gap. A province token may carry the audit role: it alone may
+ * ask for officer figures below the server's min_group floor; a rotated
+ * token keeps the role of the one it replaces.
  * Ownership: strings passed in are borrowed; records handed to callbacks
  * are valid only during the callback.
  * Locking: the caller holds hub_db_lock(); add and revoke run inside the
@@ -38,6 +40,7 @@ typedef struct hub_token {
     int64_t id;
     char scope_unit[HUB_CODE_MAX + 1]; /* "" for the whole province */
     int64_t expires_at;                /* Unix ms; 0: none (never stored) */
+    int audit;                         /* 1: the audit role */
 } hub_token_t;
 
 typedef struct hub_token_info {
@@ -46,17 +49,19 @@ typedef struct hub_token_info {
     int64_t created_at, revoked_at; /* revoked_at 0: active */
     int64_t expires_at, last_used_at; /* 0: none, never used */
     int64_t replaced_by;              /* 0, or the token rotated to */
+    int audit;                        /* 1: the audit role */
 } hub_token_info_t;
 
 typedef int (*hub_tokens_each_fn)(void *ctx, const hub_token_info_t *t);
 
 /* Write: a new token for scope_unit (NULL or "" for the province) valid
- * until expires_at into out; its id in *id. HUB_NOT_FOUND when the unit
- * does not exist. */
-int hub_tokens_create(hub_db_t *db, const char *scope_unit, int64_t now_ms,
-                      int64_t expires_at, char out[HUB_TOKEN_TEXT],
-                      int64_t *id);
-/* The same valid HUB_TOKENS_DAYS_DEFAULT days. */
+ * until expires_at into out; its id in *id; audit 1 gives it the audit
+ * role. HUB_NOT_FOUND when the unit does not exist; HUB_DENIED for the
+ * audit role on a unit token (the role is the province's only). */
+int hub_tokens_create(hub_db_t *db, const char *scope_unit, int audit,
+                      int64_t now_ms, int64_t expires_at,
+                      char out[HUB_TOKEN_TEXT], int64_t *id);
+/* An ordinary token valid HUB_TOKENS_DAYS_DEFAULT days. */
 int hub_tokens_add(hub_db_t *db, const char *scope_unit, int64_t now_ms,
                    char out[HUB_TOKEN_TEXT], int64_t *id);
 /* HUB_OK with *tok filled for a token not revoked (the caller compares
