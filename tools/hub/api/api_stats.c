@@ -4,6 +4,8 @@
  */
 #include "hub/api/api_stats.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,8 @@
 #define HUB_STATS_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 static const targets_t *hub_api_stats_targets;
+/* Written once before serving, then only read. */
+static int hub_api_stats_floor = HUB_STATS_MIN_GROUP_DEFAULT;
 static char hub_api_stats_province[TARGETS_SLUG_MAX] = TARGETS_ALL_PROVINCES;
 
 static const char *const hub_stats_params[] = {
@@ -33,6 +37,42 @@ void hub_api_stats_configure(const targets_t *targets, const char *province)
     hub_api_stats_targets = targets;
     snprintf(hub_api_stats_province, sizeof(hub_api_stats_province), "%s",
              province ? province : TARGETS_ALL_PROVINCES);
+}
+
+void hub_api_stats_set_floor(int floor)
+{
+    if (floor < 1)
+        floor = 1;
+    if (floor > HUB_STATS_MIN_GROUP_MAX)
+        floor = HUB_STATS_MIN_GROUP_MAX;
+    hub_api_stats_floor = floor;
+}
+
+int hub_api_stats_get_floor(void)
+{
+    return hub_api_stats_floor;
+}
+
+int hub_api_stats_check_floor(const hub_stats_request_t *s, int audit,
+                              int *below, hub_reply_t *r)
+{
+    int m = s->q.min_group, floor = hub_api_stats_floor;
+
+    *below = 0;
+    if (m >= floor)
+        return 0;
+    if (!audit)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "min_group %d is below this server's floor of"
+                              " %d: officer figures under %d responses stay"
+                              " hidden (only an audit token may go lower)",
+                              m, floor, floor);
+    if (m < 1)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "min_group must be at least 1, even for an"
+                              " audit token");
+    *below = 1;
+    return 0;
 }
 
 int hub_api_stats_is_province(const char *text)
@@ -128,13 +168,16 @@ static int hub_stats_read_options(const hub_request_t *req,
                                               : INDICES_SHARE_4_5;
     v = hub_api_get_param(req, "min_group");
     if (v) {
-        n = hub_stats_parse_count(v, 0, HUB_STATS_MIN_GROUP_MAX);
+        n = hub_stats_parse_count(v, 1, HUB_STATS_MIN_GROUP_MAX);
         if (n < 0)
             return hub_reply_fail(r, 400, "bad-request",
-                                  "min_group must be a whole number from 0"
+                                  "min_group must be a whole number from 1"
                                   " to %d",
                                   HUB_STATS_MIN_GROUP_MAX);
         s->q.min_group = (int)n;
+        s->min_group_set = 1;
+    } else {
+        s->q.min_group = hub_api_stats_floor;
     }
     v = hub_api_get_param(req, "format");
     if (v && strcmp(v, "json") != 0 && strcmp(v, "csv") != 0)
@@ -220,15 +263,40 @@ static int hub_stats_send(hub_reply_t *r, json_t *out, int csv)
                                csv ? "text/csv; charset=utf-8" : NULL);
 }
 
+/* An answer below the floor is given only once it is on record: who
+ * (token, address), how far below, and over what. */
+static int hub_stats_audit_below(hub_ctx_t *ctx, const hub_request_t *req,
+                                 const hub_token_t *tok,
+                                 const hub_stats_request_t *s, hub_reply_t *r)
+{
+    char detail[256];
+    int rc;
+
+    snprintf(detail, sizeof(detail),
+             "id=%" PRId64 " min_group=%d floor=%d from=%s to=%s unit=%s"
+             " group=%s",
+             tok->id, s->q.min_group, hub_api_stats_floor, s->q.from, s->q.to,
+             s->q.unit ? s->q.unit : "-",
+             s->q.group == HUB_STATS_ALL ? "-"
+                                         : hub_stats_get_group_name(s->q.group));
+    rc = hub_auth_audit(ctx, req, "stats.below-floor", detail, 0);
+    if (rc != HUB_OK)
+        return hub_reply_fail_db(r, rc);
+    return 0;
+}
+
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     hub_stats_request_t s;
     hub_token_t tok;
     json_t *out = NULL;
-    int rc;
+    int rc, below;
 
     if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
-        hub_api_stats_read_query(req, &s, r) != 0)
+        hub_api_stats_read_query(req, &s, r) != 0 ||
+        hub_api_stats_check_floor(&s, tok.audit, &below, r) != 0)
+        return r->status;
+    if (below && hub_stats_audit_below(ctx, req, &tok, &s, r) != 0)
         return r->status;
     s.q.scope_unit = tok.scope_unit;
     s.q.targets = hub_api_stats_targets;

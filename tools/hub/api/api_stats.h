@@ -25,11 +25,25 @@ typedef struct hub_stats_request {
     hub_stats_query_t q;
     char from[HUB_PERIODS_DATE_MAX], to[HUB_PERIODS_DATE_MAX];
     int csv;
+    int min_group_set; /* 0: q.min_group is the server's floor */
 } hub_stats_request_t;
 
 /* The province's targets (NULL: none) and its slug for targets_lookup()
  * ("*" or a slug such as "hau-giang"; NULL is "*"). Call before serving. */
 void hub_api_stats_configure(const targets_t *targets, const char *province);
+
+/* The smallest min_group an ordinary token may ask for, and the
+ * min_group of a request that names none (HUB_STATS_MIN_GROUP_DEFAULT
+ * until set; 1..HUB_STATS_MIN_GROUP_MAX). Call before serving. */
+void hub_api_stats_set_floor(int floor);
+int hub_api_stats_get_floor(void);
+
+/* Whether s may be answered for a token with the audit role or without
+ * (audit 1 or 0): 0 when its min_group is at least the floor, or at
+ * least 1 for an audit token; otherwise the 400 status put in r. *below
+ * is 1 when the answer goes below the floor (and must be audited). */
+int hub_api_stats_check_floor(const hub_stats_request_t *s, int audit,
+                              int *below, hub_reply_t *r);
 
 /* 1 when text is "*" or a province slug (a-z, 0-9, '-', 1..47 bytes). */
 int hub_api_stats_is_province(const char *text);

@@ -16,8 +16,8 @@
 #define HUB_AUTH_ACTOR_MAX (4 + HUB_RATELIMIT_KEY_MAX)
 #define HUB_AUTH_PATH_MAX 64 /* of the path in an audit row */
 
-void hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
-                    const char *action, const char *detail, int limited)
+int hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
+                   const char *action, const char *detail, int limited)
 {
     char actor[HUB_AUTH_ACTOR_MAX];
     const char *client = req->client ? req->client : "?";
@@ -27,7 +27,7 @@ void hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
         hub_ratelimit_take(ctx->audit_limit, client, req->mono_ms) > 0) {
         hub_log_say("not audited (too many from %s): %s %s", client, action,
                     detail);
-        return;
+        return HUB_BUSY;
     }
     snprintf(actor, sizeof(actor), "api:%s", client);
     hub_db_lock(ctx->db);
@@ -42,6 +42,7 @@ void hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
     if (rc != HUB_OK)
         hub_log_say("%s not audited: %s", action, hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
+    return rc;
 }
 
 /* A refused kiosk: its install id only when it is shaped like one, so no

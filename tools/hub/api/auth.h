@@ -42,8 +42,10 @@ void hub_auth_audit_analyst(hub_ctx_t *ctx, const hub_request_t *req,
                             const hub_reply_t *r);
 /* One audit row in a transaction of its own, actor "api:ADDRESS".
  * limited: a refusal of an unauthenticated request, held to the
- * per-address audit limit. Failures are logged, never answered. */
-void hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
-                    const char *action, const char *detail, int limited);
+ * per-address audit limit. Failures are logged, never answered here:
+ * HUB_OK when the row was written, else why not (HUB_BUSY over the
+ * limit), for a caller that must not go on unaudited. */
+int hub_auth_audit(hub_ctx_t *ctx, const hub_request_t *req,
+                   const char *action, const char *detail, int limited);
 
 #endif

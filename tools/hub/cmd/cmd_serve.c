@@ -60,6 +60,7 @@ typedef struct serve_opts {
     long header_timeout_s, request_timeout_s, min_rate;
     long min_free_mb; /* -1: the default of base/disk.h */
     long quota_upload_mb, quota_rows_day, quota_rows_total;
+    long min_group_floor;
     int quiet;
 } serve_opts_t;
 
@@ -79,6 +80,7 @@ static void serve_print_help(FILE *fp)
             "                       [--quota-rows-total N] [--quiet]\n"
             "                       [--targets FILE] [--province SLUG]\n"
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
+            "                       [--min-group-floor N]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -145,6 +147,13 @@ static void serve_print_help(FILE *fp)
             " shipped)\n"
             "      --province SLUG      whose targets apply, e.g."
             " hau-giang (default *)\n"
+            "      --min-group-floor N  officer figures under N responses"
+            " stay hidden, and\n"
+            "                           no grouping reveals them; a"
+            " request may raise\n"
+            "                           min_group, only an audit token"
+            " lower it (1 to\n"
+            "                           %d, default %d)\n"
             "      --trusted-proxy LIST proxies (addresses or networks,"
             " comma-separated)\n"
             "                           whose X-Forwarded-For or X-Real-IP"
@@ -164,7 +173,8 @@ static void serve_print_help(FILE *fp)
             SERVE_REQUEST_TIMEOUT_DEFAULT, SERVE_MIN_RATE_DEFAULT,
             SERVE_QUOTA_UPLOAD_MB_DEFAULT,
             SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
-            HUB_API_RATE_DEFAULT);
+            HUB_API_RATE_DEFAULT, HUB_STATS_MIN_GROUP_MAX,
+            HUB_STATS_MIN_GROUP_DEFAULT);
 }
 
 enum {
@@ -184,7 +194,8 @@ enum {
     SERVE_OPT_QUOTA_UPLOAD,
     SERVE_OPT_QUOTA_DAY,
     SERVE_OPT_QUOTA_TOTAL,
-    SERVE_OPT_TRUSTED
+    SERVE_OPT_TRUSTED,
+    SERVE_OPT_MIN_GROUP_FLOOR
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -224,6 +235,10 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
     case SERVE_OPT_QUOTA_TOTAL:
         return hub_cmd_parse_long(SERVE_CMD, "--quota-rows-total", arg, 0,
                                   HUB_QUOTA_ROWS_MAX, &o->quota_rows_total);
+    case SERVE_OPT_MIN_GROUP_FLOOR:
+        return hub_cmd_parse_long(SERVE_CMD, "--min-group-floor", arg, 1,
+                                  HUB_STATS_MIN_GROUP_MAX,
+                                  &o->min_group_floor);
     default:
         return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
                                   &o->rate);
@@ -281,6 +296,8 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"targets", required_argument, NULL, SERVE_OPT_TARGETS},
         {"province", required_argument, NULL, SERVE_OPT_PROVINCE},
         {"trusted-proxy", required_argument, NULL, SERVE_OPT_TRUSTED},
+        {"min-group-floor", required_argument, NULL,
+         SERVE_OPT_MIN_GROUP_FLOOR},
         {NULL, 0, NULL, 0},
     };
     char err[128];
@@ -298,6 +315,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->quota_upload_mb = SERVE_QUOTA_UPLOAD_MB_DEFAULT;
     o->quota_rows_day = SERVE_QUOTA_ROWS_DAY_DEFAULT;
     o->quota_rows_total = SERVE_QUOTA_ROWS_TOTAL_DEFAULT;
+    o->min_group_floor = HUB_STATS_MIN_GROUP_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -337,6 +355,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_QUOTA_UPLOAD:
         case SERVE_OPT_QUOTA_DAY:
         case SERVE_OPT_QUOTA_TOTAL:
+        case SERVE_OPT_MIN_GROUP_FLOOR:
         case SERVE_OPT_RATE:
             if (serve_set_number(c, optarg, o) != 0)
                 return -1;
@@ -520,6 +539,7 @@ int hub_cmd_serve_main(int argc, char **argv)
     if (msg[0])
         hub_cmd_say(SERVE_CMD, "%s", msg);
     hub_api_stats_configure(targets, o.province);
+    hub_api_stats_set_floor((int)o.min_group_floor);
     if (o.cert_file) {
         cert = serve_read_pem(o.cert_file);
         key = cert ? serve_read_pem(o.key_file) : NULL;
