@@ -49,9 +49,11 @@ S1=$(jget 'd["secret"]')
 expect_status 200 "$(enroll "$CODE2" "$K2")" "enroll K2"
 S2=$(jget 'd["secret"]')
 
+# No officer signed in: these counts are shown in every grouping (what
+# officer privacy withholds is tests/e2e/test_hub_privacy.sh's).
 upload() { # INSTALL_ID SECRET SEQ DAYS UNIT COMPLETE FIVES
   python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --complete "$6" --fives "$7" \
-    --rows 12 > "$T/up.json"
+    --rows 12 --officer "" > "$T/up.json"
   kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
 }
 # Quarter boundaries at local midnight: the kiosk buckets by local day.

@@ -128,6 +128,7 @@ static int teardown(void **state)
     int rc;
 
     hub_api_stats_configure(NULL, NULL);
+    hub_api_stats_set_floor(HUB_STATS_MIN_GROUP_DEFAULT);
     hub_reply_clear(&f->r);
     hub_ratelimit_free(f->ctx.kiosk_limit);
     hub_ratelimit_free(f->ctx.enroll_limit);
@@ -678,7 +679,8 @@ static void test_summaries_equal_snapshots(void **state)
     for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
             query_range(&q, ranges[r][0], ranges[r][1], groups[g]);
-            q.min_group = 0;
+            /* Both paths weigh officers alike, too (min_group 5). */
+            q.min_group = r % 2 ? 0 : HUB_STATS_MIN_GROUP_DEFAULT;
             auto_v = compute(f, &q);
             q.source = HUB_STATS_SOURCE_DAYS;
             days_v = compute(f, &q);
@@ -845,14 +847,212 @@ static void test_officer_suppression(void **state)
     assert_true(json_is_false(json_object_get(g, "suppressed_group")));
     assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 2);
     json_decref(v);
-    /* Other breakdowns are never suppressed. */
+    /* No other breakdown shows what the officers' hides: XA1 less CB-B
+     * would be CB-A's four answers. */
     query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_UNIT);
-    q.min_group = 1000;
+    v = compute(f, &q);
+    assert_true(
+        json_is_true(json_object_get(group_at(v, 0), "suppressed_group")));
+    assert_int_equal(int_at(group_at(v, 0), "responses"), 9);
+    assert_null(json_object_get(group_at(v, 0), "questions"));
+    json_decref(v);
+    q.min_group = 4; /* nobody hidden */
     v = compute(f, &q);
     assert_true(
         json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
     assert_non_null(json_object_get(group_at(v, 0), "questions"));
     json_decref(v);
+    q.min_group = 9; /* both hidden, pooled 9: shown */
+    v = compute(f, &q);
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    json_decref(v);
+    q.min_group = 10; /* both hidden, pooled 9 only: withheld */
+    v = compute(f, &q);
+    assert_true(
+        json_is_true(json_object_get(group_at(v, 0), "suppressed_group")));
+    json_decref(v);
+}
+
+/* A counter served by one officer who answered too few times is that
+ * officer: withheld under group=counter and group=day as under officer;
+ * the counter and the day the others served are shown. */
+static void test_single_officer_counter_withheld(void **state)
+{
+    fixture_t *f = *state;
+    dims_t alone = {"XA1", "Q1", "CB1", "dat-dai", NULL};
+    dims_t b = {"XA1", "Q2", "CB2", "dat-dai", NULL};
+    dims_t c = {"XA1", "Q2", "CB3", "tu-phap", NULL};
+    const int three[5] = {0, 0, 0, 0, 3}, ten[5] = {1, 1, 2, 3, 3};
+    json_t *day, *v, *g;
+    hub_stats_query_t q;
+
+    day = new_day("2026-05-06");
+    add_resp(day, &alone, 3, 0, 0);
+    add_scale(day, &alone, "overall", three);
+    send_day(f, K1, day);
+    day = new_day("2026-05-05");
+    add_resp(day, &b, 10, 0, 0);
+    add_scale(day, &b, "overall", ten);
+    add_resp(day, &c, 10, 0, 0);
+    add_scale(day, &c, "overall", ten);
+    send_day(f, K1, day);
+
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_COUNTER);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    g = group_at(v, 0);
+    assert_string_equal(key_str(g, "counter"), "Q1");
+    assert_true(json_is_true(json_object_get(g, "suppressed_group")));
+    assert_int_equal(int_at(g, "responses"), 3);
+    assert_null(json_object_get(g, "questions"));
+    assert_null(json_object_get(g, "index"));
+    g = group_at(v, 1);
+    assert_string_equal(key_str(g, "counter"), "Q2");
+    assert_true(json_is_false(json_object_get(g, "suppressed_group")));
+    assert_int_equal(int_at(find_question(g, "sipas-short", "overall"), "n"),
+                     20);
+    json_decref(v);
+
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_DAY);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    assert_string_equal(key_str(group_at(v, 0), "period"), "2026-05-05");
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    assert_string_equal(key_str(group_at(v, 1), "period"), "2026-05-06");
+    assert_true(
+        json_is_true(json_object_get(group_at(v, 1), "suppressed_group")));
+    assert_null(json_object_get(group_at(v, 1), "questions"));
+    json_decref(v);
+
+    /* The month, the unit and the field of CB1 would be CB1 plus what
+     * the officer grouping shows of CB2 and CB3: withheld as well. */
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_MONTH);
+    v = compute(f, &q);
+    assert_true(
+        json_is_true(json_object_get(group_at(v, 0), "suppressed_group")));
+    json_decref(v);
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_FIELD);
+    v = compute(f, &q);
+    assert_int_equal(n_groups(v), 2);
+    assert_string_equal(key_str(group_at(v, 0), "field"), "dat-dai");
+    assert_true(
+        json_is_true(json_object_get(group_at(v, 0), "suppressed_group")));
+    assert_string_equal(key_str(group_at(v, 1), "field"), "tu-phap");
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 1), "suppressed_group")));
+    json_decref(v);
+    /* Over the day CB2 and CB3 served alone, all is shown. */
+    query_range(&q, "2026-05-05", "2026-05-05", HUB_STATS_ALL);
+    v = compute(f, &q);
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    json_decref(v);
+    /* min_group 3: CB1 is shown by officer, and so everywhere. */
+    query_range(&q, "2026-05-01", "2026-05-31", HUB_STATS_BY_COUNTER);
+    q.min_group = 3;
+    v = compute(f, &q);
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    json_decref(v);
+}
+
+static int count_audit(void *ctx, const hub_audit_row_t *row)
+{
+    int *n = ctx;
+
+    if (strcmp(row->action, "stats.below-floor") == 0) {
+        assert_non_null(strstr(row->detail, "min_group=1 floor=5"));
+        (*n)++;
+    }
+    return 0;
+}
+
+static int below_floor_rows(fixture_t *f)
+{
+    int n = 0;
+
+    hub_db_lock(f->ctx.db);
+    assert_int_equal(hub_db_each_audit(f->ctx.db, 1000, count_audit, &n),
+                     HUB_OK);
+    hub_db_unlock(f->ctx.db);
+    return n;
+}
+
+/* min_group cannot go below the server's floor but for an audit token,
+ * whose every such answer is on record first. */
+static void test_min_group_floor(void **state)
+{
+    fixture_t *f = *state;
+    const char *low[] = {"period", "2026-05", "group", "officer",
+                         "min_group", "1", NULL};
+    const char *zero[] = {"period", "2026-05", "min_group", "0", NULL};
+    const char *high[] = {"period", "2026-05", "min_group", "7", NULL};
+    const char *none[] = {"period", "2026-05", NULL};
+    char audit[HUB_TOKEN_TEXT], out[HUB_TOKEN_TEXT];
+    dims_t a = {"XA1", "Q1", "CB-A", NULL, NULL};
+    const int two[5] = {0, 0, 0, 1, 1};
+    json_t *day = new_day("2026-05-05"), *v;
+    int64_t id;
+
+    add_resp(day, &a, 2, 0, 0);
+    add_scale(day, &a, "overall", two);
+    send_day(f, K1, day);
+    assert_int_equal(hub_api_stats_get_floor(), HUB_STATS_MIN_GROUP_DEFAULT);
+
+    /* An ordinary province token: refused below the floor, nothing
+     * audited but the use; raising it is fine; unnamed, it is the floor. */
+    assert_int_equal(get(f, "/api/v1/stats", f->province, low), 400);
+    assert_string_equal(f->r.error, "bad-request");
+    assert_non_null(strstr(f->r.message, "floor of 5"));
+    assert_int_equal(get(f, "/api/v1/stats", f->province, zero), 400);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, high), 200);
+    v = reply_json(f);
+    assert_int_equal(int_at(v, "min_group"), 7);
+    json_decref(v);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, none), 200);
+    v = reply_json(f);
+    assert_int_equal(int_at(v, "min_group"), 5);
+    json_decref(v);
+    assert_int_equal(below_floor_rows(f), 0);
+
+    /* The audit role is the province's only. */
+    hub_db_lock(f->ctx.db);
+    assert_int_equal(hub_db_begin_write(f->ctx.db), HUB_OK);
+    assert_int_equal(hub_tokens_create(f->ctx.db, "HA", 1, f->now,
+                                       f->now + 24 * HOUR_MS, out, &id),
+                     HUB_DENIED);
+    assert_int_equal(hub_tokens_create(f->ctx.db, NULL, 1, f->now,
+                                       f->now + 24 * HOUR_MS, audit, &id),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->ctx.db), HUB_OK);
+    hub_db_unlock(f->ctx.db);
+
+    /* The audit token goes down to 1 and sees CB-A; each time audited. */
+    assert_int_equal(get(f, "/api/v1/stats", audit, low), 200);
+    v = reply_json(f);
+    assert_true(
+        json_is_false(json_object_get(group_at(v, 0), "suppressed_group")));
+    assert_int_equal(int_at(v, "min_group"), 1);
+    json_decref(v);
+    assert_int_equal(below_floor_rows(f), 1);
+    assert_int_equal(get(f, "/api/v1/stats", audit, low), 200);
+    assert_int_equal(below_floor_rows(f), 2);
+    /* Not below 1, and at the floor nothing extra is audited. */
+    assert_int_equal(get(f, "/api/v1/stats", audit, zero), 400);
+    assert_int_equal(get(f, "/api/v1/stats", audit, none), 200);
+    assert_int_equal(below_floor_rows(f), 2);
+
+    /* A higher floor is every token's default and lower bound. */
+    hub_api_stats_set_floor(8);
+    assert_int_equal(get(f, "/api/v1/stats", f->province, high), 400);
+    assert_non_null(strstr(f->r.message, "floor of 8"));
+    assert_int_equal(get(f, "/api/v1/stats", f->province, none), 200);
+    v = reply_json(f);
+    assert_int_equal(int_at(v, "min_group"), 8);
+    json_decref(v);
+    hub_api_stats_set_floor(HUB_STATS_MIN_GROUP_DEFAULT);
 }
 
 /* Golden rows of docs/INDICES.md: mixed 2,1,3,10,4 and the elements. */
@@ -1619,8 +1819,8 @@ static void test_csv(void **state)
     assert_true(rows >= 2);
     /* A formula-looking officer code is defused in an officer CSV. */
     {
-        const char *qo[] = {"period", "2026-08",   "group", "officer", "format",
-                            "csv",    "min_group", "0",     NULL};
+        const char *qo[] = {"period", "2026-08", "group", "officer",
+                            "format", "csv",     NULL};
 
         assert_int_equal(get(f, "/api/v1/stats", f->province, qo), 200);
         assert_non_null(strstr(f->r.body, "\r\n'-CB1,"));
@@ -1667,6 +1867,8 @@ int main(void)
         T(test_scope_and_403),
         T(test_bad_parameters),
         T(test_officer_suppression),
+        T(test_single_officer_counter_withheld),
+        T(test_min_group_floor),
         T(test_figures_and_intervals),
         T(test_c01_block),
         T(test_no_data_is_null),

@@ -10,6 +10,7 @@
 
 #include "hub/base/valid.h"
 #include "hub/domain/periods.h"
+#include "hub/domain/privacy.h"
 #include "hub/domain/stats_acc.h"
 #include "hub/domain/stats_figures.h"
 #include "hub/store/stat_rows.h"
@@ -38,6 +39,7 @@ typedef struct hub_stats_run {
     const hub_stats_query_t *q;
     hub_tree_t *tree;
     hub_acc_t *acc;
+    hub_privacy_t *privacy; /* officers per group; NULL: not weighed */
     int root;          /* the scope's unit in the tree; -1: everything */
     char *scope_codes; /* JSON array of the codes in scope, or NULL */
     hub_stats_memo_t memo[HUB_STATS_MEMO_COUNT];
@@ -271,6 +273,84 @@ static int hub_stats_read_all(hub_stats_run_t *run)
     return rc;
 }
 
+/* ---- officer privacy --------------------------------------------------- */
+
+static int hub_stats_add_officer_row(void *ctx, const hub_stat_row_t *row)
+{
+    hub_stats_run_t *run = ctx;
+    int g = hub_stats_get_row_group(run, row);
+
+    if (g < 0)
+        return -1;
+    return hub_privacy_add(run->privacy, g, row->officer, row->complete);
+}
+
+static int hub_stats_read_officers(hub_stats_run_t *run,
+                                   hub_stat_table_t table, const char *lo,
+                                   const char *hi)
+{
+    hub_stat_read_t rd = {
+        .table = table,
+        .officers = 1,
+        .lo = lo,
+        .hi = hi,
+        .instrument = run->q->instrument,
+        .scope_codes = run->scope_codes,
+        .sub = run->q->group == HUB_STATS_BY_COUNTER ? HUB_STAT_SUB_COUNTER
+                                                    : HUB_STAT_SUB_NONE,
+    };
+
+    run->last_group = -1;
+    return hub_stat_rows_each(run->db, &rd, hub_stats_add_officer_row, run);
+}
+
+/* Each group's responses by officer, for every grouping but the officer
+ * one (which hides small officers itself), over the same days as the
+ * counts: whole months from the staff summaries, other days from the
+ * snapshot rows. Below min_group 2 nothing can be hidden: not read. */
+static int hub_stats_weigh_officers(hub_stats_run_t *run)
+{
+    const hub_stats_query_t *q = run->q;
+    hub_periods_split_t split;
+    int rc = HUB_OK;
+
+    if (q->group == HUB_STATS_BY_OFFICER || q->min_group <= 1)
+        return HUB_OK;
+    run->privacy = hub_privacy_new();
+    if (!run->privacy)
+        return HUB_ERROR;
+    if (q->group == HUB_STATS_BY_DAY || q->source == HUB_STATS_SOURCE_DAYS)
+        return hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, q->from, q->to);
+    hub_periods_split(q->from, q->to, &split);
+    if (split.has_head)
+        rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.head_from,
+                                     split.head_to);
+    if (rc == HUB_OK && split.has_months)
+        rc = hub_stats_read_officers(run, HUB_STAT_STAFF_SUMMARY,
+                                     split.month_from, split.month_to);
+    if (rc == HUB_OK && split.has_tail)
+        rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.tail_from,
+                                     split.tail_to);
+    return rc;
+}
+
+/* in->withheld from the officers weighed, once every group exists. */
+static int hub_stats_judge_groups(hub_stats_run_t *run, hub_figures_in_t *in,
+                                  unsigned char **withheld)
+{
+    int n = hub_acc_count_groups(run->acc);
+
+    *withheld = NULL;
+    if (!run->privacy || n <= 0)
+        return HUB_OK;
+    *withheld = calloc((size_t)n, 1);
+    if (!*withheld ||
+        hub_privacy_judge(run->privacy, run->q->min_group, n, *withheld) != 0)
+        return HUB_ERROR;
+    in->withheld = *withheld;
+    return HUB_OK;
+}
+
 /* ---- scope ------------------------------------------------------------- */
 
 /* The unit asked for, within what the token may see: a unit token sees
@@ -340,6 +420,8 @@ static int hub_stats_collect(hub_stats_run_t *run)
         rc = hub_stats_list_scope(run);
     if (rc == HUB_OK)
         rc = hub_stats_read_all(run);
+    if (rc == HUB_OK)
+        rc = hub_stats_weigh_officers(run);
     hub_db_end_read(run->db);
     /* The whole scope is one group even when it holds nothing yet. */
     if (rc == HUB_OK && q->group == HUB_STATS_ALL &&
@@ -352,6 +434,7 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
 {
     hub_stats_run_t run;
     hub_figures_in_t in;
+    unsigned char *withheld = NULL;
     int rc = HUB_ERROR, i;
 
     *out = NULL;
@@ -372,10 +455,14 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
         in.tree = run.tree;
         in.acc = run.acc;
         in.root = run.root;
-        *out = hub_figures_build(&in);
+        rc = hub_stats_judge_groups(&run, &in, &withheld);
+        if (rc == HUB_OK)
+            *out = hub_figures_build(&in);
         if (!*out)
             rc = HUB_ERROR;
     }
+    free(withheld);
+    hub_privacy_free(run.privacy);
     free(run.scope_codes);
     hub_tree_free(run.tree);
     hub_acc_free(run.acc);

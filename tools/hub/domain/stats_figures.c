@@ -678,8 +678,9 @@ static json_t *hub_fig_add_figures(hub_fig_group_t *fg, json_t *o)
 static json_t *hub_fig_make_group(hub_fig_group_t *fg)
 {
     const hub_stats_query_t *q = fg->in->q;
-    int hidden = q->group == HUB_STATS_BY_OFFICER &&
-                 fg->complete < (int64_t)q->min_group;
+    int hidden = (q->group == HUB_STATS_BY_OFFICER &&
+                  fg->complete < (int64_t)q->min_group) ||
+                 (fg->in->withheld && fg->in->withheld[fg->id]);
     json_t *o;
 
     o = json_pack("{s:o, s:I, s:I, s:I, s:b}", "key",

@@ -40,6 +40,9 @@ typedef struct hub_figures_in {
     const hub_tree_t *tree;
     hub_acc_t *acc; /* sorted here */
     int root;       /* the scope's unit in tree, -1 for everything */
+    /* By group id: 1 for a group withheld so that it shows no officer
+     * the officer grouping hides (privacy.h); NULL: none. */
+    const unsigned char *withheld;
 } hub_figures_in_t;
 
 /* The whole answer object; NULL out of memory. */

@@ -67,10 +67,41 @@ static const char hub_stat_rows_sql_staff_ans_in[] =
     " FROM stat_staff_answers WHERE unit IN (SELECT value FROM"
     " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
 
+/* Each officer's responses, for weighing groups (privacy.h): ?5 is 1
+ * when the sub column is the counter, anything else gives ''. */
+#define HUB_STATS_OFFICER_SUB "CASE ?5 WHEN 1 THEN counter ELSE '' END"
+#define HUB_STATS_OFFICER_COLS HUB_STATS_RESP_COLS ", officer"
+static const char hub_stat_rows_sql_day_officers[] =
+    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", day, "
+    HUB_STATS_OFFICER_COLS " FROM day_responses WHERE day BETWEEN ?1 AND ?2"
+    " AND officer <> ''" HUB_STATS_FILTER;
+static const char hub_stat_rows_sql_staff_officers[] =
+    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", month, "
+    HUB_STATS_OFFICER_COLS " FROM stat_staff_responses WHERE month BETWEEN"
+    " ?1 AND ?2 AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"
+    " AND ?4 IS NULL";
+static const char hub_stat_rows_sql_staff_officers_in[] =
+    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", month, "
+    HUB_STATS_OFFICER_COLS " FROM stat_staff_responses WHERE unit IN"
+    " (SELECT value FROM json_each(?4)) AND month BETWEEN ?1 AND ?2"
+    " AND officer <> '' AND (?3 IS NULL OR instrument = ?3)";
+
+static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
+{
+    if (rd->table == HUB_STAT_DAY_ROWS)
+        return hub_stat_rows_sql_day_officers;
+    if (rd->table == HUB_STAT_STAFF_SUMMARY)
+        return rd->scope_codes ? hub_stat_rows_sql_staff_officers_in
+                               : hub_stat_rows_sql_staff_officers;
+    return NULL;
+}
+
 static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
 {
     int a = rd->answers;
 
+    if (rd->officers)
+        return hub_stat_rows_get_officer_sql(rd);
     switch (rd->table) {
     case HUB_STAT_DAY_ROWS:
         return a ? hub_stat_rows_sql_day_ans : hub_stat_rows_sql_day_resp;
@@ -87,10 +118,11 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
     }
 }
 
-static void hub_stat_rows_read(sqlite3_stmt *st, int answers,
+static void hub_stat_rows_read(sqlite3_stmt *st, int answers, int officers,
                                hub_stat_row_t *row)
 {
     memset(row, 0, sizeof(*row));
+    row->officer = officers ? sqldb_column_text(st, 8) : "";
     row->unit = sqldb_column_text(st, 0);
     row->field = sqldb_column_text(st, 1);
     row->sub = sqldb_column_text(st, 2);
@@ -111,10 +143,14 @@ static void hub_stat_rows_read(sqlite3_stmt *st, int answers,
 int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
                        hub_stat_row_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_stat_rows_get_sql(rd));
+    const char *sql = hub_stat_rows_get_sql(rd);
+    sqlite3_stmt *st;
     hub_stat_row_t row;
     int rc = SQLITE_OK;
 
+    if (!sql || (rd->officers && rd->answers))
+        return HUB_ERROR;
+    st = sqldb_stmt(&db->sql, sql);
     if (!st)
         return HUB_ERROR;
     sqldb_bind_text(st, 1, rd->lo, &rc);
@@ -127,7 +163,7 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
         return hub_db_rc(sqldb_note(&db->sql, rc, "stats"));
     }
     while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "stats"))) == HUB_OK) {
-        hub_stat_rows_read(st, rd->answers, &row);
+        hub_stat_rows_read(st, rd->answers, rd->officers, &row);
         if (fn(ctx, &row) != 0) {
             sqldb_release(st);
             return HUB_ERROR;

@@ -38,6 +38,10 @@ typedef struct hub_stat_read {
     const char *instrument;  /* NULL: every instrument */
     const char *scope_codes; /* JSON array of unit codes; NULL: every unit */
     hub_stat_sub_t sub;      /* staff summaries: none gives no rows */
+    /* 1: response counts of rows with an officer only, the officer in
+     * row->officer (day rows and staff summaries; sub none or counter;
+     * answers 0). Officer privacy weighs every grouping by them. */
+    int officers;
 } hub_stat_read_t;
 
 typedef struct hub_stat_row {
@@ -45,6 +49,7 @@ typedef struct hub_stat_row {
     int64_t complete, partial, suppressed;   /* response rows */
     const char *question, *element, *answer; /* answer rows */
     int64_t n;
+    const char *officer; /* with rd->officers; "" otherwise */
 } hub_stat_row_t;
 
 typedef int (*hub_stat_row_fn)(void *ctx, const hub_stat_row_t *row);

@@ -1,0 +1,130 @@
+/*
+ * Officer privacy across groupings: counts in, a verdict per group out.
+ */
+#include "hub/domain/privacy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/intern.h"
+
+typedef struct hub_privacy_cell {
+    int group, officer;
+    int64_t n;
+} hub_privacy_cell_t;
+
+struct hub_privacy {
+    hub_intern_t *officers, *keys;
+    hub_privacy_cell_t *cells;
+    size_t n_cells, cap_cells;
+};
+
+hub_privacy_t *hub_privacy_new(void)
+{
+    hub_privacy_t *p = calloc(1, sizeof(*p));
+
+    if (!p)
+        return NULL;
+    p->officers = hub_intern_new();
+    p->keys = hub_intern_new();
+    if (!p->officers || !p->keys) {
+        hub_privacy_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void hub_privacy_free(hub_privacy_t *p)
+{
+    if (!p)
+        return;
+    hub_intern_free(p->officers);
+    hub_intern_free(p->keys);
+    free(p->cells);
+    free(p);
+}
+
+int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
+                    int64_t complete)
+{
+    int key[2], id;
+    hub_privacy_cell_t *more;
+    size_t next;
+
+    if (group < 0)
+        return -1;
+    if (!officer || !officer[0] || complete <= 0)
+        return 0;
+    key[0] = group;
+    key[1] = hub_intern_put(p->officers, officer, strlen(officer));
+    if (key[1] < 0)
+        return -1;
+    id = hub_intern_put(p->keys, key, sizeof(key));
+    if (id < 0)
+        return -1;
+    if ((size_t)id < p->n_cells) {
+        p->cells[id].n += complete;
+        return 0;
+    }
+    if (p->n_cells == p->cap_cells) {
+        next = p->cap_cells ? 2 * p->cap_cells : 64;
+        more = realloc(p->cells, next * sizeof(*more));
+        if (!more)
+            return -1;
+        p->cells = more;
+        p->cap_cells = next;
+    }
+    p->cells[p->n_cells].group = group;
+    p->cells[p->n_cells].officer = key[1];
+    p->cells[p->n_cells].n = complete;
+    p->n_cells++;
+    return 0;
+}
+
+/* 1 when a hidden pool of n responses is too small to be shown. */
+static int hub_privacy_is_small_pool(int64_t n, int min_group)
+{
+    return n > 0 && n < (int64_t)min_group;
+}
+
+int hub_privacy_judge(const hub_privacy_t *p, int min_group, int n_groups,
+                      unsigned char *withheld)
+{
+    int n_officers = hub_intern_count(p->officers), g;
+    int64_t *total, *pool_request, *pool_group;
+    const hub_privacy_cell_t *c;
+    size_t i;
+
+    if (n_groups <= 0)
+        return 0;
+    memset(withheld, 0, (size_t)n_groups);
+    if (min_group <= 1)
+        return 0;
+    total = calloc((size_t)n_officers + 1, sizeof(*total));
+    pool_request = calloc((size_t)n_groups, sizeof(*pool_request));
+    pool_group = calloc((size_t)n_groups, sizeof(*pool_group));
+    if (!total || !pool_request || !pool_group) {
+        free(total);
+        free(pool_request);
+        free(pool_group);
+        return -1;
+    }
+    for (i = 0; i < p->n_cells; i++)
+        total[p->cells[i].officer] += p->cells[i].n;
+    for (i = 0; i < p->n_cells; i++) {
+        c = &p->cells[i];
+        if (c->group >= n_groups)
+            continue;
+        if (total[c->officer] < (int64_t)min_group)
+            pool_request[c->group] += c->n;
+        if (c->n < (int64_t)min_group)
+            pool_group[c->group] += c->n;
+    }
+    for (g = 0; g < n_groups; g++)
+        withheld[g] = hub_privacy_is_small_pool(pool_request[g], min_group) ||
+                      hub_privacy_is_small_pool(pool_group[g], min_group);
+    free(total);
+    free(pool_request);
+    free(pool_group);
+    return 0;
+}
