@@ -2,7 +2,8 @@
 """Writes an ingest body (docs/SYNC_PROTOCOL.md) on stdout.
 
 upload.py INSTALL_ID SEQ DAY[,DAY...] [--complete N] [--fives N]
-          [--rows R] [--unit CODE] [--officer CODE] [--heartbeat]
+          [--rows R] [--unit CODE] [--counter NAME] [--officer CODE]
+          [--heartbeat]
 
 Each day gets one response row (complete N) and answer rows: N5 fives for
 the overall question, plus enough extra rows (one per officer) to reach R
@@ -14,7 +15,7 @@ import sys
 
 
 def day_snapshot(day, a):
-    dims = {"unit": a.unit, "counter": "Quầy 1", "officer": a.officer,
+    dims = {"unit": a.unit, "counter": a.counter, "officer": a.officer,
             "field": "dat-dai", "instrument": "sipas-short", "version": 1}
     responses = [dict(dims, complete=a.complete, partial=1, suppressed=0)]
     answers = [dict(dims, partial=0, question="overall", element="overall",
@@ -40,6 +41,7 @@ def main():
     p.add_argument("--fives", type=int, default=2)
     p.add_argument("--rows", type=int, default=2)
     p.add_argument("--unit", default="XA-MINHTAN")
+    p.add_argument("--counter", default="Quầy 1")
     p.add_argument("--officer", default="CB001")
     p.add_argument("--heartbeat", action="store_true")
     a = p.parse_args()
