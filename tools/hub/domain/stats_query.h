@@ -13,6 +13,8 @@
 #include "core/indices.h"
 #include "core/targets.h"
 
+/* The officer group size (docs/STATS_API.md), and the server's floor unless
+ * serve --min-group-floor moves it. */
 #define HUB_STATS_MIN_GROUP_DEFAULT 5
 #define HUB_STATS_MIN_GROUP_MAX 1000000
 #define HUB_STATS_C01_INSTRUMENT "c01-counter"
@@ -51,7 +53,8 @@ typedef struct hub_stats_query {
     hub_stats_group_t group;
     hub_stats_rollup_t rollup;
     indices_method_t method;
-    int min_group;            /* officer groups under it: suppressed */
+    int min_group;            /* officers under it: hidden, in every
+                               * grouping (privacy.h) */
     int level;                /* group=unit: roll up to depth; -1 none */
     const targets_t *targets; /* NULL: no targets */
     const char *province;     /* slug for the targets; NULL is "*" */
