@@ -78,12 +78,14 @@ hub_stop
 
 # A hub database from before (schema 3) that took demo rows: the upgrade
 # removes them, with the days made only of them, and the summaries follow.
+# (What later versions added goes too, so each is applied again.)
 day=$(vn_date +%F)
 sqlite3 "$T/hub.db" "
   INSERT INTO day_snapshots VALUES('old-kiosk', '2026-01-05', 9, 0, 'old-kiosk:9', 1);
   INSERT INTO day_responses VALUES('old-kiosk', '2026-01-05', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 9, 0, 0);
   INSERT INTO day_answers VALUES('old-kiosk', '2026-01-05', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 0, 'overall', 'overall', '5', 9);
   INSERT INTO day_responses VALUES('old-kiosk', '$day', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 5, 0, 0);
+  ALTER TABLE tokens DROP COLUMN audit;
   PRAGMA user_version = 3"
 hub_start
 [ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM day_responses WHERE unit = 'DEMO-XA-01'")" = 0 ] ||
