@@ -30,7 +30,7 @@ import datetime, importlib, json, sys, types
 sys.path.insert(0, sys.argv[1])
 upload = importlib.import_module("upload")
 out, kiosk, unit, rows, seq, first, n, each = sys.argv[2:]
-a = types.SimpleNamespace(unit=unit, officer="CB001", complete=300, fives=2,
+a = types.SimpleNamespace(unit=unit, counter="", officer="CB001", complete=300, fives=2,
                           rows=int(rows))
 day = datetime.date.fromisoformat(first)
 for i in range(int(n)):
