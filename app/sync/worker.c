@@ -15,6 +15,7 @@
 #include "platform/pclock.h"
 #include "store/store.h"
 #include "sync/dayclock.h"
+#include "sync/dossier_rows.h"
 #include "sync/snapshot.h"
 
 #define SYNC_BOOTS_MAX 128
@@ -60,6 +61,9 @@ typedef struct sync_batch {
     char why[SYNC_ERR_MAX];
     char text[STORE_SYNC_ANSWERS_MAX][SYNC_ANSWER_TEXT];
     agg_answer_t answers[STORE_SYNC_ANSWERS_MAX];
+    /* Dossier-bound ratings read, in seq order; those above upto when the
+     * batch was cut are left for the next one. */
+    json_t *dossiers;
 } sync_batch_t;
 
 static void sync_say(sync_result_t *res, const char *fmt, ...)
@@ -235,6 +239,25 @@ static int sync_load_base(sync_batch_t *b, const char *day)
     return rc;
 }
 
+/* The rating's own row, at the same corrected time and day its snapshot
+ * counts it in. */
+static int sync_add_dossier(sync_batch_t *b, const store_response_t *r,
+                            const agg_response_t *ar, int64_t seq,
+                            const char *day, int estimated)
+{
+    int64_t at;
+    int unused;
+    json_t *row;
+
+    if (!b->dossiers && !(b->dossiers = json_array()))
+        return AGG_ENOMEM;
+    at = agg_correct_time(ar, b->anchors, b->n_anchors, &unused);
+    row = dossier_rows_build(r, seq, at, day, estimated);
+    if (!row || json_array_append_new(b->dossiers, row) != 0)
+        return AGG_ENOMEM;
+    return AGG_OK;
+}
+
 static int sync_add_one(void *ctx, int64_t seq, const store_response_t *r)
 {
     sync_batch_t *b = ctx;
@@ -255,6 +278,8 @@ static int sync_add_one(void *ctx, int64_t seq, const store_response_t *r)
         rc = sync_load_base(b, day);
     if (rc == AGG_OK)
         rc = agg_add_response(b->agg, &ar, b->anchors, b->n_anchors, NULL);
+    if (rc == AGG_OK && dossier_rows_wanted(r))
+        rc = sync_add_dossier(b, r, &ar, seq, day, est);
     if (rc == AGG_FULL) {
         /* Full: everything before this response is the batch. */
         b->upto = seq - 1;
@@ -400,6 +425,34 @@ static json_t *sync_build_heartbeat(sync_pass_t *p, int64_t pending,
                      "sent_at", (json_int_t)wall);
 }
 
+/* "dossiers": the batch's dossier-bound ratings up to its last seq. Left
+ * out when there are none, so a kiosk that never scans a dossier sends
+ * what a hub without dossier rows takes. */
+static int sync_put_dossiers(sync_batch_t *b, json_t *root)
+{
+    json_t *keep, *row;
+    size_t i;
+
+    if (!b->dossiers || json_array_size(b->dossiers) == 0)
+        return 0;
+    keep = json_array();
+    if (!keep)
+        return -1;
+    json_array_foreach(b->dossiers, i, row) {
+        if (json_integer_value(json_object_get(row, "seq")) > b->upto)
+            break;
+        if (json_array_append(keep, row) != 0) {
+            json_decref(keep);
+            return -1;
+        }
+    }
+    if (json_array_size(keep) == 0) {
+        json_decref(keep);
+        return 0;
+    }
+    return json_object_set_new(root, "dossiers", keep);
+}
+
 /* The upload body and each day's snapshot text (for sync.db). */
 static char *sync_build_upload(sync_batch_t *b, char upload_id[160],
                                syncdb_day_t *days, int *n_days)
@@ -434,6 +487,10 @@ static char *sync_build_upload(sync_batch_t *b, char upload_id[160],
                      (json_int_t)b->upto, "days", arr, "heartbeat",
                      sync_build_heartbeat(p, p->res->pending - b->responses,
                                           b->upto));
+    if (root && sync_put_dossiers(b, root) != 0) {
+        json_decref(root);
+        root = NULL;
+    }
     if (root)
         body = json_dumps(root, JSON_COMPACT);
     json_decref(root);
@@ -616,6 +673,7 @@ static sync_class_t sync_upload_batch(sync_pass_t *p, int64_t last_seq,
                                                  : last_seq;
         rc = sync_send_batch(p, b, &cls);
         agg_free(b->agg);
+        json_decref(b->dossiers);
         free(b);
     } while (rc == 1 && !sync_stopping(p));
     if (rc < 0)

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hub/api/api_dossiers.h"
 #include "hub/api/api_kiosks.h"
 #include "hub/api/auth.h"
 #include "hub/api/api_stats.h"
@@ -31,6 +32,7 @@ static const hub_route_t hub_api_routes[] = {
     HUB_GET("/api/v1/units", hub_api_units),
     HUB_GET("/api/v1/kiosks", hub_api_kiosks),
     HUB_GET("/api/v1/completeness", hub_api_completeness),
+    HUB_GET("/api/v1/dossiers", hub_api_dossiers),
     /* A path ending in '*' is a prefix: every file of the dashboard. */
     HUB_GET("/dashboard*", hub_api_web),
     HUB_GET("/healthz", hub_api_health),

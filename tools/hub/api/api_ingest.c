@@ -46,6 +46,18 @@ static void hub_ingest_ack(hub_reply_t *r, const hub_upload_t *up,
                   "stale_days", (json_int_t)res->stale_days, "ignored_rows",
                   (json_int_t)res->ignored_rows, "hub_time",
                   (json_int_t)now_ms);
+    /* Said only to kiosks that send dossier-bound ratings, so an older
+     * kiosk reads the answer it always did. */
+    if (o && up->n_dos > 0 &&
+        json_object_set_new(
+            o, "dossiers",
+            json_pack("{s:I, s:I, s:I}", "new",
+                      (json_int_t)res->dossiers_new, "corrected",
+                      (json_int_t)res->dossiers_corrected, "unchanged",
+                      (json_int_t)res->dossiers_same)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (o && res->ignored_rows > 0) {
         snprintf(why, sizeof(why),
                  "%lld rows name a unit this hub does not know (such as"

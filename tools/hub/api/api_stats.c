@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/vntime.h"
+#include "hub/api/api_dossiers.h"
 #include "hub/api/auth.h"
 #include "hub/api/csvout.h"
 #include "hub/base/log.h"
@@ -303,10 +304,20 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     s.q.province = hub_api_stats_province;
     hub_db_lock(ctx->db);
     rc = hub_stats_compute(ctx->db, &s.q, &out);
+    /* Decision 766's 5.4 for the same days and units (the scope was
+     * checked by the statistics above). */
+    if (rc == HUB_OK && !s.csv &&
+        json_object_set_new(out, "decision_766",
+                            hub_api_dossiers_figure(
+                                ctx->db, s.q.from, s.q.to,
+                                s.q.unit ? s.q.unit : tok.scope_unit)) != 0)
+        rc = HUB_ERROR;
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
         hub_log_say("stats: %s", hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
-    if (rc != HUB_OK)
+    if (rc != HUB_OK) {
+        json_decref(out);
         return hub_reply_fail_scope(r, rc);
+    }
     return hub_stats_send(r, out, s.csv);
 }

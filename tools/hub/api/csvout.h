@@ -25,4 +25,13 @@
  * shape. */
 int hub_csv_write_stats(const json_t *answer, char **text, size_t *len);
 
+/* The dossier export (GET /api/v1/dossiers?format=csv), one row per
+ * rating under HUB_CSV_DOSSIER_HEADER; answers as "question=answer" pairs
+ * joined by ';' in the kiosk's order. The last row's cursor is where the
+ * next page starts. 0, or -1 out of memory or on another shape. */
+#define HUB_CSV_DOSSIER_HEADER                                                 \
+    "cursor,id,dossier,recorded_at,day,time_estimated,unit,field,"             \
+    "instrument,version,partial,satisfied,answers,correction,corrects"
+int hub_csv_write_dossiers(const json_t *answer, char **text, size_t *len);
+
 #endif

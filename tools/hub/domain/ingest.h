@@ -29,6 +29,9 @@
 #define HUB_INGEST_BODY_MAX (1024 * 1024)
 #define HUB_INGEST_ROWS_MAX 20000
 #define HUB_INGEST_COUNT_MAX 1000000
+/* Answers of dossier-bound ratings in one upload; the body limit binds
+ * first for any genuine upload. */
+#define HUB_INGEST_DOS_ANSWERS_MAX 40000
 #define HUB_INGEST_FIRST_DAY "2000-01-01"
 #define HUB_INGEST_FUTURE_DAYS 2 /* a kiosk clock a little ahead is fine */
 

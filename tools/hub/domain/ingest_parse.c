@@ -10,10 +10,19 @@
 #include "core/hex.h"
 #include "core/vntime.h"
 #include "hub/base/valid.h"
+#include "hub/domain/dossiers.h"
 #include "hub/domain/jv.h"
 
 static const char *const hub_ingest_top_keys[] = {
-    "install_id", "upload_id", "upto_seq", "days", "heartbeat", NULL,
+    "install_id", "upload_id", "upto_seq", "days", "heartbeat", "dossiers",
+    NULL,
+};
+static const char *const hub_ingest_dos_keys[] = {
+    "seq",     "dossier",    "at",      "day",     "estimated", "unit",
+    "field",   "instrument", "version", "partial", "answers",   NULL,
+};
+static const char *const hub_ingest_dos_ans_keys[] = {
+    "question", "answer", NULL,
 };
 static const char *const hub_ingest_day_keys[] = {
     "day", "estimated", "responses", "answers", NULL,
@@ -31,8 +40,9 @@ static const char *const hub_ingest_ans_keys[] = {
  * days array, each day with its two arrays, each row; plus room for
  * uploads that break a limit by a little, so they get the message that
  * names the limit. */
-#define HUB_INGEST_CONTAINERS_MAX \
-    (3 + 3 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX + 1000)
+#define HUB_INGEST_CONTAINERS_MAX                                     \
+    (3 + 3 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX +                \
+     2 * HUB_DOSSIER_ROWS_MAX + HUB_INGEST_DOS_ANSWERS_MAX + 1000)
 
 /* Row identity for the duplicate check: a hash to sort by, and where the
  * row is. */
@@ -388,6 +398,174 @@ static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
     return 0;
 }
 
+/* ---- dossier-bound ratings ------------------------------------------- */
+
+/* The answers of one rating as compact JSON (kept as sent, in the
+ * kiosk's order) and the verdict drawn from them. */
+static int hub_ingest_read_dos_answers(const json_t *v, const char *path,
+                                       hub_dossier_row_t *row,
+                                       size_t *total, hub_problem_t *pb)
+{
+    const char *qs[HUB_DOSSIER_ANSWERS_MAX], *as[HUB_DOSSIER_ANSWERS_MAX];
+    char key[HUB_JV_PATH_MAX], ap[HUB_JV_PATH_MAX];
+    const json_t *arr = NULL, *a;
+    size_t j;
+
+    if (hub_jv_read_array(v, path, "answers", HUB_JV_REQUIRED,
+                          HUB_DOSSIER_ANSWERS_MAX, &arr, pb) < 0)
+        return -1;
+    *total += json_array_size(arr);
+    if (*total > HUB_INGEST_DOS_ANSWERS_MAX) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "dossiers: more than %d answers in one upload; send"
+                        " smaller batches",
+                        HUB_INGEST_DOS_ANSWERS_MAX);
+        return -1;
+    }
+    hub_jv_path_key(key, sizeof(key), path, "answers");
+    json_array_foreach(arr, j, a) {
+        hub_jv_path_index(ap, sizeof(ap), key, j);
+        if (hub_jv_check_object(a, ap, hub_ingest_dos_ans_keys, pb) != 0 ||
+            hub_jv_read_code(a, ap, "question", HUB_JV_REQUIRED, &qs[j],
+                             pb) < 0 ||
+            hub_jv_read_code(a, ap, "answer", HUB_JV_REQUIRED, &as[j], pb) <
+                0)
+            return -1;
+    }
+    row->satisfied = (int)hub_dossier_judge(qs, as, (int)json_array_size(arr));
+    row->answers_json = json_dumps(arr, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!row->answers_json) {
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The day a rating counts in is the local day of its corrected time,
+ * unless the kiosk could not correct its clock (estimated): it then
+ * counts on the day the kiosk chose, as its snapshots do. */
+static int hub_ingest_read_dos_time(const json_t *v, const char *path,
+                                    int64_t now_ms, hub_dossier_row_t *row,
+                                    hub_problem_t *pb)
+{
+    char day[16], p[HUB_JV_PATH_MAX];
+    hub_day_t d;
+
+    memset(&d, 0, sizeof(d));
+    if (hub_jv_read_int(v, path, "at", HUB_JV_REQUIRED, 0,
+                        HUB_JV_SAFE_INT_MAX, &row->at_ms, pb) < 0 ||
+        hub_ingest_read_day_text(v, path, now_ms, &d, pb) != 0 ||
+        hub_jv_read_int(v, path, "estimated", HUB_JV_REQUIRED, 0, 1,
+                        &row->estimated, pb) < 0)
+        return -1;
+    row->day = d.day;
+    if (row->estimated)
+        return 0;
+    if (vntime_format_date(row->at_ms, day, sizeof(day)) != 0 ||
+        strcmp(day, row->day) != 0) {
+        hub_jv_path_key(p, sizeof(p), path, "day");
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s: %s is not the local day of \"at\" (%s) and"
+                        " the time is not estimated",
+                        p, row->day, day);
+        return -1;
+    }
+    return 0;
+}
+
+static int hub_ingest_read_dos(const hub_upload_t *up, const json_t *v,
+                               const char *path, int64_t now_ms,
+                               hub_dossier_row_t *row, size_t *answers,
+                               hub_problem_t *pb)
+{
+    row->field = "";
+    if (hub_jv_check_object(v, path, hub_ingest_dos_keys, pb) != 0 ||
+        hub_jv_read_int(v, path, "seq", HUB_JV_REQUIRED, 1, up->upto_seq,
+                        &row->seq, pb) < 0 ||
+        hub_jv_read_code(v, path, "dossier", HUB_JV_REQUIRED, &row->dossier,
+                         pb) < 0 ||
+        hub_ingest_read_dos_time(v, path, now_ms, row, pb) != 0 ||
+        hub_jv_read_code(v, path, "unit", HUB_JV_REQUIRED, &row->unit, pb) <
+            0 ||
+        hub_jv_read_code(v, path, "field", HUB_JV_NULLABLE | HUB_JV_EMPTY,
+                         &row->field, pb) < 0 ||
+        hub_jv_read_code(v, path, "instrument", HUB_JV_REQUIRED,
+                         &row->instrument, pb) < 0 ||
+        hub_jv_read_int(v, path, "version", HUB_JV_REQUIRED, 0,
+                        HUB_INGEST_COUNT_MAX, &row->version, pb) < 0 ||
+        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
+                        &row->partial, pb) < 0)
+        return -1;
+    return hub_ingest_read_dos_answers(v, path, row, answers, pb);
+}
+
+static int hub_ingest_cmp_seq(const void *pa, const void *pb)
+{
+    const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* One rating per response: a seq twice in one upload is a fault. */
+static int hub_ingest_check_dos_dups(const hub_upload_t *up,
+                                     hub_problem_t *pb)
+{
+    int64_t *seqs;
+    size_t i;
+
+    if (up->n_dos < 2)
+        return 0;
+    seqs = calloc(up->n_dos, sizeof(*seqs));
+    if (!seqs) {
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < up->n_dos; i++)
+        seqs[i] = up->dos[i].seq;
+    qsort(seqs, up->n_dos, sizeof(*seqs), hub_ingest_cmp_seq);
+    for (i = 1; i < up->n_dos; i++) {
+        if (seqs[i] == seqs[i - 1]) {
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "dossiers: seq %lld appears twice; a response"
+                            " is rated once",
+                            (long long)seqs[i]);
+            free(seqs);
+            return -1;
+        }
+    }
+    free(seqs);
+    return 0;
+}
+
+static int hub_ingest_read_dossiers(hub_upload_t *up, int64_t now_ms,
+                                    hub_problem_t *pb)
+{
+    char path[HUB_JV_PATH_MAX];
+    const json_t *arr = NULL, *v;
+    size_t i, answers = 0;
+    int rc;
+
+    rc = hub_jv_read_array(up->root, "", "dossiers", HUB_JV_OPTIONAL,
+                           HUB_DOSSIER_ROWS_MAX, &arr, pb);
+    if (rc <= 0)
+        return rc;
+    up->dos = calloc(json_array_size(arr) + 1, sizeof(*up->dos));
+    if (!up->dos) {
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+        return -1;
+    }
+    json_array_foreach(arr, i, v) {
+        hub_jv_path_index(path, sizeof(path), "dossiers", i);
+        /* Counted first, so that hub_ingest_free() releases the answers
+         * text of a row that failed half-way. */
+        up->n_dos++;
+        if (hub_ingest_read_dos(up, v, path, now_ms, &up->dos[i], &answers,
+                                pb) != 0)
+            return -1;
+    }
+    return hub_ingest_check_dos_dups(up, pb);
+}
+
 /* ---- the body -------------------------------------------------------- */
 
 static int hub_ingest_is_install_id(const char *s)
@@ -477,11 +655,18 @@ int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
             return -1;
         up->has_heartbeat = 1;
     }
-    return hub_ingest_read_days(up, days, now_ms, pb);
+    if (hub_ingest_read_days(up, days, now_ms, pb) != 0)
+        return -1;
+    return hub_ingest_read_dossiers(up, now_ms, pb) < 0 ? -1 : 0;
 }
 
 void hub_ingest_free(hub_upload_t *up)
 {
+    size_t i;
+
+    for (i = 0; up->dos && i < up->n_dos; i++)
+        free(up->dos[i].answers_json);
+    free(up->dos);
     free(up->resp);
     free(up->ans);
     json_decref(up->root);

@@ -362,6 +362,25 @@ static const char hub_db_schema_v4[] =
 static const char hub_db_schema_v5[] =
     "ALTER TABLE tokens ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;";
 
+/* Schema version 6: dossier-bound ratings, one row per rating as a log
+ * (store/dossiers.h). rev is the export's cursor: AUTOINCREMENT so a
+ * revision is never handed out twice, even after the last row goes. */
+static const char hub_db_schema_v6[] =
+    "CREATE TABLE dossier_ratings("
+    " rev INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " install_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " dossier TEXT NOT NULL, at INTEGER NOT NULL, day TEXT NOT NULL,"
+    " estimated INTEGER NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, version INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, satisfied INTEGER, answers TEXT NOT NULL,"
+    " corrects INTEGER, upload_id TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL);"
+    "CREATE INDEX dossier_ratings_response"
+    " ON dossier_ratings(install_id, seq, rev);"
+    "CREATE INDEX dossier_ratings_corrects ON dossier_ratings(corrects)"
+    " WHERE corrects IS NOT NULL;"
+    "CREATE INDEX dossier_ratings_day ON dossier_ratings(day, unit);";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -370,6 +389,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v3, hub_db_seed_v3},
     {hub_db_schema_v4, NULL},
     {hub_db_schema_v5, NULL},
+    {hub_db_schema_v6, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

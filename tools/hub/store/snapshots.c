@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hub/base/log.h"
+#include "hub/store/dossiers.h"
 #include "hub/store/kiosks.h"
 #include "hub/store/units.h"
 
@@ -20,7 +21,8 @@ static const char hub_ingest_sql_highest[] =
     " WHERE install_id = ?1";
 static const char hub_ingest_sql_count[] =
     "SELECT (SELECT count(*) FROM day_responses WHERE install_id = ?1)"
-    " + (SELECT count(*) FROM day_answers WHERE install_id = ?1)";
+    " + (SELECT count(*) FROM day_answers WHERE install_id = ?1)"
+    " + (SELECT count(*) FROM dossier_ratings WHERE install_id = ?1)";
 static const char hub_ingest_sql_drop_resp[] =
     "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
 static const char hub_ingest_sql_drop_ans[] =
@@ -161,7 +163,7 @@ static int hub_ingest_check_unit(hub_db_t *db, const char *own,
 
 /* Rows to leave out, one flag per row of the upload. */
 typedef struct hub_ingest_skip {
-    unsigned char *resp, *ans;
+    unsigned char *resp, *ans, *dos;
 } hub_ingest_skip_t;
 
 static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
@@ -191,6 +193,19 @@ static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
             skip->ans[k] = (unsigned char)ignore;
             res->ignored_rows += ignore;
         }
+    }
+    /* Dossier-bound ratings are held to the same rule, reported by their
+     * index in "dossiers" (day 0 of the message's form is not used). */
+    for (k = 0; rc == HUB_OK && k < up->n_dos; k++) {
+        rc = hub_ingest_check_unit(db, own, up->dos[k].unit, &checked,
+                                   &unknown, "dossiers", 0, k, &ignore, res);
+        skip->dos[k] = (unsigned char)ignore;
+        res->ignored_rows += ignore;
+    }
+    if (rc == HUB_FOREIGN && strstr(res->refusal, ".dossiers[")) {
+        /* "days[0].dossiers[k]" reads wrong: dossiers sit at the top. */
+        char *p = strstr(res->refusal, "dossiers[");
+        memmove(res->refusal, p, strlen(p) + 1);
     }
     return rc;
 }
@@ -380,9 +395,11 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
     /* One flag per row (at most HUB_INGEST_ROWS_MAX of them). */
     skip.resp = calloc(up->n_resp + 1, 1);
     skip.ans = calloc(up->n_ans + 1, 1);
-    if (!skip.resp || !skip.ans) {
+    skip.dos = calloc(up->n_dos + 1, 1);
+    if (!skip.resp || !skip.ans || !skip.dos) {
         free(skip.resp);
         free(skip.ans);
+        free(skip.dos);
         return HUB_ERROR;
     }
     /* Checked again inside the transaction: a revocation that landed
@@ -398,8 +415,14 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
                                   &stale, res);
         res->stale_days += (size_t)stale;
     }
+    if (rc == HUB_OK) {
+        rc = hub_dossiers_store(db, up, skip.dos, now_ms, res);
+        res->rows_added +=
+            res->dossiers_new + res->dossiers_corrected;
+    }
     free(skip.resp);
     free(skip.ans);
+    free(skip.dos);
     if (rc != HUB_OK)
         return rc;
     if (up->has_heartbeat)

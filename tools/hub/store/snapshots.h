@@ -46,6 +46,23 @@ typedef struct hub_ans_row {
     int64_t n;
 } hub_ans_row_t;
 
+/* One dossier-bound rating (docs/DOSSIER_EXPORT.md): the kiosk's response
+ * seq, the dossier code, the corrected time and the day it counts in, and
+ * its answers as compact JSON text (answers_json, owned by the upload)
+ * plus the verdict the hub drew from them. */
+typedef struct hub_dossier_row {
+    int64_t seq;
+    const char *dossier;
+    int64_t at_ms;     /* clock-corrected Unix ms */
+    const char *day;   /* "YYYY-MM-DD", local */
+    int64_t estimated; /* 1: the device clock could not be corrected */
+    const char *unit, *field, *instrument;
+    int64_t version;
+    int64_t partial;
+    int satisfied;     /* hub_dossier_verdict_t */
+    char *answers_json;
+} hub_dossier_row_t;
+
 typedef struct hub_day {
     const char *day; /* "YYYY-MM-DD", local */
     int64_t estimated;
@@ -62,6 +79,8 @@ typedef struct hub_upload {
     size_t n_resp, n_ans;
     hub_resp_row_t *resp;
     hub_ans_row_t *ans;
+    size_t n_dos; /* dossier-bound ratings: absent in older uploads */
+    hub_dossier_row_t *dos;
     int has_heartbeat;
     hub_heartbeat_t heartbeat;
 } hub_upload_t;
@@ -78,6 +97,9 @@ typedef struct hub_ingest_result {
      * first such code, for the acknowledgement. */
     int64_t ignored_rows;
     char ignored_unit[HUB_CODE_MAX + 1];
+    /* Dossier-bound ratings stored new, stored as corrections of an
+     * earlier row, and received again unchanged (nothing stored). */
+    int64_t dossiers_new, dossiers_corrected, dossiers_same;
 } hub_ingest_result_t;
 
 /* Writes a parsed upload for its install_id in one transaction, taking
