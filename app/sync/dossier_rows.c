@@ -34,7 +34,7 @@ int dossier_rows_wanted(const store_response_t *r)
 static json_t *dossier_rows_answers(const store_response_t *r)
 {
     char q[DOSSIER_ROWS_CODE_MAX + 1], a[DOSSIER_ROWS_CODE_MAX + 1];
-    char num[24];
+    char num[24], pair[2 * DOSSIER_ROWS_CODE_MAX + 2];
     json_t *arr = json_array();
     int i;
 
@@ -46,11 +46,10 @@ static json_t *dossier_rows_answers(const store_response_t *r)
             snprintf(num, sizeof(num), "%d", x->value);
             text = num;
         }
-        if (json_array_append_new(
-                arr, json_pack("{s:s, s:s}", "question",
-                               dossier_rows_clean(x->question, 1, q),
-                               "answer", dossier_rows_clean(text, 1, a))) !=
-            0) {
+        snprintf(pair, sizeof(pair), "%s=%s",
+                 dossier_rows_clean(x->question, 1, q),
+                 dossier_rows_clean(text, 1, a));
+        if (json_array_append_new(arr, json_string(pair)) != 0) {
             json_decref(arr);
             return NULL;
         }

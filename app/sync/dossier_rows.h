@@ -27,8 +27,10 @@
 int dossier_rows_wanted(const store_response_t *r);
 
 /* {"seq", "dossier", "at", "day", "estimated", "unit", "field",
- *  "instrument", "version", "partial", "answers": [{"question",
- *  "answer"}]} for response seq counted on day at the corrected time
+ *  "instrument", "version", "partial", "answers": ["question=answer",
+ *  ...]} (one string per answer: a multi-choice question gives one per
+ * option chosen; strings, not objects, keep a large upload cheap to
+ * parse) for response seq counted on day at the corrected time
  * at_ms; NULL when out of memory. */
 json_t *dossier_rows_build(const store_response_t *r, int64_t seq,
                            int64_t at_ms, const char *day, int estimated);

@@ -153,7 +153,7 @@ corrected() { # AT_MS: D4 as a kiosk would send it with its time corrected
 {"install_id": "$IID", "upload_id": "$IID:$SEQ", "upto_seq": $SEQ, "days": [],
  "dossiers": [{"seq": $SEQ, "dossier": "$D4", "at": $1, "day": "$DAY", "estimated": 0,
    "unit": "$UNIT", "field": "khac", "instrument": "sipas-short", "version": 1, "partial": 0,
-   "answers": [{"question": "overall", "answer": "3"}]}]}
+   "answers": ["overall=3"]}]}
 JSON
 }
 post() { # BODY-FILE

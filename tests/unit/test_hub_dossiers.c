@@ -140,9 +140,7 @@ static int parse_row(const char *row, hub_upload_t *up, hub_problem_t *pb)
     " \"unit\": \"XA\", \"field\": \"khac\", \"instrument\":"              \
     " \"sipas-short\", \"version\": 1, \"partial\": 0, \"answers\": "      \
     answers "}"
-#define GOOD_ANSWERS                                                         \
-    "[{\"question\": \"overall\", \"answer\": \"2\"},"                     \
-    " {\"question\": \"reasons\", \"answer\": \"cho-lau\"}]"
+#define GOOD_ANSWERS "[\"overall=2\", \"reasons=cho-lau\"]"
 
 static void test_ingest_rows(void **state)
 {
@@ -177,11 +175,19 @@ static void test_ingest_rows_refused(void **state)
         /* seq above upto_seq, or 0 */
         ROW("6", "1795313703000", "2026-11-22", "0", "[]"),
         ROW("0", "1795313703000", "2026-11-22", "0", "[]"),
-        /* a code the hub does not take, an unknown key */
+        /* answers that are not "code=code" */
+        ROW("3", "1795313703000", "2026-11-22", "0", "[\"over all=2\"]"),
+        ROW("3", "1795313703000", "2026-11-22", "0", "[\"overall\"]"),
+        ROW("3", "1795313703000", "2026-11-22", "0", "[\"overall=\"]"),
+        ROW("3", "1795313703000", "2026-11-22", "0", "[\"=2\"]"),
+        ROW("3", "1795313703000", "2026-11-22", "0", "[\"overall=2=3\"]"),
         ROW("3", "1795313703000", "2026-11-22", "0",
-            "[{\"question\": \"over all\", \"answer\": \"2\"}]"),
-        ROW("3", "1795313703000", "2026-11-22", "0",
-            "[{\"question\": \"overall\", \"answer\": \"2\", \"n\": 1}]"),
+            "[{\"question\": \"overall\", \"answer\": \"2\"}]"),
+        /* an unknown key */
+        "{\"seq\": 3, \"dossier\": \"D\", \"at\": 1795313703000, \"day\":"
+        " \"2026-11-22\", \"estimated\": 0, \"unit\": \"XA\", \"field\":"
+        " \"khac\", \"instrument\": \"s\", \"version\": 1, \"partial\": 0,"
+        " \"answers\": [], \"officer\": \"CB1\"}",
         /* the same response twice */
         ROW("3", "1795313703000", "2026-11-22", "0", "[]") ","
         ROW("3", "1795313703000", "2026-11-22", "0", "[]"),

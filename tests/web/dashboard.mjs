@@ -165,6 +165,33 @@ try {
     assert(cells.some((c) => /KTC 95% \d+,\d–\d+,\d%/.test(c)), `no interval: ${cells[0]}`);
   });
 
+  await check('Decision 766 item 5.4: the hub figure, its formula, and what the hub cannot know', async () => {
+    const text = await page.textContent('#panel-766');
+    assert(text.includes('5.4') && text.includes('100% −') && text.includes('90%'), `no formula: ${text}`);
+    assert(text.includes('quá hạn') && text.includes('phản ánh'), `overdue and complaints not named: ${text}`);
+    assert(/không có ở máy chủ tỉnh/.test(await page.textContent('#d766-missing')), 'the missing data is not said');
+    // the figure shown is the one /api/v1/stats gives for the same period:
+    // the period's total is asked again (the method does not change 5.4)
+    // (the province's total: no grouping, the root unit or none)
+    const answer = page.waitForResponse((r) => {
+      const u = new URL(r.url());
+      const unit = u.searchParams.get('unit');
+      return u.pathname === '/api/v1/stats' && !u.searchParams.has('group') && (!unit || unit === tokens.units[0]);
+    }, { timeout: 10000 });
+    await page.selectOption('#p-method', 'mean');
+    const body = await (await answer).json();
+    await waitLoaded(page);
+    const d = body.decision_766;
+    assert(d && d.dossiers > 0 && d.judged > 0, `no dossier-bound ratings: ${JSON.stringify(d)}`);
+    assert(d.rate_pct === null && d.points === null && d.overdue_pct === null && d.complaint_pct === null, `guessed: ${JSON.stringify(d)}`);
+    const shown = await page.textContent('#d766-value');
+    assert(shown === `${d.satisfied_pct.toFixed(1).replace('.', ',')}%`, `shown ${shown}, API ${d.satisfied_pct}`);
+    const formula = await page.textContent('#d766-formula');
+    assert(formula.includes(`${d.not_satisfied} / ${d.judged}`), formula);
+    await page.selectOption('#p-method', 'share');
+    await waitLoaded(page);
+  });
+
   await check('the priority fields are highlighted', async () => {
     const rows = await page.$$eval('[data-table="fields"] tbody tr.priority th', (ths) => ths.map((t) => t.textContent));
     assert(rows.length === 3, rows.join(' | '));

@@ -143,6 +143,34 @@ def backdate(db):
     con.close()
 
 
+# Overall answers of the dossier-bound ratings, in turn: 2 of 8 are
+# "not satisfied" (1 or 2).
+DOSSIER_OVERALL = [5, 4, 2, 5, 3, 1, 4, 5]
+
+
+def dossier_rows(unit, batch, first, last):
+    """Two ratings bound to a dossier code a day, at 09:00 and 14:00
+    local, with seqs taken from the batch's own range."""
+    rows, seq = [], first
+    for d in batch:
+        for hour in (9, 14):
+            if seq > last:
+                return rows
+            at = datetime.datetime(d.year, d.month, d.day, hour, 0, 0,
+                                   tzinfo=datetime.timezone(
+                                       datetime.timedelta(hours=7)))
+            overall = DOSSIER_OVERALL[seq % len(DOSSIER_OVERALL)]
+            rows.append({
+                "seq": seq, "dossier": "000.00.07.H42-%s-%04d" % (
+                    d.strftime("%y%m%d"), seq % 10000),
+                "at": int(at.timestamp() * 1000), "day": d.isoformat(),
+                "estimated": 0, "unit": unit, "field": "khac",
+                "instrument": "sipas-short", "version": 1, "partial": 0,
+                "answers": ["overall=%d" % overall]})
+            seq += 1
+    return rows
+
+
 def fill(binary, db, url):
     rng = random.Random(20261122)
     for code, name, parent in UNITS:
@@ -167,10 +195,12 @@ def fill(binary, db, url):
             snaps = [day_snapshot(rng, unit, counter, base, d,
                                   0.05 * (d - days[0]).days / DAYS)
                      for d in batch]
+            first = seq + 1
             seq += sum(r["complete"] + r["partial"]
                        for s in snaps for r in s["responses"]) + 1
+            dossiers = dossier_rows(unit, batch, first, seq)
             body = {"install_id": iid, "upload_id": "%s:%d" % (iid, seq),
-                    "upto_seq": seq, "days": snaps,
+                    "upto_seq": seq, "days": snaps, "dossiers": dossiers,
                     "heartbeat": {
                         "version": "0.3.1", "uptime_s": 86400,
                         "clock_synced": not silent_days,

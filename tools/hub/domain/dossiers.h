@@ -30,7 +30,8 @@
 /* Answers one rating may carry (the full SIPAS form has ~20 questions,
  * plus multi-choice reasons). */
 #define HUB_DOSSIER_ANSWERS_MAX 64
-/* Ratings one upload may carry. */
+/* Ratings one upload may carry: a real row is over 200 bytes, so the
+ * 1 MiB body limit (413, the kiosk halves its batch) binds first. */
 #define HUB_DOSSIER_ROWS_MAX 5000
 /* Decision 766 item 5.4: full points at 90% and above. */
 #define HUB_DOSSIER_766_FULL_PCT 90.0

@@ -21,9 +21,7 @@ static const char *const hub_ingest_dos_keys[] = {
     "seq",     "dossier",    "at",      "day",     "estimated", "unit",
     "field",   "instrument", "version", "partial", "answers",   NULL,
 };
-static const char *const hub_ingest_dos_ans_keys[] = {
-    "question", "answer", NULL,
-};
+
 static const char *const hub_ingest_day_keys[] = {
     "day", "estimated", "responses", "answers", NULL,
 };
@@ -42,7 +40,7 @@ static const char *const hub_ingest_ans_keys[] = {
  * names the limit. */
 #define HUB_INGEST_CONTAINERS_MAX                                     \
     (3 + 3 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX +                \
-     2 * HUB_DOSSIER_ROWS_MAX + HUB_INGEST_DOS_ANSWERS_MAX + 1000)
+     2 * HUB_DOSSIER_ROWS_MAX + 1000)
 
 /* Row identity for the duplicate check: a hash to sort by, and where the
  * row is. */
@@ -400,15 +398,37 @@ static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
 
 /* ---- dossier-bound ratings ------------------------------------------- */
 
-/* The answers of one rating as compact JSON (kept as sent, in the
- * kiosk's order) and the verdict drawn from them. */
+/* One answer "question=answer" split into q and a; 0 when both are
+ * codes. */
+static int hub_ingest_split_answer(const char *text, char *q, char *a)
+{
+    const char *eq = text ? strchr(text, '=') : NULL;
+    size_t nq;
+
+    if (!eq)
+        return -1;
+    nq = (size_t)(eq - text);
+    if (nq > HUB_CODE_MAX || strlen(eq + 1) > HUB_CODE_MAX)
+        return -1;
+    memcpy(q, text, nq);
+    q[nq] = '\0';
+    memcpy(a, eq + 1, strlen(eq + 1) + 1);
+    return hub_valid_code(q) && hub_valid_code(a) ? 0 : -1;
+}
+
+/* The answers of one rating ("question=answer" strings: a multi-choice
+ * question gives one per option chosen) as the JSON the export shows,
+ * kept as sent, in the kiosk's order, and the verdict drawn from them. */
 static int hub_ingest_read_dos_answers(const json_t *v, const char *path,
                                        hub_dossier_row_t *row,
                                        size_t *total, hub_problem_t *pb)
 {
+    static _Thread_local char q[HUB_DOSSIER_ANSWERS_MAX][HUB_CODE_MAX + 1];
+    static _Thread_local char a[HUB_DOSSIER_ANSWERS_MAX][HUB_CODE_MAX + 1];
     const char *qs[HUB_DOSSIER_ANSWERS_MAX], *as[HUB_DOSSIER_ANSWERS_MAX];
-    char key[HUB_JV_PATH_MAX], ap[HUB_JV_PATH_MAX];
-    const json_t *arr = NULL, *a;
+    char key[HUB_JV_PATH_MAX];
+    const json_t *arr = NULL, *x;
+    json_t *out;
     size_t j;
 
     if (hub_jv_read_array(v, path, "answers", HUB_JV_REQUIRED,
@@ -423,17 +443,29 @@ static int hub_ingest_read_dos_answers(const json_t *v, const char *path,
         return -1;
     }
     hub_jv_path_key(key, sizeof(key), path, "answers");
-    json_array_foreach(arr, j, a) {
-        hub_jv_path_index(ap, sizeof(ap), key, j);
-        if (hub_jv_check_object(a, ap, hub_ingest_dos_ans_keys, pb) != 0 ||
-            hub_jv_read_code(a, ap, "question", HUB_JV_REQUIRED, &qs[j],
-                             pb) < 0 ||
-            hub_jv_read_code(a, ap, "answer", HUB_JV_REQUIRED, &as[j], pb) <
-                0)
+    json_array_foreach(arr, j, x) {
+        if (hub_ingest_split_answer(json_string_value(x), q[j], a[j]) != 0) {
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "%s[%zu]: must be \"question=answer\", both"
+                            " codes",
+                            key, j);
             return -1;
+        }
+        qs[j] = q[j];
+        as[j] = a[j];
     }
+    out = json_array();
+    for (j = 0; out && j < json_array_size(arr); j++)
+        if (json_array_append_new(out, json_pack("{s:s, s:s}", "question",
+                                                 qs[j], "answer", as[j])) !=
+            0) {
+            json_decref(out);
+            out = NULL;
+        }
     row->satisfied = (int)hub_dossier_judge(qs, as, (int)json_array_size(arr));
-    row->answers_json = json_dumps(arr, JSON_COMPACT | JSON_SORT_KEYS);
+    row->answers_json = out ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS)
+                            : NULL;
+    json_decref(out);
     if (!row->answers_json) {
         hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
         return -1;

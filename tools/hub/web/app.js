@@ -465,6 +465,31 @@ function renderTotal() {
     h('p', { class: 'kpi-ci', text: root ? `${t('colDays')}: ${fmtPct(root.share)}` : '' })));
   renderElements(g, tg);
   renderReasons(g);
+  render766();
+}
+
+// Decision 766 item 5.4: the hub's part only. Overdue dossiers and
+// complaints live in the province's dossier system; the panel says so and
+// never fills them in.
+function render766() {
+  const box = $('#d766-body');
+  const d = state.data.total && !state.data.total.error ? state.data.total.decision_766 : null;
+  box.replaceChildren();
+  if (!d) return;
+  const kids = [];
+  if (!d.dossiers) {
+    kids.push(h('p', { class: 'kpi-value muted', text: t('d766None') }));
+  } else if (d.satisfied_pct === null || d.satisfied_pct === undefined) {
+    kids.push(h('p', { class: 'kpi-value muted', text: t('d766NotJudged') }));
+  } else {
+    kids.push(h('p', { class: 'kpi-title', text: t('d766Satisfied') }));
+    kids.push(h('p', { class: 'kpi-value', id: 'd766-value', text: fmtPct(d.satisfied_pct) }));
+    kids.push(h('p', { class: 'kpi-ci', id: 'd766-formula', text: t('d766Formula', fmtInt(d.not_satisfied), fmtInt(d.judged), fmtPct(d.satisfied_pct)) }));
+  }
+  kids.push(h('p', { class: 'kpi-ci', text: t('d766Counts', fmtInt(d.ratings), fmtInt(d.dossiers), fmtInt(d.judged)) }));
+  kids.push(h('p', { class: 'kpi-note', text: t('d766Rule') }));
+  kids.push(h('p', { class: 'kpi-note', id: 'd766-missing', text: t('d766Missing') }));
+  box.append(...kids);
 }
 
 function renderElements(g, tg) {
