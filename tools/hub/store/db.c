@@ -364,9 +364,11 @@ static const char hub_db_schema_v5[] =
 
 /* Schema version 6: dossier-bound ratings, one row per rating as a log
  * (store/dossiers.h). rev is the export's cursor: AUTOINCREMENT so a
- * revision is never handed out twice, even after the last row goes. */
+ * revision is never handed out twice, even after the last row goes.
+ * IF NOT EXISTS: a database whose user_version was set back by hand (an
+ * old backup's version restored over a newer file) still opens. */
 static const char hub_db_schema_v6[] =
-    "CREATE TABLE dossier_ratings("
+    "CREATE TABLE IF NOT EXISTS dossier_ratings("
     " rev INTEGER PRIMARY KEY AUTOINCREMENT,"
     " install_id TEXT NOT NULL, seq INTEGER NOT NULL,"
     " dossier TEXT NOT NULL, at INTEGER NOT NULL, day TEXT NOT NULL,"
@@ -375,11 +377,12 @@ static const char hub_db_schema_v6[] =
     " partial INTEGER NOT NULL, satisfied INTEGER, answers TEXT NOT NULL,"
     " corrects INTEGER, upload_id TEXT NOT NULL,"
     " received_at INTEGER NOT NULL);"
-    "CREATE INDEX dossier_ratings_response"
+    "CREATE INDEX IF NOT EXISTS dossier_ratings_response"
     " ON dossier_ratings(install_id, seq, rev);"
-    "CREATE INDEX dossier_ratings_corrects ON dossier_ratings(corrects)"
-    " WHERE corrects IS NOT NULL;"
-    "CREATE INDEX dossier_ratings_day ON dossier_ratings(day, unit);";
+    "CREATE INDEX IF NOT EXISTS dossier_ratings_corrects"
+    " ON dossier_ratings(corrects) WHERE corrects IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS dossier_ratings_day"
+    " ON dossier_ratings(day, unit);";
 
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
