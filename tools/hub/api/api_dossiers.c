@@ -240,8 +240,9 @@ static int hub_dos_send(hub_reply_t *r, json_t *out, int csv)
     return 200;
 }
 
-/* Reads one page under the lock, in one read transaction so the page and
- * the last revision agree. */
+/* Reads one page under the lock, in one read transaction, so that the
+ * scope, the last revision and the page see one state of the file (an
+ * administrator's command may write it from another process). */
 static int hub_dos_read_page(hub_db_t *db, const hub_token_t *tok,
                              hub_dos_query_t *q, hub_dos_page_t *page,
                              int64_t *last_rev)
@@ -249,6 +250,9 @@ static int hub_dos_read_page(hub_db_t *db, const hub_token_t *tok,
     char *units = NULL;
     int rc, fail = 0;
 
+    rc = hub_db_begin_read(db);
+    if (rc != HUB_OK)
+        return rc;
     rc = hub_dos_apply_scope(db, tok, &q->unit);
     if (rc == HUB_OK)
         units = hub_dos_units_json(db, q->unit, &fail);
@@ -267,6 +271,7 @@ static int hub_dos_read_page(hub_db_t *db, const hub_token_t *tok,
         if (page->failed)
             rc = HUB_ERROR;
     }
+    hub_db_end_read(db);
     free(units);
     return rc;
 }

@@ -59,7 +59,7 @@ typedef struct hub_dossier_row {
     const char *unit, *field, *instrument;
     int64_t version;
     int64_t partial;
-    int satisfied;     /* hub_dossier_verdict_t */
+    int satisfied;     /* 0, 1 or HUB_DOSSIERS_NO_VERDICT (store/dossiers.h) */
     char *answers_json;
 } hub_dossier_row_t;
 
