@@ -118,7 +118,7 @@ OLD="$T/old.db"
 "$HUB" unit add TINH "Tỉnh" --db "$OLD" 2> /dev/null
 OLD_TOK=$("$HUB" token add --scope province --db "$OLD" 2> /dev/null)
 sqlite3 "$OLD" "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN last_used_at;
-  ALTER TABLE tokens DROP COLUMN replaced_by; ALTER TABLE tokens DROP COLUMN audit; UPDATE tokens SET created_at = created_at - 400 * 86400000;
+  ALTER TABLE tokens DROP COLUMN replaced_by; ALTER TABLE tokens DROP COLUMN audit; DROP TABLE dossier_ratings; UPDATE tokens SET created_at = created_at - 400 * 86400000;
   PRAGMA user_version = 2"
 SIPAS_CLOCK_OFFSET_S=$((10 * DAY)) "$HUB" token list --db "$OLD" > /dev/null 2>&1 || fail "migrating tokens"
 [ "$(sqlite3 "$OLD" "PRAGMA user_version")" = "$(sqlite3 "$T/hub.db" "PRAGMA user_version")" ] ||

@@ -85,7 +85,7 @@ sqlite3 "$T/hub.db" "
   INSERT INTO day_responses VALUES('old-kiosk', '2026-01-05', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 9, 0, 0);
   INSERT INTO day_answers VALUES('old-kiosk', '2026-01-05', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 0, 'overall', 'overall', '5', 9);
   INSERT INTO day_responses VALUES('old-kiosk', '$day', 'DEMO-XA-01', '', '', 'khac', 'sipas-short', 1, 5, 0, 0);
-  ALTER TABLE tokens DROP COLUMN audit;
+  ALTER TABLE tokens DROP COLUMN audit; DROP TABLE dossier_ratings;
   PRAGMA user_version = 3"
 hub_start
 [ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM day_responses WHERE unit = 'DEMO-XA-01'")" = 0 ] ||
