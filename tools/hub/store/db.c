@@ -356,6 +356,84 @@ static const char hub_db_schema_v4[] =
     "DELETE FROM day_responses WHERE " HUB_DB_UNKNOWN_UNIT ";"
     "DELETE FROM day_answers WHERE " HUB_DB_UNKNOWN_UNIT ";";
 
+/* Schema version 5: partial responses count for the questions they
+ * answered (domain §3d), so the answer summaries hold their answers too,
+ * apart: n = answers of complete responses (as before), pn = answers of
+ * partial ones. The answer triggers are replaced by ones that add both,
+ * and the partial rows already held are summed in. */
+#define HUB_DB_V5_N(r) "CASE WHEN " r ".partial = 0 THEN " r ".n ELSE 0 END"
+#define HUB_DB_V5_PN(r) "CASE WHEN " r ".partial = 0 THEN 0 ELSE " r ".n END"
+#define HUB_DB_V5_ANS_ADD                                                 \
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question," \
+    " element, answer, n, pn, rows) SELECT new.day, new.unit, new.field,"  \
+    " new.instrument, new.question, new.element, new.answer, "            \
+    HUB_DB_V5_N("new") ", " HUB_DB_V5_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(day, unit, field, instrument,"                  \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " pn = pn + excluded.pn, rows = rows + 1;"                            \
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"      \
+    " question, element, answer, n, pn, rows) SELECT "                    \
+    HUB_DB_MONTH_KEY_NEW ", new.question, new.element, new.answer, "      \
+    HUB_DB_V5_N("new") ", " HUB_DB_V5_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(month, unit, field, instrument,"                \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " pn = pn + excluded.pn, rows = rows + 1;"                            \
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field," \
+    " instrument, question, element, answer, n, pn, rows) SELECT"         \
+    " new.unit, substr(new.day, 1, 7), new.counter, new.officer,"         \
+    " new.field, new.instrument, new.question, new.element, new.answer, " \
+    HUB_DB_V5_N("new") ", " HUB_DB_V5_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(unit, month, counter, officer,"                 \
+    " field, instrument, question, element, answer) DO UPDATE SET"        \
+    " n = n + excluded.n, pn = pn + excluded.pn, rows = rows + 1;"
+#define HUB_DB_V5_ANS_SET                                                 \
+    " SET n = n - " HUB_DB_V5_N("old") ", pn = pn - " HUB_DB_V5_PN("old") \
+    ", rows = rows - 1 WHERE "
+#define HUB_DB_V5_ANS_DROP                                                \
+    "UPDATE stat_day_answers" HUB_DB_V5_ANS_SET HUB_DB_DAY_KEY_OLD        \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_month_answers" HUB_DB_V5_ANS_SET HUB_DB_MONTH_KEY_OLD    \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_staff_answers" HUB_DB_V5_ANS_SET HUB_DB_STAFF_KEY_OLD    \
+    HUB_DB_ANSWER_KEY_OLD ";"
+static const char hub_db_schema_v5[] =
+    "ALTER TABLE stat_day_answers ADD COLUMN pn INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stat_month_answers ADD COLUMN pn INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE stat_staff_answers ADD COLUMN pn INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "DROP TRIGGER stat_answers_add;"
+    "DROP TRIGGER stat_answers_drop;"
+    "DROP TRIGGER stat_answers_change;"
+    "CREATE TRIGGER stat_answers_add AFTER INSERT ON day_answers"
+    " BEGIN " HUB_DB_V5_ANS_ADD " END;"
+    "CREATE TRIGGER stat_answers_drop AFTER DELETE ON day_answers"
+    " BEGIN " HUB_DB_V5_ANS_DROP " END;"
+    "CREATE TRIGGER stat_answers_change AFTER UPDATE ON day_answers"
+    " BEGIN " HUB_DB_V5_ANS_DROP HUB_DB_V5_ANS_ADD " END;"
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question,"
+    " element, answer, n, pn, rows) SELECT day, unit, field, instrument,"
+    " question, element, answer, 0, sum(n), count(*) FROM day_answers"
+    " WHERE partial <> 0 GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    " ON CONFLICT(day, unit, field, instrument, question, element, answer)"
+    " DO UPDATE SET pn = pn + excluded.pn, rows = rows + excluded.rows;"
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"
+    " question, element, answer, n, pn, rows) SELECT substr(day, 1, 7),"
+    " unit, field, instrument, question, element, answer, 0, sum(n),"
+    " count(*) FROM day_answers WHERE partial <> 0"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    " ON CONFLICT(month, unit, field, instrument, question, element,"
+    " answer) DO UPDATE SET pn = pn + excluded.pn,"
+    " rows = rows + excluded.rows;"
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field,"
+    " instrument, question, element, answer, n, pn, rows) SELECT unit,"
+    " substr(day, 1, 7), counter, officer, field, instrument, question,"
+    " element, answer, 0, sum(n), count(*) FROM day_answers"
+    " WHERE partial <> 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " ON CONFLICT(unit, month, counter, officer, field, instrument,"
+    " question, element, answer) DO UPDATE SET pn = pn + excluded.pn,"
+    " rows = rows + excluded.rows;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -363,6 +441,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v2, NULL},
     {hub_db_schema_v3, hub_db_seed_v3},
     {hub_db_schema_v4, NULL},
+    {hub_db_schema_v5, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
