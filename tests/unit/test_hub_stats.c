@@ -897,7 +897,8 @@ static void test_figures_and_intervals(void **state)
     add_scale(day, &d, "gop-y", half);
     add_ans(day, &d, "reasons", "reasons", "cho-lau", 3, 0);
     add_ans(day, &d, "reasons", "reasons", "thai-do", 1, 0);
-    add_ans(day, &d, "reasons", "reasons", "thai-do", 5, 1); /* partial */
+    /* Partial responses' reasons count too (domain §3d). */
+    add_ans(day, &d, "reasons", "reasons", "thai-do", 5, 1);
     /* An answer off the 1..5 scale: counts only, out of its element. */
     add_ans(day, &d, "tc-extra", "tiep-can", "0", 2, 0);
     add_ans(day, &d, "tc-extra", "tiep-can", "5", 2, 0);
@@ -952,7 +953,7 @@ static void test_figures_and_intervals(void **state)
     assert_true(json_is_array(json_object_get(g, "index_ci95")));
     assert_near(real_at(json_object_get(g, "overall"), "satisfied_pct"), 70.0);
     assert_int_equal(int_at(json_object_get(g, "reasons"), "cho-lau"), 3);
-    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 1);
+    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 6);
     assert_true(json_is_null(json_object_get(g, "c01")));
     json_decref(v);
     /* The normalised mean of the same answers. */

@@ -438,7 +438,8 @@ static json_t *hub_fig_make_reasons(const hub_fig_group_t *fg)
                 picks = more;
             }
             picks[n].answer = fg->cells[j].answer;
-            picks[n++].n = fg->cells[j].n;
+            /* A partial response's reasons count like its answers. */
+            picks[n++].n = fg->cells[j].n + fg->cells[j].pn;
         }
     }
     if (n > 0)

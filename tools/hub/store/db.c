@@ -360,7 +360,7 @@ static const char hub_db_schema_v4[] =
  * answered (domain §3d), so the answer summaries hold their answers too,
  * apart: n = answers of complete responses (as before), pn = answers of
  * partial ones. The answer triggers are replaced by ones that add both,
- * and the partial rows already held are summed in. */
+ * and the partial rows already held are summed in (hub_db_seed_v5). */
 #define HUB_DB_V5_N(r) "CASE WHEN " r ".partial = 0 THEN " r ".n ELSE 0 END"
 #define HUB_DB_V5_PN(r) "CASE WHEN " r ".partial = 0 THEN 0 ELSE " r ".n END"
 #define HUB_DB_V5_ANS_ADD                                                 \
@@ -396,7 +396,7 @@ static const char hub_db_schema_v4[] =
     HUB_DB_ANSWER_KEY_OLD ";"                                             \
     "UPDATE stat_staff_answers" HUB_DB_V5_ANS_SET HUB_DB_STAFF_KEY_OLD    \
     HUB_DB_ANSWER_KEY_OLD ";"
-static const char hub_db_schema_v5[] =
+static const char hub_db_sql_v5_partial[] =
     "ALTER TABLE stat_day_answers ADD COLUMN pn INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE stat_month_answers ADD COLUMN pn INTEGER NOT NULL"
     " DEFAULT 0;"
@@ -433,6 +433,25 @@ static const char hub_db_schema_v5[] =
     " ON CONFLICT(unit, month, counter, officer, field, instrument,"
     " question, element, answer) DO UPDATE SET pn = pn + excluded.pn,"
     " rows = rows + excluded.rows;";
+static const char hub_db_sql_has_pn[] =
+    "SELECT count(*) FROM pragma_table_info('stat_day_answers')"
+    " WHERE name = 'pn'";
+
+/* Summaries that already have pn (a file whose user_version was set back
+ * by hand, as an operator restoring a copy might) already count partial
+ * answers under the version 5 triggers: adding the column again would
+ * fail the whole upgrade, summing them in again would count them twice. */
+static int hub_db_seed_v5(sqldb_t *sql, void *ctx)
+{
+    int64_t has_pn = 0;
+    int rc;
+
+    (void)ctx;
+    rc = sqldb_query_int(sql, hub_db_sql_has_pn, &has_pn);
+    if (rc != SQLITE_OK || has_pn)
+        return rc;
+    return sqldb_exec(sql, hub_db_sql_v5_partial);
+}
 
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
@@ -441,7 +460,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v2, NULL},
     {hub_db_schema_v3, hub_db_seed_v3},
     {hub_db_schema_v4, NULL},
-    {hub_db_schema_v5, NULL},
+    {"", hub_db_seed_v5},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
