@@ -324,6 +324,193 @@ int indices_rate_sipas(const indices_question_t *questions, size_t n,
     return INDICES_OK;
 }
 
+/* ---- several survey forms in one group ---------------------------------- */
+
+/* Index of the first question with the same id and element as question
+ * i: the one that stands for the pooled question. */
+static size_t idx_first_of(const indices_form_question_t *qs, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++)
+        if (strcmp(qs[j].id, qs[i].id) == 0 &&
+            strcmp(qs[j].element, qs[i].element) == 0)
+            return j;
+    return i;
+}
+
+/* Whether form f already listed this question before i: a form counts a
+ * question once in its element mean. */
+static int idx_is_repeat_in_form(const indices_form_question_t *qs, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++)
+        if (qs[j].form == qs[i].form && strcmp(qs[j].id, qs[i].id) == 0 &&
+            strcmp(qs[j].element, qs[i].element) == 0)
+            return 1;
+    return 0;
+}
+
+static int64_t idx_sum_counts(const int64_t count[INDICES_SCALE_MAX])
+{
+    int64_t total = 0;
+    int v;
+
+    for (v = 0; v < INDICES_SCALE_MAX; v++)
+        total += count[v];
+    return total;
+}
+
+static int idx_forms_check(const indices_form_question_t *qs, size_t n,
+                           const int64_t *respondents)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (qs[i].id == NULL || qs[i].form < 0 ||
+            qs[i].form >= INDICES_FORM_MAX || idx_slot_of(qs[i].element) < 0 ||
+            !idx_counts_ok(qs[i].count, INDICES_SCALE_MAX))
+            return 0;
+    for (i = 0; respondents && i < INDICES_FORM_MAX * INDICES_ELEMENT_COUNT;
+         i++)
+        if (respondents[i] < -1 || respondents[i] > INDICES_COUNT_MAX)
+            return 0;
+    return 1;
+}
+
+/* Each question's figure over the answers of every form that asked it. */
+static int idx_forms_pool(const indices_form_question_t *qs, size_t n,
+                          indices_method_t method, indices_value_t *pooled)
+{
+    int64_t count[INDICES_SCALE_MAX];
+    size_t i, j;
+    int v;
+
+    for (i = 0; i < n; i++) {
+        if (idx_first_of(qs, i) != i) {
+            pooled[i] = pooled[idx_first_of(qs, i)];
+            continue;
+        }
+        memset(count, 0, sizeof(count));
+        for (j = i; j < n; j++) {
+            if (idx_first_of(qs, j) != i)
+                continue;
+            for (v = 0; v < INDICES_SCALE_MAX; v++)
+                count[v] += qs[j].count[v];
+        }
+        if (indices_rate_question(count, method, &pooled[i]) != INDICES_OK)
+            return INDICES_EINVAL; /* pooled counts beyond the cap */
+    }
+    return INDICES_OK;
+}
+
+/* Weighted mean of the forms' element indices; the weights are
+ * respondents, never questions. */
+static void idx_forms_weigh(indices_forms_t *r, int e)
+{
+    double sum = 0.0, low = 0.0, high = 0.0, total = 0.0;
+    int64_t answers = 0;
+    int f, parts = 0;
+    const indices_value_t *v;
+
+    idx_set_no_data(&r->element[e]);
+    for (f = 0; f < INDICES_FORM_MAX; f++) {
+        v = &r->form_element[f][e];
+        if (!v->has_data || r->weight[f][e] <= 0)
+            continue;
+        sum += (double)r->weight[f][e] * v->percent;
+        low += (double)r->weight[f][e] * v->ci_low;
+        high += (double)r->weight[f][e] * v->ci_high;
+        total += (double)r->weight[f][e];
+        answers += v->answers;
+        parts += v->parts;
+        r->respondents[e] += r->weight[f][e];
+    }
+    if (total <= 0.0)
+        return;
+    r->element[e].has_data = 1;
+    r->element[e].parts = parts;
+    r->element[e].answers = answers;
+    r->element[e].percent = idx_clamp_percent(sum / total);
+    r->element[e].ci_low = idx_clamp_percent(low / total);
+    r->element[e].ci_high = idx_clamp_percent(high / total);
+}
+
+int indices_rate_forms(const indices_form_question_t *questions, size_t n,
+                       const int64_t *respondents, indices_method_t method,
+                       indices_value_t *per_question, indices_forms_t *out)
+{
+    indices_value_t pooled[INDICES_QUESTION_MAX], elements;
+    idx_acc_t acc[INDICES_FORM_MAX][INDICES_ELEMENT_COUNT], overall;
+    int64_t most[INDICES_FORM_MAX][INDICES_ELEMENT_COUNT], own, given;
+    indices_forms_t r;
+    size_t i, first_overall = 0;
+    int f, e, slot;
+
+    if (out == NULL || n > INDICES_QUESTION_MAX ||
+        (questions == NULL && n > 0) ||
+        (method != INDICES_SHARE_4_5 && method != INDICES_NORMALISED_MEAN) ||
+        !idx_forms_check(questions, n, respondents))
+        return INDICES_EINVAL;
+    if (idx_forms_pool(questions, n, method, pooled) != INDICES_OK)
+        return INDICES_EINVAL;
+    memset(acc, 0, sizeof(acc));
+    memset(most, 0, sizeof(most));
+    memset(&overall, 0, sizeof(overall));
+    for (i = 0; i < n; i++) {
+        slot = idx_slot_of(questions[i].element);
+        if (slot == IDX_OVERALL_SLOT) {
+            /* One pooled figure per overall question id. */
+            if (idx_first_of(questions, i) == i) {
+                if (overall.parts == 0)
+                    first_overall = i;
+                idx_acc_add(&overall, &pooled[i]);
+            }
+            continue;
+        }
+        if (idx_is_repeat_in_form(questions, i))
+            continue;
+        f = questions[i].form;
+        own = idx_sum_counts(questions[i].count);
+        if (own > most[f][slot])
+            most[f][slot] = own;
+        /* The form's part is the pooled question figure, but only where
+         * the form itself has answers to it. */
+        if (own > 0)
+            idx_acc_add(&acc[f][slot], &pooled[i]);
+    }
+    memset(&r, 0, sizeof(r));
+    r.method = method;
+    for (f = 0; f < INDICES_FORM_MAX; f++) {
+        for (e = 0; e < INDICES_ELEMENT_COUNT; e++) {
+            idx_acc_result(&acc[f][e], &r.form_element[f][e]);
+            given = respondents ? respondents[f * INDICES_ELEMENT_COUNT + e]
+                                : -1;
+            /* Unknown, or fewer than could have given the answers held:
+             * the largest answer count of one question stands for it. */
+            r.weight[f][e] = given > most[f][e] ? given : most[f][e];
+            if (!r.form_element[f][e].has_data)
+                r.weight[f][e] = 0;
+        }
+    }
+    for (e = 0; e < INDICES_ELEMENT_COUNT; e++)
+        idx_forms_weigh(&r, e);
+    idx_acc_result(&overall, &r.overall_question);
+    /* One overall question (the usual case) keeps its exact fraction. */
+    if (overall.parts == 1)
+        r.overall_question = pooled[first_overall];
+    if (indices_mean_values(r.element, INDICES_ELEMENT_COUNT, &elements) !=
+        INDICES_OK)
+        return INDICES_EINVAL;
+    r.index = elements;
+    r.elements_with_data = elements.parts;
+    for (i = 0; per_question && i < n; i++)
+        per_question[i] = pooled[i];
+    *out = r;
+    return INDICES_OK;
+}
+
 /* ---- three-level online-service rating -------------------------------- */
 
 int indices_rate_level3(const int64_t count[INDICES_LEVEL3_MAX],

@@ -147,6 +147,63 @@ int indices_rate_sipas(const indices_question_t *questions, size_t n,
                        indices_method_t method, indices_value_t *per_question,
                        indices_sipas_t *out);
 
+/* ---- several survey forms in one group (domain §3d) -------------------- */
+
+#define INDICES_FORM_MAX 16 /* survey forms per indices_rate_forms() call */
+
+/* One question as asked by one form: its answers pooled over complete and
+ * partial responses alike (a partial response counts for the questions it
+ * answered). */
+typedef struct indices_form_question {
+    int form;           /* 0..INDICES_FORM_MAX - 1 */
+    const char *id;     /* question id: one id is one question, any form */
+    const char *element; /* one of the five slugs, or "overall" */
+    int64_t count[INDICES_SCALE_MAX]; /* count[v - 1]: answers of value v */
+} indices_form_question_t;
+
+typedef struct indices_forms {
+    indices_method_t method;
+    /* Across forms: the forms' element indices weighted by weight[e]. */
+    indices_value_t element[INDICES_ELEMENT_COUNT];
+    indices_value_t index;            /* mean of the elements with data */
+    int elements_with_data;           /* 0..5: index is partial below 5 */
+    indices_value_t overall_question; /* pooled over every form, apart */
+    /* Within each form: mean of that form's question figures. */
+    indices_value_t form_element[INDICES_FORM_MAX][INDICES_ELEMENT_COUNT];
+    /* The respondents each form's element index was weighted by. */
+    int64_t weight[INDICES_FORM_MAX][INDICES_ELEMENT_COUNT];
+    int64_t respondents[INDICES_ELEMENT_COUNT]; /* summed over forms */
+} indices_forms_t;
+
+/* The method of domain §3d for n (0..INDICES_QUESTION_MAX) questions
+ * asked by up to INDICES_FORM_MAX survey forms (a short and a full form in
+ * one group):
+ *  - one question (same id, whatever form asked it): the figure of its
+ *    answers pooled over every form, interval from the pooled counts;
+ *  - an element within one form: mean of that form's question figures
+ *    for the element;
+ *  - an element across forms: the forms' element indices weighted by how
+ *    many responses of each form answered at least one question of the
+ *    element, respondents[f][e]; the interval the same weighted mean of
+ *    the bounds. A respondent weighs the same whichever form they got,
+ *    and a form's many criteria never outweigh another form's
+ *    respondents;
+ *  - the index: mean of the five elements with data (missing ones left
+ *    out, never defaulted); the "overall" question pooled like any
+ *    question and reported apart, never in the index.
+ * respondents (NULL, or INDICES_FORM_MAX * INDICES_ELEMENT_COUNT counts)
+ * may be NULL, and a count may be -1 (unknown: uploads from
+ * kiosks that did not send it): the largest number of answers to one
+ * question of that form's element stands for it, which is exact when
+ * every respondent who starts an element answers all of its questions
+ * (the short form asks one per element). per_question (NULL, or room for
+ * n values, caller-owned) receives each question's pooled figure. Errors
+ * (unknown element, form out of range, bad count) leave *out unchanged. */
+int indices_rate_forms(const indices_form_question_t *questions, size_t n,
+                       const int64_t *respondents,
+                       indices_method_t method, indices_value_t *per_question,
+                       indices_forms_t *out);
+
 /* ---- three-level online-service rating (Circular 32/2017) ------------- */
 
 /* count[v - 1] = answers of level v: 1 Chưa hài lòng, 2 Hài lòng,

@@ -158,7 +158,7 @@ def check_csv(path, stats):
     el = summary["Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị (%)"]
     same(num(el[0]), total["elements"]["gop-y"]["index"], "element gop-y")
     same(summary["Số phiếu hoàn thành"][0], total["responses"], "responses")
-    same(summary["Phiếu chưa hoàn thành (không tính)"][0], total["partial"],
+    same(summary["Phiếu chưa hoàn thành (tính câu đã trả lời)"][0], total["partial"],
          "partial")
     same(summary["Phiếu bị loại (không tính)"][0], total["suppressed"],
          "suppressed")

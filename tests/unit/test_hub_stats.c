@@ -608,6 +608,16 @@ static void test_golden_periods(void **state)
                    "counts"),
                "1"),
         0);
+    /* The partial responses' ones are shown apart, and count in n. */
+    assert_int_equal(
+        int_at(json_object_get(
+                   find_question(group_at(v, 0), "sipas-short", "overall"),
+                   "partial_counts"),
+               "1"),
+        5);
+    assert_int_equal(
+        int_at(find_question(group_at(v, 0), "sipas-short", "overall"), "n"),
+        36);
     json_decref(v);
 }
 
@@ -718,7 +728,11 @@ static void test_summaries_equal_snapshots(void **state)
             " + (SELECT count(*) FROM stat_day_responses"
             "   WHERE rows <= 0 OR field = 'moi-truong')"
             " + (SELECT count(*) FROM stat_staff_responses"
-            "   WHERE rows <= 0 OR counter = 'Q9'))";
+            "   WHERE rows <= 0 OR counter = 'Q9')),"
+            " (SELECT sum(n) FROM day_answers WHERE partial <> 0),"
+            " (SELECT sum(pn) FROM stat_month_answers),"
+            " (SELECT sum(pn) FROM stat_day_answers),"
+            " (SELECT sum(pn) FROM stat_staff_answers)";
 
         assert_int_equal(
             sqlite3_prepare_v2(f->ctx.db->sql.conn, sql, -1, &st, NULL),
@@ -736,6 +750,14 @@ static void test_summaries_equal_snapshots(void **state)
         assert_int_equal(sqlite3_column_int64(st, 6),
                          sqlite3_column_int64(st, 4));
         assert_int_equal(sqlite3_column_int64(st, 7), 0);
+        /* Answers of partial responses, summed apart. */
+        assert_true(sqlite3_column_int64(st, 8) > 0);
+        assert_int_equal(sqlite3_column_int64(st, 9),
+                         sqlite3_column_int64(st, 8));
+        assert_int_equal(sqlite3_column_int64(st, 10),
+                         sqlite3_column_int64(st, 8));
+        assert_int_equal(sqlite3_column_int64(st, 11),
+                         sqlite3_column_int64(st, 8));
         sqlite3_finalize(st);
     }
 }
@@ -1075,7 +1097,8 @@ static void test_figures_and_intervals(void **state)
     add_scale(day, &d, "gop-y", half);
     add_ans(day, &d, "reasons", "reasons", "cho-lau", 3, 0);
     add_ans(day, &d, "reasons", "reasons", "thai-do", 1, 0);
-    add_ans(day, &d, "reasons", "reasons", "thai-do", 5, 1); /* partial */
+    /* Partial responses' reasons count too (domain §3d). */
+    add_ans(day, &d, "reasons", "reasons", "thai-do", 5, 1);
     /* An answer off the 1..5 scale: counts only, out of its element. */
     add_ans(day, &d, "tc-extra", "tiep-can", "0", 2, 0);
     add_ans(day, &d, "tc-extra", "tiep-can", "5", 2, 0);
@@ -1130,7 +1153,7 @@ static void test_figures_and_intervals(void **state)
     assert_true(json_is_array(json_object_get(g, "index_ci95")));
     assert_near(real_at(json_object_get(g, "overall"), "satisfied_pct"), 70.0);
     assert_int_equal(int_at(json_object_get(g, "reasons"), "cho-lau"), 3);
-    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 1);
+    assert_int_equal(int_at(json_object_get(g, "reasons"), "thai-do"), 6);
     assert_true(json_is_null(json_object_get(g, "c01")));
     json_decref(v);
     /* The normalised mean of the same answers. */
@@ -1159,7 +1182,8 @@ static void test_c01_block(void **state)
     add_ans(day, &d, "c01-3", "c01-3", "0", 1, 0);
     add_ans(day, &d, "c01-4", "c01-4", "2", 5, 0);
     add_ans(day, &d, "c01-7", "c01-7", "1", 5, 0);
-    add_ans(day, &d, "c01-7", "c01-7", "0", 2, 1); /* partial: not counted */
+    /* A partial response counts for what it answered (domain §3d). */
+    add_ans(day, &d, "c01-7", "c01-7", "0", 2, 1);
     add_ans(day, &d, "c01-9", "c01-9", "2", 1, 0); /* not a citizen's */
     add_ans(day, &d, "reasons", "reasons", "cho-lau", 1, 0);
     send_day(f, K3, day);
@@ -1182,19 +1206,19 @@ static void test_c01_block(void **state)
         real_at(json_object_get(json_object_get(c01, "indicators"), "c01-4"),
                 "score"),
         2.0);
-    assert_near(
-        real_at(json_object_get(json_object_get(c01, "indicators"), "c01-7"),
-                "score"),
-        1.0);
-    /* 1.4 + 2.0 + 1.0 of indicators 1+2+3+4+7: partial, 70-100 ... 100. */
-    assert_near(real_at(c01, "total"), 4.4);
+    /* 5 points / 7 dossiers, the 2 of partial responses included. */
+    ind = json_object_get(json_object_get(c01, "indicators"), "c01-7");
+    assert_near(real_at(ind, "score"), 0.7);
+    assert_int_equal(int_at(ind, "dossiers"), 7);
+    /* 1.4 + 2.0 + 0.7 of indicators 1+2+3+4+7: partial, 70-100 ... 100. */
+    assert_near(real_at(c01, "total"), 4.1);
     assert_true(json_is_false(json_object_get(c01, "complete")));
     assert_string_equal(json_string_value(json_object_get(c01, "band")),
                         "70-100");
     assert_string_equal(json_string_value(json_object_get(c01, "band_max")),
                         "100");
-    /* Of 18: 1.4 + 2.0 + 1.0 + 2.0 = 6.4. */
-    assert_near(real_at(json_object_get(c01, "unit_total"), "total"), 6.4);
+    /* Of 18: 1.4 + 2.0 + 0.7 + 2.0 = 6.1. */
+    assert_near(real_at(json_object_get(c01, "unit_total"), "total"), 6.1);
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(c01, "unit_total"), "band")),
                         "trung-binh");

@@ -378,6 +378,206 @@ static void test_mean_values_skips_no_data(void **state)
     assert_no_data(&m);
 }
 
+/* ---- several survey forms in one group (domain §3d) ------------------- */
+
+#define FORM_SHORT 0
+#define FORM_FULL 1
+
+/*
+ * One question over two forms: 30 of 40 satisfied on the short form, 10 of
+ * 10 on the full form. Pooled: 40/50 = 80.00 (the mean of the two forms'
+ * shares would read (75 + 100)/2 = 87.50). Wilson n=50, k=40:
+ * c = (0.8 + 3.8416/100) / (1 + 3.8416/50) = 0.838416/1.076832 = 0.778596,
+ * h = 1.96/1.076832 * sqrt(0.16/50 + 3.8416/10000) = 1.820155 * 0.059868
+ *   = 0.108969 -> [66.96, 88.76] (the mean of the forms' bounds would read
+ * [66.03, 92.91]).
+ */
+static void test_golden_forms_pool_a_question(void **state)
+{
+    static const indices_form_question_t qs[] = {
+        {FORM_SHORT, "overall", "overall", {5, 3, 2, 20, 10}},
+        {FORM_FULL, "overall", "overall", {0, 0, 0, 4, 6}},
+    };
+    indices_value_t per[2];
+    indices_forms_t r;
+
+    (void)state;
+    assert_int_equal(
+        indices_rate_forms(qs, 2, NULL, INDICES_SHARE_4_5, per, &r),
+        INDICES_OK);
+    assert_figure(&r.overall_question, 8000, 6696, 8876);
+    assert_int_equal(r.overall_question.num, 40);
+    assert_int_equal(r.overall_question.den, 50);
+    /* Each form's row carries the question's pooled figure. */
+    assert_figure(&per[0], 8000, 6696, 8876);
+    assert_figure(&per[1], 8000, 6696, 8876);
+    /* Never in the index. */
+    assert_no_data(&r.index);
+    assert_int_equal(r.elements_with_data, 0);
+}
+
+/*
+ * An element over two forms. Short form: one ket-qua question, 90 of 100
+ * satisfied, 100 respondents. Full form: three ket-qua criteria, 5 of 10
+ * each, 10 respondents.
+ *   short: 90 [82.56, 94.48] (Wilson 90/100, table above);
+ *   full: (50 + 50 + 50)/3 = 50 [23.66, 76.34];
+ *   across forms, weighted by respondents: (100*90 + 10*50)/110 = 86.36,
+ *   bounds (100*82.563270 + 10*23.658959)/110 = 77.21 and
+ *   (100*94.477146 + 10*76.341041)/110 = 92.83.
+ * A mean of all four questions would read (90 + 3*50)/4 = 60.00: below a
+ * "kết quả ≥ 85" target that the respondents' view meets.
+ */
+static const indices_form_question_t forms_ket_qua[] = {
+    {FORM_SHORT, "ket-qua", "ket-qua", {2, 3, 5, 40, 50}},
+    {FORM_FULL, "kq-dung-hen", "ket-qua", {1, 2, 2, 3, 2}},
+    {FORM_FULL, "kq-day-du", "ket-qua", {0, 0, 5, 5, 0}},
+    {FORM_FULL, "kq-chinh-xac", "ket-qua", {5, 0, 0, 0, 5}},
+};
+
+static void test_golden_forms_weigh_respondents(void **state)
+{
+    int64_t resp[INDICES_FORM_MAX * INDICES_ELEMENT_COUNT];
+    indices_forms_t r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < INDICES_FORM_MAX * INDICES_ELEMENT_COUNT; i++)
+        resp[i] = -1;
+    resp[FORM_SHORT * INDICES_ELEMENT_COUNT + INDICES_KET_QUA] = 100;
+    resp[FORM_FULL * INDICES_ELEMENT_COUNT + INDICES_KET_QUA] = 10;
+    assert_int_equal(indices_rate_forms(forms_ket_qua, 4, resp,
+                                        INDICES_SHARE_4_5, NULL, &r),
+                     INDICES_OK);
+    assert_figure(&r.form_element[FORM_SHORT][INDICES_KET_QUA], 9000, 8256,
+                  9448);
+    assert_figure(&r.form_element[FORM_FULL][INDICES_KET_QUA], 5000, 2366,
+                  7634);
+    assert_figure(&r.element[INDICES_KET_QUA], 8636, 7721, 9283);
+    assert_int_equal(r.respondents[INDICES_KET_QUA], 110);
+    assert_int_equal(r.element[INDICES_KET_QUA].answers, 130);
+    /* The index of one element is that element. */
+    assert_figure(&r.index, 8636, 7721, 9283);
+    assert_int_equal(r.elements_with_data, 1);
+    /* Without respondent counts (older uploads) the largest answer count
+     * of one question of the form's element stands in: 100 and 10, the
+     * same here. */
+    assert_int_equal(indices_rate_forms(forms_ket_qua, 4, NULL,
+                                        INDICES_SHARE_4_5, NULL, &r),
+                     INDICES_OK);
+    assert_figure(&r.element[INDICES_KET_QUA], 8636, 7721, 9283);
+    assert_int_equal(r.weight[FORM_FULL][INDICES_KET_QUA], 10);
+}
+
+/*
+ * Partial responses count for the questions they answered. Full form,
+ * tiep-can with two criteria: 10 complete respondents answered both (8/10
+ * and 6/10 satisfied); 2 partial ones answered the first only, both with a
+ * 1, and left. First criterion 8/12 = 66.67 [39.06, 86.19], second 6/10 =
+ * 60 [31.27, 83.18]; element (66.67 + 60)/2 = 63.33. The element's
+ * respondents: 12 (the largest answer count, the first criterion's), not
+ * 10. Wilson 8/12: c = (0.666667 + 0.160067)/1.320133 = 0.626254,
+ * h = 1.484697 * sqrt(0.018519 + 0.006669) = 0.235653.
+ */
+static void test_golden_forms_partial_answers(void **state)
+{
+    static const indices_form_question_t qs[] = {
+        {FORM_FULL, "tc-thong-tin", "tiep-can", {2 + 2, 0, 0, 4, 4}},
+        {FORM_FULL, "tc-noi-cho", "tiep-can", {0, 2, 2, 3, 3}},
+    };
+    indices_value_t per[2];
+    indices_forms_t r;
+
+    (void)state;
+    assert_int_equal(
+        indices_rate_forms(qs, 2, NULL, INDICES_SHARE_4_5, per, &r),
+        INDICES_OK);
+    assert_figure(&per[0], 6667, 3906, 8619);
+    assert_int_equal(per[0].den, 12);
+    assert_figure(&per[1], 6000, 3127, 8318);
+    assert_int_equal(per[1].den, 10);
+    assert_int_equal(centi(r.element[INDICES_TIEP_CAN].percent), 6333);
+    assert_int_equal(r.respondents[INDICES_TIEP_CAN], 12);
+}
+
+/* One form alone gives what indices_rate_sipas() gives. */
+static void test_forms_one_form_is_sipas(void **state)
+{
+    indices_form_question_t qs[SIPAS_N];
+    indices_forms_t r;
+    indices_sipas_t s;
+    size_t i;
+    int e;
+
+    (void)state;
+    for (i = 0; i < SIPAS_N; i++) {
+        qs[i].form = 3;
+        qs[i].id = sipas_questions[i].element;
+        qs[i].element = sipas_questions[i].element;
+        memcpy(qs[i].count, sipas_questions[i].count, sizeof(qs[i].count));
+    }
+    /* Two questions share an element, so they need ids of their own. */
+    qs[1].id = "tc-1";
+    qs[2].id = "tc-2";
+    qs[3].id = "tt-1";
+    qs[4].id = "tt-2";
+    assert_int_equal(indices_rate_sipas(sipas_questions, SIPAS_N,
+                                        INDICES_SHARE_4_5, NULL, &s),
+                     INDICES_OK);
+    assert_int_equal(indices_rate_forms(qs, SIPAS_N, NULL, INDICES_SHARE_4_5,
+                                        NULL, &r),
+                     INDICES_OK);
+    for (e = 0; e < INDICES_ELEMENT_COUNT; e++) {
+        assert_int_equal(r.element[e].has_data, s.element[e].has_data);
+        if (s.element[e].has_data)
+            assert_figure(&r.element[e], centi(s.element[e].percent),
+                          centi(s.element[e].ci_low),
+                          centi(s.element[e].ci_high));
+    }
+    assert_figure(&r.index, 7750, 4891, 9083);
+    assert_figure(&r.overall_question, 7500, 3006, 9544);
+}
+
+static void test_forms_refuses_bad_input(void **state)
+{
+    indices_form_question_t qs[] = {
+        {0, "q", "tiep-can", {0, 0, 0, 1, 0}},
+    };
+    int64_t resp[INDICES_FORM_MAX * INDICES_ELEMENT_COUNT];
+    indices_forms_t r;
+
+    (void)state;
+    memset(resp, 0, sizeof(resp));
+    r.elements_with_data = 99;
+    qs[0].form = INDICES_FORM_MAX;
+    assert_int_equal(indices_rate_forms(qs, 1, NULL, INDICES_SHARE_4_5, NULL,
+                                        &r),
+                     INDICES_EINVAL);
+    qs[0].form = 0;
+    qs[0].element = "mong-doi";
+    assert_int_equal(indices_rate_forms(qs, 1, NULL, INDICES_SHARE_4_5, NULL,
+                                        &r),
+                     INDICES_EINVAL);
+    qs[0].element = "tiep-can";
+    qs[0].id = NULL;
+    assert_int_equal(indices_rate_forms(qs, 1, NULL, INDICES_SHARE_4_5, NULL,
+                                        &r),
+                     INDICES_EINVAL);
+    qs[0].id = "q";
+    resp[0] = -2;
+    assert_int_equal(indices_rate_forms(qs, 1, resp, INDICES_SHARE_4_5, NULL,
+                                        &r),
+                     INDICES_EINVAL);
+    /* Nothing was written. */
+    assert_int_equal(r.elements_with_data, 99);
+    /* A respondent count below the answers held is raised to them. */
+    resp[0] = 0;
+    assert_int_equal(indices_rate_forms(qs, 1, resp, INDICES_SHARE_4_5, NULL,
+                                        &r),
+                     INDICES_OK);
+    assert_int_equal(r.respondents[INDICES_TIEP_CAN], 1);
+}
+
 static void test_element_labels(void **state)
 {
     (void)state;
@@ -708,6 +908,11 @@ int main(void)
         cmocka_unit_test(test_sipas_without_any_data),
         cmocka_unit_test(test_sipas_refuses_other_answers),
         cmocka_unit_test(test_mean_values_skips_no_data),
+        cmocka_unit_test(test_golden_forms_pool_a_question),
+        cmocka_unit_test(test_golden_forms_weigh_respondents),
+        cmocka_unit_test(test_golden_forms_partial_answers),
+        cmocka_unit_test(test_forms_one_form_is_sipas),
+        cmocka_unit_test(test_forms_refuses_bad_input),
         cmocka_unit_test(test_element_labels),
         cmocka_unit_test(test_golden_level3),
         cmocka_unit_test(test_golden_c01_rounding),

@@ -115,7 +115,7 @@ static void rcsv_put_summary(FILE *fp, const report_t *r)
     CSV_LINE(fp, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
     fputs("Số phiếu hoàn thành", fp);
     rcsv_put_int(fp, g->responses);
-    fputs(CSV_EOL "Phiếu chưa hoàn thành (không tính)", fp);
+    fputs(CSV_EOL "Phiếu chưa hoàn thành (tính câu đã trả lời)", fp);
     rcsv_put_int(fp, g->partial);
     fputs(CSV_EOL "Phiếu bị loại (không tính)", fp);
     rcsv_put_int(fp, g->suppressed);

@@ -731,8 +731,9 @@ static void pdf_draw_summary_text(pdf_doc_t *d)
     m = g_markup_printf_escaped(
         "Trong kỳ báo cáo, thiết bị đánh giá điện tử tại Bộ phận Một cửa"
         " trong phạm vi %s ghi nhận <b>%s</b> phiếu đánh giá"
-        " hoàn thành (không tính %s phiếu chưa hoàn thành và %s phiếu bị"
-        " loại theo quy tắc chống đánh giá lặp).",
+        " hoàn thành và %s phiếu chưa hoàn thành (tính cho những câu đã"
+        " trả lời); %s phiếu bị loại theo quy tắc chống đánh giá lặp không"
+        " được tính.",
         pdf_in_sentence(d->r->scope_name, name, sizeof(name)), n, p, s);
     if (!m) {
         pdf_fail(d, "out of memory");

@@ -36,10 +36,15 @@ static const char report_note_ci[] =
     " đến trung bình các cận trên của các thành phần.";
 
 static const char report_note_counted[] =
-    "Chỉ tính các phiếu đã hoàn thành. Phiếu chưa hoàn thành (người dân"
-    " dừng giữa chừng) và phiếu bị loại theo quy tắc chống đánh giá lặp"
-    " (quá sát nhau hoặc quá nhiều trong thời gian ngắn) được thống kê"
-    " riêng để đối chiếu, không tính vào kết quả.";
+    "Phiếu chưa hoàn thành (người dân dừng giữa chừng) được tính cho"
+    " những câu đã trả lời: mỗi câu được tính trên số người đã trả lời"
+    " câu đó; số phiếu hoàn thành và chưa hoàn thành được thống kê riêng."
+    " Khi một nhóm có cả mẫu phiếu ngắn và mẫu phiếu đầy đủ, mỗi câu hỏi"
+    " được tính gộp trên mọi phiếu có câu đó, và mỗi yếu tố là trung bình"
+    " chỉ số yếu tố của các mẫu phiếu, có trọng số là số người đã trả lời"
+    " ít nhất một câu của yếu tố đó theo từng mẫu. Phiếu bị loại theo quy"
+    " tắc chống đánh giá lặp (quá sát nhau hoặc quá nhiều trong thời gian"
+    " ngắn) được thống kê riêng để đối chiếu, không tính vào kết quả.";
 
 static const char report_note_small[] =
     "Đơn vị, lĩnh vực có dưới 30 phiếu được đánh dấu (*): khoảng tin cậy"

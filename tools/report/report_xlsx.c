@@ -243,7 +243,7 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
     XLSX_HEAD(x, ws, 4, 0, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
     xlsx_str(x, ws, 5, 0, "Số phiếu hoàn thành", x->f.bold);
     xlsx_int(x, ws, 5, 1, g->responses, x->f.count);
-    xlsx_str(x, ws, 6, 0, "Phiếu chưa hoàn thành (không tính)", NULL);
+    xlsx_str(x, ws, 6, 0, "Phiếu chưa hoàn thành (tính câu đã trả lời)", NULL);
     xlsx_int(x, ws, 6, 1, g->partial, x->f.count);
     xlsx_str(x, ws, 7, 0, "Phiếu bị loại (không tính)", NULL);
     xlsx_int(x, ws, 7, 1, g->suppressed, x->f.count);

@@ -116,13 +116,28 @@ static void hub_csv_clear_cells(const json_t **cells, int from)
         cells[i] = NULL;
 }
 
+/* Answers of value (or option) key counted in the figures: those of
+ * complete and of partial responses, as "n" counts them. A new reference
+ * (NULL when neither has the key, or out of memory). */
+static json_t *hub_csv_get_counted(const json_t *q, const char *key)
+{
+    const json_t *a = json_object_get(json_object_get(q, "counts"), key);
+    const json_t *b =
+        json_object_get(json_object_get(q, "partial_counts"), key);
+
+    if (!a && !b)
+        return NULL;
+    return json_integer(json_integer_value(a) + json_integer_value(b));
+}
+
 static void hub_csv_put_question(hub_csv_t *c, const json_t **cells,
                                  const json_t *q, const json_t *index)
 {
     static const char *const values[5] = {"1", "2", "3", "4", "5"};
     const json_t *counts = json_object_get(q, "counts"), *ci, *n;
+    json_t *counted[5] = {NULL, NULL, NULL, NULL, NULL};
     const char *code;
-    json_t *name;
+    json_t *name, *sum;
     int i;
 
     hub_csv_clear_cells(cells, COL_QUESTION);
@@ -139,22 +154,30 @@ static void hub_csv_put_question(hub_csv_t *c, const json_t **cells,
                 c->failed = 1;
                 return;
             }
+            sum = hub_csv_get_counted(q, code);
+            if (!sum)
+                c->failed = 1;
             cells[COL_QUESTION] = name;
-            cells[COL_N] = n;
+            cells[COL_N] = sum ? sum : n;
             hub_csv_put_row(c, cells);
             json_decref(name);
+            json_decref(sum);
         }
         return;
     }
     ci = json_object_get(q, "ci95");
     cells[COL_QUESTION] = json_object_get(q, "id");
     cells[COL_N] = json_object_get(q, "n");
-    for (i = 0; i < 5; i++)
-        cells[COL_C1 + i] = json_object_get(counts, values[i]);
+    for (i = 0; i < 5; i++) {
+        counted[i] = hub_csv_get_counted(q, values[i]);
+        cells[COL_C1 + i] = counted[i];
+    }
     cells[COL_PCT] = json_object_get(q, "satisfied_pct");
     cells[COL_LOW] = json_array_get(ci, 0);
     cells[COL_HIGH] = json_array_get(ci, 1);
     hub_csv_put_row(c, cells);
+    for (i = 0; i < 5; i++)
+        json_decref(counted[i]);
 }
 
 /* Elements with data: question empty, element = its slug, the element

@@ -199,7 +199,8 @@ static int hub_stats_add_ans_row(void *ctx, const hub_stat_row_t *row)
     q = hub_acc_question(run->acc, inst, question, element);
     if (q < 0)
         return -1;
-    return hub_acc_add_answer(run->acc, g, field, q, answer, row->n);
+    return hub_acc_add_answer(run->acc, g, field, q, answer, row->n,
+                              row->pn);
 }
 
 /* Reads one table over [lo, hi] and adds its rows. */

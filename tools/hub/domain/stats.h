@@ -8,9 +8,11 @@
  * two give the same totals to the unit; tests compare them.
  *
  * "responses" counts complete responses; each question's "counts" add up
- * the answers of complete responses, by answer value. Questions are kept
- * apart per instrument: the same id ("overall") can be a 1..5 scale in one
- * survey and a three-level one in another. Figures (satisfied share or
+ * the answers of complete responses, "partial_counts" those of partial
+ * ones, by answer value; figures count both (domain §3d). Questions are
+ * listed per instrument: the same id ("overall") can be a 1..5 scale in
+ * one survey and a three-level one in another; a 1..5 question's figure is
+ * pooled over the survey forms that ask its id. Figures (satisfied share or
  * normalised mean with 95% intervals, elements, the SIPAS index, Circular
  * 01 scores and bands, targets) are computed by app/core/indices.c and
  * app/core/targets.c only (stats_figures.c calls them).

@@ -125,7 +125,7 @@ const hub_acc_question_t *hub_acc_get_question(const hub_acc_t *a, int q)
 }
 
 int hub_acc_add_answer(hub_acc_t *a, int group, int field, int question,
-                       int answer, int64_t n)
+                       int answer, int64_t n, int64_t pn)
 {
     int key[4] = {group, field, question, answer}, id;
     hub_acc_cell_t *c;
@@ -137,6 +137,7 @@ int hub_acc_add_answer(hub_acc_t *a, int group, int field, int question,
         return -1;
     if ((size_t)id < a->n_cells) {
         a->cells[id].n += n;
+        a->cells[id].pn += pn;
         return 0;
     }
     if (hub_acc_grow((void **)&a->cells, a->n_cells, &a->cap_cells,
@@ -148,6 +149,7 @@ int hub_acc_add_answer(hub_acc_t *a, int group, int field, int question,
     c->question = question;
     c->answer = answer;
     c->n = n;
+    c->pn = pn;
     return 0;
 }
 

@@ -27,10 +27,11 @@ typedef struct hub_acc_question {
     int instrument, question, element;
 } hub_acc_question_t;
 
-/* One count: group, field, question and answer ids, and the sum. */
+/* One count: group, field, question and answer ids, and the sums of
+ * answers of complete (n) and of partial (pn) responses. */
 typedef struct hub_acc_cell {
     int group, field, question, answer;
-    int64_t n;
+    int64_t n, pn;
 } hub_acc_cell_t;
 
 /* Response counts of one group and instrument. */
@@ -55,7 +56,7 @@ const hub_acc_question_t *hub_acc_get_question(const hub_acc_t *a, int q);
 
 /* 0, or -1 out of memory. */
 int hub_acc_add_answer(hub_acc_t *a, int group, int field, int question,
-                       int answer, int64_t n);
+                       int answer, int64_t n, int64_t pn);
 int hub_acc_add_responses(hub_acc_t *a, int group, int instrument,
                           int64_t complete, int64_t partial,
                           int64_t suppressed);

@@ -36,12 +36,16 @@ static const struct {
     {"ket-qua-tthc", FIG_METRIC_KET_QUA},
 };
 
+/* A partial response counts for the questions it answered (domain §3d):
+ * figures come from count, the answers of complete and partial responses;
+ * the answer shows the two apart. */
 typedef struct hub_fig_question {
     int qid;
     hub_fig_kind_t kind;
     size_t cb, ce; /* its cells */
-    int64_t n;     /* answers */
-    int64_t count[FIG_VALUES_MAX];
+    int64_t n;     /* answers counted, complete and partial */
+    int64_t count[FIG_VALUES_MAX];   /* by value, complete and partial */
+    int64_t partial[FIG_VALUES_MAX]; /* by value, partial only */
 } hub_fig_question_t;
 
 /* One group while its JSON is made. */
@@ -147,13 +151,16 @@ static void hub_fig_read_question(const hub_fig_group_t *fg,
     }
     x->n = 0;
     memset(x->count, 0, sizeof(x->count));
+    memset(x->partial, 0, sizeof(x->partial));
     for (i = x->cb; i < x->ce; i++) {
         v = hub_fig_get_answer_value(hub_acc_text(acc, fg->cells[i].answer));
         if (v < lo || v > hi)
             x->kind = FIG_OTHER;
-        if (v >= 0)
-            x->count[v] += fg->cells[i].n;
-        x->n += fg->cells[i].n;
+        if (v >= 0) {
+            x->count[v] += fg->cells[i].n + fg->cells[i].pn;
+            x->partial[v] += fg->cells[i].pn;
+        }
+        x->n += fg->cells[i].n + fg->cells[i].pn;
     }
 }
 
@@ -202,22 +209,44 @@ static int hub_fig_is_in_scope(const hub_acc_t *acc, int field,
     return 0;
 }
 
-/* The SIPAS figures of the group's 1..5 questions, answers of the fields
- * in scope only (NULL: all). per_q, when given, gets one value per
+/* The form number of an instrument: its place among the instruments of
+ * the group's 1..5 questions, in order of first sight; -1 beyond
+ * INDICES_FORM_MAX. */
+static int hub_fig_get_form(int *forms, int *n_forms, int instrument)
+{
+    int f;
+
+    for (f = 0; f < *n_forms; f++)
+        if (forms[f] == instrument)
+            return f;
+    if (*n_forms == INDICES_FORM_MAX)
+        return -1;
+    forms[*n_forms] = instrument;
+    return (*n_forms)++;
+}
+
+/* The SIPAS figures of the group's 1..5 questions by the method of
+ * domain §3d (indices_rate_forms): each survey form (instrument) is a
+ * form, a question id is pooled over the forms that ask it, and answers
+ * of complete and partial responses of the fields in scope (NULL: all)
+ * count. The hub holds no count of the respondents of an element, so a
+ * form's element is weighted by its largest answer count of one question
+ * of that element (indices.h). per_q, when given, gets one value per
  * question of fg (no data for the others). 0, or -1 when the group has
- * more questions than indices_rate_sipas() takes. */
+ * more questions or forms than indices_rate_forms() takes. */
 static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
                               const targets_scope_t *scope,
                               indices_method_t method, indices_value_t *per_q,
-                              indices_sipas_t *out)
+                              indices_forms_t *out)
 {
     static const indices_value_t none = {0, NAN, NAN, NAN, 0, 0, 0, 0};
-    indices_question_t qs[INDICES_QUESTION_MAX];
+    indices_form_question_t qs[INDICES_QUESTION_MAX];
     indices_value_t vals[INDICES_QUESTION_MAX];
     size_t pos[INDICES_QUESTION_MAX], i, j, n = 0;
     const hub_acc_t *acc = fg->in->acc;
+    const hub_acc_question_t *q;
     const hub_acc_cell_t *c;
-    int v;
+    int forms[INDICES_FORM_MAX], n_forms = 0, v;
 
     for (i = 0; per_q && i < fg->nq; i++)
         per_q[i] = none;
@@ -226,19 +255,23 @@ static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
             continue;
         if (n == INDICES_QUESTION_MAX)
             return -1;
-        qs[n].element = hub_acc_text(
-            acc, hub_acc_get_question(acc, fg->qs[i].qid)->element);
+        q = hub_acc_get_question(acc, fg->qs[i].qid);
+        qs[n].form = hub_fig_get_form(forms, &n_forms, q->instrument);
+        if (qs[n].form < 0)
+            return -1;
+        qs[n].id = hub_acc_text(acc, q->question);
+        qs[n].element = hub_acc_text(acc, q->element);
         memset(qs[n].count, 0, sizeof(qs[n].count));
         for (j = fg->qs[i].cb; j < fg->qs[i].ce; j++) {
             c = &fg->cells[j];
             v = hub_fig_get_answer_value(hub_acc_text(acc, c->answer));
             if (v >= 1 && hub_fig_is_in_scope(acc, c->field, scope))
-                qs[n].count[v - 1] += c->n;
+                qs[n].count[v - 1] += c->n + c->pn;
         }
         pos[n++] = i;
     }
-    if (indices_rate_sipas(n ? qs : NULL, n, method, n ? vals : NULL, out) !=
-        INDICES_OK)
+    if (indices_rate_forms(n ? qs : NULL, n, NULL, method, n ? vals : NULL,
+                           out) != INDICES_OK)
         return -1;
     for (i = 0; per_q && i < n; i++)
         per_q[pos[i]] = vals[i];
@@ -247,8 +280,10 @@ static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
 
 /* ---- JSON pieces ----------------------------------------------------- */
 
+/* Counts by answer of complete responses (partial = 0) or of partial
+ * ones (partial = 1). */
 static json_t *hub_fig_make_counts(const hub_fig_group_t *fg,
-                                   const hub_fig_question_t *x)
+                                   const hub_fig_question_t *x, int partial)
 {
     static const char *const names[FIG_VALUES_MAX] = {"0", "1", "2",
                                                       "3", "4", "5"};
@@ -266,7 +301,9 @@ static json_t *hub_fig_make_counts(const hub_fig_group_t *fg,
             had = json_object_get(counts, a);
             if (json_object_set_new(
                     counts, a,
-                    json_integer(json_integer_value(had) + fg->cells[i].n))) {
+                    json_integer(json_integer_value(had) +
+                                 (partial ? fg->cells[i].pn
+                                          : fg->cells[i].n)))) {
                 json_decref(counts);
                 return NULL;
             }
@@ -280,7 +317,10 @@ static json_t *hub_fig_make_counts(const hub_fig_group_t *fg,
         hi = 2;
     }
     for (v = lo; v <= hi; v++) {
-        if (json_object_set_new(counts, names[v], json_integer(x->count[v]))) {
+        if (json_object_set_new(counts, names[v],
+                                json_integer(partial ? x->partial[v]
+                                                     : x->count[v] -
+                                                           x->partial[v]))) {
             json_decref(counts);
             return NULL;
         }
@@ -307,11 +347,12 @@ static json_t *hub_fig_make_question(const hub_fig_group_t *fg,
         if (indices_rate_level3(level, &v) != INDICES_OK)
             return NULL;
     }
-    o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:o}", "id",
+    o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o}", "id",
                   hub_acc_text(acc, q->question), "instrument",
                   hub_acc_text(acc, q->instrument), "element",
                   hub_acc_text(acc, q->element), "counts",
-                  hub_fig_make_counts(fg, x), "n", (json_int_t)x->n,
+                  hub_fig_make_counts(fg, x, 0), "partial_counts",
+                  hub_fig_make_counts(fg, x, 1), "n", (json_int_t)x->n,
                   "satisfied_pct", hub_fig_make_pct(&v), "ci95",
                   hub_fig_make_ci(&v));
     if (!o || x->kind != FIG_C01)
@@ -335,15 +376,22 @@ static json_t *hub_fig_make_value(const indices_value_t *v, const char *pct_key,
                      hub_fig_make_ci(v), "n", (json_int_t)v->answers);
 }
 
-static json_t *hub_fig_make_elements(const indices_sipas_t *s)
+static json_t *hub_fig_make_elements(const indices_forms_t *s)
 {
-    json_t *o = json_object();
+    json_t *o = json_object(), *x;
     int e;
 
     for (e = 0; o && e < INDICES_ELEMENT_COUNT; e++) {
-        if (json_object_set_new(
-                o, indices_get_element_label((indices_element_t)e)->code,
-                hub_fig_make_value(&s->element[e], "index", "ci95"))) {
+        /* respondents: the weight of the element across survey forms. */
+        x = hub_fig_make_value(&s->element[e], "index", "ci95");
+        if (x && json_object_set_new(x, "respondents",
+                                     json_integer(s->respondents[e]))) {
+            json_decref(x);
+            x = NULL;
+        }
+        if (!x || json_object_set_new(
+                      o, indices_get_element_label((indices_element_t)e)->code,
+                      x)) {
             json_decref(o);
             return NULL;
         }
@@ -390,7 +438,8 @@ static json_t *hub_fig_make_reasons(const hub_fig_group_t *fg)
                 picks = more;
             }
             picks[n].answer = fg->cells[j].answer;
-            picks[n++].n = fg->cells[j].n;
+            /* A partial response's reasons count like its answers. */
+            picks[n++].n = fg->cells[j].n + fg->cells[j].pn;
         }
     }
     if (n > 0)
@@ -517,7 +566,7 @@ static json_t *hub_fig_make_target(const hub_fig_group_t *fg,
                                    hub_fig_metric_t metric)
 {
     const targets_row_t *row = pick->target;
-    indices_sipas_t s;
+    indices_forms_t s;
     indices_value_t v;
     json_t *fields = json_array(), *o;
     int met = -1, k;
@@ -634,7 +683,7 @@ static json_t *hub_fig_add_figures(hub_fig_group_t *fg, json_t *o)
 {
     indices_value_t *per_q = calloc(fg->nq + 1, sizeof(*per_q));
     json_t *questions = json_array(), *c01;
-    indices_sipas_t s;
+    indices_forms_t s;
     int failed = 0;
     size_t i;
 

@@ -384,6 +384,103 @@ static const char hub_db_schema_v6[] =
     "CREATE INDEX IF NOT EXISTS dossier_ratings_day"
     " ON dossier_ratings(day, unit);";
 
+/* Schema version 7: partial responses count for the questions they
+ * answered (domain §3d), so the answer summaries hold their answers too,
+ * apart: n = answers of complete responses (as before), pn = answers of
+ * partial ones. The answer triggers are replaced by ones that add both,
+ * and the partial rows already held are summed in (hub_db_seed_v7). */
+#define HUB_DB_V7_N(r) "CASE WHEN " r ".partial = 0 THEN " r ".n ELSE 0 END"
+#define HUB_DB_V7_PN(r) "CASE WHEN " r ".partial = 0 THEN 0 ELSE " r ".n END"
+#define HUB_DB_V7_ANS_ADD                                                 \
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question," \
+    " element, answer, n, pn, rows) SELECT new.day, new.unit, new.field,"  \
+    " new.instrument, new.question, new.element, new.answer, "            \
+    HUB_DB_V7_N("new") ", " HUB_DB_V7_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(day, unit, field, instrument,"                  \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " pn = pn + excluded.pn, rows = rows + 1;"                            \
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"      \
+    " question, element, answer, n, pn, rows) SELECT "                    \
+    HUB_DB_MONTH_KEY_NEW ", new.question, new.element, new.answer, "      \
+    HUB_DB_V7_N("new") ", " HUB_DB_V7_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(month, unit, field, instrument,"                \
+    " question, element, answer) DO UPDATE SET n = n + excluded.n,"       \
+    " pn = pn + excluded.pn, rows = rows + 1;"                            \
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field," \
+    " instrument, question, element, answer, n, pn, rows) SELECT"         \
+    " new.unit, substr(new.day, 1, 7), new.counter, new.officer,"         \
+    " new.field, new.instrument, new.question, new.element, new.answer, " \
+    HUB_DB_V7_N("new") ", " HUB_DB_V7_PN("new") ", 1"                     \
+    " WHERE 1 ON CONFLICT(unit, month, counter, officer,"                 \
+    " field, instrument, question, element, answer) DO UPDATE SET"        \
+    " n = n + excluded.n, pn = pn + excluded.pn, rows = rows + 1;"
+#define HUB_DB_V7_ANS_SET                                                 \
+    " SET n = n - " HUB_DB_V7_N("old") ", pn = pn - " HUB_DB_V7_PN("old") \
+    ", rows = rows - 1 WHERE "
+#define HUB_DB_V7_ANS_DROP                                                \
+    "UPDATE stat_day_answers" HUB_DB_V7_ANS_SET HUB_DB_DAY_KEY_OLD        \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_month_answers" HUB_DB_V7_ANS_SET HUB_DB_MONTH_KEY_OLD    \
+    HUB_DB_ANSWER_KEY_OLD ";"                                             \
+    "UPDATE stat_staff_answers" HUB_DB_V7_ANS_SET HUB_DB_STAFF_KEY_OLD    \
+    HUB_DB_ANSWER_KEY_OLD ";"
+static const char hub_db_sql_v7_partial[] =
+    "ALTER TABLE stat_day_answers ADD COLUMN pn INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stat_month_answers ADD COLUMN pn INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE stat_staff_answers ADD COLUMN pn INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "DROP TRIGGER stat_answers_add;"
+    "DROP TRIGGER stat_answers_drop;"
+    "DROP TRIGGER stat_answers_change;"
+    "CREATE TRIGGER stat_answers_add AFTER INSERT ON day_answers"
+    " BEGIN " HUB_DB_V7_ANS_ADD " END;"
+    "CREATE TRIGGER stat_answers_drop AFTER DELETE ON day_answers"
+    " BEGIN " HUB_DB_V7_ANS_DROP " END;"
+    "CREATE TRIGGER stat_answers_change AFTER UPDATE ON day_answers"
+    " BEGIN " HUB_DB_V7_ANS_DROP HUB_DB_V7_ANS_ADD " END;"
+    "INSERT INTO stat_day_answers(day, unit, field, instrument, question,"
+    " element, answer, n, pn, rows) SELECT day, unit, field, instrument,"
+    " question, element, answer, 0, sum(n), count(*) FROM day_answers"
+    " WHERE partial <> 0 GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    " ON CONFLICT(day, unit, field, instrument, question, element, answer)"
+    " DO UPDATE SET pn = pn + excluded.pn, rows = rows + excluded.rows;"
+    "INSERT INTO stat_month_answers(month, unit, field, instrument,"
+    " question, element, answer, n, pn, rows) SELECT substr(day, 1, 7),"
+    " unit, field, instrument, question, element, answer, 0, sum(n),"
+    " count(*) FROM day_answers WHERE partial <> 0"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    " ON CONFLICT(month, unit, field, instrument, question, element,"
+    " answer) DO UPDATE SET pn = pn + excluded.pn,"
+    " rows = rows + excluded.rows;"
+    "INSERT INTO stat_staff_answers(unit, month, counter, officer, field,"
+    " instrument, question, element, answer, n, pn, rows) SELECT unit,"
+    " substr(day, 1, 7), counter, officer, field, instrument, question,"
+    " element, answer, 0, sum(n), count(*) FROM day_answers"
+    " WHERE partial <> 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " ON CONFLICT(unit, month, counter, officer, field, instrument,"
+    " question, element, answer) DO UPDATE SET pn = pn + excluded.pn,"
+    " rows = rows + excluded.rows;";
+static const char hub_db_sql_has_pn[] =
+    "SELECT count(*) FROM pragma_table_info('stat_day_answers')"
+    " WHERE name = 'pn'";
+
+/* Summaries that already have pn (a file whose user_version was set back
+ * by hand, as an operator restoring a copy might) already count partial
+ * answers under the version 7 triggers: adding the column again would
+ * fail the whole upgrade, summing them in again would count them twice. */
+static int hub_db_seed_v7(sqldb_t *sql, void *ctx)
+{
+    int64_t has_pn = 0;
+    int rc;
+
+    (void)ctx;
+    rc = sqldb_query_int(sql, hub_db_sql_has_pn, &has_pn);
+    if (rc != SQLITE_OK || has_pn)
+        return rc;
+    return sqldb_exec(sql, hub_db_sql_v7_partial);
+}
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -393,6 +490,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v4, NULL},
     {hub_db_schema_v5, NULL},
     {hub_db_schema_v6, NULL},
+    {"", hub_db_seed_v7},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

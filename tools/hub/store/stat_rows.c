@@ -10,7 +10,8 @@
  *   ?4      JSON array of the unit codes in scope, NULL for all
  *   ?5      1: the "sub" column is the counter, 2: the officer, else ''
  * Columns: unit, field, sub, bucket (day or month), instrument, then
- * complete, partial, suppressed or question, element, answer, n. Rows are
+ * complete, partial, suppressed or question, element, answer, n (answers
+ * of complete responses), pn (of partial ones). Rows are
  * added up in C, not by GROUP BY: sorting a year of rows in SQLite costs
  * more than hashing them. */
 #define HUB_STATS_SUB                                                          \
@@ -20,15 +21,20 @@
     " AND (?4 IS NULL OR unit IN (SELECT value FROM json_each(?4)))"
 #define HUB_STATS_STAFF_FILTER " AND (?3 IS NULL OR instrument = ?3) AND ?5 > 0"
 #define HUB_STATS_RESP_COLS "instrument, complete, partial, suppressed"
-#define HUB_STATS_ANS_COLS "instrument, question, element, answer, n"
+#define HUB_STATS_ANS_COLS "instrument, question, element, answer, n, pn"
+/* The snapshot rows keep complete and partial answers on rows of their
+ * own; the summaries keep them apart in n and pn. */
+#define HUB_STATS_DAY_ANS_COLS                                               \
+    "instrument, question, element, answer,"                                 \
+    " CASE WHEN partial = 0 THEN n ELSE 0 END,"                              \
+    " CASE WHEN partial = 0 THEN 0 ELSE n END"
 
 static const char hub_stat_rows_sql_day_resp[] =
     "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_RESP_COLS
     " FROM day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
 static const char hub_stat_rows_sql_day_ans[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_ANS_COLS
-    " FROM day_answers WHERE day BETWEEN ?1 AND ?2 AND partial = "
-    "0" HUB_STATS_FILTER;
+    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_DAY_ANS_COLS
+    " FROM day_answers WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
 /* Whole days and months for unit, field and period groups. The unit
  * summaries have no counter or officer: ?5 is bound for every
  * statement alike, so it appears here too. */
@@ -138,6 +144,7 @@ static void hub_stat_rows_read(sqlite3_stmt *st, int answers, int officers,
     row->element = sqldb_column_text(st, 6);
     row->answer = sqldb_column_text(st, 7);
     row->n = sqlite3_column_int64(st, 8);
+    row->pn = sqlite3_column_int64(st, 9);
 }
 
 int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,

@@ -48,7 +48,8 @@ typedef struct hub_stat_row {
     const char *unit, *field, *sub, *bucket, *instrument;
     int64_t complete, partial, suppressed;   /* response rows */
     const char *question, *element, *answer; /* answer rows */
-    int64_t n;
+    int64_t n;           /* answers of complete responses */
+    int64_t pn;          /* answers of partial responses: they count too (§3d) */
     const char *officer; /* with rd->officers; "" otherwise */
 } hub_stat_row_t;
 
