@@ -35,7 +35,6 @@
 #define UNITFILE_CODE_MAX 65      /* 1-64 of A-Z a-z 0-9 . _ - and NUL */
 #define UNITFILE_NAME_MAX 200     /* bytes, as the hub's names */
 #define UNITFILE_DATE_MAX 11      /* YYYY-MM-DD and NUL */
-#define UNITFILE_KIND_MAX 32
 /* The first day of the two-level local government. */
 #define UNITFILE_TWO_LEVEL_FROM "2025-07-01"
 

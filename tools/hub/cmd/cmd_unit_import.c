@@ -147,8 +147,10 @@ static int import_apply(hub_db_t *db, const char *path, const unitfile_t *f)
                  u->code, u->parent ? u->parent : "-", u->kind, u->name);
         if (rc == HUB_OK)
             rc = hub_db_audit(db, stamp.now_ms, actor, "unit.add", detail);
-        if (rc != HUB_OK)
-            return hub_cmd_report_db(IMPORT_CMD, db, rc), rc;
+        if (rc != HUB_OK) {
+            hub_cmd_report_db(IMPORT_CMD, db, rc);
+            return rc;
+        }
     }
     for (i = 0; i < f->n_changes; i++) {
         const unitfile_change_t *c = &f->changes[i];
@@ -174,8 +176,10 @@ static int import_apply(hub_db_t *db, const char *path, const unitfile_t *f)
         if (rc == HUB_OK)
             rc = hub_db_audit(db, stamp.now_ms, actor, import_actions[c->kind],
                               detail);
-        if (rc != HUB_OK)
-            return hub_cmd_report_db(IMPORT_CMD, db, rc), rc;
+        if (rc != HUB_OK) {
+            hub_cmd_report_db(IMPORT_CMD, db, rc);
+            return rc;
+        }
     }
     return HUB_OK;
 }
