@@ -51,7 +51,7 @@ void config_defaults(config_t *c)
     memset(c, 0, sizeof(*c));
     snprintf(c->unit_code, sizeof(c->unit_code), "%s", CONFIG_DEMO_UNIT);
     snprintf(c->unit_name, sizeof(c->unit_name),
-             "UBND xã Minh Tân – Bộ phận Một cửa");
+             "Trung tâm Phục vụ hành chính công xã Minh Tân");
     snprintf(c->counter, sizeof(c->counter), "Quầy 1");
     for (i = 0; i < sizeof(cfg_default_fields) / sizeof(cfg_default_fields[0]);
          i++)

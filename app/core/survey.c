@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "jsonload.h"
+#include "jsonpos.h"
+#include "vntime.h"
 
 #define SURVEY_FORMAT_NAME "sipas-survey/1"
 #define SV_SCALE_MAX 16
@@ -39,8 +41,8 @@ static const char *const sv_face_names[] = {
 };
 
 static const char *const sv_root_keys[] = {
-    "format", "id", "version", "languages", "title", "scales", "questions",
-    NULL,
+    "format", "id", "version", "valid_from", "valid_to", "languages",
+    "title", "scales", "questions", "note", NULL,
 };
 
 static const char *const sv_question_keys[] = {
@@ -572,6 +574,38 @@ static int sv_parse_questions(sv_ctx_t *c, json_t *arr)
     return sv_link_follow_ups(c);
 }
 
+/* An optional "YYYY-MM-DD" at key into out ("" when absent). */
+static int sv_parse_date(sv_ctx_t *c, json_t *root, const char *key,
+                         char out[SURVEY_DATE_MAX])
+{
+    json_t *v = json_object_get(root, key);
+
+    out[0] = '\0';
+    if (v == NULL)
+        return 0;
+    if (!json_is_string(v) || vntime_parse_date(json_string_value(v)) == -1)
+        return jsonload_set_error(&c->j, key,
+                                  "must be a date YYYY-MM-DD (a local day)");
+    memcpy(out, json_string_value(v), SURVEY_DATE_MAX);
+    return 0;
+}
+
+/* valid_from and valid_to: both optional, the period not empty. */
+static int sv_parse_validity(sv_ctx_t *c, json_t *root)
+{
+    survey_t *s = c->s;
+
+    if (sv_parse_date(c, root, "valid_from", s->valid_from) != 0 ||
+        sv_parse_date(c, root, "valid_to", s->valid_to) != 0)
+        return -1;
+    if (s->valid_from[0] && s->valid_to[0] &&
+        strcmp(s->valid_from, s->valid_to) > 0)
+        return jsonload_set_error(&c->j, "valid_to",
+                                  "must not be before valid_from (%s)",
+                                  s->valid_from);
+    return 0;
+}
+
 static int sv_parse_root(sv_ctx_t *c, json_t *root)
 {
     survey_t *s = c->s;
@@ -590,9 +624,14 @@ static int sv_parse_root(sv_ctx_t *c, json_t *root)
     if (jsonload_require_member(&c->j, root, "", "version", &v) != 0 ||
         jsonload_read_int(&c->j, v, "version", 1, INT_MAX, &s->version) != 0)
         return -1;
+    if (sv_parse_validity(c, root) != 0)
+        return -1;
     if (jsonload_require_member(&c->j, root, "", "languages", &v) != 0 ||
         sv_parse_languages(c, v) != 0)
         return -1;
+    v = json_object_get(root, "note");
+    if (v != NULL && !json_is_string(v))
+        return jsonload_set_error(&c->j, "note", "must be a string");
     if (sv_text_member(c, root, "", "title", 1, s->title) != 0)
         return -1;
     v = json_object_get(root, "scales");
@@ -729,4 +768,53 @@ const char *survey_text(const char *const texts[SURVEY_LANG_MAX], int li)
     if (li >= 0 && li < SURVEY_LANG_MAX && texts[li] != NULL)
         return texts[li];
     return texts[0] != NULL ? texts[0] : "";
+}
+
+/* ---- validity period ------------------------------------------------- */
+
+survey_validity_t survey_check_validity(const survey_t *s, const char *today)
+{
+    /* Dates compare as text: both are strict "YYYY-MM-DD". */
+    if (s == NULL || today == NULL || vntime_parse_date(today) == -1)
+        return SURVEY_NOT_YET;
+    if (s->valid_from[0] && strcmp(today, s->valid_from) < 0)
+        return SURVEY_NOT_YET;
+    if (s->valid_to[0] && strcmp(today, s->valid_to) > 0)
+        return SURVEY_LAPSED;
+    return SURVEY_VALID;
+}
+
+survey_use_t survey_decide_use(survey_validity_t v, int clock_synced)
+{
+    if (v == SURVEY_VALID)
+        return SURVEY_USE;
+    return clock_synced ? SURVEY_REFUSE : SURVEY_WARN;
+}
+
+void survey_describe_validity(const survey_t *s, survey_validity_t v,
+                              const char *today, const char *name,
+                              const char *src, size_t len, char *buf,
+                              size_t cap)
+{
+    const char *field = v == SURVEY_LAPSED ? "valid_to" : "valid_from";
+    int line = 0, col = 0;
+
+    if (cap == 0)
+        return;
+    buf[0] = '\0';
+    if (s == NULL)
+        return;
+    if (src == NULL || jsonpos_locate(src, len, field, &line, &col) != 0)
+        line = col = 0;
+    if (v == SURVEY_LAPSED)
+        snprintf(buf, cap,
+                 "%s:%d:%d: %s: survey '%s' applies until %s; today is %s",
+                 name ? name : "", line, col, field, s->id, s->valid_to,
+                 today ? today : "?");
+    else
+        snprintf(buf, cap,
+                 "%s:%d:%d: %s: survey '%s' applies from %s; today is %s",
+                 name ? name : "", line, col, field, s->id,
+                 s->valid_from[0] ? s->valid_from : "?",
+                 today ? today : "?");
 }

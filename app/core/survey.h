@@ -23,6 +23,7 @@
 #define SURVEY_TEXT_MAX 400      /* bytes per string, UTF-8 */
 #define SURVEY_POOL_MAX (96 * 1024)
 #define SURVEY_SOURCE_MAX (512 * 1024)
+#define SURVEY_DATE_MAX 11       /* "YYYY-MM-DD" and NUL */
 
 typedef enum survey_kind {
     SURVEY_KIND_SCALE = 0, /* single choice, stored as an integer value */
@@ -67,6 +68,10 @@ typedef struct survey_question {
 typedef struct survey {
     char id[SURVEY_ID_MAX];
     int version;
+    /* The local days the instrument applies to, both included; "" for no
+     * bound (an instrument without dates always applies). */
+    char valid_from[SURVEY_DATE_MAX];
+    char valid_to[SURVEY_DATE_MAX];
     int n_langs;
     char langs[SURVEY_LANG_MAX][SURVEY_LANG_CODE_MAX];
     const char *title[SURVEY_LANG_MAX];
@@ -84,6 +89,37 @@ typedef struct survey {
 int survey_parse(const char *text, size_t len, const char *name,
                  survey_t **out, err_t *err);
 void survey_free(survey_t *s);
+
+/* Where a local day stands against the instrument's validity period. */
+typedef enum survey_validity {
+    SURVEY_VALID = 0,
+    SURVEY_NOT_YET = 1, /* before valid_from */
+    SURVEY_LAPSED = 2   /* after valid_to */
+} survey_validity_t;
+
+/* What the kiosk does with an instrument on a day (see docs/
+ * SURVEY_FORMAT.md, "Validity period"). */
+typedef enum survey_use {
+    SURVEY_USE = 0,    /* valid: run it */
+    SURVEY_WARN = 1,   /* outside its period by an untrusted clock: run it,
+                          and say so */
+    SURVEY_REFUSE = 2  /* outside its period by a synchronised clock */
+} survey_use_t;
+
+/* today is a local date "YYYY-MM-DD"; an unreadable date counts as
+ * outside the period (SURVEY_NOT_YET), so a broken clock never passes
+ * for a good one. */
+survey_validity_t survey_check_validity(const survey_t *s, const char *today);
+/* The decision for validity v, given whether the wall clock is known to
+ * be synchronised. */
+survey_use_t survey_decide_use(survey_validity_t v, int clock_synced);
+/* "FILE:LINE:COL: valid_to: ..." for a survey outside its period, naming
+ * the bound that excludes today; src/len/name are the text it was parsed
+ * from (may be NULL: no position). Always NUL-terminates buf. */
+void survey_describe_validity(const survey_t *s, survey_validity_t v,
+                              const char *today, const char *name,
+                              const char *src, size_t len, char *buf,
+                              size_t cap);
 
 /* Index of a language code in s->langs, or -1. */
 int survey_find_lang(const survey_t *s, const char *code);

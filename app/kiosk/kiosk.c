@@ -133,6 +133,34 @@ static int kiosk_load_words(kiosk_t *k)
     return 0;
 }
 
+/* An instrument outside its validity period on today's local date: by a
+ * synchronised clock the kiosk goes out of service rather than collect
+ * ratings under rules no longer (or not yet) in force; by an unsynchronised
+ * clock (a Pi without RTC after a power cut) it runs and says so, since
+ * the date itself is in doubt. docs/SURVEY_FORMAT.md, "Validity period". */
+static int kiosk_check_survey_dates(kiosk_t *k, const asset_t *a)
+{
+    char today[VNTIME_DATE_MAX], msg[KIOSK_DETAIL_MAX];
+    survey_validity_t v;
+    int synced = pclock_synced(&k->clock);
+
+    if (vntime_format_date(pclock_wall_ms(&k->clock), today, sizeof(today)) !=
+        0)
+        today[0] = '\0';
+    v = survey_check_validity(k->survey, today);
+    if (v == SURVEY_VALID)
+        return 0;
+    survey_describe_validity(k->survey, v, today, a->name, a->data, a->len,
+                             msg, sizeof(msg));
+    if (survey_decide_use(v, synced) == SURVEY_REFUSE) {
+        kiosk_fail(k, msg);
+        return -1;
+    }
+    kiosk_log("warning: %s (the clock is not synchronised; running)", msg);
+    events_note(k->events, "warning", msg);
+    return 0;
+}
+
 static int kiosk_load_survey(kiosk_t *k)
 {
     const char *id = k->config.survey;
@@ -150,9 +178,12 @@ static int kiosk_load_survey(kiosk_t *k)
         return -1;
     err_clear(&e);
     rc = survey_parse(a.data, a.len, a.name, &k->survey, &e);
+    if (rc == 0)
+        rc = kiosk_check_survey_dates(k, &a);
     asset_free(&a);
     if (rc != 0) {
-        kiosk_fail_err(k, &e);
+        if (!k->oos)
+            kiosk_fail_err(k, &e);
         return -1;
     }
     return 0;

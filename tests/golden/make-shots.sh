@@ -80,7 +80,9 @@ S
 } > "$work/full.script"
 printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 
-# Circular 01 counter form.
+# Circular 01 counter form: it applies until 2025-06-30, so its kiosk's
+# clock is put on a day it applies.
+c01_clock=$(( $(date -d '2025-06-16T09:00:00+07:00' +%s) - $(date +%s) ))
 printf 'tap start\ntap field.tu-phap\nshot c01-question\n' > "$work/c01.script"
 printf '{"survey": "c01-counter"}\n' > "$work/c01.json"
 
@@ -110,7 +112,7 @@ for rd in $resolutions; do
   mkdir -p "$out/$res"
   run "$res" "$dpi" "" "$work/main.script"
   run "$res" "$dpi" "$work/full.json" "$work/full.script"
-  run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
+  SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
   (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
   # Fill a capped database until the kiosk pauses (the script then stops,
   # having no start button to tap); a second run on the full database

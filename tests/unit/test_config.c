@@ -71,7 +71,7 @@ static void test_defaults(void **state)
     (void)state;
     config_defaults(&c);
     assert_string_equal(c.unit_code, "DEMO-XA-01");
-    assert_string_equal(c.unit_name, "UBND xã Minh Tân – Bộ phận Một cửa");
+    assert_string_equal(c.unit_name, "Trung tâm Phục vụ hành chính công xã Minh Tân");
     assert_string_equal(c.counter, "Quầy 1");
     assert_int_equal(c.n_fields, 5);
     assert_string_equal(c.fields[0], "dat-dai");

@@ -820,7 +820,7 @@ static void fill_admin(kiosk_t *k)
     static const struct {
         const char *key, *value;
     } lines[UI_ADMIN_LINES] = {
-        {"admin.unit", "DEMO-XA-01 – UBND xã Minh Tân – Bộ phận Một cửa"},
+        {"admin.unit", "DEMO-XA-01 – Trung tâm Phục vụ hành chính công xã Minh Tân"},
         {"admin.counter", "Quầy 1"},
         {"admin.officer", OFFICER_NAME},
         {"admin.responses", "12873 (12650)"},

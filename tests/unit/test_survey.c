@@ -918,6 +918,125 @@ static void test_asset_c01_counter(void **state)
     survey_free(s);
 }
 
+/* ---- validity period: dates injected, never today's ------------------- */
+
+static void test_validity_parsed(void **state)
+{
+    survey_t *s;
+
+    (void)state;
+    s = parse_ok(build(4, "  \"version\": 1,\n"
+                          "  \"valid_from\": \"2025-07-01\","
+                          " \"valid_to\": \"2026-12-31\","));
+    assert_string_equal(s->valid_from, "2025-07-01");
+    assert_string_equal(s->valid_to, "2026-12-31");
+    survey_free(s);
+    s = parse_ok(build(4, "  \"version\": 1,\n  \"valid_to\": \"2025-06-30\","));
+    assert_string_equal(s->valid_from, "");
+    assert_string_equal(s->valid_to, "2025-06-30");
+    survey_free(s);
+    /* A one-day period is a period. */
+    s = parse_ok(build(4, "  \"version\": 1,\n"
+                          "  \"valid_from\": \"2025-07-01\","
+                          " \"valid_to\": \"2025-07-01\","));
+    assert_int_equal(survey_check_validity(s, "2025-07-01"), SURVEY_VALID);
+    survey_free(s);
+    s = parse_ok(build(4, "  \"version\": 1,"));
+    assert_string_equal(s->valid_from, "");
+    assert_string_equal(s->valid_to, "");
+    survey_free(s);
+}
+
+static void test_validity_checked(void **state)
+{
+    (void)state;
+    expect_error(build(4, "  \"version\": 1,\n  \"valid_to\": \"2025-02-30\","),
+                 "valid_to", 5, "YYYY-MM-DD");
+    expect_error(build(4, "  \"version\": 1,\n  \"valid_from\": \"1/7/2025\","),
+                 "valid_from", 5, "YYYY-MM-DD");
+    expect_error(build(4, "  \"version\": 1,\n  \"valid_from\": 20250701,"),
+                 "valid_from", 5, "YYYY-MM-DD");
+    expect_error(build(4, "  \"version\": 1,\n  \"valid_from\": \"2025-07-01 \","),
+                 "valid_from", 5, "YYYY-MM-DD");
+    expect_error(build(4, "  \"version\": 1,\n"
+                          "  \"valid_from\": \"2025-07-01\",\n"
+                          "  \"valid_to\": \"2025-06-30\","),
+                 "valid_to", 6, "before valid_from (2025-07-01)");
+    expect_error(build(4, "  \"version\": 1,\n  \"valid_until\": \"2025-06-30\","),
+                 "valid_until", 5, NULL);
+}
+
+static void test_validity_on_days(void **state)
+{
+    survey_t *s;
+
+    (void)state;
+    s = parse_ok(build(4, "  \"version\": 1,\n"
+                          "  \"valid_from\": \"2025-07-01\","
+                          " \"valid_to\": \"2026-01-24\","));
+    assert_int_equal(survey_check_validity(s, "2025-06-30"), SURVEY_NOT_YET);
+    assert_int_equal(survey_check_validity(s, "2025-07-01"), SURVEY_VALID);
+    assert_int_equal(survey_check_validity(s, "2025-12-31"), SURVEY_VALID);
+    assert_int_equal(survey_check_validity(s, "2026-01-24"), SURVEY_VALID);
+    assert_int_equal(survey_check_validity(s, "2026-01-25"), SURVEY_LAPSED);
+    assert_int_equal(survey_check_validity(s, "2027-03-31"), SURVEY_LAPSED);
+    /* A clock that gives no date never passes for one inside the period. */
+    assert_int_equal(survey_check_validity(s, ""), SURVEY_NOT_YET);
+    assert_int_equal(survey_check_validity(s, "2025-13-01"), SURVEY_NOT_YET);
+    assert_int_equal(survey_check_validity(s, NULL), SURVEY_NOT_YET);
+    assert_int_equal(survey_check_validity(NULL, "2025-07-01"), SURVEY_NOT_YET);
+    survey_free(s);
+}
+
+static void test_validity_decision(void **state)
+{
+    (void)state;
+    assert_int_equal(survey_decide_use(SURVEY_VALID, 1), SURVEY_USE);
+    assert_int_equal(survey_decide_use(SURVEY_VALID, 0), SURVEY_USE);
+    assert_int_equal(survey_decide_use(SURVEY_LAPSED, 1), SURVEY_REFUSE);
+    assert_int_equal(survey_decide_use(SURVEY_NOT_YET, 1), SURVEY_REFUSE);
+    assert_int_equal(survey_decide_use(SURVEY_LAPSED, 0), SURVEY_WARN);
+    assert_int_equal(survey_decide_use(SURVEY_NOT_YET, 0), SURVEY_WARN);
+}
+
+static void test_validity_message(void **state)
+{
+    char msg[400];
+    const char *text;
+    survey_t *s;
+
+    (void)state;
+    text = build(4, "  \"version\": 1,\n"
+                    "  \"valid_from\": \"2025-07-01\", \"valid_to\": \"2026-01-24\",");
+    s = parse_ok(text);
+    survey_describe_validity(s, SURVEY_LAPSED, "2026-01-25", "t.json", text,
+                             strlen(text), msg, sizeof(msg));
+    assert_string_equal(msg, "t.json:5:43: valid_to: survey 'test' applies"
+                             " until 2026-01-24; today is 2026-01-25");
+    survey_describe_validity(s, SURVEY_NOT_YET, "2025-06-30", "t.json", text,
+                             strlen(text), msg, sizeof(msg));
+    assert_string_equal(msg, "t.json:5:17: valid_from: survey 'test' applies"
+                             " from 2025-07-01; today is 2025-06-30");
+    survey_free(s);
+}
+
+/* Circular 01/2018's per-dossier form applies to dossiers before the
+ * two-level government took over on 2025-07-01. */
+static void test_asset_c01_validity(void **state)
+{
+    survey_t *s = load_asset("assets/surveys/c01-counter.json");
+
+    (void)state;
+    assert_string_equal(s->valid_from, "");
+    assert_string_equal(s->valid_to, "2025-06-30");
+    assert_int_equal(survey_check_validity(s, "2025-06-30"), SURVEY_VALID);
+    assert_int_equal(survey_check_validity(s, "2025-07-01"), SURVEY_LAPSED);
+    survey_free(s);
+    s = load_asset("assets/surveys/sipas-short.json");
+    assert_int_equal(survey_check_validity(s, "2027-03-31"), SURVEY_VALID);
+    survey_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -970,6 +1089,12 @@ int main(void)
         cmocka_unit_test(test_asset_sipas_short),
         cmocka_unit_test(test_asset_sipas_full),
         cmocka_unit_test(test_asset_c01_counter),
+        cmocka_unit_test(test_validity_parsed),
+        cmocka_unit_test(test_validity_checked),
+        cmocka_unit_test(test_validity_on_days),
+        cmocka_unit_test(test_validity_decision),
+        cmocka_unit_test(test_validity_message),
+        cmocka_unit_test(test_asset_c01_validity),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,7 +227,7 @@ try {
   let provinceTotal = 0, districtRow = 0;
   await check('drill-down: click a district on the chart, see its communes', async () => {
     const before = await units(page);
-    assert(before.some((u) => u.includes('Huyện An Phú')) && before.some((u) => u.includes('Huyện Bình Minh')), before.join(' | '));
+    assert(before.some((u) => u.includes('Xã An Phú')) && before.some((u) => u.includes('Phường Bình Minh')), before.join(' | '));
     provinceTotal = Number((await page.textContent('#kpis .kpi:nth-child(3) .kpi-value')).replace(/\D/g, ''));
     const row = await page.$$eval('[data-table="units"] tbody tr', (rs) => rs.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]));
     districtRow = Number(row.find((r) => r[0].includes('An Phú'))[1].replace(/\D/g, ''));
@@ -235,11 +235,11 @@ try {
     const i = labels.findIndex((l) => l.includes('An Phú'));
     const p = await barCentre(page, '#c-units', i);
     await page.mouse.click(p.x, p.y);
-    await page.waitForFunction(() => document.querySelector('#crumbs').textContent.includes('Huyện An Phú'));
+    await page.waitForFunction(() => document.querySelector('#crumbs').textContent.includes('Xã An Phú'));
     await waitLoaded(page);
     await page.waitForFunction(() => [...document.querySelectorAll('[data-table="units"] tbody th')].some((t) => t.textContent.includes('Phú Hữu')));
     const after = await units(page);
-    assert(after.length === 2 && after.some((u) => u.includes('UBND xã Phú Hữu')) && after.some((u) => u.includes('UBND xã Phú Hội')), after.join(' | '));
+    assert(after.length === 2 && after.some((u) => u.includes('Điểm tiếp nhận Phú Hữu')) && after.some((u) => u.includes('Điểm tiếp nhận Phú Hội')), after.join(' | '));
     const total = Number((await page.textContent('#kpis .kpi:nth-child(3) .kpi-value')).replace(/\D/g, ''));
     assert(total === districtRow, `district total ${total} != its row at province level ${districtRow}`);
     assert(total < provinceTotal, `district ${total} not below province ${provinceTotal}`);
@@ -254,11 +254,11 @@ try {
     await page.focus('#c-units');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('#crumbs').textContent.includes('UBND xã'));
+    await page.waitForFunction(() => document.querySelector('#crumbs').textContent.includes('Điểm tiếp nhận'));
     await waitLoaded(page);
     await page.waitForFunction(() => document.querySelector('#h-units').textContent.includes('quầy'));
     const crumbs = await page.$$eval('#crumbs li', (ls) => ls.map((l) => l.textContent.trim()));
-    assert(crumbs.length === 3 && crumbs[0] === 'Tỉnh Mẫu' && crumbs[1] === 'Huyện An Phú', crumbs.join(' > '));
+    assert(crumbs.length === 3 && crumbs[0] === 'Tỉnh Mẫu' && crumbs[1] === 'Xã An Phú', crumbs.join(' > '));
     const counters = await units(page);
     assert(counters.length >= 1 && counters.every((c) => c.startsWith('Quầy')), counters.join(' | '));
     const info = await chartInfo(page, '#c-units');
@@ -320,11 +320,11 @@ try {
     await waitLoaded(p2);
     assert(!(await p2.url()).includes('token='), 'the token stayed in the address bar');
     const crumbs = await p2.$$eval('#crumbs li', (ls) => ls.map((l) => l.textContent.trim()));
-    assert(crumbs.length === 1 && crumbs[0] === 'Huyện An Phú', crumbs.join(' > '));
+    assert(crumbs.length === 1 && crumbs[0] === 'Xã An Phú', crumbs.join(' > '));
     const list = await units(p2);
     assert(list.length === 2 && list.every((u) => u.includes('Phú')), list.join(' | '));
     const body = await p2.textContent('body');
-    assert(!body.includes('Bình Minh') && !body.includes('Mỹ Hòa') && !body.includes('Đông Thành'), 'another district shows');
+    assert(!body.includes('Bình Minh') && !body.includes('Mỹ Hòa') && !body.includes('Đông Thành'), 'another commune shows');
     const kiosks = await p2.$$eval('[data-table="kiosks"] tbody tr', (rs) => rs.length);
     assert(kiosks === 3, `${kiosks} kiosks`);
     await p2.close();
@@ -344,7 +344,7 @@ try {
       const r = await get(bad);
       assert(r.status === 404, `${bad}: ${r.status}`);
     }
-    let r = await get('/api/v1/kiosks?unit=HUYEN-BM', tokens.unit);
+    let r = await get('/api/v1/kiosks?unit=PH-BM', tokens.unit);
     assert(r.status === 403, `kiosks outside the scope: ${r.status}`);
     r = await get('/api/v1/completeness?from=2026-01-01&to=2026-01-31&unit=NO-SUCH', tokens.unit);
     assert(r.status === 403, `unknown unit for a unit token: ${r.status}`);

@@ -5,7 +5,8 @@ seed.py fill HUB_BINARY DB URL  ->  prints {"province": TOKEN, "unit":
                                        TOKEN, "unit_scope": CODE, ...}
 seed.py backdate DB                  (with the hub stopped)
 
-A province with two districts and four communes (sipas-hub unit add),
+A province with two communes (two levels, as since 2025-07-01), each
+with two reception points of its centre (sipas-hub unit add),
 five kiosks enrolled with one-time codes through POST /api/v1/enroll, and
 90 days of per-day snapshots uploaded through POST /api/v1/ingest in
 batches of at most 62 days (docs/SYNC_PROTOCOL.md), with heartbeats. The
@@ -26,20 +27,20 @@ import urllib.request
 
 UNITS = [
     ("TINH-MAU", "Tỉnh Mẫu", None),
-    ("HUYEN-AP", "Huyện An Phú", "TINH-MAU"),
-    ("HUYEN-BM", "Huyện Bình Minh", "TINH-MAU"),
-    ("XA-AP-1", "UBND xã Phú Hữu", "HUYEN-AP"),
-    ("XA-AP-2", "UBND xã Phú Hội", "HUYEN-AP"),
-    ("XA-BM-1", "UBND xã Mỹ Hòa", "HUYEN-BM"),
-    ("XA-BM-2", "UBND xã Đông Thành", "HUYEN-BM"),
+    ("XA-AP", "Xã An Phú", "TINH-MAU"),
+    ("PH-BM", "Phường Bình Minh", "TINH-MAU"),
+    ("XA-AP-1", "Điểm tiếp nhận Phú Hữu", "XA-AP"),
+    ("XA-AP-2", "Điểm tiếp nhận Phú Hội", "XA-AP"),
+    ("PH-BM-1", "Điểm tiếp nhận Mỹ Hòa", "PH-BM"),
+    ("PH-BM-2", "Điểm tiếp nhận Đông Thành", "PH-BM"),
 ]
 # (unit, counter, install id, base satisfaction, days of silence at the end)
 KIOSKS = [
     ("XA-AP-1", "Quầy 1", "a1" * 16, 0.93, 0),
     ("XA-AP-1", "Quầy 2 – Đất đai", "a2" * 16, 0.88, 0),
     ("XA-AP-2", "Quầy 1", "b1" * 16, 0.91, 0),
-    ("XA-BM-1", "Quầy 1", "c1" * 16, 0.84, 0),
-    ("XA-BM-2", "Quầy 1", "d1" * 16, 0.78, 4),
+    ("PH-BM-1", "Quầy 1", "c1" * 16, 0.84, 0),
+    ("PH-BM-2", "Quầy 1", "d1" * 16, 0.78, 4),
 ]
 FIELDS = [("dat-dai", 0.30, -0.08), ("xay-dung", 0.12, -0.05),
           ("dau-tu", 0.05, -0.03), ("tu-phap", 0.33, 0.03),
@@ -217,8 +218,8 @@ def fill(binary, db, url):
             assert res.get("ok") is True, res
     print(json.dumps({
         "province": hub(binary, db, "token", "add", "--scope", "province"),
-        "unit": hub(binary, db, "token", "add", "--scope", "unit:HUYEN-AP"),
-        "unit_scope": "HUYEN-AP",
+        "unit": hub(binary, db, "token", "add", "--scope", "unit:XA-AP"),
+        "unit_scope": "XA-AP",
         "units": [u[0] for u in UNITS],
         "kiosks": len(KIOSKS),
         "silent": [k[2] for k in KIOSKS if k[4]],

@@ -119,7 +119,7 @@ static void rcsv_put_summary(FILE *fp, const report_t *r)
     rcsv_put_int(fp, g->partial);
     fputs(CSV_EOL "Phiếu bị loại (không tính)", fp);
     rcsv_put_int(fp, g->suppressed);
-    fputs(CSV_EOL "Chỉ số hài lòng (%)", fp);
+    fputs(CSV_EOL REPORT_MEASURE_TITLE " (%)", fp);
     rcsv_put_figure(fp, &g->index);
     fputs(CSV_EOL "Số yếu tố có dữ liệu", fp);
     rcsv_put_int(fp, g->elements_with_data);

@@ -742,15 +742,17 @@ static void pdf_draw_summary_text(pdf_doc_t *d)
     pdf_para(d, m, 1, PDF_BODY, PANGO_ALIGN_LEFT, 4);
     g_free(m);
     if (!g->index.has_data) {
-        pdf_para(d, "Chưa có câu trả lời nào để tính chỉ số hài lòng.", 0,
-                 PDF_BODY, PANGO_ALIGN_LEFT, 6);
+        pdf_para(d,
+                 "Chưa có câu trả lời nào để đo lường sự hài lòng tại quầy.",
+                 0, PDF_BODY, PANGO_ALIGN_LEFT, 6);
         return;
     }
     report_format_pct(&g->index, pct, sizeof(pct));
     report_format_ci(&g->index, ci, sizeof(ci));
     report_format_pct(&g->overall, ov, sizeof(ov));
     m = g_markup_printf_escaped(
-        "Chỉ số hài lòng chung đạt <b>%s%%</b> (khoảng tin cậy 95%%: %s%%;"
+        "Kết quả " REPORT_MEASURE_NAME " đạt <b>%s%%</b> (khoảng tin cậy"
+        " 95%%: %s%%;"
         " %d/5 yếu tố có dữ liệu). Tỷ lệ người trả lời hài lòng hoặc rất"
         " hài lòng ở câu hỏi chung: <b>%s%s</b>.",
         pct, ci, g->elements_with_data, ov, g->overall.has_data ? "%" : "");
@@ -841,7 +843,7 @@ static void pdf_draw_elements(pdf_doc_t *d)
             pdf_cell_set(&c[3], PDF_TONE_MUTED, "—");
         pdf_table_row(d, &t, c, PDF_ROW_PLAIN);
     }
-    pdf_cell_set(&c[0], PDF_TONE_BOLD, "Chỉ số hài lòng chung");
+    pdf_cell_set(&c[0], PDF_TONE_BOLD, REPORT_MEASURE_TITLE);
     pdf_cell_pct(&c[1], &g->index, PDF_TONE_BOLD);
     pdf_cell_ci(&c[2], &g->index);
     pdf_cell_set(&c[3], PDF_TONE_MUTED, "%d/5 yếu tố", g->elements_with_data);
@@ -975,11 +977,11 @@ static void pdf_draw_unit_chart(pdf_doc_t *d)
     qsort(units, n, sizeof(*units), pdf_cmp_index);
     if (tg) {
         report_format_threshold(tg, v, sizeof(v));
-        snprintf(text, sizeof(text), "Chỉ số hài lòng theo đơn vị (%%), từ"
+        snprintf(text, sizeof(text), REPORT_MEASURE_TITLE " theo đơn vị (%%), từ"
                  " cao xuống thấp. Vạch đỏ: chỉ tiêu %s; thanh màu cam:"
                  " dưới chỉ tiêu; đoạn mảnh: khoảng tin cậy 95%%.", v);
     } else {
-        snprintf(text, sizeof(text), "Chỉ số hài lòng theo đơn vị (%%), từ"
+        snprintf(text, sizeof(text), REPORT_MEASURE_TITLE " theo đơn vị (%%), từ"
                  " cao xuống thấp; đoạn mảnh: khoảng tin cậy 95%%.");
     }
     pdf_caption(d, text, 90);
@@ -1059,7 +1061,7 @@ static void pdf_draw_month_chart(pdf_doc_t *d)
 
     if (d->failed || r->n_months == 0)
         return;
-    snprintf(text, sizeof(text), "Chỉ số hài lòng theo tháng (%%); vùng"
+    snprintf(text, sizeof(text), REPORT_MEASURE_TITLE " theo tháng (%%); vùng"
              " tô: khoảng tin cậy 95%%%s.", tg ? "; vạch đỏ: chỉ tiêu" : "");
     pdf_caption(d, text, h + 60);
     ymin = pdf_month_floor(r, tg);

@@ -27,6 +27,11 @@
 #include "report_model.h"
 
 #define REPORT_TITLE "Báo cáo kết quả đánh giá mức độ hài lòng"
+/* The index of the five elements, as every report names it: counter
+ * feedback measured within the SIPAS framework, never the national SIPAS
+ * index (a household survey since 2022). */
+#define REPORT_MEASURE_NAME "đo lường sự hài lòng tại quầy (theo khung SIPAS)"
+#define REPORT_MEASURE_TITLE "Đo lường sự hài lòng tại quầy (theo khung SIPAS)"
 #define REPORT_SUBJECT "Kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa"
 
 /* Section titles: CSV section lines, XLSX sheet names (at most 31

@@ -9,14 +9,17 @@
 static const char report_note_data[] =
     "Số liệu là kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa do"
     " người dân, tổ chức tự thực hiện trên thiết bị đánh giá điện tử"
-    " (Điều 29 Nghị định 61/2018/NĐ-CP), tổng hợp theo ngày từ từng thiết"
-    " bị; khác với điều tra xã hội học xác định Chỉ số SIPAS toàn quốc.";
+    " (Điều 29 Nghị định 61/2018/NĐ-CP; từ ngày 01/7/2025 theo Nghị định"
+    " 118/2025/NĐ-CP), tổng hợp theo ngày từ từng thiết bị. Đây là đo lường"
+    " sự hài lòng tại quầy theo khung SIPAS, không phải Chỉ số SIPAS toàn"
+    " quốc (điều tra xã hội học do Bộ Nội vụ thực hiện).";
 
 static const char report_note_share[] =
     "Chỉ số hài lòng của mỗi câu hỏi là tỷ lệ câu trả lời ở mức Hài lòng"
     " (4) và Rất hài lòng (5) trên tổng số câu trả lời. Chỉ số của mỗi yếu"
-    " tố là trung bình các câu hỏi thuộc yếu tố; chỉ số chung là trung"
-    " bình cộng của các yếu tố có dữ liệu trong 5 yếu tố (Tiếp cận dịch"
+    " tố là trung bình các câu hỏi thuộc yếu tố; kết quả đo lường sự hài"
+    " lòng tại quầy (theo khung SIPAS) là trung bình cộng của các yếu tố có"
+    " dữ liệu trong 5 yếu tố (Tiếp cận dịch"
     " vụ; Thủ tục hành chính; Công chức; Kết quả; Tiếp nhận, xử lý góp ý,"
     " phản ánh, kiến nghị), theo phương pháp của Bộ Nội vụ (Quyết định"
     " 2640/QĐ-BNV, Quyết định 1001/QĐ-BNV). Câu hỏi chung về mức độ hài"
@@ -26,8 +29,9 @@ static const char report_note_mean[] =
     "Chỉ số hài lòng của mỗi câu hỏi là trung bình chuẩn hóa của các câu"
     " trả lời, (x − 1) / 4 × 100, với x từ 1 (Rất không hài lòng) đến 5"
     " (Rất hài lòng). Chỉ số của mỗi yếu tố là trung bình các câu hỏi thuộc"
-    " yếu tố; chỉ số chung là trung bình cộng của các yếu tố có dữ liệu"
-    " trong 5 yếu tố. Câu hỏi chung về mức độ hài lòng được báo cáo riêng,"
+    " yếu tố; kết quả đo lường sự hài lòng tại quầy (theo khung SIPAS) là"
+    " trung bình cộng của các yếu tố có dữ liệu trong 5 yếu tố. Câu hỏi"
+    " chung về mức độ hài lòng được báo cáo riêng,"
     " không cộng vào chỉ số.";
 
 static const char report_note_ci[] =

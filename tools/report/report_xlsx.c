@@ -247,7 +247,7 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
     xlsx_int(x, ws, 6, 1, g->partial, x->f.count);
     xlsx_str(x, ws, 7, 0, "Phiếu bị loại (không tính)", NULL);
     xlsx_int(x, ws, 7, 1, g->suppressed, x->f.count);
-    xlsx_str(x, ws, 8, 0, "Chỉ số hài lòng", x->f.bold);
+    xlsx_str(x, ws, 8, 0, REPORT_MEASURE_TITLE, x->f.bold);
     xlsx_put_figure(x, ws, 8, 1, &g->index);
     xlsx_str(x, ws, 9, 0, "Số yếu tố có dữ liệu (trên 5)", NULL);
     xlsx_int(x, ws, 9, 1, g->elements_with_data, x->f.count);
@@ -398,10 +398,10 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
                                 (lxw_row_t)r->n_months, 0);
     chart_series_set_values(s, REPORT_SEC_MONTHS, 1, 2,
                             (lxw_row_t)r->n_months, 2);
-    chart_series_set_name(s, "Chỉ số hài lòng");
+    chart_series_set_name(s, REPORT_MEASURE_TITLE);
     chart_series_set_labels(s);
     chart_series_set_labels_num_format(s, "0.0%");
-    chart_title_set_name(chart, "Chỉ số hài lòng theo tháng");
+    chart_title_set_name(chart, REPORT_MEASURE_TITLE " theo tháng");
     chart_axis_set_min(chart->y_axis, 0);
     chart_axis_set_max(chart->y_axis, 1);
     chart_axis_set_num_format(chart->y_axis, "0%");
@@ -520,10 +520,10 @@ static void xlsx_put_chart(xlsx_ctx_t *x, const report_t *r)
                                 (lxw_row_t)r->n_units, 1);
     chart_series_set_values(s, REPORT_SEC_UNITS, 1, XLSX_COL_INDEX,
                             (lxw_row_t)r->n_units, XLSX_COL_INDEX);
-    chart_series_set_name(s, "Chỉ số hài lòng");
+    chart_series_set_name(s, REPORT_MEASURE_TITLE);
     chart_series_set_labels(s);
     chart_series_set_labels_num_format(s, "0.0%");
-    chart_title_set_name(chart, "Chỉ số hài lòng theo đơn vị");
+    chart_title_set_name(chart, REPORT_MEASURE_TITLE " theo đơn vị");
     chart_axis_set_min(chart->x_axis, 0);
     chart_axis_set_max(chart->x_axis, 1);
     chart_axis_set_num_format(chart->x_axis, "0%");

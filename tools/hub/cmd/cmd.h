@@ -59,6 +59,9 @@ void hub_cmd_format_time(int64_t ms, char *buf, size_t cap);
 
 int hub_cmd_serve_main(int argc, char **argv);
 int hub_cmd_unit_main(int argc, char **argv);
+/* `unit import FILE`: the hierarchy file into the database at db_path,
+ * all or nothing; an exit status. */
+int hub_cmd_unit_import(const char *db_path, const char *path);
 int hub_cmd_code_main(int argc, char **argv);
 int hub_cmd_token_main(int argc, char **argv);
 int hub_cmd_kiosk_main(int argc, char **argv);

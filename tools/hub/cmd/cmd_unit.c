@@ -1,5 +1,5 @@
 /*
- * sipas-hub unit add|list|rename|move|merge|history: the province's
+ * sipas-hub unit add|list|rename|move|merge|history|import: the province's
  * administrative tree and its history.
  */
 #include "hub/cmd/cmd.h"
@@ -26,6 +26,7 @@ static void unit_print_help(FILE *fp)
             "       sipas-hub unit merge OLD --into NEW --from DATE"
             " --db PATH\n"
             "       sipas-hub unit history CODE --db PATH\n"
+            "       sipas-hub unit import FILE --db PATH\n"
             "\n"
             "Units form the province's tree: the province, its departments"
             " and districts,\nand their communes and service units. A kiosk"
@@ -51,6 +52,13 @@ static void unit_print_help(FILE *fp)
             "  history CODE        the unit's changes: VALID_FROM, CHANGE,"
             " BEFORE, AFTER,\n"
             "                      RECORDED, BY, tab-separated\n"
+            "  import FILE         units and dated merges, renames and moves"
+            " from a\n"
+            "                      hierarchy file (sipas-units/1, docs/HUB.md;"
+            " example:\n"
+            "                      assets/units/example-2025.json), all or"
+            " nothing; errors\n"
+            "                      name file, line and field\n"
             "  -f, --from DATE     local date the change takes effect"
             " (YYYY-MM-DD; default\n"
             "                      today; required for merge). A unit's"
@@ -58,7 +66,8 @@ static void unit_print_help(FILE *fp)
             "                      date order: none may come before its"
             " latest one\n"
             "  -i, --into CODE     the unit OLD becomes part of\n"
-            "  -d, --db PATH       the hub database (add creates it)\n"
+            "  -d, --db PATH       the hub database (add and import create"
+            " it)\n"
             "  -h, --help          this text\n"
             "\n"
             "Every change is recorded with who made it and when, and in"
@@ -453,8 +462,8 @@ static int unit_show_history(const unit_opts_t *o, int argc, char **argv)
 
 int hub_cmd_unit_main(int argc, char **argv)
 {
-    static const char *const subs[] = {"add",  "list",  "rename",
-                                       "move", "merge", "history"};
+    static const char *const subs[] = {"add",   "list",    "rename", "move",
+                                       "merge", "history", "import"};
     unit_opts_t o;
     size_t i;
     int rc;
@@ -487,7 +496,13 @@ int hub_cmd_unit_main(int argc, char **argv)
         return unit_make_change(&o, UNIT_MOVE, argc, argv);
     case 4:
         return unit_make_change(&o, UNIT_MERGE, argc, argv);
-    default:
+    case 5:
         return unit_show_history(&o, argc, argv);
+    default:
+        if (argc - optind != 1 || o.parent || o.from || o.into) {
+            hub_cmd_say(UNIT_CMD, "import needs FILE (and takes only --db)");
+            return HUB_EXIT_USAGE;
+        }
+        return hub_cmd_unit_import(o.db, argv[optind]);
     }
 }
