@@ -20,6 +20,15 @@ static void snapshot_set_dims(json_t *o, const agg_dims_t *d, int *bad)
     snapshot_set(o, "version", json_integer(d->version), bad);
 }
 
+/* o when it was built whole, else NULL (o released). */
+static json_t *snapshot_finish(json_t *o, int bad)
+{
+    if (!bad)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
 static json_t *snapshot_count_row(const agg_count_row_t *r)
 {
     json_t *o = json_object();
@@ -31,11 +40,7 @@ static json_t *snapshot_count_row(const agg_count_row_t *r)
         snapshot_set(o, "partial", json_integer(r->partial), &bad);
         snapshot_set(o, "suppressed", json_integer(r->suppressed), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return snapshot_finish(o, bad);
 }
 
 static json_t *snapshot_answer_row(const agg_answer_row_t *r)
@@ -51,11 +56,7 @@ static json_t *snapshot_answer_row(const agg_answer_row_t *r)
         snapshot_set(o, "answer", json_string(r->answer), &bad);
         snapshot_set(o, "n", json_integer(r->n), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return snapshot_finish(o, bad);
 }
 
 static json_t *snapshot_element_row(const agg_element_row_t *r)
@@ -69,11 +70,7 @@ static json_t *snapshot_element_row(const agg_element_row_t *r)
         snapshot_set(o, "element", json_string(r->element), &bad);
         snapshot_set(o, "n", json_integer(r->n), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return snapshot_finish(o, bad);
 }
 
 /* The day's element rows, or none at all when an earlier snapshot left

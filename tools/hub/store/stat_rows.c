@@ -72,31 +72,25 @@ static const char hub_stat_rows_sql_month_el[] =
     HUB_STATS_FILTER " AND ?5 >= 0";
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
+#define HUB_STATS_STAFF_SQL(cols, table)                                       \
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
+    " WHERE month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL"
+#define HUB_STATS_STAFF_IN_SQL(cols, table)                                    \
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
+    " WHERE unit IN (SELECT value FROM json_each(?4))"                         \
+    " AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER
 static const char hub_stat_rows_sql_staff_resp[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+    HUB_STATS_STAFF_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
 static const char hub_stat_rows_sql_staff_ans[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
-static const char hub_stat_rows_sql_staff_resp_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
-static const char hub_stat_rows_sql_staff_ans_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
-
+    HUB_STATS_STAFF_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
 static const char hub_stat_rows_sql_staff_el[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_EL_COLS
-    " FROM stat_staff_elements WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+    HUB_STATS_STAFF_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
+static const char hub_stat_rows_sql_staff_resp_in[] =
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
+static const char hub_stat_rows_sql_staff_ans_in[] =
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
 static const char hub_stat_rows_sql_staff_el_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_EL_COLS
-    " FROM stat_staff_elements WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
 
 /* Each officer's responses, for weighing groups (privacy.h): ?5 is 1
  * when the sub column is the counter, anything else gives ''. */
