@@ -404,6 +404,19 @@ static void test_snapshot_carries_earlier_counts(void **state)
     agg_free(a);
 }
 
+/* Adds response seq of day 2026-11-22 with the first n of answers. */
+static void add_answers(agg_t *a, int64_t seq, const agg_answer_t *answers,
+                        int n, int partial, int suppressed)
+{
+    agg_response_t r = resp(seq, T_2026_11_22 + (8 + seq) * HOUR_MS);
+
+    r.n_answers = n;
+    r.answers = answers;
+    r.partial = partial;
+    r.suppressed = suppressed;
+    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+}
+
 /* Skippable criteria: one citizen answers criterion 1 of element "tc",
  * another criterion 2, a third both. Per question the largest answer
  * count is 2, but 3 responses answered the element: the element row says
@@ -414,34 +427,16 @@ static void test_element_counts_each_response_once(void **state)
     static const agg_answer_t only_second[] = {{"tc2", "tc", "5"}};
     static const agg_answer_t both[] = {
         {"tc1", "tc", "3"}, {"tc2", "tc", "4"}, {"overall", "overall", "5"}};
-    agg_response_t r;
     agg_t *a = make(NULL);
     agg_day_t d;
 
     (void)state;
-    r = resp(1, T_2026_11_22 + 9 * HOUR_MS);
-    r.n_answers = 1;
-    r.answers = only_first;
-    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
-    r = resp(2, T_2026_11_22 + 10 * HOUR_MS);
-    r.n_answers = 1;
-    r.answers = only_second;
-    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
-    r = resp(3, T_2026_11_22 + 11 * HOUR_MS);
-    r.n_answers = 3;
-    r.answers = both;
-    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
-    r = resp(4, T_2026_11_22 + 12 * HOUR_MS);
-    r.n_answers = 2;
-    r.answers = both;
-    r.partial = 1;
-    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    add_answers(a, 1, only_first, 1, 0, 0);
+    add_answers(a, 2, only_second, 1, 0, 0);
+    add_answers(a, 3, both, 3, 0, 0);
+    add_answers(a, 4, both, 2, 1, 0);
     /* Suppressed responses are never counted, element rows included. */
-    r = resp(5, T_2026_11_22 + 13 * HOUR_MS);
-    r.n_answers = 3;
-    r.answers = both;
-    r.suppressed = 1;
-    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    add_answers(a, 5, both, 3, 0, 1);
     assert_int_equal(answer_n(a, 0, "tc1", "4", 0), 1);
     assert_int_equal(answer_n(a, 0, "tc2", "5", 0), 1);
     assert_int_equal(element_n(a, 0, "tc", 0), 3);
