@@ -1272,6 +1272,29 @@ static void test_element_respondents(void **state)
     assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
 }
 
+/* A database of schema version 7 holds snapshots without element rows:
+ * the upgrade marks their elements not exact, and the figures keep the
+ * approximation (58.333... over 12, as in test_element_respondents'
+ * old-format case) until the kiosk sends the day again. */
+static void test_schema_8_marks_held_days(void **state)
+{
+    fixture_t *f = *state;
+    hub_db_options_t opt = {1, 1, 0};
+
+    send_day(f, K1, skip_day(1, 2));
+    assert_int_equal(sqlite3_exec(f->ctx.db->sql.conn,
+                                  "DELETE FROM day_elements;"
+                                  " PRAGMA user_version = 7",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    hub_db_close(f->ctx.db);
+    assert_int_equal(hub_db_open(f->db_path, &opt, &f->ctx.db), HUB_OK);
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 700.0 / 12, 12);
+    assert_tiep_can(f, "2026-08-10", "2026-08-10", 700.0 / 12, 12);
+    send_day(f, K1, skip_day(1, 2));
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
+}
+
 static void test_c01_block(void **state)
 {
     fixture_t *f = *state;
@@ -2000,6 +2023,7 @@ int main(void)
         T(test_min_group_floor),
         T(test_figures_and_intervals),
         T(test_element_respondents),
+        T(test_schema_8_marks_held_days),
         T(test_c01_block),
         T(test_no_data_is_null),
         T(test_targets_at_threshold),
