@@ -14,6 +14,8 @@
 #   make shots      screenshots of every screen at every resolution
 #   make deb        Debian packages into build/deb/, checked by lintian
 #   make deb-test   the packages on a clean Debian 12 root (mmdebstrap)
+#   make test-arm64 cross-build for arm64, run its unit tests and a rating
+#                   under qemu-aarch64 (deb ... DEB_HOST_ARCH=arm64 for packages)
 #   make man        regenerate the manual pages in firmware/man/
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
@@ -192,7 +194,7 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 	$(BUILD)/sipas-report
 
-.PHONY: all kiosk hub report tests run test deb deb-test deps-deb man test-anytime test-unit test-asan asan-build bench \
+.PHONY: all kiosk hub report tests run test deb deb-test deps-deb deps-arm64 test-arm64 man test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins
 
@@ -417,6 +419,24 @@ deps-deb: deps
 
 deb: deps-deb
 	@firmware/build-deb.sh $(BUILD)/deb
+
+# arm64 from this machine: Debian's multiarch :arm64 -dev packages, the
+# cross compiler, and qemu's user emulation to run what was built.
+ARM64_PKGS := crossbuild-essential-arm64 qemu-user-static \
+	$(addsuffix :arm64,$(filter lib%,$(DEB_KIOSK) $(DEB_HUB) $(DEB_REPORT)) libcmocka-dev)
+deps-arm64: deps-deb
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO dpkg --add-architecture arm64 && $$SUDO apt-get update -q; }
+	$(call deb_install,$(ARM64_PKGS))
+
+ARM64_MAKE := BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc \
+	PKG_CONFIG=aarch64-linux-gnu-pkg-config
+test-arm64: deps-arm64
+	@$(MAKE) --no-print-directory $(ARM64_MAKE) $(BUILD)/arm64/sipas-kiosk \
+	  $(BUILD)/arm64/sipasctl $(BUILD)/arm64/sipas-hub tests
+	@UNIT_RUNNER=qemu-aarch64-static tests/run-unit.sh $(BUILD)/arm64
+	@tests/deb/test_arm64_rating.sh $(BUILD)/arm64
 
 deb-test: deb
 	@tests/deb/test_install.sh $(BUILD)/deb

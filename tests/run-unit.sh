@@ -7,7 +7,8 @@ passed=0 failed=0 bins=0
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
   bins=$((bins + 1))
-  out=$("$t" 2>&1); rc=$?
+  # UNIT_RUNNER runs binaries of another architecture (qemu-aarch64-static).
+  out=$(${UNIT_RUNNER:-} "$t" 2>&1); rc=$?
   printf '%s\n' "$out" | grep -E '^\[  (PASSED|FAILED) |^\[  ERROR|Assertion|ERROR:|runtime error|AddressSanitizer' || true
   p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
   f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
