@@ -61,6 +61,50 @@ static void kiosk_fail_err(kiosk_t *k, const err_t *e)
 
 /* ---- loading ---------------------------------------------------------- */
 
+/* Reads name from the assets directory, or the embedded copy when the file
+ * is absent and an embedded one exists. */
+static int kiosk_read_asset(kiosk_t *k, const char *rel, const char *path,
+                            size_t cap, const char *embedded, size_t elen,
+                            asset_t *a)
+{
+    char full[2048], msg[KIOSK_DETAIL_MAX];
+
+    if (path)
+        snprintf(full, sizeof(full), "%s", path);
+    else
+        snprintf(full, sizeof(full), "%s/%s", k->assets_dir, rel);
+    if (assets_read(full, cap, a, msg, sizeof(msg)) == 0)
+        return 0;
+    if (errno == ENOENT && embedded) {
+        asset_embedded(a, rel, embedded, elen);
+        return 0;
+    }
+    kiosk_fail(k, msg);
+    return -1;
+}
+
+/* The shipped dossier code formats go under the kiosk's own file, which
+ * replaces them when it lists its own. */
+static int kiosk_load_formats(kiosk_t *k)
+{
+    asset_t a;
+    err_t e;
+    int rc;
+
+    if (kiosk_read_asset(k, "config/dossier-formats.json", NULL,
+                         CONFIG_SOURCE_MAX, embed_formats,
+                         EMBED_LEN(embed_formats), &a) != 0)
+        return -1;
+    err_clear(&e);
+    rc = config_parse(a.data, a.len, a.name, &k->config, &e);
+    asset_free(&a);
+    if (rc != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    return 0;
+}
+
 static int kiosk_load_config(kiosk_t *k)
 {
     asset_t a;
@@ -69,6 +113,8 @@ static int kiosk_load_config(kiosk_t *k)
     int rc;
 
     config_defaults(&k->config);
+    if (kiosk_load_formats(k) != 0)
+        return -1;
     if (k->args.config) {
         if (assets_read(k->args.config, CONFIG_SOURCE_MAX, &a, msg,
                         sizeof(msg)) != 0) {
@@ -90,28 +136,6 @@ static int kiosk_load_config(kiosk_t *k)
         return -1;
     }
     return 0;
-}
-
-/* Reads name from the assets directory, or the embedded copy when the file
- * is absent and an embedded one exists. */
-static int kiosk_read_asset(kiosk_t *k, const char *rel, const char *path,
-                            size_t cap, const char *embedded, size_t elen,
-                            asset_t *a)
-{
-    char full[2048], msg[KIOSK_DETAIL_MAX];
-
-    if (path)
-        snprintf(full, sizeof(full), "%s", path);
-    else
-        snprintf(full, sizeof(full), "%s/%s", k->assets_dir, rel);
-    if (assets_read(full, cap, a, msg, sizeof(msg)) == 0)
-        return 0;
-    if (errno == ENOENT && embedded) {
-        asset_embedded(a, rel, embedded, elen);
-        return 0;
-    }
-    kiosk_fail(k, msg);
-    return -1;
 }
 
 static int kiosk_load_words(kiosk_t *k)
