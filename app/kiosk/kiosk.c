@@ -293,6 +293,16 @@ static void kiosk_refresh_officer(kiosk_t *k)
                  o ? o->name : k->flow.officer);
 }
 
+/* " · N đánh giá thử" when there are any, else nothing. */
+static void kiosk_tests_text(kiosk_t *k, int64_t n, char *out, size_t cap)
+{
+    if (n > 0)
+        snprintf(out, cap, "  ·  %lld %s", (long long)n,
+                 i18n_get(k->i18n, "vi", "admin.tests"));
+    else if (cap > 0)
+        out[0] = '\0';
+}
+
 /* Refreshed after each commit and on entering the admin screen, never per
  * frame: it queries the database. */
 static void kiosk_refresh_info(kiosk_t *k)
@@ -301,6 +311,7 @@ static void kiosk_refresh_info(kiosk_t *k)
     struct statvfs vfs;
     char when[40] = "-", db[32] = "?", freeb[32] = "?";
     char sync_line[UI_INFO_TEXT_MAX];
+    char tests[UI_INFO_TEXT_MAX];
     int64_t now = pclock_wall_ms(&k->clock);
 
     k->info_rev++;
@@ -349,9 +360,14 @@ static void kiosk_refresh_info(kiosk_t *k)
     kiosk_admin_line(k, "admin.officer", "%s",
                      k->info.officer_name[0] ? k->info.officer_name
                                              : i18n_get(k->i18n, "vi", "admin.none"));
-    kiosk_admin_line(k, "admin.responses", "%lld (%lld)",
-                     (long long)st.responses, (long long)st.counted);
-    kiosk_admin_line(k, "admin.today", "%lld", (long long)st.today);
+    /* Real ratings first; the tests made before enrollment are named
+     * beside them, since they are never uploaded or counted. */
+    kiosk_tests_text(k, st.test, tests, sizeof(tests));
+    kiosk_admin_line(k, "admin.responses", "%lld (%lld)%s",
+                     (long long)(st.responses - st.test),
+                     (long long)st.counted, tests);
+    kiosk_tests_text(k, st.today_test, tests, sizeof(tests));
+    kiosk_admin_line(k, "admin.today", "%lld%s", (long long)st.today, tests);
     kiosk_admin_line(k, "admin.partial", "%lld / %lld", (long long)st.partial,
                      (long long)st.suppressed);
     kiosk_admin_line(k, "admin.last", "#%lld %s", (long long)st.last_seq, when);
