@@ -20,21 +20,25 @@
 
 #define SHIPPED "assets/config/dossier-formats.json"
 
-/* The defaults with the shipped list over them, as the kiosk loads them. */
-static void load_shipped(config_t *c)
+/* The defaults with the shipped list over them, as the kiosk loads them;
+ * the caller frees the copy. */
+static config_t *load_shipped(void)
 {
     err_t err;
     char msg[600];
     size_t len;
     char *text = testutil_read_file(SHIPPED, &len);
+    config_t *c = malloc(sizeof(*c));
 
     assert_non_null(text);
+    assert_non_null(c);
     config_defaults(c);
     if (config_parse(text, len, SHIPPED, c, &err) != 0) {
         err_format(&err, msg, sizeof(msg));
         fail_msg("shipped formats rejected: %s", msg);
     }
     free(text);
+    return c;
 }
 
 static dossier_t parse_ok(const config_t *c, const char *text,
@@ -48,6 +52,16 @@ static dossier_t parse_ok(const config_t *c, const char *text,
         fail_msg("rejected \"%s\"", text);
     assert_string_equal(d.format, format);
     return d;
+}
+
+static void expect_parts(const dossier_t *d, const char *agency, int year,
+                         int month, int day, const char *serial)
+{
+    assert_string_equal(d->agency, agency);
+    assert_int_equal(d->year, year);
+    assert_int_equal(d->month, month);
+    assert_int_equal(d->day, day);
+    assert_string_equal(d->serial_text, serial);
 }
 
 static void expect_rejected(const config_t *c, const char *const *codes,
@@ -67,11 +81,9 @@ static void expect_rejected(const config_t *c, const char *const *codes,
 
 static void test_shipped_list(void **state)
 {
-    config_t *c = malloc(sizeof(*c));
+    config_t *c = load_shipped();
 
     (void)state;
-    assert_non_null(c);
-    load_shipped(c);
     assert_int_equal(c->n_dossier_formats, 3);
     assert_string_equal(c->dossier_formats[0].id, "tt01-2018");
     assert_string_equal(c->dossier_formats[0].name,
@@ -92,19 +104,13 @@ static void test_circular_01(void **state)
         "0000.0000.0000.0000.0000.0000.0000.0000-230815-0005",
         "000.00.07.H 42-230815-0005",
     };
-    config_t *c = malloc(sizeof(*c));
+    config_t *c = load_shipped();
     dossier_t d;
 
     (void)state;
-    assert_non_null(c);
-    load_shipped(c);
     d = parse_ok(c, "000.00.07.H42-230815-0005", "tt01-2018");
-    assert_string_equal(d.agency, "000.00.07.H42");
-    assert_int_equal(d.year, 2023);
-    assert_int_equal(d.month, 8);
-    assert_int_equal(d.day, 15);
+    expect_parts(&d, "000.00.07.H42", 2023, 8, 15, "0005");
     assert_int_equal(d.serial, 5);
-    assert_string_equal(d.serial_text, "0005");
     d = parse_ok(c, "  000.00.07.h42-240229-0005\r\n", "tt01-2018");
     assert_string_equal(d.code, "000.00.07.H42-240229-0005");
     REJECTED(c, bad);
@@ -125,18 +131,12 @@ static void test_circular_04(void **state)
         "H42.001.07-260125-AB0005-1",
         "H42.001.07 260125 AB0005",
     };
-    config_t *c = malloc(sizeof(*c));
+    config_t *c = load_shipped();
     dossier_t d;
 
     (void)state;
-    assert_non_null(c);
-    load_shipped(c);
     d = parse_ok(c, "H42.001.07-260125-AB0005", "tt04-2025");
-    assert_string_equal(d.agency, "H42.001.07");
-    assert_int_equal(d.year, 2026);
-    assert_int_equal(d.month, 1);
-    assert_int_equal(d.day, 25);
-    assert_string_equal(d.serial_text, "AB0005");
+    expect_parts(&d, "H42.001.07", 2026, 1, 25, "AB0005");
     assert_int_equal(d.serial, -1);
     d = parse_ok(c, "\th42.abc.x1-281231-120042 ", "tt04-2025");
     assert_string_equal(d.code, "H42.ABC.X1-281231-120042");
@@ -149,12 +149,10 @@ static void test_circular_04(void **state)
  * list holding it alone accepts that shape under its own id. */
 static void test_circular_03(void **state)
 {
-    config_t *c = malloc(sizeof(*c));
+    config_t *c = load_shipped();
     dossier_t d;
 
     (void)state;
-    assert_non_null(c);
-    load_shipped(c);
     assert_int_equal(dossier_parse_with(&c->dossier_formats[2], 1,
                                         "T01.002.03-250701-XY0001", &d),
                      0);
@@ -176,13 +174,11 @@ static void test_province_format(void **state)
         "     \"template\": \"'HS'/<agency:A{2}9{2}>/YYMMDD/<serial:9{6}>\"}\n"
         "  ]\n"
         "}\n";
-    config_t *c = malloc(sizeof(*c));
+    config_t *c = load_shipped();
     err_t err;
     dossier_t d;
 
     (void)state;
-    assert_non_null(c);
-    load_shipped(c);
     assert_int_equal(config_parse(text, strlen(text), "tinh.json", c, &err),
                      0);
     assert_int_equal(c->n_dossier_formats, 1);
