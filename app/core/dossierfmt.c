@@ -223,7 +223,6 @@ static int fmt_compile_one(fmt_build_t *b)
         return fmt_compile_class(b, FMT_ALNUM);
     case '.':
     case '-':
-    case '/':
     case '_':
         if (b->part_open >= 0)
             b->serial_max++;
@@ -246,7 +245,7 @@ static int fmt_compile_one(fmt_build_t *b)
         return fmt_compile_date(b);
     if (ch > 0x20 && ch < 0x7f)
         return fmt_fail(b, "\"%c\" is not part of the template language "
-                           "(9 A X . - / _ 'TEXT' [ ] <agency:> "
+                           "(9 A X . - _ 'TEXT' [ ] <agency:> "
                            "<serial:> YYMMDD)", ch);
     return fmt_fail(b, "byte 0x%02X is not part of the template language",
                     (unsigned)(unsigned char)ch);

@@ -10,7 +10,8 @@
  *   A          one letter A-Z
  *   X          one letter or digit
  *   C{n}       a class repeated n times; C{m,n} from m to n times (1..16)
- *   . - / _    that separator, literally
+ *   . - _      that separator, literally (the characters a dossier code
+ *              may hold on its way to the hub, with letters and digits)
  *   'TEXT'     those upper-case letters or digits, literally
  *   [ ... ]    optional, nested at most 4 deep
  *   <agency:...>  the issuing agency's part (exactly once, not optional)

@@ -26,19 +26,19 @@ cat > "$T/cfg.json" <<'JSON'
 {
   "dossier_formats": [
     {"id": "hs-tinh", "name": "Mã hồ sơ của tỉnh",
-     "template": "'HS'/<agency:A{2}9{2}>/YYMMDD/<serial:9{6}>"}
+     "template": "'HS'-<agency:A{2}9{2}>-YYMMDD-<serial:9{6}>"}
   ]
 }
 JSON
 rm -rf "$DATA"
 kiosk_ok "type 000.00.07.H42-230815-0005
 expect idle
-type hs/qt01/260301/000123
+type hs-qt01-260301-000123
 expect question
 $(answers 5 6)
 expect thanks" --config "$T/cfg.json"
 export_csv
-expect_eq "sorted({(r['seq'], r['dossier']) for r in rows})" "[('1', 'HS/QT01/260301/000123')]" "a province's shape binds"
+expect_eq "sorted({(r['seq'], r['dossier']) for r in rows})" "[('1', 'HS-QT01-260301-000123')]" "a province's shape binds"
 
 # A template outside the language stops the kiosk with file, line, field.
 printf '{\n  "dossier_formats": [\n    {"id": "x", "name": "X",\n     "template": "<agency:X{1,4}>-YYMMDD-<serial:9{99}>"}\n  ]\n}\n' > "$T/bad.json"

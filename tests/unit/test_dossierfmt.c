@@ -171,7 +171,7 @@ static void test_province_format(void **state)
         "  \"dossier_formats\": [\n"
         "    {\"id\": \"hs-tinh\", \"name\": \"Mã hồ sơ của tỉnh\",\n"
         "     \"note\": \"in addition to nothing\",\n"
-        "     \"template\": \"'HS'/<agency:A{2}9{2}>/YYMMDD/<serial:9{6}>\"}\n"
+        "     \"template\": \"'HS'-<agency:A{2}9{2}>-YYMMDD-<serial:9{6}>\"}\n"
         "  ]\n"
         "}\n";
     config_t *c = load_shipped();
@@ -182,7 +182,7 @@ static void test_province_format(void **state)
     assert_int_equal(config_parse(text, strlen(text), "tinh.json", c, &err),
                      0);
     assert_int_equal(c->n_dossier_formats, 1);
-    d = parse_ok(c, "hs/qt01/260301/000123", "hs-tinh");
+    d = parse_ok(c, "hs-qt01-260301-000123", "hs-tinh");
     assert_string_equal(d.agency, "QT01");
     assert_int_equal(d.serial, 123);
     assert_int_equal(dossier_parse_with(c->dossier_formats,
@@ -240,6 +240,8 @@ static void test_malformed_templates(void **state)
     expect_config_error("<agency:X[[[[[X]]]]]>-YYMMDD-<serial:9>", "nest");
     expect_config_error("<agency:X>-YYMMDD-<serial:9{16}>", "at most 15");
     expect_config_error("<agency:X>-YYMMDD-<serial:9>*", "\"*\"");
+    /* The hub takes codes of letters, digits, ".", "-" and "_" only. */
+    expect_config_error("<agency:X>/YYMMDD/<serial:9>", "\"/\"");
     expect_config_error("<agency:X>-YYMMDD-<serial:'ab'>", "quoted");
     expect_config_error("<agency:X>-YYMMDD-<serial:9>'", "quoted");
     expect_config_error("<agent:X>-YYMMDD-<serial:9>", "<agency:");
