@@ -54,6 +54,7 @@ expect_eq "sorted({(r['unit'], r['test']) for r in rows})" "[('DEMO-XA-01', '1')
 
 # Enrolled: three more, which count.
 provision "$HUB_URL"
+expect_in "$T/provision.out" "pending       0 responses to upload"
 rate 3 --seed 121
 export_csv
 expect_eq "sorted({(r['unit'], r['test']) for r in rows})" "[('DEMO-XA-01', '1'), ('$UNIT', '0')]" \
