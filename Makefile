@@ -249,7 +249,8 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
 
 # Demo configuration, default survey, UI words and fonts go into the binary
 # so that `sipas-kiosk` with no arguments runs anywhere.
-EMBED := assets/config/default.json assets/surveys/sipas-short.json \
+EMBED := assets/config/default.json assets/config/dossier-formats.json \
+	assets/surveys/sipas-short.json \
 	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
 $(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED)
 	@mkdir -p $(dir $@)

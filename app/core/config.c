@@ -58,6 +58,15 @@ void config_defaults(config_t *c)
         snprintf(c->fields[c->n_fields++], CONFIG_CODE_MAX, "%s",
                  cfg_default_fields[i]);
     snprintf(c->dossier_field, sizeof(c->dossier_field), "khac");
+    /* The shape every receipt had before 2025; the shipped list in
+     * assets/config/dossier-formats.json adds the later ones. */
+    snprintf(c->dossier_formats[0].id, DOSSIERFMT_ID_MAX, "%s",
+             DOSSIER_TT01_ID);
+    snprintf(c->dossier_formats[0].name, DOSSIERFMT_NAME_MAX, "%s",
+             DOSSIER_TT01_NAME);
+    if (dossierfmt_compile(DOSSIER_TT01_TEMPLATE, &c->dossier_formats[0],
+                           NULL, 0) == 0)
+        c->n_dossier_formats = 1;
     snprintf(c->survey, sizeof(c->survey), "sipas-short");
     snprintf(c->langs[c->n_langs++], sizeof(c->langs[0]), "vi");
     snprintf(c->langs[c->n_langs++], sizeof(c->langs[0]), "en");
@@ -233,6 +242,69 @@ static int cfg_parse_fields(cfg_ctx_t *x, json_t *v, const char *path)
 static int cfg_parse_dossier_field(cfg_ctx_t *x, json_t *v, const char *path)
 {
     return cfg_field_value(x, v, path, x->c->dossier_field);
+}
+
+static int cfg_parse_dossier_format(cfg_ctx_t *x, json_t *v,
+                                    const char *path, int index)
+{
+    static const char *const keys[] = {"id", "name", "template", "note",
+                                       NULL};
+    dossierfmt_t *f = &x->c->dossier_formats[index];
+    char p[CFG_PATH_MAX];
+    char msg[DOSSIERFMT_MSG_MAX];
+    char note[CONFIG_NAME_MAX * 2];
+    json_t *e;
+    int i;
+
+    if (jsonload_check_keys(&x->j, v, path, keys) != 0 ||
+        jsonload_require_member(&x->j, v, path, "id", &e) != 0)
+        return -1;
+    memset(f, 0, sizeof(*f));
+    jsonload_append_key(p, path, "id");
+    if (jsonload_read_code(&x->j, e, p, f->id, sizeof(f->id),
+                           jsonload_is_slug_char, "a-z, 0-9, \"-\"") != 0)
+        return -1;
+    for (i = 0; i < index; i++)
+        if (strcmp(x->c->dossier_formats[i].id, f->id) == 0)
+            return jsonload_set_error(&x->j, p, "\"%s\" is listed twice",
+                                      f->id);
+    if (jsonload_require_member(&x->j, v, path, "name", &e) != 0)
+        return -1;
+    jsonload_append_key(p, path, "name");
+    if (cfg_text_value(x, e, p, f->name, sizeof(f->name)) != 0)
+        return -1;
+    /* A note is for the people who maintain the file: checked, not kept. */
+    e = json_object_get(v, "note");
+    jsonload_append_key(p, path, "note");
+    if (e != NULL && cfg_text_value(x, e, p, note, sizeof(note)) != 0)
+        return -1;
+    if (jsonload_require_member(&x->j, v, path, "template", &e) != 0)
+        return -1;
+    jsonload_append_key(p, path, "template");
+    if (!json_is_string(e))
+        return jsonload_set_error(&x->j, p, "must be a template string");
+    if (dossierfmt_compile(json_string_value(e), f, msg, sizeof(msg)) != 0)
+        return jsonload_set_error(&x->j, p, "%s", msg);
+    return 0;
+}
+
+static int cfg_parse_dossier_formats(cfg_ctx_t *x, json_t *v,
+                                     const char *path)
+{
+    char p[CFG_PATH_MAX];
+    size_t i, n;
+
+    if (jsonload_check_list(&x->j, v, path, 1, DOSSIER_FORMAT_MAX,
+                            "dossier code formats") != 0)
+        return -1;
+    n = json_array_size(v);
+    for (i = 0; i < n; i++) {
+        jsonload_append_index(p, path, i);
+        if (cfg_parse_dossier_format(x, json_array_get(v, i), p, (int)i) != 0)
+            return -1;
+    }
+    x->c->n_dossier_formats = (int)n;
+    return 0;
 }
 
 /* Without a '/', the value names a shipped survey by id; with one, it is a
@@ -527,6 +599,7 @@ static const cfg_section_t cfg_sections[] = {
     {"counter", cfg_parse_counter},
     {"fields", cfg_parse_fields},
     {"dossier_field", cfg_parse_dossier_field},
+    {"dossier_formats", cfg_parse_dossier_formats},
     {"survey", cfg_parse_survey},
     {"languages", cfg_parse_languages},
     {"timeouts", cfg_parse_timeouts},

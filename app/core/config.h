@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "dossier.h"
 #include "err.h"
 
 #define CONFIG_CODE_MAX 64
@@ -58,6 +59,10 @@ typedef struct config {
     int n_fields;
     char fields[CONFIG_FIELD_MAX][CONFIG_CODE_MAX]; /* slugs, in order */
     char dossier_field[CONFIG_CODE_MAX]; /* field of a scanned dossier */
+    /* Shapes of the dossier codes a scan binds, tried in order; a list in
+     * the file replaces the whole list. */
+    int n_dossier_formats;
+    dossierfmt_t dossier_formats[DOSSIER_FORMAT_MAX];
     char survey[CONFIG_PATH_MAX];        /* survey id or path to a file */
     int n_langs;
     char langs[CONFIG_LANG_MAX][8];      /* offered on the idle screen */

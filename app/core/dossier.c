@@ -1,37 +1,18 @@
 #include "dossier.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
-/* Agency identifier: 2..5 dot-separated groups of 1..4 letters or digits
- * (000.00.07.H42), as issued under Decision 20/2020 codes. */
-static int dossier_check_agency(const char *s, size_t len)
+#define DOSSIER_SERIAL_DIGITS_MAX 9 /* fits an int */
+
+static int dossier_read_digits(const char *s, size_t n)
 {
-    size_t i, group = 0;
-    int groups = 1;
+    size_t i;
+    int v = 0;
 
-    if (len == 0)
+    if (n == 0 || n > DOSSIER_SERIAL_DIGITS_MAX)
         return -1;
-    for (i = 0; i < len; i++) {
-        if (s[i] == '.') {
-            if (group == 0)
-                return -1;
-            group = 0;
-            groups++;
-            continue;
-        }
-        if (!isalnum((unsigned char)s[i]) || ++group > 4)
-            return -1;
-    }
-    if (group == 0 || groups < 2 || groups > 5)
-        return -1;
-    return 0;
-}
-
-static int dossier_read_digits(const char *s, int n)
-{
-    int i, v = 0;
-
     for (i = 0; i < n; i++) {
         if (!isdigit((unsigned char)s[i]))
             return -1;
@@ -49,46 +30,78 @@ static int dossier_days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
-int dossier_parse(const char *text, dossier_t *d)
+/* Trimmed and upper-cased into buf; its length, or -1 when it cannot be a
+ * code at all. */
+static int dossier_normalise(const char *text, char buf[DOSSIER_CODE_MAX])
 {
-    char buf[DOSSIER_CODE_MAX];
-    size_t len, i, agency_len;
-    const char *tail;
-    int yy;
+    size_t len, i;
 
-    if (!text)
-        return -1;
     while (*text == ' ' || *text == '\t')
         text++;
     len = strlen(text);
     while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
                        text[len - 1] == '\r' || text[len - 1] == '\n'))
         len--;
-    /* "-YYMMDD-XXXX" is 12 characters after the agency part, which is at
-     * least "X.Y". */
-    if (len < 12 + 3 || len >= sizeof(buf))
+    if (len == 0 || len >= DOSSIER_CODE_MAX)
         return -1;
     for (i = 0; i < len; i++)
         buf[i] = (char)toupper((unsigned char)text[i]);
     buf[len] = '\0';
-    agency_len = len - 12;
-    tail = buf + agency_len;
-    if (tail[0] != '-' || tail[7] != '-')
+    return (int)len;
+}
+
+static int dossier_fill(const dossierfmt_t *f, const char *buf,
+                        const dossierfmt_spans_t *sp, dossier_t *d)
+{
+    const char *date = buf + sp->date_at;
+    int yy = dossier_read_digits(date, 2);
+    int month = dossier_read_digits(date + 2, 2);
+    int day = dossier_read_digits(date + 4, 2);
+
+    if (yy < 0 || month < 1 || month > 12 || day < 1 ||
+        day > dossier_days_in_month(2000 + yy, month) ||
+        sp->serial_len >= sizeof(d->serial_text))
         return -1;
-    if (dossier_check_agency(buf, agency_len) != 0)
-        return -1;
-    yy = dossier_read_digits(tail + 1, 2);
     memset(d, 0, sizeof(*d));
-    d->month = dossier_read_digits(tail + 3, 2);
-    d->day = dossier_read_digits(tail + 5, 2);
-    d->serial = dossier_read_digits(tail + 8, 4);
-    if (yy < 0 || d->month < 1 || d->month > 12 || d->day < 1 || d->serial < 0)
-        return -1;
+    snprintf(d->code, sizeof(d->code), "%s", buf);
+    snprintf(d->agency, sizeof(d->agency), "%.*s", (int)sp->agency_len,
+             buf + sp->agency_at);
     d->year = 2000 + yy;
-    if (d->day > dossier_days_in_month(d->year, d->month))
-        return -1;
-    memcpy(d->code, buf, len + 1);
-    memcpy(d->agency, buf, agency_len);
-    d->agency[agency_len] = '\0';
+    d->month = month;
+    d->day = day;
+    snprintf(d->serial_text, sizeof(d->serial_text), "%.*s",
+             (int)sp->serial_len, buf + sp->serial_at);
+    d->serial = dossier_read_digits(d->serial_text, sp->serial_len);
+    snprintf(d->format, sizeof(d->format), "%s", f->id);
     return 0;
+}
+
+int dossier_parse_with(const dossierfmt_t *formats, int n, const char *text,
+                       dossier_t *d)
+{
+    char buf[DOSSIER_CODE_MAX];
+    dossierfmt_spans_t sp;
+    int len, i;
+
+    if (formats == NULL || text == NULL || d == NULL)
+        return -1;
+    len = dossier_normalise(text, buf);
+    if (len < 0)
+        return -1;
+    for (i = 0; i < n && i < DOSSIER_FORMAT_MAX; i++)
+        if (dossierfmt_match(&formats[i], buf, (size_t)len, &sp) &&
+            dossier_fill(&formats[i], buf, &sp, d) == 0)
+            return 0;
+    return -1;
+}
+
+int dossier_parse(const char *text, dossier_t *d)
+{
+    dossierfmt_t f;
+
+    memset(&f, 0, sizeof(f));
+    snprintf(f.id, sizeof(f.id), "%s", DOSSIER_TT01_ID);
+    if (dossierfmt_compile(DOSSIER_TT01_TEMPLATE, &f, NULL, 0) != 0)
+        return -1;
+    return dossier_parse_with(&f, 1, text, d);
 }

@@ -626,7 +626,8 @@ int flow_scan(flow_t *f, const char *text, uint64_t now_ms)
         return 0;
     if (prefix[0] && strncmp(text, prefix, strlen(prefix)) == 0)
         return flow_scan_badge(f, text + strlen(prefix), now_ms);
-    if (dossier_parse(text, &d) == 0)
+    if (dossier_parse_with(f->config->dossier_formats,
+                           f->config->n_dossier_formats, text, &d) == 0)
         return flow_scan_dossier(f, &d, now_ms);
     if (f->screen == FLOW_IDLE || f->screen == FLOW_FIELD) {
         flow_notice(f, "notice.bad_code", now_ms);

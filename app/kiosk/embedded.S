@@ -12,6 +12,7 @@ name##_end:                        \
     .byte 0
 
 EMBED(embed_config, "assets/config/default.json")
+EMBED(embed_formats, "assets/config/dossier-formats.json")
 EMBED(embed_survey, "assets/surveys/sipas-short.json")
 EMBED(embed_ui, "assets/i18n/ui.json")
 EMBED(embed_font_regular, "assets/fonts/NotoSans-Regular.ttf")

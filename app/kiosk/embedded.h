@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 extern const char embed_config[], embed_config_end[];
+extern const char embed_formats[], embed_formats_end[];
 extern const char embed_survey[], embed_survey_end[];
 extern const char embed_ui[], embed_ui_end[];
 extern const char embed_font_regular[], embed_font_regular_end[];

@@ -61,6 +61,50 @@ static void kiosk_fail_err(kiosk_t *k, const err_t *e)
 
 /* ---- loading ---------------------------------------------------------- */
 
+/* Reads name from the assets directory, or the embedded copy when the file
+ * is absent and an embedded one exists. */
+static int kiosk_read_asset(kiosk_t *k, const char *rel, const char *path,
+                            size_t cap, const char *embedded, size_t elen,
+                            asset_t *a)
+{
+    char full[2048], msg[KIOSK_DETAIL_MAX];
+
+    if (path)
+        snprintf(full, sizeof(full), "%s", path);
+    else
+        snprintf(full, sizeof(full), "%s/%s", k->assets_dir, rel);
+    if (assets_read(full, cap, a, msg, sizeof(msg)) == 0)
+        return 0;
+    if (errno == ENOENT && embedded) {
+        asset_embedded(a, rel, embedded, elen);
+        return 0;
+    }
+    kiosk_fail(k, msg);
+    return -1;
+}
+
+/* The shipped dossier code formats go under the kiosk's own file, which
+ * replaces them when it lists its own. */
+static int kiosk_load_formats(kiosk_t *k)
+{
+    asset_t a;
+    err_t e;
+    int rc;
+
+    if (kiosk_read_asset(k, "config/dossier-formats.json", NULL,
+                         CONFIG_SOURCE_MAX, embed_formats,
+                         EMBED_LEN(embed_formats), &a) != 0)
+        return -1;
+    err_clear(&e);
+    rc = config_parse(a.data, a.len, a.name, &k->config, &e);
+    asset_free(&a);
+    if (rc != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    return 0;
+}
+
 static int kiosk_load_config(kiosk_t *k)
 {
     asset_t a;
@@ -69,6 +113,8 @@ static int kiosk_load_config(kiosk_t *k)
     int rc;
 
     config_defaults(&k->config);
+    if (kiosk_load_formats(k) != 0)
+        return -1;
     if (k->args.config) {
         if (assets_read(k->args.config, CONFIG_SOURCE_MAX, &a, msg,
                         sizeof(msg)) != 0) {
@@ -90,28 +136,6 @@ static int kiosk_load_config(kiosk_t *k)
         return -1;
     }
     return 0;
-}
-
-/* Reads name from the assets directory, or the embedded copy when the file
- * is absent and an embedded one exists. */
-static int kiosk_read_asset(kiosk_t *k, const char *rel, const char *path,
-                            size_t cap, const char *embedded, size_t elen,
-                            asset_t *a)
-{
-    char full[2048], msg[KIOSK_DETAIL_MAX];
-
-    if (path)
-        snprintf(full, sizeof(full), "%s", path);
-    else
-        snprintf(full, sizeof(full), "%s/%s", k->assets_dir, rel);
-    if (assets_read(full, cap, a, msg, sizeof(msg)) == 0)
-        return 0;
-    if (errno == ENOENT && embedded) {
-        asset_embedded(a, rel, embedded, elen);
-        return 0;
-    }
-    kiosk_fail(k, msg);
-    return -1;
 }
 
 static int kiosk_load_words(kiosk_t *k)
@@ -269,6 +293,16 @@ static void kiosk_refresh_officer(kiosk_t *k)
                  o ? o->name : k->flow.officer);
 }
 
+/* " · N đánh giá thử" when there are any, else nothing. */
+static void kiosk_tests_text(kiosk_t *k, int64_t n, char *out, size_t cap)
+{
+    if (n > 0)
+        snprintf(out, cap, "  ·  %lld %s", (long long)n,
+                 i18n_get(k->i18n, "vi", "admin.tests"));
+    else if (cap > 0)
+        out[0] = '\0';
+}
+
 /* Refreshed after each commit and on entering the admin screen, never per
  * frame: it queries the database. */
 static void kiosk_refresh_info(kiosk_t *k)
@@ -277,6 +311,7 @@ static void kiosk_refresh_info(kiosk_t *k)
     struct statvfs vfs;
     char when[40] = "-", db[32] = "?", freeb[32] = "?";
     char sync_line[UI_INFO_TEXT_MAX];
+    char tests[UI_INFO_TEXT_MAX];
     int64_t now = pclock_wall_ms(&k->clock);
 
     k->info_rev++;
@@ -325,9 +360,14 @@ static void kiosk_refresh_info(kiosk_t *k)
     kiosk_admin_line(k, "admin.officer", "%s",
                      k->info.officer_name[0] ? k->info.officer_name
                                              : i18n_get(k->i18n, "vi", "admin.none"));
-    kiosk_admin_line(k, "admin.responses", "%lld (%lld)",
-                     (long long)st.responses, (long long)st.counted);
-    kiosk_admin_line(k, "admin.today", "%lld", (long long)st.today);
+    /* Real ratings first; the tests made before enrollment are named
+     * beside them, since they are never uploaded or counted. */
+    kiosk_tests_text(k, st.test, tests, sizeof(tests));
+    kiosk_admin_line(k, "admin.responses", "%lld (%lld)%s",
+                     (long long)(st.responses - st.test),
+                     (long long)st.counted, tests);
+    kiosk_tests_text(k, st.today_test, tests, sizeof(tests));
+    kiosk_admin_line(k, "admin.today", "%lld%s", (long long)st.today, tests);
     kiosk_admin_line(k, "admin.partial", "%lld / %lld", (long long)st.partial,
                      (long long)st.suppressed);
     kiosk_admin_line(k, "admin.last", "#%lld %s", (long long)st.last_seq, when);

@@ -41,11 +41,38 @@ enum store_stmt_id {
     STMT_SYNC_RESPONSES,
     STMT_SYNC_ANSWERS,
     STMT_SYNC_PENDING,
+    STMT_SYNC_PENDING_TESTS,
     STMT_SYNC_SYNCED_READING,
     STMT_PRUNE_ANSWERS,
     STMT_PRUNE_RESPONSES,
     STMT_COUNT
 };
+
+/* The kiosk's own counts of real ratings leave the tests out (made before
+ * enrollment, never uploaded): they are counted apart, so a technician
+ * sees both. TEST is the expression that tells a test row. */
+#define STORE_STATS_COUNTS(TEST)                                             \
+    "SELECT count(*),"                                                       \
+    " coalesce(sum(partial = 0 AND suppressed = 0 AND NOT " TEST "), 0),"    \
+    " coalesce(sum(partial <> 0 AND NOT " TEST "), 0),"                      \
+    " coalesce(sum(suppressed <> 0 AND NOT " TEST "), 0),"                   \
+    " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2 AND NOT " TEST     \
+    "), 0),"                                                                 \
+    " coalesce(sum(" TEST "), 0),"                                           \
+    " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2 AND " TEST "), 0)" \
+    " FROM responses"
+#define STORE_PENDING_TESTS(TEST)                                            \
+    "SELECT count(*) FROM responses WHERE seq > ?1 AND " TEST
+/* The public figure counts only overall answers on the 1..5 SIPAS scale
+ * of real ratings; the per-dossier instrument scores 0..2 and is kept
+ * apart. */
+#define STORE_STATS_MONTH(TEST)                                              \
+    "SELECT count(*), coalesce(sum(a.value >= 4), 0)"                        \
+    " FROM answers a JOIN responses r ON r.seq = a.seq"                      \
+    " WHERE a.element = 'overall' AND a.value BETWEEN 1 AND 5"               \
+    " AND r.instrument <> 'c01-counter'"                                     \
+    " AND r.partial = 0 AND r.suppressed = 0 AND NOT " TEST                  \
+    " AND r.recorded_at >= ?1 AND r.recorded_at < ?2"
 
 static const char *const store_stmt_sql[STMT_COUNT] = {
     [STMT_INSERT_RESPONSE] =
@@ -85,24 +112,14 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
         "  AND partial = 0 AND suppressed = 0 ORDER BY seq DESC LIMIT ?2)"
         " ORDER BY seq",
     [STMT_STATS_COUNTS] =
-        "SELECT count(*),"
-        " coalesce(sum(partial = 0 AND suppressed = 0), 0),"
-        " coalesce(sum(partial <> 0), 0),"
-        " coalesce(sum(suppressed <> 0), 0),"
-        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0),"
-        " coalesce(sum(test <> 0), 0)"
-        " FROM responses",
+        STORE_STATS_COUNTS("(test <> 0)"),
     [STMT_STATS_LAST] =
         "SELECT seq, recorded_at FROM responses ORDER BY seq DESC LIMIT 1",
-    /* The public figure counts only overall answers on the 1..5 SIPAS
+    #define STORE_PENDING_TESTS(TEST)                                            \
+    "SELECT count(*) FROM responses WHERE seq > ?1 AND " TEST
+/* The public figure counts only overall answers on the 1..5 SIPAS
      * scale; the per-dossier instrument scores 0..2 and is kept apart. */
-    [STMT_STATS_MONTH] =
-        "SELECT count(*), coalesce(sum(a.value >= 4), 0)"
-        " FROM answers a JOIN responses r ON r.seq = a.seq"
-        " WHERE a.element = 'overall' AND a.value BETWEEN 1 AND 5"
-        " AND r.instrument <> 'c01-counter'"
-        " AND r.partial = 0 AND r.suppressed = 0"
-        " AND r.recorded_at >= ?1 AND r.recorded_at < ?2",
+    [STMT_STATS_MONTH] = STORE_STATS_MONTH("(r.test <> 0)"),
     [STMT_SYNC_RESPONSES] =
         "SELECT seq, recorded_at, boot_ms, boot_id, clock_synced, unit,"
         " counter, field, dossier, officer, lang, instrument,"
@@ -111,6 +128,7 @@ static const char *const store_stmt_sql[STMT_COUNT] = {
     [STMT_SYNC_ANSWERS] =
         "SELECT question, element, value, code FROM answers"
         " WHERE seq = ?1 ORDER BY ord",
+    [STMT_SYNC_PENDING_TESTS] = STORE_PENDING_TESTS("(test <> 0)"),
     [STMT_SYNC_PENDING] =
         "SELECT count(*), coalesce(max(seq), 0) FROM responses WHERE seq > ?1",
     /* The first synchronised reading of a boot anchors its other ones. */
@@ -143,13 +161,9 @@ static const char *const store_stmt_sql_v1[STMT_COUNT] = {
         " WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2"
         " ORDER BY r.seq, a.ord",
     [STMT_STATS_COUNTS] =
-        "SELECT count(*),"
-        " coalesce(sum(partial = 0 AND suppressed = 0), 0),"
-        " coalesce(sum(partial <> 0), 0),"
-        " coalesce(sum(suppressed <> 0), 0),"
-        " coalesce(sum(recorded_at >= ?1 AND recorded_at < ?2), 0),"
-        " coalesce(sum(" STORE_TEST_V1("") "), 0)"
-        " FROM responses",
+        STORE_STATS_COUNTS(STORE_TEST_V1("")),
+    [STMT_STATS_MONTH] = STORE_STATS_MONTH(STORE_TEST_V1("r.")),
+    [STMT_SYNC_PENDING_TESTS] = STORE_PENDING_TESTS(STORE_TEST_V1("")),
     [STMT_SYNC_RESPONSES] =
         "SELECT seq, recorded_at, boot_ms, boot_id, clock_synced, unit,"
         " counter, field, dossier, officer, lang, instrument,"
@@ -1066,11 +1080,11 @@ static int store_read_stats(store_t *s, int64_t now_wall_ms,
     int64_t day = vntime_get_day_start(now_wall_ms);
     int64_t month = vntime_get_month_start(now_wall_ms);
     int64_t next_month = vntime_get_next_month_start(now_wall_ms);
-    int64_t v[6];
+    int64_t v[7];
     int rc;
 
     rc = store_read_counts(s, STMT_STATS_COUNTS, day, day + VNTIME_DAY_MS, v,
-                           6);
+                           7);
     if (rc != SQLITE_OK)
         return rc;
     out->responses = v[0];
@@ -1079,6 +1093,7 @@ static int store_read_stats(store_t *s, int64_t now_wall_ms,
     out->suppressed = v[3];
     out->today = v[4];
     out->test = v[5];
+    out->today_test = v[6];
     rc = store_read_counts(s, STMT_STATS_LAST, 0, 0, v, 2);
     if (rc != SQLITE_OK)
         return rc;
@@ -1303,6 +1318,17 @@ int store_get_pending(store_t *s, int64_t after_seq, int64_t *pending,
     *last_seq = v[1];
     if (last_wall_ms)
         *last_wall_ms = last[1];
+    return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
+}
+
+int store_get_pending_tests(store_t *s, int64_t after_seq, int64_t *tests)
+{
+    int rc;
+
+    if (!s || !tests)
+        return STORE_ERROR;
+    rc = store_read_counts(s, STMT_SYNC_PENDING_TESTS, after_seq, 0, tests,
+                           1);
     return rc == SQLITE_OK ? STORE_OK : store_map_rc(rc);
 }
 

@@ -93,12 +93,14 @@ typedef struct store_row {
 } store_row_t;
 
 typedef struct store_stats {
-    int64_t responses;      /* all stored */
+    int64_t responses;      /* all stored, tests included */
+    /* The next four are of real ratings: tests are left out. */
     int64_t counted;        /* not suppressed, not partial */
     int64_t partial;
     int64_t suppressed;
-    int64_t test;           /* recorded before enrollment: never counted */
     int64_t today;          /* recorded since local midnight (UTC+7) */
+    int64_t test;           /* recorded before enrollment: never counted */
+    int64_t today_test;     /* of them, recorded since local midnight */
     int64_t last_seq;       /* 0 when empty */
     int64_t last_wall_ms;   /* of last_seq */
     int64_t db_bytes;       /* database + WAL */
@@ -211,6 +213,10 @@ int store_each_response(store_t *s, int64_t after_seq, int64_t upto_seq,
  * store is empty) and, when last_wall_ms is not NULL, its recorded time. */
 int store_get_pending(store_t *s, int64_t after_seq, int64_t *pending,
                       int64_t *last_seq, int64_t *last_wall_ms);
+/* How many of the responses with seq > after_seq are tests: they are in
+ * the pending count, since their range is acknowledged, but never wait to
+ * be uploaded. */
+int store_get_pending_tests(store_t *s, int64_t after_seq, int64_t *tests);
 /* The install id of the database behind s (never NULL). */
 const char *store_get_install_id(const store_t *s);
 /* Wall and boot time of the first response of boot_id recorded with the

@@ -40,7 +40,7 @@ enroll_read_install_id(const sync_enroll_request_t *rq, pclock_t *clock,
 {
     store_options_t so;
     store_open_report_t rep;
-    int64_t last = 0;
+    int64_t last = 0, tests = 0;
     store_t *s = NULL;
     int rc;
 
@@ -59,8 +59,12 @@ enroll_read_install_id(const sync_enroll_request_t *rq, pclock_t *clock,
         return SYNC_ENROLL_LOCAL_ERROR;
     }
     snprintf(id, cap, "%s", store_get_install_id(s));
-    if (store_get_pending(s, 0, &res->pending, &last, NULL) != STORE_OK)
-        res->pending = 0;
+    /* Ratings made before enrollment are tests and never go up. */
+    if (store_get_pending(s, 0, &res->pending, &last, NULL) != STORE_OK ||
+        store_get_pending_tests(s, 0, &tests) != STORE_OK)
+        res->pending = tests = 0;
+    res->pending -= tests;
+    res->tests = tests;
     store_close(s);
     return SYNC_ENROLL_OK;
 }

@@ -52,6 +52,7 @@ typedef struct sync_enroll_result {
     int created_store;             /* kiosk.db was made for the id */
     int reset;                     /* progress started over (new hub/id) */
     int64_t pending;               /* responses waiting for upload */
+    int64_t tests;                 /* test ratings kept, never sent */
     char moved_to[SYNCDB_PATH_MAX + 48]; /* where a damaged sync.db went */
     char message[SYNC_MESSAGE_MAX + 128];
 } sync_enroll_result_t;

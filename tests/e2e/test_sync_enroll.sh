@@ -20,7 +20,9 @@ expect_in "$T/err" "expired"
 code=$(new_code)
 enroll "$code" || { cat "$T/err" >&2; fail "a fresh code was refused"; }
 expect_in "$T/out" "enrolled      $UNIT"
-expect_in "$T/out" "pending       3 responses"
+# ... and they are tests, which never wait to be sent
+expect_in "$T/out" "pending       0 responses to upload"
+expect_in "$T/out" "test ratings  3 recorded before enrollment"
 if enroll "$code"; then fail "a code enrolled twice"; fi
 expect_in "$T/err" "used already"
 # a typed code is forgiving: lower case

@@ -36,9 +36,17 @@ wide_to=$(vn_date -d '+1 day' +%F)
 rate 4 --seed 120
 "$CTL" status --data "$DATA" > "$T/status.out"
 expect_in "$T/status.out" "test ratings  4 recorded before enrollment"
+# the kiosk's own counts of real ratings leave the tests out, and name them
+expect_in "$T/status.out" "responses     0 stored: 0 counted, 0 partial, 0 suppressed"
+expect_in "$T/status.out" "never uploaded or counted (4 today)"
+expect_in "$T/status.out" "today         0 (since 00:00"
 "$CTL" status --data "$DATA" --json > "$T/status.json"
 python3 -c "import json; assert json.load(open('$T/status.json'))['test'] == 4" ||
   fail "status --json does not count the test ratings"
+python3 -c "
+import json; s = json.load(open('$T/status.json'))
+assert (s['counted'], s['today'], s['today_test']) == (0, 0, 4), s" ||
+  fail "status --json counts test ratings as real ones"
 export_csv
 expect_eq "sorted({(r['unit'], r['test']) for r in rows})" "[('DEMO-XA-01', '1')]" \
   "ratings before enrollment are tests"
@@ -46,12 +54,25 @@ expect_eq "sorted({(r['unit'], r['test']) for r in rows})" "[('DEMO-XA-01', '1')
 
 # Enrolled: three more, which count.
 provision "$HUB_URL"
+expect_in "$T/provision.out" "pending       0 responses to upload"
 rate 3 --seed 121
 export_csv
 expect_eq "sorted({(r['unit'], r['test']) for r in rows})" "[('DEMO-XA-01', '1'), ('$UNIT', '0')]" \
   "ratings after enrollment are not tests"
 after=$(counted_export 0)
 [ "$after" -ge 1 ] || fail "no counted rating after enrollment"
+# waiting to upload: the real ratings only, never the tests
+real=$(python3 -c "
+import csv,sys
+print(len({r['seq'] for r in csv.DictReader(open(sys.argv[1], encoding='utf-8')) if r['test'] == '0'}))" "$T/export.csv")
+"$CTL" status --data "$DATA" --json > "$T/status.json"
+python3 -c "
+import json; s = json.load(open('$T/status.json'))
+assert s['sync']['pending'] == $real, s['sync']
+assert (s['counted'], s['test']) == ($after, 4), s" ||
+  fail "status counts test ratings as waiting or counted"
+"$CTL" status --data "$DATA" > "$T/status.out"
+expect_in "$T/status.out" "sync pending  $real responses"
 sync_ok
 expect_in "$T/sync.out" "not sent: 4 test ratings recorded before enrollment"
 # the kiosk itself left them out: the hub had nothing to leave out

@@ -194,6 +194,10 @@ static void provision_print(const sync_enroll_result_t *r)
            (long long)r->pending,
            r->pending > 0 ? " (they keep the unit they were recorded with)"
                           : "");
+    if (r->tests > 0)
+        printf("test ratings  %lld recorded before enrollment: kept here,"
+               " never uploaded or counted\n",
+               (long long)r->tests);
     if (r->reset)
         printf("note          another hub or install id was enrolled before:"
                " everything is uploaded again\n");

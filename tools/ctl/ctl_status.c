@@ -195,14 +195,15 @@ static void status_print_counts(const status_info_t *info)
         return;
     }
     printf("install id    %s\n", st->install_id);
+    /* Real ratings only: the tests have their own line. */
     printf("responses     %lld stored: %lld counted, %lld partial,"
            " %lld suppressed\n",
-           (long long)st->responses, (long long)st->counted,
+           (long long)(st->responses - st->test), (long long)st->counted,
            (long long)st->partial, (long long)st->suppressed);
     if (st->test > 0)
         printf("test ratings  %lld recorded before enrollment: kept here,"
-               " never uploaded or counted\n",
-               (long long)st->test);
+               " never uploaded or counted (%lld today)\n",
+               (long long)st->test, (long long)st->today_test);
     printf("today         %lld (since 00:00, UTC+7, by this computer's"
            " clock)\n",
            (long long)st->today);
@@ -314,13 +315,16 @@ static json_t *status_build_json(const status_info_t *info)
     const store_stats_t *st = &info->stats;
 
     return json_pack(
-        "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        "{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o,"
+        " s:o,"
         " s:o, s:s, s:o, s:b, s:b}",
         "database", info->db_path, "db_bytes", (json_int_t)st->db_bytes,
         "install_id", st->install_id, "responses", (json_int_t)st->responses,
         "counted", (json_int_t)st->counted, "partial",
         (json_int_t)st->partial, "suppressed", (json_int_t)st->suppressed,
-        "test", (json_int_t)st->test, "today", (json_int_t)st->today, "last_seq", (json_int_t)st->last_seq,
+        "test", (json_int_t)st->test, "today", (json_int_t)st->today,
+        "today_test", (json_int_t)st->today_test, "last_seq",
+        (json_int_t)st->last_seq,
         "last_recorded_at", status_build_last(info), "officer",
         info->officer[0] ? json_string(info->officer) : json_null(),
         "free_bytes",

@@ -244,7 +244,7 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
 {
     char err[512];
     syncdb_t *db = NULL;
-    int64_t last = 0, pending = 0;
+    int64_t last = 0, pending = 0, tests = 0;
     int rc;
 
     memset(f, 0, sizeof(*f));
@@ -269,8 +269,10 @@ int ctl_sync_gather(store_t *s, const char *dir, ctl_sync_facts_t *f)
         /* The store counts what is really waiting; sync.db only knows
          * what was waiting at the last attempt. */
         if (s && store_get_pending(s, f->progress.acked_seq, &pending, &last,
-                                   NULL) == STORE_OK)
-            f->pending = pending;
+                                   NULL) == STORE_OK &&
+            store_get_pending_tests(s, f->progress.acked_seq, &tests) ==
+                STORE_OK)
+            f->pending = pending - tests;
         else
             f->pending = f->progress.pending;
     }
