@@ -146,8 +146,12 @@ function meanOf(parts) {
 // One group of /api/v1/stats as the page uses it:
 // {key, name, responses, partial, suppressed, index:{value,ci,n},
 //  overall:{value,ci,n}, elements:{slug:{value,ci,n}}, reasons:{code:n},
-//  targets:[...], derived}
-export function normaliseGroup(g) {
+//  targets:[...], derived, withheld}
+// minGroup is the answer's min_group: a group the hub withheld for the
+// officers' privacy (suppressed_group) keeps its counts but no figure, and
+// each of its figures carries {withheld: minGroup} so that the page can say
+// why it is empty instead of "no data".
+export function normaliseGroup(g, minGroup) {
   const out = {
     key: g.key || {}, responses: g.responses ?? 0, partial: g.partial ?? 0, suppressed: g.suppressed ?? 0,
     suppressedGroup: !!g.suppressed_group, targets: Array.isArray(g.targets) ? g.targets : [], derived: false,
@@ -178,6 +182,13 @@ export function normaliseGroup(g) {
   // Overall question.
   if (g.overall) out.overall = { value: g.overall.satisfied_pct ?? null, ci: g.overall.ci95 || null, n: g.overall.n ?? null };
   else out.overall = meanOf(questions.filter((q) => q.element === 'overall').map(rateQuestion));
+  if (out.suppressedGroup) {
+    const held = () => ({ value: null, ci: null, n: null, withheld: minGroup ?? true });
+    out.withheld = minGroup ?? true;
+    out.index = held();
+    out.overall = held();
+    for (const slug of ELEMENT_ORDER) out.elements[slug] = held();
+  }
   // Reasons.
   if (g.reasons) out.reasons = { ...g.reasons };
   else {
