@@ -346,7 +346,8 @@ try {
       assert(i >= 0 && info.data[0][i] === null, `${c} has a bar: ${info.data[0][i]}`);
     }
     for (const c of tokens.withheld) assert(texts[info.labels.indexOf(c)] === label, `the chart does not say why ${c} has no bar`);
-    await page.screenshot({ path: join(shots, 'dashboard-withheld.png'), fullPage: false });
+    await page.evaluate(() => window.scrollTo(0, document.querySelector('#h-units').getBoundingClientRect().top + window.scrollY - 60));
+    await page.screenshot({ path: join(shots, 'dashboard-withheld.png') });
 
     await page.click('#lang-btn');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
