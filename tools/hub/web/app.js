@@ -5,7 +5,7 @@
 import { STRINGS, FIELDS, ELEMENTS, ELEMENT_ORDER, PRIORITY_FIELDS } from './i18n.js';
 import {
   apiGet, ApiError, getToken, setToken, TOKEN_RE, defaultPeriod, periodRange, trendRange, trendKeys,
-  normaliseGroup, primaryTarget, isMet, judgedValue, today,
+  normaliseGroup, primaryTarget, isMet, judgedValue, today, liveUnits,
 } from './data.js';
 import { barChart, countChart, trendChart, completenessChart, COLORS } from './charts.js';
 
@@ -731,7 +731,9 @@ function renderCompleteness() {
   const cur = currentCode();
   const rootRow = completenessRoot(c);
   const rows = [];
-  const kids = c.units.filter((u) => (cur ? u.parent === cur : u.depth === (state.rootCode ? 1 : 0)));
+  // Units merged away are no rows (their kiosks count where they joined).
+  const live = new Set(state.units.map((u) => u.code));
+  const kids = c.units.filter((u) => live.has(u.code) && (cur ? u.parent === cur : u.depth === (state.rootCode ? 1 : 0)));
   const fmtShare = (u) => (u.share === null || u.share === undefined ? '—' : fmtPct(u.share));
   const shareBadge = (u) => {
     if (u.share === null || u.share === undefined) return h('span', { class: 'muted', text: t('noData') });
@@ -786,8 +788,14 @@ async function start() {
   showStatus(t('loading'));
   const r = periodRange(state.period);
   try {
-    const c = await apiGet('/api/v1/completeness', { from: r.from, to: r.to });
-    state.units = c.units;
+    // Today's tree says which units were merged away: their ratings count
+    // under the unit they joined (rollup=current), so they are no rows of
+    // their own, and a province since 2025-07-01 shows its communes only.
+    const [c, tree] = await Promise.all([
+      apiGet('/api/v1/completeness', { from: r.from, to: r.to }),
+      apiGet('/api/v1/units', {}).catch((e) => { if (e instanceof ApiError && e.kind === 'auth') throw e; return null; }),
+    ]);
+    state.units = liveUnits(c.units, tree ? tree.units : null);
     const roots = c.units.filter((u) => u.depth === 0);
     state.rootCode = roots.length === 1 ? roots[0].code : null;
     state.rootName = roots.length === 1 ? roots[0].name : (c.scope && c.scope.name) || '';

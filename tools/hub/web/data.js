@@ -236,3 +236,19 @@ export function isMet(value, target) {
   if (typeof target.met === 'boolean' && target.value === value) return target.met;
   return target.operator === '>' ? value > target.threshold : value >= target.threshold;
 }
+
+// The units of /api/v1/completeness less those merged into another
+// (merged_into in /api/v1/units, today's tree) and whatever hangs under
+// them. Without the tree (an older hub), the units as they are.
+export function liveUnits(units, tree) {
+  const merged = new Set((Array.isArray(tree) ? tree : []).filter((u) => u.merged_into).map((u) => u.code));
+  if (!merged.size) return units;
+  const gone = new Set(units.filter((u) => merged.has(u.code)).map((u) => u.code));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of units) {
+      if (!gone.has(u.code) && u.parent && gone.has(u.parent)) { gone.add(u.code); grew = true; }
+    }
+  }
+  return units.filter((u) => !gone.has(u.code));
+}
