@@ -250,6 +250,7 @@ def fill(binary, db, url):
         "silent": [k[2] for k in KIOSKS if k[4]],
         "withheld": [c for c, _ in WITHHELD],
         "min_group": 5,
+        "withheld_day": days[-1].isoformat(),
         "empty_unit": "Điểm tiếp nhận Tân Bình",
     }))
 
