@@ -1265,12 +1265,33 @@ static void pdf_draw_fields(pdf_doc_t *d)
     pdf_draw_group_table(d, d->r->fields, d->r->n_fields, 1);
 }
 
+/* A month withheld for the officers' privacy has no point on the chart:
+ * the words under it say which and why, so it is not read as no data. */
+static void pdf_draw_withheld_months(pdf_doc_t *d)
+{
+    const report_t *r = d->r;
+    char why[REPORT_WITHHELD_MAX], month[64];
+    char line[REPORT_WITHHELD_MAX + 96];
+    size_t i;
+
+    report_format_withheld(r, why, sizeof(why));
+    for (i = 0; i < r->n_months && !d->failed; i++) {
+        if (!r->months[i].suppressed_group)
+            continue;
+        report_format_period_month(&r->period, r->months[i].code, month,
+                                   sizeof(month));
+        snprintf(line, sizeof(line), "%s: %s.", month, why);
+        pdf_para(d, line, 0, "Noto Sans Italic 8.5", PANGO_ALIGN_LEFT, 4);
+    }
+}
+
 static void pdf_draw_months(pdf_doc_t *d)
 {
     if (d->r->n_months == 0)
         return;
     pdf_heading(d, "Diễn biến trong kỳ");
     pdf_draw_month_chart(d);
+    pdf_draw_withheld_months(d);
 }
 
 /* ---- Circular 01 --------------------------------------------------------- */
