@@ -12,6 +12,9 @@
 #   make fuzz-short every harness for a few seconds (CI)
 #   make bench      benchmarks, table into docs/BENCHMARKS.md
 #   make shots      screenshots of every screen at every resolution
+#   make deb        Debian packages into build/deb/, checked by lintian
+#   make deb-test   the packages on a clean Debian 12 root (mmdebstrap)
+#   make man        regenerate the manual pages in firmware/man/
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
 # Building reads no network and needs no root once the packages are there:
@@ -46,6 +49,8 @@ DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils \
 # Debian's nodejs and npm are installed only when npm is missing.
 DEB_NODE   := nodejs npm
 DEB_BENCH  := strace
+# Building and checking the Debian packages (firmware/debian).
+DEB_DEB    := debhelper dpkg-dev fakeroot lintian help2man mmdebstrap
 
 # Installs what of $(1) is missing: apt-get as root, through sudo otherwise.
 define deb_install
@@ -187,7 +192,7 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 	$(BUILD)/sipas-report
 
-.PHONY: all kiosk hub report tests run test test-anytime test-unit test-asan asan-build bench \
+.PHONY: all kiosk hub report tests run test deb deb-test deps-deb man test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins
 
@@ -407,6 +412,18 @@ fuzz: deps deps-test
 fuzz-short: deps deps-test
 	@$(MAKE) --no-print-directory fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_BUILD) fuzz $(FUZZ_SHORT_SECONDS) $(FUZZ_NAMES)
+
+deps-deb: deps
+	$(call deb_install,$(DEB_DEB))
+
+deb: deps-deb
+	@firmware/build-deb.sh $(BUILD)/deb
+
+deb-test: deb
+	@tests/deb/test_install.sh $(BUILD)/deb
+
+man: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
+	@firmware/man/make-man.sh $(BUILD) firmware/man
 
 crash-long: all
 	@CRASH_RUNS=2000 tests/crash/crash.sh $(BUILD)

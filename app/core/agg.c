@@ -14,7 +14,7 @@
 #define AGG_SLOT_DAY_SHIFT 24
 #define AGG_SLOT_ROW_MASK 0xFFFFFFu
 
-enum agg_kind { AGG_KIND_COUNT = 0, AGG_KIND_ANSWER = 1 };
+enum agg_kind { AGG_KIND_COUNT = 0, AGG_KIND_ANSWER = 1, AGG_KIND_ELEMENT = 2 };
 
 /* Text lives in chunks that never move, so interned pointers stay valid
  * and equal text has one address: rows compare by pointer. */
@@ -32,6 +32,9 @@ typedef struct agg_day_store {
     int n_counts, cap_counts;
     agg_answer_row_t *answers;
     int n_answers, cap_answers;
+    agg_element_row_t *elements;
+    int n_elements, cap_elements;
+    int elements_unknown;
 } agg_day_store_t;
 
 struct agg {
@@ -249,6 +252,7 @@ void agg_free(agg_t *a)
     for (i = 0; i < a->n_days; i++) {
         free(a->days[i].counts);
         free(a->days[i].answers);
+        free(a->days[i].elements);
     }
     free(a->texts);
     free(a->rows);
@@ -357,11 +361,17 @@ static int agg_key_matches(const agg_t *a, uint32_t ref, const agg_key_t *k)
     int day = (int)((ref >> AGG_SLOT_DAY_SHIFT) & 0x3F);
     int row = (int)(ref & AGG_SLOT_ROW_MASK);
     const agg_answer_row_t *ar;
+    const agg_element_row_t *er;
 
     if (kind != k->kind || day != k->day)
         return 0;
     if (kind == AGG_KIND_COUNT)
         return agg_same_dims(&a->days[day].counts[row].d, &k->d);
+    if (kind == AGG_KIND_ELEMENT) {
+        er = &a->days[day].elements[row];
+        return agg_same_dims(&er->d, &k->d) && er->partial == k->partial &&
+               er->element == k->element;
+    }
     ar = &a->days[day].answers[row];
     return agg_same_dims(&ar->d, &k->d) && ar->partial == k->partial &&
            ar->question == k->question && ar->element == k->element &&
@@ -409,6 +419,14 @@ static int agg_row_for(agg_t *a, const agg_key_t *k, int *row)
         *row = d->n_counts++;
         memset(&d->counts[*row], 0, sizeof(d->counts[*row]));
         d->counts[*row].d = k->d;
+    } else if (k->kind == AGG_KIND_ELEMENT) {
+        if (d->n_elements == d->cap_elements &&
+            (rc = agg_grow((void **)&d->elements, &d->cap_elements,
+                           sizeof(*d->elements))) != AGG_OK)
+            return rc;
+        *row = d->n_elements++;
+        d->elements[*row] = (agg_element_row_t){
+            .d = k->d, .partial = k->partial, .element = k->element, .n = 0};
     } else {
         if (d->n_answers == d->cap_answers &&
             (rc = agg_grow((void **)&d->answers, &d->cap_answers,
@@ -467,6 +485,32 @@ static void agg_answer_key(agg_key_t *k, int day, const agg_dims_t *d,
     k->answer = t->v;
 }
 
+static void agg_element_key(agg_key_t *k, int day, const agg_dims_t *d,
+                            int partial, const char *element)
+{
+    memset(k, 0, sizeof(*k));
+    k->day = day;
+    k->kind = AGG_KIND_ELEMENT;
+    k->d = *d;
+    k->partial = partial;
+    k->element = element;
+}
+
+/* Whether answer i is the response's first of a named element: one
+ * response counts once per element however many of its questions (or
+ * options) it answered. Interned text compares by pointer. */
+static int agg_is_first_of_element(const agg_texts_t *t, int i)
+{
+    int j;
+
+    if (!t[i].e[0])
+        return 0;
+    for (j = 0; j < i; j++)
+        if (t[j].e == t[i].e)
+            return 0;
+    return 1;
+}
+
 static void agg_count_key(agg_key_t *k, int day, const agg_dims_t *d)
 {
     memset(k, 0, sizeof(*k));
@@ -485,11 +529,15 @@ static int agg_count_new_rows(const agg_t *a, int day, const agg_dims_t *d,
     int i, fresh = 0;
 
     if (day < 0)
-        return 1 + (with_answers ? n : 0);
+        return 1 + (with_answers ? 2 * n : 0);
     agg_count_key(&k, day, d);
     fresh += a->rows[agg_find_slot(a, &k)] == 0;
     for (i = 0; with_answers && i < n; i++) {
         agg_answer_key(&k, day, d, partial, &t[i]);
+        fresh += a->rows[agg_find_slot(a, &k)] == 0;
+        if (!agg_is_first_of_element(t, i))
+            continue;
+        agg_element_key(&k, day, d, partial, t[i].e);
         fresh += a->rows[agg_find_slot(a, &k)] == 0;
     }
     return fresh;
@@ -546,6 +594,12 @@ static int agg_apply_response(agg_t *a, int day, const agg_dims_t *d,
         if ((rc = agg_row_for(a, &k, &row)) != AGG_OK)
             return rc;
         a->days[day].answers[row].n++;
+        if (!agg_is_first_of_element(t, i))
+            continue;
+        agg_element_key(&k, day, d, partial, t[i].e);
+        if ((rc = agg_row_for(a, &k, &row)) != AGG_OK)
+            return rc;
+        a->days[day].elements[row].n++;
     }
     return AGG_OK;
 }
@@ -666,6 +720,41 @@ int agg_add_answer_count(agg_t *a, const char *day, const agg_dims_t *d,
     return AGG_OK;
 }
 
+int agg_add_element_count(agg_t *a, const char *day, const agg_dims_t *d,
+                          int partial, const char *element, int64_t n)
+{
+    agg_dims_t in;
+    agg_key_t k;
+    const char *e;
+    int di, row, rc = AGG_OK;
+
+    if (!a || !d || n < 0)
+        return AGG_EINVAL;
+    if ((rc = agg_intern_dims(a, d, &in)) != AGG_OK)
+        return rc;
+    if (!(e = agg_intern_code(a, element, 1, &rc)))
+        return rc;
+    if ((rc = agg_base_day(a, day, &di)) != AGG_OK)
+        return rc;
+    agg_element_key(&k, di, &in, partial != 0, e);
+    if ((rc = agg_base_row(a, &k, &row)) != AGG_OK)
+        return rc;
+    a->days[di].elements[row].n += n;
+    return AGG_OK;
+}
+
+int agg_set_elements_unknown(agg_t *a, const char *day)
+{
+    int di, rc;
+
+    if (!a)
+        return AGG_EINVAL;
+    if ((rc = agg_base_day(a, day, &di)) != AGG_OK)
+        return rc;
+    a->days[di].elements_unknown = 1;
+    return AGG_OK;
+}
+
 int agg_add_estimated(agg_t *a, const char *day, int64_t n)
 {
     int di, rc;
@@ -702,8 +791,11 @@ int agg_get_day(const agg_t *a, int i, agg_day_t *out)
     out->estimated = d->estimated;
     out->n_counts = d->n_counts;
     out->n_answers = d->n_answers;
+    out->n_elements = d->n_elements;
     out->counts = d->counts;
     out->answers = d->answers;
+    out->elements = d->elements;
+    out->elements_known = !d->elements_unknown;
     return AGG_OK;
 }
 

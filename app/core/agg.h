@@ -3,8 +3,9 @@
  *
  * The kiosk never uploads raw responses (they stay on the device); it
  * uploads, for each local day (UTC+7), its full counts: responses per
- * dimension (complete, partial, suppressed) and answers of complete and
- * partial responses (suppressed ones are never counted). See
+ * dimension (complete, partial, suppressed), answers of complete and
+ * partial responses (suppressed ones are never counted) and, per element,
+ * the responses that answered at least one of its questions. See
  * docs/SYNC_PROTOCOL.md.
  *
  * Days are taken from a corrected clock. A Pi has no RTC and can boot years
@@ -98,14 +99,29 @@ typedef struct agg_answer_row {
     int64_t n;
 } agg_answer_row_t;
 
+/* Responses that answered at least one question of element: what the
+ * hub weighs survey forms by (docs/INDICES.md). Answer rows alone cannot
+ * tell it when questions may be skipped. */
+typedef struct agg_element_row {
+    agg_dims_t d;
+    int partial; /* as for agg_answer_row_t */
+    const char *element;
+    int64_t n;
+} agg_element_row_t;
+
 /* One local day's snapshot; rows in the order they first appeared. */
 typedef struct agg_day {
     char day[AGG_DAY_TEXT];
     int64_t start_ms;     /* local midnight */
     int64_t estimated;    /* responses whose day could not be corrected */
-    int n_counts, n_answers;
+    int n_counts, n_answers, n_elements;
     const agg_count_row_t *counts;
     const agg_answer_row_t *answers;
+    const agg_element_row_t *elements;
+    /* 0 when an earlier snapshot of the day came without element rows
+     * (kept before the kiosk counted them): the day's element rows are
+     * then incomplete and must not be sent. */
+    int elements_known;
 } agg_day_t;
 
 typedef struct agg_limits {
@@ -155,7 +171,11 @@ int agg_add_count(agg_t *a, const char *day, const agg_dims_t *d,
 int agg_add_answer_count(agg_t *a, const char *day, const agg_dims_t *d,
                          int partial, const char *question,
                          const char *element, const char *answer, int64_t n);
+int agg_add_element_count(agg_t *a, const char *day, const agg_dims_t *d,
+                          int partial, const char *element, int64_t n);
 int agg_add_estimated(agg_t *a, const char *day, int64_t n);
+/* The earlier snapshot of day had no element rows (see agg_day_t). */
+int agg_set_elements_unknown(agg_t *a, const char *day);
 
 /* Read back: days in date order, 0 .. agg_count_days() - 1. */
 int agg_count_days(const agg_t *a);

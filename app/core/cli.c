@@ -2,12 +2,16 @@
 
 #include <string.h>
 
+#include "version.h"
+
 void cli_print_usage(const cli_program_t *p, FILE *fp)
 {
     size_t i;
 
-    fprintf(fp, "Usage: %s COMMAND [OPTIONS]\n       %s help [COMMAND]\n\n%s",
-            p->name, p->name, p->about);
+    fprintf(fp,
+            "Usage: %s COMMAND [OPTIONS]\n       %s help [COMMAND]\n"
+            "       %s --version\n\n%s",
+            p->name, p->name, p->name, p->about);
     fputs("\nCommands:\n", fp);
     for (i = 0; i < p->n_commands; i++)
         fprintf(fp, "  %-*s %s\n", p->width, p->commands[i].name,
@@ -58,6 +62,11 @@ int cli_main(const cli_program_t *p, int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         cli_print_usage(p, stdout);
+        return p->exit_ok;
+    }
+    /* Packaging tools and technicians ask every program the same way. */
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("%s %s\n", p->name, SIPAS_VERSION);
         return p->exit_ok;
     }
     if (strcmp(argv[1], "help") == 0)

@@ -20,6 +20,15 @@ static void snapshot_set_dims(json_t *o, const agg_dims_t *d, int *bad)
     snapshot_set(o, "version", json_integer(d->version), bad);
 }
 
+/* o when it was built whole, else NULL (o released). */
+static json_t *snapshot_finish(json_t *o, int bad)
+{
+    if (!bad)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
 static json_t *snapshot_count_row(const agg_count_row_t *r)
 {
     json_t *o = json_object();
@@ -31,11 +40,7 @@ static json_t *snapshot_count_row(const agg_count_row_t *r)
         snapshot_set(o, "partial", json_integer(r->partial), &bad);
         snapshot_set(o, "suppressed", json_integer(r->suppressed), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return snapshot_finish(o, bad);
 }
 
 static json_t *snapshot_answer_row(const agg_answer_row_t *r)
@@ -51,11 +56,45 @@ static json_t *snapshot_answer_row(const agg_answer_row_t *r)
         snapshot_set(o, "answer", json_string(r->answer), &bad);
         snapshot_set(o, "n", json_integer(r->n), &bad);
     }
-    if (bad) {
-        json_decref(o);
-        return NULL;
+    return snapshot_finish(o, bad);
+}
+
+static json_t *snapshot_element_row(const agg_element_row_t *r)
+{
+    json_t *o = json_object();
+    int bad = !o;
+
+    if (o) {
+        snapshot_set_dims(o, &r->d, &bad);
+        snapshot_set(o, "partial", json_integer(r->partial), &bad);
+        snapshot_set(o, "element", json_string(r->element), &bad);
+        snapshot_set(o, "n", json_integer(r->n), &bad);
     }
-    return o;
+    return snapshot_finish(o, bad);
+}
+
+/* The day's element rows, or none at all when an earlier snapshot left
+ * them incomplete: the hub then falls back to its approximation for the
+ * day rather than weigh by an undercount. */
+static void snapshot_set_elements(json_t *day, const agg_day_t *d, int *bad)
+{
+    json_t *arr;
+    int i;
+
+    if (!d->elements_known || *bad)
+        return;
+    if (!(arr = json_array())) {
+        *bad = 1;
+        return;
+    }
+    for (i = 0; i < d->n_elements; i++)
+        if (json_array_append_new(arr, snapshot_element_row(&d->elements[i])) !=
+            0) {
+            json_decref(arr);
+            *bad = 1;
+            return;
+        }
+    snapshot_set(day, "elements", arr, bad);
 }
 
 json_t *snapshot_build_day(const agg_day_t *d)
@@ -79,6 +118,7 @@ json_t *snapshot_build_day(const agg_day_t *d)
         counts = NULL;
         snapshot_set(day, "answers", answers, &bad);
         answers = NULL;
+        snapshot_set_elements(day, d, &bad);
     }
     json_decref(counts);
     json_decref(answers);
@@ -113,7 +153,8 @@ int snapshot_count_rows(const char *text)
     if (!root)
         return -1;
     n = json_array_size(json_object_get(root, "responses")) +
-        json_array_size(json_object_get(root, "answers"));
+        json_array_size(json_object_get(root, "answers")) +
+        json_array_size(json_object_get(root, "elements"));
     json_decref(root);
     return n > (size_t)AGG_ROWS_MAX * 4 ? -1 : (int)n;
 }
@@ -184,6 +225,32 @@ static int snapshot_load_answers(agg_t *a, const char *day, json_t *arr)
     return rc;
 }
 
+static int snapshot_load_elements(agg_t *a, const char *day, json_t *arr)
+{
+    const char *e;
+    agg_dims_t d;
+    json_t *o;
+    size_t i;
+    int rc = AGG_OK;
+
+    /* Kept before element rows existed: the day's counts are unknown. */
+    if (!arr)
+        return agg_set_elements_unknown(a, day);
+    if (!json_is_array(arr))
+        return AGG_EINVAL;
+    json_array_foreach(arr, i, o) {
+        e = json_string_value(json_object_get(o, "element"));
+        if (snapshot_read_dims(o, &d) != 0 || !e)
+            return AGG_EINVAL;
+        rc = agg_add_element_count(a, day, &d,
+                                   snapshot_int(o, "partial") != 0, e,
+                                   snapshot_int(o, "n"));
+        if (rc != AGG_OK)
+            return rc;
+    }
+    return rc;
+}
+
 int snapshot_load_day(agg_t *a, const char *day, const char *text)
 {
     json_t *root = snapshot_parse(text);
@@ -200,6 +267,8 @@ int snapshot_load_day(agg_t *a, const char *day, const char *text)
         rc = snapshot_load_counts(a, day, json_object_get(root, "responses"));
     if (rc == AGG_OK)
         rc = snapshot_load_answers(a, day, json_object_get(root, "answers"));
+    if (rc == AGG_OK)
+        rc = snapshot_load_elements(a, day, json_object_get(root, "elements"));
     json_decref(root);
     return rc;
 }

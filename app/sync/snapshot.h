@@ -16,11 +16,17 @@
 
 #include "core/agg.h"
 
-/* {"day", "estimated", "responses": [...], "answers": [...]}; NULL when
- * out of memory or a text is not UTF-8. */
+/* The upload format ("format" at the top of an upload): 2 adds the days'
+ * "elements" rows. An upload without the key is format 1. */
+#define SNAPSHOT_FORMAT 2
+
+/* {"day", "estimated", "responses": [...], "answers": [...],
+ * "elements": [...]}, "elements" left out when the day's element counts
+ * are not known (agg_day_t.elements_known); NULL when out of memory or a
+ * text is not UTF-8. */
 json_t *snapshot_build_day(const agg_day_t *d);
 
-/* Rows in a stored snapshot text (responses and answers), or -1 when the
+/* Rows in a stored snapshot text (responses, answers, elements), or -1 when the
  * text is not a snapshot. */
 int snapshot_count_rows(const char *text);
 

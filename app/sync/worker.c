@@ -482,7 +482,8 @@ static char *sync_build_upload(sync_batch_t *b, char upload_id[160],
         json_decref(arr);
         return NULL;
     }
-    root = json_pack("{s:s, s:s, s:I, s:o, s:o}", "install_id",
+    root = json_pack("{s:i, s:s, s:s, s:I, s:o, s:o}", "format",
+                     SNAPSHOT_FORMAT, "install_id",
                      p->en.install_id, "upload_id", upload_id, "upto_seq",
                      (json_int_t)b->upto, "days", arr, "heartbeat",
                      sync_build_heartbeat(p, p->res->pending - b->responses,

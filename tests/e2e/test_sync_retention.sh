@@ -62,6 +62,7 @@ with open(sys.argv[3], "w", encoding="utf-8", newline="") as f:
     w.writerows(rows)
 PY
 sync_ok
+# The element respondents too, carried in the acknowledged snapshot.
 python3 "$SYNC_LIB/check_totals.py" --export "$T/merged.csv" --hub "$HUB_URL" --token "$TOKEN" \
-  > /dev/null 2> "$T/err" || { cat "$T/err" >&2; fail "a late response for a pruned day"; }
+  --hub-db "$T/hub.db" > /dev/null 2> "$T/err" || { cat "$T/err" >&2; fail "a late response for a pruned day"; }
 echo ok

@@ -11,13 +11,19 @@ response count and every question's answer counts are exactly equal,
 
   check_totals.py --export CSV --hub URL --token T [--ca FILE]
                   [--from DATE --to DATE] [--groups unit,field]
-                  [--expect-responses N]
+                  [--expect-responses N] [--hub-db FILE]
+
+With --hub-db (the hub's database, read only) the element rows the
+kiosk uploaded are compared too: per unit, day, survey form, element and
+complete/partial, the responses that answered at least one question of
+the element (suppressed ones and tests never count), all exact.
 """
 import argparse
 import collections
 import csv
 import datetime
 import json
+import sqlite3
 import ssl
 import sys
 import urllib.request
@@ -41,6 +47,52 @@ def expected(path, group, day_from=None, day_to=None):
             seqs[key].add(row["seq"])
             counts[key][(row["question"], row["answer"])] += 1
     return {k: (len(v), counts[k]) for k, v in seqs.items()}
+
+
+def expected_elements(path, day_from=None, day_to=None):
+    seqs = collections.defaultdict(set)
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["suppressed"] != "0" or row["test"] != "0":
+                continue
+            if not row["element"]:
+                continue
+            if (day_from and row["day"] < day_from) or (
+                    day_to and row["day"] > day_to):
+                continue
+            key = (row["unit"], row["day"], row["instrument"], row["element"],
+                   row["partial"])
+            seqs[key].add(row["seq"])
+    return {k: len(v) for k, v in seqs.items()}
+
+
+def hub_elements(db, day_from, day_to):
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        rows = con.execute(
+            "SELECT unit, day, instrument, element, partial, sum(n),"
+            " min(exact) FROM day_elements WHERE day BETWEEN ? AND ?"
+            " GROUP BY 1, 2, 3, 4, 5", (day_from, day_to)).fetchall()
+    finally:
+        con.close()
+    return {(u, d, i, e, str(p)): (n, exact)
+            for u, d, i, e, p, n, exact in rows}
+
+
+def compare_elements(a, day_from, day_to):
+    bad = []
+    want = expected_elements(a.export, a.day_from, a.day_to)
+    got = hub_elements(a.hub_db, day_from, day_to)
+    if not want and not a.allow_empty:
+        bad.append("the export names no element: nothing compared")
+    for key in sorted(set(want) | set(got)):
+        n, exact = got.get(key, (0, 1))
+        if not exact:
+            bad.append("elements %s: the hub holds no exact count" % (key,))
+        elif want.get(key, 0) != n:
+            bad.append("elements %s: kiosk %d, hub %d" %
+                       (key, want.get(key, 0), n))
+    return bad
 
 
 def hub_stats(a, group, day_from, day_to):
@@ -74,6 +126,7 @@ def main():
     ap.add_argument("--to", dest="day_to")
     ap.add_argument("--groups", default="unit,field")
     ap.add_argument("--expect-responses", type=int)
+    ap.add_argument("--hub-db")
     ap.add_argument("--allow-empty", action="store_true",
                     help="no counted response at all is fine")
     a = ap.parse_args()
@@ -101,6 +154,8 @@ def main():
         if a.expect_responses is not None and total != a.expect_responses:
             bad.append("%s: hub total %d, expected %d" %
                        (group, total, a.expect_responses))
+    if a.hub_db:
+        bad += compare_elements(a, day_from, day_to)
     if bad:
         print("hub totals differ from the kiosk's export:", file=sys.stderr)
         for b in bad[:40]:

@@ -73,6 +73,21 @@ static int64_t answer_n(const agg_t *a, int i, const char *question,
     return -1;
 }
 
+/* n of the element row (element, partial) of day i; -1 if none. */
+static int64_t element_n(const agg_t *a, int i, const char *element,
+                         int partial)
+{
+    agg_day_t d;
+    int k;
+
+    get_day(a, i, &d);
+    for (k = 0; k < d.n_elements; k++)
+        if (strcmp(d.elements[k].element, element) == 0 &&
+            d.elements[k].partial == partial)
+            return d.elements[k].n;
+    return -1;
+}
+
 /* ---- days ------------------------------------------------------------- */
 
 static void test_day_turns_at_local_midnight(void **state)
@@ -300,7 +315,10 @@ static void test_kinds_of_response(void **state)
     assert_int_equal(answer_n(a, 0, "reasons", "thai-do", 1), 1);
     /* Answers of suppressed responses are never counted. */
     assert_int_equal(d.n_answers, 5);
-    assert_int_equal(agg_count_rows(a), 6);
+    /* Elements answered: overall and tiep-can (complete), overall and
+     * reasons (partial). */
+    assert_int_equal(d.n_elements, 4);
+    assert_int_equal(agg_count_rows(a), 10);
     agg_free(a);
 }
 
@@ -354,21 +372,80 @@ static void test_snapshot_carries_earlier_counts(void **state)
                                           "overall", "overall", "5", 1),
                      AGG_OK);
     assert_int_equal(agg_add_estimated(a, "2026-11-22", 3), AGG_OK);
+    assert_int_equal(agg_add_element_count(a, "2026-11-22", &dims, 0,
+                                           "tiep-can", 6),
+                     AGG_OK);
     r = resp(40, T_2026_11_22 + 20 * HOUR_MS);
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+    assert_int_equal(element_n(a, 0, "tiep-can", 0), 7);
+    assert_int_equal(element_n(a, 0, "overall", 0), 1);
+    assert_int_equal(agg_add_element_count(a, "2026-11-22", &dims, 0, "x",
+                                           -1),
+                     AGG_EINVAL);
     get_day(a, 0, &d);
+    assert_int_equal(d.elements_known, 1);
+    /* A snapshot kept before element rows existed: unknown, not sent. */
+    assert_int_equal(agg_set_elements_unknown(a, "2026-11-21"), AGG_OK);
+    get_day(a, 0, &d);
+    assert_int_equal(d.elements_known, 0);
+    get_day(a, 1, &d);
     assert_int_equal(d.n_counts, 1);
     assert_int_equal(d.counts[0].complete, 11);
     assert_int_equal(d.counts[0].partial, 1);
     assert_int_equal(d.counts[0].suppressed, 2);
     assert_int_equal(d.estimated, 3);
-    assert_int_equal(answer_n(a, 0, "overall", "5", 0), 8);
-    assert_int_equal(answer_n(a, 0, "overall", "5", 1), 1);
-    assert_int_equal(answer_n(a, 0, "tiep-can", "4", 0), 1);
+    assert_int_equal(answer_n(a, 1, "overall", "5", 0), 8);
+    assert_int_equal(answer_n(a, 1, "overall", "5", 1), 1);
+    assert_int_equal(answer_n(a, 1, "tiep-can", "4", 0), 1);
     assert_int_equal(agg_add_count(a, "2026-02-30", &dims, 1, 0, 0),
                      AGG_EINVAL);
     assert_int_equal(agg_add_count(a, "2026-11-22", &dims, -1, 0, 0),
                      AGG_EINVAL);
+    agg_free(a);
+}
+
+/* Adds response seq of day 2026-11-22 with the first n of answers. */
+static void add_answers(agg_t *a, int64_t seq, const agg_answer_t *answers,
+                        int n, int partial, int suppressed)
+{
+    agg_response_t r = resp(seq, T_2026_11_22 + (8 + seq) * HOUR_MS);
+
+    r.n_answers = n;
+    r.answers = answers;
+    r.partial = partial;
+    r.suppressed = suppressed;
+    assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
+}
+
+/* Skippable criteria: one citizen answers criterion 1 of element "tc",
+ * another criterion 2, a third both. Per question the largest answer
+ * count is 2, but 3 responses answered the element: the element row says
+ * 3 (complete). A partial response answering both counts once, apart. */
+static void test_element_counts_each_response_once(void **state)
+{
+    static const agg_answer_t only_first[] = {{"tc1", "tc", "4"}};
+    static const agg_answer_t only_second[] = {{"tc2", "tc", "5"}};
+    static const agg_answer_t both[] = {
+        {"tc1", "tc", "3"}, {"tc2", "tc", "4"}, {"overall", "overall", "5"}};
+    agg_t *a = make(NULL);
+    agg_day_t d;
+
+    (void)state;
+    add_answers(a, 1, only_first, 1, 0, 0);
+    add_answers(a, 2, only_second, 1, 0, 0);
+    add_answers(a, 3, both, 3, 0, 0);
+    add_answers(a, 4, both, 2, 1, 0);
+    /* Suppressed responses are never counted, element rows included. */
+    add_answers(a, 5, both, 3, 0, 1);
+    assert_int_equal(answer_n(a, 0, "tc1", "4", 0), 1);
+    assert_int_equal(answer_n(a, 0, "tc2", "5", 0), 1);
+    assert_int_equal(element_n(a, 0, "tc", 0), 3);
+    assert_int_equal(element_n(a, 0, "tc", 1), 1);
+    assert_int_equal(element_n(a, 0, "overall", 0), 1);
+    assert_int_equal(element_n(a, 0, "overall", 1), -1);
+    get_day(a, 0, &d);
+    assert_int_equal(d.n_elements, 3);
+    assert_int_equal(d.elements_known, 1);
     agg_free(a);
 }
 
@@ -389,7 +466,8 @@ static void test_day_cap_refuses_without_change(void **state)
     r = resp(3, T_2026_11_22 + 2 * DAY_MS + HOUR_MS);
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_FULL);
     assert_int_equal(agg_count_days(a), 2);
-    assert_int_equal(agg_count_rows(a), 6);
+    /* Per day: a count row, two answer rows, two element rows. */
+    assert_int_equal(agg_count_rows(a), 10);
     /* A response of a day already held still fits. */
     r = resp(4, T_2026_11_22 + 2 * HOUR_MS);
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
@@ -401,7 +479,7 @@ static void test_day_cap_refuses_without_change(void **state)
 
 static void test_row_cap_refuses_without_change(void **state)
 {
-    agg_limits_t lim = {.max_rows = 4};
+    agg_limits_t lim = {.max_rows = 6};
     agg_response_t r;
     agg_t *a = make(&lim);
     agg_day_t d;
@@ -409,10 +487,10 @@ static void test_row_cap_refuses_without_change(void **state)
     (void)state;
     r = resp(1, T_2026_11_22 + HOUR_MS);
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
-    assert_int_equal(agg_count_rows(a), 3);
-    r.field = "xay-dung"; /* three new rows, one left */
+    assert_int_equal(agg_count_rows(a), 5); /* count, 2 answers, 2 elements */
+    r.field = "xay-dung"; /* five new rows, one left */
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_FULL);
-    assert_int_equal(agg_count_rows(a), 3);
+    assert_int_equal(agg_count_rows(a), 5);
     get_day(a, 0, &d);
     assert_int_equal(d.n_counts, 1);
     assert_int_equal(d.counts[0].complete, 1);
@@ -422,7 +500,7 @@ static void test_row_cap_refuses_without_change(void **state)
     r.suppressed = 1; /* no answer rows: fits */
     r.officer = "CB002";
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_OK);
-    assert_int_equal(agg_count_rows(a), 4);
+    assert_int_equal(agg_count_rows(a), 6);
     r.officer = "CB003";
     assert_int_equal(agg_add_response(a, &r, NULL, 0, NULL), AGG_FULL);
     {
@@ -533,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_kinds_of_response),
         cmocka_unit_test(test_dimensions_split_rows),
         cmocka_unit_test(test_snapshot_carries_earlier_counts),
+        cmocka_unit_test(test_element_counts_each_response_once),
         cmocka_unit_test(test_day_cap_refuses_without_change),
         cmocka_unit_test(test_row_cap_refuses_without_change),
         cmocka_unit_test(test_hub_caps_are_the_defaults),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/cli.h"
+#include "core/version.h"
 
 /* What the last command run saw. */
 static int ran_argc;
@@ -119,6 +120,7 @@ static void test_usage_lists_the_table(void **state)
     free(text);
     assert_string_equal(buf, "Usage: prog COMMAND [OPTIONS]\n"
                              "       prog help [COMMAND]\n"
+                             "       prog --version\n"
                              "\n"
                              "About the program.\n"
                              "\n"
@@ -197,6 +199,12 @@ static void test_help_forms(void **state)
     assert_int_equal(run("prog help nope", out, sizeof(out), err, sizeof(err)),
                      2);
     assert_string_equal(err, "prog: no command named \"nope\"\n");
+    /* --version names the program and runs no command. */
+    assert_int_equal(run("prog --version", out, sizeof(out), err, sizeof(err)),
+                     0);
+    assert_non_null(strstr(out, "prog "));
+    assert_string_equal(out + strlen("prog "), SIPAS_VERSION "\n");
+    assert_int_equal(setups, 0);
 }
 
 static void test_failed_setup(void **state)

@@ -232,6 +232,7 @@ static char *dump_tables(fixture_t *f)
         "SELECT * FROM day_snapshots ORDER BY install_id, day",
         "SELECT * FROM day_responses ORDER BY rowid",
         "SELECT * FROM day_answers ORDER BY rowid",
+        "SELECT * FROM day_elements ORDER BY rowid",
         "SELECT * FROM heartbeats ORDER BY install_id",
         "SELECT * FROM kiosks ORDER BY install_id",
         "SELECT * FROM audit ORDER BY id",
@@ -623,6 +624,76 @@ static void m_dup_day(json_t *r)
     json_array_append_new(json_object_get(r, "days"),
                           json_deep_copy(day_at(r, 0)));
 }
+/* Format 2 with one element row of the example's response dimensions:
+ * 7 of its 12 complete responses answered "overall". */
+static json_t *el_row(json_t *r)
+{
+    json_t *o = json_deep_copy(resp_row(r)), *arr = json_array();
+
+    json_object_del(o, "complete");
+    json_object_del(o, "partial");
+    json_object_del(o, "suppressed");
+    SET(o, "partial", json_integer(0));
+    SET(o, "element", json_string("overall"));
+    SET(o, "n", json_integer(7));
+    json_array_append_new(arr, o);
+    SET(day_at(r, 0), "elements", arr);
+    SET(r, "format", json_integer(2));
+    return o;
+}
+static void m_el_no_format(json_t *r)
+{
+    el_row(r);
+    json_object_del(r, "format");
+}
+static void m_format_three(json_t *r)
+{
+    SET(r, "format", json_integer(3));
+}
+static void m_format_string(json_t *r)
+{
+    SET(r, "format", json_string("2"));
+}
+static void m_el_over_responses(json_t *r)
+{
+    SET(el_row(r), "n", json_integer(13));
+}
+static void m_el_partial_over(json_t *r)
+{
+    json_t *o = el_row(r);
+
+    SET(o, "partial", json_integer(1));
+    SET(o, "n", json_integer(2));
+}
+static void m_el_no_response_row(json_t *r)
+{
+    SET(el_row(r), "field", json_string("khac"));
+}
+static void m_el_empty(json_t *r)
+{
+    SET(el_row(r), "element", json_string(""));
+}
+static void m_el_unknown_key(json_t *r)
+{
+    SET(el_row(r), "question", json_string("overall"));
+}
+static void m_el_no_n(json_t *r)
+{
+    json_object_del(el_row(r), "n");
+}
+static void m_el_twice(json_t *r)
+{
+    json_t *rows;
+
+    el_row(r);
+    rows = json_object_get(day_at(r, 0), "elements");
+    json_array_append_new(rows, json_deep_copy(json_array_get(rows, 0)));
+}
+static void m_el_object(json_t *r)
+{
+    el_row(r);
+    SET(day_at(r, 0), "elements", json_object());
+}
 static void m_dup_resp_row(json_t *r)
 {
     json_t *rows = json_object_get(day_at(r, 0), "responses");
@@ -733,6 +804,17 @@ static const variant_t variants[] = {
     {"day twice", m_dup_day, 400},
     {"response row twice", m_dup_resp_row, 400},
     {"answer row twice", m_dup_ans_row, 400},
+    {"elements without format 2", m_el_no_format, 400},
+    {"format 3", m_format_three, 400},
+    {"format as text", m_format_string, 400},
+    {"element n over complete responses", m_el_over_responses, 400},
+    {"element n over partial responses", m_el_partial_over, 400},
+    {"element without a response row", m_el_no_response_row, 400},
+    {"element empty", m_el_empty, 400},
+    {"element unknown key", m_el_unknown_key, 400},
+    {"element without n", m_el_no_n, 400},
+    {"element row twice", m_el_twice, 400},
+    {"elements an object", m_el_object, 400},
     {"63 days", m_too_many_days, 400},
     {"20001 rows", m_too_many_rows, 400},
     {"another kiosk's install_id", m_other_kiosk, 403},

@@ -218,7 +218,8 @@ static int kiosk_no(const char *id)
  * kiosk's next. Returns the HTTP status of the acknowledgement. */
 static int send_days(fixture_t *f, const char *kiosk, int64_t seq, json_t *days)
 {
-    json_t *body;
+    json_t *body, *day;
+    size_t i;
     char *text;
     int status;
 
@@ -227,6 +228,12 @@ static int send_days(fixture_t *f, const char *kiosk, int64_t seq, json_t *days)
     body = json_pack("{s:s, s:s+, s:I, s:o}", "install_id", kiosk, "upload_id",
                      kiosk, ":x", "upto_seq", (json_int_t)seq, "days", days);
     assert_non_null(body);
+    /* Element rows exist from upload format 2 on. */
+    json_array_foreach(days, i, day)
+        if (json_object_get(day, "elements"))
+            assert_int_equal(json_object_set_new(body, "format",
+                                                 json_integer(2)),
+                             0);
     text = json_dumps(body, JSON_COMPACT);
     assert_non_null(text);
     hub_reply_clear(&f->r);
@@ -235,6 +242,25 @@ static int send_days(fixture_t *f, const char *kiosk, int64_t seq, json_t *days)
     free(text);
     json_decref(body);
     return status;
+}
+
+/* Responses of d that answered element (upload format 2). */
+static void add_el(json_t *day, const dims_t *d, const char *element, int n,
+                   int partial)
+{
+    json_t *o = row_of(d), *arr = json_object_get(day, "elements");
+
+    if (!arr) {
+        assert_int_equal(json_object_set_new(day, "elements", json_array()),
+                         0);
+        arr = json_object_get(day, "elements");
+    }
+    assert_int_equal(json_object_set_new(o, "partial", json_integer(partial)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "element", json_string(element)),
+                     0);
+    assert_int_equal(json_object_set_new(o, "n", json_integer(n)), 0);
+    assert_int_equal(json_array_append_new(arr, o), 0);
 }
 
 static void send_day(fixture_t *f, const char *kiosk, json_t *day)
@@ -1167,6 +1193,108 @@ static void test_figures_and_intervals(void **state)
     json_decref(v);
 }
 
+/* Two forms in one group, element tiep-can. Short form: one question,
+ * 10 complete responses, 5 of them satisfied (50%). Full form: two
+ * skippable criteria tc1 and tc2; one citizen answered only tc1 (5),
+ * another only tc2 (5), and one partial response only tc1 (4): tc1 2/2,
+ * tc2 1/1, the form's element 100%.
+ * Exact respondents of the full form: 2 complete + 1 partial = 3;
+ * weighted (10 * 50 + 3 * 100) / 13 = 61.538...
+ * Without element counts the hub takes the largest answer count of one
+ * criterion (tc1: 2): (10 * 50 + 2 * 100) / 12 = 58.333... */
+static json_t *skip_day(int with_elements, int full_n)
+{
+    dims_t s = {"XA1", NULL, NULL, "tu-phap", "sipas-short"};
+    dims_t l = {"XA1", NULL, NULL, "tu-phap", "sipas-full"};
+    const int half[5] = {0, 3, 2, 3, 2};
+    json_t *day = new_day("2026-08-10");
+
+    add_resp(day, &s, 10, 0, 0);
+    add_scale(day, &s, "tiep-can", half);
+    add_resp(day, &l, 2, 1, 0);
+    add_ans(day, &l, "tc1", "tiep-can", "5", 1, 0);
+    add_ans(day, &l, "tc2", "tiep-can", "5", 1, 0);
+    add_ans(day, &l, "tc1", "tiep-can", "4", 1, 1);
+    if (with_elements) {
+        add_el(day, &s, "tiep-can", 10, 0);
+        add_el(day, &l, "tiep-can", full_n, 0);
+        add_el(day, &l, "tiep-can", 1, 1);
+    }
+    return day;
+}
+
+static void assert_tiep_can(fixture_t *f, const char *from, const char *to,
+                            double index, json_int_t respondents)
+{
+    static const hub_stats_group_t groups[] = {HUB_STATS_ALL,
+                                               HUB_STATS_BY_COUNTER};
+    hub_stats_query_t qq;
+    json_t *v, *e;
+    size_t i;
+
+    /* Unit summaries, and the staff summaries or snapshot rows. */
+    for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        query_range(&qq, from, to, groups[i]);
+        v = compute(f, &qq);
+        e = json_object_get(json_object_get(group_at(v, 0), "elements"),
+                            "tiep-can");
+        assert_near(real_at(e, "index"), index);
+        assert_int_equal(int_at(e, "respondents"), respondents);
+        json_decref(v);
+    }
+}
+
+static void test_element_respondents(void **state)
+{
+    fixture_t *f = *state;
+    dims_t other = {"XA2", NULL, NULL, "tu-phap", "sipas-full"};
+    json_t *day;
+
+    /* Whole month (month summaries) and part of it (day summaries). */
+    send_day(f, K1, skip_day(1, 2));
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
+    assert_tiep_can(f, "2026-08-10", "2026-08-20", 800.0 / 13, 13);
+    /* The same day again from an older kiosk: replaced, approximated. */
+    send_day(f, K1, skip_day(0, 0));
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 700.0 / 12, 12);
+    assert_tiep_can(f, "2026-08-10", "2026-08-20", 700.0 / 12, 12);
+    /* And with counts again: replaced, never added. */
+    send_day(f, K1, skip_day(1, 2));
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
+    /* More respondents than responses: refused, nothing stored. */
+    day = skip_day(1, 3);
+    assert_int_equal(send_days(f, K1, 0, json_pack("[o]", day)), 400);
+    /* An element row no response row of its day stands behind. */
+    day = skip_day(1, 2);
+    add_el(day, &other, "tiep-can", 0, 0);
+    assert_int_equal(send_days(f, K1, 0, json_pack("[o]", day)), 400);
+    /* Neither refusal changed anything. */
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
+}
+
+/* A database of schema version 7 holds snapshots without element rows:
+ * the upgrade marks their elements not exact, and the figures keep the
+ * approximation (58.333... over 12, as in test_element_respondents'
+ * old-format case) until the kiosk sends the day again. */
+static void test_schema_8_marks_held_days(void **state)
+{
+    fixture_t *f = *state;
+    hub_db_options_t opt = {1, 1, 0};
+
+    send_day(f, K1, skip_day(1, 2));
+    assert_int_equal(sqlite3_exec(f->ctx.db->sql.conn,
+                                  "DELETE FROM day_elements;"
+                                  " PRAGMA user_version = 7",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    hub_db_close(f->ctx.db);
+    assert_int_equal(hub_db_open(f->db_path, &opt, &f->ctx.db), HUB_OK);
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 700.0 / 12, 12);
+    assert_tiep_can(f, "2026-08-10", "2026-08-10", 700.0 / 12, 12);
+    send_day(f, K1, skip_day(1, 2));
+    assert_tiep_can(f, "2026-08-01", "2026-08-31", 800.0 / 13, 13);
+}
+
 static void test_c01_block(void **state)
 {
     fixture_t *f = *state;
@@ -1894,6 +2022,8 @@ int main(void)
         T(test_single_officer_counter_withheld),
         T(test_min_group_floor),
         T(test_figures_and_intervals),
+        T(test_element_respondents),
+        T(test_schema_8_marks_held_days),
         T(test_c01_block),
         T(test_no_data_is_null),
         T(test_targets_at_threshold),

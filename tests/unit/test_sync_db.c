@@ -327,7 +327,10 @@ static void test_snapshot_round_trip(void **st)
     j = snapshot_build_day(&d);
     assert_non_null(j);
     text = json_dumps(j, JSON_COMPACT);
-    assert_int_equal(snapshot_count_rows(text), 5);
+    /* A count row, four answer rows and four element rows (overall and
+     * reasons, of the complete and of the partial response). */
+    assert_int_equal(snapshot_count_rows(text), 9);
+    assert_int_equal(json_array_size(json_object_get(j, "elements")), 4);
     assert_int_equal(json_integer_value(json_object_get(j, "estimated")), 1);
 
     assert_int_equal(agg_create(&b, NULL), AGG_OK);
@@ -340,6 +343,24 @@ static void test_snapshot_round_trip(void **st)
     assert_int_equal(snapshot_load_day(b, "2026-11-20", "[1, 2]"), AGG_EINVAL);
     assert_int_equal(snapshot_count_rows("{\"day\": 1}"), -1);
     assert_int_equal(agg_count_days(b), 1);
+    free(text);
+    /* A snapshot kept before element rows existed: the day's element
+     * counts are unknown from then on, and none are sent. */
+    agg_free(b);
+    b = NULL;
+    json_decref(j2);
+    json_object_del(j, "elements");
+    text = json_dumps(j, JSON_COMPACT);
+    assert_int_equal(agg_create(&b, NULL), AGG_OK);
+    assert_int_equal(snapshot_load_day(b, "2026-11-20", text), AGG_OK);
+    r.suppressed = 0;
+    r.clock_synced = 1;
+    assert_int_equal(agg_add_response(b, &r, NULL, 0, NULL), AGG_OK);
+    assert_int_equal(agg_get_day(b, 0, &d2), AGG_OK);
+    assert_int_equal(d2.elements_known, 0);
+    j2 = snapshot_build_day(&d2);
+    assert_non_null(j2);
+    assert_null(json_object_get(j2, "elements"));
     free(text);
     json_decref(j);
     json_decref(j2);

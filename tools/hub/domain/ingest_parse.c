@@ -14,8 +14,8 @@
 #include "hub/domain/jv.h"
 
 static const char *const hub_ingest_top_keys[] = {
-    "install_id", "upload_id", "upto_seq", "days", "heartbeat", "dossiers",
-    NULL,
+    "format",    "install_id", "upload_id", "upto_seq",
+    "days",      "heartbeat",  "dossiers",  NULL,
 };
 static const char *const hub_ingest_dos_keys[] = {
     "seq",     "dossier",    "at",      "day",     "estimated", "unit",
@@ -23,7 +23,7 @@ static const char *const hub_ingest_dos_keys[] = {
 };
 
 static const char *const hub_ingest_day_keys[] = {
-    "day", "estimated", "responses", "answers", NULL,
+    "day", "estimated", "responses", "answers", "elements", NULL,
 };
 static const char *const hub_ingest_resp_keys[] = {
     "unit",    "counter",  "officer",  "field",      "instrument",
@@ -33,13 +33,26 @@ static const char *const hub_ingest_ans_keys[] = {
     "unit",    "counter",  "officer",  "field",   "instrument", "version",
     "partial", "question", "element",  "answer",  "n",          NULL,
 };
+static const char *const hub_ingest_el_keys[] = {
+    "unit",    "counter", "officer", "field", "instrument",
+    "version", "partial", "element", "n",     NULL,
+};
+
+/* The three kinds of day rows, for the checks they share. */
+enum hub_ingest_kind {
+    HUB_INGEST_RESP = 0,
+    HUB_INGEST_ANS = 1,
+    HUB_INGEST_EL = 2
+};
+static const char *const hub_ingest_kind_names[] = {"responses", "answers",
+                                                    "elements"};
 
 /* Objects and arrays an upload can hold: the body, its heartbeat, the
- * days array, each day with its two arrays, each row; plus room for
+ * days array, each day with its three arrays, each row; plus room for
  * uploads that break a limit by a little, so they get the message that
  * names the limit. */
 #define HUB_INGEST_CONTAINERS_MAX                                     \
-    (3 + 3 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX +                \
+    (3 + 4 * HUB_INGEST_DAYS_MAX + HUB_INGEST_ROWS_MAX +                \
      2 * HUB_DOSSIER_ROWS_MAX + 1000)
 
 /* Row identity for the duplicate check: a hash to sort by, and where the
@@ -110,6 +123,21 @@ static int hub_ingest_read_ans(const json_t *v, const char *path,
     return 0;
 }
 
+static int hub_ingest_read_el(const json_t *v, const char *path,
+                              hub_elem_row_t *row, hub_problem_t *pb)
+{
+    if (hub_jv_check_object(v, path, hub_ingest_el_keys, pb) != 0 ||
+        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
+        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
+                        &row->partial, pb) < 0 ||
+        hub_jv_read_code(v, path, "element", HUB_JV_REQUIRED, &row->element,
+                         pb) < 0 ||
+        hub_jv_read_int(v, path, "n", HUB_JV_REQUIRED, 0,
+                        HUB_INGEST_COUNT_MAX, &row->n, pb) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- duplicates ------------------------------------------------------ */
 
 #define HUB_FNV_OFFSET UINT64_C(14695981039346656037)
@@ -168,15 +196,33 @@ static int hub_ingest_cmp_key(const void *pa, const void *pb)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
+static size_t hub_ingest_kind_rows(const hub_upload_t *up, int kind)
+{
+    return kind == HUB_INGEST_ANS  ? up->n_ans
+           : kind == HUB_INGEST_EL ? up->n_el
+                                   : up->n_resp;
+}
+
+/* The slice of one day's rows of a kind. */
+static void hub_ingest_kind_slice(const hub_day_t *d, int kind, size_t *first,
+                                  size_t *n)
+{
+    *first = kind == HUB_INGEST_ANS  ? d->ans_first
+             : kind == HUB_INGEST_EL ? d->el_first
+                                     : d->resp_first;
+    *n = kind == HUB_INGEST_ANS  ? d->ans_n
+         : kind == HUB_INGEST_EL ? d->el_n
+                                 : d->resp_n;
+}
+
 /* Which day a global row index belongs to, and its index in that day. */
-static void hub_ingest_locate(const hub_upload_t *up, size_t row, int answers,
+static void hub_ingest_locate(const hub_upload_t *up, size_t row, int kind,
                               size_t *day, size_t *index)
 {
     size_t i, first, n;
 
     for (i = 0; i < up->n_days; i++) {
-        first = answers ? up->days[i].ans_first : up->days[i].resp_first;
-        n = answers ? up->days[i].ans_n : up->days[i].resp_n;
+        hub_ingest_kind_slice(&up->days[i], kind, &first, &n);
         if (row >= first && row < first + n) {
             *day = i;
             *index = row - first;
@@ -186,76 +232,162 @@ static void hub_ingest_locate(const hub_upload_t *up, size_t row, int answers,
     *day = *index = 0;
 }
 
-/* Two rows of one day with the same dimensions would make the day's
- * counts depend on how the hub adds them up; the kiosk never sends such a
- * pair, so one is a fault worth refusing. Sorting hashes keeps this
- * O(n log n) for 20,000 rows. */
-static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
-                                 hub_problem_t *pb)
+/* The identity hash of row j of a kind, day i. */
+static uint64_t hub_ingest_hash_row(const hub_upload_t *up, int kind,
+                                    size_t day, size_t j)
 {
-    size_t n = answers ? up->n_ans : up->n_resp;
-    hub_ingest_key_t *keys;
-    size_t i, j, day, a, b;
-    int same;
+    uint64_t h;
 
-    if (n < 2)
-        return 0;
-    keys = calloc(n, sizeof(*keys));
+    if (kind == HUB_INGEST_RESP)
+        return hub_ingest_hash_dims(day, &up->resp[j].d);
+    if (kind == HUB_INGEST_EL) {
+        h = hub_ingest_hash_dims(day, &up->el[j].d);
+        h = hub_ingest_hash_int(h, up->el[j].partial);
+        return hub_ingest_hash_text(h, up->el[j].element);
+    }
+    h = hub_ingest_hash_dims(day, &up->ans[j].d);
+    h = hub_ingest_hash_int(h, up->ans[j].partial);
+    h = hub_ingest_hash_text(h, up->ans[j].question);
+    h = hub_ingest_hash_text(h, up->ans[j].element);
+    return hub_ingest_hash_text(h, up->ans[j].answer);
+}
+
+/* Whether rows a and b of a kind (of one day: the hashes said so) have
+ * the same key. */
+static int hub_ingest_same_row(const hub_upload_t *up, int kind, size_t a,
+                               size_t b)
+{
+    if (kind == HUB_INGEST_RESP)
+        return hub_ingest_same_dims(&up->resp[a].d, &up->resp[b].d);
+    if (kind == HUB_INGEST_EL)
+        return hub_ingest_same_dims(&up->el[a].d, &up->el[b].d) &&
+               up->el[a].partial == up->el[b].partial &&
+               strcmp(up->el[a].element, up->el[b].element) == 0;
+    return hub_ingest_same_dims(&up->ans[a].d, &up->ans[b].d) &&
+           up->ans[a].partial == up->ans[b].partial &&
+           strcmp(up->ans[a].question, up->ans[b].question) == 0 &&
+           strcmp(up->ans[a].element, up->ans[b].element) == 0 &&
+           strcmp(up->ans[a].answer, up->ans[b].answer) == 0;
+}
+
+/* Every row of a kind keyed by its hash, sorted; NULL when out of
+ * memory (*pb set). The caller frees the array. */
+static hub_ingest_key_t *hub_ingest_sort_keys(const hub_upload_t *up,
+                                              int kind, hub_problem_t *pb)
+{
+    size_t n = hub_ingest_kind_rows(up, kind), i, j, first, cnt;
+    hub_ingest_key_t *keys = calloc(n + 1, sizeof(*keys));
+
     if (!keys) {
         hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
-        return -1;
+        return NULL;
     }
     for (i = 0; i < up->n_days; i++) {
-        const hub_day_t *d = &up->days[i];
-        size_t first = answers ? d->ans_first : d->resp_first;
-        size_t cnt = answers ? d->ans_n : d->resp_n;
-
+        hub_ingest_kind_slice(&up->days[i], kind, &first, &cnt);
         for (j = first; j < first + cnt; j++) {
-            uint64_t h;
-
-            if (answers) {
-                const hub_ans_row_t *x = &up->ans[j];
-
-                h = hub_ingest_hash_dims(i, &x->d);
-                h = hub_ingest_hash_int(h, x->partial);
-                h = hub_ingest_hash_text(h, x->question);
-                h = hub_ingest_hash_text(h, x->element);
-                h = hub_ingest_hash_text(h, x->answer);
-            } else {
-                h = hub_ingest_hash_dims(i, &up->resp[j].d);
-            }
-            keys[j].hash = h;
+            keys[j].hash = hub_ingest_hash_row(up, kind, i, j);
             keys[j].row = j;
         }
     }
     qsort(keys, n, sizeof(*keys), hub_ingest_cmp_key);
+    return keys;
+}
+
+/* Two rows of one day with the same dimensions would make the day's
+ * counts depend on how the hub adds them up; the kiosk never sends such a
+ * pair, so one is a fault worth refusing. Sorting hashes keeps this
+ * O(n log n) for 20,000 rows. */
+static int hub_ingest_check_dups(const hub_upload_t *up, int kind,
+                                 hub_problem_t *pb)
+{
+    size_t n = hub_ingest_kind_rows(up, kind);
+    hub_ingest_key_t *keys;
+    size_t i, j, day, a, b;
+
+    if (n < 2)
+        return 0;
+    if (!(keys = hub_ingest_sort_keys(up, kind, pb)))
+        return -1;
     for (i = 1; i < n; i++) {
         if (keys[i].hash != keys[i - 1].hash)
             continue;
         a = keys[i - 1].row;
         b = keys[i].row;
-        if (answers) {
-            const hub_ans_row_t *x = &up->ans[a], *y = &up->ans[b];
-
-            same = hub_ingest_same_dims(&x->d, &y->d) &&
-                   x->partial == y->partial &&
-                   strcmp(x->question, y->question) == 0 &&
-                   strcmp(x->element, y->element) == 0 &&
-                   strcmp(x->answer, y->answer) == 0;
-        } else {
-            same = hub_ingest_same_dims(&up->resp[a].d, &up->resp[b].d);
-        }
-        if (!same)
+        if (!hub_ingest_same_row(up, kind, a, b))
             continue;
-        hub_ingest_locate(up, b, answers, &day, &j);
-        hub_ingest_locate(up, a, answers, &day, &i);
+        hub_ingest_locate(up, b, kind, &day, &j);
+        hub_ingest_locate(up, a, kind, &day, &i);
         free(keys);
         hub_problem_set(pb, HUB_PROBLEM_INVALID,
                         "days[%zu].%s[%zu]: repeats the key of %s[%zu]; each"
                         " combination may appear once a day",
-                        day, answers ? "answers" : "responses", j,
-                        answers ? "answers" : "responses", i);
+                        day, hub_ingest_kind_names[kind], j,
+                        hub_ingest_kind_names[kind], i);
         return -1;
+    }
+    free(keys);
+    return 0;
+}
+
+/* The responses of the day and dimensions of element row e (complete or
+ * partial as the row says), found among the sorted response keys; -1
+ * when the day has no such response row. */
+static int64_t hub_ingest_find_responses(const hub_upload_t *up,
+                                         const hub_ingest_key_t *keys,
+                                         size_t day, size_t e)
+{
+    uint64_t h = hub_ingest_hash_dims(day, &up->el[e].d);
+    size_t lo = 0, hi = up->n_resp, mid;
+    const hub_resp_row_t *r;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (keys[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < up->n_resp && keys[lo].hash == h; lo++) {
+        r = &up->resp[keys[lo].row];
+        if (keys[lo].row >= up->days[day].resp_first &&
+            keys[lo].row < up->days[day].resp_first + up->days[day].resp_n &&
+            hub_ingest_same_dims(&r->d, &up->el[e].d))
+            return up->el[e].partial ? r->partial : r->complete;
+    }
+    return -1;
+}
+
+/* A response is counted at most once per element, so an element row
+ * can never exceed the responses of its day and dimensions: more means
+ * a kiosk that counts wrong, and its figures would be weighed wrong. */
+static int hub_ingest_check_el_counts(const hub_upload_t *up,
+                                      hub_problem_t *pb)
+{
+    hub_ingest_key_t *keys;
+    size_t i, j;
+    int64_t have;
+
+    if (up->n_el == 0)
+        return 0;
+    if (!(keys = hub_ingest_sort_keys(up, HUB_INGEST_RESP, pb)))
+        return -1;
+    for (i = 0; i < up->n_days; i++) {
+        const hub_day_t *d = &up->days[i];
+
+        for (j = d->el_first; j < d->el_first + d->el_n; j++) {
+            have = hub_ingest_find_responses(up, keys, i, j);
+            if (up->el[j].n <= have)
+                continue;
+            free(keys);
+            hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                            "days[%zu].elements[%zu]: n %lld is more than"
+                            " the %s responses of its dimensions that day"
+                            " (%lld)",
+                            i, j - d->el_first, (long long)up->el[j].n,
+                            up->el[j].partial ? "partial" : "complete",
+                            (long long)(have < 0 ? 0 : have));
+            return -1;
+        }
     }
     free(keys);
     return 0;
@@ -266,12 +398,13 @@ static int hub_ingest_check_dups(const hub_upload_t *up, int answers,
 /* Counts the rows first, so nothing is allocated for an upload that is
  * over the limit, and the arrays are exactly as large as needed. */
 static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
-                                 size_t *n_ans, hub_problem_t *pb)
+                                 size_t *n_ans, size_t *n_el,
+                                 hub_problem_t *pb)
 {
     const json_t *day, *a;
     size_t i, total = 0;
 
-    *n_resp = *n_ans = 0;
+    *n_resp = *n_ans = *n_el = 0;
     json_array_foreach(days, i, day) {
         a = json_object_get(day, "responses");
         if (json_is_array(a))
@@ -279,7 +412,10 @@ static int hub_ingest_count_rows(const json_t *days, size_t *n_resp,
         a = json_object_get(day, "answers");
         if (json_is_array(a))
             *n_ans += json_array_size(a);
-        total = *n_resp + *n_ans;
+        a = json_object_get(day, "elements");
+        if (json_is_array(a))
+            *n_el += json_array_size(a);
+        total = *n_resp + *n_ans + *n_el;
         if (total > HUB_INGEST_ROWS_MAX) {
             hub_problem_set(pb, HUB_PROBLEM_INVALID,
                             "days: more than %d rows in one upload; send"
@@ -325,7 +461,7 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
                                int64_t now_ms, hub_problem_t *pb)
 {
     char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX], key[HUB_JV_PATH_MAX];
-    const json_t *resp = NULL, *ans = NULL, *row;
+    const json_t *resp = NULL, *ans = NULL, *el = NULL, *row;
     hub_day_t *d = &up->days[i];
     size_t j, k;
 
@@ -337,8 +473,17 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
         hub_jv_read_array(v, path, "responses", HUB_JV_REQUIRED,
                           HUB_INGEST_ROWS_MAX, &resp, pb) < 0 ||
         hub_jv_read_array(v, path, "answers", HUB_JV_REQUIRED,
-                          HUB_INGEST_ROWS_MAX, &ans, pb) < 0)
+                          HUB_INGEST_ROWS_MAX, &ans, pb) < 0 ||
+        (d->has_elements =
+             hub_jv_read_array(v, path, "elements", HUB_JV_OPTIONAL,
+                               HUB_INGEST_ROWS_MAX, &el, pb)) < 0)
         return -1;
+    if (d->has_elements && up->format < HUB_INGEST_FORMAT) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "%s.elements: needs \"format\": %d", path,
+                        HUB_INGEST_FORMAT);
+        return -1;
+    }
     for (k = 0; k < i; k++) {
         if (strcmp(up->days[k].day, d->day) == 0) {
             hub_problem_set(pb, HUB_PROBLEM_INVALID,
@@ -365,6 +510,15 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
             return -1;
         up->n_ans++;
     }
+    d->el_first = up->n_el;
+    d->el_n = json_array_size(el);
+    hub_jv_path_key(key, sizeof(key), path, "elements");
+    json_array_foreach(el, j, row) {
+        hub_jv_path_index(rp, sizeof(rp), key, j);
+        if (hub_ingest_read_el(row, rp, &up->el[up->n_el], pb) != 0)
+            return -1;
+        up->n_el++;
+    }
     up->n_days++;
     return 0;
 }
@@ -372,16 +526,17 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
 static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
                                 int64_t now_ms, hub_problem_t *pb)
 {
-    size_t n_resp, n_ans, i;
+    size_t n_resp, n_ans, n_el, i;
     const json_t *v;
 
-    if (hub_ingest_count_rows(days, &n_resp, &n_ans, pb) != 0)
+    if (hub_ingest_count_rows(days, &n_resp, &n_ans, &n_el, pb) != 0)
         return -1;
     /* calloc(0) may return NULL; one spare element keeps the check
      * meaningful. */
     up->resp = calloc(n_resp + 1, sizeof(*up->resp));
     up->ans = calloc(n_ans + 1, sizeof(*up->ans));
-    if (!up->resp || !up->ans) {
+    up->el = calloc(n_el + 1, sizeof(*up->el));
+    if (!up->resp || !up->ans || !up->el) {
         hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
         return -1;
     }
@@ -390,8 +545,10 @@ static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
         if (hub_ingest_read_day(up, v, i, now_ms, pb) != 0)
             return -1;
     }
-    if (hub_ingest_check_dups(up, 0, pb) != 0 ||
-        hub_ingest_check_dups(up, 1, pb) != 0)
+    if (hub_ingest_check_dups(up, HUB_INGEST_RESP, pb) != 0 ||
+        hub_ingest_check_dups(up, HUB_INGEST_ANS, pb) != 0 ||
+        hub_ingest_check_dups(up, HUB_INGEST_EL, pb) != 0 ||
+        hub_ingest_check_el_counts(up, pb) != 0)
         return -1;
     return 0;
 }
@@ -666,9 +823,12 @@ int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
     const json_t *days = NULL, *hb;
 
     memset(up, 0, sizeof(*up));
+    up->format = 1;
     if (hub_ingest_load(body, len, &up->root, pb) != 0)
         return -1;
     if (hub_jv_check_object(up->root, "", hub_ingest_top_keys, pb) != 0 ||
+        hub_jv_read_int(up->root, "", "format", HUB_JV_OPTIONAL, 1,
+                        HUB_INGEST_FORMAT, &up->format, pb) < 0 ||
         hub_jv_read_text(up->root, "", "install_id", HUB_JV_REQUIRED,
                          hub_ingest_is_install_id, "32 lowercase hex digits",
                          &up->install_id, pb) < 0 ||
@@ -701,6 +861,7 @@ void hub_ingest_free(hub_upload_t *up)
     free(up->dos);
     free(up->resp);
     free(up->ans);
+    free(up->el);
     json_decref(up->root);
     memset(up, 0, sizeof(*up));
 }

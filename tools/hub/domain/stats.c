@@ -203,6 +203,26 @@ static int hub_stats_add_ans_row(void *ctx, const hub_stat_row_t *row)
                               row->pn);
 }
 
+static int hub_stats_add_el_row(void *ctx, const hub_stat_row_t *row)
+{
+    hub_stats_run_t *run = ctx;
+    hub_acc_elem_t e = {
+        .group = hub_stats_get_row_group(run, row),
+        .field = hub_stats_get_memo_id(run, HUB_STATS_MEMO_FIELD, row->field),
+        .instrument = hub_stats_get_memo_id(run, HUB_STATS_MEMO_INSTRUMENT,
+                                            row->instrument),
+        .element = hub_stats_get_memo_id(run, HUB_STATS_MEMO_ELEMENT,
+                                         row->element),
+        .n = row->n,
+        .pn = row->pn,
+        .approx = row->approx,
+    };
+
+    if (e.group < 0 || e.field < 0 || e.instrument < 0 || e.element < 0)
+        return -1;
+    return hub_acc_add_element(run->acc, &e);
+}
+
 /* Reads one table over [lo, hi] and adds its rows. */
 static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
                           const char *lo, const char *hi, int answers)
@@ -222,9 +242,22 @@ static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
 
     run->last_group = -1;
     return hub_stat_rows_each(run->db, &rd,
-                              answers ? hub_stats_add_ans_row
-                                      : hub_stats_add_resp_row,
+                              answers == HUB_STAT_ELEMENTS ? hub_stats_add_el_row
+                              : answers ? hub_stats_add_ans_row
+                                        : hub_stats_add_resp_row,
                               run);
+}
+
+/* Response counts, answer counts and element respondents of a table. */
+static int hub_stats_read_kinds(hub_stats_run_t *run, hub_stat_table_t t,
+                                const char *lo, const char *hi)
+{
+    int rc = hub_stats_read(run, t, lo, hi, 0);
+
+    if (rc == HUB_OK)
+        rc = hub_stats_read(run, t, lo, hi, 1);
+    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, HUB_STAT_ELEMENTS)
+                        : rc;
 }
 
 /* Single days: from the day summaries, or from the snapshot rows
@@ -237,9 +270,7 @@ static int hub_stats_read_days(hub_stats_run_t *run, const char *lo,
     int raw = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER ||
               run->q->source == HUB_STATS_SOURCE_DAYS;
     hub_stat_table_t t = raw ? HUB_STAT_DAY_ROWS : HUB_STAT_DAY_SUMMARY;
-    int rc = hub_stats_read(run, t, lo, hi, 0);
-
-    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
+    return hub_stats_read_kinds(run, t, lo, hi);
 }
 
 static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
@@ -249,9 +280,7 @@ static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
     int staff = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER;
     hub_stat_table_t t =
         staff ? HUB_STAT_STAFF_SUMMARY : HUB_STAT_MONTH_SUMMARY;
-    int rc = hub_stats_read(run, t, lo, hi, 0);
-
-    return rc == HUB_OK ? hub_stats_read(run, t, lo, hi, 1) : rc;
+    return hub_stats_read_kinds(run, t, lo, hi);
 }
 
 /* Whole months from the summaries, the days around them from the day

@@ -6,13 +6,16 @@
 #include "hub/base/intern.h"
 
 struct hub_acc {
-    hub_intern_t *texts, *groups, *questions, *cell_keys, *resp_keys;
+    hub_intern_t *texts, *groups, *questions, *cell_keys, *resp_keys,
+        *el_keys;
     hub_acc_question_t *qs;
     size_t n_qs, cap_qs;
     hub_acc_cell_t *cells;
     size_t n_cells, cap_cells;
     hub_acc_resp_t *resps;
     size_t n_resps, cap_resps;
+    hub_acc_elem_t *els;
+    size_t n_els, cap_els;
     int sorted;
     int *text_rank, *group_rank, *group_order, *q_rank;
 };
@@ -28,8 +31,9 @@ hub_acc_t *hub_acc_new(void)
     a->questions = hub_intern_new();
     a->cell_keys = hub_intern_new();
     a->resp_keys = hub_intern_new();
+    a->el_keys = hub_intern_new();
     if (!a->texts || !a->groups || !a->questions || !a->cell_keys ||
-        !a->resp_keys) {
+        !a->resp_keys || !a->el_keys) {
         hub_acc_free(a);
         return NULL;
     }
@@ -45,6 +49,8 @@ void hub_acc_free(hub_acc_t *a)
     hub_intern_free(a->questions);
     hub_intern_free(a->cell_keys);
     hub_intern_free(a->resp_keys);
+    hub_intern_free(a->el_keys);
+    free(a->els);
     free(a->qs);
     free(a->cells);
     free(a->resps);
@@ -180,6 +186,31 @@ int hub_acc_add_responses(hub_acc_t *a, int group, int instrument,
     return 0;
 }
 
+int hub_acc_add_element(hub_acc_t *a, const hub_acc_elem_t *e)
+{
+    int key[4] = {e->group, e->field, e->instrument, e->element}, id;
+    hub_acc_elem_t *x;
+
+    if (a->sorted)
+        return -1;
+    id = hub_intern_put(a->el_keys, key, sizeof(key));
+    if (id < 0)
+        return -1;
+    if ((size_t)id == a->n_els) {
+        if (hub_acc_grow((void **)&a->els, a->n_els, &a->cap_els,
+                         sizeof(*a->els)) != 0)
+            return -1;
+        x = &a->els[a->n_els++];
+        *x = *e;
+        x->n = x->pn = x->approx = 0;
+    }
+    x = &a->els[id];
+    x->n += e->n;
+    x->pn += e->pn;
+    x->approx += e->approx;
+    return 0;
+}
+
 /* ---- ordering ----------------------------------------------------------- */
 
 static int hub_acc_compare_text_ids(const void *x, const void *y, void *ctx)
@@ -305,6 +336,23 @@ static int hub_acc_compare_resps(const void *x, const void *y, void *ctx)
     return c;
 }
 
+static int hub_acc_compare_els(const void *x, const void *y, void *ctx)
+{
+    const hub_acc_t *a = ctx;
+    const hub_acc_elem_t *p = x, *q = y;
+    const int *tr = a->text_rank;
+    int c =
+        hub_acc_compare_int(a->group_rank[p->group], a->group_rank[q->group]);
+
+    if (c == 0)
+        c = hub_acc_compare_int(tr[p->instrument], tr[q->instrument]);
+    if (c == 0)
+        c = hub_acc_compare_int(tr[p->element], tr[q->element]);
+    if (c == 0)
+        c = hub_acc_compare_int(tr[p->field], tr[q->field]);
+    return c;
+}
+
 int hub_acc_sort(hub_acc_t *a, int (*rank_of_element)(const char *element))
 {
     if (a->sorted)
@@ -319,6 +367,8 @@ int hub_acc_sort(hub_acc_t *a, int (*rank_of_element)(const char *element))
     if (a->n_resps > 0)
         qsort_r(a->resps, a->n_resps, sizeof(*a->resps), hub_acc_compare_resps,
                 a);
+    if (a->n_els > 0)
+        qsort_r(a->els, a->n_els, sizeof(*a->els), hub_acc_compare_els, a);
     a->sorted = 1;
     return 0;
 }
@@ -338,6 +388,31 @@ const hub_acc_resp_t *hub_acc_get_responses(const hub_acc_t *a, size_t *n)
 {
     *n = a->n_resps;
     return a->resps;
+}
+
+const hub_acc_elem_t *hub_acc_find_elements(const hub_acc_t *a, int group,
+                                            size_t *n)
+{
+    size_t lo = 0, hi = a->n_els, first;
+    int rank;
+
+    *n = 0;
+    if (!a->sorted || group < 0 || group >= hub_intern_count(a->groups))
+        return NULL;
+    rank = a->group_rank[group];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (a->group_rank[a->els[mid].group] < rank)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    first = lo;
+    while (lo < a->n_els && a->els[lo].group == group)
+        lo++;
+    *n = lo - first;
+    return *n ? &a->els[first] : NULL;
 }
 
 int hub_acc_compare_text(const hub_acc_t *a, int x, int y)

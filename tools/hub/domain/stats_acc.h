@@ -40,6 +40,14 @@ typedef struct hub_acc_resp {
     int64_t complete, partial, suppressed;
 } hub_acc_resp_t;
 
+/* Respondents of one element: group, field, instrument and element ids;
+ * responses that answered it, complete (n) and partial (pn), and the
+ * snapshot rows behind it that came without counts (approx). */
+typedef struct hub_acc_elem {
+    int group, field, instrument, element;
+    int64_t n, pn, approx;
+} hub_acc_elem_t;
+
 hub_acc_t *hub_acc_new(void);
 void hub_acc_free(hub_acc_t *a);
 
@@ -60,6 +68,7 @@ int hub_acc_add_answer(hub_acc_t *a, int group, int field, int question,
 int hub_acc_add_responses(hub_acc_t *a, int group, int instrument,
                           int64_t complete, int64_t partial,
                           int64_t suppressed);
+int hub_acc_add_element(hub_acc_t *a, const hub_acc_elem_t *e);
 
 /* Orders what was added: groups by key, cells by group, question
  * (instrument, then rank_of_element(element text), then question id,
@@ -73,6 +82,9 @@ int hub_acc_sort(hub_acc_t *a, int (*rank_of_element)(const char *element));
 const int *hub_acc_get_group_order(const hub_acc_t *a);
 const hub_acc_cell_t *hub_acc_get_cells(const hub_acc_t *a, size_t *n);
 const hub_acc_resp_t *hub_acc_get_responses(const hub_acc_t *a, size_t *n);
+/* After hub_acc_sort(): the element rows of group, in order. */
+const hub_acc_elem_t *hub_acc_find_elements(const hub_acc_t *a, int group,
+                                            size_t *n);
 /* Compare two text ids by their text: < 0, 0, > 0 (after sorting). */
 int hub_acc_compare_text(const hub_acc_t *a, int x, int y);
 

@@ -209,29 +209,74 @@ static int hub_fig_is_in_scope(const hub_acc_t *acc, int field,
     return 0;
 }
 
+/* The form number of an instrument already given one, or -1. */
+static int hub_fig_find_form(const int *forms, int n_forms, int instrument)
+{
+    int f;
+
+    for (f = 0; f < n_forms; f++)
+        if (forms[f] == instrument)
+            return f;
+    return -1;
+}
+
 /* The form number of an instrument: its place among the instruments of
  * the group's 1..5 questions, in order of first sight; -1 beyond
  * INDICES_FORM_MAX. */
 static int hub_fig_get_form(int *forms, int *n_forms, int instrument)
 {
-    int f;
+    int f = hub_fig_find_form(forms, *n_forms, instrument);
 
-    for (f = 0; f < *n_forms; f++)
-        if (forms[f] == instrument)
-            return f;
+    if (f >= 0)
+        return f;
     if (*n_forms == INDICES_FORM_MAX)
         return -1;
     forms[*n_forms] = instrument;
     return (*n_forms)++;
 }
 
+/* respondents[f][e] of the group (indices_rate_forms): the responses of
+ * form f that answered element e, complete and partial, of the fields in
+ * scope, when every snapshot row behind them carried the kiosk's count;
+ * -1 (the approximation) when any did not: adding exact counts of some
+ * days to nothing for the others would undercount the form. */
+static void hub_fig_get_respondents(const hub_fig_group_t *fg,
+                                    const targets_scope_t *scope,
+                                    const int *forms, int n_forms,
+                                    int64_t *respondents)
+{
+    int64_t approx[INDICES_FORM_MAX * INDICES_ELEMENT_COUNT] = {0};
+    const hub_acc_t *acc = fg->in->acc;
+    const hub_acc_elem_t *els;
+    size_t i, n;
+    int f, e, k;
+
+    for (k = 0; k < INDICES_FORM_MAX * INDICES_ELEMENT_COUNT; k++)
+        respondents[k] = 0;
+    els = hub_acc_find_elements(acc, fg->id, &n);
+    for (i = 0; i < n; i++) {
+        f = hub_fig_find_form(forms, n_forms, els[i].instrument);
+        e = indices_find_element(hub_acc_text(acc, els[i].element));
+        if (f < 0 || e < 0 || !hub_fig_is_in_scope(acc, els[i].field, scope))
+            continue;
+        k = f * INDICES_ELEMENT_COUNT + e;
+        respondents[k] += els[i].n + els[i].pn;
+        approx[k] += els[i].approx;
+    }
+    for (k = 0; k < INDICES_FORM_MAX * INDICES_ELEMENT_COUNT; k++)
+        if (approx[k] > 0 || respondents[k] <= 0 ||
+            respondents[k] > INDICES_COUNT_MAX)
+            respondents[k] = -1;
+}
+
 /* The SIPAS figures of the group's 1..5 questions by the method of
  * domain §3d (indices_rate_forms): each survey form (instrument) is a
  * form, a question id is pooled over the forms that ask it, and answers
  * of complete and partial responses of the fields in scope (NULL: all)
- * count. The hub holds no count of the respondents of an element, so a
- * form's element is weighted by its largest answer count of one question
- * of that element (indices.h). per_q, when given, gets one value per
+ * count. A form's element is weighted by its respondents as the kiosks
+ * counted them, or by its largest answer count of one question of that
+ * element where a snapshot came without counts (hub_fig_get_respondents,
+ * indices.h). per_q, when given, gets one value per
  * question of fg (no data for the others). 0, or -1 when the group has
  * more questions or forms than indices_rate_forms() takes. */
 static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
@@ -247,6 +292,7 @@ static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
     const hub_acc_question_t *q;
     const hub_acc_cell_t *c;
     int forms[INDICES_FORM_MAX], n_forms = 0, v;
+    int64_t respondents[INDICES_FORM_MAX * INDICES_ELEMENT_COUNT];
 
     for (i = 0; per_q && i < fg->nq; i++)
         per_q[i] = none;
@@ -270,8 +316,9 @@ static int hub_fig_rate_sipas(const hub_fig_group_t *fg,
         }
         pos[n++] = i;
     }
-    if (indices_rate_forms(n ? qs : NULL, n, NULL, method, n ? vals : NULL,
-                           out) != INDICES_OK)
+    hub_fig_get_respondents(fg, scope, forms, n_forms, respondents);
+    if (indices_rate_forms(n ? qs : NULL, n, respondents, method,
+                           n ? vals : NULL, out) != INDICES_OK)
         return -1;
     for (i = 0; per_q && i < n; i++)
         per_q[pos[i]] = vals[i];

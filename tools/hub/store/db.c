@@ -481,6 +481,71 @@ static int hub_db_seed_v7(sqldb_t *sql, void *ctx)
     return sqldb_exec(sql, hub_db_sql_v7_partial);
 }
 
+/* Schema version 8: per element, the responses that answered at least
+ * one of its questions (upload format 2), which the figures weigh survey
+ * forms by (docs/INDICES.md). day_elements holds a snapshot's rows:
+ * exact = 1 as the kiosk counted them, exact = 0 one row per element the
+ * day's answers name, n = 0, for a snapshot without them (older kiosks,
+ * and every snapshot held before this version): the summaries count
+ * those in "approx", and a figure whose rows have any falls back to the
+ * approximation. The summaries mirror the answer summaries' keys, n of
+ * complete responses and pn of partial ones, kept by triggers. IF NOT
+ * EXISTS: as for version 6. */
+#define HUB_DB_V8_VALUES(r)                                                   HUB_DB_V7_N(r) ", " HUB_DB_V7_PN(r) ", 1 - " r ".exact, 1"
+#define HUB_DB_V8_SUM                                                         " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn,"               " approx = approx + excluded.approx, rows = rows + 1;"
+#define HUB_DB_V8_EL_ADD                                                      "INSERT INTO stat_day_elements(day, unit, field, instrument, element,"     " n, pn, approx, rows) SELECT new.day, new.unit, new.field,"              " new.instrument, new.element, " HUB_DB_V8_VALUES("new")                  " WHERE 1 ON CONFLICT(day, unit, field, instrument, element)"             HUB_DB_V8_SUM                                                             "INSERT INTO stat_month_elements(month, unit, field, instrument,"         " element, n, pn, approx, rows) SELECT " HUB_DB_MONTH_KEY_NEW             ", new.element, " HUB_DB_V8_VALUES("new")                                 " WHERE 1 ON CONFLICT(month, unit, field, instrument, element)"           HUB_DB_V8_SUM                                                             "INSERT INTO stat_staff_elements(unit, month, counter, officer,"          " field, instrument, element, n, pn, approx, rows) SELECT new.unit,"      " substr(new.day, 1, 7), new.counter, new.officer, new.field,"            " new.instrument, new.element, " HUB_DB_V8_VALUES("new")                  " WHERE 1 ON CONFLICT(unit, month, counter, officer, field,"              " instrument, element)" HUB_DB_V8_SUM
+#define HUB_DB_V8_EL_SET                                                      " SET n = n - " HUB_DB_V7_N("old") ", pn = pn - " HUB_DB_V7_PN("old")     ", approx = approx - (1 - old.exact), rows = rows - 1 WHERE "
+#define HUB_DB_V8_EL_KEY_OLD " AND element = old.element"
+#define HUB_DB_V8_EL_DROP                                                     "UPDATE stat_day_elements" HUB_DB_V8_EL_SET HUB_DB_DAY_KEY_OLD            HUB_DB_V8_EL_KEY_OLD ";"                                                  "UPDATE stat_month_elements" HUB_DB_V8_EL_SET HUB_DB_MONTH_KEY_OLD        HUB_DB_V8_EL_KEY_OLD ";"                                                  "UPDATE stat_staff_elements" HUB_DB_V8_EL_SET HUB_DB_STAFF_KEY_OLD        HUB_DB_V8_EL_KEY_OLD ";"
+#define HUB_DB_V8_EL_KEY_NEW " AND element = new.element"
+#define HUB_DB_V8_GONE(table, key)                                            "CREATE TRIGGER IF NOT EXISTS " table "_gone AFTER UPDATE OF rows ON "     table " WHEN new.rows <= 0 BEGIN DELETE FROM " table " WHERE " key        "; END;"
+static const char hub_db_schema_v8[] =
+    "CREATE TABLE IF NOT EXISTS day_elements("
+    " install_id TEXT NOT NULL, day TEXT NOT NULL, unit TEXT NOT NULL,"
+    " counter TEXT NOT NULL, officer TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, version INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL, element TEXT NOT NULL, n INTEGER NOT NULL,"
+    " exact INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS day_elements_kiosk"
+    " ON day_elements(install_id, day);"
+    "CREATE INDEX IF NOT EXISTS day_elements_day ON day_elements(day, unit);"
+    "CREATE TABLE IF NOT EXISTS stat_day_elements("
+    " day TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, element TEXT NOT NULL, n INTEGER NOT NULL,"
+    " pn INTEGER NOT NULL, approx INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(day, unit, field, instrument, element)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS stat_month_elements("
+    " month TEXT NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, element TEXT NOT NULL, n INTEGER NOT NULL,"
+    " pn INTEGER NOT NULL, approx INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(month, unit, field, instrument, element)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS stat_staff_elements("
+    " unit TEXT NOT NULL, month TEXT NOT NULL, counter TEXT NOT NULL,"
+    " officer TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
+    " element TEXT NOT NULL, n INTEGER NOT NULL, pn INTEGER NOT NULL,"
+    " approx INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, month, counter, officer, field, instrument,"
+    " element)) WITHOUT ROWID;"
+    HUB_DB_V8_GONE("stat_day_elements",
+                   HUB_DB_KEY_NEW("day = new.day") HUB_DB_V8_EL_KEY_NEW)
+    HUB_DB_V8_GONE("stat_month_elements",
+                   HUB_DB_KEY_NEW("month = new.month") HUB_DB_V8_EL_KEY_NEW)
+    HUB_DB_V8_GONE("stat_staff_elements",
+                   HUB_DB_STAFF_KEY_NEW HUB_DB_V8_EL_KEY_NEW)
+    "CREATE TRIGGER IF NOT EXISTS stat_elements_add AFTER INSERT"
+    " ON day_elements BEGIN " HUB_DB_V8_EL_ADD " END;"
+    "CREATE TRIGGER IF NOT EXISTS stat_elements_drop AFTER DELETE"
+    " ON day_elements BEGIN " HUB_DB_V8_EL_DROP " END;"
+    "CREATE TRIGGER IF NOT EXISTS stat_elements_change AFTER UPDATE"
+    " ON day_elements BEGIN " HUB_DB_V8_EL_DROP HUB_DB_V8_EL_ADD " END;"
+    /* Snapshots held so far came without element counts. A file set back
+     * by hand already has its rows: NOT EXISTS keeps them once. */
+    "INSERT INTO day_elements SELECT DISTINCT install_id, day, unit,"
+    " counter, officer, field, instrument, version, partial, element, 0, 0"
+    " FROM day_answers a WHERE element <> '' AND NOT EXISTS (SELECT 1"
+    " FROM day_elements e WHERE e.install_id = a.install_id"
+    " AND e.day = a.day);";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -491,6 +556,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v5, NULL},
     {hub_db_schema_v6, NULL},
     {"", hub_db_seed_v7},
+    {hub_db_schema_v8, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

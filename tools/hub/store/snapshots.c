@@ -22,11 +22,32 @@ static const char hub_ingest_sql_highest[] =
 static const char hub_ingest_sql_count[] =
     "SELECT (SELECT count(*) FROM day_responses WHERE install_id = ?1)"
     " + (SELECT count(*) FROM day_answers WHERE install_id = ?1)"
+    " + (SELECT count(*) FROM day_elements"
+    "    WHERE install_id = ?1 AND exact = 1)"
     " + (SELECT count(*) FROM dossier_ratings WHERE install_id = ?1)";
 static const char hub_ingest_sql_drop_resp[] =
     "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
 static const char hub_ingest_sql_drop_ans[] =
     "DELETE FROM day_answers WHERE install_id = ?1 AND day = ?2";
+/* Exact rows count as the kiosk's rows; the hub's own stand-ins do not. */
+static const char hub_ingest_sql_drop_el[] =
+    "DELETE FROM day_elements WHERE install_id = ?1 AND day = ?2"
+    " AND exact = 1";
+static const char hub_ingest_sql_drop_el_approx[] =
+    "DELETE FROM day_elements WHERE install_id = ?1 AND day = ?2"
+    " AND exact = 0";
+static const char hub_ingest_sql_add_el[] =
+    "INSERT INTO day_elements(install_id, day, unit, counter, officer,"
+    " field, instrument, version, partial, element, n, exact)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)";
+/* A day sent without element counts: one stand-in per element its
+ * answers name, so the figures know to fall back (db.c, version 8). */
+static const char hub_ingest_sql_add_el_approx[] =
+    "INSERT INTO day_elements(install_id, day, unit, counter, officer,"
+    " field, instrument, version, partial, element, n, exact)"
+    " SELECT DISTINCT install_id, day, unit, counter, officer, field,"
+    " instrument, version, partial, element, 0, 0 FROM day_answers"
+    " WHERE install_id = ?1 AND day = ?2 AND element <> ''";
 static const char hub_ingest_sql_add_resp[] =
     "INSERT INTO day_responses(install_id, day, unit, counter, officer,"
     " field, instrument, version, complete, partial, suppressed)"
@@ -163,7 +184,7 @@ static int hub_ingest_check_unit(hub_db_t *db, const char *own,
 
 /* Rows to leave out, one flag per row of the upload. */
 typedef struct hub_ingest_skip {
-    unsigned char *resp, *ans, *dos;
+    unsigned char *resp, *ans, *el, *dos;
 } hub_ingest_skip_t;
 
 static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
@@ -193,6 +214,14 @@ static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
             skip->ans[k] = (unsigned char)ignore;
             res->ignored_rows += ignore;
         }
+        for (j = 0; rc == HUB_OK && j < day->el_n; j++) {
+            k = day->el_first + j;
+            rc = hub_ingest_check_unit(db, own, up->el[k].d.unit, &checked,
+                                       &unknown, "elements", i, j, &ignore,
+                                       res);
+            skip->el[k] = (unsigned char)ignore;
+            res->ignored_rows += ignore;
+        }
     }
     /* Dossier-bound ratings are held to the same rule, reported by their
      * index in "dossiers" (day 0 of the message's form is not used). */
@@ -220,6 +249,8 @@ static size_t hub_ingest_kept_rows(const hub_day_t *day,
         n += !skip->resp[i];
     for (i = day->ans_first; i < day->ans_first + day->ans_n; i++)
         n += !skip->ans[i];
+    for (i = day->el_first; i < day->el_first + day->el_n; i++)
+        n += !skip->el[i];
     return n;
 }
 
@@ -284,6 +315,42 @@ static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
     sqldb_bind_int64(st, 8, d->version, rc);
 }
 
+/* The day's element rows, or the stand-ins of a day sent without them
+ * (after its answer rows, which they are drawn from). */
+static int hub_ingest_add_elements(hub_db_t *db, const hub_upload_t *up,
+                                   const hub_day_t *day,
+                                   const hub_ingest_skip_t *skip)
+{
+    sqlite3_stmt *st;
+    size_t i;
+    int rc = SQLITE_OK;
+
+    if (!day->has_elements) {
+        if (!(st = sqldb_stmt(&db->sql, hub_ingest_sql_add_el_approx)))
+            return HUB_ERROR;
+        sqldb_bind_text(st, 1, up->install_id, &rc);
+        sqldb_bind_text(st, 2, day->day, &rc);
+        return hub_db_rc(sqldb_run(&db->sql, st, rc, "add element stand-ins"));
+    }
+    if (!(st = sqldb_stmt(&db->sql, hub_ingest_sql_add_el)))
+        return HUB_ERROR;
+    for (i = day->el_first; i < day->el_first + day->el_n; i++) {
+        const hub_elem_row_t *x = &up->el[i];
+
+        if (skip->el[i])
+            continue;
+        rc = SQLITE_OK;
+        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
+        sqldb_bind_int64(st, 9, x->partial, &rc);
+        sqldb_bind_text(st, 10, x->element, &rc);
+        sqldb_bind_int64(st, 11, x->n, &rc);
+        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add element counts"));
+        if (rc != HUB_OK)
+            return rc;
+    }
+    return HUB_OK;
+}
+
 static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
                                const hub_day_t *day,
                                const hub_ingest_skip_t *skip)
@@ -328,7 +395,7 @@ static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
         if (rc != HUB_OK)
             return rc;
     }
-    return HUB_OK;
+    return hub_ingest_add_elements(db, up, day, skip);
 }
 
 static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
@@ -357,12 +424,12 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
                                 int *stale, hub_ingest_result_t *res)
 {
     size_t kept = hub_ingest_kept_rows(day, skip);
-    int64_t held;
+    int64_t held, approx_dropped = 0;
     int rc;
 
     /* A day of nothing but ignored rows was never a day of service: it
      * must not count as one a kiosk reported. */
-    if (kept == 0 && day->resp_n + day->ans_n > 0)
+    if (kept == 0 && day->resp_n + day->ans_n + day->el_n > 0)
         return HUB_OK;
     rc = hub_ingest_get_held(db, up->install_id, day->day, &held);
     if (rc != HUB_OK)
@@ -375,6 +442,12 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
     if (rc == HUB_OK)
         rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_ans, up->install_id,
                                  day->day, &res->rows_dropped);
+    if (rc == HUB_OK)
+        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_el, up->install_id,
+                                 day->day, &res->rows_dropped);
+    if (rc == HUB_OK)
+        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_el_approx,
+                                 up->install_id, day->day, &approx_dropped);
     if (rc == HUB_OK)
         rc = hub_ingest_add_rows(db, up, day, skip);
     if (rc == HUB_OK)
@@ -395,10 +468,12 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
     /* One flag per row (at most HUB_INGEST_ROWS_MAX of them). */
     skip.resp = calloc(up->n_resp + 1, 1);
     skip.ans = calloc(up->n_ans + 1, 1);
+    skip.el = calloc(up->n_el + 1, 1);
     skip.dos = calloc(up->n_dos + 1, 1);
-    if (!skip.resp || !skip.ans || !skip.dos) {
+    if (!skip.resp || !skip.ans || !skip.el || !skip.dos) {
         free(skip.resp);
         free(skip.ans);
+        free(skip.el);
         free(skip.dos);
         return HUB_ERROR;
     }
@@ -422,6 +497,7 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
     }
     free(skip.resp);
     free(skip.ans);
+    free(skip.el);
     free(skip.dos);
     if (rc != HUB_OK)
         return rc;

@@ -18,6 +18,8 @@
 #include "hub/store/heartbeats.h"
 
 #define HUB_INGEST_DAYS_MAX 62
+/* The newest upload format the hub reads: 2 adds the days' "elements". */
+#define HUB_INGEST_FORMAT 2
 /* How far an upload's upto_seq may lie above the highest this kiosk was
  * acknowledged: one kiosk does not take a million responses between two
  * uploads (it sends at most a batch, 2,000 by default), and a larger jump
@@ -46,6 +48,15 @@ typedef struct hub_ans_row {
     int64_t n;
 } hub_ans_row_t;
 
+/* Responses that answered at least one question of element (upload
+ * format 2): what a survey form's element index is weighed by. */
+typedef struct hub_elem_row {
+    hub_dims_t d;
+    int64_t partial; /* 1: of abandoned responses */
+    const char *element;
+    int64_t n;
+} hub_elem_row_t;
+
 /* One dossier-bound rating (docs/DOSSIER_EXPORT.md): the kiosk's response
  * seq, the dossier code, the corrected time and the day it counts in, and
  * its answers as compact JSON text (answers_json, owned by the upload)
@@ -68,6 +79,10 @@ typedef struct hub_day {
     int64_t estimated;
     size_t resp_first, resp_n; /* slice of hub_upload_t.resp */
     size_t ans_first, ans_n;   /* slice of hub_upload_t.ans */
+    /* 1 when the day carried "elements" (even an empty list): its element
+     * rows are then the day's complete element counts. */
+    int has_elements;
+    size_t el_first, el_n;     /* slice of hub_upload_t.el */
 } hub_day_t;
 
 typedef struct hub_upload {
@@ -79,6 +94,9 @@ typedef struct hub_upload {
     size_t n_resp, n_ans;
     hub_resp_row_t *resp;
     hub_ans_row_t *ans;
+    int64_t format; /* 1 (no "format" key) or HUB_INGEST_FORMAT */
+    size_t n_el;
+    hub_elem_row_t *el;
     size_t n_dos; /* dossier-bound ratings: absent in older uploads */
     hub_dossier_row_t *dos;
     int has_heartbeat;

@@ -29,12 +29,20 @@
     " CASE WHEN partial = 0 THEN n ELSE 0 END,"                              \
     " CASE WHEN partial = 0 THEN 0 ELSE n END"
 
+#define HUB_STATS_EL_COLS "instrument, element, n, pn, approx"
+#define HUB_STATS_DAY_EL_COLS                                                \
+    "instrument, element, CASE WHEN partial = 0 THEN n ELSE 0 END,"          \
+    " CASE WHEN partial = 0 THEN 0 ELSE n END, 1 - exact"
+
 static const char hub_stat_rows_sql_day_resp[] =
     "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_RESP_COLS
     " FROM day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
 static const char hub_stat_rows_sql_day_ans[] =
     "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_DAY_ANS_COLS
     " FROM day_answers WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
+static const char hub_stat_rows_sql_day_el[] =
+    "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_DAY_EL_COLS
+    " FROM day_elements WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
 /* Whole days and months for unit, field and period groups. The unit
  * summaries have no counter or officer: ?5 is bound for every
  * statement alike, so it appears here too. */
@@ -54,24 +62,35 @@ static const char hub_stat_rows_sql_month_ans[] =
     "SELECT unit, field, '', month, " HUB_STATS_ANS_COLS
     " FROM stat_month_answers WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
     " AND ?5 >= 0";
+static const char hub_stat_rows_sql_sday_el[] =
+    "SELECT unit, field, '', day, " HUB_STATS_EL_COLS
+    " FROM stat_day_elements WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
+    " AND ?5 >= 0";
+static const char hub_stat_rows_sql_month_el[] =
+    "SELECT unit, field, '', month, " HUB_STATS_EL_COLS
+    " FROM stat_month_elements WHERE month BETWEEN ?1 AND ?2"
+    HUB_STATS_FILTER " AND ?5 >= 0";
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
+#define HUB_STATS_STAFF_SQL(cols, table)                                       \
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
+    " WHERE month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL"
+#define HUB_STATS_STAFF_IN_SQL(cols, table)                                    \
+    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
+    " WHERE unit IN (SELECT value FROM json_each(?4))"                         \
+    " AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER
 static const char hub_stat_rows_sql_staff_resp[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+    HUB_STATS_STAFF_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
 static const char hub_stat_rows_sql_staff_ans[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE month BETWEEN ?1 AND "
-    "?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL";
+    HUB_STATS_STAFF_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
+static const char hub_stat_rows_sql_staff_el[] =
+    HUB_STATS_STAFF_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
 static const char hub_stat_rows_sql_staff_resp_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_RESP_COLS
-    " FROM stat_staff_responses WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
 static const char hub_stat_rows_sql_staff_ans_in[] =
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " HUB_STATS_ANS_COLS
-    " FROM stat_staff_answers WHERE unit IN (SELECT value FROM"
-    " json_each(?4)) AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER;
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
+static const char hub_stat_rows_sql_staff_el_in[] =
+    HUB_STATS_STAFF_IN_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
 
 /* Each officer's responses, for weighing groups (privacy.h): ?5 is 1
  * when the sub column is the counter, anything else gives ''. */
@@ -102,12 +121,30 @@ static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
     return NULL;
 }
 
+static const char *hub_stat_rows_get_el_sql(const hub_stat_read_t *rd)
+{
+    switch (rd->table) {
+    case HUB_STAT_DAY_ROWS:
+        return hub_stat_rows_sql_day_el;
+    case HUB_STAT_DAY_SUMMARY:
+        return hub_stat_rows_sql_sday_el;
+    case HUB_STAT_MONTH_SUMMARY:
+        return hub_stat_rows_sql_month_el;
+    case HUB_STAT_STAFF_SUMMARY:
+    default:
+        return rd->scope_codes ? hub_stat_rows_sql_staff_el_in
+                               : hub_stat_rows_sql_staff_el;
+    }
+}
+
 static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
 {
     int a = rd->answers;
 
     if (rd->officers)
         return hub_stat_rows_get_officer_sql(rd);
+    if (a == HUB_STAT_ELEMENTS)
+        return hub_stat_rows_get_el_sql(rd);
     switch (rd->table) {
     case HUB_STAT_DAY_ROWS:
         return a ? hub_stat_rows_sql_day_ans : hub_stat_rows_sql_day_resp;
@@ -138,6 +175,13 @@ static void hub_stat_rows_read(sqlite3_stmt *st, int answers, int officers,
         row->complete = sqlite3_column_int64(st, 5);
         row->partial = sqlite3_column_int64(st, 6);
         row->suppressed = sqlite3_column_int64(st, 7);
+        return;
+    }
+    if (answers == HUB_STAT_ELEMENTS) {
+        row->element = sqldb_column_text(st, 5);
+        row->n = sqlite3_column_int64(st, 6);
+        row->pn = sqlite3_column_int64(st, 7);
+        row->approx = sqlite3_column_int64(st, 8);
         return;
     }
     row->question = sqldb_column_text(st, 5);

@@ -31,9 +31,12 @@ typedef enum hub_stat_sub {
     HUB_STAT_SUB_OFFICER = 2
 } hub_stat_sub_t;
 
+#define HUB_STAT_ELEMENTS 2
+
 typedef struct hub_stat_read {
     hub_stat_table_t table;
-    int answers;             /* 0: response counts; 1: answer counts */
+    int answers;             /* 0: response counts; 1: answer counts;
+                              * HUB_STAT_ELEMENTS: element respondents */
     const char *lo, *hi;     /* days or months, inclusive */
     const char *instrument;  /* NULL: every instrument */
     const char *scope_codes; /* JSON array of unit codes; NULL: every unit */
@@ -50,6 +53,9 @@ typedef struct hub_stat_row {
     const char *question, *element, *answer; /* answer rows */
     int64_t n;           /* answers of complete responses */
     int64_t pn;          /* answers of partial responses: they count too (§3d) */
+    /* Element rows (element, n and pn: responses that answered it) and
+     * how many of their snapshot rows came without counts (db.c v8). */
+    int64_t approx;
     const char *officer; /* with rd->officers; "" otherwise */
 } hub_stat_row_t;
 
