@@ -297,6 +297,72 @@ try {
     await waitLoaded(page);
   });
 
+  // The seed's two small counters (one officer, 3 ratings each, on the
+  // last day) are withheld by the hub; a reception point with no kiosk
+  // has no data. The page must tell the two apart, from what the hub said.
+  await check('a group withheld for privacy says so; a group without data shows "—"', async () => {
+    // The month of the day the seed wrote them on, not the clock's.
+    const [y, m] = tokens.withheld_day.split('-').map(Number);
+    await page.selectOption('#p-kind', 'month');
+    await waitLoaded(page);
+    await page.selectOption('#p-year', String(y));
+    await waitLoaded(page);
+    await page.selectOption('#p-month', String(m));
+    await waitLoaded(page);
+    const rowsOf = () => page.$$eval('[data-table="units"] tbody tr', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent.trim())));
+    const label = `Ẩn để bảo vệ cán bộ (có cán bộ dưới ${tokens.min_group} phiếu)`;
+
+    await page.click('[data-table="units"] tbody th button:has-text("Phường Bình Minh")');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-table="units"] tbody th')].some((t) => t.textContent.includes('Tân Bình')));
+    await waitLoaded(page);
+    const empty = (await rowsOf()).find((r) => r[0].includes(tokens.empty_unit));
+    assert(empty, 'no row for the unit without data');
+    assert(empty.includes('—') && empty.some((c) => c === 'Không có dữ liệu'), `empty row: ${empty.join(' | ')}`);
+    assert(!empty.some((c) => c.includes('Ẩn để bảo vệ')), `empty row says withheld: ${empty.join(' | ')}`);
+
+    await page.click('#crumbs li:first-child button');
+    await page.waitForFunction(() => document.querySelectorAll('#crumbs li').length === 1);
+    await waitLoaded(page);
+    await page.click('[data-table="units"] tbody th button:has-text("Xã An Phú")');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-table="units"] tbody th')].some((t) => t.textContent.includes('Phú Hữu')));
+    await waitLoaded(page);
+    await page.click('[data-table="units"] tbody th button:has-text("Phú Hữu")');
+    await page.waitForFunction(() => document.querySelector('#h-units').textContent.includes('quầy'));
+    await waitLoaded(page);
+    const rows = await rowsOf();
+    for (const c of tokens.withheld) {
+      const r = rows.find((x) => x[0] === c);
+      assert(r, `no row for ${c}: ${rows.map((x) => x[0]).join(' | ')}`);
+      assert(r[1] === String(3), `${c} responses: ${r[1]}`);
+      assert(r[2] === label && r[4].includes('Ẩn để bảo vệ cán bộ'), `${c} row: ${r.join(' | ')}`);
+      assert(!r.includes('Không có dữ liệu'), `${c} says no data: ${r.join(' | ')}`);
+    }
+    const shown = rows.filter((x) => !tokens.withheld.includes(x[0]));
+    assert(shown.length && shown.every((x) => /\d,\d%/.test(x[2])), `shown counters: ${shown.map((x) => x.join(' | ')).join(' / ')}`);
+    // The chart draws no bar for a withheld counter, and says why.
+    const info = await chartInfo(page, '#c-units');
+    const texts = await page.evaluate(() => window.Chart.getChart(document.querySelector('#c-units')).data.datasets[0].texts);
+    for (const c of tokens.withheld) {
+      const i = info.labels.indexOf(c);
+      assert(i >= 0 && info.data[0][i] === null, `${c} has a bar: ${info.data[0][i]}`);
+    }
+    for (const c of tokens.withheld) assert(texts[info.labels.indexOf(c)] === label, `the chart does not say why ${c} has no bar`);
+    await page.evaluate(() => window.scrollTo(0, document.querySelector('#h-units').getBoundingClientRect().top + window.scrollY - 60));
+    await page.screenshot({ path: join(shots, 'dashboard-withheld.png') });
+
+    await page.click('#lang-btn');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    const en = (await rowsOf()).find((x) => x[0] === tokens.withheld[0]);
+    assert(en[2] === `Withheld to protect officers (an officer with fewer than ${tokens.min_group} responses)`, en.join(' | '));
+    await page.click('#lang-btn');
+    await page.waitForFunction(() => document.documentElement.lang === 'vi');
+    await page.click('#crumbs li:first-child button');
+    await page.waitForFunction(() => document.querySelectorAll('#crumbs li').length === 1);
+    await waitLoaded(page);
+    await page.selectOption('#p-kind', 'quarter');
+    await waitLoaded(page);
+  });
+
   await check('kiosk health screenshot', async () => {
     // The whole kiosk table, and the completeness figures above it.
     await page.evaluate(() => window.scrollTo(0, document.querySelector('#panel-kiosks').getBoundingClientRect().bottom + window.scrollY + 12 - window.innerHeight));

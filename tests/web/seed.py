@@ -33,7 +33,16 @@ UNITS = [
     ("XA-AP-2", "Điểm tiếp nhận Phú Hội", "XA-AP"),
     ("PH-BM-1", "Điểm tiếp nhận Mỹ Hòa", "PH-BM"),
     ("PH-BM-2", "Điểm tiếp nhận Đông Thành", "PH-BM"),
+    # No kiosk: its row says "no data".
+    ("PH-BM-3", "Điểm tiếp nhận Tân Bình", "PH-BM"),
 ]
+# On the last day, Phú Hữu's first kiosk also records two counters each
+# served by one officer with 3 ratings (under the hub's floor of 5): each
+# counter is withheld for that officer's privacy, while the two together
+# (6) let the reception point, the commune, the day and the field be shown.
+WITHHELD_KIOSK = "a1" * 16
+WITHHELD = [("Quầy 5 – Hộ tịch", "CB90"), ("Quầy 6 – Chứng thực", "CB91")]
+WITHHELD_EACH = 3
 # (unit, counter, install id, base satisfaction, days of silence at the end)
 KIOSKS = [
     ("XA-AP-1", "Quầy 1", "a1" * 16, 0.93, 0),
@@ -129,6 +138,20 @@ def day_snapshot(rng, unit, counter, base, day, trend):
             "answers": ans_rows}
 
 
+def add_withheld(snap, unit):
+    """Adds the small counters' ratings to one day's snapshot."""
+    for counter, officer in WITHHELD:
+        snap["responses"].append({
+            "unit": unit, "counter": counter, "officer": officer,
+            "field": "tu-phap", "instrument": "sipas-short", "version": 1,
+            "complete": WITHHELD_EACH, "partial": 0, "suppressed": 0})
+        snap["answers"].append({
+            "unit": unit, "counter": counter, "officer": officer,
+            "field": "tu-phap", "instrument": "sipas-short", "version": 1,
+            "partial": 0, "question": "overall", "element": "overall",
+            "answer": "4", "n": WITHHELD_EACH})
+
+
 def backdate(db):
     now_ms = int(datetime.datetime.now().timestamp() * 1000)
     con = sqlite3.connect(db, timeout=10)
@@ -196,6 +219,8 @@ def fill(binary, db, url):
             snaps = [day_snapshot(rng, unit, counter, base, d,
                                   0.05 * (d - days[0]).days / DAYS)
                      for d in batch]
+            if iid == WITHHELD_KIOSK and batch[-1] == days[-1]:
+                add_withheld(snaps[-1], unit)
             first = seq + 1
             seq += sum(r["complete"] + r["partial"]
                        for s in snaps for r in s["responses"]) + 1
@@ -223,6 +248,10 @@ def fill(binary, db, url):
         "units": [u[0] for u in UNITS],
         "kiosks": len(KIOSKS),
         "silent": [k[2] for k in KIOSKS if k[4]],
+        "withheld": [c for c, _ in WITHHELD],
+        "min_group": 5,
+        "withheld_day": days[-1].isoformat(),
+        "empty_unit": "Điểm tiếp nhận Tân Bình",
     }))
 
 

@@ -49,8 +49,18 @@ static void rcsv_put_centi(FILE *fp, int64_t centi)
                 (long long)(centi % 100));
 }
 
-static void rcsv_put_figure(FILE *fp, const report_figure_t *f)
+/* held: why the hub withheld the figure's group, said where its value
+ * would stand so that a withheld group never reads as one without data;
+ * NULL for a group shown. */
+static void rcsv_put_figure(FILE *fp, const report_figure_t *f,
+                            const char *held)
 {
+    if (held) {
+        rcsv_put_cell(fp, held);
+        rcsv_put_no_data(fp);
+        rcsv_put_no_data(fp);
+        return;
+    }
     rcsv_put_pct(fp, f->pct, f->has_data);
     rcsv_put_pct(fp, f->lo, f->has_data);
     rcsv_put_pct(fp, f->hi, f->has_data);
@@ -108,8 +118,14 @@ static void rcsv_put_head(FILE *fp, const report_t *r)
 static void rcsv_put_summary(FILE *fp, const report_t *r)
 {
     const report_group_t *g = &r->total;
-    char label[REPORT_LABEL_MAX];
+    char label[REPORT_LABEL_MAX], why[REPORT_WITHHELD_MAX];
+    const char *held = NULL;
     int e;
+
+    if (g->suppressed_group) {
+        report_format_withheld(r, why, sizeof(why));
+        held = why;
+    }
 
     rcsv_put_section(fp, REPORT_SEC_SUMMARY);
     CSV_LINE(fp, "Mục", "Giá trị", "KTC 95% thấp", "KTC 95% cao");
@@ -120,7 +136,7 @@ static void rcsv_put_summary(FILE *fp, const report_t *r)
     fputs(CSV_EOL "Phiếu bị loại (không tính)", fp);
     rcsv_put_int(fp, g->suppressed);
     fputs(CSV_EOL REPORT_MEASURE_TITLE " (%)", fp);
-    rcsv_put_figure(fp, &g->index);
+    rcsv_put_figure(fp, &g->index, held);
     fputs(CSV_EOL "Số yếu tố có dữ liệu", fp);
     rcsv_put_int(fp, g->elements_with_data);
     fputs(CSV_EOL, fp);
@@ -129,11 +145,11 @@ static void rcsv_put_summary(FILE *fp, const report_t *r)
         snprintf(label, sizeof(label), "%s (%%)",
                  indices_get_element_label((indices_element_t)e)->vi);
         csv_put_text(fp, label, CSV_PLAIN);
-        rcsv_put_figure(fp, &g->element[e]);
+        rcsv_put_figure(fp, &g->element[e], held);
         fputs(CSV_EOL, fp);
     }
     fputs("Câu hỏi chung: hài lòng (%)", fp);
-    rcsv_put_figure(fp, &g->overall);
+    rcsv_put_figure(fp, &g->overall, held);
     fputs(CSV_EOL, fp);
 }
 
@@ -159,8 +175,10 @@ static void rcsv_put_targets(FILE *fp, const report_t *r)
 }
 
 static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
-                              int is_field, const char *const *prefer)
+                              int is_field, const char *const *prefer,
+                              const char *why)
 {
+    const char *held = g->suppressed_group ? why : NULL;
     const report_target_t *t = report_pick_target(g, prefer);
     int e;
 
@@ -170,7 +188,7 @@ static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
     rcsv_put_cell(fp, report_get_small_mark(g));
     rcsv_put_int(fp, g->partial);
     rcsv_put_int(fp, g->suppressed);
-    rcsv_put_figure(fp, &g->index);
+    rcsv_put_figure(fp, &g->index, held);
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++)
         rcsv_put_pct(fp, g->element[e].pct, g->element[e].has_data);
     rcsv_put_pct(fp, g->overall.pct, g->overall.has_data);
@@ -187,12 +205,15 @@ static void rcsv_put_group_row(FILE *fp, const report_group_t *g,
     fputs(CSV_EOL, fp);
 }
 
-static void rcsv_put_groups(FILE *fp, const char *title, const char *code,
-                           const char *what, const report_group_t *groups,
-                           size_t n, int is_field)
+static void rcsv_put_groups(FILE *fp, const report_t *r, const char *title,
+                           const char *code, const char *what,
+                           const report_group_t *groups, size_t n,
+                           int is_field)
 {
+    char why[REPORT_WITHHELD_MAX];
     size_t i;
 
+    report_format_withheld(r, why, sizeof(why));
     rcsv_put_section(fp, title);
     CSV_LINE(fp, code, what, REPORT_COUNT_TITLE, REPORT_SMALL_TITLE,
              "Chưa hoàn thành", "Bị loại", "Chỉ số (%)",
@@ -203,20 +224,24 @@ static void rcsv_put_groups(FILE *fp, const char *title, const char *code,
     for (i = 0; i < n; i++)
         rcsv_put_group_row(fp, &groups[i], is_field,
                           is_field ? report_prefer_field
-                                   : report_prefer_unit);
+                                   : report_prefer_unit,
+                          why);
 }
 
 static void rcsv_put_months(FILE *fp, const report_t *r)
 {
+    char why[REPORT_WITHHELD_MAX];
     size_t i;
 
+    report_format_withheld(r, why, sizeof(why));
     rcsv_put_section(fp, REPORT_SEC_MONTHS);
     CSV_LINE(fp, "Tháng", REPORT_COUNT_TITLE, "Chỉ số (%)", "KTC 95% thấp",
              "KTC 95% cao", "Câu hỏi chung (%)");
     for (i = 0; i < r->n_months; i++) {
         csv_put_text(fp, r->months[i].code, CSV_PLAIN);
         rcsv_put_int(fp, r->months[i].responses);
-        rcsv_put_figure(fp, &r->months[i].index);
+        rcsv_put_figure(fp, &r->months[i].index,
+                        r->months[i].suppressed_group ? why : NULL);
         rcsv_put_pct(fp, r->months[i].overall.pct,
                     r->months[i].overall.has_data);
         fputs(CSV_EOL, fp);
@@ -291,9 +316,9 @@ int report_write_csv(const report_t *r, FILE *fp, char *err, size_t cap)
     rcsv_put_head(fp, r);
     rcsv_put_summary(fp, r);
     rcsv_put_targets(fp, r);
-    rcsv_put_groups(fp, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
+    rcsv_put_groups(fp, r, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
                    r->n_units, 0);
-    rcsv_put_groups(fp, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
+    rcsv_put_groups(fp, r, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
                    r->fields, r->n_fields, 1);
     rcsv_put_months(fp, r);
     if (report_has_c01(r))

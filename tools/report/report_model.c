@@ -410,13 +410,14 @@ static int report_load_group(const json_t *grp, report_group_t *g,
     g->suppressed_group = json_is_true(json_object_get(grp,
                                                        "suppressed_group"));
     /* A hub that sends counts only predates the figures; a report of
-     * dashes would look like "no data" and mislead. */
-    if (!json_object_get(grp, "index"))
+     * dashes would look like "no data" and mislead. A group withheld for
+     * the officers' privacy has counts only by design: the forms say so. */
+    if (!g->suppressed_group && !json_object_get(grp, "index"))
         return report_fail(err, cap, "the hub sent counts without figures"
                            " (index, targets) for group \"%s\": it predates"
                            " docs/STATS_API.md; update the hub", g->code);
     overall = json_object_get(grp, "overall");
-    if (report_read_figure(json_object_get(grp, "index"),
+    if (!g->suppressed_group && (report_read_figure(json_object_get(grp, "index"),
                            json_object_get(grp, "index_ci95"), NULL,
                            &g->index) != 0 ||
         report_read_elements(json_object_get(grp, "elements"), g) != 0 ||
@@ -424,7 +425,7 @@ static int report_load_group(const json_t *grp, report_group_t *g,
                            json_object_get(overall, "ci95"),
                            json_object_get(overall, "n"), &g->overall) != 0 ||
         report_read_c01_block(json_object_get(grp, "c01"), g) != 0 ||
-        report_read_targets(json_object_get(grp, "targets"), g) != 0)
+        report_read_targets(json_object_get(grp, "targets"), g) != 0))
         return report_fail(err, cap, "the figures of group \"%s\" are not"
                            " as docs/STATS_API.md describes", g->code);
     reasons = json_object_get(grp, "reasons");
@@ -539,6 +540,8 @@ static void report_read_scope(report_t *r, const json_t *total)
     report_copy(r->scope_name, sizeof(r->scope_name),
                 json_string_value(json_object_get(scope, "name")));
     report_copy(r->method, sizeof(r->method), method ? method : "share");
+    r->min_group = (int)json_integer_value(json_object_get(total,
+                                                           "min_group"));
 }
 
 int report_load(report_t *r, const report_source_t *src,
@@ -714,6 +717,15 @@ void report_format_share(int64_t n, int64_t total, char *buf, size_t cap)
     tenths = (2000 * n + total) / (2 * total);
     snprintf(buf, cap, "%lld,%lld", (long long)(tenths / 10),
              (long long)(tenths % 10));
+}
+
+void report_format_withheld(const report_t *r, char *buf, size_t cap)
+{
+    if (r->min_group > 0)
+        snprintf(buf, cap, REPORT_WITHHELD " (có cán bộ dưới %d phiếu)",
+                 r->min_group);
+    else
+        snprintf(buf, cap, REPORT_WITHHELD);
 }
 
 const char *report_get_small_mark(const report_group_t *g)

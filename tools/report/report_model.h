@@ -49,6 +49,9 @@
 #define REPORT_SMALL_TITLE "Dưới 30 phiếu (*)"
 /* What a cell without data shows, in every form (never 0, never empty). */
 #define REPORT_NO_DATA "—"
+/* A group the hub withheld for the officers' privacy: not "no data". */
+#define REPORT_WITHHELD "Ẩn để bảo vệ cán bộ"
+#define REPORT_WITHHELD_MAX 96
 /* The count behind the figures of a row: complete responses only. */
 #define REPORT_COUNT_TITLE "Số phiếu hoàn thành"
 
@@ -129,6 +132,8 @@ typedef struct report {
     char scope_code[REPORT_CODE_MAX];  /* "" when the hub did not say */
     char scope_name[REPORT_NAME_MAX];  /* "Tỉnh Hậu Giang" */
     char method[16];                   /* "share" or "mean" */
+    int min_group;                     /* the answer's min_group; 0 when
+                                          the hub did not say */
     report_period_t period;
     char issued[VNTIME_DATE_MAX];      /* date of issue */
     report_group_t total;              /* the whole scope */
@@ -214,6 +219,10 @@ void report_format_share(int64_t n, int64_t total, char *buf, size_t cap);
 /* "*" when a group rests on fewer than REPORT_SMALL_GROUP complete
  * responses, else "". */
 const char *report_get_small_mark(const report_group_t *g);
+/* Why a withheld group (suppressed_group) shows no figure, the words
+ * the dashboard uses: "Ẩn để bảo vệ cán bộ (có cán bộ dưới 5 phiếu)",
+ * without the bracket when the hub gave no min_group. */
+void report_format_withheld(const report_t *r, char *buf, size_t cap);
 /* "12.345" (thousands with dots, the Vietnamese way). */
 void report_format_count(int64_t n, char *buf, size_t cap);
 /* Tenths of a point as "4,8"; "—" for -1. */

@@ -718,6 +718,10 @@ static const char *pdf_in_sentence(const char *name, char *buf, size_t cap)
     return name;
 }
 
+/* A table cell is too narrow for the reason a group is withheld: the
+ * cell holds a mark, and the words the dashboard uses follow the table. */
+#define PDF_WITHHELD_MARK "Ẩn"
+
 static void pdf_draw_summary_text(pdf_doc_t *d)
 {
     const report_group_t *g = &d->r->total;
@@ -741,6 +745,16 @@ static void pdf_draw_summary_text(pdf_doc_t *d)
     }
     pdf_para(d, m, 1, PDF_BODY, PANGO_ALIGN_LEFT, 4);
     g_free(m);
+    if (g->suppressed_group) {
+        char why[REPORT_WITHHELD_MAX], line[REPORT_WITHHELD_MAX + 160];
+
+        report_format_withheld(d->r, why, sizeof(why));
+        snprintf(line, sizeof(line),
+                 "Kết quả " REPORT_MEASURE_NAME " của kỳ này không công bố:"
+                 " %s.", why);
+        pdf_para(d, line, 0, PDF_BODY, PANGO_ALIGN_LEFT, 6);
+        return;
+    }
     if (!g->index.has_data) {
         pdf_para(d,
                  "Chưa có câu trả lời nào để đo lường sự hài lòng tại quầy.",
@@ -845,6 +859,8 @@ static void pdf_draw_elements(pdf_doc_t *d)
     }
     pdf_cell_set(&c[0], PDF_TONE_BOLD, REPORT_MEASURE_TITLE);
     pdf_cell_pct(&c[1], &g->index, PDF_TONE_BOLD);
+    if (g->suppressed_group)
+        pdf_cell_set(&c[1], PDF_TONE_MUTED, PDF_WITHHELD_MARK);
     pdf_cell_ci(&c[2], &g->index);
     pdf_cell_set(&c[3], PDF_TONE_MUTED, "%d/5 yếu tố", g->elements_with_data);
     pdf_table_row(d, &t, c, PDF_ROW_TOTAL);
@@ -1137,6 +1153,17 @@ static void pdf_draw_month_chart(pdf_doc_t *d)
 
 /* ---- II, III. per unit and per field ------------------------------------- */
 
+static void pdf_withheld_note(pdf_doc_t *d)
+{
+    char why[REPORT_WITHHELD_MAX], line[REPORT_WITHHELD_MAX + 160];
+
+    report_format_withheld(d->r, why, sizeof(why));
+    snprintf(line, sizeof(line),
+             "“" PDF_WITHHELD_MARK "”: %s; số phiếu vẫn được công bố,"
+             " chỉ số thì không.", why);
+    pdf_para(d, line, 0, "Noto Sans Italic 8.5", PANGO_ALIGN_LEFT, 4);
+}
+
 static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
                                  size_t n, int is_field)
 {
@@ -1157,7 +1184,7 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
     pdf_col_t cols[12];
     pdf_cell_t c[12];
     pdf_table_t t;
-    size_t i;
+    size_t i, held = 0;
     int e;
 
     memcpy(cols, unit_cols, sizeof(cols));
@@ -1199,8 +1226,10 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
                          verdict.text);
             c[11].tone = verdict.tone;
         }
-        if (g->suppressed_group)
-            pdf_cell_set(&c[3], PDF_TONE_MUTED, "ẩn");
+        if (g->suppressed_group) {
+            pdf_cell_set(&c[3], PDF_TONE_MUTED, PDF_WITHHELD_MARK);
+            held++;
+        }
         pdf_table_row(d, &t, c,
                       is_field && report_is_priority_field(g->code)
                           ? PDF_ROW_PRIORITY
@@ -1212,6 +1241,8 @@ static void pdf_draw_group_table(pdf_doc_t *d, const report_group_t *groups,
         pdf_table_row(d, &t, c, PDF_ROW_PLAIN);
     }
     pdf_end_table(d);
+    if (held > 0)
+        pdf_withheld_note(d);
 }
 
 static void pdf_draw_units(pdf_doc_t *d)
@@ -1234,12 +1265,33 @@ static void pdf_draw_fields(pdf_doc_t *d)
     pdf_draw_group_table(d, d->r->fields, d->r->n_fields, 1);
 }
 
+/* A month withheld for the officers' privacy has no point on the chart:
+ * the words under it say which and why, so it is not read as no data. */
+static void pdf_draw_withheld_months(pdf_doc_t *d)
+{
+    const report_t *r = d->r;
+    char why[REPORT_WITHHELD_MAX], month[64];
+    char line[REPORT_WITHHELD_MAX + 96];
+    size_t i;
+
+    report_format_withheld(r, why, sizeof(why));
+    for (i = 0; i < r->n_months && !d->failed; i++) {
+        if (!r->months[i].suppressed_group)
+            continue;
+        report_format_period_month(&r->period, r->months[i].code, month,
+                                   sizeof(month));
+        snprintf(line, sizeof(line), "%s: %s.", month, why);
+        pdf_para(d, line, 0, "Noto Sans Italic 8.5", PANGO_ALIGN_LEFT, 4);
+    }
+}
+
 static void pdf_draw_months(pdf_doc_t *d)
 {
     if (d->r->n_months == 0)
         return;
     pdf_heading(d, "Diễn biến trong kỳ");
     pdf_draw_month_chart(d);
+    pdf_draw_withheld_months(d);
 }
 
 /* ---- Circular 01 --------------------------------------------------------- */

@@ -52,9 +52,9 @@ static const char report_note_counted[] =
 
 static const char report_note_small[] =
     "Đơn vị, lĩnh vực có dưới 30 phiếu được đánh dấu (*): khoảng tin cậy"
-    " rộng, kết quả chỉ có giá trị tham khảo. Nhóm có quá ít phiếu theo quy"
-    " định của máy chủ thì không công bố số liệu. Ô không có dữ liệu ghi"
-    " “—”, không ghi 0.";
+    " rộng, kết quả chỉ có giá trị tham khảo. Nhóm có cán bộ có ít phiếu hơn"
+    " ngưỡng của máy chủ được ghi “" REPORT_WITHHELD "”: vẫn công bố số"
+    " phiếu, không công bố chỉ số. Ô không có dữ liệu ghi “—”, không ghi 0.";
 
 static const char report_note_c01[] =
     "Đánh giá theo Thông tư 01/2018/TT-VPCP: điểm mỗi chỉ số bằng tổng điểm"

@@ -213,9 +213,19 @@ static lxw_format *xlsx_verdict_format(xlsx_ctx_t *x, int met)
 
 /* ---- sheets -------------------------------------------------------------- */
 
+/* held: why the hub withheld the figure's group, written where its value
+ * would stand, so that it never reads as a group without data; NULL for
+ * a group shown. */
 static void xlsx_put_figure(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t r,
-                            lxw_col_t c, const report_figure_t *f)
+                            lxw_col_t c, const report_figure_t *f,
+                            const char *held)
 {
+    if (held) {
+        xlsx_str(x, ws, r, c, held, NULL);
+        xlsx_no_data(x, ws, r, c + 1, NULL);
+        xlsx_no_data(x, ws, r, c + 2, NULL);
+        return;
+    }
     xlsx_pct(x, ws, r, c, f->pct, f->has_data, x->f.pct);
     xlsx_pct(x, ws, r, c + 1, f->lo, f->has_data, x->f.pct);
     xlsx_pct(x, ws, r, c + 2, f->hi, f->has_data, x->f.pct);
@@ -225,12 +235,17 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
 {
     lxw_worksheet *ws = xlsx_sheet(x, REPORT_SEC_SUMMARY);
     const report_group_t *g = &r->total;
-    char line[512], date[64];
+    char line[512], date[64], why[REPORT_WITHHELD_MAX];
+    const char *held = NULL;
     lxw_row_t row;
     int e;
 
     if (!ws)
         return;
+    if (g->suppressed_group) {
+        report_format_withheld(r, why, sizeof(why));
+        held = why;
+    }
     xlsx_str(x, ws, 0, 0, REPORT_TITLE " tại Bộ phận Một cửa", x->f.title);
     snprintf(line, sizeof(line), "%s – %s (%s đến %s)",
              r->scope_name[0] ? r->scope_name : r->scope_code,
@@ -248,17 +263,17 @@ static void xlsx_put_summary(xlsx_ctx_t *x, const report_t *r)
     xlsx_str(x, ws, 7, 0, "Phiếu bị loại (không tính)", NULL);
     xlsx_int(x, ws, 7, 1, g->suppressed, x->f.count);
     xlsx_str(x, ws, 8, 0, REPORT_MEASURE_TITLE, x->f.bold);
-    xlsx_put_figure(x, ws, 8, 1, &g->index);
+    xlsx_put_figure(x, ws, 8, 1, &g->index, held);
     xlsx_str(x, ws, 9, 0, "Số yếu tố có dữ liệu (trên 5)", NULL);
     xlsx_int(x, ws, 9, 1, g->elements_with_data, x->f.count);
     row = 10;
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++, row++) {
         xlsx_str(x, ws, row, 0,
                  indices_get_element_label((indices_element_t)e)->vi, NULL);
-        xlsx_put_figure(x, ws, row, 1, &g->element[e]);
+        xlsx_put_figure(x, ws, row, 1, &g->element[e], held);
     }
     xlsx_str(x, ws, row, 0, "Câu hỏi chung: tỷ lệ hài lòng", NULL);
-    xlsx_put_figure(x, ws, row, 1, &g->overall);
+    xlsx_put_figure(x, ws, row, 1, &g->overall, held);
     xlsx_width(x, ws, 0, 0, 48);
     xlsx_width(x, ws, 1, 3, 14);
 }
@@ -297,7 +312,8 @@ static void xlsx_put_targets(xlsx_ctx_t *x, const report_t *r)
 }
 
 static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
-                           const report_group_t *g, int is_field)
+                           const report_group_t *g, int is_field,
+                           const char *why)
 {
     const report_target_t *t = report_pick_target(
         g, is_field ? report_prefer_field : report_prefer_unit);
@@ -314,10 +330,16 @@ static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
     xlsx_str(x, ws, row, 3, report_get_small_mark(g), text);
     xlsx_int(x, ws, row, 4, g->partial, count);
     xlsx_int(x, ws, row, 5, g->suppressed, count);
-    xlsx_pct(x, ws, row, XLSX_COL_INDEX, g->index.pct, g->index.has_data,
-             pct);
-    xlsx_pct(x, ws, row, 7, g->index.lo, g->index.has_data, pct);
-    xlsx_pct(x, ws, row, 8, g->index.hi, g->index.has_data, pct);
+    if (g->suppressed_group) {
+        xlsx_str(x, ws, row, XLSX_COL_INDEX, why, text);
+        xlsx_no_data(x, ws, row, 7, text);
+        xlsx_no_data(x, ws, row, 8, text);
+    } else {
+        xlsx_pct(x, ws, row, XLSX_COL_INDEX, g->index.pct,
+                 g->index.has_data, pct);
+        xlsx_pct(x, ws, row, 7, g->index.lo, g->index.has_data, pct);
+        xlsx_pct(x, ws, row, 8, g->index.hi, g->index.has_data, pct);
+    }
     for (e = 0; e < INDICES_ELEMENT_COUNT; e++)
         xlsx_pct(x, ws, row, (lxw_col_t)(9 + e), g->element[e].pct,
                  g->element[e].has_data, pct);
@@ -335,23 +357,25 @@ static void xlsx_put_group(xlsx_ctx_t *x, lxw_worksheet *ws, lxw_row_t row,
     }
 }
 
-static void xlsx_put_groups(xlsx_ctx_t *x, const char *sheet,
-                            const char *code, const char *what,
-                            const report_group_t *groups, size_t n,
-                            int is_field)
+static void xlsx_put_groups(xlsx_ctx_t *x, const report_t *r,
+                            const char *sheet, const char *code,
+                            const char *what, const report_group_t *groups,
+                            size_t n, int is_field)
 {
     lxw_worksheet *ws = xlsx_sheet(x, sheet);
+    char why[REPORT_WITHHELD_MAX];
     size_t i;
 
     if (!ws)
         return;
+    report_format_withheld(r, why, sizeof(why));
     XLSX_HEAD(x, ws, 0, 2, code, what, REPORT_COUNT_TITLE,
               REPORT_SMALL_TITLE, "Chưa hoàn thành", "Bị loại", "Chỉ số", "KTC 95% thấp", "KTC 95% cao",
               "Tiếp cận dịch vụ", "Thủ tục hành chính", "Công chức",
               "Kết quả", "Góp ý, phản ánh", "Câu hỏi chung", "Chỉ tiêu",
               "Kết quả theo chỉ tiêu", "Đánh giá");
     for (i = 0; i < n; i++)
-        xlsx_put_group(x, ws, (lxw_row_t)i + 1, &groups[i], is_field);
+        xlsx_put_group(x, ws, (lxw_row_t)i + 1, &groups[i], is_field, why);
     xlsx_width(x, ws, 0, 0, 16);
     xlsx_width(x, ws, 1, 1, 34);
     xlsx_width(x, ws, 2, XLSX_COL_LAST, 11);
@@ -366,11 +390,12 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
     lxw_worksheet *ws = xlsx_sheet(x, REPORT_SEC_MONTHS);
     lxw_chart *chart;
     lxw_chart_series *s;
-    char label[64];
+    char label[64], why[REPORT_WITHHELD_MAX];
     size_t i;
 
     if (!ws)
         return;
+    report_format_withheld(r, why, sizeof(why));
     XLSX_HEAD(x, ws, 0, 1, "Tháng", REPORT_COUNT_TITLE, "Chỉ số",
               "KTC 95% thấp",
               "KTC 95% cao", "Câu hỏi chung");
@@ -380,7 +405,8 @@ static void xlsx_put_months(xlsx_ctx_t *x, const report_t *r)
         xlsx_str(x, ws, (lxw_row_t)i + 1, 0, label, NULL);
         xlsx_int(x, ws, (lxw_row_t)i + 1, 1, r->months[i].responses,
                  x->f.count);
-        xlsx_put_figure(x, ws, (lxw_row_t)i + 1, 2, &r->months[i].index);
+        xlsx_put_figure(x, ws, (lxw_row_t)i + 1, 2, &r->months[i].index,
+                        r->months[i].suppressed_group ? why : NULL);
         xlsx_pct(x, ws, (lxw_row_t)i + 1, 5, r->months[i].overall.pct,
                  r->months[i].overall.has_data, x->f.pct);
     }
@@ -557,9 +583,9 @@ int report_write_xlsx(const report_t *r, const char *path, char *err,
     xlsx_make_formats(&x);
     xlsx_put_summary(&x, r);
     xlsx_put_targets(&x, r);
-    xlsx_put_groups(&x, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
+    xlsx_put_groups(&x, r, REPORT_SEC_UNITS, "Mã đơn vị", "Đơn vị", r->units,
                     r->n_units, 0);
-    xlsx_put_groups(&x, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
+    xlsx_put_groups(&x, r, REPORT_SEC_FIELDS, "Mã lĩnh vực", "Lĩnh vực",
                     r->fields, r->n_fields, 1);
     xlsx_put_months(&x, r);
     if (report_has_c01(r))

@@ -5,7 +5,7 @@
 import { STRINGS, FIELDS, ELEMENTS, ELEMENT_ORDER, PRIORITY_FIELDS } from './i18n.js';
 import {
   apiGet, ApiError, getToken, setToken, TOKEN_RE, defaultPeriod, periodRange, trendRange, trendKeys,
-  normaliseGroup, primaryTarget, isMet, judgedValue, today,
+  normaliseGroup, primaryTarget, isMet, judgedValue, today, liveUnits,
 } from './data.js';
 import { barChart, countChart, trendChart, completenessChart, COLORS } from './charts.js';
 
@@ -74,17 +74,23 @@ function targetCell(tg, shown) {
   return v === shown || v === null || v === undefined ? targetText(tg) : `${targetText(tg)} (${t('judgedOn')} ${fmtPct(v)})`;
 }
 
-function status(value, target) {
+// held: the answer's min_group when the hub withheld the group for the
+// officers' privacy; it is said in words, never shown as "no data".
+function status(value, target, held) {
+  if (held) return { cls: 'withheld', icon: '⊘', word: withheldText(held), met: null, withheld: true };
   const met = isMet(value, target);
   if (value === null || value === undefined) return { cls: 'none', icon: '·', word: t('noData'), met };
   if (met === null) return { cls: 'none', icon: '○', word: t('noTarget'), met };
   return met ? { cls: 'met', icon: '✔', word: t('met'), met } : { cls: 'not-met', icon: '✘', word: t('notMet'), met };
 }
+function withheldText(held) {
+  return typeof held === 'number' ? t('withheld', held) : t('withheldPlain');
+}
 const statusColor = (st) => (st.met === true ? COLORS.met : st.met === false ? COLORS.notMet : COLORS.main);
 const textColor = (st) => (st.met === null ? COLORS.text : statusColor(st));
 // What a bar says at its end: the value, and the verdict when there is a
 // target to hold it against (the table says "no target" in words).
-const barText = (v, st, short) => (v === null || v === undefined ? t('noData') : st.met === null ? fmtPct(v) : short ? `${fmtPct(v)} ${st.icon}` : `${fmtPct(v)} ${st.icon} ${st.word}`);
+const barText = (v, st, short) => (st.withheld ? st.word : v === null || v === undefined ? t('noData') : st.met === null ? fmtPct(v) : short ? `${fmtPct(v)} ${st.icon}` : `${fmtPct(v)} ${st.icon} ${st.word}`);
 
 // ---- building the page ----------------------------------------------------
 
@@ -102,12 +108,15 @@ function h(tag, attrs, ...kids) {
 }
 
 // A badge: colour, icon and word, with the target it refers to.
-function badge(value, target) {
-  const st = status(value, target);
-  return h('span', { class: `badge ${st.cls}` }, h('span', { 'aria-hidden': 'true' }, st.icon), ' ', st.word);
+function badge(value, target, held) {
+  const st = status(value, target, held);
+  // A withheld group's reason, with its threshold, is in the figure's own
+  // cell; the badge names it briefly.
+  return h('span', { class: `badge ${st.cls}` }, h('span', { 'aria-hidden': 'true' }, st.icon), ' ', st.withheld ? t('withheldPlain') : st.word);
 }
 
 function pctCell(fig, target) {
+  if (fig && fig.withheld) return h('span', { class: 'withheld', text: withheldText(fig.withheld) });
   if (!fig || fig.value === null || fig.value === undefined) return h('span', { class: 'muted', text: t('noData') });
   return h('span', { class: 'pctcell' }, h('strong', { text: fmtPct(fig.value) }), ' ', h('span', { class: 'ci', text: `(${t('ciShort')} ${fmtCi(fig.ci)})` }));
 }
@@ -325,7 +334,7 @@ async function loadUnitRows(cur, gen) {
   const kids = childrenOf(cur);
   if (cur !== null && !kids.length) {
     const res = await apiGet('/api/v1/stats', statsParams({ group: 'counter' }));
-    return { counters: true, rows: res.groups.map((g) => ({ label: g.key.counter || '—', code: null, g: normaliseGroup(g) })) };
+    return { counters: true, rows: res.groups.map((g) => ({ label: g.key.counter || '—', code: null, g: normaliseGroup(g, res.min_group) })) };
   }
   const res = await apiGet('/api/v1/stats', statsParams({ group: 'unit' }));
   if (gen !== state.load) return null;
@@ -339,17 +348,17 @@ async function loadUnitRows(cur, gen) {
   const below = (g) => kids.some((k) => isUnder(g.key.unit, k.code));
   const plain = !res.groups.length || (res.groups.every((g) => g.key.unit === cur || below(g)) && res.groups.some(below));
   const fetches = kids.map(async (k) => {
-    if (byCode.has(k.code)) return { label: k.name, code: k.code, g: normaliseGroup(byCode.get(k.code)) };
+    if (byCode.has(k.code)) return { label: k.name, code: k.code, g: normaliseGroup(byCode.get(k.code), res.min_group) };
     if (plain && !res.groups.some((g) => isUnder(g.key.unit, k.code))) return { label: k.name, code: k.code, g: null };
     const one = await apiGet('/api/v1/stats', statsParams({ unit: k.code }));
-    const g = one.groups.length ? normaliseGroup(one.groups[0]) : null;
+    const g = one.groups.length ? normaliseGroup(one.groups[0], one.min_group) : null;
     return { label: k.name, code: k.code, g: g && (g.responses || g.partial) ? g : null };
   });
   const rows = await Promise.all(fetches);
   // Ratings recorded at the unit itself (a district's own one-stop
   // centre), when the groups are by recorded unit next to its children's.
   const own = cur !== null ? byCode.get(cur) : null;
-  if (own && plain) rows.push({ label: `${unitName(cur)} (${t('ownUnit')})`, code: null, g: normaliseGroup(own), own: true });
+  if (own && plain) rows.push({ label: `${unitName(cur)} (${t('ownUnit')})`, code: null, g: normaliseGroup(own, res.min_group), own: true });
   return { counters: false, rows };
 }
 
@@ -423,12 +432,14 @@ function renderDerivedNote() {
 function totalGroup() {
   const d = state.data.total;
   if (!d || d.error || !d.groups || !d.groups.length) return null;
-  return normaliseGroup(d.groups[0]);
+  return normaliseGroup(d.groups[0], d.min_group);
 }
 
 function kpiCard(title, fig, target, extra) {
   const card = h('div', { class: 'kpi' }, h('h2', { class: 'kpi-title', text: title }));
-  if (!fig || fig.value === null || fig.value === undefined) {
+  if (fig && fig.withheld) {
+    card.append(h('p', { class: 'kpi-value withheld', text: withheldText(fig.withheld) }));
+  } else if (!fig || fig.value === null || fig.value === undefined) {
     card.append(h('p', { class: 'kpi-value muted', text: t('noData') }));
   } else {
     card.append(h('p', { class: 'kpi-value', text: fmtPct(fig.value) }));
@@ -437,7 +448,7 @@ function kpiCard(title, fig, target, extra) {
   const tl = h('p', { class: 'kpi-target' });
   const shown = fig ? fig.value : null;
   if (target) tl.append(`${t('target')} ${targetCell(target, shown)} · `, badge(judgedValue(target, shown), target));
-  else if (target !== false) tl.append(badge(shown, null));
+  else if (target !== false) tl.append(badge(shown, null, fig ? fig.withheld : null));
   if (target !== false) card.append(tl);
   if (extra) card.append(extra);
   return card;
@@ -495,7 +506,7 @@ function render766() {
 function renderElements(g, tg) {
   $('#elements-hint').textContent = tg ? `${t('target')}: ${targetText(tg)} (${tg.name || tg.indicator})` : t('noTarget');
   const figs = ELEMENT_ORDER.map((e) => g.elements[e] || { value: null, ci: null, n: 0 });
-  const sts = figs.map((f) => status(f.value, tg));
+  const sts = figs.map((f) => status(f.value, tg, f.withheld));
   sizeBox($('#elements-chart-box'), 5);
   barChart($('#c-elements'), {
     labels: ELEMENT_ORDER.map(elementName),
@@ -512,7 +523,7 @@ function renderElements(g, tg) {
   setChartLabel('#c-elements', t('panelElements'));
   setTable('elements', makeTable(t('panelElements'),
     [{ label: t('colElement') }, { label: t('colValue') }, { label: t('colN'), num: true }, { label: t('colTarget') }, { label: t('colStatus') }],
-    ELEMENT_ORDER.map((e, i) => ({ cells: [elementName(e), pctCell(figs[i]), fmtInt(figs[i].n), tg ? targetText(tg) : '—', badge(figs[i].value, tg)] }))));
+    ELEMENT_ORDER.map((e, i) => ({ cells: [elementName(e), pctCell(figs[i]), fmtInt(figs[i].n), tg ? targetText(tg) : '—', badge(figs[i].value, tg, figs[i].withheld)] }))));
 }
 
 function renderReasons(g) {
@@ -540,7 +551,7 @@ function renderReasons(g) {
 function renderTrend() {
   const { res, range, by } = state.data.trend;
   const keys = trendKeys(range, by);
-  const byKey = new Map(res.groups.map((g) => [g.key.period || g.key[by] || '', normaliseGroup(g)]));
+  const byKey = new Map(res.groups.map((g) => [g.key.period || g.key[by] || '', normaliseGroup(g, res.min_group)]));
   const rows = keys.map((k) => ({ k, g: byKey.get(k) || null }));
   const fig = (r) => (r.g ? r.g.index : { value: null, ci: null });
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, null) : null));
@@ -566,7 +577,7 @@ function renderTrend() {
   setChartLabel('#c-trend', t('panelTrend'));
   setTable('trend', makeTable(t('panelTrend'),
     [{ label: t('colPeriod') }, { label: t('colIndex') }, { label: t('colResponses'), num: true }, { label: t('colTarget') }, { label: t('colStatus') }],
-    rows.map((r, i) => ({ cells: [label(r.k), pctCell(fig(r)), r.g ? fmtInt(r.g.responses) : '0', targetCell(tgs[i], fig(r).value), badge(tgs[i] ? judgedValue(tgs[i], fig(r).value) : fig(r).value, tgs[i])] }))));
+    rows.map((r, i) => ({ cells: [label(r.k), pctCell(fig(r)), r.g ? fmtInt(r.g.responses) : '0', targetCell(tgs[i], fig(r).value), badge(tgs[i] ? judgedValue(tgs[i], fig(r).value) : fig(r).value, tgs[i], fig(r).withheld)] }))));
 }
 
 function renderUnits() {
@@ -577,7 +588,7 @@ function renderUnits() {
   $('#units-hint').textContent = d.counters ? t('countersHint') : t('unitsHint');
   const figs = rows.map((r) => (r.g ? r.g.index : { value: null, ci: null }));
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, null) : null));
-  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i]));
+  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i], f.withheld));
   const commonT = tgs.find(Boolean) || null;
   const box = $('#units-chart-box');
   box.hidden = rows.length === 0;
@@ -602,7 +613,7 @@ function renderUnits() {
     rows.map((r, i) => ({
       cells: [
         r.code ? h('button', { type: 'button', class: 'link', 'aria-label': childrenOf(r.code).length ? t('drill', r.label) : t('drillCounters', r.label), text: `${r.label} ›`, onclick: () => drillTo(r.code) }) : r.label,
-        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i]),
+        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i], figs[i].withheld),
       ],
     }))), true);
 }
@@ -631,12 +642,12 @@ function attachChartKeys(canvas, chart, rows) {
 
 function renderFields() {
   const res = state.data.fields;
-  const byField = new Map(res.groups.map((g) => [g.key.field ?? '', normaliseGroup(g)]));
+  const byField = new Map(res.groups.map((g) => [g.key.field ?? '', normaliseGroup(g, res.min_group)]));
   const order = [...PRIORITY_FIELDS, ...Object.keys(FIELDS).filter((f) => !PRIORITY_FIELDS.includes(f) && byField.has(f)), ...[...byField.keys()].filter((f) => !(f in FIELDS))];
   const rows = order.map((f) => ({ f, g: byField.get(f) || null, prio: PRIORITY_FIELDS.includes(f) }));
   const figs = rows.map((r) => (r.g ? r.g.index : { value: null, ci: null }));
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, r.f) : null));
-  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i]));
+  const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i], f.withheld));
   const box = $('#fields-chart-box');
   sizeBox(box, rows.length);
   // The priority fields' own target when there is one, else the general.
@@ -661,7 +672,7 @@ function renderFields() {
     rows.map((r, i) => ({
       cls: r.prio ? 'priority' : null,
       cells: [r.prio ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '★ '), h('strong', { text: fieldName(r.f) }), h('span', { class: 'sr-only', text: ` (${t('priority')})` })) : fieldName(r.f),
-        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i])],
+        r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i], figs[i].withheld)],
     }))));
 }
 
@@ -720,7 +731,9 @@ function renderCompleteness() {
   const cur = currentCode();
   const rootRow = completenessRoot(c);
   const rows = [];
-  const kids = c.units.filter((u) => (cur ? u.parent === cur : u.depth === (state.rootCode ? 1 : 0)));
+  // Units merged away are no rows (their kiosks count where they joined).
+  const live = new Set(state.units.map((u) => u.code));
+  const kids = c.units.filter((u) => live.has(u.code) && (cur ? u.parent === cur : u.depth === (state.rootCode ? 1 : 0)));
   const fmtShare = (u) => (u.share === null || u.share === undefined ? '—' : fmtPct(u.share));
   const shareBadge = (u) => {
     if (u.share === null || u.share === undefined) return h('span', { class: 'muted', text: t('noData') });
@@ -775,8 +788,14 @@ async function start() {
   showStatus(t('loading'));
   const r = periodRange(state.period);
   try {
-    const c = await apiGet('/api/v1/completeness', { from: r.from, to: r.to });
-    state.units = c.units;
+    // Today's tree says which units were merged away: their ratings count
+    // under the unit they joined (rollup=current), so they are no rows of
+    // their own, and a province since 2025-07-01 shows its communes only.
+    const [c, tree] = await Promise.all([
+      apiGet('/api/v1/completeness', { from: r.from, to: r.to }),
+      apiGet('/api/v1/units', {}).catch((e) => { if (e instanceof ApiError && e.kind === 'auth') throw e; return null; }),
+    ]);
+    state.units = liveUnits(c.units, tree ? tree.units : null);
     const roots = c.units.filter((u) => u.depth === 0);
     state.rootCode = roots.length === 1 ? roots[0].code : null;
     state.rootName = roots.length === 1 ? roots[0].name : (c.scope && c.scope.name) || '';

@@ -170,6 +170,21 @@ function replace(canvas, config) {
 
 const pctTick = (fmt) => (v) => fmt(v, 0) + '%';
 
+// A long unit name ("Trung tâm Phục vụ hành chính công tỉnh ...") would be
+// cut at the chart's left edge: it is drawn on lines of at most
+// LABEL_LINE characters, broken between words.
+const LABEL_LINE = 28;
+function wrapLabel(label) {
+  if (typeof label !== 'string' || label.length <= LABEL_LINE) return label;
+  const lines = [];
+  let line = '';
+  for (const word of label.split(' ')) {
+    if (line && line.length + 1 + word.length > LABEL_LINE) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 // Horizontal bars of percentages with whiskers, end texts and a target.
 // opts: {labels, values, ci, colors, texts, textColors, target, targetLabel,
 //        bands, onClick(i), fmt, tooltip(i)}
@@ -185,7 +200,7 @@ export function barChart(canvas, o) {
       layout: { padding: { right: 130, top: 18 } },
       scales: {
         x: { min: 0, max: 100, ticks: { callback: pctTick(o.fmt), stepSize: 20 }, grid: { color: COLORS.grid } },
-        y: { ticks: { autoSkip: false, font: (c) => ({ weight: o.bold && o.bold[c.index] ? '700' : '400' }) }, grid: { display: false } },
+        y: { ticks: { autoSkip: false, callback(v) { return wrapLabel(this.getLabelForValue(v)); }, font: (c) => ({ weight: o.bold && o.bold[c.index] ? '700' : '400' }) }, grid: { display: false } },
       },
       plugins: {
         legend: { display: false },

@@ -146,8 +146,12 @@ function meanOf(parts) {
 // One group of /api/v1/stats as the page uses it:
 // {key, name, responses, partial, suppressed, index:{value,ci,n},
 //  overall:{value,ci,n}, elements:{slug:{value,ci,n}}, reasons:{code:n},
-//  targets:[...], derived}
-export function normaliseGroup(g) {
+//  targets:[...], derived, withheld}
+// minGroup is the answer's min_group: a group the hub withheld for the
+// officers' privacy (suppressed_group) keeps its counts but no figure, and
+// each of its figures carries {withheld: minGroup} so that the page can say
+// why it is empty instead of "no data".
+export function normaliseGroup(g, minGroup) {
   const out = {
     key: g.key || {}, responses: g.responses ?? 0, partial: g.partial ?? 0, suppressed: g.suppressed ?? 0,
     suppressedGroup: !!g.suppressed_group, targets: Array.isArray(g.targets) ? g.targets : [], derived: false,
@@ -178,6 +182,13 @@ export function normaliseGroup(g) {
   // Overall question.
   if (g.overall) out.overall = { value: g.overall.satisfied_pct ?? null, ci: g.overall.ci95 || null, n: g.overall.n ?? null };
   else out.overall = meanOf(questions.filter((q) => q.element === 'overall').map(rateQuestion));
+  if (out.suppressedGroup) {
+    const held = () => ({ value: null, ci: null, n: null, withheld: minGroup ?? true });
+    out.withheld = minGroup ?? true;
+    out.index = held();
+    out.overall = held();
+    for (const slug of ELEMENT_ORDER) out.elements[slug] = held();
+  }
   // Reasons.
   if (g.reasons) out.reasons = { ...g.reasons };
   else {
@@ -224,4 +235,20 @@ export function isMet(value, target) {
   if (!target || value === null || value === undefined) return null;
   if (typeof target.met === 'boolean' && target.value === value) return target.met;
   return target.operator === '>' ? value > target.threshold : value >= target.threshold;
+}
+
+// The units of /api/v1/completeness less those merged into another
+// (merged_into in /api/v1/units, today's tree) and whatever hangs under
+// them. Without the tree (an older hub), the units as they are.
+export function liveUnits(units, tree) {
+  const merged = new Set((Array.isArray(tree) ? tree : []).filter((u) => u.merged_into).map((u) => u.code));
+  if (!merged.size) return units;
+  const gone = new Set(units.filter((u) => merged.has(u.code)).map((u) => u.code));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of units) {
+      if (!gone.has(u.code) && u.parent && gone.has(u.parent)) { gone.add(u.code); grew = true; }
+    }
+  }
+  return units.filter((u) => !gone.has(u.code));
 }
