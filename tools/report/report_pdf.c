@@ -15,7 +15,6 @@
  */
 #include "report_render.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1543,22 +1542,6 @@ static void pdf_release(pdf_doc_t *d)
         cairo_surface_destroy(d->pages[i]);
 }
 
-/* fontconfig's configuration stays loaded until FcFini(). fontconfig is
- * not linked directly (pango brings it), so the function is looked up in
- * the loaded libraries; when it is not there, nothing is lost but a few
- * hundred bytes at exit. Only after the font map is gone: FcFini with
- * fonts still referenced would abort. */
-static void pdf_release_fontconfig(void)
-{
-    void (*fini)(void);
-    void *sym = dlsym(RTLD_DEFAULT, "FcFini");
-
-    if (!sym)
-        return;
-    memcpy(&fini, &sym, sizeof(fini));
-    fini();
-}
-
 int report_write_pdf(const report_t *r, const char *path,
                      const char *font_dir, char *err, size_t cap)
 {
@@ -1591,12 +1574,12 @@ int report_write_pdf(const report_t *r, const char *path,
     if (rc != 0)
         snprintf(err, cap, "%s", d->err);
     pdf_release(d);
-    /* pango keeps one font map (and fontconfig's patterns through it) for
-     * the program's life; the report is done with fonts, so it is let go
-     * here rather than left for the leak checker to find at exit. */
+    /* pango's font map is let go; fontconfig's and cairo's caches are
+     * not. FcFini() asserts (and aborts the program) while pango's font
+     * loading thread or any pattern still references a cache, which
+     * happens at random; what they hold is freed by the exit that follows
+     * the report. */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    pdf_release_fontconfig();
     if (conf[0] && unlink(conf) != 0 && rc == 0) {
         snprintf(err, cap, "cannot remove %s: %s", conf, strerror(errno));
         rc = -1;
