@@ -17,7 +17,6 @@ for tool in pdfinfo pdffonts pdftoppm; do
   command -v $tool > /dev/null || fail "$tool is missing (poppler-utils)"
 done
 DB="$T/hub.db"
-MAKE_DATA="$ROOT/tests/report/make_data.py"
 CHECK="$ROOT/tests/report/check_report.py"
 
 # The last whole quarter before today: the hub refuses days in the future.
@@ -26,34 +25,13 @@ read -r YEAR Q < <(TZ=Asia/Ho_Chi_Minh date +'%Y %m' |
 PERIOD="$YEAR-Q$Q"
 
 # ---- the province --------------------------------------------------------------
-unit() { "$HUB" unit add "$@" --db "$DB" 2> /dev/null || fail "unit add $*"; }
-unit HG "Tỉnh Hậu Giang"
-unit HUYEN-CT "UBND huyện Châu Thành" --parent HG
-unit XA-DONGPHUOC "UBND xã Đông Phước" --parent HUYEN-CT
-unit XA-PHUTAN "UBND xã Phú Tân" --parent HUYEN-CT
-unit TTPVHCC "Trung tâm Phục vụ hành chính công tỉnh" --parent HG
-unit BV-DK "Bệnh viện Đa khoa tỉnh Hậu Giang" --parent HG
-TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
+. "$ROOT/tests/report/province.sh"
+report_province
 UTOKEN=$("$HUB" token add --scope unit:BV-DK --db "$DB" 2> /dev/null)
 hub_start "$DB" --quiet
 
 # ---- five kiosks enroll and upload a quarter -------------------------------------
-IDS=() SECRETS=()
-for u in XA-DONGPHUOC XA-PHUTAN TTPVHCC TTPVHCC BV-DK; do
-  code=$("$HUB" enroll-code --unit "$u" --db "$DB" 2> /dev/null)
-  id=$(new_install_id)
-  expect_status 200 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}")" "enroll $u"
-  IDS+=("$id") SECRETS+=("$(jget 'd["secret"]')")
-done
-python3 "$MAKE_DATA" "$T/data" "$PERIOD" "${IDS[@]}" || fail "make_data.py"
-for ((k = 0; k < ${#IDS[@]}; k++)); do
-  for body in "$T/data/$k"-*.json; do
-    expect_status 200 "$(kiosk_req POST /api/v1/ingest "${IDS[$k]}" "${SECRETS[$k]}" \
-      --data-binary "@$body")" "upload $(basename "$body")"
-    [ "$(jget 'd["ok"]')" = True ] || fail "upload not acknowledged"
-  done
-done
+report_upload "$PERIOD"
 
 # ---- the hub's own figures --------------------------------------------------------
 Q1=$(python3 -c "import calendar as c; y, q = $YEAR, $Q; print('%d-%02d-01' % (y, 3*q-2))")

@@ -13,31 +13,11 @@ FLOOR=30
 PERIOD=2026-Q1
 WORDS="Ẩn để bảo vệ cán bộ (có cán bộ dưới $FLOOR phiếu)"
 
-unit() { "$HUB" unit add "$@" --db "$DB" 2> /dev/null || fail "unit add $*"; }
-unit HG "Tỉnh Hậu Giang"
-unit HUYEN-CT "UBND huyện Châu Thành" --parent HG
-unit XA-DONGPHUOC "UBND xã Đông Phước" --parent HUYEN-CT
-unit XA-PHUTAN "UBND xã Phú Tân" --parent HUYEN-CT
-unit TTPVHCC "Trung tâm Phục vụ hành chính công tỉnh" --parent HG
-unit BV-DK "Bệnh viện Đa khoa tỉnh Hậu Giang" --parent HG
-TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
+. "$ROOT/tests/report/province.sh"
+report_province
 hub_start "$DB" --quiet --min-group-floor "$FLOOR"
 
-IDS=() SECRETS=()
-for u in XA-DONGPHUOC XA-PHUTAN TTPVHCC TTPVHCC BV-DK; do
-  code=$("$HUB" enroll-code --unit "$u" --db "$DB" 2> /dev/null)
-  id=$(new_install_id)
-  expect_status 200 "$(req POST /api/v1/enroll -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}")" "enroll $u"
-  IDS+=("$id") SECRETS+=("$(jget 'd["secret"]')")
-done
-python3 "$ROOT/tests/report/make_data.py" "$T/data" "$PERIOD" "${IDS[@]}" || fail "make_data.py"
-for ((k = 0; k < ${#IDS[@]}; k++)); do
-  for body in "$T/data/$k"-*.json; do
-    expect_status 200 "$(kiosk_req POST /api/v1/ingest "${IDS[$k]}" "${SECRETS[$k]}" \
-      --data-binary "@$body")" "upload $(basename "$body")"
-  done
-done
+report_upload "$PERIOD"
 
 # What the hub says: which units it withholds, under which min_group.
 expect_status 200 "$(req GET "/api/v1/stats?period=$PERIOD&group=unit" \
