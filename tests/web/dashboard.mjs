@@ -8,24 +8,13 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { check, assert, finish } from './check.mjs';
 
 const [url, tokensPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const tokens = JSON.parse(readFileSync(tokensPath, 'utf8'));
 const base = `${url}/dashboard/`;
-let passed = 0, failed = 0;
 const started = Date.now();
 
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok    ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL  ${name}: ${(e && e.message ? e.message : String(e)).split('\n').slice(0, 6).join('\n      ')}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 // The figures a chart really draws: its data, and how many of its pixels
 // are not background.
@@ -433,5 +422,4 @@ try {
 }
 
 console.log(`browser test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`web: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('web');

@@ -8,22 +8,11 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { check, assert, finish } from './check.mjs';
 
 const [url, tokensPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const tokens = JSON.parse(readFileSync(tokensPath, 'utf8'));
-let passed = 0, failed = 0;
 
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok    ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL  ${name}: ${(e && e.message ? e.message : String(e)).split('\n').slice(0, 6).join('\n      ')}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 async function waitLoaded(page) {
   await page.waitForFunction(() => {
@@ -106,5 +95,4 @@ try {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });
 }
-console.log(`province web: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('province web');

@@ -14,24 +14,10 @@ if [ $# -gt 0 ]; then BUILD=$1; fi
 export BUILD=${BUILD:-build}
 # shellcheck source=../hub/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
-WEB_TESTS="$ROOT/tests/web"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+# shellcheck source=browser.sh
+source "$ROOT/tests/web/browser.sh"
 SHOTS=${SHOTS:-$ROOT/build/web-shots}
-
-[ -f "$BUILD/web/.built" ] || fail "$BUILD/web is not built (make)"
-command -v node >/dev/null || fail "node is not installed (make installs it with the dashboard)"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "installing: chromium" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-    $SUDO apt-get install -y -q --no-install-recommends chromium >&2 || fail "cannot install chromium"
-fi
-# playwright-core only (it downloads no browser), pinned by the lock file.
-stamp="$WEB_TESTS/node_modules/.sipas-installed"
-if [ ! -f "$stamp" ] || [ "$WEB_TESTS/package-lock.json" -nt "$stamp" ]; then
-  npm ci --prefix "$WEB_TESTS" --no-audit --no-fund --loglevel=error >&2 || fail "npm ci in tests/web failed"
-  touch "$stamp"
-fi
+web_browser_ready
 
 hub_start "$T/hub.db"
 python3 "$WEB_TESTS/seed.py" fill "$HUB" "$T/hub.db" "$HUB_URL" > "$T/tokens.json" \
