@@ -419,7 +419,7 @@ fuzz-short: deps deps-test
 deps-deb: deps
 	$(call deb_install,$(DEB_DEB))
 
-deb: deps-deb
+deb: deps-deb $(if $(filter arm64,$(DEB_HOST_ARCH)),deps-arm64)
 	@firmware/build-deb.sh $(BUILD)/deb
 
 # arm64 from this machine: Debian's multiarch :arm64 -dev packages, the
