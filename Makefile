@@ -442,6 +442,7 @@ test-arm64: deps-arm64
 
 deb-test: deb
 	@tests/deb/test_install.sh $(BUILD)/deb
+	@tests/deb/test_upgrade.sh $(BUILD)/deb
 
 man: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
 	@firmware/man/make-man.sh $(BUILD) firmware/man
