@@ -18,6 +18,7 @@
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
+#include "kiosk/provshow.h"
 #include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
@@ -135,6 +136,15 @@ static int kiosk_load_config(kiosk_t *k)
         kiosk_fail_err(k, &e);
         return -1;
     }
+    /* The root file system is read-only on the device: what the SD card
+     * provisioned lives in the data directory and wins. */
+    if (provshow_apply_settings(k->args.data, &k->config, &e, msg,
+                                sizeof(msg)) != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    if (msg[0])
+        kiosk_log("%s", msg);
     return 0;
 }
 
@@ -456,6 +466,8 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     /* Only now, with the transaction durable, may anyone be told. */
     events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
     sync_thread_kick(k->sync);
+    /* The technician's banner has done its job once citizens rate. */
+    k->info.banner[0] = '\0';
     kiosk_refresh_info(k);
     return 0;
 }
@@ -804,6 +816,10 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     k->dpi = args->dpi ? args->dpi : k->config.dpi;
     k->shown = FLOW_SCREEN_COUNT;
     k->dirty = 1;
+    if (!k->oos)
+        provshow_read_banner(args->data, pclock_wall_ms(&k->clock),
+                             k->info.banner, sizeof(k->info.banner),
+                             &k->info.banner_failed);
     kiosk_refresh_info(k);
     return 0;
 }
