@@ -36,8 +36,16 @@ for f in /etc/sipas-kiosk/kiosk.json /etc/default/sipas-hub; do
     fail "$f is not a conffile"
 done
 [ -f /lib/systemd/system/sipas-kiosk.service ] || fail "no kiosk unit"
+for u in sipas-provision.service sipas-provision.timer; do
+  [ -f /lib/systemd/system/$u ] || fail "no $u"
+done
+# Enabled: the first boot of a card provisions itself.
+[ -L /etc/systemd/system/multi-user.target.wants/sipas-provision.service ] ||
+  fail "sipas-provision.service is not enabled"
 systemd-analyze verify --man=no /lib/systemd/system/sipas-kiosk.service \
-  /lib/systemd/system/sipas-hub.service 2> /tmp/verify.err || true
+  /lib/systemd/system/sipas-hub.service \
+  /lib/systemd/system/sipas-provision.service \
+  /lib/systemd/system/sipas-provision.timer 2> /tmp/verify.err || true
 grep -v "^$" /tmp/verify.err | grep -iv "failed to .*bus\|offline\|not running" &&
   fail "systemd-analyze verify complains" || true
 for m in sipas-kiosk sipasctl sipas-hub sipas-report; do
