@@ -57,6 +57,8 @@ expect_in "$wpa" "ssid=$(printf 'UBND Xa' | od -An -tx1 | tr -d ' \n')"
 expect_in "$wpa" 'psk="mat khau 1234"'
 expect_in "$wpa" "country=VN"
 [ ! -e "$DATA/provision-pending.json" ] || fail "a pending copy after enrolment"
+"$CTL" status --data "$DATA" > "$T/status" || true
+expect_in "$T/status" "provisioning  ok at"
 
 # the kiosk starts in English with one field (no field screen) and the PIN
 corner() { local i; for ((i = 0; i < $1; i++)); do echo "tap admin.corner"; done; }
@@ -146,4 +148,18 @@ from_card
 # with neither file there is nothing to do
 from_card
 [ "$rc" = 1 ] || fail "no file at all: exit $rc"
+
+# as the boot unit runs it: root reads and deletes a file only root may
+# read; the data directory, created for the kiosk's user, is that user's
+if [ "$(id -u)" = 0 ] && getent passwd nobody > /dev/null; then
+  chmod 755 "$T"
+  card "$HUB_URL" "$(new_code)"
+  chmod 600 "$CARD"
+  "$CTL" provision --data "$T/fresh" --file "$CARD" --delete --user nobody \
+    > "$T/out" 2> "$T/err" || { cat "$T/out" "$T/err" >&2; fail "--user nobody"; }
+  [ ! -e "$CARD" ] || fail "root did not delete the card's file"
+  for f in "$T/fresh" "$T/fresh/sync.db" "$T/fresh/provisioned.json"; do
+    [ "$(stat -c %U "$f")" = nobody ] || fail "$f belongs to $(stat -c %U "$f")"
+  done
+fi
 echo ok

@@ -292,18 +292,13 @@ static provresult_status_t pf_apply(pf_run_t *r)
 
 /* ---- who does what --------------------------------------------------- */
 
-static int pf_become(const char *user)
+static int pf_become(const struct passwd *pw)
 {
-    struct passwd *pw = getpwnam(user);
-
-    if (!pw) {
-        ctl_say(PF_CMD, "--user: no user \"%s\" on this system", user);
-        return -1;
-    }
     if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
         setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 ||
         (pw->pw_uid != 0 && setuid(0) == 0)) {
-        ctl_say(PF_CMD, "cannot run as %s: %s", user, strerror(errno));
+        ctl_say(PF_CMD, "cannot run as %s: %s", pw->pw_name,
+                strerror(errno));
         return -1;
     }
     return 0;
@@ -313,18 +308,37 @@ static int pf_become(const char *user)
  * as its user, so the kiosk can open what enrolment creates there. */
 static int pf_apply_as(pf_run_t *r)
 {
+    struct passwd *pw;
     pid_t pid;
     int status;
 
     if (!r->o->user)
         return (int)pf_apply(r);
+    pw = getpwnam(r->o->user);
+    if (!pw) {
+        ctl_say(PF_CMD, "--user: no user \"%s\" on this system",
+                r->o->user);
+        return PROVRESULT_LOCAL_ERROR;
+    }
+    /* At first boot the kiosk never ran, so its directory may not exist
+     * yet, and only root may create it under /var/lib. */
+    if (mkdir(r->o->data, 0750) == 0) {
+        if (chown(r->o->data, pw->pw_uid, pw->pw_gid) != 0) {
+            ctl_say(PF_CMD, "cannot give %s to %s: %s", r->o->data,
+                    pw->pw_name, strerror(errno));
+            return PROVRESULT_LOCAL_ERROR;
+        }
+    } else if (errno != EEXIST) {
+        ctl_say(PF_CMD, "cannot create %s: %s", r->o->data, strerror(errno));
+        return PROVRESULT_LOCAL_ERROR;
+    }
     if (fflush(NULL) != 0)
         return PROVRESULT_LOCAL_ERROR;
     pid = fork();
     if (pid < 0)
         return PROVRESULT_LOCAL_ERROR;
     if (pid == 0) {
-        if (pf_become(r->o->user) != 0)
+        if (pf_become(pw) != 0)
             _exit(PROVRESULT_LOCAL_ERROR);
         status = (int)pf_apply(r);
         if (fflush(NULL) != 0)
