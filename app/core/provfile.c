@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
 #include "jsonload.h"
 
 #define PF_PATH_MAX JSONLOAD_PATH_MAX
@@ -55,14 +54,6 @@ static int pf_is_passphrase_char(int ch)
     return ch >= 0x20 && ch < 0x7F;
 }
 
-static json_t *pf_member(pf_ctx_t *x, json_t *obj, const char *path,
-                         const char *key, char p[PF_PATH_MAX])
-{
-    jsonload_append_key(p, path, key);
-    (void)x;
-    return json_object_get(obj, key);
-}
-
 static int pf_read_hub(pf_ctx_t *x, json_t *v, const char *path)
 {
     char why[ERR_MSG_MAX];
@@ -96,32 +87,9 @@ static int pf_read_counter(pf_ctx_t *x, json_t *v, const char *path)
 
 static int pf_read_fields(pf_ctx_t *x, json_t *v, const char *path)
 {
-    provfile_t *p = x->p;
-    char ep[PF_PATH_MAX];
-    size_t i, n;
-    int k;
-
-    if (jsonload_check_list(&x->j, v, path, 1, CONFIG_FIELD_MAX,
-                            "field codes") != 0)
-        return -1;
-    n = json_array_size(v);
-    for (i = 0; i < n; i++) {
-        json_t *e = json_array_get(v, i);
-
-        jsonload_append_index(ep, path, i);
-        if (!json_is_string(e) || !fields_is_known(json_string_value(e)))
-            return jsonload_set_error(
-                &x->j, ep,
-                "must be a procedure field: dat-dai, xay-dung, dau-tu, "
-                "tu-phap, moi-truong, lao-dong, y-te, giao-duc or khac");
-        snprintf(p->fields[i], CONFIG_CODE_MAX, "%s", json_string_value(e));
-        for (k = 0; k < (int)i; k++)
-            if (strcmp(p->fields[k], p->fields[i]) == 0)
-                return jsonload_set_error(&x->j, ep, "\"%s\" is listed twice",
-                                          p->fields[i]);
-    }
-    p->n_fields = (int)n;
-    return 0;
+    return jsonload_read_fields(&x->j, v, path, CONFIG_FIELD_MAX,
+                                &x->p->fields[0][0], CONFIG_CODE_MAX,
+                                &x->p->n_fields);
 }
 
 static int pf_read_language(pf_ctx_t *x, json_t *v, const char *path)
@@ -207,7 +175,8 @@ static int pf_read_wifi(pf_ctx_t *x, json_t *v, const char *path)
     jsonload_append_key(p, path, "ssid");
     if (pf_read_ssid(x, e, p) != 0)
         return -1;
-    e = pf_member(x, v, path, "psk", p);
+    e = json_object_get(v, "psk");
+    jsonload_append_key(p, path, "psk");
     if (e && pf_read_psk(x, e, p) != 0)
         return -1;
     if (jsonload_require_member(&x->j, v, path, "country", &e) != 0)
@@ -226,6 +195,32 @@ static int pf_read_wifi(pf_ctx_t *x, json_t *v, const char *path)
 
 /* ---- the document ---------------------------------------------------- */
 
+static int pf_read_code(pf_ctx_t *x, json_t *v, const char *path)
+{
+    return jsonload_read_code(&x->j, v, path, x->p->code, sizeof(x->p->code),
+                              pf_is_code_char,
+                              "A-Z, a-z, 0-9, \"-\" (as sipas-hub "
+                              "enroll-code printed it)");
+}
+
+typedef int (*pf_read_fn)(pf_ctx_t *x, json_t *v, const char *path);
+
+typedef struct pf_member {
+    const char *key;
+    pf_read_fn read;
+} pf_member_t;
+
+/* In the order a technician reads them; the keys allowed are checked
+ * before, per kind. */
+static const pf_member_t pf_members[] = {
+    {"hub", pf_read_hub},           {"code", pf_read_code},
+    {"counter", pf_read_counter},   {"fields", pf_read_fields},
+    {"language", pf_read_language}, {"admin_pin_hash", pf_read_pin_hash},
+    {"wifi", pf_read_wifi},
+};
+
+#define PF_MEMBER_COUNT (sizeof(pf_members) / sizeof(pf_members[0]))
+
 static int pf_read_root(pf_ctx_t *x, json_t *root)
 {
     static const char *const provision_keys[] = {
@@ -234,46 +229,36 @@ static int pf_read_root(pf_ctx_t *x, json_t *root)
     static const char *const settings_keys[] = {
         "format", "hub", "counter", "fields", "language", "admin_pin_hash",
         NULL};
+    /* "format" first: it is read as it is found. */
+    static const char *const provision_required[] = {"format", "hub", "code",
+                                                     "counter", NULL};
+    static const char *const settings_required[] = {"format", NULL};
     int provision = x->kind == PROVFILE_KIND_PROVISION;
-    provfile_t *p = x->p;
+    const char *const *required =
+        provision ? provision_required : settings_required;
     char path[PF_PATH_MAX];
+    size_t i;
     json_t *v;
 
     if (jsonload_check_keys(&x->j, root, "",
                             provision ? provision_keys : settings_keys) != 0)
         return -1;
-    if (jsonload_require_member(&x->j, root, "", "format", &v) != 0 ||
-        jsonload_read_int(&x->j, v, "format", PROVFILE_FORMAT,
-                          PROVFILE_FORMAT, &p->format) != 0)
-        return -1;
-    v = pf_member(x, root, "", "hub", path);
-    if (!v && provision)
-        return jsonload_set_error(&x->j, path, "is required");
-    if (v && pf_read_hub(x, v, path) != 0)
-        return -1;
-    if (provision) {
-        if (jsonload_require_member(&x->j, root, "", "code", &v) != 0 ||
-            jsonload_read_code(&x->j, v, "code", p->code, sizeof(p->code),
-                               pf_is_code_char,
-                               "A-Z, a-z, 0-9, \"-\" (as sipas-hub "
-                               "enroll-code printed it)") != 0 ||
-            jsonload_require_member(&x->j, root, "", "counter", &v) != 0)
+    /* The version first: a file of another format is told so, not that
+     * it lacks a key. */
+    for (i = 0; required[i]; i++) {
+        if (jsonload_require_member(&x->j, root, "", required[i], &v) != 0)
+            return -1;
+        if (i == 0 && jsonload_read_int(&x->j, v, "format", PROVFILE_FORMAT,
+                                        PROVFILE_FORMAT, &x->p->format) != 0)
             return -1;
     }
-    v = pf_member(x, root, "", "counter", path);
-    if (v && pf_read_counter(x, v, path) != 0)
-        return -1;
-    v = pf_member(x, root, "", "fields", path);
-    if (v && pf_read_fields(x, v, path) != 0)
-        return -1;
-    v = pf_member(x, root, "", "language", path);
-    if (v && pf_read_language(x, v, path) != 0)
-        return -1;
-    v = pf_member(x, root, "", "admin_pin_hash", path);
-    if (v && pf_read_pin_hash(x, v, path) != 0)
-        return -1;
-    v = pf_member(x, root, "", "wifi", path);
-    return v ? pf_read_wifi(x, v, path) : 0;
+    for (i = 0; i < PF_MEMBER_COUNT; i++) {
+        v = json_object_get(root, pf_members[i].key);
+        jsonload_append_key(path, "", pf_members[i].key);
+        if (v && pf_members[i].read(x, v, path) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int provfile_parse(const char *text, size_t len, const char *name,
@@ -338,34 +323,44 @@ int provfile_apply_config(const provfile_t *p, config_t *c)
     return -1;
 }
 
-int provfile_format_settings(const provfile_t *p, char *out, size_t cap)
+/* Sets key to text when text is not empty; 0, or -1 when it cannot. */
+static int pf_set_text(json_t *o, const char *key, const char *text)
+{
+    return text[0] ? json_object_set_new(o, key, json_string(text)) : 0;
+}
+
+/* Every json_*_new call takes its value, failing or not: nothing leaks
+ * on the way out. */
+static json_t *pf_build_settings(const provfile_t *p)
 {
     json_t *o = json_pack("{s:i}", "format", PROVFILE_FORMAT), *f;
-    char *text = NULL;
     int i, bad = o == NULL;
 
-    if (!bad && p->hub[0])
-        bad |= json_object_set_new(o, "hub", json_string(p->hub));
-    if (!bad && p->counter[0])
-        bad |= json_object_set_new(o, "counter", json_string(p->counter));
+    bad = bad || pf_set_text(o, "hub", p->hub) != 0 ||
+          pf_set_text(o, "counter", p->counter) != 0;
     if (!bad && p->n_fields > 0) {
         f = json_array();
-        for (i = 0; f && i < p->n_fields; i++)
-            bad |= json_array_append_new(f, json_string(p->fields[i]));
-        bad |= json_object_set_new(o, "fields", f);
+        bad = json_object_set_new(o, "fields", f) != 0;
+        for (i = 0; !bad && i < p->n_fields; i++)
+            bad = json_array_append_new(f, json_string(p->fields[i])) != 0;
     }
-    if (!bad && p->language[0])
-        bad |= json_object_set_new(o, "language", json_string(p->language));
-    if (!bad && p->admin_pin_hash[0])
-        bad |= json_object_set_new(o, "admin_pin_hash",
-                                   json_string(p->admin_pin_hash));
-    if (!bad)
-        text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    bad = bad || pf_set_text(o, "language", p->language) != 0 ||
+          pf_set_text(o, "admin_pin_hash", p->admin_pin_hash) != 0;
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int provfile_format_settings(const provfile_t *p, char *out, size_t cap)
+{
+    json_t *o = pf_build_settings(p);
+    char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+                   : NULL;
+    int n = text ? snprintf(out, cap, "%s\n", text) : -1;
+
     json_decref(o);
-    if (!text || (size_t)snprintf(out, cap, "%s\n", text) >= cap) {
-        free(text);
-        return -1;
-    }
     free(text);
-    return 0;
+    return n > 0 && (size_t)n < cap ? 0 : -1;
 }

@@ -63,7 +63,6 @@ expect_in "$T/status" "provisioning  ok at"
 # the kiosk starts in English with one field (no field screen) and the PIN
 corner() { local i; for ((i = 0; i < $1; i++)); do echo "tap admin.corner"; done; }
 kiosk_ok "expect idle
-shot idle
 tap start
 $(answers 5 6)
 expect thanks

@@ -88,11 +88,13 @@ static void test_errors_name_line_and_field(void **state)
                  2, "rotation", "unknown key");
     expect_error("{\"format\": 2}", 1, "format", "from 1 to 1");
     expect_error("{\"hub\": \"https://h\"}", 1, "format", "is required");
-    expect_error("{\"format\": 1,\n\"hub\": \"http://example.org\"}", 2,
-                 "hub", "https://");
+    expect_error("{\"format\": 1, \"code\": \"AB\", \"counter\": \"Q\",\n"
+                 "\"hub\": \"http://example.org\"}",
+                 2, "hub", "https://");
     expect_error("{\"format\": 1, \"hub\": \"https://h\"}", 1, "code",
                  "is required");
-    expect_error("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"A B\"}",
+    expect_error("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"A B\","
+                 " \"counter\": \"Q\"}",
                  1, "code", "A-Z");
     expect_error("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"AB\"}",
                  1, "counter", "is required");
