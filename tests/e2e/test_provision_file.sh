@@ -82,6 +82,14 @@ expect_eq "[r['lang'] for r in rows if r['question']=='overall']" "['en']"
 expect_eq "[r['field'] for r in rows if r['question']=='overall']" "['tu-phap']"
 expect_eq "[r['counter'] for r in rows if r['question']=='overall']" "['Quầy 7']"
 
+# settings damaged on the data partition: out of service, named like a
+# bad configuration, never a silent fall back to the demo PIN
+cp "$DATA/provisioned.json" "$T/provisioned.good"
+printf '{\n  "format": 1,\n  "language": "fr"\n}\n' > "$DATA/provisioned.json"
+kiosk_ok "expect out-of-service" --config "$KIOSK_CONFIG"
+grep -q "provisioned.json:3:.*language" "$T/stderr" || { cat "$T/stderr"; fail "bad provisioned.json not named"; }
+mv "$T/provisioned.good" "$DATA/provisioned.json"
+
 # ---- a refused code ----------------------------------------------------
 card "$HUB_URL" "ZZZZ-ZZZZ-ZZZZ"
 from_card
