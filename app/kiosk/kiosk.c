@@ -757,6 +757,16 @@ static void kiosk_open_store(kiosk_t *k)
             misuse_seed(&k->flow.misuse, recent[i]);
 }
 
+/* What provisioning from the SD card came to, for the technician; read
+ * again when a later run (the retry timer) records a new result. */
+static void kiosk_read_banner(kiosk_t *k)
+{
+    (void)provshow_result_changed(k->args.data, &k->prov_seen);
+    provshow_read_banner(k->args.data, pclock_wall_ms(&k->clock),
+                         k->info.banner, sizeof(k->info.banner),
+                         &k->info.banner_failed);
+}
+
 int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
 {
     flow_ops_t ops;
@@ -817,9 +827,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     k->shown = FLOW_SCREEN_COUNT;
     k->dirty = 1;
     if (!k->oos)
-        provshow_read_banner(args->data, pclock_wall_ms(&k->clock),
-                             k->info.banner, sizeof(k->info.banner),
-                             &k->info.banner_failed);
+        kiosk_read_banner(k);
     kiosk_refresh_info(k);
     return 0;
 }
@@ -1245,6 +1253,12 @@ int kiosk_run(kiosk_t *k)
             else
                 kiosk_log("the upload thread is stuck: no watchdog ping");
             k->last_ping = now;
+            /* On this wake-up, not one of its own. */
+            if (!k->oos &&
+                provshow_result_changed(k->args.data, &k->prov_seen)) {
+                kiosk_read_banner(k);
+                kiosk_refresh_info(k);
+            }
         }
         if (k->quit || kiosk_stop_requested)
             break;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kiosk/assets.h"
 #include "core/provfile.h"
@@ -73,4 +74,19 @@ void provshow_read_banner(const char *data, int64_t now_ms, char *out,
     provresult_say_todo(&r, todo, sizeof(todo));
     snprintf(out, cap, "%s%s%s", what, todo[0] ? " " : "", todo);
     *failed = r.status != PROVRESULT_OK;
+}
+
+int provshow_result_changed(const char *data, int64_t *seen)
+{
+    char path[ASSET_PATH_MAX];
+    struct stat st;
+    int64_t ns = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", data, PROVRESULT_NAME);
+    if (stat(path, &st) == 0)
+        ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if (ns == *seen)
+        return 0;
+    *seen = ns;
+    return 1;
 }

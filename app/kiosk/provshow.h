@@ -32,4 +32,9 @@ int provshow_apply_settings(const char *data, config_t *c, err_t *e,
 void provshow_read_banner(const char *data, int64_t now_ms, char *out,
                           size_t cap, int *failed);
 
+/* 1 when DATA/provision-result.json was written since *seen (its
+ * modification time in ns, 0 when there was none), updating *seen; 0 when
+ * it was not. A run of the retry timer lands while the kiosk runs. */
+int provshow_result_changed(const char *data, int64_t *seen);
+
 #endif
