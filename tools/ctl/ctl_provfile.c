@@ -253,7 +253,9 @@ static provresult_status_t pf_apply_parsed(pf_run_t *r, provfile_t *p)
     if (pf_write_settings(r, p) != 0)
         return PROVRESULT_LOCAL_ERROR;
     st = pf_enroll(r, p);
-    if (!r->o->delete_file)
+    /* A local error spent nothing: whichever copy was read stays for the
+     * next try (the sync lock may just have been held a minute). */
+    if (!r->o->delete_file || st == PROVRESULT_LOCAL_ERROR)
         return st;
     if (pf_keep_pending(r, st == PROVRESULT_HUB_UNREACHABLE) != 0) {
         snprintf(r->result.detail, sizeof(r->result.detail),
