@@ -18,6 +18,7 @@
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
+#include "kiosk/provshow.h"
 #include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
@@ -135,6 +136,15 @@ static int kiosk_load_config(kiosk_t *k)
         kiosk_fail_err(k, &e);
         return -1;
     }
+    /* The root file system is read-only on the device: what the SD card
+     * provisioned lives in the data directory and wins. */
+    if (provshow_apply_settings(k->args.data, &k->config, &e, msg,
+                                sizeof(msg)) != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    if (msg[0])
+        kiosk_log("%s", msg);
     return 0;
 }
 
@@ -456,6 +466,8 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     /* Only now, with the transaction durable, may anyone be told. */
     events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
     sync_thread_kick(k->sync);
+    /* The technician's banner has done its job once citizens rate. */
+    k->info.banner[0] = '\0';
     kiosk_refresh_info(k);
     return 0;
 }
@@ -745,6 +757,16 @@ static void kiosk_open_store(kiosk_t *k)
             misuse_seed(&k->flow.misuse, recent[i]);
 }
 
+/* What provisioning from the SD card came to, for the technician; read
+ * again when a later run (the retry timer) records a new result. */
+static void kiosk_read_banner(kiosk_t *k)
+{
+    (void)provshow_result_changed(k->args.data, &k->prov_seen);
+    provshow_read_banner(k->args.data, pclock_wall_ms(&k->clock),
+                         k->info.banner, sizeof(k->info.banner),
+                         &k->info.banner_failed);
+}
+
 int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
 {
     flow_ops_t ops;
@@ -804,6 +826,8 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     k->dpi = args->dpi ? args->dpi : k->config.dpi;
     k->shown = FLOW_SCREEN_COUNT;
     k->dirty = 1;
+    if (!k->oos)
+        kiosk_read_banner(k);
     kiosk_refresh_info(k);
     return 0;
 }
@@ -1229,6 +1253,12 @@ int kiosk_run(kiosk_t *k)
             else
                 kiosk_log("the upload thread is stuck: no watchdog ping");
             k->last_ping = now;
+            /* On this wake-up, not one of its own. */
+            if (!k->oos &&
+                provshow_result_changed(k->args.data, &k->prov_seen)) {
+                kiosk_read_banner(k);
+                kiosk_refresh_info(k);
+            }
         }
         if (k->quit || kiosk_stop_requested)
             break;

@@ -57,6 +57,7 @@ typedef struct kiosk {
     int dirty;
     uint64_t signature;             /* of what is shown */
     uint64_t info_rev;              /* bumped when info changes */
+    int64_t prov_seen;              /* provision-result.json's mtime, ns */
     int built;                      /* screen holds a build of built_sig */
     uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */

@@ -242,19 +242,31 @@ static void build_idle(ctx_t *c)
     put(c, UI_BUTTON, UI_STYLE_PRIMARY, "start", tr(c, "idle.invite"), start,
         start_h * 30 / 100, 1);
     y += start_h + c->gap;
-    /* A scan's outcome (signed in, bad code) shows where the scan hint is. */
-    put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
-        f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
-        rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100, f->notice != NULL);
-    y += b.h * 12 / 100;
-    if (info->officer_name[0]) {
+    if (!f->notice && info->banner[0]) {
+        /* The technician's banner takes the scan hint's and the officer's
+         * rows: it is there only until the first rating. */
+        put(c, UI_LABEL, info->banner_failed ? UI_STYLE_DANGER
+                                             : UI_STYLE_TITLE,
+            "", info->banner, rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)),
+            c->u * 4 / 100, 1);
+        y = b.y + b.h;
+    } else {
+        /* A scan's outcome (signed in, bad code) shows where the scan hint
+         * is. */
+        put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
+            f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
+            rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100,
+            f->notice != NULL);
+        y += b.h * 12 / 100;
+    }
+    if (info->officer_name[0] && y < b.y + b.h) {
         put(c, UI_LABEL, UI_STYLE_BODY, "",
             layout_printf(c->s, "%s: %s", tr(c, "idle.officer"),
                           info->officer_name),
             rect(b.x, y, b.w, b.h * 11 / 100), c->u * 4 / 100, 0);
         y += b.h * 11 / 100;
     }
-    if (info->figure[0])
+    if (info->figure[0] && y < b.y + b.h)
         put(c, UI_LABEL, UI_STYLE_BODY, "",
             layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
             rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 4 / 100, 1);

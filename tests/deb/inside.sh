@@ -15,8 +15,18 @@ for f in /etc/sipas-kiosk/kiosk.json /etc/default/sipas-hub; do
     fail "$f is not a conffile"
 done
 [ -f /lib/systemd/system/sipas-kiosk.service ] || fail "no kiosk unit"
-systemd-analyze verify --man=no /lib/systemd/system/sipas-kiosk.service \
-  /lib/systemd/system/sipas-hub.service 2> /tmp/verify.err || true
+units="sipas-kiosk.service sipas-hub.service"
+# Provisioning from the SD card came with 0.2.0.
+if dpkg --compare-versions "$(dpkg-query -W -f='${Version}' sipas-kiosk)" ge 0.2.0; then
+  for u in sipas-provision.service sipas-provision.timer; do
+    [ -f /lib/systemd/system/$u ] || fail "no $u"
+  done
+  # Enabled: the first boot of a card provisions itself.
+  [ -L /etc/systemd/system/multi-user.target.wants/sipas-provision.service ] ||
+    fail "sipas-provision.service is not enabled"
+  units="$units sipas-provision.service sipas-provision.timer"
+fi
+(cd /lib/systemd/system && systemd-analyze verify --man=no $units) 2> /tmp/verify.err || true
 grep -v "^$" /tmp/verify.err | grep -iv "failed to .*bus\|offline\|not running" &&
   fail "systemd-analyze verify complains" || true
 for m in sipas-kiosk sipasctl sipas-hub sipas-report; do

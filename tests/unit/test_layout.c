@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "core/config.h"
+#include "core/provresult.h"
 #include "core/flow.h"
 #include "core/i18n.h"
 #include "core/survey.h"
@@ -711,6 +712,39 @@ static void check_screen(kiosk_t *k, const char *fmt, ...)
 
 /* ---- walking the flow ------------------------------------------------- */
 
+/* The longest words provisioning can leave for the technician, with the
+ * officer and the public figure still set. */
+static void walk_idle_banners(kiosk_t *k)
+{
+    static const provresult_status_t all[] = {
+        PROVRESULT_OK, PROVRESULT_BAD_FILE, PROVRESULT_HUB_UNREACHABLE,
+        PROVRESULT_CODE_REFUSED, PROVRESULT_LOCAL_ERROR};
+    char what[PROVRESULT_SAY_MAX], todo[PROVRESULT_SAY_MAX];
+    provresult_t r;
+    size_t i;
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.unit_name, sizeof(r.unit_name), "%s",
+             "Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế");
+    snprintf(r.counter, sizeof(r.counter), "%s", "Quầy 12 – Đất đai, Xây dựng");
+    r.line = 1234;
+    snprintf(r.field, sizeof(r.field), "%s", "wifi.country");
+    snprintf(k->info.officer_name, sizeof(k->info.officer_name), "%s",
+             OFFICER_NAME);
+    for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        r.status = all[i];
+        provresult_say_what(&r, what, sizeof(what));
+        provresult_say_todo(&r, todo, sizeof(todo));
+        snprintf(k->info.banner, sizeof(k->info.banner), "%s %s", what, todo);
+        k->info.banner_failed = r.status != PROVRESULT_OK;
+        if (expect_screen(k, FLOW_IDLE))
+            check_screen(k, "idle, provisioning banner %s",
+                         provresult_status_word(r.status));
+    }
+    k->info.banner[0] = '\0';
+    k->info.officer_name[0] = '\0';
+}
+
 static void walk_idle(kiosk_t *k)
 {
     kiosk_boot(k, world.surveys[0], 0);
@@ -732,6 +766,7 @@ static void walk_idle(kiosk_t *k)
     k->info.officer_name[0] = '\0';
     if (expect_screen(k, FLOW_IDLE))
         check_screen(k, "idle, nobody on duty, public figure");
+    walk_idle_banners(k);
 }
 
 static void walk_fields(kiosk_t *k, int all_the_fields)

@@ -57,6 +57,11 @@ int ctl_provision_main(int argc, char **argv);
 int ctl_sync_main(int argc, char **argv);
 int ctl_report_main(int argc, char **argv); /* runs sipas-report */
 
+/* What `status` tells about provisioning from the SD card (the last
+ * DIR/provision-result.json); JSON null when there is none. */
+void ctl_provision_print_text(const char *dir);
+json_t *ctl_provision_build_json(const char *dir);
+
 /* What `status` tells about uploading to the hub. */
 typedef struct ctl_sync_facts {
     int enrolled;
