@@ -49,13 +49,23 @@ if files --out "$T/x"; then fail "--out without --hub-url"; fi
 if files --hub-url "$HUB_URL" --out "$T/x" --count 501; then fail "--count 501 accepted"; fi
 [ "$(codes)" = 3 ] || fail "a refused command made codes"
 
-# Each file enrols its own kiosk, with its counter.
+# Each file, as written, provisions its own kiosk (the SD card's path).
 for i in 1 2 3; do
-  "$CTL" provision --data "$T/k$i" --hub "$HUB_URL" \
-    --code "$(code "$T/cards/$UNIT-0$i/sipas-provision.json")" --counter "Quầy $i" > "$T/out" 2> "$T/err" ||
-    { cat "$T/err" >&2; fail "kiosk $i did not enrol with its file"; }
-  expect_in "$T/out" "counter       Quầy $i"
+  f="$T/cards/$UNIT-0$i/sipas-provision.json"
+  "$CTL" provision --data "$T/k$i" --file "$f" --delete > "$T/out" 2> "$T/err" ||
+    { cat "$T/out" "$T/err" >&2; fail "kiosk $i did not enrol with its file"; }
+  [ ! -e "$f" ] || fail "the card's file $i was kept after enrolment"
+  "$CTL" status --data "$T/k$i" --json > "$T/status.json"
+  python3 - "$T/status.json" "$i" <<'PY' || fail "kiosk $i is not enrolled as Quầy $i"
+import json, sys
+s = json.load(open(sys.argv[1]))
+text = json.dumps(s, ensure_ascii=False)
+assert "Quầy " + sys.argv[2] in text, text
+PY
 done
+# A single file without --counter still names its counter.
+files --hub-url "$HUB_URL" --out "$T/one" || { cat "$T/err" >&2; fail "one file"; }
+grep -q '"counter": "Quầy 1"' "$T/one/$UNIT-01/sipas-provision.json" || fail "no counter in a single file"
 [ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")" = 3 ] ||
   fail "not every code was spent"
 echo ok

@@ -27,6 +27,7 @@
 #define CODE_PATH_MAX 1024
 #define CODE_FILE_NAME "sipas-provision.json"
 #define CODE_FILE_MAX 2048
+#define CODE_COUNTER_DEFAULT "Quầy"
 #define CODE_FORMAT 1
 
 static void code_print_help(FILE *fp)
@@ -61,10 +62,11 @@ static void code_print_help(FILE *fp)
             " must not\n"
             "                      hold files of the same names)\n"
             "  -n, --count N       kiosks, 1 to %d (default 1)\n"
-            "  -c, --counter NAME  counter name; with --count above 1 each"
-            " kiosk gets\n"
-            "                      NAME and its number (\"Quầy 1\","
-            " \"Quầy 2\", ...)\n"
+            "  -c, --counter NAME  counter name; with --count above 1, or"
+            " without it,\n"
+            "                      each kiosk gets NAME (default \"Quầy\")"
+            " and its number\n"
+            "                      (\"Quầy 1\", \"Quầy 2\", ...)\n"
             "  -d, --db PATH       the hub database\n"
             "  -h, --help          this text\n"
             "\n"
@@ -265,15 +267,16 @@ static char *code_format_file(const code_opts_t *o, long i, const char *code)
                     o->hub_url, "code", code);
     if (!doc)
         return NULL;
-    if (o->counter) {
-        if (o->count > 1)
-            snprintf(counter, sizeof(counter), "%s %ld", o->counter, i);
-        else
-            snprintf(counter, sizeof(counter), "%s", o->counter);
-        if (json_object_set_new(doc, "counter", json_string(counter)) != 0) {
-            json_decref(doc);
-            return NULL;
-        }
+    /* The kiosk needs a counter name: without one, the counters are
+     * numbered "Quầy 1", "Quầy 2", ... */
+    if (o->counter && o->count == 1)
+        snprintf(counter, sizeof(counter), "%s", o->counter);
+    else
+        snprintf(counter, sizeof(counter), "%s %ld",
+                 o->counter ? o->counter : CODE_COUNTER_DEFAULT, i);
+    if (json_object_set_new(doc, "counter", json_string(counter)) != 0) {
+        json_decref(doc);
+        return NULL;
     }
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
