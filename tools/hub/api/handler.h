@@ -19,8 +19,8 @@
 #include <semaphore.h>
 
 #define HUB_API_QUERY_MAX 16
-/* Bodies of the small endpoints (enrollment, heartbeat); an upload may
- * reach HUB_INGEST_BODY_MAX. */
+/* Bodies of the small endpoints (enrollment, heartbeat, installation
+ * record); an upload may reach HUB_INGEST_BODY_MAX. */
 #define HUB_API_SMALL_BODY_MAX (16 * 1024)
 /* Uploads parsed at once. A 1 MiB body can take tens of MiB as parsed
  * JSON; writing is one at a time anyway, so a few parsers keep the CPU
@@ -68,6 +68,8 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
                       hub_reply_t *r);
+int hub_api_installation(hub_ctx_t *ctx, const hub_request_t *req,
+                         hub_reply_t *r);
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */
