@@ -56,6 +56,7 @@ int ctl_check_main(int argc, char **argv);
 int ctl_provision_main(int argc, char **argv);
 int ctl_sync_main(int argc, char **argv);
 int ctl_report_main(int argc, char **argv); /* runs sipas-report */
+int ctl_selftest_main(int argc, char **argv);
 
 /* What `status` tells about uploading to the hub. */
 typedef struct ctl_sync_facts {
