@@ -18,6 +18,7 @@
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
+#include "kiosk/record.h"
 #include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
@@ -845,6 +846,19 @@ static int kiosk_catch_signals(kiosk_t *k)
     return 0;
 }
 
+/* What the technician's self-test reads back: did the kiosk start, on
+ * which screen, with which touch devices. */
+static void kiosk_note_display(const kiosk_t *k)
+{
+    char err[256];
+
+    if (record_write_display(k->args.data, k->w, k->h,
+                             k->config.touch.rotation,
+                             pclock_wall_ms(&k->clock), err,
+                             sizeof(err)) != 0)
+        kiosk_log("cannot note the display for the self-test: %s", err);
+}
+
 int kiosk_video_open(kiosk_t *k)
 {
     int tries, fullscreen = k->args.win_w == 0;
@@ -892,6 +906,7 @@ int kiosk_video_open(kiosk_t *k)
                       ? "/dev/input" : NULL) != 0)
         return -1;
     SDL_StartTextInput();
+    kiosk_note_display(k);
     kiosk_sync_start(k);
     k->dirty = 1;
     return 0;
