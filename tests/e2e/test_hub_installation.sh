@@ -100,6 +100,14 @@ assert a["version"] == "0.3.0", a["version"]
 assert a["installation"]["version"] == "0.3.0", a["installation"]
 assert b["version"] != "0.3.0" and b["installation"] is None, b
 PY
+# The real kiosk's path: B was enrolled by an older release; its next
+# sync (a heartbeat: nothing pending) carries the version it runs now.
+sqlite3 "$T/hub.db" "UPDATE kiosks SET version = '0.0.9' WHERE install_id = '$B'"
+DATA=$DATA_B; sync_ok
+now=$("$CTL" --version 2>/dev/null | sed -n 's/^sipasctl \([^ ]*\).*/\1/p')
+[ -n "$now" ] || now=$(sed -n 's/^#define SIPAS_VERSION "\(.*\)"/\1/p' "$ROOT/app/core/version.h")
+[ "$(version_of "$B")" = "$now" ] || fail "after sync B shows $(version_of "$B"), not $now"
+
 # A unit token outside the kiosk's unit sees none of it.
 "$HUB" unit add XA-KHAC "UBND xã Khác" --db "$T/hub.db" 2>/dev/null
 other=$("$HUB" token add --scope unit:XA-KHAC --db "$T/hub.db" 2>/dev/null)
