@@ -44,6 +44,11 @@ int ctl_open_data(const char *cmd, const char *dir, store_t **out);
 int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
                         int64_t *ms);
 
+/* A whole number flag from lo to hi: 0 with *out set, or -1 after a
+ * usage message naming the flag and the range. */
+int ctl_parse_long(const char *cmd, const char *flag, const char *text,
+                   long lo, long hi, long *out);
+
 /* Current wall time in Unix ms. */
 int64_t ctl_now_ms(void);
 

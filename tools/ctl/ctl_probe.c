@@ -74,81 +74,68 @@ void ctl_probe_storage(const char *dir, selftest_storage_t *out)
                           : -1;
 }
 
-/* 1 with the file's text (caller frees), 0 when absent, -1 with err. */
-static int ctl_probe_slurp(const char *dir, const char *name, char **text,
-                           size_t *len, char *err, size_t cap)
+/* DATA/name's text (caller frees) when it is there; *found says whether
+ * it exists, and error why it could not be read. NULL when absent or
+ * unreadable. */
+static char *ctl_probe_slurp(const char *dir, const char *name, size_t *len,
+                             int *found, char *error, size_t cap)
 {
     char path[SYNCDB_PATH_MAX + 32];
     char *buf;
     FILE *fp;
     size_t n;
 
-    *text = NULL;
+    *found = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     fp = fopen(path, "re");
     if (!fp) {
         if (errno == ENOENT)
-            return 0;
-        snprintf(err, cap, "%s: %s", name, strerror(errno));
-        return -1;
+            return NULL;
+        *found = 1;
+        snprintf(error, cap, "%s: %s", name, strerror(errno));
+        return NULL;
     }
+    *found = 1;
     buf = malloc(CTL_PROBE_FILE_MAX + 1);
-    if (!buf) {
-        fclose(fp);
-        snprintf(err, cap, "out of memory");
-        return -1;
-    }
-    n = fread(buf, 1, CTL_PROBE_FILE_MAX + 1, fp);
-    if (ferror(fp) || n > CTL_PROBE_FILE_MAX) {
-        snprintf(err, cap, "%s: %s", name,
-                 ferror(fp) ? "read error" : "larger than 16 KiB");
+    n = buf ? fread(buf, 1, CTL_PROBE_FILE_MAX + 1, fp) : 0;
+    if (!buf || ferror(fp) || n > CTL_PROBE_FILE_MAX) {
+        snprintf(error, cap, "%s: %s", name,
+                 !buf ? "out of memory"
+                 : ferror(fp) ? "read error" : "larger than 16 KiB");
         fclose(fp);
         free(buf);
-        return -1;
+        return NULL;
     }
     fclose(fp);
     buf[n] = '\0';
-    *text = buf;
     *len = n;
-    return 1;
+    return buf;
 }
 
 void ctl_probe_display(const char *dir, selftest_display_t *out)
 {
-    char err[sizeof(out->error)];
+    size_t len = 0;
     char *text;
-    size_t len;
-    int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = ctl_probe_slurp(dir, CTL_DISPLAY_NAME, &text, &len, err,
-                         sizeof(err));
-    if (rc == 1) {
+    text = ctl_probe_slurp(dir, CTL_DISPLAY_NAME, &len, &out->found,
+                           out->error, sizeof(out->error));
+    if (text)
         (void)selftest_parse_display(text, len, out);
-        free(text);
-    } else if (rc < 0) {
-        out->found = 1;
-        snprintf(out->error, sizeof(out->error), "%s", err);
-    }
+    free(text);
 }
 
 void ctl_probe_touch(const char *dir, selftest_touch_t *out)
 {
-    char err[sizeof(out->error)];
+    size_t len = 0;
     char *text;
-    size_t len;
-    int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = ctl_probe_slurp(dir, CTL_TOUCHGRID_NAME, &text, &len, err,
-                         sizeof(err));
-    if (rc == 1) {
+    text = ctl_probe_slurp(dir, CTL_TOUCHGRID_NAME, &len, &out->found,
+                           out->error, sizeof(out->error));
+    if (text)
         (void)selftest_parse_touch(text, len, out);
-        free(text);
-    } else if (rc < 0) {
-        out->found = 1;
-        snprintf(out->error, sizeof(out->error), "%s", err);
-    }
+    free(text);
 }
 
 /* ---- the hub ------------------------------------------------------------ */

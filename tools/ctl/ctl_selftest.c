@@ -68,21 +68,6 @@ static void selftest_print_help(FILE *fp)
             SELFTEST_TIMEOUT_DEFAULT_S);
 }
 
-static int selftest_parse_long(const char *flag, const char *text, long lo,
-                               long hi, long *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtol(text, &end, 10);
-    if (errno == 0 && end != text && *end == '\0' && *out >= lo &&
-        *out <= hi)
-        return 0;
-    ctl_say(SELFTEST_CMD, "%s: expected %ld to %ld, got \"%s\"", flag, lo,
-            hi, text);
-    return -1;
-}
-
 /* 0 to go on, 1 when help was printed, -1 on a usage error. */
 static int selftest_parse(int argc, char **argv, selftest_args_t *a)
 {
@@ -114,17 +99,18 @@ static int selftest_parse(int argc, char **argv, selftest_args_t *a)
         case 'n': a->no_send = 1; break;
         case 'R': a->root = optarg; break;
         case 'F':
-            rc = selftest_parse_long("--fsync-max-ms", optarg, 1, 60000, &v);
+            rc = ctl_parse_long(SELFTEST_CMD, "--fsync-max-ms", optarg, 1,
+                                60000, &v);
             a->limits.fsync_ms_max = (double)v;
             break;
         case 'M':
-            rc = selftest_parse_long("--free-min-mb", optarg, 0,
-                                     INT32_MAX, &v);
+            rc = ctl_parse_long(SELFTEST_CMD, "--free-min-mb", optarg, 0,
+                                INT32_MAX, &v);
             a->limits.free_min_bytes = (int64_t)v * 1024 * 1024;
             break;
         case 't':
-            rc = selftest_parse_long("--timeout", optarg, 1, 600,
-                                     &a->timeout_s);
+            rc = ctl_parse_long(SELFTEST_CMD, "--timeout", optarg, 1, 600,
+                                &a->timeout_s);
             break;
         case 'h':
             selftest_print_help(stdout);

@@ -70,6 +70,16 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
                       hub_reply_t *r);
 int hub_api_installation(hub_ctx_t *ctx, const hub_request_t *req,
                          hub_reply_t *r);
+
+/* Stores rec for install_id in one write (the kiosk must still be active
+ * when it begins) and fills r: 200 {"ok": true, "hub_time"}, 401 unknown
+ * kiosk, 403 revoked, or the database's error. what names the report in
+ * the log. Returns the HTTP status. (api_report.c) */
+typedef int (*hub_api_store_fn)(hub_db_t *db, const char *install_id,
+                                const void *rec, int64_t now_ms);
+int hub_api_store_report(hub_ctx_t *ctx, const char *install_id,
+                         const char *what, hub_api_store_fn store,
+                         const void *rec, int64_t now_ms, hub_reply_t *r);
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */

@@ -660,6 +660,32 @@ const char *hub_db_last_error(hub_db_t *db)
     return sqldb_last_error(&db->sql);
 }
 
+int hub_db_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                    int64_t now_ms, const json_t *obj, const char *extra,
+                    const char *what)
+{
+    sqlite3_stmt *st;
+    char *body;
+    int rc = SQLITE_OK;
+
+    body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!body)
+        return HUB_ERROR;
+    st = sqldb_stmt(&db->sql, sql);
+    if (!st) {
+        free(body);
+        return HUB_ERROR;
+    }
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, body, &rc);
+    if (extra)
+        sqldb_bind_text(st, 4, extra, &rc);
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, what));
+    free(body);
+    return rc;
+}
+
 int hub_db_rc(int sqlite_rc)
 {
     switch (sqlite_rc & 0xff) {

@@ -31,8 +31,5 @@ typedef struct hub_installation {
  * seen, software version). */
 int hub_installation_store(hub_db_t *db, const char *install_id,
                            const hub_installation_t *rec, int64_t now_ms);
-/* How many records install_id has in its history (tests, audits). */
-int hub_installation_count(hub_db_t *db, const char *install_id,
-                           int64_t *n);
 
 #endif
