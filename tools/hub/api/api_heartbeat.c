@@ -3,7 +3,6 @@
  */
 #include "hub/api/handler.h"
 
-#include "hub/api/auth.h"
 #include "hub/domain/heartbeat.h"
 
 static int hub_heartbeat_put(hub_db_t *db, const char *install_id,
@@ -21,13 +20,7 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
     json_t *v;
     int status;
 
-    if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
-        return r->status;
-    if (req->n_query > 0 || req->query_overflow)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "/api/v1/heartbeat takes no parameters");
-    v = hub_api_load_body(req, r);
-    if (!v)
+    if (hub_api_begin_report(ctx, req, install_id, &v, r) != 0)
         return r->status;
     hub_problem_init(&pb);
     if (hub_heartbeat_parse(v, "", &hb, &pb) != 0) {

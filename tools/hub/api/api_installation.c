@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include "hub/api/auth.h"
 #include "hub/domain/installation.h"
 
 static int hub_installation_put(hub_db_t *db, const char *install_id,
@@ -24,13 +23,7 @@ int hub_api_installation(hub_ctx_t *ctx, const hub_request_t *req,
     json_t *v;
     int status;
 
-    if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
-        return r->status;
-    if (req->n_query > 0 || req->query_overflow)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "/api/v1/installation takes no parameters");
-    v = hub_api_load_body(req, r);
-    if (!v)
+    if (hub_api_begin_report(ctx, req, install_id, &v, r) != 0)
         return r->status;
     hub_problem_init(&pb);
     if (hub_installation_parse(v, &rec, &pb) != 0) {

@@ -4,8 +4,23 @@
  */
 #include "hub/api/handler.h"
 
+#include "hub/api/auth.h"
 #include "hub/base/log.h"
 #include "hub/store/kiosks.h"
+
+int hub_api_begin_report(hub_ctx_t *ctx, const hub_request_t *req,
+                         char install_id[HUB_INSTALL_ID_LEN + 1], json_t **v,
+                         hub_reply_t *r)
+{
+    *v = NULL;
+    if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
+        return r->status;
+    if (req->n_query > 0 || req->query_overflow)
+        return hub_reply_fail(r, 400, "bad-request",
+                              "%s takes no parameters", req->path);
+    *v = hub_api_load_body(req, r);
+    return *v ? 0 : r->status;
+}
 
 int hub_api_store_report(hub_ctx_t *ctx, const char *install_id,
                          const char *what, hub_api_store_fn store,

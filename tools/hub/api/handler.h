@@ -14,6 +14,7 @@
 #include "hub/api/reply.h"
 #include "hub/base/quota.h"
 #include "hub/base/ratelimit.h"
+#include "hub/base/valid.h"
 #include "hub/store/db.h"
 
 #include <semaphore.h>
@@ -71,6 +72,13 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
 int hub_api_installation(hub_ctx_t *ctx, const hub_request_t *req,
                          hub_reply_t *r);
 
+/* The start of a kiosk's report (heartbeat, installation record): the
+ * kiosk authenticated (its id in install_id), no parameters, a JSON
+ * object body in *v (the caller's to release). 0, or the status put in
+ * r. (api_report.c) */
+int hub_api_begin_report(hub_ctx_t *ctx, const hub_request_t *req,
+                         char install_id[HUB_INSTALL_ID_LEN + 1], json_t **v,
+                         hub_reply_t *r);
 /* Stores rec for install_id in one write (the kiosk must still be active
  * when it begins) and fills r: 200 {"ok": true, "hub_time"}, 401 unknown
  * kiosk, 403 revoked, or the database's error. what names the report in
