@@ -162,11 +162,15 @@ void selftest_check_clock(selftest_report_t *r, const selftest_clock_t *k)
                      "timesyncd) và đồng hồ của máy chủ hub.");
         return;
     }
-    if (agrees) {
+    if (agrees || (!k->hub_known && k->kiosk_anchored)) {
         c = selftest_add(r, "clock", SELFTEST_WARN);
         selftest_put(c->value, sizeof(c->value), "chưa đồng bộ%s", hub);
-        selftest_put(c->message, sizeof(c->message),
-                     "Đồng hồ chưa đồng bộ NTP nhưng khớp giờ của hub.");
+        selftest_put(c->message, sizeof(c->message), "%s",
+                     agrees ? "Đồng hồ chưa đồng bộ NTP nhưng khớp giờ của"
+                              " hub."
+                            : "Đồng hồ chưa đồng bộ NTP; kiosk đã biết giờ"
+                              " đúng của lần khởi động này nên ngày của"
+                              " các lượt đánh giá vẫn đúng.");
         selftest_put(c->action, sizeof(c->action),
                      "Mở cổng NTP (UDP 123) trên mạng này để thiết bị tự"
                      " đồng bộ giờ sau mỗi lần khởi động.");

@@ -70,6 +70,8 @@ typedef struct selftest_clock {
     int timesyncd_synced;     /* /run/systemd/timesync/synchronized */
     int hub_known;            /* the hub's clock came with its answer */
     int64_t hub_offset_ms;    /* device minus hub */
+    int kiosk_anchored;       /* the kiosk's uploader knows this boot's
+                               * true time (an anchor in sync.db) */
 } selftest_clock_t;
 
 typedef enum selftest_hub_outcome {

@@ -57,6 +57,11 @@ check_is hub fail
 check_is watchdog pass
 check_is storage.fsync pass
 expect_in "$T/st.out" "sipasctl provision"
+# Nor is there a hub to compare the clock with: unsynchronised, it fails.
+rm "$root/run/systemd/timesync/synchronized"
+SIPAS_CLOCK_SYNCED=0 st_fails --json --no-send
+check_is clock fail
+: > "$root/run/systemd/timesync/synchronized"
 
 provision "$PROXY_URL"
 
@@ -83,6 +88,12 @@ PY
 grep -q "pass at " "$T/list" || { cat "$T/list" >&2; fail "kiosk list shows no self-test"; }
 [ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 2 ] ||
   fail "two runs should leave two records"
+
+# A clock NTP never set, but agreeing with the hub's: a warning, exit 0.
+mv "$root/run/systemd/timesync/synchronized" "$T/synced.away"
+SIPAS_CLOCK_SYNCED=0 st_ok --json --no-send
+check_is clock warn
+mv "$T/synced.away" "$root/run/systemd/timesync/synchronized"
 
 # --no-send leaves the hub as it was.
 st_ok --no-send
@@ -142,6 +153,13 @@ hub_stop
 st_fails
 expect_in "$T/st.out" "Không kết nối được hub"
 expect_in "$T/st.out" "Kết quả chung: LỖI"
+# With no hub to compare with, an unsynchronised clock is a warning only
+# because the kiosk's uploader learnt this boot's true time already.
+rm "$root/run/systemd/timesync/synchronized"
+SIPAS_CLOCK_SYNCED=0 st_fails --json --no-send
+check_is clock warn
+expect_in "$T/st.out" "kiosk đã biết giờ đúng của lần khởi động này"
+: > "$root/run/systemd/timesync/synchronized"
 
 # A revoked kiosk is told so.
 hub_start

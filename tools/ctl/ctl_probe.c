@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/version.h"
+#include "sync/dayclock.h"
 
 #define CTL_PATH_HEARTBEAT "/api/v1/heartbeat"
 #define CTL_PATH_INSTALLATION "/api/v1/installation"
@@ -140,10 +141,12 @@ void ctl_probe_touch(const char *dir, selftest_touch_t *out)
 
 /* ---- the hub ------------------------------------------------------------ */
 
-static int ctl_probe_enrollment(const char *dir, ctl_hub_probe_t *p)
+static int ctl_probe_enrollment(const char *dir, const pclock_t *clock,
+                                ctl_hub_probe_t *p)
 {
     char err[SYNCDB_ERROR_MAX];
     syncdb_t *db = NULL;
+    int64_t anchor;
     int rc;
 
     rc = syncdb_open(dir, 1, &db, err, sizeof(err));
@@ -155,6 +158,11 @@ static int ctl_probe_enrollment(const char *dir, ctl_hub_probe_t *p)
         rc = syncdb_get_enrollment(db, &p->en);
         if (rc < 0)
             snprintf(err, sizeof(err), "%s", syncdb_last_error(db));
+        /* The uploader's own knowledge of the time: a failed reading only
+         * leaves it unknown. */
+        if (rc > 0 && dayclock_own_anchor(db, clock->boot_id, &p->anchored,
+                                          &anchor) != 0)
+            p->anchored = 0;
         syncdb_close(db);
     }
     if (rc == 0) {
@@ -202,7 +210,7 @@ void ctl_probe_hub(const char *dir, const pclock_t *clock,
 
     memset(out, 0, sizeof(*out));
     memset(&reply, 0, sizeof(reply));
-    if (ctl_probe_enrollment(dir, out) != 0)
+    if (ctl_probe_enrollment(dir, clock, out) != 0)
         return;
     memset(&o, 0, sizeof(o));
     o.hub_url = out->en.hub_url;

@@ -40,6 +40,7 @@ typedef struct ctl_hub_probe {
     sync_client_t *client;   /* open after an acknowledgement, else NULL */
     int64_t hub_time_ms;     /* the hub's clock, 0 when it gave none */
     int64_t wall_ms;         /* the device's, when the answer came */
+    int anchored;            /* sync.db holds this boot's true time */
 } ctl_hub_probe_t;
 
 /* An authenticated heartbeat to the enrolled hub, its answer classified

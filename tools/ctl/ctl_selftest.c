@@ -195,6 +195,7 @@ static void selftest_gather(const selftest_args_t *a, selftest_report_t *r,
     clk.timesyncd_synced = psys_timesyncd_synced(&sys);
     clk.hub_known = hub->hub_time_ms > 0;
     clk.hub_offset_ms = hub->wall_ms - hub->hub_time_ms;
+    clk.kiosk_anchored = hub->anchored;
     selftest_check_clock(r, &clk);
     selftest_check_hub(r, &hub->facts);
     psys_read_watchdog(&sys, &pw);
@@ -234,7 +235,7 @@ static int selftest_send(const selftest_args_t *a, ctl_hub_probe_t *hub,
 
 int ctl_selftest_main(int argc, char **argv)
 {
-    static selftest_report_t report; /* large; one per process */
+    static selftest_report_t report; /* large; one per run */
     ctl_hub_probe_t hub;
     selftest_args_t a;
     char *body = NULL;
