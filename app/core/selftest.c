@@ -8,8 +8,10 @@
 /* The technician reads the report at the counter, on a phone or a laptop
  * screen: one sentence of what was found, one of what to do. */
 
+/* action: what to do, or NULL when nothing is to be done. */
 static selftest_check_t *selftest_add(selftest_report_t *r, const char *id,
-                                      selftest_status_t status)
+                                      selftest_status_t status,
+                                      const char *action)
 {
     selftest_check_t *c;
 
@@ -21,6 +23,8 @@ static selftest_check_t *selftest_add(selftest_report_t *r, const char *id,
     memset(c, 0, sizeof(*c));
     snprintf(c->id, sizeof(c->id), "%s", id);
     c->status = status;
+    if (action)
+        snprintf(c->action, sizeof(c->action), "%s", action);
     return c;
 }
 
@@ -77,27 +81,25 @@ void selftest_check_storage(selftest_report_t *r, const selftest_storage_t *s,
     selftest_check_t *c;
 
     if (!s->written) {
-        c = selftest_add(r, "storage.write", SELFTEST_FAIL);
+        c = selftest_add(r, "storage.write", SELFTEST_FAIL,
+                         "Kiểm tra thẻ nhớ (khóa ghi, hỏng, đầy) và quyền của"
+                         " thư mục dữ liệu; chạy sipasctl check.");
         selftest_put(c->value, sizeof(c->value), "%s", s->error);
         selftest_put(c->message, sizeof(c->message),
                      "Không ghi được vào thư mục dữ liệu: kiosk sẽ không"
                      " lưu được đánh giá.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Kiểm tra thẻ nhớ (khóa ghi, hỏng, đầy) và quyền của"
-                     " thư mục dữ liệu; chạy sipasctl check.");
     } else if (s->fsync_ms > lim->fsync_ms_max) {
-        c = selftest_add(r, "storage.fsync", SELFTEST_FAIL);
+        c = selftest_add(r, "storage.fsync", SELFTEST_FAIL,
+                         "Thay thẻ nhớ loại công nghiệp (pSLC) hoặc dùng eMMC:"
+                         " thẻ chậm làm màn hình cảm ơn hiện chậm.");
         selftest_put(c->value, sizeof(c->value), "%.1f ms/fsync",
                      s->fsync_ms);
         selftest_put(c->message, sizeof(c->message),
                      "Thẻ nhớ ghi quá chậm: mỗi lần ghi bền mất %.0f ms"
                      " (giới hạn %.0f ms).",
                      s->fsync_ms, lim->fsync_ms_max);
-        selftest_put(c->action, sizeof(c->action),
-                     "Thay thẻ nhớ loại công nghiệp (pSLC) hoặc dùng eMMC:"
-                     " thẻ chậm làm màn hình cảm ơn hiện chậm.");
     } else {
-        c = selftest_add(r, "storage.fsync", SELFTEST_PASS);
+        c = selftest_add(r, "storage.fsync", SELFTEST_PASS, NULL);
         selftest_put(c->value, sizeof(c->value), "%.1f ms/fsync",
                      s->fsync_ms);
         selftest_put(c->message, sizeof(c->message),
@@ -107,27 +109,26 @@ void selftest_check_storage(selftest_report_t *r, const selftest_storage_t *s,
     }
     selftest_format_bytes(lim->free_min_bytes, need, sizeof(need));
     if (s->free_bytes < 0) {
-        c = selftest_add(r, "storage.free", SELFTEST_FAIL);
+        c = selftest_add(r, "storage.free", SELFTEST_FAIL,
+                         "Kiểm tra phân vùng dữ liệu đã được gắn (mount)."
+                         );
         selftest_put(c->value, sizeof(c->value), "không đọc được");
         selftest_put(c->message, sizeof(c->message),
                      "Không đọc được dung lượng trống của thư mục dữ liệu.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Kiểm tra phân vùng dữ liệu đã được gắn (mount).");
         return;
     }
     selftest_format_bytes(s->free_bytes, have, sizeof(have));
     if (s->free_bytes < lim->free_min_bytes) {
-        c = selftest_add(r, "storage.free", SELFTEST_FAIL);
+        c = selftest_add(r, "storage.free", SELFTEST_FAIL,
+                         "Xóa tệp không cần trên phân vùng dữ liệu hoặc"
+                         " dùng thẻ nhớ lớn hơn.");
         selftest_put(c->value, sizeof(c->value), "%s", have);
         selftest_put(c->message, sizeof(c->message),
                      "Thẻ nhớ sắp đầy: còn trống %s, cần ít nhất %s.", have,
                      need);
-        selftest_put(c->action, sizeof(c->action),
-                     "Xóa tệp không cần trên phân vùng dữ liệu hoặc dùng thẻ"
-                     " nhớ lớn hơn.");
         return;
     }
-    c = selftest_add(r, "storage.free", SELFTEST_PASS);
+    c = selftest_add(r, "storage.free", SELFTEST_PASS, NULL);
     selftest_put(c->value, sizeof(c->value), "%s", have);
     selftest_put(c->message, sizeof(c->message),
                  "Còn trống %s (cần ít nhất %s).", have, need);
@@ -145,25 +146,26 @@ void selftest_check_clock(selftest_report_t *r, const selftest_clock_t *k)
         snprintf(hub, sizeof(hub), "; lệch hub %+.1f s",
                  (double)k->hub_offset_ms / 1000.0);
     if (synced && (!k->hub_known || agrees)) {
-        c = selftest_add(r, "clock", SELFTEST_PASS);
+        c = selftest_add(r, "clock", SELFTEST_PASS, NULL);
         selftest_put(c->value, sizeof(c->value), "đồng bộ%s", hub);
         selftest_put(c->message, sizeof(c->message),
                      "Đồng hồ đã đồng bộ qua mạng (NTP).");
         return;
     }
     if (synced) {
-        c = selftest_add(r, "clock", SELFTEST_FAIL);
+        c = selftest_add(r, "clock", SELFTEST_FAIL,
+                         "Kiểm tra máy chủ NTP mà thiết bị dùng (systemd-"
+                         "timesyncd) và đồng hồ của máy chủ hub.");
         selftest_put(c->value, sizeof(c->value), "đồng bộ%s", hub);
         selftest_put(c->message, sizeof(c->message),
                      "Đồng hồ báo đã đồng bộ nhưng lệch hub %.0f giây.",
                      (double)off / 1000.0);
-        selftest_put(c->action, sizeof(c->action),
-                     "Kiểm tra máy chủ NTP mà thiết bị dùng (systemd-"
-                     "timesyncd) và đồng hồ của máy chủ hub.");
         return;
     }
     if (agrees || (!k->hub_known && k->kiosk_anchored)) {
-        c = selftest_add(r, "clock", SELFTEST_WARN);
+        c = selftest_add(r, "clock", SELFTEST_WARN,
+                         "Mở cổng NTP (UDP 123) trên mạng này để thiết bị tự"
+                         " đồng bộ giờ sau mỗi lần khởi động.");
         selftest_put(c->value, sizeof(c->value), "chưa đồng bộ%s", hub);
         selftest_put(c->message, sizeof(c->message), "%s",
                      agrees ? "Đồng hồ chưa đồng bộ NTP nhưng khớp giờ của"
@@ -171,19 +173,16 @@ void selftest_check_clock(selftest_report_t *r, const selftest_clock_t *k)
                             : "Đồng hồ chưa đồng bộ NTP; kiosk đã biết giờ"
                               " đúng của lần khởi động này nên ngày của"
                               " các lượt đánh giá vẫn đúng.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Mở cổng NTP (UDP 123) trên mạng này để thiết bị tự"
-                     " đồng bộ giờ sau mỗi lần khởi động.");
         return;
     }
-    c = selftest_add(r, "clock", SELFTEST_FAIL);
+    c = selftest_add(r, "clock", SELFTEST_FAIL,
+                     "Nối mạng có Internet và mở cổng NTP (UDP 123) để"
+                     " thiết bị tự đồng bộ giờ (systemd-timesyncd), rồi"
+                     " chạy lại.");
     selftest_put(c->value, sizeof(c->value), "chưa đồng bộ%s", hub);
     selftest_put(c->message, sizeof(c->message),
                  "Đồng hồ chưa đồng bộ: ngày giờ có thể sai, hub có thể từ"
                  " chối kết nối bảo mật.");
-    selftest_put(c->action, sizeof(c->action),
-                 "Nối mạng có Internet và mở cổng NTP (UDP 123) để thiết bị"
-                 " tự đồng bộ giờ (systemd-timesyncd), rồi chạy lại.");
 }
 
 void selftest_check_hub(selftest_report_t *r, const selftest_hub_t *h)
@@ -195,7 +194,7 @@ void selftest_check_hub(selftest_report_t *r, const selftest_hub_t *h)
 
     switch (h->outcome) {
     case SELFTEST_HUB_ACKED:
-        c = selftest_add(r, "hub", SELFTEST_PASS);
+        c = selftest_add(r, "hub", SELFTEST_PASS, NULL);
         selftest_put(c->value, sizeof(c->value), "%s, %lld ms",
                      strncmp(h->url, "https:", 6) == 0 ? "HTTPS" : "HTTP",
                      (long long)h->elapsed_ms);
@@ -204,45 +203,41 @@ void selftest_check_hub(selftest_report_t *r, const selftest_hub_t *h)
                      h->unit);
         return;
     case SELFTEST_HUB_NOT_ENROLLED:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL, reenroll);
         selftest_put(c->value, sizeof(c->value), "chưa đăng ký");
         selftest_put(c->message, sizeof(c->message),
                      "Kiosk chưa được đăng ký với hub của tỉnh: đánh giá"
                      " không được gửi đi.");
-        selftest_put(c->action, sizeof(c->action), "%s", reenroll);
         return;
     case SELFTEST_HUB_DAMAGED:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL,
+                         "Chạy: sipasctl provision --repair --data DIR"
+                         " --hub URL --code MÃ");
         selftest_put(c->value, sizeof(c->value), "sync.db hỏng");
         selftest_put(c->message, sizeof(c->message),
                      "Tệp đồng bộ (sync.db) bị hỏng: %s", h->detail);
-        selftest_put(c->action, sizeof(c->action),
-                     "Chạy: sipasctl provision --repair --data DIR --hub URL"
-                     " --code MÃ");
         return;
     case SELFTEST_HUB_UNREACHABLE:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL,
+                         "Kiểm tra cáp mạng hoặc Wi-Fi, địa chỉ hub và tường"
+                         " lửa; nếu lỗi nói về chứng chỉ, kiểm tra đồng hồ.");
         selftest_put(c->value, sizeof(c->value), "không kết nối được");
         selftest_put(c->message, sizeof(c->message),
                      "Không kết nối được hub %s: %s", h->url, h->detail);
-        selftest_put(c->action, sizeof(c->action),
-                     "Kiểm tra cáp mạng hoặc Wi-Fi, địa chỉ hub và tường"
-                     " lửa; nếu lỗi nói về chứng chỉ, kiểm tra đồng hồ.");
         return;
     case SELFTEST_HUB_CAPTIVE:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL,
+                         "captive portal: mở trình duyệt trên mạng này để đăng"
+                         " nhập Wi-Fi, hoặc dùng mạng khác");
         selftest_put(c->value, sizeof(c->value), "captive portal (HTTP %ld)",
                      h->status);
         selftest_put(c->message, sizeof(c->message),
                      "Một trang đăng nhập mạng trả lời thay cho hub %s.",
                      h->url);
-        selftest_put(c->action, sizeof(c->action),
-                     "captive portal: mở trình duyệt trên mạng này để đăng"
-                     " nhập Wi-Fi, hoặc dùng mạng khác");
         return;
     case SELFTEST_HUB_UNKNOWN_KIOSK:
     case SELFTEST_HUB_REVOKED:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL, reenroll);
         selftest_put(c->value, sizeof(c->value), "HTTP %ld", h->status);
         selftest_put(c->message, sizeof(c->message), "%s",
                      h->outcome == SELFTEST_HUB_REVOKED
@@ -250,16 +245,15 @@ void selftest_check_hub(selftest_report_t *r, const selftest_hub_t *h)
                            " của nó nữa."
                          : "Hub không nhận ra kiosk này hoặc mã bí mật của"
                            " nó.");
-        selftest_put(c->action, sizeof(c->action), "%s", reenroll);
         return;
     case SELFTEST_HUB_REFUSED:
     default:
-        c = selftest_add(r, "hub", SELFTEST_FAIL);
+        c = selftest_add(r, "hub", SELFTEST_FAIL,
+                         "Báo quản trị hub kèm dòng trên."
+                         );
         selftest_put(c->value, sizeof(c->value), "HTTP %ld", h->status);
         selftest_put(c->message, sizeof(c->message), "Hub từ chối: %s",
                      h->detail);
-        selftest_put(c->action, sizeof(c->action),
-                     "Báo quản trị hub kèm dòng trên.");
         return;
     }
 }
@@ -278,35 +272,32 @@ void selftest_check_watchdog(selftest_report_t *r,
         snprintf(sd, sizeof(sd), "; systemd %lld s",
                  (long long)(w->runtime_usec / 1000000));
     if (!w->present) {
-        c = selftest_add(r, "watchdog", SELFTEST_FAIL);
+        c = selftest_add(r, "watchdog", SELFTEST_FAIL, arm);
         selftest_put(c->value, sizeof(c->value), "không có watchdog0");
         selftest_put(c->message, sizeof(c->message),
                      "Không thấy watchdog phần cứng: thiết bị treo sẽ không"
                      " tự khởi động lại.");
-        selftest_put(c->action, sizeof(c->action), "%s", arm);
         return;
     }
     if (!w->active) {
-        c = selftest_add(r, "watchdog", SELFTEST_FAIL);
+        c = selftest_add(r, "watchdog", SELFTEST_FAIL, arm);
         selftest_put(c->value, sizeof(c->value), "chưa bật%s", sd);
         selftest_put(c->message, sizeof(c->message),
                      "Watchdog phần cứng chưa được bật: thiết bị treo sẽ"
                      " không tự khởi động lại.");
-        selftest_put(c->action, sizeof(c->action), "%s", arm);
         return;
     }
     if (w->runtime_usec > (int64_t)SELFTEST_WATCHDOG_MAX_S * 1000000) {
-        c = selftest_add(r, "watchdog", SELFTEST_WARN);
+        c = selftest_add(r, "watchdog", SELFTEST_WARN, arm);
         selftest_put(c->value, sizeof(c->value), "bật, %ld s%s",
                      w->timeout_s, sd);
         selftest_put(c->message, sizeof(c->message),
                      "RuntimeWatchdogSec lớn hơn %d s: trên Raspberry Pi"
                      " watchdog sẽ không hoạt động.",
                      SELFTEST_WATCHDOG_MAX_S);
-        selftest_put(c->action, sizeof(c->action), "%s", arm);
         return;
     }
-    c = selftest_add(r, "watchdog", SELFTEST_PASS);
+    c = selftest_add(r, "watchdog", SELFTEST_PASS, NULL);
     selftest_put(c->value, sizeof(c->value), "bật, %ld s%s", w->timeout_s,
                  sd);
     selftest_put(c->message, sizeof(c->message),
@@ -320,7 +311,9 @@ void selftest_check_display(selftest_report_t *r,
     selftest_check_t *c;
 
     if (!d->found || d->error[0]) {
-        c = selftest_add(r, "display", SELFTEST_FAIL);
+        c = selftest_add(r, "display", SELFTEST_FAIL,
+                         "Khởi động kiosk (systemctl restart sipas-kiosk), chờ"
+                         " màn hình chờ hiện ra, rồi chạy lại.");
         selftest_put(c->value, sizeof(c->value), "%s",
                      d->found ? "display.json hỏng" : "chưa khởi động");
         if (d->found)
@@ -331,36 +324,32 @@ void selftest_check_display(selftest_report_t *r,
             selftest_put(c->message, sizeof(c->message),
                          "Kiosk chưa từng khởi động với thư mục dữ liệu"
                          " này.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Khởi động kiosk (systemctl restart sipas-kiosk), chờ"
-                     " màn hình chờ hiện ra, rồi chạy lại.");
         return;
     }
     if (strcmp(d->driver, "dummy") == 0) {
-        c = selftest_add(r, "display", SELFTEST_WARN);
+        c = selftest_add(r, "display", SELFTEST_WARN,
+                         "Trên thiết bị thật, bỏ SDL_VIDEODRIVER=dummy và khởi"
+                         " động lại kiosk.");
         selftest_put(c->value, sizeof(c->value), "dummy %dx%d", d->width,
                      d->height);
         selftest_put(c->message, sizeof(c->message),
                      "Kiosk chạy không có màn hình (trình điều khiển"
                      " dummy): chỉ dùng khi thử nghiệm.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Trên thiết bị thật, bỏ SDL_VIDEODRIVER=dummy và khởi"
-                     " động lại kiosk.");
         return;
     }
     if (d->touch_devices <= 0) {
-        c = selftest_add(r, "display", SELFTEST_FAIL);
+        c = selftest_add(r, "display", SELFTEST_FAIL,
+                         "Kiểm tra cáp USB hoặc DSI của màn cảm ứng và nhóm"
+                         " input của tài khoản kiosk, rồi khởi động lại"
+                         " kiosk.");
         selftest_put(c->value, sizeof(c->value), "%s %dx%d, 0 cảm ứng",
                      d->driver, d->width, d->height);
         selftest_put(c->message, sizeof(c->message),
                      "Màn hình có hình nhưng kiosk không thấy thiết bị cảm"
                      " ứng nào.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Kiểm tra cáp USB hoặc DSI của màn cảm ứng và nhóm"
-                     " input của tài khoản kiosk, rồi khởi động lại kiosk.");
         return;
     }
-    c = selftest_add(r, "display", SELFTEST_PASS);
+    c = selftest_add(r, "display", SELFTEST_PASS, NULL);
     selftest_put(c->value, sizeof(c->value), "%s %dx%d, xoay %d, %d cảm ứng",
                  d->driver, d->width, d->height, d->rotation,
                  d->touch_devices);
@@ -376,19 +365,18 @@ void selftest_check_touch(selftest_report_t *r, const selftest_touch_t *t)
     if (!t->found)
         return;
     if (t->error[0] || t->cells <= 0 || t->tapped < t->cells) {
-        c = selftest_add(r, "touch.grid", SELFTEST_FAIL);
+        c = selftest_add(r, "touch.grid", SELFTEST_FAIL,
+                         "Chạy lại «Tự kiểm tra» trên màn hình quản trị; nếu"
+                         " vẫn thiếu ô, hiệu chỉnh cảm ứng (display.touch)"
+                         " hoặc xoay (display.rotation) trong cấu hình.");
         selftest_put(c->value, sizeof(c->value), "%d/%d ô", t->tapped,
                      t->cells);
         selftest_put(c->message, sizeof(c->message),
                      "Lưới cảm ứng chưa chạm hết: có vùng màn hình không"
                      " nhận chạm.");
-        selftest_put(c->action, sizeof(c->action),
-                     "Chạy lại «Tự kiểm tra» trên màn hình quản trị; nếu"
-                     " vẫn thiếu ô, hiệu chỉnh cảm ứng (display.touch) hoặc"
-                     " xoay (display.rotation) trong cấu hình.");
         return;
     }
-    c = selftest_add(r, "touch.grid", SELFTEST_PASS);
+    c = selftest_add(r, "touch.grid", SELFTEST_PASS, NULL);
     selftest_put(c->value, sizeof(c->value), "%d/%d ô, %dx%d xoay %d",
                  t->tapped, t->cells, t->width, t->height, t->rotation);
     selftest_put(c->message, sizeof(c->message),
