@@ -19,6 +19,7 @@
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
 #include "kiosk/provshow.h"
+#include "kiosk/record.h"
 #include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
@@ -869,6 +870,19 @@ static int kiosk_catch_signals(kiosk_t *k)
     return 0;
 }
 
+/* What the technician's self-test reads back: did the kiosk start, on
+ * which screen, with which touch devices. */
+static void kiosk_note_display(const kiosk_t *k)
+{
+    char err[256];
+
+    if (record_write_display(k->args.data, k->w, k->h,
+                             k->config.touch.rotation,
+                             pclock_wall_ms(&k->clock), err,
+                             sizeof(err)) != 0)
+        kiosk_log("cannot note the display for the self-test: %s", err);
+}
+
 int kiosk_video_open(kiosk_t *k)
 {
     int tries, fullscreen = k->args.win_w == 0;
@@ -916,6 +930,7 @@ int kiosk_video_open(kiosk_t *k)
                       ? "/dev/input" : NULL) != 0)
         return -1;
     SDL_StartTextInput();
+    kiosk_note_display(k);
     kiosk_sync_start(k);
     k->dirty = 1;
     return 0;
@@ -995,6 +1010,7 @@ static uint64_t kiosk_signature(const kiosk_t *k)
         (uint64_t)f->screen, (uint64_t)(f->question + 1), (uint64_t)(f->selected + 1),
         (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
         (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
+        (uint64_t)f->grid_tapped,
         k->info_rev, (uint64_t)k->w, (uint64_t)k->h, (uint64_t)k->dpi,
     };
 
@@ -1009,12 +1025,35 @@ static uint64_t kiosk_signature(const kiosk_t *k)
     return h;
 }
 
+/* The touch grid's progress for `sipasctl selftest`, written at every
+ * change: a technician who stops half way leaves what was reached. */
+static void kiosk_note_touchgrid(kiosk_t *k)
+{
+    const flow_t *f = &k->flow;
+    char err[256];
+    int i, n = 0;
+
+    if (f->grid_round == 0 || (f->grid_round == k->grid_round_noted &&
+                               f->grid_tapped == k->grid_tapped_noted))
+        return;
+    k->grid_round_noted = f->grid_round;
+    k->grid_tapped_noted = f->grid_tapped;
+    for (i = 0; i < FLOW_GRID_CELLS; i++)
+        n += (f->grid_tapped >> i) & 1;
+    if (record_write_touchgrid(k->args.data, FLOW_GRID_CELLS, n, k->w, k->h,
+                               k->config.touch.rotation,
+                               pclock_wall_ms(&k->clock), err,
+                               sizeof(err)) != 0)
+        kiosk_log("cannot note the touch grid: %s", err);
+}
+
 /* After anything that may have changed the flow: announce a new screen,
  * refresh facts that screen shows, mark dirty. */
 static void kiosk_settle(kiosk_t *k)
 {
     uint64_t sig;
 
+    kiosk_note_touchgrid(k);
     if (k->flow.screen != k->shown) {
         k->shown = k->flow.screen;
         k->pressed[0] = '\0';

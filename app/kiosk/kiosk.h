@@ -61,6 +61,8 @@ typedef struct kiosk {
     int built;                      /* screen holds a build of built_sig */
     uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */
+    unsigned grid_round_noted;      /* touch grid written to the data dir */
+    uint32_t grid_tapped_noted;
 
     int finger;                     /* a finger or button is down */
     char pressed[UI_ID_MAX];

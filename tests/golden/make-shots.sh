@@ -80,6 +80,17 @@ S
 } > "$work/full.script"
 printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 
+# The admin screen's touch grid, part tapped and all tapped.
+{
+  for ((i = 0; i < 5; i++)); do echo "tap admin.corner"; done
+  printf 'tap pin.%s\n' 1 2 3 4 ok
+  echo "expect admin"; echo "tap admin.selftest"
+  printf 'tap grid.%s\n' 0 5 6 11
+  echo "shot selftest"
+  printf 'tap grid.%s\n' 1 2 3 4 7 8 9 10
+  echo "shot selftest-done"
+} > "$work/selftest.script"
+
 # Circular 01 counter form: it applies until 2025-06-30, so its kiosk's
 # clock is put on a day it applies.
 c01_clock=$(( $(date -d '2025-06-16T09:00:00+07:00' +%s) - $(date +%s) ))
@@ -121,6 +132,7 @@ for rd in $resolutions; do
   mkdir -p "$out/$res"
   run "$res" "$dpi" "" "$work/main.script"
   run "$res" "$dpi" "$work/full.json" "$work/full.script"
+  run "$res" "$dpi" "" "$work/selftest.script"
   SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
   (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
   for st in ok:ok refused:code-refused; do

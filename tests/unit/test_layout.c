@@ -645,8 +645,14 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         require(k, s, "back");
         break;
     case FLOW_ADMIN:
+        require(k, s, "admin.selftest");
         require(k, s, "admin.signout");
         require(k, s, "admin.exit");
+        require(k, s, "done");
+        break;
+    case FLOW_SELFTEST:
+        for (i = 0; i < FLOW_GRID_CELLS; i++)
+            requiref(k, s, "grid.%d", i);
         require(k, s, "done");
         break;
     case FLOW_PAUSED:
@@ -911,6 +917,16 @@ static void walk_admin(kiosk_t *k)
     fill_admin(k);
     if (expect_screen(k, FLOW_ADMIN))
         check_screen(k, "admin, %d info lines", k->info.n_admin);
+    tap(k, "admin.selftest");
+    if (!expect_screen(k, FLOW_SELFTEST))
+        return;
+    check_screen(k, "touch grid, empty");
+    for (i = 0; i < FLOW_GRID_CELLS; i += 2)
+        tapf(k, "grid.%d", i);
+    check_screen(k, "touch grid, half tapped");
+    for (i = 1; i < FLOW_GRID_CELLS; i += 2)
+        tapf(k, "grid.%d", i);
+    check_screen(k, "touch grid, all tapped");
 }
 
 /* Storage fails after a citizen has answered and walked away: the partial
