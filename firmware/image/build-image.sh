@@ -41,6 +41,8 @@ install -d "$r/boot/config" "$r/data" "$r/etc/wpa_supplicant"
 # Wi-Fi: the network provisioning wrote, on the data partition.
 ln -sfn /var/lib/sipas-kiosk/network/wpa_supplicant-wlan0.conf \
   "$r/etc/wpa_supplicant/wpa_supplicant-wlan0.conf"
+# DNS from systemd-resolved (DHCP's servers); the root stays unwritten.
+ln -sfn /run/systemd/resolve/stub-resolv.conf "$r/etc/resolv.conf"
 echo sipas-kiosk > "$r/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tsipas-kiosk\n::1\tlocalhost ip6-localhost\n' > "$r/etc/hosts"
 # Empty: systemd makes a transient id at boot, sipas-data keeps it.
@@ -67,7 +69,7 @@ case $variant in
   '') ;;
   *) echo "variant: test or broken" >&2; exit 2 ;;
 esac
-systemctl --root="$r" enable systemd-networkd.service systemd-timesyncd.service \
+systemctl --root="$r" enable systemd-networkd.service systemd-timesyncd.service systemd-resolved.service \
   wpa_supplicant@wlan0.service sipas-kiosk.service sipas-mark-good.service \
   sipas-data.service sipas-update.timer
 # The kiosk owns the display; nothing writes /var/lib behind its back.

@@ -37,11 +37,12 @@ if [ ! -f "$base" ]; then
     --setup-hook="upload $here/modules.list /etc/initramfs-tools/sipas-modules.list" \
     --setup-hook='chmod 0755 "$1/etc/initramfs-tools/hooks/sipas-modules"' \
     --customize-hook='rm -f "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*_Packages' \
-    bookworm "$base.tmp" \
+    --customize-hook='ln -sfn /run/systemd/resolve/stub-resolv.conf "$1/etc/resolv.conf"' \
+    bookworm "$base.tmp.tar" \
     "deb $mirror bookworm main non-free-firmware" \
     "deb $mirror bookworm-updates main non-free-firmware" \
     "deb $security bookworm-security main non-free-firmware" >&2
-  mv "$base.tmp" "$base"
+  mv "$base.tmp.tar" "$base"
   echo "base root: $(( $(date +%s) - start )) s, $(du -h "$base" | cut -f1)" >&2
 fi
 
