@@ -70,6 +70,7 @@ for board, loader in (("rpi4", "custom"), ("qemu", "efi")):
     need(s.get("compatible", "").startswith("sipas-kiosk-") and board[:3] in s.get("compatible", ""), "rauc %s: compatible" % board)
     need(s.get("bootloader") == loader, "rauc %s: bootloader=%s" % (board, loader))
     need(s.get("data-directory", "").startswith("/data/"), "rauc %s: data-directory on /data" % board)
+    need(s.get("mountprefix", "").startswith("/run/"), "rauc %s: mountprefix in /run (the root is read-only)" % board)
     need(c.has_section("keyring") and c["keyring"].get("path") == "/etc/rauc/keyring.pem", "rauc %s: keyring" % board)
     for i, ab in ((0, "a"), (1, "b")):
         r = c["slot.rootfs.%d" % i] if c.has_section("slot.rootfs.%d" % i) else {}
@@ -138,6 +139,7 @@ mutations=(
   "image/rauc/system-rpi4.conf|s#^data-directory=.*#data-directory=/var/lib/rauc#"
   "image/rauc/system-rpi4.conf|s#bootname=system_b#bootname=system_a#"
   "image/rauc/system-qemu.conf|s#^compatible=.*#compatible=other#"
+  "image/rauc/system-qemu.conf|/^mountprefix=/d"
   "image/rootfs/etc/systemd/system/sipas-mark-good.service|s#^After=sipas-kiosk.service#After=network.target#"
   "image/rootfs/etc/systemd/system/sipas-mark-good.service|s#^Type=oneshot#Type=oneshoot#"
   "image/rootfs/etc/systemd/journald.conf.d/10-sipas.conf|s#volatile#persistent#"
