@@ -32,7 +32,8 @@ r="$work/root"
 tar -C "$r" --numeric-owner -xpf "$rootball"
 
 # ---- the root: our files over Debian's
-tar -C "$here/rootfs" --owner=0 --group=0 --mode=go-w -cf - . | tar -C "$r" -xpf -
+tar -C "$here/rootfs" --owner=0 --group=0 --mode=go-w --mtime="@$SOURCE_DATE_EPOCH" -cf - . |
+  tar -C "$r" -xpf -
 install -D -m 0644 "$fw/system.conf.d/10-watchdog.conf" "$r/etc/systemd/system.conf.d/10-watchdog.conf"
 install -D -m 0644 "$here/rauc/system-$board.conf" "$r/etc/rauc/system.conf"
 install -D -m 0644 "$cert" "$r/etc/rauc/keyring.pem"
@@ -52,7 +53,7 @@ rm -rf "$r/boot/firmware"
 if [ "$board" = qemu ]; then
   install -D -m 0755 "$here/variant/qemu/sipas-efi-entries" "$r/usr/libexec/sipas/sipas-efi-entries"
   install -D -m 0644 "$here/variant/qemu/sipas-efi-entries.service" "$r/etc/systemd/system/sipas-efi-entries.service"
-  systemctl --root="$r" enable sipas-efi-entries.service
+  systemctl -q --root="$r" enable sipas-efi-entries.service
 fi
 case $variant in
   test)
@@ -69,12 +70,12 @@ case $variant in
   '') ;;
   *) echo "variant: test or broken" >&2; exit 2 ;;
 esac
-systemctl --root="$r" enable systemd-networkd.service systemd-timesyncd.service systemd-resolved.service \
+systemctl -q --root="$r" enable systemd-networkd.service systemd-timesyncd.service systemd-resolved.service \
   wpa_supplicant@wlan0.service sipas-kiosk.service sipas-mark-good.service \
   sipas-data.service sipas-update.timer
 # The kiosk owns the display; nothing writes /var/lib behind its back.
-systemctl --root="$r" disable getty@tty1.service
-systemctl --root="$r" mask apt-daily.timer apt-daily-upgrade.timer \
+systemctl -q --root="$r" disable getty@tty1.service
+systemctl -q --root="$r" mask apt-daily.timer apt-daily-upgrade.timer \
   dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
   systemd-networkd-wait-online.service
 # Dates: what we added is as old as the commit.
@@ -128,7 +129,15 @@ mkvfat() { # IMAGE SIZE-MiB LABEL VOLUME-ID DIR
 mkext4() { # IMAGE SIZE-MiB LABEL UUID DIR FEATURES
   rm -f "$1"
   mke2fs -q -t ext4 -O "$6" -L "$3" -U "$4" -E "hash_seed=$4,root_owner=0:0" \
-    -d "$5" "$1" "$2M"
+    -d "$5" "$1" "$2M" > /dev/null
+  # mke2fs -d copies each file's ctime and atime, which are the moment of
+  # this build: set them to SOURCE_DATE_EPOCH, inode by inode.
+  (cd "$5" && find . -mindepth 1 -printf '%P\n') |
+    awk -v t="$SOURCE_DATE_EPOCH" '{ gsub(/"/, "\\\""); \
+      printf "sif \"/%s\" ctime @%s\nsif \"/%s\" atime @%s\n", $0, t, $0, t }' > "$1.times"
+  printf 'sif / ctime @%s\nsif / atime @%s\n' "$SOURCE_DATE_EPOCH" "$SOURCE_DATE_EPOCH" >> "$1.times"
+  debugfs -w -f "$1.times" "$1" > /dev/null 2>&1
+  rm -f "$1.times"
 }
 mkvfat "$work/config.vfat" 32 SIPASCFG 5C1A0001 "$work/config"
 mkvfat "$work/boot.vfat" 128 SIPASBOOT 5C1A0002 "$work/boot"
