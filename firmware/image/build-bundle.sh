@@ -40,7 +40,7 @@ hooks=post-install
 filename=system.ext4
 MANIFEST
 rm -f "$out/$name.raucb"
-rauc bundle --cert="$cert" --key="$key" --mksquashfs-args="-comp xz" "$dir" "$out/$name.raucb" > "$work/bundle.log" 2>&1 ||
+rauc bundle --cert="$cert" --key="$key" --mksquashfs-args="-comp zstd" "$dir" "$out/$name.raucb" > "$work/bundle.log" 2>&1 ||
   { cat "$work/bundle.log"; exit 1; }
 rm -rf "$dir"
 echo "$out/$name.raucb: $(du -h "$out/$name.raucb" | cut -f1)"

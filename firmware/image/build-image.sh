@@ -71,8 +71,12 @@ case $variant in
   *) echo "variant: test or broken" >&2; exit 2 ;;
 esac
 systemctl -q --root="$r" enable systemd-networkd.service systemd-timesyncd.service systemd-resolved.service \
-  wpa_supplicant@wlan0.service sipas-kiosk.service sipas-mark-good.service \
+  sipas-kiosk.service sipas-mark-good.service \
   sipas-data.service sipas-update.timer
+# Wi-Fi starts when a wlan0 appears (a board without one waits for nothing).
+install -d "$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants"
+ln -sfn /lib/systemd/system/wpa_supplicant@.service \
+  "$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/wpa_supplicant@wlan0.service"
 # The kiosk owns the display; nothing writes /var/lib behind its back.
 systemctl -q --root="$r" disable getty@tty1.service
 systemctl -q --root="$r" mask apt-daily.timer apt-daily-upgrade.timer \
@@ -99,8 +103,9 @@ else
   install -d "$b/EFI/BOOT" "$b/loader/entries"
   cp "$r/usr/lib/systemd/boot/efi/systemd-bootaa64.efi" "$b/EFI/BOOT/BOOTAA64.EFI"
   cp "$here/variant/qemu/loader.conf" "$b/loader/loader.conf"
-  # systemd-boot starts the kernel's EFI stub: the uncompressed Image.
-  zcat "$r/boot/vmlinuz-$kver" > "$b/Image"
+  # systemd-boot starts the kernel's EFI stub (Debian's arm64 vmlinuz is
+  # the uncompressed Image).
+  cp "$r/boot/vmlinuz-$kver" "$b/Image"
   cp "$r/boot/initrd.img-$kver" "$b/initrd.img"
   printf 'title SIPAS kiosk\nlinux /Image\ninitrd /initrd.img\noptions %s\n' "$cmdline" \
     > "$b/loader/entries/sipas.conf"

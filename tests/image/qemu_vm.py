@@ -42,7 +42,7 @@ class VM:
                "-device", "virtio-gpu-pci,xres=1280,yres=800",
                "-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci",
                "-device", "i6300esb", "-action", "watchdog=reset",
-               "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0",
+               "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,romfile=",
                "-chardev", "socket,id=ser,path=%s,server=on,wait=on" % SER,
                "-serial", "chardev:ser",
                "-qmp", "unix:%s,server=on,wait=off" % QMP]
@@ -103,14 +103,16 @@ class VM:
 
     def login(self, timeout):
         self.expect(PROMPT, timeout)
-        # no echo, no colours: lines as the commands print them
-        self.run("stty -echo cols 200; export TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0", 60)
+        # no echo, no colours, no bracketed paste: lines as commands print them
+        self.send("stty -echo cols 200; bind 'set enable-bracketed-paste off'; "
+                  "export TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0 SYSTEMD_URLIFY=0\n")
+        self.expect(PROMPT, 60)
 
     def run(self, cmd, timeout, must=None):
         self.buf = b""
         self.send("echo @@BEGIN; ( %s ) 2>&1; echo \"@@END $?\"\n" % cmd)
-        self.expect(r"^@@BEGIN\r?$", 60)
-        m, out = self.expect(r"^@@END (\d+)\r?$", timeout)
+        self.expect(r"@@BEGIN\r?$", 60)
+        m, out = self.expect(r"@@END (\d+)\r?$", timeout)
         text = out[:m.start()].decode(errors="replace").replace("\r", "").strip()
         rc = int(m.group(1))
         if must is not None and not re.search(must, text, re.M):

@@ -97,6 +97,7 @@ need(re.search(r"^dtparam=watchdog=on$", read(img + "/variant/rpi4/config.txt"),
 cl = read(img + "/cmdline.txt").split()
 for t in ("consoleblank=0", "quiet", "ro", "root=PARTLABEL=system_a"):
     need(t in cl, "cmdline: " + t)
+need("rauc.slot=system_a" in cl, "cmdline: rauc.slot names the slot")
 need("rw" not in cl, "cmdline: no rw")
 need(re.search(r"^MODULES=list$", read(img + "/initramfs/sipas.conf"), re.M), "initramfs: MODULES=list")
 
