@@ -113,7 +113,7 @@ steps = [
   ["expect", r'starting Boot\w+ "system_a"', 1200],
   ["login", 900],
   ["run", slot, 60, r"RAUC_SYSTEM_BOOTED_BOOTNAME='system_a'"],
-  ["run", "rauc status --detailed | grep -A12 'rootfs.1'", 60, r"boot status:\s+bad"],
+  ["run", "rauc status --detailed | sed 's/\\x1b\\[[0-9;]*m//g' | grep -A12 'rootfs.1'", 60, r"boot status:\s+bad"],
   # 5. a good bundle: installs at the idle screen, boots B, marked good,
   # B again after a hard reset
   ["run", ready, 600, r"ActiveState=active"],
