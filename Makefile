@@ -21,7 +21,8 @@
 #   make bundle     a signed RAUC update bundle of that image
 #   make image-test the same root for QEMU virt, booted under emulation:
 #                   readiness, read-only root, a rating across a hard reset,
-#                   provisioning, an update and a rollback (~40 min)
+#                   provisioning, an update and a rollback (~25 min with
+#                   the root cached, ~50 min without)
 #   make man        regenerate the manual pages in firmware/man/
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
