@@ -473,6 +473,7 @@ image-test: deps-image
 
 deb-test: deb
 	@tests/deb/test_install.sh $(BUILD)/deb
+	@tests/deb/test_upgrade.sh $(BUILD)/deb
 
 man: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
 	@firmware/man/make-man.sh $(BUILD) firmware/man

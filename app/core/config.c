@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
 #include "jsonload.h"
 
 #define CFG_PATH_MAX JSONLOAD_PATH_MAX
@@ -202,46 +201,17 @@ static int cfg_parse_counter(cfg_ctx_t *x, json_t *v, const char *path)
     return cfg_text_value(x, v, path, x->c->counter, sizeof(x->c->counter));
 }
 
-static int cfg_field_value(cfg_ctx_t *x, json_t *v, const char *path,
-                           char out[CONFIG_CODE_MAX])
-{
-    if (!json_is_string(v) || !fields_is_known(json_string_value(v)))
-        return jsonload_set_error(
-            &x->j, path,
-            "must be a procedure field: dat-dai, xay-dung, "
-            "dau-tu, tu-phap, moi-truong, lao-dong, y-te, "
-            "giao-duc or khac");
-    snprintf(out, CONFIG_CODE_MAX, "%s", json_string_value(v));
-    return 0;
-}
-
 static int cfg_parse_fields(cfg_ctx_t *x, json_t *v, const char *path)
 {
-    config_t *c = x->c;
-    char p[CFG_PATH_MAX];
-    size_t i, n;
-    int j;
-
-    if (jsonload_check_list(&x->j, v, path, 1, CONFIG_FIELD_MAX,
-                            "field slugs") != 0)
-        return -1;
-    n = json_array_size(v);
-    for (i = 0; i < n; i++) {
-        jsonload_append_index(p, path, i);
-        if (cfg_field_value(x, json_array_get(v, i), p, c->fields[i]) != 0)
-            return -1;
-        for (j = 0; j < (int)i; j++)
-            if (strcmp(c->fields[j], c->fields[i]) == 0)
-                return jsonload_set_error(&x->j, p, "\"%s\" is listed twice",
-                                          c->fields[i]);
-    }
-    c->n_fields = (int)n;
-    return 0;
+    return jsonload_read_fields(&x->j, v, path, CONFIG_FIELD_MAX,
+                                &x->c->fields[0][0], CONFIG_CODE_MAX,
+                                &x->c->n_fields);
 }
 
 static int cfg_parse_dossier_field(cfg_ctx_t *x, json_t *v, const char *path)
 {
-    return cfg_field_value(x, v, path, x->c->dossier_field);
+    return jsonload_read_field(&x->j, v, path, x->c->dossier_field,
+                               sizeof(x->c->dossier_field));
 }
 
 static int cfg_parse_dossier_format(cfg_ctx_t *x, json_t *v,

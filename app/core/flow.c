@@ -16,6 +16,7 @@ static const char *const flow_screen_ids[FLOW_SCREEN_COUNT] = {
     [FLOW_ADMIN] = "admin",
     [FLOW_PAUSED] = "paused",
     [FLOW_OUT_OF_SERVICE] = "out-of-service",
+    [FLOW_SELFTEST] = "selftest",
 };
 
 const char *flow_screen_id(flow_screen_t s)
@@ -511,8 +512,36 @@ static int flow_tap_admin(flow_t *f, const char *id, uint64_t now_ms)
         f->exit_requested = 1;
         return 1;
     }
+    if (strcmp(id, "admin.selftest") == 0) {
+        f->screen = FLOW_SELFTEST;
+        f->grid_tapped = 0;
+        f->grid_round++;
+        return 1;
+    }
     if (strcmp(id, "done") == 0 || strcmp(id, "back") == 0) {
         flow_go_idle(f);
+        return 1;
+    }
+    return 0;
+}
+
+/* The touch grid: each cell remembers it was reached; the technician
+ * goes back to the admin screen when done. */
+static int flow_tap_selftest(flow_t *f, const char *id)
+{
+    const char *arg = flow_id_suffix(id, "grid.");
+    char *end;
+    long n;
+
+    if (arg) {
+        n = strtol(arg, &end, 10);
+        if (end == arg || *end != '\0' || n < 0 || n >= FLOW_GRID_CELLS)
+            return 0;
+        f->grid_tapped |= UINT32_C(1) << n;
+        return 1;
+    }
+    if (strcmp(id, "done") == 0 || strcmp(id, "back") == 0) {
+        f->screen = FLOW_ADMIN;
         return 1;
     }
     return 0;
@@ -545,6 +574,8 @@ int flow_tap(flow_t *f, const char *id, uint64_t now_ms)
         return flow_tap_pin(f, id, now_ms);
     case FLOW_ADMIN:
         return flow_tap_admin(f, id, now_ms);
+    case FLOW_SELFTEST:
+        return flow_tap_selftest(f, id);
     case FLOW_PAUSED:
     case FLOW_OUT_OF_SERVICE:
     case FLOW_SCREEN_COUNT:
@@ -685,6 +716,7 @@ void flow_tick(flow_t *f, uint64_t now_ms)
             flow_retry_commit(f, now_ms);
         break;
     case FLOW_ADMIN:
+    case FLOW_SELFTEST:
         if (now_ms - f->last_input_ms >= FLOW_ADMIN_TIMEOUT_MS)
             flow_go_idle(f);
         break;
@@ -712,7 +744,7 @@ uint64_t flow_next_deadline(const flow_t *f)
         d = flow_min(d, f->screen_until);
     if (f->screen == FLOW_PAUSED)
         d = flow_min(d, f->retry_at);
-    if (f->screen == FLOW_ADMIN)
+    if (f->screen == FLOW_ADMIN || f->screen == FLOW_SELFTEST)
         d = flow_min(d, f->last_input_ms + FLOW_ADMIN_TIMEOUT_MS);
     return d;
 }

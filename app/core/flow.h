@@ -15,7 +15,9 @@
  *   thanks   done
  *   already-rated  done
  *   pin      pin.0 .. pin.9, pin.del, pin.ok, back
- *   admin    officer.<code>, admin.signout, admin.exit, done
+ *   admin    officer.<code>, admin.selftest, admin.signout, admin.exit,
+ *            done
+ *   selftest grid.0 .. grid.11 (the touch grid), done (back to admin)
  *   paused, out-of-service   (no citizen input)
  *
  * Ownership: flow_t is a value the host owns; it borrows the survey and the
@@ -41,6 +43,9 @@
  * a 4-digit PIN must not be guessable by trying codes at the counter. */
 #define FLOW_PIN_TRIES 5
 #define FLOW_PIN_LOCK_MS (5 * 60 * 1000)
+/* Cells of the admin screen's touch grid: 3 x 4 reaches every part of
+ * the panel with targets far above 9 mm on a 7-inch screen. */
+#define FLOW_GRID_CELLS 12
 
 typedef enum flow_screen {
     FLOW_IDLE = 0,
@@ -54,6 +59,7 @@ typedef enum flow_screen {
     FLOW_ADMIN,
     FLOW_PAUSED,   /* storage failed; the response waits in memory */
     FLOW_OUT_OF_SERVICE,
+    FLOW_SELFTEST, /* the admin screen's touch grid */
     FLOW_SCREEN_COUNT
 } flow_screen_t;
 
@@ -121,6 +127,8 @@ typedef struct flow {
     const char *notice;         /* i18n key shown briefly, or NULL */
     uint64_t notice_until;
     int exit_requested;
+    uint32_t grid_tapped;       /* touch grid: bit n = grid.n was tapped */
+    unsigned grid_round;        /* runs of the grid since start */
     int64_t last_seq;           /* seq of the last committed response */
     flow_response_t resp;
 } flow_t;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "fields.h"
 #include "jsonpos.h"
 
 /* ---- document -------------------------------------------------------- */
@@ -285,6 +286,44 @@ int jsonload_read_langs(const jsonload_t *j, json_t *v, const char *path,
     }
     if (!has_vi)
         return jsonload_set_error(j, path, "must include \"vi\" (Vietnamese)");
+    return 0;
+}
+
+/* ---- procedure fields ------------------------------------------------ */
+
+int jsonload_read_field(const jsonload_t *j, json_t *v, const char *path,
+                        char *out, size_t cap)
+{
+    if (!json_is_string(v) || !fields_is_known(json_string_value(v)))
+        return jsonload_set_error(
+            j, path,
+            "must be a procedure field: dat-dai, xay-dung, "
+            "dau-tu, tu-phap, moi-truong, lao-dong, y-te, "
+            "giao-duc or khac");
+    snprintf(out, cap, "%s", json_string_value(v));
+    return 0;
+}
+
+int jsonload_read_fields(const jsonload_t *j, json_t *v, const char *path,
+                         size_t max, char *out, size_t cap, int *n)
+{
+    char p[JSONLOAD_PATH_MAX];
+    size_t i, k, count;
+
+    if (jsonload_check_list(j, v, path, 1, max, "field slugs") != 0)
+        return -1;
+    count = json_array_size(v);
+    for (i = 0; i < count; i++) {
+        jsonload_append_index(p, path, i);
+        if (jsonload_read_field(j, json_array_get(v, i), p, out + i * cap,
+                                cap) != 0)
+            return -1;
+        for (k = 0; k < i; k++)
+            if (strcmp(out + k * cap, out + i * cap) == 0)
+                return jsonload_set_error(j, p, "\"%s\" is listed twice",
+                                          out + i * cap);
+    }
+    *n = (int)count;
     return 0;
 }
 

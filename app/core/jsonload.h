@@ -110,6 +110,14 @@ int jsonload_is_lang_code(const char *code);
 int jsonload_read_langs(const jsonload_t *j, json_t *v, const char *path,
                         size_t max, const char **codes, size_t *n);
 
+/* A procedure field (fields.h) copied to out (cap bytes). */
+int jsonload_read_field(const jsonload_t *j, json_t *v, const char *path,
+                        char *out, size_t cap);
+/* A list of 1 to max distinct procedure fields; field i goes to
+ * out + i * cap, *n is their count. */
+int jsonload_read_fields(const jsonload_t *j, json_t *v, const char *path,
+                         size_t max, char *out, size_t cap, int *n);
+
 /* A string brought to NFC, so the same word typed on two keyboards is the
  * same bytes; not blank, no control characters, at most max bytes. On
  * success *out is a heap copy of *n bytes plus a NUL. */

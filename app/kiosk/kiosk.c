@@ -18,6 +18,8 @@
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
 #include "kiosk/pin.h"
+#include "kiosk/provshow.h"
+#include "kiosk/record.h"
 #include "core/version.h"
 #include "platform/notify.h"
 #include "sync/worker.h"
@@ -135,6 +137,15 @@ static int kiosk_load_config(kiosk_t *k)
         kiosk_fail_err(k, &e);
         return -1;
     }
+    /* The root file system is read-only on the device: what the SD card
+     * provisioned lives in the data directory and wins. */
+    if (provshow_apply_settings(k->args.data, &k->config, &e, msg,
+                                sizeof(msg)) != 0) {
+        kiosk_fail_err(k, &e);
+        return -1;
+    }
+    if (msg[0])
+        kiosk_log("%s", msg);
     return 0;
 }
 
@@ -456,6 +467,8 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     /* Only now, with the transaction durable, may anyone be told. */
     events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
     sync_thread_kick(k->sync);
+    /* The technician's banner has done its job once citizens rate. */
+    k->info.banner[0] = '\0';
     kiosk_refresh_info(k);
     return 0;
 }
@@ -745,6 +758,16 @@ static void kiosk_open_store(kiosk_t *k)
             misuse_seed(&k->flow.misuse, recent[i]);
 }
 
+/* What provisioning from the SD card came to, for the technician; read
+ * again when a later run (the retry timer) records a new result. */
+static void kiosk_read_banner(kiosk_t *k)
+{
+    (void)provshow_result_changed(k->args.data, &k->prov_seen);
+    provshow_read_banner(k->args.data, pclock_wall_ms(&k->clock),
+                         k->info.banner, sizeof(k->info.banner),
+                         &k->info.banner_failed);
+}
+
 int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
 {
     flow_ops_t ops;
@@ -804,6 +827,8 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     k->dpi = args->dpi ? args->dpi : k->config.dpi;
     k->shown = FLOW_SCREEN_COUNT;
     k->dirty = 1;
+    if (!k->oos)
+        kiosk_read_banner(k);
     kiosk_refresh_info(k);
     return 0;
 }
@@ -843,6 +868,19 @@ static int kiosk_catch_signals(kiosk_t *k)
     if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
         return -1;
     return 0;
+}
+
+/* What the technician's self-test reads back: did the kiosk start, on
+ * which screen, with which touch devices. */
+static void kiosk_note_display(const kiosk_t *k)
+{
+    char err[256];
+
+    if (record_write_display(k->args.data, k->w, k->h,
+                             k->config.touch.rotation,
+                             pclock_wall_ms(&k->clock), err,
+                             sizeof(err)) != 0)
+        kiosk_log("cannot note the display for the self-test: %s", err);
 }
 
 int kiosk_video_open(kiosk_t *k)
@@ -892,6 +930,7 @@ int kiosk_video_open(kiosk_t *k)
                       ? "/dev/input" : NULL) != 0)
         return -1;
     SDL_StartTextInput();
+    kiosk_note_display(k);
     kiosk_sync_start(k);
     k->dirty = 1;
     return 0;
@@ -971,6 +1010,7 @@ static uint64_t kiosk_signature(const kiosk_t *k)
         (uint64_t)f->screen, (uint64_t)(f->question + 1), (uint64_t)(f->selected + 1),
         (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
         (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
+        (uint64_t)f->grid_tapped,
         k->info_rev, (uint64_t)k->w, (uint64_t)k->h, (uint64_t)k->dpi,
     };
 
@@ -985,12 +1025,35 @@ static uint64_t kiosk_signature(const kiosk_t *k)
     return h;
 }
 
+/* The touch grid's progress for `sipasctl selftest`, written at every
+ * change: a technician who stops half way leaves what was reached. */
+static void kiosk_note_touchgrid(kiosk_t *k)
+{
+    const flow_t *f = &k->flow;
+    char err[256];
+    int i, n = 0;
+
+    if (f->grid_round == 0 || (f->grid_round == k->grid_round_noted &&
+                               f->grid_tapped == k->grid_tapped_noted))
+        return;
+    k->grid_round_noted = f->grid_round;
+    k->grid_tapped_noted = f->grid_tapped;
+    for (i = 0; i < FLOW_GRID_CELLS; i++)
+        n += (f->grid_tapped >> i) & 1;
+    if (record_write_touchgrid(k->args.data, FLOW_GRID_CELLS, n, k->w, k->h,
+                               k->config.touch.rotation,
+                               pclock_wall_ms(&k->clock), err,
+                               sizeof(err)) != 0)
+        kiosk_log("cannot note the touch grid: %s", err);
+}
+
 /* After anything that may have changed the flow: announce a new screen,
  * refresh facts that screen shows, mark dirty. */
 static void kiosk_settle(kiosk_t *k)
 {
     uint64_t sig;
 
+    kiosk_note_touchgrid(k);
     if (k->flow.screen != k->shown) {
         k->shown = k->flow.screen;
         k->pressed[0] = '\0';
@@ -1229,6 +1292,12 @@ int kiosk_run(kiosk_t *k)
             else
                 kiosk_log("the upload thread is stuck: no watchdog ping");
             k->last_ping = now;
+            /* On this wake-up, not one of its own. */
+            if (!k->oos &&
+                provshow_result_changed(k->args.data, &k->prov_seen)) {
+                kiosk_read_banner(k);
+                kiosk_refresh_info(k);
+            }
         }
         if (k->quit || kiosk_stop_requested)
             break;

@@ -57,9 +57,12 @@ typedef struct kiosk {
     int dirty;
     uint64_t signature;             /* of what is shown */
     uint64_t info_rev;              /* bumped when info changes */
+    int64_t prov_seen;              /* provision-result.json's mtime, ns */
     int built;                      /* screen holds a build of built_sig */
     uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */
+    unsigned grid_round_noted;      /* touch grid written to the data dir */
+    uint32_t grid_tapped_noted;
 
     int finger;                     /* a finger or button is down */
     char pressed[UI_ID_MAX];

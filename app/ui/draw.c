@@ -306,6 +306,11 @@ static int draw_button(SDL_Renderer *r, text_cache_t *t, const ui_widget_t *w)
         edge = THEME_DANGER;
         ink = THEME_ON_PRIMARY;
         break;
+    case UI_STYLE_OK:
+        fill = THEME_OK;
+        edge = THEME_OK;
+        ink = THEME_ON_PRIMARY;
+        break;
     case UI_STYLE_QUIET:
         fill = down ? THEME_SELECTED : THEME_QUIET;
         edge = THEME_QUIET;

@@ -42,7 +42,8 @@ typedef enum ui_style {
     UI_STYLE_TITLE,
     UI_STYLE_BODY,
     UI_STYLE_SMALL,
-    UI_STYLE_DANGER
+    UI_STYLE_DANGER,
+    UI_STYLE_OK         /* a check that passed (the touch grid's cells) */
 } ui_style_t;
 
 typedef enum ui_align { UI_ALIGN_CENTER = 0, UI_ALIGN_LEFT } ui_align_t;

@@ -242,19 +242,31 @@ static void build_idle(ctx_t *c)
     put(c, UI_BUTTON, UI_STYLE_PRIMARY, "start", tr(c, "idle.invite"), start,
         start_h * 30 / 100, 1);
     y += start_h + c->gap;
-    /* A scan's outcome (signed in, bad code) shows where the scan hint is. */
-    put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
-        f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
-        rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100, f->notice != NULL);
-    y += b.h * 12 / 100;
-    if (info->officer_name[0]) {
+    if (!f->notice && info->banner[0]) {
+        /* The technician's banner takes the scan hint's and the officer's
+         * rows: it is there only until the first rating. */
+        put(c, UI_LABEL, info->banner_failed ? UI_STYLE_DANGER
+                                             : UI_STYLE_TITLE,
+            "", info->banner, rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)),
+            c->u * 4 / 100, 1);
+        y = b.y + b.h;
+    } else {
+        /* A scan's outcome (signed in, bad code) shows where the scan hint
+         * is. */
+        put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
+            f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
+            rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100,
+            f->notice != NULL);
+        y += b.h * 12 / 100;
+    }
+    if (info->officer_name[0] && y < b.y + b.h) {
         put(c, UI_LABEL, UI_STYLE_BODY, "",
             layout_printf(c->s, "%s: %s", tr(c, "idle.officer"),
                           info->officer_name),
             rect(b.x, y, b.w, b.h * 11 / 100), c->u * 4 / 100, 0);
         y += b.h * 11 / 100;
     }
-    if (info->figure[0])
+    if (info->figure[0] && y < b.y + b.h)
         put(c, UI_LABEL, UI_STYLE_BODY, "",
             layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
             rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 4 / 100, 1);
@@ -547,14 +559,15 @@ static void build_admin(ctx_t *c)
 {
     const ui_info_t *info = c->v->info;
     const config_t *cfg = c->v->flow->config;
-    ui_rect_t lines, buttons, cells[UI_ADMIN_OFFICERS + 3];
+    ui_rect_t lines, buttons, cells[UI_ADMIN_OFFICERS + 4];
     const char *texts[UI_ADMIN_LINES];
     int rows[UI_ADMIN_LINES];
     int i, n, line_h, y, total = 0, n_off, cols, first;
     ui_widget_t *w;
-    static const char *const ids[3] = {"admin.signout", "admin.exit", "done"};
-    static const char *const keys[3] = {"admin.signout", "admin.exit",
-                                        "button.done"};
+    static const char *const ids[4] = {"admin.selftest", "admin.signout",
+                                       "admin.exit", "done"};
+    static const char *const keys[4] = {"admin.selftest", "admin.signout",
+                                        "admin.exit", "button.done"};
 
     ctx_frame(c, 1, 0);
     put_header(c, tr(c, "admin.title"), NULL);
@@ -600,10 +613,10 @@ static void build_admin(ctx_t *c)
     /* The first officers of the list can take the shift from here too
      * (a badge scan does the same at the idle screen). */
     n_off = min_i(cfg->n_officers, UI_ADMIN_OFFICERS);
-    cols = layout_grid_cols(buttons, n_off + 3, c->target, c->gap, 2);
+    cols = layout_grid_cols(buttons, n_off + 4, c->target, c->gap, 2);
     if (c->portrait && n_off > 0)
         cols = 2;
-    layout_grid(buttons, n_off + 3, cols, c->gap, cells);
+    layout_grid(buttons, n_off + 4, cols, c->gap, cells);
     first = c->s->n;
     for (i = 0; i < n_off; i++) {
         w = put(c, UI_BUTTON, UI_STYLE_PLAIN,
@@ -613,11 +626,42 @@ static void build_admin(ctx_t *c)
         if (w)
             w->selected = strcmp(cfg->officers[i].code, c->v->flow->officer) == 0;
     }
-    for (i = 0; i < 3; i++)
-        put(c, UI_BUTTON, i == 1 ? UI_STYLE_DANGER : UI_STYLE_PLAIN, ids[i],
+    for (i = 0; i < 4; i++)
+        put(c, UI_BUTTON, i == 2 ? UI_STYLE_DANGER : UI_STYLE_PLAIN, ids[i],
             tr(c, keys[i]), cells[n_off + i],
             min_i(cells[n_off + i].h * 30 / 100, c->u * 5 / 100), 1);
     equalise(c, first);
+}
+
+/* The touch grid: cells over the whole body, so a panel that misses a
+ * corner or an edge (rotation, calibration) shows it at once. The header
+ * names the screen's size and the touch rotation the kiosk applies. */
+static void build_selftest(ctx_t *c)
+{
+    const flow_t *f = c->v->flow;
+    ui_rect_t cells[FLOW_GRID_CELLS];
+    int i, n = 0, cols = c->portrait ? 3 : 4, on;
+
+    ctx_frame(c, 1, 1);
+    for (i = 0; i < FLOW_GRID_CELLS; i++)
+        n += (f->grid_tapped >> i) & 1;
+    put_header(c, tr(c, "selftest.title"),
+               layout_printf(c->s, "%d×%d · %s %d°", c->s->w, c->s->h,
+                             tr(c, "selftest.rotation"),
+                             f->config->touch.rotation));
+    layout_grid(c->body, FLOW_GRID_CELLS, cols, c->gap, cells);
+    for (i = 0; i < FLOW_GRID_CELLS; i++) {
+        on = (f->grid_tapped >> i) & 1;
+        put(c, UI_BUTTON, on ? UI_STYLE_OK : UI_STYLE_PLAIN,
+            layout_printf(c->s, "grid.%d", i),
+            on ? tr(c, "selftest.tapped") : layout_printf(c->s, "%d", i + 1),
+            cells[i], min_i(cells[i].h * 30 / 100, c->u * 6 / 100), 0);
+    }
+    put_footer(c, NULL, NULL, "done", "button.done", UI_STYLE_PRIMARY,
+               layout_printf(c->s, "%s: %d/%d",
+                             tr(c, n == FLOW_GRID_CELLS ? "selftest.all"
+                                                        : "selftest.count"),
+                             n, FLOW_GRID_CELLS));
 }
 
 int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,
@@ -675,6 +719,9 @@ int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,
         break;
     case FLOW_ADMIN:
         build_admin(&c);
+        break;
+    case FLOW_SELFTEST:
+        build_selftest(&c);
         break;
     case FLOW_SCREEN_COUNT:
         break;

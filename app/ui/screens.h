@@ -31,6 +31,10 @@ typedef struct ui_info {
     char officer_name[UI_INFO_TEXT_MAX]; /* "" = nobody on duty */
     char figure[32];                     /* public figure, "" = hidden */
     char detail[UI_INFO_TEXT_MAX * 2];   /* technician's detail on errors */
+    /* What provisioning from the SD card came to, for the technician on
+     * the idle screen until the first rating; "" = none. */
+    char banner[UI_INFO_TEXT_MAX * 3];
+    int banner_failed;
     int n_admin;
     ui_admin_line_t admin[UI_ADMIN_LINES];
 } ui_info_t;

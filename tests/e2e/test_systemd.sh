@@ -41,8 +41,16 @@ PY
 # are checked by the package test, where they are installed.
 sed "s|/usr/bin/sipas-kiosk|$KIOSK|" "$ROOT/firmware/systemd/sipas-kiosk.service" > "$T/sipas-kiosk.service"
 sed "s|/usr/bin/sipas-hub|$BUILD/sipas-hub|" "$ROOT/firmware/systemd/sipas-hub.service" > "$T/sipas-hub.service"
+sed "s|/usr/bin/sipasctl|$CTL|" "$ROOT/firmware/systemd/sipas-provision.service" > "$T/sipas-provision.service"
+cp "$ROOT/firmware/systemd/sipas-provision.timer" "$T/"
+# The package installs the same provisioning units.
+for u in sipas-provision.service sipas-provision.timer; do
+  cmp -s "$ROOT/firmware/systemd/$u" "$ROOT/firmware/debian/sipas-kiosk.$u" ||
+    fail "firmware/debian/sipas-kiosk.$u differs from firmware/systemd/$u"
+done
 if command -v systemd-analyze > /dev/null; then
-  out=$(systemd-analyze verify --man=no "$T/sipas-kiosk.service" "$T/sipas-hub.service" 2>&1 |
+  out=$(systemd-analyze verify --man=no "$T/sipas-kiosk.service" "$T/sipas-hub.service" \
+    "$T/sipas-provision.service" "$T/sipas-provision.timer" 2>&1 |
     grep -v "^$" || true)
   [ -z "$out" ] || fail "systemd-analyze: $out"
 fi

@@ -80,6 +80,17 @@ S
 } > "$work/full.script"
 printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 
+# The admin screen's touch grid, part tapped and all tapped.
+{
+  for ((i = 0; i < 5; i++)); do echo "tap admin.corner"; done
+  printf 'tap pin.%s\n' 1 2 3 4 ok
+  echo "expect admin"; echo "tap admin.selftest"
+  printf 'tap grid.%s\n' 0 5 6 11
+  echo "shot selftest"
+  printf 'tap grid.%s\n' 1 2 3 4 7 8 9 10
+  echo "shot selftest-done"
+} > "$work/selftest.script"
+
 # Circular 01 counter form: it applies until 2025-06-30, so its kiosk's
 # clock is put on a day it applies.
 c01_clock=$(( $(date -d '2025-06-16T09:00:00+07:00' +%s) - $(date +%s) ))
@@ -99,6 +110,15 @@ printf '{"format": "sipas-survey/1", "id": "broken", "version": 1,\n "languages"
 printf '{"survey": "./broken.json"}\n' > "$work/oos.json"
 printf 'expect out-of-service\nshot out-of-service\n' > "$work/oos.script"
 
+# What provisioning from the SD card left for the technician: enrolled,
+# and a refused code (docs/PROVISIONING.md), as sipasctl records them.
+prov_result() { # data-dir status unit counter
+  printf '{"format": 1, "status": "%s", "time_ms": %s, "unit_name": "%s", "counter": "%s"}\n' \
+    "$2" "$(date +%s000)" "$3" "$4" > "$1/provision-result.json"
+}
+printf 'expect idle\nshot provision-ok\n' > "$work/prov-ok.script"
+printf 'expect idle\nshot provision-refused\n' > "$work/prov-refused.script"
+
 run() { # res dpi config script
   local res=$1 dpi=$2 cfg=$3 script=$4 data
   data=$(mktemp -d "$work/data.XXXX")
@@ -112,8 +132,16 @@ for rd in $resolutions; do
   mkdir -p "$out/$res"
   run "$res" "$dpi" "" "$work/main.script"
   run "$res" "$dpi" "$work/full.json" "$work/full.script"
+  run "$res" "$dpi" "" "$work/selftest.script"
   SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
   (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
+  for st in ok:ok refused:code-refused; do
+    data=$(mktemp -d "$work/data.XXXX")
+    prov_result "$data" "${st#*:}" "Trung tâm Phục vụ hành chính công xã Minh Tân" "Quầy 1"
+    "$kiosk" --window "$res" --dpi "$dpi" --data "$data" --script "$work/prov-${st%%:*}.script" \
+      --screenshots "$out/$res" 2> "$work/err.txt" || {
+        cat "$work/err.txt" >&2; echo "make-shots: provisioning banner failed at $res" >&2; exit 1; }
+  done
   # Fill a capped database until the kiosk pauses (the script then stops,
   # having no start button to tap); a second run on the full database
   # pauses at its first commit and is photographed.

@@ -13,6 +13,7 @@ forwarded. Actions:
   forward            pass the request to the hub, the answer back
   status:CODE[:S]    answer CODE with a JSON error, Retry-After S if given
   portal             answer 200 with an HTML login page (a captive portal)
+  redirect           answer 302 to a login page (a captive portal)
   fake-ack           answer an acknowledgement without telling the hub
   wrong-ack          answer 200 {"ok": true} naming another upload
   reset-request      read half the body, then reset the connection
@@ -185,6 +186,11 @@ class HttpHandler(socketserver.StreamRequestHandler):
             status = 200
             answer(self.wfile, 200, "<html><body><form>Đăng nhập Wi-Fi"
                    "</form></body></html>", ctype="text/html")
+        elif kind == "redirect":
+            status = 302
+            answer(self.wfile, 302, "<html><body>Moved</body></html>",
+                   ctype="text/html",
+                   extra=[("Location", "http://login.example.vn/")])
         elif kind in ("fake-ack", "wrong-ack"):
             status = 200
             doc = json.loads(body) if body else {}

@@ -1659,6 +1659,43 @@ static void test_admin_screen_times_out(void **state)
     assert_int_equal(x->flow.exit_requested, 0);
 }
 
+/* The touch grid: each cell is remembered once, a cell past the grid is
+ * no cell, a new run starts empty, and leaving returns to admin. */
+static void test_admin_touch_grid(void **state)
+{
+    fixture_t *x = begin(state);
+    char id[16];
+    int i;
+
+    enter_pin_screen(x);
+    type_pin(x, KIOSK_PIN);
+    tap_ok(x, "pin.ok");
+    tap_ok(x, "admin.selftest");
+    expect_screen(x, FLOW_SELFTEST);
+    assert_string_equal(flow_screen_id(FLOW_SELFTEST), "selftest");
+    assert_int_equal(x->flow.grid_round, 1);
+    assert_int_equal(x->flow.grid_tapped, 0);
+    assert_int_equal(tap(x, "grid.12"), 0);
+    assert_int_equal(tap(x, "grid.-1"), 0);
+    assert_int_equal(tap(x, "grid.1x"), 0);
+    assert_int_equal(tap(x, "admin.exit"), 0);
+    for (i = 0; i < FLOW_GRID_CELLS; i++) {
+        snprintf(id, sizeof(id), "grid.%d", i);
+        tap_ok(x, id);
+        tap_ok(x, id);
+    }
+    assert_int_equal(x->flow.grid_tapped, (1u << FLOW_GRID_CELLS) - 1);
+    tap_ok(x, "done");
+    expect_screen(x, FLOW_ADMIN);
+    tap_ok(x, "admin.selftest");
+    assert_int_equal(x->flow.grid_round, 2);
+    assert_int_equal(x->flow.grid_tapped, 0);
+    assert_int_equal(flow_next_deadline(&x->flow),
+                     x->now + FLOW_ADMIN_TIMEOUT_MS);
+    advance(x, FLOW_ADMIN_TIMEOUT_MS);
+    expect_screen(x, FLOW_IDLE);
+}
+
 /* ---- shutdown --------------------------------------------------------- */
 
 static void test_shutdown_keeps_answers_as_partial(void **state)
@@ -2209,6 +2246,7 @@ int main(void)
         SHORT(test_pin_screen_times_out),
         SHORT(test_admin_screen),
         SHORT(test_admin_screen_times_out),
+        SHORT(test_admin_touch_grid),
         SHORT(test_shutdown_keeps_answers_as_partial),
         SHORT(test_shutdown_without_answers_stores_nothing),
         SHORT(test_shutdown_while_paused),

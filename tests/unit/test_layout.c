@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "core/config.h"
+#include "core/provresult.h"
 #include "core/flow.h"
 #include "core/i18n.h"
 #include "core/survey.h"
@@ -644,8 +645,14 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         require(k, s, "back");
         break;
     case FLOW_ADMIN:
+        require(k, s, "admin.selftest");
         require(k, s, "admin.signout");
         require(k, s, "admin.exit");
+        require(k, s, "done");
+        break;
+    case FLOW_SELFTEST:
+        for (i = 0; i < FLOW_GRID_CELLS; i++)
+            requiref(k, s, "grid.%d", i);
         require(k, s, "done");
         break;
     case FLOW_PAUSED:
@@ -711,6 +718,39 @@ static void check_screen(kiosk_t *k, const char *fmt, ...)
 
 /* ---- walking the flow ------------------------------------------------- */
 
+/* The longest words provisioning can leave for the technician, with the
+ * officer and the public figure still set. */
+static void walk_idle_banners(kiosk_t *k)
+{
+    static const provresult_status_t all[] = {
+        PROVRESULT_OK, PROVRESULT_BAD_FILE, PROVRESULT_HUB_UNREACHABLE,
+        PROVRESULT_CODE_REFUSED, PROVRESULT_LOCAL_ERROR};
+    char what[PROVRESULT_SAY_MAX], todo[PROVRESULT_SAY_MAX];
+    provresult_t r;
+    size_t i;
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.unit_name, sizeof(r.unit_name), "%s",
+             "Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế");
+    snprintf(r.counter, sizeof(r.counter), "%s", "Quầy 12 – Đất đai, Xây dựng");
+    r.line = 1234;
+    snprintf(r.field, sizeof(r.field), "%s", "wifi.country");
+    snprintf(k->info.officer_name, sizeof(k->info.officer_name), "%s",
+             OFFICER_NAME);
+    for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        r.status = all[i];
+        provresult_say_what(&r, what, sizeof(what));
+        provresult_say_todo(&r, todo, sizeof(todo));
+        snprintf(k->info.banner, sizeof(k->info.banner), "%s %s", what, todo);
+        k->info.banner_failed = r.status != PROVRESULT_OK;
+        if (expect_screen(k, FLOW_IDLE))
+            check_screen(k, "idle, provisioning banner %s",
+                         provresult_status_word(r.status));
+    }
+    k->info.banner[0] = '\0';
+    k->info.officer_name[0] = '\0';
+}
+
 static void walk_idle(kiosk_t *k)
 {
     kiosk_boot(k, world.surveys[0], 0);
@@ -732,6 +772,7 @@ static void walk_idle(kiosk_t *k)
     k->info.officer_name[0] = '\0';
     if (expect_screen(k, FLOW_IDLE))
         check_screen(k, "idle, nobody on duty, public figure");
+    walk_idle_banners(k);
 }
 
 static void walk_fields(kiosk_t *k, int all_the_fields)
@@ -876,6 +917,16 @@ static void walk_admin(kiosk_t *k)
     fill_admin(k);
     if (expect_screen(k, FLOW_ADMIN))
         check_screen(k, "admin, %d info lines", k->info.n_admin);
+    tap(k, "admin.selftest");
+    if (!expect_screen(k, FLOW_SELFTEST))
+        return;
+    check_screen(k, "touch grid, empty");
+    for (i = 0; i < FLOW_GRID_CELLS; i += 2)
+        tapf(k, "grid.%d", i);
+    check_screen(k, "touch grid, half tapped");
+    for (i = 1; i < FLOW_GRID_CELLS; i += 2)
+        tapf(k, "grid.%d", i);
+    check_screen(k, "touch grid, all tapped");
 }
 
 /* Storage fails after a citizen has answered and walked away: the partial

@@ -148,7 +148,7 @@ try {
   await check('percentages show target and met/not met in words', async () => {
     const badges = await page.$$eval('.badge', (bs) => bs.map((b) => b.textContent.trim()));
     assert(badges.length > 10, `${badges.length} badges`);
-    assert(badges.every((b) => /Đạt|Chưa đạt|Chưa có mục tiêu|Không có dữ liệu|Hoạt động|Im lặng|Đã thu hồi|%/.test(b)), badges.join(' | '));
+    assert(badges.every((b) => /Đạt|Chưa đạt|Chưa có mục tiêu|Không có dữ liệu|Hoạt động|Im lặng|Đã thu hồi|Lỗi|Lưu ý|%/.test(b)), badges.join(' | '));
     const cells = await page.$$eval('[data-table="elements"] tbody tr', (rs) => rs.map((r) => r.textContent));
     assert(cells.length === 5, `${cells.length} element rows`);
     assert(cells.some((c) => /KTC 95% \d+,\d–\d+,\d%/.test(c)), `no interval: ${cells[0]}`);
@@ -199,6 +199,10 @@ try {
     const silent = rows.filter((r) => r.cls.includes('silent'));
     assert(silent.length === tokens.silent.length, `${silent.length} silent rows`);
     assert(silent[0].text.includes('Im lặng') && silent[0].text.includes('Đông Thành'), silent[0].text);
+    // Each kiosk's installation record: the silent one failed its watchdog
+    // check, the others passed.
+    assert(silent[0].text.includes('Lỗi') && silent[0].text.includes('watchdog'), silent[0].text);
+    assert(rows.filter((r) => !r.cls.includes('silent')).every((r) => r.text.includes('Đạt')), rows.map((r) => r.text).join(' | '));
     const summary = await page.textContent('#kiosks-summary');
     assert(summary.includes('1 thiết bị im lặng'), summary);
     const total = await page.$$eval('[data-table="completeness"] tbody tr.total td', (tds) => tds.map((t) => t.textContent.trim()));

@@ -195,6 +195,25 @@ def dossier_rows(unit, batch, first, last):
     return rows
 
 
+def installation(iid, faulty, now):
+    """The kiosk's self-test report (sipasctl selftest): the silent
+    kiosk's watchdog was never armed."""
+    wd = ({"id": "watchdog", "status": "fail", "value": "chưa bật",
+           "message": "Watchdog phần cứng chưa được bật.",
+           "action": "Đặt RuntimeWatchdogSec=10s rồi khởi động lại."}
+          if faulty else
+          {"id": "watchdog", "status": "pass", "value": "bật, 10 s",
+           "message": "Watchdog phần cứng đang bật."})
+    return {"format": 1, "install_id": iid, "version": "0.3.1",
+            "tested_at": int(now.timestamp() * 1000) - 3600000,
+            "result": "fail" if faulty else "pass",
+            "checks": [{"id": "storage.fsync", "status": "pass",
+                        "value": "3.1 ms/fsync",
+                        "message": "Thẻ nhớ ghi đủ nhanh."},
+                       {"id": "hub", "status": "pass", "value": "HTTPS, 40 ms",
+                        "message": "Hub đã xác nhận kiosk."}, wd]}
+
+
 def fill(binary, db, url):
     rng = random.Random(20261122)
     for code, name, parent in UNITS:
@@ -241,6 +260,11 @@ def fill(binary, db, url):
                        {"Authorization": "Bearer " + secrets[iid],
                         "X-Sipas-Kiosk": iid})
             assert res.get("ok") is True, res
+        res = post(url, "/api/v1/installation",
+                   installation(iid, bool(silent_days), now),
+                   {"Authorization": "Bearer " + secrets[iid],
+                    "X-Sipas-Kiosk": iid})
+        assert res.get("ok") is True, res
     print(json.dumps({
         "province": hub(binary, db, "token", "add", "--scope", "province"),
         "unit": hub(binary, db, "token", "add", "--scope", "unit:XA-AP"),

@@ -44,6 +44,11 @@ int ctl_open_data(const char *cmd, const char *dir, store_t **out);
 int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
                         int64_t *ms);
 
+/* A whole number flag from lo to hi: 0 with *out set, or -1 after a
+ * usage message naming the flag and the range. */
+int ctl_parse_long(const char *cmd, const char *flag, const char *text,
+                   long lo, long hi, long *out);
+
 /* Current wall time in Unix ms. */
 int64_t ctl_now_ms(void);
 
@@ -56,6 +61,12 @@ int ctl_check_main(int argc, char **argv);
 int ctl_provision_main(int argc, char **argv);
 int ctl_sync_main(int argc, char **argv);
 int ctl_report_main(int argc, char **argv); /* runs sipas-report */
+int ctl_selftest_main(int argc, char **argv);
+
+/* What `status` tells about provisioning from the SD card (the last
+ * DIR/provision-result.json); JSON null when there is none. */
+void ctl_provision_print_text(const char *dir);
+json_t *ctl_provision_build_json(const char *dir);
 
 /* What `status` tells about uploading to the hub. */
 typedef struct ctl_sync_facts {

@@ -1,6 +1,8 @@
 #include "ctl.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -75,6 +77,20 @@ int ctl_parse_date_flag(const char *cmd, const char *flag, const char *text,
 
 /* The kiosk's wall clock: SIPAS_CLOCK_OFFSET_S moves it as it moves the
  * kiosk's, so "today" here is the kiosk's today. */
+int ctl_parse_long(const char *cmd, const char *flag, const char *text,
+                   long lo, long hi, long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtol(text, &end, 10);
+    if (errno == 0 && end != text && *end == '\0' && *out >= lo &&
+        *out <= hi)
+        return 0;
+    ctl_say(cmd, "%s: expected %ld to %ld, got \"%s\"", flag, lo, hi, text);
+    return -1;
+}
+
 int64_t ctl_now_ms(void)
 {
     pclock_t c;

@@ -13,13 +13,16 @@
 #include "sync/client.h"
 #include "sync/enroll.h"
 
+#include "ctl_provfile.h"
+
 #define PROVISION_CMD "provision"
 #define PROVISION_LOCK_WAIT_MS 60000
 
 typedef struct provision_args {
     const char *data, *hub, *code, *counter, *ca, *pin;
+    const char *file, *user;
     long connect_timeout_s;
-    int repair;
+    int repair, delete_file;
 } provision_args_t;
 
 static void provision_print_help(FILE *fp)
@@ -28,6 +31,10 @@ static void provision_print_help(FILE *fp)
             "Usage: sipasctl provision --data DIR --hub URL --code CODE"
             " [--counter NAME]\n"
             "                          [--ca FILE] [--pin SHA256] [--repair]\n"
+            "       sipasctl provision --data DIR --file PROVISION.json"
+            " [--delete]\n"
+            "                          [--user NAME] [--ca FILE] [--pin"
+            " SHA256] [--repair]\n"
             "\n"
             "Enrolls the kiosk whose data lives in DIR with the provincial"
             " hub, using a\none-time code from `sipas-hub enroll-code --unit"
@@ -65,11 +72,29 @@ static void provision_print_help(FILE *fp)
             " is moved\n"
             "                        aside to sync.db.damaged-TIME and a"
             " fresh one made\n"
+            "  -f, --file FILE       the provisioning file (sipas-provision.json,"
+            " see\n"
+            "                        docs/PROVISIONING.md): hub, code, counter"
+            " and the\n"
+            "                        kiosk's settings; when FILE is missing,"
+            " the copy kept\n"
+            "                        in DIR after an unreachable hub is"
+            " tried\n"
+            "      --delete          delete FILE once the result is recorded"
+            " in\n"
+            "                        DIR/provision-result.json (kept on a"
+            " local error)\n"
+            "      --user NAME       run as root, read and delete FILE as"
+            " root and do\n"
+            "                        the rest as NAME, the owner of DIR\n"
             "  -h, --help            this text\n"
             "\n"
             "Exit status: 0 enrolled; 1 refused (unknown, used or expired"
             " code), hub\nunreachable, TLS failure or a local error; 2 usage"
-            " error.\n");
+            " error.\nWith --file: 0 enrolled; 1 local error (nothing spent,"
+            " FILE kept); 2 usage\nerror; 3 bad file; 4 hub unreachable"
+            " (settings applied, enrolment\nretried from the copy in DIR); 5"
+            " code refused.\n");
 }
 
 static int provision_parse_seconds(const char *text, long *out)
@@ -96,6 +121,9 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
         {"pin", required_argument, NULL, 'P'},
         {"connect-timeout", required_argument, NULL, 'T'},
         {"repair", no_argument, NULL, 'R'},
+        {"file", required_argument, NULL, 'f'},
+        {"delete", no_argument, NULL, 'X'},
+        {"user", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,7 +132,7 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
     memset(a, 0, sizeof(*a));
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":d:H:c:n:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:H:c:n:f:h", longs, NULL)) != -1) {
         switch (c) {
         case 'd': a->data = optarg; break;
         case 'H': a->hub = optarg; break;
@@ -113,6 +141,9 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
         case 'A': a->ca = optarg; break;
         case 'P': a->pin = optarg; break;
         case 'R': a->repair = 1; break;
+        case 'f': a->file = optarg; break;
+        case 'X': a->delete_file = 1; break;
+        case 'U': a->user = optarg; break;
         case 'T':
             if (provision_parse_seconds(optarg, &a->connect_timeout_s) != 0) {
                 ctl_say(PROVISION_CMD, "--connect-timeout: expected 1 to 600"
@@ -132,7 +163,16 @@ static int provision_parse(int argc, char **argv, provision_args_t *a)
         ctl_say(PROVISION_CMD, "unexpected argument \"%s\"", argv[optind]);
         return -1;
     }
-    if (!a->data || !a->hub || !a->code) {
+    if (a->file && (a->hub || a->code || a->counter || !a->data)) {
+        ctl_say(PROVISION_CMD, "--file takes --data DIR; hub, code and"
+                " counter come from the file");
+        return -1;
+    }
+    if (!a->file && (a->delete_file || a->user)) {
+        ctl_say(PROVISION_CMD, "--delete and --user go with --file");
+        return -1;
+    }
+    if (!a->data || (!a->file && (!a->hub || !a->code))) {
         ctl_say(PROVISION_CMD, "--data DIR, --hub URL and --code CODE are"
                 " required");
         return -1;
@@ -150,7 +190,7 @@ static int provision_check(const provision_args_t *a, char *ca_abs,
 {
     char err[512];
 
-    if (sync_client_check_url(a->hub, err, sizeof(err)) != 0) {
+    if (a->hub && sync_client_check_url(a->hub, err, sizeof(err)) != 0) {
         ctl_say(PROVISION_CMD, "--hub: %s", err);
         return CTL_EXIT_USAGE;
     }
@@ -203,6 +243,20 @@ static void provision_print(const sync_enroll_result_t *r)
                " everything is uploaded again\n");
 }
 
+static int provision_from_file(const provision_args_t *a,
+                               const sync_enroll_request_t *rq)
+{
+    ctl_provfile_opts_t o;
+
+    memset(&o, 0, sizeof(o));
+    o.data = a->data;
+    o.file = a->file;
+    o.user = a->user;
+    o.delete_file = a->delete_file;
+    o.enroll = *rq;
+    return ctl_provfile_run(&o);
+}
+
 int ctl_provision_main(int argc, char **argv)
 {
     static sync_enroll_result_t res; /* large; one per process */
@@ -229,6 +283,8 @@ int ctl_provision_main(int argc, char **argv)
     rq.connect_timeout_s = a.connect_timeout_s;
     rq.lock_wait_ms = PROVISION_LOCK_WAIT_MS;
     rq.repair = a.repair;
+    if (a.file)
+        return provision_from_file(&a, &rq);
     if (sync_enroll(&rq, &res) != SYNC_ENROLL_OK) {
         ctl_say(PROVISION_CMD, "%s", res.message);
         return CTL_EXIT_FAIL;

@@ -274,6 +274,7 @@ static void status_print_text(const status_info_t *info)
     status_print_space(info);
     printf("quick check   %s\n", info->check);
     ctl_sync_print_text(&info->sync);
+    ctl_provision_print_text(info->dir);
     status_print_audit(info);
 }
 
@@ -342,8 +343,10 @@ static int status_print_json(const status_info_t *info)
     json_t *o = status_build_json(info);
     int rc;
 
-    if (o && json_object_set_new(o, "sync",
-                                 ctl_sync_build_json(&info->sync)) != 0) {
+    if (o && (json_object_set_new(o, "sync",
+                                  ctl_sync_build_json(&info->sync)) != 0 ||
+              json_object_set_new(o, "provisioning",
+                                  ctl_provision_build_json(info->dir)) != 0)) {
         json_decref(o);
         o = NULL;
     }

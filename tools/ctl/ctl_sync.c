@@ -63,21 +63,6 @@ static void sync_print_help(FILE *fp)
             SYNC_TIMEOUT_DEFAULT_S, SYNC_BATCH_MAX, SYNC_BATCH_DEFAULT);
 }
 
-static int sync_parse_long(const char *flag, const char *text, long lo,
-                           long hi, long *out)
-{
-    char *end;
-
-    errno = 0;
-    *out = strtol(text, &end, 10);
-    if (errno == 0 && end != text && *end == '\0' && *out >= lo &&
-        *out <= hi)
-        return 0;
-    ctl_say(SYNC_CMD, "%s: expected %ld to %ld, got \"%s\"", flag, lo, hi,
-            text);
-    return -1;
-}
-
 /* 0 to go on, 1 when help was printed, -1 on a usage error. */
 static int sync_parse(int argc, char **argv, sync_args_t *a)
 {
@@ -104,19 +89,20 @@ static int sync_parse(int argc, char **argv, sync_args_t *a)
         case 'd': a->data = optarg; break;
         case 'o': break;
         case 't':
-            rc = sync_parse_long("--timeout", optarg, 0, 86400, &a->timeout_s);
+            rc = ctl_parse_long(SYNC_CMD, "--timeout", optarg, 0, 86400,
+                                &a->timeout_s);
             break;
         case 'b':
-            rc = sync_parse_long("--batch", optarg, 1, SYNC_BATCH_MAX,
-                                 &a->batch);
+            rc = ctl_parse_long(SYNC_CMD, "--batch", optarg, 1,
+                                SYNC_BATCH_MAX, &a->batch);
             break;
         case 'C':
-            rc = sync_parse_long("--connect-timeout", optarg, 1, 600,
-                                 &a->connect_timeout_s);
+            rc = ctl_parse_long(SYNC_CMD, "--connect-timeout", optarg, 1,
+                                600, &a->connect_timeout_s);
             break;
         case 'S':
-            rc = sync_parse_long("--stall-timeout", optarg, 1, 3600,
-                                 &a->stall_timeout_s);
+            rc = ctl_parse_long(SYNC_CMD, "--stall-timeout", optarg, 1,
+                                3600, &a->stall_timeout_s);
             break;
         case 'h':
             sync_print_help(stdout);

@@ -25,6 +25,8 @@ static const cli_command_t ctl_commands[] = {
             ctl_provision_main),
     CTL_CMD("sync", "upload everything pending to the hub now",
             ctl_sync_main),
+    CTL_CMD("selftest", "the commissioning self-test, sent to the hub",
+            ctl_selftest_main),
     CTL_CMD("report",
             "satisfaction report as CSV, XLSX or PDF (runs sipas-report)",
             ctl_report_main),

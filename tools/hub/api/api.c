@@ -28,6 +28,8 @@ static const hub_route_t hub_api_routes[] = {
     HUB_POST("/api/v1/enroll", hub_api_enroll, HUB_API_SMALL_BODY_MAX),
     HUB_POST("/api/v1/ingest", hub_api_ingest, HUB_INGEST_BODY_MAX),
     HUB_POST("/api/v1/heartbeat", hub_api_heartbeat, HUB_API_SMALL_BODY_MAX),
+    HUB_POST("/api/v1/installation", hub_api_installation,
+             HUB_API_SMALL_BODY_MAX),
     HUB_GET("/api/v1/stats", hub_api_stats),
     HUB_GET("/api/v1/units", hub_api_units),
     HUB_GET("/api/v1/kiosks", hub_api_kiosks),

@@ -9,6 +9,7 @@
  *   POST /api/v1/enroll      one-time code -> kiosk secret
  *   POST /api/v1/ingest      per-day snapshots (kiosk auth)
  *   POST /api/v1/heartbeat   kiosk status (kiosk auth)
+ *   POST /api/v1/installation  the self-test's report (kiosk auth)
  *   GET  /api/v1/stats       counts for analysts (token auth)
  *   GET  /api/v1/kiosks      kiosk health for analysts (token auth)
  *   GET  /api/v1/completeness  who reported, per unit (token auth)

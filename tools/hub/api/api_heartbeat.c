@@ -3,32 +3,12 @@
  */
 #include "hub/api/handler.h"
 
-#include "hub/api/auth.h"
-#include "hub/base/log.h"
 #include "hub/domain/heartbeat.h"
-#include "hub/store/kiosks.h"
 
-static int hub_heartbeat_write(hub_db_t *db, const char *install_id,
-                               const hub_heartbeat_t *hb, int64_t now_ms)
+static int hub_heartbeat_put(hub_db_t *db, const char *install_id,
+                             const void *rec, int64_t now_ms)
 {
-    int rc;
-
-    hub_db_lock(db);
-    rc = hub_db_begin_write(db);
-    if (rc == HUB_OK) {
-        rc = hub_kiosks_check_active(db, install_id);
-        if (rc == HUB_OK)
-            rc = hub_heartbeat_store(db, install_id, hb, now_ms);
-        if (rc == HUB_OK)
-            rc = hub_db_commit(db);
-        else
-            hub_db_rollback(db);
-    }
-    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED)
-        hub_log_say("heartbeat from %s: %s", install_id,
-                    hub_db_last_error(db));
-    hub_db_unlock(db);
-    return rc;
+    return hub_heartbeat_store(db, install_id, rec, now_ms);
 }
 
 int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
@@ -38,32 +18,17 @@ int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
     hub_problem_t pb;
     hub_heartbeat_t hb;
     json_t *v;
-    int rc;
+    int status;
 
-    if (hub_auth_check_kiosk(ctx, req, install_id, r) != 0)
-        return r->status;
-    if (req->n_query > 0 || req->query_overflow)
-        return hub_reply_fail(r, 400, "bad-request",
-                              "/api/v1/heartbeat takes no parameters");
-    v = hub_api_load_body(req, r);
-    if (!v)
+    if (hub_api_begin_report(ctx, req, install_id, &v, r) != 0)
         return r->status;
     hub_problem_init(&pb);
     if (hub_heartbeat_parse(v, "", &hb, &pb) != 0) {
         json_decref(v);
         return hub_reply_problem(r, &pb);
     }
-    rc = hub_heartbeat_write(ctx->db, install_id, &hb, req->now_ms);
+    status = hub_api_store_report(ctx, install_id, "heartbeat",
+                                  hub_heartbeat_put, &hb, req->now_ms, r);
     json_decref(v);
-    if (rc == HUB_DENIED)
-        return hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
-    if (rc == HUB_REVOKED)
-        return hub_reply_fail(r, 403, "revoked",
-                              "this kiosk was revoked; enroll it again with a"
-                              " new code");
-    if (rc != HUB_OK)
-        return hub_reply_fail_db(r, rc);
-    return hub_reply_send_json(r, 200,
-                               json_pack("{s:b, s:I}", "ok", 1, "hub_time",
-                                         (json_int_t)req->now_ms));
+    return status;
 }

@@ -103,20 +103,14 @@ int hub_ingest_apply_quota(hub_db_t *db, hub_quota_t *q,
     rc = hub_ingest_store_quota(db, q, &up, now_ms, &res);
     if (rc == HUB_OK)
         hub_ingest_ack(r, &up, &res, now_ms);
-    else if (rc == HUB_DENIED)
-        hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
     else if (rc == HUB_CONFLICT)
         hub_reply_fail(r, 409, "implausible-seq", "%s", res.refusal);
     else if (rc == HUB_FOREIGN)
         hub_reply_fail(r, 403, "wrong-unit", "%s", res.refusal);
     else if (rc == HUB_QUOTA)
         hub_ingest_fail_quota(r, res.retry_after_s, "%s", res.refusal);
-    else if (rc == HUB_REVOKED)
-        hub_reply_fail(r, 403, "revoked",
-                       "this kiosk was revoked; enroll it again with a new"
-                       " code");
     else
-        hub_reply_fail_db(r, rc);
+        hub_reply_fail_kiosk(r, rc);
     hub_ingest_free(&up);
     return r->status;
 }

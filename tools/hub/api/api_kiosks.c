@@ -179,6 +179,24 @@ static int hub_kiosks_add_heartbeat(json_t *k, const char *text)
     return bad ? -1 : 0;
 }
 
+/* The latest installation record as stored (only checked keys are in
+ * it), with the time it arrived; null when the kiosk never sent one. */
+static json_t *hub_kiosks_make_installation(const char *text, int64_t at)
+{
+    json_t *rec = text[0] ? json_loads(text, 0, NULL) : NULL;
+
+    if (!rec)
+        return json_null();
+    /* The body names the kiosk already listed; the rest goes as sent. */
+    (void)json_object_del(rec, "install_id");
+    (void)json_object_del(rec, "format");
+    if (json_object_set_new(rec, "received_at", json_integer(at)) != 0) {
+        json_decref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
 static json_t *hub_kiosks_make_kiosk(const hub_fleet_kiosk_t *row,
                                      int64_t now_ms, int open_now)
 {
@@ -207,7 +225,11 @@ static json_t *hub_kiosks_make_kiosk(const hub_fleet_kiosk_t *row,
         "last_day", row->last_day ? json_string(row->last_day) : json_null(),
         "silent", silent, "quiet_open_min",
         (json_int_t)(quiet_open / 60000), "open_now", open_now);
-    if (k && hub_kiosks_add_heartbeat(k, row->heartbeat) != 0) {
+    if (k && (hub_kiosks_add_heartbeat(k, row->heartbeat) != 0 ||
+              json_object_set_new(k, "installation",
+                                  hub_kiosks_make_installation(
+                                      row->installation,
+                                      row->installation_at)) != 0)) {
         json_decref(k);
         return NULL;
     }

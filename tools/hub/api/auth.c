@@ -106,12 +106,8 @@ int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
                                            : "revoked");
     if (rc == HUB_DENIED)
         return hub_auth_refuse(r);
-    if (rc == HUB_REVOKED)
-        return hub_reply_fail(r, 403, "revoked",
-                              "this kiosk was revoked; enroll it again with a"
-                              " new code");
     if (rc != HUB_OK)
-        return hub_reply_fail_db(r, rc);
+        return hub_reply_fail_kiosk(r, rc);
     wait = hub_ratelimit_take(ctx->kiosk_limit, req->kiosk, req->mono_ms);
     if (wait > 0) {
         hub_reply_fail(r, 429, "rate-limited",

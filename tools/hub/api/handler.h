@@ -14,13 +14,14 @@
 #include "hub/api/reply.h"
 #include "hub/base/quota.h"
 #include "hub/base/ratelimit.h"
+#include "hub/base/valid.h"
 #include "hub/store/db.h"
 
 #include <semaphore.h>
 
 #define HUB_API_QUERY_MAX 16
-/* Bodies of the small endpoints (enrollment, heartbeat); an upload may
- * reach HUB_INGEST_BODY_MAX. */
+/* Bodies of the small endpoints (enrollment, heartbeat, installation
+ * record); an upload may reach HUB_INGEST_BODY_MAX. */
 #define HUB_API_SMALL_BODY_MAX (16 * 1024)
 /* Uploads parsed at once. A 1 MiB body can take tens of MiB as parsed
  * JSON; writing is one at a time anyway, so a few parsers keep the CPU
@@ -68,6 +69,25 @@ int hub_api_enroll(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_heartbeat(hub_ctx_t *ctx, const hub_request_t *req,
                       hub_reply_t *r);
+int hub_api_installation(hub_ctx_t *ctx, const hub_request_t *req,
+                         hub_reply_t *r);
+
+/* The start of a kiosk's report (heartbeat, installation record): the
+ * kiosk authenticated (its id in install_id), no parameters, a JSON
+ * object body in *v (the caller's to release). 0, or the status put in
+ * r. (api_report.c) */
+int hub_api_begin_report(hub_ctx_t *ctx, const hub_request_t *req,
+                         char install_id[HUB_INSTALL_ID_LEN + 1], json_t **v,
+                         hub_reply_t *r);
+/* Stores rec for install_id in one write (the kiosk must still be active
+ * when it begins) and fills r: 200 {"ok": true, "hub_time"}, 401 unknown
+ * kiosk, 403 revoked, or the database's error. what names the report in
+ * the log. Returns the HTTP status. (api_report.c) */
+typedef int (*hub_api_store_fn)(hub_db_t *db, const char *install_id,
+                                const void *rec, int64_t now_ms);
+int hub_api_store_report(hub_ctx_t *ctx, const char *install_id,
+                         const char *what, hub_api_store_fn store,
+                         const void *rec, int64_t now_ms, hub_reply_t *r);
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */

@@ -74,6 +74,17 @@ int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj)
     return status;
 }
 
+int hub_reply_fail_kiosk(hub_reply_t *r, int rc)
+{
+    if (rc == HUB_DENIED)
+        return hub_reply_fail(r, 401, "unauthorized", "unknown kiosk");
+    if (rc == HUB_REVOKED)
+        return hub_reply_fail(r, 403, "revoked",
+                              "this kiosk was revoked; enroll it again with a"
+                              " new code");
+    return hub_reply_fail_db(r, rc);
+}
+
 int hub_reply_fail_db(hub_reply_t *r, int rc)
 {
     switch (rc) {

@@ -59,6 +59,9 @@ int hub_reply_send_json(hub_reply_t *r, int status, json_t *obj);
 /* The error answer for a failed database call (see db.h's hub_rc):
  * storage full and busy are 503 with Retry-After, anything else 500. */
 int hub_reply_fail_db(hub_reply_t *r, int rc);
+/* The same for a call on behalf of a kiosk: an unknown kiosk is 401, a
+ * revoked one 403 revoked. */
+int hub_reply_fail_kiosk(hub_reply_t *r, int rc);
 /* The same for a call that resolved a token's scope: no such unit is 404,
  * a unit outside the token's subtree 403. */
 int hub_reply_fail_scope(hub_reply_t *r, int rc);

@@ -1,10 +1,17 @@
 /*
- * sipas-hub enroll-code: a one-time code that enrolls one kiosk into a unit.
+ * sipas-hub enroll-code: a one-time code that enrolls one kiosk into a unit,
+ * or a provisioning file per kiosk for a batch of SD cards.
  */
 #include "hub/cmd/cmd.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/vntime.h"
 #include "hub/base/clock.h"
@@ -14,11 +21,23 @@
 
 #define CODE_CMD "enroll-code"
 #define CODE_TTL_DEFAULT 72
+#define CODE_COUNT_MAX 500
+#define CODE_URL_MAX 512   /* as the kiosk's provisioning file */
+#define CODE_COUNTER_MAX 48
+#define CODE_PATH_MAX 1024
+#define CODE_FILE_NAME "sipas-provision.json"
+#define CODE_FILE_MAX 2048
+#define CODE_COUNTER_DEFAULT "Quầy"
+#define CODE_FORMAT 1
 
 static void code_print_help(FILE *fp)
 {
     fprintf(fp,
             "Usage: sipas-hub enroll-code --unit CODE [--ttl-hours N]"
+            " --db PATH\n"
+            "       sipas-hub enroll-code --unit CODE --hub-url URL"
+            " --out DIR\n"
+            "                 [--count N] [--counter NAME] [--ttl-hours N]"
             " --db PATH\n"
             "\n"
             "Prints a one-time enrollment code (XXXX-XXXX-XXXX) on stdout."
@@ -27,22 +46,68 @@ static void code_print_help(FILE *fp)
             " the code is used up. The hub keeps only the\ncode's SHA-256."
             "\n"
             "\n"
+            "With --out, writes instead one provisioning file per kiosk,"
+            " DIR/UNIT-NN/" CODE_FILE_NAME "\n(mode 0600), each with its"
+            " own code, ready to copy onto an SD card's boot\npartition"
+            " (docs/PROVISIONING.md). Either every file and code is made,"
+            " or none.\n"
+            "\n"
             "  -u, --unit CODE     the unit the kiosk will belong to (must"
             " exist)\n"
             "  -t, --ttl-hours N   hours the code stays valid, 0 to %d"
             " (default %d)\n"
+            "  -U, --hub-url URL   the hub address the kiosks will use"
+            " (https://...)\n"
+            "  -o, --out DIR       where the provisioning files go (created;"
+            " must not\n"
+            "                      hold files of the same names)\n"
+            "  -n, --count N       kiosks, 1 to %d (default 1)\n"
+            "  -c, --counter NAME  counter name; with --count above 1, or"
+            " without it,\n"
+            "                      each kiosk gets NAME (default \"Quầy\")"
+            " and its number\n"
+            "                      (\"Quầy 1\", \"Quầy 2\", ...)\n"
             "  -d, --db PATH       the hub database\n"
             "  -h, --help          this text\n"
             "\n"
-            "Exit status: 0 printed; 1 no such unit or database error;"
-            " 2 usage error.\n",
-            HUB_ENROLL_TTL_MAX_HOURS, CODE_TTL_DEFAULT);
+            "Exit status: 0 printed or written; 1 no such unit, a file"
+            " that cannot be\nwritten or database error; 2 usage error.\n",
+            HUB_ENROLL_TTL_MAX_HOURS, CODE_TTL_DEFAULT, CODE_COUNT_MAX);
 }
 
 typedef struct code_opts {
-    const char *db, *unit;
-    long ttl;
+    const char *db, *unit, *hub_url, *out, *counter;
+    long ttl, count;
 } code_opts_t;
+
+/* The kiosk refuses anything else; refusing here spares a wasted trip to
+ * fifty counters. Plain http is for a hub on the kiosk's own loopback. */
+static int code_valid_url(const char *url)
+{
+    size_t n = strlen(url);
+    int https = strncmp(url, "https://", 8) == 0;
+
+    if (n >= CODE_URL_MAX || (!https && strncmp(url, "http://", 7) != 0))
+        return 0;
+    if (n == (https ? 8u : 7u))
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
+            return 0;
+    return 1;
+}
+
+static int code_valid_counter(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0 || n > CODE_COUNTER_MAX - 5) /* room for " 500" */
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < ' ' || *p == 0x7f)
+            return 0;
+    return 1;
+}
 
 static int code_parse(int argc, char **argv, code_opts_t *o)
 {
@@ -50,6 +115,10 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
         {"db", required_argument, NULL, 'd'},
         {"unit", required_argument, NULL, 'u'},
         {"ttl-hours", required_argument, NULL, 't'},
+        {"hub-url", required_argument, NULL, 'U'},
+        {"out", required_argument, NULL, 'o'},
+        {"count", required_argument, NULL, 'n'},
+        {"counter", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -57,8 +126,10 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
 
     memset(o, 0, sizeof(*o));
     o->ttl = CODE_TTL_DEFAULT;
+    o->count = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:u:t:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:u:t:U:o:n:c:h", longs, NULL)) !=
+           -1) {
         switch (c) {
         case 'd':
             o->db = optarg;
@@ -70,6 +141,20 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
             if (hub_cmd_parse_long(CODE_CMD, "--ttl-hours", optarg, 0,
                                    HUB_ENROLL_TTL_MAX_HOURS, &o->ttl) != 0)
                 return -1;
+            break;
+        case 'U':
+            o->hub_url = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'n':
+            if (hub_cmd_parse_long(CODE_CMD, "--count", optarg, 1,
+                                   CODE_COUNT_MAX, &o->count) != 0)
+                return -1;
+            break;
+        case 'c':
+            o->counter = optarg;
             break;
         case 'h':
             code_print_help(stdout);
@@ -89,6 +174,31 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
     }
     if (!hub_valid_code(o->unit)) {
         hub_cmd_say(CODE_CMD, "--unit \"%s\" is not a unit code", o->unit);
+        return -1;
+    }
+    if (!o->out && (o->hub_url || o->count != 1 || o->counter)) {
+        hub_cmd_say(CODE_CMD, "--hub-url, --count and --counter go with"
+                    " --out DIR");
+        return -1;
+    }
+    if (o->out && !o->hub_url) {
+        hub_cmd_say(CODE_CMD, "--out needs --hub-url URL, the address the"
+                    " kiosks will use");
+        return -1;
+    }
+    if (o->hub_url && !code_valid_url(o->hub_url)) {
+        hub_cmd_say(CODE_CMD, "--hub-url \"%s\" is not an http(s) address"
+                    " (https:// unless the hub is on the kiosk itself)",
+                    o->hub_url);
+        return -1;
+    }
+    if (o->counter && !code_valid_counter(o->counter)) {
+        hub_cmd_say(CODE_CMD, "--counter must be 1 to %d characters without"
+                    " control characters", CODE_COUNTER_MAX - 5);
+        return -1;
+    }
+    if (o->out && strlen(o->out) > CODE_PATH_MAX - 64) {
+        hub_cmd_say(CODE_CMD, "--out path too long");
         return -1;
     }
     return 0;
@@ -112,6 +222,128 @@ static int code_write(hub_db_t *db, const code_opts_t *o,
     return hub_cmd_audit_write(db, rc, now, "enroll-code.add", detail);
 }
 
+/* One kiosk's file: created, never overwritten (a card already written
+ * from an earlier batch must not silently get a different code), 0600
+ * because it carries a secret. 0, or -1 with errno. */
+static int code_write_file(const char *dir, const char *text)
+{
+    char path[CODE_PATH_MAX], buf[CODE_FILE_MAX];
+    int len = snprintf(buf, sizeof(buf), "%s\n", text);
+    ssize_t w;
+    int fd, ok;
+
+    if (len < 0 || (size_t)len >= sizeof(buf)) {
+        errno = EOVERFLOW;
+        return -1;
+    }
+
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return -1;
+    snprintf(path, sizeof(path), "%s/" CODE_FILE_NAME, dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    w = write(fd, buf, (size_t)len);
+    ok = w == (ssize_t)len && fsync(fd) == 0;
+    explicit_bzero(buf, sizeof(buf));
+    if (close(fd) != 0 || !ok) {
+        int e = errno ? errno : EIO;
+        unlink(path);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+/* The provisioning file of kiosk i (1-based) holding code, as text the
+ * caller frees. */
+static char *code_format_file(const code_opts_t *o, long i, const char *code)
+{
+    char counter[CODE_COUNTER_MAX];
+    json_t *doc;
+    char *text;
+
+    doc = json_pack("{s:i, s:s, s:s}", "format", CODE_FORMAT, "hub",
+                    o->hub_url, "code", code);
+    if (!doc)
+        return NULL;
+    /* The kiosk needs a counter name: without one, the counters are
+     * numbered "Quầy 1", "Quầy 2", ... */
+    if (o->counter && o->count == 1)
+        snprintf(counter, sizeof(counter), "%s", o->counter);
+    else
+        snprintf(counter, sizeof(counter), "%s %ld",
+                 o->counter ? o->counter : CODE_COUNTER_DEFAULT, i);
+    if (json_object_set_new(doc, "counter", json_string(counter)) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    return text;
+}
+
+/* Every code in one transaction, every file written before it commits:
+ * a failure leaves neither codes without files nor files with codes the
+ * hub does not know (a file written before the failure is removed). */
+static int code_write_batch(hub_db_t *db, const code_opts_t *o, long *made)
+{
+    char code[HUB_CODE_TEXT], dir[CODE_PATH_MAX], detail[HUB_CMD_DETAIL_MAX];
+    char until[VNTIME_ISO_MAX];
+    int64_t now = hub_clock_now_ms(), expires = 0;
+    long i;
+    int rc;
+
+    *made = 0;
+    if (mkdir(o->out, 0700) != 0 && errno != EEXIST) {
+        hub_cmd_say(CODE_CMD, "cannot create %s: %s", o->out,
+                    strerror(errno));
+        return HUB_ERROR;
+    }
+    rc = hub_db_begin_write(db);
+    for (i = 1; rc == HUB_OK && i <= o->count; i++) {
+        char *text;
+
+        rc = hub_enroll_add_code(db, o->unit, (int)o->ttl, now, code,
+                                 &expires);
+        if (rc != HUB_OK)
+            break;
+        text = code_format_file(o, i, code);
+        snprintf(dir, sizeof(dir), "%s/%s-%02ld", o->out, o->unit, i);
+        if (!text || code_write_file(dir, text) != 0) {
+            hub_cmd_say(CODE_CMD, "cannot write %s/" CODE_FILE_NAME ": %s",
+                        dir, text ? strerror(errno) : "out of memory");
+            rc = HUB_ERROR;
+        }
+        if (text) {
+            explicit_bzero(text, strlen(text));
+            free(text);
+        }
+        explicit_bzero(code, sizeof(code));
+        if (rc == HUB_OK)
+            (*made)++;
+    }
+    hub_cmd_format_time(expires, until, sizeof(until));
+    snprintf(detail, sizeof(detail), "unit=%s files=%ld expires=%s", o->unit,
+             o->count, until);
+    if (rc != HUB_OK) {
+        hub_db_rollback(db);
+        for (i = 1; i <= *made; i++) {
+            char path[CODE_PATH_MAX + 32];
+            snprintf(path, sizeof(path), "%s/%s-%02ld/" CODE_FILE_NAME,
+                     o->out, o->unit, i);
+            unlink(path);
+        }
+        *made = 0;
+        return rc;
+    }
+    rc = hub_cmd_audit_write(db, HUB_OK, now, "enroll-code.files", detail);
+    if (rc == HUB_OK)
+        hub_cmd_say(CODE_CMD, "%ld provisioning file(s) for %s in %s, codes"
+                    " valid until %s", o->count, o->unit, o->out, until);
+    return rc;
+}
+
 int hub_cmd_code_main(int argc, char **argv)
 {
     char code[HUB_CODE_TEXT], until[VNTIME_ISO_MAX];
@@ -126,6 +358,17 @@ int hub_cmd_code_main(int argc, char **argv)
     ex = hub_cmd_open_db(CODE_CMD, o.db, 0, &db);
     if (ex != HUB_EXIT_OK)
         return ex;
+    if (o.out) {
+        long made = 0;
+        rc = code_write_batch(db, &o, &made);
+        if (rc == HUB_NOT_FOUND)
+            hub_cmd_say(CODE_CMD, "no unit %s (see sipas-hub unit list)",
+                        o.unit);
+        else if (rc != HUB_OK && rc != HUB_ERROR)
+            hub_cmd_report_db(CODE_CMD, db, rc);
+        hub_db_close(db);
+        return rc == HUB_OK ? HUB_EXIT_OK : HUB_EXIT_FAIL;
+    }
     rc = code_write(db, &o, code, &expires);
     if (rc == HUB_NOT_FOUND) {
         hub_cmd_say(CODE_CMD, "no unit %s (see sipas-hub unit list)", o.unit);

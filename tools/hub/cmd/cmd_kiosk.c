@@ -26,9 +26,11 @@ static void kiosk_print_help(FILE *fp)
             "\n"
             "list shows every enrolled kiosk, one per line, tab-separated:"
             " INSTALL_ID,\nUNIT, COUNTER, VERSION, ENROLLED, LAST_SEEN,"
-            " REVOKED (- when active) and\nHEARTBEAT, the facts of its"
+            " REVOKED (- when active),\nHEARTBEAT, the facts of its"
             " latest heartbeat (clock, free space, database\ncheck, pending"
-            " responses). Times are local (+07:00).\n"
+            " responses) and SELFTEST, the latest installation record\n"
+            "(sipasctl selftest): its result, when it arrived and the checks"
+            " that did\nnot pass. Times are local (+07:00).\n"
             "\n"
             "revoke refuses every later request of the kiosk (403); what it"
             " uploaded\nstays. Enrolling it again with a new code lifts the"
@@ -148,19 +150,50 @@ static void kiosk_summarise(const hub_kiosk_info_t *k, char *buf, size_t cap)
     json_decref(hb);
 }
 
+/* The latest self-test in words: its result, when, and the checks that
+ * did not pass. */
+static void kiosk_summarise_installation(const hub_kiosk_info_t *k,
+                                         char *buf, size_t cap)
+{
+    char when[VNTIME_ISO_MAX];
+    json_t *rec, *c;
+    const char *st;
+    size_t i;
+
+    buf[0] = '\0';
+    rec = k->installation[0] ? json_loads(k->installation, 0, NULL) : NULL;
+    if (!rec) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    hub_cmd_format_time(k->installation_at, when, sizeof(when));
+    kiosk_append(buf, cap, "%s at %s",
+                 json_string_value(json_object_get(rec, "result")), when);
+    json_array_foreach(json_object_get(rec, "checks"), i, c) {
+        st = json_string_value(json_object_get(c, "status"));
+        if (st && strcmp(st, "pass") != 0)
+            kiosk_append(buf, cap, "%s %s",
+                         json_string_value(json_object_get(c, "id")), st);
+    }
+    json_decref(rec);
+}
+
 static int kiosk_print_text(void *ctx, const hub_kiosk_info_t *k)
 {
     char enrolled[VNTIME_ISO_MAX], seen[VNTIME_ISO_MAX];
     char revoked[VNTIME_ISO_MAX], facts[KIOSK_FACTS_MAX];
+    char installed[KIOSK_FACTS_MAX];
 
     (void)ctx;
     hub_cmd_format_time(k->enrolled_at, enrolled, sizeof(enrolled));
     hub_cmd_format_time(k->last_seen_at, seen, sizeof(seen));
     hub_cmd_format_time(k->revoked_at, revoked, sizeof(revoked));
     kiosk_summarise(k, facts, sizeof(facts));
-    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->install_id, k->unit,
-           k->counter[0] ? k->counter : "-",
-           k->version[0] ? k->version : "-", enrolled, seen, revoked, facts);
+    kiosk_summarise_installation(k, installed, sizeof(installed));
+    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->install_id,
+           k->unit, k->counter[0] ? k->counter : "-",
+           k->version[0] ? k->version : "-", enrolled, seen, revoked, facts,
+           installed);
     return 0;
 }
 
@@ -175,17 +208,21 @@ static json_t *kiosk_time_json(int64_t ms)
 
 static int kiosk_add_json(void *ctx, const hub_kiosk_info_t *k)
 {
-    json_t *list = ctx, *hb, *obj;
+    json_t *list = ctx, *hb, *rec, *obj;
 
     hb = k->heartbeat[0] ? json_loads(k->heartbeat, 0, NULL) : NULL;
-    obj = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+    rec = k->installation[0] ? json_loads(k->installation, 0, NULL) : NULL;
+    obj = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o,"
+                    " s:o}",
                     "install_id", k->install_id, "unit", k->unit, "counter",
                     k->counter, "version", k->version, "enrolled_at",
                     kiosk_time_json(k->enrolled_at), "last_seen_at",
                     kiosk_time_json(k->last_seen_at), "revoked_at",
                     kiosk_time_json(k->revoked_at), "heartbeat_at",
                     kiosk_time_json(k->heartbeat_at), "heartbeat",
-                    hb ? hb : json_null());
+                    hb ? hb : json_null(), "installation_at",
+                    kiosk_time_json(k->installation_at), "installation",
+                    rec ? rec : json_null());
     if (!obj || json_array_append_new(list, obj) != 0)
         return HUB_ERROR;
     return 0;
@@ -219,7 +256,7 @@ static int kiosk_list(int argc, char **argv)
         json_decref(list);
     } else {
         printf("INSTALL_ID\tUNIT\tCOUNTER\tVERSION\tENROLLED\tLAST_SEEN\t"
-               "REVOKED\tHEARTBEAT\n");
+               "REVOKED\tHEARTBEAT\tSELFTEST\n");
         rc = hub_kiosks_each(db, kiosk_print_text, NULL);
     }
     ex = rc == HUB_OK ? HUB_EXIT_OK : hub_cmd_report_db(KIOSK_CMD, db, rc);

@@ -546,6 +546,19 @@ static const char hub_db_schema_v8[] =
     " FROM day_elements e WHERE e.install_id = a.install_id"
     " AND e.day = a.day);";
 
+/* Schema version 9: each kiosk's installation records (the report of
+ * `sipasctl selftest`), newest last; store/installations.c keeps a
+ * bounded history per kiosk. IF NOT EXISTS: as for version 6. */
+static const char hub_db_schema_v9[] =
+    "CREATE TABLE IF NOT EXISTS installations("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " install_id TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " result TEXT NOT NULL,"
+    " body TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS installations_kiosk"
+    " ON installations(install_id, id);";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -557,6 +570,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v6, NULL},
     {"", hub_db_seed_v7},
     {hub_db_schema_v8, NULL},
+    {hub_db_schema_v9, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
@@ -644,6 +658,32 @@ void hub_db_end_read(hub_db_t *db)
 const char *hub_db_last_error(hub_db_t *db)
 {
     return sqldb_last_error(&db->sql);
+}
+
+int hub_db_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                    int64_t now_ms, const json_t *obj, const char *extra,
+                    const char *what)
+{
+    sqlite3_stmt *st;
+    char *body;
+    int rc = SQLITE_OK;
+
+    body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!body)
+        return HUB_ERROR;
+    st = sqldb_stmt(&db->sql, sql);
+    if (!st) {
+        free(body);
+        return HUB_ERROR;
+    }
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_int64(st, 2, now_ms, &rc);
+    sqldb_bind_text(st, 3, body, &rc);
+    if (extra)
+        sqldb_bind_text(st, 4, extra, &rc);
+    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, what));
+    free(body);
+    return rc;
 }
 
 int hub_db_rc(int sqlite_rc)

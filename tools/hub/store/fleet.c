@@ -22,9 +22,12 @@ static const char hub_fleet_sql_list[] =
     " coalesce(k.revoked_at, 0), coalesce(h.body, ''),"
     " coalesce(h.seen_at, 0),"
     " (SELECT max(day) FROM day_snapshots s"
-    "  WHERE s.install_id = k.install_id)"
+    "  WHERE s.install_id = k.install_id),"
+    " coalesce(i.body, ''), coalesce(i.received_at, 0)"
     " FROM kiosks k LEFT JOIN heartbeats h ON h.install_id = k.install_id"
     " LEFT JOIN units u ON u.code = k.unit"
+    " LEFT JOIN installations i ON i.id = (SELECT max(id) FROM"
+    "  installations x WHERE x.install_id = k.install_id)"
     " WHERE " HUB_FLEET_IN_SCOPE
     " ORDER BY k.unit, k.counter, k.install_id";
 /* Active kiosks of the scope with the first day they ever reported. */
@@ -69,6 +72,8 @@ static int hub_fleet_kiosk_row(sqlite3_stmt *st, const hub_fleet_call_t *c)
         .last_day = sqlite3_column_type(st, 10) == SQLITE_NULL
                         ? NULL
                         : sqldb_column_text(st, 10),
+        .installation = sqldb_column_text(st, 11),
+        .installation_at = sqlite3_column_int64(st, 12),
     };
 
     return c->fn.kiosk(c->ctx, &k);

@@ -23,6 +23,8 @@ typedef struct hub_fleet_kiosk {
     const char *heartbeat; /* the latest heartbeat's JSON, "" for none */
     int64_t heartbeat_at;  /* 0: none */
     const char *last_day;  /* latest day reported; NULL: none */
+    const char *installation; /* latest installation record, "" for none */
+    int64_t installation_at;  /* when it arrived; 0: none */
 } hub_fleet_kiosk_t;
 
 /* Every kiosk of the scope, revoked ones too, by unit, counter, id. */

@@ -31,8 +31,11 @@ static const char hub_kiosks_sql_revoke[] =
 static const char hub_kiosks_sql_each[] =
     "SELECT k.install_id, k.unit, k.counter, k.version, k.enrolled_at,"
     " coalesce(k.last_seen_at, 0), coalesce(k.revoked_at, 0),"
-    " coalesce(h.body, ''), coalesce(h.seen_at, 0)"
+    " coalesce(h.body, ''), coalesce(h.seen_at, 0),"
+    " coalesce(i.body, ''), coalesce(i.received_at, 0)"
     " FROM kiosks k LEFT JOIN heartbeats h ON h.install_id = k.install_id"
+    " LEFT JOIN installations i ON i.id = (SELECT max(id) FROM"
+    "  installations x WHERE x.install_id = k.install_id)"
     " ORDER BY k.unit, k.install_id";
 
 int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
@@ -211,6 +214,8 @@ int hub_kiosks_each(hub_db_t *db, hub_kiosks_each_fn fn, void *ctx)
         k.revoked_at = sqlite3_column_int64(st, 6);
         k.heartbeat = sqldb_column_text(st, 7);
         k.heartbeat_at = sqlite3_column_int64(st, 8);
+        k.installation = sqldb_column_text(st, 9);
+        k.installation_at = sqlite3_column_int64(st, 10);
         stop = fn(ctx, &k);
         if (stop) {
             sqldb_release(st);

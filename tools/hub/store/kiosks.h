@@ -29,6 +29,8 @@ typedef struct hub_kiosk_info {
     int64_t revoked_at;    /* 0: active */
     const char *heartbeat; /* latest heartbeat JSON, "" for none */
     int64_t heartbeat_at;  /* 0: none */
+    const char *installation; /* latest installation record, "" for none */
+    int64_t installation_at;  /* 0: none */
 } hub_kiosk_info_t;
 
 typedef int (*hub_kiosks_each_fn)(void *ctx, const hub_kiosk_info_t *k);

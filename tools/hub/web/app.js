@@ -693,8 +693,22 @@ function renderKiosks() {
     const text = k.clock_synced ? t('clockOk') : t('clockUnsynced');
     return Math.abs(off) >= 2 ? `${text}, ${t('clockOffset', off)}` : text;
   };
+  // The latest installation record (sipasctl selftest): its verdict, when
+  // it arrived, and the checks that did not pass, named by their ids.
+  const selftest = (k) => {
+    const rec = k.installation;
+    if (!rec) return h('span', { class: 'muted', text: t('selftestNone') });
+    const word = { pass: t('selftestPass'), warn: t('selftestWarn'), fail: t('selftestFail') }[rec.result] || rec.result;
+    const cls = rec.result === 'pass' ? 'met' : 'not-met';
+    const sign = rec.result === 'pass' ? '✔' : '⚠';
+    const off = (rec.checks || []).filter((c) => c.status !== 'pass');
+    return h('span', { title: off.map((c) => `${c.id}: ${c.message || ''}`).join('\n') },
+      h('span', { class: `badge ${cls}` }, h('span', { 'aria-hidden': 'true' }, sign), ' ', word),
+      off.length ? h('span', { class: 'muted', text: ` ${off.map((c) => c.id).join(', ')}` }) : null,
+      h('br'), h('span', { class: 'muted', text: fmtAgo(rec.received_at, d.now) }));
+  };
   setTable('kiosks', makeTable(t('panelKiosks'),
-    [{ label: t('colKiosk') }, { label: t('colState') }, { label: t('colLastSeen') }, { label: t('colBacklog'), num: true }, { label: t('colClock') }, { label: t('colStorage'), num: true }, { label: t('colIntegrity') }, { label: t('colLastResponse') }, { label: t('colVersion') }],
+    [{ label: t('colKiosk') }, { label: t('colState') }, { label: t('colLastSeen') }, { label: t('colBacklog'), num: true }, { label: t('colClock') }, { label: t('colStorage'), num: true }, { label: t('colIntegrity') }, { label: t('colLastResponse') }, { label: t('colVersion') }, { label: t('colSelftest') }],
     list.map((k) => ({
       cls: k.silent ? 'silent' : k.revoked ? 'revoked' : null,
       cells: [
@@ -703,7 +717,7 @@ function renderKiosks() {
         h('span', { title: fmtTime(k.last_seen_at), text: fmtAgo(k.last_seen_at, d.now) }),
         fmtInt(k.backlog), clock(k), fmtBytes(k.free_bytes),
         k.integrity === null || k.integrity === undefined ? t('unknown') : k.integrity === 'ok' ? 'ok' : h('span', { class: 'bad', text: k.integrity }),
-        fmtTime(k.last_response_at), k.version || '—',
+        fmtTime(k.last_response_at), k.version || '—', selftest(k),
       ],
     })), { cls: 'data kiosks' }), true);
 }
