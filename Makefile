@@ -16,12 +16,19 @@
 #   make deb-test   the packages on a clean Debian 12 root (mmdebstrap)
 #   make test-arm64 cross-build for arm64, run its unit tests and a rating
 #                   under qemu-aarch64 (deb ... DEB_HOST_ARCH=arm64 for packages)
+#   make image      the Raspberry Pi 4 SD-card image (arm64 Debian, A/B slots,
+#                   RAUC) into build/image/ (firmware/image/README.md)
+#   make bundle     a signed RAUC update bundle of that image
+#   make image-test the same root for QEMU virt, booted under emulation:
+#                   readiness, read-only root, a rating across a hard reset,
+#                   provisioning, an update and a rollback (~25 min with
+#                   the root cached, ~50 min without)
 #   make man        regenerate the manual pages in firmware/man/
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
 # Building reads no network and needs no root once the packages are there:
-# only `make deps`, `make run`, `make test`, `make test-anytime` and the
-# fuzzing targets call apt-get. Packagers and cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and
+# only `make deps`, `make run`, `make test`, `make test-anytime`, the
+# image targets and the fuzzing targets call apt-get. Packagers and cross-builds set CC, CFLAGS, CPPFLAGS, LDFLAGS and
 # PKG_CONFIG as usual.
 
 BUILD      ?= build
@@ -194,7 +201,8 @@ REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 	$(BUILD)/sipas-report
 
-.PHONY: all kiosk hub report tests run test deb deb-test deps-deb deps-arm64 test-arm64 man test-anytime test-unit test-asan asan-build bench \
+.PHONY: all kiosk hub report tests run test deb deb-test deps-deb deps-arm64 test-arm64 man \
+	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins
 
@@ -439,6 +447,29 @@ test-arm64: deps-arm64
 	  $(BUILD)/arm64/sipasctl $(BUILD)/arm64/sipas-hub tests
 	@UNIT_RUNNER=qemu-aarch64-static tests/run-unit.sh $(BUILD)/arm64
 	@tests/deb/test_arm64_rating.sh $(BUILD)/arm64
+
+# ---- The appliance image (firmware/image/README.md) ---------------------
+# mmdebstrap builds the arm64 root under qemu-user (binfmt), genimage the
+# disk, RAUC the bundles; the QEMU test boots the virt board with UEFI.
+DEB_IMAGE := mmdebstrap arch-test qemu-user-static genimage rauc dosfstools \
+	mtools e2fsprogs squashfs-tools openssl
+DEB_IMAGE_TEST := qemu-system-arm qemu-efi-aarch64 python3
+IMAGE_DIR  ?= $(BUILD)/image
+DEB_VERSION = $(shell dpkg-parsechangelog -l firmware/debian/changelog -S Version)
+IMAGE_DEBS  = $(foreach p,sipas-kiosk sipasctl,$(BUILD)/deb/$(p)_$(DEB_VERSION)_arm64.deb)
+deps-image: deps-arm64
+	$(call deb_install,$(DEB_IMAGE) $(DEB_IMAGE_TEST))
+
+image: deps-image
+	@$(MAKE) --no-print-directory deb DEB_HOST_ARCH=arm64
+	@firmware/image/build-image.sh $(IMAGE_DIR) rpi4 "" $(IMAGE_DEBS)
+
+bundle: image
+	@firmware/image/build-bundle.sh $(IMAGE_DIR) rpi4
+
+image-test: deps-image
+	@$(MAKE) --no-print-directory deb DEB_HOST_ARCH=arm64 hub
+	@tests/image/test_qemu.sh $(IMAGE_DIR) $(BUILD) $(IMAGE_DEBS)
 
 deb-test: deb
 	@tests/deb/test_install.sh $(BUILD)/deb

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything `make test` runs, in order, with one closing summary line:
-#   the build's rules and the module table, unit tests, unit tests under
+#   the build's rules and the module table, the appliance image's
+#   configuration, unit tests, unit tests under
 #   ASan/UBSan, end-to-end scripts, the crash test, the golden-image test,
 #   the dashboard in a browser, the fuzzing corpora and saved findings
 #   replayed through the libFuzzer harnesses (one count per harness).
@@ -35,6 +36,9 @@ section() { printf '\n== %s\n' "$*"; }
 section "build rules"
 bash tests/build/test_rules.sh; count build-rules $?
 bash tests/build/test_architecture.sh; count architecture $?
+
+section "appliance image configuration (no image build)"
+bash tests/image/test_image_config.sh; count image-config $?
 
 section "unit tests"
 tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"
