@@ -82,14 +82,16 @@ mmdebstrap --quiet --variant=apt --include=systemd,curl,ca-certificates,sqlite3 
   bookworm "$work/root.tar" > "$work/mmdebstrap.log" 2>&1 ||
   { tail -40 "$work/mmdebstrap.log"; echo "FAIL: the upgrade on a clean root"; exit 1; }
 r() { cat "$work/$1"; }
+# What the runs said, for a failure below.
+said() { grep -v "^[IW]: " "$work/mmdebstrap.log" | tail -40; }
 echo "$prev_version → $version on a clean bookworm root in $(( $(date +%s) - start )) s:" \
   "hub schema $(r schema1) → $(r schema2); hub counted $(r count1), $(r count2), $(r count3);" \
   "kiosk held $(r kcount1), $(r kcount2), $(r kcount3)"
 [ "$(r schema2)" -gt "$(r schema1)" ] ||
   { echo "FAIL: no schema migration between $prev_version and $version"; exit 1; }
 [ "$(r kcount1)" -eq 3 ] && [ "$(r kcount2)" -eq 6 ] && [ "$(r kcount3)" -eq 9 ] ||
-  { echo "FAIL: the kiosk lost or doubled responses across upgrade and downgrade"; exit 1; }
+  { said; echo "FAIL: the kiosk lost or doubled responses across upgrade and downgrade"; exit 1; }
 [ "$(r count1)" -ge 1 ] && [ "$(r count2)" -eq $(( $(r count1) * 2 )) ] &&
   [ "$(r count3)" -eq $(( $(r count1) * 3 )) ] ||
-  { echo "FAIL: the hub lost or doubled ratings across upgrade and downgrade"; exit 1; }
+  { said; echo "FAIL: the hub lost or doubled ratings across upgrade and downgrade"; exit 1; }
 echo "ok    upgrade $prev_version → $version keeps every response and migrates the hub; a downgrade keeps the data"
