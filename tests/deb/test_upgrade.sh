@@ -41,6 +41,14 @@ for p in sipas-kiosk sipasctl sipas-hub sipas-report; do
   cp "$debdir/${p}_${version}_${arch}.deb" "$work/new/"
 done
 python3 "$root/tests/sync/ratings.py" 3 --seed 11 > "$work/ratings"
+# Three runs of three citizens minutes apart: the burst rule would
+# (rightly) set the last ones aside; every rating must count here.
+python3 - "$root/assets/config/default.json" > "$work/kiosk.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c.setdefault("misuse", {})["burst_count"] = 0
+print(json.dumps(c, ensure_ascii=False, indent=2))
+PY
 
 cat > "$work/downgraded.sh" <<'IN'
 #!/bin/sh
@@ -67,7 +75,7 @@ chmod +x "$work/downgraded.sh"
 install() { echo "chroot \$1 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades --no-install-recommends /tmp/$1/*.deb > /tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; exit 1; }'"; }
 keep() { echo "cp \$1/tmp/count $work/count$1 && cp \$1/tmp/kcount $work/kcount$1 && cp \$1/tmp/schema $work/schema$1"; }
 mmdebstrap --quiet --variant=apt --include=systemd,curl,ca-certificates,sqlite3 \
-  --customize-hook="mkdir -p \$1/tmp/old \$1/tmp/new && cp $work/old/*.deb \$1/tmp/old/ && cp $work/new/*.deb \$1/tmp/new/ && cp $work/ratings $work/downgraded.sh $root/tests/deb/inside.sh \$1/tmp/" \
+  --customize-hook="mkdir -p \$1/tmp/old \$1/tmp/new && cp $work/old/*.deb \$1/tmp/old/ && cp $work/new/*.deb \$1/tmp/new/ && cp $work/ratings $work/kiosk.json $work/downgraded.sh $root/tests/deb/inside.sh \$1/tmp/" \
   --customize-hook="$(install old)" \
   --customize-hook="chroot \$1 /tmp/inside.sh first" \
   --customize-hook="$(keep 1)" \
