@@ -51,7 +51,7 @@ DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
 # clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
 # builds the fuzzing harnesses of tests/fuzz.
-DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils \
+DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils rauc \
 	chromium faketime clang libclang-rt-dev
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so

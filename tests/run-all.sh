@@ -39,6 +39,7 @@ bash tests/build/test_architecture.sh; count architecture $?
 
 section "appliance image configuration (no image build)"
 bash tests/image/test_image_config.sh; count image-config $?
+bash tests/image/test_update.sh; count image-update $?
 
 section "unit tests"
 tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"

@@ -45,6 +45,10 @@ ln -sfn /var/lib/sipas-kiosk/network/wpa_supplicant-wlan0.conf \
 # DNS from systemd-resolved (DHCP's servers); the root stays unwritten.
 ln -sfn /run/systemd/resolve/stub-resolv.conf "$r/etc/resolv.conf"
 echo sipas-kiosk > "$r/etc/hostname"
+# The release this root is, as its bundle's manifest names it
+# (build-bundle.sh): sipas-update installs a release only once.
+printf 'VERSION=%s\nBUILD=%s\n' "$(dpkg-parsechangelog -l "$fw/debian/changelog" -S Version)" \
+  "$SOURCE_DATE_EPOCH${variant:+-$variant}" > "$r/etc/sipas-release"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tsipas-kiosk\n::1\tlocalhost ip6-localhost\n' > "$r/etc/hosts"
 # Empty: systemd makes a transient id at boot, sipas-data keeps it.
 : > "$r/etc/machine-id"
