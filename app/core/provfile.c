@@ -162,6 +162,51 @@ static int pf_read_psk(pf_ctx_t *x, json_t *v, const char *path)
     return 0;
 }
 
+/* The CA file's name: a bare name beside the provisioning file, so the
+ * file can never point outside the card's folder (no "/", no ".."), nor
+ * at a hidden or system file (no leading "."). */
+static int pf_is_ca_name_char(int ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+static int pf_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int pf_read_ca(pf_ctx_t *x, json_t *v, const char *path)
+{
+    const char *s = json_string_value(v);
+
+    if (!s || !jsonload_is_word(s, sizeof(x->p->ca), pf_is_visible_ascii))
+        return jsonload_set_error(&x->j, path,
+                                  "must be the name of the hub's CA file "
+                                  "beside this file, such as "
+                                  "\"sipas-hub-ca.pem\", at most %d "
+                                  "characters",
+                                  PROVFILE_CA_NAME_MAX);
+    if (strchr(s, '/') || strchr(s, '\\') || strstr(s, ".."))
+        return jsonload_set_error(&x->j, path,
+                                  "must be a file name only, not a path: "
+                                  "the CA file lies beside this file");
+    if (s[0] == '.' ||
+        !jsonload_is_word(s, sizeof(x->p->ca), pf_is_ca_name_char))
+        return jsonload_set_error(&x->j, path,
+                                  "must be a file name of A-Z, a-z, 0-9, "
+                                  "\".\", \"_\", \"-\", not starting with "
+                                  "\".\"");
+    if (!pf_has_suffix(s, ".pem") && !pf_has_suffix(s, ".crt"))
+        return jsonload_set_error(&x->j, path,
+                                  "must name a PEM file ending \".pem\" or "
+                                  "\".crt\"");
+    snprintf(x->p->ca, sizeof(x->p->ca), "%s", s);
+    return 0;
+}
+
 static int pf_read_wifi(pf_ctx_t *x, json_t *v, const char *path)
 {
     static const char *const keys[] = {"ssid", "psk", "country", NULL};
@@ -216,7 +261,7 @@ static const pf_member_t pf_members[] = {
     {"hub", pf_read_hub},           {"code", pf_read_code},
     {"counter", pf_read_counter},   {"fields", pf_read_fields},
     {"language", pf_read_language}, {"admin_pin_hash", pf_read_pin_hash},
-    {"wifi", pf_read_wifi},
+    {"wifi", pf_read_wifi},         {"ca", pf_read_ca},
 };
 
 #define PF_MEMBER_COUNT (sizeof(pf_members) / sizeof(pf_members[0]))
@@ -225,7 +270,7 @@ static int pf_read_root(pf_ctx_t *x, json_t *root)
 {
     static const char *const provision_keys[] = {
         "format", "hub", "code", "counter", "fields", "language",
-        "admin_pin_hash", "wifi", NULL};
+        "admin_pin_hash", "wifi", "ca", NULL};
     static const char *const settings_keys[] = {
         "format", "hub", "counter", "fields", "language", "admin_pin_hash",
         NULL};
@@ -292,6 +337,46 @@ int provfile_parse(const char *text, size_t len, const char *name,
     if (rc != 0)
         provfile_wipe(p);
     return rc;
+}
+
+/* ---- the CA bundle ---------------------------------------------------- */
+
+/* memmem over text that may not end in NUL. */
+static const char *pf_find(const char *text, size_t len, const char *what)
+{
+    return memmem(text, len, what, strlen(what));
+}
+
+int provfile_check_ca_pem(const char *text, size_t len, char *why,
+                          size_t cap)
+{
+    const char *begin, *end;
+
+    if (text == NULL || len == 0) {
+        snprintf(why, cap, "is empty: a CA bundle is PEM text with a "
+                 "\"%s\" block", PROVFILE_PEM_BEGIN);
+        return -1;
+    }
+    if (len > PROVFILE_CA_SOURCE_MAX) {
+        snprintf(why, cap, "is larger than %d KiB: not a CA bundle",
+                 PROVFILE_CA_SOURCE_MAX / 1024);
+        return -1;
+    }
+    if (memchr(text, '\0', len)) {
+        snprintf(why, cap, "is not text: a CA bundle is PEM (\"%s\"), "
+                 "not DER", PROVFILE_PEM_BEGIN);
+        return -1;
+    }
+    begin = pf_find(text, len, PROVFILE_PEM_BEGIN);
+    end = begin ? pf_find(begin, len - (size_t)(begin - text),
+                          PROVFILE_PEM_END)
+                : NULL;
+    if (!end) {
+        snprintf(why, cap, "holds no certificate: a CA bundle is PEM text "
+                 "with a \"%s\" block", PROVFILE_PEM_BEGIN);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- settings -------------------------------------------------------- */

@@ -27,6 +27,12 @@
 #define PROVFILE_SSID_MAX 32     /* bytes, IEEE 802.11 */
 #define PROVFILE_PSK_MIN 8       /* a WPA passphrase: 8 to 63 ... */
 #define PROVFILE_PSK_MAX 64      /* ... printable ASCII, or 64 hex digits */
+#define PROVFILE_CA_NAME_MAX 64  /* bytes of the CA file's name */
+/* A CA bundle of a few certificates is a few KiB; a cap keeps a stray
+ * large file on the card from being copied into DATA. */
+#define PROVFILE_CA_SOURCE_MAX (64 * 1024)
+#define PROVFILE_PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PROVFILE_PEM_END "-----END CERTIFICATE-----"
 
 /* What is read: the provisioning file, or the kept settings. */
 typedef enum provfile_kind {
@@ -54,6 +60,9 @@ typedef struct provfile {
     char language[8];               /* "" = the configuration's first */
     char admin_pin_hash[CONFIG_HASH_MAX]; /* "" = the configuration's */
     provfile_wifi_t wifi;
+    /* The CA bundle beside the file on the card, a bare file name;
+     * "" = the system's CAs. Kind PROVISION only. */
+    char ca[PROVFILE_CA_NAME_MAX + 1];
 } provfile_t;
 
 /* Parses text of the given kind into *p (cleared first). check_url may be
@@ -71,6 +80,14 @@ int provfile_apply_config(const provfile_t *p, config_t *c);
 /* p's settings as a settings file (no code, no Wi-Fi), JSON and a final
  * newline, into out. 0, or -1 when it does not fit. */
 int provfile_format_settings(const provfile_t *p, char *out, size_t cap);
+
+/* 0 when text (len bytes, not NUL-terminated) looks like a PEM CA
+ * bundle: no NUL byte, at most PROVFILE_CA_SOURCE_MAX bytes, and at
+ * least one certificate block, BEGIN then END. Else -1 with why (English).
+ * The TLS library judges the certificates themselves; this only keeps a
+ * wrong file (a key, a DER file, a document) from being taken for one. */
+int provfile_check_ca_pem(const char *text, size_t len, char *why,
+                          size_t cap);
 
 /* Clears p, secrets included, in a way the compiler keeps. */
 void provfile_wipe(provfile_t *p);

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A file name is one word: a longer one is wider than a line of a
+ * portrait panel at its smallest text, so it is left to the detail and
+ * the provisioning file itself (the hub's is "sipas-hub-ca.pem"). */
+#define PR_CA_SHOWN_MAX 40
+
 typedef struct pr_word {
     provresult_status_t status;
     const char *word;
@@ -52,7 +57,13 @@ void provresult_say_what(const provresult_t *r, char *out, size_t cap)
                  r->counter[0] ? r->counter : "?");
         return;
     case PROVRESULT_BAD_FILE:
-        if (r->line > 0 && r->field[0])
+        if (r->ca_file[0] && strlen(r->ca_file) <= PR_CA_SHOWN_MAX)
+            snprintf(out, cap, "Tệp chứng chỉ \"%s\" (mục \"ca\") bị thiếu"
+                     " hoặc không đúng. Chưa thay đổi gì.", r->ca_file);
+        else if (r->ca_file[0])
+            snprintf(out, cap, "Tệp chứng chỉ nêu ở mục \"ca\" bị thiếu hoặc"
+                     " không đúng. Chưa thay đổi gì.");
+        else if (r->line > 0 && r->field[0])
             snprintf(out, cap, "Tệp sipas-provision.json có lỗi ở dòng %d,"
                      " mục \"%s\". Chưa thay đổi gì.", r->line, r->field);
         else if (r->line > 0)
@@ -85,8 +96,14 @@ void provresult_say_todo(const provresult_t *r, char *out, size_t cap)
         snprintf(out, cap, "%s", "");
         return;
     case PROVRESULT_BAD_FILE:
-        snprintf(out, cap, "Sửa tệp rồi chép lại vào thẻ nhớ; mã đăng ký"
-                 " chưa dùng nên vẫn còn giá trị.");
+        /* The card's provisioning file is gone (--delete): both go back. */
+        if (r->ca_file[0])
+            snprintf(out, cap, "Chép tệp này và tệp sipas-provision.json"
+                     " từ máy chủ tỉnh vào thẻ nhớ; mã đăng ký vẫn còn giá"
+                     " trị.");
+        else
+                snprintf(out, cap, "Sửa tệp rồi chép lại vào thẻ nhớ; mã đăng"
+                     " ký chưa dùng nên vẫn còn giá trị.");
         return;
     case PROVRESULT_HUB_UNREACHABLE:
         snprintf(out, cap, "Kiểm tra cáp mạng hoặc Wi-Fi.");
@@ -112,12 +129,13 @@ int provresult_format(const provresult_t *r, char *out, size_t cap)
     provresult_say_what(r, what, sizeof(what));
     provresult_say_todo(r, todo, sizeof(todo));
     /* s? keeps a name that is not UTF-8 from losing the whole record. */
-    o = json_pack("{s:i, s:s, s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?}",
+    o = json_pack("{s:i, s:s, s:I, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?,"
+                  " s:s?}",
                   "format", 1, "status", provresult_status_word(r->status),
                   "time_ms", (json_int_t)r->time_ms, "unit_name",
                   r->unit_name, "counter", r->counter, "line", r->line,
-                  "field", r->field, "detail", r->detail, "message", what,
-                  "todo", todo);
+                  "field", r->field, "ca_file", r->ca_file, "detail",
+                  r->detail, "message", what, "todo", todo);
     text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (!text)
@@ -156,6 +174,7 @@ int provresult_parse(const char *text, size_t len, provresult_t *r)
         pr_copy(r->unit_name, sizeof(r->unit_name), o, "unit_name");
         pr_copy(r->counter, sizeof(r->counter), o, "counter");
         pr_copy(r->field, sizeof(r->field), o, "field");
+        pr_copy(r->ca_file, sizeof(r->ca_file), o, "ca_file");
         pr_copy(r->detail, sizeof(r->detail), o, "detail");
         rc = 0;
     }

@@ -38,6 +38,10 @@ typedef struct provresult {
     char counter[PROVRESULT_TEXT_MAX];
     int line;                             /* bad-file: where, 0 unknown */
     char field[PROVRESULT_TEXT_MAX];      /* bad-file: the JSON path */
+    /* bad-file: the hub's CA file the provisioning file names ("ca")
+     * that is missing or not a CA bundle; "" when the file itself is
+     * wrong. The technician's words differ: the fix is another file. */
+    char ca_file[PROVRESULT_TEXT_MAX];
     char detail[PROVRESULT_SAY_MAX];      /* the technical reason, English */
 } provresult_t;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/provfile.h"
+#include "core/provresult.h"
 #include "core/wpaconf.h"
 
 #define GOOD                                                                  \
@@ -120,6 +121,186 @@ static void test_errors_name_line_and_field(void **state)
 
 /* A line break in the SSID or key would start a second network block
  * (or any other directive) in wpa_supplicant's file. */
+/* A provisioning file with "ca": NAME (NAME written as JSON, quotes and
+ * all), ca on line 3. */
+static int parse_ca(const char *name_json, provfile_t *p, err_t *e)
+{
+    char text[512];
+
+    snprintf(text, sizeof(text),
+             "{\"format\": 1, \"hub\": \"https://h\", \"code\": \"AB\",\n"
+             " \"counter\": \"Q\",\n"
+             " \"ca\": %s}\n",
+             name_json);
+    return parse(text, PROVFILE_KIND_PROVISION, p, e);
+}
+
+static void test_ca_names_accepted(void **state)
+{
+    static const char *const good[] = {
+        "sipas-hub-ca.pem", "Hue_Gov-CA.2025.crt", "a.pem", "CA.crt",
+        /* 64 bytes, the most */
+        "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcde.pem",
+    };
+    char json[128];
+    provfile_t p;
+    err_t e;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(strlen(good[4]), PROVFILE_CA_NAME_MAX);
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        snprintf(json, sizeof(json), "\"%s\"", good[i]);
+        if (parse_ca(json, &p, &e) != 0)
+            fail_msg("%s refused: %s: %s", good[i], e.field, e.msg);
+        assert_string_equal(p.ca, good[i]);
+    }
+    /* Without the key, the system's CAs: nothing named. */
+    assert_int_equal(parse(GOOD, PROVFILE_KIND_PROVISION, &p, &e), 0);
+    assert_string_equal(p.ca, "");
+}
+
+static void test_ca_names_refused(void **state)
+{
+    static const struct {
+        const char *json, *words;
+    } bad[] = {
+        {"\"\"", "at most 64"},
+        {"3", "at most 64"},
+        {"[\"ca.pem\"]", "at most 64"},
+        {"\"abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdef.pem\"",
+         "at most 64"},
+        {"\"ca .pem\"", "at most 64"},
+        {"\"../ca.pem\"", "not a path"},
+        {"\"certs/ca.pem\"", "not a path"},
+        {"\"/etc/ssl/ca.pem\"", "not a path"},
+        {"\"..\\\\ca.pem\"", "not a path"},
+        {"\"ca..pem\"", "not a path"},
+        {"\".ca.pem\"", "not starting with"},
+        {"\".pem\"", "not starting with"},
+        {"\"ca:1.pem\"", "A-Z, a-z, 0-9"},
+        {"\"c\u00e1.pem\"", "at most 64"},
+        {"\"ca.txt\"", "\".pem\" or \".crt\""},
+        {"\"ca.pem.bak\"", "\".pem\" or \".crt\""},
+        {"\"ca.PEM\"", "\".pem\" or \".crt\""},
+        {"\"ca\"", "\".pem\" or \".crt\""},
+    };
+    provfile_t p;
+    err_t e;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (parse_ca(bad[i].json, &p, &e) == 0)
+            fail_msg("accepted: %s", bad[i].json);
+        if (strcmp(e.field, "ca") != 0 || e.line != 3 ||
+            !strstr(e.msg, bad[i].words))
+            fail_msg("%s: %s:%d:%d: %s: %s (expected ca at line 3, \"%s\")",
+                     bad[i].json, e.file, e.line, e.column, e.field, e.msg,
+                     bad[i].words);
+        assert_string_equal(p.ca, "");
+        assert_string_equal(p.code, "");
+    }
+}
+
+/* The settings kept in DATA never name a CA: the kept copy is found by
+ * enrolment (sync.db), not by the settings. */
+static void test_ca_not_in_settings(void **state)
+{
+    provfile_t p;
+    char text[2048];
+    err_t e;
+
+    (void)state;
+    assert_int_equal(parse_ca("\"sipas-hub-ca.pem\"", &p, &e), 0);
+    assert_int_equal(provfile_format_settings(&p, text, sizeof(text)), 0);
+    assert_null(strstr(text, "ca.pem"));
+    assert_int_equal(parse("{\"format\": 1,\n\"ca\": \"a.pem\"}",
+                           PROVFILE_KIND_SETTINGS, &p, &e),
+                     -1);
+    assert_string_equal(e.field, "ca");
+    assert_int_equal(e.line, 2);
+    assert_non_null(strstr(e.msg, "unknown key"));
+}
+
+static void test_ca_pem_check(void **state)
+{
+    static const char good[] = "Hue Province CA\n"
+                               "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                               "-----END CERTIFICATE-----\n";
+    static const char key[] = "-----BEGIN PRIVATE KEY-----\nMIIB\n"
+                              "-----END PRIVATE KEY-----\n";
+    static const char open_block[] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+    static const char der[] = "0\x82\x01\x0a\0\0-----BEGIN CERTIFICATE-----"
+                              "-----END CERTIFICATE-----";
+    static char big[PROVFILE_CA_SOURCE_MAX + 2];
+    char why[256];
+
+    (void)state;
+    assert_int_equal(
+        provfile_check_ca_pem(good, sizeof(good) - 1, why, sizeof(why)), 0);
+    assert_int_equal(
+        provfile_check_ca_pem(key, sizeof(key) - 1, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "no certificate"));
+    assert_int_equal(provfile_check_ca_pem(open_block, sizeof(open_block) - 1,
+                                           why, sizeof(why)),
+                     -1);
+    assert_int_equal(
+        provfile_check_ca_pem(der, sizeof(der) - 1, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "not text"));
+    assert_int_equal(provfile_check_ca_pem("", 0, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "empty"));
+    /* A bundle just over the cap, certificate and all. */
+    memset(big, '\n', sizeof(big));
+    memcpy(big, good, sizeof(good) - 1);
+    assert_int_equal(provfile_check_ca_pem(big, PROVFILE_CA_SOURCE_MAX, why,
+                                           sizeof(why)),
+                     0);
+    assert_int_equal(provfile_check_ca_pem(big, PROVFILE_CA_SOURCE_MAX + 1,
+                                           why, sizeof(why)),
+                     -1);
+    assert_non_null(strstr(why, "64 KiB"));
+}
+
+/* A CA file that could not be used is told as such: the fix is to copy
+ * that file, not to edit the provisioning file; the words fit the
+ * kiosk's banner (what, a space, what to do) with the longest name. */
+static void test_ca_result_words(void **state)
+{
+    char text[PROVRESULT_SOURCE_MAX], what[PROVRESULT_SAY_MAX];
+    char todo[PROVRESULT_SAY_MAX];
+    provresult_t r, back;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    r.status = PROVRESULT_BAD_FILE;
+    r.line = 7;
+    snprintf(r.field, sizeof(r.field), "ca");
+    memset(r.ca_file, 'x', PROVFILE_CA_NAME_MAX - 4);
+    snprintf(r.ca_file + PROVFILE_CA_NAME_MAX - 4, 5, ".pem");
+    provresult_say_what(&r, what, sizeof(what));
+    provresult_say_todo(&r, todo, sizeof(todo));
+    /* Too long a word for a line of the screen: named by its key only. */
+    assert_null(strstr(what, "xxxx"));
+    assert_non_null(strstr(what, "nêu ở mục \"ca\""));
+    assert_non_null(strstr(what, "Chưa thay đổi gì."));
+    assert_non_null(strstr(todo, "Chép tệp này và tệp sipas-provision.json"));
+    assert_true(strlen(what) + 1 + strlen(todo) < PROVRESULT_SAY_MAX);
+    assert_int_equal(provresult_format(&r, text, sizeof(text)), 0);
+    assert_non_null(strstr(text, "\"ca_file\": \"xxxx"));
+    assert_int_equal(provresult_parse(text, strlen(text), &back), 0);
+    assert_string_equal(back.ca_file, r.ca_file);
+    assert_int_equal(back.status, PROVRESULT_BAD_FILE);
+    snprintf(r.ca_file, sizeof(r.ca_file), "sipas-hub-ca.pem");
+    provresult_say_what(&r, what, sizeof(what));
+    assert_non_null(strstr(what, "\"sipas-hub-ca.pem\" (mục \"ca\")"));
+    assert_non_null(strstr(what, "Chưa thay đổi gì."));
+    /* A bad file of the usual kind keeps its words. */
+    r.ca_file[0] = '\0';
+    provresult_say_what(&r, what, sizeof(what));
+    assert_non_null(strstr(what, "có lỗi ở dòng 7, mục \"ca\""));
+}
+
 static void test_wifi_injection_refused(void **state)
 {
     static const char *const bad[] = {
@@ -235,6 +416,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_errors_name_line_and_field),
+        cmocka_unit_test(test_ca_names_accepted),
+        cmocka_unit_test(test_ca_names_refused),
+        cmocka_unit_test(test_ca_not_in_settings),
+        cmocka_unit_test(test_ca_pem_check),
+        cmocka_unit_test(test_ca_result_words),
         cmocka_unit_test(test_wifi_injection_refused),
         cmocka_unit_test(test_wpa_file_has_one_network),
         cmocka_unit_test(test_settings_round_trip),
