@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/jsonpos.h"
 #include "core/provfile.h"
 #include "core/provresult.h"
 #include "core/wpaconf.h"
@@ -30,6 +31,13 @@ typedef struct pf_run {
     int from_pending;
     char *text;               /* holds the code: wiped before freed */
     size_t len;
+    /* The hub's CA bundle the file names, read by the caller (root with
+     * --user: the card may be root's alone); NULL with why when it could
+     * not be used, NULL with an empty why when the file names none. */
+    char *ca_text;
+    char ca_path[PATH_MAX];   /* where it was read */
+    char ca_why[PROVRESULT_TEXT_MAX];
+    char ca_kept[PATH_MAX];   /* DATA/hub-ca.pem, absolute, once written */
     provresult_t result;
 } pf_run_t;
 
@@ -142,6 +150,159 @@ static void pf_free_text(pf_run_t *r)
     r->text = NULL;
 }
 
+/* ---- the hub's CA bundle --------------------------------------------- */
+
+/* Why open() refused the CA file, in the technician's terms; each why
+ * follows the file's name in the message. */
+static void pf_ca_open_why(char *why, size_t cap, int e)
+{
+    if (e == ENOENT)
+        snprintf(why, cap, "does not exist: copy it beside the provisioning "
+                 "file");
+    else if (e == ELOOP)
+        snprintf(why, cap, "is a symbolic link: copy the file itself");
+    else
+        snprintf(why, cap, "cannot be opened: %s", strerror(e));
+}
+
+/* Reads at most PROVFILE_CA_SOURCE_MAX + 1 bytes of fd into buf. */
+static ssize_t pf_read_capped(int fd, char *buf)
+{
+    size_t n = 0;
+    ssize_t got;
+
+    while (n <= PROVFILE_CA_SOURCE_MAX) {
+        got = read(fd, buf + n, PROVFILE_CA_SOURCE_MAX + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    return (ssize_t)n;
+}
+
+/* The CA file at path, a regular file (not a link: the card's folder is
+ * all it may read) of PEM text, into r->ca_text; else why in r->ca_why.
+ * O_NONBLOCK: a FIFO put there must not hang the boot. */
+static void pf_read_ca_file(pf_run_t *r, const char *path)
+{
+    char *buf = NULL;
+    struct stat st;
+    ssize_t n = -1;
+    int fd;
+
+    snprintf(r->ca_path, sizeof(r->ca_path), "%s", path);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        pf_ca_open_why(r->ca_why, sizeof(r->ca_why), errno);
+        return;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(r->ca_why, sizeof(r->ca_why), "is not a regular file");
+    else if (st.st_size > PROVFILE_CA_SOURCE_MAX)
+        snprintf(r->ca_why, sizeof(r->ca_why), "is larger than %d KiB: "
+                 "not a CA bundle", PROVFILE_CA_SOURCE_MAX / 1024);
+    else if (!(buf = malloc(PROVFILE_CA_SOURCE_MAX + 2)))
+        snprintf(r->ca_why, sizeof(r->ca_why), "cannot be read: out of memory");
+    else if ((n = pf_read_capped(fd, buf)) < 0)
+        snprintf(r->ca_why, sizeof(r->ca_why), "cannot be read: %s",
+                 strerror(errno));
+    close(fd);
+    if (n >= 0 &&
+        provfile_check_ca_pem(buf, (size_t)n, r->ca_why,
+                              sizeof(r->ca_why)) == 0) {
+        buf[n] = '\0';
+        r->ca_text = buf;
+        return;
+    }
+    free(buf);
+}
+
+/* The directory part of path ("." for a bare name). */
+static void pf_dir_of(char *out, size_t cap, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        snprintf(out, cap, ".");
+    else if (slash == path)
+        snprintf(out, cap, "/");
+    else
+        snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* Reads the CA the file names, as the caller: the card's file is parsed
+ * here only for the name (the run parses it again and reports its
+ * errors). From the pending copy the card's files are gone: the CA is the
+ * one kept in DATA before that copy was made. */
+static void pf_load_ca(pf_run_t *r)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    provfile_t p;
+    err_t e;
+
+    if (provfile_parse(r->text, r->len, r->src, PROVFILE_KIND_PROVISION,
+                       sync_client_check_url, &p, &e) != 0 ||
+        !p.ca[0]) {
+        provfile_wipe(&p);
+        return;
+    }
+    if (r->from_pending) {
+        pf_join(path, sizeof(path), r->o->data, CTL_PROVFILE_CA);
+    } else {
+        pf_dir_of(dir, sizeof(dir), r->src);
+        pf_join(path, sizeof(path), dir, p.ca);
+    }
+    provfile_wipe(&p);
+    if (!path[0])
+        snprintf(r->ca_why, sizeof(r->ca_why), "has too long a path");
+    else
+        pf_read_ca_file(r, path);
+}
+
+/* The CA named by p could not be used: a bad file, at the "ca" key. */
+static void pf_note_bad_ca(pf_run_t *r, const provfile_t *p)
+{
+    err_t e;
+
+    err_clear(&e);
+    snprintf(e.file, sizeof(e.file), "%s", r->src);
+    (void)jsonpos_locate(r->text, r->len, "ca", &e.line, &e.column);
+    err_set(&e, "ca", "the hub's CA file %s %s",
+            r->ca_path[0] ? r->ca_path : p->ca,
+            r->ca_why[0] ? r->ca_why : "was not read");
+    r->result.line = e.line;
+    snprintf(r->result.field, sizeof(r->result.field), "%s", e.field);
+    snprintf(r->result.ca_file, sizeof(r->result.ca_file), "%s", p->ca);
+    err_format(&e, r->result.detail, sizeof(r->result.detail));
+}
+
+/* DATA/hub-ca.pem, before enrolment and before any pending copy relies
+ * on it. Its absolute path goes into sync.db: the kiosk and later syncs
+ * run from elsewhere. */
+static int pf_keep_ca(pf_run_t *r)
+{
+    char data[PATH_MAX], path[PATH_MAX];
+
+    if (!realpath(r->o->data, data)) {
+        snprintf(r->result.detail, sizeof(r->result.detail),
+                 "cannot resolve %s: %s", r->o->data, strerror(errno));
+        return -1;
+    }
+    pf_join(path, sizeof(path), data, CTL_PROVFILE_CA);
+    if (pf_write_atomic(path, r->ca_text, 0644) != 0) {
+        snprintf(r->result.detail, sizeof(r->result.detail),
+                 "cannot write %s: %s", path[0] ? path : CTL_PROVFILE_CA,
+                 strerror(errno));
+        return -1;
+    }
+    snprintf(r->ca_kept, sizeof(r->ca_kept), "%s", path);
+    return 0;
+}
+
 /* ---- steps ----------------------------------------------------------- */
 
 static int pf_write_settings(pf_run_t *r, const provfile_t *p)
@@ -203,6 +364,9 @@ static provresult_status_t pf_enroll(pf_run_t *r, const provfile_t *p)
     rq.hub_url = p->hub;
     rq.code = p->code;
     rq.counter = p->counter;
+    /* The file's CA takes the place of --ca: it speaks for this hub. */
+    if (p->ca[0])
+        rq.ca_file = r->ca_kept;
     (void)sync_enroll(&rq, &res);
     snprintf(out->detail, sizeof(out->detail), "%s", res.message);
     if (res.outcome == SYNC_ENROLL_OK)
@@ -250,7 +414,8 @@ static provresult_status_t pf_apply_parsed(pf_run_t *r, provfile_t *p)
                  "cannot create %s: %s", r->o->data, strerror(errno));
         return PROVRESULT_LOCAL_ERROR;
     }
-    if (pf_write_settings(r, p) != 0)
+    if (pf_write_settings(r, p) != 0 ||
+        (p->ca[0] && pf_keep_ca(r) != 0))
         return PROVRESULT_LOCAL_ERROR;
     st = pf_enroll(r, p);
     /* A local error spent nothing: whichever copy was read stays for the
@@ -266,6 +431,15 @@ static provresult_status_t pf_apply_parsed(pf_run_t *r, provfile_t *p)
     return st;
 }
 
+/* A bad file changes nothing; a bad pending copy is of no use to a later
+ * run either. */
+static provresult_status_t pf_bad_file(pf_run_t *r)
+{
+    if (r->o->delete_file && pf_keep_pending(r, 0) != 0)
+        return PROVRESULT_LOCAL_ERROR;
+    return PROVRESULT_BAD_FILE;
+}
+
 /* Everything but deleting the card's file, as the data's owner. */
 static provresult_status_t pf_apply(pf_run_t *r)
 {
@@ -278,10 +452,11 @@ static provresult_status_t pf_apply(pf_run_t *r)
         r->result.line = e.line;
         snprintf(r->result.field, sizeof(r->result.field), "%s", e.field);
         err_format(&e, r->result.detail, sizeof(r->result.detail));
-        st = PROVRESULT_BAD_FILE;
-        /* A bad pending copy is of no use to a later run either. */
-        if (r->o->delete_file && pf_keep_pending(r, 0) != 0)
-            st = PROVRESULT_LOCAL_ERROR;
+        st = pf_bad_file(r);
+    } else if (p.ca[0] && !r->ca_text) {
+        /* Checked before anything is written: nothing changes. */
+        pf_note_bad_ca(r, &p);
+        st = pf_bad_file(r);
     } else {
         st = pf_apply_parsed(r, &p);
     }
@@ -416,8 +591,10 @@ int ctl_provfile_run(const ctl_provfile_opts_t *o)
         ctl_say(PF_CMD, "cannot read %s: %s", r.src, strerror(errno));
         return PROVRESULT_LOCAL_ERROR;
     }
+    pf_load_ca(&r);
     st = pf_apply_as(&r);
     pf_free_text(&r);
+    free(r.ca_text);
     pf_print(&r, st);
     if (pf_delete_source(&r, st) != 0 && st == PROVRESULT_OK)
         st = PROVRESULT_LOCAL_ERROR;
