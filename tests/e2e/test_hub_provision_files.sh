@@ -1,6 +1,7 @@
 # A batch of provisioning files from the hub: one per kiosk, each with its
 # own one-time code and counter, readable by their owner only; a batch is
 # made whole or not at all; each file enrols its kiosk against the real hub.
+# With --ca, the hub's CA goes beside each file, named in it.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/sync/lib.sh"
 
@@ -68,4 +69,39 @@ files --hub-url "$HUB_URL" --out "$T/one" || { cat "$T/err" >&2; fail "one file"
 grep -q '"counter": "Quầy 1"' "$T/one/$UNIT-01/sipas-provision.json" || fail "no counter in a single file"
 [ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")" = 3 ] ||
   fail "not every code was spent"
+
+# --ca: the hub's CA beside every file, named in it; the kiosk keeps it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -keyout "$T/ca.key" -out "$T/ca.pem" -days 2 -subj "/CN=Test Province CA" 2> /dev/null
+files --hub-url "$HUB_URL" --out "$T/ca-cards" --count 2 --ca "$T/ca.pem" ||
+  { cat "$T/err" >&2; fail "no provisioning files with --ca"; }
+for i in 1 2; do
+  d="$T/ca-cards/$UNIT-0$i"
+  cmp -s "$T/ca.pem" "$d/sipas-hub-ca.pem" || fail "$d has no copy of the CA"
+  [ "$(stat -c %a "$d/sipas-hub-ca.pem")" = 644 ] || fail "$d/sipas-hub-ca.pem mode"
+  grep -q '"ca": "sipas-hub-ca.pem"' "$d/sipas-provision.json" || fail "$d: no \"ca\" in the file"
+done
+# the hub here is plain http: the kiosk keeps the CA all the same
+"$CTL" provision --data "$T/kca" --file "$T/ca-cards/$UNIT-01/sipas-provision.json" --delete \
+  > "$T/out" 2> "$T/err" || { cat "$T/out" "$T/err" >&2; fail "the file with \"ca\" did not enrol"; }
+cmp -s "$T/ca.pem" "$T/kca/hub-ca.pem" || fail "the kiosk did not keep the CA"
+[ -e "$T/ca-cards/$UNIT-01/sipas-hub-ca.pem" ] || fail "the public CA file was deleted"
+# anything but a PEM CA is refused before a code is made
+n=$(codes)
+openssl x509 -in "$T/ca.pem" -outform der -out "$T/ca.der"
+for bad in "$T/ca.der" "$T/ca.key" "$T/missing.pem" "$T"; do
+  if files --hub-url "$HUB_URL" --out "$T/bad-ca" --ca "$bad"; then fail "--ca $bad accepted"; fi
+  expect_in "$T/err" "--ca: "
+done
+expect_in "$T/err" "is not a regular file"
+[ "$(codes)" = "$n" ] || fail "a refused --ca made codes"
+[ ! -e "$T/bad-ca" ] || fail "a refused --ca made files"
+if files --ca "$T/ca.pem"; then fail "--ca without --out"; fi
+# a failed batch takes its CA copies with it
+mkdir -p "$T/ca-again/$UNIT-02" && : > "$T/ca-again/$UNIT-02/sipas-provision.json"
+if files --hub-url "$HUB_URL" --out "$T/ca-again" --count 2 --ca "$T/ca.pem"; then
+  fail "a batch over an existing card's file"
+fi
+[ ! -e "$T/ca-again/$UNIT-01/sipas-hub-ca.pem" ] || fail "a failed batch left a CA copy"
+[ ! -e "$T/ca-again/$UNIT-02/sipas-hub-ca.pem" ] || fail "a failed batch wrote into an earlier folder"
 echo ok

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/provfile.h"
 #include "core/vntime.h"
 #include "hub/base/clock.h"
 #include "hub/base/valid.h"
@@ -26,6 +27,8 @@
 #define CODE_COUNTER_MAX 48
 #define CODE_PATH_MAX 1024
 #define CODE_FILE_NAME "sipas-provision.json"
+/* The hub's CA beside each file, as its "ca" names it. */
+#define CODE_CA_NAME "sipas-hub-ca.pem"
 #define CODE_FILE_MAX 2048
 #define CODE_COUNTER_DEFAULT "Quầy"
 #define CODE_FORMAT 1
@@ -37,8 +40,9 @@ static void code_print_help(FILE *fp)
             " --db PATH\n"
             "       sipas-hub enroll-code --unit CODE --hub-url URL"
             " --out DIR\n"
-            "                 [--count N] [--counter NAME] [--ttl-hours N]"
-            " --db PATH\n"
+            "                 [--count N] [--counter NAME] [--ca FILE]"
+            " [--ttl-hours N]\n"
+            "                 --db PATH\n"
             "\n"
             "Prints a one-time enrollment code (XXXX-XXXX-XXXX) on stdout."
             " A technician\nenters it on a kiosk (sipasctl provision"
@@ -51,6 +55,10 @@ static void code_print_help(FILE *fp)
             " own code, ready to copy onto an SD card's boot\npartition"
             " (docs/PROVISIONING.md). Either every file and code is made,"
             " or none.\n"
+            "With --ca, the CA bundle that signs the hub's certificate is"
+            " copied beside\neach file as " CODE_CA_NAME " (mode 0644) and"
+            " named in it (\"ca\"): for a hub\nwhose certificate comes from"
+            " a private or government CA that kiosks do not\ncarry.\n"
             "\n"
             "  -u, --unit CODE     the unit the kiosk will belong to (must"
             " exist)\n"
@@ -67,17 +75,22 @@ static void code_print_help(FILE *fp)
             "                      each kiosk gets NAME (default \"Quầy\")"
             " and its number\n"
             "                      (\"Quầy 1\", \"Quầy 2\", ...)\n"
+            "  -a, --ca FILE       the hub's CA bundle (PEM, at most %d KiB),"
+            " copied\n"
+            "                      beside each file as " CODE_CA_NAME "\n"
             "  -d, --db PATH       the hub database\n"
             "  -h, --help          this text\n"
             "\n"
             "Exit status: 0 printed or written; 1 no such unit, a file"
             " that cannot be\nwritten or database error; 2 usage error.\n",
-            HUB_ENROLL_TTL_MAX_HOURS, CODE_TTL_DEFAULT, CODE_COUNT_MAX);
+            HUB_ENROLL_TTL_MAX_HOURS, CODE_TTL_DEFAULT, CODE_COUNT_MAX,
+            PROVFILE_CA_SOURCE_MAX / 1024);
 }
 
 typedef struct code_opts {
-    const char *db, *unit, *hub_url, *out, *counter;
+    const char *db, *unit, *hub_url, *out, *counter, *ca;
     long ttl, count;
+    char *ca_text;  /* --ca read and checked, NUL-terminated; freed by main */
 } code_opts_t;
 
 /* The kiosk refuses anything else; refusing here spares a wasted trip to
@@ -119,6 +132,7 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
         {"out", required_argument, NULL, 'o'},
         {"count", required_argument, NULL, 'n'},
         {"counter", required_argument, NULL, 'c'},
+        {"ca", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -128,7 +142,7 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
     o->ttl = CODE_TTL_DEFAULT;
     o->count = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:u:t:U:o:n:c:h", longs, NULL)) !=
+    while ((c = getopt_long(argc, argv, ":d:u:t:U:o:n:c:a:h", longs, NULL)) !=
            -1) {
         switch (c) {
         case 'd':
@@ -156,6 +170,9 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
         case 'c':
             o->counter = optarg;
             break;
+        case 'a':
+            o->ca = optarg;
+            break;
         case 'h':
             code_print_help(stdout);
             return 1;
@@ -176,9 +193,9 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
         hub_cmd_say(CODE_CMD, "--unit \"%s\" is not a unit code", o->unit);
         return -1;
     }
-    if (!o->out && (o->hub_url || o->count != 1 || o->counter)) {
-        hub_cmd_say(CODE_CMD, "--hub-url, --count and --counter go with"
-                    " --out DIR");
+    if (!o->out && (o->hub_url || o->count != 1 || o->counter || o->ca)) {
+        hub_cmd_say(CODE_CMD, "--hub-url, --count, --counter and --ca go"
+                    " with --out DIR");
         return -1;
     }
     if (o->out && !o->hub_url) {
@@ -201,6 +218,58 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
         hub_cmd_say(CODE_CMD, "--out path too long");
         return -1;
     }
+    return 0;
+}
+
+/* Reads at most PROVFILE_CA_SOURCE_MAX + 1 bytes of fd into buf. */
+static ssize_t code_read_capped(int fd, char *buf)
+{
+    size_t n = 0;
+    ssize_t got;
+
+    while (n <= PROVFILE_CA_SOURCE_MAX) {
+        got = read(fd, buf + n, PROVFILE_CA_SOURCE_MAX + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    return (ssize_t)n;
+}
+
+/* --ca FILE, checked as the kiosk checks it, into o->ca_text before any
+ * code is made: a wrong file found at fifty counters costs fifty trips. */
+static int code_read_ca(code_opts_t *o)
+{
+    char why[256];
+    struct stat st;
+    ssize_t n = -1;
+    int fd = open(o->ca, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+    if (fd < 0) {
+        hub_cmd_say(CODE_CMD, "--ca: cannot open %s: %s", o->ca,
+                    strerror(errno));
+        return -1;
+    }
+    o->ca_text = malloc(PROVFILE_CA_SOURCE_MAX + 2);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(why, sizeof(why), "is not a regular file");
+    else if (!o->ca_text)
+        snprintf(why, sizeof(why), "cannot be read: out of memory");
+    else if ((n = code_read_capped(fd, o->ca_text)) < 0)
+        snprintf(why, sizeof(why), "cannot be read: %s", strerror(errno));
+    close(fd);
+    if (n < 0 ||
+        provfile_check_ca_pem(o->ca_text, (size_t)n, why, sizeof(why)) != 0) {
+        hub_cmd_say(CODE_CMD, "--ca: %s %s", o->ca, why);
+        free(o->ca_text);
+        o->ca_text = NULL;
+        return -1;
+    }
+    o->ca_text[n] = '\0';
     return 0;
 }
 
@@ -255,6 +324,61 @@ static int code_write_file(const char *dir, const char *text)
     return 0;
 }
 
+/* The hub's CA beside a kiosk's file: public, so 0644; written under a
+ * temporary name and renamed, replacing one an earlier batch left (the
+ * same hub's CA). 0, or -1 with errno. */
+static int code_write_ca(const char *dir, const char *ca)
+{
+    char path[CODE_PATH_MAX], tmp[CODE_PATH_MAX + 8];
+    size_t len = strlen(ca), off = 0;
+    ssize_t w;
+    int fd, ok = 1, e;
+
+    snprintf(path, sizeof(path), "%s/" CODE_CA_NAME, dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+              0644);
+    if (fd < 0)
+        return -1;
+    while (ok && off < len) {
+        w = write(fd, ca + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        ok = w > 0;
+        if (ok)
+            off += (size_t)w;
+    }
+    ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+    e = errno ? errno : EIO;
+    if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
+        e = errno ? errno : e;
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+/* One kiosk's folder: its file first (refused when a card's file is
+ * already there), then the CA, so an earlier batch's folder is never
+ * touched; a CA that cannot be written takes the file with it. */
+static int code_write_kiosk(const code_opts_t *o, const char *dir,
+                            const char *text)
+{
+    char path[CODE_PATH_MAX];
+    int e;
+
+    if (code_write_file(dir, text) != 0)
+        return -1;
+    if (!o->ca_text || code_write_ca(dir, o->ca_text) == 0)
+        return 0;
+    e = errno;
+    snprintf(path, sizeof(path), "%s/" CODE_FILE_NAME, dir);
+    unlink(path);
+    errno = e;
+    return -1;
+}
+
 /* The provisioning file of kiosk i (1-based) holding code, as text the
  * caller frees. */
 static char *code_format_file(const code_opts_t *o, long i, const char *code)
@@ -274,7 +398,9 @@ static char *code_format_file(const code_opts_t *o, long i, const char *code)
     else
         snprintf(counter, sizeof(counter), "%s %ld",
                  o->counter ? o->counter : CODE_COUNTER_DEFAULT, i);
-    if (json_object_set_new(doc, "counter", json_string(counter)) != 0) {
+    if (json_object_set_new(doc, "counter", json_string(counter)) != 0 ||
+        (o->ca_text &&
+         json_object_set_new(doc, "ca", json_string(CODE_CA_NAME)) != 0)) {
         json_decref(doc);
         return NULL;
     }
@@ -310,9 +436,10 @@ static int code_write_batch(hub_db_t *db, const code_opts_t *o, long *made)
             break;
         text = code_format_file(o, i, code);
         snprintf(dir, sizeof(dir), "%s/%s-%02ld", o->out, o->unit, i);
-        if (!text || code_write_file(dir, text) != 0) {
-            hub_cmd_say(CODE_CMD, "cannot write %s/" CODE_FILE_NAME ": %s",
-                        dir, text ? strerror(errno) : "out of memory");
+        if (!text || code_write_kiosk(o, dir, text) != 0) {
+            hub_cmd_say(CODE_CMD, "cannot write %s/" CODE_FILE_NAME "%s: %s",
+                        dir, o->ca_text ? " and " CODE_CA_NAME : "",
+                        text ? strerror(errno) : "out of memory");
             rc = HUB_ERROR;
         }
         if (text) {
@@ -331,6 +458,11 @@ static int code_write_batch(hub_db_t *db, const code_opts_t *o, long *made)
         for (i = 1; i <= *made; i++) {
             char path[CODE_PATH_MAX + 32];
             snprintf(path, sizeof(path), "%s/%s-%02ld/" CODE_FILE_NAME,
+                     o->out, o->unit, i);
+            unlink(path);
+            if (!o->ca_text)
+                continue;
+            snprintf(path, sizeof(path), "%s/%s-%02ld/" CODE_CA_NAME,
                      o->out, o->unit, i);
             unlink(path);
         }
@@ -355,12 +487,17 @@ int hub_cmd_code_main(int argc, char **argv)
     rc = code_parse(argc, argv, &o);
     if (rc != 0)
         return rc > 0 ? HUB_EXIT_OK : HUB_EXIT_USAGE;
+    if (o.ca && code_read_ca(&o) != 0)
+        return HUB_EXIT_FAIL;
     ex = hub_cmd_open_db(CODE_CMD, o.db, 0, &db);
-    if (ex != HUB_EXIT_OK)
+    if (ex != HUB_EXIT_OK) {
+        free(o.ca_text);
         return ex;
+    }
     if (o.out) {
         long made = 0;
         rc = code_write_batch(db, &o, &made);
+        free(o.ca_text);
         if (rc == HUB_NOT_FOUND)
             hub_cmd_say(CODE_CMD, "no unit %s (see sipas-hub unit list)",
                         o.unit);
