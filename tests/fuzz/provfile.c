@@ -2,7 +2,8 @@
  * The provisioning file from the SD card (app/core/provfile.c) and what is
  * made of it: the kept settings must read back, and the wpa_supplicant
  * file (app/core/wpaconf.c) must hold one network and nothing a line break
- * could smuggle in. Aborts when either does not hold.
+ * could smuggle in, and a CA file's name must stay in the card's folder.
+ * Aborts when any of them does not hold.
  */
 #include "fuzz.h"
 
@@ -38,6 +39,20 @@ static void fuzz_check_wpa(const provfile_wifi_t *w)
         abort();
 }
 
+/* The CA file's name is joined to the card's folder: an accepted one is
+ * a bare name that cannot leave it. */
+static void fuzz_check_ca(const char *ca)
+{
+    size_t n = strlen(ca);
+
+    if (!ca[0])
+        return;
+    if (n > PROVFILE_CA_NAME_MAX || ca[0] == '.' || strchr(ca, '/') ||
+        strchr(ca, '\\') || strstr(ca, "..") || n < 5 ||
+        (strcmp(ca + n - 4, ".pem") != 0 && strcmp(ca + n - 4, ".crt") != 0))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static provfile_t p, q;
@@ -53,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (p.wifi.present)
             fuzz_check_wpa(&p.wifi);
+        fuzz_check_ca(p.ca);
     }
     (void)provfile_parse((const char *)data, size, "fuzz.json",
                          PROVFILE_KIND_SETTINGS, NULL, &q, &err);
