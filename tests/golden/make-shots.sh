@@ -111,13 +111,16 @@ printf '{"survey": "./broken.json"}\n' > "$work/oos.json"
 printf 'expect out-of-service\nshot out-of-service\n' > "$work/oos.script"
 
 # What provisioning from the SD card left for the technician: enrolled,
-# and a refused code (docs/PROVISIONING.md), as sipasctl records them.
-prov_result() { # data-dir status unit counter
-  printf '{"format": 1, "status": "%s", "time_ms": %s, "unit_name": "%s", "counter": "%s"}\n' \
-    "$2" "$(date +%s000)" "$3" "$4" > "$1/provision-result.json"
+# a refused code, and the hub's CA file missing beside the card's file
+# (docs/PROVISIONING.md), as sipasctl records them.
+prov_result() { # data-dir status unit counter [more members]
+  printf '{"format": 1, "status": "%s", "time_ms": %s, "unit_name": "%s", "counter": "%s"%s}\n' \
+    "$2" "$(date +%s000)" "$3" "$4" "${5:+, $5}" > "$1/provision-result.json"
 }
 printf 'expect idle\nshot provision-ok\n' > "$work/prov-ok.script"
 printf 'expect idle\nshot provision-refused\n' > "$work/prov-refused.script"
+printf 'expect idle\nshot provision-ca\n' > "$work/prov-ca.script"
+prov_ca='"line": 8, "field": "ca", "ca_file": "sipas-hub-ca.pem"'
 
 run() { # res dpi config script
   local res=$1 dpi=$2 cfg=$3 script=$4 data
@@ -135,9 +138,10 @@ for rd in $resolutions; do
   run "$res" "$dpi" "" "$work/selftest.script"
   SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
   (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
-  for st in ok:ok refused:code-refused; do
+  for st in ok:ok refused:code-refused ca:bad-file; do
     data=$(mktemp -d "$work/data.XXXX")
-    prov_result "$data" "${st#*:}" "Trung tâm Phục vụ hành chính công xã Minh Tân" "Quầy 1"
+    more=; [ "${st%%:*}" = ca ] && more=$prov_ca
+    prov_result "$data" "${st#*:}" "Trung tâm Phục vụ hành chính công xã Minh Tân" "Quầy 1" "$more"
     "$kiosk" --window "$res" --dpi "$dpi" --data "$data" --script "$work/prov-${st%%:*}.script" \
       --screenshots "$out/$res" 2> "$work/err.txt" || {
         cat "$work/err.txt" >&2; echo "make-shots: provisioning banner failed at $res" >&2; exit 1; }

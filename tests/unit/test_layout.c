@@ -725,6 +725,9 @@ static void walk_idle_banners(kiosk_t *k)
     static const provresult_status_t all[] = {
         PROVRESULT_OK, PROVRESULT_BAD_FILE, PROVRESULT_HUB_UNREACHABLE,
         PROVRESULT_CODE_REFUSED, PROVRESULT_LOCAL_ERROR};
+    static const char *const ca_names[] = {
+        "SoThongTin-ThuaThienHue-ChungThuSo26.pem",
+        "SoThongTinTruyenThong-ThuaThienHue-ChungThuSoMayChuTinh-2026.pem"};
     char what[PROVRESULT_SAY_MAX], todo[PROVRESULT_SAY_MAX];
     provresult_t r;
     size_t i;
@@ -746,6 +749,21 @@ static void walk_idle_banners(kiosk_t *k)
         if (expect_screen(k, FLOW_IDLE))
             check_screen(k, "idle, provisioning banner %s",
                          provresult_status_word(r.status));
+    }
+    /* The hub's CA file named in the provisioning file is missing: the
+     * longest name shown, and the longest the file may give. */
+    r.status = PROVRESULT_BAD_FILE;
+    snprintf(r.field, sizeof(r.field), "%s", "ca");
+    for (i = 0; i < sizeof(ca_names) / sizeof(ca_names[0]); i++) {
+        snprintf(r.ca_file, sizeof(r.ca_file), "%s", ca_names[i]);
+        provresult_say_what(&r, what, sizeof(what));
+        provresult_say_todo(&r, todo, sizeof(todo));
+        snprintf(k->info.banner, sizeof(k->info.banner), "%s %s", what,
+                 todo);
+        k->info.banner_failed = 1;
+        if (expect_screen(k, FLOW_IDLE))
+            check_screen(k, "idle, provisioning banner bad-file (CA file "
+                         "%s)", r.ca_file);
     }
     k->info.banner[0] = '\0';
     k->info.officer_name[0] = '\0';
