@@ -25,7 +25,8 @@ static const char args_usage[] =
     "  --help, --version\n"
     "\n"
     "Script steps (one per line, # comments):\n"
-    "  tap ID | tap X Y | type TEXT | wait MS | shot NAME | expect SCREEN\n";
+    "  tap ID | tap X Y | type TEXT | key KEYS | quit | wait MS | shot NAME |\n"
+    "  expect SCREEN; KEYS are key names joined by +, e.g. ctrl+alt+f1\n";
 
 static int args_window(const char *s, int *w, int *h)
 {

@@ -842,10 +842,15 @@ static int kiosk_driver_blocks(void)
     return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
 }
 
-/* SIGTERM (systemd's stop) and SIGINT end the loop. SDL's own handler
- * only queues SDL_QUIT at the next event pump, so a signal arriving between
- * the pump and the sleep would go unheard until the next touch; ours also
- * wakes the sleep (wake_signal is a write(), safe in a handler). */
+/* SIGTERM (systemd's stop) and SIGINT end the loop, and they are the only
+ * way out besides the administrator's exit: SDL_QUIT is ignored (see
+ * kiosk_refuse_quit). Under its unit the kiosk has no controlling
+ * terminal, so no keystroke (Ctrl+C) can raise either signal; SIGINT
+ * stays for a developer's terminal and `kill -INT`. SDL's own handler
+ * would only queue SDL_QUIT at the next event pump, so a signal arriving
+ * between the pump and the sleep would go unheard until the next touch;
+ * ours also wakes the sleep (wake_signal is a write(), safe in a
+ * handler). */
 static volatile sig_atomic_t kiosk_stop_requested;
 static wake_t *kiosk_signal_wake;
 
@@ -893,6 +898,9 @@ int kiosk_video_open(kiosk_t *k)
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* On a desktop a Super or Alt+Tab press takes the focus away; a
+     * fullscreen kiosk that minimised itself would leave the screen. */
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     /* KMSDRM fails when no display is connected yet: retry with backoff,
      * then let systemd restart us. */
     for (tries = 0;; tries++) {
@@ -1132,13 +1140,35 @@ static void kiosk_scan_enter(kiosk_t *k)
     k->scan_overflow = 0;
 }
 
+/* SDL_QUIT means "close the window": a window manager's Alt+F4 or close
+ * button on a desktop, or the last window closing. None of those is how
+ * the kiosk stops (a signal is), and a keyboard left at the counter must
+ * not be able to take it off its screen: heard, noted once, ignored. */
+static void kiosk_refuse_quit(kiosk_t *k)
+{
+    if (k->quit_refused)
+        return;
+    k->quit_refused = 1;
+    kiosk_log("a request to close the window was ignored: the kiosk stops"
+              " on SIGTERM");
+}
+
+/* Enter ends what a scanner typed; no other key or combination (Escape,
+ * Backspace, F1…F12, the logo key, Ctrl+C) means anything: the flow moves
+ * on taps and scans only, so a keyboard can type a code and nothing else. */
+static void kiosk_key(kiosk_t *k, const SDL_Keysym *ks)
+{
+    if (ks->sym == SDLK_RETURN || ks->sym == SDLK_KP_ENTER)
+        kiosk_scan_enter(k);
+}
+
 static void kiosk_event(kiosk_t *k, const SDL_Event *ev)
 {
     int x, y;
 
     switch (ev->type) {
     case SDL_QUIT:
-        k->quit = 1;
+        kiosk_refuse_quit(k);
         break;
     case SDL_FINGERDOWN:
     case SDL_FINGERUP:
@@ -1164,8 +1194,7 @@ static void kiosk_event(kiosk_t *k, const SDL_Event *ev)
         kiosk_scan_char(k, ev->text.text);
         break;
     case SDL_KEYDOWN:
-        if (ev->key.keysym.sym == SDLK_RETURN || ev->key.keysym.sym == SDLK_KP_ENTER)
-            kiosk_scan_enter(k);
+        kiosk_key(k, &ev->key.keysym);
         break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
@@ -1242,6 +1271,66 @@ int kiosk_push_text(kiosk_t *k, const char *text)
     ev.type = SDL_KEYDOWN;
     ev.key.keysym.sym = SDLK_RETURN;
     ev.key.keysym.scancode = SDL_SCANCODE_RETURN;
+    return SDL_PushEvent(&ev) < 0 ? -1 : 0;
+}
+
+/* The modifier bit SDL reports while scancode sc is held, 0 for others. */
+static Uint16 kiosk_modifier_of(SDL_Scancode sc)
+{
+    switch (sc) {
+    case SDL_SCANCODE_LCTRL: return KMOD_LCTRL;
+    case SDL_SCANCODE_RCTRL: return KMOD_RCTRL;
+    case SDL_SCANCODE_LSHIFT: return KMOD_LSHIFT;
+    case SDL_SCANCODE_RSHIFT: return KMOD_RSHIFT;
+    case SDL_SCANCODE_LALT: return KMOD_LALT;
+    case SDL_SCANCODE_RALT: return KMOD_RALT;
+    case SDL_SCANCODE_LGUI: return KMOD_LGUI;
+    case SDL_SCANCODE_RGUI: return KMOD_RGUI;
+    default: return 0;
+    }
+}
+
+static int kiosk_push_key(SDL_Scancode sc, int down, Uint16 mod)
+{
+    SDL_Event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = down ? SDL_KEYDOWN : SDL_KEYUP;
+    ev.key.state = down ? SDL_PRESSED : SDL_RELEASED;
+    ev.key.keysym.scancode = sc;
+    ev.key.keysym.sym = SDL_GetKeyFromScancode(sc);
+    ev.key.keysym.mod = mod;
+    return SDL_PushEvent(&ev) < 0 ? -1 : 0;
+}
+
+int kiosk_push_keys(kiosk_t *k, const SDL_Scancode *keys, int n)
+{
+    Uint16 mod = KMOD_NONE;
+    int i;
+
+    (void)k;
+    /* As SDL does: a modifier's own down event already carries its bit,
+     * its up event no longer does. */
+    for (i = 0; i < n; i++) {
+        mod |= kiosk_modifier_of(keys[i]);
+        if (kiosk_push_key(keys[i], 1, mod) != 0)
+            return -1;
+    }
+    for (i = n - 1; i >= 0; i--) {
+        mod &= (Uint16)~kiosk_modifier_of(keys[i]);
+        if (kiosk_push_key(keys[i], 0, mod) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int kiosk_push_quit(kiosk_t *k)
+{
+    SDL_Event ev;
+
+    (void)k;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = SDL_QUIT;
     return SDL_PushEvent(&ev) < 0 ? -1 : 0;
 }
 

@@ -74,6 +74,7 @@ typedef struct kiosk {
     uint64_t frames;
     int ready_sent;
     int quit;
+    int quit_refused;               /* an SDL_QUIT was heard and ignored */
 
     /* Uploading to the hub runs on its own thread; the UI thread only
      * reads what it publishes (see kiosk_sync_* in kiosk.c). */
@@ -102,12 +103,20 @@ void kiosk_pump(kiosk_t *k);
 void kiosk_build(kiosk_t *k);
 /* Builds and draws the current screen now (for screenshots). */
 int kiosk_render(kiosk_t *k);
-/* The interactive loop, until SDL_QUIT or the admin's exit. */
+/* The interactive loop, until SIGTERM (or SIGINT) or the admin's exit;
+ * nothing a keyboard can do ends it. */
 int kiosk_run(kiosk_t *k);
 
 /* Pushes a finger down/up at pixel (x, y) through the real input path. */
 int kiosk_push_tap(kiosk_t *k, int x, int y);
 /* Pushes text and Enter, as a USB barcode scanner types them. */
 int kiosk_push_text(kiosk_t *k, const char *text);
+/* Pushes a key combination as a keyboard sends it: keys[0..n-1] go down
+ * in order (modifiers first), then up in reverse, each event carrying the
+ * modifier state SDL would report. Key events only, no text. */
+int kiosk_push_keys(kiosk_t *k, const SDL_Scancode *keys, int n);
+/* Pushes SDL_QUIT, what SDL reports when a window manager closes the
+ * window (Alt+F4 on a desktop). */
+int kiosk_push_quit(kiosk_t *k);
 
 #endif

@@ -102,6 +102,48 @@ static int script_parse_int(const char *a, long lo, long hi, long *out)
     return errno == 0 && end != a && *end == '\0' && *out >= lo && *out <= hi ? 0 : -1;
 }
 
+#define SCRIPT_KEYS_MAX 8
+
+/* Modifier words, so a script reads as the key caps do: ctrl+alt+f1. */
+static SDL_Scancode script_key_word(const char *w)
+{
+    static const struct { const char *word; SDL_Scancode sc; } words[] = {
+        {"ctrl", SDL_SCANCODE_LCTRL}, {"alt", SDL_SCANCODE_LALT},
+        {"shift", SDL_SCANCODE_LSHIFT}, {"super", SDL_SCANCODE_LGUI},
+        {"altgr", SDL_SCANCODE_RALT},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (SDL_strcasecmp(w, words[i].word) == 0)
+            return words[i].sc;
+    return SDL_GetScancodeFromName(w);
+}
+
+/* `key ctrl+alt+f1`: names joined by '+', modifiers first, each a word
+ * above or an SDL key name ("F4", "Backspace", "Escape", "C"). */
+static int script_key(script_t *s, char *arg)
+{
+    SDL_Scancode keys[SCRIPT_KEYS_MAX];
+    char *name, *save = NULL;
+    int n = 0;
+
+    for (name = strtok_r(arg, "+", &save); name; name = strtok_r(NULL, "+", &save)) {
+        if (n == SCRIPT_KEYS_MAX)
+            return script_fail(s, "key: more than %d keys at once", SCRIPT_KEYS_MAX);
+        keys[n] = script_key_word(name);
+        if (keys[n] == SDL_SCANCODE_UNKNOWN)
+            return script_fail(s, "key: no key named '%s'", name);
+        n++;
+    }
+    if (n == 0)
+        return script_fail(s, "key: expected keys such as ctrl+alt+f1");
+    if (kiosk_push_keys(s->k, keys, n) != 0)
+        return script_fail(s, "key: %s", SDL_GetError());
+    kiosk_pump(s->k);
+    return 0;
+}
+
 static int script_step(script_t *s, char *cmd, char *arg)
 {
     kiosk_t *k = s->k;
@@ -138,6 +180,14 @@ static int script_step(script_t *s, char *cmd, char *arg)
         kiosk_pump(k);
         return 0;
     }
+    if (strcmp(cmd, "key") == 0)
+        return script_key(s, arg);
+    if (strcmp(cmd, "quit") == 0) {
+        if (kiosk_push_quit(k) != 0)
+            return script_fail(s, "quit: %s", SDL_GetError());
+        kiosk_pump(k);
+        return 0;
+    }
     if (strcmp(cmd, "shot") == 0) {
         if (!arg[0] || strchr(arg, '/'))
             return script_fail(s, "shot: expected a file name, got '%s'", arg);
@@ -149,7 +199,8 @@ static int script_step(script_t *s, char *cmd, char *arg)
             return script_fail(s, "expect %s: screen is '%s'", arg, now);
         return 0;
     }
-    return script_fail(s, "unknown step '%s' (tap, type, wait, shot, expect)", cmd);
+    return script_fail(s, "unknown step '%s' (tap, type, key, quit, wait, shot,"
+                          " expect)", cmd);
 }
 
 static char *script_trim(char *p)

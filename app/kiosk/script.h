@@ -1,5 +1,5 @@
 /*
- * script.h - replays a script of taps, scans and waits with virtual time
+ * script.h - replays a script of taps, scans, keys and waits with virtual time
  * (--script). The contract is in README.md, "Script mode"; every step goes
  * through the same input path as a finger or a scanner.
  */

@@ -83,6 +83,9 @@ ln -sfn /lib/systemd/system/wpa_supplicant@.service \
   "$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/wpa_supplicant@wlan0.service"
 # The kiosk owns the display; nothing writes /var/lib behind its back.
 systemctl -q --root="$r" disable getty@tty1.service
+# A keyboard's Ctrl+Alt+Del reaches PID 1 as ctrl-alt-del.target, Debian's
+# reboot.target: masked, it does nothing (see README, "A keyboard").
+systemctl -q --root="$r" mask ctrl-alt-del.target
 systemctl -q --root="$r" mask apt-daily.timer apt-daily-upgrade.timer \
   dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
   systemd-networkd-wait-online.service

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The appliance image's configuration, read from the tree (no root build,
 # no emulation): fstab, the partition table, RAUC for both boards, the
-# mark-good unit, journald and watchdog settings, the kernel command line.
+# mark-good unit, journald and watchdog settings, the kernel command line,
+# what a keyboard left attached can do (Ctrl+Alt+Del, power keys, SysRq,
+# other consoles).
 # The checks run on the tree, then on copies each broken in one way, each
 # of which they must refuse: a check that cannot fail checks nothing.
 #   tests/image/test_image_config.sh
@@ -107,6 +109,24 @@ need(re.search(r"^After=.*\bsipas-kiosk\.service", u, re.M) and re.search(r"^(Wa
 need(re.search(r"^Type=notify$", read(fw + "/systemd/sipas-kiosk.service"), re.M), "kiosk: Type=notify")
 mg = read(img + "/rootfs/usr/libexec/sipas/mark-good")
 need("rauc status mark-good" in mg and "systemctl is-active" in mg and "mark-bad" in mg, "mark-good: marks good when ready, bad otherwise")
+# a keyboard left attached: Ctrl+Alt+Del, the power keys, SysRq and the
+# other consoles do nothing (README, "A keyboard left attached")
+ku = read(fw + "/systemd/sipas-kiosk.service")
+need(re.search(r"^StandardInput=null$", ku, re.M) and not re.search(r"^TTYPath=", ku, re.M), "kiosk: no terminal (StandardInput=null, no TTYPath=)")
+need(re.search(r'^systemctl -q --root="\$r" mask ctrl-alt-del\.target$', build, re.M), "build: ctrl-alt-del.target masked")
+need(re.search(r'^systemctl -q --root="\$r" disable getty@tty1\.service$', build, re.M), "build: no getty on tty1")
+sc = configparser.ConfigParser(); sc.read(img + "/rootfs/etc/systemd/system.conf.d/20-sipas-keyboard.conf")
+need(sc.get("Manager", "CtrlAltDelBurstAction", fallback="") == "none", "system.conf: CtrlAltDelBurstAction=none")
+lg = configparser.ConfigParser(); lg.optionxform = str
+lg.read(img + "/rootfs/etc/systemd/logind.conf.d/10-sipas-keyboard.conf")
+for k in ("NAutoVTs", "ReserveVT"):
+    need(lg.get("Login", k, fallback="") == "0", "logind: %s=0" % k)
+for key in ("Power", "Reboot", "Suspend", "Hibernate"):
+    for press in ("", "LongPress"):
+        k = "Handle%sKey%s" % (key, press)
+        need(lg.get("Login", k, fallback="") == "ignore", "logind: %s=ignore" % k)
+sysrq = re.findall(r"^\s*kernel\.sysrq\s*=\s*(\S+)\s*$", read(img + "/rootfs/etc/sysctl.d/90-sipas-keyboard.conf"), re.M)
+need(sysrq == ["0"], "sysctl: kernel.sysrq = 0")
 for b in bad: print("wrong:", b)
 sys.exit(1 if bad else 0)
 PY
@@ -152,6 +172,15 @@ mutations=(
   "image/cmdline.txt|s# ro # rw #"
   "image/cmdline.txt|s# quiet##"
   "image/initramfs/sipas.conf|s#MODULES=list#MODULES=most#"
+  "systemd/sipas-kiosk.service|s#^StandardInput=null#StandardInput=tty#"
+  "image/build-image.sh|/mask ctrl-alt-del.target/d"
+  "image/build-image.sh|/disable getty@tty1.service/d"
+  "image/rootfs/etc/systemd/system.conf.d/20-sipas-keyboard.conf|s#=none#=reboot-force#"
+  "image/rootfs/etc/systemd/logind.conf.d/10-sipas-keyboard.conf|s#^NAutoVTs=0#NAutoVTs=6#"
+  "image/rootfs/etc/systemd/logind.conf.d/10-sipas-keyboard.conf|/^ReserveVT=0/d"
+  "image/rootfs/etc/systemd/logind.conf.d/10-sipas-keyboard.conf|s#^HandlePowerKey=ignore#HandlePowerKey=poweroff#"
+  "image/rootfs/etc/systemd/logind.conf.d/10-sipas-keyboard.conf|/^HandleRebootKeyLongPress=/d"
+  "image/rootfs/etc/sysctl.d/90-sipas-keyboard.conf|s#^kernel.sysrq = 0#kernel.sysrq = 438#"
 )
 n=0
 for m in "${mutations[@]}"; do
