@@ -888,6 +888,33 @@ static void kiosk_note_display(const kiosk_t *k)
         kiosk_log("cannot note the display for the self-test: %s", err);
 }
 
+/* On KMSDRM, SDL's context is OpenGL ES over EGL/GBM, yet SDL's first
+ * renderer is desktop OpenGL: with Mesa's software GL (virtio-gpu without
+ * 3D, a board whose GPU driver is missing) it draws nothing at all, and
+ * SDL's software renderer has no framebuffer to show on KMSDRM. The GLES2
+ * renderer is what this video driver is built for; SDL's own choice is
+ * the fallback. SDL_RENDER_DRIVER in the environment still wins. */
+static SDL_Renderer *kiosk_renderer_create(SDL_Window *win)
+{
+    SDL_Renderer *ren;
+
+    SDL_RendererInfo info;
+
+    if (strcmp(SDL_GetCurrentVideoDriver(), "KMSDRM") != 0)
+        return SDL_CreateRenderer(win, -1, 0);
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengles2");
+    ren = SDL_CreateRenderer(win, -1, 0);
+    if (!ren) {
+        kiosk_log("no OpenGL ES 2 renderer (%s): SDL's default instead",
+                  SDL_GetError());
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, NULL);
+        ren = SDL_CreateRenderer(win, -1, 0);
+    }
+    if (ren && SDL_GetRendererInfo(ren, &info) == 0)
+        kiosk_log("drawing with SDL's %s renderer", info.name);
+    return ren;
+}
+
 int kiosk_video_open(kiosk_t *k)
 {
     int tries, fullscreen = k->args.win_w == 0;
@@ -920,7 +947,7 @@ int kiosk_video_open(kiosk_t *k)
                               fullscreen ? 480 : k->args.win_h, flags);
     if (!k->win)
         return -1;
-    k->ren = SDL_CreateRenderer(k->win, -1, 0);
+    k->ren = kiosk_renderer_create(k->win);
     if (!k->ren)
         return -1;
     if (SDL_GetRendererOutputSize(k->ren, &k->w, &k->h) != 0)

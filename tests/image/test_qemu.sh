@@ -2,16 +2,20 @@
 # The appliance under emulation: the QEMU virt variant of the image's root
 # (same packages, systemd-boot on each EFI boot slot) booted with UEFI,
 # TCG, 2 cores, 1 GiB. On one machine, in order:
-#   1. the kiosk reaches READY=1 and reports the idle screen (a screendump
-#      to docs/screenshots/image-qemu-idle.png unless black), the root is read-only, the
+#   1. the kiosk reaches READY=1 and shows the idle screen (a screendump,
+#      kept as docs/screenshots/image-qemu-idle.png), the root is read-only, the
 #      journal in RAM, the watchdog armed, the slot marked good;
 #   2. a rating survives a hard reset (QMP system_reset right after the
 #      kiosk reports it committed);
-#   3. the kiosk enrols with a hub on the host (10.0.2.2) over TLS;
+#   3. the kiosk provisions itself at its first boot from the technician's
+#      file on the card's SIPASCFG partition (sipas-hub enroll-code --out,
+#      the hub's private CA beside it): enrolled with the hub on the host
+#      (10.0.2.2) over TLS, the file deleted, the result on the idle screen;
 #   4. a broken bundle (its kiosk never ready) installs to B, boots once
 #      and the machine returns to A by itself;
 #   5. a good bundle installs (sipas-update, at the idle screen), boots B,
-#      is marked good, and B stays after a hard reset.
+#      is marked good, and B stays after a hard reset; sipas-update then
+#      neither fetches it again nor retries the rolled-back one.
 #   tests/image/test_qemu.sh IMAGE-DIR BUILD-DIR DEB...   (root; ~40 min)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,11 +62,17 @@ pids+=($!)
 for _ in $(seq 100); do grep -q 'listening on' "$t/hub.log" && break; sleep 0.1; done
 hub_port=$(sed -n 's/.*listening on https:[^ ]*:\([0-9]*\).*/\1/p' "$t/hub.log")
 [ -n "$hub_port" ] || { cat "$t/hub.log"; echo "FAIL: hub did not start"; exit 1; }
-code=$("$hub" enroll-code --unit XA-MINHTAN --db "$t/hub.db" 2> /dev/null)
-ca=$(base64 -w0 "$t/ca.pem")
+# What a technician copies onto the card, written into the disk's first
+# partition (SIPASCFG, FAT) as mtools would onto a card reader's.
+"$hub" enroll-code --unit XA-MINHTAN --hub-url "https://10.0.2.2:$hub_port" --out "$t/card" \
+  --counter "Quầy" --ca "$t/ca.pem" --db "$t/hub.db" > /dev/null
+off=$(sfdisk -J "$t/disk.img" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]; print(p["partitions"][0]["start"] * p.get("sectorsize", 512))')
+MTOOLS_SKIP_CHECK=1 mcopy -i "$t/disk.img@@$off" "$t"/card/XA-MINHTAN-01/* ::/
+MTOOLS_SKIP_CHECK=1 mdir -b -i "$t/disk.img@@$off" ::/ | grep -q sipas-provision.json ||
+  { echo "FAIL: provisioning file not on SIPASCFG"; exit 1; }
 
 shot="$root/docs/screenshots/image-qemu-idle.png"
-export T="$t" CA="$ca" CODE="$code" HUB_PORT="$hub_port" WWW_PORT="$www_port"
+export T="$t" WWW_PORT="$www_port"
 python3 - "$t/steps.json" <<'PY'
 import json, os, sys
 e = os.environ
@@ -82,8 +92,12 @@ count = "sipasctl export --data /var/lib/sipas-kiosk --format csv | grep -c ',xa
 steps = [
   ["boot"],
   ["login", 900],
-  # 1. ready, idle, read-only, journal in RAM, watchdog, marked good
+  # 1. provisioned from the card at the first boot, ready, idle with the
+  # result's banner, read-only, journal in RAM, watchdog, marked good
   ["run", ready, 600, r"ActiveState=active"],
+  ["run", "systemctl show -p Result -p ExecMainStatus sipas-provision; cat /var/lib/sipas-kiosk/provision-result.json", 60, r"ExecMainStatus=0"],
+  ["run", "ls /boot/config; test -e /boot/config/sipas-provision.json || echo card-file-deleted", 60, r"card-file-deleted"],
+  ["run", "sipasctl status --data /var/lib/sipas-kiosk 2>&1 | head -n 20", 60, r"provisioning\s+ok at"],
   ["run", "sleep 5; grep '\"event\":\"screen\"' /run/sipas-kiosk/events | tail -n 1", 60, r'"screen":"idle"'],
   ["screendump", e["T"] + "/idle.png"],
   ["run", "findmnt -no FSTYPE,OPTIONS /", 30, r"^ext4\s+ro,"],
@@ -101,14 +115,10 @@ steps = [
   ["reset"],
   ["login", 900],
   ["run", count, 120, r"^[1-9]"],
-  # 3. enrolment at the hub on the host, over TLS
-  ["run", "echo %s | base64 -d > /tmp/ca.pem && chmod 644 /tmp/ca.pem && runuser -u sipas -- "
-          "sipasctl provision --data /var/lib/sipas-kiosk --hub https://10.0.2.2:%s --code %s --ca /tmp/ca.pem"
-          % (e["CA"], e["HUB_PORT"], e["CODE"]), 300, r"XA-MINHTAN"],
   # 4. a broken bundle: B boots once, its kiosk is never ready, back to A
   ["run", ready, 600, r"ActiveState=active"],
   ["send", "/usr/libexec/sipas/sipas-update %s/broken.raucb\n" % www],
-  ["expect", r"update installed: rebooting", 1200],
+  ["expect", r"update [^ ]+ [^ ]+ installed: rebooting", 1200],
   ["expect", r'starting Boot\w+ "system_b"', 600],
   ["expect", r'starting Boot\w+ "system_a"', 1200],
   ["login", 900],
@@ -118,7 +128,7 @@ steps = [
   # B again after a hard reset
   ["run", ready, 600, r"ActiveState=active"],
   ["send", "echo %s/good.raucb > /data/update/url && /usr/libexec/sipas/sipas-update\n" % www],
-  ["expect", r"update installed: rebooting", 1200],
+  ["expect", r"update [^ ]+ [^ ]+ installed: rebooting", 1200],
   ["expect", r'starting Boot\w+ "system_b"', 600],
   ["login", 900],
   ["run", ready, 600, r"ActiveState=active"],
@@ -129,13 +139,20 @@ steps = [
   ["expect", r'starting Boot\w+ "system_b"', 600],
   ["login", 900],
   ["run", slot, 60, r"RAUC_SYSTEM_BOOTED_BOOTNAME='system_b'"],
+  # once installed, a release is neither fetched again nor retried
+  ["run", "/usr/libexec/sipas/sipas-update; echo rc=$?", 300, r"unchanged on the server: nothing to do\s+rc=0"],
+  ["run", "/usr/libexec/sipas/sipas-update %s/broken.raucb; echo rc=$?" % www, 600, r"tried and rolled back: not installing it again\s+rc=0"],
 ]
 json.dump(steps, open(sys.argv[1], "w"), indent=1)
 PY
 python3 "$root/tests/image/qemu_vm.py" "$t" "$t/steps.json" | tee "$t/steps.log"
 rc=${PIPESTATUS[0]}
-# Kept only when it shows something: on QEMU's 2D virtio-gpu the kiosk's
-# frames stay black (firmware/image/README.md, "Measured").
+# The hub's side of the card's enrolment: the kiosk is listed, with the
+# ratings it sent (the one that survived the reset among them).
+"$hub" kiosk list --db "$t/hub.db" > "$t/kiosks.txt" 2>&1 || true
+cat "$t/kiosks.txt"
+grep -q "XA-MINHTAN" "$t/kiosks.txt" || { echo "FAIL: the hub lists no kiosk of XA-MINHTAN"; rc=1; }
+# The picture QEMU shows, not only the kiosk's word: a black frame fails.
 if [ -f "$t/idle.png" ] && python3 - "$t/idle.png" <<'PNG'
 import struct, sys, zlib
 d = open(sys.argv[1], "rb").read(); i, idat = 8, b""
@@ -145,7 +162,8 @@ while i < len(d):
     i += 12 + n
 sys.exit(0 if any(zlib.decompress(idat)[1:]) else 1)
 PNG
-then cp "$t/idle.png" "$shot"; else echo "screendump black: $t/idle.png not copied"; fi
+then cp "$t/idle.png" "$shot"
+else echo "FAIL: the idle screen's screendump is black ($t/idle.png)"; rc=1; fi
 echo "image-test: $(( $(date +%s) - start )) s in all; serial console in $t/serial.log"
 [ "$rc" = 0 ] || { echo "FAIL: image-test"; exit 1; }
 echo "ok: image-test"
