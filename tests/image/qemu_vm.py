@@ -7,7 +7,9 @@ the test image) and QMP for screendumps and hard resets.
 
 A step is a list: ["boot"], ["login", timeout], ["run", cmd, timeout,
 regex-that-must-match], ["reset"], ["expect", regex, timeout],
-["screendump", png], ["send", text].
+["screendump", png], ["send", text], ["keys", "ctrl-alt-f2"] (pressed
+together on the virtio keyboard), ["same", a.ppm, b.ppm, share] (two
+screendumps in PPM agree on at least that share of their bytes).
 """
 import json, os, re, socket, subprocess, sys, time
 
@@ -141,9 +143,22 @@ def main():
             elif kind == "expect":
                 vm.expect(step[1], step[2])
             elif kind == "screendump":
-                vm.command("screendump", filename=step[1], format="png")
+                vm.command("screendump", filename=step[1],
+                           format="ppm" if step[1].endswith(".ppm") else "png")
             elif kind == "send":
                 vm.send(step[1])
+            elif kind == "keys":
+                vm.command("send-key", keys=[{"type": "qcode", "data": k}
+                                             for k in step[1].split("-")])
+                time.sleep(0.5)
+            elif kind == "same":
+                a, b = open(step[1], "rb").read(), open(step[2], "rb").read()
+                n = min(len(a), len(b))
+                share = sum(1 for i in range(0, n, 3) if a[i:i + 3] == b[i:i + 3]) / (n / 3)
+                if len(a) != len(b) or share < step[3] or not any(b[64:]):
+                    raise AssertionError("%s and %s differ: %.3f alike" % (step[1], step[2], share))
+                say("same %s %s: %.3f alike" % (step[1], step[2], share))
+                continue
             say("%s %s (%.0f s)" % (kind, " ".join(str(s) for s in step[1:2]), time.time() - t))
     except Exception as e:
         say("FAIL: %s" % e)

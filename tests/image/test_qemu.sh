@@ -5,6 +5,8 @@
 #   1. the kiosk reaches READY=1 and shows the idle screen (a screendump,
 #      kept as docs/screenshots/image-qemu-idle.png), the root is read-only, the
 #      journal in RAM, the watchdog armed, the slot marked good;
+#      and a keyboard's VT switches, Ctrl+Alt+Del and the rest change
+#      neither the picture nor the screen, nor reboot the machine;
 #   2. a rating survives a hard reset (QMP system_reset right after the
 #      kiosk reports it committed);
 #   3. the kiosk provisions itself at its first boot from the technician's
@@ -100,6 +102,16 @@ steps = [
   ["run", "sipasctl status --data /var/lib/sipas-kiosk 2>&1 | head -n 20", 60, r"provisioning\s+ok at"],
   ["run", "sleep 5; grep '\"event\":\"screen\"' /run/sipas-kiosk/events | tail -n 1", 60, r'"screen":"idle"'],
   ["screendump", e["T"] + "/idle.png"],
+  # a keyboard left attached: VT switches, Ctrl+Alt+Del, Alt+F4 … leave the
+  # kiosk up, on its screen, with its picture, and the machine running
+  ["screendump", e["T"] + "/keys-before.ppm"],
+] + [["keys", k] for k in ["ctrl-alt-f1", "alt-f4", "esc", "ctrl-c", "meta_l", "ctrl-alt-backspace"]
+     + ["ctrl-alt-delete"] * 8 + ["alt-f3", "ctrl-alt-f2"]] + [
+  ["run", "sleep 5; cat /sys/class/tty/tty0/active; systemctl is-active sipas-kiosk; "
+          "tail -n 1 /run/sipas-kiosk/events; systemctl list-units --no-legend 'autovt@*' 'getty@tty*' | wc -l",
+   60, r"^tty2\s+active\s+\{.*\"screen\":\"idle\"\}\s+0$"],
+  ["screendump", e["T"] + "/keys-after.ppm"],
+  ["same", e["T"] + "/keys-before.ppm", e["T"] + "/keys-after.ppm", 0.99],
   ["run", "findmnt -no FSTYPE,OPTIONS /", 30, r"^ext4\s+ro,"],
   ["run", "touch /usr/probe", 30, r"Read-only file system"],
   ["run", "findmnt -no FSTYPE,OPTIONS /data", 30, r"^ext4\s+rw,noatime.*data=ordered"],
