@@ -68,7 +68,8 @@ hub_port=$(sed -n 's/.*listening on https:[^ ]*:\([0-9]*\).*/\1/p' "$t/hub.log")
 # partition (SIPASCFG, FAT) as mtools would onto a card reader's.
 "$hub" enroll-code --unit XA-MINHTAN --hub-url "https://10.0.2.2:$hub_port" --out "$t/card" \
   --counter "Quầy" --ca "$t/ca.pem" --db "$t/hub.db" > /dev/null
-off=$(sfdisk -J "$t/disk.img" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]; print(p["partitions"][0]["start"] * p.get("sectorsize", 512))')
+# The first GPT entry's first LBA (entries from LBA 2, 512-byte sectors).
+off=$(python3 -c 'import struct,sys; f=open(sys.argv[1],"rb"); f.seek(1024+32); print(struct.unpack("<Q", f.read(8))[0] * 512)' "$t/disk.img")
 MTOOLS_SKIP_CHECK=1 mcopy -i "$t/disk.img@@$off" "$t"/card/XA-MINHTAN-01/* ::/
 MTOOLS_SKIP_CHECK=1 mdir -b -i "$t/disk.img@@$off" ::/ | grep -q sipas-provision.json ||
   { echo "FAIL: provisioning file not on SIPASCFG"; exit 1; }
