@@ -126,7 +126,7 @@ USES_tools/hub/api    := tools/hub/api tools/hub/domain tools/hub/store $(HUB_BA
 USES_tools/hub/http   := tools/hub/http tools/hub/api tools/hub/domain \
 	tools/hub/store $(HUB_BASE)
 USES_tools/hub/cmd    := tools/hub/cmd tools/hub/http tools/hub/api \
-	tools/hub/domain tools/hub/store $(HUB_BASE)
+	tools/hub/domain tools/hub/store $(HUB_BASE) app/platform
 
 # Header files of each package, for the modules that may not use it.
 HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
@@ -188,6 +188,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 LIBCORE   := $(BUILD)/libsipascore.a
 LIBSTORE  := $(BUILD)/libsipasstore.a
 LIBDB     := $(BUILD)/libsipasdb.a
+LIBPLAT   := $(BUILD)/libsipasplat.a
 LIBSYNC   := $(BUILD)/libsipassync.a
 LIBHUB    := $(BUILD)/libsipashub.a
 
@@ -270,6 +271,8 @@ $(LIBSTORE): $(STORE_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 $(LIBDB): $(DB_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
+$(LIBPLAT): $(PLAT_OBJ)
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSYNC): $(SYNC_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 $(LIBHUB): $(HUB_OBJ)
@@ -289,7 +292,7 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
-$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBCORE)
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBPLAT) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 

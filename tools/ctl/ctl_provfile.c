@@ -15,6 +15,7 @@
 
 #include "core/jsonpos.h"
 #include "core/provfile.h"
+#include "platform/pfile.h"
 #include "core/provresult.h"
 #include "core/wpaconf.h"
 #include "ctl.h"
@@ -152,69 +153,38 @@ static void pf_free_text(pf_run_t *r)
 
 /* ---- the hub's CA bundle --------------------------------------------- */
 
-/* Why open() refused the CA file, in the technician's terms; each why
+/* Why the CA file could not be read, in the technician's terms; each why
  * follows the file's name in the message. */
-static void pf_ca_open_why(char *why, size_t cap, int e)
+static void pf_ca_read_why(char *why, size_t cap, int e)
 {
     if (e == ENOENT)
         snprintf(why, cap, "does not exist: copy it beside the provisioning "
                  "file");
     else if (e == ELOOP)
         snprintf(why, cap, "is a symbolic link: copy the file itself");
+    else if (e == EINVAL)
+        snprintf(why, cap, "is not a regular file");
+    else if (e == EFBIG)
+        snprintf(why, cap, "is larger than %d KiB: not a CA bundle",
+                 PROVFILE_CA_SOURCE_MAX / 1024);
     else
-        snprintf(why, cap, "cannot be opened: %s", strerror(e));
-}
-
-/* Reads at most PROVFILE_CA_SOURCE_MAX + 1 bytes of fd into buf. */
-static ssize_t pf_read_capped(int fd, char *buf)
-{
-    size_t n = 0;
-    ssize_t got;
-
-    while (n <= PROVFILE_CA_SOURCE_MAX) {
-        got = read(fd, buf + n, PROVFILE_CA_SOURCE_MAX + 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    return (ssize_t)n;
+        snprintf(why, cap, "cannot be read: %s", strerror(e));
 }
 
 /* The CA file at path, a regular file (not a link: the card's folder is
- * all it may read) of PEM text, into r->ca_text; else why in r->ca_why.
- * O_NONBLOCK: a FIFO put there must not hang the boot. */
+ * all it may read) of PEM text, into r->ca_text; else why in r->ca_why. */
 static void pf_read_ca_file(pf_run_t *r, const char *path)
 {
-    char *buf = NULL;
-    struct stat st;
-    ssize_t n = -1;
-    int fd;
+    char *buf;
+    size_t n;
 
     snprintf(r->ca_path, sizeof(r->ca_path), "%s", path);
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) {
-        pf_ca_open_why(r->ca_why, sizeof(r->ca_why), errno);
+    if (pfile_read_small(path, PFILE_NOFOLLOW, PROVFILE_CA_SOURCE_MAX, &buf,
+                         &n) != 0) {
+        pf_ca_read_why(r->ca_why, sizeof(r->ca_why), errno);
         return;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        snprintf(r->ca_why, sizeof(r->ca_why), "is not a regular file");
-    else if (st.st_size > PROVFILE_CA_SOURCE_MAX)
-        snprintf(r->ca_why, sizeof(r->ca_why), "is larger than %d KiB: "
-                 "not a CA bundle", PROVFILE_CA_SOURCE_MAX / 1024);
-    else if (!(buf = malloc(PROVFILE_CA_SOURCE_MAX + 2)))
-        snprintf(r->ca_why, sizeof(r->ca_why), "cannot be read: out of memory");
-    else if ((n = pf_read_capped(fd, buf)) < 0)
-        snprintf(r->ca_why, sizeof(r->ca_why), "cannot be read: %s",
-                 strerror(errno));
-    close(fd);
-    if (n >= 0 &&
-        provfile_check_ca_pem(buf, (size_t)n, r->ca_why,
-                              sizeof(r->ca_why)) == 0) {
-        buf[n] = '\0';
+    if (provfile_check_ca_pem(buf, n, r->ca_why, sizeof(r->ca_why)) == 0) {
         r->ca_text = buf;
         return;
     }

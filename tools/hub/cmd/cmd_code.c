@@ -15,6 +15,7 @@
 
 #include "core/provfile.h"
 #include "core/vntime.h"
+#include "platform/pfile.h"
 #include "hub/base/clock.h"
 #include "hub/base/valid.h"
 #include "hub/store/enroll.h"
@@ -221,55 +222,28 @@ static int code_parse(int argc, char **argv, code_opts_t *o)
     return 0;
 }
 
-/* Reads at most PROVFILE_CA_SOURCE_MAX + 1 bytes of fd into buf. */
-static ssize_t code_read_capped(int fd, char *buf)
-{
-    size_t n = 0;
-    ssize_t got;
-
-    while (n <= PROVFILE_CA_SOURCE_MAX) {
-        got = read(fd, buf + n, PROVFILE_CA_SOURCE_MAX + 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    return (ssize_t)n;
-}
-
 /* --ca FILE, checked as the kiosk checks it, into o->ca_text before any
  * code is made: a wrong file found at fifty counters costs fifty trips. */
 static int code_read_ca(code_opts_t *o)
 {
     char why[256];
-    struct stat st;
-    ssize_t n = -1;
-    int fd = open(o->ca, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    size_t n;
 
-    if (fd < 0) {
-        hub_cmd_say(CODE_CMD, "--ca: cannot open %s: %s", o->ca,
-                    strerror(errno));
+    if (pfile_read_small(o->ca, 0, PROVFILE_CA_SOURCE_MAX, &o->ca_text,
+                         &n) != 0) {
+        if (errno == EINVAL)
+            hub_cmd_say(CODE_CMD, "--ca: %s is not a regular file", o->ca);
+        else
+            hub_cmd_say(CODE_CMD, "--ca: cannot read %s: %s", o->ca,
+                        strerror(errno));
         return -1;
     }
-    o->ca_text = malloc(PROVFILE_CA_SOURCE_MAX + 2);
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        snprintf(why, sizeof(why), "is not a regular file");
-    else if (!o->ca_text)
-        snprintf(why, sizeof(why), "cannot be read: out of memory");
-    else if ((n = code_read_capped(fd, o->ca_text)) < 0)
-        snprintf(why, sizeof(why), "cannot be read: %s", strerror(errno));
-    close(fd);
-    if (n < 0 ||
-        provfile_check_ca_pem(o->ca_text, (size_t)n, why, sizeof(why)) != 0) {
+    if (provfile_check_ca_pem(o->ca_text, n, why, sizeof(why)) != 0) {
         hub_cmd_say(CODE_CMD, "--ca: %s %s", o->ca, why);
         free(o->ca_text);
         o->ca_text = NULL;
         return -1;
     }
-    o->ca_text[n] = '\0';
     return 0;
 }
 
