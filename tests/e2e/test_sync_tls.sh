@@ -5,15 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/sync/lib.sh"
 
-# ---- a CA and certificates, with the openssl command line only
+# ---- a private CA and the hub's certificate
+tls_make_ca "$T"
 cd "$T"
-ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj "/CN=Test Province CA" \
-  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2> /dev/null
-openssl req $ec -keyout hub.key -out hub.csr -subj "/CN=127.0.0.1" 2> /dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > ext
-openssl x509 -req -in hub.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out hub.pem -days 2 \
-  -extfile ext 2> /dev/null
 # The same key, certified from 2030 on: what a kiosk whose clock is years
 # behind sees.
 mkdir -p ca/new && : > ca/index.txt && echo 1000 > ca/serial

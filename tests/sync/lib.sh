@@ -132,3 +132,17 @@ for l in open(sys.argv[1]):
     if e['path']==sys.argv[2] and (len(sys.argv)<4 or str(e.get('status'))==sys.argv[3]): n+=1
 print(n)" "$T/proxy.log" "$@"
 }
+
+# A throw-away provincial CA and the hub's certificate for 127.0.0.1 and
+# localhost, made with the openssl command line only, in DIR:
+# ca.key ca.pem hub.key hub.pem (and hub.csr, ext for tests that sign more).
+tls_make_ca() {
+  local ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+  (cd "$1" &&
+    openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj "/CN=Test Province CA" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign &&
+    openssl req $ec -keyout hub.key -out hub.csr -subj "/CN=127.0.0.1" &&
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > ext &&
+    openssl x509 -req -in hub.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out hub.pem -days 2 \
+      -extfile ext) 2> /dev/null || fail "openssl could not make the test CA"
+}
