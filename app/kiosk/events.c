@@ -8,6 +8,8 @@
 struct events {
     FILE *f;
     int owned;
+    const pclock_t *clock; /* NULL: events carry no "ms" */
+    uint64_t base_ms;
 };
 
 int events_open(events_t **out, const char *path)
@@ -30,6 +32,14 @@ int events_open(events_t **out, const char *path)
     return 0;
 }
 
+void events_set_clock(events_t *e, const pclock_t *c)
+{
+    if (!e)
+        return;
+    e->clock = c;
+    e->base_ms = c ? pclock_boot_ms(c) : 0;
+}
+
 void events_close(events_t *e)
 {
     if (!e)
@@ -50,6 +60,10 @@ static void events_emit(events_t *e, json_t *obj)
     if (!obj)
         return;
     if (e && e->f) {
+        if (e->clock)
+            json_object_set_new(obj, "ms",
+                                json_integer((json_int_t)(
+                                    pclock_boot_ms(e->clock) - e->base_ms)));
         line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (line) {
             fprintf(e->f, "%s\n", line);

@@ -2,10 +2,13 @@
  * events.h - the machine-readable event stream (--events FILE|-).
  *
  * One JSON object per line, flushed at once, for tests and supervisors:
- *   {"event":"screen","screen":"question"}
+ *   {"event":"screen","screen":"question","ms":5250}
  *   {"event":"committed","seq":12,"instrument":"sipas-short", ...}
  * "committed" is written only after the store returned from a durable
- * commit. Without --events nothing is written.
+ * commit. "ms" is when, in milliseconds since the clock was set (the
+ * kiosk's start), on the clock its deadlines run on: virtual in script
+ * mode, so how long a screen stays is exact. Without --events nothing is
+ * written.
  * Ownership: events_open() returns a stream closed by events_close().
  */
 #ifndef SIPAS_EVENTS_H
@@ -13,11 +16,16 @@
 
 #include <stdint.h>
 
+#include "platform/pclock.h"
+
 typedef struct events events_t;
 
 /* path "-" is stdout; NULL gives a stream that writes nothing. */
 int events_open(events_t **out, const char *path);
 void events_close(events_t *e);
+/* Events from now on carry "ms" on c, counted from this call; c must
+ * outlive the stream. */
+void events_set_clock(events_t *e, const pclock_t *c);
 void events_screen(events_t *e, const char *screen);
 void events_committed(events_t *e, int64_t seq, const char *instrument,
                       int partial, int suppressed);

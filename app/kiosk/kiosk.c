@@ -780,6 +780,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
         kiosk_log("cannot open event stream %s", args->events);
         return -1;
     }
+    events_set_clock(k->events, &k->clock);
     ops.ctx = k;
     ops.dossier_rated = kiosk_op_dossier_rated;
     ops.commit = kiosk_op_commit;

@@ -1099,7 +1099,10 @@ static int store_read_stats(store_t *s, int64_t now_wall_ms,
         return rc;
     out->last_seq = v[0];
     out->last_wall_ms = v[1];
-    rc = store_read_counts(s, STMT_STATS_MONTH, month, next_month, v, 2);
+    /* Up to yesterday: a figure that moved with each rating would show
+     * the officer beside the kiosk how the citizen just rated. */
+    rc = store_read_counts(s, STMT_STATS_MONTH, month,
+                           day < next_month ? day : next_month, v, 2);
     if (rc != SQLITE_OK)
         return rc;
     out->month_overall = v[0];

@@ -104,7 +104,8 @@ typedef struct store_stats {
     int64_t last_seq;       /* 0 when empty */
     int64_t last_wall_ms;   /* of last_seq */
     int64_t db_bytes;       /* database + WAL */
-    /* This month's counted overall answers for the public figure. */
+    /* This month's counted overall answers before today, for the public
+     * figure (none on the 1st). */
     int64_t month_overall, month_overall_satisfied;
     char install_id[STORE_ID_MAX];
 } store_stats_t;

@@ -1061,17 +1061,24 @@ static void test_stats_day_and_month_boundaries(void **state)
     assert_int_equal(st.today, 5);
     assert_int_equal(st.last_seq, 9);
     assert_int_equal(st.last_wall_ms, T_2026_12_01);
-    /* November, counted, SIPAS scale: 4, 2, 5, 3. */
-    assert_int_equal(st.month_overall, 4);
-    assert_int_equal(st.month_overall_satisfied, 2);
+    /* November before today, counted, SIPAS scale: 4, 2; today's 5 and
+     * 3 wait for tomorrow. */
+    assert_int_equal(st.month_overall, 2);
+    assert_int_equal(st.month_overall_satisfied, 1);
     assert_true(st.db_bytes > 0);
 
     /* One ms before local midnight it is still the 21st. */
     assert_int_equal(store_get_stats(s, T_2026_11_22 - 1, &st), STORE_OK);
     assert_int_equal(st.today, 1);
+    /* The next day counts them; the 1st counts nothing yet. */
+    assert_int_equal(store_get_stats(s, T_2026_11_22 + VNTIME_DAY_MS, &st),
+                     STORE_OK);
+    assert_int_equal(st.month_overall, 4);
+    assert_int_equal(st.month_overall_satisfied, 2);
+    assert_int_equal(store_get_stats(s, T_2026_11_01 + HOUR_MS, &st), STORE_OK);
+    assert_int_equal(st.month_overall, 0);
     assert_int_equal(store_get_stats(s, T_2026_11_01 - 1, &st), STORE_OK);
-    assert_int_equal(st.month_overall, 1);
-    assert_int_equal(st.month_overall_satisfied, 1);
+    assert_int_equal(st.month_overall, 0);
     store_close(s);
 }
 
