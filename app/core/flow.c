@@ -63,6 +63,7 @@ static void flow_go_idle(flow_t *f)
     flow_clear_response(f);
     f->screen = FLOW_IDLE;
     f->lang = 0; /* the next citizen starts in the default language */
+    view_reset(&f->view); /* ... and sees the kiosk as it always is */
     f->pin[0] = '\0';
     f->pin_failed = 0;
     f->corner_taps = 0;
@@ -319,6 +320,8 @@ static int flow_tap_idle(flow_t *f, const char *id, uint64_t now_ms)
             flow_start_questions(f);
         return 1;
     }
+    if (view_tap(&f->view, id))
+        return 1;
     if ((arg = flow_id_suffix(id, "lang.")) != NULL) {
         for (i = 0; i < f->config->n_langs; i++) {
             if (strcmp(f->config->langs[i], arg) == 0) {
@@ -706,6 +709,13 @@ void flow_tick(flow_t *f, uint64_t now_ms)
         return;
     }
     switch (f->screen) {
+    case FLOW_IDLE:
+        /* Switched on and walked away from: the next citizen must not
+         * find it so. */
+        if (!view_is_default(&f->view) &&
+            now_ms - f->last_input_ms >= (uint64_t)f->config->inactivity_ms)
+            view_reset(&f->view);
+        break;
     case FLOW_THANKS:
     case FLOW_ALREADY:
         if (now_ms >= f->screen_until)
@@ -744,6 +754,8 @@ uint64_t flow_next_deadline(const flow_t *f)
         d = flow_min(d, f->screen_until);
     if (f->screen == FLOW_PAUSED)
         d = flow_min(d, f->retry_at);
+    if (f->screen == FLOW_IDLE && !view_is_default(&f->view))
+        d = flow_min(d, f->last_input_ms + (uint64_t)f->config->inactivity_ms);
     if (f->screen == FLOW_ADMIN || f->screen == FLOW_SELFTEST)
         d = flow_min(d, f->last_input_ms + FLOW_ADMIN_TIMEOUT_MS);
     return d;

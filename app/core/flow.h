@@ -8,7 +8,8 @@
  * the machine asks through flow_ops_t. Tests drive it directly.
  *
  * Screens and widget ids are a contract (README.md, "Script mode"):
- *   idle     start, lang.<code>, admin.corner (hidden)
+ *   idle     start, lang.<code>, view.contrast, view.large,
+ *            admin.corner (hidden)
  *   field    field.<slug>, back
  *   question answer.<value>, skip (if skippable), back
  *   reasons / choices   reason.<code>, next, skip, back
@@ -32,6 +33,7 @@
 #include "dossier.h"
 #include "misuse.h"
 #include "survey.h"
+#include "view.h"
 
 #define FLOW_ANSWER_MAX 256
 #define FLOW_PIN_MAX 12
@@ -105,6 +107,7 @@ typedef struct flow {
 
     flow_screen_t screen;
     int lang;                   /* index into config->langs */
+    view_t view;                /* this citizen's view; reset at idle */
     int question;               /* current question index */
     int history[SURVEY_QUESTION_MAX]; /* questions visited, for back */
     int depth;

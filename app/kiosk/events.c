@@ -91,6 +91,13 @@ void events_committed(events_t *e, int64_t seq, const char *instrument,
                                  "suppressed", suppressed));
 }
 
+void events_view(events_t *e, int contrast, int large)
+{
+    if (e && e->f)
+        events_emit(e, json_pack("{s:s, s:b, s:b}", "event", "view",
+                                 "contrast", contrast, "large", large));
+}
+
 void events_note(events_t *e, const char *kind, const char *message)
 {
     if (e && e->f)

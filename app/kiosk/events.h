@@ -4,6 +4,7 @@
  * One JSON object per line, flushed at once, for tests and supervisors:
  *   {"event":"screen","screen":"question","ms":5250}
  *   {"event":"committed","seq":12,"instrument":"sipas-short", ...}
+ *   {"event":"view","contrast":true,"large":false}
  * "committed" is written only after the store returned from a durable
  * commit. "ms" is when, in milliseconds since the clock was set (the
  * kiosk's start), on the clock its deadlines run on: virtual in script
@@ -29,6 +30,9 @@ void events_set_clock(events_t *e, const pclock_t *c);
 void events_screen(events_t *e, const char *screen);
 void events_committed(events_t *e, int64_t seq, const char *instrument,
                       int partial, int suppressed);
+/* The citizen's view changed: {"event":"view","contrast":B,"large":B}.
+ * It names no response and no answer: a view is not data. */
+void events_view(events_t *e, int contrast, int large);
 /* A fact for the technician: kind ("error", "recovered", "officer", ...)
  * and a message. */
 void events_note(events_t *e, const char *kind, const char *message);

@@ -1046,7 +1046,8 @@ static uint64_t kiosk_signature(const kiosk_t *k)
         (uint64_t)f->screen, (uint64_t)(f->question + 1), (uint64_t)(f->selected + 1),
         (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
         (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
-        (uint64_t)f->grid_tapped,
+        (uint64_t)f->grid_tapped, (uint64_t)f->view.contrast,
+        (uint64_t)f->view.large,
         k->info_rev, (uint64_t)k->w, (uint64_t)k->h, (uint64_t)k->dpi,
     };
 
@@ -1097,6 +1098,11 @@ static void kiosk_settle(kiosk_t *k)
         events_screen(k->events, flow_screen_id(k->flow.screen));
         if (k->flow.screen == FLOW_ADMIN || k->flow.screen == FLOW_IDLE)
             kiosk_refresh_info(k);
+    }
+    if (k->flow.view.contrast != k->view_shown.contrast ||
+        k->flow.view.large != k->view_shown.large) {
+        k->view_shown = k->flow.view;
+        events_view(k->events, k->flow.view.contrast, k->flow.view.large);
     }
     /* The request stays set until the loop ends: audit it once. */
     if (k->flow.exit_requested && !k->quit) {

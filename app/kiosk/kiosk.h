@@ -61,6 +61,7 @@ typedef struct kiosk {
     int built;                      /* screen holds a build of built_sig */
     uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */
+    view_t view_shown;              /* last view announced */
     unsigned grid_round_noted;      /* touch grid written to the data dir */
     uint32_t grid_tapped_noted;
 

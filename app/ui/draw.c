@@ -144,25 +144,26 @@ static int draw_stroke(SDL_Renderer *r, const float *xy, int n, float width,
     return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
 }
 
-static uint32_t draw_face_color(int face)
+static uint32_t draw_face_color(const theme_t *th, int face)
 {
     switch (face) {
     case SURVEY_FACE_VERY_SAD:
-        return THEME_FACE_1;
+        return th->face[0];
     case SURVEY_FACE_SAD:
-        return THEME_FACE_2;
+        return th->face[1];
     case SURVEY_FACE_NEUTRAL:
-        return THEME_FACE_3;
+        return th->face[2];
     case SURVEY_FACE_HAPPY:
-        return THEME_FACE_4;
+        return th->face[3];
     default:
-        return THEME_FACE_5;
+        return th->face[4];
     }
 }
 
 /* A face: the mouth's curve goes from a deep frown to a broad smile, so the
  * level reads without colour. */
-static int draw_face(SDL_Renderer *r, ui_rect_t a, int face)
+static int draw_face(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
+                     int face)
 {
     float cx = a.x + a.w / 2.0f, cy = a.y + a.h / 2.0f;
     float rad = a.w / 2.0f, line = rad * 0.11f;
@@ -171,12 +172,12 @@ static int draw_face(SDL_Renderer *r, ui_rect_t a, int face)
 
     if (a.w <= 0)
         return 0;
-    rc |= draw_circle(r, cx, cy, rad, THEME_INK);
-    rc |= draw_circle(r, cx, cy, rad - line * 0.6f, draw_face_color(face));
+    rc |= draw_circle(r, cx, cy, rad, th->ink);
+    rc |= draw_circle(r, cx, cy, rad - line * 0.6f, draw_face_color(th, face));
     rc |= draw_circle(r, cx - rad * 0.34f, cy - rad * 0.22f, rad * 0.11f,
-                      THEME_INK);
+                      th->ink);
     rc |= draw_circle(r, cx + rad * 0.34f, cy - rad * 0.22f, rad * 0.11f,
-                      THEME_INK);
+                      th->ink);
     switch (face) {
     case SURVEY_FACE_VERY_HAPPY:
         bend = 0.30f;
@@ -201,12 +202,13 @@ static int draw_face(SDL_Renderer *r, ui_rect_t a, int face)
         xy[2 * i + 1] = cy + rad * 0.32f + bend * rad * (1.0f - t * t) -
                         bend * rad * 0.35f;
     }
-    rc |= draw_stroke(r, xy, 17, line, THEME_INK);
+    rc |= draw_stroke(r, xy, 17, line, th->ink);
     return rc ? -1 : 0;
 }
 
 /* Symbols on message screens: 0 tick, -1 information, -2 warning. */
-static int draw_symbol(SDL_Renderer *r, ui_rect_t a, int which)
+static int draw_symbol(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
+                       int which)
 {
     float cx = a.x + a.w / 2.0f, cy = a.y + a.h / 2.0f, rad = a.h / 2.0f;
     float line = rad * 0.16f;
@@ -215,34 +217,35 @@ static int draw_symbol(SDL_Renderer *r, ui_rect_t a, int which)
     if (which == 0) {
         float tick[6] = {cx - rad * 0.42f, cy + rad * 0.02f, cx - rad * 0.1f,
                          cy + rad * 0.34f, cx + rad * 0.46f, cy - rad * 0.3f};
-        rc |= draw_circle(r, cx, cy, rad, THEME_OK);
-        rc |= draw_stroke(r, tick, 3, line, THEME_ON_PRIMARY);
+        rc |= draw_circle(r, cx, cy, rad, th->ok);
+        rc |= draw_stroke(r, tick, 3, line, th->on_ok);
     } else {
         /* information: dot over a bar; warning: bar over a dot */
         int info = which == -1;
         float bar[4] = {cx, cy + rad * (info ? -0.1f : -0.48f), cx,
                         cy + rad * (info ? 0.48f : 0.1f)};
-        rc |= draw_circle(r, cx, cy, rad, info ? THEME_PRIMARY : THEME_WARN);
-        rc |= draw_stroke(r, bar, 2, line, THEME_ON_PRIMARY);
+        rc |= draw_circle(r, cx, cy, rad, info ? th->primary : th->warn);
+        rc |= draw_stroke(r, bar, 2, line, th->on_primary);
         rc |= draw_circle(r, cx, cy + rad * (info ? -0.4f : 0.4f), line * 0.8f,
-                          THEME_ON_PRIMARY);
+                          th->on_primary);
     }
     return rc ? -1 : 0;
 }
 
-static int draw_tickbox(SDL_Renderer *r, ui_rect_t a, int on)
+static int draw_tickbox(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
+                        int on)
 {
     int b = a.w / 10 + 1;
     int rc;
 
     if (!on)
-        return draw_card(r, a, a.w / 6, b, THEME_TEXT_SOFT, THEME_CARD);
-    rc = draw_round(r, a, a.w / 6, THEME_PRIMARY);
+        return draw_card(r, a, a.w / 6, b, th->tick_edge, th->card);
+    rc = draw_round(r, a, a.w / 6, th->primary);
     {
         float tick[6] = {a.x + a.w * 0.22f, a.y + a.h * 0.52f,
                          a.x + a.w * 0.42f, a.y + a.h * 0.72f,
                          a.x + a.w * 0.78f, a.y + a.h * 0.3f};
-        rc |= draw_stroke(r, tick, 3, a.w * 0.12f, THEME_ON_PRIMARY);
+        rc |= draw_stroke(r, tick, 3, a.w * 0.12f, th->on_primary);
     }
     return rc ? -1 : 0;
 }
@@ -274,89 +277,98 @@ static int draw_text(SDL_Renderer *r, text_cache_t *t, const ui_widget_t *w,
     return 0;
 }
 
-static uint32_t draw_label_color(ui_style_t st)
+static uint32_t draw_label_color(const theme_t *th, ui_style_t st)
 {
     switch (st) {
     case UI_STYLE_HEADER:
-        return THEME_ON_HEADER;
+        return th->on_header;
     case UI_STYLE_SMALL:
-        return THEME_TEXT_SOFT;
+        return th->text_soft;
     case UI_STYLE_DANGER:
-        return THEME_DANGER;
+        return th->danger_text;
     default:
-        return THEME_TEXT;
+        return th->text;
     }
 }
 
-static int draw_button(SDL_Renderer *r, text_cache_t *t, const ui_widget_t *w)
+static int draw_button(SDL_Renderer *r, const theme_t *th, text_cache_t *t,
+                       const ui_widget_t *w)
 {
     int rad = (w->r.h < w->r.w ? w->r.h : w->r.w) / 6;
-    int border = w->r.h / 40 + 2;
+    int border = w->r.h / th->border_div + th->border_add;
     int down = (w->selected & 2) != 0, on = (w->selected & 1) != 0;
-    uint32_t fill = THEME_CARD, edge = THEME_BORDER, ink = THEME_TEXT;
+    uint32_t fill = th->card, edge = th->border, ink = th->text;
 
     switch (w->style) {
     case UI_STYLE_PRIMARY:
-        fill = down ? THEME_PRIMARY_DOWN : THEME_PRIMARY;
-        edge = THEME_PRIMARY_DOWN;
-        ink = THEME_ON_PRIMARY;
+        fill = down ? th->primary_down : th->primary;
+        edge = th->primary_edge;
+        ink = th->on_primary;
         break;
     case UI_STYLE_DANGER:
-        fill = THEME_DANGER;
-        edge = THEME_DANGER;
-        ink = THEME_ON_PRIMARY;
+        fill = th->danger;
+        edge = th->danger_edge;
+        ink = th->on_danger;
         break;
     case UI_STYLE_OK:
-        fill = THEME_OK;
-        edge = THEME_OK;
-        ink = THEME_ON_PRIMARY;
+        fill = th->ok;
+        edge = th->ok_edge;
+        ink = th->on_ok;
         break;
     case UI_STYLE_QUIET:
-        fill = down ? THEME_SELECTED : THEME_QUIET;
-        edge = THEME_QUIET;
+        fill = down ? th->selected : th->quiet;
+        edge = th->quiet_edge;
         break;
     default:
-        fill = down ? THEME_SELECTED : THEME_CARD;
+        fill = down ? th->selected : th->card;
         break;
     }
     if (on) {
-        edge = THEME_PRIMARY;
+        edge = th->chosen_edge;
         border *= 2;
         if (w->style != UI_STYLE_PRIMARY)
-            fill = THEME_SELECTED;
+            fill = th->selected;
     }
     if (draw_card(r, w->r, rad, border, edge, fill) != 0)
         return -1;
-    if (w->kind == UI_CHIP && draw_tickbox(r, w->icon, on) != 0)
+    if (w->kind == UI_CHIP && draw_tickbox(r, th, w->icon, on) != 0)
         return -1;
-    if (w->kind == UI_ANSWER && draw_face(r, w->icon, w->face) != 0)
+    if (w->kind == UI_ANSWER && draw_face(r, th, w->icon, w->face) != 0)
         return -1;
     return draw_text(r, t, w, ink);
 }
 
 int draw_screen(SDL_Renderer *r, text_cache_t *t, const ui_screen_t *s)
 {
+    const theme_t *th = theme_get(s->contrast);
     ui_rect_t header = {0, 0, s->w, s->header_h};
     int i;
 
-    if (draw_fill(r, (ui_rect_t){0, 0, s->w, s->h}, THEME_BG) != 0)
+    if (draw_fill(r, (ui_rect_t){0, 0, s->w, s->h}, th->bg) != 0)
         return -1;
-    if (s->header_h > 0 && draw_fill(r, header, THEME_HEADER) != 0)
+    if (s->header_h > 0 && draw_fill(r, header, th->header) != 0)
         return -1;
+    /* A header as dark as the ground still needs its edge. */
+    if (s->header_h > 0 && th->header_rule) {
+        int rule = s->header_h / 24 + 2;
+        ui_rect_t line = {0, s->header_h - rule, s->w, rule};
+        if (draw_fill(r, line, th->header_rule) != 0)
+            return -1;
+    }
     for (i = 0; i < s->n; i++) {
         const ui_widget_t *w = &s->items[i];
         int rc = 0;
         switch (w->kind) {
         case UI_LABEL:
-            rc = draw_text(r, t, w, draw_label_color(w->style));
+            rc = draw_text(r, t, w, draw_label_color(th, w->style));
             break;
         case UI_PANEL:
-            rc = draw_symbol(r, w->icon, w->face);
+            rc = draw_symbol(r, th, w->icon, w->face);
             break;
         case UI_HIDDEN:
             break;
         default:
-            rc = draw_button(r, t, w);
+            rc = draw_button(r, th, t, w);
             break;
         }
         if (rc != 0)

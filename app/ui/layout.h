@@ -79,6 +79,8 @@ typedef struct ui_screen {
     int n;
     ui_widget_t items[UI_WIDGET_MAX];
     int header_h;         /* height of the header band, 0 = none */
+    int contrast;         /* drawn in the high-contrast theme */
+    int large;            /* laid out with large text */
     int overflow;         /* more widgets or text than the caps allow */
     size_t text_used;     /* arena for texts composed for this screen */
     char text[UI_ARENA_MAX];

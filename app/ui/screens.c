@@ -9,6 +9,9 @@
 #define TARGET_MM 9.0
 #define MARGIN_PCT 3
 #define GAP_PCT 2
+/* Large text: sizes asked for grow by this much, and so does the floor
+ * below which a text would rather shrink back than clip. */
+#define LARGE_PCT 135
 
 typedef struct ctx {
     ui_screen_t *s;
@@ -19,6 +22,7 @@ typedef struct ctx {
     int portrait;
     int min_px;     /* smallest text we ever set */
     int target;     /* minimum touch target in pixels */
+    int large;      /* the citizen asked for large text */
     ui_rect_t body; /* between header and footer */
     ui_rect_t footer;
     int failed;
@@ -45,6 +49,19 @@ static ui_rect_t rect(int x, int y, int w, int h)
     return r;
 }
 
+/* Fits w's text at up to max_px. With large text, sizes and the floor
+ * grow; a text that cannot take the larger floor falls back to the normal
+ * one, so it shrinks or wraps rather than clips. */
+static int fit_text(ctx_t *c, ui_widget_t *w, int max_px)
+{
+    if (!c->large)
+        return layout_fit_text(w, max_px, c->min_px, c->m);
+    max_px = max_px * LARGE_PCT / 100;
+    if (layout_fit_text(w, max_px, c->min_px * LARGE_PCT / 100, c->m) == 0)
+        return 0;
+    return layout_fit_text(w, max_px, c->min_px, c->m);
+}
+
 /* Adds a widget and fits its text into its text box. */
 static ui_widget_t *put(ctx_t *c, ui_kind_t kind, ui_style_t style,
                         const char *id, const char *text, ui_rect_t r,
@@ -67,10 +84,12 @@ static ui_widget_t *put(ctx_t *c, ui_kind_t kind, ui_style_t style,
         int box = r.h * 52 / 100;
         w->icon = rect(r.x + pad, r.y + (r.h - box) / 2, box, box);
         w->text_box.x = w->icon.x + box + pad;
-        w->text_box.w = r.x + r.w - pad - w->text_box.x;
+        /* The right keeps a button's inset: a chosen chip's border is
+         * thick in high contrast. */
+        w->text_box.w = r.x + r.w - (pad + r.h / 12) - w->text_box.x;
         w->align = UI_ALIGN_LEFT;
     }
-    if (text && layout_fit_text(w, max_px, c->min_px, c->m) != 0)
+    if (text && fit_text(c, w, max_px) != 0)
         c->failed = 1;
     return w;
 }
@@ -219,18 +238,45 @@ static void equalise(ctx_t *c, int first)
     }
 }
 
+/* High contrast and large text, for this citizen only: tick boxes, so
+ * the state reads without colour. */
+static void put_view_toggles(ctx_t *c, ui_rect_t area)
+{
+    static const char *const ids[2] = {VIEW_ID_CONTRAST, VIEW_ID_LARGE};
+    const view_t *view = &c->v->flow->view;
+    int i, first = c->s->n;
+    int w = (area.w - c->gap) / 2;
+    ui_widget_t *t;
+
+    if (!c->portrait)
+        w = min_i(w, c->footer.w * 30 / 100);
+    for (i = 0; i < 2; i++) {
+        t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], tr(c, ids[i]),
+                rect(area.x + i * (w + c->gap), area.y, w, area.h),
+                area.h * 32 / 100, 1);
+        if (t)
+            t->selected = i == 0 ? view->contrast : view->large;
+    }
+    equalise(c, first);
+}
+
 static void build_idle(ctx_t *c)
 {
     const flow_t *f = c->v->flow;
     const ui_info_t *info = c->v->info;
-    ui_rect_t b, start, lang_area;
+    ui_rect_t b, start, lang_area, view_area;
     int title_h, start_h, start_w, y, i, first, n_lang = f->config->n_langs;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
+    if (c->portrait) {
+        /* The view toggles get a row of their own above the footer: beside
+         * the languages they would be too narrow to read. */
+        c->body.h -= c->footer.h + c->gap;
+    }
     b = c->body;
-    title_h = b.h * 16 / 100;
-    start_h = b.h * (c->portrait ? 34 : 42) / 100;
+    title_h = b.h * (c->large ? 20 : 16) / 100;
+    start_h = b.h * (c->portrait ? 34 : c->large ? 38 : 42) / 100;
     start_w = c->portrait ? b.w : b.w * 80 / 100;
     y = b.y;
     put_header(c, info->unit_name[0] ? info->unit_name : f->config->unit_name,
@@ -271,8 +317,9 @@ static void build_idle(ctx_t *c)
             layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
             rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 4 / 100, 1);
 
-    /* Footer: officer on duty on the left, languages on the right. */
+    /* Footer: the view toggles on the left, languages on the right. */
     lang_area = c->footer;
+    view_area = c->footer;
     if (n_lang > 1) {
         int lw = min_i(max_i(c->footer.w / (c->portrait ? 3 : 6),
                              c->target * 2),
@@ -292,7 +339,13 @@ static void build_idle(ctx_t *c)
                 w->selected = i == f->lang;
         }
         equalise(c, first);
+        view_area.w = lang_area.x - c->gap - c->footer.x;
     }
+    if (c->portrait) {
+        view_area = c->footer;
+        view_area.y = c->footer.y - c->gap - c->footer.h;
+    }
+    put_view_toggles(c, view_area);
     /* Last, so the hit test finds it first: an invisible corner. */
     put(c, UI_HIDDEN, UI_STYLE_PLAIN, "admin.corner", NULL,
         rect(0, 0, layout_mm(c->s, 12), min_i(layout_mm(c->s, 12),
@@ -304,7 +357,8 @@ static void put_prompt(ctx_t *c, const char *text, const char *hint,
                        int height)
 {
     ui_rect_t b = c->body;
-    int hint_h = hint ? height * 28 / 100 : 0;
+    /* Large text: the hint, the smallest words, gets a larger share. */
+    int hint_h = hint ? height * (c->large ? 36 : 28) / 100 : 0;
     ui_widget_t *w;
 
     w = put(c, UI_LABEL, UI_STYLE_TITLE, "", text,
@@ -397,8 +451,7 @@ static void put_answer(ctx_t *c, const survey_option_t *o, ui_rect_t r,
         if (!o->face)
             w->text_box = layout_inset(r, pad * 2, pad);
     }
-    if (layout_fit_text(w, min_i(c->u * 55 / 1000, w->text_box.h * 45 / 100 + 4),
-                        c->min_px, c->m) != 0)
+    if (fit_text(c, w, min_i(c->u * 55 / 1000, w->text_box.h * 45 / 100 + 4)) != 0)
         c->failed = 1;
 }
 
@@ -412,9 +465,12 @@ static void build_question(ctx_t *c)
 
     ctx_frame(c, 1, 1);
     put_header(c, survey_text(f->survey->title, li), progress_text(c));
+    /* Larger words need more lines: the question takes room from the
+     * answers, which keep their faces and words. */
     put_prompt(c, survey_text(q->text, li),
                q->hint[0] ? survey_text(q->hint, li) : NULL,
-               c->body.h * (c->portrait ? 24 : 30) / 100);
+               c->body.h * (c->portrait ? 24 : 30) / 100 * (c->large ? 125 : 100) /
+                   100);
     cols = c->portrait ? 1 : q->n_options;
     if (!c->portrait && c->body.w / q->n_options < c->target * 2)
         cols = (q->n_options + 1) / 2;
@@ -436,7 +492,7 @@ static void build_multi(ctx_t *c)
     int li = survey_find_lang(f->survey, flow_lang_code(f));
     ui_rect_t cells[SURVEY_OPTION_MAX];
     const char *hint;
-    int i, cols, first;
+    int i, cols, first, prompt_h, max_cols = c->portrait ? 2 : 3;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
@@ -448,10 +504,23 @@ static void build_multi(ctx_t *c)
                              q->max_choices);
     else
         hint = tr(c, "reasons.hint");
-    put_prompt(c, survey_text(q->text, li), hint,
-               c->body.h * (c->portrait ? 20 : 26) / 100);
+    prompt_h = c->body.h * (c->portrait ? 20 : 26) / 100;
+    if (c->large) {
+        /* Larger words want a taller question and hint, and fewer, wider
+         * choices (or the longest would set them all small again), but
+         * never at the cost of a choice's touch target. */
+        int want = c->portrait ? 1 : 2;
+        int rows = (q->n_options + want - 1) / want;
+        int need = rows * (c->target + c->gap / 2) + (rows - 1) * c->gap;
+        int room = c->body.h - c->gap - need;
+        if (room >= prompt_h) {
+            prompt_h = min_i(prompt_h * 115 / 100, room);
+            max_cols = want;
+        }
+    }
+    put_prompt(c, survey_text(q->text, li), hint, prompt_h);
     cols = layout_grid_cols(c->body, q->n_options, c->target + c->gap / 2,
-                            c->gap, c->portrait ? 2 : 3);
+                            c->gap, max_cols);
     if (!c->portrait && cols < 2 && q->n_options > 3)
         cols = 2;
     layout_grid(c->body, q->n_options, cols, c->gap, cells);
@@ -602,6 +671,7 @@ static void build_admin(ctx_t *c)
     }
     line_h = total > 0 ? lines.h / total : lines.h;
     y = lines.y;
+    first = c->s->n;
     for (i = 0; i < n; i++) {
         w = put(c, UI_LABEL, UI_STYLE_BODY, "", texts[i],
                 rect(lines.x, y, lines.w, rows[i] * line_h),
@@ -610,6 +680,9 @@ static void build_admin(ctx_t *c)
             w->align = UI_ALIGN_LEFT;
         y += rows[i] * line_h;
     }
+    /* Large text may leave some lines at the larger floor and not others:
+     * one size reads as one list. */
+    equalise(c, first);
     /* The first officers of the list can take the shift from here too
      * (a badge scan does the same at the idle screen). */
     n_off = min_i(cfg->n_officers, UI_ADMIN_OFFICERS);
@@ -684,6 +757,9 @@ int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,
     c.gap = max_i(6, c.u * GAP_PCT / 100);
     c.target = layout_mm(s, TARGET_MM);
     c.min_px = max_i(12, layout_mm(s, 2.2));
+    c.large = f->view.large;
+    s->large = f->view.large;
+    s->contrast = f->view.contrast;
 
     switch (f->screen) {
     case FLOW_IDLE:

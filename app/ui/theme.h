@@ -1,34 +1,41 @@
 /*
- * theme.h - colours of the kiosk (0xRRGGBBAA).
+ * theme.h - the kiosk's colours (0xRRGGBBAA), default and high contrast.
  *
- * High contrast on a light background, readable in a bright hall; answers
- * carry a face and a word, so colour is never the only cue.
+ * Default: dark text on a light background, readable in a bright hall;
+ * every text at least 4.5:1 against what is behind it. High contrast, for
+ * a citizen who reads poorly: white and yellow on near-black, a strong
+ * border on every button, every text at least 7:1. In both, answers carry
+ * a face and a word and a chosen option a tick, so colour is never the
+ * only cue. tests/unit/test_contrast.c measures the ratios on rendered
+ * screens.
+ * Ownership: static tables, never freed.
  */
 #ifndef SIPAS_THEME_H
 #define SIPAS_THEME_H
 
-#define THEME_BG 0xF3F6FAFFu
-#define THEME_HEADER 0x0B4F9CFFu
-#define THEME_ON_HEADER 0xFFFFFFFFu
-#define THEME_TEXT 0x102A43FFu
-#define THEME_TEXT_SOFT 0x3E5470FFu
-#define THEME_CARD 0xFFFFFFFFu
-#define THEME_BORDER 0x9FB3C8FFu
-#define THEME_PRIMARY 0x0B5FB8FFu
-#define THEME_PRIMARY_DOWN 0x084A8FFFu
-#define THEME_ON_PRIMARY 0xFFFFFFFFu
-#define THEME_QUIET 0xE1E8F0FFu
-#define THEME_SELECTED 0xD6E6FAFFu
-#define THEME_DANGER 0xB3261EFFu
-#define THEME_INK 0x1F2933FFu
-#define THEME_OK 0x1B873FFFu
-#define THEME_WARN 0xD98E04FFu
+#include <stdint.h>
 
-/* Face colours from very unhappy to very happy. */
-#define THEME_FACE_1 0xD64545FFu
-#define THEME_FACE_2 0xF0894AFFu
-#define THEME_FACE_3 0xF2C94CFFu
-#define THEME_FACE_4 0x8BC34AFFu
-#define THEME_FACE_5 0x3DA35DFFu
+typedef struct theme {
+    uint32_t bg;
+    uint32_t header, on_header;
+    uint32_t header_rule;       /* line under the header, 0 = none */
+    uint32_t text, text_soft;
+    uint32_t card, border;      /* plain buttons */
+    uint32_t primary, primary_down, primary_edge, on_primary;
+    uint32_t quiet, quiet_edge;
+    uint32_t selected;          /* fill of a chosen or pressed button */
+    uint32_t chosen_edge;       /* border of a chosen button */
+    uint32_t danger, danger_edge, on_danger, danger_text;
+    uint32_t ok, ok_edge, on_ok;
+    uint32_t warn;
+    uint32_t ink;               /* face outlines and features */
+    uint32_t tick_edge;         /* an empty tick box */
+    uint32_t face[5];           /* very unhappy .. very happy */
+    int border_div;             /* button border: height / border_div + */
+    int border_add;             /*   border_add pixels */
+} theme_t;
+
+/* The default theme, or the high-contrast one when high is set. */
+const theme_t *theme_get(int high);
 
 #endif

@@ -3,6 +3,9 @@
 #   tests/golden/make-shots.sh BUILD OUTDIR
 # Writes OUTDIR/<W>x<H>/<screen>.png. Each resolution runs with the pixel
 # density of a typical panel of that size, so touch targets are judged in mm.
+# At the resolutions of SHOT_VIEW_RESOLUTIONS the citizen's screens are
+# also taken in each view a citizen can switch on at idle, as
+# <screen>-contrast.png, <screen>-large.png and <screen>-contrast-large.png.
 set -euo pipefail
 build=${1:-build}
 out=${2:-docs/screenshots}
@@ -22,7 +25,10 @@ answers() { # n answers of value $1
   local i; for ((i = 0; i < $2; i++)); do echo "tap answer.$1"; done
 }
 
+# "@view" marks where the flow is on the idle screen for a new citizen:
+# there a view is switched on (it is reset at every return to idle).
 cat > "$work/main.script" <<S
+@view
 shot idle
 tap start
 shot field
@@ -38,6 +44,7 @@ $(answers 5 5)
 expect thanks
 shot thanks
 wait 6000
+@view
 type CB:CB001
 shot idle-officer
 wait 5000
@@ -45,10 +52,12 @@ type 000.00.07.H42-230815-0005
 shot question-dossier
 $(answers 4 6)
 wait 6000
+@view
 type 000.00.07.H42-230815-0005
 expect already-rated
 shot already-rated
 wait 6000
+@view
 tap admin.corner
 tap admin.corner
 tap admin.corner
@@ -63,6 +72,7 @@ tap pin.ok
 expect admin
 shot admin
 tap done
+@view
 tap lang.en
 shot idle-en
 tap start
@@ -74,7 +84,7 @@ S
 
 # The full questionnaire, up to its multi-choice "expectations" screen.
 {
-  echo "tap start"; echo "tap field.dau-tu"; echo "tap answer.5"
+  echo "@view"; echo "tap start"; echo "tap field.dau-tu"; echo "tap answer.5"
   for ((i = 0; i < 20; i++)); do echo "tap skip"; done
   echo "expect choices"; echo "shot choices"
 } > "$work/full.script"
@@ -82,6 +92,7 @@ printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 
 # The admin screen's touch grid, part tapped and all tapped.
 {
+  echo "@view"
   for ((i = 0; i < 5; i++)); do echo "tap admin.corner"; done
   printf 'tap pin.%s\n' 1 2 3 4 ok
   echo "expect admin"; echo "tap admin.selftest"
@@ -94,7 +105,7 @@ printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 # Circular 01 counter form: it applies until 2025-06-30, so its kiosk's
 # clock is put on a day it applies.
 c01_clock=$(( $(date -d '2025-06-16T09:00:00+07:00' +%s) - $(date +%s) ))
-printf 'tap start\ntap field.tu-phap\nshot c01-question\n' > "$work/c01.script"
+printf '@view\ntap start\ntap field.tu-phap\nshot c01-question\n' > "$work/c01.script"
 printf '{"survey": "c01-counter"}\n' > "$work/c01.json"
 
 # Storage full: a database capped at 64 KB fills up.
@@ -122,11 +133,28 @@ printf 'expect idle\nshot provision-refused\n' > "$work/prov-refused.script"
 printf 'expect idle\nshot provision-ca\n' > "$work/prov-ca.script"
 prov_ca='"line": 8, "field": "ca", "ca_file": "sipas-hub-ca.pem"'
 
-run() { # res dpi config script
-  local res=$1 dpi=$2 cfg=$3 script=$4 data
+# A script in a view: "" (default), contrast, large or contrast-large.
+# Its @view lines switch the view on; its shots are named for it.
+in_view() { # view script > script
+  local taps=""
+  case $1 in
+    contrast) taps='tap view.contrast' ;;
+    large) taps='tap view.large' ;;
+    contrast-large) taps='tap view.contrast\ntap view.large' ;;
+  esac
+  if [ -z "$1" ]; then
+    grep -v '^@view$' "$2"
+  else
+    sed -e "s/^@view\$/$taps/" -e "s/^shot \(.*\)\$/shot \1-$1/" "$2"
+  fi
+}
+
+run() { # res dpi config script [view]
+  local res=$1 dpi=$2 cfg=$3 script=$4 view=${5:-} data
   data=$(mktemp -d "$work/data.XXXX")
+  in_view "$view" "$script" > "$script.run"
   "$kiosk" --window "$res" --dpi "$dpi" ${cfg:+--config "$cfg"} \
-    --data "$data" --script "$script" --screenshots "$out/$res" 2> "$work/err.txt" || {
+    --data "$data" --script "$script.run" --screenshots "$out/$res" 2> "$work/err.txt" || {
       cat "$work/err.txt" >&2; echo "make-shots: $script failed at $res" >&2; return 1; }
 }
 
@@ -156,5 +184,16 @@ for rd in $resolutions; do
   "$kiosk" --window "$res" --dpi "$dpi" --config "$work/disk.json" --data "$data" \
     --script "$work/paused.script" --screenshots "$out/$res" 2> "$work/err.txt" || {
       cat "$work/err.txt" >&2; echo "make-shots: paused screen failed at $res" >&2; exit 1; }
+done
+views=${SHOT_VIEW_RESOLUTIONS-"800x480:133 1280x800:149"}
+for rd in $views; do
+  res=${rd%%:*}; dpi=${rd##*:}
+  mkdir -p "$out/$res"
+  for view in contrast large contrast-large; do
+    run "$res" "$dpi" "" "$work/main.script" "$view"
+    run "$res" "$dpi" "$work/full.json" "$work/full.script" "$view"
+    run "$res" "$dpi" "" "$work/selftest.script" "$view"
+    SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script" "$view"
+  done
 done
 echo "screenshots in $out"

@@ -422,6 +422,94 @@ static void test_short_survey_path(void **state)
     assert_null(flow_current_question(&x->flow));
 }
 
+/* ---- the citizen's view --------------------------------------------- */
+
+static void expect_view(const fixture_t *x, int contrast, int large)
+{
+    assert_int_equal(x->flow.view.contrast, contrast);
+    assert_int_equal(x->flow.view.large, large);
+}
+
+/* High contrast and large text hold for one citizen's survey and are gone
+ * for the next, whether the survey ended in thanks, a timeout or the
+ * "done" button; they never reach the stored response. */
+static void test_view_for_one_citizen(void **state)
+{
+    fixture_t *x = begin(state);
+    flow_response_t plain;
+
+    expect_view(x, 0, 0);
+    tap_ok(x, "view.contrast");
+    expect_view(x, 1, 0);
+    tap_ok(x, "view.large");
+    expect_view(x, 1, 1);
+    tap_ok(x, "view.large");
+    expect_view(x, 1, 0);
+    tap_ok(x, "view.large");
+    expect_screen(x, FLOW_IDLE); /* a toggle never starts the survey */
+    assert_int_equal(x->fake.commit_calls, 0);
+
+    /* Thanks, then back to idle by time. */
+    complete_short(x, 5);
+    expect_view(x, 1, 1);
+    advance(x, (uint64_t)x->config.thanks_ms);
+    expect_screen(x, FLOW_IDLE);
+    expect_view(x, 0, 0);
+
+    /* The same survey without the view stores the same response. */
+    x->now += 60000;
+    complete_short(x, 5);
+    plain = *last_commit(x);
+    tap_ok(x, "done");
+    expect_view(x, 0, 0);
+    x->now += 60000;
+    tap_ok(x, "view.contrast");
+    tap_ok(x, "view.large");
+    complete_short(x, 5);
+    assert_int_equal(last_commit(x)->n_answers, plain.n_answers);
+    assert_string_equal(last_commit(x)->lang, plain.lang);
+    assert_string_equal(last_commit(x)->field, plain.field);
+    assert_int_equal(memcmp(last_commit(x)->answers, plain.answers,
+                            sizeof(plain.answers[0]) * (size_t)plain.n_answers),
+                     0);
+    /* "done" on thanks. */
+    tap_ok(x, "done");
+    expect_screen(x, FLOW_IDLE);
+    expect_view(x, 0, 0);
+
+    /* An abandoned survey: the timeout returns to idle, view reset. */
+    x->now += 60000;
+    tap_ok(x, "view.contrast");
+    tap_ok(x, "start");
+    tap_ok(x, "field.dat-dai");
+    expect_view(x, 1, 0);
+    advance(x, (uint64_t)x->config.inactivity_ms);
+    expect_screen(x, FLOW_IDLE);
+    expect_view(x, 0, 0);
+}
+
+/* Switched on at idle and walked away from: the next citizen does not
+ * find it on. */
+static void test_view_reset_on_idle_timeout(void **state)
+{
+    fixture_t *x = begin(state);
+
+    assert_int_equal(flow_next_deadline(&x->flow), UINT64_MAX);
+    tap_ok(x, "view.large");
+    assert_int_equal(flow_next_deadline(&x->flow),
+                     x->now + (uint64_t)x->config.inactivity_ms);
+    advance(x, (uint64_t)x->config.inactivity_ms - 1);
+    expect_view(x, 0, 1);
+    advance(x, 1);
+    expect_view(x, 0, 0);
+    expect_screen(x, FLOW_IDLE);
+    assert_int_equal(flow_next_deadline(&x->flow), UINT64_MAX);
+    /* The toggles are on the idle screen only. */
+    tap_ok(x, "start");
+    assert_int_equal(tap(x, "view.contrast"), 0);
+    expect_view(x, 0, 0);
+}
+
 static void test_single_field_skips_field_screen(void **state)
 {
     fixture_t *x = *state;
@@ -2190,6 +2278,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         SHORT(test_short_survey_path),
+        SHORT(test_view_for_one_citizen),
+        SHORT(test_view_reset_on_idle_timeout),
         SHORT(test_pin_lockout),
         SHORT(test_pin_failures_reset_on_success),
         SHORT(test_back_to_field_keeps_answers),

@@ -24,7 +24,9 @@
  * reaches it, built at every supported panel in every language with the
  * real fonts, and held to the interface contract: text fits at a readable
  * size, nothing leaves the screen, touch targets are large, apart and
- * reachable, and every widget id the flow listens for is there.
+ * reachable, and every widget id the flow listens for is there. All of it
+ * in each view a citizen can ask for on the idle screen: default, high
+ * contrast, large text, and both.
  */
 
 #define FONT_REGULAR "assets/fonts/NotoSans-Regular.ttf"
@@ -63,6 +65,12 @@ static const res_t resolutions[] = {
 };
 
 static const char *const langs[] = {"vi", "en"};
+
+/* Views: bit 0 high contrast, bit 1 large text. */
+#define N_VIEWS 4
+static const char *const view_names[N_VIEWS] = {"default", "high-contrast",
+                                                "large-text",
+                                                "high-contrast+large-text"};
 
 static const char *const survey_files[] = {
     "assets/surveys/sipas-short.json",
@@ -231,6 +239,7 @@ static void host_officer_changed(void *ctx, const char *code)
 typedef struct kiosk {
     const res_t *res;
     const char *lang;
+    int view;          /* bits: 1 high contrast, 2 large text */
     config_t config;
     host_t host;
     flow_ops_t ops;
@@ -256,8 +265,8 @@ static void bad(kiosk_t *k, const char *fmt, ...)
             printf("(further failures are counted, not printed)\n");
         return;
     }
-    printf("FAIL %dx%d@%d %s %s: ", k->res->w, k->res->h, k->res->dpi,
-           k->lang, k->where);
+    printf("FAIL %dx%d@%d %s %s %s: ", k->res->w, k->res->h, k->res->dpi,
+           k->lang, view_names[k->view], k->where);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
@@ -366,9 +375,15 @@ static void settle(kiosk_t *k)
     flow_tick(&k->flow, k->now);
 }
 
+/* What a citizen chooses on the idle screen: the language, then the view
+ * under test. */
 static void choose_language(kiosk_t *k)
 {
     tapf(k, "lang.%s", k->lang);
+    if (k->view & 1)
+        tap(k, "view.contrast");
+    if (k->view & 2)
+        tap(k, "view.large");
 }
 
 static int expect_screen(kiosk_t *k, flow_screen_t want)
@@ -597,6 +612,16 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         for (i = 0; i < f->config->n_langs; i++)
             requiref(k, s, "lang.%s", f->config->langs[i]);
         require(k, s, "admin.corner");
+        require(k, s, "view.contrast");
+        require(k, s, "view.large");
+        /* On and off read from the tick box, not from colour alone. */
+        w = layout_find(s, "view.contrast");
+        if (w && (w->kind != UI_CHIP || !w->selected != !f->view.contrast))
+            bad(k, "'view.contrast' is not a tick box showing %d",
+                f->view.contrast);
+        w = layout_find(s, "view.large");
+        if (w && (w->kind != UI_CHIP || !w->selected != !f->view.large))
+            bad(k, "'view.large' is not a tick box showing %d", f->view.large);
         break;
     case FLOW_FIELD:
         for (i = 0; i < f->config->n_fields; i++)
@@ -709,6 +734,15 @@ static void check_screen(kiosk_t *k, const char *fmt, ...)
     }
     check_pairs(k, s);
     check_contract(k, s);
+    if (s->contrast != ((k->view & 1) != 0) || s->large != ((k->view & 2) != 0))
+        bad(k, "screen drawn with contrast %d, large %d; the citizen chose "
+               "view %s",
+            s->contrast, s->large, view_names[k->view]);
+    /* A face is never the only cue: every answer with a face has a word. */
+    for (i = 0; i < s->n; i++)
+        if (s->items[i].kind == UI_ANSWER && s->items[i].face &&
+            (!s->items[i].text || !s->items[i].text[0]))
+            bad(k, "answer '%s' has a face and no word", s->items[i].id);
     if (k->flow.screen == FLOW_QUESTION)
         check_equal_size(k, s, UI_ANSWER, "answer.", "answers");
     check_equal_size(k, s, UI_CHIP, "reason.", "choices");
@@ -988,8 +1022,9 @@ static void test_screens(void **state)
     assert_non_null(k);
     k->res = res;
     k->now = T_BOOT;
-    for (li = 0; li < sizeof(langs) / sizeof(langs[0]); li++) {
-        k->lang = langs[li];
+    for (li = 0; li < N_VIEWS * sizeof(langs) / sizeof(langs[0]); li++) {
+        k->view = (int)(li / (sizeof(langs) / sizeof(langs[0])));
+        k->lang = langs[li % (sizeof(langs) / sizeof(langs[0]))];
         walk_idle(k);
         walk_fields(k, 0);
         walk_fields(k, 1);
