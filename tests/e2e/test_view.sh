@@ -21,9 +21,10 @@ export_csv
 views="[(e['contrast'], e['large']) for e in events if e['event']=='view']"
 # on, then both, then back to the default at idle after the thanks
 expect_eq "$views" "[(True, False), (True, True), (False, False)]" "view events"
-# no view event names a response, an answer or a sequence number
+# no view event names a response, an answer or a sequence number (ms is
+# when, as on every event)
 expect_eq "[sorted(e) for e in events if e['event']=='view'][0]" \
-  "['contrast', 'event', 'large']" "view event members"
+  "['contrast', 'event', 'large', 'ms']" "view event members"
 # the two responses are stored alike, with no column for the view
 expect_eq "len(rows)" "12" "answers stored"
 expect_eq "[k for k in rows[0] if 'contrast' in k or 'large' in k or 'view' in k]" "[]" \
