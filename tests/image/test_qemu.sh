@@ -115,7 +115,7 @@ steps = [
   ["run", "sleep 5; cat /sys/class/tty/tty0/active; systemctl is-active sipas-kiosk; "
           "tail -n 1 /run/sipas-kiosk/events; systemctl list-units --no-legend 'autovt@*' 'getty@tty*' | wc -l; "
           "journalctl -b -o cat | grep -ci 'ctrl-alt-del'",
-   60, r"^tty\d+\s+active\s+\{.*\"screen\":\"idle\"\}\s+0\s+[1-9]\d*$"],
+   60, r"^tty\d+\s+active\s+\{.*\"screen\":\"idle\"[,}].*\s+0\s+[1-9]\d*$"],
   ["screendump", e["T"] + "/keys-after.ppm"],
   ["same", e["T"] + "/keys-before.ppm", e["T"] + "/keys-after.ppm", 0.99],
   ["run", "findmnt -no FSTYPE,OPTIONS /", 30, r"^ext4\s+ro,"],
