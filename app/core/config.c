@@ -91,6 +91,7 @@ void config_defaults(config_t *c)
     c->touch.min_y = 0.0;
     c->touch.max_y = 1.0;
     c->show_public_figure = 0;
+    c->reach = CONFIG_REACH_FULL;
     c->max_db_bytes = 0;
     c->sync.enabled = 1;
     c->sync.interval_s = 300;
@@ -496,9 +497,31 @@ static int cfg_parse_touch(cfg_ctx_t *x, json_t *v, const char *path)
                                  "max_y");
 }
 
+/* Indexed by config_reach_t. */
+static const char *const cfg_reach_words[] = {"full", "low", NULL};
+
+static int cfg_parse_reach(cfg_ctx_t *x, json_t *obj, const char *path)
+{
+    json_t *v = json_object_get(obj, "reach");
+    char p[CFG_PATH_MAX];
+    int i;
+
+    if (v == NULL)
+        return 0;
+    jsonload_append_key(p, path, "reach");
+    i = json_is_string(v)
+            ? jsonload_find_word(json_string_value(v), cfg_reach_words)
+            : -1;
+    if (i < 0)
+        return jsonload_set_error(&x->j, p, "must be \"full\" or \"low\"");
+    x->c->reach = (config_reach_t)i;
+    return 0;
+}
+
 static int cfg_parse_display(cfg_ctx_t *x, json_t *v, const char *path)
 {
-    static const char *const keys[] = {"dpi", "public_figure", "touch", NULL};
+    static const char *const keys[] = {"dpi", "public_figure", "reach",
+                                       "touch", NULL};
     config_t *c = x->c;
     json_t *t;
     char p[CFG_PATH_MAX];
@@ -507,7 +530,8 @@ static int cfg_parse_display(cfg_ctx_t *x, json_t *v, const char *path)
         jsonload_read_int_member(&x->j, v, path, "dpi", 50, 600,
                                  &c->dpi) != 0 ||
         jsonload_read_bool_member(&x->j, v, path, "public_figure",
-                                  &c->show_public_figure) != 0)
+                                  &c->show_public_figure) != 0 ||
+        cfg_parse_reach(x, v, path) != 0)
         return -1;
     t = json_object_get(v, "touch");
     if (t == NULL)

@@ -34,6 +34,13 @@ typedef struct config_officer {
 } config_officer_t;
 
 /* Linear touch map: raw 0..1 panel coordinates to 0..1 screen ones. */
+/* Where a citizen's controls may lie on a portrait panel. A tall panel's
+ * top third is out of reach from a wheelchair. */
+typedef enum config_reach {
+    CONFIG_REACH_FULL = 0, /* anywhere on the screen */
+    CONFIG_REACH_LOW       /* below the top third (portrait only) */
+} config_reach_t;
+
 typedef struct config_touch {
     int rotation;        /* 0, 90, 180, 270: panel relative to display */
     double min_x, max_x; /* raw range that spans the screen; clamped */
@@ -85,6 +92,7 @@ typedef struct config {
     int dpi;              /* physical pixel density of the panel */
     config_touch_t touch;
     int show_public_figure; /* this month's satisfaction on the idle screen */
+    config_reach_t reach;   /* ignored on a landscape panel */
     /* Storage: cap the database so it can never fill the data partition. */
     long max_db_bytes;    /* 0 = no cap */
     config_sync_t sync;

@@ -23,6 +23,9 @@ typedef struct ctx {
     int min_px;     /* smallest text we ever set */
     int target;     /* minimum touch target in pixels */
     int large;      /* the citizen asked for large text */
+    /* A citizen's controls start at or below this y (0: anywhere): on a
+     * tall panel set for low reach, the top third is for text only. */
+    int reach_y;
     ui_rect_t body; /* between header and footer */
     ui_rect_t footer;
     int failed;
@@ -209,6 +212,13 @@ static void ctx_frame(ctx_t *c, int with_header, int with_footer)
                        c->margin);
 }
 
+/* Height of a text block at the top of the body, at least h, that ends
+ * where the controls below it may start. */
+static int above_reach(const ctx_t *c, int h)
+{
+    return max_i(h, c->reach_y - c->gap - c->body.y);
+}
+
 /* ---- screens ---------------------------------------------------------- */
 
 /* Widgets first..s->n-1 are one group (answers, chips, fields): they look
@@ -260,12 +270,28 @@ static void put_view_toggles(ctx_t *c, ui_rect_t area)
     equalise(c, first);
 }
 
+/* The scan hint, or a scan's outcome (signed in, bad code) where the
+ * hint is. */
+static void put_idle_hint(ctx_t *c, ui_rect_t r)
+{
+    const flow_t *f = c->v->flow;
+
+    put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
+        f->notice ? tr(c, f->notice) : tr(c, "idle.scan"), r,
+        c->u * 4 / 100, f->notice != NULL);
+}
+
 static void build_idle(ctx_t *c)
 {
     const flow_t *f = c->v->flow;
     const ui_info_t *info = c->v->info;
     ui_rect_t b, start, lang_area, view_area;
-    int title_h, start_h, start_w, y, i, first, n_lang = f->config->n_langs;
+    int title_h, start_h, start_w, hint_h, y, i, first;
+    int n_lang = f->config->n_langs;
+    int banner = !f->notice && info->banner[0];
+    /* Out of reach, the hint joins the title above the start button; the
+     * technician's banner, taller, stays below it. */
+    int hint_up = 0;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
@@ -278,17 +304,31 @@ static void build_idle(ctx_t *c)
     title_h = b.h * (c->large ? 20 : 16) / 100;
     start_h = b.h * (c->portrait ? 34 : c->large ? 38 : 42) / 100;
     start_w = c->portrait ? b.w : b.w * 80 / 100;
+    hint_h = b.h * 12 / 100;
+    if (c->reach_y > 0) {
+        hint_up = !banner;
+        title_h = above_reach(c, title_h + (hint_up ? hint_h : 0)) -
+                  (hint_up ? hint_h : 0);
+        /* The start button takes the row the hint left. */
+        if (hint_up)
+            start_h += hint_h;
+    }
     y = b.y;
     put_header(c, info->unit_name[0] ? info->unit_name : f->config->unit_name,
                NULL);
     put(c, UI_LABEL, UI_STYLE_TITLE, "", tr(c, "idle.title"),
         rect(b.x, y, b.w, title_h), title_h * 60 / 100, 1);
-    y += title_h + c->gap;
+    y += title_h;
+    if (hint_up) {
+        put_idle_hint(c, rect(b.x, y, b.w, hint_h));
+        y += hint_h;
+    }
+    y += c->gap;
     start = rect(b.x + (b.w - start_w) / 2, y, start_w, start_h);
     put(c, UI_BUTTON, UI_STYLE_PRIMARY, "start", tr(c, "idle.invite"), start,
         start_h * 30 / 100, 1);
     y += start_h + c->gap;
-    if (!f->notice && info->banner[0]) {
+    if (banner) {
         /* The technician's banner takes the scan hint's and the officer's
          * rows: it is there only until the first rating. */
         put(c, UI_LABEL, info->banner_failed ? UI_STYLE_DANGER
@@ -296,14 +336,9 @@ static void build_idle(ctx_t *c)
             "", info->banner, rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)),
             c->u * 4 / 100, 1);
         y = b.y + b.h;
-    } else {
-        /* A scan's outcome (signed in, bad code) shows where the scan hint
-         * is. */
-        put(c, UI_LABEL, f->notice ? UI_STYLE_TITLE : UI_STYLE_BODY, "",
-            f->notice ? tr(c, f->notice) : tr(c, "idle.scan"),
-            rect(b.x, y, b.w, b.h * 12 / 100), c->u * 4 / 100,
-            f->notice != NULL);
-        y += b.h * 12 / 100;
+    } else if (!hint_up) {
+        put_idle_hint(c, rect(b.x, y, b.w, hint_h));
+        y += hint_h;
     }
     if (info->officer_name[0] && y < b.y + b.h) {
         put(c, UI_LABEL, UI_STYLE_BODY, "",
@@ -380,7 +415,8 @@ static void build_field(ctx_t *c)
 
     ctx_frame(c, 1, 1);
     put_header(c, tr(c, "field.title"), NULL);
-    put_prompt(c, tr(c, "field.prompt"), NULL, c->body.h * 20 / 100);
+    put_prompt(c, tr(c, "field.prompt"), NULL,
+               above_reach(c, c->body.h * 20 / 100));
     cols = layout_grid_cols(c->body, cfg->n_fields,
                             max_i(c->target, c->body.h / 4), c->gap,
                             c->portrait ? 2 : 3);
@@ -469,8 +505,8 @@ static void build_question(ctx_t *c)
      * answers, which keep their faces and words. */
     put_prompt(c, survey_text(q->text, li),
                q->hint[0] ? survey_text(q->hint, li) : NULL,
-               c->body.h * (c->portrait ? 24 : 30) / 100 * (c->large ? 125 : 100) /
-                   100);
+               above_reach(c, c->body.h * (c->portrait ? 24 : 30) / 100 *
+                                  (c->large ? 125 : 100) / 100));
     cols = c->portrait ? 1 : q->n_options;
     if (!c->portrait && c->body.w / q->n_options < c->target * 2)
         cols = (q->n_options + 1) / 2;
@@ -504,7 +540,7 @@ static void build_multi(ctx_t *c)
                              q->max_choices);
     else
         hint = tr(c, "reasons.hint");
-    prompt_h = c->body.h * (c->portrait ? 20 : 26) / 100;
+    prompt_h = above_reach(c, c->body.h * (c->portrait ? 20 : 26) / 100);
     if (c->large) {
         /* Larger words want a taller question and hint, and fewer, wider
          * choices (or the longest would set them all small again), but
@@ -758,6 +794,8 @@ int screens_build(ui_screen_t *s, const ui_view_t *v, int w, int h, int dpi,
     c.target = layout_mm(s, TARGET_MM);
     c.min_px = max_i(12, layout_mm(s, 2.2));
     c.large = f->view.large;
+    if (c.portrait && f->config->reach == CONFIG_REACH_LOW)
+        c.reach_y = (h + 2) / 3; /* h / 3 rounded up */
     s->large = f->view.large;
     s->contrast = f->view.contrast;
 

@@ -6,6 +6,9 @@
 # At the resolutions of SHOT_VIEW_RESOLUTIONS the citizen's screens are
 # also taken in each view a citizen can switch on at idle, as
 # <screen>-contrast.png, <screen>-large.png and <screen>-contrast-large.png.
+# At the portrait resolutions of SHOT_REACH_RESOLUTIONS the citizen's
+# screens are taken with display.reach "low" as <screen>-reach.png, and
+# in high contrast with large text as <screen>-reach-contrast-large.png.
 set -euo pipefail
 build=${1:-build}
 out=${2:-docs/screenshots}
@@ -81,6 +84,25 @@ shot question-en
 tap answer.1
 shot reasons-en
 S
+
+# A tall panel set for low reach: the citizen's controls below the top
+# third, from the idle screen to the thanks.
+cat > "$work/reach.script" <<S
+@view
+shot idle-reach
+tap start
+shot field-reach
+tap field.dat-dai
+shot question-reach
+tap answer.2
+shot reasons-reach
+tap reason.cho-lau
+tap next
+$(answers 5 5)
+expect thanks
+shot thanks-reach
+S
+printf '{"display": {"reach": "low"}}\n' > "$work/reach.json"
 
 # The full questionnaire, up to its multi-choice "expectations" screen.
 {
@@ -195,5 +217,12 @@ for rd in $views; do
     run "$res" "$dpi" "" "$work/selftest.script" "$view"
     SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script" "$view"
   done
+done
+reaches=${SHOT_REACH_RESOLUTIONS-"720x1280:210"}
+for rd in $reaches; do
+  res=${rd%%:*}; dpi=${rd##*:}
+  mkdir -p "$out/$res"
+  run "$res" "$dpi" "$work/reach.json" "$work/reach.script"
+  run "$res" "$dpi" "$work/reach.json" "$work/reach.script" contrast-large
 done
 echo "screenshots in $out"

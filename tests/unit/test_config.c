@@ -61,6 +61,7 @@ static void assert_config_equal(const config_t *a, const config_t *b)
     assert_true(a->touch.min_y == b->touch.min_y);
     assert_true(a->touch.max_y == b->touch.max_y);
     assert_int_equal(a->show_public_figure, b->show_public_figure);
+    assert_int_equal(a->reach, b->reach);
     assert_int_equal(a->max_db_bytes, b->max_db_bytes);
 }
 
@@ -100,6 +101,7 @@ static void test_defaults(void **state)
     assert_true(c.touch.min_x == 0.0 && c.touch.max_x == 1.0);
     assert_true(c.touch.min_y == 0.0 && c.touch.max_y == 1.0);
     assert_int_equal(c.show_public_figure, 0);
+    assert_int_equal(c.reach, CONFIG_REACH_FULL);
     assert_int_equal(c.max_db_bytes, 0);
 }
 
@@ -170,9 +172,9 @@ static void test_example_full_names_every_key(void **state)
         "\"min_interval_s\"", "\"burst_count\"", "\"burst_window_s\"",
         "\"admin\"", "\"pin_hash\"", "\"taps\"", "\"window_s\"",
         "\"officers\"", "\"badge_prefix\"", "\"list\"", "\"display\"",
-        "\"dpi\"", "\"public_figure\"", "\"touch\"", "\"rotation\"",
-        "\"min_x\"", "\"max_x\"", "\"min_y\"", "\"max_y\"", "\"storage\"",
-        "\"max_kb\"",
+        "\"dpi\"", "\"public_figure\"", "\"reach\"", "\"touch\"",
+        "\"rotation\"", "\"min_x\"", "\"max_x\"", "\"min_y\"", "\"max_y\"",
+        "\"storage\"", "\"max_kb\"",
     };
     size_t len, i;
     char *text = testutil_read_file("assets/config/example-full.json", &len);
@@ -213,6 +215,21 @@ static void test_partial_override(void **state)
     assert_string_equal(c.langs[0], "en");
     assert_string_equal(c.survey, "/etc/sipas/surveys/tinh.json");
     assert_string_equal(c.unit_code, "DEMO-XA-01");
+}
+
+static void test_reach(void **state)
+{
+    config_t c;
+
+    (void)state;
+    config_defaults(&c);
+    parse_ok("{\"display\": {\"reach\": \"low\"}}", &c);
+    assert_int_equal(c.reach, CONFIG_REACH_LOW);
+    /* Another display key leaves it as it was. */
+    parse_ok("{\"display\": {\"dpi\": 210}}", &c);
+    assert_int_equal(c.reach, CONFIG_REACH_LOW);
+    parse_ok("{\"display\": {\"reach\": \"full\"}}", &c);
+    assert_int_equal(c.reach, CONFIG_REACH_FULL);
 }
 
 static void test_officers_replace_list(void **state)
@@ -290,6 +307,13 @@ static const bad_case_t bad_cases[] = {
     {"{\n \"display\": {\"dpi\": 601}}", "display.dpi", 2, "50 to 600"},
     {"{\n \"display\": {\"public_figure\": 1}}", "display.public_figure", 2,
      "true or false"},
+    {"{\n \"display\": {\"reach\": \"high\"}}", "display.reach", 2,
+     "must be \"full\" or \"low\""},
+    {"{\n \"display\": {\"reach\": \"Low\"}}", "display.reach", 2,
+     "must be \"full\" or \"low\""},
+    {"{\"display\": {\n \"reach\": true}}", "display.reach", 2,
+     "must be \"full\" or \"low\""},
+    {"{\"display\": {\n \"reach\": \"\"}}", "display.reach", 2, "\"low\""},
     {"{\n \"display\": {\"touch\": {\"rotation\": 45}}}",
      "display.touch.rotation", 2, "0, 90, 180 or 270"},
     {"{\n \"display\": {\"touch\": {\"min_x\": -0.6}}}", "display.touch.min_x",
@@ -429,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_shipped_configs_equal_defaults),
         cmocka_unit_test(test_example_full_names_every_key),
         cmocka_unit_test(test_partial_override),
+        cmocka_unit_test(test_reach),
         cmocka_unit_test(test_officers_replace_list),
         cmocka_unit_test(test_names_become_nfc),
         cmocka_unit_test(test_bad_values_named),

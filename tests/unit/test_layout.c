@@ -26,7 +26,10 @@
  * size, nothing leaves the screen, touch targets are large, apart and
  * reachable, and every widget id the flow listens for is there. All of it
  * in each view a citizen can ask for on the idle screen: default, high
- * contrast, large text, and both.
+ * contrast, large text, and both; and with the display set for low reach,
+ * where a portrait panel keeps every citizen's control out of its top
+ * third (a wheelchair user cannot reach it) and a landscape one is laid
+ * out exactly as with full reach.
  */
 
 #define FONT_REGULAR "assets/fonts/NotoSans-Regular.ttf"
@@ -59,10 +62,20 @@ typedef struct res {
     int w, h, dpi;
 } res_t;
 
+/* The last is a 21.5" floor-standing portrait totem: the tallest reach. */
 static const res_t resolutions[] = {
     {800, 480, 133}, {1024, 600, 170}, {1280, 800, 149},
-    {1920, 1080, 141}, {720, 1280, 210},
+    {1920, 1080, 141}, {720, 1280, 210}, {1080, 1920, 102},
 };
+#define N_RES (sizeof(resolutions) / sizeof(resolutions[0]))
+
+/* One run of every screen: a panel and the display's reach setting. */
+typedef struct pass {
+    const res_t *res;
+    config_reach_t reach;
+} pass_t;
+
+static const char *const reach_names[] = {"reach-full", "reach-low"};
 
 static const char *const langs[] = {"vi", "en"};
 
@@ -238,6 +251,7 @@ static void host_officer_changed(void *ctx, const char *code)
 
 typedef struct kiosk {
     const res_t *res;
+    config_reach_t reach;
     const char *lang;
     int view;          /* bits: 1 high contrast, 2 large text */
     config_t config;
@@ -250,6 +264,7 @@ typedef struct kiosk {
     int failures;
     int screens;
     ui_screen_t screen;
+    ui_screen_t twin;  /* the same screen with full reach */
 } kiosk_t;
 
 static void bad(kiosk_t *k, const char *fmt, ...)
@@ -265,8 +280,8 @@ static void bad(kiosk_t *k, const char *fmt, ...)
             printf("(further failures are counted, not printed)\n");
         return;
     }
-    printf("FAIL %dx%d@%d %s %s %s: ", k->res->w, k->res->h, k->res->dpi,
-           k->lang, view_names[k->view], k->where);
+    printf("FAIL %dx%d@%d %s %s %s %s: ", k->res->w, k->res->h, k->res->dpi,
+           reach_names[k->reach], k->lang, view_names[k->view], k->where);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
@@ -286,6 +301,7 @@ static void kiosk_boot(kiosk_t *k, const survey_t *s, int all_the_fields)
             snprintf(k->config.fields[k->config.n_fields++], CONFIG_CODE_MAX,
                      "%s", all_fields[i]);
     }
+    k->config.reach = k->reach;
     memset(&k->host, 0, sizeof(k->host));
     k->ops.ctx = &k->host;
     k->ops.dossier_rated = host_dossier_rated;
@@ -690,6 +706,66 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         bad(k, "'admin.corner' is visible");
 }
 
+/* The technician's screens may use the whole panel. */
+static int citizen_screen(flow_screen_t screen)
+{
+    return screen != FLOW_PIN && screen != FLOW_ADMIN &&
+           screen != FLOW_SELFTEST;
+}
+
+/* Low reach on a portrait panel: every control a citizen can touch
+ * starts at or below a third of the height. The admin corner is the
+ * technician's hidden gesture, not a citizen's control. */
+static void check_reach_low(kiosk_t *k, const ui_screen_t *s)
+{
+    char name[96];
+    int i;
+
+    if (!citizen_screen(k->flow.screen))
+        return;
+    for (i = 0; i < s->n; i++) {
+        const ui_widget_t *w = &s->items[i];
+        if (!touchable(w) || strcmp(w->id, "admin.corner") == 0)
+            continue;
+        if (w->r.y * 3 < s->h)
+            bad(k, "widget %s: top at y=%d, above the reach line at %d "
+                   "(a third of %d)",
+                name_of(w, name, sizeof(name)), w->r.y, (s->h + 2) / 3, s->h);
+    }
+}
+
+static int same_rect(ui_rect_t a, ui_rect_t b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* Low reach on a landscape panel: the screen is the one full reach
+ * builds, widget for widget. */
+static void check_reach_ignored(kiosk_t *k, const ui_screen_t *s,
+                                const ui_view_t *v)
+{
+    ui_screen_t *t = &k->twin;
+    char name[96];
+    int i;
+
+    k->config.reach = CONFIG_REACH_FULL;
+    screens_build(t, v, k->res->w, k->res->h, k->res->dpi, &world.m);
+    k->config.reach = k->reach;
+    if (t->n != s->n) {
+        bad(k, "%d widgets with low reach, %d with full reach", s->n, t->n);
+        return;
+    }
+    for (i = 0; i < s->n; i++) {
+        const ui_widget_t *a = &s->items[i], *b = &t->items[i];
+        if (!same_rect(a->r, b->r) || !same_rect(a->text_box, b->text_box) ||
+            !same_rect(a->icon, b->icon) || a->font_px != b->font_px)
+            bad(k, "widget %s: at (%d,%d %dx%d) with low reach, (%d,%d "
+                   "%dx%d) with full reach",
+                name_of(a, name, sizeof(name)), a->r.x, a->r.y, a->r.w,
+                a->r.h, b->r.x, b->r.y, b->r.w, b->r.h);
+    }
+}
+
 /* Builds the screen the flow is on and checks every invariant. */
 static void check_screen(kiosk_t *k, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -734,6 +810,10 @@ static void check_screen(kiosk_t *k, const char *fmt, ...)
     }
     check_pairs(k, s);
     check_contract(k, s);
+    if (k->reach == CONFIG_REACH_LOW && s->h > s->w)
+        check_reach_low(k, s);
+    else if (k->reach == CONFIG_REACH_LOW)
+        check_reach_ignored(k, s, &v);
     if (s->contrast != ((k->view & 1) != 0) || s->large != ((k->view & 2) != 0))
         bad(k, "screen drawn with contrast %d, large %d; the citizen chose "
                "view %s",
@@ -1014,13 +1094,15 @@ static void walk_out_of_service(kiosk_t *k)
 
 static void test_screens(void **state)
 {
-    const res_t *res = *state;
+    const pass_t *pass = *state;
+    const res_t *res = pass->res;
     kiosk_t *k = calloc(1, sizeof(*k));
     size_t li, si;
     int failures = 0, screens = 0;
 
     assert_non_null(k);
     k->res = res;
+    k->reach = pass->reach;
     k->now = T_BOOT;
     for (li = 0; li < N_VIEWS * sizeof(langs) / sizeof(langs[0]); li++) {
         k->view = (int)(li / (sizeof(langs) / sizeof(langs[0])));
@@ -1040,8 +1122,8 @@ static void test_screens(void **state)
     failures = k->failures;
     screens = k->screens;
     free(k);
-    printf("%dx%d@%d: %d screens checked, %d failures\n", res->w, res->h,
-           res->dpi, screens, failures);
+    printf("%dx%d@%d %s: %d screens checked, %d failures\n", res->w, res->h,
+           res->dpi, reach_names[pass->reach], screens, failures);
     fflush(stdout); /* before cmocka's own report on stderr */
     assert_int_equal(failures, 0);
 }
@@ -1315,6 +1397,16 @@ static void test_hit_order(void **state)
     free(s);
 }
 
+/* Every panel with full reach, then every panel with low reach. */
+static const pass_t passes[2 * N_RES] = {
+    {&resolutions[0], CONFIG_REACH_FULL}, {&resolutions[1], CONFIG_REACH_FULL},
+    {&resolutions[2], CONFIG_REACH_FULL}, {&resolutions[3], CONFIG_REACH_FULL},
+    {&resolutions[4], CONFIG_REACH_FULL}, {&resolutions[5], CONFIG_REACH_FULL},
+    {&resolutions[0], CONFIG_REACH_LOW},  {&resolutions[1], CONFIG_REACH_LOW},
+    {&resolutions[2], CONFIG_REACH_LOW},  {&resolutions[3], CONFIG_REACH_LOW},
+    {&resolutions[4], CONFIG_REACH_LOW},  {&resolutions[5], CONFIG_REACH_LOW},
+};
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1327,11 +1419,10 @@ int main(void)
         cmocka_unit_test(test_fit_prefers_one_line),
         cmocka_unit_test(test_printf_arena),
         cmocka_unit_test(test_hit_order),
-        cmocka_unit_test_prestate(test_screens, (void *)&resolutions[0]),
-        cmocka_unit_test_prestate(test_screens, (void *)&resolutions[1]),
-        cmocka_unit_test_prestate(test_screens, (void *)&resolutions[2]),
-        cmocka_unit_test_prestate(test_screens, (void *)&resolutions[3]),
-        cmocka_unit_test_prestate(test_screens, (void *)&resolutions[4]),
+#define PASS(i) cmocka_unit_test_prestate(test_screens, (void *)&passes[i])
+        PASS(0), PASS(1), PASS(2), PASS(3), PASS(4), PASS(5),
+        PASS(6), PASS(7), PASS(8), PASS(9), PASS(10), PASS(11),
+#undef PASS
     };
 
     return cmocka_run_group_tests_name("layout", tests, group_setup,
