@@ -8,7 +8,7 @@
 
 #define HUB_MARKER_PATH_MAX 1200
 
-static int hub_marker_name(const char *db_path, char *out, size_t cap,
+static int hub_marker_make_name(const char *db_path, char *out, size_t cap,
                            char *err, size_t err_cap)
 {
     int n = snprintf(out, cap, "%s" HUB_MARKER_SUFFIX, db_path);
@@ -55,7 +55,7 @@ int hub_marker_create(const char *db_path, int *existed, char *err,
     int fd;
 
     *existed = 0;
-    if (hub_marker_name(db_path, path, sizeof(path), err, cap) != 0)
+    if (hub_marker_make_name(db_path, path, sizeof(path), err, cap) != 0)
         return -1;
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST) {
@@ -77,7 +77,7 @@ int hub_marker_remove(const char *db_path, char *err, size_t cap)
 {
     char path[HUB_MARKER_PATH_MAX];
 
-    if (hub_marker_name(db_path, path, sizeof(path), err, cap) != 0)
+    if (hub_marker_make_name(db_path, path, sizeof(path), err, cap) != 0)
         return -1;
     if (unlink(path) != 0 && errno != ENOENT) {
         snprintf(err, cap, "cannot remove %s: %s", path, strerror(errno));

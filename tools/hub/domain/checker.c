@@ -67,7 +67,7 @@ static void hub_checker_unlock(hub_checker_t *k)
         abort();
 }
 
-/* ---- the audit trail ----------------------------------------------------- */
+/* ---- the audit trail ---------------------------------------------------- */
 
 /* One audit row in a transaction of its own. A refused write (a full
  * disk, a damaged page) loses the row, not the result: it is in the log
@@ -93,7 +93,7 @@ static void hub_checker_audit(hub_checker_t *k, const char *action,
 }
 
 /* quick_check's lines on one audit line. */
-static void hub_checker_flatten(const char *text, char *out, size_t cap)
+static void hub_checker_flatten_lines(const char *text, char *out, size_t cap)
 {
     size_t i;
 
@@ -103,10 +103,10 @@ static void hub_checker_flatten(const char *text, char *out, size_t cap)
             out[i] = ';';
 }
 
-/* ---- planning -------------------------------------------------------------- */
+/* ---- planning ----------------------------------------------------------- */
 
 /* When the next scheduled check is due: -1 never. Under the mutex. */
-static int64_t hub_checker_plan(const hub_checker_t *k, int64_t now_ms)
+static int64_t hub_checker_plan_next(const hub_checker_t *k, int64_t now_ms)
 {
     if (k->opt.every_ms <= 0)
         return -1;
@@ -131,7 +131,7 @@ static void hub_checker_load_last(hub_checker_t *k)
     found = hub_integrity_find_last(c, &at, &failed, detail, sizeof(detail));
     if (found < 0)
         hub_log_say("integrity check: cannot read the last result: %s",
-                    "audit");
+                    detail);
     hub_integrity_close(c);
     if (found <= 0)
         return;
@@ -143,9 +143,9 @@ static void hub_checker_load_last(hub_checker_t *k)
     hub_checker_unlock(k);
 }
 
-/* ---- one check --------------------------------------------------------------- */
+/* ---- one check ---------------------------------------------------------- */
 
-static hub_checker_result_t hub_checker_of(hub_integrity_verdict_t v)
+static hub_checker_result_t hub_checker_from_verdict(hub_integrity_verdict_t v)
 {
     switch (v) {
     case HUB_INTEGRITY_OK:
@@ -193,7 +193,7 @@ static void hub_checker_finish(hub_checker_t *k, hub_checker_result_t res,
     snprintf(k->now.text, sizeof(k->now.text), "%s", text);
     if (res == HUB_CHECKER_OK || res == HUB_CHECKER_FAILED)
         k->last_done_ms = finished;
-    k->next_ms = hub_checker_plan(k, finished);
+    k->next_ms = hub_checker_plan_next(k, finished);
     /* Not finished for a reason other than the stop: try again later
      * (also after a start that owed a check to an unclean stop). */
     if ((res == HUB_CHECKER_ERROR || res == HUB_CHECKER_INTERRUPTED) &&
@@ -207,7 +207,7 @@ static void hub_checker_report(hub_checker_t *k, hub_checker_result_t res,
 {
     char detail[HUB_CHECKER_DETAIL_MAX], flat[HUB_INTEGRITY_TEXT_MAX];
 
-    hub_checker_flatten(text, flat, sizeof(flat));
+    hub_checker_flatten_lines(text, flat, sizeof(flat));
     if (res == HUB_CHECKER_OK)
         snprintf(detail, sizeof(detail), "quick_check: ok in %lld ms",
                  (long long)ms);
@@ -228,7 +228,7 @@ static void hub_checker_report(hub_checker_t *k, hub_checker_result_t res,
                       detail);
 }
 
-static void hub_checker_run(hub_checker_t *k, const char *reason)
+static void hub_checker_run_check(hub_checker_t *k, const char *reason)
 {
     char text[HUB_INTEGRITY_TEXT_MAX], detail[HUB_CHECKER_DETAIL_MAX];
     hub_integrity_verdict_t v;
@@ -248,7 +248,7 @@ static void hub_checker_run(hub_checker_t *k, const char *reason)
         hub_checker_audit(k, "integrity.start", detail);
         v = hub_integrity_run(c, k->opt.wal_growth_max, text, sizeof(text));
     }
-    res = hub_checker_of(v);
+    res = hub_checker_from_verdict(v);
     ms = hub_clock_mono_ms() - mono;
     /* The connection leaves the shared state before it is closed, so the
      * stop never interrupts a closed handle. */
@@ -257,11 +257,11 @@ static void hub_checker_run(hub_checker_t *k, const char *reason)
     hub_checker_report(k, res, text, ms);
 }
 
-/* ---- the thread -------------------------------------------------------------- */
+/* ---- the thread --------------------------------------------------------- */
 
-/* Waits until due_ms on the wall clock (or for ever when -1), or the stop.
+/* Waits until next_ms on the wall clock (for ever when -1), or the stop.
  * 1 when due, 0 when stopping. Under the mutex. */
-static int hub_checker_wait(hub_checker_t *k)
+static int hub_checker_wait_due(hub_checker_t *k)
 {
     struct timespec ts;
     int64_t left;
@@ -286,30 +286,31 @@ static int hub_checker_wait(hub_checker_t *k)
     return 0;
 }
 
-static void *hub_checker_main(void *arg)
+static void *hub_checker_run_thread(void *arg)
 {
     hub_checker_t *k = arg;
     const char *reason = "after an unclean shutdown";
+    int64_t now;
     int due;
 
     hub_checker_load_last(k);
     hub_checker_lock(k);
-    k->next_ms = k->opt.after_unclean ? hub_clock_now_ms()
-                                      : hub_checker_plan(k, hub_clock_now_ms());
+    now = hub_clock_now_ms();
+    k->next_ms = k->opt.after_unclean ? now : hub_checker_plan_next(k, now);
     if (!k->opt.after_unclean)
         reason = "scheduled";
     for (;;) {
-        due = hub_checker_wait(k);
+        due = hub_checker_wait_due(k);
         hub_checker_unlock(k);
         if (!due)
             return NULL;
-        hub_checker_run(k, reason);
+        hub_checker_run_check(k, reason);
         reason = "scheduled";
         hub_checker_lock(k);
     }
 }
 
-/* ---- life --------------------------------------------------------------------- */
+/* ---- life --------------------------------------------------------------- */
 
 hub_checker_t *hub_checker_start(hub_db_t *db, const hub_checker_options_t *o)
 {
@@ -334,7 +335,8 @@ hub_checker_t *hub_checker_start(hub_db_t *db, const hub_checker_options_t *o)
              pthread_cond_init(&k->wake, &attr) == 0;
         (void)pthread_condattr_destroy(&attr);
     }
-    if (ok && pthread_create(&k->thread, NULL, hub_checker_main, k) != 0) {
+    if (ok &&
+        pthread_create(&k->thread, NULL, hub_checker_run_thread, k) != 0) {
         (void)pthread_cond_destroy(&k->wake);
         ok = 0;
     }
@@ -362,22 +364,22 @@ void hub_checker_stop(hub_checker_t *k)
     free(k);
 }
 
-/* ---- /healthz ----------------------------------------------------------------- */
+/* ---- /healthz ----------------------------------------------------------- */
 
-static json_t *hub_checker_ms_json(int64_t ms)
+static json_t *hub_checker_json_ms(int64_t ms)
 {
     return ms > 0 ? json_integer((json_int_t)ms) : json_null();
 }
 
 /* quick_check's lines as an array; empty for ok and while running. */
-static json_t *hub_checker_lines_json(const hub_checker_state_t *s)
+static json_t *hub_checker_json_lines(const hub_checker_state_t *s)
 {
     char copy[HUB_INTEGRITY_TEXT_MAX];
     json_t *a = json_array();
     char *line, *save = NULL;
 
-    if (!a || s->result == HUB_CHECKER_OK || s->result == HUB_CHECKER_RUNNING ||
-        s->result == HUB_CHECKER_NEVER)
+    if (!a || s->result == HUB_CHECKER_OK ||
+        s->result == HUB_CHECKER_RUNNING || s->result == HUB_CHECKER_NEVER)
         return a;
     snprintf(copy, sizeof(copy), "%s", s->text);
     for (line = strtok_r(copy, "\n", &save); line;
@@ -387,14 +389,14 @@ static json_t *hub_checker_lines_json(const hub_checker_state_t *s)
     return a;
 }
 
-static json_t *hub_checker_state_json(const hub_checker_state_t *s)
+static json_t *hub_checker_json_state(const hub_checker_state_t *s)
 {
     return json_pack("{s:s, s:o, s:o, s:o, s:o}", "result",
                      hub_checker_names[s->result], "reason",
                      s->reason ? json_string(s->reason) : json_null(),
-                     "started_at", hub_checker_ms_json(s->started_ms),
-                     "finished_at", hub_checker_ms_json(s->finished_ms),
-                     "errors", hub_checker_lines_json(s));
+                     "started_at", hub_checker_json_ms(s->started_ms),
+                     "finished_at", hub_checker_json_ms(s->finished_ms),
+                     "errors", hub_checker_json_lines(s));
 }
 
 json_t *hub_checker_status_json(hub_checker_t *k)
@@ -402,7 +404,7 @@ json_t *hub_checker_status_json(hub_checker_t *k)
     json_t *o;
 
     hub_checker_lock(k);
-    o = hub_checker_state_json(&k->now);
+    o = hub_checker_json_state(&k->now);
     if (o) {
         (void)json_object_set_new(o, "every_hours",
                                   json_integer(k->opt.every_ms / 3600000));
@@ -412,7 +414,7 @@ json_t *hub_checker_status_json(hub_checker_t *k)
                                       : json_null());
         if (k->now.result == HUB_CHECKER_RUNNING)
             (void)json_object_set_new(o, "previous",
-                                      hub_checker_state_json(&k->previous));
+                                      hub_checker_json_state(&k->previous));
     }
     hub_checker_unlock(k);
     return o;

@@ -101,13 +101,17 @@ int hub_integrity_find_last(hub_integrity_t *c, int64_t *at_ms, int *failed,
     sqlite3_stmt *st = sqldb_stmt(&c->sql, hub_integrity_sql_last);
     int rc;
 
-    if (!st)
+    if (!st) {
+        snprintf(detail, cap, "%s", sqldb_last_error(&c->sql));
         return -1;
+    }
     rc = sqldb_next(&c->sql, st, "last integrity check");
     if (rc == SQLITE_DONE)
         return 0;
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_ROW) {
+        snprintf(detail, cap, "%s", sqldb_last_error(&c->sql));
         return -1;
+    }
     *at_ms = sqlite3_column_int64(st, 0);
     *failed = strcmp(sqldb_column_text(st, 1), "integrity.failed") == 0;
     sqldb_column_copy(st, 2, detail, cap);
@@ -116,7 +120,7 @@ int hub_integrity_find_last(hub_integrity_t *c, int64_t *at_ms, int *failed,
 }
 
 /* Size of the WAL, 0 when there is none. */
-static int64_t hub_integrity_wal_size(const hub_integrity_t *c)
+static int64_t hub_integrity_get_wal_size(const hub_integrity_t *c)
 {
     struct stat st;
 
@@ -134,7 +138,7 @@ static void hub_integrity_sleep_ms(long ms)
 /* The watcher: quick_check is one long step inside SQLite, so the bound on
  * the WAL is kept from beside it, with sqlite3_interrupt(), which SQLite
  * allows from another thread while the connection is open. */
-static void *hub_integrity_watch(void *arg)
+static void *hub_integrity_watch_wal(void *arg)
 {
     hub_integrity_t *c = arg;
     int go, napped;
@@ -146,7 +150,7 @@ static void *hub_integrity_watch(void *arg)
             hub_integrity_sleep_ms(HUB_INTEGRITY_NAP_MS);
         if (!atomic_load(&c->running))
             break;
-        if (hub_integrity_wal_size(c) - c->wal_start <= c->wal_growth_max)
+        if (hub_integrity_get_wal_size(c) - c->wal_start <= c->wal_growth_max)
             continue;
         go = HUB_INTEGRITY_GO;
         if (atomic_compare_exchange_strong(&c->stop, &go, HUB_INTEGRITY_WAL))
@@ -185,7 +189,7 @@ static void hub_integrity_add_row(char *text, size_t cap, const char *row,
     }
 }
 
-static hub_integrity_verdict_t hub_integrity_stopped(hub_integrity_t *c,
+static hub_integrity_verdict_t hub_integrity_say_stopped(hub_integrity_t *c,
                                                      char *text, size_t cap)
 {
     if (atomic_load(&c->stop) == HUB_INTEGRITY_WAL)
@@ -198,7 +202,7 @@ static hub_integrity_verdict_t hub_integrity_stopped(hub_integrity_t *c,
 }
 
 /* Steps quick_check's rows into text: "ok" alone, or problems. */
-static int hub_integrity_step(hub_integrity_t *c, char *text, size_t cap,
+static int hub_integrity_step_check(hub_integrity_t *c, char *text, size_t cap,
                               int *problems)
 {
     char sql[sizeof(hub_integrity_sql_check) + 16];
@@ -232,13 +236,14 @@ hub_integrity_verdict_t hub_integrity_run(hub_integrity_t *c,
     if (cap == 0)
         return HUB_INTEGRITY_ERROR;
     if (atomic_load(&c->stop) != HUB_INTEGRITY_GO)
-        return hub_integrity_stopped(c, text, cap);
-    c->wal_start = hub_integrity_wal_size(c);
+        return hub_integrity_say_stopped(c, text, cap);
+    c->wal_start = hub_integrity_get_wal_size(c);
     c->wal_growth_max = wal_growth_max;
     atomic_store(&c->running, 1);
     if (wal_growth_max > 0)
-        watching = pthread_create(&watcher, NULL, hub_integrity_watch, c) == 0;
-    rc = hub_integrity_step(c, text, cap, &problems);
+        watching = pthread_create(&watcher, NULL, hub_integrity_watch_wal,
+                                  c) == 0;
+    rc = hub_integrity_step_check(c, text, cap, &problems);
     atomic_store(&c->running, 0);
     if (watching)
         (void)pthread_join(watcher, NULL); /* joinable, ours: cannot fail */
@@ -246,7 +251,7 @@ hub_integrity_verdict_t hub_integrity_run(hub_integrity_t *c,
      * flag is what says it was not whole. */
     if (atomic_load(&c->stop) != HUB_INTEGRITY_GO ||
         (rc & 0xff) == SQLITE_INTERRUPT)
-        return hub_integrity_stopped(c, text, cap);
+        return hub_integrity_say_stopped(c, text, cap);
     if (sqldb_is_damage(rc)) {
         /* A file too damaged to read at all is a failed check. */
         snprintf(text, cap, "%s", sqlite3_errmsg(c->sql.conn));

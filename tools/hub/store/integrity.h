@@ -48,7 +48,8 @@ void hub_integrity_close(hub_integrity_t *c);
 
 /* The latest completed check recorded in the audit trail (actions
  * integrity.ok and integrity.failed): 1 with *at_ms, *failed and its
- * detail (truncated to cap), 0 when there is none, -1 on error (err).
+ * detail (truncated to cap), 0 when there is none, -1 with the reason in
+ * detail.
  * Reads backwards from the newest row, on this connection, so a long
  * trail costs the caller's thread only. */
 int hub_integrity_find_last(hub_integrity_t *c, int64_t *at_ms, int *failed,
