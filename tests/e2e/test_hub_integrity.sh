@@ -5,7 +5,8 @@
 # /healthz and the audit trail while the hub goes on answering and
 # enrolling; a check after a SIGKILL and none after a clean stop; the
 # schedule on the hub's clock (SIPAS_CLOCK_OFFSET_S); a check cut short by
-# SIGTERM recorded as interrupted.
+# SIGTERM recorded as interrupted; a check that gives up when a large write
+# grows the WAL past --integrity-wal-mb, and sees no damage beside it.
 . "$(dirname "$0")/../hub/lib.sh"
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -102,6 +103,30 @@ took=$(( $(ms) - t0 ))
 [ "$(audit_count "$BIG" integrity.interrupted)" = 1 ] || fail "no integrity.interrupted row"
 [ "$(audit_count "$BIG" integrity.ok)" = 1 ] || fail "an interrupted check counted as ok"
 grep -q "integrity check interrupted" "$T/serve.log" || fail "no log line for the interruption"
+
+# ---- the WAL bound: a check gives up rather than let the WAL grow ------------
+# 5,000 units in one import while the check holds its snapshot: the WAL,
+# emptied beforehand, grows by a few MiB, past a bound of 1 MiB.
+python3 - "$T/units.json" <<'PY'
+import json, sys
+units = [{"code": "TINH2", "name": "Tỉnh Hai", "kind": "tinh"}]
+units += [{"code": "SO-%04d" % i, "name": "Sở số %d với một tên dài cho trang" % i,
+           "kind": "so", "parent": "TINH2"} for i in range(4999)]
+json.dump({"format": "sipas-units/1", "units": units}, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+hub_start "$BIG" --integrity-every 0
+hub_kill
+sqlite3 "$BIG" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+hub_start "$BIG" --integrity-every 0 --integrity-wal-mb 1
+wait_result running 1
+"$HUB" unit import "$T/units.json" --db "$BIG" 2> "$T/import.err" || fail "unit import: $(cat "$T/import.err")"
+wait_result interrupted 10
+[[ "$(integrity "['errors'][0]")" == *"WAL grew by more than 1 MiB"* ]] || fail "why: $(cat "$T/body")"
+[ "$(integrity "['next_at']")" != None ] || fail "no retry planned after the WAL bound"
+expect_status 200 "$(req GET /healthz)" "healthz after the WAL bound"
+hub_stop
+[ "$(audit_count "$BIG" integrity.interrupted)" = 2 ] || fail "the WAL bound not audited"
+[ "$(audit_count "$BIG" integrity.failed)" = 0 ] || fail "a check beside writes saw damage"
 rm -f "$BIG"*
 
 # ---- clean and unclean stops ------------------------------------------------------

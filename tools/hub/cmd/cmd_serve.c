@@ -54,6 +54,11 @@
 #define SERVE_QUOTA_ROWS_DAY_DEFAULT 1000000
 #define SERVE_QUOTA_ROWS_TOTAL_DEFAULT 20000000
 #define SERVE_QUOTA_KEYS_MAX SERVE_RATE_KEYS_MAX
+/* While a check holds its snapshot the WAL cannot start over: at the
+ * uploads of 2,000 kiosks a 50 s check adds tens of MiB, so 512 MiB is
+ * reached only by a writer far busier than a province, or a check far
+ * slower than a disk's. */
+#define SERVE_INTEGRITY_WAL_MB_DEFAULT 512
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
@@ -64,6 +69,7 @@ typedef struct serve_opts {
     long quota_upload_mb, quota_rows_day, quota_rows_total;
     long min_group_floor;
     long integrity_every_h; /* 0: no scheduled integrity check */
+    long integrity_wal_mb;  /* how far a check may let the WAL grow */
     int quiet;
 } serve_opts_t;
 
@@ -85,6 +91,7 @@ static void serve_print_help(FILE *fp)
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
             "                       [--min-group-floor N]"
             " [--integrity-every HOURS]\n"
+            "                       [--integrity-wal-mb N]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -176,6 +183,10 @@ static void serve_print_help(FILE *fp)
             " a check: the\n"
             "                           result is in /healthz and the"
             " audit trail\n"
+            "      --integrity-wal-mb N a check gives up (interrupted) once"
+            " the WAL has grown\n"
+            "                           N MiB while it held it"
+            " (default %d)\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
@@ -190,7 +201,8 @@ static void serve_print_help(FILE *fp)
             SERVE_QUOTA_UPLOAD_MB_DEFAULT,
             SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
             HUB_API_RATE_DEFAULT, HUB_STATS_MIN_GROUP_MAX,
-            HUB_STATS_MIN_GROUP_DEFAULT, HUB_CHECKER_EVERY_HOURS_DEFAULT);
+            HUB_STATS_MIN_GROUP_DEFAULT, HUB_CHECKER_EVERY_HOURS_DEFAULT,
+            SERVE_INTEGRITY_WAL_MB_DEFAULT);
 }
 
 enum {
@@ -212,7 +224,8 @@ enum {
     SERVE_OPT_QUOTA_TOTAL,
     SERVE_OPT_TRUSTED,
     SERVE_OPT_MIN_GROUP_FLOOR,
-    SERVE_OPT_INTEGRITY_EVERY
+    SERVE_OPT_INTEGRITY_EVERY,
+    SERVE_OPT_INTEGRITY_WAL
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -260,6 +273,9 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
         return hub_cmd_parse_long(SERVE_CMD, "--integrity-every", arg, 0,
                                   HUB_CHECKER_EVERY_HOURS_MAX,
                                   &o->integrity_every_h);
+    case SERVE_OPT_INTEGRITY_WAL:
+        return hub_cmd_parse_long(SERVE_CMD, "--integrity-wal-mb", arg, 1,
+                                  1024L * 1024, &o->integrity_wal_mb);
     default:
         return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
                                   &o->rate);
@@ -321,6 +337,8 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
          SERVE_OPT_MIN_GROUP_FLOOR},
         {"integrity-every", required_argument, NULL,
          SERVE_OPT_INTEGRITY_EVERY},
+        {"integrity-wal-mb", required_argument, NULL,
+         SERVE_OPT_INTEGRITY_WAL},
         {NULL, 0, NULL, 0},
     };
     char err[128];
@@ -340,6 +358,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->quota_rows_total = SERVE_QUOTA_ROWS_TOTAL_DEFAULT;
     o->min_group_floor = HUB_STATS_MIN_GROUP_DEFAULT;
     o->integrity_every_h = HUB_CHECKER_EVERY_HOURS_DEFAULT;
+    o->integrity_wal_mb = SERVE_INTEGRITY_WAL_MB_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -381,6 +400,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_QUOTA_TOTAL:
         case SERVE_OPT_MIN_GROUP_FLOOR:
         case SERVE_OPT_INTEGRITY_EVERY:
+        case SERVE_OPT_INTEGRITY_WAL:
         case SERVE_OPT_RATE:
             if (serve_set_number(c, optarg, o) != 0)
                 return -1;
@@ -514,7 +534,7 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
     co.db_path = o->db;
     co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
     co.after_unclean = unclean;
-    co.wal_growth_max = HUB_CHECKER_WAL_GROWTH_MAX;
+    co.wal_growth_max = (int64_t)o->integrity_wal_mb << 20;
     ctx->checker = hub_checker_start(ctx->db, &co);
     if (!ctx->checker) {
         hub_cmd_say(SERVE_CMD, "cannot start the integrity check's thread");

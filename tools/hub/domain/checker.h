@@ -33,8 +33,6 @@
 
 #define HUB_CHECKER_EVERY_HOURS_DEFAULT 24
 #define HUB_CHECKER_EVERY_HOURS_MAX (24 * 366)
-/* The most the WAL may grow while a check holds its snapshot. */
-#define HUB_CHECKER_WAL_GROWTH_MAX (INT64_C(512) << 20)
 
 typedef struct hub_checker_options {
     const char *db_path;

@@ -20,6 +20,7 @@
 #define HUB_INTEGRITY_NAP_MS 20
 #define HUB_INTEGRITY_CACHE_KIB 8192 /* quick_check reads each page once */
 
+
 /* Why a check stopped early. */
 enum {
     HUB_INTEGRITY_GO = 0,
@@ -119,7 +120,14 @@ int hub_integrity_find_last(hub_integrity_t *c, int64_t *at_ms, int *failed,
     return 1;
 }
 
-/* Size of the WAL, 0 when there is none. */
+/* Size of the WAL file, 0 when there is none. stat() and never open():
+ * closing any descriptor of a file drops every POSIX lock this process
+ * holds on it, SQLite's read locks on -shm and -wal included, and a
+ * checkpoint would then overwrite pages under the check's snapshot.
+ * The size stands for the growth because, while the check holds its
+ * snapshot, the WAL cannot start over: new frames go after the valid
+ * ones, filling at most what was left of the file (journal_size_limit
+ * keeps that under 64 MiB) before making it longer. */
 static int64_t hub_integrity_get_wal_size(const hub_integrity_t *c)
 {
     struct stat st;
