@@ -110,6 +110,9 @@ for ((i = 0; i < 6000; i++)); do
   sleep 0.1
 done
 python3 -c 'import json,sys; i = json.load(open(sys.argv[1]))["integrity"]
-print("hub scale: integrity check in the background: %s in %d ms" % (i["result"], i["finished_at"] - i["started_at"]))' \
+if i["started_at"] is None:
+    print("hub scale: integrity check: none due at this start (last: %s)" % i["result"])
+else:
+    print("hub scale: integrity check in the background: %s in %d ms" % (i["result"], i["finished_at"] - i["started_at"]))' \
   "$T/health"
 hub_stop
