@@ -123,6 +123,7 @@ wait_result running 1
 wait_result interrupted 10
 [[ "$(integrity "['errors'][0]")" == *"WAL grew by more than 1 MiB"* ]] || fail "why: $(cat "$T/body")"
 [ "$(integrity "['next_at']")" != None ] || fail "no retry planned after the WAL bound"
+[ "$(integrity "['previous']['result']")" = ok ] || fail "the last completed result hidden: $(cat "$T/body")"
 expect_status 200 "$(req GET /healthz)" "healthz after the WAL bound"
 hub_stop
 [ "$(audit_count "$BIG" integrity.interrupted)" = 2 ] || fail "the WAL bound not audited"

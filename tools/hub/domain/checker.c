@@ -159,6 +159,13 @@ static hub_checker_result_t hub_checker_from_verdict(hub_integrity_verdict_t v)
     }
 }
 
+/* ok and failed say something of the file; never is where all begins. */
+static int hub_checker_is_complete(hub_checker_result_t r)
+{
+    return r == HUB_CHECKER_OK || r == HUB_CHECKER_FAILED ||
+           r == HUB_CHECKER_NEVER;
+}
+
 /* Marks the check running and hands its connection to hub_checker_stop();
  * 0, or -1 when the server is stopping already. */
 static int hub_checker_begin(hub_checker_t *k, hub_integrity_t *c,
@@ -170,7 +177,9 @@ static int hub_checker_begin(hub_checker_t *k, hub_integrity_t *c,
         return -1;
     }
     k->running = c;
-    if (k->now.result != HUB_CHECKER_RUNNING)
+    /* previous keeps the last completed result, so a failure stays in
+     * view through a check that runs or does not finish. */
+    if (hub_checker_is_complete(k->now.result))
         k->previous = k->now;
     k->now.result = HUB_CHECKER_RUNNING;
     k->now.reason = reason;
@@ -412,7 +421,7 @@ json_t *hub_checker_status_json(hub_checker_t *k)
                                   k->next_ms >= 0 && !k->running
                                       ? json_integer(k->next_ms)
                                       : json_null());
-        if (k->now.result == HUB_CHECKER_RUNNING)
+        if (!hub_checker_is_complete(k->now.result))
             (void)json_object_set_new(o, "previous",
                                       hub_checker_json_state(&k->previous));
     }

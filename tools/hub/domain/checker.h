@@ -51,7 +51,8 @@ void hub_checker_stop(hub_checker_t *k);
 /* A new JSON object for /healthz: "result" (never, running, ok, failed,
  * interrupted, error), "reason", "started_at" and "finished_at" (Unix
  * ms or null), "errors" (quick_check's first lines), "every_hours",
- * "next_at"; while running, "previous" with the last completed result. */
+ * "next_at"; while running, interrupted or in error, "previous" with the
+ * last completed result. */
 json_t *hub_checker_status_json(hub_checker_t *k);
 
 #endif
