@@ -84,6 +84,7 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     int64_t free_kb, reserve_kb;
     int rc, short_of_room;
+    json_t *body;
 
     if (req->n_query > 0 || req->query_overflow)
         return hub_reply_fail(r, 400, "bad-request",
@@ -97,12 +98,18 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
         return hub_reply_fail(r, 503, "unavailable",
                               "the database does not answer");
     /* Still 200: the hub answers and serves statistics; a monitor reads
-     * "storage" to learn that kiosks' uploads are being refused. */
+     * "storage" to learn that kiosks' uploads are being refused, and
+     * "integrity" to learn that the file failed its check. */
     short_of_room = hub_db_is_short_of_room(ctx->db, &free_kb, &reserve_kb);
-    return hub_reply_send_json(
-        r, 200,
-        json_pack("{s:b, s:s, s:I, s:I}", "ok", 1, "storage",
-                  short_of_room ? "full" : "ok", "free_mb",
-                  (json_int_t)(free_kb / 1024), "reserve_mb",
-                  (json_int_t)(reserve_kb / 1024)));
+    body = json_pack("{s:b, s:s, s:I, s:I}", "ok", 1, "storage",
+                     short_of_room ? "full" : "ok", "free_mb",
+                     (json_int_t)(free_kb / 1024), "reserve_mb",
+                     (json_int_t)(reserve_kb / 1024));
+    if (body && ctx->checker &&
+        json_object_set_new(body, "integrity",
+                            hub_checker_status_json(ctx->checker)) != 0) {
+        json_decref(body);
+        body = NULL;
+    }
+    return hub_reply_send_json(r, 200, body);
 }

@@ -15,6 +15,7 @@
 #include "hub/base/quota.h"
 #include "hub/base/ratelimit.h"
 #include "hub/base/valid.h"
+#include "hub/domain/checker.h"
 #include "hub/store/db.h"
 
 #include <semaphore.h>
@@ -41,6 +42,8 @@ typedef struct hub_ctx {
                                     * every one */
     sem_t *parse_slots;            /* NULL: uploads parsed without limit */
     hub_quota_t *quota;            /* per kiosk; NULL: no quotas */
+    hub_checker_t *checker;        /* the integrity check; NULL: /healthz
+                                    * says nothing of it */
 } hub_ctx_t;
 
 typedef struct hub_param {

@@ -14,6 +14,8 @@
 #include "hub/api/api.h"
 #include "hub/api/api_stats.h"
 #include "hub/base/log.h"
+#include "hub/base/marker.h"
+#include "hub/domain/checker.h"
 #include "hub/http/http.h"
 
 #define SERVE_CMD "serve"
@@ -52,6 +54,11 @@
 #define SERVE_QUOTA_ROWS_DAY_DEFAULT 1000000
 #define SERVE_QUOTA_ROWS_TOTAL_DEFAULT 20000000
 #define SERVE_QUOTA_KEYS_MAX SERVE_RATE_KEYS_MAX
+/* While a check holds its snapshot the WAL cannot start over: at the
+ * uploads of 2,000 kiosks a 50 s check adds tens of MiB, so 512 MiB is
+ * reached only by a writer far busier than a province, or a check far
+ * slower than a disk's. */
+#define SERVE_INTEGRITY_WAL_MB_DEFAULT 512
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
@@ -61,6 +68,8 @@ typedef struct serve_opts {
     long min_free_mb; /* -1: the default of base/disk.h */
     long quota_upload_mb, quota_rows_day, quota_rows_total;
     long min_group_floor;
+    long integrity_every_h; /* 0: no scheduled integrity check */
+    long integrity_wal_mb;  /* how far a check may let the WAL grow */
     int quiet;
 } serve_opts_t;
 
@@ -80,7 +89,9 @@ static void serve_print_help(FILE *fp)
             "                       [--quota-rows-total N] [--quiet]\n"
             "                       [--targets FILE] [--province SLUG]\n"
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
-            "                       [--min-group-floor N]\n"
+            "                       [--min-group-floor N]"
+            " [--integrity-every HOURS]\n"
+            "                       [--integrity-wal-mb N]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -160,6 +171,22 @@ static void serve_print_help(FILE *fp)
             " names the client;\n"
             "                           from any other peer those headers"
             " are ignored\n"
+            "      --integrity-every HOURS  check the database (PRAGMA"
+            " quick_check) in the\n"
+            "                           background this long after the"
+            " last completed check\n"
+            "                           (default %d; 0 = never on a"
+            " schedule); after an\n"
+            "                           unclean shutdown it is checked at"
+            " start whatever\n"
+            "                           this says. Serving never waits for"
+            " a check: the\n"
+            "                           result is in /healthz and the"
+            " audit trail\n"
+            "      --integrity-wal-mb N a check gives up (interrupted) once"
+            " the WAL has grown\n"
+            "                           N MiB while it held it"
+            " (default %d)\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
@@ -174,7 +201,8 @@ static void serve_print_help(FILE *fp)
             SERVE_QUOTA_UPLOAD_MB_DEFAULT,
             SERVE_QUOTA_ROWS_DAY_DEFAULT, SERVE_QUOTA_ROWS_TOTAL_DEFAULT,
             HUB_API_RATE_DEFAULT, HUB_STATS_MIN_GROUP_MAX,
-            HUB_STATS_MIN_GROUP_DEFAULT);
+            HUB_STATS_MIN_GROUP_DEFAULT, HUB_CHECKER_EVERY_HOURS_DEFAULT,
+            SERVE_INTEGRITY_WAL_MB_DEFAULT);
 }
 
 enum {
@@ -195,7 +223,9 @@ enum {
     SERVE_OPT_QUOTA_DAY,
     SERVE_OPT_QUOTA_TOTAL,
     SERVE_OPT_TRUSTED,
-    SERVE_OPT_MIN_GROUP_FLOOR
+    SERVE_OPT_MIN_GROUP_FLOOR,
+    SERVE_OPT_INTEGRITY_EVERY,
+    SERVE_OPT_INTEGRITY_WAL
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -239,6 +269,13 @@ static int serve_set_number(int c, const char *arg, serve_opts_t *o)
         return hub_cmd_parse_long(SERVE_CMD, "--min-group-floor", arg, 1,
                                   HUB_STATS_MIN_GROUP_MAX,
                                   &o->min_group_floor);
+    case SERVE_OPT_INTEGRITY_EVERY:
+        return hub_cmd_parse_long(SERVE_CMD, "--integrity-every", arg, 0,
+                                  HUB_CHECKER_EVERY_HOURS_MAX,
+                                  &o->integrity_every_h);
+    case SERVE_OPT_INTEGRITY_WAL:
+        return hub_cmd_parse_long(SERVE_CMD, "--integrity-wal-mb", arg, 1,
+                                  1024L * 1024, &o->integrity_wal_mb);
     default:
         return hub_cmd_parse_long(SERVE_CMD, "--rate-limit", arg, 0, 100000,
                                   &o->rate);
@@ -298,6 +335,10 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         {"trusted-proxy", required_argument, NULL, SERVE_OPT_TRUSTED},
         {"min-group-floor", required_argument, NULL,
          SERVE_OPT_MIN_GROUP_FLOOR},
+        {"integrity-every", required_argument, NULL,
+         SERVE_OPT_INTEGRITY_EVERY},
+        {"integrity-wal-mb", required_argument, NULL,
+         SERVE_OPT_INTEGRITY_WAL},
         {NULL, 0, NULL, 0},
     };
     char err[128];
@@ -316,6 +357,8 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
     o->quota_rows_day = SERVE_QUOTA_ROWS_DAY_DEFAULT;
     o->quota_rows_total = SERVE_QUOTA_ROWS_TOTAL_DEFAULT;
     o->min_group_floor = HUB_STATS_MIN_GROUP_DEFAULT;
+    o->integrity_every_h = HUB_CHECKER_EVERY_HOURS_DEFAULT;
+    o->integrity_wal_mb = SERVE_INTEGRITY_WAL_MB_DEFAULT;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:l:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -356,6 +399,8 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
         case SERVE_OPT_QUOTA_DAY:
         case SERVE_OPT_QUOTA_TOTAL:
         case SERVE_OPT_MIN_GROUP_FLOOR:
+        case SERVE_OPT_INTEGRITY_EVERY:
+        case SERVE_OPT_INTEGRITY_WAL:
         case SERVE_OPT_RATE:
             if (serve_set_number(c, optarg, o) != 0)
                 return -1;
@@ -461,18 +506,67 @@ static int serve_run(const serve_opts_t *o, hub_ctx_t *ctx, const char *cert,
     sig = serve_wait_for_stop(&set);
     hub_log_say("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     hub_http_stop(http);
+    /* After the requests: a check cut short is recorded through the
+     * database, which stays open until the checker has ended. */
+    hub_checker_stop(ctx->checker);
+    ctx->checker = NULL;
     return HUB_EXIT_OK;
+}
+
+/* The marker of a server at work (base/marker.h), then the checker: at
+ * once when the marker was left by a server that did not stop cleanly. */
+static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
+                               int *marked)
+{
+    hub_checker_options_t co;
+    char err[512];
+    int unclean = 0;
+
+    if (hub_marker_create(o->db, &unclean, err, sizeof(err)) != 0) {
+        hub_cmd_say(SERVE_CMD, "%s", err);
+        return -1;
+    }
+    *marked = 1;
+    if (unclean)
+        hub_log_say("the previous server did not stop cleanly: checking"
+                    " the database in the background");
+    memset(&co, 0, sizeof(co));
+    co.db_path = o->db;
+    co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
+    co.after_unclean = unclean;
+    co.wal_growth_max = (int64_t)o->integrity_wal_mb << 20;
+    ctx->checker = hub_checker_start(ctx->db, &co);
+    if (!ctx->checker) {
+        hub_cmd_say(SERVE_CMD, "cannot start the integrity check's thread");
+        return -1;
+    }
+    return 0;
+}
+
+/* The database is closed (also when the server could not listen): only
+ * now is the stop clean. 0, or -1 with a message. */
+static int serve_remove_marker(const serve_opts_t *o)
+{
+    char err[512];
+
+    if (hub_marker_remove(o->db, err, sizeof(err)) == 0)
+        return 0;
+    hub_cmd_say(SERVE_CMD, "%s", err);
+    return -1;
 }
 
 static int serve_with_db(const serve_opts_t *o, const char *cert,
                          const char *key)
 {
-    hub_db_options_t dopt = {1, 1, o->max_db_kb};
+    /* No quick_check at open: it reads the whole file (tens of seconds
+     * for a province's year) before the first request; the checker does
+     * it in the background instead. */
+    hub_db_options_t dopt = {1, 0, o->max_db_kb};
     hub_quota_limits_t ql = {(int64_t)o->quota_upload_mb << 20,
                              o->quota_rows_day, o->quota_rows_total};
     sem_t slots;
     hub_ctx_t ctx;
-    int rc, ex;
+    int rc, ex, marked = 0;
 
     memset(&ctx, 0, sizeof(ctx));
     if (sem_init(&slots, 0, HUB_API_PARSE_SLOTS) != 0) {
@@ -505,9 +599,12 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
         !ctx.code_limit || !ctx.unit_limit || !ctx.audit_limit) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
+    } else if (serve_start_checker(o, &ctx, &marked) != 0) {
+        ex = HUB_EXIT_FAIL;
     } else {
         ex = serve_run(o, &ctx, cert, key);
     }
+    hub_checker_stop(ctx.checker); /* when serve_run() did not */
     hub_ratelimit_free(ctx.kiosk_limit);
     hub_ratelimit_free(ctx.enroll_limit);
     hub_ratelimit_free(ctx.code_limit);
@@ -518,6 +615,8 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)
         hub_log_say("database closed");
+    if (marked && serve_remove_marker(o) != 0)
+        ex = HUB_EXIT_FAIL;
     return ex;
 }
 

@@ -13,6 +13,7 @@
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
 #define HUB_DB_CACHE_KIB 131072 /* 128 MiB of pages, at most */
+#define HUB_DB_SQL_WAL_LIMIT "PRAGMA journal_size_limit=67108864" /* 64 MiB */
 
 /* Schema version 1. Snapshot rows are keyed by (install_id, day) through
  * the *_kiosk indexes, which is how an upload replaces a day; the *_day
@@ -779,6 +780,7 @@ void hub_db_set_reserve(hub_db_t *db, int64_t min_free_kb)
 static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
 {
     char check[SQLDB_ERR_MAX];
+    int64_t wal_limit = 0;
     /* WAL and synchronous=FULL: NORMAL can lose acknowledged
      * transactions on power loss. Statistics read the summaries (tens of
      * MiB for a province-year) again and again: keep them in the
@@ -813,6 +815,11 @@ static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
     if (rc == SQLITE_OK)
         rc = sqldb_migrate(&db->sql, hub_db_migrations,
                            HUB_DB_SCHEMA_VERSION, NULL, NULL);
+    /* The WAL grows past its usual few MiB while a reader holds an old
+     * snapshot (the background integrity check, domain/checker.h): once
+     * a checkpoint has caught up, SQLite truncates it back to this. */
+    if (rc == SQLITE_OK)
+        rc = sqldb_query_int(&db->sql, HUB_DB_SQL_WAL_LIMIT, &wal_limit);
     /* The cap goes on after the schema exists, so a tiny cap still leaves
      * a usable (if full) database. */
     if (rc == SQLITE_OK && opt->max_kb > 0)

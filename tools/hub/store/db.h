@@ -53,7 +53,9 @@ typedef struct hub_db hub_db_t;
 
 typedef struct hub_db_options {
     int create;     /* make the file (mode 0600) when it is missing */
-    int check;      /* PRAGMA quick_check at open; refuse a damaged file */
+    int check;      /* PRAGMA quick_check at open; refuse a damaged file
+                     * (reads the whole file: the server checks in the
+                     * background instead, domain/checker.h) */
     int64_t max_kb; /* > 0: cap the file (PRAGMA max_page_count) */
 } hub_db_options_t;
 
