@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,35 +72,6 @@ typedef struct world {
 
 static world_t world;
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!fp) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n",
-                path);
-        return NULL;
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
-        fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    if (!buf)
-        return NULL;
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 static int group_setup(void **state)
 {
     size_t len;
@@ -110,9 +83,9 @@ static int group_setup(void **state)
     world.worst[0] = world.worst[1] = 1000.0;
     if (TTF_Init() != 0)
         return -1;
-    world.font[0] = read_file(FONT_REGULAR, &world.font_len[0]);
-    world.font[1] = read_file(FONT_BOLD, &world.font_len[1]);
-    text = read_file(UI_WORDS, &len);
+    world.font[0] = testutil_read_file(FONT_REGULAR, &world.font_len[0]);
+    world.font[1] = testutil_read_file(FONT_BOLD, &world.font_len[1]);
+    text = testutil_read_file(UI_WORDS, &len);
     if (!world.font[0] || !world.font[1] || !text)
         return -1;
     if (i18n_parse(text, len, UI_WORDS, &world.i18n, &err) != 0) {
@@ -120,7 +93,7 @@ static int group_setup(void **state)
         return -1;
     }
     free(text);
-    text = read_file(SURVEY, &len);
+    text = testutil_read_file(SURVEY, &len);
     if (!text)
         return -1;
     if (survey_parse(text, len, SURVEY, &world.survey, &err) != 0) {
