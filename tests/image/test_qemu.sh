@@ -34,13 +34,17 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 [ -x "$hub" ] || { echo "FAIL: $hub missing (make hub)"; exit 1; }
 
-# ---- images and bundles: the test image, a broken one, their bundles
+# ---- images and bundles: the machine's disk is the test image of the day
+# before (an older release: sipas-update installs a release only once),
+# the good bundle today's test image, the broken one a kiosk never ready
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - 86400)) \
+  "$root/firmware/image/build-image.sh" "$out" qemu test "$@"
+cp --sparse=always "$out/sipas-kiosk-qemu-test-arm64.img" "$t/disk.img"
 for v in test broken; do
   "$root/firmware/image/build-image.sh" "$out" qemu "$v" "$@"
   "$root/firmware/image/build-bundle.sh" "$out" qemu "$v"
 done
 echo "images and bundles: $(( $(date +%s) - start )) s"
-cp --sparse=always "$out/sipas-kiosk-qemu-test-arm64.img" "$t/disk.img"
 cp /usr/share/AAVMF/AAVMF_VARS.fd "$t/vars.fd"
 
 # ---- the bundles over HTTP and a hub over TLS, on the host's loopback
