@@ -2,6 +2,6 @@
 #ifndef SIPAS_VERSION_H
 #define SIPAS_VERSION_H
 
-#define SIPAS_VERSION "0.1.0"
+#define SIPAS_VERSION "0.2.0"
 
 #endif

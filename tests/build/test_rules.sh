@@ -91,7 +91,14 @@ grep -Eq 'libcurl' "$T/ldd" || fail "ldd $KB/sipasctl lists no libcurl: $(cat "$
 grep -Eq 'lib(cairo|pango|xlsxwriter)' "$T/ldd" &&
   fail "sipasctl needs: $(grep -Eo 'lib(cairo|pango|xlsxwriter)[^ ]*' "$T/ldd" | tr '\n' ' ')"
 
-# 5. make clean removes the build, never the demo kiosk's data.
+# 5. The programs report the version their packages carry (the hub lists
+# each kiosk's, and an update is judged by it).
+deb=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' firmware/debian/changelog)
+[ -n "$deb" ] || fail "no version in firmware/debian/changelog"
+grep -qx "#define SIPAS_VERSION \"$deb\"" app/core/version.h ||
+  fail "app/core/version.h does not say $deb, the version of firmware/debian/changelog"
+
+# 6. make clean removes the build, never the demo kiosk's data.
 mkdir -p var/.clean-probe-$$ "$B"
 make clean BUILD="$B" > /dev/null 2>&1 || fail "make clean failed"
 [ -d var/.clean-probe-$$ ] || fail "make clean deleted var/"
