@@ -4,7 +4,8 @@
 kiosk_ok "tap start
 tap field.dat-dai
 $(answers 5 6)"
-"$CTL" export --data "$DATA" --format csv | head -1 > "$T/header"
+"$CTL" export --data "$DATA" --format csv > "$T/all.csv"
+head -1 "$T/all.csv" > "$T/header"
 for c in seq recorded_at clock_synced unit counter field instrument question element answer; do
   tr ',' '\n' < "$T/header" | grep -qx "$c" || fail "column $c missing"
 done
