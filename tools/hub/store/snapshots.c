@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hub/base/log.h"
+#include "hub/store/commitq.h"
 #include "hub/store/dayrows.h"
 #include "hub/store/dossiers.h"
 #include "hub/store/kiosks.h"
@@ -402,37 +403,66 @@ int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
     return hub_ingest_store_quota(db, NULL, up, now_ms, res);
 }
 
+/* One upload in the group commit (store/commitq.h). */
+typedef struct hub_ingest_job {
+    hub_quota_t *q;
+    const hub_upload_t *up;
+    int64_t now_ms;
+    hub_ingest_result_t *res;
+    int wrote; /* its own writes succeeded */
+} hub_ingest_job_t;
+
+/* Refusals are answers, not faults: only the others are logged. */
+static int hub_ingest_is_fault(int rc)
+{
+    return rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
+           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA;
+}
+
+static int hub_ingest_job_work(hub_db_t *db, void *arg)
+{
+    hub_ingest_job_t *j = arg;
+    int rc = hub_ingest_write_checked(db, j->q, j->up, j->now_ms, j->res);
+
+    j->wrote = rc == HUB_OK;
+    /* The handle's error text is only this upload's until the next. */
+    if (hub_ingest_is_fault(rc))
+        hub_log_say("ingest from %s: %s", j->up->install_id,
+                    sqldb_last_error(&db->sql));
+    return rc;
+}
+
+static void hub_ingest_job_done(hub_db_t *db, void *arg, int rc)
+{
+    hub_ingest_job_t *j = arg;
+
+    /* Recorded once committed, still under the lock, so no other upload
+     * of the kiosk was checked in between. */
+    if (rc == HUB_OK && j->q)
+        hub_quota_add_write(j->q, j->up->install_id, j->now_ms,
+                            j->res->rows_dropped, j->res->rows_added);
+    if (rc != HUB_OK && j->wrote && hub_ingest_is_fault(rc))
+        hub_log_say("ingest from %s: %s", j->up->install_id,
+                    sqldb_last_error(&db->sql));
+    if (rc != HUB_OK)
+        j->res->stale_days = 0;
+}
+
 int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
                            const hub_upload_t *up, int64_t now_ms,
                            hub_ingest_result_t *res)
 {
-    int rc;
+    hub_ingest_job_t job = {q, up, now_ms, res, 0};
+    hub_commitq_item_t it;
 
     memset(res, 0, sizeof(*res));
     res->days = up->n_days;
-    hub_db_lock(db);
-    rc = hub_db_check_room(db);
-    if (rc == HUB_OK)
-        rc = hub_db_rc(sqldb_begin_write(&db->sql));
-    if (rc == HUB_OK) {
-        rc = hub_ingest_write_checked(db, q, up, now_ms, res);
-        if (rc == HUB_OK)
-            rc = hub_db_rc(sqldb_commit(&db->sql));
-        else
-            sqldb_rollback(&db->sql);
-        /* Recorded once committed, still under the lock, so no other
-         * upload of the kiosk was checked in between. */
-        if (rc == HUB_OK && q)
-            hub_quota_add_write(q, up->install_id, now_ms, res->rows_dropped,
-                                res->rows_added);
-    }
-    /* The handle's error text is only stable under the lock. */
-    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
-        rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA)
-        hub_log_say("ingest from %s: %s", up->install_id,
-                    sqldb_last_error(&db->sql));
-    hub_db_unlock(db);
-    if (rc != HUB_OK)
-        res->stale_days = 0;
-    return rc;
+    memset(&it, 0, sizeof(it));
+    it.work = hub_ingest_job_work;
+    it.done = hub_ingest_job_done;
+    it.arg = &job;
+    /* Two uploads of one kiosk never share a transaction: the second's
+     * sequence and quota checks must see the first committed. */
+    snprintf(it.key, sizeof(it.key), "%s", up->install_id);
+    return hub_commitq_run(hub_db_commitq(db), db, &it);
 }
