@@ -1,7 +1,6 @@
 # A malformed survey (here: a label without its Vietnamese text, which
 # every other language falls back to) is refused at start with file, line
-# and field; the
-# kiosk shows out-of-service instead of crashing or running half a survey.
+# and field; the kiosk shows out-of-service instead of crashing or running half a survey.
 . "$(dirname "$0")/lib.sh"
 cat > "$T/broken.json" <<'J'
 {
