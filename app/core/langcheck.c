@@ -20,7 +20,7 @@ struct langcheck {
     langcheck_total_t totals[LANGCHECK_LANGS_MAX];
     int n_findings;
     int dropped;
-    int stray; /* EXTRA findings of codes that are no language */
+    int stray; /* STRAY findings: codes that are no language, no total */
     langcheck_finding_t findings[LANGCHECK_FINDING_MAX];
 };
 
@@ -84,8 +84,7 @@ static int lc_note_langs(langcheck_t *lc, langcheck_source_t source,
 
 /* ---- findings ------------------------------------------------------------ */
 
-/* t: the language's totals; NULL for a code that is no language of the
- * files (a stray "eed" beside "ede"), counted apart. */
+/* t: the language's totals; NULL for a STRAY code, counted apart. */
 static void lc_add_finding(langcheck_t *lc, langcheck_kind_t kind, int file,
                            const char *code, langcheck_total_t *t,
                            const char *path)
@@ -182,7 +181,7 @@ static void lc_check_text(langcheck_t *lc, int file,
             lc_survey_lists(sl, code) || lc_find_lang(lc, code) >= 0)
             continue;
         snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", code);
-        lc_add_finding(lc, LANGCHECK_EXTRA, file, code, NULL, p);
+        lc_add_finding(lc, LANGCHECK_STRAY, file, code, NULL, p);
     }
 }
 
@@ -358,11 +357,13 @@ int langcheck_count_kind(const langcheck_t *lc, langcheck_kind_t kind)
 
     if (lc == NULL)
         return 0;
+    if (kind == LANGCHECK_STRAY)
+        return lc->stray;
     for (i = 0; i < lc->n_langs; i++)
         n += kind == LANGCHECK_MISSING    ? lc->totals[i].missing
              : kind == LANGCHECK_UNLISTED ? lc->totals[i].unlisted
                                           : lc->totals[i].extra;
-    return kind == LANGCHECK_EXTRA ? n + lc->stray : n;
+    return n;
 }
 
 const char *langcheck_file_name(const langcheck_t *lc, int file)
@@ -381,6 +382,8 @@ const char *langcheck_kind_name(langcheck_kind_t kind)
         return "unlisted";
     case LANGCHECK_EXTRA:
         return "extra";
+    case LANGCHECK_STRAY:
+        return "stray";
     }
     return "?";
 }

@@ -13,9 +13,11 @@
  *             empty); the kiosk shows the Vietnamese one
  *   UNLISTED  a survey whose "languages" does not name the language: the
  *             kiosk cannot offer it with that survey
- *   EXTRA     a key the language has and Vietnamese does not (a misspelt
- *             key or language code): the kiosk refuses such a file
- * The first two are warnings, EXTRA always an error; whether warnings fail
+ *   EXTRA     a key of ui.json the language has and Vietnamese does not
+ *             (misspelt): the kiosk refuses such a file
+ *   STRAY     a code in a survey's text object that no file names as a
+ *             language ("eed" beside "ede"): refused too
+ * The first two are warnings, EXTRA and STRAY always errors; whether warnings fail
  * a check is the caller's choice (sipasctl check --strict-lang).
  *
  * Pure: reads text handed to it, no files. The report keeps at most
@@ -43,7 +45,8 @@
 typedef enum langcheck_kind {
     LANGCHECK_MISSING = 0,
     LANGCHECK_UNLISTED = 1,
-    LANGCHECK_EXTRA = 2
+    LANGCHECK_EXTRA = 2,
+    LANGCHECK_STRAY = 3
 } langcheck_kind_t;
 
 typedef enum langcheck_source {
@@ -54,11 +57,11 @@ typedef enum langcheck_source {
 typedef struct langcheck_finding {
     langcheck_kind_t kind;
     int file;                         /* index for langcheck_file_name() */
-    char lang[LANGCHECK_CODE_MAX];    /* or the stray code of an EXTRA */
+    char lang[LANGCHECK_CODE_MAX];    /* STRAY: the stray code */
     /* ui.json: the key ("button.back"); a survey: the JSON path of the
      * text object ("questions[2].options[1].label"), or "languages" for
-     * UNLISTED; EXTRA in a survey: the path and the stray code
-     * ("title.eed"). */
+     * UNLISTED (ui.json: the language's code); STRAY: the path and the
+     * stray code ("title.eed"). */
     char path[LANGCHECK_PATH_MAX];
 } langcheck_finding_t;
 
@@ -94,12 +97,11 @@ int langcheck_count_findings(const langcheck_t *lc);
 const langcheck_finding_t *langcheck_finding(const langcheck_t *lc, int i);
 /* Findings past LANGCHECK_FINDING_MAX, counted in the totals only. */
 int langcheck_count_dropped(const langcheck_t *lc);
-/* Findings of one kind over every file and language, dropped ones too;
- * EXTRA includes codes that are no language ("eed"), which no total has. */
+/* Findings of one kind over every file and language, dropped ones too. */
 int langcheck_count_kind(const langcheck_t *lc, langcheck_kind_t kind);
 const char *langcheck_file_name(const langcheck_t *lc, int file);
 
-/* "missing", "unlisted", "extra". */
+/* "missing", "unlisted", "extra", "stray". */
 const char *langcheck_kind_name(langcheck_kind_t kind);
 
 #endif

@@ -131,8 +131,9 @@ static void test_survey_paths(void **state)
     assert_false(has(lc, LANGCHECK_MISSING, "t.json", "ede",
                      "questions[1].options[0].label"));
     /* a misspelt language code is an error of its own, no language's */
-    assert_true(has(lc, LANGCHECK_EXTRA, "t.json", "eed", "questions[0].text.eed"));
-    assert_int_equal(langcheck_count_kind(lc, LANGCHECK_EXTRA), 2);
+    assert_true(has(lc, LANGCHECK_STRAY, "t.json", "eed", "questions[0].text.eed"));
+    assert_int_equal(langcheck_count_kind(lc, LANGCHECK_STRAY), 1);
+    assert_int_equal(langcheck_count_kind(lc, LANGCHECK_EXTRA), 1);
     assert_false(has(lc, LANGCHECK_UNLISTED, "t.json", "ede", "languages"));
     /* 3 UI keys and 6 survey strings, everywhere complete in English */
     assert_int_equal(total_of(lc, "en")->strings, 9);
@@ -221,6 +222,7 @@ static void test_refusals(void **state)
     assert_null(langcheck_finding(lc, 1 << 20));
     assert_string_equal(langcheck_file_name(lc, 99), "");
     assert_string_equal(langcheck_kind_name(LANGCHECK_UNLISTED), "unlisted");
+    assert_string_equal(langcheck_kind_name(LANGCHECK_STRAY), "stray");
     langcheck_free(lc);
     langcheck_free(NULL);
 }
