@@ -110,6 +110,7 @@ tr.file td { background: #e8edf3; font-weight: bold; border-top: 0.5mm solid #1f
 col.c-key { width: 15%; } col.c-vi { width: 24%; } col.c-en { width: 21%; }
 col.c-target { width: 22%; } col.c-fix { width: 18%; }
 span.todo { background: #ffe066; padding: 0 1mm; }
+span.where { color: #6b7785; font-size: 6pt; }
 """
 
 
@@ -124,6 +125,9 @@ def build(args):
         label = os.path.relpath(s, args.base) if args.base else s
         sources.append(label)
         rows += [(label,) + r for r in survey_rows(s, args.lang)]
+    # A survey's rows carry its name too: a page may start mid-survey.
+    stems = {lbl: os.path.splitext(os.path.basename(lbl))[0] for lbl in sources}
+    ui_label = sources[0] if args.ui else None
     missing = sum(1 for r in rows if not r[4])
     name = LANG_NAMES.get(args.lang, args.lang)
     title = args.title or f"Translation review: {name} ({args.lang})"
@@ -161,8 +165,10 @@ def build(args):
             current = label
             out.append(f"<tr class=\"file\"><td colspan=\"5\">{html.escape(label)}</td></tr>")
         cls = "target" if target else "target todo"
+        where = ("" if label == ui_label
+                 else f"<span class=\"where\">{html.escape(stems[label])}</span><br>")
         out.append(
-            f"<tr><td class=\"key\">{html.escape(key)}</td>"
+            f"<tr><td class=\"key\">{where}{html.escape(key)}</td>"
             f"<td>{html.escape(vi)}</td><td lang=\"en\">{html.escape(en)}</td>"
             f"<td class=\"{cls}\" lang=\"{html.escape(args.lang)}\">{html.escape(target)}</td>"
             "<td class=\"fix\"></td></tr>")
