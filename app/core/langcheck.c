@@ -174,7 +174,7 @@ static void lc_check_text(langcheck_t *lc, int file,
         if (!lc_is_text(json_object_get(obj, t->lang)))
             lc_add_finding(lc, LANGCHECK_MISSING, file, t->lang, t, path);
     }
-    /* A code no file names as a language is a typo ("eed" for "ede");
+    /* A code no file names as a language is a typo ("rda" for "rad");
      * a language the survey forgot to list is UNLISTED, reported once. */
     json_object_foreach(obj, code, v) {
         if (strcmp(code, LANGCHECK_REFERENCE) == 0 ||

@@ -16,7 +16,7 @@
  *   EXTRA     a key of ui.json the language has and Vietnamese does not
  *             (misspelt): the kiosk refuses such a file
  *   STRAY     a code in a survey's text object that no file names as a
- *             language ("eed" beside "ede"): refused too
+ *             language ("rda" beside "rad"): refused too
  * The first two are warnings, EXTRA and STRAY always errors; whether warnings fail
  * a check is the caller's choice (sipasctl check --strict-lang).
  *
@@ -50,8 +50,8 @@ typedef enum langcheck_kind {
 } langcheck_kind_t;
 
 typedef enum langcheck_source {
-    LANGCHECK_UI = 0,     /* {"vi": {key: text}, "ede": {...}} */
-    LANGCHECK_SURVEY = 1  /* text objects {"vi": .., "ede": ..} anywhere */
+    LANGCHECK_UI = 0,     /* {"vi": {key: text}, "rad": {...}} */
+    LANGCHECK_SURVEY = 1  /* text objects {"vi": .., "rad": ..} anywhere */
 } langcheck_source_t;
 
 typedef struct langcheck_finding {
@@ -61,7 +61,7 @@ typedef struct langcheck_finding {
     /* ui.json: the key ("button.back"); a survey: the JSON path of the
      * text object ("questions[2].options[1].label"), or "languages" for
      * UNLISTED (ui.json: the language's code); STRAY: the path and the
-     * stray code ("title.eed"). */
+     * stray code ("title.rda"). */
     char path[LANGCHECK_PATH_MAX];
 } langcheck_finding_t;
 

@@ -1,6 +1,7 @@
 # The translation review sheet (tools/langsheet, make review-sheet): from a
 # fixture with Khmer half written, the PDF holds every key, every
-# Vietnamese text and the Khmer that exists, and counts what is missing.
+# Vietnamese text and the Khmer that exists, counts what is missing and
+# shows the files' note on the state of the translation ("review").
 . "$(dirname "$0")/lib.sh"
 command -v pdftotext > /dev/null || fail "pdftotext is missing (poppler-utils)"
 command -v chromium > /dev/null || command -v chromium-browser > /dev/null || fail "chromium is missing"
@@ -13,6 +14,7 @@ root, out = sys.argv[1], sys.argv[2]
 ui = json.load(open(root + "/assets/i18n/ui.json", encoding="utf-8"))
 ui["km"] = {"lang.name": "ភាសាខ្មែរ", "button.back": "ត្រឡប់ក្រោយ",
             "button.next": "បន្ទាប់"}
+ui["review"] = {"km": "machine-drafted, awaiting review by a native Khmer speaker"}
 json.dump(ui, open(out + "/i18n/ui.json", "w", encoding="utf-8"), ensure_ascii=False)
 s = json.load(open(root + "/assets/surveys/sipas-short.json", encoding="utf-8"))
 s["languages"].append("km")
@@ -51,6 +53,7 @@ done
 grep -qF "Khmer(km)" "$T/flat" || fail "the target column is not named"
 grep -qF "$n""strings,$((n - 4))notyettranslated" "$T/flat" || fail "the count of missing strings is wrong (want $((n - 4)) of $n)"
 grep -qF "2026-12-06" "$T/flat" || fail "SHEET_DATE not shown"
+grep -qF "awaitingreviewbyanativeKhmerspeaker" "$T/flat" || fail "the files' review note is not shown"
 
 # a language code that is no code is refused before any browser starts
 rc=0; bash "$ROOT/tools/langsheet/review-sheet.sh" "$T/bad.pdf" "KM!" "$A" > /dev/null 2>&1 || rc=$?

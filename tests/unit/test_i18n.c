@@ -126,13 +126,13 @@ static void test_missing_key_falls_back(void **state)
     (void)state;
     t = parse_ok("{\n"
                  "  \"vi\": {\"button.back\": \"Quay lại\", \"x\": \"X\"},\n"
-                 "  \"ede\": {\n"
+                 "  \"rad\": {\n"
                  "    \"x\": \"Y\"\n"
                  "  }\n"
                  "}\n");
-    assert_true(i18n_has_lang(t, "ede"));
-    assert_string_equal(i18n_get(t, "ede", "x"), "Y");
-    assert_string_equal(i18n_get(t, "ede", "button.back"), "Quay lại");
+    assert_true(i18n_has_lang(t, "rad"));
+    assert_string_equal(i18n_get(t, "rad", "x"), "Y");
+    assert_string_equal(i18n_get(t, "rad", "button.back"), "Quay lại");
     i18n_free(t);
 }
 

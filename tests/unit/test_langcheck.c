@@ -9,36 +9,36 @@
 
 #include "core/langcheck.h"
 
-/* Ê Đê ("ede") half translated: one UI key missing, one misspelt. */
+/* Ê Đê ("rad") half translated: one UI key missing, one misspelt. */
 static const char ui_text[] =
     "{\n"
     "  \"vi\": {\"button.back\": \"Quay lại\", \"button.next\": \"Tiếp\",\n"
     "          \"lang.name\": \"Tiếng Việt\"},\n"
     "  \"en\": {\"button.back\": \"Back\", \"button.next\": \"Next\",\n"
     "          \"lang.name\": \"English\"},\n"
-    "  \"ede\": {\"button.back\": \"Wĭt\", \"button.nxet\": \"x\",\n"
+    "  \"rad\": {\"button.back\": \"Wĭt\", \"button.nxet\": \"x\",\n"
     "           \"lang.name\": \"\"}\n"
     "}\n";
 
-/* The survey lists "ede"; one label lacks it, one text misspells it. */
+/* The survey lists "rad"; one label lacks it, one text misspells it. */
 static const char survey_text[] =
     "{\"format\": \"sipas-survey/1\", \"id\": \"t\", \"version\": 1,\n"
-    " \"languages\": [\"vi\", \"en\", \"ede\"],\n"
-    " \"title\": {\"vi\": \"Khảo sát\", \"en\": \"Survey\", \"ede\": \"K\"},\n"
+    " \"languages\": [\"vi\", \"en\", \"rad\"],\n"
+    " \"title\": {\"vi\": \"Khảo sát\", \"en\": \"Survey\", \"rad\": \"K\"},\n"
     " \"scales\": {\"s\": [\n"
     "   {\"value\": 1, \"label\": {\"vi\": \"Không\", \"en\": \"No\"}},\n"
     "   {\"value\": 2, \"label\": {\"vi\": \"Có\", \"en\": \"Yes\", "
-    "\"ede\": \"Ơ\"}}]},\n"
+    "\"rad\": \"Ơ\"}}]},\n"
     " \"questions\": [\n"
     "   {\"id\": \"q\", \"element\": \"overall\", \"scale\": \"s\",\n"
-    "    \"text\": {\"vi\": \"?\", \"en\": \"?\", \"eed\": \"?\"}},\n"
+    "    \"text\": {\"vi\": \"?\", \"en\": \"?\", \"rda\": \"?\"}},\n"
     "   {\"id\": \"r\", \"element\": \"overall\", \"type\": \"multi\",\n"
     "    \"options\": [{\"code\": \"a\", \"label\": {\"vi\": \"A\", "
-    "\"en\": \"A\", \"ede\": \"A\"}},\n"
+    "\"en\": \"A\", \"rad\": \"A\"}},\n"
     "                {\"code\": \"b\", \"label\": {\"vi\": \"B\", "
     "\"en\": \"B\"}}]}]}\n";
 
-/* A survey that never heard of "ede". */
+/* A survey that never heard of "rad". */
 static const char survey_old[] =
     "{\"format\": \"sipas-survey/1\", \"id\": \"o\", \"version\": 1,\n"
     " \"languages\": [\"vi\", \"en\"],\n"
@@ -100,16 +100,16 @@ static void test_ui_missing_and_extra(void **state)
     (void)state;
     assert_int_equal(langcheck_count_langs(lc), 2);
     assert_string_equal(langcheck_total(lc, 0)->lang, "en");
-    assert_string_equal(langcheck_total(lc, 1)->lang, "ede");
+    assert_string_equal(langcheck_total(lc, 1)->lang, "rad");
     assert_int_equal(total_of(lc, "en")->missing, 0);
     assert_int_equal(total_of(lc, "en")->strings, 3);
-    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "ede", "button.next"));
+    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "rad", "button.next"));
     /* an empty string is not a translation */
-    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "ede", "lang.name"));
-    assert_true(has(lc, LANGCHECK_EXTRA, "ui.json", "ede", "button.nxet"));
-    assert_false(has(lc, LANGCHECK_MISSING, "ui.json", "ede", "button.back"));
-    assert_int_equal(total_of(lc, "ede")->missing, 2);
-    assert_int_equal(total_of(lc, "ede")->extra, 1);
+    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "rad", "lang.name"));
+    assert_true(has(lc, LANGCHECK_EXTRA, "ui.json", "rad", "button.nxet"));
+    assert_false(has(lc, LANGCHECK_MISSING, "ui.json", "rad", "button.back"));
+    assert_int_equal(total_of(lc, "rad")->missing, 2);
+    assert_int_equal(total_of(lc, "rad")->extra, 1);
     assert_int_equal(langcheck_count_findings(lc), 3);
     assert_int_equal(langcheck_count_kind(lc, LANGCHECK_EXTRA), 1);
     langcheck_free(lc);
@@ -123,23 +123,23 @@ static void test_survey_paths(void **state)
     langcheck_t *lc = check(texts, names, src, 2);
 
     (void)state;
-    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "ede", "scales.s[0].label"));
-    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "ede", "questions[0].text"));
-    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "ede",
+    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "rad", "scales.s[0].label"));
+    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "rad", "questions[0].text"));
+    assert_true(has(lc, LANGCHECK_MISSING, "t.json", "rad",
                     "questions[1].options[1].label"));
-    assert_false(has(lc, LANGCHECK_MISSING, "t.json", "ede", "title"));
-    assert_false(has(lc, LANGCHECK_MISSING, "t.json", "ede",
+    assert_false(has(lc, LANGCHECK_MISSING, "t.json", "rad", "title"));
+    assert_false(has(lc, LANGCHECK_MISSING, "t.json", "rad",
                      "questions[1].options[0].label"));
     /* a misspelt language code is an error of its own, no language's */
-    assert_true(has(lc, LANGCHECK_STRAY, "t.json", "eed", "questions[0].text.eed"));
+    assert_true(has(lc, LANGCHECK_STRAY, "t.json", "rda", "questions[0].text.rda"));
     assert_int_equal(langcheck_count_kind(lc, LANGCHECK_STRAY), 1);
     assert_int_equal(langcheck_count_kind(lc, LANGCHECK_EXTRA), 1);
-    assert_false(has(lc, LANGCHECK_UNLISTED, "t.json", "ede", "languages"));
+    assert_false(has(lc, LANGCHECK_UNLISTED, "t.json", "rad", "languages"));
     /* 3 UI keys and 6 survey strings, everywhere complete in English */
     assert_int_equal(total_of(lc, "en")->strings, 9);
     assert_int_equal(total_of(lc, "en")->missing, 0);
-    assert_int_equal(total_of(lc, "ede")->strings, 9);
-    assert_int_equal(total_of(lc, "ede")->missing, 5);
+    assert_int_equal(total_of(lc, "rad")->strings, 9);
+    assert_int_equal(total_of(lc, "rad")->missing, 5);
     langcheck_free(lc);
 }
 
@@ -157,16 +157,16 @@ static void test_language_named_elsewhere(void **state)
                                        LANGCHECK_UI};
 
     (void)state;
-    assert_true(has(lc, LANGCHECK_UNLISTED, "o.json", "ede", "languages"));
-    assert_true(has(lc, LANGCHECK_MISSING, "o.json", "ede", "title"));
-    assert_true(has(lc, LANGCHECK_MISSING, "o.json", "ede", "questions[0].text"));
+    assert_true(has(lc, LANGCHECK_UNLISTED, "o.json", "rad", "languages"));
+    assert_true(has(lc, LANGCHECK_MISSING, "o.json", "rad", "title"));
+    assert_true(has(lc, LANGCHECK_MISSING, "o.json", "rad", "questions[0].text"));
     assert_false(has(lc, LANGCHECK_UNLISTED, "o.json", "en", "languages"));
     langcheck_free(lc);
 
     /* ... and a UI file without the language at all */
     lc = check(texts2, names2, src2, 3);
-    assert_true(has(lc, LANGCHECK_UNLISTED, "ui.json", "ede", "ede"));
-    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "ede", "a"));
+    assert_true(has(lc, LANGCHECK_UNLISTED, "ui.json", "rad", "rad"));
+    assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "rad", "a"));
     assert_true(has(lc, LANGCHECK_MISSING, "ui.json", "en", "a"));
     langcheck_free(lc);
 }

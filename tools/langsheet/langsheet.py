@@ -24,19 +24,36 @@ REFERENCE = "vi"
 # a damaged file cannot blow the sheet up.
 TEXT_MAX = 400
 
-# English names for the sheet's title; a province's own language shows by
-# its code and its ui.json "lang.name".
+# Names for the sheet's title: the province's usual name first, then
+# ISO 639's (Debian's iso-codes, when installed, names any other code).
 LANG_NAMES = {
     "km": "Khmer",
     "en": "English",
-    "ede": "Ê Đê (Rhade)",
-    "mnc": "M'nông",
-    "jra": "Jrai",
+    "rad": "Ê Đê (Rade)",
+    "cmo": "M'nông (Central Mnong)",
+    "mng": "M'nông (Eastern Mnong)",
+    "mnn": "M'nông (Southern Mnong)",
+    "jra": "Jrai (Jarai)",
     "bdq": "Ba Na (Bahnar)",
-    "cja": "Chăm",
-    "hmn": "Hmông",
-    "tai": "Tày",
+    "cjm": "Chăm (Eastern Cham)",
+    "sed": "Xơ Đăng (Sedang)",
+    "kpm": "Cơ Ho (Koho)",
+    "tyz": "Tày",
 }
+ISO_639_3 = "/usr/share/iso-codes/json/iso_639-3.json"
+
+
+def lang_name(code):
+    if code in LANG_NAMES:
+        return LANG_NAMES[code]
+    try:
+        with open(ISO_639_3, encoding="utf-8") as f:
+            for e in json.load(f)["639-3"]:
+                if code in (e.get("alpha_3"), e.get("alpha_2")):
+                    return e["name"]
+    except (OSError, ValueError, KeyError):
+        pass
+    return code
 
 
 def text_of(value):
@@ -46,9 +63,22 @@ def text_of(value):
     return ""
 
 
+# What the files say of the target language's state ("review":
+# {"km": "machine-drafted, awaiting review ..."}), shown in the heading.
+NOTES = []
+
+
+def note_review(root, lang):
+    review = root.get("review") if isinstance(root, dict) else None
+    note = review.get(lang) if isinstance(review, dict) else None
+    if isinstance(note, str) and note[:TEXT_MAX] not in NOTES:
+        NOTES.append(note[:TEXT_MAX])
+
+
 def ui_rows(path, lang):
     with open(path, encoding="utf-8") as f:
         words = json.load(f)
+    note_review(words, lang)
     ref = words.get(REFERENCE)
     if not isinstance(ref, dict):
         sys.exit(f"langsheet: {path}: no \"{REFERENCE}\" object")
@@ -76,6 +106,7 @@ def survey_rows(path, lang):
         survey = json.load(f)
     if not isinstance(survey, dict):
         sys.exit(f"langsheet: {path}: not a survey")
+    note_review(survey, lang)
     for where, obj in survey_walk(survey, ""):
         yield (where, text_of(obj.get(REFERENCE)), text_of(obj.get("en")),
                text_of(obj.get(lang)))
@@ -129,7 +160,7 @@ def build(args):
     stems = {lbl: os.path.splitext(os.path.basename(lbl))[0] for lbl in sources}
     ui_label = sources[0] if args.ui else None
     missing = sum(1 for r in rows if not r[4])
-    name = LANG_NAMES.get(args.lang, args.lang)
+    name = lang_name(args.lang)
     title = args.title or f"Translation review: {name} ({args.lang})"
     today = args.date or datetime.date.today().isoformat()
 
@@ -154,6 +185,10 @@ def build(args):
         f"{html.escape(', '.join(sources))} · generated {html.escape(today)} · "
         "reviewer / người rà soát: ____________________ "
         "date / ngày: ____________</p>")
+    if NOTES:
+        out.append("<p class=\"lead\"><b>State of this translation / "
+                   "Tình trạng bản dịch:</b> "
+                   f"{html.escape('; '.join(NOTES))}</p>")
     out.append("<table><colgroup><col class=\"c-key\"><col class=\"c-vi\">"
                "<col class=\"c-en\"><col class=\"c-target\"><col class=\"c-fix\">"
                "</colgroup><thead><tr><th>Key</th><th>Tiếng Việt (reference)</th>"
