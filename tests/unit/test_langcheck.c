@@ -186,6 +186,27 @@ static void test_complete_is_quiet(void **state)
     langcheck_free(lc);
 }
 
+/* A note beside the languages ("review": {"km": "awaiting review"}) is
+ * neither a language nor a text to translate. */
+static void test_review_note_is_no_language(void **state)
+{
+    const char *texts[] = {
+        "{\"review\": {\"km\": \"awaiting review\"},"
+        " \"vi\": {\"a\": \"A\"}, \"km\": {\"a\": \"ក\"}}",
+        "{\"languages\": [\"vi\", \"km\"],"
+        " \"review\": {\"km\": \"awaiting review\"},"
+        " \"title\": {\"vi\": \"T\", \"km\": \"ក\"}}"};
+    const char *names[] = {"ui.json", "s.json"};
+    const langcheck_source_t src[] = {LANGCHECK_UI, LANGCHECK_SURVEY};
+    langcheck_t *lc = check(texts, names, src, 2);
+
+    (void)state;
+    assert_int_equal(langcheck_count_langs(lc), 1);
+    assert_int_equal(langcheck_count_findings(lc), 0);
+    assert_int_equal(total_of(lc, "km")->strings, 2);
+    langcheck_free(lc);
+}
+
 static void test_refusals(void **state)
 {
     langcheck_t *lc = langcheck_new();
@@ -234,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_survey_paths),
         cmocka_unit_test(test_language_named_elsewhere),
         cmocka_unit_test(test_complete_is_quiet),
+        cmocka_unit_test(test_review_note_is_no_language),
         cmocka_unit_test(test_refusals),
     };
 
