@@ -304,6 +304,33 @@ int langcheck_add(langcheck_t *lc, langcheck_source_t source,
     return 0;
 }
 
+/* A note is text for people: cut on a UTF-8 character boundary. */
+static void lc_copy_note(char out[LANGCHECK_NOTE_MAX], const char *note)
+{
+    size_t n = strlen(note);
+
+    if (n >= LANGCHECK_NOTE_MAX) {
+        n = LANGCHECK_NOTE_MAX - 1;
+        while (n > 0 && ((unsigned char)note[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, note, n);
+    out[n] = '\0';
+}
+
+static void lc_read_review(langcheck_t *lc, json_t *root)
+{
+    json_t *review = json_object_get(root, LANGCHECK_REVIEW);
+    json_t *note;
+    int li;
+
+    for (li = 0; li < lc->n_langs; li++) {
+        note = json_object_get(review, lc->totals[li].lang);
+        if (json_is_string(note) && lc->totals[li].review[0] == '\0')
+            lc_copy_note(lc->totals[li].review, json_string_value(note));
+    }
+}
+
 int langcheck_run(langcheck_t *lc)
 {
     int fi, li;
@@ -312,6 +339,7 @@ int langcheck_run(langcheck_t *lc)
         return -1;
     lc->ran = 1;
     for (fi = 0; fi < lc->n_files; fi++) {
+        lc_read_review(lc, lc->files[fi].root);
         if (lc->files[fi].source == LANGCHECK_SURVEY) {
             lc_check_survey(lc, fi, lc->files[fi].root);
             continue;

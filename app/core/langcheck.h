@@ -38,6 +38,8 @@
 #define LANGCHECK_LANGS_MAX 16      /* languages per check */
 #define LANGCHECK_CODE_MAX 8
 #define LANGCHECK_PATH_MAX 160      /* "questions[2].options[1].label" */
+#define LANGCHECK_NOTE_MAX 160      /* a "review" note, as shown */
+#define LANGCHECK_REVIEW "review"   /* the notes' key beside the languages */
 #define LANGCHECK_FINDING_MAX 4096
 #define LANGCHECK_SOURCE_MAX (512 * 1024)
 #define LANGCHECK_REFERENCE "vi"
@@ -71,6 +73,10 @@ typedef struct langcheck_total {
     int missing;
     int unlisted;
     int extra;    /* keys of ui.json Vietnamese lacks */
+    /* The first note a file gives on the language's state, from
+     * "review": {"km": "machine-drafted, awaiting review ..."}; "" when
+     * none does. Cut at LANGCHECK_NOTE_MAX - 1 bytes. */
+    char review[LANGCHECK_NOTE_MAX];
 } langcheck_total_t;
 
 typedef struct langcheck langcheck_t;

@@ -204,6 +204,7 @@ static void test_review_note_is_no_language(void **state)
     assert_int_equal(langcheck_count_langs(lc), 1);
     assert_int_equal(langcheck_count_findings(lc), 0);
     assert_int_equal(total_of(lc, "km")->strings, 2);
+    assert_string_equal(total_of(lc, "km")->review, "awaiting review");
     langcheck_free(lc);
 }
 

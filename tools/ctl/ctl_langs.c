@@ -245,18 +245,23 @@ static void langs_print_finding(langs_run_t *r, const langcheck_t *lc,
                level, file, f->lang, f->lang, f->lang);
 }
 
+/* One line per language; the files' note on its state follows, so a
+ * complete but unreviewed translation is not mistaken for a final one. */
 static void langs_print_total(const langcheck_total_t *t)
 {
     if (t->missing == 0 && t->unlisted == 0 && t->extra == 0) {
-        printf("%s: complete, %d strings\n", t->lang, t->strings);
-        return;
+        printf("%s: complete, %d strings", t->lang, t->strings);
+    } else {
+        printf("%s: %d of %d strings missing", t->lang, t->missing,
+               t->strings);
+        if (t->extra > 0)
+            printf(", %d extra key%s", t->extra, t->extra == 1 ? "" : "s");
+        if (t->unlisted > 0)
+            printf(", not named by %d file%s", t->unlisted,
+                   t->unlisted == 1 ? "" : "s");
     }
-    printf("%s: %d of %d strings missing", t->lang, t->missing, t->strings);
-    if (t->extra > 0)
-        printf(", %d extra key%s", t->extra, t->extra == 1 ? "" : "s");
-    if (t->unlisted > 0)
-        printf(", not named by %d file%s", t->unlisted,
-               t->unlisted == 1 ? "" : "s");
+    if (t->review[0])
+        printf(" (review: %s)", t->review);
     printf("\n");
 }
 
