@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,6 +166,10 @@ static int syncd_run(syncd_t *d)
     if (!d->config->sync.enabled) {
         syncd_log("uploading is off (sync.enabled): waiting to be stopped");
     } else {
+        /* As the kiosk does: whichever starts first makes the directory
+         * (systemd's StateDirectory= does it on the device). */
+        if (mkdir(d->args.data, 0750) != 0 && errno != EEXIST)
+            syncd_log("%s: %s", d->args.data, strerror(errno));
         d->kick_fd = kick_open_listener(d->args.data, note, sizeof(note));
         if (d->kick_fd < 0)
             syncd_log("no wake-up from the kiosk (%s): uploads on the"
