@@ -70,7 +70,8 @@ static int64_t syncd_mono_ms(void)
 }
 
 /* SIGTERM and SIGINT are read from a descriptor, blocked before any thread
- * exists so the upload thread inherits the mask and never takes them. */
+ * exists so the upload thread inherits the mask and never takes them;
+ * SIGPIPE is ignored. */
 static int syncd_open_signals(syncd_t *d)
 {
     sigset_t set;
@@ -80,7 +81,11 @@ static int syncd_open_signals(syncd_t *d)
         pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
         return -1;
     d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    return d->sig_fd >= 0 ? 0 : -1;
+    if (d->sig_fd < 0)
+        return -1;
+    /* A hub that hangs up mid-write is an error to report, not a reason
+     * to die. */
+    return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
 }
 
 static int syncd_start_thread(syncd_t *d)
