@@ -1,7 +1,8 @@
 # sipas-kiosk: satisfaction-rating kiosk, provincial hub and technician tools.
 #
 #   make            build the programs into build/ (packages: `make deps`)
-#   make kiosk      the device's programs only: sipas-kiosk and sipasctl
+#   make kiosk      the device's programs only: sipas-kiosk, sipas-sync and
+#                   sipasctl
 #   make hub        the provincial hub only
 #   make report     the analysts' report program only: sipas-report
 #   make deps       install the Debian packages every program needs to build
@@ -90,9 +91,14 @@ PC_app/core      := jansson libutf8proc
 PC_app/platform  :=
 PC_app/db        := sqlite3
 PC_app/store     := sqlite3
-PC_app/sync      := sqlite3 libcurl jansson
-PC_app/ui        := sdl2 SDL2_ttf SDL2_image
-PC_app/kiosk     := sdl2 SDL2_ttf SDL2_image libcurl jansson
+# The kiosk links no network library and no image codec: uploading is
+# sipas-sync's (app/upload, app/syncd), a process of its own, and app/sync
+# is what both read of sync.db.
+PC_app/sync      := sqlite3 jansson
+PC_app/upload    := sqlite3 libcurl jansson
+PC_app/syncd     := sqlite3 libcurl jansson
+PC_app/ui        := sdl2 SDL2_ttf
+PC_app/kiosk     := sdl2 SDL2_ttf jansson
 PC_tools/ctl     := sqlite3 libcurl jansson
 PC_tools/report  := libcurl jansson xlsxwriter pangocairo
 # The hub's layers are modules of their own (tools/hub/<layer>, see
@@ -115,10 +121,14 @@ USES_app/platform := app/platform
 USES_app/db       := app/db
 USES_app/store    := app/store app/db app/core
 USES_app/sync     := app/sync app/db app/store app/core app/platform
+USES_app/upload   := app/upload app/sync app/db app/store app/core app/platform
 USES_app/ui       := app/ui app/core
 USES_app/kiosk    := app/kiosk app/ui app/sync app/store app/core app/platform
-USES_tools/ctl    := tools/ctl app/sync app/store app/core app/platform
-USES_tools/report := tools/report app/sync app/core app/platform
+# sipas-sync reads the kiosk's configuration as the kiosk does (provshow).
+USES_app/syncd    := app/syncd app/kiosk app/upload app/sync app/store app/db \
+	app/core app/platform
+USES_tools/ctl    := tools/ctl app/upload app/sync app/store app/core app/platform
+USES_tools/report := tools/report app/upload app/sync app/core app/platform
 # The hub's arrows point down: cmd > http > api > domain > store > base.
 HUB_BASE          := tools/hub/base app/core
 USES_tools/hub/base   := $(HUB_BASE)
@@ -131,8 +141,8 @@ USES_tools/hub/cmd    := tools/hub/cmd tools/hub/http tools/hub/api \
 	tools/hub/domain tools/hub/store $(HUB_BASE) app/platform
 
 # Header files of each package, for the modules that may not use it.
-HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h SDL_image.h \
-	SDL2/SDL_image.h
+HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h
+HDR_SDL2_image    := SDL_image.h SDL2/SDL_image.h
 HDR_sqlite3       := sqlite3.h
 HDR_libcurl       := curl/curl.h
 HDR_libmicrohttpd := microhttpd.h
@@ -141,10 +151,11 @@ HDR_pangocairo    := cairo.h cairo-pdf.h pango/pangocairo.h
 HDR_xlsxwriter    := xlsxwriter.h
 HDR_cmocka        := cmocka.h
 HDR_jansson       := jansson.h
-PACKAGES_GUARDED  := sdl2 sqlite3 libcurl libmicrohttpd gnutls pangocairo \
-	xlsxwriter cmocka jansson
-# SDL_ttf and SDL_image come with SDL for this purpose.
-pc_family = $(if $(filter SDL2_%,$(1)),sdl2,$(1))
+PACKAGES_GUARDED  := sdl2 SDL2_image sqlite3 libcurl libmicrohttpd gnutls \
+	pangocairo xlsxwriter cmocka jansson
+# SDL_ttf comes with SDL for this purpose; SDL_image (image codecs) is
+# guarded on its own: the kiosk may not use it.
+pc_family = $(if $(filter SDL2_ttf,$(1)),sdl2,$(1))
 
 # The module of a path: its first two folders, three under tools/hub.
 modof  = $(word 1,$(subst /, ,$(1)))/$(word 2,$(subst /, ,$(1)))$(if $(filter tools/hub/%,$(1)),/$(word 3,$(subst /, ,$(1))))
@@ -170,6 +181,8 @@ KIOSK_SRC := $(wildcard app/kiosk/*.c)
 CTL_SRC   := $(wildcard tools/ctl/*.c)
 REPORT_SRC := $(wildcard tools/report/*.c)
 SYNC_SRC  := $(wildcard app/sync/*.c)
+UPLOAD_SRC := $(wildcard app/upload/*.c)
+SYNCD_SRC := $(wildcard app/syncd/*.c)
 HUB_SRC   := $(filter-out tools/hub/cmd/main.c,$(wildcard tools/hub/*/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 
@@ -184,6 +197,9 @@ KIOSK_OBJ := $(call obj,$(KIOSK_SRC)) $(BUILD)/obj/embedded.o
 CTL_OBJ   := $(call obj,$(CTL_SRC))
 REPORT_OBJ := $(call obj,$(REPORT_SRC))
 SYNC_OBJ  := $(call obj,$(SYNC_SRC))
+UPLOAD_OBJ := $(call obj,$(UPLOAD_SRC))
+# The kiosk's configuration, read the kiosk's way (embedded defaults aside).
+SYNCD_OBJ := $(call obj,$(SYNCD_SRC)) $(call obj,app/kiosk/provshow.c app/kiosk/assets.c)
 HUB_OBJ   := $(call obj,$(HUB_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -192,17 +208,20 @@ LIBSTORE  := $(BUILD)/libsipasstore.a
 LIBDB     := $(BUILD)/libsipasdb.a
 LIBPLAT   := $(BUILD)/libsipasplat.a
 LIBSYNC   := $(BUILD)/libsipassync.a
+LIBUPLOAD := $(BUILD)/libsipasupload.a
 LIBHUB    := $(BUILD)/libsipashub.a
 
 CORE_LIBS   = $(call pc_libs,jansson libutf8proc)
 STORE_LIBS  = $(call pc_libs,sqlite3)
-UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf SDL2_image)
+UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
+# Screenshots as PNG: SDL2_image is loaded only when a script asks for one.
+DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
-PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
-	$(BUILD)/sipas-report
+PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \
+	$(BUILD)/sipas-hub $(BUILD)/sipas-report
 
 .PHONY: all kiosk hub report tests run test deb deb-test deps-deb deps-arm64 test-arm64 man \
 	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench \
@@ -211,7 +230,7 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 	review-sheet
 
 all: $(PROGRAMS) $(BUILD)/web/.built
-kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
+kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl
 hub: $(BUILD)/sipas-hub $(BUILD)/web/.built
 report: $(BUILD)/sipas-report
 tests: $(UNIT_BIN) $(BUILD)/tools/imgdiff
@@ -278,20 +297,29 @@ $(LIBPLAT): $(PLAT_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 $(LIBSYNC): $(SYNC_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
+$(LIBUPLOAD): $(UPLOAD_OBJ)
+	@rm -f $@; $(AR) rcs $@ $^
 $(LIBHUB): $(HUB_OBJ)
 	@rm -f $@; $(AR) rcs $@ $^
 
+# The citizen's process: no libcurl (nor what it pulls in), no image codec;
+# tests/build/test_rules.sh checks what it needs.
 $(BUILD)/sipas-kiosk: $(KIOSK_OBJ) $(UI_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS) $(STORE_LIBS) $(CORE_LIBS) $(DL_LIBS) -lcrypt -lm -lpthread
+
+# The uploader: the network side of the device, a process of its own.
+$(BUILD)/sipas-sync: $(SYNCD_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # sipasctl goes on the kiosk: no PDF or spreadsheet library. Its `report`
 # command runs sipas-report, which links them.
-$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
+$(BUILD)/sipasctl: $(CTL_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
-$(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBSYNC) $(LIBCORE)
+$(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
@@ -300,10 +328,10 @@ $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBPL
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Unit tests link every library; the linker keeps what each one uses.
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(DL_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # The report's pure part is tested apart from cairo and the network.
 $(BUILD)/tests/test_report_model: $(BUILD)/obj/tests/unit/test_report_model.o \
@@ -345,7 +373,7 @@ asan-build:
 
 $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
 	@mkdir -p $(dir $@)
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UI_LIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,sdl2 SDL2_image)
 
 # The tests again at moments where Vietnam's day is not UTC's (faketime).
 test-anytime: deps deps-test
@@ -417,7 +445,7 @@ fuzz-bins: $(addprefix $(BUILD)/harness/,$(FUZZ_ALL))
 # Only the objects a harness calls leave the archives; report_model.o is
 # sipas-report's pure part (the rest of it needs cairo and a network).
 $(BUILD)/harness/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tools/report/report_model.o \
-		$(PLAT_OBJ) $(LIBHUB) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
+		$(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
@@ -450,7 +478,7 @@ ARM64_MAKE := BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc \
 	PKG_CONFIG=aarch64-linux-gnu-pkg-config
 test-arm64: deps-arm64
 	@$(MAKE) --no-print-directory $(ARM64_MAKE) $(BUILD)/arm64/sipas-kiosk \
-	  $(BUILD)/arm64/sipasctl $(BUILD)/arm64/sipas-hub tests
+	  $(BUILD)/arm64/sipas-sync $(BUILD)/arm64/sipasctl $(BUILD)/arm64/sipas-hub tests
 	@UNIT_RUNNER=qemu-aarch64-static tests/run-unit.sh $(BUILD)/arm64
 	@tests/deb/test_arm64_rating.sh $(BUILD)/arm64
 
@@ -462,7 +490,7 @@ DEB_IMAGE := mmdebstrap arch-test qemu-user-static genimage rauc dosfstools \
 DEB_IMAGE_TEST := qemu-system-arm qemu-efi-aarch64 python3
 IMAGE_DIR  ?= $(BUILD)/image
 DEB_VERSION = $(shell dpkg-parsechangelog -l firmware/debian/changelog -S Version)
-IMAGE_DEBS  = $(foreach p,sipas-kiosk sipasctl,$(BUILD)/deb/$(p)_$(DEB_VERSION)_arm64.deb)
+IMAGE_DEBS  = $(foreach p,sipas-kiosk sipas-sync sipasctl,$(BUILD)/deb/$(p)_$(DEB_VERSION)_arm64.deb)
 deps-image: deps-arm64
 	$(call deb_install,$(DEB_IMAGE) $(DEB_IMAGE_TEST))
 
@@ -489,7 +517,7 @@ LANG_CODE ?= km
 review-sheet:
 	@tools/langsheet/review-sheet.sh $(BUILD)/review-$(LANG_CODE).pdf $(LANG_CODE)
 
-man: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
+man: $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
 	@firmware/man/make-man.sh $(BUILD) firmware/man
 
 crash-long: all

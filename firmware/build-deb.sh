@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Debian packages (sipas-kiosk, sipasctl, sipas-hub,
+# Builds the Debian packages (sipas-kiosk, sipas-sync, sipasctl, sipas-hub,
 # sipas-report) from the files git knows in this tree, then runs lintian.
 #   firmware/build-deb.sh [OUTDIR]          for this machine's architecture
 #   DEB_HOST_ARCH=arm64 firmware/build-deb.sh   cross-built (multiarch -dev

@@ -10,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 
 #include "core/jsonpos.h"
@@ -22,7 +21,8 @@
 #include "kiosk/record.h"
 #include "core/version.h"
 #include "platform/notify.h"
-#include "sync/worker.h"
+#include "platform/kick.h"
+#include "sync/status.h"
 #include "ui/draw.h"
 #include "ui/touch.h"
 
@@ -466,7 +466,9 @@ static int kiosk_op_commit(void *ctx, const flow_response_t *r, int64_t *seq)
     }
     /* Only now, with the transaction durable, may anyone be told. */
     events_committed(k->events, *seq, k->survey->id, r->partial, r->suppressed);
-    sync_thread_kick(k->sync);
+    /* Best effort: a lost kick only waits for sipas-sync's own timer. */
+    if (k->sync)
+        (void)kick_send(k->kick_fd, k->args.data);
     /* The technician's banner has done its job once citizens rate. */
     k->info.banner[0] = '\0';
     kiosk_refresh_info(k);
@@ -618,33 +620,36 @@ static void kiosk_read_enrollment(kiosk_t *k)
     }
 }
 
-/* Called on the uploader's thread: only the thread-safe wake. */
+/* Called on the watcher's thread: only the thread-safe wake. */
 static void kiosk_sync_notify(void *ctx)
 {
     if (ctx)
         (void)wake_signal(ctx);
 }
 
+/* Uploading itself is sipas-sync's; the kiosk watches what it records and
+ * keeps a socket to kick it with. */
 static void kiosk_sync_start(kiosk_t *k)
 {
-    sync_thread_opts_t o;
+    sync_watch_opts_t o;
 
+    k->kick_fd = -1;
     if (k->oos || !k->store || !k->config.sync.enabled)
         return;
     memset(&o, 0, sizeof(o));
-    o.sync.data_dir = k->args.data;
-    o.sync.version = SIPAS_VERSION;
-    o.sync.user_agent = "sipas-kiosk/" SIPAS_VERSION;
-    o.sync.batch = k->config.sync.batch;
-    o.sync.retention_days = k->config.sync.retention_days;
-    o.sync.connect_timeout_s = k->config.sync.connect_timeout_s;
-    o.sync.stall_timeout_s = k->config.sync.stall_timeout_s;
-    o.interval_s = k->config.sync.interval_s;
+    o.data_dir = k->args.data;
+    o.retention_days = k->config.sync.retention_days;
     o.notify = kiosk_sync_notify;
     o.notify_ctx = k->wake;
-    if (sync_thread_start(&k->sync, &o) != 0)
-        kiosk_log("cannot start uploading to the hub; responses stay on the"
-                  " device (sipasctl sync uploads them)");
+    if (sync_watch_start(&k->sync, &o) != 0) {
+        kiosk_log("cannot watch the uploader's progress; the admin screen"
+                  " shows the enrollment read at start");
+        return;
+    }
+    k->kick_fd = kick_open_sender();
+    if (k->kick_fd < 0)
+        kiosk_log("cannot open a socket to wake sipas-sync: it uploads on"
+                  " its own timer");
 }
 
 /* Retention, one small step per loop turn and only between citizens: the
@@ -677,7 +682,7 @@ static void kiosk_sync_poll(kiosk_t *k)
     const syncdb_enrollment_t *e = &k->sync_view.enrollment;
     char msg[KIOSK_DETAIL_MAX];
 
-    if (sync_thread_poll(k->sync, &k->sync_view)) {
+    if (sync_watch_poll(k->sync, &k->sync_view)) {
         if (k->sync_view.damaged)
             kiosk_report_sync_damage(k, k->sync_view.last_error);
         else
@@ -700,7 +705,7 @@ static void kiosk_sync_poll(kiosk_t *k)
         if (k->sync_view.prune_max_seq > 0) {
             k->prune_before_ms = k->sync_view.prune_before_ms;
             k->prune_max_seq = k->sync_view.prune_max_seq;
-            sync_thread_pruned(k->sync);
+            sync_watch_pruned(k->sync);
         }
         kiosk_refresh_info(k);
     }
@@ -773,6 +778,7 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
     flow_ops_t ops;
 
     memset(k, 0, sizeof(*k));
+    k->kick_fd = -1;
     k->args = *args;
     pclock_init(&k->clock, args->script != NULL);
     assets_find_dir(args->assets, argv0, k->assets_dir, sizeof(k->assets_dir));
@@ -974,9 +980,11 @@ int kiosk_video_open(kiosk_t *k)
 
 void kiosk_close(kiosk_t *k)
 {
-    /* First: the uploader may be mid-transfer; it is interrupted. */
-    sync_thread_stop(k->sync);
+    sync_watch_stop(k->sync);
     k->sync = NULL;
+    if (k->kick_fd >= 0)
+        close(k->kick_fd);
+    k->kick_fd = -1;
     if (k->store && !k->oos)
         flow_shutdown(&k->flow, pclock_boot_ms(&k->clock));
     if (k->text)
@@ -1406,14 +1414,11 @@ int kiosk_run(kiosk_t *k)
         if (kiosk_stop_requested)
             break;
         now = pclock_boot_ms(&k->clock);
-        /* The watchdog hears from us only while the uploader lives too:
-         * a wedged thread must not go unnoticed for weeks. Looked at every
-         * half period, pinged or not, so the loop never spins. */
+        /* Looked at every half period, so the loop never spins; the
+         * uploader has a watchdog of its own (sipas-sync). */
         if (k->watchdog_ms && now - k->last_ping >= k->watchdog_ms / 2) {
-            if (!k->sync || sync_thread_alive(k->sync))
-                notify_send("WATCHDOG=1");
-            else
-                kiosk_log("the upload thread is stuck: no watchdog ping");
+            if (notify_send("WATCHDOG=1") != 0)
+                kiosk_log("could not ping the watchdog");
             k->last_ping = now;
             /* On this wake-up, not one of its own. */
             if (!k->oos &&

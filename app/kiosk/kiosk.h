@@ -22,7 +22,7 @@
 #include "platform/pclock.h"
 #include "platform/wake.h"
 #include "store/store.h"
-#include "sync/thread.h"
+#include "sync/watch.h"
 #include "ui/layout.h"
 #include "ui/screens.h"
 #include "ui/text.h"
@@ -77,9 +77,11 @@ typedef struct kiosk {
     int quit;
     int quit_refused;               /* an SDL_QUIT was heard and ignored */
 
-    /* Uploading to the hub runs on its own thread; the UI thread only
-     * reads what it publishes (see kiosk_sync_* in kiosk.c). */
-    sync_thread_t *sync;            /* NULL when not running */
+    /* Uploading to the hub is sipas-sync's, a process of its own: the
+     * kiosk kicks it after each commit and a thread watches what it
+     * records in sync.db (see kiosk_sync_* in kiosk.c). */
+    sync_watch_t *sync;             /* NULL when not watching */
+    int kick_fd;                    /* to wake sipas-sync, or -1 */
     sync_view_t sync_view;          /* as last published */
     uint64_t sync_rev;              /* enrollment revision applied */
     int sync_damaged;               /* sync.db damage was reported */

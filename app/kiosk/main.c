@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include <SDL.h>
-#include <curl/curl.h>
 
 #include "kiosk/args.h"
 #include "kiosk/kiosk.h"
@@ -24,12 +23,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "sipas-kiosk: %s\n", err);
         return rc < 0 ? 2 : 0;
     }
-    /* libcurl's global set-up must come before any thread exists; the
-     * upload thread starts with the video. Without it the kiosk still
-     * records: uploading is what would be missing. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        fprintf(stderr, "sipas-kiosk: cannot initialise libcurl; responses"
-                        " stay on the device\n");
     /* The kiosk struct holds a screen and a flow: too big for the stack. */
     k = calloc(1, sizeof(*k));
     if (!k || kiosk_open(k, &args, argv[0]) != 0) {
@@ -46,6 +39,5 @@ int main(int argc, char **argv)
     kiosk_close(k);
     free(k);
     SDL_Quit();
-    curl_global_cleanup();
     return rc;
 }

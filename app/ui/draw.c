@@ -1,9 +1,8 @@
 #include "draw.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <string.h>
-
-#include <SDL_image.h>
 
 #include "core/survey.h"
 #include "theme.h"
@@ -377,6 +376,29 @@ int draw_screen(SDL_Renderer *r, text_cache_t *t, const ui_screen_t *s)
     return 0;
 }
 
+/* SDL2_image's PNG writer, loaded on the first PNG screenshot only: the
+ * kiosk links no image codec (the citizen's screens never need one), and
+ * a device without the library still writes BMP. */
+typedef int (*draw_png_writer_t)(SDL_Surface *surface, const char *file);
+
+static int draw_save_png(SDL_Surface *surf, const char *path)
+{
+    static draw_png_writer_t writer;
+    void *lib;
+
+    if (!writer) {
+        lib = dlopen("libSDL2_image-2.0.so.0", RTLD_NOW | RTLD_LOCAL);
+        if (!lib)
+            return SDL_SetError("PNG needs libSDL2_image-2.0.so.0 (%s);"
+                                " name the file .bmp", dlerror());
+        /* The library stays loaded: the writer is kept. */
+        *(void **)&writer = dlsym(lib, "IMG_SavePNG");
+        if (!writer)
+            return SDL_SetError("libSDL2_image has no IMG_SavePNG");
+    }
+    return writer(surf, path);
+}
+
 int draw_save(SDL_Renderer *r, const char *path)
 {
     int w, h, rc;
@@ -394,7 +416,7 @@ int draw_save(SDL_Renderer *r, const char *path)
         if (n > 4 && strcmp(path + n - 4, ".bmp") == 0)
             rc = SDL_SaveBMP(surf, path);
         else
-            rc = IMG_SavePNG(surf, path);
+            rc = draw_save_png(surf, path);
     }
     SDL_FreeSurface(surf);
     return rc == 0 ? 0 : -1;

@@ -17,7 +17,8 @@
 int draw_screen(SDL_Renderer *r, text_cache_t *t, const ui_screen_t *s);
 
 /* Saves the renderer's current output as PNG (or BMP if path ends in
- * .bmp). 0 or -1. */
+ * .bmp). PNG loads SDL2_image on first use; without it, -1 with the
+ * reason in SDL_GetError(). 0 or -1. */
 int draw_save(SDL_Renderer *r, const char *path);
 
 #endif

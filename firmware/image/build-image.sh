@@ -75,7 +75,7 @@ case $variant in
   *) echo "variant: test or broken" >&2; exit 2 ;;
 esac
 systemctl -q --root="$r" enable systemd-networkd.service systemd-timesyncd.service systemd-resolved.service \
-  sipas-kiosk.service sipas-mark-good.service \
+  sipas-kiosk.service sipas-sync.service sipas-mark-good.service \
   sipas-data.service sipas-update.timer
 # Wi-Fi starts when a wlan0 appears (a board without one waits for nothing).
 install -d "$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the manual pages of the four programs from their --help, with
+# Writes the manual pages of the five programs from their --help, with
 # each command's own --help for sipas-hub and sipasctl, so the pages never
 # drift from the programs. Run by `make man` after a build; the pages are
 # kept in the repository because a cross-build cannot run the programs.
@@ -16,7 +16,7 @@ commands_of() {   # the command names listed under "Commands:" in --help
   "$build/$1" --help | awk '/^Commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{exit}'
 }
 
-for prog in sipas-kiosk sipasctl sipas-hub sipas-report; do
+for prog in sipas-kiosk sipas-sync sipasctl sipas-hub sipas-report; do
   inc="$work/$prog.h2m"
   cp "$here/$prog.h2m" "$inc"
   if [ "$prog" = sipas-hub ] || [ "$prog" = sipasctl ]; then

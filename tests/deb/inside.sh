@@ -26,6 +26,14 @@ if dpkg --compare-versions "$(dpkg-query -W -f='${Version}' sipas-kiosk)" ge 0.2
     fail "sipas-provision.service is not enabled"
   units="$units sipas-provision.service sipas-provision.timer"
 fi
+# The uploader as a package of its own: its unit and page.
+if dpkg-query -W -f='${Status}' sipas-sync 2> /dev/null | grep -q 'install ok installed'; then
+  [ -f /lib/systemd/system/sipas-sync.service ] || fail "no sipas-sync unit"
+  [ -L /etc/systemd/system/multi-user.target.wants/sipas-sync.service ] ||
+    fail "sipas-sync.service is not enabled"
+  [ -f /usr/share/man/man1/sipas-sync.1.gz ] || fail "no manual page for sipas-sync"
+  units="$units sipas-sync.service"
+fi
 (cd /lib/systemd/system && systemd-analyze verify --man=no $units) 2> /tmp/verify.err || true
 grep -v "^$" /tmp/verify.err | grep -iv "failed to .*bus\|offline\|not running" &&
   fail "systemd-analyze verify complains" || true

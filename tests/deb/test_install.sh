@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The packages on a clean Debian 12 root: mmdebstrap builds a minimal
-# bookworm system from Debian's mirror, apt installs the four .deb files
+# bookworm system from Debian's mirror, apt installs the five .deb files
 # there (pulling their Depends), and inside it, as the packages' own
 # system users, the hub starts, a kiosk is provisioned, a citizen rates on
 # the kiosk (dummy video), sipasctl uploads, and the hub counts the rating.
@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 command -v mmdebstrap >/dev/null || { echo "FAIL: mmdebstrap missing (make deps-deb)"; exit 1; }
 
 mkdir -p "$work/debs"
-for p in sipas-kiosk sipasctl sipas-hub sipas-report; do
+for p in sipas-kiosk sipas-sync sipasctl sipas-hub sipas-report; do
   cp "$debdir/${p}_${version}_${arch}.deb" "$work/debs/"
 done
 python3 "$root/tests/sync/ratings.py" 3 --seed 7 > "$work/ratings"
@@ -32,7 +32,7 @@ mmdebstrap --quiet --variant=apt --include=systemd,curl,ca-certificates \
   --customize-hook="chroot \$1 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/debs/*.deb > /tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; exit 1; }'" \
   --customize-hook="chroot \$1 /tmp/inside.sh first" \
   --customize-hook="cp \$1/tmp/count $work/count1" \
-  --customize-hook="chroot \$1 sh -c 'apt-get remove -y -q sipas-kiosk sipasctl sipas-hub sipas-report > /dev/null'" \
+  --customize-hook="chroot \$1 sh -c 'apt-get remove -y -q sipas-kiosk sipas-sync sipasctl sipas-hub sipas-report > /dev/null'" \
   --customize-hook="chroot \$1 sh -c 'test -f /var/lib/sipas-hub/hub.db && test -f /var/lib/sipas-kiosk/kiosk.db && test -f /etc/default/sipas-hub'" \
   --customize-hook="chroot \$1 sh -c 'apt-get install -y -q --no-install-recommends /tmp/debs/*.deb > /dev/null'" \
   --customize-hook="chroot \$1 /tmp/inside.sh again" \

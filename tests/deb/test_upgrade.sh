@@ -40,6 +40,8 @@ for p in sipas-kiosk sipasctl sipas-hub sipas-report; do
   cp "$work/prev-deb/${p}_${prev_version}_${arch}.deb" "$work/old/"
   cp "$debdir/${p}_${version}_${arch}.deb" "$work/new/"
 done
+# The uploader became a package of its own after the first release.
+cp "$debdir/sipas-sync_${version}_${arch}.deb" "$work/new/"
 python3 "$root/tests/sync/ratings.py" 3 --seed 11 > "$work/ratings"
 # Three runs of three citizens minutes apart: the burst rule would
 # (rightly) set the last ones aside; every rating must count here.

@@ -5,10 +5,19 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 KIOSK="$BUILD/sipas-kiosk"
+SYNCD="$BUILD/sipas-sync"
 CTL="$BUILD/sipasctl"
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# sipas-sync processes a test started (syncd_start); stopped at exit.
+SYNCD_PIDS=()
+syncd_cleanup() {
+  local p
+  for p in "${SYNCD_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${SYNCD_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  SYNCD_PIDS=()
+}
+trap 'syncd_cleanup; rm -rf "$T"' EXIT
 DATA="$T/var"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -53,6 +62,31 @@ PY
 expect_eq() {
   local got; got=$(q "$1")
   [ "$got" = "$2" ] || fail "${3:-$1}: expected $2, got $got"
+}
+
+# syncd_start [sipas-sync args...]: the uploader beside the kiosk, on
+# $DATA, as systemd runs it on the device; SYNCD_PID, stderr appended to
+# $T/syncd.err. Waits until its wake-up socket is there, so the kiosk's
+# first kick is heard.
+syncd_start() {
+  local i
+  mkdir -p "$DATA"
+  [ -x "$SYNCD" ] || fail "no $SYNCD (make $SYNCD)"
+  rm -f "$DATA/sync.wake"
+  "$SYNCD" --data "$DATA" "$@" 2>> "$T/syncd.err" &
+  SYNCD_PID=$!
+  SYNCD_PIDS+=("$SYNCD_PID")
+  for ((i = 0; i < 100; i++)); do
+    [ -S "$DATA/sync.wake" ] && return 0
+    kill -0 "$SYNCD_PID" 2>/dev/null || { cat "$T/syncd.err" >&2; fail "sipas-sync did not start"; }
+    sleep 0.05
+  done
+  cat "$T/syncd.err" >&2; fail "sipas-sync opened no wake-up socket"
+}
+# syncd_stop [SIGNAL]: stops the last one started (SIGTERM by default).
+syncd_stop() {
+  kill -"${1:-TERM}" "$SYNCD_PID" 2>/dev/null || true
+  wait "$SYNCD_PID" 2>/dev/null || true
 }
 
 answers() { local i; for ((i = 0; i < $2; i++)); do echo "tap answer.$1"; done; }

@@ -21,14 +21,17 @@ print(len({r['seq'] for r in csv.DictReader(open('$T/all.csv', encoding='utf-8')
            if r['recorded_at'] < '$(vn_date -d '-2 days' +%F)'}))")
 [ "$old" -ge 3 ] || fail "expected old responses in the export, got $old"
 
-# The running kiosk uploads, then prunes between citizens.
+# The uploader beside the running kiosk uploads; the kiosk then prunes
+# between citizens.
 left_only_recent="[ \"\$(\"$CTL\" export --data \"$DATA\" --format csv | grep -c '^[0-9]*,$(vn_date -d '-3 days' +%F)')\" = 0 ]"
 {
   echo "@until $left_only_recent 20"
 } > "$T/steps"
+SIPAS_CLOCK_SYNCED=1 syncd_start --config "$T/running.json"
 SIPAS_CLOCK_SYNCED=1 python3 "$SYNC_LIB/drive.py" --steps "$T/steps" -- \
   "$KIOSK" --window 800x480 --data "$DATA" --config "$T/running.json" > "$T/drive.out" 2> "$T/drive.err" ||
   { cat "$T/drive.err" >&2; fail "the old responses were not pruned"; }
+syncd_stop
 "$CTL" status --data "$DATA" > "$T/status"
 expect_in "$T/status" "prune"
 expect_in "$T/status" "sync pending  0 responses"

@@ -1,6 +1,6 @@
 /*
  * The kiosk's reading of the hub's answer to an enrollment
- * (app/sync/enroll.c): the secret, the unit code it will stamp on every
+ * (app/upload/enroll.c): the secret, the unit code it will stamp on every
  * rating and the unit name it shows come from whatever answered at the
  * hub's address, so a hostile server must neither crash the kiosk nor
  * get a code past the unit-code rule or unprintable text into sync.db.
@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "core/hubtext.h"
-#include "sync/enroll.h"
+#include "upload/enroll.h"
 
 #define FUZZ_INSTALL_ID "0123456789abcdef0123456789abcdef"
 

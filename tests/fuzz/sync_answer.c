@@ -1,5 +1,5 @@
 /*
- * The kiosk's reading of the hub's answers (app/sync/client.c): what an
+ * The kiosk's reading of the hub's answers (app/upload/client.c): what an
  * upload or enrollment gets back decides whether the kiosk forgets its
  * data, backs off or stops, so a hostile or broken server must not crash
  * it. Input: a 16-bit word (big-endian) whose low bit says whether an
@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 
 #include "platform/pclock.h"
-#include "sync/client.h"
+#include "upload/client.h"
 
 static sync_client_t *fuzz_client;
 

@@ -1,11 +1,11 @@
 /*
- * What a technician gives the kiosk for its hub (app/sync/client.c): the
+ * What a technician gives the kiosk for its hub (app/upload/client.c): the
  * hub's URL, checked through curl's own URL parser, and the key pin in
  * any of its three spellings. Input: the URL, a NUL, the pin.
  */
 #include "fuzz.h"
 
-#include "sync/client.h"
+#include "upload/client.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

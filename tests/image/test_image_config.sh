@@ -113,6 +113,15 @@ need("rauc status mark-good" in mg and "systemctl is-active" in mg and "mark-bad
 # other consoles do nothing (README, "A keyboard left attached")
 ku = read(fw + "/systemd/sipas-kiosk.service")
 need(re.search(r"^StandardInput=null$", ku, re.M) and not re.search(r"^TTYPath=", ku, re.M), "kiosk: no terminal (StandardInput=null, no TTYPath=)")
+# the citizen's process has no network; the uploader runs beside it
+need(re.search(r"^PrivateNetwork=yes$", ku, re.M), "kiosk: PrivateNetwork=yes")
+fams = re.findall(r"^RestrictAddressFamilies=(.*)$", ku, re.M)
+need(len(fams) == 1 and "AF_UNIX" in fams[0].split() and not {"AF_INET", "AF_INET6", "AF_PACKET"} & set(fams[0].split()), "kiosk: RestrictAddressFamilies without AF_INET")
+su = read(fw + "/systemd/sipas-sync.service")
+need(re.search(r"^Type=notify$", su, re.M) and re.search(r"^WatchdogSec=", su, re.M) and re.search(r"^Restart=always$", su, re.M), "sync: Type=notify, watchdog, Restart=always")
+need(re.search(r"^Wants=.*\bnetwork-online\.target", su, re.M) and re.search(r"^After=.*\bnetwork-online\.target", su, re.M), "sync: after network-online")
+need(re.search(r"^User=sipas$", su, re.M) and re.search(r"^ReadWritePaths=/var/lib/sipas-kiosk$", su, re.M), "sync: the kiosk's user and data directory")
+need(re.search(r'^  sipas-kiosk\.service sipas-sync\.service ', build, re.M), "build: sipas-sync.service enabled beside the kiosk")
 need(re.search(r'^systemctl -q --root="\$r" mask ctrl-alt-del\.target$', build, re.M), "build: ctrl-alt-del.target masked")
 need(re.search(r'^systemctl -q --root="\$r" disable getty@tty1\.service$', build, re.M), "build: no getty on tty1")
 sc = configparser.ConfigParser(); sc.read(img + "/rootfs/etc/systemd/system.conf.d/20-sipas-keyboard.conf")
@@ -136,11 +145,12 @@ PY
   rm -rf "$v" && mkdir -p "$v/units" "$v/bin"
   cp "$img"/rootfs/usr/libexec/sipas/* "$v/bin/"
   cp "$img"/rootfs/etc/systemd/system/sipas-*.service "$img"/rootfs/etc/systemd/system/sipas-*.timer \
-    "$fw/systemd/sipas-kiosk.service" "$v/units/"
-  sed -i "s#/usr/libexec/sipas/#$v/bin/#; s#^ExecStart=/usr/bin/sipas-kiosk #ExecStart=/bin/true #" "$v"/units/*
+    "$fw/systemd/sipas-kiosk.service" "$fw/systemd/sipas-sync.service" "$v/units/"
+  sed -i "s#/usr/libexec/sipas/#$v/bin/#; s#^ExecStart=/usr/bin/sipas-\(kiosk\|sync\) #ExecStart=/bin/true #" "$v"/units/*
   printf '[Mount]\nWhat=tmpfs\nWhere=/data\nType=tmpfs\n' > "$v/units/data.mount"
   (cd "$v/units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
-      sipas-mark-good.service sipas-update.service sipas-update.timer sipas-data.service) \
+      sipas-mark-good.service sipas-update.service sipas-update.timer sipas-data.service \
+      sipas-sync.service) \
     > "$work/verify.log" 2>&1 || { sed 's/^/wrong: systemd-analyze: /' "$work/verify.log"; return 1; }
   ! grep -q . "$work/verify.log" || { sed 's/^/wrong: systemd-analyze: /' "$work/verify.log"; return 1; }
 }
@@ -173,6 +183,10 @@ mutations=(
   "image/cmdline.txt|s# quiet##"
   "image/initramfs/sipas.conf|s#MODULES=list#MODULES=most#"
   "systemd/sipas-kiosk.service|s#^StandardInput=null#StandardInput=tty#"
+  "systemd/sipas-kiosk.service|/^PrivateNetwork=yes/d"
+  "systemd/sipas-kiosk.service|s#^RestrictAddressFamilies=AF_UNIX#RestrictAddressFamilies=AF_UNIX AF_INET#"
+  "systemd/sipas-sync.service|/^Wants=network-online.target/d"
+  "image/build-image.sh|s# sipas-sync.service##"
   "image/build-image.sh|/mask ctrl-alt-del.target/d"
   "image/build-image.sh|/disable getty@tty1.service/d"
   "image/rootfs/etc/systemd/system.conf.d/20-sipas-keyboard.conf|s#=none#=reboot-force#"

@@ -8,6 +8,7 @@ sync_cleanup() {
   local p
   # Only the test's own shell cleans up, never a subshell that ends.
   [ "$BASHPID" = "$$" ] || return 0
+  syncd_cleanup
   for p in "${SYNC_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${SYNC_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$T"
@@ -17,7 +18,8 @@ trap sync_cleanup EXIT
 UNIT=XA-MINHTAN
 # Backoff from 200 ms instead of 2 s: retries are tested in milliseconds.
 export SIPAS_SYNC_BACKOFF_MS=200
-# The kiosk's own uploader stays off unless a test wants it: sipasctl does
+# The uploader (sipas-sync) is not started unless a test wants it
+# (syncd_start), and the kiosk's setting keeps it off too: sipasctl does
 # the uploading, so every request the hub sees is the test's. Each script
 # run starts its virtual clock afresh within one boot, so the burst rule
 # would see the previous run's ratings "in the future": it is off; the

@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 
 #include "platform/pclock.h"
-#include "sync/client.h"
+#include "upload/client.h"
 
 #include "fakehub.h"
 

@@ -12,7 +12,7 @@
 #include "platform/pclock.h"
 #include "store/store.h"
 #include "sync/syncdb.h"
-#include "sync/thread.h"
+#include "upload/thread.h"
 
 #include "fakehub.h"
 #include "testutil.h"

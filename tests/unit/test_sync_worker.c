@@ -15,7 +15,7 @@
 #include "store/store.h"
 #include "sync/dayclock.h"
 #include "sync/syncdb.h"
-#include "sync/worker.h"
+#include "upload/worker.h"
 
 #include "fakehub.h"
 #include "testutil.h"

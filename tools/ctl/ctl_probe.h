@@ -17,7 +17,7 @@
 
 #include "core/selftest.h"
 #include "platform/pclock.h"
-#include "sync/client.h"
+#include "upload/client.h"
 #include "sync/syncdb.h"
 
 #define CTL_PROBE_WRITES 20

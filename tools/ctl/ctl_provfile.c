@@ -19,7 +19,7 @@
 #include "core/provresult.h"
 #include "core/wpaconf.h"
 #include "ctl.h"
-#include "sync/client.h"
+#include "upload/client.h"
 
 #define PF_CMD "provision"
 #define PF_WPA_MAX 2048

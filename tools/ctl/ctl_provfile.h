@@ -14,7 +14,7 @@
 #ifndef SIPAS_CTL_PROVFILE_H
 #define SIPAS_CTL_PROVFILE_H
 
-#include "sync/enroll.h"
+#include "upload/enroll.h"
 
 #define CTL_PROVFILE_PENDING "provision-pending.json"
 #define CTL_PROVFILE_SETTINGS "provisioned.json"

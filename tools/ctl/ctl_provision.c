@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "core/version.h"
-#include "sync/client.h"
-#include "sync/enroll.h"
+#include "upload/client.h"
+#include "upload/enroll.h"
 
 #include "ctl_provfile.h"
 

@@ -14,7 +14,7 @@
 #include "core/version.h"
 #include "platform/pclock.h"
 #include "sync/syncdb.h"
-#include "sync/worker.h"
+#include "upload/worker.h"
 
 #define SYNC_CMD "sync"
 #define SYNC_TIMEOUT_DEFAULT_S 60

@@ -13,7 +13,7 @@
 
 #include "core/hubtext.h"
 #include "core/version.h"
-#include "sync/client.h"
+#include "upload/client.h"
 
 typedef struct report_body {
     char *data;

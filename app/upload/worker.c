@@ -769,8 +769,7 @@ static void sync_plan_prune(sync_pass_t *p)
         now = pclock_wall_ms(&p->clock);
     else
         return; /* no trustworthy "today": keep everything */
-    p->res->prune_before_ms = vntime_get_day_start(now) -
-                              (int64_t)p->o->retention_days * SYNC_DAY_MS;
+    p->res->prune_before_ms = sync_prune_before(now, p->o->retention_days);
     p->res->prune_max_seq = p->pg.acked_seq;
 }
 
@@ -958,32 +957,4 @@ sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
     free(p);
     syncdb_unlock(fd);
     return res->outcome;
-}
-
-int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out,
-                         char *err, size_t cap)
-{
-    char local[SYNC_ERR_MAX];
-    syncdb_t *db = NULL;
-    int rc;
-
-    if (!err || cap == 0) {
-        err = local;
-        cap = sizeof(local);
-    }
-    err[0] = '\0';
-    memset(out, 0, sizeof(*out));
-    rc = syncdb_open(data_dir, 1, &db, err, cap);
-    if (rc == SYNCDB_MISSING) {
-        err[0] = '\0';
-        return 0;
-    }
-    if (rc != SYNCDB_OK)
-        return rc;
-    rc = syncdb_get_enrollment(db, out);
-    if (rc < 0)
-        snprintf(err, cap, "%s", syncdb_last_error(db));
-    syncdb_close(db);
-    memset(out->secret, 0, sizeof(out->secret));
-    return rc;
 }

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/vntime.h"
+#include "sync/watch.h"
 #include "platform/pclock.h"
 
 #define SYNC_DIR_MAX 1024
@@ -20,7 +20,6 @@
 /* How often the thread looks whether sync.db changed (provisioning) when
  * inotify cannot tell it; with inotify an idle thread never wakes. */
 #define SYNC_CHECK_EVERY_MS 2000
-#define SYNC_INOTIFY_BUF 4096
 /* Someone else (sipasctl sync) is uploading: look again soon. */
 #define SYNC_BUSY_RETRY_MS 5000
 /* sync.db was caught mid-write: look again this soon. */
@@ -170,7 +169,6 @@ static void sync_publish(sync_thread_t *t, const sync_result_t *r)
 {
     if (pthread_mutex_lock(&t->mu) != 0)
         return;
-    t->view.last_outcome = r->outcome;
     if (r->outcome != SYNC_BUSY)
         t->view.pending = r->pending;
     if (r->outcome == SYNC_DONE) {
@@ -221,47 +219,6 @@ static int64_t sync_schedule(sync_thread_t *t, const sync_result_t *r,
 
 /* ---- the loop ----------------------------------------------------------- */
 
-/* 1 when an event says sync.db changed or its lock was let go of. A
- * close after writing counts only for the lock: every reader, this
- * thread's own included, opens the WAL and its index for writing, and a
- * read would then wake the thread to read again. Writes show as
- * modifications; a new or replaced file as creation, move or deletion. */
-static int sync_event_matters(const struct inotify_event *ev)
-{
-    size_t n = strlen(SYNCDB_NAME);
-
-    if (ev->mask & IN_Q_OVERFLOW)
-        return 1;
-    if (ev->len == 0)
-        return 0;
-    if (strcmp(ev->name, SYNCDB_LOCK_NAME) == 0)
-        return (ev->mask & IN_CLOSE_WRITE) != 0;
-    if (strncmp(ev->name, SYNCDB_NAME, n) != 0 ||
-        strcmp(ev->name + n, "-shm") == 0)
-        return 0;
-    return (ev->mask & (IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE)) != 0;
-}
-
-/* 1 when an event read matters (above). */
-static int sync_read_inotify(int ifd)
-{
-    char buf[SYNC_INOTIFY_BUF]
-        __attribute__((aligned(__alignof__(struct inotify_event))));
-    const struct inotify_event *ev;
-    ssize_t n;
-    char *p;
-    int hit = 0;
-
-    while ((n = read(ifd, buf, sizeof(buf))) > 0) {
-        for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
-            ev = (const struct inotify_event *)p;
-            if (sync_event_matters(ev))
-                hit = 1;
-        }
-    }
-    return hit;
-}
-
 /* Sleeps until next_run, a kick, a change of sync.db or stop; returns
  * SYNC_WOKE_* bits. Without inotify it looks at sync.db every few
  * seconds; after a read that caught it mid-write, every SYNC_RECHECK_MS. */
@@ -293,7 +250,7 @@ static int sync_sleep(sync_thread_t *t, int64_t next_run)
             break;
         if (p[0].revents & POLLIN)
             (void)!read(t->efd, &drained, sizeof(drained));
-        if (n == 2 && (p[1].revents & POLLIN) && sync_read_inotify(t->ifd)) {
+        if (n == 2 && (p[1].revents & POLLIN) && sync_watch_read_events(t->ifd)) {
             woke |= SYNC_WOKE_DIR;
             break;
         }
@@ -493,53 +450,4 @@ void sync_thread_stop(sync_thread_t *t)
     pthread_mutex_destroy(&t->mu);
     sync_close_fds(t);
     free(t);
-}
-
-/* The first clause of an error ("hub unreachable" of "hub unreachable:
- * cannot connect to ..."), so the screen shows the cause, not curl's
- * sentence; a colon inside parentheses does not end it. */
-static void sync_short_error(const char *e, char *out, size_t cap)
-{
-    size_t i, n = strlen(e);
-    int depth = 0;
-
-    for (i = 0; i + 1 < n; i++) {
-        if (e[i] == '(')
-            depth++;
-        else if (e[i] == ')' && depth > 0)
-            depth--;
-        else if (e[i] == ':' && e[i + 1] == ' ' && depth == 0)
-            break;
-    }
-    if (i + 1 >= n)
-        i = n;
-    snprintf(out, cap, "%.*s", (int)i, e);
-}
-
-void sync_view_format(const sync_view_t *v, char *out, size_t cap)
-{
-    char when[VNTIME_ISO_MAX] = "chưa có", err[SYNC_STATUS_TEXT_MAX];
-
-    if (v->damaged) {
-        snprintf(out, cap, "%s · sync.db hỏng, không gửi được"
-                 " (sipasctl provision --repair)",
-                 v->enrolled ? v->enrollment.unit_code : "chưa rõ đơn vị");
-        return;
-    }
-    if (!v->enrolled) {
-        snprintf(out, cap, "chưa đăng ký với máy chủ (sipasctl provision)");
-        return;
-    }
-    if (v->last_ok_ms > 0 &&
-        vntime_format_iso(v->last_ok_ms, when, sizeof(when)) == 0)
-        when[16] = '\0'; /* "YYYY-MM-DDTHH:MM" is enough on a screen */
-    sync_short_error(v->last_error, err, sizeof(err));
-    if (v->blocked)
-        snprintf(out, cap, "%s · dừng: %s", v->enrollment.unit_code, err);
-    else if (err[0])
-        snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s · lỗi: %s",
-                 v->enrollment.unit_code, (long long)v->pending, when, err);
-    else
-        snprintf(out, cap, "%s · chờ gửi %lld · lần cuối %s",
-                 v->enrollment.unit_code, (long long)v->pending, when);
 }

@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "sync/client.h"
+#include "upload/client.h"
 #include "sync/syncdb.h"
 
 typedef struct sync_enroll_request {

@@ -27,7 +27,8 @@
 #include <stdint.h>
 
 #include "store/store.h"
-#include "sync/client.h"
+#include "upload/client.h"
+#include "sync/status.h"
 #include "sync/syncdb.h"
 
 #define SYNC_BATCH_DEFAULT 2000
@@ -107,12 +108,5 @@ sync_outcome_t sync_run_once(const sync_options_t *o, const sync_hooks_t *h,
  * Any thread may call it. */
 void sync_integrity_verdict(store_t *s, int64_t now_ms, char *out,
                             size_t cap);
-
-/* The enrollment of the kiosk in data_dir (secret cleared), read without
- * the lock: 1 enrolled, 0 not (no sync.db), < 0 error (SYNCDB_DAMAGED
- * when sync.db is damaged); err (may be NULL) gets the reason, naming the
- * file. */
-int sync_read_enrollment(const char *data_dir, syncdb_enrollment_t *out,
-                         char *err, size_t cap);
 
 #endif
