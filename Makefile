@@ -260,7 +260,8 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
 # so that `sipas-kiosk` with no arguments runs anywhere.
 EMBED := assets/config/default.json assets/config/dossier-formats.json \
 	assets/surveys/sipas-short.json \
-	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
+	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf \
+	assets/fonts/NotoSansKhmer-Regular.ttf
 $(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -I. $< -o $@

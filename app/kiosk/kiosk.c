@@ -959,6 +959,9 @@ int kiosk_video_open(kiosk_t *k)
                           EMBED_LEN(embed_font_regular), embed_font_bold,
                           EMBED_LEN(embed_font_bold)) != 0)
         return -1;
+    if (text_cache_add_khmer(k->text, embed_font_khmer,
+                             EMBED_LEN(embed_font_khmer)) != 0)
+        return -1;
     k->video_sleeps = !kiosk_driver_blocks();
     if (!k->args.script &&
         wake_open(&k->wake,
