@@ -2,6 +2,8 @@
  * i18n.h - the kiosk's own words (buttons, titles, field names) per language.
  *
  * Loaded from assets/i18n/ui.json: {"vi": {"key": "text", ...}, "en": {...}}.
+ * An optional "review": {"km": "note"} says, per language, how far its
+ * wording has been checked; it is validated and otherwise ignored.
  * Vietnamese is the reference: every other language must define every key
  * Vietnamese defines, so adding Khmer is adding data, never code.
  * Pure: parses text handed to it.

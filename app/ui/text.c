@@ -13,6 +13,12 @@
 enum { FACE_REGULAR = 0, FACE_BOLD, FACE_KHMER, FACE_KHMER_BOLD, FACE_COUNT };
 
 #define TEXT_RUNS_MAX 16
+/* Khmer consonants stand as tall as Latin lower case (Noto: 59 against
+ * 54 units of x per 100 px, a capital being 72): at the same size Khmer
+ * reads smaller than the Vietnamese beside it, so its face is opened
+ * larger, which brings a consonant to a Latin capital's height. Layout
+ * gives Khmer lines the leading this needs (layout.c, layout_line_h). */
+#define TEXT_KHMER_SCALE_PCT 120
 
 typedef struct font_slot {
     int px, face;
@@ -152,7 +158,9 @@ static TTF_Font *text_font(text_cache_t *t, int px, int face)
     rw = SDL_RWFromConstMem(t->data[face], (int)t->data_len[face]);
     if (!rw)
         return NULL;
-    f = TTF_OpenFontRW(rw, 1, px);
+    f = TTF_OpenFontRW(rw, 1,
+                       face >= FACE_KHMER ? px * TEXT_KHMER_SCALE_PCT / 100
+                                          : px);
     if (!f)
         return NULL;
     if (text_font_setup(f, face) != 0) {
