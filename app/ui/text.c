@@ -16,9 +16,9 @@ enum { FACE_REGULAR = 0, FACE_BOLD, FACE_KHMER, FACE_KHMER_BOLD, FACE_COUNT };
 /* Khmer consonants stand as tall as Latin lower case (Noto: 59 against
  * 54 units of x per 100 px, a capital being 72): at the same size Khmer
  * reads smaller than the Vietnamese beside it, so its face is opened
- * larger, which brings a consonant to a Latin capital's height. Layout
+ * larger, bringing a consonant near a Latin capital's height. Layout
  * gives Khmer lines the leading this needs (layout.c, layout_line_h). */
-#define TEXT_KHMER_SCALE_PCT 120
+#define TEXT_KHMER_SCALE_PCT 115
 
 typedef struct font_slot {
     int px, face;
