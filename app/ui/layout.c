@@ -182,7 +182,11 @@ int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
         return 0;
     /* A short label broken over lines ("Tiếng / Việt") reads worse than
      * the same label a little smaller on one line. */
-    single = layout_try_fit(w, multi, multi * 85 / 100, 1, m, 0);
+    /* Never below min_px: a group equalised to this size would then be
+     * refitted below its own minimum, and fail. */
+    single = layout_try_fit(w, multi, multi * 85 / 100 > min_px
+                                          ? multi * 85 / 100 : min_px,
+                            1, m, 0);
     if (single == 0)
         layout_try_fit(w, multi, multi, UI_LINES_MAX, m, split);
     return 0;
