@@ -403,9 +403,14 @@ static void test_apply_over_config(void **state)
     assert_string_equal(c.langs[0], "en");
     assert_string_equal(c.langs[1], "vi");
     assert_string_equal(c.admin_pin_hash, "$y$j9T$abc$def");
-    /* km is not offered by the default configuration. */
+    /* km is offered by the default configuration. */
     snprintf(p.language, sizeof(p.language), "km");
     config_defaults(&c);
+    assert_int_equal(provfile_apply_config(&p, &c), 0);
+    assert_string_equal(c.langs[0], "km");
+    /* It is not by one that lists only vi and en. */
+    config_defaults(&c);
+    c.n_langs = 2;
     assert_int_equal(provfile_apply_config(&p, &c), -1);
     assert_string_equal(c.langs[0], "vi");
     assert_string_equal(c.counter, "Quầy 3");
