@@ -24,6 +24,8 @@
 #                   provisioning, an update and a rollback (~25 min with
 #                   the root cached, ~50 min without)
 #   make man        regenerate the manual pages in firmware/man/
+#   make review-sheet  the translation review sheet of LANG_CODE (default km)
+#                   as PDF: build/review-km.pdf (docs/LANGUAGES.md)
 #   make clean      remove build/ (the demo kiosk's data in var/ stays)
 #
 # Building reads no network and needs no root once the packages are there:
@@ -206,7 +208,8 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 .PHONY: all kiosk hub report tests run test deb deb-test deps-deb deps-arm64 test-arm64 man \
 	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
-	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins
+	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins \
+	review-sheet
 
 all: $(PROGRAMS) $(BUILD)/web/.built
 kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl
@@ -479,6 +482,14 @@ image-test: deps-image
 deb-test: deb
 	@tests/deb/test_install.sh $(BUILD)/deb
 	@tests/deb/test_upgrade.sh $(BUILD)/deb
+
+# The sheet a province hands to a translator: every string of the UI
+# words and the surveys in Vietnamese, English and LANG_CODE, a blank
+# column for corrections (tools/langsheet, docs/LANGUAGES.md). python3 and
+# chromium print it; SHEET_DATE=YYYY-MM-DD fixes the date it shows.
+LANG_CODE ?= km
+review-sheet:
+	@tools/langsheet/review-sheet.sh $(BUILD)/review-$(LANG_CODE).pdf $(LANG_CODE)
 
 man: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub $(BUILD)/sipas-report
 	@firmware/man/make-man.sh $(BUILD) firmware/man

@@ -61,7 +61,7 @@ for t in tests/e2e/test_*.sh; do
 done
 
 section "end-to-end under AddressSanitizer + UBSan (the kiosk's riskiest paths)"
-for name in full_rating dossier disk_full corrupt_db bad_survey bad_config timeout_partial admin provision_file provision_ca; do
+for name in full_rating dossier disk_full corrupt_db bad_survey bad_config timeout_partial admin provision_file provision_ca lang_check; do
   t=tests/e2e/test_$name.sh
   if out=$(BUILD="$asan" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 bash "$t" 2>&1); then
     printf 'ok    %s\n' "$(basename "$t")"; count "asan:$t" 0

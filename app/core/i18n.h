@@ -4,8 +4,9 @@
  * Loaded from assets/i18n/ui.json: {"vi": {"key": "text", ...}, "en": {...}}.
  * An optional "review": {"km": "note"} says, per language, how far its
  * wording has been checked; it is validated and otherwise ignored.
- * Vietnamese is the reference: every other language must define every key
- * Vietnamese defines, so adding Khmer is adding data, never code.
+ * Vietnamese is the reference: another language may define only keys
+ * Vietnamese defines, and where it lacks one the Vietnamese text shows, so
+ * adding a language is adding data, never code (docs/LANGUAGES.md).
  * Pure: parses text handed to it.
  * Ownership: i18n_parse() returns a table the caller frees with i18n_free().
  */

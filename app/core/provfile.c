@@ -8,7 +8,6 @@
 #include "jsonload.h"
 
 #define PF_PATH_MAX JSONLOAD_PATH_MAX
-#define PF_LANGS "vi, en or km"
 
 typedef struct pf_ctx {
     jsonload_t j;
@@ -16,8 +15,6 @@ typedef struct pf_ctx {
     provfile_kind_t kind;
     provfile_url_check_fn check_url;
 } pf_ctx_t;
-
-static const char *const pf_languages[] = {"vi", "en", "km", NULL};
 
 void provfile_wipe(provfile_t *p)
 {
@@ -92,12 +89,26 @@ static int pf_read_fields(pf_ctx_t *x, json_t *v, const char *path)
                                 &x->p->n_fields);
 }
 
+/* Any language the kiosk's words may hold (docs/LANGUAGES.md): whether
+ * this kiosk offers it is the configuration's to say, at first boot. */
+static int pf_is_language(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++)
+        if (s[n] < 'a' || s[n] > 'z')
+            return 0;
+    return n == 2 || n == 3;
+}
+
 static int pf_read_language(pf_ctx_t *x, json_t *v, const char *path)
 {
     const char *s = json_string_value(v);
 
-    if (!s || jsonload_find_word(s, pf_languages) < 0)
-        return jsonload_set_error(&x->j, path, "must be %s", PF_LANGS);
+    if (!s || !pf_is_language(s))
+        return jsonload_set_error(&x->j, path,
+                                  "must be a language code of two or three"
+                                  " small letters (vi, en, km, rad ...)");
     snprintf(x->p->language, sizeof(x->p->language), "%s", s);
     return 0;
 }

@@ -86,7 +86,8 @@ static int sv_id_value(sv_ctx_t *c, json_t *v, const char *path,
 
 /* ---- text ------------------------------------------------------------ */
 
-/* A text object holds one string per declared language, no more, no less. */
+/* A text object holds a Vietnamese string and one for any other declared
+ * language, never one for a language the survey does not declare. */
 static int sv_text_object(sv_ctx_t *c, json_t *v, const char *path,
                           const char *out[SURVEY_LANG_MAX])
 {
@@ -111,11 +112,15 @@ static int sv_text_object(sv_ctx_t *c, json_t *v, const char *path,
     for (li = 0; li < s->n_langs; li++) {
         jsonload_append_key(p, path, s->langs[li]);
         t = json_object_get(v, s->langs[li]);
+        /* Language 0 is Vietnamese, the fallback every other language
+         * shows where its translation is not written yet (survey_text()). */
+        if (t == NULL && li > 0)
+            continue;
         if (t == NULL)
             return jsonload_set_error(
                 &c->j, p,
-                "is missing; every text needs every language of "
-                "the survey (%s)",
+                "is missing; every text needs Vietnamese, which the "
+                "other languages (%s) fall back to",
                 c->lang_list);
         if (jsonload_read_pooled(&c->j, t, p, SURVEY_TEXT_MAX, &out[li]) != 0)
             return -1;

@@ -1,7 +1,8 @@
 /*
  * survey.h - a survey definition (instrument) loaded from JSON data.
  *
- * Every visible string exists in every language the survey declares; every
+ * Every visible string exists in Vietnamese; another declared language
+ * may lack some (NULL: survey_text() shows the Vietnamese one); every
  * question maps to an element for the indices. The whole definition is one
  * heap block: strings live in an internal pool with a hard cap, so a survey
  * is freed with survey_free() and never partially valid.

@@ -1,5 +1,6 @@
-# A malformed survey is refused at start with file, line and field; the
-# kiosk shows out-of-service instead of crashing or running half a survey.
+# A malformed survey (here: a label without its Vietnamese text, which
+# every other language falls back to) is refused at start with file, line
+# and field; the kiosk shows out-of-service instead of crashing or running half a survey.
 . "$(dirname "$0")/lib.sh"
 cat > "$T/broken.json" <<'J'
 {
@@ -9,7 +10,7 @@ cat > "$T/broken.json" <<'J'
   "languages": ["vi", "en"],
   "title": {"vi": "Khảo sát", "en": "Survey"},
   "scales": {"s": [{"value": 1, "face": "sad", "label": {"vi": "Không", "en": "No"}},
-                   {"value": 2, "face": "happy", "label": {"vi": "Có"}}]},
+                   {"value": 2, "face": "happy", "label": {"en": "Yes"}}]},
   "questions": [{"id": "q", "element": "overall", "scale": "s", "text": {"vi": "?", "en": "?"}}]
 }
 J
@@ -20,7 +21,7 @@ expect out-of-service
 type 000.00.07.H42-230815-0005
 expect out-of-service" --config "$T/cfg.json"
 grep -q "broken.json:8:" "$T/stderr" || { cat "$T/stderr"; fail "no file:line in the message"; }
-grep -q "label.en" "$T/stderr" || { cat "$T/stderr"; fail "the field is not named"; }
+grep -q "label.vi" "$T/stderr" || { cat "$T/stderr"; fail "the field is not named"; }
 # a syntax error is placed too
 printf '{"format": "sipas-survey/1",\n "id": "x",,\n}\n' > "$T/broken.json"
 kiosk_ok "expect out-of-service" --config "$T/cfg.json"

@@ -1603,11 +1603,294 @@ static void test_disk_reserve_refuses_writes(void **state)
     assert_int_equal(upload(f, NULL, K1, 10, 0, 1, 3), 200);
 }
 
+/* ---- a day written as a difference ---------------------------------- */
+
+/* Rows of one kiosk's day, by officer: "CB1:3" is a response row with 3
+ * complete, "CB1:5:2" an answer row (answer 5, n 2), "CB1:e3" an element
+ * row (overall, n 3). */
+static char *diff_upload(int64_t seq, int with_elements,
+                         const char *const *rows)
+{
+    json_t *resp = json_array(), *ans = json_array(), *el = json_array();
+    json_t *day, *root;
+    char officer[16], *text;
+    int a, b;
+    size_t i;
+
+    assert_non_null(resp);
+    assert_non_null(ans);
+    assert_non_null(el);
+    for (i = 0; rows[i]; i++) {
+        json_t *dims = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "unit",
+                                 "XA-MINHTAN", "counter", "Quầy 1",
+                                 "officer", "", "field", "dat-dai",
+                                 "instrument", "sipas-short", "version", 1);
+
+        assert_non_null(dims);
+        assert_int_equal(sscanf(rows[i], "%15[^:]", officer), 1);
+        json_object_set_new(dims, "officer", json_string(officer));
+        if (sscanf(rows[i], "%*[^:]:e%d", &a) == 1) {
+            json_object_set_new(dims, "partial", json_integer(0));
+            json_object_set_new(dims, "element", json_string("overall"));
+            json_object_set_new(dims, "n", json_integer(a));
+            json_array_append_new(el, dims);
+        } else if (sscanf(rows[i], "%*[^:]:%d:%d", &a, &b) == 2) {
+            char answer[4];
+
+            snprintf(answer, sizeof(answer), "%d", a);
+            json_object_set_new(dims, "partial", json_integer(0));
+            json_object_set_new(dims, "question", json_string("overall"));
+            json_object_set_new(dims, "element", json_string("overall"));
+            json_object_set_new(dims, "answer", json_string(answer));
+            json_object_set_new(dims, "n", json_integer(b));
+            json_array_append_new(ans, dims);
+        } else {
+            assert_int_equal(sscanf(rows[i], "%*[^:]:%d", &a), 1);
+            json_object_set_new(dims, "complete", json_integer(a));
+            json_object_set_new(dims, "partial", json_integer(0));
+            json_object_set_new(dims, "suppressed", json_integer(0));
+            json_array_append_new(resp, dims);
+        }
+    }
+    day = json_pack("{s:s, s:i, s:o, s:o}", "day", "2026-11-20", "estimated",
+                    0, "responses", resp, "answers", ans);
+    assert_non_null(day);
+    if (with_elements)
+        json_object_set_new(day, "elements", el);
+    else
+        json_decref(el);
+    root = json_pack("{s:i, s:s, s:s, s:I, s:[o]}", "format", 2,
+                     "install_id", K1, "upload_id", "diff", "upto_seq",
+                     (json_int_t)seq, "days", day);
+    assert_non_null(root);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    assert_non_null(text);
+    return text;
+}
+
+static int apply_diff(fixture_t *f, int64_t seq, int with_elements,
+                      const char *const *rows)
+{
+    char *body = diff_upload(seq, with_elements, rows);
+    int status = apply_text(f, body);
+
+    free(body);
+    return status;
+}
+
+/* The day's rows, one per line, sorted: officer:complete,
+ * officer:answer:n, officer:e<n> (exact) and officer:s<n> (stand-in). */
+static char *diff_held(fixture_t *f)
+{
+    static const char sql[] =
+        "SELECT group_concat(r, ' ') FROM (SELECT r FROM ("
+        " SELECT officer || ':' || complete AS r FROM day_responses"
+        " UNION ALL SELECT officer || ':' || answer || ':' || n"
+        " FROM day_answers"
+        " UNION ALL SELECT officer || ':' || iif(exact, 'e', 's') || n"
+        " FROM day_elements) ORDER BY r)";
+    sqlite3_stmt *st = NULL;
+    char *out;
+
+    assert_int_equal(sqlite3_prepare_v2(f->db->sql.conn, sql, -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    out = strdup(sqlite3_column_text(st, 0)
+                     ? (const char *)sqlite3_column_text(st, 0)
+                     : "");
+    sqlite3_finalize(st);
+    assert_non_null(out);
+    return out;
+}
+
+static void assert_held(fixture_t *f, const char *want)
+{
+    char *got = diff_held(f);
+
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* Every summary table equals its sums drawn again from the day rows, in
+ * both directions. */
+static void assert_summaries_exact(fixture_t *f)
+{
+    static const char *const sql[] = {
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument,"
+        " sum(complete), sum(partial), sum(suppressed), count(*)"
+        " FROM day_responses GROUP BY 1, 2, 3, 4 EXCEPT SELECT day, unit,"
+        " field, instrument, complete, partial, suppressed, rows"
+        " FROM stat_day_responses)",
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument,"
+        " complete, partial, suppressed, rows FROM stat_day_responses EXCEPT"
+        " SELECT day, unit, field, instrument, sum(complete), sum(partial),"
+        " sum(suppressed), count(*) FROM day_responses GROUP BY 1, 2, 3, 4)",
+        "SELECT count(*) FROM (SELECT unit, substr(day, 1, 7), counter,"
+        " officer, field, instrument, sum(complete), count(*)"
+        " FROM day_responses GROUP BY 1, 2, 3, 4, 5, 6 EXCEPT SELECT unit,"
+        " month, counter, officer, field, instrument, complete, rows"
+        " FROM stat_staff_responses)",
+        "SELECT count(*) FROM (SELECT unit, month, counter, officer, field,"
+        " instrument, complete, rows FROM stat_staff_responses EXCEPT"
+        " SELECT unit, substr(day, 1, 7), counter, officer, field,"
+        " instrument, sum(complete), count(*) FROM day_responses"
+        " GROUP BY 1, 2, 3, 4, 5, 6)",
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument, question,"
+        " element, answer, sum(n) FROM day_answers WHERE partial = 0"
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7 EXCEPT SELECT day, unit, field,"
+        " instrument, question, element, answer, n FROM stat_day_answers)",
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument, question,"
+        " element, answer, n FROM stat_day_answers EXCEPT SELECT day, unit,"
+        " field, instrument, question, element, answer, sum(n)"
+        " FROM day_answers WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7)",
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument, element,"
+        " sum(n), max(exact = 0), count(*) FROM day_elements"
+        " GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT day, unit, field, instrument,"
+        " element, n, approx > 0, rows FROM stat_day_elements)",
+        "SELECT count(*) FROM (SELECT day, unit, field, instrument, element,"
+        " n, approx > 0, rows FROM stat_day_elements EXCEPT SELECT day, unit,"
+        " field, instrument, element, sum(n), max(exact = 0), count(*)"
+        " FROM day_elements GROUP BY 1, 2, 3, 4, 5)",
+        NULL,
+    };
+    size_t i;
+
+    for (i = 0; sql[i]; i++) {
+        int64_t n = query_int(f, sql[i]);
+
+        if (n != 0)
+            fail_msg("summary check %zu: %lld rows differ", i, (long long)n);
+    }
+}
+
+/* Counts every write to the day tables from now on, in a temporary
+ * table of this connection: what an upload changed, not only what it
+ * left behind. */
+static void diff_count_writes(fixture_t *f)
+{
+    static const char *const table[] = {"day_responses", "day_answers",
+                                        "day_elements"};
+    static const char *const op[] = {"INSERT", "UPDATE", "DELETE"};
+    char sql[256];
+    size_t t, o;
+
+    assert_int_equal(sqlite3_exec(f->db->sql.conn,
+                                  "CREATE TEMP TABLE writes(tbl, op)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    for (t = 0; t < 3; t++)
+        for (o = 0; o < 3; o++) {
+            snprintf(sql, sizeof(sql),
+                     "CREATE TEMP TRIGGER w_%s_%s AFTER %s ON main.%s"
+                     " BEGIN INSERT INTO writes VALUES('%s', '%s'); END",
+                     table[t], op[o], op[o], table[t], table[t], op[o]);
+            assert_int_equal(
+                sqlite3_exec(f->db->sql.conn, sql, NULL, NULL, NULL),
+                SQLITE_OK);
+        }
+}
+
+/* The writes since the last call, as "table op count" sorted, then
+ * forgotten. */
+static char *diff_take_writes(fixture_t *f)
+{
+    static const char sql[] =
+        "SELECT coalesce(group_concat(w, ', '), '') FROM (SELECT tbl || ' '"
+        " || op || ' ' || count(*) AS w FROM writes GROUP BY tbl, op"
+        " ORDER BY tbl, op)";
+    sqlite3_stmt *st = NULL;
+    char *out;
+
+    assert_int_equal(sqlite3_prepare_v2(f->db->sql.conn, sql, -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_non_null(out);
+    assert_int_equal(sqlite3_exec(f->db->sql.conn, "DELETE FROM writes", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    return out;
+}
+
+static void assert_writes(fixture_t *f, const char *want)
+{
+    char *got = diff_take_writes(f);
+
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_day_written_as_difference(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const first[] = {"CB1:3",   "CB2:2",   "CB1:5:2",
+                                        "CB1:4:1", "CB2:3:2", "CB1:e3",
+                                        "CB2:e2",  NULL};
+    static const char *const second[] = {"CB1:4",   "CB3:1",   "CB1:5:2",
+                                         "CB1:4:2", "CB3:5:1", "CB1:e4",
+                                         "CB3:e1",  NULL};
+    static const char *const third[] = {"CB1:4", "CB3:1", "CB1:5:2",
+                                        "CB1:4:2", "CB3:5:1", NULL};
+    static const char *const fourth[] = {"CB1:4", "CB1:5:2", "CB1:4:2",
+                                         NULL};
+    char *before, *after;
+
+    assert_int_equal(apply_diff(f, 10, 1, first), 200);
+    assert_held(f, "CB1:3 CB1:4:1 CB1:5:2 CB1:e3 CB2:2 CB2:3:2 CB2:e2");
+    assert_summaries_exact(f);
+    diff_count_writes(f);
+
+    /* A changed count, a row gone and a row new of each kind. */
+    assert_int_equal(apply_diff(f, 11, 1, second), 200);
+    assert_held(f, "CB1:4 CB1:4:2 CB1:5:2 CB1:e4 CB3:1 CB3:5:1 CB3:e1");
+    assert_summaries_exact(f);
+    /* Only what changed was written: the unchanged answer not at all. */
+    assert_writes(f, "day_answers DELETE 1, day_answers INSERT 1,"
+                     " day_answers UPDATE 1, day_elements DELETE 1,"
+                     " day_elements INSERT 1, day_elements UPDATE 1,"
+                     " day_responses DELETE 1, day_responses INSERT 1,"
+                     " day_responses UPDATE 1");
+
+    /* Sent without element counts: the hub's stand-ins replace them. */
+    assert_int_equal(apply_diff(f, 12, 0, third), 200);
+    assert_held(f, "CB1:4 CB1:4:2 CB1:5:2 CB1:s0 CB3:1 CB3:5:1 CB3:s0");
+    assert_summaries_exact(f);
+    assert_writes(f, "day_elements DELETE 2, day_elements INSERT 2");
+    assert_int_equal(apply_diff(f, 13, 0, fourth), 200);
+    assert_held(f, "CB1:4 CB1:4:2 CB1:5:2 CB1:s0");
+    assert_summaries_exact(f);
+    assert_writes(f, "day_answers DELETE 1, day_elements DELETE 1,"
+                     " day_responses DELETE 1");
+
+    /* The kiosk's counts again: the stand-ins go. */
+    assert_int_equal(apply_diff(f, 14, 1, second), 200);
+    assert_held(f, "CB1:4 CB1:4:2 CB1:5:2 CB1:e4 CB3:1 CB3:5:1 CB3:e1");
+    assert_summaries_exact(f);
+    assert_writes(f, "day_answers INSERT 1, day_elements DELETE 1,"
+                     " day_elements INSERT 2, day_responses INSERT 1");
+
+    /* An older snapshot changes nothing; the same one again, a retry,
+     * writes no day row either. */
+    before = dump_tables(f);
+    assert_int_equal(apply_diff(f, 12, 0, third), 200);
+    after = dump_tables(f);
+    assert_string_equal(after, before);
+    free(after);
+    free(before);
+    assert_int_equal(apply_diff(f, 14, 1, second), 200);
+    assert_held(f, "CB1:4 CB1:4:2 CB1:5:2 CB1:e4 CB3:1 CB3:5:1 CB3:e1");
+    assert_summaries_exact(f);
+    assert_writes(f, "");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_accepts_documented_example),
+        T(test_day_written_as_difference),
         T(test_refuses_each_broken_variant),
         T(test_refuses_non_json),
         T(test_refuses_oversized_body),

@@ -103,8 +103,8 @@ static void test_errors_name_line_and_field(void **state)
                  "\"counter\": \"Q\",\n\"fields\": [\"dat-dai\", \"nope\"]}",
                  3, "fields[1]", "procedure field");
     expect_error("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"AB\","
-                 "\"counter\": \"Q\", \"language\": \"fr\"}",
-                 1, "language", "vi, en or km");
+                 "\"counter\": \"Q\", \"language\": \"Viet\"}",
+                 1, "language", "two or three small letters");
     expect_error("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"AB\","
                  "\"counter\": \"Q\", \"admin_pin_hash\": \"1234\"}",
                  1, "admin_pin_hash", "never the PIN");
@@ -408,9 +408,16 @@ static void test_apply_over_config(void **state)
     config_defaults(&c);
     assert_int_equal(provfile_apply_config(&p, &c), 0);
     assert_string_equal(c.langs[0], "km");
-    /* It is not by one that lists only vi and en. */
+    /* A language the file may name (Ê Đê) that the default
+     * configuration does not offer. */
+    provfile_wipe(&p);
+    assert_int_equal(
+        parse("{\"format\": 1, \"hub\": \"https://h\", \"code\": \"AB\","
+              " \"counter\": \"Quầy 3\", \"language\": \"rad\"}",
+              PROVFILE_KIND_PROVISION, &p, &e),
+        0);
+    assert_string_equal(p.language, "rad");
     config_defaults(&c);
-    c.n_langs = 2;
     assert_int_equal(provfile_apply_config(&p, &c), -1);
     assert_string_equal(c.langs[0], "vi");
     assert_string_equal(c.counter, "Quầy 3");

@@ -63,6 +63,28 @@ int ctl_sync_main(int argc, char **argv);
 int ctl_report_main(int argc, char **argv); /* runs sipas-report */
 int ctl_selftest_main(int argc, char **argv);
 
+/* The database half of `check`: SQLite's full integrity check of DIR's
+ * database, its verdict ("ok" or the first problem) on stdout.
+ * CTL_EXIT_OK only when it said ok. */
+int ctl_check_database(const char *cmd, const char *data);
+
+/* The language half of `check` (ctl_langs.c): what each language lacks
+ * against Vietnamese. Strings are borrowed. */
+#define CTL_LANGS_SURVEYS_MAX 16
+typedef struct ctl_langs_opts {
+    const char *assets; /* DIR with i18n/ui.json, surveys/NAME.json; or NULL */
+    const char *ui;     /* a UI words file instead of DIR's; or NULL */
+    int n_surveys;      /* surveys instead of DIR's */
+    const char *surveys[CTL_LANGS_SURVEYS_MAX];
+    const char *only;   /* report this language only; NULL: every one */
+    int strict;         /* missing strings are errors, not warnings */
+} ctl_langs_opts_t;
+
+/* Prints one line per finding and a summary per language on stdout.
+ * CTL_EXIT_OK, or CTL_EXIT_FAIL when a file is unreadable or refused by
+ * the kiosk, a key is misspelt, or (strict) a string is missing. */
+int ctl_langs_check(const char *cmd, const ctl_langs_opts_t *o);
+
 /* What `status` tells about provisioning from the SD card (the last
  * DIR/provision-result.json); JSON null when there is none. */
 void ctl_provision_print_text(const char *dir);

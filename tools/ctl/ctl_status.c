@@ -1,6 +1,6 @@
 /*
- * sipasctl status and check: the database's health and contents at a
- * glance, and the full integrity check.
+ * sipasctl status, and the database half of check: the database's health
+ * and contents at a glance, and the full integrity check.
  */
 #include "ctl.h"
 
@@ -12,7 +12,6 @@
 #include "core/vntime.h"
 
 #define STATUS_CMD "status"
-#define CHECK_CMD "check"
 #define STATUS_AUDIT_ROWS 5
 #define STATUS_PATH_MAX (STORE_PATH_MAX + 16)
 
@@ -66,29 +65,10 @@ static void status_print_help(FILE *fp)
             "unreadable, or\n" SYNCDB_NAME " damaged; 2 usage error.\n");
 }
 
-static void check_print_help(FILE *fp)
-{
-    fprintf(fp,
-            "Usage: sipasctl check --data DIR\n"
-            "\n"
-            "Runs SQLite's full integrity check on the kiosk database and "
-            "prints its\nverdict (\"ok\" or the first problem found). "
-            "Slower than the quick check\nthe kiosk runs at every start; "
-            "use it when provisioning or after a power\nproblem. Reads the "
-            "database read-only.\n"
-            "\n"
-            "  -d, --data DIR   the kiosk's data directory (holds "
-            STORE_DB_NAME ")\n"
-            "  -h, --help       this text\n"
-            "\n"
-            "Exit status: 0 the check said ok; 1 damage found, or no "
-            "database;\n2 usage error.\n");
-}
-
-/* Shared by both commands: --data, --help and, for status, --json.
+/* --data, --help and --json.
  * 0 to go on, 1 when help was printed, -1 on a usage error. */
 static int status_parse(const char *cmd, int argc, char **argv,
-                        const char **data, int *json, int allow_json)
+                        const char **data, int *json)
 {
     static const struct option longs[] = {
         {"data", required_argument, NULL, 'd'},
@@ -104,13 +84,13 @@ static int status_parse(const char *cmd, int argc, char **argv,
     while ((c = getopt_long(argc, argv, ":d:jh", longs, NULL)) != -1) {
         if (c == 'd') {
             *data = optarg;
-        } else if (c == 'j' && allow_json) {
+        } else if (c == 'j') {
             *json = 1;
         } else if (c == 'h') {
-            (allow_json ? status_print_help : check_print_help)(stdout);
+            status_print_help(stdout);
             return 1;
         } else {
-            ctl_report_bad_option(cmd, c == 'j' ? '?' : c, argv[optind - 1]);
+            ctl_report_bad_option(cmd, c, argv[optind - 1]);
             return -1;
         }
     }
@@ -370,7 +350,7 @@ int ctl_status_main(int argc, char **argv)
     store_t *s = NULL;
     int json, rc;
 
-    rc = status_parse(STATUS_CMD, argc, argv, &data, &json, 1);
+    rc = status_parse(STATUS_CMD, argc, argv, &data, &json);
     if (rc != 0)
         return rc > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
     if (ctl_open_data(STATUS_CMD, data, &s) != CTL_EXIT_OK)
@@ -396,17 +376,13 @@ int ctl_status_main(int argc, char **argv)
     return CTL_EXIT_OK;
 }
 
-int ctl_check_main(int argc, char **argv)
+int ctl_check_database(const char *cmd, const char *data)
 {
     char result[STORE_TEXT_MAX];
-    const char *data;
     store_t *s = NULL;
-    int json, rc;
+    int rc;
 
-    rc = status_parse(CHECK_CMD, argc, argv, &data, &json, 0);
-    if (rc != 0)
-        return rc > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
-    if (ctl_open_data(CHECK_CMD, data, &s) != CTL_EXIT_OK)
+    if (ctl_open_data(cmd, data, &s) != CTL_EXIT_OK)
         return CTL_EXIT_FAIL;
     rc = store_integrity_check(s, result, sizeof(result));
     store_close(s);
@@ -414,7 +390,7 @@ int ctl_check_main(int argc, char **argv)
     if (fflush(stdout) != 0)
         return CTL_EXIT_FAIL;
     if (rc != STORE_OK || strcmp(result, "ok") != 0) {
-        ctl_say(CHECK_CMD, "the database in %s is damaged", data);
+        ctl_say(cmd, "the database in %s is damaged", data);
         return CTL_EXIT_FAIL;
     }
     return CTL_EXIT_OK;

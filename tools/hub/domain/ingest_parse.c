@@ -12,6 +12,7 @@
 #include "hub/base/valid.h"
 #include "hub/domain/dossiers.h"
 #include "hub/domain/jv.h"
+#include "hub/store/rowkey.h"
 
 static const char *const hub_ingest_top_keys[] = {
     "format",    "install_id", "upload_id", "upto_seq",
@@ -140,51 +141,11 @@ static int hub_ingest_read_el(const json_t *v, const char *path,
 
 /* ---- duplicates ------------------------------------------------------ */
 
-#define HUB_FNV_OFFSET UINT64_C(14695981039346656037)
-#define HUB_FNV_PRIME UINT64_C(1099511628211)
-
-static uint64_t hub_ingest_hash_text(uint64_t h, const char *s)
-{
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= HUB_FNV_PRIME;
-    }
-    /* 0xFF never occurs in UTF-8, so it separates fields unambiguously. */
-    h ^= 0xFF;
-    return h * HUB_FNV_PRIME;
-}
-
-static uint64_t hub_ingest_hash_int(uint64_t h, int64_t v)
-{
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        h ^= (uint64_t)v >> (8 * i) & 0xFF;
-        h *= HUB_FNV_PRIME;
-    }
-    return h;
-}
-
+/* The day's index goes first into a row's hash: one sort serves every
+ * day of the upload. */
 static uint64_t hub_ingest_hash_dims(size_t day, const hub_dims_t *d)
 {
-    uint64_t h = hub_ingest_hash_int(HUB_FNV_OFFSET, (int64_t)day);
-
-    h = hub_ingest_hash_text(h, d->unit);
-    h = hub_ingest_hash_text(h, d->counter);
-    h = hub_ingest_hash_text(h, d->officer);
-    h = hub_ingest_hash_text(h, d->field);
-    h = hub_ingest_hash_text(h, d->instrument);
-    return hub_ingest_hash_int(h, d->version);
-}
-
-static int hub_ingest_same_dims(const hub_dims_t *a, const hub_dims_t *b)
-{
-    return strcmp(a->unit, b->unit) == 0 &&
-           strcmp(a->counter, b->counter) == 0 &&
-           strcmp(a->officer, b->officer) == 0 &&
-           strcmp(a->field, b->field) == 0 &&
-           strcmp(a->instrument, b->instrument) == 0 &&
-           a->version == b->version;
+    return hub_rowkey_dims(hub_rowkey_int(HUB_ROWKEY_SEED, (int64_t)day), d);
 }
 
 static int hub_ingest_cmp_key(const void *pa, const void *pb)
@@ -236,20 +197,13 @@ static void hub_ingest_locate(const hub_upload_t *up, size_t row, int kind,
 static uint64_t hub_ingest_hash_row(const hub_upload_t *up, int kind,
                                     size_t day, size_t j)
 {
-    uint64_t h;
+    uint64_t h = hub_rowkey_int(HUB_ROWKEY_SEED, (int64_t)day);
 
     if (kind == HUB_INGEST_RESP)
-        return hub_ingest_hash_dims(day, &up->resp[j].d);
-    if (kind == HUB_INGEST_EL) {
-        h = hub_ingest_hash_dims(day, &up->el[j].d);
-        h = hub_ingest_hash_int(h, up->el[j].partial);
-        return hub_ingest_hash_text(h, up->el[j].element);
-    }
-    h = hub_ingest_hash_dims(day, &up->ans[j].d);
-    h = hub_ingest_hash_int(h, up->ans[j].partial);
-    h = hub_ingest_hash_text(h, up->ans[j].question);
-    h = hub_ingest_hash_text(h, up->ans[j].element);
-    return hub_ingest_hash_text(h, up->ans[j].answer);
+        return hub_rowkey_dims(h, &up->resp[j].d);
+    if (kind == HUB_INGEST_EL)
+        return hub_rowkey_el(h, &up->el[j]);
+    return hub_rowkey_ans(h, &up->ans[j]);
 }
 
 /* Whether rows a and b of a kind (of one day: the hashes said so) have
@@ -258,16 +212,10 @@ static int hub_ingest_same_row(const hub_upload_t *up, int kind, size_t a,
                                size_t b)
 {
     if (kind == HUB_INGEST_RESP)
-        return hub_ingest_same_dims(&up->resp[a].d, &up->resp[b].d);
+        return hub_rowkey_same_dims(&up->resp[a].d, &up->resp[b].d);
     if (kind == HUB_INGEST_EL)
-        return hub_ingest_same_dims(&up->el[a].d, &up->el[b].d) &&
-               up->el[a].partial == up->el[b].partial &&
-               strcmp(up->el[a].element, up->el[b].element) == 0;
-    return hub_ingest_same_dims(&up->ans[a].d, &up->ans[b].d) &&
-           up->ans[a].partial == up->ans[b].partial &&
-           strcmp(up->ans[a].question, up->ans[b].question) == 0 &&
-           strcmp(up->ans[a].element, up->ans[b].element) == 0 &&
-           strcmp(up->ans[a].answer, up->ans[b].answer) == 0;
+        return hub_rowkey_same_el(&up->el[a], &up->el[b]);
+    return hub_rowkey_same_ans(&up->ans[a], &up->ans[b]);
 }
 
 /* Every row of a kind keyed by its hash, sorted; NULL when out of
@@ -351,7 +299,7 @@ static int64_t hub_ingest_find_responses(const hub_upload_t *up,
         r = &up->resp[keys[lo].row];
         if (keys[lo].row >= up->days[day].resp_first &&
             keys[lo].row < up->days[day].resp_first + up->days[day].resp_n &&
-            hub_ingest_same_dims(&r->d, &up->el[e].d))
+            hub_rowkey_same_dims(&r->d, &up->el[e].d))
             return up->el[e].partial ? r->partial : r->complete;
     }
     return -1;

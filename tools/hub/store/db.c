@@ -9,6 +9,7 @@
 #include "hub/base/clock.h"
 #include "hub/base/crypto.h"
 #include "hub/base/disk.h"
+#include "hub/store/commitq.h"
 #include "hub/store/tokens.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
@@ -749,6 +750,11 @@ void hub_db_lock(hub_db_t *db)
         abort();
 }
 
+struct hub_commitq *hub_db_commitq(hub_db_t *db)
+{
+    return db->commitq;
+}
+
 void hub_db_unlock(hub_db_t *db)
 {
     if (pthread_mutex_unlock(&db->mutex) != 0)
@@ -856,6 +862,13 @@ int hub_db_open(const char *path, const hub_db_options_t *opt,
                  "cannot create a mutex");
         return HUB_ERROR;
     }
+    if (!(db->commitq = hub_commitq_new())) {
+        (void)pthread_mutex_destroy(&db->mutex);
+        free(db);
+        snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
+                 "out of memory");
+        return HUB_ERROR;
+    }
     rc = hub_db_connect(db, opt);
     if (rc != HUB_OK)
         return hub_db_fail_open(db, rc);
@@ -868,6 +881,7 @@ void hub_db_close(hub_db_t *db)
     if (!db)
         return;
     sqldb_close(&db->sql);
+    hub_commitq_free(db->commitq);
     (void)pthread_mutex_destroy(&db->mutex);
     free(db);
 }

@@ -22,7 +22,11 @@ struct hub_db {
     sqldb_t sql;           /* the one connection; under the lock only */
     pthread_mutex_t mutex; /* the module's: see hub_db_lock() */
     int64_t min_free_kb;   /* disk reserve, 0: none; set at open only */
+    struct hub_commitq *commitq; /* writers sharing a transaction */
 };
+
+/* The handle's group-commit queue (commitq.h). */
+struct hub_commitq *hub_db_commitq(hub_db_t *db);
 
 /* hub_rc for an SQLite result code: SQLITE_OK and SQLITE_ROW are HUB_OK,
  * SQLITE_DONE (no more rows) HUB_NOT_FOUND, a full disk HUB_FULL, a busy

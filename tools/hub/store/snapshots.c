@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "hub/base/log.h"
+#include "hub/store/commitq.h"
+#include "hub/store/dayrows.h"
 #include "hub/store/dossiers.h"
 #include "hub/store/kiosks.h"
 #include "hub/store/units.h"
@@ -25,37 +27,6 @@ static const char hub_ingest_sql_count[] =
     " + (SELECT count(*) FROM day_elements"
     "    WHERE install_id = ?1 AND exact = 1)"
     " + (SELECT count(*) FROM dossier_ratings WHERE install_id = ?1)";
-static const char hub_ingest_sql_drop_resp[] =
-    "DELETE FROM day_responses WHERE install_id = ?1 AND day = ?2";
-static const char hub_ingest_sql_drop_ans[] =
-    "DELETE FROM day_answers WHERE install_id = ?1 AND day = ?2";
-/* Exact rows count as the kiosk's rows; the hub's own stand-ins do not. */
-static const char hub_ingest_sql_drop_el[] =
-    "DELETE FROM day_elements WHERE install_id = ?1 AND day = ?2"
-    " AND exact = 1";
-static const char hub_ingest_sql_drop_el_approx[] =
-    "DELETE FROM day_elements WHERE install_id = ?1 AND day = ?2"
-    " AND exact = 0";
-static const char hub_ingest_sql_add_el[] =
-    "INSERT INTO day_elements(install_id, day, unit, counter, officer,"
-    " field, instrument, version, partial, element, n, exact)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)";
-/* A day sent without element counts: one stand-in per element its
- * answers name, so the figures know to fall back (db.c, version 8). */
-static const char hub_ingest_sql_add_el_approx[] =
-    "INSERT INTO day_elements(install_id, day, unit, counter, officer,"
-    " field, instrument, version, partial, element, n, exact)"
-    " SELECT DISTINCT install_id, day, unit, counter, officer, field,"
-    " instrument, version, partial, element, 0, 0 FROM day_answers"
-    " WHERE install_id = ?1 AND day = ?2 AND element <> ''";
-static const char hub_ingest_sql_add_resp[] =
-    "INSERT INTO day_responses(install_id, day, unit, counter, officer,"
-    " field, instrument, version, complete, partial, suppressed)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-static const char hub_ingest_sql_add_ans[] =
-    "INSERT INTO day_answers(install_id, day, unit, counter, officer,"
-    " field, instrument, version, partial, question, element, answer, n)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char hub_ingest_sql_put_snapshot[] =
     "INSERT INTO day_snapshots(install_id, day, upto_seq, estimated,"
     " upload_id, received_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
@@ -182,13 +153,9 @@ static int hub_ingest_check_unit(hub_db_t *db, const char *own,
     return HUB_FOREIGN;
 }
 
-/* Rows to leave out, one flag per row of the upload. */
-typedef struct hub_ingest_skip {
-    unsigned char *resp, *ans, *el, *dos;
-} hub_ingest_skip_t;
 
 static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
-                                  const char *own, hub_ingest_skip_t *skip,
+                                  const char *own, hub_dayrows_skip_t *skip,
                                   hub_ingest_result_t *res)
 {
     const char *checked = NULL, *unknown = NULL;
@@ -241,7 +208,7 @@ static int hub_ingest_check_units(hub_db_t *db, const hub_upload_t *up,
 
 /* Rows of day that are kept. */
 static size_t hub_ingest_kept_rows(const hub_day_t *day,
-                                   const hub_ingest_skip_t *skip)
+                                   const hub_dayrows_skip_t *skip)
 {
     size_t i, n = 0;
 
@@ -252,25 +219,6 @@ static size_t hub_ingest_kept_rows(const hub_day_t *day,
     for (i = day->el_first; i < day->el_first + day->el_n; i++)
         n += !skip->el[i];
     return n;
-}
-
-/* *dropped grows by the rows deleted (the statistics triggers' own
- * writes are not counted by sqlite3_changes()). */
-static int hub_ingest_drop_day(hub_db_t *db, const char *sql,
-                               const char *install_id, const char *day,
-                               int64_t *dropped)
-{
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
-
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_text(st, 2, day, &rc);
-    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "drop day"));
-    if (rc == HUB_OK)
-        *dropped += sqlite3_changes64(db->sql.conn);
-    return rc;
 }
 
 /* The rows held for a kiosk, counted once per process (base/quota.h):
@@ -301,103 +249,6 @@ static int hub_ingest_count_held(hub_db_t *db, hub_quota_t *q,
     return HUB_OK;
 }
 
-static void hub_ingest_bind_dims(sqlite3_stmt *st, const char *install_id,
-                                 const char *day, const hub_dims_t *d,
-                                 int *rc)
-{
-    sqldb_bind_text(st, 1, install_id, rc);
-    sqldb_bind_text(st, 2, day, rc);
-    sqldb_bind_text(st, 3, d->unit, rc);
-    sqldb_bind_text(st, 4, d->counter, rc);
-    sqldb_bind_text(st, 5, d->officer, rc);
-    sqldb_bind_text(st, 6, d->field, rc);
-    sqldb_bind_text(st, 7, d->instrument, rc);
-    sqldb_bind_int64(st, 8, d->version, rc);
-}
-
-/* The day's element rows, or the stand-ins of a day sent without them
- * (after its answer rows, which they are drawn from). */
-static int hub_ingest_add_elements(hub_db_t *db, const hub_upload_t *up,
-                                   const hub_day_t *day,
-                                   const hub_ingest_skip_t *skip)
-{
-    sqlite3_stmt *st;
-    size_t i;
-    int rc = SQLITE_OK;
-
-    if (!day->has_elements) {
-        if (!(st = sqldb_stmt(&db->sql, hub_ingest_sql_add_el_approx)))
-            return HUB_ERROR;
-        sqldb_bind_text(st, 1, up->install_id, &rc);
-        sqldb_bind_text(st, 2, day->day, &rc);
-        return hub_db_rc(sqldb_run(&db->sql, st, rc, "add element stand-ins"));
-    }
-    if (!(st = sqldb_stmt(&db->sql, hub_ingest_sql_add_el)))
-        return HUB_ERROR;
-    for (i = day->el_first; i < day->el_first + day->el_n; i++) {
-        const hub_elem_row_t *x = &up->el[i];
-
-        if (skip->el[i])
-            continue;
-        rc = SQLITE_OK;
-        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
-        sqldb_bind_int64(st, 9, x->partial, &rc);
-        sqldb_bind_text(st, 10, x->element, &rc);
-        sqldb_bind_int64(st, 11, x->n, &rc);
-        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add element counts"));
-        if (rc != HUB_OK)
-            return rc;
-    }
-    return HUB_OK;
-}
-
-static int hub_ingest_add_rows(hub_db_t *db, const hub_upload_t *up,
-                               const hub_day_t *day,
-                               const hub_ingest_skip_t *skip)
-{
-    sqlite3_stmt *st;
-    size_t i;
-    int rc;
-
-    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_resp);
-    if (!st)
-        return HUB_ERROR;
-    for (i = day->resp_first; i < day->resp_first + day->resp_n; i++) {
-        const hub_resp_row_t *x = &up->resp[i];
-
-        if (skip->resp[i])
-            continue;
-        rc = SQLITE_OK;
-        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
-        sqldb_bind_int64(st, 9, x->complete, &rc);
-        sqldb_bind_int64(st, 10, x->partial, &rc);
-        sqldb_bind_int64(st, 11, x->suppressed, &rc);
-        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add response counts"));
-        if (rc != HUB_OK)
-            return rc;
-    }
-    st = sqldb_stmt(&db->sql, hub_ingest_sql_add_ans);
-    if (!st)
-        return HUB_ERROR;
-    for (i = day->ans_first; i < day->ans_first + day->ans_n; i++) {
-        const hub_ans_row_t *x = &up->ans[i];
-
-        if (skip->ans[i])
-            continue;
-        rc = SQLITE_OK;
-        hub_ingest_bind_dims(st, up->install_id, day->day, &x->d, &rc);
-        sqldb_bind_int64(st, 9, x->partial, &rc);
-        sqldb_bind_text(st, 10, x->question, &rc);
-        sqldb_bind_text(st, 11, x->element, &rc);
-        sqldb_bind_text(st, 12, x->answer, &rc);
-        sqldb_bind_int64(st, 13, x->n, &rc);
-        rc = hub_db_rc(sqldb_run(&db->sql, st, rc, "add answer counts"));
-        if (rc != HUB_OK)
-            return rc;
-    }
-    return hub_ingest_add_elements(db, up, day, skip);
-}
-
 static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
                                    const hub_day_t *day, int64_t now_ms)
 {
@@ -420,11 +271,11 @@ static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
  * earlier upload was cut short by a crash can always complete it. */
 static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
                                 const hub_day_t *day,
-                                const hub_ingest_skip_t *skip, int64_t now_ms,
+                                const hub_dayrows_skip_t *skip, int64_t now_ms,
                                 int *stale, hub_ingest_result_t *res)
 {
     size_t kept = hub_ingest_kept_rows(day, skip);
-    int64_t held, approx_dropped = 0;
+    int64_t held;
     int rc;
 
     /* A day of nothing but ignored rows was never a day of service: it
@@ -437,19 +288,7 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
     *stale = held > up->upto_seq;
     if (*stale)
         return HUB_OK;
-    rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_resp, up->install_id,
-                             day->day, &res->rows_dropped);
-    if (rc == HUB_OK)
-        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_ans, up->install_id,
-                                 day->day, &res->rows_dropped);
-    if (rc == HUB_OK)
-        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_el, up->install_id,
-                                 day->day, &res->rows_dropped);
-    if (rc == HUB_OK)
-        rc = hub_ingest_drop_day(db, hub_ingest_sql_drop_el_approx,
-                                 up->install_id, day->day, &approx_dropped);
-    if (rc == HUB_OK)
-        rc = hub_ingest_add_rows(db, up, day, skip);
+    rc = hub_dayrows_write(db, up, day, skip, &res->rows_dropped);
     if (rc == HUB_OK)
         res->rows_added += (int64_t)kept;
     if (rc == HUB_OK)
@@ -461,7 +300,7 @@ static int hub_ingest_write(hub_db_t *db, const hub_upload_t *up,
                             int64_t now_ms, hub_ingest_result_t *res)
 {
     char own[HUB_CODE_MAX + 1];
-    hub_ingest_skip_t skip;
+    hub_dayrows_skip_t skip;
     size_t i;
     int rc, stale;
 
@@ -564,37 +403,66 @@ int hub_ingest_store(hub_db_t *db, const hub_upload_t *up, int64_t now_ms,
     return hub_ingest_store_quota(db, NULL, up, now_ms, res);
 }
 
+/* One upload in the group commit (store/commitq.h). */
+typedef struct hub_ingest_job {
+    hub_quota_t *q;
+    const hub_upload_t *up;
+    int64_t now_ms;
+    hub_ingest_result_t *res;
+    int wrote; /* its own writes succeeded */
+} hub_ingest_job_t;
+
+/* Refusals are answers, not faults: only the others are logged. */
+static int hub_ingest_is_fault(int rc)
+{
+    return rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
+           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA;
+}
+
+static int hub_ingest_job_work(hub_db_t *db, void *arg)
+{
+    hub_ingest_job_t *j = arg;
+    int rc = hub_ingest_write_checked(db, j->q, j->up, j->now_ms, j->res);
+
+    j->wrote = rc == HUB_OK;
+    /* The handle's error text is only this upload's until the next. */
+    if (hub_ingest_is_fault(rc))
+        hub_log_say("ingest from %s: %s", j->up->install_id,
+                    sqldb_last_error(&db->sql));
+    return rc;
+}
+
+static void hub_ingest_job_done(hub_db_t *db, void *arg, int rc)
+{
+    hub_ingest_job_t *j = arg;
+
+    /* Recorded once committed, still under the lock, so no other upload
+     * of the kiosk was checked in between. */
+    if (rc == HUB_OK && j->q)
+        hub_quota_add_write(j->q, j->up->install_id, j->now_ms,
+                            j->res->rows_dropped, j->res->rows_added);
+    if (rc != HUB_OK && j->wrote && hub_ingest_is_fault(rc))
+        hub_log_say("ingest from %s: %s", j->up->install_id,
+                    sqldb_last_error(&db->sql));
+    if (rc != HUB_OK)
+        j->res->stale_days = 0;
+}
+
 int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
                            const hub_upload_t *up, int64_t now_ms,
                            hub_ingest_result_t *res)
 {
-    int rc;
+    hub_ingest_job_t job = {q, up, now_ms, res, 0};
+    hub_commitq_item_t it;
 
     memset(res, 0, sizeof(*res));
     res->days = up->n_days;
-    hub_db_lock(db);
-    rc = hub_db_check_room(db);
-    if (rc == HUB_OK)
-        rc = hub_db_rc(sqldb_begin_write(&db->sql));
-    if (rc == HUB_OK) {
-        rc = hub_ingest_write_checked(db, q, up, now_ms, res);
-        if (rc == HUB_OK)
-            rc = hub_db_rc(sqldb_commit(&db->sql));
-        else
-            sqldb_rollback(&db->sql);
-        /* Recorded once committed, still under the lock, so no other
-         * upload of the kiosk was checked in between. */
-        if (rc == HUB_OK && q)
-            hub_quota_add_write(q, up->install_id, now_ms, res->rows_dropped,
-                                res->rows_added);
-    }
-    /* The handle's error text is only stable under the lock. */
-    if (rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
-        rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA)
-        hub_log_say("ingest from %s: %s", up->install_id,
-                    sqldb_last_error(&db->sql));
-    hub_db_unlock(db);
-    if (rc != HUB_OK)
-        res->stale_days = 0;
-    return rc;
+    memset(&it, 0, sizeof(it));
+    it.work = hub_ingest_job_work;
+    it.done = hub_ingest_job_done;
+    it.arg = &job;
+    /* Two uploads of one kiosk never share a transaction: the second's
+     * sequence and quota checks must see the first committed. */
+    snprintf(it.key, sizeof(it.key), "%s", up->install_id);
+    return hub_commitq_run(hub_db_commitq(db), db, &it);
 }

@@ -1,0 +1,447 @@
+/*
+ * A day's rows as a difference: read the held rows of (kiosk, day), match
+ * each to the upload's row of the same key (domain/rowkey.h), then write
+ * only the deletions, changed counts and new keys.
+ */
+#include "hub/store/dayrows.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/store/rowkey.h"
+
+/* Rows one (kiosk, day) may hold: an upload holds at most 20,000, so a
+ * day with more is not the hub's own writing. */
+#define HUB_DAYROWS_HELD_MAX 100000
+
+enum { HUB_DAYROWS_RESP, HUB_DAYROWS_ANS, HUB_DAYROWS_EL };
+
+#define HUB_DAYROWS_DIMS "unit, counter, officer, field, instrument, version"
+
+static const char *const hub_dayrows_sql_held[] = {
+    "SELECT rowid, " HUB_DAYROWS_DIMS ", complete, partial, suppressed"
+    " FROM day_responses WHERE install_id = ?1 AND day = ?2",
+    "SELECT rowid, " HUB_DAYROWS_DIMS ", partial, question, element, answer,"
+    " n FROM day_answers WHERE install_id = ?1 AND day = ?2",
+    "SELECT rowid, " HUB_DAYROWS_DIMS ", partial, element, n"
+    " FROM day_elements WHERE install_id = ?1 AND day = ?2 AND exact = ?3",
+};
+static const char *const hub_dayrows_sql_update[] = {
+    "UPDATE day_responses SET complete = ?2, partial = ?3, suppressed = ?4"
+    " WHERE rowid = ?1",
+    "UPDATE day_answers SET n = ?2 WHERE rowid = ?1",
+    "UPDATE day_elements SET n = ?2 WHERE rowid = ?1",
+};
+static const char *const hub_dayrows_sql_delete[] = {
+    "DELETE FROM day_responses WHERE rowid = ?1",
+    "DELETE FROM day_answers WHERE rowid = ?1",
+    "DELETE FROM day_elements WHERE rowid = ?1",
+};
+static const char *const hub_dayrows_sql_insert[] = {
+    "INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","
+    " complete, partial, suppressed)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO day_answers(install_id, day, " HUB_DAYROWS_DIMS ","
+    " partial, question, element, answer, n)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "INSERT INTO day_elements(install_id, day, " HUB_DAYROWS_DIMS ","
+    " partial, element, n, exact)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+};
+
+/* The rows the day should hold, of one kind: one of the three arrays,
+ * with skip flags (NULL: keep all). */
+typedef struct hub_dayrows_set {
+    int kind;
+    int exact; /* elements: 1 the kiosk's counts, 0 stand-ins */
+    const hub_resp_row_t *resp;
+    const hub_ans_row_t *ans;
+    const hub_elem_row_t *el;
+    const unsigned char *skip;
+    size_t n;
+} hub_dayrows_set_t;
+
+/* One held row, its strings pointing into the statement's row. */
+typedef struct hub_dayrows_held {
+    int64_t rowid;
+    hub_resp_row_t resp;
+    hub_ans_row_t ans;
+    hub_elem_row_t el;
+} hub_dayrows_held_t;
+
+/* What to write for a held row: delete it (row == SIZE_MAX) or set its
+ * counts to those of the upload's row. */
+typedef struct hub_dayrows_act {
+    int64_t rowid;
+    size_t row;
+} hub_dayrows_act_t;
+
+typedef struct hub_dayrows_plan {
+    hub_dayrows_act_t *act;
+    size_t n, cap;
+    unsigned char *seen; /* per row of the set: held already */
+    int64_t held;
+} hub_dayrows_plan_t;
+
+static uint64_t hub_dayrows_hash(const hub_dayrows_set_t *s, size_t i)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return hub_rowkey_dims(HUB_ROWKEY_SEED, &s->resp[i].d);
+    if (s->kind == HUB_DAYROWS_ANS)
+        return hub_rowkey_ans(HUB_ROWKEY_SEED, &s->ans[i]);
+    return hub_rowkey_el(HUB_ROWKEY_SEED, &s->el[i]);
+}
+
+static uint64_t hub_dayrows_hash_held(const hub_dayrows_set_t *s,
+                                      const hub_dayrows_held_t *h)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return hub_rowkey_dims(HUB_ROWKEY_SEED, &h->resp.d);
+    if (s->kind == HUB_DAYROWS_ANS)
+        return hub_rowkey_ans(HUB_ROWKEY_SEED, &h->ans);
+    return hub_rowkey_el(HUB_ROWKEY_SEED, &h->el);
+}
+
+static int hub_dayrows_same_key(const hub_dayrows_set_t *s, size_t i,
+                                const hub_dayrows_held_t *h)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return hub_rowkey_same_dims(&s->resp[i].d, &h->resp.d);
+    if (s->kind == HUB_DAYROWS_ANS)
+        return hub_rowkey_same_ans(&s->ans[i], &h->ans);
+    return hub_rowkey_same_el(&s->el[i], &h->el);
+}
+
+static int hub_dayrows_same_counts(const hub_dayrows_set_t *s, size_t i,
+                                   const hub_dayrows_held_t *h)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return s->resp[i].complete == h->resp.complete &&
+               s->resp[i].partial == h->resp.partial &&
+               s->resp[i].suppressed == h->resp.suppressed;
+    if (s->kind == HUB_DAYROWS_ANS)
+        return s->ans[i].n == h->ans.n;
+    return s->el[i].n == h->el.n;
+}
+
+static void hub_dayrows_read_dims(sqlite3_stmt *st, hub_dims_t *d)
+{
+    d->unit = sqldb_column_text(st, 1);
+    d->counter = sqldb_column_text(st, 2);
+    d->officer = sqldb_column_text(st, 3);
+    d->field = sqldb_column_text(st, 4);
+    d->instrument = sqldb_column_text(st, 5);
+    d->version = sqlite3_column_int64(st, 6);
+}
+
+static void hub_dayrows_read_held(const hub_dayrows_set_t *s,
+                                  sqlite3_stmt *st, hub_dayrows_held_t *h)
+{
+    h->rowid = sqlite3_column_int64(st, 0);
+    if (s->kind == HUB_DAYROWS_RESP) {
+        hub_dayrows_read_dims(st, &h->resp.d);
+        h->resp.complete = sqlite3_column_int64(st, 7);
+        h->resp.partial = sqlite3_column_int64(st, 8);
+        h->resp.suppressed = sqlite3_column_int64(st, 9);
+    } else if (s->kind == HUB_DAYROWS_ANS) {
+        hub_dayrows_read_dims(st, &h->ans.d);
+        h->ans.partial = sqlite3_column_int64(st, 7);
+        h->ans.question = sqldb_column_text(st, 8);
+        h->ans.element = sqldb_column_text(st, 9);
+        h->ans.answer = sqldb_column_text(st, 10);
+        h->ans.n = sqlite3_column_int64(st, 11);
+    } else {
+        hub_dayrows_read_dims(st, &h->el.d);
+        h->el.partial = sqlite3_column_int64(st, 7);
+        h->el.element = sqldb_column_text(st, 8);
+        h->el.n = sqlite3_column_int64(st, 9);
+    }
+}
+
+static int hub_dayrows_push(hub_dayrows_plan_t *p, int64_t rowid, size_t row)
+{
+    hub_dayrows_act_t *grown;
+    size_t cap;
+
+    if (p->n == p->cap) {
+        cap = p->cap ? 2 * p->cap : 64;
+        if (cap > HUB_DAYROWS_HELD_MAX)
+            return -1;
+        if (!(grown = realloc(p->act, cap * sizeof(*grown))))
+            return -1;
+        p->act = grown;
+        p->cap = cap;
+    }
+    p->act[p->n].rowid = rowid;
+    p->act[p->n].row = row;
+    p->n++;
+    return 0;
+}
+
+/* The upload's row of the held row's key, or SIZE_MAX. */
+static size_t hub_dayrows_match(const hub_dayrows_set_t *s,
+                                const hub_rowkey_index_t *idx,
+                                const hub_dayrows_held_t *h)
+{
+    uint64_t hash = hub_dayrows_hash_held(s, h);
+    size_t k;
+
+    for (k = hub_rowkey_index_first(idx, hash);
+         k < idx->n && idx->e[k].hash == hash; k++)
+        if (hub_dayrows_same_key(s, idx->e[k].row, h))
+            return idx->e[k].row;
+    return SIZE_MAX;
+}
+
+/* Reads the held rows and decides what each needs; the writes come after
+ * the read has ended. */
+static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
+                            const char *install_id, const char *day,
+                            const hub_rowkey_index_t *idx,
+                            hub_dayrows_plan_t *p)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_held[s->kind]);
+    hub_dayrows_held_t h;
+    size_t row;
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    if (s->kind == HUB_DAYROWS_EL)
+        sqldb_bind_int64(st, 3, s->exact, &rc);
+    if (rc != SQLITE_OK) {
+        sqldb_release(st);
+        return hub_db_rc(sqldb_note(&db->sql, rc, "held rows"));
+    }
+    while ((rc = sqldb_next(&db->sql, st, "held rows")) == SQLITE_ROW) {
+        hub_dayrows_read_held(s, st, &h);
+        p->held++;
+        row = hub_dayrows_match(s, idx, &h);
+        if (row != SIZE_MAX && !p->seen[row]) {
+            p->seen[row] = 1;
+            if (hub_dayrows_same_counts(s, row, &h))
+                continue;
+        } else {
+            row = SIZE_MAX;
+        }
+        if (hub_dayrows_push(p, h.rowid, row) != 0) {
+            sqldb_release(st);
+            return HUB_ERROR;
+        }
+    }
+    return rc == SQLITE_DONE ? HUB_OK : hub_db_rc(rc);
+}
+
+static void hub_dayrows_bind_dims(sqlite3_stmt *st, const hub_dims_t *d,
+                                  int *rc)
+{
+    sqldb_bind_text(st, 3, d->unit, rc);
+    sqldb_bind_text(st, 4, d->counter, rc);
+    sqldb_bind_text(st, 5, d->officer, rc);
+    sqldb_bind_text(st, 6, d->field, rc);
+    sqldb_bind_text(st, 7, d->instrument, rc);
+    sqldb_bind_int64(st, 8, d->version, rc);
+}
+
+static int hub_dayrows_insert(hub_db_t *db, const hub_dayrows_set_t *s,
+                              const char *install_id, const char *day,
+                              size_t i)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_insert[s->kind]);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, install_id, &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    if (s->kind == HUB_DAYROWS_RESP) {
+        hub_dayrows_bind_dims(st, &s->resp[i].d, &rc);
+        sqldb_bind_int64(st, 9, s->resp[i].complete, &rc);
+        sqldb_bind_int64(st, 10, s->resp[i].partial, &rc);
+        sqldb_bind_int64(st, 11, s->resp[i].suppressed, &rc);
+    } else if (s->kind == HUB_DAYROWS_ANS) {
+        hub_dayrows_bind_dims(st, &s->ans[i].d, &rc);
+        sqldb_bind_int64(st, 9, s->ans[i].partial, &rc);
+        sqldb_bind_text(st, 10, s->ans[i].question, &rc);
+        sqldb_bind_text(st, 11, s->ans[i].element, &rc);
+        sqldb_bind_text(st, 12, s->ans[i].answer, &rc);
+        sqldb_bind_int64(st, 13, s->ans[i].n, &rc);
+    } else {
+        hub_dayrows_bind_dims(st, &s->el[i].d, &rc);
+        sqldb_bind_int64(st, 9, s->el[i].partial, &rc);
+        sqldb_bind_text(st, 10, s->el[i].element, &rc);
+        sqldb_bind_int64(st, 11, s->el[i].n, &rc);
+        sqldb_bind_int64(st, 12, s->exact, &rc);
+    }
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add day row"));
+}
+
+static int hub_dayrows_apply(hub_db_t *db, const hub_dayrows_set_t *s,
+                             const hub_dayrows_act_t *a)
+{
+    const char *sql = a->row == SIZE_MAX ? hub_dayrows_sql_delete[s->kind]
+                                         : hub_dayrows_sql_update[s->kind];
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    int rc = SQLITE_OK;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_int64(st, 1, a->rowid, &rc);
+    if (a->row != SIZE_MAX && s->kind == HUB_DAYROWS_RESP) {
+        sqldb_bind_int64(st, 2, s->resp[a->row].complete, &rc);
+        sqldb_bind_int64(st, 3, s->resp[a->row].partial, &rc);
+        sqldb_bind_int64(st, 4, s->resp[a->row].suppressed, &rc);
+    } else if (a->row != SIZE_MAX) {
+        sqldb_bind_int64(st, 2, s->kind == HUB_DAYROWS_ANS
+                                    ? s->ans[a->row].n
+                                    : s->el[a->row].n,
+                         &rc);
+    }
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "change day row"));
+}
+
+/* Makes the held rows of one kind equal to the set. */
+static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
+                            const char *install_id, const char *day,
+                            int64_t *dropped)
+{
+    hub_rowkey_index_t idx;
+    hub_dayrows_plan_t p;
+    size_t i, k = 0;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    if (hub_rowkey_index_alloc(&idx, s->n) != 0)
+        return HUB_ERROR;
+    if (!(p.seen = calloc(s->n + 1, 1))) {
+        hub_rowkey_index_free(&idx);
+        return HUB_ERROR;
+    }
+    for (i = 0; i < s->n; i++)
+        if (!s->skip || !s->skip[i]) {
+            idx.e[k].hash = hub_dayrows_hash(s, i);
+            idx.e[k++].row = i;
+        }
+    idx.n = k;
+    hub_rowkey_index_sort(&idx);
+    rc = hub_dayrows_plan(db, s, install_id, day, &idx, &p);
+    for (i = 0; rc == HUB_OK && i < p.n; i++)
+        rc = hub_dayrows_apply(db, s, &p.act[i]);
+    for (i = 0; rc == HUB_OK && i < s->n; i++)
+        if (!p.seen[i] && (!s->skip || !s->skip[i]))
+            rc = hub_dayrows_insert(db, s, install_id, day, i);
+    if (rc == HUB_OK)
+        *dropped += p.held;
+    free(p.act);
+    free(p.seen);
+    hub_rowkey_index_free(&idx);
+    return rc;
+}
+
+/* The stand-ins of a day sent without element counts: one row with n 0
+ * per (dimensions, partial, element) its kept answers name, so the
+ * figures know to fall back. *out is the caller's to free. */
+static int hub_dayrows_standins(const hub_upload_t *up, const hub_day_t *day,
+                                const unsigned char *skip,
+                                hub_elem_row_t **out, size_t *n_out)
+{
+    hub_rowkey_index_t idx;
+    hub_elem_row_t *el, *kept;
+    size_t i, j, n = 0, n_kept = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    if (!(el = calloc(day->ans_n + 1, sizeof(*el))))
+        return HUB_ERROR;
+    if (!(kept = calloc(day->ans_n + 1, sizeof(*kept))) ||
+        hub_rowkey_index_alloc(&idx, day->ans_n) != 0) {
+        free(el);
+        free(kept);
+        return HUB_ERROR;
+    }
+    for (i = day->ans_first; i < day->ans_first + day->ans_n; i++) {
+        const hub_ans_row_t *a = &up->ans[i];
+
+        if (skip[i] || !a->element[0])
+            continue;
+        el[n].d = a->d;
+        el[n].partial = a->partial;
+        el[n].element = a->element;
+        idx.e[n].hash = hub_rowkey_el(HUB_ROWKEY_SEED, &el[n]);
+        idx.e[n].row = n;
+        n++;
+    }
+    idx.n = n;
+    hub_rowkey_index_sort(&idx);
+    /* Within a run of equal hashes, a key is kept at its first row. */
+    for (i = 0; i < n; i++) {
+        for (j = i; j-- > 0 && idx.e[j].hash == idx.e[i].hash;)
+            if (hub_rowkey_same_el(&el[idx.e[j].row], &el[idx.e[i].row]))
+                break;
+        if (j == SIZE_MAX || idx.e[j].hash != idx.e[i].hash)
+            kept[n_kept++] = el[idx.e[i].row];
+    }
+    hub_rowkey_index_free(&idx);
+    free(el);
+    *out = kept;
+    *n_out = n_kept;
+    return HUB_OK;
+}
+
+int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
+                      const hub_day_t *day, const hub_dayrows_skip_t *skip,
+                      int64_t *dropped)
+{
+    hub_dayrows_set_t s;
+    hub_elem_row_t *standins = NULL;
+    size_t n_standins = 0;
+    int64_t not_counted = 0;
+    int rc;
+
+    memset(&s, 0, sizeof(s));
+    s.kind = HUB_DAYROWS_RESP;
+    s.resp = up->resp + day->resp_first;
+    s.skip = skip->resp + day->resp_first;
+    s.n = day->resp_n;
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    if (rc != HUB_OK)
+        return rc;
+    memset(&s, 0, sizeof(s));
+    s.kind = HUB_DAYROWS_ANS;
+    s.ans = up->ans + day->ans_first;
+    s.skip = skip->ans + day->ans_first;
+    s.n = day->ans_n;
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    if (rc != HUB_OK)
+        return rc;
+    if (!day->has_elements) {
+        rc = hub_dayrows_standins(up, day, skip->ans, &standins, &n_standins);
+        if (rc != HUB_OK)
+            return rc;
+    }
+    /* The kiosk's own counts are its rows; the hub's stand-ins are not
+     * counted against it. */
+    memset(&s, 0, sizeof(s));
+    s.kind = HUB_DAYROWS_EL;
+    s.exact = 1;
+    if (day->has_elements) {
+        s.el = up->el + day->el_first;
+        s.skip = skip->el + day->el_first;
+        s.n = day->el_n;
+    }
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    if (rc == HUB_OK) {
+        memset(&s, 0, sizeof(s));
+        s.kind = HUB_DAYROWS_EL;
+        s.exact = 0;
+        s.el = standins;
+        s.n = n_standins;
+        rc = hub_dayrows_sync(db, &s, up->install_id, day->day, &not_counted);
+    }
+    free(standins);
+    return rc;
+}
