@@ -53,9 +53,10 @@ DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
 DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
 # clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
-# builds the fuzzing harnesses of tests/fuzz.
+# builds the fuzzing harnesses of tests/fuzz. hb-view (libharfbuzz-bin)
+# draws the reference Khmer that tests/unit/test_shaping.c compares with.
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils rauc \
-	chromium faketime clang libclang-rt-dev
+	chromium faketime clang libclang-rt-dev libharfbuzz-bin
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
 # Debian's nodejs and npm are installed only when npm is missing.
@@ -282,7 +283,8 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/guard/$$(call modof,$$*)/.made
 # so that `sipas-kiosk` with no arguments runs anywhere.
 EMBED := assets/config/default.json assets/config/dossier-formats.json \
 	assets/surveys/sipas-short.json \
-	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf
+	assets/i18n/ui.json assets/fonts/NotoSans-Regular.ttf assets/fonts/NotoSans-Bold.ttf \
+	assets/fonts/NotoSansKhmer-Regular.ttf
 $(BUILD)/obj/embedded.o: app/kiosk/embedded.S $(EMBED)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -I. $< -o $@

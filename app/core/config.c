@@ -69,6 +69,7 @@ void config_defaults(config_t *c)
     snprintf(c->survey, sizeof(c->survey), "sipas-short");
     snprintf(c->langs[c->n_langs++], sizeof(c->langs[0]), "vi");
     snprintf(c->langs[c->n_langs++], sizeof(c->langs[0]), "en");
+    snprintf(c->langs[c->n_langs++], sizeof(c->langs[0]), "km");
     c->inactivity_ms = 30000;
     c->thanks_ms = 5000;
     c->highlight_ms = 250;
@@ -310,6 +311,7 @@ static int cfg_parse_languages(cfg_ctx_t *x, json_t *v, const char *path)
     for (i = 0; i < n; i++)
         snprintf(c->langs[i], sizeof(c->langs[i]), "%s", codes[i]);
     c->n_langs = (int)n;
+    c->langs_given = 1;
     return 0;
 }
 

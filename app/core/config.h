@@ -73,6 +73,9 @@ typedef struct config {
     char survey[CONFIG_PATH_MAX];        /* survey id or path to a file */
     int n_langs;
     char langs[CONFIG_LANG_MAX][8];      /* offered on the idle screen */
+    /* 1 when the file set "languages"; the defaults (vi, en, km) are only
+     * offered where the survey and the UI words have them. */
+    int langs_given;
     /* Times in milliseconds. */
     int inactivity_ms;  /* abandon a survey after this long untouched */
     int thanks_ms;      /* how long the thank-you stays */

@@ -9,6 +9,9 @@
 #define I18N_CODE_MAX 8
 #define I18N_PATH_MAX JSONLOAD_PATH_MAX
 #define I18N_REFERENCE "vi"
+/* Not a language: the state of each language's wording, for translators
+ * ({"km": "machine-drafted, awaiting review ..."}). Checked, not kept. */
+#define I18N_REVIEW "review"
 
 /* Language 0 is always Vietnamese, the reference and the fallback. */
 struct i18n {
@@ -110,18 +113,47 @@ static int i18n_parse_other(i18n_ctx_t *c, const char *lang, json_t *obj,
     return 0;
 }
 
-static int i18n_check_langs(i18n_ctx_t *c, json_t *root)
+/* "review": {"<lang>": "note", ...}, each lang one the file defines. */
+static int i18n_check_review(i18n_ctx_t *c, json_t *root, json_t *review)
 {
     const char *lang;
     json_t *v;
+    char p[I18N_PATH_MAX], *text;
+    size_t n;
+
+    if (!json_is_object(review))
+        return jsonload_set_error(&c->j, I18N_REVIEW,
+                                  "must be an object of language: note");
+    json_object_foreach(review, lang, v) {
+        jsonload_quote_key(p, I18N_REVIEW, lang);
+        if (strcmp(lang, I18N_REVIEW) == 0 || !jsonload_is_lang_code(lang) ||
+            json_object_get(root, lang) == NULL)
+            return jsonload_set_error(&c->j, p,
+                                      "is not a language of this file");
+        if (jsonload_read_text(&c->j, v, p, I18N_TEXT_MAX, &text, &n) != 0)
+            return -1;
+        free(text);
+    }
+    return 0;
+}
+
+static int i18n_check_langs(i18n_ctx_t *c, json_t *root)
+{
+    const char *lang;
+    json_t *v, *review;
+    size_t n_langs;
 
     if (!json_is_object(root))
         return jsonload_set_error(&c->j, "",
                                   "must be a JSON object of languages");
-    if (json_object_size(root) > I18N_LANG_MAX)
+    review = json_object_get(root, I18N_REVIEW);
+    n_langs = json_object_size(root) - (review != NULL);
+    if (n_langs > I18N_LANG_MAX)
         return jsonload_set_error(
             &c->j, "", "at most %d languages are allowed", I18N_LANG_MAX);
     json_object_foreach(root, lang, v) {
+        if (strcmp(lang, I18N_REVIEW) == 0)
+            continue;
         if (!jsonload_is_lang_code(lang))
             return jsonload_set_error(
                 &c->j, lang,
@@ -137,6 +169,8 @@ static int i18n_check_langs(i18n_ctx_t *c, json_t *root)
             "must define \"%s\": Vietnamese is the reference "
             "language",
             I18N_REFERENCE);
+    if (review != NULL && i18n_check_review(c, root, review) != 0)
+        return -1;
     return 0;
 }
 
@@ -153,7 +187,7 @@ static int i18n_parse_root(i18n_ctx_t *c, json_t *root)
     if (i18n_parse_reference(c, json_object_get(root, I18N_REFERENCE)) != 0)
         return -1;
     json_object_foreach(root, lang, v) {
-        if (strcmp(lang, I18N_REFERENCE) == 0)
+        if (strcmp(lang, I18N_REFERENCE) == 0 || strcmp(lang, I18N_REVIEW) == 0)
             continue;
         snprintf(t->langs[t->n_langs], I18N_CODE_MAX, "%s", lang);
         if (i18n_parse_other(c, lang, v, t->n_langs) != 0)

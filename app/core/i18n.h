@@ -2,6 +2,8 @@
  * i18n.h - the kiosk's own words (buttons, titles, field names) per language.
  *
  * Loaded from assets/i18n/ui.json: {"vi": {"key": "text", ...}, "en": {...}}.
+ * An optional "review": {"km": "note"} says, per language, how far its
+ * wording has been checked; it is validated and otherwise ignored.
  * Vietnamese is the reference: another language may define only keys
  * Vietnamese defines, and where it lacks one the Vietnamese text shows, so
  * adding a language is adding data, never code (docs/LANGUAGES.md).

@@ -42,7 +42,7 @@ static const char *const sv_face_names[] = {
 
 static const char *const sv_root_keys[] = {
     "format", "id", "version", "valid_from", "valid_to", "languages",
-    "title", "scales", "questions", "note", NULL,
+    "title", "scales", "questions", "note", "review", NULL,
 };
 
 static const char *const sv_question_keys[] = {
@@ -611,6 +611,31 @@ static int sv_parse_validity(sv_ctx_t *c, json_t *root)
     return 0;
 }
 
+/* "review": {"km": "machine-drafted, ..."}: how far each language's
+ * wording has been checked, for translators. Checked, not kept. */
+static int sv_parse_review(sv_ctx_t *c, json_t *v)
+{
+    const char *lang;
+    json_t *t;
+    char p[SV_PATH_MAX], *text;
+    size_t n;
+
+    if (!json_is_object(v))
+        return jsonload_set_error(&c->j, "review",
+                                  "must be an object of language: note");
+    json_object_foreach(v, lang, t) {
+        jsonload_append_key(p, "review", lang);
+        if (survey_find_lang(c->s, lang) < 0)
+            return jsonload_set_error(
+                &c->j, p, "is not one of the survey's languages (%s)",
+                c->lang_list);
+        if (jsonload_read_text(&c->j, t, p, SURVEY_TEXT_MAX, &text, &n) != 0)
+            return -1;
+        free(text);
+    }
+    return 0;
+}
+
 static int sv_parse_root(sv_ctx_t *c, json_t *root)
 {
     survey_t *s = c->s;
@@ -637,6 +662,9 @@ static int sv_parse_root(sv_ctx_t *c, json_t *root)
     v = json_object_get(root, "note");
     if (v != NULL && !json_is_string(v))
         return jsonload_set_error(&c->j, "note", "must be a string");
+    v = json_object_get(root, "review");
+    if (v != NULL && sv_parse_review(c, v) != 0)
+        return -1;
     if (sv_text_member(c, root, "", "title", 1, s->title) != 0)
         return -1;
     v = json_object_get(root, "scales");

@@ -14,7 +14,7 @@ static const char args_usage[] =
     "  --config FILE       kiosk configuration (JSON); default: embedded demo\n"
     "  --data DIR          data directory (database); default: ./var\n"
     "  --window WxH        run in a window of this size instead of fullscreen\n"
-    "  --lang CODE         language shown first (vi, en, ...)\n"
+    "  --lang CODE         language shown first (vi, en, km) among those offered\n"
     "  --dpi N             panel density, overrides the configuration\n"
     "  --assets DIR        assets directory (surveys, i18n); default: found\n"
     "                      next to the binary, or /usr/share/sipas-kiosk\n"

@@ -17,5 +17,6 @@ EMBED(embed_survey, "assets/surveys/sipas-short.json")
 EMBED(embed_ui, "assets/i18n/ui.json")
 EMBED(embed_font_regular, "assets/fonts/NotoSans-Regular.ttf")
 EMBED(embed_font_bold, "assets/fonts/NotoSans-Bold.ttf")
+EMBED(embed_font_khmer, "assets/fonts/NotoSansKhmer-Regular.ttf")
 
     .section .note.GNU-stack, "", @progbits

@@ -13,6 +13,7 @@ extern const char embed_survey[], embed_survey_end[];
 extern const char embed_ui[], embed_ui_end[];
 extern const char embed_font_regular[], embed_font_regular_end[];
 extern const char embed_font_bold[], embed_font_bold_end[];
+extern const char embed_font_khmer[], embed_font_khmer_end[];
 
 #define EMBED_LEN(name) ((size_t)(name##_end - name))
 

@@ -224,12 +224,36 @@ static int kiosk_load_survey(kiosk_t *k)
     return 0;
 }
 
+/* The default offer (no "languages" in the configuration) keeps only the
+ * languages both the survey and the UI words have: a province's own survey
+ * in Vietnamese and English runs as before, without Khmer. Vietnamese is
+ * always kept, so a survey without it still fails below. */
+static void kiosk_trim_default_langs(kiosk_t *k)
+{
+    config_t *c = &k->config;
+    int i, n = 0;
+
+    if (c->langs_given)
+        return;
+    for (i = 0; i < c->n_langs; i++) {
+        const char *l = c->langs[i];
+        if (strcmp(l, "vi") != 0 && (survey_find_lang(k->survey, l) < 0 ||
+                                     !i18n_has_lang(k->i18n, l)))
+            continue;
+        if (n != i)
+            memcpy(c->langs[n], c->langs[i], sizeof(c->langs[n]));
+        n++;
+    }
+    c->n_langs = n;
+}
+
 /* Every language offered must exist in the survey and in the UI words. */
 static int kiosk_check_langs(kiosk_t *k)
 {
     char msg[KIOSK_DETAIL_MAX];
     int i;
 
+    kiosk_trim_default_langs(k);
     for (i = 0; i < k->config.n_langs; i++) {
         const char *l = k->config.langs[i];
         if (survey_find_lang(k->survey, l) < 0 || !i18n_has_lang(k->i18n, l)) {
@@ -805,12 +829,13 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
                        &e) != 0)
             return -1;
     }
-    if (!k->oos && kiosk_load_config(k) == 0)
-        kiosk_first_lang(k);
+    if (!k->oos)
+        kiosk_load_config(k);
     if (!k->oos)
         kiosk_load_survey(k);
-    if (!k->oos)
-        kiosk_check_langs(k);
+    /* --lang after the check: it can only pick a language on offer. */
+    if (!k->oos && kiosk_check_langs(k) == 0)
+        kiosk_first_lang(k);
     asset_free(&k->config_src);
     if (!k->survey) {
         /* The flow needs a survey to exist even out of service. */
@@ -964,6 +989,9 @@ int kiosk_video_open(kiosk_t *k)
     if (text_cache_create(&k->text, embed_font_regular,
                           EMBED_LEN(embed_font_regular), embed_font_bold,
                           EMBED_LEN(embed_font_bold)) != 0)
+        return -1;
+    if (text_cache_add_khmer(k->text, embed_font_khmer,
+                             EMBED_LEN(embed_font_khmer)) != 0)
         return -1;
     k->video_sleeps = !kiosk_driver_blocks();
     if (!k->args.script &&

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/textbreak.h"
+
 ui_widget_t *layout_add(ui_screen_t *s, ui_kind_t kind, ui_style_t style,
                         const char *id, const char *text, ui_rect_t r)
 {
@@ -42,30 +44,67 @@ const char *layout_printf(ui_screen_t *s, const char *fmt, ...)
     return dst;
 }
 
-/* Greedy word wrap at px. Returns the number of lines, or -1 when a line
- * does not fit (a single word wider than the box, or too many lines). */
-static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m)
+/* Line height at px. Stacked capitals (Ễ, Ẫ) reach far above the ascent:
+ * lines get generous leading so marks never touch the line above. Khmer
+ * stacks further, a vowel above and a subscript consonant below the
+ * base, and its face is drawn 15% larger (text.c): the face's ascent
+ * and descent, scaled, take 1.58 px per px of size; 1.7 leaves the
+ * leading a Vietnamese line has. */
+static int layout_line_h(const ui_widget_t *w, int px)
+{
+    if (w->text && textbreak_has_khmer(w->text, strlen(w->text)))
+        return px * 17 / 10 + 2;
+    return px * 14 / 10 + 2;
+}
+
+/* End of the longest run of whole clusters from start that fits max_w,
+ * for a Khmer segment wider than the line on its own; 0 when not even one
+ * cluster fits. */
+static size_t layout_split_clusters(const ui_widget_t *w, int px,
+                                    const ui_measure_t *m, size_t start,
+                                    size_t end, int max_w, int *out_w)
+{
+    const char *t = w->text;
+    size_t at = start, best = 0;
+    int lw;
+
+    while (at < end) {
+        size_t next = textbreak_cluster_end(t, end, at);
+        if (m->width(m->ctx, px, w->bold, t + start, next - start, &lw) != 0)
+            return 0;
+        if (lw > max_w)
+            break;
+        best = next;
+        *out_w = lw;
+        at = next;
+    }
+    return best;
+}
+
+/* Greedy word wrap at px. Words end at spaces and at U+200B (see
+ * textbreak.h). With split set, a Khmer segment wider than the line on
+ * its own breaks between clusters. Returns the number of lines, or -1
+ * when a line does not fit (a word wider than the box, or too many
+ * lines). */
+static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m,
+                       int split)
 {
     const char *t = w->text;
     size_t len = strlen(t), pos = 0;
     int n = 0, max_w = w->text_box.w, lw;
 
     while (pos < len) {
-        size_t start = pos, end = pos, best = 0;
+        size_t start, end, best = 0;
         int best_w = 0;
 
-        while (t[start] == ' ')
-            start++;
+        start = textbreak_skip_gaps(t, len, pos);
         if (start >= len)
             break;
         end = start;
         /* Extend word by word while the line still fits. */
         for (;;) {
-            size_t next = end;
-            while (next < len && t[next] == ' ')
-                next++;
-            while (next < len && t[next] != ' ' && t[next] != '\n')
-                next++;
+            size_t next = textbreak_word_end(t, len,
+                                             textbreak_skip_gaps(t, len, end));
             if (m->width(m->ctx, px, w->bold, t + start, next - start, &lw) != 0)
                 return -1;
             if (lw > max_w)
@@ -75,6 +114,12 @@ static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m)
             end = next;
             if (next >= len || t[next] == '\n')
                 break;
+        }
+        if (best == 0 && split) {
+            size_t word = textbreak_word_end(t, len, start);
+            if (textbreak_has_khmer(t + start, word - start))
+                best = layout_split_clusters(w, px, m, start, word, max_w,
+                                             &best_w);
         }
         if (best == 0 || n >= UI_LINES_MAX)
             return -1;
@@ -92,15 +137,13 @@ static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m)
 /* Largest size from max_px down at which the text fits in at most
  * max_lines lines; 0 when none does. Leaves the wrap of that size in w. */
 static int layout_try_fit(ui_widget_t *w, int max_px, int min_px,
-                          int max_lines, const ui_measure_t *m)
+                          int max_lines, const ui_measure_t *m, int split)
 {
     int px;
 
     for (px = max_px; px >= min_px; px -= px > 24 ? 2 : 1) {
-        /* Stacked capitals (Ễ, Ẫ) reach far above the ascent: lines get
-         * generous leading so marks never touch the line above. */
-        int line_h = px * 14 / 10 + 2;
-        int n = layout_wrap(w, px, m);
+        int line_h = layout_line_h(w, px);
+        int n = layout_wrap(w, px, m, split);
         if (n > 0 && n <= max_lines && n * line_h <= w->text_box.h) {
             w->font_px = px;
             w->line_h = line_h;
@@ -114,7 +157,7 @@ static int layout_try_fit(ui_widget_t *w, int max_px, int min_px,
 int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
                     const ui_measure_t *m)
 {
-    int multi, single;
+    int multi, single, split = 0;
 
     w->n_lines = 0;
     w->overflow = 0;
@@ -122,20 +165,30 @@ int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
         return 0;
     if (min_px < 8)
         min_px = 8;
-    multi = layout_try_fit(w, max_px, min_px, UI_LINES_MAX, m);
+    multi = layout_try_fit(w, max_px, min_px, UI_LINES_MAX, m, 0);
+    /* Smaller text reads better than a word cut between its clusters:
+     * cutting is the last resort, for Khmer only. */
+    if (multi == 0 && textbreak_has_khmer(w->text, strlen(w->text))) {
+        split = 1;
+        multi = layout_try_fit(w, max_px, min_px, UI_LINES_MAX, m, 1);
+    }
     if (multi == 0) {
         w->overflow = 1;
         w->font_px = min_px;
-        w->line_h = min_px * 14 / 10 + 2;
+        w->line_h = layout_line_h(w, min_px);
         return -1;
     }
     if (w->n_lines == 1 || w->kind == UI_ANSWER)
         return 0;
     /* A short label broken over lines ("Tiếng / Việt") reads worse than
      * the same label a little smaller on one line. */
-    single = layout_try_fit(w, multi, multi * 85 / 100, 1, m);
+    /* Never below min_px: a group equalised to this size would then be
+     * refitted below its own minimum, and fail. */
+    single = layout_try_fit(w, multi, multi * 85 / 100 > min_px
+                                          ? multi * 85 / 100 : min_px,
+                            1, m, 0);
     if (single == 0)
-        layout_try_fit(w, multi, multi, UI_LINES_MAX, m);
+        layout_try_fit(w, multi, multi, UI_LINES_MAX, m, split);
     return 0;
 }
 

@@ -356,9 +356,13 @@ static void build_idle(ctx_t *c)
     lang_area = c->footer;
     view_area = c->footer;
     if (n_lang > 1) {
+        /* In portrait the view toggles have a row of their own: the
+         * languages may take the whole footer (three fit: vi, en, km). */
+        int room = c->portrait ? c->footer.w - (n_lang - 1) * c->gap / 2
+                               : c->footer.w * 50 / 100;
         int lw = min_i(max_i(c->footer.w / (c->portrait ? 3 : 6),
                              c->target * 2),
-                       (c->footer.w * (c->portrait ? 70 : 50) / 100) / n_lang);
+                       room / n_lang);
         lang_area.w = n_lang * lw + (n_lang - 1) * c->gap / 2;
         lang_area.x = c->footer.x + c->footer.w - lang_area.w;
         first = c->s->n;

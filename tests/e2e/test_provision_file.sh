@@ -85,7 +85,7 @@ expect_eq "[r['counter'] for r in rows if r['question']=='overall']" "['Quầy 7
 # settings damaged on the data partition: out of service, named like a
 # bad configuration, never a silent fall back to the demo PIN
 cp "$DATA/provisioned.json" "$T/provisioned.good"
-printf '{\n  "format": 1,\n  "language": "fr"\n}\n' > "$DATA/provisioned.json"
+printf '{\n  "format": 1,\n  "language": "French"\n}\n' > "$DATA/provisioned.json"
 kiosk_ok "expect out-of-service" --config "$KIOSK_CONFIG"
 grep -q "provisioned.json:3:.*language" "$T/stderr" || { cat "$T/stderr"; fail "bad provisioned.json not named"; }
 mv "$T/provisioned.good" "$DATA/provisioned.json"

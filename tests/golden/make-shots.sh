@@ -6,6 +6,9 @@
 # At the resolutions of SHOT_VIEW_RESOLUTIONS the citizen's screens are
 # also taken in each view a citizen can switch on at idle, as
 # <screen>-contrast.png, <screen>-large.png and <screen>-contrast-large.png.
+# At the resolutions of SHOT_KHMER_RESOLUTIONS the citizen's screens are
+# taken in Khmer too, in each view: <screen>-km.png, <screen>-km-contrast.png
+# and so on.
 # At the portrait resolutions of SHOT_REACH_RESOLUTIONS the citizen's
 # screens are taken with display.reach "low" as <screen>-reach.png, and
 # in high contrast with large text as <screen>-reach-contrast-large.png.
@@ -85,6 +88,27 @@ tap answer.1
 shot reasons-en
 S
 
+# Khmer, chosen on the idle screen, from the idle screen to the thanks;
+# the full questionnaire's multi-choice screen and the Circular 01 form.
+cat > "$work/km.script" <<S
+@view
+tap lang.km
+shot idle-km
+tap start
+shot field-km
+tap field.dat-dai
+shot question-km
+tap answer.2
+shot reasons-km
+tap reason.cho-lau
+tap reason.thai-do
+shot reasons-chosen-km
+tap next
+$(answers 5 5)
+expect thanks
+shot thanks-km
+S
+
 # A tall panel set for low reach: the citizen's controls below the top
 # third, from the idle screen to the thanks.
 cat > "$work/reach.script" <<S
@@ -111,6 +135,8 @@ printf '{"display": {"reach": "low"}}\n' > "$work/reach.json"
   echo "expect choices"; echo "shot choices"
 } > "$work/full.script"
 printf '{"survey": "sipas-full"}\n' > "$work/full.json"
+sed -e 's/^tap start$/tap lang.km\ntap start/' -e 's/^shot choices$/shot choices-km/' \
+  "$work/full.script" > "$work/full-km.script"
 
 # The admin screen's touch grid, part tapped and all tapped.
 {
@@ -128,6 +154,7 @@ printf '{"survey": "sipas-full"}\n' > "$work/full.json"
 # clock is put on a day it applies.
 c01_clock=$(( $(date -d '2025-06-16T09:00:00+07:00' +%s) - $(date +%s) ))
 printf '@view\ntap start\ntap field.tu-phap\nshot c01-question\n' > "$work/c01.script"
+printf '@view\ntap lang.km\ntap start\ntap field.tu-phap\nshot c01-question-km\n' > "$work/c01-km.script"
 printf '{"survey": "c01-counter"}\n' > "$work/c01.json"
 
 # Storage full: a database capped at 64 KB fills up.
@@ -216,6 +243,16 @@ for rd in $views; do
     run "$res" "$dpi" "$work/full.json" "$work/full.script" "$view"
     run "$res" "$dpi" "" "$work/selftest.script" "$view"
     SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script" "$view"
+  done
+done
+khmer=${SHOT_KHMER_RESOLUTIONS-"800x480:133 1280x800:149"}
+for rd in $khmer; do
+  res=${rd%%:*}; dpi=${rd##*:}
+  mkdir -p "$out/$res"
+  for view in "" contrast large contrast-large; do
+    run "$res" "$dpi" "" "$work/km.script" "$view"
+    run "$res" "$dpi" "$work/full.json" "$work/full-km.script" "$view"
+    SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01-km.script" "$view"
   done
 done
 reaches=${SHOT_REACH_RESOLUTIONS-"720x1280:210"}

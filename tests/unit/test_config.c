@@ -79,9 +79,11 @@ static void test_defaults(void **state)
     assert_string_equal(c.fields[4], "khac");
     assert_string_equal(c.dossier_field, "khac");
     assert_string_equal(c.survey, "sipas-short");
-    assert_int_equal(c.n_langs, 2);
+    assert_int_equal(c.n_langs, 3);
     assert_string_equal(c.langs[0], "vi");
     assert_string_equal(c.langs[1], "en");
+    assert_string_equal(c.langs[2], "km");
+    assert_false(c.langs_given);
     assert_int_equal(c.inactivity_ms, 30000);
     assert_int_equal(c.thanks_ms, 5000);
     assert_int_equal(c.highlight_ms, 250);

@@ -77,15 +77,22 @@ static void test_shipped_words_load(void **state)
     free(text);
     assert_true(i18n_has_lang(t, "vi"));
     assert_true(i18n_has_lang(t, "en"));
-    assert_false(i18n_has_lang(t, "km"));
+    assert_true(i18n_has_lang(t, "km"));
+    assert_false(i18n_has_lang(t, "review"));
     for (i = 0; i < UI_KEY_COUNT; i++) {
         const char *vi = i18n_get(t, "vi", ui_keys[i]);
         const char *en = i18n_get(t, "en", ui_keys[i]);
+        const char *km = i18n_get(t, "km", ui_keys[i]);
 
-        if (vi == ui_keys[i] || en == ui_keys[i])
+        if (vi == ui_keys[i] || en == ui_keys[i] || km == ui_keys[i])
             fail_msg("ui.json lacks %s", ui_keys[i]);
-        assert_true(vi[0] != '\0' && en[0] != '\0');
+        assert_true(vi[0] != '\0' && en[0] != '\0' && km[0] != '\0');
+        /* Khmer has its own words, not the Vietnamese fallback. */
+        assert_true(km != vi);
     }
+    assert_string_equal(i18n_get(t, "km", "lang.name"),
+                        "\xE1\x9E\x81\xE1\x9F\x92\xE1\x9E\x98\xE1\x9F\x82"
+                        "\xE1\x9E\x9A");
     assert_string_equal(i18n_get(t, "vi", "idle.title"),
                         "Đánh giá mức độ hài lòng");
     assert_string_equal(i18n_get(t, "vi", "thanks.title"),
@@ -115,6 +122,24 @@ static void test_fallback(void **state)
     assert_false(i18n_has_lang(t, NULL));
     i18n_free(t);
     i18n_free(NULL);
+}
+
+/* "review" is a note per language, not a language of its own. */
+static void test_review_notes(void **state)
+{
+    i18n_t *t = parse_ok("{\"review\": {\"en\": \"awaiting review\"},"
+                         " \"vi\": {\"a\": \"Một\"}, \"en\": {\"a\": \"One\"}}");
+
+    (void)state;
+    assert_false(i18n_has_lang(t, "review"));
+    assert_string_equal(i18n_get(t, "en", "a"), "One");
+    i18n_free(t);
+    expect_error("{\"vi\": {\"a\": \"A\"},\n \"review\": {\"km\": \"draft\"}}",
+                 "review[\"km\"]", 2, "not a language");
+    expect_error("{\"vi\": {\"a\": \"A\"},\n \"review\": \"draft\"}",
+                 "review", 2, "object");
+    expect_error("{\"vi\": {\"a\": \"A\"},\n \"review\": {\"vi\": 7}}",
+                 "review[\"vi\"]", 2, "string");
 }
 
 /* A language still being translated is offered: what it lacks shows in
@@ -237,6 +262,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_words_load),
         cmocka_unit_test(test_fallback),
+        cmocka_unit_test(test_review_notes),
         cmocka_unit_test(test_missing_key_falls_back),
         cmocka_unit_test(test_extra_key_rejected),
         cmocka_unit_test(test_vietnamese_required),

@@ -34,6 +34,7 @@
 
 #define FONT_REGULAR "assets/fonts/NotoSans-Regular.ttf"
 #define FONT_BOLD "assets/fonts/NotoSans-Bold.ttf"
+#define FONT_KHMER "assets/fonts/NotoSansKhmer-Regular.ttf"
 #define UI_WORDS "assets/i18n/ui.json"
 
 #define TARGET_MM 9.0   /* smallest touch target */
@@ -77,7 +78,9 @@ typedef struct pass {
 
 static const char *const reach_names[] = {"reach-full", "reach-low"};
 
-static const char *const langs[] = {"vi", "en"};
+/* Khmer stacks vowels above and subscript consonants below its letters,
+ * and is drawn with its own face: its lines are the tallest. */
+static const char *const langs[] = {"vi", "en", "km"};
 
 /* Views: bit 0 high contrast, bit 1 large text. */
 #define N_VIEWS 4
@@ -100,8 +103,8 @@ static const char *const all_fields[] = {
 /* ---- what every test shares ------------------------------------------- */
 
 typedef struct world {
-    void *font[2];
-    size_t font_len[2];
+    void *font[3];
+    size_t font_len[3];
     text_cache_t *text;
     ui_measure_t m;
     i18n_t *i18n;
@@ -158,10 +161,14 @@ static int group_setup(void **state)
     world.ttf = 1;
     world.font[0] = read_file(FONT_REGULAR, &world.font_len[0]);
     world.font[1] = read_file(FONT_BOLD, &world.font_len[1]);
-    if (!world.font[0] || !world.font[1])
+    world.font[2] = read_file(FONT_KHMER, &world.font_len[2]);
+    if (!world.font[0] || !world.font[1] || !world.font[2])
         return -1;
     if (text_cache_create(&world.text, world.font[0], world.font_len[0],
                           world.font[1], world.font_len[1]) != 0)
+        return -1;
+    if (text_cache_add_khmer(world.text, world.font[2], world.font_len[2]) !=
+        0)
         return -1;
     world.m.ctx = world.text;
     world.m.width = text_measure;
@@ -206,6 +213,7 @@ static int group_teardown(void **state)
     text_cache_destroy(world.text);
     free(world.font[0]);
     free(world.font[1]);
+    free(world.font[2]);
     if (world.ttf)
         TTF_Quit();
     return 0;
@@ -438,10 +446,27 @@ static const char *name_of(const ui_widget_t *w, char *buf, size_t cap)
     return buf;
 }
 
+/* Bytes of s[from..to) that are drawn: not spaces, line feeds or the
+ * U+200B (E2 80 8B) that marks where Khmer may break. */
+static size_t inked_bytes(const char *s, size_t from, size_t to)
+{
+    size_t i, n = 0;
+
+    for (i = from; i < to; i++) {
+        if (i + 2 < to && (unsigned char)s[i] == 0xE2 &&
+            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x8B) {
+            i += 2;
+            continue;
+        }
+        n += s[i] != ' ' && s[i] != '\n';
+    }
+    return n;
+}
+
 static void check_text(kiosk_t *k, const ui_widget_t *w, const char *name,
                        int min_px)
 {
-    size_t len = strlen(w->text), i, inked = 0, covered = 0;
+    size_t len = strlen(w->text), inked = 0, covered = 0;
     int l, width;
 
     if (w->overflow) {
@@ -481,12 +506,11 @@ static void check_text(kiosk_t *k, const ui_widget_t *w, const char *name,
                    "text box is %d px",
                 name, l + 1, ln->len, w->text + ln->off, width, w->font_px,
                 w->text_box.w);
-        for (i = (size_t)ln->off; i < (size_t)(ln->off + ln->len); i++)
-            covered += w->text[i] != ' ' && w->text[i] != '\n';
+        covered += inked_bytes(w->text, (size_t)ln->off,
+                               (size_t)(ln->off + ln->len));
     }
     /* Nothing of the text is dropped between lines. */
-    for (i = 0; i < len; i++)
-        inked += w->text[i] != ' ' && w->text[i] != '\n';
+    inked = inked_bytes(w->text, 0, len);
     if (covered != inked)
         bad(k, "widget %s: lines show %zu of %zu characters", name, covered,
             inked);

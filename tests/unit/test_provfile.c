@@ -403,6 +403,11 @@ static void test_apply_over_config(void **state)
     assert_string_equal(c.langs[0], "en");
     assert_string_equal(c.langs[1], "vi");
     assert_string_equal(c.admin_pin_hash, "$y$j9T$abc$def");
+    /* km is offered by the default configuration. */
+    snprintf(p.language, sizeof(p.language), "km");
+    config_defaults(&c);
+    assert_int_equal(provfile_apply_config(&p, &c), 0);
+    assert_string_equal(c.langs[0], "km");
     /* A language the file may name (Ê Đê) that the default
      * configuration does not offer. */
     provfile_wipe(&p);

@@ -284,6 +284,28 @@ static void test_root_must_be_object(void **state)
     expect_error("[1, 2]", "", 1, "object");
 }
 
+/* A note per language on how far its wording has been checked: kept out
+ * of the citizen's way, but checked like any other text. */
+static void test_review_notes(void **state)
+{
+    survey_t *s;
+
+    (void)state;
+    s = parse_ok(build(5, "  \"languages\": [\"vi\", \"en\"],"
+                          " \"review\": {\"en\": \"awaiting review\"},"));
+    assert_int_equal(s->n_langs, 2);
+    survey_free(s);
+    expect_error(build(5, "  \"languages\": [\"vi\", \"en\"],"
+                          " \"review\": {\"km\": \"draft\"},"),
+                 "review.km", 5, "not one of the survey's languages");
+    expect_error(build(5, "  \"languages\": [\"vi\", \"en\"],"
+                          " \"review\": \"draft\","),
+                 "review", 5, "object");
+    expect_error(build(5, "  \"languages\": [\"vi\", \"en\"],"
+                          " \"review\": {\"en\": 1},"),
+                 "review.en", 5, "string");
+}
+
 static void test_unknown_root_key(void **state)
 {
     (void)state;
@@ -1058,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_key_rejected),
         cmocka_unit_test(test_invalid_utf8_rejected),
         cmocka_unit_test(test_root_must_be_object),
+        cmocka_unit_test(test_review_notes),
         cmocka_unit_test(test_unknown_root_key),
         cmocka_unit_test(test_format_checked),
         cmocka_unit_test(test_id_checked),
