@@ -489,7 +489,7 @@ static const char *dossier_text(ctx_t *c)
 static void put_voice_cue(ctx_t *c)
 {
     ui_widget_t *label = NULL, *w;
-    int i, side, px;
+    int i, side, px, widest, x;
 
     if (!c->v->flow->view.listen || !c->v->info->voice_missing)
         return;
@@ -506,9 +506,14 @@ static void put_voice_cue(ctx_t *c)
     label->text_box.w = label->r.w - side - c->gap / 2;
     if (layout_fit_text(label, px, c->min_px, c->m) != 0)
         c->failed = 1;
+    /* Right before the words, which are centred. */
+    for (i = 0, widest = 0; i < label->n_lines; i++)
+        widest = max_i(widest, label->lines[i].width);
+    x = max_i(label->r.x, label->text_box.x +
+                              (label->text_box.w - widest) / 2 - side -
+                              c->gap / 2);
     w = layout_add(c->s, UI_PANEL, UI_STYLE_PLAIN, "", NULL,
-                   rect(label->r.x, label->r.y + (label->r.h - side) / 2,
-                        side, side));
+                   rect(x, label->r.y + (label->r.h - side) / 2, side, side));
     if (!w) {
         c->failed = 1;
         return;
