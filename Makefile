@@ -218,11 +218,12 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(BUILD)/sipas-hub \
 VOICE          ?= 1
 VOICE_DIR      ?= $(BUILD)/voice
 VOICE_VARIANTS ?= north central south
-VOICE_SET      := $(if $(filter 1,$(VOICE)),$(VOICE_DIR)/.built)
+VOICE_STAMP    := $(VOICE_DIR).built
+VOICE_SET      := $(if $(filter 1,$(VOICE)),$(VOICE_STAMP))
 
 all: $(PROGRAMS) $(BUILD)/web/.built $(VOICE_SET)
 kiosk: $(BUILD)/sipas-kiosk $(BUILD)/sipasctl $(VOICE_SET)
-voice: $(VOICE_DIR)/.built
+voice: $(VOICE_STAMP)
 hub: $(BUILD)/sipas-hub $(BUILD)/web/.built
 report: $(BUILD)/sipas-report
 tests: $(UNIT_BIN) $(BUILD)/tools/imgdiff
@@ -316,7 +317,7 @@ $(BUILD)/sipas-voice-texts: $(VOICE_OBJ) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) -lm
 
-$(VOICE_DIR)/.built: $(BUILD)/sipas-voice-texts tools/voice/make-voice.sh \
+$(VOICE_STAMP): $(BUILD)/sipas-voice-texts tools/voice/make-voice.sh \
 		assets/i18n/ui.json $(wildcard assets/surveys/*.json)
 	@echo "  VOICE   $(VOICE_DIR) ($(VOICE_VARIANTS))"
 	@tools/voice/make-voice.sh $(BUILD)/sipas-voice-texts $(VOICE_DIR) $(VOICE_VARIANTS)
