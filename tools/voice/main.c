@@ -3,10 +3,11 @@
  *
  *   sipas-voice-texts texts LANG UI.json SURVEY.json...
  *       one line per prompt: <name> TAB <text>, names as in core/voice.h
- *   sipas-voice-texts resample RATE IN.wav OUT.wav [IN.wav OUT.wav]...
+ *   sipas-voice-texts encode RATE IN.wav OUT.wav [IN.wav OUT.wav]...
  *       16-bit mono PCM WAVs again at RATE Hz (espeak-ng writes 22050;
- *       16000 is as clear for speech and a quarter smaller); one run for
- *       a whole set, since starting a process costs more than the work
+ *       16000 is as clear for speech), as IMA ADPCM: 4 bits a sample, a
+ *       quarter of the size, and SDL_LoadWAV reads it. One run for a
+ *       whole set, since starting a process costs more than the work
  *
  * tools/voice/make-voice.sh runs espeak-ng on each text. Nothing here
  * speaks or plays: the names and texts come from the same code the kiosk
@@ -208,12 +209,99 @@ static int voice_wav_parse(const unsigned char *buf, size_t len,
     return -1;
 }
 
-static int voice_resample(const char *in, const char *out, const char *rate_s)
+/* IMA ADPCM (WAVE format 0x0011): 4 bits a sample, a quarter of 16-bit
+ * PCM, decoded by SDL_LoadWAV itself. Blocks of VOICE_BLOCK bytes: a
+ * 4-byte header (first sample, step index) and two samples a byte. */
+#define VOICE_BLOCK 256
+#define VOICE_BLOCK_SAMPLES ((VOICE_BLOCK - 4) * 2 + 1)
+
+static const int voice_ima_steps[89] = {
+    7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 19, 21, 23, 25, 28, 31, 34, 37,
+    41, 45, 50, 55, 60, 66, 73, 80, 88, 97, 107, 118, 130, 143, 157, 173,
+    190, 209, 230, 253, 279, 307, 337, 371, 408, 449, 494, 544, 598, 658,
+    724, 796, 876, 963, 1060, 1166, 1282, 1411, 1552, 1707, 1878, 2066,
+    2272, 2499, 2749, 3024, 3327, 3660, 4026, 4428, 4871, 5358, 5894, 6484,
+    7132, 7845, 8630, 9493, 10442, 11487, 12635, 13899, 15289, 16818,
+    18500, 20350, 22385, 24623, 27086, 29794, 32767};
+static const int voice_ima_index[8] = {-1, -1, -1, -1, 2, 4, 6, 8};
+
+static int voice_clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* One sample to a nibble; pred and idx follow the decoder's state. */
+static unsigned voice_ima_nibble(int sample, int *pred, int *idx)
+{
+    int step = voice_ima_steps[*idx], diff = sample - *pred, vp = step >> 3;
+    unsigned nib = 0;
+
+    if (diff < 0) {
+        nib = 8;
+        diff = -diff;
+    }
+    if (diff >= step) {
+        nib |= 4;
+        diff -= step;
+        vp += step;
+    }
+    step >>= 1;
+    if (diff >= step) {
+        nib |= 2;
+        diff -= step;
+        vp += step;
+    }
+    step >>= 1;
+    if (diff >= step) {
+        nib |= 1;
+        vp += step;
+    }
+    *pred = voice_clamp(*pred + ((nib & 8) ? -vp : vp), -32768, 32767);
+    *idx = voice_clamp(*idx + voice_ima_index[nib & 7], 0, 88);
+    return nib;
+}
+
+/* Encodes n samples into whole blocks (the last padded with silence;
+ * the fact chunk gives SDL the true length). Returns bytes written to
+ * out, which holds ((n + VOICE_BLOCK_SAMPLES - 1) / VOICE_BLOCK_SAMPLES)
+ * blocks. */
+static size_t voice_ima_encode(const int16_t *pcm, size_t n, unsigned char *out)
+{
+    size_t o = 0, i = 0, k;
+    int pred, idx = 0;
+
+    while (i < n) {
+        unsigned char *b = out + o;
+        pred = pcm[i++];
+        b[0] = (unsigned char)(pred & 0xff);
+        b[1] = (unsigned char)((uint16_t)pred >> 8);
+        b[2] = (unsigned char)idx;
+        b[3] = 0;
+        for (k = 0; k < VOICE_BLOCK - 4; k++) {
+            int lo = i < n ? pcm[i] : 0, hi;
+            unsigned nl, nh;
+            i++;
+            nl = voice_ima_nibble(lo, &pred, &idx);
+            hi = i < n ? pcm[i] : 0;
+            i++;
+            nh = voice_ima_nibble(hi, &pred, &idx);
+            b[4 + k] = (unsigned char)(nl | nh << 4);
+        }
+        o += VOICE_BLOCK;
+        if (i > n)
+            break;
+    }
+    return o;
+}
+
+/* IN (16-bit mono PCM, any rate) to OUT at rate: resampled, then IMA
+ * ADPCM. */
+static int voice_encode(const char *in, const char *out, const char *rate_s)
 {
     FILE *f = fopen(in, "rb");
-    unsigned char *buf, hdr[44];
+    unsigned char *buf, *ima, hdr[60];
     const unsigned char *pcm;
-    size_t len, pcm_len, n_in, n_out, i;
+    size_t len, pcm_len, n_in, n_out, n_ima, i;
     uint32_t from = 0, to = (uint32_t)strtoul(rate_s, NULL, 10);
     int16_t *dst;
     int rc = -1;
@@ -240,14 +328,19 @@ static int voice_resample(const char *in, const char *out, const char *rate_s)
     }
     n_in = pcm_len / 2;
     n_out = n_in ? (size_t)((uint64_t)n_in * to / from) : 0;
-    dst = malloc(n_out * 2 + 2);
-    if (!dst) {
+    if (n_out == 0)
+        n_out = 1; /* one silent sample: a valid, empty-sounding file */
+    dst = calloc(n_out, sizeof(*dst));
+    ima = malloc((n_out / VOICE_BLOCK_SAMPLES + 1) * VOICE_BLOCK);
+    if (!dst || !ima) {
+        free(dst);
+        free(ima);
         free(buf);
         return -1;
     }
     /* Linear interpolation: speech from a synthesiser has little above
      * 8 kHz, so no filter is needed before going down to 16 kHz. */
-    for (i = 0; i < n_out; i++) {
+    for (i = 0; i < n_out && n_in > 0; i++) {
         uint64_t num = (uint64_t)i * from;
         size_t j = (size_t)(num / to);
         int32_t a = (int16_t)(pcm[2 * j] | pcm[2 * j + 1] << 8), b = a;
@@ -256,26 +349,30 @@ static int voice_resample(const char *in, const char *out, const char *rate_s)
             b = (int16_t)(pcm[2 * j + 2] | pcm[2 * j + 3] << 8);
         dst[i] = (int16_t)(a + (int32_t)((int64_t)(b - a) * frac / to));
     }
-    memcpy(hdr, "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0", 24);
-    voice_put32(hdr + 4, (uint32_t)(36 + n_out * 2));
+    n_ima = voice_ima_encode(dst, n_out, ima);
+    /* RIFF, fmt (20 bytes: cbSize 2, samples per block), fact, data */
+    memcpy(hdr, "RIFF\0\0\0\0WAVEfmt \x14\0\0\0\x11\0\x01\0", 24);
+    voice_put32(hdr + 4, (uint32_t)(sizeof(hdr) - 8 + n_ima));
     voice_put32(hdr + 24, to);
-    voice_put32(hdr + 28, to * 2);
-    memcpy(hdr + 32, "\x02\0\x10\0data", 8);
-    voice_put32(hdr + 40, (uint32_t)(n_out * 2));
+    voice_put32(hdr + 28, (uint32_t)((uint64_t)to * VOICE_BLOCK / VOICE_BLOCK_SAMPLES));
+    hdr[32] = VOICE_BLOCK & 0xff;
+    hdr[33] = VOICE_BLOCK >> 8;
+    memcpy(hdr + 34, "\x04\0\x02\0", 4);
+    hdr[38] = VOICE_BLOCK_SAMPLES & 0xff;
+    hdr[39] = VOICE_BLOCK_SAMPLES >> 8;
+    memcpy(hdr + 40, "fact\x04\0\0\0", 8);
+    voice_put32(hdr + 48, (uint32_t)n_out);
+    memcpy(hdr + 52, "data", 4);
+    voice_put32(hdr + 56, (uint32_t)n_ima);
     f = fopen(out, "wb");
-    if (f && fwrite(hdr, 1, sizeof(hdr), f) == sizeof(hdr)) {
-        for (i = 0; i < n_out; i++) { /* little-endian on every host */
-            unsigned char s[2] = {(unsigned char)(dst[i] & 0xff),
-                                  (unsigned char)((uint16_t)dst[i] >> 8)};
-            if (fwrite(s, 1, 2, f) != 2)
-                break;
-        }
-        rc = i == n_out ? 0 : -1;
-    }
+    if (f && fwrite(hdr, 1, sizeof(hdr), f) == sizeof(hdr) &&
+        fwrite(ima, 1, n_ima, f) == n_ima)
+        rc = 0;
     if (f && fclose(f) != 0)
         rc = -1;
     if (rc != 0)
         fprintf(stderr, "sipas-voice-texts: %s: cannot write\n", out);
+    free(ima);
     free(dst);
     free(buf);
     return rc;
@@ -293,14 +390,14 @@ int main(int argc, char **argv)
                 return 1;
         return fflush(stdout) == 0 ? 0 : 1;
     }
-    if (argc >= 5 && argc % 2 == 1 && strcmp(argv[1], "resample") == 0) {
+    if (argc >= 5 && argc % 2 == 1 && strcmp(argv[1], "encode") == 0) {
         for (i = 3; i + 1 < argc; i += 2)
-            if (voice_resample(argv[i], argv[i + 1], argv[2]) != 0)
+            if (voice_encode(argv[i], argv[i + 1], argv[2]) != 0)
                 return 1;
         return 0;
     }
     fprintf(stderr,
             "usage: sipas-voice-texts texts LANG UI.json SURVEY.json...\n"
-            "       sipas-voice-texts resample RATE IN.wav OUT.wav...\n");
+            "       sipas-voice-texts encode RATE IN.wav OUT.wav...\n");
     return 2;
 }
