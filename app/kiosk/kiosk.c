@@ -1147,6 +1147,8 @@ static void kiosk_settle(kiosk_t *k)
         k->view_shown = k->flow.view;
         events_view(k->events, k->flow.view.contrast, k->flow.view.large,
                     k->flow.view.listen);
+        if (!k->flow.view.listen)
+            speak_stop(k->speak);
     }
     if (k->flow.say.seq != k->said)
         kiosk_say(k);
