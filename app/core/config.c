@@ -1,4 +1,5 @@
 #include "config.h"
+#include "voice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,7 @@ void config_defaults(config_t *c)
     c->touch.max_y = 1.0;
     c->show_public_figure = 0;
     c->reach = CONFIG_REACH_FULL;
+    c->voice_variant = VOICE_NORTH;
     c->max_db_bytes = 0;
     c->sync.enabled = 1;
     c->sync.interval_s = 300;
@@ -542,6 +544,29 @@ static int cfg_parse_display(cfg_ctx_t *x, json_t *v, const char *path)
     return cfg_parse_touch(x, t, p);
 }
 
+/* "voice": {"variant": "north"|"central"|"south"}: which generated set of
+ * Vietnamese prompts the kiosk plays (docs/VOICE.md). */
+static int cfg_parse_voice(cfg_ctx_t *x, json_t *v, const char *path)
+{
+    static const char *const keys[] = {"variant", NULL};
+    json_t *e;
+    char p[CFG_PATH_MAX];
+    int i;
+
+    if (jsonload_check_keys(&x->j, v, path, keys) != 0)
+        return -1;
+    e = json_object_get(v, "variant");
+    if (e == NULL)
+        return 0;
+    jsonload_append_key(p, path, "variant");
+    i = json_is_string(e) ? voice_variant_parse(json_string_value(e)) : -1;
+    if (i < 0)
+        return jsonload_set_error(
+            &x->j, p, "must be \"north\", \"central\" or \"south\"");
+    x->c->voice_variant = i;
+    return 0;
+}
+
 static int cfg_parse_storage(cfg_ctx_t *x, json_t *v, const char *path)
 {
     static const char *const keys[] = {"max_kb", NULL};
@@ -604,6 +629,7 @@ static const cfg_section_t cfg_sections[] = {
     {"officers", cfg_parse_officers},
     {"display", cfg_parse_display},
     {"storage", cfg_parse_storage},
+    {"voice", cfg_parse_voice},
     {"sync", cfg_parse_sync},
 };
 

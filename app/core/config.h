@@ -96,6 +96,8 @@ typedef struct config {
     config_touch_t touch;
     int show_public_figure; /* this month's satisfaction on the idle screen */
     config_reach_t reach;   /* ignored on a landscape panel */
+    /* Spoken prompts: which regional Vietnamese voice (voice_variant_t). */
+    int voice_variant;
     /* Storage: cap the database so it can never fill the data partition. */
     long max_db_bytes;    /* 0 = no cap */
     config_sync_t sync;

@@ -55,7 +55,48 @@ static void flow_clear_response(flow_t *f)
     f->follow_up_done = 0;
     f->selected = -1;
     f->highlight_until = 0;
+    f->heard = -1;
     memset(f->chosen, 0, sizeof(f->chosen));
+}
+
+/* ---- prompts read aloud ----------------------------------------------- */
+
+static void flow_say(flow_t *f, flow_say_kind_t kind, int qi, int oi,
+                     const char *key)
+{
+    f->say.seq++;
+    f->say.kind = kind;
+    f->say.question = qi;
+    f->say.option = oi;
+    f->say.key = key;
+}
+
+static void flow_say_question(flow_t *f)
+{
+    if (f->view.listen)
+        flow_say(f, FLOW_SAY_QUESTION, f->question, -1, NULL);
+}
+
+uint64_t flow_inactivity_ms(const flow_t *f)
+{
+    uint64_t ms = (uint64_t)f->config->inactivity_ms;
+
+    return f->view.listen ? 2 * ms : ms;
+}
+
+/* Listening: the first touch on option oi reads it and marks it; 1 when
+ * this touch was that first one (nothing is taken yet). */
+static int flow_first_hearing(flow_t *f, int oi)
+{
+    if (!f->view.listen)
+        return 0;
+    if (f->heard == oi) {
+        f->heard = -1;
+        return 0;
+    }
+    f->heard = oi;
+    flow_say(f, FLOW_SAY_OPTION, f->question, oi, NULL);
+    return 1;
 }
 
 static void flow_go_idle(flow_t *f)
@@ -155,7 +196,9 @@ static void flow_enter_question(flow_t *f, int qi)
     f->question = qi;
     f->selected = -1;
     f->highlight_until = 0;
+    f->heard = -1;
     memset(f->chosen, 0, sizeof(f->chosen));
+    flow_say_question(f);
     if (q->kind == SURVEY_KIND_MULTI) {
         /* Coming back to a multi-choice screen shows what was chosen. */
         for (i = 0; i < f->resp.n_answers; i++) {
@@ -226,6 +269,8 @@ static void flow_commit(flow_t *f, uint64_t now_ms, int to_idle)
     }
     flow_clear_response(f);
     f->screen = FLOW_THANKS;
+    if (f->view.listen)
+        flow_say(f, FLOW_SAY_UI, -1, -1, FLOW_SAY_KEY_THANKS);
     f->screen_until = now_ms + (uint64_t)f->config->thanks_ms;
 }
 
@@ -320,8 +365,11 @@ static int flow_tap_idle(flow_t *f, const char *id, uint64_t now_ms)
             flow_start_questions(f);
         return 1;
     }
-    if (view_tap(&f->view, id))
+    if (view_tap(&f->view, id)) {
+        if (strcmp(id, VIEW_ID_LISTEN) == 0 && f->view.listen)
+            flow_say(f, FLOW_SAY_UI, -1, -1, FLOW_SAY_KEY_ON);
         return 1;
+    }
     if ((arg = flow_id_suffix(id, "lang.")) != NULL) {
         for (i = 0; i < f->config->n_langs; i++) {
             if (strcmp(f->config->langs[i], arg) == 0) {
@@ -378,9 +426,14 @@ static int flow_tap_question(flow_t *f, const char *id, uint64_t now_ms)
     const char *arg;
     char *end;
     long v;
+    int oi;
 
     if (strcmp(id, "back") == 0) {
         flow_back(f, now_ms);
+        return 1;
+    }
+    if (f->view.listen && strcmp(id, FLOW_ID_PROMPT) == 0) {
+        flow_say_question(f);
         return 1;
     }
     if (strcmp(id, "skip") == 0) {
@@ -395,6 +448,12 @@ static int flow_tap_question(flow_t *f, const char *id, uint64_t now_ms)
     v = strtol(arg, &end, 10);
     if (*end != '\0' || !survey_find_value(q, (int)v))
         return 0;
+    oi = (int)(survey_find_value(q, (int)v) - q->options);
+    if (flow_first_hearing(f, oi)) {
+        /* Marked as heard; what was recorded before stays recorded. */
+        f->selected = (int)v;
+        return 1;
+    }
     flow_clear_answers(f, f->question);
     flow_add_answer(f, f->question, (int)v, NULL);
     f->selected = (int)v;
@@ -424,6 +483,10 @@ static int flow_tap_multi(flow_t *f, const char *id, uint64_t now_ms)
         flow_back(f, now_ms);
         return 1;
     }
+    if (f->view.listen && strcmp(id, FLOW_ID_PROMPT) == 0) {
+        flow_say_question(f);
+        return 1;
+    }
     skip = strcmp(id, "skip") == 0;
     if (skip || strcmp(id, "next") == 0) {
         flow_clear_answers(f, f->question);
@@ -438,6 +501,8 @@ static int flow_tap_multi(flow_t *f, const char *id, uint64_t now_ms)
     for (i = 0; i < q->n_options; i++) {
         if (strcmp(q->options[i].code, arg) != 0)
             continue;
+        if (flow_first_hearing(f, i))
+            return 1;
         if (!f->chosen[i] && q->max_choices > 0 &&
             flow_count_chosen(f, q->n_options) >= q->max_choices)
             return 0;
@@ -701,7 +766,7 @@ void flow_tick(flow_t *f, uint64_t now_ms)
         flow_advance(f, now_ms);
     }
     if (flow_times_out(f) &&
-        now_ms - f->last_input_ms >= (uint64_t)f->config->inactivity_ms) {
+        now_ms - f->last_input_ms >= flow_inactivity_ms(f)) {
         if (f->screen == FLOW_PIN)
             flow_go_idle(f);
         else
@@ -713,7 +778,7 @@ void flow_tick(flow_t *f, uint64_t now_ms)
         /* Switched on and walked away from: the next citizen must not
          * find it so. */
         if (!view_is_default(&f->view) &&
-            now_ms - f->last_input_ms >= (uint64_t)f->config->inactivity_ms)
+            now_ms - f->last_input_ms >= flow_inactivity_ms(f))
             view_reset(&f->view);
         break;
     case FLOW_THANKS:
@@ -749,13 +814,13 @@ uint64_t flow_next_deadline(const flow_t *f)
     if (f->notice)
         d = flow_min(d, f->notice_until);
     if (flow_times_out(f))
-        d = flow_min(d, f->last_input_ms + (uint64_t)f->config->inactivity_ms);
+        d = flow_min(d, f->last_input_ms + flow_inactivity_ms(f));
     if (f->screen == FLOW_THANKS || f->screen == FLOW_ALREADY)
         d = flow_min(d, f->screen_until);
     if (f->screen == FLOW_PAUSED)
         d = flow_min(d, f->retry_at);
     if (f->screen == FLOW_IDLE && !view_is_default(&f->view))
-        d = flow_min(d, f->last_input_ms + (uint64_t)f->config->inactivity_ms);
+        d = flow_min(d, f->last_input_ms + flow_inactivity_ms(f));
     if (f->screen == FLOW_ADMIN || f->screen == FLOW_SELFTEST)
         d = flow_min(d, f->last_input_ms + FLOW_ADMIN_TIMEOUT_MS);
     return d;

@@ -8,11 +8,11 @@
  * the machine asks through flow_ops_t. Tests drive it directly.
  *
  * Screens and widget ids are a contract (README.md, "Script mode"):
- *   idle     start, lang.<code>, view.contrast, view.large,
+ *   idle     start, lang.<code>, view.contrast, view.large, view.listen,
  *            admin.corner (hidden)
  *   field    field.<slug>, back
- *   question answer.<value>, skip (if skippable), back
- *   reasons / choices   reason.<code>, next, skip, back
+ *   question answer.<value>, skip (if skippable), back, prompt (listen)
+ *   reasons / choices   reason.<code>, next, skip, back, prompt (listen)
  *   thanks   done
  *   already-rated  done
  *   pin      pin.0 .. pin.9, pin.del, pin.ok, back
@@ -20,6 +20,13 @@
  *            done
  *   selftest grid.0 .. grid.11 (the touch grid), done (back to admin)
  *   paused, out-of-service   (no citizen input)
+ *
+ * Listening (view.listen, for one citizen): the machine asks the host to
+ * read prompts aloud through flow_t.say. The question is read when its
+ * screen appears and when its text ("prompt") is touched; a first touch
+ * on an answer or a choice reads it and marks it, a second touch on the
+ * same one takes it as a tap does without listening. Time without input
+ * before a survey is abandoned doubles: listening takes longer.
  *
  * Ownership: flow_t is a value the host owns; it borrows the survey and the
  * configuration, which must outlive it.
@@ -64,6 +71,29 @@ typedef enum flow_screen {
     FLOW_SELFTEST, /* the admin screen's touch grid */
     FLOW_SCREEN_COUNT
 } flow_screen_t;
+
+/* A prompt to read aloud. The host plays one whenever seq changes; the
+ * machine never waits for it, so a silent kiosk rates exactly the same. */
+typedef enum flow_say_kind {
+    FLOW_SAY_NONE = 0,
+    FLOW_SAY_QUESTION,  /* question's text (and hint) */
+    FLOW_SAY_OPTION,    /* option `option` of question `question` */
+    FLOW_SAY_UI         /* the UI words of i18n key `key` */
+} flow_say_kind_t;
+
+typedef struct flow_say {
+    unsigned seq;       /* bumped for every prompt asked for */
+    flow_say_kind_t kind;
+    int question;       /* index into survey->questions */
+    int option;         /* index into that question's options */
+    const char *key;    /* FLOW_SAY_UI: a static i18n key */
+} flow_say_t;
+
+/* The prompt played when listening is switched on. */
+#define FLOW_SAY_KEY_ON "voice.on"
+#define FLOW_SAY_KEY_THANKS "thanks.title"
+/* Widget id of a question's text while listening. */
+#define FLOW_ID_PROMPT "prompt"
 
 typedef struct flow_answer {
     int question;                /* index into survey->questions */
@@ -115,6 +145,9 @@ typedef struct flow {
     int selected;               /* highlighted answer value, -1 none */
     uint64_t highlight_until;   /* 0 = no highlight pending */
     int chosen[SURVEY_OPTION_MAX]; /* multi: toggled options */
+    int heard;                  /* listening: option read, awaiting its
+                                   second touch; -1 none */
+    flow_say_t say;             /* last prompt asked for */
     int active;                 /* a response is in progress */
     uint64_t last_input_ms;
     uint64_t screen_until;      /* thanks/already: back to idle at */
@@ -157,6 +190,8 @@ void flow_tick(flow_t *f, uint64_t now_ms);
 /* Earliest pending deadline, or UINT64_MAX when nothing is pending: the
  * host sleeps until then. */
 uint64_t flow_next_deadline(const flow_t *f);
+/* How long a survey may go untouched: doubled while listening. */
+uint64_t flow_inactivity_ms(const flow_t *f);
 /* Deadline of a highlight in progress, or 0. */
 uint64_t flow_highlight_deadline(const flow_t *f);
 

@@ -1,6 +1,6 @@
 /*
  * view.h - how the current citizen wants the screens drawn: high contrast,
- * large text. Pure.
+ * large text, read aloud. Pure.
  *
  * A citizen who reads poorly switches these on the idle screen for their
  * own survey only; the next citizen must find the kiosk as it always is,
@@ -13,10 +13,14 @@
 
 #define VIEW_ID_CONTRAST "view.contrast"
 #define VIEW_ID_LARGE "view.large"
+/* "Nghe": questions and answers are read aloud when touched, and an
+ * answer is confirmed by a second touch (see flow.h). */
+#define VIEW_ID_LISTEN "view.listen"
 
 typedef struct view {
     int contrast; /* high-contrast theme */
     int large;    /* larger text, re-flowed */
+    int listen;   /* spoken prompts, touch twice to choose */
 } view_t;
 
 void view_reset(view_t *v);

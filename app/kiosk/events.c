@@ -91,11 +91,22 @@ void events_committed(events_t *e, int64_t seq, const char *instrument,
                                  "suppressed", suppressed));
 }
 
-void events_view(events_t *e, int contrast, int large)
+void events_view(events_t *e, int contrast, int large, int listen)
 {
     if (e && e->f)
-        events_emit(e, json_pack("{s:s, s:b, s:b}", "event", "view",
-                                 "contrast", contrast, "large", large));
+        events_emit(e, json_pack("{s:s, s:b, s:b, s:b}", "event", "view",
+                                 "contrast", contrast, "large", large,
+                                 "listen", listen));
+}
+
+void events_prompt(events_t *e, const char *name, const char *file,
+                   int played)
+{
+    if (e && e->f)
+        events_emit(e, json_pack("{s:s, s:s, s:o, s:b}", "event", "prompt",
+                                 "name", name, "file",
+                                 file ? json_string(file) : json_null(),
+                                 "played", played));
 }
 
 void events_note(events_t *e, const char *kind, const char *message)

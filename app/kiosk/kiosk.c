@@ -13,6 +13,7 @@
 #include <SDL_ttf.h>
 
 #include "core/jsonpos.h"
+#include "core/voice.h"
 #include "core/vntime.h"
 #include "kiosk/assets.h"
 #include "kiosk/embedded.h"
@@ -811,6 +812,8 @@ int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0)
         return -1;
     }
     events_set_clock(k->events, &k->clock);
+    if (speak_open(&k->speak, args->data, NULL, k->events) != 0)
+        return -1;
     ops.ctx = k;
     ops.dossier_rated = kiosk_op_dossier_rated;
     ops.commit = kiosk_op_commit;
@@ -1024,6 +1027,7 @@ void kiosk_close(kiosk_t *k)
     if (TTF_WasInit())
         TTF_Quit();
     wake_close(k->wake);
+    speak_close(k->speak);
     /* Closing checkpoints the WAL: do it on SIGTERM as on exit. */
     store_close(k->store);
     survey_free(k->survey);
@@ -1083,7 +1087,8 @@ static uint64_t kiosk_signature(const kiosk_t *k)
         (uint64_t)f->lang, (uint64_t)(uintptr_t)f->notice, strlen(f->pin),
         (uint64_t)f->pin_failed, (uint64_t)k->store_failing,
         (uint64_t)f->grid_tapped, (uint64_t)f->view.contrast,
-        (uint64_t)f->view.large,
+        (uint64_t)f->view.large, (uint64_t)f->view.listen,
+        (uint64_t)(f->heard + 1), (uint64_t)k->info.voice_missing,
         k->info_rev, (uint64_t)k->w, (uint64_t)k->h, (uint64_t)k->dpi,
     };
 
@@ -1120,6 +1125,40 @@ static void kiosk_note_touchgrid(kiosk_t *k)
         kiosk_log("cannot note the touch grid: %s", err);
 }
 
+/* Plays the prompt the flow asked for. Where there is no file of that
+ * name the screen says so (a cue, never silence without one); where
+ * there is no audio the kiosk carries on as if it had spoken. */
+static void kiosk_say(kiosk_t *k)
+{
+    const flow_say_t *say = &k->flow.say;
+    const char *lang = flow_lang_code(&k->flow);
+    char name[VOICE_NAME_MAX], folder[VOICE_FOLDER_MAX];
+    int rc;
+
+    k->said = say->seq;
+    switch (say->kind) {
+    case FLOW_SAY_QUESTION:
+        rc = voice_name_question(k->survey, say->question, name, sizeof(name));
+        break;
+    case FLOW_SAY_OPTION:
+        rc = voice_name_option(k->survey, say->question, say->option, name,
+                               sizeof(name));
+        break;
+    case FLOW_SAY_UI:
+        rc = voice_name_ui(say->key, name, sizeof(name));
+        break;
+    default:
+        return;
+    }
+    if (rc != 0 || voice_folder(lang, (voice_variant_t)k->config.voice_variant,
+                                folder, sizeof(folder)) != 0) {
+        k->info.voice_missing = 1;
+        return;
+    }
+    k->info.voice_missing =
+        speak_play(k->speak, lang, folder, name) == SPEAK_MISSING;
+}
+
 /* After anything that may have changed the flow: announce a new screen,
  * refresh facts that screen shows, mark dirty. */
 static void kiosk_settle(kiosk_t *k)
@@ -1132,14 +1171,23 @@ static void kiosk_settle(kiosk_t *k)
         k->pressed[0] = '\0';
         k->finger = 0;
         events_screen(k->events, flow_screen_id(k->flow.screen));
+        k->info.voice_missing = 0;
+        if (k->flow.screen == FLOW_IDLE)
+            speak_stop(k->speak); /* the next citizen hears nothing of it */
         if (k->flow.screen == FLOW_ADMIN || k->flow.screen == FLOW_IDLE)
             kiosk_refresh_info(k);
     }
     if (k->flow.view.contrast != k->view_shown.contrast ||
-        k->flow.view.large != k->view_shown.large) {
+        k->flow.view.large != k->view_shown.large ||
+        k->flow.view.listen != k->view_shown.listen) {
         k->view_shown = k->flow.view;
-        events_view(k->events, k->flow.view.contrast, k->flow.view.large);
+        events_view(k->events, k->flow.view.contrast, k->flow.view.large,
+                    k->flow.view.listen);
+        if (!k->flow.view.listen)
+            speak_stop(k->speak);
     }
+    if (k->flow.say.seq != k->said)
+        kiosk_say(k);
     /* The request stays set until the loop ends: audit it once. */
     if (k->flow.exit_requested && !k->quit) {
         if (k->store)

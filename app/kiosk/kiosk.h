@@ -19,6 +19,7 @@
 #include "kiosk/args.h"
 #include "kiosk/assets.h"
 #include "kiosk/events.h"
+#include "kiosk/speak.h"
 #include "platform/pclock.h"
 #include "platform/wake.h"
 #include "store/store.h"
@@ -62,6 +63,8 @@ typedef struct kiosk {
     uint64_t built_sig;
     flow_screen_t shown;            /* last screen announced */
     view_t view_shown;              /* last view announced */
+    speak_t *speak;                 /* spoken prompts (listening) */
+    unsigned said;                  /* flow.say.seq last played */
     unsigned grid_round_noted;      /* touch grid written to the data dir */
     uint32_t grid_tapped_noted;
 

@@ -205,7 +205,39 @@ static int draw_face(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
     return rc ? -1 : 0;
 }
 
-/* Symbols on message screens: 0 tick, -1 information, -2 warning. */
+/* A loudspeaker in a.h x a.h: a box, its cone, two sound waves; struck
+ * through when there is no sound. */
+static int draw_speaker(SDL_Renderer *r, ui_rect_t a, uint32_t ink,
+                        int struck)
+{
+    float x = (float)a.x, y = (float)a.y, s = (float)a.h;
+    float line = s * 0.09f;
+    float cone[12] = {x + s * 0.12f, y + s * 0.38f, x + s * 0.3f, y + s * 0.38f,
+                      x + s * 0.52f, y + s * 0.18f, x + s * 0.52f, y + s * 0.82f,
+                      x + s * 0.3f,  y + s * 0.62f, x + s * 0.12f, y + s * 0.62f};
+    float wave1[6] = {x + s * 0.66f, y + s * 0.36f, x + s * 0.72f, y + s * 0.5f,
+                      x + s * 0.66f, y + s * 0.64f};
+    float wave2[6] = {x + s * 0.78f, y + s * 0.24f, x + s * 0.9f, y + s * 0.5f,
+                      x + s * 0.78f, y + s * 0.76f};
+    float slash[4] = {x + s * 0.1f, y + s * 0.9f, x + s * 0.9f, y + s * 0.1f};
+    int rc = 0;
+
+    rc |= draw_stroke(r, cone, 6, line, ink);
+    {
+        float close[4] = {cone[10], cone[11], cone[0], cone[1]};
+        rc |= draw_stroke(r, close, 2, line, ink);
+    }
+    if (struck) {
+        rc |= draw_stroke(r, slash, 2, line * 1.3f, ink);
+    } else {
+        rc |= draw_stroke(r, wave1, 3, line, ink);
+        rc |= draw_stroke(r, wave2, 3, line, ink);
+    }
+    return rc ? -1 : 0;
+}
+
+/* Symbols on message screens: 0 tick, -1 information, -2 warning; and
+ * UI_SYMBOL_NO_SOUND beside a text. */
 static int draw_symbol(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
                        int which)
 {
@@ -213,6 +245,8 @@ static int draw_symbol(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
     float line = rad * 0.16f;
     int rc = 0;
 
+    if (which == UI_SYMBOL_NO_SOUND)
+        return draw_speaker(r, a, th->text, 1);
     if (which == 0) {
         float tick[6] = {cx - rad * 0.42f, cy + rad * 0.02f, cx - rad * 0.1f,
                          cy + rad * 0.34f, cx + rad * 0.46f, cy - rad * 0.3f};
@@ -332,6 +366,17 @@ static int draw_button(SDL_Renderer *r, const theme_t *th, text_cache_t *t,
         return -1;
     if (w->kind == UI_CHIP && draw_tickbox(r, th, w->icon, on) != 0)
         return -1;
+    if (w->kind == UI_CHIP && w->face == UI_CHIP_SPEAKER) {
+        /* Centred in the room screens.c left between box and word. */
+        ui_rect_t sp = w->icon;
+        int room = w->text_box.x - (w->icon.x + w->icon.w);
+        int side = room * 70 / 100 < w->icon.h ? room * 70 / 100 : w->icon.h;
+        sp.x = w->icon.x + w->icon.w + (room - side) / 2;
+        sp.y = w->icon.y + (w->icon.h - side) / 2;
+        sp.w = sp.h = side;
+        if (draw_speaker(r, sp, ink, 0) != 0)
+            return -1;
+    }
     if (w->kind == UI_ANSWER && draw_face(r, th, w->icon, w->face) != 0)
         return -1;
     return draw_text(r, t, w, ink);

@@ -46,6 +46,12 @@ typedef enum ui_style {
     UI_STYLE_OK         /* a check that passed (the touch grid's cells) */
 } ui_style_t;
 
+/* A chip's face: a speaker drawn after its tick box. */
+#define UI_CHIP_SPEAKER 1
+/* A panel's symbol (besides 0 tick, -1 information, -2 warning): a
+ * struck speaker, "no sound for this". */
+#define UI_SYMBOL_NO_SOUND (-3)
+
 typedef enum ui_align { UI_ALIGN_CENTER = 0, UI_ALIGN_LEFT } ui_align_t;
 
 typedef struct ui_line {
@@ -62,7 +68,8 @@ typedef struct ui_widget {
     ui_rect_t text_box;   /* where the text goes inside r */
     ui_rect_t icon;       /* face or symbol inside r, w = 0 for none */
     const char *text;     /* UTF-8, may be NULL */
-    int face;             /* survey_face_t for answers */
+    int face;             /* survey_face_t for answers; a symbol for
+                             panels; UI_CHIP_SPEAKER on a chip */
     int selected;
     int bold;
     /* Filled by layout_fit_text(). */

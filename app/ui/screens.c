@@ -248,24 +248,38 @@ static void equalise(ctx_t *c, int first)
     }
 }
 
-/* High contrast and large text, for this citizen only: tick boxes, so
- * the state reads without colour. */
+/* High contrast, large text and listening, for this citizen only: tick
+ * boxes, so the state reads without colour; listening also carries a
+ * speaker, so it is found without reading. */
 static void put_view_toggles(ctx_t *c, ui_rect_t area)
 {
-    static const char *const ids[2] = {VIEW_ID_CONTRAST, VIEW_ID_LARGE};
+    static const char *const ids[3] = {VIEW_ID_CONTRAST, VIEW_ID_LARGE,
+                                       VIEW_ID_LISTEN};
     const view_t *view = &c->v->flow->view;
+    const int on[3] = {view->contrast, view->large, view->listen};
     int i, first = c->s->n;
-    int w = (area.w - c->gap) / 2;
+    int w = (area.w - 2 * c->gap) / 3;
     ui_widget_t *t;
 
     if (!c->portrait)
         w = min_i(w, c->footer.w * 30 / 100);
-    for (i = 0; i < 2; i++) {
-        t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], tr(c, ids[i]),
-                rect(area.x + i * (w + c->gap), area.y, w, area.h),
-                area.h * 32 / 100, 1);
-        if (t)
-            t->selected = i == 0 ? view->contrast : view->large;
+    for (i = 0; i < 3; i++) {
+        t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], NULL,
+                rect(area.x + i * (w + c->gap), area.y, w, area.h), 0, 1);
+        if (!t)
+            continue;
+        t->selected = on[i];
+        if (i == 2) {
+            /* The speaker after the tick box, the word after both; on a
+             * narrow chip the speaker shrinks before the word does. */
+            int side = min_i(t->icon.w, t->text_box.w * 35 / 100);
+            t->face = UI_CHIP_SPEAKER;
+            t->text_box.x += side + side / 4;
+            t->text_box.w -= side + side / 4;
+        }
+        t->text = tr(c, ids[i]);
+        if (fit_text(c, t, area.h * 32 / 100) != 0)
+            c->failed = 1;
     }
     equalise(c, first);
 }
@@ -407,6 +421,13 @@ static void put_prompt(ctx_t *c, const char *text, const char *hint,
         put(c, UI_LABEL, UI_STYLE_SMALL, "", hint,
             rect(b.x, b.y + height - hint_h, b.w, hint_h),
             min_i(hint_h * 70 / 100, c->u * 4 / 100), 0);
+    /* Listening: the question's words are touched to hear them; set for
+     * low reach they are out of reach by design, and the question is
+     * read as its screen appears. */
+    if (c->v->flow->view.listen && c->v->flow->screen != FLOW_FIELD &&
+        c->reach_y == 0)
+        put(c, UI_HIDDEN, UI_STYLE_PLAIN, FLOW_ID_PROMPT, NULL,
+            rect(b.x, b.y, b.w, height), 0, 0);
     c->body.y += height + c->gap;
     c->body.h -= height + c->gap;
 }
@@ -451,11 +472,58 @@ static const char *progress_text(ctx_t *c)
 static const char *dossier_text(ctx_t *c)
 {
     const flow_t *f = c->v->flow;
+    const char *cue = NULL;
 
+    /* Listening: a prompt with no sound says so; a heard answer says how
+     * to choose it. */
+    if (f->view.listen && c->v->info->voice_missing)
+        cue = tr(c, "voice.missing");
+    else if (f->view.listen && f->heard >= 0)
+        cue = tr(c, "voice.again");
     if (!f->resp.dossier[0])
-        return NULL;
+        return cue;
+    if (cue)
+        return layout_printf(c->s, "%s\n%s: %s", cue, tr(c, "dossier.label"),
+                             f->resp.dossier);
     return layout_printf(c->s, "%s: %s", tr(c, "dossier.label"),
                          f->resp.dossier);
+}
+
+/* Beside the footer's text, a struck speaker: no sound for this item. */
+static void put_voice_cue(ctx_t *c)
+{
+    ui_widget_t *label = NULL, *w;
+    int i, side, px, widest, x;
+
+    if (!c->v->flow->view.listen || !c->v->info->voice_missing)
+        return;
+    for (i = 0; i < c->s->n; i++)
+        if (c->s->items[i].kind == UI_LABEL &&
+            c->s->items[i].r.y == c->footer.y && c->s->items[i].n_lines > 0)
+            label = &c->s->items[i];
+    if (!label)
+        return;
+    side = min_i(label->r.h * 60 / 100, label->r.w / 6);
+    /* The words move over to make room, and shrink if they must. */
+    px = label->font_px;
+    label->text_box.x = label->r.x + side + c->gap / 2;
+    label->text_box.w = label->r.w - side - c->gap / 2;
+    if (layout_fit_text(label, px, c->min_px, c->m) != 0)
+        c->failed = 1;
+    /* Right before the words, which are centred. */
+    for (i = 0, widest = 0; i < label->n_lines; i++)
+        widest = max_i(widest, label->lines[i].width);
+    x = max_i(label->r.x, label->text_box.x +
+                              (label->text_box.w - widest) / 2 - side -
+                              c->gap / 2);
+    w = layout_add(c->s, UI_PANEL, UI_STYLE_PLAIN, "", NULL,
+                   rect(x, label->r.y + (label->r.h - side) / 2, side, side));
+    if (!w) {
+        c->failed = 1;
+        return;
+    }
+    w->face = UI_SYMBOL_NO_SOUND;
+    w->icon = w->r;
 }
 
 static void put_answer(ctx_t *c, const survey_option_t *o, ui_rect_t r,
@@ -523,6 +591,7 @@ static void build_question(ctx_t *c)
     equalise(c, first);
     put_footer(c, "back", "button.back", q->skippable ? "skip" : NULL,
                "button.skip", UI_STYLE_QUIET, dossier_text(c));
+    put_voice_cue(c);
 }
 
 static void build_multi(ctx_t *c)
@@ -571,11 +640,13 @@ static void build_multi(ctx_t *c)
                 survey_text(q->options[i].label, li), cells[i],
                 min_i(cells[i].h * 40 / 100, c->u * 55 / 1000), 0);
         if (w)
-            w->selected = f->chosen[i];
+            /* A choice heard and not yet taken looks pressed. */
+            w->selected = f->chosen[i] | (f->heard == i ? 2 : 0);
     }
     equalise(c, first);
     put_footer(c, "back", "button.back", "next", "button.next",
                UI_STYLE_PRIMARY, dossier_text(c));
+    put_voice_cue(c);
 }
 
 /* Thanks, already-rated, paused and out-of-service share one shape: a

@@ -35,6 +35,9 @@ typedef struct ui_info {
      * the idle screen until the first rating; "" = none. */
     char banner[UI_INFO_TEXT_MAX * 3];
     int banner_failed;
+    /* Listening: the last prompt asked for has no sound file; the screen
+     * shows a cue instead of leaving the citizen in silence. */
+    int voice_missing;
     int n_admin;
     ui_admin_line_t admin[UI_ADMIN_LINES];
 } ui_info_t;

@@ -24,7 +24,7 @@ expect_eq "$views" "[(True, False), (True, True), (False, False)]" "view events"
 # no view event names a response, an answer or a sequence number (ms is
 # when, as on every event)
 expect_eq "[sorted(e) for e in events if e['event']=='view'][0]" \
-  "['contrast', 'event', 'large', 'ms']" "view event members"
+  "['contrast', 'event', 'large', 'listen', 'ms']" "view event members"
 # the two responses are stored alike, with no column for the view
 expect_eq "len(rows)" "12" "answers stored"
 expect_eq "[k for k in rows[0] if 'contrast' in k or 'large' in k or 'view' in k]" "[]" \

@@ -9,6 +9,8 @@
 # At the resolutions of SHOT_KHMER_RESOLUTIONS the citizen's screens are
 # taken in Khmer too, in each view: <screen>-km.png, <screen>-km-contrast.png
 # and so on.
+# Listening is taken at every resolution as idle-listen, question-listen,
+# reasons-listen and question-nosound.
 # At the portrait resolutions of SHOT_REACH_RESOLUTIONS the citizen's
 # screens are taken with display.reach "low" as <screen>-reach.png, and
 # in high contrast with large text as <screen>-reach-contrast-large.png.
@@ -128,6 +130,23 @@ shot thanks-reach
 S
 printf '{"display": {"reach": "low"}}\n' > "$work/reach.json"
 
+# Listening ("Nghe"): switched on, an answer and a choice heard once
+# (awaiting their second touch); and the cue where a prompt has no sound
+# (no English set is generated).
+cat > "$work/listen.script" <<S
+tap view.listen
+shot idle-listen
+tap start
+tap field.dat-dai
+tap answer.4
+shot question-listen
+tap answer.1
+tap answer.1
+tap reason.cho-lau
+shot reasons-listen
+S
+printf 'tap lang.en\ntap view.listen\ntap start\ntap field.dat-dai\nshot question-nosound\n' > "$work/nosound.script"
+
 # The full questionnaire, up to its multi-choice "expectations" screen.
 {
   echo "@view"; echo "tap start"; echo "tap field.dau-tu"; echo "tap answer.5"
@@ -213,6 +232,8 @@ for rd in $resolutions; do
   run "$res" "$dpi" "" "$work/main.script"
   run "$res" "$dpi" "$work/full.json" "$work/full.script"
   run "$res" "$dpi" "" "$work/selftest.script"
+  run "$res" "$dpi" "" "$work/listen.script"
+  run "$res" "$dpi" "" "$work/nosound.script"
   SIPAS_CLOCK_OFFSET_S=$c01_clock run "$res" "$dpi" "$work/c01.json" "$work/c01.script"
   (cd "$work" && run "$res" "$dpi" "$work/oos.json" "$work/oos.script")
   for st in ok:ok refused:code-refused ca:bad-file; do

@@ -569,6 +569,9 @@ static void check_pairs(kiosk_t *k, const ui_screen_t *s)
                 continue;
             if (touch->kind == UI_HIDDEN && label->style == UI_STYLE_HEADER)
                 continue; /* the admin corner lies over the header */
+            if (touch->kind == UI_HIDDEN &&
+                strcmp(touch->id, FLOW_ID_PROMPT) == 0)
+                continue; /* listening: the question's words are the target */
             bad(k, "label %s overlaps touchable widget %s",
                 name_of(label, na, sizeof(na)),
                 name_of(touch, nb, sizeof(nb)));
@@ -654,6 +657,7 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         require(k, s, "admin.corner");
         require(k, s, "view.contrast");
         require(k, s, "view.large");
+        require(k, s, VIEW_ID_LISTEN);
         /* On and off read from the tick box, not from colour alone. */
         w = layout_find(s, "view.contrast");
         if (w && (w->kind != UI_CHIP || !w->selected != !f->view.contrast))
@@ -662,6 +666,11 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         w = layout_find(s, "view.large");
         if (w && (w->kind != UI_CHIP || !w->selected != !f->view.large))
             bad(k, "'view.large' is not a tick box showing %d", f->view.large);
+        w = layout_find(s, VIEW_ID_LISTEN);
+        if (w && (w->kind != UI_CHIP || !w->selected != !f->view.listen ||
+                  w->face != UI_CHIP_SPEAKER))
+            bad(k, "'view.listen' is not a tick box with a speaker showing %d",
+                f->view.listen);
         break;
     case FLOW_FIELD:
         for (i = 0; i < f->config->n_fields; i++)
@@ -694,7 +703,8 @@ static void check_contract(kiosk_t *k, const ui_screen_t *s)
         require(k, s, "next");
         require(k, s, "back");
         for (i = 0; i < s->n; i++)
-            shown += s->items[i].kind == UI_CHIP && s->items[i].selected;
+            /* bit 0 is chosen; bit 1 pressed (or heard, when listening) */
+            shown += s->items[i].kind == UI_CHIP && (s->items[i].selected & 1);
         if (shown != chosen)
             bad(k, "%d chips shown chosen, the flow has %d", shown, chosen);
         break;
@@ -1003,6 +1013,53 @@ static void walk_survey(kiosk_t *k, size_t si, int by_dossier)
         check_screen(k, "thanks after %s%s", sv->id, how);
 }
 
+/* Listening: the third toggle on, the question's words touchable, an
+ * answer heard and awaiting its second touch, the cue for a prompt with
+ * no sound, beside a scanned dossier's code too. */
+static void walk_listening(kiosk_t *k)
+{
+    const survey_question_t *q;
+
+    kiosk_boot(k, world.surveys[0], 0);
+    choose_language(k);
+    tap(k, VIEW_ID_LISTEN);
+    check_screen(k, "idle, listening");
+    tap(k, "start");
+    tapf(k, "field.%s", k->config.fields[0]);
+    if (!expect_screen(k, FLOW_QUESTION))
+        return;
+    check_screen(k, "question, listening");
+    if (k->reach == CONFIG_REACH_FULL || k->res->w > k->res->h)
+        tap(k, FLOW_ID_PROMPT);
+    tap(k, "answer.1");
+    check_screen(k, "question, listening, an answer heard");
+    k->info.voice_missing = 1;
+    check_screen(k, "question, listening, no sound for it");
+    k->info.voice_missing = 0;
+    tap(k, "answer.1");
+    settle(k);
+    if (!expect_screen(k, FLOW_REASONS))
+        return;
+    q = flow_current_question(&k->flow);
+    tapf(k, "reason.%s", q->options[0].code);
+    check_screen(k, "reasons, listening, a choice heard");
+    k->info.voice_missing = 1;
+    check_screen(k, "reasons, listening, no sound for it");
+    k->info.voice_missing = 0;
+
+    kiosk_boot(k, world.surveys[0], 0);
+    choose_language(k);
+    tap(k, VIEW_ID_LISTEN);
+    scan(k, DOSSIER_NEW);
+    if (!expect_screen(k, FLOW_QUESTION))
+        return;
+    tap(k, "answer.5");
+    k->info.voice_missing = 1;
+    check_screen(k, "question, listening, dossier, no sound for it");
+    k->info.voice_missing = 0;
+    check_screen(k, "question, listening, dossier, an answer heard");
+}
+
 static void walk_already(kiosk_t *k)
 {
     kiosk_boot(k, world.surveys[0], 0);
@@ -1138,6 +1195,7 @@ static void test_screens(void **state)
             walk_survey(k, si, 0);
             walk_survey(k, si, 1);
         }
+        walk_listening(k);
         walk_already(k);
         walk_admin(k);
         walk_paused(k);
