@@ -360,7 +360,7 @@ $(VOICE_STAMP): $(BUILD)/sipas-voice-texts tools/voice/make-voice.sh \
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka) $(UI_LIBS) $(DL_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka SDL2_image) $(UI_LIBS) $(DL_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # The report's pure part is tested apart from cairo and the network.
 $(BUILD)/tests/test_report_model: $(BUILD)/obj/tests/unit/test_report_model.o \

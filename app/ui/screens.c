@@ -248,6 +248,10 @@ static void equalise(ctx_t *c, int first)
     }
 }
 
+/* The narrowest a view toggle may be beside the languages: its tick
+ * box, a speaker and a short word at a readable size. */
+#define VIEW_TOGGLE_MIN_MM 55
+
 /* High contrast, large text and listening, for this citizen only: tick
  * boxes, so the state reads without colour; listening also carries a
  * speaker, so it is found without reading. */
@@ -300,7 +304,7 @@ static void build_idle(ctx_t *c)
     const flow_t *f = c->v->flow;
     const ui_info_t *info = c->v->info;
     ui_rect_t b, start, lang_area, view_area;
-    int title_h, start_h, start_w, hint_h, y, i, first;
+    int title_h, start_h, start_w, hint_h, y, i, first, lw;
     int n_lang = f->config->n_langs;
     int banner = !f->notice && info->banner[0];
     /* Out of reach, the hint joins the title above the start button; the
@@ -309,10 +313,29 @@ static void build_idle(ctx_t *c)
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
-    if (c->portrait) {
-        /* The view toggles get a row of their own above the footer: beside
-         * the languages they would be too narrow to read. */
+    /* Footer: the view toggles on the left, languages on the right. */
+    lang_area = c->footer;
+    view_area = c->footer;
+    lw = 0;
+    if (n_lang > 1) {
+        /* In portrait the view toggles have a row of their own: the
+         * languages may take the whole footer (three fit: vi, en, km). */
+        int room = c->portrait ? c->footer.w - (n_lang - 1) * c->gap / 2
+                               : c->footer.w * 50 / 100;
+        lw = min_i(max_i(c->footer.w / (c->portrait ? 3 : 6), c->target * 2),
+                   room / n_lang);
+        lang_area.w = n_lang * lw + (n_lang - 1) * c->gap / 2;
+        lang_area.x = c->footer.x + c->footer.w - lang_area.w;
+        view_area.w = lang_area.x - c->gap - c->footer.x;
+    }
+    /* The view toggles get a row of their own above the footer where,
+     * beside the languages, they would be too narrow to read: always in
+     * portrait, and on a small landscape panel with three languages. */
+    if (c->portrait ||
+        (view_area.w - 2 * c->gap) / 3 < layout_mm(c->s, VIEW_TOGGLE_MIN_MM)) {
         c->body.h -= c->footer.h + c->gap;
+        view_area = c->footer;
+        view_area.y = c->footer.y - c->gap - c->footer.h;
     }
     b = c->body;
     title_h = b.h * (c->large ? 20 : 16) / 100;
@@ -366,19 +389,7 @@ static void build_idle(ctx_t *c)
             layout_printf(c->s, "%s: %s", tr(c, "idle.figure"), info->figure),
             rect(b.x, y, b.w, max_i(b.y + b.h - y, 1)), c->u * 4 / 100, 1);
 
-    /* Footer: the view toggles on the left, languages on the right. */
-    lang_area = c->footer;
-    view_area = c->footer;
     if (n_lang > 1) {
-        /* In portrait the view toggles have a row of their own: the
-         * languages may take the whole footer (three fit: vi, en, km). */
-        int room = c->portrait ? c->footer.w - (n_lang - 1) * c->gap / 2
-                               : c->footer.w * 50 / 100;
-        int lw = min_i(max_i(c->footer.w / (c->portrait ? 3 : 6),
-                             c->target * 2),
-                       room / n_lang);
-        lang_area.w = n_lang * lw + (n_lang - 1) * c->gap / 2;
-        lang_area.x = c->footer.x + c->footer.w - lang_area.w;
         first = c->s->n;
         for (i = 0; i < n_lang; i++) {
             const char *code = f->config->langs[i];
@@ -392,11 +403,6 @@ static void build_idle(ctx_t *c)
                 w->selected = i == f->lang;
         }
         equalise(c, first);
-        view_area.w = lang_area.x - c->gap - c->footer.x;
-    }
-    if (c->portrait) {
-        view_area = c->footer;
-        view_area.y = c->footer.y - c->gap - c->footer.h;
     }
     put_view_toggles(c, view_area);
     /* Last, so the hit test finds it first: an invisible corner. */
