@@ -79,8 +79,10 @@ static int sipas_tryboot_reboot(struct notifier_block *nb, unsigned long action,
 		armed = true;
 		if (rpi_firmware_property(fw, SIPAS_FW_GET_REBOOT_FLAGS, &now, sizeof(now)))
 			pr_info("tryboot flag armed for the next boot\n");
-		else
+		else if (now & SIPAS_FW_REBOOT_FLAG_TRYBOOT)
 			pr_info("tryboot flag armed for the next boot (firmware reboot flags %#x)\n", now);
+		else
+			pr_warn("tryboot flag sent, but the firmware reads back reboot flags %#x: it may not try the other slot\n", now);
 	}
 	rpi_firmware_put(fw);
 	return NOTIFY_DONE;
