@@ -56,8 +56,11 @@ DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 # clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
 # builds the fuzzing harnesses of tests/fuzz. hb-view (libharfbuzz-bin)
 # draws the reference Khmer that tests/unit/test_shaping.c compares with.
+# Debian's kernel headers of this machine's architecture build the image's
+# kernel module (tests/image/test_tryboot_module.sh).
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils rauc \
-	chromium faketime clang libclang-rt-dev libharfbuzz-bin
+	chromium faketime clang libclang-rt-dev libharfbuzz-bin \
+	linux-headers-$(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
 # Debian's nodejs and npm are installed only when npm is missing.

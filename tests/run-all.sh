@@ -40,6 +40,7 @@ bash tests/build/test_architecture.sh; count architecture $?
 section "appliance image configuration (no image build)"
 bash tests/image/test_image_config.sh; count image-config $?
 bash tests/image/test_update.sh; count image-update $?
+bash tests/image/test_tryboot_module.sh; count image-tryboot $?
 
 section "unit tests"
 tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[0]}"

@@ -54,6 +54,16 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tsipas-kiosk\n::1\tlocalhost ip6-localho
 : > "$r/etc/machine-id"
 rm -f "$r/var/lib/dbus/machine-id"
 rm -rf "$r/boot/firmware"
+# The kernel the slot boots, and sipas-tryboot built for it (tryboot/):
+# the Pi firmware's one-shot flag on reboot "0 tryboot", which Debian's
+# kernel does not pass. One root for both boards; the Pi loads it.
+kver=$(basename "$(ls -1 "$r"/boot/vmlinuz-* | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')
+ko=$("$here/build-tryboot.sh" "$out" "$r" | tail -n 1)
+install -D -m 0644 "$ko" "$r/lib/modules/$kver/updates/sipas_tryboot.ko"
+chroot "$r" /sbin/depmod "$kver"
+if [ "$board" = rpi4 ]; then
+  install -D -m 0644 "$here/variant/rpi4/modules-load.conf" "$r/etc/modules-load.d/sipas-tryboot.conf"
+fi
 if [ "$board" = qemu ]; then
   install -D -m 0755 "$here/variant/qemu/sipas-efi-entries" "$r/usr/libexec/sipas/sipas-efi-entries"
   install -D -m 0644 "$here/variant/qemu/sipas-efi-entries.service" "$r/etc/systemd/system/sipas-efi-entries.service"
@@ -93,7 +103,6 @@ systemctl -q --root="$r" mask apt-daily.timer apt-daily-upgrade.timer \
 find "$r" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
 
 # ---- the slot's boot files
-kver=$(basename "$(ls -1 "$r"/boot/vmlinuz-* | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')
 b="$work/boot"
 cmdline="$(cat "$here/cmdline.txt") $(cat "$here/variant/$board/cmdline.extra")"
 if [ "$board" = rpi4 ]; then
