@@ -279,15 +279,21 @@ static void kiosk_first_lang(kiosk_t *k)
     char tmp[8];
     int i;
 
-    if (!k->args.lang)
+    if (!k->args.lang || strcmp(k->config.langs[0], k->args.lang) == 0)
         return;
     for (i = 1; i < k->config.n_langs; i++) {
         if (strcmp(k->config.langs[i], k->args.lang) == 0) {
             memcpy(tmp, k->config.langs[0], sizeof(tmp));
             memcpy(k->config.langs[0], k->config.langs[i], sizeof(tmp));
             memcpy(k->config.langs[i], tmp, sizeof(tmp));
+            return;
         }
     }
+    /* A language the configuration, the survey or the words do not offer
+     * would otherwise be dropped without a word to the technician. */
+    kiosk_log("--lang %s: not offered here (the configuration's \"languages\","
+              " with the survey and words that have it); starting in %s",
+              k->args.lang, k->config.langs[0]);
 }
 
 /* ---- facts shown on screens -------------------------------------------- */

@@ -72,6 +72,8 @@ $(answers 3 6)
 expect thanks" --lang km --config "$T/config.json"
 export_csv
 expect_eq "[r['lang'] for r in rows if r['question']=='overall'][-1]" "vi"
+grep -q -- "--lang km: not offered here" "$T/stderr" ||
+  fail "no word on --lang km not offered: $(cat "$T/stderr")"
 # A configuration that asks for Khmer with such a survey is refused: the
 # offer was the technician's own.
 python3 - "$T/config.json" <<'PY'
