@@ -21,16 +21,16 @@ enum { HUB_DAYROWS_RESP, HUB_DAYROWS_ANS, HUB_DAYROWS_EL };
 #define HUB_DAYROWS_DIMS "unit, counter, officer, field, instrument, version"
 
 static const char *const hub_dayrows_sql_held[] = {
-    "SELECT rowid, " HUB_DAYROWS_DIMS ", complete, partial, suppressed"
-    " FROM day_responses WHERE install_id = ?1 AND day = ?2",
-    "SELECT rowid, " HUB_DAYROWS_DIMS ", partial, question, element, answer,"
-    " n FROM day_answers WHERE install_id = ?1 AND day = ?2",
-    "SELECT rowid, " HUB_DAYROWS_DIMS ", partial, element, n"
-    " FROM day_elements WHERE install_id = ?1 AND day = ?2 AND exact = ?3",
+    ("SELECT rowid, " HUB_DAYROWS_DIMS ", complete, partial, suppressed"
+     " FROM day_responses WHERE install_id = ?1 AND day = ?2"),
+    ("SELECT rowid, " HUB_DAYROWS_DIMS ", partial, question, element, answer,"
+     " n FROM day_answers WHERE install_id = ?1 AND day = ?2"),
+    ("SELECT rowid, " HUB_DAYROWS_DIMS ", partial, element, n"
+     " FROM day_elements WHERE install_id = ?1 AND day = ?2 AND exact = ?3"),
 };
 static const char *const hub_dayrows_sql_update[] = {
-    "UPDATE day_responses SET complete = ?2, partial = ?3, suppressed = ?4"
-    " WHERE rowid = ?1",
+    ("UPDATE day_responses SET complete = ?2, partial = ?3, suppressed = ?4"
+     " WHERE rowid = ?1"),
     "UPDATE day_answers SET n = ?2 WHERE rowid = ?1",
     "UPDATE day_elements SET n = ?2 WHERE rowid = ?1",
 };
@@ -40,15 +40,15 @@ static const char *const hub_dayrows_sql_delete[] = {
     "DELETE FROM day_elements WHERE rowid = ?1",
 };
 static const char *const hub_dayrows_sql_insert[] = {
-    "INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","
-    " complete, partial, suppressed)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    "INSERT INTO day_answers(install_id, day, " HUB_DAYROWS_DIMS ","
-    " partial, question, element, answer, n)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    "INSERT INTO day_elements(install_id, day, " HUB_DAYROWS_DIMS ","
-    " partial, element, n, exact)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    ("INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","
+     " complete, partial, suppressed)"
+     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+    ("INSERT INTO day_answers(install_id, day, " HUB_DAYROWS_DIMS ","
+     " partial, question, element, answer, n)"
+     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+    ("INSERT INTO day_elements(install_id, day, " HUB_DAYROWS_DIMS ","
+     " partial, element, n, exact)"
+     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
 };
 
 /* The rows the day should hold, of one kind: one of the three arrays,
