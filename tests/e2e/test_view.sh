@@ -62,9 +62,9 @@ def pixel(path, x, y):
         prev = line
     return tuple(prev[x * 3:x * 3 + 3])
 d = sys.argv[1]
-assert pixel(d + "/idle-view.png", 400, 330) == (0, 0, 0), pixel(d + "/idle-view.png", 400, 330)
+assert pixel(d + "/idle-view.png", 400, 295) == (0, 0, 0), pixel(d + "/idle-view.png", 400, 295)
 assert pixel(d + "/field-view.png", 2, 470) == (0, 0, 0)
-assert pixel(d + "/idle-next.png", 400, 330) == (0xF3, 0xF6, 0xFA), pixel(d + "/idle-next.png", 400, 330)
+assert pixel(d + "/idle-next.png", 400, 295) == (0xF3, 0xF6, 0xFA), pixel(d + "/idle-next.png", 400, 295)
 PY
 # left alone on idle, a view goes back to the default for the next citizen
 kiosk_ok "tap view.large
