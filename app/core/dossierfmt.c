@@ -32,6 +32,7 @@ typedef struct fmt_build {
     int part_open;         /* index of the open part's token, or -1 */
     int seen[FMT_PARTS + 1]; /* agency, serial, date */
     int serial_max;
+    int part_needs; /* tokens of the open part a match cannot skip */
 } fmt_build_t;
 
 static int fmt_fail(fmt_build_t *b, const char *fmt, ...)
@@ -63,6 +64,11 @@ static int fmt_push(fmt_build_t *b, int kind, int arg, int min, int max)
     k->min = (unsigned char)min;
     k->max = (unsigned char)max;
     k->jump = 0;
+    /* A character or a class of at least one, outside any optional
+     * group: the open part cannot match empty. */
+    if (b->part_open >= 0 && b->n_open == 0 &&
+        (kind == FMT_LIT || (kind == FMT_CLASS && min >= 1)))
+        b->part_needs++;
     return 0;
 }
 
@@ -150,6 +156,7 @@ static int fmt_compile_part(fmt_build_t *b)
         return fmt_fail(b, "the %s part is given twice", names[i]);
     b->part_open = b->f->n_tokens;
     b->serial_max = 0;
+    b->part_needs = 0;
     if (fmt_push(b, FMT_PART, i, 0, 0) != 0)
         return -1;
     b->at += len + 2;
@@ -167,6 +174,9 @@ static int fmt_close_part(fmt_build_t *b)
     part = b->f->tokens[b->part_open].arg;
     if (b->f->n_tokens == b->part_open + 1)
         return fmt_fail(b, "a part is empty");
+    if (b->part_needs == 0)
+        return fmt_fail(b, "a part needs at least one character that is"
+                           " not optional");
     if (part == FMT_SERIAL && b->serial_max >= DOSSIERFMT_SERIAL_MAX)
         return fmt_fail(b, "a serial is at most %d characters",
                         DOSSIERFMT_SERIAL_MAX - 1);

@@ -234,6 +234,9 @@ static void test_malformed_templates(void **state)
     expect_config_error("<agency:X<serial:9>>-YYMMDD", "inside a part");
     expect_config_error("<agency:X[.X>]-YYMMDD-<serial:9>", "ends before");
     expect_config_error("<agency:X>-YYMMDD-<serial:9>]", "closes no");
+    /* A part made only of optional characters could match nothing. */
+    expect_config_error("<agency:[X]>X{1,16}YYMMDD<serial:9>", "not optional");
+    expect_config_error("<agency:X>-YYMMDD-<serial:[9]>", "not optional");
     expect_config_error("<agency:X>-YYMMDD-<serial:9>>", "closes no");
     expect_config_error("<agency:X[]>-YYMMDD-<serial:9>", "empty");
     expect_config_error("<agency:>-YYMMDD-<serial:9>", "empty");
