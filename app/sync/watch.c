@@ -11,6 +11,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "platform/dirwatch.h"
 #include "platform/pclock.h"
 
 #define WATCH_DIR_MAX 1024
@@ -246,27 +247,12 @@ static void *watch_main(void *arg)
 
 static int watch_open_fds(sync_watch_t *w)
 {
-    w->ifd = -1;
-    w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (w->efd < 0)
-        return -1;
-    w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (w->ifd >= 0 &&
-        inotify_add_watch(w->ifd, w->data_dir,
-                          IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE |
-                              IN_MOVED_TO | IN_DELETE) < 0) {
-        close(w->ifd);
-        w->ifd = -1;
-    }
-    return 0;
+    return dirwatch_open(w->data_dir, &w->efd, &w->ifd);
 }
 
 static void watch_close_fds(sync_watch_t *w)
 {
-    if (w->ifd >= 0)
-        close(w->ifd);
-    if (w->efd >= 0)
-        close(w->efd);
+    dirwatch_close(w->efd, w->ifd);
 }
 
 int sync_watch_start(sync_watch_t **out, const sync_watch_opts_t *o)

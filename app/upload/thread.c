@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sync/watch.h"
+#include "platform/dirwatch.h"
 #include "platform/pclock.h"
 
 #define SYNC_DIR_MAX 1024
@@ -321,27 +322,12 @@ static void *sync_thread_main(void *arg)
  * for real. Without inotify the thread falls back to looking. */
 static int sync_open_fds(sync_thread_t *t)
 {
-    t->ifd = -1;
-    t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (t->efd < 0)
-        return -1;
-    t->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (t->ifd >= 0 &&
-        inotify_add_watch(t->ifd, t->data_dir,
-                          IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE |
-                              IN_MOVED_TO | IN_DELETE) < 0) {
-        close(t->ifd);
-        t->ifd = -1;
-    }
-    return 0;
+    return dirwatch_open(t->data_dir, &t->efd, &t->ifd);
 }
 
 static void sync_close_fds(sync_thread_t *t)
 {
-    if (t->ifd >= 0)
-        close(t->ifd);
-    if (t->efd >= 0)
-        close(t->efd);
+    dirwatch_close(t->efd, t->ifd);
 }
 
 int sync_thread_start(sync_thread_t **out, const sync_thread_opts_t *o)
