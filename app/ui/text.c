@@ -20,8 +20,11 @@ enum { FACE_REGULAR = 0, FACE_BOLD, FACE_KHMER, FACE_KHMER_BOLD, FACE_COUNT };
  * gives Khmer lines the leading this needs (layout.c, layout_line_h). */
 #define TEXT_KHMER_SCALE_PCT 115
 
+/* One open font per face, set to the size last asked for: every open
+ * font holds its own FreeType face and its own copies of the shaping
+ * tables (about 140 KB), and a screen asks for four or five sizes. */
 typedef struct font_slot {
-    int px, face;
+    int px;
     TTF_Font *font;
 } font_slot_t;
 
@@ -53,8 +56,7 @@ typedef struct text_width {
 struct text_cache {
     const void *data[FACE_COUNT];
     size_t data_len[FACE_COUNT];
-    int n_fonts;
-    font_slot_t fonts[TEXT_FONTS_MAX];
+    font_slot_t fonts[FACE_COUNT];
     unsigned long clock;
     long renders, hits;
     long shaped, width_hits;
@@ -110,8 +112,9 @@ void text_cache_destroy(text_cache_t *t)
     if (!t)
         return;
     text_cache_clear(t);
-    for (i = 0; i < t->n_fonts; i++)
-        TTF_CloseFont(t->fonts[i].font);
+    for (i = 0; i < FACE_COUNT; i++)
+        if (t->fonts[i].font)
+            TTF_CloseFont(t->fonts[i].font);
     free(t);
 }
 
@@ -136,41 +139,36 @@ static int text_font_setup(TTF_Font *f, int face)
 
 static TTF_Font *text_font(text_cache_t *t, int px, int face)
 {
+    font_slot_t *slot = &t->fonts[face];
+    int size = face >= FACE_KHMER ? px * TEXT_KHMER_SCALE_PCT / 100 : px;
     SDL_RWops *rw;
     TTF_Font *f;
-    int i;
 
-    for (i = 0; i < t->n_fonts; i++)
-        if (t->fonts[i].px == px && t->fonts[i].face == face)
-            return t->fonts[i].font;
+    if (slot->font && slot->px == px)
+        return slot->font;
+    if (slot->font) {
+        /* Resizing drops SDL_ttf's glyph cache, not the face or tables. */
+        if (TTF_SetFontSize(slot->font, size) != 0)
+            return NULL;
+        slot->px = px;
+        return slot->font;
+    }
     if (!t->data[face]) {
         SDL_SetError("no font for this text");
         return NULL;
     }
-    if (t->n_fonts == TEXT_FONTS_MAX) {
-        /* Sizes come from a handful of layouts; running out means a
-         * layout is asking for sizes on every frame. Reuse the first. */
-        TTF_CloseFont(t->fonts[0].font);
-        memmove(&t->fonts[0], &t->fonts[1],
-                sizeof(t->fonts[0]) * (TEXT_FONTS_MAX - 1));
-        t->n_fonts--;
-    }
     rw = SDL_RWFromConstMem(t->data[face], (int)t->data_len[face]);
     if (!rw)
         return NULL;
-    f = TTF_OpenFontRW(rw, 1,
-                       face >= FACE_KHMER ? px * TEXT_KHMER_SCALE_PCT / 100
-                                          : px);
+    f = TTF_OpenFontRW(rw, 1, size);
     if (!f)
         return NULL;
     if (text_font_setup(f, face) != 0) {
         TTF_CloseFont(f);
         return NULL;
     }
-    t->fonts[t->n_fonts].px = px;
-    t->fonts[t->n_fonts].face = face;
-    t->fonts[t->n_fonts].font = f;
-    t->n_fonts++;
+    slot->px = px;
+    slot->font = f;
     return f;
 }
 

@@ -22,7 +22,6 @@
 
 #include <SDL.h>
 
-#define TEXT_FONTS_MAX 48
 #define TEXT_CACHE_MAX 256
 #define TEXT_WIDTHS_MAX 4096   /* measured widths remembered */
 #define TEXT_WIDTH_KEY_MAX 96  /* longer strings are measured every time */
