@@ -1009,10 +1009,14 @@ int kiosk_video_open(kiosk_t *k)
                       ? "/dev/input" : NULL) != 0)
         return -1;
     SDL_StartTextInput();
-    kiosk_note_display(k);
-    kiosk_sync_start(k);
     k->dirty = 1;
     return 0;
+}
+
+void kiosk_start_background(kiosk_t *k)
+{
+    kiosk_note_display(k);
+    kiosk_sync_start(k);
 }
 
 void kiosk_close(kiosk_t *k)
@@ -1490,6 +1494,7 @@ int kiosk_run(kiosk_t *k)
     kiosk_render(k);
     if (notify_send("READY=1") != 0)
         kiosk_log("could not notify systemd");
+    kiosk_start_background(k);
     k->last_ping = pclock_boot_ms(&k->clock);
     while (!k->quit) {
         kiosk_pump(k);

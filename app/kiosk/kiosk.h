@@ -101,6 +101,11 @@ typedef struct kiosk {
 int kiosk_open(kiosk_t *k, const kiosk_args_t *args, const char *argv0);
 /* Opens SDL video, window, renderer and fonts. 0 or -1 (SDL_GetError). */
 int kiosk_video_open(kiosk_t *k);
+/* What the first frame need not wait for: noting the display for the
+ * self-test (a file written and synced) and watching the uploader's
+ * progress (a thread). kiosk_run calls it once the first frame is up;
+ * script mode before its first line. */
+void kiosk_start_background(kiosk_t *k);
 void kiosk_close(kiosk_t *k);
 
 /* Processes queued SDL events, fires due deadlines, redraws on change. */

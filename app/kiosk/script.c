@@ -227,6 +227,7 @@ int script_run(kiosk_t *k, const char *path)
         fprintf(stderr, "sipas-kiosk: %s: %s\n", path, strerror(errno));
         return 1;
     }
+    kiosk_start_background(k);
     kiosk_pump(k);
     while (rc == 0 && fgets(buf, sizeof(buf), f)) {
         char *line, *cmd, *arg;
