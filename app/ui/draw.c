@@ -31,26 +31,25 @@ static int draw_fill(SDL_Renderer *r, ui_rect_t a, uint32_t rgba)
     return SDL_RenderFillRect(r, &sr);
 }
 
-/* A filled polygon given as a fan around (cx, cy). */
-static int draw_fan(SDL_Renderer *r, float cx, float cy, const float *xy,
-                    int n, uint32_t rgba)
+/* A fan around (cx, cy): triangles (c, p[i], p[i+1]), open (a sector of
+ * a disc); a closed polygon repeats its first point at the end. */
+static int draw_sector(SDL_Renderer *r, float cx, float cy, const float *xy,
+                       int n, uint32_t rgba)
 {
     SDL_Vertex v[DRAW_VERTS_MAX];
     SDL_Color c = draw_color(rgba);
     int i, k = 0;
 
-    for (i = 0; i < n && k + 3 <= DRAW_VERTS_MAX; i++) {
-        int j = (i + 1) % n;
+    for (i = 0; i + 1 < n && k + 3 <= DRAW_VERTS_MAX; i++, k += 3) {
         v[k].position.x = cx;
         v[k].position.y = cy;
         v[k + 1].position.x = xy[2 * i];
         v[k + 1].position.y = xy[2 * i + 1];
-        v[k + 2].position.x = xy[2 * j];
-        v[k + 2].position.y = xy[2 * j + 1];
+        v[k + 2].position.x = xy[2 * i + 2];
+        v[k + 2].position.y = xy[2 * i + 3];
         v[k].color = v[k + 1].color = v[k + 2].color = c;
         v[k].tex_coord.x = v[k].tex_coord.y = 0;
         v[k + 1].tex_coord = v[k + 2].tex_coord = v[k].tex_coord;
-        k += 3;
     }
     return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
 }
@@ -58,27 +57,27 @@ static int draw_fan(SDL_Renderer *r, float cx, float cy, const float *xy,
 static int draw_circle(SDL_Renderer *r, float cx, float cy, float rad,
                        uint32_t rgba)
 {
-    float xy[2 * 96];
+    float xy[2 * (96 + 1)];
     int n = (int)(rad / 2.0f), i;
 
     n = n < 16 ? 16 : n > 96 ? 96 : n;
-    for (i = 0; i < n; i++) {
-        double a = 2.0 * M_PI * i / n;
+    for (i = 0; i <= n; i++) {
+        double a = 2.0 * M_PI * (i % n) / n;
         xy[2 * i] = cx + rad * (float)cos(a);
         xy[2 * i + 1] = cy + rad * (float)sin(a);
     }
-    return draw_fan(r, cx, cy, xy, n, rgba);
+    return draw_sector(r, cx, cy, xy, n + 1, rgba);
 }
 
-/* A rectangle with rounded corners, as one fan. */
+/* A rectangle with rounded corners: three rectangles and four quarter
+ * discs. SDL's software renderer fills a rectangle at memset speed but
+ * rasterises triangles pixel by pixel, so the triangles cover only the
+ * corners; the pieces do not overlap, so a translucent colour is laid
+ * once everywhere. */
 static int draw_round(SDL_Renderer *r, ui_rect_t a, int rad, uint32_t rgba)
 {
-    float xy[2 * 4 * 10];
-    int corner, i, n = 0;
-    const float cxs[4] = {a.x + a.w - rad, a.x + rad, a.x + rad,
-                          a.x + a.w - rad};
-    const float cys[4] = {a.y + a.h - rad, a.y + a.h - rad, a.y + rad,
-                          a.y + rad};
+    float xy[2 * 10];
+    int corner, i;
 
     if (rad * 2 > a.w)
         rad = a.w / 2;
@@ -86,15 +85,29 @@ static int draw_round(SDL_Renderer *r, ui_rect_t a, int rad, uint32_t rgba)
         rad = a.h / 2;
     if (rad < 2)
         return draw_fill(r, a, rgba);
+    const float cxs[4] = {a.x + a.w - rad, a.x + rad, a.x + rad,
+                          a.x + a.w - rad};
+    const float cys[4] = {a.y + a.h - rad, a.y + a.h - rad, a.y + rad,
+                          a.y + rad};
+    const ui_rect_t bands[3] = {
+        {a.x + rad, a.y, a.w - 2 * rad, rad},
+        {a.x, a.y + rad, a.w, a.h - 2 * rad},
+        {a.x + rad, a.y + a.h - rad, a.w - 2 * rad, rad}};
+
+    for (i = 0; i < 3; i++)
+        if (bands[i].w > 0 && bands[i].h > 0 &&
+            draw_fill(r, bands[i], rgba) != 0)
+            return -1;
     for (corner = 0; corner < 4; corner++) {
         for (i = 0; i < 10; i++) {
             double ang = M_PI / 2 * corner + M_PI / 2 * i / 9.0;
-            xy[2 * n] = cxs[corner] + rad * (float)cos(ang);
-            xy[2 * n + 1] = cys[corner] + rad * (float)sin(ang);
-            n++;
+            xy[2 * i] = cxs[corner] + rad * (float)cos(ang);
+            xy[2 * i + 1] = cys[corner] + rad * (float)sin(ang);
         }
+        if (draw_sector(r, cxs[corner], cys[corner], xy, 10, rgba) != 0)
+            return -1;
     }
-    return draw_fan(r, a.x + a.w / 2.0f, a.y + a.h / 2.0f, xy, n, rgba);
+    return 0;
 }
 
 /* A card: border colour, then the face colour inset by the border width. */
