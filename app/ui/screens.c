@@ -263,13 +263,20 @@ static void put_view_toggles(ctx_t *c, ui_rect_t area)
     const int on[3] = {view->contrast, view->large, view->listen};
     int i, first = c->s->n;
     int w = (area.w - 2 * c->gap) / 3;
+    /* In portrait the three stand one above the other, full width: side
+     * by side on a narrow screen their words would be too small to read. */
+    int row_h = c->portrait ? (area.h - 2 * c->gap) / 3 : area.h;
     ui_widget_t *t;
 
-    if (!c->portrait)
+    if (c->portrait)
+        w = area.w;
+    else
         w = min_i(w, c->footer.w * 30 / 100);
     for (i = 0; i < 3; i++) {
-        t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], NULL,
-                rect(area.x + i * (w + c->gap), area.y, w, area.h), 0, 1);
+        ui_rect_t r = c->portrait
+                          ? rect(area.x, area.y + i * (row_h + c->gap), w, row_h)
+                          : rect(area.x + i * (w + c->gap), area.y, w, area.h);
+        t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], NULL, r, 0, 1);
         if (!t)
             continue;
         t->selected = on[i];
@@ -282,7 +289,7 @@ static void put_view_toggles(ctx_t *c, ui_rect_t area)
             t->text_box.w -= side + side / 4;
         }
         t->text = tr(c, ids[i]);
-        if (fit_text(c, t, area.h * 32 / 100) != 0)
+        if (fit_text(c, t, row_h * (c->portrait ? 40 : 32) / 100) != 0)
             c->failed = 1;
     }
     equalise(c, first);
@@ -331,15 +338,23 @@ static void build_idle(ctx_t *c)
     /* The view toggles get a row of their own above the footer where,
      * beside the languages, they would be too narrow to read: always in
      * portrait, and on a small landscape panel with three languages. */
-    if (c->portrait ||
-        (view_area.w - 2 * c->gap) / 3 < layout_mm(c->s, VIEW_TOGGLE_MIN_MM)) {
+    if (c->portrait) {
+        /* Three rows a little lower than the footer's, from the room a
+         * tall screen leaves under the start button. */
+        int row = max_i(c->footer.h * 80 / 100, c->target);
+        view_area = c->footer;
+        view_area.h = 3 * row + 2 * c->gap;
+        view_area.y = c->footer.y - c->gap - view_area.h;
+        c->body.h -= view_area.h + c->gap;
+    } else if ((view_area.w - 2 * c->gap) / 3 <
+               layout_mm(c->s, VIEW_TOGGLE_MIN_MM)) {
         c->body.h -= c->footer.h + c->gap;
         view_area = c->footer;
         view_area.y = c->footer.y - c->gap - c->footer.h;
     }
     b = c->body;
     title_h = b.h * (c->large ? 20 : 16) / 100;
-    start_h = b.h * (c->portrait ? 34 : c->large ? 38 : 42) / 100;
+    start_h = b.h * (c->portrait ? 44 : c->large ? 38 : 42) / 100;
     start_w = c->portrait ? b.w : b.w * 80 / 100;
     hint_h = b.h * 12 / 100;
     if (c->reach_y > 0) {
