@@ -22,6 +22,9 @@ static const char args_usage[] =
     "                      (0 when every step held, 1 with a message otherwise)\n"
     "  --screenshots DIR   where script `shot NAME` saves NAME.png\n"
     "  --events FILE|-     JSON lines: screen changes, committed responses\n"
+    "  --latency FILE      with --script: draw and present every frame as the\n"
+    "                      interactive loop does, and write one line per tap:\n"
+    "                      TARGET PRESS_US TAP_US TAP_CPU_US FRAMES\n                      (see README.md)\n"
     "  --help, --version\n"
     "\n"
     "Script steps (one per line, # comments):\n"
@@ -55,6 +58,7 @@ int args_parse(int argc, char **argv, kiosk_args_t *a, char *err, size_t cap)
         {"script", required_argument, NULL, 's'},
         {"screenshots", required_argument, NULL, 'S'},
         {"events", required_argument, NULL, 'e'},
+        {"latency", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -75,6 +79,7 @@ int args_parse(int argc, char **argv, kiosk_args_t *a, char *err, size_t cap)
         case 's': a->script = optarg; break;
         case 'S': a->screenshots = optarg; break;
         case 'e': a->events = optarg; break;
+        case 'L': a->latency = optarg; break;
         case 'w':
             if (args_window(optarg, &a->win_w, &a->win_h) != 0) {
                 snprintf(err, cap, "--window: expected WxH such as 800x480, got '%s'", optarg);
@@ -99,6 +104,10 @@ int args_parse(int argc, char **argv, kiosk_args_t *a, char *err, size_t cap)
                      argv[optind - 1]);
             return -1;
         }
+    }
+    if (a->latency && !a->script) {
+        snprintf(err, cap, "--latency needs --script");
+        return -1;
     }
     if (optind < argc) {
         snprintf(err, cap, "unexpected argument '%s' (see --help)", argv[optind]);

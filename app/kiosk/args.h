@@ -14,6 +14,7 @@ typedef struct kiosk_args {
     const char *script;      /* replay input from this file, then exit */
     const char *screenshots; /* where `shot` writes */
     const char *events;      /* JSON lines to this file, "-" = stdout */
+    const char *latency;     /* with script: draw every frame, time taps */
     const char *assets;      /* assets directory override */
     int win_w, win_h;        /* 0: fullscreen */
     int dpi;                 /* 0: the configuration's */

@@ -1080,6 +1080,7 @@ int kiosk_render(kiosk_t *k)
         return -1;
     }
     SDL_RenderPresent(k->ren);
+    k->presented_at = SDL_GetPerformanceCounter();
     k->frames++;
     k->dirty = 0;
     return 0;
@@ -1352,26 +1353,23 @@ void kiosk_pump(kiosk_t *k)
     flow_tick(&k->flow, pclock_boot_ms(&k->clock));
     kiosk_sync_poll(k);
     kiosk_settle(k);
-    if (k->dirty && !k->args.script)
+    if (k->dirty && (!k->args.script || k->args.latency))
         kiosk_render(k);
 }
 
-int kiosk_push_tap(kiosk_t *k, int x, int y)
+int kiosk_push_finger(kiosk_t *k, int x, int y, int down)
 {
     SDL_Event ev;
     double rx, ry;
 
     touch_unmap(&k->config.touch, x, y, k->w, k->h, &rx, &ry);
     memset(&ev, 0, sizeof(ev));
-    ev.type = SDL_FINGERDOWN;
+    ev.type = down ? SDL_FINGERDOWN : SDL_FINGERUP;
     ev.tfinger.touchId = 1;
     ev.tfinger.fingerId = 0;
     ev.tfinger.x = (float)rx;
     ev.tfinger.y = (float)ry;
-    ev.tfinger.pressure = 1.0f;
-    if (SDL_PushEvent(&ev) < 0)
-        return -1;
-    ev.type = SDL_FINGERUP;
+    ev.tfinger.pressure = down ? 1.0f : 0.0f;
     return SDL_PushEvent(&ev) < 0 ? -1 : 0;
 }
 

@@ -76,6 +76,8 @@ typedef struct kiosk {
 
     uint64_t watchdog_ms, last_ping;
     uint64_t frames;
+    uint64_t presented_at;          /* SDL performance counter when the
+                                       last frame's present returned */
     int ready_sent;
     int quit;
     int quit_refused;               /* an SDL_QUIT was heard and ignored */
@@ -108,7 +110,8 @@ int kiosk_video_open(kiosk_t *k);
 void kiosk_start_background(kiosk_t *k);
 void kiosk_close(kiosk_t *k);
 
-/* Processes queued SDL events, fires due deadlines, redraws on change. */
+/* Processes queued SDL events, fires due deadlines, redraws on change
+ * (in script mode only with --latency: otherwise `shot` draws). */
 void kiosk_pump(kiosk_t *k);
 /* Makes k->screen describe the current state (cached). */
 void kiosk_build(kiosk_t *k);
@@ -118,8 +121,9 @@ int kiosk_render(kiosk_t *k);
  * nothing a keyboard can do ends it. */
 int kiosk_run(kiosk_t *k);
 
-/* Pushes a finger down/up at pixel (x, y) through the real input path. */
-int kiosk_push_tap(kiosk_t *k, int x, int y);
+/* Pushes a finger down (down != 0) or up at pixel (x, y) through the real
+ * input path; a tap is one of each, pumped apart as a finger's are. */
+int kiosk_push_finger(kiosk_t *k, int x, int y, int down);
 /* Pushes text and Enter, as a USB barcode scanner types them. */
 int kiosk_push_text(kiosk_t *k, const char *text);
 /* Pushes a key combination as a keyboard sends it: keys[0..n-1] go down

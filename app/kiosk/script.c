@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "ui/draw.h"
 
@@ -14,6 +15,7 @@ typedef struct script {
     kiosk_t *k;
     const char *path;
     int line;
+    FILE *latency;      /* --latency: one line per tap, owned here */
 } script_t;
 
 static int script_fail(const script_t *s, const char *fmt, ...)
@@ -60,6 +62,56 @@ static void script_settle(kiosk_t *k)
         script_advance_to(k, d);
 }
 
+/* Microseconds from an injection at counter t0 to the present that
+ * followed it, or -1 when nothing was presented since (nothing changed). */
+static double script_since(const kiosk_t *k, uint64_t frames0, uint64_t t0)
+{
+    if (k->frames == frames0)
+        return -1;
+    return (double)(k->presented_at - t0) * 1e6 / (double)SDL_GetPerformanceFrequency();
+}
+
+/* This thread's CPU time in microseconds: on a shared machine the wall
+ * time of a tap includes other programs' turns, this does not. */
+static double script_cpu_us(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return -1;
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* A finger goes down, the kiosk pumps (the pressed frame), then it lifts
+ * and the kiosk pumps again (the tap's outcome): two event batches, as a
+ * real finger's arrive. With --latency each is timed from its
+ * SDL_PushEvent to the return of the SDL_RenderPresent it led to. */
+static int script_tap_at(script_t *s, int x, int y, const char *target)
+{
+    kiosk_t *k = s->k;
+    uint64_t f0, t0;
+    double press, tap, cpu0;
+
+    f0 = k->frames;
+    t0 = SDL_GetPerformanceCounter();
+    if (kiosk_push_finger(k, x, y, 1) != 0)
+        return -1;
+    kiosk_pump(k);
+    press = script_since(k, f0, t0);
+    f0 = k->frames;
+    cpu0 = script_cpu_us();
+    t0 = SDL_GetPerformanceCounter();
+    if (kiosk_push_finger(k, x, y, 0) != 0)
+        return -1;
+    kiosk_pump(k);
+    tap = script_since(k, f0, t0);
+    if (s->latency)
+        fprintf(s->latency, "%s %.1f %.1f %.1f %llu\n", target, press, tap,
+                tap < 0 || cpu0 < 0 ? -1.0 : script_cpu_us() - cpu0,
+                (unsigned long long)k->frames);
+    return 0;
+}
+
 static int script_tap_id(script_t *s, const char *id)
 {
     kiosk_t *k = s->k;
@@ -70,9 +122,8 @@ static int script_tap_id(script_t *s, const char *id)
     if (!w || w->kind == UI_LABEL || w->kind == UI_PANEL)
         return script_fail(s, "tap %s: no such widget on screen '%s'", id,
                            flow_screen_id(k->flow.screen));
-    if (kiosk_push_tap(k, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2) != 0)
+    if (script_tap_at(s, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2, id) != 0)
         return script_fail(s, "tap %s: %s", id, SDL_GetError());
-    kiosk_pump(k);
     return 0;
 }
 
@@ -165,9 +216,10 @@ static int script_step(script_t *s, char *cmd, char *arg)
                 script_parse_int(second, 0, k->h - 1, &y) != 0)
                 return script_fail(s, "tap: %s %s is outside the %dx%d screen",
                                    arg, second, k->w, k->h);
-            if (kiosk_push_tap(k, (int)x, (int)y) != 0)
+            char at[48];
+            snprintf(at, sizeof(at), "%ld,%ld", x, y);
+            if (script_tap_at(s, (int)x, (int)y, at) != 0)
                 return script_fail(s, "tap: %s", SDL_GetError());
-            kiosk_pump(k);
             return 0;
         }
         if (!arg[0])
@@ -218,13 +270,19 @@ static char *script_trim(char *p)
 
 int script_run(kiosk_t *k, const char *path)
 {
-    script_t s = {k, path, 0};
+    script_t s = {k, path, 0, NULL};
     char buf[SCRIPT_LINE_MAX + 2];
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     int rc = 0;
 
     if (!f) {
         fprintf(stderr, "sipas-kiosk: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (k->args.latency && !(s.latency = fopen(k->args.latency, "w"))) {
+        fprintf(stderr, "sipas-kiosk: %s: %s\n", k->args.latency, strerror(errno));
+        if (f != stdin)
+            fclose(f);
         return 1;
     }
     kiosk_start_background(k);
@@ -256,5 +314,9 @@ int script_run(kiosk_t *k, const char *path)
         fclose(f);
     if (rc == 0)
         script_settle(k);
+    if (s.latency && fclose(s.latency) != 0 && rc == 0) {
+        fprintf(stderr, "sipas-kiosk: %s: %s\n", k->args.latency, strerror(errno));
+        rc = -1;
+    }
     return rc == 0 ? 0 : 1;
 }
