@@ -54,10 +54,64 @@ static int draw_sector(SDL_Renderer *r, float cx, float cy, const float *xy,
     return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
 }
 
-static int draw_circle(SDL_Renderer *r, float cx, float cy, float rad,
-                       uint32_t rgba)
+/* Twice the signed area of triangle (a, b, c) where SDL puts it: its
+ * software renderer truncates each vertex to the whole pixel below. */
+static long draw_turn(const float *a, const float *b, const float *c)
 {
-    float xy[2 * (96 + 1)];
+    long ax = (int)a[0], ay = (int)a[1], bx = (int)b[0], by = (int)b[1];
+    long cx = (int)c[0], cy = (int)c[1];
+
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* The software renderer tests each pixel of a triangle's bounding box. A
+ * fan of thin slices around a circle's centre tests several times the
+ * circle's area; a zigzag across it, each slice spanning the circle,
+ * about twice. When every slice turns the same way as the polygon, the
+ * slices cover it once over (their winding numbers add up to the
+ * polygon's), shared edges go to one side by the top-left rule, and the
+ * pixels are the fan's. 0 when drawn, 1 when some slice turns the other
+ * way (a dent the truncation made) and the fan is needed. */
+static int draw_zigzag(SDL_Renderer *r, const float *xy, int n, uint32_t rgba,
+                       int *rc)
+{
+    SDL_Vertex v[DRAW_VERTS_MAX];
+    SDL_Color c = draw_color(rgba);
+    int i, j, k = 0, m, t, sign = 0;
+
+    if (n < 3 || 3 * (n - 2) > DRAW_VERTS_MAX)
+        return 1;
+    /* Slices (q[i], q[i+1], q[j]) and (q[i+1], q[j-1], q[j]). All of the
+     * first kind go before all of the second: SDL draws two consecutive
+     * triangles that make an axis-aligned rectangle as a rectangle, whose
+     * edges round otherwise. */
+    for (t = 0; t < 2; t++) {
+        for (i = 0, j = n - 1; i + 1 < j - t; i++, j--) {
+            const int tri[2][3] = {{i, i + 1, j}, {i + 1, j - 1, j}};
+            long turn = draw_turn(xy + 2 * tri[t][0], xy + 2 * tri[t][1],
+                                  xy + 2 * tri[t][2]);
+            if (turn != 0) {
+                if (sign == 0)
+                    sign = turn > 0 ? 1 : -1;
+                else if ((turn > 0 ? 1 : -1) != sign)
+                    return 1;
+            }
+            for (m = 0; m < 3; m++, k++) {
+                v[k].position.x = xy[2 * tri[t][m]];
+                v[k].position.y = xy[2 * tri[t][m] + 1];
+                v[k].color = c;
+                v[k].tex_coord.x = v[k].tex_coord.y = 0;
+            }
+        }
+    }
+    *rc = SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
+    return 0;
+}
+
+/* The polygon a circle is drawn as: n points (16 to 96), returned, and
+ * the first again at xy[2 * n], closing it. */
+static int draw_circle_points(float cx, float cy, float rad, float *xy)
+{
     int n = (int)(rad / 2.0f), i;
 
     n = n < 16 ? 16 : n > 96 ? 96 : n;
@@ -66,7 +120,69 @@ static int draw_circle(SDL_Renderer *r, float cx, float cy, float rad,
         xy[2 * i] = cx + rad * (float)cos(a);
         xy[2 * i + 1] = cy + rad * (float)sin(a);
     }
+    return n;
+}
+
+static int draw_circle(SDL_Renderer *r, float cx, float cy, float rad,
+                       uint32_t rgba)
+{
+    float xy[2 * (96 + 1)];
+    int n = draw_circle_points(cx, cy, rad, xy), rc;
+
+    if (draw_zigzag(r, xy, n, rgba, &rc) == 0)
+        return rc;
     return draw_sector(r, cx, cy, xy, n + 1, rgba);
+}
+
+/* A circle of radius rad with a smaller one, inner, to be drawn over it
+ * next (a face's outline): only the ring between the two polygons is
+ * filled, by triangles zipping them together by angle. Every triangle
+ * turning the same way, they cover the ring once over and not the hole
+ * (their winding numbers add up to the ring's), so once the inner circle
+ * is drawn the pixels are those of the whole circle drawn under it, for
+ * the cost of the ring. */
+static int draw_ring(SDL_Renderer *r, float cx, float cy, float rad,
+                     float inner, uint32_t rgba)
+{
+    SDL_Vertex v[DRAW_VERTS_MAX];
+    SDL_Color c = draw_color(rgba);
+    float o[2 * (96 + 1)], in[2 * (96 + 1)];
+    int no = draw_circle_points(cx, cy, rad, o);
+    int ni = draw_circle_points(cx, cy, inner, in);
+    int i = 0, j = 0, k = 0, m, sign = 0;
+
+    if (rad - inner < 2.0f || 3 * (no + ni) > DRAW_VERTS_MAX)
+        return draw_circle(r, cx, cy, rad, rgba);
+    while (i < no || j < ni) {
+        const float *p[3];
+        long turn;
+        /* the next point by angle, outer on a tie */
+        if (j >= ni || (i < no && (long)(i + 1) * ni <= (long)(j + 1) * no)) {
+            p[0] = o + 2 * i;
+            p[1] = o + 2 * ((i + 1) % no);
+            p[2] = in + 2 * (j % ni);
+            i++;
+        } else {
+            p[0] = o + 2 * (i % no);
+            p[1] = in + 2 * ((j + 1) % ni);
+            p[2] = in + 2 * j;
+            j++;
+        }
+        turn = draw_turn(p[0], p[1], p[2]);
+        if (turn != 0) {
+            if (sign == 0)
+                sign = turn > 0 ? 1 : -1;
+            else if ((turn > 0 ? 1 : -1) != sign)
+                return draw_circle(r, cx, cy, rad, rgba);
+        }
+        for (m = 0; m < 3; m++, k++) {
+            v[k].position.x = p[m][0];
+            v[k].position.y = p[m][1];
+            v[k].color = c;
+            v[k].tex_coord.x = v[k].tex_coord.y = 0;
+        }
+    }
+    return SDL_RenderGeometry(r, NULL, v, k, NULL, 0);
 }
 
 /* A rectangle with rounded corners: three rectangles and four quarter
@@ -184,7 +300,7 @@ static int draw_face(SDL_Renderer *r, const theme_t *th, ui_rect_t a,
 
     if (a.w <= 0)
         return 0;
-    rc |= draw_circle(r, cx, cy, rad, th->ink);
+    rc |= draw_ring(r, cx, cy, rad, rad - line * 0.6f, th->ink);
     rc |= draw_circle(r, cx, cy, rad - line * 0.6f, draw_face_color(th, face));
     rc |= draw_circle(r, cx - rad * 0.34f, cy - rad * 0.22f, rad * 0.11f,
                       th->ink);
