@@ -8,12 +8,20 @@
  * sleeps until SIGTERM.
  *
  *   bare-sdl --font PATH [--bold PATH] [--window WxH] [--shot FILE.bmp]
+ *            [--frames N]
  *
  * With --shot it saves the frame as BMP and exits instead of waiting.
+ * With --frames N it is the floor under the kiosk's tap to frame instead:
+ * the screen, drawn once, is redrawn whole N times (copied from a texture
+ * over the whole window) and presented, one line per frame on stdout,
+ * "WALL_US CPU_US" from the copy to SDL_RenderPresent returning; then it
+ * exits.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -131,10 +139,55 @@ static int bare_save(SDL_Renderer *ren, int w, int h, const char *path)
     return rc;
 }
 
+static double bare_cpu_us(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return -1;
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* The frame the renderer holds, redrawn whole and presented n times,
+ * each timed. 0 or -1. */
+static int bare_frames(SDL_Renderer *ren, int w, int h, long n)
+{
+    double freq = (double)SDL_GetPerformanceFrequency();
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    SDL_Texture *tex = NULL;
+    long f;
+    int rc = -1;
+
+    if (s && SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888,
+                                  s->pixels, s->pitch) == 0)
+        tex = SDL_CreateTextureFromSurface(ren, s);
+    SDL_FreeSurface(s);
+    /* Opaque: a copy, not a blend, as the least a redraw can be. */
+    if (tex && SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE) != 0) {
+        SDL_DestroyTexture(tex);
+        tex = NULL;
+    }
+    for (f = 0, rc = tex ? 0 : -1; rc == 0 && f < n; f++) {
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        double c0 = bare_cpu_us();
+        rc |= SDL_RenderCopy(ren, tex, NULL, NULL);
+        SDL_RenderPresent(ren);
+        printf("%.1f %.1f\n",
+               (double)(SDL_GetPerformanceCounter() - t0) * 1e6 / freq,
+               bare_cpu_us() - c0);
+    }
+    if (tex)
+        SDL_DestroyTexture(tex);
+    return rc == 0 && fflush(stdout) == 0 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     const char *font_path = NULL, *bold_path = NULL, *shot = NULL;
     int w = 800, h = 480, i, quit = 0;
+    long frames = -1;
+    char *end;
     SDL_Window *win;
     SDL_Renderer *ren;
     SDL_Event ev;
@@ -147,6 +200,9 @@ int main(int argc, char **argv)
             bold_path = argv[++i];
         else if (strcmp(argv[i], "--shot") == 0 && i + 1 < argc)
             shot = argv[++i];
+        else if (strcmp(argv[i], "--frames") == 0 && i + 1 < argc &&
+                 (frames = strtol(argv[i + 1], &end, 10)) >= 0 && *end == '\0')
+            i++;
         else if (strcmp(argv[i], "--window") == 0 && i + 1 < argc &&
                  bare_window_size(argv[i + 1], &w, &h) == 0)
             i++;
@@ -155,7 +211,7 @@ int main(int argc, char **argv)
     }
     if (!font_path || i < argc) {
         fputs("usage: bare-sdl --font PATH [--bold PATH] [--window WxH]"
-              " [--shot FILE.bmp]\n", stderr);
+              " [--shot FILE.bmp] [--frames N]\n", stderr);
         return 2;
     }
     if (bare_open(w, h, &win, &ren) != 0 || TTF_Init() != 0) {
@@ -169,7 +225,14 @@ int main(int argc, char **argv)
     if (shot)
         return bare_save(ren, w, h, shot) == 0 ? 0 : 1;
     SDL_RenderPresent(ren);
-    if (bare_notify("READY=1") != 0)
+    if (frames >= 0) {
+        if (bare_frames(ren, w, h, frames) != 0) {
+            fprintf(stderr, "bare-sdl: frames: %s\n", SDL_GetError());
+            return 1;
+        }
+        quit = 1;
+    }
+    if (!quit && bare_notify("READY=1") != 0)
         fputs("bare-sdl: could not notify\n", stderr);
 
     /* SDL turns SIGTERM into SDL_QUIT. The signal stays blocked except

@@ -11,9 +11,15 @@
 #  3. idle wakeups/s and CPU time over 10 s; reference: bare-wait, the
 #     SDL_WaitEventTimeout(&ev, 1000) loop.
 #  4. time per rating: 200 scripted citizens, each committed with fsync.
+#  5. tap to presented frame: 1,000 taps through the SDL event queue with
+#     every frame drawn (--latency) at 1280x800 and 1920x1080, and
+#     callgrind instructions per tap; reference: bare-sdl --frames.
 #
 # A missing reference is reported as such, never fails the run.
 # Knobs: BENCH_RUNS (15), BENCH_IDLE_S (10), BENCH_RATINGS (200),
+# BENCH_TAPS (1000; 0 skips section 5), BENCH_TAP_SIZES ("1280x800
+# 1920x1080"), BENCH_TAP_CALLGRIND (taps under valgrind, 100; 0 skips),
+# BENCH_ONLY (taps: section 5 alone, printed, the document left as is),
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
 # (the browser to run, or none), BENCH_DOC, BENCH_WINDOW (1280x800),
@@ -134,6 +140,114 @@ rating_script() {
 rating_script "$ratings" > "$work/ratings.script"
 rating_script "$ratings" drawn > "$work/ratings-drawn.script"
 echo "expect idle" > "$work/empty.script"
+
+# ---- 5. tap to presented frame -------------------------------------------
+# Taps go in at the SDL event queue (SDL_PushEvent of a finger down, then
+# up, at the widget's centre) and every frame is drawn and presented
+# (--latency); each tap's time runs from pushing the finger-up to
+# SDL_RenderPresent returning on the frame that shows its outcome, with
+# the main thread's CPU time over the same span. Reference: bare-sdl
+# --frames, its rating screen redrawn whole (one copy) and presented.
+tap_sizes=${BENCH_TAP_SIZES:-1280x800 1920x1080}
+taps=${BENCH_TAPS:-1000}
+tap_cg=${BENCH_TAP_CALLGRIND:-100}
+tap_rows=() tap_reading=()
+# pctl FILE: "median p90 p99 max count" (nearest rank).
+pctl() {
+  sort -g "$1" | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "-1 -1 -1 -1 0"; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    split("0.9 0.99", q, " ")
+    for (i = 1; i <= 2; i++) { r[i] = int(q[i] * NR); if (r[i] < q[i] * NR) r[i]++ }
+    printf "%.3f %.3f %.3f %.3f %d\n", m, v[r[1]], v[r[2]], v[NR], NR }'
+}
+ms4() { # "median p90 p99 max" in µs -> ms cell
+  awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" \
+    'BEGIN { printf "%.2f / %.2f / %.2f / %.2f", a / 1000, b / 1000, c / 1000, d / 1000 }'
+}
+# cg_total OUT: instructions counted by callgrind.
+cg_total() { awk '/^(summary|totals):/ { print $2; exit }' "$1" 2> /dev/null; }
+tap_section() {
+  local size citizens n lat cg0 cg1 ir0 ir1 ntap fr0 fr1 fir0 fir1 wall cpu fwall fcpu
+  citizens=$(( (taps + 8) / 9 ))
+  rating_script "$citizens" > "$work/taps.script"
+  rating_script $(( (tap_cg + 8) / 9 )) > "$work/taps-cg.script"
+  for size in $tap_sizes; do
+    say "bench: tap to presented frame at $size, $((citizens * 9)) taps"
+    lat=$raw/taps-$size.lat
+    rm -rf "$work/taps.d"
+    "$brun" --exit --timeout 600000 -- "$kiosk" --window "$size" --data "$work/taps.d" \
+      --script "$work/taps.script" --events /dev/null --latency "$lat" \
+      >> "$raw/taps.lines" 2>> "$raw/stderr.log" || true
+    awk '$3 >= 0 { print $3 }' "$lat" > "$raw/taps-$size.wall"
+    awk '$4 >= 0 { print $4 }' "$lat" > "$raw/taps-$size.cpu"
+    n=$(wc -l < "$lat" 2> /dev/null || echo 0)
+    read -r w50 w90 w99 wmax wn < <(pctl "$raw/taps-$size.wall")
+    read -r c50 c90 c99 cmax cn < <(pctl "$raw/taps-$size.cpu")
+    "$bare_sdl" --font "$font" --bold "$bold" --window "$size" --frames "$taps" \
+      > "$raw/floor-$size.txt" 2>> "$raw/stderr.log" || true
+    awk '{ print $1 }' "$raw/floor-$size.txt" > "$raw/floor-$size.wall"
+    awk '{ print $2 }' "$raw/floor-$size.txt" > "$raw/floor-$size.cpu"
+    read -r fw50 fw90 fw99 fwmax fwn < <(pctl "$raw/floor-$size.wall")
+    read -r fc50 fc90 fc99 fcmax fcn < <(pctl "$raw/floor-$size.cpu")
+    wall="failed" cpu="failed" fwall="failed" fcpu="failed"
+    [ "$wn" -gt 0 ] && wall="$(ms4 "$w50" "$w90" "$w99" "$wmax") ($wn of $n taps)"
+    [ "$cn" -gt 0 ] && cpu=$(ms4 "$c50" "$c90" "$c99" "$cmax")
+    [ "$fwn" -gt 0 ] && fwall="$(ms4 "$fw50" "$fw90" "$fw99" "$fwmax") ($fwn frames, bare-sdl)"
+    [ "$fcn" -gt 0 ] && fcpu="$(ms4 "$fc50" "$fc90" "$fc99" "$fcmax") (bare-sdl)"
+    tap_rows+=("| Tap to presented frame at $size, median / p90 / p99 / max ms (floor: a full-window redraw + present) | $wall | $fwall | n/a |")
+    tap_rows+=("| Same taps, main thread's CPU time, median / p90 / p99 / max ms | $cpu | $fcpu | n/a |")
+    if [ "$wn" -gt 0 ]; then
+      verdict="misses"
+      awk -v v="$w99" 'BEGIN { exit !(v < 8000) }' && verdict="meets"
+      cverdict="would miss"
+      awk -v v="$c99" 'BEGIN { exit !(v < 8000) }' && cverdict="would meet"
+      tap_reading+=("- Tap to presented frame at $size: p99 $(f2 "$(calc "$w99 / 1000")") ms over $wn taps ($verdict the 8 ms target; median $(f2 "$(calc "$w50 / 1000")") ms), against $(f2 "$(calc "$c99 / 1000")") ms of the main thread's own CPU time at p99 (median $(f2 "$(calc "$c50 / 1000")") ms): the difference is time the thread waited for a core (load average $load_start at the start); on CPU time alone it $cverdict the target. The floor, a bare full-window redraw and present, takes $(f2 "$(calc "$fw50 / 1000")") ms (median).")
+    fi
+    # Instructions per tap: a short run less one with no taps.
+    if [ "$tap_cg" -gt 0 ] && command -v valgrind > /dev/null; then
+      say "bench: callgrind, $tap_cg taps at $size"
+      cg0=$work/cg0.out cg1=$work/cg1.out
+      rm -rf "$work/cg.d"
+      valgrind -q --tool=callgrind --callgrind-out-file="$cg0" "$kiosk" --window "$size" \
+        --data "$work/cg.d" --script "$work/empty.script" --events /dev/null \
+        --latency /dev/null > /dev/null 2>> "$raw/stderr.log" || true
+      rm -rf "$work/cg.d"
+      valgrind -q --tool=callgrind --callgrind-out-file="$cg1" "$kiosk" --window "$size" \
+        --data "$work/cg.d" --script "$work/taps-cg.script" --events /dev/null \
+        --latency "$raw/taps-cg-$size.lat" > /dev/null 2>> "$raw/stderr.log" || true
+      ir0=$(cg_total "$cg0") ir1=$(cg_total "$cg1")
+      ntap=$(wc -l < "$raw/taps-cg-$size.lat" 2> /dev/null || echo 0)
+      valgrind -q --tool=callgrind --callgrind-out-file="$cg0" "$bare_sdl" --font "$font" \
+        --bold "$bold" --window "$size" --frames 0 > /dev/null 2>> "$raw/stderr.log" || true
+      valgrind -q --tool=callgrind --callgrind-out-file="$cg1" "$bare_sdl" --font "$font" \
+        --bold "$bold" --window "$size" --frames "$tap_cg" > /dev/null 2>> "$raw/stderr.log" || true
+      fir0=$(cg_total "$cg0") fir1=$(cg_total "$cg1")
+      if ok_num "$ir0" && ok_num "$ir1" && [ "$ntap" -gt 0 ]; then
+        per=$(calc "($ir1 - $ir0) / $ntap / 1e6")
+        floor=n/a
+        ok_num "$fir0" && ok_num "$fir1" &&
+          floor="$(f2 "$(calc "($fir1 - $fir0) / $tap_cg / 1e6")") per frame (bare-sdl)"
+        tap_rows+=("| CPU instructions per tap at $size (callgrind, $ntap taps less a run with none), millions | $(f2 "$per") | $floor | n/a |")
+        tap_reading+=("  Under callgrind a tap at $size costs $(f1 "$per") M instructions (its two frames, pressed and outcome, with the events, flow, layout and commit between them): the figure that carries over to a Raspberry Pi's core, unlike the times above.")
+      fi
+      rm -f "$cg0" "$cg1"
+    fi
+  done
+}
+if [ "$taps" -gt 0 ]; then
+  tap_section
+fi
+if [ "${BENCH_ONLY:-}" = taps ]; then
+  printf '\n| Measure | sipas-kiosk | bare SDL2 reference | Chromium page |\n|---|---:|---:|---:|\n'
+  printf '%s\n' "${tap_rows[@]}"
+  printf '\n'
+  printf '%s\n' "${tap_reading[@]}"
+  printf '\n(%s s; load average %s at start, %s at end; raw results in %s; %s not rewritten)\n' \
+    "$(( $(date +%s) - bench_start ))" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$raw" "$doc"
+  exit 0
+fi
+
 
 # ---- 4. time per rating (first: its database seeds the big one) ----------
 say "bench: $ratings scripted ratings"
@@ -464,6 +578,7 @@ table=$(cat <<EOF
 | Same $ratings ratings with the data dir on tmpfs (fsync is free), ms per rating | $(if ok_num "$tmpfs_ms"; then f2 "$(calc "$tmpfs_ms / $ratings")"; else echo "no tmpfs"; fi) | $na | $na |
 EOF
 )
+[ "${#tap_rows[@]}" -gt 0 ] && table+=$(printf '\n%s' "${tap_rows[@]}")
 
 # ---- the targets: ratios measured in this run ----------------------------
 # ratio_row LABEL NUM DEN TARGET-OP TARGET: "| label | x.xx× | op target× | met |"
@@ -573,6 +688,7 @@ if [ "$big_ok" = 1 ] && ok_num "$big_per" && ok_num "$per_rating_net"; then
   fi
   reading+=("$line.")
 fi
+[ "${#tap_reading[@]}" -gt 0 ] && reading+=("${tap_reading[@]}")
 [ -n "$web_note" ] && reading+=("- Web reference: $web_note.")
 [ "${term_bad:-0}" -gt 0 ] && reading+=("- $term_bad kiosk start-up runs did not exit with status 0 on SIGTERM; see $raw.")
 [ "${rate_fail:-0}" -gt 0 ] && reading+=("- $rate_fail rating runs did not end with status 0; see $raw/stderr.log.")
@@ -679,6 +795,20 @@ with the software renderer SDL picks there.
   an empty script); when \`perf\`
   is allowed, one more is profiled by library. The same script also runs
   on copies of the $big-response database.
+- **Tap to presented frame.** The rating script (start, field, six
+  answers, done; cycling) long enough for $taps taps, run once per size
+  ($tap_sizes) with \`--latency\`: each \`tap\` pushes a finger-down
+  event into SDL's queue (\`SDL_PushEvent\`), pumps (the kiosk's own event
+  handling, flow, layout, drawing and \`SDL_RenderPresent\`), then the
+  finger-up, and pumps again; a tap's time runs from pushing the finger-up
+  to \`SDL_RenderPresent\` returning on the frame showing its outcome,
+  next to the main thread's CPU time (\`CLOCK_THREAD_CPUTIME_ID\`) over the
+  same span. Median, p90, p99 (nearest rank) and max. Reference:
+  \`bare-sdl --frames\` draws its rating screen once, then redraws the
+  whole window from it (one opaque copy) and presents, as many times.
+  Instructions per tap (when valgrind is there): callgrind's total for
+  about $tap_cg taps less that of a run with none, divided by the taps;
+  the floor's per frame the same way.
 EOF
 } > "$doc"
 
