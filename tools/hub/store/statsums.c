@@ -39,23 +39,26 @@ struct hub_statsum {
  * to ?12 its values, ?13 rows. */
 #define HUB_STATSUMS_RESP_COLS "complete, partial, suppressed, rows"
 #define HUB_STATSUMS_RESP_VALS "?10, ?11, ?12, ?13"
+/* Each SET in two forms: with rows, and without for a key whose snapshot
+ * rows only changed their counts. A summary's "_gone" trigger fires on
+ * an UPDATE OF rows only, and even when its WHEN is false a trigger costs
+ * a frame of SQLite's; most upserts are of the second form. */
+#define HUB_STATSUMS_ROWS_SET ", rows = rows + excluded.rows"
 #define HUB_STATSUMS_RESP_SET                                              \
     " DO UPDATE SET complete = complete + excluded.complete,"              \
     " partial = partial + excluded.partial,"                               \
-    " suppressed = suppressed + excluded.suppressed,"                      \
-    " rows = rows + excluded.rows"
+    " suppressed = suppressed + excluded.suppressed"
 #define HUB_STATSUMS_ANS_COLS "question, element, answer, n, pn, rows"
 #define HUB_STATSUMS_ANS_VALS "?7, ?8, ?9, ?10, ?11, ?13"
 #define HUB_STATSUMS_ANS_KEY ", question, element, answer"
 #define HUB_STATSUMS_ANS_SET                                               \
-    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn,"            \
-    " rows = rows + excluded.rows"
+    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn"
 #define HUB_STATSUMS_EL_COLS "element, n, pn, approx, rows"
 #define HUB_STATSUMS_EL_VALS "?7, ?10, ?11, ?12, ?13"
 #define HUB_STATSUMS_EL_KEY ", element"
 #define HUB_STATSUMS_EL_SET                                                \
     " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn,"            \
-    " approx = approx + excluded.approx, rows = rows + excluded.rows"
+    " approx = approx + excluded.approx"
 
 #define HUB_STATSUMS_DAY(t, cols, vals, key, set)                          \
     "INSERT INTO stat_day_" t "(day, unit, field, instrument, " cols ")"   \
@@ -70,19 +73,22 @@ struct hub_statsum {
     " instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4, ?5, ?6, " \
     vals ") ON CONFLICT(unit, month, counter, officer, field,"             \
     " instrument" key ")" set
-#define HUB_STATSUMS_ALL(m)                                                \
+#define HUB_STATSUMS_KIND(m, rows)                                         \
     {m("responses", HUB_STATSUMS_RESP_COLS, HUB_STATSUMS_RESP_VALS, "",    \
-       HUB_STATSUMS_RESP_SET),                                             \
+       HUB_STATSUMS_RESP_SET rows),                                        \
      m("answers", HUB_STATSUMS_ANS_COLS, HUB_STATSUMS_ANS_VALS,            \
-       HUB_STATSUMS_ANS_KEY, HUB_STATSUMS_ANS_SET),                        \
+       HUB_STATSUMS_ANS_KEY, HUB_STATSUMS_ANS_SET rows),                   \
      m("elements", HUB_STATSUMS_EL_COLS, HUB_STATSUMS_EL_VALS,             \
-       HUB_STATSUMS_EL_KEY, HUB_STATSUMS_EL_SET)}
+       HUB_STATSUMS_EL_KEY, HUB_STATSUMS_EL_SET rows)}
+/* [rows changed][kind] */
+#define HUB_STATSUMS_ALL(m)                                                \
+    {HUB_STATSUMS_KIND(m, ""), HUB_STATSUMS_KIND(m, HUB_STATSUMS_ROWS_SET)}
 
-static const char *const hub_statsums_sql_day[] =
+static const char *const hub_statsums_sql_day[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_DAY);
-static const char *const hub_statsums_sql_month[] =
+static const char *const hub_statsums_sql_month[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_MONTH);
-static const char *const hub_statsums_sql_staff[] =
+static const char *const hub_statsums_sql_staff[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_STAFF);
 
 /* A row in stat_writer_sums makes the triggers stand aside (db.c). */
@@ -279,10 +285,11 @@ static int hub_statsums_changed(const hub_statsum_t *e)
     return 0;
 }
 
-static int hub_statsums_upsert(hub_db_t *db, const char *sql,
+static int hub_statsums_upsert(hub_db_t *db, const char *const (*sql)[3],
                                const hub_statsum_t *e, const char *day)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    sqlite3_stmt *st =
+        sqldb_stmt(&db->sql, sql[e->v[HUB_STATSUMS_ROWS] != 0][e->kind]);
     int rc = SQLITE_OK, i;
 
     if (!st)
@@ -313,7 +320,7 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
     for (i = 0; rc == HUB_OK && i < s->cap; i++) {
         if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
-        rc = hub_statsums_upsert(db, hub_statsums_sql_staff[e->kind], e, day);
+        rc = hub_statsums_upsert(db, hub_statsums_sql_staff, e, day);
         /* The day and month tables do not keep counter and officer. */
         memcpy(k, e->k, sizeof(k));
         k[1] = k[2] = NULL;
@@ -323,10 +330,9 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
     for (i = 0; rc == HUB_OK && i < coarse.cap; i++) {
         if (!(e = coarse.slot[i]) || !hub_statsums_changed(e))
             continue;
-        rc = hub_statsums_upsert(db, hub_statsums_sql_day[e->kind], e, day);
+        rc = hub_statsums_upsert(db, hub_statsums_sql_day, e, day);
         if (rc == HUB_OK)
-            rc = hub_statsums_upsert(db, hub_statsums_sql_month[e->kind], e,
-                                     day);
+            rc = hub_statsums_upsert(db, hub_statsums_sql_month, e, day);
     }
     hub_statsums_free(&coarse);
     return rc;
