@@ -14,9 +14,10 @@
 
 #include "hub/store/rowkey.h"
 
-/* Keys one (kiosk, day) can change: an upload holds at most 20,000 rows,
- * each taken away and put back at most once. */
-#define HUB_STATSUMS_KEYS_MAX 65536
+/* Keys one (kiosk, day) can change: every row held (at most
+ * HUB_DAYROWS_HELD_MAX, dayrows.c) taken away and every row of the upload
+ * (at most 20,000) put in, each its own key at worst. */
+#define HUB_STATSUMS_KEYS_MAX 262144
 
 enum { HUB_STATSUMS_RESP, HUB_STATSUMS_ANS, HUB_STATSUMS_EL };
 /* Key fields: unit, counter, officer, field, instrument, then the
