@@ -573,27 +573,20 @@ static const char hub_db_schema_v9[] =
     "DROP TRIGGER IF EXISTS " name ";"                                    \
     "CREATE TRIGGER " name " AFTER " ev " ON " table HUB_DB_V10_WHEN     \
     " BEGIN " body " END;"
+/* A kind's three triggers, their bodies as versions 2, 7 and 8 left them. */
+#define HUB_DB_V10_TRIGGERS(kind, table, add, drop)                       \
+    HUB_DB_V10_TRIGGER("stat_" kind "_add", "INSERT", table, add)         \
+    HUB_DB_V10_TRIGGER("stat_" kind "_drop", "DELETE", table, drop)       \
+    HUB_DB_V10_TRIGGER("stat_" kind "_change", "UPDATE", table, drop add)
 static const char hub_db_schema_v10[] =
     "CREATE TABLE IF NOT EXISTS stat_writer_sums("
     " one INTEGER PRIMARY KEY CHECK(one = 1));"
-    HUB_DB_V10_TRIGGER("stat_responses_add", "INSERT", "day_responses",
-                       HUB_DB_RESP_ADD)
-    HUB_DB_V10_TRIGGER("stat_responses_drop", "DELETE", "day_responses",
-                       HUB_DB_RESP_DROP)
-    HUB_DB_V10_TRIGGER("stat_responses_change", "UPDATE", "day_responses",
-                       HUB_DB_RESP_DROP HUB_DB_RESP_ADD)
-    HUB_DB_V10_TRIGGER("stat_answers_add", "INSERT", "day_answers",
-                       HUB_DB_V7_ANS_ADD)
-    HUB_DB_V10_TRIGGER("stat_answers_drop", "DELETE", "day_answers",
-                       HUB_DB_V7_ANS_DROP)
-    HUB_DB_V10_TRIGGER("stat_answers_change", "UPDATE", "day_answers",
-                       HUB_DB_V7_ANS_DROP HUB_DB_V7_ANS_ADD)
-    HUB_DB_V10_TRIGGER("stat_elements_add", "INSERT", "day_elements",
-                       HUB_DB_V8_EL_ADD)
-    HUB_DB_V10_TRIGGER("stat_elements_drop", "DELETE", "day_elements",
-                       HUB_DB_V8_EL_DROP)
-    HUB_DB_V10_TRIGGER("stat_elements_change", "UPDATE", "day_elements",
-                       HUB_DB_V8_EL_DROP HUB_DB_V8_EL_ADD)
+    HUB_DB_V10_TRIGGERS("responses", "day_responses", HUB_DB_RESP_ADD,
+                        HUB_DB_RESP_DROP)
+    HUB_DB_V10_TRIGGERS("answers", "day_answers", HUB_DB_V7_ANS_ADD,
+                        HUB_DB_V7_ANS_DROP)
+    HUB_DB_V10_TRIGGERS("elements", "day_elements", HUB_DB_V8_EL_ADD,
+                        HUB_DB_V8_EL_DROP)
     /* A file whose user_version was set back by hand, with a row left
      * by nothing this program does: the triggers must be in force. */
     "DELETE FROM stat_writer_sums;";
