@@ -1,8 +1,9 @@
 /*
  * hub-gen: a year of a realistic province written into a hub database
  * through the hub's own ingest code (hub_ingest_store, the function behind
- * POST /api/v1/ingest, minus HTTP and JSON parsing), so the snapshot rows,
- * the summaries and their triggers are exactly what kiosks would leave.
+ * POST /api/v1/ingest, minus HTTP and JSON parsing), so the snapshot rows
+ * and the summaries (kept by the ingest, store/statsums.c) are exactly what
+ * kiosks would leave.
  *
  *   hub-gen DB [--kiosks N] [--days N] [--year Y] [--seed S]
  *

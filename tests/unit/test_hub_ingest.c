@@ -1712,56 +1712,57 @@ static void assert_held(fixture_t *f, const char *want)
     free(got);
 }
 
-/* Every summary table equals its sums drawn again from the day rows, in
- * both directions. */
+/* Every summary table, every column, equals its sums drawn again from
+ * the day rows, in both directions: the nine tables are three levels
+ * (day; month; unit, month, counter and officer) of three kinds. */
 static void assert_summaries_exact(fixture_t *f)
 {
-    static const char *const sql[] = {
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument,"
-        " sum(complete), sum(partial), sum(suppressed), count(*)"
-        " FROM day_responses GROUP BY 1, 2, 3, 4 EXCEPT SELECT day, unit,"
-        " field, instrument, complete, partial, suppressed, rows"
-        " FROM stat_day_responses)",
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument,"
-        " complete, partial, suppressed, rows FROM stat_day_responses EXCEPT"
-        " SELECT day, unit, field, instrument, sum(complete), sum(partial),"
-        " sum(suppressed), count(*) FROM day_responses GROUP BY 1, 2, 3, 4)",
-        "SELECT count(*) FROM (SELECT unit, substr(day, 1, 7), counter,"
-        " officer, field, instrument, sum(complete), count(*)"
-        " FROM day_responses GROUP BY 1, 2, 3, 4, 5, 6 EXCEPT SELECT unit,"
-        " month, counter, officer, field, instrument, complete, rows"
-        " FROM stat_staff_responses)",
-        "SELECT count(*) FROM (SELECT unit, month, counter, officer, field,"
-        " instrument, complete, rows FROM stat_staff_responses EXCEPT"
-        " SELECT unit, substr(day, 1, 7), counter, officer, field,"
-        " instrument, sum(complete), count(*) FROM day_responses"
-        " GROUP BY 1, 2, 3, 4, 5, 6)",
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument, question,"
-        " element, answer, sum(n) FROM day_answers WHERE partial = 0"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7 EXCEPT SELECT day, unit, field,"
-        " instrument, question, element, answer, n FROM stat_day_answers)",
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument, question,"
-        " element, answer, n FROM stat_day_answers EXCEPT SELECT day, unit,"
-        " field, instrument, question, element, answer, sum(n)"
-        " FROM day_answers WHERE partial = 0 GROUP BY 1, 2, 3, 4, 5, 6, 7)",
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument, element,"
-        " sum(n), max(exact = 0), count(*) FROM day_elements"
-        " GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT day, unit, field, instrument,"
-        " element, n, approx > 0, rows FROM stat_day_elements)",
-        "SELECT count(*) FROM (SELECT day, unit, field, instrument, element,"
-        " n, approx > 0, rows FROM stat_day_elements EXCEPT SELECT day, unit,"
-        " field, instrument, element, sum(n), max(exact = 0), count(*)"
-        " FROM day_elements GROUP BY 1, 2, 3, 4, 5)",
-        NULL,
+    static const char *const level[][3] = {
+        {"day", "day, unit, field, instrument",
+         "day, unit, field, instrument"},
+        {"month", "substr(day, 1, 7), unit, field, instrument",
+         "month, unit, field, instrument"},
+        {"staff",
+         "unit, substr(day, 1, 7), counter, officer, field, instrument",
+         "unit, month, counter, officer, field, instrument"},
     };
-    size_t i;
+    static const char *const kind[][4] = {
+        {"responses", "",
+         "sum(complete), sum(partial), sum(suppressed), count(*)",
+         "complete, partial, suppressed, rows"},
+        {"answers", ", question, element, answer",
+         "sum(iif(partial = 0, n, 0)), sum(iif(partial = 0, 0, n)),"
+         " count(*)",
+         "n, pn, rows"},
+        {"elements", ", element",
+         "sum(iif(partial = 0, n, 0)), sum(iif(partial = 0, 0, n)),"
+         " sum(1 - exact), count(*)",
+         "n, pn, approx, rows"},
+    };
+    char drawn[1024], held[512], sql[2048];
+    size_t l, k;
+    int n;
 
-    for (i = 0; sql[i]; i++) {
-        int64_t n = query_int(f, sql[i]);
-
-        if (n != 0)
-            fail_msg("summary check %zu: %lld rows differ", i, (long long)n);
-    }
+    for (l = 0; l < 3; l++)
+        for (k = 0; k < 3; k++) {
+            n = snprintf(drawn, sizeof(drawn),
+                         "SELECT %s%s, %s FROM day_%s GROUP BY %s%s",
+                         level[l][1], kind[k][1], kind[k][2], kind[k][0],
+                         level[l][1], kind[k][1]);
+            assert_true(n > 0 && (size_t)n < sizeof(drawn));
+            n = snprintf(held, sizeof(held), "SELECT %s%s, %s FROM stat_%s_%s",
+                         level[l][2], kind[k][1], kind[k][3], level[l][0],
+                         kind[k][0]);
+            assert_true(n > 0 && (size_t)n < sizeof(held));
+            n = snprintf(sql, sizeof(sql),
+                         "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+                         " + (SELECT count(*) FROM (%s EXCEPT %s))",
+                         drawn, held, held, drawn);
+            assert_true(n > 0 && (size_t)n < sizeof(sql));
+            if (query_int(f, sql) != 0)
+                fail_msg("stat_%s_%s: %lld rows differ", level[l][0],
+                         kind[k][0], (long long)query_int(f, sql));
+        }
 }
 
 /* Counts every write to the day tables from now on, in a temporary
@@ -1885,12 +1886,254 @@ static void test_day_written_as_difference(void **state)
     assert_writes(f, "");
 }
 
+/* ---- summaries under random uploads --------------------------------- */
+
+static unsigned summary_rand(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (*state >> 16) & 0x7FFF;
+}
+
+/* A random snapshot of one or two days of kiosk: each key of a small
+ * space present or not, so successive uploads change counts, drop rows
+ * and add them, with answers and element counts of abandoned responses
+ * among them and element counts sometimes left out (stand-ins). */
+static char *summary_upload(unsigned *rnd, const char *kiosk, int64_t seq)
+{
+    static const char *const officers[] = {"CB1", "CB2", "CB3"};
+    static const char *const fields[] = {"dat-dai", "khac"};
+    static const char *const days[] = {"2026-11-01", "2026-11-20"};
+    static const char *const answers[] = {"4", "5"};
+    json_t *root, *list = json_array();
+    size_t d, o, fi, p, a;
+    int count[2];
+    char *text;
+
+    assert_non_null(list);
+    for (d = 0; d < 2; d++) {
+        json_t *resp = json_array(), *ans = json_array(),
+               *el = json_array(), *day;
+
+        if (summary_rand(rnd) % 3 == 0) {
+            json_decref(resp);
+            json_decref(ans);
+            json_decref(el);
+            continue;
+        }
+        for (o = 0; o < 3; o++)
+            for (fi = 0; fi < 2; fi++) {
+                json_t *dims = json_pack(
+                    "{s:s, s:s, s:s, s:s, s:s, s:i}", "unit", "XA-MINHTAN",
+                    "counter", o == 2 ? "Quầy 2" : "Quầy 1", "officer",
+                    officers[o], "field", fields[fi], "instrument",
+                    "sipas-short", "version", 1);
+
+                assert_non_null(dims);
+                /* An element's count is bounded by the responses of its
+                 * kind (complete or abandoned) of the same dimensions. */
+                count[0] = count[1] = 0;
+                if (summary_rand(rnd) % 4 != 0) {
+                    count[0] = (int)(summary_rand(rnd) % 4);
+                    count[1] = (int)(summary_rand(rnd) % 3);
+                    json_array_append_new(
+                        resp, json_pack("{s:O, s:i, s:i, s:i}", "d", dims,
+                                        "complete", count[0], "partial",
+                                        count[1], "suppressed",
+                                        (int)(summary_rand(rnd) % 2)));
+                }
+                for (p = 0; p < 2; p++) {
+                    for (a = 0; a < 2; a++)
+                        if (summary_rand(rnd) % 2)
+                            json_array_append_new(
+                                ans, json_pack("{s:O, s:i, s:s, s:s, s:s,"
+                                               " s:i}",
+                                               "d", dims, "partial", (int)p,
+                                               "question", "overall",
+                                               "element", "overall",
+                                               "answer", answers[a], "n",
+                                               1 + (int)(summary_rand(rnd) %
+                                                         3)));
+                    if (count[p] > 0 && summary_rand(rnd) % 3)
+                        json_array_append_new(
+                            el, json_pack("{s:O, s:i, s:s, s:i}", "d", dims,
+                                          "partial", (int)p, "element",
+                                          "overall", "n",
+                                          1 + (int)(summary_rand(rnd) %
+                                                    (unsigned)count[p])));
+                }
+                json_decref(dims);
+            }
+        day = json_pack("{s:s, s:i, s:o, s:o}", "day", days[d], "estimated",
+                        0, "responses", resp, "answers", ans);
+        assert_non_null(day);
+        if (summary_rand(rnd) % 4)
+            json_object_set_new(day, "elements", el);
+        else
+            json_decref(el);
+        json_array_append_new(list, day);
+    }
+    root = json_pack("{s:i, s:s, s:s, s:I, s:o}", "format", 2, "install_id",
+                     kiosk, "upload_id", "sums", "upto_seq", (json_int_t)seq,
+                     "days", list);
+    assert_non_null(root);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    assert_non_null(text);
+    return text;
+}
+
+/* The generator nests each row's dimensions under "d" to share them:
+ * lift them into the row, as the upload format has them. */
+static char *summary_flatten(char *text)
+{
+    json_t *root = json_loads(text, 0, NULL), *day, *row, *v;
+    const char *lists[] = {"responses", "answers", "elements"}, *k;
+    size_t d, l, r;
+    char *out;
+
+    assert_non_null(root);
+    free(text);
+    json_array_foreach(json_object_get(root, "days"), d, day)
+        for (l = 0; l < 3; l++)
+            json_array_foreach(json_object_get(day, lists[l]), r, row) {
+                json_object_foreach(json_object_get(row, "d"), k, v)
+                    json_object_set(row, k, v);
+                json_object_del(row, "d");
+            }
+    out = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    assert_non_null(out);
+    return out;
+}
+
+static int summary_send(fixture_t *f, unsigned *rnd, const char *kiosk,
+                        int64_t seq, char **kept)
+{
+    char *body = summary_flatten(summary_upload(rnd, kiosk, seq));
+    int status;
+
+    hub_reply_clear(&f->r);
+    status = hub_ingest_apply(f->db, kiosk, body, strlen(body), f->now,
+                              &f->r);
+    if (status != 200)
+        print_message("%s: %s\n", f->r.error, f->r.message);
+    free(*kept);
+    *kept = body;
+    return status;
+}
+
+/* Random sequences of uploads from two kiosks (changes, rows gone, rows
+ * new, days left out), replays of the last upload, older snapshots, and
+ * rows deleted by SQL outside the ingest (as an operator's repair would):
+ * after each, every summary equals the sums of the day rows. */
+static void test_summaries_exact_under_random_uploads(void **state)
+{
+    fixture_t *f = *state;
+    const char *kiosks[] = {K1, K2};
+    int64_t seq[2] = {0, 0};
+    char *last[2] = {NULL, NULL};
+    unsigned rnd = 20261207u;
+    int step, k, what;
+
+    for (step = 0; step < 120; step++) {
+        k = (int)(summary_rand(&rnd) % 2);
+        what = (int)(summary_rand(&rnd) % 10);
+        if (what == 0 && last[k]) {
+            /* The same upload again: a retry. */
+            hub_reply_clear(&f->r);
+            assert_int_equal(hub_ingest_apply(f->db, kiosks[k], last[k],
+                                              strlen(last[k]), f->now, &f->r),
+                             200);
+        } else if (what == 1 && seq[k] > 1) {
+            /* An older snapshot, stale for the days held since. */
+            assert_int_equal(
+                summary_send(f, &rnd, kiosks[k], seq[k] - 1, &last[k]), 200);
+        } else if (what == 2) {
+            /* A writer other than the ingest: the triggers keep it. */
+            assert_int_equal(
+                sqlite3_exec(f->db->sql.conn,
+                             "DELETE FROM day_answers WHERE rowid IN"
+                             " (SELECT rowid FROM day_answers LIMIT 2);"
+                             "UPDATE day_responses SET complete ="
+                             " complete + 1 WHERE rowid IN (SELECT rowid"
+                             " FROM day_responses LIMIT 1);"
+                             "DELETE FROM day_elements WHERE rowid IN"
+                             " (SELECT rowid FROM day_elements LIMIT 1)",
+                             NULL, NULL, NULL),
+                SQLITE_OK);
+        } else {
+            seq[k] += 1 + (int64_t)(summary_rand(&rnd) % 3);
+            assert_int_equal(summary_send(f, &rnd, kiosks[k], seq[k], &last[k]),
+                             200);
+        }
+        assert_summaries_exact(f);
+        assert_int_equal(query_int(f, "SELECT count(*) FROM stat_writer_sums"),
+                         0);
+    }
+    assert_true(query_int(f, "SELECT count(*) FROM stat_staff_answers") > 0);
+    free(last[0]);
+    free(last[1]);
+}
+
+/* A database of schema version 9 kept its summaries by triggers alone:
+ * the upgrade leaves every summary as it was, and the ingest after it
+ * keeps them exact. */
+static void test_upgrade_keeps_summaries(void **state)
+{
+    fixture_t *f = *state;
+    hub_db_options_t opt = {1, 1, 0};
+    static const char sums[] =
+        "SELECT group_concat(t, ';') FROM (SELECT day || unit || complete"
+        " || partial || rows AS t FROM stat_day_responses UNION ALL"
+        " SELECT month || question || answer || n || pn || rows"
+        " FROM stat_month_answers UNION ALL SELECT officer || element || n"
+        " || approx || rows FROM stat_staff_elements ORDER BY 1)";
+    char *before = NULL, *after = NULL;
+    unsigned rnd = 9u;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(summary_send(f, &rnd, K1, 5, &before), 200);
+    free(before);
+    before = NULL;
+    /* Version 9 as it was: the triggers without the condition, and no
+     * stat_writer_sums. */
+    assert_int_equal(sqlite3_exec(f->db->sql.conn,
+                                  "DROP TABLE stat_writer_sums;"
+                                  " PRAGMA user_version = 9",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(f->db->sql.conn, sums, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    before = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    hub_db_close(f->db);
+    assert_int_equal(hub_db_open(f->db_path, &opt, &f->db), HUB_OK);
+    assert_int_equal(query_int(f, "PRAGMA user_version"),
+                     hub_db_schema_version());
+    assert_int_equal(
+        sqlite3_prepare_v2(f->db->sql.conn, sums, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    after = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_string_equal(after, before);
+    assert_summaries_exact(f);
+    free(after);
+    after = NULL;
+    assert_int_equal(summary_send(f, &rnd, K1, 6, &after), 200);
+    assert_summaries_exact(f);
+    free(after);
+    free(before);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_accepts_documented_example),
         T(test_day_written_as_difference),
+        T(test_summaries_exact_under_random_uploads),
+        T(test_upgrade_keeps_summaries),
         T(test_refuses_each_broken_variant),
         T(test_refuses_non_json),
         T(test_refuses_oversized_body),

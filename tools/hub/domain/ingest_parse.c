@@ -405,10 +405,22 @@ static int hub_ingest_read_day_text(const json_t *v, const char *path,
     return 0;
 }
 
+/* The path of row j of a day's list, for reading a refused row again:
+ * the refusal is then written with it. */
+static void hub_ingest_row_path(char *rp, size_t cap, const char *path,
+                                const char *list, size_t j, hub_problem_t *pb)
+{
+    char key[HUB_JV_PATH_MAX];
+
+    hub_jv_path_key(key, sizeof(key), path, list);
+    hub_jv_path_index(rp, cap, key, j);
+    hub_problem_init(pb);
+}
+
 static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
                                int64_t now_ms, hub_problem_t *pb)
 {
-    char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX], key[HUB_JV_PATH_MAX];
+    char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX];
     const json_t *resp = NULL, *ans = NULL, *el = NULL, *row;
     hub_day_t *d = &up->days[i];
     size_t j, k;
@@ -440,31 +452,37 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
             return -1;
         }
     }
+    /* A row's path ("days[0].answers[17]") is written only for a row
+     * refused, by reading it again: a path per row cost more than the
+     * checks it labels. */
     d->resp_first = up->n_resp;
     d->resp_n = json_array_size(resp);
-    hub_jv_path_key(key, sizeof(key), path, "responses");
     json_array_foreach(resp, j, row) {
-        hub_jv_path_index(rp, sizeof(rp), key, j);
-        if (hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], pb) != 0)
+        if (hub_ingest_read_resp(row, "", &up->resp[up->n_resp], pb) != 0) {
+            hub_ingest_row_path(rp, sizeof(rp), path, "responses", j, pb);
+            (void)hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], pb);
             return -1;
+        }
         up->n_resp++;
     }
     d->ans_first = up->n_ans;
     d->ans_n = json_array_size(ans);
-    hub_jv_path_key(key, sizeof(key), path, "answers");
     json_array_foreach(ans, j, row) {
-        hub_jv_path_index(rp, sizeof(rp), key, j);
-        if (hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], pb) != 0)
+        if (hub_ingest_read_ans(row, "", &up->ans[up->n_ans], pb) != 0) {
+            hub_ingest_row_path(rp, sizeof(rp), path, "answers", j, pb);
+            (void)hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], pb);
             return -1;
+        }
         up->n_ans++;
     }
     d->el_first = up->n_el;
     d->el_n = json_array_size(el);
-    hub_jv_path_key(key, sizeof(key), path, "elements");
     json_array_foreach(el, j, row) {
-        hub_jv_path_index(rp, sizeof(rp), key, j);
-        if (hub_ingest_read_el(row, rp, &up->el[up->n_el], pb) != 0)
+        if (hub_ingest_read_el(row, "", &up->el[up->n_el], pb) != 0) {
+            hub_ingest_row_path(rp, sizeof(rp), path, "elements", j, pb);
+            (void)hub_ingest_read_el(row, rp, &up->el[up->n_el], pb);
             return -1;
+        }
         up->n_el++;
     }
     up->n_days++;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hub/store/rowkey.h"
+#include "hub/store/statsums.h"
 
 /* Rows one (kiosk, day) may hold: an upload holds at most 20,000, so a
  * day with more is not the hub's own writing. */
@@ -126,6 +127,29 @@ static int hub_dayrows_same_counts(const hub_dayrows_set_t *s, size_t i,
     return s->el[i].n == h->el.n;
 }
 
+/* What a row of the set adds to the summaries (sign +1) or, written
+ * over or deleted, takes away (-1). */
+static int hub_dayrows_sum_row(hub_statsums_t *sums,
+                               const hub_dayrows_set_t *s, size_t i, int sign)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return hub_statsums_add_resp(sums, &s->resp[i], sign);
+    if (s->kind == HUB_DAYROWS_ANS)
+        return hub_statsums_add_ans(sums, &s->ans[i], sign);
+    return hub_statsums_add_el(sums, &s->el[i], s->exact, sign);
+}
+
+static int hub_dayrows_sum_held(hub_statsums_t *sums,
+                                const hub_dayrows_set_t *s,
+                                const hub_dayrows_held_t *h)
+{
+    if (s->kind == HUB_DAYROWS_RESP)
+        return hub_statsums_add_resp(sums, &h->resp, -1);
+    if (s->kind == HUB_DAYROWS_ANS)
+        return hub_statsums_add_ans(sums, &h->ans, -1);
+    return hub_statsums_add_el(sums, &h->el, s->exact, -1);
+}
+
 static void hub_dayrows_read_dims(sqlite3_stmt *st, hub_dims_t *d)
 {
     d->unit = sqldb_column_text(st, 1);
@@ -200,7 +224,7 @@ static size_t hub_dayrows_match(const hub_dayrows_set_t *s,
 static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
                             const char *install_id, const char *day,
                             const hub_rowkey_index_t *idx,
-                            hub_dayrows_plan_t *p)
+                            hub_statsums_t *sums, hub_dayrows_plan_t *p)
 {
     sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_held[s->kind]);
     hub_dayrows_held_t h;
@@ -228,7 +252,10 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
         } else {
             row = SIZE_MAX;
         }
-        if (hub_dayrows_push(p, h.rowid, row) != 0) {
+        if (hub_dayrows_sum_held(sums, s, &h) != HUB_OK ||
+            (row != SIZE_MAX &&
+             hub_dayrows_sum_row(sums, s, row, 1) != HUB_OK) ||
+            hub_dayrows_push(p, h.rowid, row) != 0) {
             sqldb_release(st);
             return HUB_ERROR;
         }
@@ -307,7 +334,7 @@ static int hub_dayrows_apply(hub_db_t *db, const hub_dayrows_set_t *s,
 /* Makes the held rows of one kind equal to the set. */
 static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
                             const char *install_id, const char *day,
-                            int64_t *dropped)
+                            hub_statsums_t *sums, int64_t *dropped)
 {
     hub_rowkey_index_t idx;
     hub_dayrows_plan_t p;
@@ -328,12 +355,15 @@ static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
         }
     idx.n = k;
     hub_rowkey_index_sort(&idx);
-    rc = hub_dayrows_plan(db, s, install_id, day, &idx, &p);
+    rc = hub_dayrows_plan(db, s, install_id, day, &idx, sums, &p);
     for (i = 0; rc == HUB_OK && i < p.n; i++)
         rc = hub_dayrows_apply(db, s, &p.act[i]);
     for (i = 0; rc == HUB_OK && i < s->n; i++)
-        if (!p.seen[i] && (!s->skip || !s->skip[i]))
+        if (!p.seen[i] && (!s->skip || !s->skip[i])) {
             rc = hub_dayrows_insert(db, s, install_id, day, i);
+            if (rc == HUB_OK)
+                rc = hub_dayrows_sum_row(sums, s, i, 1);
+        }
     if (rc == HUB_OK)
         *dropped += p.held;
     free(p.act);
@@ -392,9 +422,12 @@ static int hub_dayrows_standins(const hub_upload_t *up, const hub_day_t *day,
     return HUB_OK;
 }
 
-int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
-                      const hub_day_t *day, const hub_dayrows_skip_t *skip,
-                      int64_t *dropped)
+/* The four kinds of rows of one day, their summary changes summed in
+ * sums. */
+static int hub_dayrows_sync_all(hub_db_t *db, const hub_upload_t *up,
+                                const hub_day_t *day,
+                                const hub_dayrows_skip_t *skip,
+                                hub_statsums_t *sums, int64_t *dropped)
 {
     hub_dayrows_set_t s;
     hub_elem_row_t *standins = NULL;
@@ -407,7 +440,7 @@ int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
     s.resp = up->resp + day->resp_first;
     s.skip = skip->resp + day->resp_first;
     s.n = day->resp_n;
-    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, sums, dropped);
     if (rc != HUB_OK)
         return rc;
     memset(&s, 0, sizeof(s));
@@ -415,7 +448,7 @@ int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
     s.ans = up->ans + day->ans_first;
     s.skip = skip->ans + day->ans_first;
     s.n = day->ans_n;
-    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, sums, dropped);
     if (rc != HUB_OK)
         return rc;
     if (!day->has_elements) {
@@ -433,15 +466,36 @@ int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
         s.skip = skip->el + day->el_first;
         s.n = day->el_n;
     }
-    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, dropped);
+    rc = hub_dayrows_sync(db, &s, up->install_id, day->day, sums, dropped);
     if (rc == HUB_OK) {
         memset(&s, 0, sizeof(s));
         s.kind = HUB_DAYROWS_EL;
         s.exact = 0;
         s.el = standins;
         s.n = n_standins;
-        rc = hub_dayrows_sync(db, &s, up->install_id, day->day, &not_counted);
+        rc = hub_dayrows_sync(db, &s, up->install_id, day->day, sums,
+                              &not_counted);
     }
     free(standins);
     return rc;
+}
+
+int hub_dayrows_write(hub_db_t *db, const hub_upload_t *up,
+                      const hub_day_t *day, const hub_dayrows_skip_t *skip,
+                      int64_t *dropped)
+{
+    hub_statsums_t sums;
+    int rc, end_rc;
+
+    hub_statsums_init(&sums);
+    rc = hub_statsums_begin(db);
+    if (rc == HUB_OK)
+        rc = hub_dayrows_sync_all(db, up, day, skip, &sums, dropped);
+    if (rc == HUB_OK)
+        rc = hub_statsums_apply(db, &sums, day->day);
+    /* Even after a failure: the triggers must never be found standing
+     * aside by a later write of this transaction. */
+    end_rc = hub_statsums_end(db);
+    hub_statsums_free(&sums);
+    return rc != HUB_OK ? rc : end_rc;
 }

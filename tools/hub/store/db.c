@@ -561,6 +561,36 @@ static const char hub_db_schema_v9[] =
     "CREATE INDEX IF NOT EXISTS installations_kiosk"
     " ON installations(install_id, id);";
 
+/* Schema version 10: the ingest keeps the summaries itself, one upsert
+ * per summary key a day's upload changed (store/statsums.h), instead of
+ * six statements per changed row. While a row is in stat_writer_sums,
+ * inside that writer's transaction and never committed, the snapshot
+ * triggers stand aside; every other writer (the migrations above, an
+ * operator's sqlite3) finds the table empty and is kept exact by them as
+ * before. The summaries themselves do not change. */
+#define HUB_DB_V10_WHEN " WHEN NOT EXISTS (SELECT 1 FROM stat_writer_sums)"
+#define HUB_DB_V10_TRIGGER(name, ev, table, body)                         \
+    "DROP TRIGGER IF EXISTS " name ";"                                    \
+    "CREATE TRIGGER " name " AFTER " ev " ON " table HUB_DB_V10_WHEN     \
+    " BEGIN " body " END;"
+/* A kind's three triggers, their bodies as versions 2, 7 and 8 left them. */
+#define HUB_DB_V10_TRIGGERS(kind, table, add, drop)                       \
+    HUB_DB_V10_TRIGGER("stat_" kind "_add", "INSERT", table, add)         \
+    HUB_DB_V10_TRIGGER("stat_" kind "_drop", "DELETE", table, drop)       \
+    HUB_DB_V10_TRIGGER("stat_" kind "_change", "UPDATE", table, drop add)
+static const char hub_db_schema_v10[] =
+    "CREATE TABLE IF NOT EXISTS stat_writer_sums("
+    " one INTEGER PRIMARY KEY CHECK(one = 1));"
+    HUB_DB_V10_TRIGGERS("responses", "day_responses", HUB_DB_RESP_ADD,
+                        HUB_DB_RESP_DROP)
+    HUB_DB_V10_TRIGGERS("answers", "day_answers", HUB_DB_V7_ANS_ADD,
+                        HUB_DB_V7_ANS_DROP)
+    HUB_DB_V10_TRIGGERS("elements", "day_elements", HUB_DB_V8_EL_ADD,
+                        HUB_DB_V8_EL_DROP)
+    /* A file whose user_version was set back by hand, with a row left
+     * by nothing this program does: the triggers must be in force. */
+    "DELETE FROM stat_writer_sums;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -573,6 +603,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {"", hub_db_seed_v7},
     {hub_db_schema_v8, NULL},
     {hub_db_schema_v9, NULL},
+    {hub_db_schema_v10, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

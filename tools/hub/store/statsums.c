@@ -1,0 +1,340 @@
+/*
+ * Summary deltas: an open-addressing table of the finest summary key (the
+ * staff tables' one: unit, counter, officer, field, instrument and, for
+ * answers and elements, their own key), applied to the staff tables as
+ * they are, then merged across counter and officer for the day and month
+ * tables, so each summary row is written once.
+ */
+#include "hub/store/statsums.h"
+#include "hub/store/db_sql.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/store/rowkey.h"
+
+/* Keys one (kiosk, day) can change: every row held (at most
+ * HUB_DAYROWS_HELD_MAX, dayrows.c) taken away and every row of the upload
+ * (at most 20,000) put in, each its own key at worst. */
+#define HUB_STATSUMS_KEYS_MAX 262144
+
+enum { HUB_STATSUMS_RESP, HUB_STATSUMS_ANS, HUB_STATSUMS_EL };
+/* Key fields: unit, counter, officer, field, instrument, then the
+ * answer's question, element and answer, or the element row's element. */
+enum { HUB_STATSUMS_K = 8 };
+/* Values: complete, partial, suppressed (responses); n, pn (answers);
+ * n, pn, approx (elements); then the snapshot rows behind the key. */
+enum { HUB_STATSUMS_V = 4, HUB_STATSUMS_ROWS = 3 };
+
+struct hub_statsum {
+    int kind;
+    uint64_t hash;
+    const char *k[HUB_STATSUMS_K]; /* into text; NULL: not part of it */
+    int64_t v[HUB_STATSUMS_V];
+    char text[];
+};
+
+/* Parameters, the same in every statement: ?1 unit, ?2 day, ?3 counter,
+ * ?4 officer, ?5 field, ?6 instrument, ?7 to ?9 the kind's own key, ?10
+ * to ?12 its values, ?13 rows. */
+#define HUB_STATSUMS_RESP_COLS "complete, partial, suppressed, rows"
+#define HUB_STATSUMS_RESP_VALS "?10, ?11, ?12, ?13"
+/* Each SET in two forms: with rows, and without for a key whose snapshot
+ * rows only changed their counts. A summary's "_gone" trigger fires on
+ * an UPDATE OF rows only, and even when its WHEN is false a trigger costs
+ * a frame of SQLite's; most upserts are of the second form. */
+#define HUB_STATSUMS_ROWS_SET ", rows = rows + excluded.rows"
+#define HUB_STATSUMS_RESP_SET                                              \
+    " DO UPDATE SET complete = complete + excluded.complete,"              \
+    " partial = partial + excluded.partial,"                               \
+    " suppressed = suppressed + excluded.suppressed"
+#define HUB_STATSUMS_ANS_COLS "question, element, answer, n, pn, rows"
+#define HUB_STATSUMS_ANS_VALS "?7, ?8, ?9, ?10, ?11, ?13"
+#define HUB_STATSUMS_ANS_KEY ", question, element, answer"
+#define HUB_STATSUMS_ANS_SET                                               \
+    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn"
+#define HUB_STATSUMS_EL_COLS "element, n, pn, approx, rows"
+#define HUB_STATSUMS_EL_VALS "?7, ?10, ?11, ?12, ?13"
+#define HUB_STATSUMS_EL_KEY ", element"
+#define HUB_STATSUMS_EL_SET                                                \
+    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn,"            \
+    " approx = approx + excluded.approx"
+
+#define HUB_STATSUMS_DAY(t, cols, vals, key, set)                          \
+    "INSERT INTO stat_day_" t "(day, unit, field, instrument, " cols ")"   \
+    " VALUES(?2, ?1, ?5, ?6, " vals ") ON CONFLICT(day, unit, field,"      \
+    " instrument" key ")" set
+#define HUB_STATSUMS_MONTH(t, cols, vals, key, set)                        \
+    "INSERT INTO stat_month_" t "(month, unit, field, instrument, " cols   \
+    ") VALUES(substr(?2, 1, 7), ?1, ?5, ?6, " vals ") ON CONFLICT(month,"  \
+    " unit, field, instrument" key ")" set
+#define HUB_STATSUMS_STAFF(t, cols, vals, key, set)                        \
+    "INSERT INTO stat_staff_" t "(unit, month, counter, officer, field,"   \
+    " instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4, ?5, ?6, " \
+    vals ") ON CONFLICT(unit, month, counter, officer, field,"             \
+    " instrument" key ")" set
+#define HUB_STATSUMS_KIND(m, rows)                                         \
+    {m("responses", HUB_STATSUMS_RESP_COLS, HUB_STATSUMS_RESP_VALS, "",    \
+       HUB_STATSUMS_RESP_SET rows),                                        \
+     m("answers", HUB_STATSUMS_ANS_COLS, HUB_STATSUMS_ANS_VALS,            \
+       HUB_STATSUMS_ANS_KEY, HUB_STATSUMS_ANS_SET rows),                   \
+     m("elements", HUB_STATSUMS_EL_COLS, HUB_STATSUMS_EL_VALS,             \
+       HUB_STATSUMS_EL_KEY, HUB_STATSUMS_EL_SET rows)}
+/* [rows changed][kind] */
+#define HUB_STATSUMS_ALL(m)                                                \
+    {HUB_STATSUMS_KIND(m, ""), HUB_STATSUMS_KIND(m, HUB_STATSUMS_ROWS_SET)}
+
+static const char *const hub_statsums_sql_day[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_DAY);
+static const char *const hub_statsums_sql_month[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_MONTH);
+static const char *const hub_statsums_sql_staff[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_STAFF);
+
+/* A row in stat_writer_sums makes the triggers stand aside (db.c). */
+static const char hub_statsums_sql_begin[] =
+    "INSERT OR IGNORE INTO stat_writer_sums(one) VALUES(1)";
+static const char hub_statsums_sql_end[] = "DELETE FROM stat_writer_sums";
+
+void hub_statsums_init(hub_statsums_t *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void hub_statsums_free(hub_statsums_t *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof(*s));
+}
+
+static uint64_t hub_statsums_hash(int kind, const char *const *k)
+{
+    uint64_t h = hub_rowkey_int(HUB_ROWKEY_SEED, kind);
+    int i;
+
+    for (i = 0; i < HUB_STATSUMS_K; i++)
+        h = k[i] ? hub_rowkey_text(h, k[i]) : hub_rowkey_int(h, -1);
+    return h;
+}
+
+static int hub_statsums_same(const hub_statsum_t *e, int kind,
+                             const char *const *k)
+{
+    int i;
+
+    if (e->kind != kind)
+        return 0;
+    for (i = 0; i < HUB_STATSUMS_K; i++) {
+        if (!e->k[i] != !k[i])
+            return 0;
+        if (k[i] && strcmp(e->k[i], k[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static hub_statsum_t *hub_statsums_new(int kind, uint64_t hash,
+                                       const char *const *k)
+{
+    size_t len[HUB_STATSUMS_K], total = 0, off = 0;
+    hub_statsum_t *e;
+    int i;
+
+    for (i = 0; i < HUB_STATSUMS_K; i++) {
+        len[i] = k[i] ? strlen(k[i]) + 1 : 0;
+        total += len[i];
+    }
+    if (!(e = calloc(1, sizeof(*e) + total)))
+        return NULL;
+    e->kind = kind;
+    e->hash = hash;
+    for (i = 0; i < HUB_STATSUMS_K; i++) {
+        if (!k[i])
+            continue;
+        memcpy(e->text + off, k[i], len[i]);
+        e->k[i] = e->text + off;
+        off += len[i];
+    }
+    return e;
+}
+
+/* Doubles the table; entries keep their place by hash. */
+static int hub_statsums_grow(hub_statsums_t *s)
+{
+    size_t cap = s->cap ? 2 * s->cap : 64, i, j;
+    hub_statsum_t **slot;
+
+    if (cap > 2 * HUB_STATSUMS_KEYS_MAX)
+        return HUB_ERROR;
+    if (!(slot = calloc(cap, sizeof(*slot))))
+        return HUB_ERROR;
+    for (i = 0; i < s->cap; i++) {
+        if (!s->slot[i])
+            continue;
+        for (j = s->slot[i]->hash & (cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+            ;
+        slot[j] = s->slot[i];
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+    return HUB_OK;
+}
+
+static int hub_statsums_add(hub_statsums_t *s, int kind,
+                            const char *const *k, const int64_t *v)
+{
+    uint64_t hash = hub_statsums_hash(kind, k);
+    size_t j;
+    int i;
+
+    if (2 * (s->n + 1) > s->cap && hub_statsums_grow(s) != HUB_OK)
+        return HUB_ERROR;
+    for (j = hash & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (s->slot[j]->hash == hash && hub_statsums_same(s->slot[j], kind, k))
+            break;
+    if (!s->slot[j]) {
+        if (!(s->slot[j] = hub_statsums_new(kind, hash, k)))
+            return HUB_ERROR;
+        s->n++;
+    }
+    for (i = 0; i < HUB_STATSUMS_V; i++)
+        s->slot[j]->v[i] += v[i];
+    return HUB_OK;
+}
+
+static void hub_statsums_dims(const hub_dims_t *d, const char **k)
+{
+    k[0] = d->unit;
+    k[1] = d->counter;
+    k[2] = d->officer;
+    k[3] = d->field;
+    k[4] = d->instrument;
+}
+
+int hub_statsums_add_resp(hub_statsums_t *s, const hub_resp_row_t *r,
+                          int sign)
+{
+    const char *k[HUB_STATSUMS_K] = {NULL};
+    int64_t v[HUB_STATSUMS_V] = {sign * r->complete, sign * r->partial,
+                                 sign * r->suppressed, sign};
+
+    hub_statsums_dims(&r->d, k);
+    return hub_statsums_add(s, HUB_STATSUMS_RESP, k, v);
+}
+
+/* Answers and element counts of abandoned responses are summed apart
+ * (pn), as the schema's version 7 triggers do. */
+int hub_statsums_add_ans(hub_statsums_t *s, const hub_ans_row_t *r,
+                         int sign)
+{
+    const char *k[HUB_STATSUMS_K] = {NULL};
+    int64_t v[HUB_STATSUMS_V] = {r->partial ? 0 : sign * r->n,
+                                 r->partial ? sign * r->n : 0, 0, sign};
+
+    hub_statsums_dims(&r->d, k);
+    k[5] = r->question;
+    k[6] = r->element;
+    k[7] = r->answer;
+    return hub_statsums_add(s, HUB_STATSUMS_ANS, k, v);
+}
+
+int hub_statsums_add_el(hub_statsums_t *s, const hub_elem_row_t *r,
+                        int exact, int sign)
+{
+    const char *k[HUB_STATSUMS_K] = {NULL};
+    int64_t v[HUB_STATSUMS_V] = {r->partial ? 0 : sign * r->n,
+                                 r->partial ? sign * r->n : 0,
+                                 exact ? 0 : sign, sign};
+
+    hub_statsums_dims(&r->d, k);
+    k[5] = r->element;
+    return hub_statsums_add(s, HUB_STATSUMS_EL, k, v);
+}
+
+static int hub_statsums_run(hub_db_t *db, const char *sql)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+
+    if (!st)
+        return HUB_ERROR;
+    return hub_db_rc(sqldb_run(&db->sql, st, SQLITE_OK, "summary mode"));
+}
+
+int hub_statsums_begin(hub_db_t *db)
+{
+    return hub_statsums_run(db, hub_statsums_sql_begin);
+}
+
+int hub_statsums_end(hub_db_t *db)
+{
+    return hub_statsums_run(db, hub_statsums_sql_end);
+}
+
+static int hub_statsums_changed(const hub_statsum_t *e)
+{
+    int i;
+
+    for (i = 0; i < HUB_STATSUMS_V; i++)
+        if (e->v[i] != 0)
+            return 1;
+    return 0;
+}
+
+static int hub_statsums_upsert(hub_db_t *db, const char *const (*sql)[3],
+                               const hub_statsum_t *e, const char *day)
+{
+    sqlite3_stmt *st =
+        sqldb_stmt(&db->sql, sql[e->v[HUB_STATSUMS_ROWS] != 0][e->kind]);
+    int rc = SQLITE_OK, i;
+
+    if (!st)
+        return HUB_ERROR;
+    sqldb_bind_text(st, 1, e->k[0], &rc);
+    sqldb_bind_text(st, 2, day, &rc);
+    sqldb_bind_text(st, 3, e->k[1], &rc);
+    sqldb_bind_text(st, 4, e->k[2], &rc);
+    sqldb_bind_text(st, 5, e->k[3], &rc);
+    sqldb_bind_text(st, 6, e->k[4], &rc);
+    for (i = 5; i < HUB_STATSUMS_K; i++)
+        sqldb_bind_text(st, 2 + i, e->k[i], &rc);
+    for (i = 0; i < HUB_STATSUMS_V; i++)
+        sqldb_bind_int64(st, 10 + i, e->v[i], &rc);
+    return hub_db_rc(sqldb_run(&db->sql, st, rc, "summary"));
+}
+
+int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
+                       const char *day)
+{
+    hub_statsums_t coarse;
+    const char *k[HUB_STATSUMS_K];
+    const hub_statsum_t *e;
+    size_t i;
+    int rc = HUB_OK;
+
+    hub_statsums_init(&coarse);
+    for (i = 0; rc == HUB_OK && i < s->cap; i++) {
+        if (!(e = s->slot[i]) || !hub_statsums_changed(e))
+            continue;
+        rc = hub_statsums_upsert(db, hub_statsums_sql_staff, e, day);
+        /* The day and month tables do not keep counter and officer. */
+        memcpy(k, e->k, sizeof(k));
+        k[1] = k[2] = NULL;
+        if (rc == HUB_OK)
+            rc = hub_statsums_add(&coarse, e->kind, k, e->v);
+    }
+    for (i = 0; rc == HUB_OK && i < coarse.cap; i++) {
+        if (!(e = coarse.slot[i]) || !hub_statsums_changed(e))
+            continue;
+        rc = hub_statsums_upsert(db, hub_statsums_sql_day, e, day);
+        if (rc == HUB_OK)
+            rc = hub_statsums_upsert(db, hub_statsums_sql_month, e, day);
+    }
+    hub_statsums_free(&coarse);
+    return rc;
+}
