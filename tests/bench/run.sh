@@ -16,7 +16,8 @@
 # Knobs: BENCH_RUNS (15), BENCH_IDLE_S (10), BENCH_RATINGS (200),
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
-# (the browser to run, or none), BENCH_DOC.
+# (the browser to run, or none), BENCH_SOAK (1: the 60-day soak of
+# tests/bench/soak.sh, SOAK_* knobs there; 0 skips it), BENCH_DOC.
 set -uo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -660,3 +661,9 @@ hub_lines=$(mktemp)
   echo '```'
 } >> "$doc"
 rm -f "$hub_lines"
+
+# 60 virtual days of a busy counter (tests/bench/soak.sh): a section of
+# its own, kept the last of the document.
+if [ "${BENCH_SOAK:-1}" != 0 ]; then
+  SOAK_DOC=$doc tests/bench/soak.sh "$build" || echo "bench: tests/bench/soak.sh failed"
+fi
