@@ -163,7 +163,9 @@ cat "$T/section.md"
 if [ -n "$doc" ]; then
   # the section stays the last of the document: whatever followed its
   # heading is this run's
-  { [ -e "$doc" ] && sed '/^## Soak: /,$d' "$doc"; cat "$T/section.md"; } > "$T/doc.new" &&
+  { [ ! -e "$doc" ] || sed '/^## Soak: /,$d' "$doc" |
+      awk 'NF { for (; blank > 0; blank--) print ""; print; next } { blank++ }'
+    printf '\n'; cat "$T/section.md"; } > "$T/doc.new" &&
     cp "$T/doc.new" "$doc" || fail "cannot write $doc"
 fi
 [ "$fit" = 0 ] || fail "the soak's shapes are off (see above)"
