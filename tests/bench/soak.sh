@@ -60,17 +60,20 @@ hub_up=1
 # proc_kb PID FIELD: a VmRSS-like line of /proc/PID/status, in kB.
 proc_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 nfds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2> /dev/null | wc -l; }
-# rest_fds PID: open files between sipas-sync's passes (a pass opens the
-# databases and a connection for its while): the fewest of ten looks over
-# a second. A leak raises that floor.
-rest_fds() {
-  local i n low=
+# rest PID: open files and VmRSS (kB) between the process's bursts of
+# work (a pass of sipas-sync opens the databases and a connection for its
+# while; the kiosk's watch on sync.db reads it after each): the fewest of
+# ten looks over a second. A leak raises that floor.
+rest() {
+  local i n r low= low_rss=
   for ((i = 0; i < 10; i++)); do
     n=$(nfds "$1")
+    r=$(proc_kb "$1" VmRSS)
     [ -z "$low" ] || [ "$n" -lt "$low" ] && low=$n
+    [ -z "$low_rss" ] || [ "$r" -lt "$low_rss" ] && low_rss=$r
     sleep 0.1
   done
-  echo "$low"
+  echo "$low $low_rss"
 }
 bytes() { local f s=0; for f; do [ -e "$f" ] && s=$((s + $(stat -c %s "$f"))); done; echo "$s"; }
 # used DB: the pages a database holds, WAL included, read beside its writer:
@@ -124,9 +127,10 @@ while read -r day half act n_stored n_complete _ n_soon n_burst _; do
     [ "$hub_n" = "$counted" ] || fail "day $day: the hub counts $hub_n, the plan $counted"
   fi
   idle
-  printf '%s\t' "$day" "$stored" "$counted" "$(proc_kb "$KPID" VmRSS)" \
-    "$(proc_kb "$KPID" VmHWM)" "$(nfds "$KPID")" "$(rest_fds "$SYNCD_PID")" \
-    "$(proc_kb "$SYNCD_PID" VmRSS)" "$(used "$DATA/kiosk.db")" "$(bytes "$DATA/kiosk.db")" \
+  read -r k_fds k_rss < <(rest "$KPID")
+  read -r s_fds s_rss < <(rest "$SYNCD_PID")
+  printf '%s\t' "$day" "$stored" "$counted" "$k_rss" \
+    "$(proc_kb "$KPID" VmHWM)" "$k_fds" "$s_fds" "$s_rss" "$(used "$DATA/kiosk.db")" "$(bytes "$DATA/kiosk.db")" \
     "$(bytes "$DATA/kiosk.db-wal")" "$(used "$T/hub.db")" "$(bytes "$T/hub.db" "$T/hub.db-wal")" "$hub_n" \
     "$(cpu_ms "$KPID")" "$(cpu_ms "$SYNCD_PID")" >> "$T/samples.tsv"
   echo $(( ($(date +%s%N) - run_start) / 1000000 )) >> "$T/samples.tsv"
