@@ -140,6 +140,21 @@ def main():
           "largest %d kB, then %d kB" % (wal1 // 1024, wal2 // 1024))
 
     ok = all(c[1] for c in checks)
+    # CPU per day at the start and at the end: work per response that grew
+    # with the data would show here (reported, not judged: the machine's
+    # load moves it)
+    fifth = max(1, len(rows) // 5)
+
+    def per_day(key, part):
+        span = part[-1]["day"] - part[0]["day"]
+        return (part[-1][key] - part[0][key]) / span if span else 0.0
+    cpu_line = ("CPU per virtual day, days %d-%d then %d-%d: kiosk %.0f then "
+                "%.0f ms, sipas-sync %.0f then %.0f ms." % (
+                    rows[0]["day"], rows[fifth]["day"], rows[-1 - fifth]["day"],
+                    rows[-1]["day"], per_day("kiosk_cpu_ms", rows[:fifth + 1]),
+                    per_day("kiosk_cpu_ms", rows[-1 - fifth:]),
+                    per_day("sync_cpu_ms", rows[:fifth + 1]),
+                    per_day("sync_cpu_ms", rows[-1 - fifth:])))
     first, end = rows[0], rows[-1]
     cpu_k = end["kiosk_cpu_ms"] / a.stored
     cpu_s = end["sync_cpu_ms"] / a.stored
@@ -163,7 +178,7 @@ def main():
         "between half-days (tests/bench/soak_plan.py). Wall time %d s; CPU "
         "per stored response: kiosk %.2f ms, sipas-sync %.2f ms." % (
             a.days, a.per_day, a.stops, a.kills, a.starts, a.wall_s, cpu_k,
-            cpu_s))
+            cpu_s) + " " + cpu_line)
     out.append("")
     out.append(
         "Counts, exact at the end: the kiosk stored %d responses (%d kept "
