@@ -200,6 +200,20 @@ def main():
     for what, good, value in checks:
         out.append("| %s | %s | %s |" % (what, value, "ok" if good else "**off**"))
     out.append("")
+    # where each process's memory settled: the first sample of the run of
+    # equal values it ends with
+    def settled(key):
+        i = len(rows) - 1
+        while i > 0 and rows[i - 1][key] == rows[-1][key]:
+            i -= 1
+        return rows[i]["day"], rows[-1][key]
+    k_day, k_rss = settled("rss_kb")
+    second = [r["sync_rss_kb"] for r in rows[len(rows) // 2:]]
+    out.append("The kiosk's VmRSS held %d kB from day %d to day %d; "
+               "sipas-sync's moved between %d and %d kB from day %d." % (
+                   k_rss, k_day, end["day"], min(second), max(second),
+                   rows[len(rows) // 2]["day"]))
+    out.append("")
     hub_line = ("the hub's database %.0f bytes per day of this one counter"
                 % h_slope if len(hub_rows) >= 2 else
                 "the hub was up at fewer than two samples: no line for it")
