@@ -5,7 +5,7 @@ of docs/BENCHMARKS.md on stdout; exit 1 when a shape is off.
 Expected shapes, from the day the kiosk is warm (day 5; day 1 in runs
 shorter than 10 days) to the last:
  - the kiosk's VmRSS and VmHWM and sipas-sync's VmRSS flat: the last
-   within RSS_TOLERANCE of the warm day's, and in runs of LONG_DAYS or
+   within RSS_TOLERANCE (sipas-sync: SYNC_RSS_TOLERANCE) of the warm day's, and in runs of LONG_DAYS or
    more, of the first day kiosk.db fills SQLite's page cache, and still
    over the second half: its least-squares slope would not add
    RSS_TOLERANCE in a year;
@@ -29,6 +29,10 @@ import datetime
 import sys
 
 RSS_TOLERANCE = 0.10
+# sipas-sync's RSS between passes moves by about 1.5 MB either way from
+# one sample to the next (14.8 to 17.5 MB over the second month of the
+# 60-day run): a tenth of it is that noise, not a shape
+SYNC_RSS_TOLERANCE = 0.25
 R2_MIN = 0.99
 SLOPE_TOLERANCE = 0.20
 WAL_TOLERANCE = 0.10
@@ -89,7 +93,7 @@ def main():
     def check(what, ok, value):
         checks.append((what, ok, value))
 
-    def flat(key, label):
+    def flat(key, label, tolerance=RSS_TOLERANCE):
         w0, last = full[0], full[-1]
         base, end = w0[key], last[key]
         _, slope, _ = fit([r["day"] for r in full], [r[key] for r in full])
@@ -97,8 +101,8 @@ def main():
         _, tail_slope, _ = fit([r["day"] for r in tail], [r[key] for r in tail])
         growth = (end - base) / base if base else 0.0
         check("%s flat (day %d within %d%% of day %d)" % (
-            label, last["day"], RSS_TOLERANCE * 100, w0["day"]),
-            abs(growth) <= RSS_TOLERANCE,
+            label, last["day"], tolerance * 100, w0["day"]),
+            abs(growth) <= tolerance,
             "%d kB -> %d kB (%+.1f%%); slope %+.1f kB/day" % (
                 base, end, growth * 100, slope))
         if a.days >= LONG_DAYS:
@@ -110,7 +114,7 @@ def main():
 
     flat("rss_kb", "kiosk VmRSS")
     flat("hwm_kb", "kiosk VmHWM")
-    flat("sync_rss_kb", "sipas-sync VmRSS")
+    flat("sync_rss_kb", "sipas-sync VmRSS", SYNC_RSS_TOLERANCE)
     for key, label in (("kiosk_fds", "kiosk"), ("sync_fds", "sipas-sync")):
         seen = sorted({r[key] for r in rows})
         check("%s open files equal at every sample" % label, len(seen) == 1,
