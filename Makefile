@@ -13,6 +13,8 @@
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS each (docs/FUZZING.md)
 #   make fuzz-short every harness for a few seconds (CI)
 #   make bench      benchmarks, table into docs/BENCHMARKS.md
+#   make soak       60 virtual days of a busy counter: kiosk, sipas-sync and
+#                   hub; memory, open files, database sizes, exact counts
 #   make shots      screenshots of every screen at every resolution
 #   make deb        Debian packages into build/deb/, checked by lintian
 #   make deb-test   the packages on a clean Debian 12 root (mmdebstrap)
@@ -233,7 +235,7 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \
 	$(BUILD)/sipas-hub $(BUILD)/sipas-report
 
 .PHONY: all kiosk hub report voice tests run test deb deb-test deps-deb deps-arm64 test-arm64 man \
-	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench \
+	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench soak \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins \
 	review-sheet
@@ -436,6 +438,12 @@ BENCH_OBJ = $(BUILD)/obj/tests/bench/$(1).o
 bench: deps deps-test deps-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@tests/bench/run.sh $(BUILD)
+
+# The soak of a busy counter alone (tests/bench/soak.sh; SOAK_DAYS,
+# SOAK_SEED): its section at the end of docs/BENCHMARKS.md.
+soak: deps deps-test
+	@$(MAKE) --no-print-directory all
+	@SOAK_DOC=$${SOAK_DOC-docs/BENCHMARKS.md} tests/bench/soak.sh $(BUILD)
 
 $(BUILD)/bench/bench-run: $(call BENCH_OBJ,bench_run)
 	@mkdir -p $(dir $@)

@@ -23,7 +23,8 @@
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
 # (the browser to run, or none), BENCH_DOC, BENCH_WINDOW (1280x800),
-# BENCH_HUB (1; 0 skips the hub's ingest and scale runs).
+# BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_SOAK (1:
+# the 60-day soak of tests/bench/soak.sh, SOAK_* knobs there; 0 skips it).
 set -uo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -836,3 +837,9 @@ fi
   if [ -s "$kept" ]; then echo; cat "$kept"; else echo; echo "$keep_mark"; fi
 } >> "$doc"
 rm -f "$hub_lines"
+
+# 60 virtual days of a busy counter (tests/bench/soak.sh): a section of
+# its own, kept the last of the document.
+if [ "${BENCH_SOAK:-1}" != 0 ]; then
+  SOAK_DOC=$doc tests/bench/soak.sh "$build" || echo "bench: tests/bench/soak.sh failed"
+fi

@@ -40,6 +40,32 @@ kiosk_script() {
     --events "$T/events" "$@" 2> "$T/stderr"
 }
 
+# kiosk_feed_start [kiosk args...]: the kiosk in script mode, fed step by
+# step through a FIFO on fd 3 (closing it ends the script); events in
+# $T/events, stderr in $T/stderr, KPID the kiosk's own process id.
+kiosk_feed_start() {
+  mkfifo "$T/fifo"
+  "$KIOSK" --window 800x480 --data "$DATA" --script "$T/fifo" --events "$T/events" \
+    --screenshots "$T/shots" "$@" 2> "$T/stderr" &
+  KPID=$!
+  exec 3> "$T/fifo"
+  KIOSK_MARK=0
+}
+# steps LINE...: sends script steps to that kiosk and waits until it ran
+# them (a marker screenshot, $T/shots/mark-N.bmp, appears only after every
+# earlier step), at most KIOSK_STEPS_S seconds (30).
+steps() {
+  local i n=$((${KIOSK_STEPS_S:-30} * 20))
+  KIOSK_MARK=$((KIOSK_MARK + 1))
+  printf '%s\n' "$@" "shot mark-$KIOSK_MARK.bmp" >&3
+  for ((i = 0; i < n; i++)); do
+    [ -e "$T/shots/mark-$KIOSK_MARK.bmp" ] && return 0
+    kill -0 "$KPID" 2> /dev/null || { cat "$T/stderr" >&2; fail "the kiosk exited at: ${1%%$'\n'*}"; }
+    sleep 0.05
+  done
+  fail "the kiosk did not run: ${1%%$'\n'*}"
+}
+
 # Same, but the script must pass.
 kiosk_ok() {
   kiosk_script "$@" || { cat "$T/stderr" >&2; fail "script failed"; }

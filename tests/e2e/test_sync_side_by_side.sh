@@ -18,26 +18,7 @@ provision "$PROXY_URL"
 printf '{"sync": {"interval_s": 60}, "misuse": {"min_interval_s": 0, "burst_count": 0}}\n' > "$T/side.json"
 syncd_start --config "$T/side.json"
 
-# The kiosk in script mode, fed step by step through a FIFO.
-mkfifo "$T/fifo"
-timeout "$KIOSK_TIMEOUT" "$KIOSK" --window 800x480 --data "$DATA" --config "$T/side.json" \
-  --script "$T/fifo" --events "$T/events" --screenshots "$T/shots" 2> "$T/stderr" &
-KPID=$!
-exec 3> "$T/fifo"
-mark=0
-# steps LINE...: sends script steps and waits until the kiosk ran them (a
-# marker screenshot appears only after every earlier step).
-steps() {
-  local i
-  mark=$((mark + 1))
-  printf '%s\n' "$@" "shot mark-$mark.bmp" >&3
-  for ((i = 0; i < 600; i++)); do
-    [ -e "$T/shots/mark-$mark.bmp" ] && return 0
-    kill -0 "$KPID" 2> /dev/null || { cat "$T/stderr" >&2; fail "the kiosk exited at: $*"; }
-    sleep 0.05
-  done
-  fail "the kiosk did not run: $*"
-}
+kiosk_feed_start --config "$T/side.json"
 citizens() { python3 "$SYNC_LIB/ratings.py" "$1" --seed "$2"; }
 committed() { q "len([e for e in events if e['event'] == 'committed'])"; }
 # exact: the hub's statistics equal what the kiosk stored.
