@@ -16,7 +16,8 @@
 # Knobs: BENCH_RUNS (15), BENCH_IDLE_S (10), BENCH_RATINGS (200),
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
-# (the browser to run, or none), BENCH_DOC.
+# (the browser to run, or none), BENCH_DOC, BENCH_GROWTH (1; 0: no hub
+# cost-growth plot, tests/bench/hub_growth.sh).
 set -uo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -646,6 +647,10 @@ EOF
 hub_lines=$(mktemp)
 { tests/bench/hub_bench.sh "$build" || echo "bench: tests/bench/hub_bench.sh failed"
   tests/bench/hub_scale.sh "$build" || echo "bench: tests/bench/hub_scale.sh failed"
+  # Costs against database size: generates ~3.7 GB more; BENCH_GROWTH=0 skips.
+  if [ "${BENCH_GROWTH:-1}" != 0 ]; then
+    tests/bench/hub_growth.sh "$build" || echo "bench: tests/bench/hub_growth.sh failed"
+  fi
 } 2>&1 | tee "$hub_lines"
 {
   echo
@@ -653,7 +658,9 @@ hub_lines=$(mktemp)
   echo
   echo "Measured in the same run: ingest throughput (tests/bench/hub_bench.sh)"
   echo "and, on a generated province (tests/bench/hub_scale.sh), statistics"
-  echo "queries and the quarterly report end to end (median of 5 after a warm-up)."
+  echo "queries and the quarterly report end to end (median of 5 after a warm-up),"
+  echo "the hub's memory after them, and how start, ingest and a year's statistics"
+  echo "grow with the database (tests/bench/hub_growth.sh, plot: [hub-growth.svg](hub-growth.svg))."
   echo
   echo '```'
   grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" || true
