@@ -14,6 +14,8 @@
 #        default: a temporary directory, removed), SCALE_DB (one more
 #        point: a database hub_scale.sh made or reused), YEAR (2025),
 #        RUNS (5), BENCH_SECONDS (5: ingest per point), OUT.
+# Ingest writes into each database (hub_bench.sh's unit BENCH-XA, its
+# kiosks and today's uploads); the year measured is not touched.
 # Not part of `make test`; `make bench` runs it unless BENCH_GROWTH=0.
 BUILD=${1:-${BUILD:-build}}
 export BUILD
@@ -26,16 +28,8 @@ DIR=${GROWTH_DIR:-$T/growth}
 GEN="$BUILD/bench/hub-gen"
 mkdir -p "$DIR"
 
-# hub-gen is built by hub_scale.sh; built here too when run alone.
-if [ ! -x "$GEN" ]; then
-  mkdir -p "$BUILD/bench"
-  cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-    -Wstrict-prototypes -I"$ROOT/app" -I"$ROOT/tools" \
-    "$ROOT/tests/bench/hub_gen.c" "$BUILD/libsipashub.a" \
-    "$BUILD/libsipasdb.a" "$BUILD/libsipascore.a" \
-    $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
-    -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"
-fi
+# hub-gen is built by hub_scale.sh, which make bench runs first.
+[ -x "$GEN" ] || fail "$GEN is missing (run tests/bench/hub_scale.sh first)"
 
 # median FILE: of the numbers in FILE.
 median() {
