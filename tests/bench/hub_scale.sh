@@ -115,4 +115,7 @@ if i["started_at"] is None:
 else:
     print("hub scale: integrity check in the background: %s in %d ms" % (i["result"], i["finished_at"] - i["started_at"]))' \
   "$T/health"
+grep -E '^Vm(HWM|RSS)' "/proc/$HUB_PID/status" | awk '{ kb[$1] = $2 } END {
+  printf "hub scale: hub memory after the queries: peak RSS %d MiB, RSS %d MiB\n",
+    kb["VmHWM:"] / 1024, kb["VmRSS:"] / 1024 }'
 hub_stop

@@ -23,7 +23,8 @@
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
 # (the browser to run, or none), BENCH_DOC, BENCH_WINDOW (1280x800),
-# BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_SOAK (1:
+# BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_GROWTH (1;
+# 0: no hub cost-growth plot, tests/bench/hub_growth.sh), BENCH_SOAK (1:
 # the 60-day soak of tests/bench/soak.sh, SOAK_* knobs there; 0 skips it).
 set -uo pipefail
 build=${1:-build}
@@ -819,6 +820,10 @@ hub_lines=$(mktemp)
 if [ "${BENCH_HUB:-1}" != 0 ]; then
   { tests/bench/hub_bench.sh "$build" || echo "bench: tests/bench/hub_bench.sh failed"
     tests/bench/hub_scale.sh "$build" || echo "bench: tests/bench/hub_scale.sh failed"
+    # Costs against database size: generates ~3.7 GB more; BENCH_GROWTH=0 skips.
+    if [ "${BENCH_GROWTH:-1}" != 0 ]; then
+      tests/bench/hub_growth.sh "$build" || echo "bench: tests/bench/hub_growth.sh failed"
+    fi
   } 2>&1 | tee "$hub_lines"
 else
   echo "bench: the hub was not measured (BENCH_HUB=0)" > "$hub_lines"
@@ -829,7 +834,9 @@ fi
   echo
   echo "Measured in the same run: ingest throughput (tests/bench/hub_bench.sh)"
   echo "and, on a generated province (tests/bench/hub_scale.sh), statistics"
-  echo "queries and the quarterly report end to end (median of 5 after a warm-up)."
+  echo "queries and the quarterly report end to end (median of 5 after a warm-up),"
+  echo "the hub's memory after them, and how start, ingest and a year's statistics"
+  echo "grow with the database (tests/bench/hub_growth.sh, plot: [hub-growth.svg](hub-growth.svg))."
   echo
   echo '```'
   grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" || true

@@ -17,6 +17,9 @@ struct hub_privacy {
     hub_intern_t *officers, *keys;
     hub_privacy_cell_t *cells;
     size_t n_cells, cap_cells;
+    /* The last officer's id: the rows of one officer come together. */
+    char last_officer[64];
+    int last_officer_id; /* -1: none */
 };
 
 hub_privacy_t *hub_privacy_new(void)
@@ -25,6 +28,7 @@ hub_privacy_t *hub_privacy_new(void)
 
     if (!p)
         return NULL;
+    p->last_officer_id = -1;
     p->officers = hub_intern_new();
     p->keys = hub_intern_new();
     if (!p->officers || !p->keys) {
@@ -44,6 +48,20 @@ void hub_privacy_free(hub_privacy_t *p)
     free(p);
 }
 
+static int hub_privacy_get_officer_id(hub_privacy_t *p, const char *officer)
+{
+    size_t len = strlen(officer);
+
+    if (p->last_officer_id >= 0 && strcmp(p->last_officer, officer) == 0)
+        return p->last_officer_id;
+    p->last_officer_id = -1;
+    if (len >= sizeof(p->last_officer))
+        return hub_intern_put(p->officers, officer, len);
+    memcpy(p->last_officer, officer, len + 1);
+    p->last_officer_id = hub_intern_put(p->officers, officer, len);
+    return p->last_officer_id;
+}
+
 int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
                     int64_t complete)
 {
@@ -56,7 +74,7 @@ int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
     if (!officer || !officer[0] || complete <= 0)
         return 0;
     key[0] = group;
-    key[1] = hub_intern_put(p->officers, officer, strlen(officer));
+    key[1] = hub_privacy_get_officer_id(p, officer);
     if (key[1] < 0)
         return -1;
     id = hub_intern_put(p->keys, key, sizeof(key));

@@ -44,8 +44,13 @@ typedef struct hub_stats_run {
     char *scope_codes; /* JSON array of the codes in scope, or NULL */
     hub_stats_memo_t memo[HUB_STATS_MEMO_COUNT];
     int digit_ids[10]; /* answers "0".."9", the usual ones: -1 unknown */
-    /* The group of the last unit / sub / bucket seen. */
+    /* The last question asked by instrument, question and element ids:
+     * the rows of one question follow each other, one per answer. */
+    int last_q_key[3], last_q;
+    /* The group of the last unit / sub / bucket / field seen: the rows
+     * of one unit, day or month and field follow each other. */
     char last_unit[HUB_CODE_MAX + 1];
+    char last_field[HUB_CODE_MAX + 1];
     char last_sub[HUB_NAME_MAX + 1];
     char last_bucket[HUB_PERIODS_DATE_MAX];
     int last_group;
@@ -128,28 +133,78 @@ static void hub_stats_make_key(const hub_stats_run_t *run, const char *unit,
     }
 }
 
+/* Whether a row's column c decides its group under grouping g: rows
+ * that differ only in other columns share the last row's group. */
+enum { HUB_STATS_COL_UNIT, HUB_STATS_COL_SUB, HUB_STATS_COL_BUCKET,
+       HUB_STATS_COL_FIELD };
+static int hub_stats_is_key_column(hub_stats_group_t g, int c)
+{
+    switch (c) {
+    case HUB_STATS_COL_UNIT:
+        return g == HUB_STATS_BY_UNIT || g == HUB_STATS_BY_COUNTER;
+    case HUB_STATS_COL_SUB:
+        return g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER;
+    case HUB_STATS_COL_FIELD:
+        return g == HUB_STATS_BY_FIELD;
+    default:
+        return g >= HUB_STATS_BY_DAY && g <= HUB_STATS_BY_YEAR;
+    }
+}
+
+/* Copies text into a memo of cap bytes; -1 when it does not fit. */
+static int hub_stats_remember(char *memo, size_t cap, const char *text)
+{
+    size_t len = strlen(text);
+
+    if (len >= cap) {
+        memo[0] = '\0';
+        return -1;
+    }
+    memcpy(memo, text, len + 1);
+    return 0;
+}
+
+static int hub_stats_is_same_group(const hub_stats_run_t *run,
+                                   const hub_stat_row_t *row)
+{
+    hub_stats_group_t g = run->q->group;
+
+    if (run->last_group < 0)
+        return 0;
+    if (hub_stats_is_key_column(g, HUB_STATS_COL_UNIT) &&
+        strcmp(row->unit, run->last_unit) != 0)
+        return 0;
+    if (hub_stats_is_key_column(g, HUB_STATS_COL_SUB) &&
+        strcmp(row->sub, run->last_sub) != 0)
+        return 0;
+    if (hub_stats_is_key_column(g, HUB_STATS_COL_BUCKET) &&
+        strcmp(row->bucket, run->last_bucket) != 0)
+        return 0;
+    return !hub_stats_is_key_column(g, HUB_STATS_COL_FIELD) ||
+           strcmp(row->field, run->last_field) == 0;
+}
+
 static int hub_stats_get_row_group(hub_stats_run_t *run,
                                    const hub_stat_row_t *row)
 {
-    const char *unit = row->unit;
-    const char *field = row->field;
-    const char *sub = row->sub;
-    const char *bucket = row->bucket;
     char key[HUB_CODE_MAX + HUB_NAME_MAX + 2];
+    int too_long = 0;
 
-    if (run->last_group >= 0 && run->q->group != HUB_STATS_BY_FIELD &&
-        strcmp(unit, run->last_unit) == 0 && strcmp(sub, run->last_sub) == 0 &&
-        strcmp(bucket, run->last_bucket) == 0)
+    if (hub_stats_is_same_group(run, row))
         return run->last_group;
-    hub_stats_make_key(run, unit, field, sub, bucket, key, sizeof(key));
+    hub_stats_make_key(run, row->unit, row->field, row->sub, row->bucket, key,
+                       sizeof(key));
     run->last_group = hub_acc_group(run->acc, key);
-    snprintf(run->last_unit, sizeof(run->last_unit), "%s", unit);
-    snprintf(run->last_sub, sizeof(run->last_sub), "%s", sub);
-    snprintf(run->last_bucket, sizeof(run->last_bucket), "%s", bucket);
+    too_long |= hub_stats_remember(run->last_unit, sizeof(run->last_unit),
+                                   row->unit);
+    too_long |= hub_stats_remember(run->last_sub, sizeof(run->last_sub),
+                                   row->sub);
+    too_long |= hub_stats_remember(run->last_bucket,
+                                   sizeof(run->last_bucket), row->bucket);
+    too_long |= hub_stats_remember(run->last_field, sizeof(run->last_field),
+                                   row->field);
     /* A too-long value cannot be remembered: look it up next time. */
-    if (strlen(unit) >= sizeof(run->last_unit) ||
-        strlen(sub) >= sizeof(run->last_sub) ||
-        strlen(bucket) >= sizeof(run->last_bucket)) {
+    if (too_long != 0) {
         int g = run->last_group;
 
         run->last_group = -1;
@@ -196,9 +251,18 @@ static int hub_stats_add_ans_row(void *ctx, const hub_stat_row_t *row)
     if (g < 0 || field < 0 || inst < 0 || question < 0 || element < 0 ||
         answer < 0)
         return -1;
-    q = hub_acc_question(run->acc, inst, question, element);
-    if (q < 0)
-        return -1;
+    if (run->last_q >= 0 && run->last_q_key[0] == inst &&
+        run->last_q_key[1] == question && run->last_q_key[2] == element) {
+        q = run->last_q;
+    } else {
+        q = hub_acc_question(run->acc, inst, question, element);
+        if (q < 0)
+            return -1;
+        run->last_q_key[0] = inst;
+        run->last_q_key[1] = question;
+        run->last_q_key[2] = element;
+        run->last_q = q;
+    }
     return hub_acc_add_answer(run->acc, g, field, q, answer, row->n,
                               row->pn);
 }
@@ -472,6 +536,7 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
     run.db = db;
     run.q = q;
     run.last_group = -1;
+    run.last_q = -1;
     for (i = 0; i < HUB_STATS_MEMO_COUNT; i++)
         run.memo[i].id = -1;
     for (i = 0; i < 10; i++)
