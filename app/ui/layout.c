@@ -84,10 +84,12 @@ static size_t layout_split_clusters(const ui_widget_t *w, int px,
 /* Greedy word wrap at px. Words end at spaces and at U+200B (see
  * textbreak.h). With split set, a Khmer segment wider than the line on
  * its own breaks between clusters. Returns the number of lines, or -1
- * when a line does not fit (a word wider than the box, or too many
- * lines). */
+ * when a line does not fit (a word wider than the box, or more than
+ * max_n lines: the wrap stops there, as its result would be refused, so
+ * a size far too large costs a line or two of measuring, not the whole
+ * text's). */
 static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m,
-                       int split)
+                       int split, int max_n)
 {
     const char *t = w->text;
     size_t len = strlen(t), pos = 0;
@@ -100,6 +102,8 @@ static int layout_wrap(ui_widget_t *w, int px, const ui_measure_t *m,
         start = textbreak_skip_gaps(t, len, pos);
         if (start >= len)
             break;
+        if (n >= max_n)
+            return -1;
         end = start;
         /* Extend word by word while the line still fits. */
         for (;;) {
@@ -143,7 +147,10 @@ static int layout_try_fit(ui_widget_t *w, int max_px, int min_px,
 
     for (px = max_px; px >= min_px; px -= px > 24 ? 2 : 1) {
         int line_h = layout_line_h(w, px);
-        int n = layout_wrap(w, px, m, split);
+        int room = line_h > 0 ? w->text_box.h / line_h : 0;
+        int n = room > 0 ? layout_wrap(w, px, m, split,
+                                       room < max_lines ? room : max_lines)
+                         : -1;
         if (n > 0 && n <= max_lines && n * line_h <= w->text_box.h) {
             w->font_px = px;
             w->line_h = line_h;
