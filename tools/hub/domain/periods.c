@@ -175,8 +175,8 @@ void hub_periods_split_years(const char *from, const char *to,
     memset(out, 0, sizeof(*out));
     if (fy > ly) {
         out->has_head = 1;
-        snprintf(out->head_from, sizeof(out->head_from), "%s", from);
-        snprintf(out->head_to, sizeof(out->head_to), "%s", to);
+        hub_periods_format_month(fm, out->head_from);
+        hub_periods_format_month(lm, out->head_to);
         return;
     }
     out->has_years = 1;
