@@ -1725,6 +1725,11 @@ static void assert_summaries_exact(fixture_t *f)
         {"staff",
          "unit, substr(day, 1, 7), counter, officer, field, instrument",
          "unit, month, counter, officer, field, instrument"},
+        {"year", "substr(day, 1, 4), unit, field, instrument",
+         "year, unit, field, instrument"},
+        {"staff_year",
+         "unit, substr(day, 1, 4), counter, officer, field, instrument",
+         "unit, year, counter, officer, field, instrument"},
     };
     static const char *const kind[][4] = {
         {"responses", "",
@@ -1743,7 +1748,7 @@ static void assert_summaries_exact(fixture_t *f)
     size_t l, k;
     int n;
 
-    for (l = 0; l < 3; l++)
+    for (l = 0; l < sizeof(level) / sizeof(level[0]); l++)
         for (k = 0; k < 3; k++) {
             n = snprintf(drawn, sizeof(drawn),
                          "SELECT %s%s, %s FROM day_%s GROUP BY %s%s",
@@ -2096,9 +2101,16 @@ static void test_upgrade_keeps_summaries(void **state)
     free(before);
     before = NULL;
     /* Version 9 as it was: the triggers without the condition, and no
-     * stat_writer_sums. */
+     * stat_writer_sums nor year summaries (version 11 sums them from the
+     * month ones). */
     assert_int_equal(sqlite3_exec(f->db->sql.conn,
                                   "DROP TABLE stat_writer_sums;"
+                                  " DROP TABLE stat_year_responses;"
+                                  " DROP TABLE stat_year_answers;"
+                                  " DROP TABLE stat_year_elements;"
+                                  " DROP TABLE stat_staff_year_responses;"
+                                  " DROP TABLE stat_staff_year_answers;"
+                                  " DROP TABLE stat_staff_year_elements;"
                                   " PRAGMA user_version = 9",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

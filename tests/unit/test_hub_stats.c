@@ -483,6 +483,43 @@ static void test_periods(void **state)
     assert_string_equal(s.head_to, "2026-01-01");
 }
 
+/* Whole months as whole calendar years and the months at either end. */
+static void test_periods_split_years(void **state)
+{
+    hub_periods_years_t y;
+
+    (void)state;
+    hub_periods_split_years("2026-01", "2026-12", &y);
+    assert_true(!y.has_head && y.has_years && !y.has_tail);
+    assert_string_equal(y.year_from, "2026");
+    assert_string_equal(y.year_to, "2026");
+    hub_periods_split_years("2024-11", "2026-02", &y);
+    assert_true(y.has_head && y.has_years && y.has_tail);
+    assert_string_equal(y.head_from, "2024-11");
+    assert_string_equal(y.head_to, "2024-12");
+    assert_string_equal(y.year_from, "2025");
+    assert_string_equal(y.year_to, "2025");
+    assert_string_equal(y.tail_from, "2026-01");
+    assert_string_equal(y.tail_to, "2026-02");
+    hub_periods_split_years("2025-01", "2027-12", &y);
+    assert_true(!y.has_head && y.has_years && !y.has_tail);
+    assert_string_equal(y.year_from, "2025");
+    assert_string_equal(y.year_to, "2027");
+    /* Eleven months, or twelve across a new year: no whole year. */
+    hub_periods_split_years("2026-01", "2026-11", &y);
+    assert_true(y.has_head && !y.has_years && !y.has_tail);
+    assert_string_equal(y.head_from, "2026-01");
+    assert_string_equal(y.head_to, "2026-11");
+    hub_periods_split_years("2025-02", "2026-01", &y);
+    assert_true(y.has_head && !y.has_years && !y.has_tail);
+    assert_string_equal(y.head_to, "2026-01");
+    hub_periods_split_years("2025-12", "2026-12", &y);
+    assert_true(y.has_head && y.has_years && !y.has_tail);
+    assert_string_equal(y.head_from, "2025-12");
+    assert_string_equal(y.head_to, "2025-12");
+    assert_string_equal(y.year_from, "2026");
+}
+
 static void test_intern(void **state)
 {
     hub_intern_t *t = hub_intern_new();
@@ -648,7 +685,7 @@ static void test_golden_periods(void **state)
 }
 
 /* Replaced days, stale uploads and several kiosks: the summaries read for
- * whole days and months must give what the snapshot rows give. */
+ * whole days, months and years must give what the snapshot rows give. */
 static void test_summaries_equal_snapshots(void **state)
 {
     fixture_t *f = *state;
@@ -656,9 +693,13 @@ static void test_summaries_equal_snapshots(void **state)
         HUB_STATS_ALL,        HUB_STATS_BY_UNIT,    HUB_STATS_BY_FIELD,
         HUB_STATS_BY_COUNTER, HUB_STATS_BY_OFFICER, HUB_STATS_BY_MONTH,
         HUB_STATS_BY_QUARTER, HUB_STATS_BY_DAY};
+    /* Whole years are read from the year summaries, with the months
+     * and days around them from the others. */
     static const char *const ranges[][2] = {{"2026-01-01", "2026-12-31"},
                                             {"2026-02-10", "2026-05-20"},
-                                            {"2026-03-01", "2026-03-31"}};
+                                            {"2026-03-01", "2026-03-31"},
+                                            {"2025-11-01", "2026-12-31"},
+                                            {"2025-12-15", "2027-01-31"}};
     static const char *const fields[] = {"dat-dai", "tu-phap", "y-te"};
     static const char *const officers[] = {"CB1", "CB2", ""};
     hub_stats_query_t q;
@@ -2013,6 +2054,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_periods_split_years),
         cmocka_unit_test(test_intern),
         T(test_golden_periods),
         T(test_summaries_equal_snapshots),

@@ -123,6 +123,12 @@ static hub_periods_date_t hub_periods_read_date(const char *day)
     return v;
 }
 
+/* Month m counted from year 0 as "YYYY-MM". */
+static void hub_periods_format_month(int m, char out[HUB_PERIODS_MONTH_MAX])
+{
+    snprintf(out, HUB_PERIODS_MONTH_MAX, "%04d-%02d", m / 12, m % 12 + 1);
+}
+
 void hub_periods_split(const char *from, const char *to,
                        hub_periods_split_t *out)
 {
@@ -141,10 +147,8 @@ void hub_periods_split(const char *from, const char *to,
         return;
     }
     out->has_months = 1;
-    snprintf(out->month_from, sizeof(out->month_from), "%04d-%02d", first / 12,
-             first % 12 + 1);
-    snprintf(out->month_to, sizeof(out->month_to), "%04d-%02d", last / 12,
-             last % 12 + 1);
+    hub_periods_format_month(first, out->month_from);
+    hub_periods_format_month(last, out->month_to);
     if (f.d != 1) {
         out->has_head = 1;
         snprintf(out->head_from, sizeof(out->head_from), "%s", from);
@@ -155,5 +159,37 @@ void hub_periods_split(const char *from, const char *to,
         out->has_tail = 1;
         hub_periods_format_day(t.y, t.m, 1, out->tail_from);
         snprintf(out->tail_to, sizeof(out->tail_to), "%s", to);
+    }
+}
+
+void hub_periods_split_years(const char *from, const char *to,
+                             hub_periods_years_t *out)
+{
+    /* Months counted from year 0; then the first and last whole years. */
+    int fm = hub_periods_get_digits(from, 4) * 12 +
+             hub_periods_get_digits(from + 5, 2) - 1;
+    int lm = hub_periods_get_digits(to, 4) * 12 +
+             hub_periods_get_digits(to + 5, 2) - 1;
+    int fy = (fm + 11) / 12, ly = (lm + 1) / 12 - 1;
+
+    memset(out, 0, sizeof(*out));
+    if (fy > ly) {
+        out->has_head = 1;
+        hub_periods_format_month(fm, out->head_from);
+        hub_periods_format_month(lm, out->head_to);
+        return;
+    }
+    out->has_years = 1;
+    snprintf(out->year_from, sizeof(out->year_from), "%04d", fy);
+    snprintf(out->year_to, sizeof(out->year_to), "%04d", ly);
+    if (fm < fy * 12) {
+        out->has_head = 1;
+        hub_periods_format_month(fm, out->head_from);
+        hub_periods_format_month(fy * 12 - 1, out->head_to);
+    }
+    if (lm > ly * 12 + 11) {
+        out->has_tail = 1;
+        hub_periods_format_month(ly * 12 + 12, out->tail_from);
+        hub_periods_format_month(lm, out->tail_to);
     }
 }

@@ -56,4 +56,20 @@ typedef struct hub_periods_split {
 void hub_periods_split(const char *from, const char *to,
                        hub_periods_split_t *out);
 
+#define HUB_PERIODS_YEAR_KEY_MAX 5 /* "YYYY" and NUL */
+
+/* Months [from, to] ("YYYY-MM") as whole calendar years and the months
+ * at either end. */
+typedef struct hub_periods_years {
+    int has_head, has_years, has_tail;
+    char head_from[HUB_PERIODS_MONTH_MAX], head_to[HUB_PERIODS_MONTH_MAX];
+    char year_from[HUB_PERIODS_YEAR_KEY_MAX], year_to[HUB_PERIODS_YEAR_KEY_MAX];
+    char tail_from[HUB_PERIODS_MONTH_MAX], tail_to[HUB_PERIODS_MONTH_MAX];
+} hub_periods_years_t;
+
+/* from <= to, both valid months. Without a whole year inside, the whole
+ * range is the head. */
+void hub_periods_split_years(const char *from, const char *to,
+                             hub_periods_years_t *out);
+
 #endif

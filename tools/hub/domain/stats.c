@@ -337,14 +337,50 @@ static int hub_stats_read_days(hub_stats_run_t *run, const char *lo,
     return hub_stats_read_kinds(run, t, lo, hi);
 }
 
-static int hub_stats_read_months(hub_stats_run_t *run, const char *lo,
-                                 const char *hi)
+static int hub_stats_read_officers(hub_stats_run_t *run,
+                                   hub_stat_table_t table, const char *lo,
+                                   const char *hi);
+
+/* Counts (officers 0) or officers' responses (1) of one table. */
+static int hub_stats_read_span(hub_stats_run_t *run, int officers,
+                               hub_stat_table_t t, const char *lo,
+                               const char *hi)
+{
+    return officers ? hub_stats_read_officers(run, t, lo, hi)
+                    : hub_stats_read_kinds(run, t, lo, hi);
+}
+
+/* Whole months: whole calendar years from the year summaries, a twelfth
+ * of the rows, and the months around them from the month ones. Period
+ * groups need the month of each row: months only. */
+static int hub_stats_read_months(hub_stats_run_t *run, int officers,
+                                 const char *lo, const char *hi)
 {
     hub_stats_group_t g = run->q->group;
-    int staff = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER;
-    hub_stat_table_t t =
+    int staff = officers || g == HUB_STATS_BY_COUNTER ||
+                g == HUB_STATS_BY_OFFICER;
+    hub_stat_table_t month =
         staff ? HUB_STAT_STAFF_SUMMARY : HUB_STAT_MONTH_SUMMARY;
-    return hub_stats_read_kinds(run, t, lo, hi);
+    hub_stat_table_t year =
+        staff ? HUB_STAT_STAFF_YEAR_SUMMARY : HUB_STAT_YEAR_SUMMARY;
+    hub_periods_years_t split;
+    int rc = HUB_OK;
+
+    if (g == HUB_STATS_BY_DAY || g == HUB_STATS_BY_MONTH ||
+        g == HUB_STATS_BY_QUARTER || g == HUB_STATS_BY_HALF ||
+        g == HUB_STATS_BY_YEAR)
+        return hub_stats_read_span(run, officers, month, lo, hi);
+    hub_periods_split_years(lo, hi, &split);
+    if (split.has_head)
+        rc = hub_stats_read_span(run, officers, month, split.head_from,
+                                 split.head_to);
+    if (rc == HUB_OK && split.has_years)
+        rc = hub_stats_read_span(run, officers, year, split.year_from,
+                                 split.year_to);
+    if (rc == HUB_OK && split.has_tail)
+        rc = hub_stats_read_span(run, officers, month, split.tail_from,
+                                 split.tail_to);
+    return rc;
 }
 
 /* Whole months from the summaries, the days around them from the day
@@ -361,7 +397,7 @@ static int hub_stats_read_all(hub_stats_run_t *run)
     if (split.has_head)
         rc = hub_stats_read_days(run, split.head_from, split.head_to);
     if (rc == HUB_OK && split.has_months)
-        rc = hub_stats_read_months(run, split.month_from, split.month_to);
+        rc = hub_stats_read_months(run, 0, split.month_from, split.month_to);
     if (rc == HUB_OK && split.has_tail)
         rc = hub_stats_read_days(run, split.tail_from, split.tail_to);
     return rc;
@@ -400,8 +436,8 @@ static int hub_stats_read_officers(hub_stats_run_t *run,
 
 /* Each group's responses by officer, for every grouping but the officer
  * one (which hides small officers itself), over the same days as the
- * counts: whole months from the staff summaries, other days from the
- * snapshot rows. Below min_group 2 nothing can be hidden: not read. */
+ * counts: whole months and years from the staff summaries, other days
+ * from the snapshot rows. Below min_group 2 nothing can be hidden: not read. */
 static int hub_stats_weigh_officers(hub_stats_run_t *run)
 {
     const hub_stats_query_t *q = run->q;
@@ -420,8 +456,7 @@ static int hub_stats_weigh_officers(hub_stats_run_t *run)
         rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.head_from,
                                      split.head_to);
     if (rc == HUB_OK && split.has_months)
-        rc = hub_stats_read_officers(run, HUB_STAT_STAFF_SUMMARY,
-                                     split.month_from, split.month_to);
+        rc = hub_stats_read_months(run, 1, split.month_from, split.month_to);
     if (rc == HUB_OK && split.has_tail)
         rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.tail_from,
                                      split.tail_to);

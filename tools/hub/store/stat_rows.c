@@ -5,11 +5,11 @@
 #include <string.h>
 
 /* Parameters shared by every reading statement:
- *   ?1, ?2  first and last day (or month) read
+ *   ?1, ?2  first and last day (or month, or year) read
  *   ?3      instrument, NULL for all
  *   ?4      JSON array of the unit codes in scope, NULL for all
  *   ?5      1: the "sub" column is the counter, 2: the officer, else ''
- * Columns: unit, field, sub, bucket (day or month), instrument, then
+ * Columns: unit, field, sub, bucket (day, month or year), instrument, then
  * complete, partial, suppressed or question, element, answer, n (answers
  * of complete responses), pn (of partial ones). Rows are
  * added up in C, not by GROUP BY: sorting a year of rows in SQLite costs
@@ -43,54 +43,51 @@ static const char hub_stat_rows_sql_day_ans[] =
 static const char hub_stat_rows_sql_day_el[] =
     "SELECT unit, field, " HUB_STATS_SUB ", day, " HUB_STATS_DAY_EL_COLS
     " FROM day_elements WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER;
-/* Whole days and months for unit, field and period groups. The unit
- * summaries have no counter or officer: ?5 is bound for every
- * statement alike, so it appears here too. */
+/* Whole days, months and years for unit, field and period groups. The
+ * unit summaries have no counter or officer: ?5 is bound for every
+ * statement alike, so it appears here too. per: the period column. */
+#define HUB_STATS_SUM_SQL(per, cols, table)                                    \
+    "SELECT unit, field, '', " per ", " cols " FROM " table " WHERE " per      \
+    " BETWEEN ?1 AND ?2" HUB_STATS_FILTER " AND ?5 >= 0"
 static const char hub_stat_rows_sql_sday_resp[] =
-    "SELECT unit, field, '', day, " HUB_STATS_RESP_COLS
-    " FROM stat_day_responses WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("day", HUB_STATS_RESP_COLS, "stat_day_responses");
 static const char hub_stat_rows_sql_sday_ans[] =
-    "SELECT unit, field, '', day, " HUB_STATS_ANS_COLS
-    " FROM stat_day_answers WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("day", HUB_STATS_ANS_COLS, "stat_day_answers");
 static const char hub_stat_rows_sql_month_resp[] =
-    "SELECT unit, field, '', month, " HUB_STATS_RESP_COLS
-    " FROM stat_month_responses WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("month", HUB_STATS_RESP_COLS, "stat_month_responses");
 static const char hub_stat_rows_sql_month_ans[] =
-    "SELECT unit, field, '', month, " HUB_STATS_ANS_COLS
-    " FROM stat_month_answers WHERE month BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("month", HUB_STATS_ANS_COLS, "stat_month_answers");
 static const char hub_stat_rows_sql_sday_el[] =
-    "SELECT unit, field, '', day, " HUB_STATS_EL_COLS
-    " FROM stat_day_elements WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER
-    " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("day", HUB_STATS_EL_COLS, "stat_day_elements");
 static const char hub_stat_rows_sql_month_el[] =
-    "SELECT unit, field, '', month, " HUB_STATS_EL_COLS
-    " FROM stat_month_elements WHERE month BETWEEN ?1 AND ?2"
-    HUB_STATS_FILTER " AND ?5 >= 0";
+    HUB_STATS_SUM_SQL("month", HUB_STATS_EL_COLS, "stat_month_elements");
+static const char hub_stat_rows_sql_year_resp[] =
+    HUB_STATS_SUM_SQL("year", HUB_STATS_RESP_COLS, "stat_year_responses");
+static const char hub_stat_rows_sql_year_ans[] =
+    HUB_STATS_SUM_SQL("year", HUB_STATS_ANS_COLS, "stat_year_answers");
+static const char hub_stat_rows_sql_year_el[] =
+    HUB_STATS_SUM_SQL("year", HUB_STATS_EL_COLS, "stat_year_elements");
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
-#define HUB_STATS_STAFF_SQL(cols, table)                                       \
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
-    " WHERE month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL"
-#define HUB_STATS_STAFF_IN_SQL(cols, table)                                    \
-    "SELECT unit, field, " HUB_STATS_SUB ", month, " cols " FROM " table       \
+#define HUB_STATS_STAFF_SQL(per, cols, table)                                  \
+    "SELECT unit, field, " HUB_STATS_SUB ", " per ", " cols " FROM " table     \
+    " WHERE " per " BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER " AND ?4 IS NULL"
+#define HUB_STATS_STAFF_IN_SQL(per, cols, table)                               \
+    "SELECT unit, field, " HUB_STATS_SUB ", " per ", " cols " FROM " table     \
     " WHERE unit IN (SELECT value FROM json_each(?4))"                         \
-    " AND month BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER
-static const char hub_stat_rows_sql_staff_resp[] =
-    HUB_STATS_STAFF_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
-static const char hub_stat_rows_sql_staff_ans[] =
-    HUB_STATS_STAFF_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
-static const char hub_stat_rows_sql_staff_el[] =
-    HUB_STATS_STAFF_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
-static const char hub_stat_rows_sql_staff_resp_in[] =
-    HUB_STATS_STAFF_IN_SQL(HUB_STATS_RESP_COLS, "stat_staff_responses");
-static const char hub_stat_rows_sql_staff_ans_in[] =
-    HUB_STATS_STAFF_IN_SQL(HUB_STATS_ANS_COLS, "stat_staff_answers");
-static const char hub_stat_rows_sql_staff_el_in[] =
-    HUB_STATS_STAFF_IN_SQL(HUB_STATS_EL_COLS, "stat_staff_elements");
+    " AND " per " BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER
+/* [in scope][kind: responses, answers, elements] */
+#define HUB_STATS_STAFF_ALL(per, prefix)                                       \
+    {{HUB_STATS_STAFF_SQL(per, HUB_STATS_RESP_COLS, prefix "responses"),       \
+      HUB_STATS_STAFF_SQL(per, HUB_STATS_ANS_COLS, prefix "answers"),          \
+      HUB_STATS_STAFF_SQL(per, HUB_STATS_EL_COLS, prefix "elements")},         \
+     {HUB_STATS_STAFF_IN_SQL(per, HUB_STATS_RESP_COLS, prefix "responses"),    \
+      HUB_STATS_STAFF_IN_SQL(per, HUB_STATS_ANS_COLS, prefix "answers"),       \
+      HUB_STATS_STAFF_IN_SQL(per, HUB_STATS_EL_COLS, prefix "elements")}}
+static const char *const hub_stat_rows_sql_staff[2][3] =
+    HUB_STATS_STAFF_ALL("month", "stat_staff_");
+static const char *const hub_stat_rows_sql_staff_year[2][3] =
+    HUB_STATS_STAFF_ALL("year", "stat_staff_year_");
 
 /* Each officer's responses, for weighing groups (privacy.h): ?5 is 1
  * when the sub column is the counter, anything else gives ''. */
@@ -100,64 +97,70 @@ static const char hub_stat_rows_sql_day_officers[] =
     "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", day, "
     HUB_STATS_OFFICER_COLS " FROM day_responses WHERE day BETWEEN ?1 AND ?2"
     " AND officer <> ''" HUB_STATS_FILTER;
-static const char hub_stat_rows_sql_staff_officers[] =
-    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", month, "
-    HUB_STATS_OFFICER_COLS " FROM stat_staff_responses WHERE month BETWEEN"
-    " ?1 AND ?2 AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"
-    " AND ?4 IS NULL";
-static const char hub_stat_rows_sql_staff_officers_in[] =
-    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", month, "
-    HUB_STATS_OFFICER_COLS " FROM stat_staff_responses WHERE unit IN"
-    " (SELECT value FROM json_each(?4)) AND month BETWEEN ?1 AND ?2"
-    " AND officer <> '' AND (?3 IS NULL OR instrument = ?3)";
+#define HUB_STATS_OFFICERS_SQL(per, table)                                     \
+    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", " per ", "                 \
+    HUB_STATS_OFFICER_COLS " FROM " table " WHERE " per " BETWEEN"             \
+    " ?1 AND ?2 AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"         \
+    " AND ?4 IS NULL"
+#define HUB_STATS_OFFICERS_IN_SQL(per, table)                                  \
+    "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", " per ", "                 \
+    HUB_STATS_OFFICER_COLS " FROM " table " WHERE unit IN"                     \
+    " (SELECT value FROM json_each(?4)) AND " per " BETWEEN ?1 AND ?2"         \
+    " AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"
+/* [year][in scope] */
+static const char *const hub_stat_rows_sql_staff_officers[2][2] = {
+    {HUB_STATS_OFFICERS_SQL("month", "stat_staff_responses"),
+     HUB_STATS_OFFICERS_IN_SQL("month", "stat_staff_responses")},
+    {HUB_STATS_OFFICERS_SQL("year", "stat_staff_year_responses"),
+     HUB_STATS_OFFICERS_IN_SQL("year", "stat_staff_year_responses")},
+};
 
 static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
         return hub_stat_rows_sql_day_officers;
-    if (rd->table == HUB_STAT_STAFF_SUMMARY)
-        return rd->scope_codes ? hub_stat_rows_sql_staff_officers_in
-                               : hub_stat_rows_sql_staff_officers;
+    if (rd->table == HUB_STAT_STAFF_SUMMARY ||
+        rd->table == HUB_STAT_STAFF_YEAR_SUMMARY)
+        return hub_stat_rows_sql_staff_officers
+            [rd->table == HUB_STAT_STAFF_YEAR_SUMMARY][rd->scope_codes != NULL];
     return NULL;
-}
-
-static const char *hub_stat_rows_get_el_sql(const hub_stat_read_t *rd)
-{
-    switch (rd->table) {
-    case HUB_STAT_DAY_ROWS:
-        return hub_stat_rows_sql_day_el;
-    case HUB_STAT_DAY_SUMMARY:
-        return hub_stat_rows_sql_sday_el;
-    case HUB_STAT_MONTH_SUMMARY:
-        return hub_stat_rows_sql_month_el;
-    case HUB_STAT_STAFF_SUMMARY:
-    default:
-        return rd->scope_codes ? hub_stat_rows_sql_staff_el_in
-                               : hub_stat_rows_sql_staff_el;
-    }
 }
 
 static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
 {
-    int a = rd->answers;
+    /* [table][kind: responses, answers, elements] */
+    static const char *const unit_sql[][3] = {
+        [HUB_STAT_DAY_ROWS] = {hub_stat_rows_sql_day_resp,
+                               hub_stat_rows_sql_day_ans,
+                               hub_stat_rows_sql_day_el},
+        [HUB_STAT_DAY_SUMMARY] = {hub_stat_rows_sql_sday_resp,
+                                  hub_stat_rows_sql_sday_ans,
+                                  hub_stat_rows_sql_sday_el},
+        [HUB_STAT_MONTH_SUMMARY] = {hub_stat_rows_sql_month_resp,
+                                    hub_stat_rows_sql_month_ans,
+                                    hub_stat_rows_sql_month_el},
+        [HUB_STAT_YEAR_SUMMARY] = {hub_stat_rows_sql_year_resp,
+                                   hub_stat_rows_sql_year_ans,
+                                   hub_stat_rows_sql_year_el},
+    };
+    int a = rd->answers, in = rd->scope_codes != NULL;
 
     if (rd->officers)
         return hub_stat_rows_get_officer_sql(rd);
-    if (a == HUB_STAT_ELEMENTS)
-        return hub_stat_rows_get_el_sql(rd);
+    if (a < 0 || a > HUB_STAT_ELEMENTS)
+        return NULL;
     switch (rd->table) {
-    case HUB_STAT_DAY_ROWS:
-        return a ? hub_stat_rows_sql_day_ans : hub_stat_rows_sql_day_resp;
-    case HUB_STAT_DAY_SUMMARY:
-        return a ? hub_stat_rows_sql_sday_ans : hub_stat_rows_sql_sday_resp;
-    case HUB_STAT_MONTH_SUMMARY:
-        return a ? hub_stat_rows_sql_month_ans : hub_stat_rows_sql_month_resp;
     case HUB_STAT_STAFF_SUMMARY:
+        return hub_stat_rows_sql_staff[in][a];
+    case HUB_STAT_STAFF_YEAR_SUMMARY:
+        return hub_stat_rows_sql_staff_year[in][a];
+    case HUB_STAT_DAY_ROWS:
+    case HUB_STAT_DAY_SUMMARY:
+    case HUB_STAT_MONTH_SUMMARY:
+    case HUB_STAT_YEAR_SUMMARY:
+        return unit_sql[rd->table][a];
     default:
-        if (rd->scope_codes)
-            return a ? hub_stat_rows_sql_staff_ans_in
-                     : hub_stat_rows_sql_staff_resp_in;
-        return a ? hub_stat_rows_sql_staff_ans : hub_stat_rows_sql_staff_resp;
+        return NULL;
     }
 }
 

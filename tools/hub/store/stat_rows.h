@@ -4,7 +4,7 @@
  * Four kinds of table hold them: the kiosks' own day snapshots
  * (day_responses, day_answers), the day and month summaries the database
  * keeps equal to their sums (db.c), and the staff summaries by counter and
- * officer per month. One call reads one of them over a range of days or
+ * officer per month; the month ones again per calendar year. One call reads one of them over a range of days or
  * months, row by row, in the order the grouping needs (unit, sub, bucket).
  * Ownership: a row's strings are valid during the callback only.
  * Locking: the caller holds hub_db_lock(), in a read transaction when it
@@ -21,7 +21,9 @@ typedef enum hub_stat_table {
     HUB_STAT_DAY_ROWS = 0,  /* the snapshots' rows: counters and officers */
     HUB_STAT_DAY_SUMMARY,   /* whole days by unit and field */
     HUB_STAT_MONTH_SUMMARY, /* whole months by unit and field */
-    HUB_STAT_STAFF_SUMMARY  /* whole months by counter or officer */
+    HUB_STAT_STAFF_SUMMARY, /* whole months by counter or officer */
+    HUB_STAT_YEAR_SUMMARY,  /* whole years by unit and field ("YYYY") */
+    HUB_STAT_STAFF_YEAR_SUMMARY /* whole years by counter or officer */
 } hub_stat_table_t;
 
 /* What the sub column holds. */
@@ -37,7 +39,7 @@ typedef struct hub_stat_read {
     hub_stat_table_t table;
     int answers;             /* 0: response counts; 1: answer counts;
                               * HUB_STAT_ELEMENTS: element respondents */
-    const char *lo, *hi;     /* days or months, inclusive */
+    const char *lo, *hi;     /* days, months or years, inclusive */
     const char *instrument;  /* NULL: every instrument */
     const char *scope_codes; /* JSON array of unit codes; NULL: every unit */
     hub_stat_sub_t sub;      /* staff summaries: none gives no rows */

@@ -3,7 +3,7 @@
  * staff tables' one: unit, counter, officer, field, instrument and, for
  * answers and elements, their own key), applied to the staff tables as
  * they are, then merged across counter and officer for the day and month
- * tables, so each summary row is written once.
+ * tables (and the year ones alike), so each summary row is written once.
  */
 #include "hub/store/statsums.h"
 #include "hub/store/db_sql.h"
@@ -74,6 +74,15 @@ struct hub_statsum {
     " instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4, ?5, ?6, " \
     vals ") ON CONFLICT(unit, month, counter, officer, field,"             \
     " instrument" key ")" set
+#define HUB_STATSUMS_YEAR(t, cols, vals, key, set)                         \
+    "INSERT INTO stat_year_" t "(year, unit, field, instrument, " cols     \
+    ") VALUES(substr(?2, 1, 4), ?1, ?5, ?6, " vals ") ON CONFLICT(year,"   \
+    " unit, field, instrument" key ")" set
+#define HUB_STATSUMS_STAFF_YEAR(t, cols, vals, key, set)                   \
+    "INSERT INTO stat_staff_year_" t "(unit, year, counter, officer,"      \
+    " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4), ?3, ?4,"   \
+    " ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer, field,"  \
+    " instrument" key ")" set
 #define HUB_STATSUMS_KIND(m, rows)                                         \
     {m("responses", HUB_STATSUMS_RESP_COLS, HUB_STATSUMS_RESP_VALS, "",    \
        HUB_STATSUMS_RESP_SET rows),                                        \
@@ -91,6 +100,10 @@ static const char *const hub_statsums_sql_month[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_MONTH);
 static const char *const hub_statsums_sql_staff[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_STAFF);
+static const char *const hub_statsums_sql_year[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_YEAR);
+static const char *const hub_statsums_sql_staff_year[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_STAFF_YEAR);
 
 /* A row in stat_writer_sums makes the triggers stand aside (db.c). */
 static const char hub_statsums_sql_begin[] =
@@ -322,6 +335,8 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
         if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
         rc = hub_statsums_upsert(db, hub_statsums_sql_staff, e, day);
+        if (rc == HUB_OK)
+            rc = hub_statsums_upsert(db, hub_statsums_sql_staff_year, e, day);
         /* The day and month tables do not keep counter and officer. */
         memcpy(k, e->k, sizeof(k));
         k[1] = k[2] = NULL;
@@ -334,6 +349,8 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
         rc = hub_statsums_upsert(db, hub_statsums_sql_day, e, day);
         if (rc == HUB_OK)
             rc = hub_statsums_upsert(db, hub_statsums_sql_month, e, day);
+        if (rc == HUB_OK)
+            rc = hub_statsums_upsert(db, hub_statsums_sql_year, e, day);
     }
     hub_statsums_free(&coarse);
     return rc;
