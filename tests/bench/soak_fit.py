@@ -9,8 +9,9 @@ shorter than 10 days) to the last:
    of LONG_DAYS or more: it is still warming up in the first days) of the
    warm day's, and in runs of LONG_DAYS or
    more, of the first day kiosk.db fills SQLite's page cache, and still
-   over the last quarter of the run: its least-squares slope would not
-   add RSS_TOLERANCE in a year (a leak keeps growing to the end; the
+   over the last quarter of the run: its slope (Theil-Sen, so a sample
+   caught mid-upload does not tilt it) would not add RSS_TOLERANCE in a
+   year (a leak keeps growing to the end; the
    allocator and SQLite's caches settle, which a 60-day run showed ending
    on day 44);
  - open files of the kiosk and of sipas-sync: the same count at every
@@ -63,6 +64,19 @@ def fit(xs, ys):
     return my - b * mx, b, r2
 
 
+def robust_slope(xs, ys):
+    """Theil-Sen: the median of the slopes between every two samples. A
+    sample taken while a process is busy (a spike) moves it hardly at all,
+    where it tilts a least-squares line over a short tail."""
+    slopes = sorted((ys[j] - ys[i]) / (xs[j] - xs[i])
+                    for i in range(len(xs)) for j in range(i + 1, len(xs))
+                    if xs[j] != xs[i])
+    if not slopes:
+        return 0.0
+    mid = len(slopes) // 2
+    return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
+
+
 def halves(xs, ys):
     """Slopes (dy/dx) of the first and the second half of the run."""
     m = len(xs) // 2
@@ -102,7 +116,7 @@ def main():
         base, end = w0[key], last[key]
         _, slope, _ = fit([r["day"] for r in full], [r[key] for r in full])
         tail = warm[len(warm) * 3 // 4:]
-        _, tail_slope, _ = fit([r["day"] for r in tail], [r[key] for r in tail])
+        tail_slope = robust_slope([r["day"] for r in tail], [r[key] for r in tail])
         growth = (end - base) / base if base else 0.0
         check("%s flat (day %d within %d%% of day %d)" % (
             label, last["day"], tolerance * 100, w0["day"]),
