@@ -255,7 +255,7 @@ static void equalise(ctx_t *c, int first)
 /* High contrast, large text and listening, for this citizen only: tick
  * boxes, so the state reads without colour; listening also carries a
  * speaker, so it is found without reading. */
-static void put_view_toggles(ctx_t *c, ui_rect_t area)
+static void put_view_toggles(ctx_t *c, ui_rect_t area, int stacked)
 {
     static const char *const ids[3] = {VIEW_ID_CONTRAST, VIEW_ID_LARGE,
                                        VIEW_ID_LISTEN};
@@ -263,17 +263,17 @@ static void put_view_toggles(ctx_t *c, ui_rect_t area)
     const int on[3] = {view->contrast, view->large, view->listen};
     int i, first = c->s->n;
     int w = (area.w - 2 * c->gap) / 3;
-    /* In portrait the three stand one above the other, full width: side
-     * by side on a narrow screen their words would be too small to read. */
-    int row_h = c->portrait ? (area.h - 2 * c->gap) / 3 : area.h;
+    /* Stacked (portrait), the three stand one above the other, full
+     * width: side by side on a narrow screen their words are small. */
+    int row_h = stacked ? (area.h - 2 * c->gap) / 3 : area.h;
     ui_widget_t *t;
 
-    if (c->portrait)
+    if (stacked)
         w = area.w;
-    else
+    else if (!c->portrait)
         w = min_i(w, c->footer.w * 30 / 100);
     for (i = 0; i < 3; i++) {
-        ui_rect_t r = c->portrait
+        ui_rect_t r = stacked
                           ? rect(area.x, area.y + i * (row_h + c->gap), w, row_h)
                           : rect(area.x + i * (w + c->gap), area.y, w, area.h);
         t = put(c, UI_CHIP, UI_STYLE_QUIET, ids[i], NULL, r, 0, 1);
@@ -289,7 +289,7 @@ static void put_view_toggles(ctx_t *c, ui_rect_t area)
             t->text_box.w -= side + side / 4;
         }
         t->text = tr(c, ids[i]);
-        if (fit_text(c, t, row_h * (c->portrait ? 40 : 32) / 100) != 0)
+        if (fit_text(c, t, row_h * (stacked ? 40 : 32) / 100) != 0)
             c->failed = 1;
     }
     equalise(c, first);
@@ -317,9 +317,13 @@ static void build_idle(ctx_t *c)
     /* Out of reach, the hint joins the title above the start button; the
      * technician's banner, taller, stays below it. */
     int hint_up = 0;
+    /* Low reach keeps the toggles in one row: the rows the stack would
+     * take are where a seated citizen's content has to go. */
+    int stacked;
     ui_widget_t *w;
 
     ctx_frame(c, 1, 1);
+    stacked = c->portrait && c->reach_y <= 0;
     /* Footer: the view toggles on the left, languages on the right. */
     lang_area = c->footer;
     view_area = c->footer;
@@ -338,7 +342,7 @@ static void build_idle(ctx_t *c)
     /* The view toggles get a row of their own above the footer where,
      * beside the languages, they would be too narrow to read: always in
      * portrait, and on a small landscape panel with three languages. */
-    if (c->portrait) {
+    if (stacked) {
         /* Three rows a little lower than the footer's, from the room a
          * tall screen leaves under the start button. */
         int row = max_i(c->footer.h * 80 / 100, c->target);
@@ -346,15 +350,15 @@ static void build_idle(ctx_t *c)
         view_area.h = 3 * row + 2 * c->gap;
         view_area.y = c->footer.y - c->gap - view_area.h;
         c->body.h -= view_area.h + c->gap;
-    } else if ((view_area.w - 2 * c->gap) / 3 <
-               layout_mm(c->s, VIEW_TOGGLE_MIN_MM)) {
+    } else if (c->portrait || (view_area.w - 2 * c->gap) / 3 <
+                                  layout_mm(c->s, VIEW_TOGGLE_MIN_MM)) {
         c->body.h -= c->footer.h + c->gap;
         view_area = c->footer;
         view_area.y = c->footer.y - c->gap - c->footer.h;
     }
     b = c->body;
     title_h = b.h * (c->large ? 20 : 16) / 100;
-    start_h = b.h * (c->portrait ? 44 : c->large ? 38 : 42) / 100;
+    start_h = b.h * (stacked ? 44 : c->portrait ? 34 : c->large ? 38 : 42) / 100;
     start_w = c->portrait ? b.w : b.w * 80 / 100;
     hint_h = b.h * 12 / 100;
     if (c->reach_y > 0) {
@@ -419,7 +423,7 @@ static void build_idle(ctx_t *c)
         }
         equalise(c, first);
     }
-    put_view_toggles(c, view_area);
+    put_view_toggles(c, view_area, stacked);
     /* Last, so the hit test finds it first: an invisible corner. */
     put(c, UI_HIDDEN, UI_STYLE_PLAIN, "admin.corner", NULL,
         rect(0, 0, layout_mm(c->s, 12), min_i(layout_mm(c->s, 12),
