@@ -1002,6 +1002,8 @@ int kiosk_video_open(kiosk_t *k)
     if (text_cache_add_khmer(k->text, embed_font_khmer,
                              EMBED_LEN(embed_font_khmer)) != 0)
         return -1;
+    /* Without it every screen is fitted again from scratch: slower only. */
+    k->fits = layout_fit_cache_create();
     k->video_sleeps = !kiosk_driver_blocks();
     if (!k->args.script &&
         wake_open(&k->wake,
@@ -1030,6 +1032,7 @@ void kiosk_close(kiosk_t *k)
         flow_shutdown(&k->flow, pclock_boot_ms(&k->clock));
     if (k->text)
         text_cache_destroy(k->text);
+    layout_fit_cache_destroy(k->fits);
     if (k->ren)
         SDL_DestroyRenderer(k->ren);
     if (k->win)
@@ -1054,7 +1057,7 @@ static uint64_t kiosk_signature(const kiosk_t *k);
  * changed; hit tests between changes reuse it. */
 void kiosk_build(kiosk_t *k)
 {
-    ui_measure_t m = {k->text, text_measure};
+    ui_measure_t m = {k->text, text_measure, k->fits};
     ui_view_t v;
     uint64_t sig = kiosk_signature(k);
 

@@ -52,6 +52,7 @@ typedef struct kiosk {
     SDL_Window *win;
     SDL_Renderer *ren;
     text_cache_t *text;
+    ui_fit_cache_t *fits;           /* owned; NULL: every fit searched */
     int video_sleeps;               /* driver cannot block: use wake */
     int w, h, dpi;
     ui_screen_t screen;

@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/textbreak.h"
@@ -161,8 +163,8 @@ static int layout_try_fit(ui_widget_t *w, int max_px, int min_px,
     return 0;
 }
 
-int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
-                    const ui_measure_t *m)
+static int layout_fit_search(ui_widget_t *w, int max_px, int min_px,
+                             const ui_measure_t *m)
 {
     int multi, single, split = 0;
 
@@ -197,6 +199,100 @@ int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
     if (single == 0)
         layout_try_fit(w, multi, multi, UI_LINES_MAX, m, split);
     return 0;
+}
+
+#define LAYOUT_FITS_MAX 256
+
+/* One remembered fit: its inputs (the text kept whole, so a hash
+ * collision can never hand one text another's lines) and its outputs. */
+typedef struct layout_fit {
+    uint64_t hash;
+    int used;
+    int box_w, box_h, max_px, min_px, kind, bold;
+    size_t len;
+    char text[UI_TEXT_MAX + 1];
+    int rc, font_px, line_h, n_lines, overflow;
+    ui_line_t lines[UI_LINES_MAX];
+} layout_fit_t;
+
+struct ui_fit_cache {
+    layout_fit_t slot[LAYOUT_FITS_MAX]; /* direct-mapped by hash */
+};
+
+ui_fit_cache_t *layout_fit_cache_create(void)
+{
+    return calloc(1, sizeof(ui_fit_cache_t));
+}
+
+void layout_fit_cache_destroy(ui_fit_cache_t *c)
+{
+    free(c);
+}
+
+static uint64_t layout_fit_hash(const ui_widget_t *w, int max_px, int min_px,
+                                size_t len)
+{
+    const int keys[6] = {w->text_box.w, w->text_box.h, max_px, min_px,
+                         (int)w->kind, w->bold};
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)w->text[i]) * 1099511628211ull;
+    for (i = 0; i < 6; i++)
+        h = (h ^ (uint64_t)(unsigned)keys[i]) * 1099511628211ull;
+    return h;
+}
+
+static int layout_fit_same(const layout_fit_t *f, const ui_widget_t *w,
+                           int max_px, int min_px, size_t len, uint64_t h)
+{
+    return f->used && f->hash == h && f->len == len &&
+           f->box_w == w->text_box.w && f->box_h == w->text_box.h &&
+           f->max_px == max_px && f->min_px == min_px &&
+           f->kind == (int)w->kind && f->bold == w->bold &&
+           memcmp(f->text, w->text, len) == 0;
+}
+
+int layout_fit_text(ui_widget_t *w, int max_px, int min_px,
+                    const ui_measure_t *m)
+{
+    layout_fit_t *f;
+    size_t len;
+    uint64_t h;
+    int rc;
+
+    if (!m->fits || !w->text || !w->text[0] ||
+        (len = strlen(w->text)) > UI_TEXT_MAX)
+        return layout_fit_search(w, max_px, min_px, m);
+    h = layout_fit_hash(w, max_px, min_px, len);
+    f = &m->fits->slot[h % LAYOUT_FITS_MAX];
+    if (layout_fit_same(f, w, max_px, min_px, len, h)) {
+        w->font_px = f->font_px;
+        w->line_h = f->line_h;
+        w->n_lines = f->n_lines;
+        w->overflow = f->overflow;
+        memcpy(w->lines, f->lines, sizeof(w->lines));
+        return f->rc;
+    }
+    rc = layout_fit_search(w, max_px, min_px, m);
+    f->used = 1;
+    f->hash = h;
+    f->len = len;
+    memcpy(f->text, w->text, len);
+    f->box_w = w->text_box.w;
+    f->box_h = w->text_box.h;
+    f->max_px = max_px;
+    f->min_px = min_px;
+    f->kind = (int)w->kind;
+    f->bold = w->bold;
+    f->rc = rc;
+    f->font_px = w->font_px;
+    f->line_h = w->line_h;
+    f->n_lines = w->n_lines;
+    f->overflow = w->overflow;
+    memcpy(f->lines, w->lines, sizeof(f->lines));
+    return rc;
 }
 
 int layout_grid_cols(ui_rect_t area, int n, int min_h, int gap, int max_cols)

@@ -93,13 +93,24 @@ typedef struct ui_screen {
     char text[UI_ARENA_MAX];
 } ui_screen_t;
 
+/* Remembered outcomes of layout_fit_text: the same text in the same box
+ * within the same sizes wraps the same way, so a screen shown again (the
+ * next citizen's) skips the search over sizes and its measuring. Owned by
+ * whoever owns the measure; layout_fit_cache_create/_destroy. */
+typedef struct ui_fit_cache ui_fit_cache_t;
+
 /* Width in pixels of a single line of text at px, bold or not. Returns 0 on
- * success, -1 on failure. */
+ * success, -1 on failure. fits may be NULL (nothing remembered). */
 typedef struct ui_measure {
     void *ctx;
     int (*width)(void *ctx, int px, int bold, const char *text, size_t len,
                  int *w);
+    ui_fit_cache_t *fits;
 } ui_measure_t;
+
+/* A fit cache (calloc'd; NULL when out of memory) and its release. */
+ui_fit_cache_t *layout_fit_cache_create(void);
+void layout_fit_cache_destroy(ui_fit_cache_t *c);
 
 /* Adds a widget (copying id), returns it or NULL when the screen is full. */
 ui_widget_t *layout_add(ui_screen_t *s, ui_kind_t kind, ui_style_t style,

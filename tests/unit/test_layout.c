@@ -1226,7 +1226,7 @@ static int fixed_width(void *ctx, int px, int bold, const char *text,
     return 0;
 }
 
-static const ui_measure_t fixed = {NULL, fixed_width};
+static const ui_measure_t fixed = {NULL, fixed_width, NULL};
 
 static ui_widget_t label_in(const char *text, int w, int h)
 {
@@ -1396,6 +1396,63 @@ static void test_fit_prefers_one_line(void **state)
     assert_int_equal(w.font_px, 20);
 }
 
+/* Counts its calls, so a test sees what a remembered fit saves. */
+static int counted_calls;
+static int counted_width(void *ctx, int px, int bold, const char *text,
+                         size_t len, int *w)
+{
+    counted_calls++;
+    return fixed_width(ctx, px, bold, text, len, w);
+}
+
+/* A fit remembered gives the very same widget (size, lines, overflow)
+ * without measuring; another box, another size range or another text is
+ * fitted afresh. */
+static void test_fit_cache(void **state)
+{
+    static const char *const texts[2] = {
+        "Ông/Bà có hài lòng với thái độ giao tiếp của công chức không?",
+        "Một câu rất dài không thể vừa trong một ô nhỏ như thế này được"};
+    ui_fit_cache_t *fits = layout_fit_cache_create();
+    ui_measure_t plain = {NULL, counted_width, NULL};
+    ui_measure_t cached = {NULL, counted_width, fits};
+    int t, box, calls, rc_plain, rc_cached;
+
+    (void)state;
+    assert_non_null(fits);
+    for (t = 0; t < 2; t++) {
+        for (box = 0; box < 2; box++) {
+            int bw = box ? 90 : 400, bh = box ? 30 : 120;
+            ui_widget_t a = label_in(texts[t], bw, bh);
+            ui_widget_t b = label_in(texts[t], bw, bh);
+            ui_widget_t c = label_in(texts[t], bw, bh);
+            rc_plain = layout_fit_text(&a, 40, 10, &plain);
+            rc_cached = layout_fit_text(&b, 40, 10, &cached);
+            assert_int_equal(rc_plain, rc_cached);
+            assert_memory_equal(&a, &b, sizeof(a));
+            calls = counted_calls;
+            assert_int_equal(layout_fit_text(&c, 40, 10, &cached), rc_plain);
+            assert_int_equal(counted_calls, calls); /* nothing measured */
+            assert_memory_equal(&a, &c, sizeof(a));
+            /* Another size range is another fit. */
+            c = label_in(texts[t], bw, bh);
+            calls = counted_calls;
+            (void)layout_fit_text(&c, 30, 10, &cached);
+            assert_true(counted_calls > calls);
+        }
+    }
+    /* The small box overflowed; the large one did not: kept apart. */
+    {
+        ui_widget_t big = label_in(texts[1], 400, 120);
+        ui_widget_t small = label_in(texts[1], 90, 30);
+        (void)layout_fit_text(&big, 40, 10, &cached);
+        (void)layout_fit_text(&small, 40, 10, &cached);
+        assert_int_equal(big.overflow, 0);
+        assert_int_equal(small.overflow, 1);
+    }
+    layout_fit_cache_destroy(fits);
+}
+
 static void test_printf_arena(void **state)
 {
     ui_screen_t *s = calloc(1, sizeof(*s));
@@ -1500,6 +1557,7 @@ int main(void)
         cmocka_unit_test(test_fit_overflow_unbreakable),
         cmocka_unit_test(test_fit_prefers_one_line),
         cmocka_unit_test(test_printf_arena),
+        cmocka_unit_test(test_fit_cache),
         cmocka_unit_test(test_hit_order),
 #define PASS(i) cmocka_unit_test_prestate(test_screens, (void *)&passes[i])
         PASS(0), PASS(1), PASS(2), PASS(3), PASS(4), PASS(5),

@@ -129,7 +129,7 @@ static int fake_width(void *ctx, int px, int bold, const char *s, size_t len,
 
 static ui_widget_t wrap(const char *text, int box_w)
 {
-    ui_measure_t m = {NULL, fake_width};
+    ui_measure_t m = {NULL, fake_width, NULL};
     ui_widget_t w;
 
     memset(&w, 0, sizeof(w));
@@ -189,7 +189,7 @@ static void test_wide_segment_splits_between_clusters(void **state)
 
 static void test_latin_word_never_cut(void **state)
 {
-    ui_measure_t m = {NULL, fake_width};
+    ui_measure_t m = {NULL, fake_width, NULL};
     ui_widget_t w;
 
     (void)state;
