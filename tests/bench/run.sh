@@ -51,7 +51,6 @@ rm -rf "$raw"
 mkdir -p "$raw"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sipas-bench.XXXXXX")
 shm=
-trap 'rm -rf "$work" ${shm:+"$shm"}' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 bench_start=$(date +%s)
 # Sections written by hand below this marker survive the rewrite.
