@@ -52,16 +52,18 @@ DEB_BUILD  := build-essential pkg-config
 DEB_KIOSK  := libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libjansson-dev \
 	libutf8proc-dev libsqlite3-dev libcrypt-dev libcurl4-openssl-dev espeak-ng
 DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
-	libsqlite3-dev
+	libsqlite3-dev libpq-dev
 DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
 # clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
 # builds the fuzzing harnesses of tests/fuzz. hb-view (libharfbuzz-bin)
 # draws the reference Khmer that tests/unit/test_shaping.c compares with.
 # Debian's kernel headers of this machine's architecture build the image's
-# kernel module (tests/image/test_tryboot_module.sh).
+# kernel module (tests/image/test_tryboot_module.sh). The PostgreSQL
+# server's binaries (initdb, pg_ctl) let the hub's storage tests start a
+# server of their own (tests/hub/pg_env.sh); no cluster of the system's.
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils rauc \
-	chromium faketime clang libclang-rt-dev libharfbuzz-bin \
+	chromium faketime clang libclang-rt-dev libharfbuzz-bin postgresql-15 \
 	linux-headers-$(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
@@ -111,15 +113,16 @@ PC_tools/report  := libcurl jansson xlsxwriter pangocairo
 PC_tools/voice   := jansson libutf8proc
 # The hub's layers are modules of their own (tools/hub/<layer>, see
 # docs/ARCHITECTURE.md): only http and the commands speak HTTP, only
-# store speaks SQL; base wraps gnutls's hashes for everyone.
+# store speaks SQL (SQLite, and PostgreSQL through libpq in sqlx_pg.c);
+# base wraps gnutls's hashes for everyone.
 PC_tools/hub/base   := gnutls jansson
-PC_tools/hub/store  := sqlite3 jansson
+PC_tools/hub/store  := sqlite3 libpq jansson
 PC_tools/hub/domain := jansson
 PC_tools/hub/api    := jansson
 PC_tools/hub/http   := libmicrohttpd gnutls jansson
 PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
-	libmicrohttpd gnutls
+	libmicrohttpd gnutls libpq
 PC_tests/golden  := sdl2 SDL2_image
 PC_tests/fuzz    := jansson libmicrohttpd libcurl
 PC_tests/bench   := sdl2 SDL2_ttf
@@ -160,8 +163,9 @@ HDR_pangocairo    := cairo.h cairo-pdf.h pango/pangocairo.h
 HDR_xlsxwriter    := xlsxwriter.h
 HDR_cmocka        := cmocka.h
 HDR_jansson       := jansson.h
+HDR_libpq         := libpq-fe.h
 PACKAGES_GUARDED  := sdl2 SDL2_image sqlite3 libcurl libmicrohttpd gnutls \
-	pangocairo xlsxwriter cmocka jansson
+	pangocairo xlsxwriter cmocka jansson libpq
 # SDL_ttf comes with SDL for this purpose; SDL_image (image codecs) is
 # guarded on its own: the kiosk may not use it.
 pc_family = $(if $(filter SDL2_ttf,$(1)),sdl2,$(1))
@@ -229,6 +233,9 @@ UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
 DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
+# libpq (and the Kerberos and LDAP libraries it brings) is linked only
+# where the PostgreSQL driver is called: today the unit tests.
+PQ_LIBS     = $(call pc_libs,libpq)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \
@@ -365,7 +372,7 @@ $(VOICE_STAMP): $(BUILD)/sipas-voice-texts tools/voice/make-voice.sh \
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UI_OBJ) $(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka SDL2_image) $(UI_LIBS) $(DL_LIBS) $(HUB_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,cmocka SDL2_image) $(UI_LIBS) $(DL_LIBS) $(HUB_LIBS) $(PQ_LIBS) $(REPORT_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lcrypt -lm -lpthread
 
 # The report's pure part is tested apart from cairo and the network.
 $(BUILD)/tests/test_report_model: $(BUILD)/obj/tests/unit/test_report_model.o \

@@ -2,7 +2,7 @@
 # Everything `make test` runs, in order, with one closing summary line:
 #   the build's rules and the module table, the appliance image's
 #   configuration, unit tests, unit tests under
-#   ASan/UBSan, end-to-end scripts, the crash test, the golden-image test,
+#   ASan/UBSan, the hub's SQL drivers on PostgreSQL, end-to-end scripts, the crash test, the golden-image test,
 #   the dashboard in a browser, the fuzzing corpora and saved findings
 #   replayed through the libFuzzer harnesses (one count per harness).
 set -u
@@ -48,6 +48,11 @@ tests/run-unit.sh "$build" | tee "$ulog"; count_unit unit "$ulog" "${PIPESTATUS[
 section "unit tests under AddressSanitizer + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   tests/run-unit.sh "$asan" | tee "$ulog"; count_unit unit-asan "$ulog" "${PIPESTATUS[0]}"
+
+section "hub storage drivers on a PostgreSQL server of the tests' own"
+bash tests/hub/test_sqlx_pg.sh; count sqlx-pg $?
+BUILD="$asan" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
+  bash tests/hub/test_sqlx_pg.sh; count asan:sqlx-pg $?
 
 section "end-to-end"
 for t in tests/e2e/test_*.sh; do

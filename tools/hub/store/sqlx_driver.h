@@ -1,0 +1,89 @@
+/*
+ * sqlx_driver.h - what sqlx.c asks of a driver (sqlx_sqlite.c,
+ * sqlx_pg.c). Only the sqlx files include it; the store sees sqlx.h.
+ *
+ * sqlx.c keeps the statements, checks parameter numbers, holds the
+ * bindings and writes the errors; a driver only talks to its library.
+ * Driver calls that can fail return HUB_OK or a hub_rc and put the
+ * library's message (no driver name, no statement: sqlx.c adds those)
+ * into msg, cap bytes.
+ *
+ * Ownership: a driver owns what it hangs on x->impl (open to close) and
+ * on st->impl (prepare to finalize); sqlx.c owns the structs.
+ */
+#ifndef SIPAS_HUB_SQLX_DRIVER_H
+#define SIPAS_HUB_SQLX_DRIVER_H
+
+#include "hub/store/sqlx.h"
+
+enum sqlx_param_kind {
+    SQLX_PARAM_NULL = 0, /* also what an unbound parameter is */
+    SQLX_PARAM_INT,
+    SQLX_PARAM_TEXT
+};
+
+typedef struct sqlx_param {
+    int kind;         /* enum sqlx_param_kind */
+    int64_t i;
+    const char *text; /* borrowed until the first step */
+} sqlx_param_t;
+
+struct sqlx_stmt {
+    sqlx_t *x;
+    const char *sql; /* the caller's, static: the cache key */
+    int n_params;    /* the highest parameter number in sql */
+    sqlx_param_t params[SQLX_PARAM_MAX];
+    int started;     /* executed since the last reset */
+    int has_row;     /* the last step gave SQLX_ROW */
+    int ended;       /* the last step gave SQLX_DONE or an error */
+    int end_rc;      /* which, given again until the reset */
+    void *impl;
+};
+
+typedef struct sqlx_driver sqlx_driver_t;
+
+struct sqlx {
+    const sqlx_driver_t *drv;
+    void *impl;
+    char err[SQLX_ERR_MAX];
+    sqlx_stmt_t *stmts[SQLX_STMT_MAX];
+    int n_stmts;
+};
+
+struct sqlx_driver {
+    const char *name; /* in every error */
+    sqlx_dialect_t dialect;
+    const char *phrases[SQLX_PHRASE_COUNT];
+    int (*open)(sqlx_t *x, const char *target, const sqlx_options_t *opt,
+                char *msg, size_t cap);
+    void (*close)(sqlx_t *x);
+    int (*prepare)(sqlx_stmt_t *st, char *msg, size_t cap);
+    void (*finalize)(sqlx_stmt_t *st);
+    /* first: the first step since the last reset, which binds
+     * st->params and executes. SQLX_ROW, SQLX_DONE or a hub_rc. */
+    int (*step)(sqlx_stmt_t *st, int first, char *msg, size_t cap);
+    void (*reset)(sqlx_stmt_t *st);
+    /* Column calls come only with a row and 0 <= i < column_count. */
+    int (*column_count)(sqlx_stmt_t *st);
+    sqlx_type_t (*column_type)(sqlx_stmt_t *st, int i);
+    int64_t (*column_int64)(sqlx_stmt_t *st, int i);
+    const char *(*column_text)(sqlx_stmt_t *st, int i); /* NULL: NULL */
+    int (*exec)(sqlx_t *x, const char *script, char *msg, size_t cap);
+    int (*begin)(sqlx_t *x, char *msg, size_t cap);
+    int (*commit)(sqlx_t *x, char *msg, size_t cap);
+    void (*rollback)(sqlx_t *x);
+};
+
+extern const sqlx_driver_t sqlx_driver_sqlite;
+extern const sqlx_driver_t sqlx_driver_pg;
+
+/* Reads sql's parameters ("?" takes the highest number so far plus one,
+ * as SQLite does; "?N" is N), skipping quoted text, quoted names and
+ * comments. *n gets the highest number. With out (cap bytes), writes sql
+ * with each parameter as $N, PostgreSQL's spelling. HUB_OK, or HUB_ERROR
+ * with the reason in msg: a number past SQLX_PARAM_MAX, or out too
+ * small. */
+int sqlx_sql_scan_params(const char *sql, char *out, size_t cap, int *n,
+                         char *msg, size_t msg_cap);
+
+#endif

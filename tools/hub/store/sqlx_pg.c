@@ -1,0 +1,395 @@
+/*
+ * sqlx_pg.c - sqlx's PostgreSQL driver on libpq.
+ *
+ * Statements are prepared on the server once per connection (PQprepare,
+ * named "sqlx_N") and run with PQexecPrepared; parameters travel as text
+ * and the server gives them the type the statement implies, results come
+ * back as text (int8 as its decimal digits), both in UTF-8. Why whole
+ * results rather than single-row mode: see sqlx.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/store/sqlx_driver.h"
+
+#define SQLX_PG_NAME_MAX 24
+#define SQLX_PG_LOCK_MS 5000
+#define SQLX_PG_INT_TEXT 24 /* "-9223372036854775808" and its NUL */
+
+/* Type OIDs, fixed by PostgreSQL's catalog (pg_type.dat). */
+#define SQLX_PG_BOOLOID 16
+#define SQLX_PG_NAMEOID 19
+#define SQLX_PG_INT8OID 20
+#define SQLX_PG_INT2OID 21
+#define SQLX_PG_INT4OID 23
+#define SQLX_PG_TEXTOID 25
+#define SQLX_PG_BPCHAROID 1042
+#define SQLX_PG_VARCHAROID 1043
+
+typedef struct sqlx_pg_conn {
+    PGconn *conn;
+    unsigned next_name; /* statement names are never reused */
+} sqlx_pg_conn_t;
+
+typedef struct sqlx_pg_stmt {
+    char name[SQLX_PG_NAME_MAX];
+    PGresult *res; /* the execution's whole result, until reset */
+    int row, rows;
+} sqlx_pg_stmt_t;
+
+static PGconn *sqlx_pg_conn(sqlx_t *x)
+{
+    return ((sqlx_pg_conn_t *)x->impl)->conn;
+}
+
+static sqlx_pg_stmt_t *sqlx_pg_stmt(sqlx_stmt_t *st)
+{
+    return st->impl;
+}
+
+/* libpq's messages end in a newline; errors read on one line. */
+static void sqlx_pg_copy_msg(char *msg, size_t cap, const char *text)
+{
+    size_t n;
+
+    snprintf(msg, cap, "%s", text && text[0] ? text : "failed");
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+}
+
+/* hub_rc for a SQLSTATE: integrity violations (class 23: unique, foreign
+ * key, not null, check) are HUB_EXISTS as SQLITE_CONSTRAINT is in
+ * hub_db_rc(); what a retried transaction gets past (serialization
+ * failure, deadlock, a lock wait past lock_timeout) HUB_BUSY; a full
+ * disk HUB_FULL. */
+static int sqlx_pg_rc(const char *state)
+{
+    static const char *const busy[] = {"40001", "40P01", "55P03"};
+    size_t i;
+
+    if (!state)
+        return HUB_ERROR;
+    if (strncmp(state, "23", 2) == 0)
+        return HUB_EXISTS;
+    for (i = 0; i < sizeof(busy) / sizeof(busy[0]); i++)
+        if (strcmp(state, busy[i]) == 0)
+            return HUB_BUSY;
+    if (strcmp(state, "53100") == 0)
+        return HUB_FULL;
+    return HUB_ERROR;
+}
+
+/* HUB_OK for a result of one of the two good statuses; otherwise the
+ * hub_rc of its SQLSTATE, the message (with the SQLSTATE) in msg. res
+ * may be NULL (libpq out of memory, or the connection lost). */
+static int sqlx_pg_check(PGconn *conn, const PGresult *res, char *msg,
+                         size_t cap)
+{
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    const char *state, *primary;
+
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+        return HUB_OK;
+    state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary && state)
+        snprintf(msg, cap, "%s (SQLSTATE %s)", primary, state);
+    else
+        sqlx_pg_copy_msg(msg, cap, res && PQresultErrorMessage(res)[0]
+                                       ? PQresultErrorMessage(res)
+                                       : PQerrorMessage(conn));
+    return sqlx_pg_rc(state);
+}
+
+/* Runs sql (no parameters) and checks it; the result is cleared. */
+static int sqlx_pg_run(PGconn *conn, const char *sql, char *msg, size_t cap)
+{
+    PGresult *res = PQexec(conn, sql);
+    int rc = sqlx_pg_check(conn, res, msg, cap);
+
+    PQclear(res);
+    return rc;
+}
+
+/* The server's notices (an IF NOT EXISTS that skipped, a ROLLBACK with
+ * no transaction) are no errors and would go to stderr. */
+static void sqlx_pg_quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int sqlx_pg_open(sqlx_t *x, const char *target,
+                        const sqlx_options_t *opt, char *msg, size_t cap)
+{
+    sqlx_pg_conn_t *c = calloc(1, sizeof(*c));
+    char set[64];
+    int rc;
+
+    if (!c) {
+        snprintf(msg, cap, "out of memory");
+        return HUB_ERROR;
+    }
+    c->conn = PQconnectdb(target);
+    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK) {
+        sqlx_pg_copy_msg(msg, cap, c->conn ? PQerrorMessage(c->conn)
+                                           : "out of memory");
+        PQfinish(c->conn);
+        free(c);
+        return HUB_ERROR;
+    }
+    PQsetNoticeProcessor(c->conn, sqlx_pg_quiet, NULL);
+    /* Text is UTF-8 whatever the server's default; a lock waited for
+     * longer than SQLite's busy timeout is HUB_BUSY, as with SQLite. */
+    rc = PQsetClientEncoding(c->conn, "UTF8") == 0 ? HUB_OK : HUB_ERROR;
+    if (rc != HUB_OK)
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(c->conn));
+    snprintf(set, sizeof(set), "SET lock_timeout = %d",
+             opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
+                                      : SQLX_PG_LOCK_MS);
+    if (rc == HUB_OK)
+        rc = sqlx_pg_run(c->conn, set, msg, cap);
+    if (rc != HUB_OK) {
+        PQfinish(c->conn);
+        free(c);
+        return rc;
+    }
+    x->impl = c;
+    return HUB_OK;
+}
+
+static void sqlx_pg_close(sqlx_t *x)
+{
+    sqlx_pg_conn_t *c = x->impl;
+
+    PQfinish(c->conn);
+    free(c);
+    x->impl = NULL;
+}
+
+static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
+{
+    sqlx_pg_conn_t *c = st->x->impl;
+    sqlx_pg_stmt_t *ps;
+    PGresult *res;
+    char *text;
+    int n = 0, rc;
+
+    text = malloc(SQLX_SQL_MAX);
+    ps = calloc(1, sizeof(*ps));
+    if (!text || !ps) {
+        free(text);
+        free(ps);
+        snprintf(msg, cap, "out of memory");
+        return HUB_ERROR;
+    }
+    rc = sqlx_sql_scan_params(st->sql, text, SQLX_SQL_MAX, &n, msg, cap);
+    if (rc == HUB_OK) {
+        snprintf(ps->name, sizeof(ps->name), "sqlx_%u", c->next_name++);
+        res = PQprepare(c->conn, ps->name, text, n, NULL);
+        rc = sqlx_pg_check(c->conn, res, msg, cap);
+        PQclear(res);
+    }
+    free(text);
+    if (rc != HUB_OK) {
+        free(ps);
+        return rc;
+    }
+    st->impl = ps;
+    return HUB_OK;
+}
+
+static void sqlx_pg_reset(sqlx_stmt_t *st)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+
+    PQclear(ps->res);
+    ps->res = NULL;
+    ps->row = ps->rows = 0;
+}
+
+static void sqlx_pg_finalize(sqlx_stmt_t *st)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    char sql[SQLX_PG_NAME_MAX + 16];
+    char ignored[8];
+
+    sqlx_pg_reset(st);
+    /* Fails inside an aborted transaction: the server then keeps the
+     * statement until the connection closes, which is harmless. */
+    snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
+    (void)sqlx_pg_run(sqlx_pg_conn(st->x), sql, ignored, sizeof(ignored));
+    free(ps);
+    st->impl = NULL;
+}
+
+static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    PGconn *conn = sqlx_pg_conn(st->x);
+    char ints[SQLX_PARAM_MAX][SQLX_PG_INT_TEXT];
+    const char *values[SQLX_PARAM_MAX];
+    int i, rc;
+
+    for (i = 0; i < st->n_params; i++) {
+        const sqlx_param_t *p = &st->params[i];
+
+        values[i] = NULL;
+        if (p->kind == SQLX_PARAM_TEXT)
+            values[i] = p->text;
+        else if (p->kind == SQLX_PARAM_INT) {
+            snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p->i);
+            values[i] = ints[i];
+        }
+    }
+    ps->res = PQexecPrepared(conn, ps->name, st->n_params, values, NULL,
+                             NULL, 0);
+    rc = sqlx_pg_check(conn, ps->res, msg, cap);
+    if (rc == HUB_OK && PQresultStatus(ps->res) == PGRES_TUPLES_OK)
+        ps->rows = PQntuples(ps->res);
+    if (rc == HUB_OK && ps->rows > SQLX_RESULT_ROWS_MAX) {
+        snprintf(msg, cap, "%d rows, more than SQLX_RESULT_ROWS_MAX (%d):"
+                 " page the query with LIMIT", ps->rows,
+                 SQLX_RESULT_ROWS_MAX);
+        rc = HUB_ERROR;
+    }
+    if (rc != HUB_OK)
+        sqlx_pg_reset(st);
+    ps->row = -1;
+    return rc;
+}
+
+static int sqlx_pg_step(sqlx_stmt_t *st, int first, char *msg, size_t cap)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    int rc;
+
+    if (first) {
+        rc = sqlx_pg_execute(st, msg, cap);
+        if (rc != HUB_OK)
+            return rc;
+    }
+    if (!ps->res || ps->row >= ps->rows)
+        return SQLX_DONE;
+    ps->row++;
+    return ps->row < ps->rows ? SQLX_ROW : SQLX_DONE;
+}
+
+static int sqlx_pg_column_count(sqlx_stmt_t *st)
+{
+    return PQnfields(sqlx_pg_stmt(st)->res);
+}
+
+static sqlx_type_t sqlx_pg_column_type(sqlx_stmt_t *st, int i)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+
+    if (PQgetisnull(ps->res, ps->row, i))
+        return SQLX_NULL;
+    switch (PQftype(ps->res, i)) {
+    case SQLX_PG_INT2OID:
+    case SQLX_PG_INT4OID:
+    case SQLX_PG_INT8OID:
+        return SQLX_INT;
+    case SQLX_PG_TEXTOID:
+    case SQLX_PG_VARCHAROID:
+    case SQLX_PG_BPCHAROID:
+    case SQLX_PG_NAMEOID:
+        return SQLX_TEXT;
+    default:
+        return SQLX_OTHER;
+    }
+}
+
+/* As SQLite reads text as a number: the leading integer, 0 for none;
+ * a bool is 1 or 0, as SQLite stores it. */
+static int64_t sqlx_pg_column_int64(sqlx_stmt_t *st, int i)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    const char *v;
+    long long n;
+
+    if (PQgetisnull(ps->res, ps->row, i))
+        return 0;
+    v = PQgetvalue(ps->res, ps->row, i);
+    if (PQftype(ps->res, i) == SQLX_PG_BOOLOID)
+        return v[0] == 't';
+    errno = 0;
+    n = strtoll(v, NULL, 10);
+    return errno == ERANGE ? 0 : (int64_t)n;
+}
+
+static const char *sqlx_pg_column_text(sqlx_stmt_t *st, int i)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+
+    if (PQgetisnull(ps->res, ps->row, i))
+        return NULL;
+    return PQgetvalue(ps->res, ps->row, i);
+}
+
+static int sqlx_pg_exec(sqlx_t *x, const char *script, char *msg, size_t cap)
+{
+    return sqlx_pg_run(sqlx_pg_conn(x), script, msg, cap);
+}
+
+static int sqlx_pg_begin(sqlx_t *x, char *msg, size_t cap)
+{
+    return sqlx_pg_run(sqlx_pg_conn(x), "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                       msg, cap);
+}
+
+/* COMMIT of a transaction a failed statement aborted succeeds as a
+ * command but rolls back (its tag says ROLLBACK): that is a failure. */
+static int sqlx_pg_commit(sqlx_t *x, char *msg, size_t cap)
+{
+    PGconn *conn = sqlx_pg_conn(x);
+    PGresult *res = PQexec(conn, "COMMIT");
+    int rc = sqlx_pg_check(conn, res, msg, cap);
+
+    if (rc == HUB_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+        snprintf(msg, cap, "a statement of the transaction had failed: "
+                 "rolled back");
+        rc = HUB_ERROR;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static void sqlx_pg_rollback(sqlx_t *x)
+{
+    PGconn *conn = sqlx_pg_conn(x);
+    char ignored[8];
+
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        (void)sqlx_pg_run(conn, "ROLLBACK", ignored, sizeof(ignored));
+}
+
+const sqlx_driver_t sqlx_driver_pg = {
+    .name = "postgresql",
+    .dialect = SQLX_DIALECT_POSTGRES,
+    .phrases = {
+        [SQLX_PHRASE_ID_KEY] =
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        [SQLX_PHRASE_BLOB] = "BYTEA",
+    },
+    .open = sqlx_pg_open,
+    .close = sqlx_pg_close,
+    .prepare = sqlx_pg_prepare,
+    .finalize = sqlx_pg_finalize,
+    .step = sqlx_pg_step,
+    .reset = sqlx_pg_reset,
+    .column_count = sqlx_pg_column_count,
+    .column_type = sqlx_pg_column_type,
+    .column_int64 = sqlx_pg_column_int64,
+    .column_text = sqlx_pg_column_text,
+    .exec = sqlx_pg_exec,
+    .begin = sqlx_pg_begin,
+    .commit = sqlx_pg_commit,
+    .rollback = sqlx_pg_rollback,
+};
