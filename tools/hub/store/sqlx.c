@@ -223,6 +223,10 @@ static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
 
     if (*rc != HUB_OK)
         return NULL;
+    if (!st) {
+        *rc = HUB_ERROR; /* sqlx_prepare() failed and said why */
+        return NULL;
+    }
     if (i < 1 || i > st->n_params) {
         snprintf(msg, sizeof(msg), "no parameter %d (the statement has %d)",
                  i, st->n_params);
@@ -266,6 +270,8 @@ int sqlx_step(sqlx_stmt_t *st)
     char msg[SQLX_ERR_MAX] = "";
     int first = !st->started, rc;
 
+    if (!st)
+        return HUB_ERROR;
     /* SQLite would run the statement again: both stay at their end. */
     if (st->ended)
         return st->end_rc;

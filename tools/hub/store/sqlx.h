@@ -137,7 +137,9 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql);
 
 /* Binders chain on *rc (a hub_rc, HUB_OK to start): after a failure they
  * do nothing, so a run of binds needs one check. i is 1-based; NULL text
- * binds NULL. Binding a running statement resets it first. */
+ * binds NULL. Binding a running statement resets it first. A NULL st
+ * (a failed sqlx_prepare()) sets HUB_ERROR, and sqlx_step(NULL) returns
+ * it, so prepare, binds and step need one check at the end. */
 void sqlx_bind_int64(sqlx_stmt_t *st, int i, int64_t v, int *rc);
 void sqlx_bind_text(sqlx_stmt_t *st, int i, const char *v, int *rc);
 void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc);
