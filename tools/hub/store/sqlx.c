@@ -113,6 +113,7 @@ void sqlx_close(sqlx_t *x)
 {
     if (!x)
         return;
+    x->closing = 1;
     while (x->n_stmts > 0)
         sqlx_drop(x, x->n_stmts - 1);
     x->drv->close(x);

@@ -48,6 +48,7 @@ struct sqlx {
     char err[SQLX_ERR_MAX];
     sqlx_stmt_t *stmts[SQLX_STMT_MAX];
     int n_stmts;
+    int closing; /* finalize need not tell a server about to hang up */
 };
 
 struct sqlx_driver {

@@ -222,8 +222,11 @@ static void sqlx_pg_finalize(sqlx_stmt_t *st)
     sqlx_pg_reset(st);
     /* Fails inside an aborted transaction: the server then keeps the
      * statement until the connection closes, which is harmless. */
-    snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
-    (void)sqlx_pg_run(sqlx_pg_conn(st->x), sql, ignored, sizeof(ignored));
+    if (!st->x->closing) {
+        snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
+        (void)sqlx_pg_run(sqlx_pg_conn(st->x), sql, ignored,
+                          sizeof(ignored));
+    }
     free(ps);
     st->impl = NULL;
 }
