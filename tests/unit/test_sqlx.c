@@ -3,8 +3,9 @@
  * an SQLite file and on a PostgreSQL server. Rows with ?-parameters,
  * upserts, 64-bit extremes, NULL, Vietnamese text byte for byte and in
  * byte order, transactions that roll back, a unique violation as
- * HUB_EXISTS, a syntax error's message, and two connections racing on
- * one key that still count exactly.
+ * HUB_EXISTS, a syntax error's message, a lock waited for too long as
+ * HUB_BUSY, and two connections racing on one key that still count
+ * exactly.
  *
  * PostgreSQL's half runs when SIPAS_TEST_PG_URI names a server: the
  * wrapper tests/hub/test_sqlx_pg.sh starts one of its own
@@ -409,6 +410,43 @@ static void test_dialect_id_key(void **state)
     assert_int_equal(sqlx_exec(c->x, "DROP TABLE ids"), HUB_OK);
 }
 
+/* A writer waiting past busy_timeout_ms for another's lock hears
+ * HUB_BUSY: SQLite at its BEGIN (the file's write lock), PostgreSQL at
+ * the row (lock_timeout). */
+static void test_lock_wait_busy(void **state)
+{
+    driver_ctx_t *c = *state;
+    static const char *const BUMP_SQL = "UPDATE t SET n = n + 1 WHERE k = ?";
+    sqlx_options_t opt = {.busy_timeout_ms = 100};
+    char err[SQLX_ERR_MAX];
+    sqlx_stmt_t *st;
+    sqlx_t *other = NULL;
+    int rc = HUB_OK;
+
+    assert_int_equal(insert_row(c->x, "a", 1, NULL), SQLX_DONE);
+    assert_int_equal(sqlx_open(c->target, &opt, &other, err, sizeof(err)),
+                     HUB_OK);
+    assert_int_equal(sqlx_begin(c->x), HUB_OK);
+    st = sqlx_prepare(c->x, BUMP_SQL);
+    sqlx_bind_text(st, 1, "a", &rc);
+    assert_int_equal(sqlx_step(st), SQLX_DONE);
+    sqlx_reset(st);
+
+    rc = sqlx_begin(other);
+    if (rc == HUB_OK) {
+        st = sqlx_prepare(other, BUMP_SQL);
+        sqlx_bind_text(st, 1, "a", &rc);
+        rc = sqlx_step(st);
+        sqlx_reset(st);
+    }
+    assert_int_equal(rc, HUB_BUSY);
+    printf("%s\n", sqlx_last_error(other));
+    sqlx_rollback(other);
+    assert_int_equal(sqlx_commit(c->x), HUB_OK);
+    assert_int_equal(query_int(c->x, "SELECT n FROM t WHERE k = ?", "a"), 2);
+    sqlx_close(other);
+}
+
 /* The rewriting for PostgreSQL, whatever the driver: "?" after "?2"
  * is 3, as SQLite numbers it; quotes, quoted names and comments keep
  * their question marks. */
@@ -585,7 +623,7 @@ int main(void)
         BOTH(test_utf8_text),       BOTH(test_rollback),
         BOTH(test_unique_violation), BOTH(test_syntax_error),
         BOTH(test_kept_statements), BOTH(test_dialect_id_key),
-        BOTH(test_race_one_key),
+        BOTH(test_lock_wait_busy),  BOTH(test_race_one_key),
     };
     enum { N = sizeof(all) / sizeof(all[0]) };
     struct CMUnitTest tests[N];
