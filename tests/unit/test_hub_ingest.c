@@ -1713,8 +1713,10 @@ static void assert_held(fixture_t *f, const char *want)
 }
 
 /* Every summary table, every column, equals its sums drawn again from
- * the day rows, in both directions: the nine tables are three levels
- * (day; month; unit, month, counter and officer) of three kinds. */
+ * the day rows, in both directions: seven levels (day; month; unit, month,
+ * counter and officer; the same two by year; the whole province by day
+ * and by month) of three kinds, and the province's officers by day and by
+ * month. */
 static void assert_summaries_exact(fixture_t *f)
 {
     static const char *const level[][3] = {
@@ -1730,6 +1732,13 @@ static void assert_summaries_exact(fixture_t *f)
         {"staff_year",
          "unit, substr(day, 1, 4), counter, officer, field, instrument",
          "unit, year, counter, officer, field, instrument"},
+        {"prov_day", "day, field, instrument", "day, field, instrument"},
+        {"prov_month", "substr(day, 1, 7), field, instrument",
+         "month, field, instrument"},
+    };
+    static const char *const officers[][2] = {
+        {"day", "day"},
+        {"month", "substr(day, 1, 7)"},
     };
     static const char *const kind[][4] = {
         {"responses", "",
@@ -1768,6 +1777,28 @@ static void assert_summaries_exact(fixture_t *f)
                 fail_msg("stat_%s_%s: %lld rows differ", level[l][0],
                          kind[k][0], (long long)query_int(f, sql));
         }
+    /* The province's officers: complete responses of rows with one. */
+    for (l = 0; l < sizeof(officers) / sizeof(officers[0]); l++) {
+        n = snprintf(drawn, sizeof(drawn),
+                     "SELECT %s, instrument, officer, sum(complete),"
+                     " count(*) FROM day_responses WHERE officer <> ''"
+                     " GROUP BY 1, 2, 3",
+                     officers[l][1]);
+        assert_true(n > 0 && (size_t)n < sizeof(drawn));
+        n = snprintf(held, sizeof(held),
+                     "SELECT %s, instrument, officer, complete, rows"
+                     " FROM stat_prov_%s_officers",
+                     officers[l][0], officers[l][0]);
+        assert_true(n > 0 && (size_t)n < sizeof(held));
+        n = snprintf(sql, sizeof(sql),
+                     "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+                     " + (SELECT count(*) FROM (%s EXCEPT %s))",
+                     drawn, held, held, drawn);
+        assert_true(n > 0 && (size_t)n < sizeof(sql));
+        if (query_int(f, sql) != 0)
+            fail_msg("stat_prov_%s_officers: %lld rows differ",
+                     officers[l][0], (long long)query_int(f, sql));
+    }
 }
 
 /* Counts every write to the day tables from now on, in a temporary
@@ -2102,7 +2133,7 @@ static void test_upgrade_keeps_summaries(void **state)
     before = NULL;
     /* Version 9 as it was: the triggers without the condition, and no
      * stat_writer_sums nor year summaries (version 11 sums them from the
-     * month ones). */
+     * month ones) nor the province's (version 12). */
     assert_int_equal(sqlite3_exec(f->db->sql.conn,
                                   "DROP TABLE stat_writer_sums;"
                                   " DROP TABLE stat_year_responses;"
@@ -2111,6 +2142,14 @@ static void test_upgrade_keeps_summaries(void **state)
                                   " DROP TABLE stat_staff_year_responses;"
                                   " DROP TABLE stat_staff_year_answers;"
                                   " DROP TABLE stat_staff_year_elements;"
+                                  " DROP TABLE stat_prov_day_responses;"
+                                  " DROP TABLE stat_prov_day_answers;"
+                                  " DROP TABLE stat_prov_day_elements;"
+                                  " DROP TABLE stat_prov_day_officers;"
+                                  " DROP TABLE stat_prov_month_responses;"
+                                  " DROP TABLE stat_prov_month_answers;"
+                                  " DROP TABLE stat_prov_month_elements;"
+                                  " DROP TABLE stat_prov_month_officers;"
                                   " PRAGMA user_version = 9",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
