@@ -67,6 +67,25 @@ static const char hub_stat_rows_sql_year_ans[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_ANS_COLS, "stat_year_answers");
 static const char hub_stat_rows_sql_year_el[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_EL_COLS, "stat_year_elements");
+/* The whole province: no unit, and no scope to filter by (?4 NULL). */
+#define HUB_STATS_PROV_SQL(per, cols, table)                                   \
+    "SELECT '', field, '', " per ", " cols " FROM " table " WHERE " per        \
+    " BETWEEN ?1 AND ?2 AND (?3 IS NULL OR instrument = ?3) AND ?4 IS NULL"    \
+    " AND ?5 >= 0"
+#define HUB_STATS_PROV_ALL(per)                                                \
+    {HUB_STATS_PROV_SQL(per, HUB_STATS_RESP_COLS, "stat_prov_" per            \
+                        "_responses"),                                         \
+     HUB_STATS_PROV_SQL(per, HUB_STATS_ANS_COLS, "stat_prov_" per "_answers"), \
+     HUB_STATS_PROV_SQL(per, HUB_STATS_EL_COLS, "stat_prov_" per "_elements")}
+/* Its officers: complete responses only, partial and suppressed 0. */
+#define HUB_STATS_PROV_OFFICERS_SQL(per)                                       \
+    "SELECT '', '', '', " per ", instrument, complete, 0, 0, officer FROM"     \
+    " stat_prov_" per "_officers WHERE " per " BETWEEN ?1 AND ?2"              \
+    " AND (?3 IS NULL OR instrument = ?3) AND ?4 IS NULL AND ?5 >= 0"
+static const char hub_stat_rows_sql_prov_day_officers[] =
+    HUB_STATS_PROV_OFFICERS_SQL("day");
+static const char hub_stat_rows_sql_prov_month_officers[] =
+    HUB_STATS_PROV_OFFICERS_SQL("month");
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
 #define HUB_STATS_STAFF_SQL(per, cols, table)                                  \
@@ -119,6 +138,10 @@ static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
         return hub_stat_rows_sql_day_officers;
+    if (rd->table == HUB_STAT_PROVINCE_DAY_SUMMARY)
+        return hub_stat_rows_sql_prov_day_officers;
+    if (rd->table == HUB_STAT_PROVINCE_MONTH_SUMMARY)
+        return hub_stat_rows_sql_prov_month_officers;
     if (rd->table == HUB_STAT_STAFF_SUMMARY ||
         rd->table == HUB_STAT_STAFF_YEAR_SUMMARY)
         return hub_stat_rows_sql_staff_officers
@@ -142,6 +165,8 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
         [HUB_STAT_YEAR_SUMMARY] = {hub_stat_rows_sql_year_resp,
                                    hub_stat_rows_sql_year_ans,
                                    hub_stat_rows_sql_year_el},
+        [HUB_STAT_PROVINCE_DAY_SUMMARY] = HUB_STATS_PROV_ALL("day"),
+        [HUB_STAT_PROVINCE_MONTH_SUMMARY] = HUB_STATS_PROV_ALL("month"),
     };
     int a = rd->answers, in = rd->scope_codes != NULL;
 
@@ -158,6 +183,8 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
     case HUB_STAT_DAY_SUMMARY:
     case HUB_STAT_MONTH_SUMMARY:
     case HUB_STAT_YEAR_SUMMARY:
+    case HUB_STAT_PROVINCE_DAY_SUMMARY:
+    case HUB_STAT_PROVINCE_MONTH_SUMMARY:
         return unit_sql[rd->table][a];
     default:
         return NULL;
@@ -202,7 +229,10 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
     hub_stat_row_t row;
     int rc = SQLITE_OK;
 
-    if (!sql || (rd->officers && rd->answers))
+    /* A scope the province's tables cannot filter by would read none. */
+    if (!sql || (rd->officers && rd->answers) ||
+        (rd->scope_codes && (rd->table == HUB_STAT_PROVINCE_DAY_SUMMARY ||
+                             rd->table == HUB_STAT_PROVINCE_MONTH_SUMMARY)))
         return HUB_ERROR;
     st = sqldb_stmt(&db->sql, sql);
     if (!st)

@@ -4,7 +4,9 @@
  * Four kinds of table hold them: the kiosks' own day snapshots
  * (day_responses, day_answers), the day and month summaries the database
  * keeps equal to their sums (db.c), and the staff summaries by counter and
- * officer per month; the month ones again per calendar year. One call reads one of them over a range of days or
+ * officer per month; the month ones again per calendar year; the day and
+ * month ones again for the whole province, with each officer's complete
+ * responses. One call reads one of them over a range of days or
  * months, row by row, in the order the grouping needs (unit, sub, bucket).
  * Ownership: a row's strings are valid during the callback only.
  * Locking: the caller holds hub_db_lock(), in a read transaction when it
@@ -23,7 +25,11 @@ typedef enum hub_stat_table {
     HUB_STAT_MONTH_SUMMARY, /* whole months by unit and field */
     HUB_STAT_STAFF_SUMMARY, /* whole months by counter or officer */
     HUB_STAT_YEAR_SUMMARY,  /* whole years by unit and field ("YYYY") */
-    HUB_STAT_STAFF_YEAR_SUMMARY /* whole years by counter or officer */
+    HUB_STAT_STAFF_YEAR_SUMMARY, /* whole years by counter or officer */
+    /* The whole province, no unit (unit ""), no scope (scope_codes NULL);
+     * with officers, field "" too. */
+    HUB_STAT_PROVINCE_DAY_SUMMARY,  /* whole days by field */
+    HUB_STAT_PROVINCE_MONTH_SUMMARY /* whole months by field */
 } hub_stat_table_t;
 
 /* What the sub column holds. */
