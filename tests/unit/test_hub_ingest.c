@@ -1715,8 +1715,7 @@ static void assert_held(fixture_t *f, const char *want)
 /* Every summary table, every column, equals its sums drawn again from
  * the day rows, in both directions: seven levels (day; month; unit, month,
  * counter and officer; the same two by year; the whole province by day
- * and by month) of three kinds, and the province's officers by day and by
- * month. */
+ * and by month) of three kinds, and the officers by day and by month. */
 static void assert_summaries_exact(fixture_t *f)
 {
     static const char *const level[][3] = {
@@ -1777,17 +1776,17 @@ static void assert_summaries_exact(fixture_t *f)
                 fail_msg("stat_%s_%s: %lld rows differ", level[l][0],
                          kind[k][0], (long long)query_int(f, sql));
         }
-    /* The province's officers: complete responses of rows with one. */
+    /* The officers' tables: complete responses of rows with one. */
     for (l = 0; l < sizeof(officers) / sizeof(officers[0]); l++) {
         n = snprintf(drawn, sizeof(drawn),
-                     "SELECT %s, instrument, officer, sum(complete),"
-                     " count(*) FROM day_responses WHERE officer <> ''"
-                     " GROUP BY 1, 2, 3",
+                     "SELECT %s, unit, counter, instrument, officer,"
+                     " sum(complete), count(*) FROM day_responses"
+                     " WHERE officer <> '' GROUP BY 1, 2, 3, 4, 5",
                      officers[l][1]);
         assert_true(n > 0 && (size_t)n < sizeof(drawn));
         n = snprintf(held, sizeof(held),
-                     "SELECT %s, instrument, officer, complete, rows"
-                     " FROM stat_prov_%s_officers",
+                     "SELECT %s, unit, counter, instrument, officer,"
+                     " complete, rows FROM stat_%s_officers",
                      officers[l][0], officers[l][0]);
         assert_true(n > 0 && (size_t)n < sizeof(held));
         n = snprintf(sql, sizeof(sql),
@@ -1796,7 +1795,7 @@ static void assert_summaries_exact(fixture_t *f)
                      drawn, held, held, drawn);
         assert_true(n > 0 && (size_t)n < sizeof(sql));
         if (query_int(f, sql) != 0)
-            fail_msg("stat_prov_%s_officers: %lld rows differ",
+            fail_msg("stat_%s_officers: %lld rows differ",
                      officers[l][0], (long long)query_int(f, sql));
     }
 }
@@ -2145,11 +2144,11 @@ static void test_upgrade_keeps_summaries(void **state)
                                   " DROP TABLE stat_prov_day_responses;"
                                   " DROP TABLE stat_prov_day_answers;"
                                   " DROP TABLE stat_prov_day_elements;"
-                                  " DROP TABLE stat_prov_day_officers;"
+                                  " DROP TABLE stat_day_officers;"
                                   " DROP TABLE stat_prov_month_responses;"
                                   " DROP TABLE stat_prov_month_answers;"
                                   " DROP TABLE stat_prov_month_elements;"
-                                  " DROP TABLE stat_prov_month_officers;"
+                                  " DROP TABLE stat_month_officers;"
                                   " PRAGMA user_version = 9",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

@@ -754,9 +754,11 @@ static void test_summaries_equal_snapshots(void **state)
     auto_v = compute(f, &q);
     assert_int_equal(n_groups(auto_v), 1);
     json_decref(auto_v);
-    for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+    for (g = 0; g < sizeof(groups) / sizeof(groups[0]) * 2; g++) {
         for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]) * 3; r++) {
-            query_range(&q, ranges[r / 3][0], ranges[r / 3][1], groups[g]);
+            query_range(&q, ranges[r / 3][0], ranges[r / 3][1], groups[g / 2]);
+            /* The whole province, and one district of it. */
+            q.unit = g % 2 ? "HA" : NULL;
             /* Both paths weigh officers alike, too: min_group 5, and one
              * large enough to hide some groups of a range and not others. */
             q.min_group = min_groups[r % 3];
@@ -767,9 +769,11 @@ static void test_summaries_equal_snapshots(void **state)
                 char *a = json_dumps(auto_v, JSON_COMPACT);
                 char *b = json_dumps(days_v, JSON_COMPACT);
 
-                fail_msg("%s %s..%s, min_group %d, differ:\n%.600s\n%.600s",
-                         hub_stats_get_group_name(groups[g]), ranges[r / 3][0],
-                         ranges[r / 3][1], q.min_group, a, b);
+                fail_msg("%s %s..%s, unit %s, min_group %d, differ:\n"
+                         "%.600s\n%.600s",
+                         hub_stats_get_group_name(groups[g / 2]),
+                         ranges[r / 3][0], ranges[r / 3][1],
+                         q.unit ? q.unit : "-", q.min_group, a, b);
             }
             assert_true(n_groups(auto_v) > 0);
             json_decref(auto_v);

@@ -755,15 +755,16 @@ static const char hub_db_schema_v11[] =
 /* Schema version 12: the day and month summaries again without the unit,
  * for a request over the whole province grouped by period, field or not
  * at all (a quarter by day: about 32,000 answer rows instead of 706,000),
- * and each officer's complete responses by day and by month without unit
- * and field, which weighing officers for privacy reads for those requests
- * (a quarter: 130,000 compact rows instead of 319,000 snapshot rows; a
- * year by month: 36,000 instead of 169,000). Kept like the others: by the
- * ingest's upserts (statsums.c), by the triggers for every other writer.
- * Built from the summaries of version 2 and the snapshot rows; emptied
- * first, as for version 11. */
+ * and each officer's complete responses by day and by month, by unit and
+ * counter but not field, which weighing officers for privacy reads for
+ * every grouping but by field (a quarter: 130,000 compact rows instead of
+ * 319,000 snapshot rows; a year by month: 36,000 instead of 169,000 staff
+ * rows). Kept like the others: by the ingest's upserts (statsums.c), by
+ * the triggers for every other writer. Built from the summaries of
+ * version 2 and the snapshot rows; emptied first, as for version 11. */
 #define HUB_DB_V12_KEY(per) per ", field, instrument"
-#define HUB_DB_V12_OFF_KEY(per) per ", instrument, officer"
+#define HUB_DB_V12_OFF_KEY(per)                                           \
+    per ", unit, counter, instrument, officer"
 #define HUB_DB_V12_DAY_NEW "new.day, new.field, new.instrument"
 #define HUB_DB_V12_MONTH_NEW                                              \
     "substr(new.day, 1, 7), new.field, new.instrument"
@@ -776,20 +777,21 @@ static const char hub_db_schema_v11[] =
     per " = new." per " AND field = new.field"                            \
     " AND instrument = new.instrument"
 #define HUB_DB_V12_OFF_KEY_NEW(per)                                       \
-    per " = new." per " AND instrument = new.instrument"                  \
-    " AND officer = new.officer"
+    per " = new." per " AND unit = new.unit AND counter = new.counter"    \
+    " AND instrument = new.instrument AND officer = new.officer"
 /* Officers: rows with one only, complete responses only. */
 #define HUB_DB_V12_OFF_ADD(per, vals)                                     \
-    "INSERT INTO stat_prov_" per "_officers(" HUB_DB_V12_OFF_KEY(per)     \
-    ", complete, rows) SELECT " vals ", new.instrument, new.officer,"     \
-    " new.complete, 1 WHERE new.officer <> ''"                            \
+    "INSERT INTO stat_" per "_officers(" HUB_DB_V12_OFF_KEY(per)          \
+    ", complete, rows) SELECT " vals ", new.unit, new.counter,"           \
+    " new.instrument, new.officer, new.complete, 1"                       \
+    " WHERE new.officer <> ''"                                            \
     " ON CONFLICT(" HUB_DB_V12_OFF_KEY(per) ") DO UPDATE SET"             \
     " complete = complete + excluded.complete, rows = rows + 1;"
 #define HUB_DB_V12_OFF_DROP(per, old_per)                                 \
-    "UPDATE stat_prov_" per "_officers SET complete = complete"           \
+    "UPDATE stat_" per "_officers SET complete = complete"                \
     " - old.complete, rows = rows - 1 WHERE old.officer <> '' AND " per   \
-    " = " old_per " AND instrument = old.instrument"                      \
-    " AND officer = old.officer;"
+    " = " old_per " AND unit = old.unit AND counter = old.counter"        \
+    " AND instrument = old.instrument AND officer = old.officer;"
 /* A kind's statements for both levels. */
 #define HUB_DB_V12_BOTH_ADD(m, kind)                                      \
     m("stat_prov_day_" kind, HUB_DB_V12_KEY("day"), HUB_DB_V12_DAY_NEW)   \
@@ -801,8 +803,9 @@ static const char hub_db_schema_v11[] =
 #define HUB_DB_V12_KEY_DECL(per)                                          \
     per " TEXT NOT NULL, field TEXT NOT NULL, instrument TEXT NOT NULL,"
 #define HUB_DB_V12_OFF_TABLE(per)                                         \
-    "CREATE TABLE IF NOT EXISTS stat_prov_" per "_officers(" per          \
-    " TEXT NOT NULL, instrument TEXT NOT NULL, officer TEXT NOT NULL,"    \
+    "CREATE TABLE IF NOT EXISTS stat_" per "_officers(" per               \
+    " TEXT NOT NULL, unit TEXT NOT NULL, counter TEXT NOT NULL,"          \
+    " instrument TEXT NOT NULL, officer TEXT NOT NULL,"                   \
     " complete INTEGER NOT NULL, rows INTEGER NOT NULL,"                  \
     " PRIMARY KEY(" HUB_DB_V12_OFF_KEY(per) ")) WITHOUT ROWID;"
 /* A level's three tables, their "_gone" triggers, and their sums from the
@@ -823,7 +826,7 @@ static const char hub_db_schema_v11[] =
                    HUB_DB_V12_KEY_NEW(per) HUB_DB_ANSWER_KEY_NEW)         \
     HUB_DB_V8_GONE("stat_prov_" per "_elements",                          \
                    HUB_DB_V12_KEY_NEW(per) HUB_DB_V8_EL_KEY_NEW)          \
-    HUB_DB_V8_GONE("stat_prov_" per "_officers",                          \
+    HUB_DB_V8_GONE("stat_" per "_officers",                               \
                    HUB_DB_V12_OFF_KEY_NEW(per))                           \
     HUB_DB_V11_SEED("stat_prov_" per "_responses", HUB_DB_V12_KEY(per),   \
                     HUB_DB_V12_KEY(per), "", RESP, "stat_" src "_responses") \
@@ -858,15 +861,16 @@ static const char hub_db_schema_v12[] =
                         HUB_DB_V12_BOTH_DROP(HUB_DB_V11_EL_DROP, "elements"))
     /* Officers by day from the snapshot rows, by month from the staff
      * summaries, whose sums they are. */
-    "DELETE FROM stat_prov_day_officers;"
-    "INSERT INTO stat_prov_day_officers(day, instrument, officer, complete,"
-    " rows) SELECT day, instrument, officer, sum(complete), count(*)"
-    " FROM day_responses WHERE officer <> '' GROUP BY 1, 2, 3;"
-    "DELETE FROM stat_prov_month_officers;"
-    "INSERT INTO stat_prov_month_officers(month, instrument, officer,"
-    " complete, rows) SELECT month, instrument, officer, sum(complete),"
-    " sum(rows) FROM stat_staff_responses WHERE officer <> ''"
-    " GROUP BY 1, 2, 3;"
+    "DELETE FROM stat_day_officers;"
+    "INSERT INTO stat_day_officers(day, unit, counter, instrument, officer,"
+    " complete, rows) SELECT day, unit, counter, instrument, officer,"
+    " sum(complete), count(*) FROM day_responses WHERE officer <> ''"
+    " GROUP BY 1, 2, 3, 4, 5;"
+    "DELETE FROM stat_month_officers;"
+    "INSERT INTO stat_month_officers(month, unit, counter, instrument,"
+    " officer, complete, rows) SELECT month, unit, counter, instrument,"
+    " officer, sum(complete), sum(rows) FROM stat_staff_responses"
+    " WHERE officer <> '' GROUP BY 1, 2, 3, 4, 5;"
     "DELETE FROM stat_writer_sums;";
 
 /* Applied in order, each with its PRAGMA user_version bump in one

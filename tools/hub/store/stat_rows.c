@@ -77,15 +77,12 @@ static const char hub_stat_rows_sql_year_el[] =
                         "_responses"),                                         \
      HUB_STATS_PROV_SQL(per, HUB_STATS_ANS_COLS, "stat_prov_" per "_answers"), \
      HUB_STATS_PROV_SQL(per, HUB_STATS_EL_COLS, "stat_prov_" per "_elements")}
-/* Its officers: complete responses only, partial and suppressed 0. */
-#define HUB_STATS_PROV_OFFICERS_SQL(per)                                       \
-    "SELECT '', '', '', " per ", instrument, complete, 0, 0, officer FROM"     \
-    " stat_prov_" per "_officers WHERE " per " BETWEEN ?1 AND ?2"              \
-    " AND (?3 IS NULL OR instrument = ?3) AND ?4 IS NULL AND ?5 >= 0"
-static const char hub_stat_rows_sql_prov_day_officers[] =
-    HUB_STATS_PROV_OFFICERS_SQL("day");
-static const char hub_stat_rows_sql_prov_month_officers[] =
-    HUB_STATS_PROV_OFFICERS_SQL("month");
+/* The officers' tables: complete responses only, partial and suppressed
+ * 0, no field. */
+#define HUB_STATS_OFFICERS_TABLE_SQL(per)                                      \
+    "SELECT unit, '', " HUB_STATS_OFFICER_SUB ", " per ", instrument,"        \
+    " complete, 0, 0, officer FROM stat_" per "_officers WHERE " per           \
+    " BETWEEN ?1 AND ?2" HUB_STATS_FILTER
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
 #define HUB_STATS_STAFF_SQL(per, cols, table)                                  \
@@ -126,6 +123,10 @@ static const char hub_stat_rows_sql_day_officers[] =
     HUB_STATS_OFFICER_COLS " FROM " table " WHERE unit IN"                     \
     " (SELECT value FROM json_each(?4)) AND " per " BETWEEN ?1 AND ?2"         \
     " AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"
+static const char hub_stat_rows_sql_officers_day[] =
+    HUB_STATS_OFFICERS_TABLE_SQL("day");
+static const char hub_stat_rows_sql_officers_month[] =
+    HUB_STATS_OFFICERS_TABLE_SQL("month");
 /* [year][in scope] */
 static const char *const hub_stat_rows_sql_staff_officers[2][2] = {
     {HUB_STATS_OFFICERS_SQL("month", "stat_staff_responses"),
@@ -138,10 +139,10 @@ static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
         return hub_stat_rows_sql_day_officers;
-    if (rd->table == HUB_STAT_PROVINCE_DAY_SUMMARY)
-        return hub_stat_rows_sql_prov_day_officers;
-    if (rd->table == HUB_STAT_PROVINCE_MONTH_SUMMARY)
-        return hub_stat_rows_sql_prov_month_officers;
+    if (rd->table == HUB_STAT_OFFICERS_DAY)
+        return hub_stat_rows_sql_officers_day;
+    if (rd->table == HUB_STAT_OFFICERS_MONTH)
+        return hub_stat_rows_sql_officers_month;
     if (rd->table == HUB_STAT_STAFF_SUMMARY ||
         rd->table == HUB_STAT_STAFF_YEAR_SUMMARY)
         return hub_stat_rows_sql_staff_officers
@@ -172,7 +173,7 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
 
     if (rd->officers)
         return hub_stat_rows_get_officer_sql(rd);
-    if (a < 0 || a > HUB_STAT_ELEMENTS)
+    if (a < 0 || a > HUB_STAT_ELEMENTS || rd->table >= HUB_STAT_OFFICERS_DAY)
         return NULL;
     switch (rd->table) {
     case HUB_STAT_STAFF_SUMMARY:

@@ -94,10 +94,10 @@ struct hub_statsum {
     " field, instrument" key ")" set
 /* Each officer's complete responses: ?10 and ?13 of a response key. */
 #define HUB_STATSUMS_OFFICERS(per, val)                                    \
-    "INSERT INTO stat_prov_" per "_officers(" per ", instrument, officer," \
-    " complete, rows) VALUES(" val ", ?6, ?4, ?10, ?13) ON CONFLICT("      \
-    per ", instrument, officer) DO UPDATE SET"                             \
-    " complete = complete + excluded.complete"
+    "INSERT INTO stat_" per "_officers(" per ", unit, counter, instrument," \
+    " officer, complete, rows) VALUES(" val ", ?1, ?3, ?6, ?4, ?10, ?13)"  \
+    " ON CONFLICT(" per ", unit, counter, instrument, officer)"            \
+    " DO UPDATE SET complete = complete + excluded.complete"
 #define HUB_STATSUMS_OFFICERS_ALL(per, val)                                \
     {{HUB_STATSUMS_OFFICERS(per, val), NULL, NULL},                        \
      {HUB_STATSUMS_OFFICERS(per, val) HUB_STATSUMS_ROWS_SET, NULL, NULL}}
@@ -362,12 +362,12 @@ static int hub_statsums_merge(hub_statsums_t *to, const hub_statsum_t *e,
     return hub_statsums_add(to, e->kind, k, e->v);
 }
 
-/* The officers' table: a response key's complete responses and rows by
- * instrument and officer, for keys that have one. */
+/* The officers' tables: a response key's complete responses and rows by
+ * unit, counter, instrument and officer, for keys that have one. */
 static int hub_statsums_add_officer(hub_statsums_t *officers,
                                     const hub_statsum_t *e)
 {
-    static const int drop[] = {0, 1, 3};
+    static const int drop[] = {3};
     int64_t v[HUB_STATSUMS_V] = {0};
     hub_statsum_t only;
 
@@ -406,8 +406,7 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
                        const char *day)
 {
     /* The day and month tables do not keep counter and officer, the
-     * province's neither unit, its officers' only officer and
-     * instrument. */
+     * province's neither unit, the officers' ones no field. */
     static const int staff[] = {1, 2}, unit[] = {0};
     static const char *const(*const fine[])[3] = {
         hub_statsums_sql_staff, hub_statsums_sql_staff_year};
