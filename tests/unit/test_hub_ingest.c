@@ -1712,6 +1712,22 @@ static void assert_held(fixture_t *f, const char *want)
     free(got);
 }
 
+/* The rows of held (a summary table) are those of drawn (its sums from
+ * the day rows), in both directions. */
+static void assert_same_rows(fixture_t *f, const char *drawn,
+                             const char *held)
+{
+    char sql[2048];
+    int n = snprintf(sql, sizeof(sql),
+                     "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+                     " + (SELECT count(*) FROM (%s EXCEPT %s))",
+                     drawn, held, held, drawn);
+
+    assert_true(n > 0 && (size_t)n < sizeof(sql));
+    if (query_int(f, sql) != 0)
+        fail_msg("%s: %lld rows differ", held, (long long)query_int(f, sql));
+}
+
 /* Every summary table, every column, equals its sums drawn again from
  * the day rows, in both directions: seven levels (day; month; unit, month,
  * counter and officer; the same two by year; the whole province by day
@@ -1752,7 +1768,7 @@ static void assert_summaries_exact(fixture_t *f)
          " sum(1 - exact), count(*)",
          "n, pn, approx, rows"},
     };
-    char drawn[1024], held[512], sql[2048];
+    char drawn[1024], held[512];
     size_t l, k;
     int n;
 
@@ -1767,14 +1783,7 @@ static void assert_summaries_exact(fixture_t *f)
                          level[l][2], kind[k][1], kind[k][3], level[l][0],
                          kind[k][0]);
             assert_true(n > 0 && (size_t)n < sizeof(held));
-            n = snprintf(sql, sizeof(sql),
-                         "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
-                         " + (SELECT count(*) FROM (%s EXCEPT %s))",
-                         drawn, held, held, drawn);
-            assert_true(n > 0 && (size_t)n < sizeof(sql));
-            if (query_int(f, sql) != 0)
-                fail_msg("stat_%s_%s: %lld rows differ", level[l][0],
-                         kind[k][0], (long long)query_int(f, sql));
+            assert_same_rows(f, drawn, held);
         }
     /* The officers' tables: complete responses of rows with one. */
     for (l = 0; l < sizeof(officers) / sizeof(officers[0]); l++) {
@@ -1789,14 +1798,7 @@ static void assert_summaries_exact(fixture_t *f)
                      " complete, rows FROM stat_%s_officers",
                      officers[l][0], officers[l][0]);
         assert_true(n > 0 && (size_t)n < sizeof(held));
-        n = snprintf(sql, sizeof(sql),
-                     "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
-                     " + (SELECT count(*) FROM (%s EXCEPT %s))",
-                     drawn, held, held, drawn);
-        assert_true(n > 0 && (size_t)n < sizeof(sql));
-        if (query_int(f, sql) != 0)
-            fail_msg("stat_%s_officers: %lld rows differ",
-                     officers[l][0], (long long)query_int(f, sql));
+        assert_same_rows(f, drawn, held);
     }
 }
 
