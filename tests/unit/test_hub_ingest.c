@@ -1712,9 +1712,26 @@ static void assert_held(fixture_t *f, const char *want)
     free(got);
 }
 
+/* The rows of held (a summary table) are those of drawn (its sums from
+ * the day rows), in both directions. */
+static void assert_same_rows(fixture_t *f, const char *drawn,
+                             const char *held)
+{
+    char sql[2048];
+    int n = snprintf(sql, sizeof(sql),
+                     "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+                     " + (SELECT count(*) FROM (%s EXCEPT %s))",
+                     drawn, held, held, drawn);
+
+    assert_true(n > 0 && (size_t)n < sizeof(sql));
+    if (query_int(f, sql) != 0)
+        fail_msg("%s: %lld rows differ", held, (long long)query_int(f, sql));
+}
+
 /* Every summary table, every column, equals its sums drawn again from
- * the day rows, in both directions: the nine tables are three levels
- * (day; month; unit, month, counter and officer) of three kinds. */
+ * the day rows, in both directions: seven levels (day; month; unit, month,
+ * counter and officer; the same two by year; the whole province by day
+ * and by month) of three kinds, and the officers by day and by month. */
 static void assert_summaries_exact(fixture_t *f)
 {
     static const char *const level[][3] = {
@@ -1730,6 +1747,13 @@ static void assert_summaries_exact(fixture_t *f)
         {"staff_year",
          "unit, substr(day, 1, 4), counter, officer, field, instrument",
          "unit, year, counter, officer, field, instrument"},
+        {"prov_day", "day, field, instrument", "day, field, instrument"},
+        {"prov_month", "substr(day, 1, 7), field, instrument",
+         "month, field, instrument"},
+    };
+    static const char *const officers[][2] = {
+        {"day", "day"},
+        {"month", "substr(day, 1, 7)"},
     };
     static const char *const kind[][4] = {
         {"responses", "",
@@ -1744,7 +1768,7 @@ static void assert_summaries_exact(fixture_t *f)
          " sum(1 - exact), count(*)",
          "n, pn, approx, rows"},
     };
-    char drawn[1024], held[512], sql[2048];
+    char drawn[1024], held[512];
     size_t l, k;
     int n;
 
@@ -1759,15 +1783,23 @@ static void assert_summaries_exact(fixture_t *f)
                          level[l][2], kind[k][1], kind[k][3], level[l][0],
                          kind[k][0]);
             assert_true(n > 0 && (size_t)n < sizeof(held));
-            n = snprintf(sql, sizeof(sql),
-                         "SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
-                         " + (SELECT count(*) FROM (%s EXCEPT %s))",
-                         drawn, held, held, drawn);
-            assert_true(n > 0 && (size_t)n < sizeof(sql));
-            if (query_int(f, sql) != 0)
-                fail_msg("stat_%s_%s: %lld rows differ", level[l][0],
-                         kind[k][0], (long long)query_int(f, sql));
+            assert_same_rows(f, drawn, held);
         }
+    /* The officers' tables: complete responses of rows with one. */
+    for (l = 0; l < sizeof(officers) / sizeof(officers[0]); l++) {
+        n = snprintf(drawn, sizeof(drawn),
+                     "SELECT %s, unit, counter, instrument, officer,"
+                     " sum(complete), count(*) FROM day_responses"
+                     " WHERE officer <> '' GROUP BY 1, 2, 3, 4, 5",
+                     officers[l][1]);
+        assert_true(n > 0 && (size_t)n < sizeof(drawn));
+        n = snprintf(held, sizeof(held),
+                     "SELECT %s, unit, counter, instrument, officer,"
+                     " complete, rows FROM stat_%s_officers",
+                     officers[l][0], officers[l][0]);
+        assert_true(n > 0 && (size_t)n < sizeof(held));
+        assert_same_rows(f, drawn, held);
+    }
 }
 
 /* Counts every write to the day tables from now on, in a temporary
@@ -2102,7 +2134,7 @@ static void test_upgrade_keeps_summaries(void **state)
     before = NULL;
     /* Version 9 as it was: the triggers without the condition, and no
      * stat_writer_sums nor year summaries (version 11 sums them from the
-     * month ones). */
+     * month ones) nor the province's (version 12). */
     assert_int_equal(sqlite3_exec(f->db->sql.conn,
                                   "DROP TABLE stat_writer_sums;"
                                   " DROP TABLE stat_year_responses;"
@@ -2111,6 +2143,14 @@ static void test_upgrade_keeps_summaries(void **state)
                                   " DROP TABLE stat_staff_year_responses;"
                                   " DROP TABLE stat_staff_year_answers;"
                                   " DROP TABLE stat_staff_year_elements;"
+                                  " DROP TABLE stat_prov_day_responses;"
+                                  " DROP TABLE stat_prov_day_answers;"
+                                  " DROP TABLE stat_prov_day_elements;"
+                                  " DROP TABLE stat_day_officers;"
+                                  " DROP TABLE stat_prov_month_responses;"
+                                  " DROP TABLE stat_prov_month_answers;"
+                                  " DROP TABLE stat_prov_month_elements;"
+                                  " DROP TABLE stat_month_officers;"
                                   " PRAGMA user_version = 9",
                                   NULL, NULL, NULL),
                      SQLITE_OK);

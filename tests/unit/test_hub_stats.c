@@ -702,6 +702,7 @@ static void test_summaries_equal_snapshots(void **state)
                                             {"2025-12-15", "2027-01-31"}};
     static const char *const fields[] = {"dat-dai", "tu-phap", "y-te"};
     static const char *const officers[] = {"CB1", "CB2", ""};
+    static const int min_groups[] = {0, HUB_STATS_MIN_GROUP_DEFAULT, 40};
     hub_stats_query_t q;
     json_t *auto_v, *days_v, *day;
     char date[VNTIME_DATE_MAX];
@@ -753,11 +754,14 @@ static void test_summaries_equal_snapshots(void **state)
     auto_v = compute(f, &q);
     assert_int_equal(n_groups(auto_v), 1);
     json_decref(auto_v);
-    for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-        for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
-            query_range(&q, ranges[r][0], ranges[r][1], groups[g]);
-            /* Both paths weigh officers alike, too (min_group 5). */
-            q.min_group = r % 2 ? 0 : HUB_STATS_MIN_GROUP_DEFAULT;
+    for (g = 0; g < sizeof(groups) / sizeof(groups[0]) * 2; g++) {
+        for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]) * 3; r++) {
+            query_range(&q, ranges[r / 3][0], ranges[r / 3][1], groups[g / 2]);
+            /* The whole province, and one district of it. */
+            q.unit = g % 2 ? "HA" : NULL;
+            /* Both paths weigh officers alike, too: min_group 5, and one
+             * large enough to hide some groups of a range and not others. */
+            q.min_group = min_groups[r % 3];
             auto_v = compute(f, &q);
             q.source = HUB_STATS_SOURCE_DAYS;
             days_v = compute(f, &q);
@@ -765,9 +769,11 @@ static void test_summaries_equal_snapshots(void **state)
                 char *a = json_dumps(auto_v, JSON_COMPACT);
                 char *b = json_dumps(days_v, JSON_COMPACT);
 
-                fail_msg("%s %s..%s differ:\n%.600s\n%.600s",
-                         hub_stats_get_group_name(groups[g]), ranges[r][0],
-                         ranges[r][1], a, b);
+                fail_msg("%s %s..%s, unit %s, min_group %d, differ:\n"
+                         "%.600s\n%.600s",
+                         hub_stats_get_group_name(groups[g / 2]),
+                         ranges[r / 3][0], ranges[r / 3][1],
+                         q.unit ? q.unit : "-", q.min_group, a, b);
             }
             assert_true(n_groups(auto_v) > 0);
             json_decref(auto_v);

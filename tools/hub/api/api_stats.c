@@ -13,6 +13,7 @@
 #include "hub/api/api_dossiers.h"
 #include "hub/api/auth.h"
 #include "hub/api/csvout.h"
+#include "hub/api/jsonout.h"
 #include "hub/base/log.h"
 #include "hub/base/valid.h"
 #include "hub/domain/periods.h"
@@ -20,8 +21,6 @@
 #include "hub/store/units.h"
 
 #define HUB_STATS_LEVEL_MAX (HUB_UNITS_DEPTH_MAX - 1)
-/* Doubles in answers: enough digits for 87.25, none of 87.250000000001. */
-#define HUB_STATS_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 static const targets_t *hub_api_stats_targets;
 /* Written once before serving, then only read. */
@@ -253,9 +252,8 @@ static int hub_stats_send(hub_reply_t *r, json_t *out, int csv)
     if (csv) {
         if (hub_csv_write_stats(out, &text, &len) != 0)
             text = NULL;
-    } else {
-        text = json_dumps(out, HUB_STATS_JSON_FLAGS);
-        len = text ? strlen(text) : 0;
+    } else if (hub_jsonout_write(out, &text, &len) != 0) {
+        text = NULL;
     }
     json_decref(out);
     if (!text)

@@ -324,6 +324,37 @@ static int hub_stats_read_kinds(hub_stats_run_t *run, hub_stat_table_t t,
                         : rc;
 }
 
+/* Whether the whole province's summaries can stand for the unit ones:
+ * nothing to filter by unit (no scope, every unit of the file counted)
+ * and no unit, counter or officer in the group key. */
+static int hub_stats_is_province(const hub_stats_run_t *run)
+{
+    hub_stats_group_t g = run->q->group;
+
+    if (run->scope_codes || run->q->source == HUB_STATS_SOURCE_DAYS)
+        return 0;
+    switch (g) {
+    case HUB_STATS_ALL:
+    case HUB_STATS_BY_DAY:
+    case HUB_STATS_BY_MONTH:
+    case HUB_STATS_BY_QUARTER:
+    case HUB_STATS_BY_HALF:
+    case HUB_STATS_BY_YEAR:
+    case HUB_STATS_BY_FIELD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether officers can be weighed from the officers' tables, which keep
+ * no field: for every grouping but by field. */
+static int hub_stats_has_officer_tables(const hub_stats_run_t *run)
+{
+    return run->q->group != HUB_STATS_BY_FIELD &&
+           run->q->source != HUB_STATS_SOURCE_DAYS;
+}
+
 /* Single days: from the day summaries, or from the snapshot rows
  * themselves for counter and officer groups (the summaries have neither)
  * and for HUB_STATS_SOURCE_DAYS. */
@@ -333,7 +364,10 @@ static int hub_stats_read_days(hub_stats_run_t *run, const char *lo,
     hub_stats_group_t g = run->q->group;
     int raw = g == HUB_STATS_BY_COUNTER || g == HUB_STATS_BY_OFFICER ||
               run->q->source == HUB_STATS_SOURCE_DAYS;
-    hub_stat_table_t t = raw ? HUB_STAT_DAY_ROWS : HUB_STAT_DAY_SUMMARY;
+    hub_stat_table_t t = raw ? HUB_STAT_DAY_ROWS
+                         : hub_stats_is_province(run)
+                             ? HUB_STAT_PROVINCE_DAY_SUMMARY
+                             : HUB_STAT_DAY_SUMMARY;
     return hub_stats_read_kinds(run, t, lo, hi);
 }
 
@@ -360,7 +394,10 @@ static int hub_stats_read_months(hub_stats_run_t *run, int officers,
     int staff = officers || g == HUB_STATS_BY_COUNTER ||
                 g == HUB_STATS_BY_OFFICER;
     hub_stat_table_t month =
-        staff ? HUB_STAT_STAFF_SUMMARY : HUB_STAT_MONTH_SUMMARY;
+        officers && hub_stats_has_officer_tables(run) ? HUB_STAT_OFFICERS_MONTH
+        : staff                                 ? HUB_STAT_STAFF_SUMMARY
+        : hub_stats_is_province(run)            ? HUB_STAT_PROVINCE_MONTH_SUMMARY
+                                                : HUB_STAT_MONTH_SUMMARY;
     hub_stat_table_t year =
         staff ? HUB_STAT_STAFF_YEAR_SUMMARY : HUB_STAT_YEAR_SUMMARY;
     hub_periods_years_t split;
@@ -437,10 +474,12 @@ static int hub_stats_read_officers(hub_stats_run_t *run,
 /* Each group's responses by officer, for every grouping but the officer
  * one (which hides small officers itself), over the same days as the
  * counts: whole months and years from the staff summaries, other days
- * from the snapshot rows. Below min_group 2 nothing can be hidden: not read. */
+ * from the snapshot rows; months and days from the officers' tables but
+ * by field. Below min_group 2 nothing can be hidden: not read. */
 static int hub_stats_weigh_officers(hub_stats_run_t *run)
 {
     const hub_stats_query_t *q = run->q;
+    hub_stat_table_t days;
     hub_periods_split_t split;
     int rc = HUB_OK;
 
@@ -449,16 +488,18 @@ static int hub_stats_weigh_officers(hub_stats_run_t *run)
     run->privacy = hub_privacy_new();
     if (!run->privacy)
         return HUB_ERROR;
+    days = hub_stats_has_officer_tables(run) ? HUB_STAT_OFFICERS_DAY
+                                             : HUB_STAT_DAY_ROWS;
     if (q->group == HUB_STATS_BY_DAY || q->source == HUB_STATS_SOURCE_DAYS)
-        return hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, q->from, q->to);
+        return hub_stats_read_officers(run, days, q->from, q->to);
     hub_periods_split(q->from, q->to, &split);
     if (split.has_head)
-        rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.head_from,
+        rc = hub_stats_read_officers(run, days, split.head_from,
                                      split.head_to);
     if (rc == HUB_OK && split.has_months)
         rc = hub_stats_read_months(run, 1, split.month_from, split.month_to);
     if (rc == HUB_OK && split.has_tail)
-        rc = hub_stats_read_officers(run, HUB_STAT_DAY_ROWS, split.tail_from,
+        rc = hub_stats_read_officers(run, days, split.tail_from,
                                      split.tail_to);
     return rc;
 }

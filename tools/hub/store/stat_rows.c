@@ -67,6 +67,22 @@ static const char hub_stat_rows_sql_year_ans[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_ANS_COLS, "stat_year_answers");
 static const char hub_stat_rows_sql_year_el[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_EL_COLS, "stat_year_elements");
+/* The whole province: no unit, and no scope to filter by (?4 NULL). */
+#define HUB_STATS_PROV_SQL(per, cols, table)                                   \
+    "SELECT '', field, '', " per ", " cols " FROM " table " WHERE " per        \
+    " BETWEEN ?1 AND ?2 AND (?3 IS NULL OR instrument = ?3) AND ?4 IS NULL"    \
+    " AND ?5 >= 0"
+#define HUB_STATS_PROV_ALL(per)                                                \
+    {HUB_STATS_PROV_SQL(per, HUB_STATS_RESP_COLS, "stat_prov_" per            \
+                        "_responses"),                                         \
+     HUB_STATS_PROV_SQL(per, HUB_STATS_ANS_COLS, "stat_prov_" per "_answers"), \
+     HUB_STATS_PROV_SQL(per, HUB_STATS_EL_COLS, "stat_prov_" per "_elements")}
+/* The officers' tables: complete responses only, partial and suppressed
+ * 0, no field. */
+#define HUB_STATS_OFFICERS_TABLE_SQL(per)                                      \
+    "SELECT unit, '', " HUB_STATS_OFFICER_SUB ", " per ", instrument,"        \
+    " complete, 0, 0, officer FROM stat_" per "_officers WHERE " per           \
+    " BETWEEN ?1 AND ?2" HUB_STATS_FILTER
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
 #define HUB_STATS_STAFF_SQL(per, cols, table)                                  \
@@ -107,6 +123,10 @@ static const char hub_stat_rows_sql_day_officers[] =
     HUB_STATS_OFFICER_COLS " FROM " table " WHERE unit IN"                     \
     " (SELECT value FROM json_each(?4)) AND " per " BETWEEN ?1 AND ?2"         \
     " AND officer <> '' AND (?3 IS NULL OR instrument = ?3)"
+static const char hub_stat_rows_sql_officers_day[] =
+    HUB_STATS_OFFICERS_TABLE_SQL("day");
+static const char hub_stat_rows_sql_officers_month[] =
+    HUB_STATS_OFFICERS_TABLE_SQL("month");
 /* [year][in scope] */
 static const char *const hub_stat_rows_sql_staff_officers[2][2] = {
     {HUB_STATS_OFFICERS_SQL("month", "stat_staff_responses"),
@@ -119,6 +139,10 @@ static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
         return hub_stat_rows_sql_day_officers;
+    if (rd->table == HUB_STAT_OFFICERS_DAY)
+        return hub_stat_rows_sql_officers_day;
+    if (rd->table == HUB_STAT_OFFICERS_MONTH)
+        return hub_stat_rows_sql_officers_month;
     if (rd->table == HUB_STAT_STAFF_SUMMARY ||
         rd->table == HUB_STAT_STAFF_YEAR_SUMMARY)
         return hub_stat_rows_sql_staff_officers
@@ -142,12 +166,14 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
         [HUB_STAT_YEAR_SUMMARY] = {hub_stat_rows_sql_year_resp,
                                    hub_stat_rows_sql_year_ans,
                                    hub_stat_rows_sql_year_el},
+        [HUB_STAT_PROVINCE_DAY_SUMMARY] = HUB_STATS_PROV_ALL("day"),
+        [HUB_STAT_PROVINCE_MONTH_SUMMARY] = HUB_STATS_PROV_ALL("month"),
     };
     int a = rd->answers, in = rd->scope_codes != NULL;
 
     if (rd->officers)
         return hub_stat_rows_get_officer_sql(rd);
-    if (a < 0 || a > HUB_STAT_ELEMENTS)
+    if (a < 0 || a > HUB_STAT_ELEMENTS || rd->table >= HUB_STAT_OFFICERS_DAY)
         return NULL;
     switch (rd->table) {
     case HUB_STAT_STAFF_SUMMARY:
@@ -158,6 +184,8 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
     case HUB_STAT_DAY_SUMMARY:
     case HUB_STAT_MONTH_SUMMARY:
     case HUB_STAT_YEAR_SUMMARY:
+    case HUB_STAT_PROVINCE_DAY_SUMMARY:
+    case HUB_STAT_PROVINCE_MONTH_SUMMARY:
         return unit_sql[rd->table][a];
     default:
         return NULL;
@@ -202,7 +230,10 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
     hub_stat_row_t row;
     int rc = SQLITE_OK;
 
-    if (!sql || (rd->officers && rd->answers))
+    /* A scope the province's tables cannot filter by would read none. */
+    if (!sql || (rd->officers && rd->answers) ||
+        (rd->scope_codes && (rd->table == HUB_STAT_PROVINCE_DAY_SUMMARY ||
+                             rd->table == HUB_STAT_PROVINCE_MONTH_SUMMARY)))
         return HUB_ERROR;
     st = sqldb_stmt(&db->sql, sql);
     if (!st)

@@ -4,7 +4,9 @@
  * Four kinds of table hold them: the kiosks' own day snapshots
  * (day_responses, day_answers), the day and month summaries the database
  * keeps equal to their sums (db.c), and the staff summaries by counter and
- * officer per month; the month ones again per calendar year. One call reads one of them over a range of days or
+ * officer per month; the month ones again per calendar year; the day and
+ * month ones again for the whole province; each officer's complete
+ * responses by day and month. One call reads one of them over a range of days or
  * months, row by row, in the order the grouping needs (unit, sub, bucket).
  * Ownership: a row's strings are valid during the callback only.
  * Locking: the caller holds hub_db_lock(), in a read transaction when it
@@ -23,7 +25,14 @@ typedef enum hub_stat_table {
     HUB_STAT_MONTH_SUMMARY, /* whole months by unit and field */
     HUB_STAT_STAFF_SUMMARY, /* whole months by counter or officer */
     HUB_STAT_YEAR_SUMMARY,  /* whole years by unit and field ("YYYY") */
-    HUB_STAT_STAFF_YEAR_SUMMARY /* whole years by counter or officer */
+    HUB_STAT_STAFF_YEAR_SUMMARY, /* whole years by counter or officer */
+    /* The whole province, no unit (unit ""), no scope (scope_codes NULL). */
+    HUB_STAT_PROVINCE_DAY_SUMMARY,   /* whole days by field */
+    HUB_STAT_PROVINCE_MONTH_SUMMARY, /* whole months by field */
+    /* With officers only: each officer's complete responses by unit and
+     * counter, no field (field ""). */
+    HUB_STAT_OFFICERS_DAY,  /* whole days */
+    HUB_STAT_OFFICERS_MONTH /* whole months */
 } hub_stat_table_t;
 
 /* What the sub column holds. */
@@ -44,8 +53,9 @@ typedef struct hub_stat_read {
     const char *scope_codes; /* JSON array of unit codes; NULL: every unit */
     hub_stat_sub_t sub;      /* staff summaries: none gives no rows */
     /* 1: response counts of rows with an officer only, the officer in
-     * row->officer (day rows and staff summaries; sub none or counter;
-     * answers 0). Officer privacy weighs every grouping by them. */
+     * row->officer (day rows, staff summaries and the officers' tables;
+     * sub none or counter; answers 0). Officer privacy weighs every
+     * grouping by them. */
     int officers;
 } hub_stat_read_t;
 

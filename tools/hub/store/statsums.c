@@ -83,6 +83,24 @@ struct hub_statsum {
     " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4), ?3, ?4,"   \
     " ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer, field,"  \
     " instrument" key ")" set
+/* The whole province's summaries keep neither unit nor staff. */
+#define HUB_STATSUMS_PROV_DAY(t, cols, vals, key, set)                     \
+    "INSERT INTO stat_prov_day_" t "(day, field, instrument, " cols ")"    \
+    " VALUES(?2, ?5, ?6, " vals ") ON CONFLICT(day, field, instrument"     \
+    key ")" set
+#define HUB_STATSUMS_PROV_MONTH(t, cols, vals, key, set)                   \
+    "INSERT INTO stat_prov_month_" t "(month, field, instrument, " cols    \
+    ") VALUES(substr(?2, 1, 7), ?5, ?6, " vals ") ON CONFLICT(month,"      \
+    " field, instrument" key ")" set
+/* Each officer's complete responses: ?10 and ?13 of a response key. */
+#define HUB_STATSUMS_OFFICERS(per, val)                                    \
+    "INSERT INTO stat_" per "_officers(" per ", unit, counter, instrument," \
+    " officer, complete, rows) VALUES(" val ", ?1, ?3, ?6, ?4, ?10, ?13)"  \
+    " ON CONFLICT(" per ", unit, counter, instrument, officer)"            \
+    " DO UPDATE SET complete = complete + excluded.complete"
+#define HUB_STATSUMS_OFFICERS_ALL(per, val)                                \
+    {{HUB_STATSUMS_OFFICERS(per, val), NULL, NULL},                        \
+     {HUB_STATSUMS_OFFICERS(per, val) HUB_STATSUMS_ROWS_SET, NULL, NULL}}
 #define HUB_STATSUMS_KIND(m, rows)                                         \
     {m("responses", HUB_STATSUMS_RESP_COLS, HUB_STATSUMS_RESP_VALS, "",    \
        HUB_STATSUMS_RESP_SET rows),                                        \
@@ -104,6 +122,15 @@ static const char *const hub_statsums_sql_year[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_YEAR);
 static const char *const hub_statsums_sql_staff_year[2][3] =
     HUB_STATSUMS_ALL(HUB_STATSUMS_STAFF_YEAR);
+static const char *const hub_statsums_sql_prov_day[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_PROV_DAY);
+static const char *const hub_statsums_sql_prov_month[2][3] =
+    HUB_STATSUMS_ALL(HUB_STATSUMS_PROV_MONTH);
+/* Response keys only ([rows changed][HUB_STATSUMS_RESP]). */
+static const char *const hub_statsums_sql_officers_day[2][3] =
+    HUB_STATSUMS_OFFICERS_ALL("day", "?2");
+static const char *const hub_statsums_sql_officers_month[2][3] =
+    HUB_STATSUMS_OFFICERS_ALL("month", "substr(?2, 1, 7)");
 
 /* A row in stat_writer_sums makes the triggers stand aside (db.c). */
 static const char hub_statsums_sql_begin[] =
@@ -321,37 +348,101 @@ static int hub_statsums_upsert(hub_db_t *db, const char *const (*sql)[3],
     return hub_db_rc(sqldb_run(&db->sql, st, rc, "summary"));
 }
 
-int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
-                       const char *day)
+/* Each entry of from that changed, its key with the columns drop[] set
+ * to NULL, summed into to. */
+static int hub_statsums_merge(hub_statsums_t *to, const hub_statsum_t *e,
+                              const int *drop, size_t n_drop)
 {
-    hub_statsums_t coarse;
     const char *k[HUB_STATSUMS_K];
-    const hub_statsum_t *e;
     size_t i;
+
+    memcpy(k, e->k, sizeof(k));
+    for (i = 0; i < n_drop; i++)
+        k[drop[i]] = NULL;
+    return hub_statsums_add(to, e->kind, k, e->v);
+}
+
+/* The officers' tables: a response key's complete responses and rows by
+ * unit, counter, instrument and officer, for keys that have one. */
+static int hub_statsums_add_officer(hub_statsums_t *officers,
+                                    const hub_statsum_t *e)
+{
+    static const int drop[] = {3};
+    int64_t v[HUB_STATSUMS_V] = {0};
+    hub_statsum_t only;
+
+    if (e->kind != HUB_STATSUMS_RESP || !e->k[2] || !e->k[2][0])
+        return HUB_OK;
+    v[0] = e->v[0];
+    v[HUB_STATSUMS_ROWS] = e->v[HUB_STATSUMS_ROWS];
+    if (v[0] == 0 && v[HUB_STATSUMS_ROWS] == 0)
+        return HUB_OK;
+    memcpy(only.k, e->k, sizeof(only.k));
+    memcpy(only.v, v, sizeof(only.v));
+    only.kind = e->kind;
+    return hub_statsums_merge(officers, &only, drop,
+                              sizeof(drop) / sizeof(drop[0]));
+}
+
+/* Every changed key of s, one upsert into each of the n tables. */
+static int hub_statsums_upsert_all(hub_db_t *db, const hub_statsums_t *s,
+                                   const char *const (*const *sql)[3],
+                                   size_t n, const char *day)
+{
+    const hub_statsum_t *e;
+    size_t i, t;
     int rc = HUB_OK;
 
-    hub_statsums_init(&coarse);
     for (i = 0; rc == HUB_OK && i < s->cap; i++) {
         if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
-        rc = hub_statsums_upsert(db, hub_statsums_sql_staff, e, day);
-        if (rc == HUB_OK)
-            rc = hub_statsums_upsert(db, hub_statsums_sql_staff_year, e, day);
-        /* The day and month tables do not keep counter and officer. */
-        memcpy(k, e->k, sizeof(k));
-        k[1] = k[2] = NULL;
-        if (rc == HUB_OK)
-            rc = hub_statsums_add(&coarse, e->kind, k, e->v);
+        for (t = 0; rc == HUB_OK && t < n; t++)
+            rc = hub_statsums_upsert(db, sql[t], e, day);
     }
-    for (i = 0; rc == HUB_OK && i < coarse.cap; i++) {
-        if (!(e = coarse.slot[i]) || !hub_statsums_changed(e))
+    return rc;
+}
+
+int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
+                       const char *day)
+{
+    /* The day and month tables do not keep counter and officer, the
+     * province's neither unit, the officers' ones no field. */
+    static const int staff[] = {1, 2}, unit[] = {0};
+    static const char *const(*const fine[])[3] = {
+        hub_statsums_sql_staff, hub_statsums_sql_staff_year};
+    static const char *const(*const by_unit[])[3] = {
+        hub_statsums_sql_day, hub_statsums_sql_month, hub_statsums_sql_year};
+    static const char *const(*const prov[])[3] = {
+        hub_statsums_sql_prov_day, hub_statsums_sql_prov_month};
+    static const char *const(*const officer[])[3] = {
+        hub_statsums_sql_officers_day, hub_statsums_sql_officers_month};
+    hub_statsums_t coarse, province, officers;
+    const hub_statsum_t *e;
+    size_t i;
+    int rc;
+
+    hub_statsums_init(&coarse);
+    hub_statsums_init(&province);
+    hub_statsums_init(&officers);
+    rc = hub_statsums_upsert_all(db, s, fine, 2, day);
+    for (i = 0; rc == HUB_OK && i < s->cap; i++) {
+        if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
-        rc = hub_statsums_upsert(db, hub_statsums_sql_day, e, day);
+        rc = hub_statsums_merge(&coarse, e, staff, 2);
         if (rc == HUB_OK)
-            rc = hub_statsums_upsert(db, hub_statsums_sql_month, e, day);
-        if (rc == HUB_OK)
-            rc = hub_statsums_upsert(db, hub_statsums_sql_year, e, day);
+            rc = hub_statsums_add_officer(&officers, e);
     }
+    if (rc == HUB_OK)
+        rc = hub_statsums_upsert_all(db, &coarse, by_unit, 3, day);
+    for (i = 0; rc == HUB_OK && i < coarse.cap; i++)
+        if ((e = coarse.slot[i]) && hub_statsums_changed(e))
+            rc = hub_statsums_merge(&province, e, unit, 1);
+    if (rc == HUB_OK)
+        rc = hub_statsums_upsert_all(db, &province, prov, 2, day);
+    if (rc == HUB_OK)
+        rc = hub_statsums_upsert_all(db, &officers, officer, 2, day);
+    hub_statsums_free(&officers);
+    hub_statsums_free(&province);
     hub_statsums_free(&coarse);
     return rc;
 }

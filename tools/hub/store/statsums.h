@@ -48,10 +48,11 @@ int hub_statsums_add_el(hub_statsums_t *s, const hub_elem_row_t *r,
 int hub_statsums_begin(hub_db_t *db);
 int hub_statsums_end(hub_db_t *db);
 
-/* Adds what s holds to the fifteen summary tables of day ("YYYY-MM-DD"):
- * by day, month and year, and the staff ones by month and year; one upsert
- * per key that changed, a summary row going when its last snapshot row
- * goes. HUB_OK or an error of db.h. */
+/* Adds what s holds to the twenty-three summary tables of day
+ * ("YYYY-MM-DD"): by day, month and year, the staff ones by month and
+ * year, the whole province's by day and month, and the officers' by day
+ * and month; one upsert per key that changed, a summary row going when
+ * its last snapshot row goes. HUB_OK or an error of db.h. */
 int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
                        const char *day);
 
