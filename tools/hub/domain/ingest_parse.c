@@ -672,16 +672,13 @@ static int hub_ingest_is_install_id(const char *s)
 
 /* Parsed JSON takes far more memory than its text: 1 MiB of "{}," is
  * over 70 MiB of objects. Counting braces and brackets outside strings
- * first refuses such a body before it costs anything. *plain is cleared
- * when a vertical tab or form feed stands between tokens: yajl takes them
- * for white space, jansson does not. */
-static int hub_ingest_check_shape(const char *body, size_t len, int *plain,
+ * first refuses such a body before it costs anything. */
+static int hub_ingest_check_shape(const char *body, size_t len,
                                   hub_problem_t *pb)
 {
     size_t i, containers = 0;
     int in_string = 0;
 
-    *plain = 1;
     for (i = 0; i < len; i++) {
         if (in_string) {
             if (body[i] == '\\')
@@ -692,8 +689,6 @@ static int hub_ingest_check_shape(const char *body, size_t len, int *plain,
             in_string = 1;
         } else if (body[i] == '{' || body[i] == '[') {
             containers++;
-        } else if (body[i] == '\v' || body[i] == '\f') {
-            *plain = 0;
         }
     }
     if (containers <= HUB_INGEST_CONTAINERS_MAX)
@@ -742,7 +737,6 @@ int hub_ingest_parse_tree(const char *body, size_t len, int64_t now_ms,
                           hub_upload_t *up, hub_problem_t *pb)
 {
     json_error_t jerr;
-    int plain;
 
     memset(up, 0, sizeof(*up));
     up->format = 1;
@@ -752,7 +746,7 @@ int hub_ingest_parse_tree(const char *body, size_t len, int64_t now_ms,
                         HUB_INGEST_BODY_MAX);
         return -1;
     }
-    if (hub_ingest_check_shape(body, len, &plain, pb) != 0)
+    if (hub_ingest_check_shape(body, len, pb) != 0)
         return -1;
     /* Duplicate keys are refused: with two "complete" members, which one
      * counts would be up to the parser. jansson also caps nesting depth,
@@ -770,17 +764,16 @@ int hub_ingest_parse_tree(const char *body, size_t len, int64_t now_ms,
 int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
                      hub_upload_t *up, hub_problem_t *pb)
 {
-    int plain;
-
     memset(up, 0, sizeof(*up));
     up->format = 1;
     if (len <= HUB_INGEST_BODY_MAX &&
-        hub_ingest_check_shape(body, len, &plain, pb) == 0 && plain &&
-        hub_ingest_stream_read(body, len, up) == 1 &&
+        hub_ingest_stream_read(body, len, HUB_INGEST_CONTAINERS_MAX, up) ==
+            1 &&
         hub_ingest_check_body(up, now_ms, 1, pb) == 0)
         return 0;
     /* Refused, or not plain enough for the streaming reader: jansson reads
-     * it again, and its refusal is the one the kiosk gets. */
+     * it again (the shape first), and its refusal is the one the kiosk
+     * gets. */
     hub_ingest_free(up);
     hub_problem_init(pb);
     return hub_ingest_parse_tree(body, len, now_ms, up, pb);

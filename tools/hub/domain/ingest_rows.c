@@ -101,13 +101,22 @@ const char *const *hub_ingest_rows_keys(int kind)
     return hub_ingest_specs[kind].keys;
 }
 
+int hub_ingest_rows_key_is(int kind, int i, const char *name, size_t len)
+{
+    const char *key;
+
+    if (i < 0)
+        return 0;
+    key = hub_ingest_specs[kind].keys[i];
+    return memcmp(key, name, len) == 0 && key[len] == '\0';
+}
+
 int hub_ingest_rows_key_index(int kind, const char *name, size_t len)
 {
-    const char *const *keys = hub_ingest_specs[kind].keys;
     int i;
 
-    for (i = 0; keys[i]; i++)
-        if (strncmp(keys[i], name, len) == 0 && keys[i][len] == '\0')
+    for (i = 0; hub_ingest_specs[kind].keys[i]; i++)
+        if (hub_ingest_rows_key_is(kind, i, name, len))
             return i;
     return -1;
 }

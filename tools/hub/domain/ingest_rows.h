@@ -50,6 +50,8 @@ const char *hub_ingest_rows_name(int kind);
 const char *const *hub_ingest_rows_keys(int kind);
 /* Index of member name (len bytes) in a row of kind, or -1. */
 int hub_ingest_rows_key_index(int kind, const char *name, size_t len);
+/* Whether member i (-1: none) of a row of kind is named name. */
+int hub_ingest_rows_key_is(int kind, int i, const char *name, size_t len);
 
 /* Reads the row object v of kind into row (a hub_resp_row_t,
  * hub_ans_row_t or hub_elem_row_t); 0, or -1 with *pb naming the field

@@ -45,11 +45,17 @@ typedef struct hub_ingest_stream {
     size_t cap[HUB_INGEST_KINDS]; /* rows room in up->resp, ans, el */
     hub_ingest_frame_t stack[HUB_INGEST_STREAM_DEPTH];
     size_t depth;
+    size_t containers, containers_max;
     const char *key; /* the pending member name in an object, in body */
     size_t key_len;
     int row_kind; /* -1 outside a row object */
     int cell;     /* the row member being read, -1 before its name */
+    int member;   /* members of the row read so far */
     hub_ingest_cell_t cells[HUB_INGEST_ROW_FIELDS_MAX];
+    /* The field each member position had in the last row of a kind:
+     * a kiosk writes every row's members in one order, so the name is
+     * nearly always found at the first comparison. */
+    signed char order[HUB_INGEST_KINDS][HUB_INGEST_ROW_FIELDS_MAX];
 } hub_ingest_stream_t;
 
 /* yajl hands unescaped strings as a slice of the body and escaped ones
@@ -224,11 +230,16 @@ static int hub_ingest_stream_open(hub_ingest_stream_t *st, int is_object)
 
     if (st->row_kind >= 0)
         return 0; /* nothing nests in a valid row */
+    /* What jansson's reading of a body is capped by: the caller's
+     * refusal names the cap. */
+    if (++st->containers > st->containers_max)
+        return 0;
     if (top && top->role == HUB_INGEST_ROLE_ROWS) {
         if (!is_object)
             return 0;
         st->row_kind = top->kind;
         st->cell = -1;
+        st->member = 0;
         memset(st->cells, 0, sizeof(st->cells));
         return 1;
     }
@@ -395,7 +406,14 @@ static int hub_ingest_on_map_key(void *ctx, const unsigned char *s,
         st->key_len = len;
         return 1;
     }
-    i = hub_ingest_rows_key_index(st->row_kind, (const char *)s, len);
+    if (st->member >= HUB_INGEST_ROW_FIELDS_MAX)
+        return 0; /* more members than fields: one is unknown or twice */
+    i = st->order[st->row_kind][st->member];
+    if (!hub_ingest_rows_key_is(st->row_kind, i, (const char *)s, len)) {
+        i = hub_ingest_rows_key_index(st->row_kind, (const char *)s, len);
+        st->order[st->row_kind][st->member] = (signed char)i;
+    }
+    st->member++;
     if (i < 0 || st->cells[i].type != HUB_INGEST_CELL_ABSENT)
         return 0; /* unknown or given twice */
     /* Taken now, so that a second member of this name is seen. */
@@ -443,13 +461,18 @@ static const yajl_callbacks hub_ingest_callbacks = {
     .yajl_end_array = hub_ingest_on_end_array,
 };
 
-int hub_ingest_stream_read(const char *body, size_t len, hub_upload_t *up)
+int hub_ingest_stream_read(const char *body, size_t len,
+                           size_t containers_max, hub_upload_t *up)
 {
     hub_ingest_stream_t st;
     yajl_handle h;
     int ok;
 
+    if (memchr(body, '\v', len) || memchr(body, '\f', len))
+        return 0;
     memset(&st, 0, sizeof(st));
+    memset(st.order, -1, sizeof(st.order));
+    st.containers_max = containers_max;
     st.body = body;
     st.len = len;
     st.up = up;

@@ -12,7 +12,9 @@
  * The reader only ever accepts: it stops at the first thing it does not
  * take as it is — a refused row, a duplicate key, an escaped string
  * (yajl decodes lone surrogates to '?'), a number jansson might read
- * otherwise, nesting deeper than an upload has, any error of yajl's —
+ * otherwise, nesting deeper than an upload has, more objects and arrays
+ * than it holds, a vertical tab or form feed (white space to yajl, not
+ * to jansson), any error of yajl's —
  * and the caller then reads the body with jansson, whose refusal names
  * the fault. So whatever this accepts, jansson reads the same way.
  *
@@ -27,9 +29,11 @@
 #include "hub/store/snapshots.h"
 
 /* 1 when the body was read whole into *up (zeroed by the caller) and
- * every row passed its checks; 0 otherwise. The days' day, estimated and
+ * every row passed its checks; 0 otherwise, and at once past
+ * containers_max objects and arrays. The days' day, estimated and
  * has_elements, up->n_days and every check beyond the rows are the
  * caller's. */
-int hub_ingest_stream_read(const char *body, size_t len, hub_upload_t *up);
+int hub_ingest_stream_read(const char *body, size_t len,
+                           size_t containers_max, hub_upload_t *up);
 
 #endif
