@@ -108,7 +108,7 @@ int hub_ingest_rows_key_is(int kind, int i, const char *name, size_t len)
     if (i < 0)
         return 0;
     key = hub_ingest_specs[kind].keys[i];
-    return memcmp(key, name, len) == 0 && key[len] == '\0';
+    return strlen(key) == len && memcmp(key, name, len) == 0;
 }
 
 int hub_ingest_rows_key_index(int kind, const char *name, size_t len)
