@@ -52,7 +52,7 @@ DEB_BUILD  := build-essential pkg-config
 DEB_KIOSK  := libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libjansson-dev \
 	libutf8proc-dev libsqlite3-dev libcrypt-dev libcurl4-openssl-dev espeak-ng
 DEB_HUB    := libmicrohttpd-dev libgnutls28-dev libjansson-dev libutf8proc-dev \
-	libsqlite3-dev libpq-dev
+	libsqlite3-dev libpq-dev libyajl-dev
 DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libcurl4-openssl-dev libjansson-dev libutf8proc-dev
 # clang with libFuzzer's runtime (libclang-rt-dev: libclang_rt.fuzzer)
@@ -117,7 +117,7 @@ PC_tools/voice   := jansson libutf8proc
 # base wraps gnutls's hashes for everyone.
 PC_tools/hub/base   := gnutls jansson
 PC_tools/hub/store  := sqlite3 libpq jansson
-PC_tools/hub/domain := jansson
+PC_tools/hub/domain := jansson yajl
 PC_tools/hub/api    := jansson
 PC_tools/hub/http   := libmicrohttpd gnutls jansson
 PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
@@ -164,8 +164,9 @@ HDR_xlsxwriter    := xlsxwriter.h
 HDR_cmocka        := cmocka.h
 HDR_jansson       := jansson.h
 HDR_libpq         := libpq-fe.h
+HDR_yajl          := yajl/yajl_parse.h yajl/yajl_gen.h yajl/yajl_tree.h
 PACKAGES_GUARDED  := sdl2 SDL2_image sqlite3 libcurl libmicrohttpd gnutls \
-	pangocairo xlsxwriter cmocka jansson libpq
+	pangocairo xlsxwriter cmocka jansson libpq yajl
 # SDL_ttf comes with SDL for this purpose; SDL_image (image codecs) is
 # guarded on its own: the kiosk may not use it.
 pc_family = $(if $(filter SDL2_ttf,$(1)),sdl2,$(1))
@@ -232,7 +233,7 @@ UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
 # Screenshots as PNG: SDL2_image is loaded only when a script asks for one.
 DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
-HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
+HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls yajl)
 # libpq (and the Kerberos and LDAP libraries it brings) is linked only
 # where the PostgreSQL driver is called: today the unit tests.
 PQ_LIBS     = $(call pc_libs,libpq)

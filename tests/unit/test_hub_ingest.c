@@ -1239,6 +1239,95 @@ static void test_parse_without_database(void **state)
     hub_ingest_free(&up);
 }
 
+/* doc_example with its first occurrence of from replaced by to. */
+static char *doc_example_with(const char *from, const char *to)
+{
+    const char *at = strstr(doc_example, from);
+    size_t head, len;
+    char *out;
+
+    assert_non_null(at);
+    head = (size_t)(at - doc_example);
+    len = strlen(doc_example) - strlen(from) + strlen(to);
+    out = malloc(len + 1);
+    assert_non_null(out);
+    memcpy(out, doc_example, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+/* hub_ingest_parse() reads a body with yajl in one pass and leaves to
+ * jansson (hub_ingest_parse_tree()) whatever it does not take as it is:
+ * either way the upload, or the refusal and its words, are jansson's. */
+static void test_stream_and_tree_agree(void **state)
+{
+    static const struct {
+        const char *from, *to;
+        int rc;
+        const char *part; /* of the refusal */
+    } cases[] = {
+        /* Escaped text: decoded by jansson, the same name. */
+        {"Qu\xe1\xba\xa7y 1", "Qu\\u1ea7y 1", 0, NULL},
+        {"\"CB001\"", "\"CB\\u0030\\u00301\"", 0, NULL},
+        /* A lone surrogate, which yajl would read as '?'. */
+        {"Qu\xe1\xba\xa7y 1", "Qu\\ud800y 1", -1, "not valid JSON"},
+        /* A vertical tab between tokens: white space to yajl only. */
+        {"\"upto_seq\": 1234,", "\"upto_seq\": 1234,\v", -1,
+         "not valid JSON"},
+        /* A forged second "complete": which counts would be up to the
+         * parser. */
+        {"\"complete\": 12,", "\"complete\": 12, \"complete\": 99,", -1,
+         "duplicate"},
+        {"\"partial\": 0,\n", "\"partial\": 0, \"partial\": 1,\n", -1,
+         "duplicate"},
+        /* A refused row, named by its path. */
+        {"\"complete\": 12,", "\"complete\": 12.0,", -1,
+         "days[0].responses[0].complete: must be an integer"},
+        {"\"officer\": \"CB001\"", "\"officer\": {}", -1,
+         "days[0].responses[0].officer: must be a string"},
+        {"\"answer\": \"5\"", "\"answer\": \"5\", \"extra\": 1", -1,
+         "days[0].answers[0].extra: unknown key"},
+        /* An integer past int64_t. */
+        {"\"complete\": 12,", "\"complete\": 99999999999999999999,", -1,
+         "not valid JSON"},
+        {"\"uptime_s\": 86400", "\"uptime_s\": 86400.5e0", -1,
+         "heartbeat.uptime_s"},
+    };
+    fixture_t *f = *state;
+    hub_upload_t up, tree;
+    hub_problem_t pb, tree_pb;
+    size_t i;
+    char *body;
+    int rc;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        body = doc_example_with(cases[i].from, cases[i].to);
+        hub_problem_init(&pb);
+        hub_problem_init(&tree_pb);
+        rc = hub_ingest_parse(body, strlen(body), f->now, &up, &pb);
+        assert_int_equal(hub_ingest_parse_tree(body, strlen(body), f->now,
+                                               &tree, &tree_pb),
+                         rc);
+        assert_int_equal(rc, cases[i].rc);
+        if (rc == 0) {
+            assert_string_equal(up.resp[0].d.counter, "Qu\xe1\xba\xa7y 1");
+            assert_string_equal(up.resp[0].d.counter,
+                                tree.resp[0].d.counter);
+            assert_string_equal(up.resp[0].d.officer,
+                                tree.resp[0].d.officer);
+            assert_int_equal(up.resp[0].complete, 12);
+        } else {
+            assert_string_equal(pb.message, tree_pb.message);
+            if (!strstr(pb.message, cases[i].part))
+                fail_msg("case %zu: %s", i, pb.message);
+        }
+        hub_ingest_free(&up);
+        hub_ingest_free(&tree);
+        free(body);
+    }
+}
+
 /* ---- forged uploads --------------------------------------------------- */
 
 static void assert_message_has(fixture_t *f, const char *part)
@@ -2192,6 +2281,7 @@ int main(void)
         T(test_stores_sql_looking_values_verbatim),
         T(test_accepts_limits_exactly),
         T(test_optional_values),
+        T(test_stream_and_tree_agree),
         T(test_same_upload_twice),
         T(test_older_after_newer_is_stale),
         T(test_hundred_replays),

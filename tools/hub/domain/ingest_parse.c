@@ -11,6 +11,8 @@
 #include "core/vntime.h"
 #include "hub/base/valid.h"
 #include "hub/domain/dossiers.h"
+#include "hub/domain/ingest_rows.h"
+#include "hub/domain/ingest_stream.h"
 #include "hub/domain/jv.h"
 #include "hub/store/rowkey.h"
 
@@ -26,27 +28,6 @@ static const char *const hub_ingest_dos_keys[] = {
 static const char *const hub_ingest_day_keys[] = {
     "day", "estimated", "responses", "answers", "elements", NULL,
 };
-static const char *const hub_ingest_resp_keys[] = {
-    "unit",    "counter",  "officer",  "field",      "instrument",
-    "version", "complete", "partial",  "suppressed", NULL,
-};
-static const char *const hub_ingest_ans_keys[] = {
-    "unit",    "counter",  "officer",  "field",   "instrument", "version",
-    "partial", "question", "element",  "answer",  "n",          NULL,
-};
-static const char *const hub_ingest_el_keys[] = {
-    "unit",    "counter", "officer", "field", "instrument",
-    "version", "partial", "element", "n",     NULL,
-};
-
-/* The three kinds of day rows, for the checks they share. */
-enum hub_ingest_kind {
-    HUB_INGEST_RESP = 0,
-    HUB_INGEST_ANS = 1,
-    HUB_INGEST_EL = 2
-};
-static const char *const hub_ingest_kind_names[] = {"responses", "answers",
-                                                    "elements"};
 
 /* Objects and arrays an upload can hold: the body, its heartbeat, the
  * days array, each day with its three arrays, each row; plus room for
@@ -62,82 +43,6 @@ typedef struct hub_ingest_key {
     uint64_t hash;
     size_t row;
 } hub_ingest_key_t;
-
-/* ---- one row -------------------------------------------------------- */
-
-static int hub_ingest_read_dims(const json_t *v, const char *path,
-                                hub_dims_t *d, hub_problem_t *pb)
-{
-    /* counter, officer and field must be present but may be empty or
-     * null: not every counter has an officer signed in or a field chosen. */
-    const int maybe = HUB_JV_NULLABLE | HUB_JV_EMPTY;
-
-    d->counter = d->officer = d->field = "";
-    if (hub_jv_read_code(v, path, "unit", HUB_JV_REQUIRED, &d->unit, pb) < 0 ||
-        hub_jv_read_name(v, path, "counter", maybe, HUB_NAME_MAX,
-                         &d->counter, pb) < 0 ||
-        hub_jv_read_code(v, path, "officer", maybe, &d->officer, pb) < 0 ||
-        hub_jv_read_code(v, path, "field", maybe, &d->field, pb) < 0 ||
-        hub_jv_read_code(v, path, "instrument", HUB_JV_REQUIRED,
-                         &d->instrument, pb) < 0 ||
-        hub_jv_read_int(v, path, "version", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &d->version, pb) < 0)
-        return -1;
-    return 0;
-}
-
-static int hub_ingest_read_resp(const json_t *v, const char *path,
-                                hub_resp_row_t *row, hub_problem_t *pb)
-{
-    const int64_t max = HUB_INGEST_COUNT_MAX;
-
-    if (hub_jv_check_object(v, path, hub_ingest_resp_keys, pb) != 0 ||
-        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
-        hub_jv_read_int(v, path, "complete", HUB_JV_REQUIRED, 0, max,
-                        &row->complete, pb) < 0 ||
-        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, max,
-                        &row->partial, pb) < 0 ||
-        hub_jv_read_int(v, path, "suppressed", HUB_JV_REQUIRED, 0, max,
-                        &row->suppressed, pb) < 0)
-        return -1;
-    return 0;
-}
-
-static int hub_ingest_read_ans(const json_t *v, const char *path,
-                               hub_ans_row_t *row, hub_problem_t *pb)
-{
-    row->element = "";
-    if (hub_jv_check_object(v, path, hub_ingest_ans_keys, pb) != 0 ||
-        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
-        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
-                        &row->partial, pb) < 0 ||
-        hub_jv_read_code(v, path, "question", HUB_JV_REQUIRED,
-                         &row->question, pb) < 0 ||
-        hub_jv_read_code(v, path, "element",
-                         HUB_JV_NULLABLE | HUB_JV_OPTIONAL | HUB_JV_EMPTY,
-                         &row->element, pb) < 0 ||
-        hub_jv_read_code(v, path, "answer", HUB_JV_REQUIRED, &row->answer,
-                         pb) < 0 ||
-        hub_jv_read_int(v, path, "n", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &row->n, pb) < 0)
-        return -1;
-    return 0;
-}
-
-static int hub_ingest_read_el(const json_t *v, const char *path,
-                              hub_elem_row_t *row, hub_problem_t *pb)
-{
-    if (hub_jv_check_object(v, path, hub_ingest_el_keys, pb) != 0 ||
-        hub_ingest_read_dims(v, path, &row->d, pb) != 0 ||
-        hub_jv_read_int(v, path, "partial", HUB_JV_REQUIRED, 0, 1,
-                        &row->partial, pb) < 0 ||
-        hub_jv_read_code(v, path, "element", HUB_JV_REQUIRED, &row->element,
-                         pb) < 0 ||
-        hub_jv_read_int(v, path, "n", HUB_JV_REQUIRED, 0,
-                        HUB_INGEST_COUNT_MAX, &row->n, pb) < 0)
-        return -1;
-    return 0;
-}
 
 /* ---- duplicates ------------------------------------------------------ */
 
@@ -269,8 +174,8 @@ static int hub_ingest_check_dups(const hub_upload_t *up, int kind,
         hub_problem_set(pb, HUB_PROBLEM_INVALID,
                         "days[%zu].%s[%zu]: repeats the key of %s[%zu]; each"
                         " combination may appear once a day",
-                        day, hub_ingest_kind_names[kind], j,
-                        hub_ingest_kind_names[kind], i);
+                        day, hub_ingest_rows_name(kind), j,
+                        hub_ingest_rows_name(kind), i);
         return -1;
     }
     free(keys);
@@ -417,13 +322,63 @@ static void hub_ingest_row_path(char *rp, size_t cap, const char *path,
     hub_problem_init(pb);
 }
 
-static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
-                               int64_t now_ms, hub_problem_t *pb)
+/* Row j of a kind into the next free row of up; -1 with *pb naming the
+ * row's field. */
+static int hub_ingest_read_row(hub_upload_t *up, int kind, const json_t *row,
+                               const char *path, size_t j, hub_problem_t *pb)
 {
-    char path[HUB_JV_PATH_MAX], rp[HUB_JV_PATH_MAX];
-    const json_t *resp = NULL, *ans = NULL, *el = NULL, *row;
+    char rp[HUB_JV_PATH_MAX];
+    void *out = kind == HUB_INGEST_ANS  ? (void *)&up->ans[up->n_ans]
+                : kind == HUB_INGEST_EL ? (void *)&up->el[up->n_el]
+                                        : (void *)&up->resp[up->n_resp];
+
+    /* A row's path ("days[0].answers[17]") is written only for a row
+     * refused, by reading it again: a path per row cost more than the
+     * checks it labels. */
+    if (hub_ingest_rows_read_json(kind, row, "", out, pb) != 0) {
+        hub_ingest_row_path(rp, sizeof(rp), path, hub_ingest_rows_name(kind),
+                            j, pb);
+        (void)hub_ingest_rows_read_json(kind, row, rp, out, pb);
+        return -1;
+    }
+    if (kind == HUB_INGEST_ANS)
+        up->n_ans++;
+    else if (kind == HUB_INGEST_EL)
+        up->n_el++;
+    else
+        up->n_resp++;
+    return 0;
+}
+
+/* The rows of a day's list of a kind, after the upload's of that kind. */
+static int hub_ingest_read_rows(hub_upload_t *up, int kind,
+                                const json_t *rows, const char *path,
+                                size_t *first, size_t *n, hub_problem_t *pb)
+{
+    const json_t *row;
+    size_t j;
+
+    *first = kind == HUB_INGEST_ANS  ? up->n_ans
+             : kind == HUB_INGEST_EL ? up->n_el
+                                     : up->n_resp;
+    *n = json_array_size(rows);
+    json_array_foreach(rows, j, row) {
+        if (hub_ingest_read_row(up, kind, row, path, j, pb) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Day i: its own members, and its rows unless the streaming reader has
+ * read them already (rows_read). */
+static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
+                               int64_t now_ms, int rows_read,
+                               hub_problem_t *pb)
+{
+    char path[HUB_JV_PATH_MAX];
+    const json_t *resp = NULL, *ans = NULL, *el = NULL;
     hub_day_t *d = &up->days[i];
-    size_t j, k;
+    size_t k;
 
     hub_jv_path_index(path, sizeof(path), "days", i);
     if (hub_jv_check_object(v, path, hub_ingest_day_keys, pb) != 0 ||
@@ -452,48 +407,23 @@ static int hub_ingest_read_day(hub_upload_t *up, const json_t *v, size_t i,
             return -1;
         }
     }
-    /* A row's path ("days[0].answers[17]") is written only for a row
-     * refused, by reading it again: a path per row cost more than the
-     * checks it labels. */
-    d->resp_first = up->n_resp;
-    d->resp_n = json_array_size(resp);
-    json_array_foreach(resp, j, row) {
-        if (hub_ingest_read_resp(row, "", &up->resp[up->n_resp], pb) != 0) {
-            hub_ingest_row_path(rp, sizeof(rp), path, "responses", j, pb);
-            (void)hub_ingest_read_resp(row, rp, &up->resp[up->n_resp], pb);
-            return -1;
-        }
-        up->n_resp++;
-    }
-    d->ans_first = up->n_ans;
-    d->ans_n = json_array_size(ans);
-    json_array_foreach(ans, j, row) {
-        if (hub_ingest_read_ans(row, "", &up->ans[up->n_ans], pb) != 0) {
-            hub_ingest_row_path(rp, sizeof(rp), path, "answers", j, pb);
-            (void)hub_ingest_read_ans(row, rp, &up->ans[up->n_ans], pb);
-            return -1;
-        }
-        up->n_ans++;
-    }
-    d->el_first = up->n_el;
-    d->el_n = json_array_size(el);
-    json_array_foreach(el, j, row) {
-        if (hub_ingest_read_el(row, "", &up->el[up->n_el], pb) != 0) {
-            hub_ingest_row_path(rp, sizeof(rp), path, "elements", j, pb);
-            (void)hub_ingest_read_el(row, rp, &up->el[up->n_el], pb);
-            return -1;
-        }
-        up->n_el++;
-    }
+    if (!rows_read &&
+        (hub_ingest_read_rows(up, HUB_INGEST_RESP, resp, path,
+                              &d->resp_first, &d->resp_n, pb) != 0 ||
+         hub_ingest_read_rows(up, HUB_INGEST_ANS, ans, path, &d->ans_first,
+                              &d->ans_n, pb) != 0 ||
+         hub_ingest_read_rows(up, HUB_INGEST_EL, el, path, &d->el_first,
+                              &d->el_n, pb) != 0))
+        return -1;
     up->n_days++;
     return 0;
 }
 
-static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
-                                int64_t now_ms, hub_problem_t *pb)
+/* The rows' arrays, as large as the rows of every day. */
+static int hub_ingest_alloc_rows(hub_upload_t *up, const json_t *days,
+                                 hub_problem_t *pb)
 {
-    size_t n_resp, n_ans, n_el, i;
-    const json_t *v;
+    size_t n_resp, n_ans, n_el;
 
     if (hub_ingest_count_rows(days, &n_resp, &n_ans, &n_el, pb) != 0)
         return -1;
@@ -506,9 +436,21 @@ static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
         hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
         return -1;
     }
+    return 0;
+}
+
+static int hub_ingest_read_days(hub_upload_t *up, const json_t *days,
+                                int64_t now_ms, int rows_read,
+                                hub_problem_t *pb)
+{
+    size_t i;
+    const json_t *v;
+
+    if (!rows_read && hub_ingest_alloc_rows(up, days, pb) != 0)
+        return -1;
     json_array_foreach(days, i, v)
     {
-        if (hub_ingest_read_day(up, v, i, now_ms, pb) != 0)
+        if (hub_ingest_read_day(up, v, i, now_ms, rows_read, pb) != 0)
             return -1;
     }
     if (hub_ingest_check_dups(up, HUB_INGEST_RESP, pb) != 0 ||
@@ -757,41 +699,14 @@ static int hub_ingest_check_shape(const char *body, size_t len,
     return -1;
 }
 
-static int hub_ingest_load(const char *body, size_t len, json_t **root,
-                           hub_problem_t *pb)
-{
-    json_error_t jerr;
-
-    if (len > HUB_INGEST_BODY_MAX) {
-        hub_problem_set(pb, HUB_PROBLEM_TOO_LARGE,
-                        "the body is over %d bytes; send smaller batches",
-                        HUB_INGEST_BODY_MAX);
-        return -1;
-    }
-    if (hub_ingest_check_shape(body, len, pb) != 0)
-        return -1;
-    /* Duplicate keys are refused: with two "complete" members, which one
-     * counts would be up to the parser. jansson also caps nesting depth,
-     * so a deeply nested body is an error, not a stack overflow. */
-    *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!*root) {
-        hub_problem_set(pb, HUB_PROBLEM_INVALID,
-                        "not valid JSON at line %d, column %d: %s", jerr.line,
-                        jerr.column, jerr.text);
-        return -1;
-    }
-    return 0;
-}
-
-int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
-                     hub_upload_t *up, hub_problem_t *pb)
+/* The checks of everything but the rows' own members, on up->root:
+ * jansson's tree of the whole body, or the streaming reader's of all but
+ * its rows (rows_read). */
+static int hub_ingest_check_body(hub_upload_t *up, int64_t now_ms,
+                                 int rows_read, hub_problem_t *pb)
 {
     const json_t *days = NULL, *hb;
 
-    memset(up, 0, sizeof(*up));
-    up->format = 1;
-    if (hub_ingest_load(body, len, &up->root, pb) != 0)
-        return -1;
     if (hub_jv_check_object(up->root, "", hub_ingest_top_keys, pb) != 0 ||
         hub_jv_read_int(up->root, "", "format", HUB_JV_OPTIONAL, 1,
                         HUB_INGEST_FORMAT, &up->format, pb) < 0 ||
@@ -813,9 +728,55 @@ int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
             return -1;
         up->has_heartbeat = 1;
     }
-    if (hub_ingest_read_days(up, days, now_ms, pb) != 0)
+    if (hub_ingest_read_days(up, days, now_ms, rows_read, pb) != 0)
         return -1;
     return hub_ingest_read_dossiers(up, now_ms, pb) < 0 ? -1 : 0;
+}
+
+int hub_ingest_parse_tree(const char *body, size_t len, int64_t now_ms,
+                          hub_upload_t *up, hub_problem_t *pb)
+{
+    json_error_t jerr;
+
+    memset(up, 0, sizeof(*up));
+    up->format = 1;
+    if (len > HUB_INGEST_BODY_MAX) {
+        hub_problem_set(pb, HUB_PROBLEM_TOO_LARGE,
+                        "the body is over %d bytes; send smaller batches",
+                        HUB_INGEST_BODY_MAX);
+        return -1;
+    }
+    if (hub_ingest_check_shape(body, len, pb) != 0)
+        return -1;
+    /* Duplicate keys are refused: with two "complete" members, which one
+     * counts would be up to the parser. jansson also caps nesting depth,
+     * so a deeply nested body is an error, not a stack overflow. */
+    up->root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!up->root) {
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "not valid JSON at line %d, column %d: %s", jerr.line,
+                        jerr.column, jerr.text);
+        return -1;
+    }
+    return hub_ingest_check_body(up, now_ms, 0, pb);
+}
+
+int hub_ingest_parse(const char *body, size_t len, int64_t now_ms,
+                     hub_upload_t *up, hub_problem_t *pb)
+{
+    memset(up, 0, sizeof(*up));
+    up->format = 1;
+    if (len <= HUB_INGEST_BODY_MAX &&
+        hub_ingest_stream_read(body, len, HUB_INGEST_CONTAINERS_MAX, up) ==
+            1 &&
+        hub_ingest_check_body(up, now_ms, 1, pb) == 0)
+        return 0;
+    /* Refused, or not plain enough for the streaming reader: jansson reads
+     * it again (the shape first), and its refusal is the one the kiosk
+     * gets. */
+    hub_ingest_free(up);
+    hub_problem_init(pb);
+    return hub_ingest_parse_tree(body, len, now_ms, up, pb);
 }
 
 void hub_ingest_free(hub_upload_t *up)
@@ -828,6 +789,7 @@ void hub_ingest_free(hub_upload_t *up)
     free(up->resp);
     free(up->ans);
     free(up->el);
+    free(up->text);
     json_decref(up->root);
     memset(up, 0, sizeof(*up));
 }

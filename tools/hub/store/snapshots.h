@@ -101,6 +101,7 @@ typedef struct hub_upload {
     hub_dossier_row_t *dos;
     int has_heartbeat;
     hub_heartbeat_t heartbeat;
+    char *text; /* the rows' strings, when read by the streaming reader */
 } hub_upload_t;
 
 typedef struct hub_ingest_result {
