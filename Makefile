@@ -234,7 +234,8 @@ DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
 # libpq (and the Kerberos and LDAP libraries it brings) is linked only
-# where the PostgreSQL driver is called: today the unit tests.
+# where the PostgreSQL driver is called: the hub (hub_db_open() takes a
+# postgresql:// target) and the unit tests.
 PQ_LIBS     = $(call pc_libs,libpq)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
@@ -354,7 +355,7 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBCO
 
 $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBPLAT) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(PQ_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Names and texts of the spoken prompts, and their resampling; espeak-ng
 # speaks them (docs/VOICE.md). One set per regional voice.
@@ -496,7 +497,7 @@ $(BUILD)/harness/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tools/report/report
 		$(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(PQ_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 fuzz: deps deps-test
 	@$(MAKE) --no-print-directory fuzz-build

@@ -15,7 +15,7 @@
 static const char *const sqlx_pg_schemes[] = {"postgresql://",
                                               "postgres://"};
 
-static const sqlx_driver_t *sqlx_pick_driver(const char *target)
+sqlx_dialect_t sqlx_target_dialect(const char *target)
 {
     size_t i;
 
@@ -23,8 +23,15 @@ static const sqlx_driver_t *sqlx_pick_driver(const char *target)
          i++)
         if (strncmp(target, sqlx_pg_schemes[i],
                     strlen(sqlx_pg_schemes[i])) == 0)
-            return &sqlx_driver_pg;
-    return &sqlx_driver_sqlite;
+            return SQLX_DIALECT_POSTGRES;
+    return SQLX_DIALECT_SQLITE;
+}
+
+static const sqlx_driver_t *sqlx_pick_driver(const char *target)
+{
+    return sqlx_target_dialect(target) == SQLX_DIALECT_POSTGRES
+               ? &sqlx_driver_pg
+               : &sqlx_driver_sqlite;
 }
 
 /* The statement's text for an error: whitespace runs as one space, cut

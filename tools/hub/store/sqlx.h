@@ -121,10 +121,21 @@ typedef struct sqlx_options {
  * hub_rc with *out NULL and the reason in err (cap bytes, cap > 0). */
 int sqlx_open(const char *target, const sqlx_options_t *opt, sqlx_t **out,
               char *err, size_t cap);
+/* An SQLite view of db (app/db's sqldb), already open: the same
+ * connection, its kept statements (each text prepared once for both
+ * interfaces) and its write lock (sqlx_begin() is sqldb_begin_write()).
+ * It never opens a second connection to the file: with SQLite 3.40 two
+ * writing connections can corrupt the WAL (db.h). db stays the caller's
+ * and must outlive the view; sqlx_close() of the view leaves db open.
+ * The view's statements are db's: sqlx_finalize() only resets one. */
+struct sqldb;
+int sqlx_open_sqldb(struct sqldb *db, sqlx_t **out, char *err, size_t cap);
 /* Finalizes every kept statement, then closes. Safe with NULL. */
 void sqlx_close(sqlx_t *x);
 
 sqlx_dialect_t sqlx_dialect(const sqlx_t *x);
+/* The dialect sqlx_open() would pick for target. */
+sqlx_dialect_t sqlx_target_dialect(const char *target);
 /* The phrase in x's dialect; "" for an unknown one. Static storage. */
 const char *sqlx_dialect_phrase(const sqlx_t *x, sqlx_phrase_t p);
 /* "sqlite" or "postgresql". */

@@ -1,0 +1,66 @@
+#include "hub/store/dbx.h"
+#include "hub/store/db_sql.h"
+
+#include <stdlib.h>
+
+sqlx_t *hub_dbx(hub_db_t *db)
+{
+    return db->x;
+}
+
+int hub_dbx_is_pg(const hub_db_t *db)
+{
+    return sqlx_dialect(db->x) == SQLX_DIALECT_POSTGRES;
+}
+
+int hub_dbx_fail(hub_db_t *db, int rc, const char *what)
+{
+    sqldb_set_error(&db->sql, "%s: %s", what, sqlx_last_error(db->x));
+    return rc;
+}
+
+int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                const char *what)
+{
+    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+
+    sqlx_reset(st);
+    if (rc == SQLX_DONE || rc == SQLX_ROW)
+        return HUB_OK;
+    return hub_dbx_fail(db, rc, what);
+}
+
+int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what)
+{
+    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+
+    if (rc == SQLX_ROW)
+        return HUB_OK;
+    sqlx_reset(st);
+    if (rc == SQLX_DONE)
+        return HUB_NOT_FOUND;
+    return hub_dbx_fail(db, rc, what);
+}
+
+int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                     int64_t now_ms, const json_t *obj, const char *extra,
+                     const char *what)
+{
+    sqlx_stmt_t *st;
+    char *body;
+    int rc = HUB_OK;
+
+    body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!body)
+        return HUB_ERROR;
+    st = sqlx_prepare(db->x, sql);
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_int64(st, 2, now_ms, &rc);
+    sqlx_bind_text(st, 3, body, &rc);
+    if (extra)
+        sqlx_bind_text(st, 4, extra, &rc);
+    rc = hub_dbx_run(db, st, rc, what);
+    free(body);
+    return rc;
+}

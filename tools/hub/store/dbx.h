@@ -1,0 +1,43 @@
+/*
+ * dbx.h - the store's modules on the hub database's sqlx view (sqlx.h),
+ * the same calls whichever driver holds the data.
+ *
+ * A module prepares with sqlx_prepare(hub_dbx(db), SQL), binds, and ends
+ * with hub_dbx_run() or hub_dbx_next(), which reset the statement when
+ * they are done with it and, on a failure, put sqlx's reason where
+ * hub_db_last_error() reads it, as the sqldb_* calls do.
+ *
+ * Ownership: statements belong to the handle (sqlx.h); under the lock.
+ */
+#ifndef SIPAS_HUB_DBX_H
+#define SIPAS_HUB_DBX_H
+
+#include <jansson.h>
+
+#include "hub/store/db.h"
+#include "hub/store/sqlx.h"
+
+/* The handle's view: SQLite's one connection, or PostgreSQL's. */
+sqlx_t *hub_dbx(hub_db_t *db);
+/* Whether the handle is on PostgreSQL. */
+int hub_dbx_is_pg(const hub_db_t *db);
+/* Notes sqlx's last error (prefixed with what) on db; returns rc. */
+int hub_dbx_fail(hub_db_t *db, int rc, const char *what);
+/* Steps st (bound with bind_rc, which may be a failure already) once,
+ * expecting no row, and resets it: HUB_OK or a hub_rc. */
+int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                const char *what);
+/* The next row of st: HUB_OK with the row to read (the caller resets
+ * st when it stops early), HUB_NOT_FOUND after the last (st reset), or a
+ * hub_rc (st reset, the reason noted). */
+int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what);
+
+/* Runs sql with ?1 install_id, ?2 now_ms, ?3 obj as compact JSON with
+ * sorted keys (equal objects give equal text) and ?4 extra (may be NULL):
+ * how a kiosk's validated report is kept as it was checked. */
+int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                     int64_t now_ms, const json_t *obj, const char *extra,
+                     const char *what);
+
+#endif
