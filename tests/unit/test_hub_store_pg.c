@@ -1,9 +1,10 @@
 /*
  * The hub's store on both drivers (hub/store/dbx.h): hub_db_open() of
  * an SQLite file and of a PostgreSQL server, the modules already on sqlx
- * run the same on each, PostgreSQL's schema (hub/store/pgschema.h) has
- * the columns of SQLite's in the same order, and a module not yet on
- * PostgreSQL is refused with a message that says so.
+ * (audit, units, the unit tree) run the same on each, PostgreSQL's
+ * schema (hub/store/pgschema.h) has the columns of SQLite's in the same
+ * order, and a module not yet on PostgreSQL is refused with a message
+ * that says so.
  *
  * PostgreSQL's half runs when SIPAS_TEST_PG_URI names a server: the
  * wrapper tests/hub/test_sqlx_pg.sh test_hub_store_pg starts one of its
@@ -22,6 +23,8 @@
 #include "hub/store/dbx.h"
 #include "hub/store/kiosks.h"
 #include "hub/store/pgschema.h"
+#include "hub/store/units.h"
+#include "hub/store/unittree.h"
 #include "testutil.h"
 
 #define COLS_MAX 1024
@@ -192,6 +195,107 @@ static void test_audit_rollback(void **state)
     assert_string_equal(seen.actions[0], "kept");
 }
 
+typedef struct joined {
+    char text[512];
+    size_t n;
+} joined_t;
+
+static void join(joined_t *j, const char *a, const char *b, long n)
+{
+    int w = snprintf(j->text + j->n, sizeof(j->text) - j->n, "%s%s:%s:%ld",
+                     j->n ? "," : "", a, b, n);
+
+    assert_true(w > 0 && (size_t)w < sizeof(j->text) - j->n);
+    j->n += (size_t)w;
+}
+
+static int join_unit(void *ctx, const hub_unit_info_t *u)
+{
+    join(ctx, u->code, u->parent, u->depth);
+    return 0;
+}
+
+static int join_change(void *ctx, const hub_unit_change_t *c)
+{
+    join(ctx, c->code, c->kind, (long)(c->recorded_at % 1000));
+    return 0;
+}
+
+/* Adds, edits and reads of the unit tree: the same answers, in the same
+ * (byte) order, from both. */
+static void test_units_tree(void **state)
+{
+    store_ctx_t *c = *state;
+    hub_units_stamp_t stamp = {INT64_C(1) << 40, "cli:test"};
+    hub_units_why_t why;
+    joined_t all = {{0}, 0}, under = {{0}, 0}, log = {{0}, 0};
+    hub_tree_t *t = NULL;
+    char name[64];
+    int yes = -1, i;
+
+    assert_int_equal(hub_units_add(c->db, "TINH", "Tỉnh", NULL, 1), HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "HUYEN-A", "Huyện A", "TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "HUYEN-B", "Huyện B", "TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-2", "Xã 2", "HUYEN-A", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-10", "Xã 10", "HUYEN-A", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-2", "again", "TINH", 1),
+                     HUB_EXISTS);
+    assert_int_equal(hub_units_add(c->db, "XA-X", "x", "NONE", 1),
+                     HUB_NOT_FOUND);
+    assert_int_equal(hub_units_contains(c->db, "TINH", "XA-2", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 1);
+    assert_int_equal(hub_units_contains(c->db, "XA-2", "TINH", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 0);
+    assert_int_equal(hub_units_get_name(c->db, "NONE", name, sizeof(name)),
+                     HUB_NOT_FOUND);
+
+    assert_int_equal(hub_units_rename(c->db, "XA-2", "Xã Hai", "2026-01-01",
+                                      &stamp, &why), HUB_OK);
+    stamp.now_ms++;
+    assert_int_equal(hub_units_move(c->db, "XA-10", "HUYEN-B", "2026-01-05",
+                                    &stamp, &why), HUB_OK);
+    stamp.now_ms++;
+    assert_int_equal(hub_units_merge(c->db, "XA-2", "XA-10", "2026-02-01",
+                                     &stamp, &why), HUB_OK);
+    assert_int_equal(hub_units_move(c->db, "HUYEN-B", "XA-10", "2026-03-01",
+                                    &stamp, &why), HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_LOOP);
+    assert_int_equal(hub_units_rename(c->db, "XA-10", "Xã 10", "2026-03-01",
+                                      &stamp, &why), HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_SAME);
+    assert_int_equal(hub_units_is_merged_into(c->db, "XA-2", "XA-10", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 1);
+
+    if (hub_units_each(c->db, join_unit, &all) != HUB_OK)
+        fail_msg("%s", hub_db_last_error(c->db));
+    assert_string_equal(all.text, "TINH::0,HUYEN-A:TINH:1,XA-2:HUYEN-A:2,"
+                                  "HUYEN-B:TINH:1,XA-10:HUYEN-B:2");
+    assert_int_equal(hub_units_each_under(c->db, "HUYEN-B", join_unit,
+                                          &under), HUB_OK);
+    assert_string_equal(under.text,
+                        "HUYEN-B:TINH:0,XA-10:HUYEN-B:1,XA-2:XA-10:2");
+    assert_int_equal(hub_units_each_change(c->db, NULL, join_change, &log),
+                     HUB_OK);
+    assert_string_equal(log.text, "XA-10:move:777,XA-2:rename:776,"
+                                  "XA-2:merge:778");
+
+    assert_int_equal(hub_tree_load(c->db, "2025-12-31", &t), HUB_OK);
+    i = hub_tree_find(t, "XA-2");
+    assert_true(i >= 0);
+    assert_string_equal(t->nodes[i].name, "Xã 2");
+    i = hub_tree_find(t, "XA-10");
+    assert_true(i >= 0);
+    assert_string_equal(t->nodes[i].parent, "HUYEN-A");
+    hub_tree_free(t);
+}
+
 /* What has not moved to sqlx says so instead of misbehaving. */
 static void test_not_yet_refused(void **state)
 {
@@ -217,7 +321,7 @@ int main(void)
     store_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
     const struct CMUnitTest all[] = {
         BOTH(test_audit_round_trip), BOTH(test_audit_rollback),
-        BOTH(test_reopen_keeps_schema),
+        BOTH(test_reopen_keeps_schema), BOTH(test_units_tree),
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_not_yet_refused),
     };
     enum { N = sizeof(all) / sizeof(all[0]) };
