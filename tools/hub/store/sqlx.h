@@ -16,6 +16,8 @@
  *     bits); text is TEXT and always UTF-8.
  *   - INSERT ... ON CONFLICT (key) DO UPDATE SET c = excluded.c and
  *     ON CONFLICT DO NOTHING read the same in both.
+ *   - bytes (digests) are bound with sqlx_bind_blob() and read with
+ *     sqlx_column_blob(); the column is BLOB or BYTEA.
  *   - what differs (a generated key, a blob type) is asked of
  *     sqlx_dialect_phrase(); SUM() of BIGINT is NUMERIC in PostgreSQL,
  *     so read it with sqlx_column_int64() or CAST it AS BIGINT.
@@ -154,6 +156,10 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql);
 void sqlx_bind_int64(sqlx_stmt_t *st, int i, int64_t v, int *rc);
 void sqlx_bind_text(sqlx_stmt_t *st, int i, const char *v, int *rc);
 void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc);
+/* Bytes (len of them, borrowed as text is) into a BLOB / BYTEA column:
+ * how the store keeps digests. */
+void sqlx_bind_blob(sqlx_stmt_t *st, int i, const void *v, int len,
+                    int *rc);
 
 /* SQLX_ROW with a row to read, SQLX_DONE after the last, or a hub_rc
  * (< 0). After SQLX_DONE or an error the statement stays so until
@@ -166,6 +172,9 @@ int sqlx_column_is_null(sqlx_stmt_t *st, int i);
 int64_t sqlx_column_int64(sqlx_stmt_t *st, int i);
 /* "" for NULL or no row; never NULL. */
 const char *sqlx_column_text(sqlx_stmt_t *st, int i);
+/* Copies column i's bytes, a BLOB / BYTEA, into out (cap bytes): their
+ * length, or -1 for NULL, no row, no blob, or more than cap bytes. */
+int sqlx_column_blob(sqlx_stmt_t *st, int i, unsigned char *out, int cap);
 /* Ends the statement's execution and clears its bindings. Safe with
  * NULL. */
 void sqlx_reset(sqlx_stmt_t *st);

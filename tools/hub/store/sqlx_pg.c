@@ -27,6 +27,7 @@
 #define SQLX_PG_INT2OID 21
 #define SQLX_PG_INT4OID 23
 #define SQLX_PG_TEXTOID 25
+#define SQLX_PG_BYTEAOID 17
 #define SQLX_PG_BPCHAROID 1042
 #define SQLX_PG_VARCHAROID 1043
 
@@ -237,21 +238,31 @@ static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
     PGconn *conn = sqlx_pg_conn(st->x);
     char ints[SQLX_PARAM_MAX][SQLX_PG_INT_TEXT];
     const char *values[SQLX_PARAM_MAX];
+    int lengths[SQLX_PARAM_MAX], formats[SQLX_PARAM_MAX];
     int i, rc;
 
     for (i = 0; i < st->n_params; i++) {
         const sqlx_param_t *p = &st->params[i];
 
         values[i] = NULL;
+        lengths[i] = 0;
+        formats[i] = 0;
         if (p->kind == SQLX_PARAM_TEXT)
             values[i] = p->text;
+        else if (p->kind == SQLX_PARAM_BLOB) {
+            /* bytea's binary format is the bytes themselves: no escaping
+             * on the way in. */
+            values[i] = p->text;
+            lengths[i] = p->len;
+            formats[i] = 1;
+        }
         else if (p->kind == SQLX_PARAM_INT) {
             snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p->i);
             values[i] = ints[i];
         }
     }
-    ps->res = PQexecPrepared(conn, ps->name, st->n_params, values, NULL,
-                             NULL, 0);
+    ps->res = PQexecPrepared(conn, ps->name, st->n_params, values, lengths,
+                             formats, 0);
     rc = sqlx_pg_check(conn, ps->res, msg, cap);
     if (rc == HUB_OK && PQresultStatus(ps->res) == PGRES_TUPLES_OK)
         ps->rows = PQntuples(ps->res);
@@ -336,6 +347,42 @@ static const char *sqlx_pg_column_text(sqlx_stmt_t *st, int i)
     return PQgetvalue(ps->res, ps->row, i);
 }
 
+static int sqlx_pg_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Results are text: a bytea comes as \x and two lowercase hex digits
+ * a byte (bytea_output = hex, the default since PostgreSQL 9.0). */
+static int sqlx_pg_column_blob(sqlx_stmt_t *st, int i, unsigned char *out,
+                               int cap)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    const char *v;
+    int n, k, hi, lo;
+
+    if (PQgetisnull(ps->res, ps->row, i) ||
+        PQftype(ps->res, i) != SQLX_PG_BYTEAOID)
+        return -1;
+    v = PQgetvalue(ps->res, ps->row, i);
+    n = PQgetlength(ps->res, ps->row, i);
+    if (n < 2 || v[0] != '\\' || v[1] != 'x' || (n - 2) % 2 != 0 ||
+        (n - 2) / 2 > cap)
+        return -1;
+    for (k = 0; k < (n - 2) / 2; k++) {
+        hi = sqlx_pg_hex_digit(v[2 + 2 * k]);
+        lo = sqlx_pg_hex_digit(v[3 + 2 * k]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[k] = (unsigned char)(hi << 4 | lo);
+    }
+    return k;
+}
+
 static int sqlx_pg_exec(sqlx_t *x, const char *script, char *msg, size_t cap)
 {
     return sqlx_pg_run(sqlx_pg_conn(x), script, msg, cap);
@@ -391,6 +438,7 @@ const sqlx_driver_t sqlx_driver_pg = {
     .column_type = sqlx_pg_column_type,
     .column_int64 = sqlx_pg_column_int64,
     .column_text = sqlx_pg_column_text,
+    .column_blob = sqlx_pg_column_blob,
     .exec = sqlx_pg_exec,
     .begin = sqlx_pg_begin,
     .commit = sqlx_pg_commit,

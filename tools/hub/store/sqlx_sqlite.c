@@ -172,6 +172,9 @@ static int sqlx_sqlite_bind(sqlx_stmt_t *st)
             rc = sqlite3_bind_int64(s, i + 1, p->i);
         else if (p->kind == SQLX_PARAM_TEXT)
             rc = sqlite3_bind_text(s, i + 1, p->text, -1, SQLITE_TRANSIENT);
+        else if (p->kind == SQLX_PARAM_BLOB)
+            rc = sqlite3_bind_blob(s, i + 1, p->text, p->len,
+                                   SQLITE_TRANSIENT);
         else
             rc = sqlite3_bind_null(s, i + 1);
     }
@@ -228,6 +231,24 @@ static const char *sqlx_sqlite_column_text(sqlx_stmt_t *st, int i)
     return (const char *)sqlite3_column_text(sqlx_sqlite_stmt(st), i);
 }
 
+static int sqlx_sqlite_column_blob(sqlx_stmt_t *st, int i,
+                                   unsigned char *out, int cap)
+{
+    sqlite3_stmt *s = sqlx_sqlite_stmt(st);
+    const void *v;
+    int n;
+
+    if (sqlite3_column_type(s, i) != SQLITE_BLOB)
+        return -1;
+    v = sqlite3_column_blob(s, i);
+    n = sqlite3_column_bytes(s, i);
+    if (n > cap || (n > 0 && !v))
+        return -1;
+    if (n > 0)
+        memcpy(out, v, (size_t)n);
+    return n;
+}
+
 static int sqlx_sqlite_exec(sqlx_t *x, const char *script, char *msg,
                             size_t cap)
 {
@@ -277,6 +298,7 @@ static void sqlx_sqlite_rollback(sqlx_t *x)
     .column_type = sqlx_sqlite_column_type,                               \
     .column_int64 = sqlx_sqlite_column_int64,                             \
     .column_text = sqlx_sqlite_column_text,                               \
+    .column_blob = sqlx_sqlite_column_blob,                               \
     .exec = sqlx_sqlite_exec,                                             \
     .begin = sqlx_sqlite_begin,                                           \
     .commit = sqlx_sqlite_commit,                                         \
