@@ -1,7 +1,8 @@
 /*
  * The hub's store on both drivers (hub/store/dbx.h): hub_db_open() of
  * an SQLite file and of a PostgreSQL server, the modules already on sqlx
- * (audit, units, the unit tree) run the same on each, PostgreSQL's
+ * (audit, units, the unit tree, enrollment, kiosks, heartbeats,
+ * installations, tokens) run the same on each, PostgreSQL's
  * schema (hub/store/pgschema.h) has the columns of SQLite's in the same
  * order, and a module not yet on PostgreSQL is refused with a message
  * that says so.
@@ -21,7 +22,14 @@
 
 #include "hub/store/db.h"
 #include "hub/store/dbx.h"
+#include "hub/base/code.h"
+#include "hub/base/crypto.h"
+#include "hub/store/dossiers.h"
+#include "hub/store/enroll.h"
+#include "hub/store/heartbeats.h"
+#include "hub/store/installations.h"
 #include "hub/store/kiosks.h"
+#include "hub/store/tokens.h"
 #include "hub/store/pgschema.h"
 #include "hub/store/units.h"
 #include "hub/store/unittree.h"
@@ -74,13 +82,14 @@ static int teardown(void **state)
     return 0;
 }
 
-/* "a,b,c": table's columns in their order, from each dialect's catalog. */
+/* "a,b,c": table's columns in their order, from each dialect's catalog;
+ * PostgreSQL's explicit rowid (pgschema.h) is SQLite's implicit one. */
 static const char sql_cols_sqlite[] =
     "SELECT name FROM pragma_table_info(?1) ORDER BY cid";
 static const char sql_cols_pg[] =
     "SELECT column_name::text FROM information_schema.columns"
     " WHERE table_schema = current_schema() AND table_name = ?1"
-    " ORDER BY ordinal_position";
+    " AND column_name <> 'rowid' ORDER BY ordinal_position";
 
 static void list_columns(hub_db_t *db, const char *table, char *out,
                          size_t cap)
@@ -296,12 +305,151 @@ static void test_units_tree(void **state)
     hub_tree_free(t);
 }
 
+static int join_kiosk(void *ctx, const hub_kiosk_info_t *k)
+{
+    joined_t *j = ctx;
+
+    join(j, k->install_id, k->version, (long)(k->revoked_at % 1000));
+    join(j, k->heartbeat, k->installation, (long)k->heartbeat_at);
+    return 0;
+}
+
+static int join_token(void *ctx, const hub_token_info_t *t)
+{
+    /* Hours past the test's "now" (2^41 ms). */
+    join(ctx, t->scope_unit, t->revoked_at ? "revoked" : "active",
+         (long)((t->expires_at - (INT64_C(1) << 41)) / 3600000));
+    return 0;
+}
+
+#define KIOSK_ID "0123456789abcdef0123456789abcdef"
+#define KIOSK_SECRET                                                      \
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define OTHER_SECRET                                                      \
+    "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+
+/* A code redeemed once, a kiosk enrolled with its secret's digest, its
+ * reports kept, then revoked; digests found by their bytes on both. */
+static void test_enroll_kiosk(void **state)
+{
+    store_ctx_t *c = *state;
+    const int64_t now = INT64_C(1) << 41;
+    unsigned char hash[HUB_SHA256_LEN];
+    char code[HUB_CODE_TEXT], unit[64];
+    int64_t expires_at = 0, code_id = 0;
+    json_t *hb_obj = json_pack("{s:i}", "battery", 80);
+    json_t *in_obj = json_pack("{s:s}", "result", "pass");
+    hub_heartbeat_t hb = {hb_obj, "1.2.4"};
+    hub_installation_t rec = {in_obj, KIOSK_ID, "1.2.5", "pass", 5};
+    joined_t seen = {{0}, 0};
+    int was = -1;
+
+    assert_int_equal(hub_units_add(c->db, "KT-TINH", "Tỉnh", NULL, 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "KT-XA", "Xã", "KT-TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-XA", 24, now, code,
+                                         &expires_at), HUB_OK);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-NONE", 24, now, code,
+                                         &expires_at), HUB_NOT_FOUND);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-XA", 24, now, code,
+                                         &expires_at), HUB_OK);
+    assert_int_equal(hub_enroll_find(c->db, code, &code_id, unit,
+                                     sizeof(unit)), HUB_OK);
+    assert_true(code_id > 0);
+    assert_string_equal(unit, "KT-XA");
+    assert_int_equal(hub_enroll_find(c->db, "AAAA-BBBB-CCCC", &code_id,
+                                     unit, sizeof(unit)), HUB_NOT_FOUND);
+    assert_int_equal(hub_enroll_redeem(c->db, code, KIOSK_ID, now + 1,
+                                       unit, sizeof(unit)), HUB_OK);
+    assert_int_equal(hub_enroll_redeem(c->db, code, KIOSK_ID, now + 2,
+                                       unit, sizeof(unit)), HUB_USED);
+
+    assert_int_equal(hub_crypto_hash_text(KIOSK_SECRET, hash), 0);
+    assert_int_equal(hub_kiosks_enroll(c->db, KIOSK_ID, "KT-XA", "Quầy 1",
+                                       "1.2.3", hash, now), HUB_OK);
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, KIOSK_SECRET,
+                                             unit, sizeof(unit)), HUB_OK);
+    assert_string_equal(unit, "KT-XA");
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, OTHER_SECRET,
+                                             unit, sizeof(unit)),
+                     HUB_DENIED);
+    assert_int_equal(hub_kiosks_enroll(c->db, KIOSK_ID, "KT-TINH", "", "",
+                                       hash, now), HUB_CONFLICT);
+    assert_int_equal(hub_heartbeat_store(c->db, KIOSK_ID, &hb, now + 10),
+                     HUB_OK);
+    assert_int_equal(hub_installation_store(c->db, KIOSK_ID, &rec,
+                                            now + 20), HUB_OK);
+    assert_int_equal(hub_kiosks_revoke(c->db, KIOSK_ID, now + 30, &was),
+                     HUB_OK);
+    assert_int_equal(was, 0);
+    assert_int_equal(hub_kiosks_revoke(c->db, KIOSK_ID, now + 40, &was),
+                     HUB_OK);
+    assert_int_equal(was, 1);
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, KIOSK_SECRET,
+                                             unit, sizeof(unit)),
+                     HUB_REVOKED);
+    assert_int_equal(hub_kiosks_each(c->db, join_kiosk, &seen), HUB_OK);
+    assert_string_equal(seen.text,
+                        KIOSK_ID ":1.2.5:582,{\"battery\":80}:"
+                        "{\"result\":\"pass\"}:"
+                        "2199023255562");
+    json_decref(hb_obj);
+    json_decref(in_obj);
+}
+
+/* Tokens made, found by their digest, rotated (the old one ending at
+ * once or after an overlap) and revoked. */
+static void test_tokens(void **state)
+{
+    store_ctx_t *c = *state;
+    const int64_t now = INT64_C(1) << 41, day = HUB_TOKENS_DAY_MS;
+    char a[HUB_TOKEN_TEXT], b[HUB_TOKEN_TEXT], d[HUB_TOKEN_TEXT];
+    int64_t ia = 0, ib = 0, id = 0, in = 0;
+    hub_token_t tok;
+    joined_t seen = {{0}, 0};
+    int was = -1;
+
+    assert_int_equal(hub_units_add(c->db, "TK-TINH", "Tỉnh", NULL, 1),
+                     HUB_OK);
+    assert_int_equal(hub_tokens_add(c->db, "TK-TINH", now, a, &ia),
+                     HUB_OK);
+    assert_int_equal(hub_tokens_create(c->db, NULL, 1, now, now + day, b,
+                                       &ib), HUB_OK);
+    assert_true(ib > ia && ia > 0);
+    assert_int_equal(hub_tokens_add(c->db, "TK-NONE", now, d, &id),
+                     HUB_NOT_FOUND);
+    assert_int_equal(hub_tokens_find(c->db, a, &tok), HUB_OK);
+    assert_true(tok.id == ia && !tok.audit);
+    assert_string_equal(tok.scope_unit, "TK-TINH");
+    assert_int_equal(hub_tokens_find(c->db, b, &tok), HUB_OK);
+    assert_true(tok.id == ib && tok.audit && !tok.scope_unit[0]);
+    assert_int_equal(hub_tokens_touch(c->db, ia, now + 1), HUB_OK);
+    /* With an overlap the old token lives on until it ends... */
+    assert_int_equal(hub_tokens_rotate(c->db, ia, now, 3600000, now + day,
+                                       d, &id), HUB_OK);
+    assert_int_equal(hub_tokens_find(c->db, a, &tok), HUB_OK);
+    assert_true(tok.expires_at == now + 3600000);
+    /* ...without one it is revoked at once. */
+    assert_int_equal(hub_tokens_rotate(c->db, ib, now, 0, now + day, a,
+                                       &in), HUB_OK);
+    assert_int_equal(hub_tokens_find(c->db, b, &tok), HUB_DENIED);
+    assert_int_equal(hub_tokens_revoke(c->db, id, now, &was), HUB_OK);
+    assert_int_equal(was, 0);
+    assert_int_equal(hub_tokens_revoke(c->db, id, now, &was), HUB_OK);
+    assert_int_equal(was, 1);
+    assert_int_equal(hub_tokens_each(c->db, join_token, &seen), HUB_OK);
+    assert_string_equal(seen.text, "TK-TINH:active:1,:revoked:0,"
+                                   "TK-TINH:revoked:24,:active:24");
+}
+
 /* What has not moved to sqlx says so instead of misbehaving. */
 static void test_not_yet_refused(void **state)
 {
     store_ctx_t *c = *state;
+    int64_t rev = 0;
 
-    assert_int_equal(hub_kiosks_check_active(c->db, "k-none"), HUB_ERROR);
+    assert_int_equal(hub_dossiers_get_last(c->db, &rev), HUB_ERROR);
     assert_non_null(strstr(hub_db_last_error(c->db),
                            "not yet on PostgreSQL"));
 }
@@ -322,6 +470,7 @@ int main(void)
     const struct CMUnitTest all[] = {
         BOTH(test_audit_round_trip), BOTH(test_audit_rollback),
         BOTH(test_reopen_keeps_schema), BOTH(test_units_tree),
+        BOTH(test_enroll_kiosk), BOTH(test_tokens),
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_not_yet_refused),
     };
     enum { N = sizeof(all) / sizeof(all[0]) };

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "hub/base/clock.h"
-#include "hub/base/crypto.h"
 #include "hub/base/disk.h"
 #include "hub/store/commitq.h"
 #include "hub/store/dbx.h"
@@ -898,38 +897,6 @@ int hub_db_rc(int sqlite_rc)
     default:
         return HUB_ERROR;
     }
-}
-
-/* ---- statements -------------------------------------------------------- */
-
-int hub_db_find_digest(hub_db_t *db, const char *sql,
-                       const unsigned char *hash, const char *what,
-                       sqlite3_stmt **out)
-{
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
-
-    *out = NULL;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, what));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
-    if (rc == HUB_OK)
-        *out = st;
-    return rc;
-}
-
-int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
-                               const unsigned char *hash)
-{
-    const void *blob = sqlite3_column_blob(st, i);
-
-    return blob && sqlite3_column_bytes(st, i) == HUB_SHA256_LEN &&
-           hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
 }
 
 /* ---- locking ----------------------------------------------------------- */

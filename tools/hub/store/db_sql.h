@@ -36,18 +36,4 @@ struct hub_commitq *hub_db_commitq(hub_db_t *db);
  * HUB_ERROR (the reason is in sqldb_last_error(&db->sql)). */
 int hub_db_rc(int sqlite_rc);
 
-/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
- * parameter 1: how secrets are looked up, since only their digests are
- * stored. HUB_OK with *out on the row, for the caller to read and
- * release; otherwise, as sqldb_next(), the statement is already released
- * (HUB_NOT_FOUND: no such row). */
-int hub_db_find_digest(hub_db_t *db, const char *sql,
-                       const unsigned char *hash, const char *what,
-                       sqlite3_stmt **out);
-/* Whether column i holds exactly that digest. The row was found by the
- * digest already; comparing again in constant time keeps the decision
- * itself independent of where bytes differ. */
-int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
-                               const unsigned char *hash);
-
 #endif

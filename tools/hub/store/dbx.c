@@ -2,6 +2,9 @@
 #include "hub/store/db_sql.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/crypto.h"
 
 sqlx_t *hub_dbx(hub_db_t *db)
 {
@@ -63,4 +66,31 @@ int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
     rc = hub_dbx_run(db, st, rc, what);
     free(body);
     return rc;
+}
+
+int hub_dbx_find_digest(hub_db_t *db, const char *sql,
+                        const unsigned char *hash, const char *what,
+                        sqlx_stmt_t **out)
+{
+    sqlx_stmt_t *st = sqlx_prepare(db->x, sql);
+    int rc = HUB_OK;
+
+    *out = NULL;
+    sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    rc = hub_dbx_next(db, st, rc, what);
+    if (rc == HUB_OK)
+        *out = st;
+    return rc;
+}
+
+int hub_dbx_column_digest_equal(sqlx_stmt_t *st, int i,
+                                const unsigned char *hash)
+{
+    unsigned char held[HUB_SHA256_LEN];
+    int n;
+
+    memset(held, 0, sizeof(held));
+    n = sqlx_column_blob(st, i, held, (int)sizeof(held));
+    return hub_crypto_equal(held, hash, HUB_SHA256_LEN) &&
+           n == HUB_SHA256_LEN;
 }

@@ -33,6 +33,19 @@ int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what);
 
+/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
+ * ?1: how secrets are looked up, since only their digests are stored.
+ * HUB_OK with *out on the row, for the caller to read and reset;
+ * otherwise *out is NULL (HUB_NOT_FOUND: no such row). */
+int hub_dbx_find_digest(hub_db_t *db, const char *sql,
+                        const unsigned char *hash, const char *what,
+                        sqlx_stmt_t **out);
+/* Whether column i holds exactly that digest. The row was found by the
+ * digest already; comparing again in constant time keeps the decision
+ * itself independent of where bytes differ. */
+int hub_dbx_column_digest_equal(sqlx_stmt_t *st, int i,
+                                const unsigned char *hash);
+
 /* Runs sql with ?1 install_id, ?2 now_ms, ?3 obj as compact JSON with
  * sorted keys (equal objects give equal text) and ?4 extra (may be NULL):
  * how a kiosk's validated report is kept as it was checked. */

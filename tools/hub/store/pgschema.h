@@ -8,7 +8,9 @@
  * columns in the same order as db.c's SQLite list, with BIGINT for
  * integers (PostgreSQL's INTEGER is 32 bits), BYTEA for digests, an
  * identity column for SQLite's AUTOINCREMENT keys, and text declared
- * COLLATE "C" so ORDER BY sorts by bytes as SQLite's BINARY does.
+ * COLLATE "C" so ORDER BY sorts by bytes as SQLite's BINARY does, and
+ * a column "rowid" where a module reads SQLite's implicit one
+ * (enroll_codes).
  * tests/unit/test_hub_pgschema.c compares the two lists' columns.
  *
  * Ownership: nothing kept; the caller owns x.
