@@ -233,10 +233,10 @@ UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
 DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls)
-# libpq (and the Kerberos and LDAP libraries it brings) is linked only
-# where the PostgreSQL driver is called: the hub (hub_db_open() takes a
-# postgresql:// target) and the unit tests.
-PQ_LIBS     = $(call pc_libs,libpq)
+# libpq (and the Kerberos and LDAP libraries it brings) is not linked:
+# sqlx_pg.c loads it at the first PostgreSQL open (dlopen), so a command
+# on an SQLite file does not load thirteen libraries it never calls.
+PQ_LIBS     = $(DL_LIBS)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \

@@ -57,8 +57,10 @@
  * prepared for the connection's life, keyed by the address of its SQL,
  * which therefore must have static storage (as sqldb_stmt()); reuse one
  * with sqlx_reset(), drop it early with sqlx_finalize(), never free it.
- * Text bound with sqlx_bind_text() is borrowed and must live until the
- * first sqlx_step() after binding. Column text is valid until the next
+ * Text and bytes bound with sqlx_bind_text() and sqlx_bind_blob() are
+ * borrowed and must live until the statement is reset (sqlx_reset(), a
+ * new binding, or its next sqlx_prepare()): SQLite reads them in place
+ * on every step. Column text is valid until the next
  * step, reset or finalize of its statement.
  * Threads: one thread at a time per handle; the caller serialises (one
  * handle per thread is the PostgreSQL way to use several).

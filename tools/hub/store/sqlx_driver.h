@@ -26,7 +26,7 @@ enum sqlx_param_kind {
 typedef struct sqlx_param {
     int kind;         /* enum sqlx_param_kind */
     int64_t i;
-    const char *text; /* borrowed until the first step; a blob's bytes */
+    const char *text; /* borrowed until the reset; a blob's bytes */
     int len;          /* a blob's length */
 } sqlx_param_t;
 
