@@ -33,6 +33,7 @@
 #include "hub/store/pgschema.h"
 #include "hub/store/units.h"
 #include "hub/store/unittree.h"
+#include "pg_half.h"
 #include "testutil.h"
 
 #define COLS_MAX 1024
@@ -454,16 +455,6 @@ static void test_not_yet_refused(void **state)
                            "not yet on PostgreSQL"));
 }
 
-#define BOTH(fn)                                                          \
-    {"sqlite: " #fn, fn, setup, teardown, &sqlite_ctx},                   \
-    {                                                                     \
-        "postgresql: " #fn, fn, setup, teardown, &pg_ctx                  \
-    }
-#define PG_ONLY(fn)                                                       \
-    {                                                                     \
-        "postgresql: " #fn, fn, setup, teardown, &pg_ctx                  \
-    }
-
 int main(void)
 {
     store_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
@@ -473,18 +464,6 @@ int main(void)
         BOTH(test_enroll_kiosk), BOTH(test_tokens),
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_not_yet_refused),
     };
-    enum { N = sizeof(all) / sizeof(all[0]) };
-    struct CMUnitTest tests[N];
-    size_t i, n = 0;
-
-    pg_ctx.uri = getenv("SIPAS_TEST_PG_URI");
-    if (pg_ctx.uri && !pg_ctx.uri[0])
-        pg_ctx.uri = NULL;
-    for (i = 0; i < N; i++)
-        if (all[i].initial_state != &pg_ctx || pg_ctx.uri)
-            tests[n++] = all[i];
-    if (!pg_ctx.uri)
-        printf("hub store: PostgreSQL half not run: SIPAS_TEST_PG_URI is "
-               "unset (tests/hub/test_sqlx_pg.sh starts a server)\n");
-    return _cmocka_run_group_tests("hub store", tests, n, NULL, NULL);
+    return pg_half_run("hub store", all, sizeof(all) / sizeof(all[0]),
+                       &pg_ctx, &pg_ctx.uri);
 }

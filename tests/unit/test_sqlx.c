@@ -25,6 +25,7 @@
 
 #include "hub/store/sqlx.h"
 #include "hub/store/sqlx_driver.h"
+#include "pg_half.h"
 #include "testutil.h"
 
 typedef struct driver_ctx {
@@ -652,12 +653,6 @@ static void test_blob_round_trip(void **state)
     sqlx_reset(st);
 }
 
-#define BOTH(fn)                                                          \
-    {"sqlite: " #fn, fn, setup, teardown, &sqlite_ctx},                   \
-    {                                                                     \
-        "postgresql: " #fn, fn, setup, teardown, &pg_ctx                  \
-    }
-
 int main(void)
 {
     driver_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
@@ -673,18 +668,6 @@ int main(void)
         BOTH(test_lock_wait_busy),  BOTH(test_race_one_key),
         BOTH(test_blob_round_trip),
     };
-    enum { N = sizeof(all) / sizeof(all[0]) };
-    struct CMUnitTest tests[N];
-    size_t i, n = 0;
-
-    pg_ctx.uri = getenv("SIPAS_TEST_PG_URI");
-    if (pg_ctx.uri && !pg_ctx.uri[0])
-        pg_ctx.uri = NULL;
-    for (i = 0; i < N; i++)
-        if (all[i].initial_state != &pg_ctx || pg_ctx.uri)
-            tests[n++] = all[i];
-    if (!pg_ctx.uri)
-        printf("sqlx: PostgreSQL half not run: SIPAS_TEST_PG_URI is unset "
-               "(tests/hub/test_sqlx_pg.sh starts a server)\n");
-    return _cmocka_run_group_tests("sqlx drivers", tests, n, NULL, NULL);
+    return pg_half_run("sqlx drivers", all, sizeof(all) / sizeof(all[0]),
+                       &pg_ctx, &pg_ctx.uri);
 }

@@ -1088,28 +1088,35 @@ int hub_db_audit(hub_db_t *db, int64_t at_ms, const char *actor,
     return hub_dbx_run(db, st, rc, "audit");
 }
 
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_db_audit_walk {
+    int (*fn)(void *ctx, const hub_audit_row_t *row);
+    void *ctx;
+} hub_db_audit_walk_t;
+
+static int hub_db_read_audit(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_db_audit_walk_t *w = ctx;
+    hub_audit_row_t row;
+
+    row.id = sqlx_column_int64(st, 0);
+    row.at_ms = sqlx_column_int64(st, 1);
+    row.actor = sqlx_column_text(st, 2);
+    row.action = sqlx_column_text(st, 3);
+    row.detail = sqlx_column_text(st, 4);
+    return w->fn(w->ctx, &row);
+}
+
 int hub_db_each_audit(hub_db_t *db, int limit,
                       int (*fn)(void *ctx, const hub_audit_row_t *row),
                       void *ctx)
 {
     sqlx_stmt_t *st = sqlx_prepare(db->x, hub_db_sql_each_audit);
-    hub_audit_row_t row;
-    int rc = HUB_OK, stop;
+    hub_db_audit_walk_t w = {fn, ctx};
+    int rc = HUB_OK;
 
     sqlx_bind_int64(st, 1, limit, &rc);
-    while ((rc = hub_dbx_next(db, st, rc, "audit list")) == HUB_OK) {
-        row.id = sqlx_column_int64(st, 0);
-        row.at_ms = sqlx_column_int64(st, 1);
-        row.actor = sqlx_column_text(st, 2);
-        row.action = sqlx_column_text(st, 3);
-        row.detail = sqlx_column_text(st, 4);
-        stop = fn(ctx, &row);
-        if (stop) {
-            sqlx_reset(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, st, rc, "audit list", hub_db_read_audit, &w);
 }
 
 int hub_db_ping(hub_db_t *db)

@@ -46,6 +46,21 @@ int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
     return hub_dbx_fail(db, rc, what);
 }
 
+int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what, hub_dbx_row_fn row, void *ctx)
+{
+    int rc = bind_rc, stop;
+
+    while ((rc = hub_dbx_next(db, st, rc, what)) == HUB_OK) {
+        stop = row(ctx, st);
+        if (stop) {
+            sqlx_reset(st);
+            return stop;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
+
 int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
                      int64_t now_ms, const json_t *obj, const char *extra,
                      const char *what)

@@ -33,6 +33,14 @@ int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what);
 
+/* Reads st's rows (bound with bind_rc) one by one: row() reads the
+ * current one (its text valid during the call only) and returns
+ * non-zero to stop, which ends the walk with that value; HUB_OK after
+ * the last row, or a hub_rc. st is reset either way. */
+typedef int (*hub_dbx_row_fn)(void *ctx, sqlx_stmt_t *st);
+int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what, hub_dbx_row_fn row, void *ctx);
+
 /* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
  * ?1: how secrets are looked up, since only their digests are stored.
  * HUB_OK with *out on the row, for the caller to read and reset;

@@ -174,29 +174,35 @@ int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
     return hub_dbx_run(db, st, rc, "revoke kiosk");
 }
 
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_kiosks_walk {
+    hub_kiosks_each_fn fn;
+    void *ctx;
+} hub_kiosks_walk_t;
+
+static int hub_kiosks_read(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_kiosks_walk_t *w = ctx;
+    hub_kiosk_info_t k;
+
+    k.install_id = sqlx_column_text(st, 0);
+    k.unit = sqlx_column_text(st, 1);
+    k.counter = sqlx_column_text(st, 2);
+    k.version = sqlx_column_text(st, 3);
+    k.enrolled_at = sqlx_column_int64(st, 4);
+    k.last_seen_at = sqlx_column_int64(st, 5);
+    k.revoked_at = sqlx_column_int64(st, 6);
+    k.heartbeat = sqlx_column_text(st, 7);
+    k.heartbeat_at = sqlx_column_int64(st, 8);
+    k.installation = sqlx_column_text(st, 9);
+    k.installation_at = sqlx_column_int64(st, 10);
+    return w->fn(w->ctx, &k);
+}
+
 int hub_kiosks_each(hub_db_t *db, hub_kiosks_each_fn fn, void *ctx)
 {
-    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_each);
-    hub_kiosk_info_t k;
-    int rc, stop;
+    hub_kiosks_walk_t w = {fn, ctx};
 
-    while ((rc = hub_dbx_next(db, st, HUB_OK, "list kiosks")) == HUB_OK) {
-        k.install_id = sqlx_column_text(st, 0);
-        k.unit = sqlx_column_text(st, 1);
-        k.counter = sqlx_column_text(st, 2);
-        k.version = sqlx_column_text(st, 3);
-        k.enrolled_at = sqlx_column_int64(st, 4);
-        k.last_seen_at = sqlx_column_int64(st, 5);
-        k.revoked_at = sqlx_column_int64(st, 6);
-        k.heartbeat = sqlx_column_text(st, 7);
-        k.heartbeat_at = sqlx_column_int64(st, 8);
-        k.installation = sqlx_column_text(st, 9);
-        k.installation_at = sqlx_column_int64(st, 10);
-        stop = fn(ctx, &k);
-        if (stop) {
-            sqlx_reset(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, sqlx_prepare(hub_dbx(db), hub_kiosks_sql_each),
+                        HUB_OK, "list kiosks", hub_kiosks_read, &w);
 }

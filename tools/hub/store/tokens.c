@@ -185,26 +185,32 @@ int hub_tokens_revoke(hub_db_t *db, int64_t id, int64_t now_ms,
     return hub_dbx_run(db, st, rc, "revoke token");
 }
 
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_tokens_walk {
+    hub_tokens_each_fn fn;
+    void *ctx;
+} hub_tokens_walk_t;
+
+static int hub_tokens_read(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_tokens_walk_t *w = ctx;
+    hub_token_info_t t;
+
+    t.id = sqlx_column_int64(st, 0);
+    t.scope_unit = sqlx_column_text(st, 1);
+    t.created_at = sqlx_column_int64(st, 2);
+    t.revoked_at = sqlx_column_int64(st, 3);
+    t.expires_at = sqlx_column_int64(st, 4);
+    t.last_used_at = sqlx_column_int64(st, 5);
+    t.replaced_by = sqlx_column_int64(st, 6);
+    t.audit = sqlx_column_int64(st, 7) != 0;
+    return w->fn(w->ctx, &t);
+}
+
 int hub_tokens_each(hub_db_t *db, hub_tokens_each_fn fn, void *ctx)
 {
-    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_tokens_sql_each);
-    hub_token_info_t t;
-    int rc, stop;
+    hub_tokens_walk_t w = {fn, ctx};
 
-    while ((rc = hub_dbx_next(db, st, HUB_OK, "list tokens")) == HUB_OK) {
-        t.id = sqlx_column_int64(st, 0);
-        t.scope_unit = sqlx_column_text(st, 1);
-        t.created_at = sqlx_column_int64(st, 2);
-        t.revoked_at = sqlx_column_int64(st, 3);
-        t.expires_at = sqlx_column_int64(st, 4);
-        t.last_used_at = sqlx_column_int64(st, 5);
-        t.replaced_by = sqlx_column_int64(st, 6);
-        t.audit = (int)sqlx_column_int64(st, 7) != 0;
-        stop = fn(ctx, &t);
-        if (stop) {
-            sqlx_reset(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, sqlx_prepare(hub_dbx(db), hub_tokens_sql_each),
+                        HUB_OK, "list tokens", hub_tokens_read, &w);
 }

@@ -168,26 +168,34 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
     return HUB_OK;
 }
 
+/* A caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_units_walk {
+    hub_units_each_fn unit;
+    hub_units_change_fn change;
+    void *ctx;
+} hub_units_walk_t;
+
+static int hub_units_read_unit(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_units_walk_t *w = ctx;
+    hub_unit_info_t u;
+
+    u.code = sqlx_column_text(st, 0);
+    u.name = sqlx_column_text(st, 1);
+    u.parent = sqlx_column_text(st, 2);
+    u.depth = (int)sqlx_column_int64(st, 3);
+    return w->unit(w->ctx, &u);
+}
+
 static int hub_units_run_each(hub_db_t *db, const char *sql, const char *root,
                               hub_units_each_fn fn, void *ctx)
 {
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
-    hub_unit_info_t u;
-    int rc = HUB_OK, stop;
+    hub_units_walk_t w = {fn, NULL, ctx};
+    int rc = HUB_OK;
 
     sqlx_bind_text(st, 1, root, &rc);
-    while ((rc = hub_dbx_next(db, st, rc, "list units")) == HUB_OK) {
-        u.code = sqlx_column_text(st, 0);
-        u.name = sqlx_column_text(st, 1);
-        u.parent = sqlx_column_text(st, 2);
-        u.depth = (int)sqlx_column_int64(st, 3);
-        stop = fn(ctx, &u);
-        if (stop) {
-            sqlx_reset(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, st, rc, "list units", hub_units_read_unit, &w);
 }
 
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
@@ -433,28 +441,30 @@ int hub_units_merge(hub_db_t *db, const char *code, const char *into,
     return rc;
 }
 
+static int hub_units_read_change(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_units_walk_t *w = ctx;
+    hub_unit_change_t c;
+
+    c.id = sqlx_column_int64(st, 0);
+    c.code = sqlx_column_text(st, 1);
+    c.kind = sqlx_column_text(st, 2);
+    c.valid_from = sqlx_column_text(st, 3);
+    c.old_value = sqlx_column_text(st, 4);
+    c.new_value = sqlx_column_text(st, 5);
+    c.recorded_at = sqlx_column_int64(st, 6);
+    c.actor = sqlx_column_text(st, 7);
+    return w->change(w->ctx, &c);
+}
+
 int hub_units_each_change(hub_db_t *db, const char *code,
                           hub_units_change_fn fn, void *ctx)
 {
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_units_sql_each_change);
-    hub_unit_change_t c;
-    int rc = HUB_OK, stop;
+    hub_units_walk_t w = {NULL, fn, ctx};
+    int rc = HUB_OK;
 
     sqlx_bind_text(st, 1, code, &rc);
-    while ((rc = hub_dbx_next(db, st, rc, "unit history")) == HUB_OK) {
-        c.id = sqlx_column_int64(st, 0);
-        c.code = sqlx_column_text(st, 1);
-        c.kind = sqlx_column_text(st, 2);
-        c.valid_from = sqlx_column_text(st, 3);
-        c.old_value = sqlx_column_text(st, 4);
-        c.new_value = sqlx_column_text(st, 5);
-        c.recorded_at = sqlx_column_int64(st, 6);
-        c.actor = sqlx_column_text(st, 7);
-        stop = fn(ctx, &c);
-        if (stop) {
-            sqlx_reset(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, st, rc, "unit history", hub_units_read_change,
+                        &w);
 }
