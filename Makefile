@@ -234,9 +234,10 @@ UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
 DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
 HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls yajl)
-# libpq (and the Kerberos and LDAP libraries it brings) is linked only
-# where the PostgreSQL driver is called: today the unit tests.
-PQ_LIBS     = $(call pc_libs,libpq)
+# libpq (and the Kerberos and LDAP libraries it brings) is not linked:
+# sqlx_pg.c loads it at the first PostgreSQL open (dlopen), so a command
+# on an SQLite file does not load thirteen libraries it never calls.
+PQ_LIBS     = $(DL_LIBS)
 REPORT_LIBS = $(call pc_libs,xlsxwriter pangocairo)
 
 PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \
@@ -355,7 +356,7 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBCO
 
 $(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBPLAT) $(LIBCORE)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(PQ_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 # Names and texts of the spoken prompts, and their resampling; espeak-ng
 # speaks them (docs/VOICE.md). One set per regional voice.
@@ -497,7 +498,7 @@ $(BUILD)/harness/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tools/report/report
 		$(PLAT_OBJ) $(LIBHUB) $(LIBUPLOAD) $(LIBSYNC) $(LIBSTORE) $(LIBDB) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
+	@$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HUB_LIBS) $(PQ_LIBS) $(SYNC_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 
 fuzz: deps deps-test
 	@$(MAKE) --no-print-directory fuzz-build

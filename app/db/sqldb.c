@@ -57,11 +57,24 @@ int sqldb_is_damage(int rc)
 
 /* ---- kept statements ---------------------------------------------------- */
 
+/* SQLite's calls take no NULL connection: a handle that was never opened
+ * (or is closed) refuses here, naming what was asked of it. */
+static int sqldb_refuse_closed(sqldb_t *db, const char *sql)
+{
+    sqldb_set_error(db, "%s: no SQLite connection for: %.80s", db->path,
+                    sql);
+    return SQLITE_MISUSE;
+}
+
 sqlite3_stmt *sqldb_stmt(sqldb_t *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int i, rc;
 
+    if (!db->conn) {
+        (void)sqldb_refuse_closed(db, sql);
+        return NULL;
+    }
     for (i = 0; i < db->n_stmts; i++)
         if (db->stmts[i].sql == sql)
             return db->stmts[i].st;
@@ -167,8 +180,11 @@ static int sqldb_run_sql(sqldb_t *db, const char *sql)
 
 int sqldb_exec(sqldb_t *db, const char *sql)
 {
-    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+    int rc;
 
+    if (!db->conn)
+        return sqldb_refuse_closed(db, sql);
+    rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? rc : sqldb_note(db, rc, sql);
 }
 
@@ -180,6 +196,8 @@ static int sqldb_query(sqldb_t *db, const char *sql, char *buf, size_t cap,
     sqlite3_stmt *st = NULL;
     int rc;
 
+    if (!db->conn)
+        return sqldb_refuse_closed(db, sql);
     rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
@@ -373,7 +391,7 @@ int sqldb_begin_read(sqldb_t *db)
 void sqldb_end_read(sqldb_t *db)
 {
     /* A read transaction has nothing to lose: COMMIT only ends it. */
-    if (!sqlite3_get_autocommit(db->conn) &&
+    if (db->conn && !sqlite3_get_autocommit(db->conn) &&
         sqldb_run_sql(db, sqldb_sql_commit) != SQLITE_OK)
         sqldb_rollback(db);
 }

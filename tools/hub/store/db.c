@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "hub/base/clock.h"
-#include "hub/base/crypto.h"
 #include "hub/base/disk.h"
 #include "hub/store/commitq.h"
+#include "hub/store/dbx.h"
+#include "hub/store/pgschema.h"
 #include "hub/store/tokens.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
@@ -901,7 +902,8 @@ static const char hub_db_sql_audit[] =
 static const char hub_db_sql_ping[] = "SELECT 1";
 static const char hub_db_sql_each_audit[] =
     "SELECT id, at, actor, action, detail FROM"
-    " (SELECT * FROM audit ORDER BY id DESC LIMIT ?1) ORDER BY id";
+    " (SELECT * FROM audit ORDER BY id DESC LIMIT ?1) AS recent"
+    " ORDER BY id";
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -945,62 +947,61 @@ int hub_db_check_room(hub_db_t *db)
     return HUB_FULL;
 }
 
+/* On PostgreSQL the transactions are sqlx's; a read one is one
+ * snapshot, as SQLite's deferred BEGIN gives. */
+static const char hub_db_pg_begin_read[] =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+static int hub_db_pg_ended(hub_db_t *db, int rc, const char *what)
+{
+    return rc == HUB_OK ? rc : hub_dbx_fail(db, rc, what);
+}
+
 int hub_db_begin_write(hub_db_t *db)
 {
     int rc = hub_db_check_room(db);
 
-    return rc == HUB_OK ? hub_db_rc(sqldb_begin_write(&db->sql)) : rc;
+    if (rc != HUB_OK)
+        return rc;
+    if (hub_dbx_is_pg(db))
+        return hub_db_pg_ended(db, sqlx_begin(db->x), "begin");
+    return hub_db_rc(sqldb_begin_write(&db->sql));
 }
 
 int hub_db_commit(hub_db_t *db)
 {
+    if (hub_dbx_is_pg(db))
+        return hub_db_pg_ended(db, sqlx_commit(db->x), "commit");
     return hub_db_rc(sqldb_commit(&db->sql));
 }
 
 void hub_db_rollback(hub_db_t *db)
 {
-    sqldb_rollback(&db->sql);
+    if (hub_dbx_is_pg(db))
+        sqlx_rollback(db->x);
+    else
+        sqldb_rollback(&db->sql);
 }
 
 int hub_db_begin_read(hub_db_t *db)
 {
+    if (hub_dbx_is_pg(db))
+        return hub_db_pg_ended(db, sqlx_exec(db->x, hub_db_pg_begin_read),
+                               "begin read");
     return hub_db_rc(sqldb_begin_read(&db->sql));
 }
 
 void hub_db_end_read(hub_db_t *db)
 {
-    sqldb_end_read(&db->sql);
+    if (!hub_dbx_is_pg(db))
+        sqldb_end_read(&db->sql);
+    else if (sqlx_commit(db->x) != HUB_OK)
+        sqlx_rollback(db->x);
 }
 
 const char *hub_db_last_error(hub_db_t *db)
 {
     return sqldb_last_error(&db->sql);
-}
-
-int hub_db_put_json(hub_db_t *db, const char *sql, const char *install_id,
-                    int64_t now_ms, const json_t *obj, const char *extra,
-                    const char *what)
-{
-    sqlite3_stmt *st;
-    char *body;
-    int rc = SQLITE_OK;
-
-    body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!body)
-        return HUB_ERROR;
-    st = sqldb_stmt(&db->sql, sql);
-    if (!st) {
-        free(body);
-        return HUB_ERROR;
-    }
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_int64(st, 2, now_ms, &rc);
-    sqldb_bind_text(st, 3, body, &rc);
-    if (extra)
-        sqldb_bind_text(st, 4, extra, &rc);
-    rc = hub_db_rc(sqldb_run(&db->sql, st, rc, what));
-    free(body);
-    return rc;
 }
 
 int hub_db_rc(int sqlite_rc)
@@ -1021,38 +1022,6 @@ int hub_db_rc(int sqlite_rc)
     default:
         return HUB_ERROR;
     }
-}
-
-/* ---- statements -------------------------------------------------------- */
-
-int hub_db_find_digest(hub_db_t *db, const char *sql,
-                       const unsigned char *hash, const char *what,
-                       sqlite3_stmt **out)
-{
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
-
-    *out = NULL;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, what));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
-    if (rc == HUB_OK)
-        *out = st;
-    return rc;
-}
-
-int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
-                               const unsigned char *hash)
-{
-    const void *blob = sqlite3_column_blob(st, i);
-
-    return blob && sqlite3_column_bytes(st, i) == HUB_SHA256_LEN &&
-           hub_crypto_equal(blob, hash, HUB_SHA256_LEN);
 }
 
 /* ---- locking ----------------------------------------------------------- */
@@ -1145,7 +1114,31 @@ static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
      * a usable (if full) database. */
     if (rc == SQLITE_OK && opt->max_kb > 0)
         rc = sqldb_cap_size(&db->sql, opt->max_kb * 1024);
-    return hub_db_rc(rc);
+    if (rc != SQLITE_OK)
+        return hub_db_rc(rc);
+    rc = sqlx_open_sqldb(&db->sql, &db->x, check, sizeof(check));
+    if (rc != HUB_OK)
+        sqldb_set_error(&db->sql, "%s", check);
+    return rc;
+}
+
+/* The sqldb connection stays unopened under this name, so a module not
+ * yet on sqlx is refused with it (sqldb.c) rather than misbehaving; the
+ * URI, which may hold a password, never reaches a message. */
+#define HUB_DB_PG_NOT_YET "not yet on PostgreSQL"
+
+static int hub_db_connect_pg(hub_db_t *db, const char *uri)
+{
+    char err[SQLX_ERR_MAX];
+    int rc;
+
+    (void)sqldb_init(&db->sql, HUB_DB_PG_NOT_YET);
+    rc = sqlx_open(uri, NULL, &db->x, err, sizeof(err));
+    if (rc == HUB_OK)
+        rc = hub_pgschema_apply(db->x, err, sizeof(err));
+    if (rc != HUB_OK)
+        sqldb_set_error(&db->sql, "%s", err);
+    return rc;
 }
 
 int hub_db_open(const char *path, const hub_db_options_t *opt,
@@ -1184,7 +1177,10 @@ int hub_db_open(const char *path, const hub_db_options_t *opt,
                  "out of memory");
         return HUB_ERROR;
     }
-    rc = hub_db_connect(db, opt);
+    if (sqlx_target_dialect(path) == SQLX_DIALECT_POSTGRES)
+        rc = hub_db_connect_pg(db, path);
+    else
+        rc = hub_db_connect(db, opt);
     if (rc != HUB_OK)
         return hub_db_fail_open(db, rc);
     *out = db;
@@ -1195,6 +1191,7 @@ void hub_db_close(hub_db_t *db)
 {
     if (!db)
         return;
+    sqlx_close(db->x); /* first: SQLite's view borrows db->sql */
     sqldb_close(&db->sql);
     hub_commitq_free(db->commitq);
     (void)pthread_mutex_destroy(&db->mutex);
@@ -1206,59 +1203,56 @@ void hub_db_close(hub_db_t *db)
 int hub_db_audit(hub_db_t *db, int64_t at_ms, const char *actor,
                  const char *action, const char *detail)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_audit);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(db->x, hub_db_sql_audit);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_int64(st, 1, at_ms, &rc);
-    sqldb_bind_text(st, 2, actor, &rc);
-    sqldb_bind_text(st, 3, action, &rc);
-    sqldb_bind_text(st, 4, detail ? detail : "", &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "audit"));
+    sqlx_bind_int64(st, 1, at_ms, &rc);
+    sqlx_bind_text(st, 2, actor, &rc);
+    sqlx_bind_text(st, 3, action, &rc);
+    sqlx_bind_text(st, 4, detail ? detail : "", &rc);
+    return hub_dbx_run(db, st, rc, "audit");
+}
+
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_db_audit_walk {
+    int (*fn)(void *ctx, const hub_audit_row_t *row);
+    void *ctx;
+} hub_db_audit_walk_t;
+
+static int hub_db_read_audit(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_db_audit_walk_t *w = ctx;
+    hub_audit_row_t row;
+
+    row.id = sqlx_column_int64(st, 0);
+    row.at_ms = sqlx_column_int64(st, 1);
+    row.actor = sqlx_column_text(st, 2);
+    row.action = sqlx_column_text(st, 3);
+    row.detail = sqlx_column_text(st, 4);
+    return w->fn(w->ctx, &row);
 }
 
 int hub_db_each_audit(hub_db_t *db, int limit,
                       int (*fn)(void *ctx, const hub_audit_row_t *row),
                       void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_each_audit);
-    hub_audit_row_t row;
-    int rc = SQLITE_OK, stop;
+    sqlx_stmt_t *st = sqlx_prepare(db->x, hub_db_sql_each_audit);
+    hub_db_audit_walk_t w = {fn, ctx};
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_int64(st, 1, limit, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "audit list"));
-    }
-    while ((rc = sqldb_next(&db->sql, st, "audit list")) == SQLITE_ROW) {
-        row.id = sqlite3_column_int64(st, 0);
-        row.at_ms = sqlite3_column_int64(st, 1);
-        row.actor = sqldb_column_text(st, 2);
-        row.action = sqldb_column_text(st, 3);
-        row.detail = sqldb_column_text(st, 4);
-        stop = fn(ctx, &row);
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == SQLITE_DONE ? HUB_OK : hub_db_rc(rc);
+    sqlx_bind_int64(st, 1, limit, &rc);
+    return hub_dbx_each(db, st, rc, "audit list", hub_db_read_audit, &w);
 }
 
 int hub_db_ping(hub_db_t *db)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_db_sql_ping);
-    int rc, one;
+    sqlx_stmt_t *st = sqlx_prepare(db->x, hub_db_sql_ping);
+    int rc = hub_dbx_next(db, st, HUB_OK, "ping");
+    int64_t one;
 
-    if (!st)
-        return HUB_ERROR;
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "ping"));
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    one = sqlite3_column_int(st, 0);
-    sqldb_release(st);
+    one = sqlx_column_int64(st, 0);
+    sqlx_reset(st);
     return one == 1 ? HUB_OK : HUB_ERROR;
 }

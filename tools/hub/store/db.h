@@ -1,5 +1,6 @@
 /*
- * db.h - the hub's SQLite database: one connection, one writer.
+ * db.h - the hub's database: an SQLite file (one connection, one
+ * writer), or a PostgreSQL server.
  *
  * One file holds units, enrollment codes, kiosks, analyst tokens, the
  * per-(kiosk, day) snapshots and the audit trail. WAL with
@@ -15,7 +16,19 @@
  *
  * The layers above the store see an opaque handle, transactions and the
  * last error; the store's own files reach the connection through
- * hub/store/db_sql.h.
+ * hub/store/db_sql.h, and through hub/store/dbx.h (sqlx.h on the same
+ * connection) once they run on both databases.
+ *
+ * PostgreSQL: hub_db_open() of a "postgresql://" (or "postgres://") URI
+ * connects to that server and applies hub/store/pgschema.h's schema;
+ * create, check and max_kb are SQLite's and ignored. Usable on it so
+ * far: the transactions, hub_db_audit(), hub_db_each_audit(),
+ * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
+ * enroll.c, kiosks.c, tokens.c, heartbeats.c and installations.c. Every
+ * other call (uploads, statistics, dossiers, fleet, the integrity check)
+ * fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
+ * hub_db_last_error(): the hub itself (sipas-hub) is not yet runnable on
+ * it (docs/HUB.md, "Beyond one province").
  *
  * Ownership: hub_db_open() returns a handle closed with hub_db_close().
  * Threads: any thread may use the handle while it holds hub_db_lock().
@@ -59,7 +72,8 @@ typedef struct hub_db_options {
     int64_t max_kb; /* > 0: cap the file (PRAGMA max_page_count) */
 } hub_db_options_t;
 
-/* HUB_OK with *out set; otherwise the reason is in hub_db_open_error(). */
+/* path: an SQLite file, or a PostgreSQL URI (above). HUB_OK with *out
+ * set; otherwise the reason is in hub_db_open_error(). */
 int hub_db_open(const char *path, const hub_db_options_t *opt,
                 hub_db_t **out);
 const char *hub_db_open_error(void);

@@ -12,14 +12,16 @@
 #ifndef SIPAS_HUB_DB_SQL_H
 #define SIPAS_HUB_DB_SQL_H
 
-#include <jansson.h>
 #include <pthread.h>
 
 #include "db/sqldb.h"
 #include "hub/store/db.h"
 
 struct hub_db {
-    sqldb_t sql;           /* the one connection; under the lock only */
+    sqldb_t sql;           /* the one connection; under the lock only
+                            * (on PostgreSQL never opened: see db.h) */
+    struct sqlx *x;        /* the same connection through sqlx (dbx.h),
+                            * or the PostgreSQL one */
     pthread_mutex_t mutex; /* the module's: see hub_db_lock() */
     int64_t min_free_kb;   /* disk reserve, 0: none; set at open only */
     struct hub_commitq *commitq; /* writers sharing a transaction */
@@ -33,26 +35,5 @@ struct hub_commitq *hub_db_commitq(hub_db_t *db);
  * or locked file HUB_BUSY, a constraint HUB_EXISTS; anything else
  * HUB_ERROR (the reason is in sqldb_last_error(&db->sql)). */
 int hub_db_rc(int sqlite_rc);
-
-/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
- * parameter 1: how secrets are looked up, since only their digests are
- * stored. HUB_OK with *out on the row, for the caller to read and
- * release; otherwise, as sqldb_next(), the statement is already released
- * (HUB_NOT_FOUND: no such row). */
-int hub_db_find_digest(hub_db_t *db, const char *sql,
-                       const unsigned char *hash, const char *what,
-                       sqlite3_stmt **out);
-/* Whether column i holds exactly that digest. The row was found by the
- * digest already; comparing again in constant time keeps the decision
- * itself independent of where bytes differ. */
-int hub_db_column_digest_equal(sqlite3_stmt *st, int i,
-                               const unsigned char *hash);
-
-/* Runs sql with ?1 install_id, ?2 now_ms, ?3 obj as compact JSON with
- * sorted keys (equal objects give equal text) and ?4 extra (may be NULL):
- * how a kiosk's validated report is kept as it was checked. */
-int hub_db_put_json(hub_db_t *db, const char *sql, const char *install_id,
-                    int64_t now_ms, const json_t *obj, const char *extra,
-                    const char *what);
 
 #endif

@@ -1,7 +1,6 @@
 #include "hub/store/enroll.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 
 #include "hub/base/crypto.h"
@@ -27,7 +26,7 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
 {
     unsigned char hash[HUB_SHA256_LEN];
     char name[HUB_NAME_MAX + 1];
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc;
 
     rc = hub_units_get_name(db, unit, name, sizeof(name));
@@ -36,17 +35,15 @@ int hub_enroll_add_code(hub_db_t *db, const char *unit, int ttl_hours,
     if (hub_code_generate(code) != 0 || hub_crypto_hash_text(code, hash) != 0)
         return HUB_ERROR;
     *expires_at = now_ms + (int64_t)ttl_hours * HUB_ENROLL_HOUR_MS;
-    st = sqldb_stmt(&db->sql, hub_enroll_sql_insert);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    sqldb_bind_text(st, 2, unit, &rc);
-    sqldb_bind_int64(st, 3, now_ms, &rc);
-    sqldb_bind_int64(st, 4, *expires_at, &rc);
+    st = sqlx_prepare(hub_dbx(db), hub_enroll_sql_insert);
+    rc = HUB_OK;
+    sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqlx_bind_text(st, 2, unit, &rc);
+    sqlx_bind_int64(st, 3, now_ms, &rc);
+    sqlx_bind_int64(st, 4, *expires_at, &rc);
     /* A clash of 60 random bits with a stored code is not worth a retry
      * loop: it fails as "exists" and the operator runs the command again. */
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add enrollment code"));
+    return hub_dbx_run(db, st, rc, "add enrollment code");
 }
 
 int hub_enroll_find(hub_db_t *db, const char *typed, int64_t *code_id,
@@ -54,7 +51,7 @@ int hub_enroll_find(hub_db_t *db, const char *typed, int64_t *code_id,
 {
     unsigned char hash[HUB_SHA256_LEN];
     char canonical[HUB_CODE_TEXT];
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc, match;
 
     *code_id = 0;
@@ -63,15 +60,15 @@ int hub_enroll_find(hub_db_t *db, const char *typed, int64_t *code_id,
         return HUB_NOT_FOUND;
     if (hub_crypto_hash_text(canonical, hash) != 0)
         return HUB_ERROR;
-    rc = hub_db_find_digest(db, hub_enroll_sql_id, hash, "code lookup", &st);
+    rc = hub_dbx_find_digest(db, hub_enroll_sql_id, hash, "code lookup", &st);
     if (rc != HUB_OK)
         return rc;
-    match = hub_db_column_digest_equal(st, 2, hash);
+    match = hub_dbx_column_digest_equal(st, 2, hash);
     if (match) {
-        snprintf(unit, cap, "%s", sqldb_column_text(st, 0));
-        *code_id = sqlite3_column_int64(st, 1);
+        snprintf(unit, cap, "%s", sqlx_column_text(st, 0));
+        *code_id = sqlx_column_int64(st, 1);
     }
-    sqldb_release(st);
+    sqlx_reset(st);
     return match ? HUB_OK : HUB_NOT_FOUND;
 }
 
@@ -82,33 +79,31 @@ int hub_enroll_redeem(hub_db_t *db, const char *typed,
     unsigned char hash[HUB_SHA256_LEN];
     char canonical[HUB_CODE_TEXT];
     int64_t expires_at;
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc, used, match;
 
     if (hub_code_normalise(typed, canonical) != 0)
         return HUB_NOT_FOUND;
     if (hub_crypto_hash_text(canonical, hash) != 0)
         return HUB_ERROR;
-    rc = hub_db_find_digest(db, hub_enroll_sql_find, hash, "code lookup", &st);
+    rc = hub_dbx_find_digest(db, hub_enroll_sql_find, hash, "code lookup", &st);
     if (rc != HUB_OK)
         return rc;
-    snprintf(unit, cap, "%s", sqldb_column_text(st, 0));
-    expires_at = sqlite3_column_int64(st, 1);
-    used = sqlite3_column_int(st, 2);
-    match = hub_db_column_digest_equal(st, 3, hash);
-    sqldb_release(st);
+    snprintf(unit, cap, "%s", sqlx_column_text(st, 0));
+    expires_at = sqlx_column_int64(st, 1);
+    used = (int)sqlx_column_int64(st, 2);
+    match = hub_dbx_column_digest_equal(st, 3, hash);
+    sqlx_reset(st);
     if (!match)
         return HUB_NOT_FOUND;
     if (used)
         return HUB_USED;
     if (now_ms >= expires_at)
         return HUB_EXPIRED;
-    st = sqldb_stmt(&db->sql, hub_enroll_sql_use);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
-    sqldb_bind_int64(st, 2, now_ms, &rc);
-    sqldb_bind_text(st, 3, install_id, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "use enrollment code"));
+    st = sqlx_prepare(hub_dbx(db), hub_enroll_sql_use);
+    rc = HUB_OK;
+    sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    sqlx_bind_int64(st, 2, now_ms, &rc);
+    sqlx_bind_text(st, 3, install_id, &rc);
+    return hub_dbx_run(db, st, rc, "use enrollment code");
 }

@@ -1,5 +1,5 @@
 #include "hub/store/heartbeats.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
 #include "hub/store/kiosks.h"
 
@@ -13,8 +13,8 @@ int hub_heartbeat_store(hub_db_t *db, const char *install_id,
 {
     /* Only validated keys and values are in the object, so storing it
      * as JSON keeps exactly what was checked. */
-    int rc = hub_db_put_json(db, hub_heartbeat_sql_upsert, install_id,
-                             now_ms, hb->obj, NULL, "store heartbeat");
+    int rc = hub_dbx_put_json(db, hub_heartbeat_sql_upsert, install_id,
+                              now_ms, hb->obj, NULL, "store heartbeat");
 
     if (rc != HUB_OK)
         return rc;

@@ -1,7 +1,6 @@
 #include "hub/store/kiosks.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,9 +42,8 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
 {
     unsigned char presented[HUB_SHA256_LEN];
     unsigned char stored[HUB_SHA256_LEN];
-    sqlite3_stmt *st;
-    const void *blob;
-    int rc, revoked, match;
+    sqlx_stmt_t *st;
+    int rc, revoked, match, n;
 
     /* Malformed credentials never reach the database. */
     if (!hex_is_lower(install_id, HUB_INSTALL_ID_LEN) ||
@@ -53,16 +51,10 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
         return HUB_DENIED;
     if (hub_crypto_hash_text(secret, presented) != 0)
         return HUB_ERROR;
-    st = sqldb_stmt(&db->sql, hub_kiosks_sql_auth);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk lookup"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk lookup"));
+    st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_auth);
+    rc = HUB_OK;
+    sqlx_bind_text(st, 1, install_id, &rc);
+    rc = hub_dbx_next(db, st, rc, "kiosk lookup");
     if (rc == HUB_NOT_FOUND) {
         /* The same amount of hashing and comparing as for a known kiosk,
          * so timing does not tell which install ids are enrolled. */
@@ -72,15 +64,14 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
     }
     if (rc != HUB_OK)
         return rc;
-    blob = sqlite3_column_blob(st, 0);
     memset(stored, 0, sizeof(stored));
-    if (blob && sqlite3_column_bytes(st, 0) == HUB_SHA256_LEN)
-        memcpy(stored, blob, HUB_SHA256_LEN);
-    match = blob && hub_crypto_equal(presented, stored, sizeof(stored));
-    revoked = sqlite3_column_int(st, 1);
+    n = sqlx_column_blob(st, 0, stored, (int)sizeof(stored));
+    match = hub_crypto_equal(presented, stored, sizeof(stored)) &&
+            n == HUB_SHA256_LEN;
+    revoked = (int)sqlx_column_int64(st, 1);
     if (unit && cap > 0)
-        snprintf(unit, cap, "%s", sqldb_column_text(st, 2));
-    sqldb_release(st);
+        snprintf(unit, cap, "%s", sqlx_column_text(st, 2));
+    sqlx_reset(st);
     if (!match)
         return HUB_DENIED;
     /* Revocation is told only to the holder of the right secret. */
@@ -90,27 +81,21 @@ int hub_kiosks_authenticate(hub_db_t *db, const char *install_id,
 int hub_kiosks_get_state(hub_db_t *db, const char *install_id, char *unit,
                          size_t cap)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoked);
-    int rc = SQLITE_OK, revoked;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_revoked);
+    int rc = HUB_OK, revoked;
 
     if (unit && cap > 0)
         unit[0] = '\0';
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "kiosk check"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "kiosk check"));
+    sqlx_bind_text(st, 1, install_id, &rc);
+    rc = hub_dbx_next(db, st, rc, "kiosk check");
     if (rc == HUB_NOT_FOUND)
         return HUB_DENIED;
     if (rc != HUB_OK)
         return rc;
-    revoked = sqlite3_column_int(st, 0);
+    revoked = (int)sqlx_column_int64(st, 0);
     if (unit && cap > 0)
-        snprintf(unit, cap, "%s", sqldb_column_text(st, 1));
-    sqldb_release(st);
+        snprintf(unit, cap, "%s", sqlx_column_text(st, 1));
+    sqlx_reset(st);
     return revoked ? HUB_REVOKED : HUB_OK;
 }
 
@@ -126,7 +111,7 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
                       int64_t now_ms)
 {
     char held[HUB_CODE_MAX + 1];
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc, same;
 
     /* Only the unit a kiosk serves (or the one its unit was merged into:
@@ -143,37 +128,33 @@ int hub_kiosks_enroll(hub_db_t *db, const char *install_id,
     } else if (rc != HUB_DENIED && rc != HUB_REVOKED) {
         return rc;
     }
-    st = sqldb_stmt(&db->sql, hub_kiosks_sql_enroll);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_text(st, 2, unit, &rc);
-    sqldb_bind_text(st, 3, counter ? counter : "", &rc);
-    sqldb_bind_text(st, 4, version ? version : "", &rc);
-    sqldb_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
-    sqldb_bind_int64(st, 6, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "enroll kiosk"));
+    st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_enroll);
+    rc = HUB_OK;
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_text(st, 2, unit, &rc);
+    sqlx_bind_text(st, 3, counter ? counter : "", &rc);
+    sqlx_bind_text(st, 4, version ? version : "", &rc);
+    sqlx_bind_blob(st, 5, secret_hash, HUB_SHA256_LEN, &rc);
+    sqlx_bind_int64(st, 6, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "enroll kiosk");
 }
 
 int hub_kiosks_touch(hub_db_t *db, const char *install_id,
                      const char *version, int64_t now_ms)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_touch);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_touch);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_int64(st, 2, now_ms, &rc);
-    sqldb_bind_text(st, 3, version, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "note kiosk"));
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_int64(st, 2, now_ms, &rc);
+    sqlx_bind_text(st, 3, version, &rc);
+    return hub_dbx_run(db, st, rc, "note kiosk");
 }
 
 int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
                       int *was_revoked)
 {
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc;
 
     *was_revoked = 0;
@@ -186,41 +167,42 @@ int hub_kiosks_revoke(hub_db_t *db, const char *install_id, int64_t now_ms,
     }
     if (rc != HUB_OK)
         return rc;
-    st = sqldb_stmt(&db->sql, hub_kiosks_sql_revoke);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_int64(st, 2, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "revoke kiosk"));
+    st = sqlx_prepare(hub_dbx(db), hub_kiosks_sql_revoke);
+    rc = HUB_OK;
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_int64(st, 2, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "revoke kiosk");
+}
+
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_kiosks_walk {
+    hub_kiosks_each_fn fn;
+    void *ctx;
+} hub_kiosks_walk_t;
+
+static int hub_kiosks_read(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_kiosks_walk_t *w = ctx;
+    hub_kiosk_info_t k;
+
+    k.install_id = sqlx_column_text(st, 0);
+    k.unit = sqlx_column_text(st, 1);
+    k.counter = sqlx_column_text(st, 2);
+    k.version = sqlx_column_text(st, 3);
+    k.enrolled_at = sqlx_column_int64(st, 4);
+    k.last_seen_at = sqlx_column_int64(st, 5);
+    k.revoked_at = sqlx_column_int64(st, 6);
+    k.heartbeat = sqlx_column_text(st, 7);
+    k.heartbeat_at = sqlx_column_int64(st, 8);
+    k.installation = sqlx_column_text(st, 9);
+    k.installation_at = sqlx_column_int64(st, 10);
+    return w->fn(w->ctx, &k);
 }
 
 int hub_kiosks_each(hub_db_t *db, hub_kiosks_each_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_kiosks_sql_each);
-    hub_kiosk_info_t k;
-    int rc, stop;
+    hub_kiosks_walk_t w = {fn, ctx};
 
-    if (!st)
-        return HUB_ERROR;
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list kiosks"))) ==
-           HUB_OK) {
-        k.install_id = sqldb_column_text(st, 0);
-        k.unit = sqldb_column_text(st, 1);
-        k.counter = sqldb_column_text(st, 2);
-        k.version = sqldb_column_text(st, 3);
-        k.enrolled_at = sqlite3_column_int64(st, 4);
-        k.last_seen_at = sqlite3_column_int64(st, 5);
-        k.revoked_at = sqlite3_column_int64(st, 6);
-        k.heartbeat = sqldb_column_text(st, 7);
-        k.heartbeat_at = sqlite3_column_int64(st, 8);
-        k.installation = sqldb_column_text(st, 9);
-        k.installation_at = sqlite3_column_int64(st, 10);
-        stop = fn(ctx, &k);
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, sqlx_prepare(hub_dbx(db), hub_kiosks_sql_each),
+                        HUB_OK, "list kiosks", hub_kiosks_read, &w);
 }

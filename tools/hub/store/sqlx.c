@@ -15,7 +15,7 @@
 static const char *const sqlx_pg_schemes[] = {"postgresql://",
                                               "postgres://"};
 
-static const sqlx_driver_t *sqlx_pick_driver(const char *target)
+sqlx_dialect_t sqlx_target_dialect(const char *target)
 {
     size_t i;
 
@@ -23,8 +23,15 @@ static const sqlx_driver_t *sqlx_pick_driver(const char *target)
          i++)
         if (strncmp(target, sqlx_pg_schemes[i],
                     strlen(sqlx_pg_schemes[i])) == 0)
-            return &sqlx_driver_pg;
-    return &sqlx_driver_sqlite;
+            return SQLX_DIALECT_POSTGRES;
+    return SQLX_DIALECT_SQLITE;
+}
+
+static const sqlx_driver_t *sqlx_pick_driver(const char *target)
+{
+    return sqlx_target_dialect(target) == SQLX_DIALECT_POSTGRES
+               ? &sqlx_driver_pg
+               : &sqlx_driver_sqlite;
 }
 
 /* The statement's text for an error: whitespace runs as one space, cut
@@ -144,10 +151,12 @@ const char *sqlx_last_error(const sqlx_t *x)
 
 sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql)
 {
-    char msg[SQLX_ERR_MAX] = "";
+    /* Not zero-filled: every call has one, and only a failure reads it. */
+    char msg[SQLX_ERR_MAX];
     sqlx_stmt_t *st;
     int k, n = 0;
 
+    msg[0] = '\0';
     for (k = 0; k < x->n_stmts; k++)
         if (x->stmts[k]->sql == sql) {
             sqlx_reset(x->stmts[k]);
@@ -198,7 +207,9 @@ void sqlx_reset(sqlx_stmt_t *st)
     if (!st)
         return;
     sqlx_end_run(st);
-    memset(st->params, 0, sizeof(st->params));
+    /* Only the statement's own slots: every kept statement is reset at
+     * each sqlx_prepare(), so this runs once a statement. */
+    memset(st->params, 0, (size_t)st->n_params * sizeof(st->params[0]));
 }
 
 void sqlx_finalize(sqlx_stmt_t *st)
@@ -258,6 +269,18 @@ void sqlx_bind_text(sqlx_stmt_t *st, int i, const char *v, int *rc)
     }
 }
 
+void sqlx_bind_blob(sqlx_stmt_t *st, int i, const void *v, int len,
+                    int *rc)
+{
+    sqlx_param_t *p = sqlx_param_slot(st, i, rc);
+
+    if (p) {
+        p->kind = v && len >= 0 ? SQLX_PARAM_BLOB : SQLX_PARAM_NULL;
+        p->text = v;
+        p->len = len;
+    }
+}
+
 void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc)
 {
     sqlx_param_t *p = sqlx_param_slot(st, i, rc);
@@ -268,11 +291,13 @@ void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc)
 
 int sqlx_step(sqlx_stmt_t *st)
 {
-    char msg[SQLX_ERR_MAX] = "";
-    int first = !st->started, rc;
+    char msg[SQLX_ERR_MAX]; /* as in sqlx_prepare() */
+    int first, rc;
 
     if (!st)
         return HUB_ERROR;
+    msg[0] = '\0';
+    first = !st->started;
     /* SQLite would run the statement again: both stay at their end. */
     if (st->ended)
         return st->end_rc;
@@ -318,6 +343,13 @@ const char *sqlx_column_text(sqlx_stmt_t *st, int i)
                         ? st->x->drv->column_text(st, i) : NULL;
 
     return t ? t : "";
+}
+
+int sqlx_column_blob(sqlx_stmt_t *st, int i, unsigned char *out, int cap)
+{
+    if (!sqlx_has_column(st, i) || cap < 0)
+        return -1;
+    return st->x->drv->column_blob(st, i, out, cap);
 }
 
 int sqlx_exec(sqlx_t *x, const char *script)

@@ -16,6 +16,8 @@
  *     bits); text is TEXT and always UTF-8.
  *   - INSERT ... ON CONFLICT (key) DO UPDATE SET c = excluded.c and
  *     ON CONFLICT DO NOTHING read the same in both.
+ *   - bytes (digests) are bound with sqlx_bind_blob() and read with
+ *     sqlx_column_blob(); the column is BLOB or BYTEA.
  *   - what differs (a generated key, a blob type) is asked of
  *     sqlx_dialect_phrase(); SUM() of BIGINT is NUMERIC in PostgreSQL,
  *     so read it with sqlx_column_int64() or CAST it AS BIGINT.
@@ -55,8 +57,10 @@
  * prepared for the connection's life, keyed by the address of its SQL,
  * which therefore must have static storage (as sqldb_stmt()); reuse one
  * with sqlx_reset(), drop it early with sqlx_finalize(), never free it.
- * Text bound with sqlx_bind_text() is borrowed and must live until the
- * first sqlx_step() after binding. Column text is valid until the next
+ * Text and bytes bound with sqlx_bind_text() and sqlx_bind_blob() are
+ * borrowed and must live until the statement is reset (sqlx_reset(), a
+ * new binding, or its next sqlx_prepare()): SQLite reads them in place
+ * on every step. Column text is valid until the next
  * step, reset or finalize of its statement.
  * Threads: one thread at a time per handle; the caller serialises (one
  * handle per thread is the PostgreSQL way to use several).
@@ -121,10 +125,21 @@ typedef struct sqlx_options {
  * hub_rc with *out NULL and the reason in err (cap bytes, cap > 0). */
 int sqlx_open(const char *target, const sqlx_options_t *opt, sqlx_t **out,
               char *err, size_t cap);
+/* An SQLite view of db (app/db's sqldb), already open: the same
+ * connection, its kept statements (each text prepared once for both
+ * interfaces) and its write lock (sqlx_begin() is sqldb_begin_write()).
+ * It never opens a second connection to the file: with SQLite 3.40 two
+ * writing connections can corrupt the WAL (db.h). db stays the caller's
+ * and must outlive the view; sqlx_close() of the view leaves db open.
+ * The view's statements are db's: sqlx_finalize() only resets one. */
+struct sqldb;
+int sqlx_open_sqldb(struct sqldb *db, sqlx_t **out, char *err, size_t cap);
 /* Finalizes every kept statement, then closes. Safe with NULL. */
 void sqlx_close(sqlx_t *x);
 
 sqlx_dialect_t sqlx_dialect(const sqlx_t *x);
+/* The dialect sqlx_open() would pick for target. */
+sqlx_dialect_t sqlx_target_dialect(const char *target);
 /* The phrase in x's dialect; "" for an unknown one. Static storage. */
 const char *sqlx_dialect_phrase(const sqlx_t *x, sqlx_phrase_t p);
 /* "sqlite" or "postgresql". */
@@ -143,6 +158,10 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql);
 void sqlx_bind_int64(sqlx_stmt_t *st, int i, int64_t v, int *rc);
 void sqlx_bind_text(sqlx_stmt_t *st, int i, const char *v, int *rc);
 void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc);
+/* Bytes (len of them, borrowed as text is) into a BLOB / BYTEA column:
+ * how the store keeps digests. */
+void sqlx_bind_blob(sqlx_stmt_t *st, int i, const void *v, int len,
+                    int *rc);
 
 /* SQLX_ROW with a row to read, SQLX_DONE after the last, or a hub_rc
  * (< 0). After SQLX_DONE or an error the statement stays so until
@@ -155,6 +174,9 @@ int sqlx_column_is_null(sqlx_stmt_t *st, int i);
 int64_t sqlx_column_int64(sqlx_stmt_t *st, int i);
 /* "" for NULL or no row; never NULL. */
 const char *sqlx_column_text(sqlx_stmt_t *st, int i);
+/* Copies column i's bytes, a BLOB / BYTEA, into out (cap bytes): their
+ * length, or -1 for NULL, no row, no blob, or more than cap bytes. */
+int sqlx_column_blob(sqlx_stmt_t *st, int i, unsigned char *out, int cap);
 /* Ends the statement's execution and clears its bindings. Safe with
  * NULL. */
 void sqlx_reset(sqlx_stmt_t *st);

@@ -19,13 +19,15 @@
 enum sqlx_param_kind {
     SQLX_PARAM_NULL = 0, /* also what an unbound parameter is */
     SQLX_PARAM_INT,
-    SQLX_PARAM_TEXT
+    SQLX_PARAM_TEXT,
+    SQLX_PARAM_BLOB  /* bytes: a BLOB or BYTEA value */
 };
 
 typedef struct sqlx_param {
     int kind;         /* enum sqlx_param_kind */
     int64_t i;
-    const char *text; /* borrowed until the first step */
+    const char *text; /* borrowed until the reset; a blob's bytes */
+    int len;          /* a blob's length */
 } sqlx_param_t;
 
 struct sqlx_stmt {
@@ -69,6 +71,10 @@ struct sqlx_driver {
     sqlx_type_t (*column_type)(sqlx_stmt_t *st, int i);
     int64_t (*column_int64)(sqlx_stmt_t *st, int i);
     const char *(*column_text)(sqlx_stmt_t *st, int i); /* NULL: NULL */
+    /* Copies a blob's bytes (cap at most): its length, or -1 when it is
+     * NULL, no blob, or longer than cap. */
+    int (*column_blob)(sqlx_stmt_t *st, int i, unsigned char *out,
+                       int cap);
     int (*exec)(sqlx_t *x, const char *script, char *msg, size_t cap);
     int (*begin)(sqlx_t *x, char *msg, size_t cap);
     int (*commit)(sqlx_t *x, char *msg, size_t cap);

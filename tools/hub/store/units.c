@@ -1,7 +1,6 @@
 #include "hub/store/units.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,13 +27,16 @@ static const char hub_units_sql_contains[] =
     "  UNION ALL"
     "  SELECT u.code, " HUB_UNITS_UP ", up.depth + 1 FROM units u"
     "  JOIN up ON u.code = up.next WHERE up.depth < 64)"
-    " SELECT EXISTS(SELECT 1 FROM up WHERE code = ?1)";
+    " SELECT CASE WHEN EXISTS(SELECT 1 FROM up WHERE code = ?1)"
+    " THEN 1 ELSE 0 END"; /* PostgreSQL's EXISTS is a boolean */
 static const char hub_units_sql_merged_into[] =
     "SELECT coalesce(merged_into, '') FROM units WHERE code = ?1";
-/* Levels below code in the current tree (0 for a leaf). */
+/* Levels below code in the current tree (0 for a leaf; NULL when code
+ * is no unit). The start is the unit's row, not the parameter itself, so
+ * the column keeps the table's type and collation on PostgreSQL. */
 static const char hub_units_sql_height[] =
     "WITH RECURSIVE down(code, depth) AS ("
-    "  SELECT ?1, 0"
+    "  SELECT code, 0 FROM units WHERE code = ?1"
     "  UNION ALL"
     "  SELECT u.code, down.depth + 1 FROM units u"
     "  JOIN down ON " HUB_UNITS_UP " = down.code WHERE down.depth < 64)"
@@ -55,14 +57,17 @@ static const char hub_units_sql_add_change[] =
     " recorded_at, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char hub_units_sql_each_change[] =
     "SELECT id, code, kind, valid_from, old_value, new_value, recorded_at,"
-    " actor FROM unit_changes WHERE ?1 IS NULL OR code = ?1"
+    " actor FROM unit_changes"
+    " WHERE CAST(?1 AS TEXT) IS NULL OR code = ?1"
     " ORDER BY code, valid_from, id";
+/* A NULL ?1 (every unit) is CAST: PostgreSQL infers no type from IS
+ * NULL alone. */
 /* Depth-first order comes from sorting on the path of codes; a code has
  * no '/' so the path sorts parents before their children. */
 static const char hub_units_sql_each[] =
     "WITH RECURSIVE tree(code, name, parent, depth, path) AS ("
     "  SELECT code, name, coalesce(parent, ''), 0, code FROM units"
-    "  WHERE (?1 IS NULL AND parent IS NULL) OR code = ?1"
+    "  WHERE (CAST(?1 AS TEXT) IS NULL AND parent IS NULL) OR code = ?1"
     "  UNION ALL"
     "  SELECT u.code, u.name, u.parent, t.depth + 1, t.path || '/' || u.code"
     "  FROM units u JOIN tree t ON u.parent = t.code WHERE t.depth < 64)"
@@ -71,7 +76,8 @@ static const char hub_units_sql_each[] =
 static const char hub_units_sql_each_current[] =
     "WITH RECURSIVE tree(code, name, parent, depth, path) AS ("
     "  SELECT code, name, coalesce(merged_into, parent, ''), 0, code"
-    "  FROM units u WHERE (?1 IS NULL AND " HUB_UNITS_UP " IS NULL)"
+    "  FROM units u"
+    "  WHERE (CAST(?1 AS TEXT) IS NULL AND " HUB_UNITS_UP " IS NULL)"
     "  OR code = ?1"
     "  UNION ALL"
     "  SELECT u.code, u.name, " HUB_UNITS_UP ", t.depth + 1,"
@@ -80,27 +86,25 @@ static const char hub_units_sql_each_current[] =
     "  WHERE t.depth < 64)"
     " SELECT code, name, parent, depth FROM tree ORDER BY path";
 
+static int hub_units_query_text(hub_db_t *db, const char *sql,
+                                const char *code, int col, char *out,
+                                size_t cap);
+
 /* One integer from a query on a unit code. A NULL result (max() over no
  * rows) means the unit does not exist: HUB_NOT_FOUND. */
 static int hub_units_query_int(hub_db_t *db, const char *sql, const char *code,
                                const char *what, int *out)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, what));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, what));
+    sqlx_bind_text(st, 1, code, &rc);
+    rc = hub_dbx_next(db, st, rc, what);
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? HUB_NOT_FOUND : HUB_OK;
-    *out = sqlite3_column_int(st, 0);
-    sqldb_release(st);
+    rc = sqlx_column_is_null(st, 0) ? HUB_NOT_FOUND : HUB_OK;
+    *out = (int)sqlx_column_int64(st, 0);
+    sqlx_reset(st);
     return rc;
 }
 
@@ -114,7 +118,7 @@ static int hub_units_get_depth(hub_db_t *db, const char *code, int *depth)
 int hub_units_add(hub_db_t *db, const char *code, const char *name,
                   const char *parent, int64_t now_ms)
 {
-    sqlite3_stmt *st;
+    sqlx_stmt_t *st;
     int rc, depth = 0;
 
     rc = hub_units_get_depth(db, code, &depth);
@@ -133,86 +137,65 @@ int hub_units_add(hub_db_t *db, const char *code, const char *name,
         if (depth + 1 >= HUB_UNITS_DEPTH_MAX || into[0])
             return HUB_DENIED;
     }
-    st = sqldb_stmt(&db->sql, hub_units_sql_insert);
-    if (!st)
-        return HUB_ERROR;
-    rc = SQLITE_OK;
-    sqldb_bind_text(st, 1, code, &rc);
-    sqldb_bind_text(st, 2, name, &rc);
-    sqldb_bind_text(st, 3, parent, &rc);
-    sqldb_bind_int64(st, 4, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add unit"));
+    st = sqlx_prepare(hub_dbx(db), hub_units_sql_insert);
+    rc = HUB_OK;
+    sqlx_bind_text(st, 1, code, &rc);
+    sqlx_bind_text(st, 2, name, &rc);
+    sqlx_bind_text(st, 3, parent, &rc);
+    sqlx_bind_int64(st, 4, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "add unit");
 }
 
 int hub_units_get_name(hub_db_t *db, const char *code, char *name, size_t cap)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_name);
-    int rc = SQLITE_OK;
-
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "unit name"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit name"));
-    if (rc != HUB_OK)
-        return rc;
-    snprintf(name, cap, "%s", sqldb_column_text(st, 0));
-    sqldb_release(st);
-    return HUB_OK;
+    return hub_units_query_text(db, hub_units_sql_name, code, 0, name, cap);
 }
 
 int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
                        int *yes)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_contains);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_units_sql_contains);
+    int rc = HUB_OK;
 
     *yes = 0;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, ancestor, &rc);
-    sqldb_bind_text(st, 2, code, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "unit ancestry"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit ancestry"));
+    sqlx_bind_text(st, 1, ancestor, &rc);
+    sqlx_bind_text(st, 2, code, &rc);
+    rc = hub_dbx_next(db, st, rc, "unit ancestry");
     if (rc != HUB_OK)
         return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *yes = sqlite3_column_int(st, 0);
-    sqldb_release(st);
+    *yes = sqlx_column_int64(st, 0) != 0;
+    sqlx_reset(st);
     return HUB_OK;
+}
+
+/* A caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_units_walk {
+    hub_units_each_fn unit;
+    hub_units_change_fn change;
+    void *ctx;
+} hub_units_walk_t;
+
+static int hub_units_read_unit(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_units_walk_t *w = ctx;
+    hub_unit_info_t u;
+
+    u.code = sqlx_column_text(st, 0);
+    u.name = sqlx_column_text(st, 1);
+    u.parent = sqlx_column_text(st, 2);
+    u.depth = (int)sqlx_column_int64(st, 3);
+    return w->unit(w->ctx, &u);
 }
 
 static int hub_units_run_each(hub_db_t *db, const char *sql, const char *root,
                               hub_units_each_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    hub_unit_info_t u;
-    int rc = SQLITE_OK, stop;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    hub_units_walk_t w = {fn, NULL, ctx};
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, root, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "list units"));
-    }
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "list units"))) == HUB_OK) {
-        u.code = sqldb_column_text(st, 0);
-        u.name = sqldb_column_text(st, 1);
-        u.parent = sqldb_column_text(st, 2);
-        u.depth = sqlite3_column_int(st, 3);
-        stop = fn(ctx, &u);
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    sqlx_bind_text(st, 1, root, &rc);
+    return hub_dbx_each(db, st, rc, "list units", hub_units_read_unit, &w);
 }
 
 int hub_units_each(hub_db_t *db, hub_units_each_fn fn, void *ctx)
@@ -233,22 +216,16 @@ int hub_units_each_under(hub_db_t *db, const char *root, hub_units_each_fn fn,
 static int hub_units_query_text(hub_db_t *db, const char *sql, const char *code,
                                 int col, char *out, size_t cap)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
     out[0] = '\0';
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "unit lookup"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "unit lookup"));
+    sqlx_bind_text(st, 1, code, &rc);
+    rc = hub_dbx_next(db, st, rc, "unit lookup");
     if (rc != HUB_OK)
         return rc;
-    snprintf(out, cap, "%s", sqldb_column_text(st, col));
-    sqldb_release(st);
+    snprintf(out, cap, "%s", sqlx_column_text(st, col));
+    sqlx_reset(st);
     return HUB_OK;
 }
 
@@ -354,16 +331,14 @@ static int hub_units_check_target(hub_db_t *db, const char *code,
 static int hub_units_set_column(hub_db_t *db, const char *sql, const char *code,
                                 const char *v1, const char *v2)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    sqldb_bind_text(st, 2, v1, &rc);
+    sqlx_bind_text(st, 1, code, &rc);
+    sqlx_bind_text(st, 2, v1, &rc);
     if (v2)
-        sqldb_bind_text(st, 3, v2, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "change unit"));
+        sqlx_bind_text(st, 3, v2, &rc);
+    return hub_dbx_run(db, st, rc, "change unit");
 }
 
 static int hub_units_add_change(hub_db_t *db, const char *code,
@@ -371,19 +346,17 @@ static int hub_units_add_change(hub_db_t *db, const char *code,
                                 const char *old_value, const char *new_value,
                                 const hub_units_stamp_t *stamp)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_add_change);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_units_sql_add_change);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    sqldb_bind_text(st, 2, kind, &rc);
-    sqldb_bind_text(st, 3, from, &rc);
-    sqldb_bind_text(st, 4, old_value, &rc);
-    sqldb_bind_text(st, 5, new_value, &rc);
-    sqldb_bind_int64(st, 6, stamp->now_ms, &rc);
-    sqldb_bind_text(st, 7, stamp->actor, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "record unit change"));
+    sqlx_bind_text(st, 1, code, &rc);
+    sqlx_bind_text(st, 2, kind, &rc);
+    sqlx_bind_text(st, 3, from, &rc);
+    sqlx_bind_text(st, 4, old_value, &rc);
+    sqlx_bind_text(st, 5, new_value, &rc);
+    sqlx_bind_int64(st, 6, stamp->now_ms, &rc);
+    sqlx_bind_text(st, 7, stamp->actor, &rc);
+    return hub_dbx_run(db, st, rc, "record unit change");
 }
 
 /* Rename and move open alike: the subject must pass
@@ -468,34 +441,30 @@ int hub_units_merge(hub_db_t *db, const char *code, const char *into,
     return rc;
 }
 
+static int hub_units_read_change(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_units_walk_t *w = ctx;
+    hub_unit_change_t c;
+
+    c.id = sqlx_column_int64(st, 0);
+    c.code = sqlx_column_text(st, 1);
+    c.kind = sqlx_column_text(st, 2);
+    c.valid_from = sqlx_column_text(st, 3);
+    c.old_value = sqlx_column_text(st, 4);
+    c.new_value = sqlx_column_text(st, 5);
+    c.recorded_at = sqlx_column_int64(st, 6);
+    c.actor = sqlx_column_text(st, 7);
+    return w->change(w->ctx, &c);
+}
+
 int hub_units_each_change(hub_db_t *db, const char *code,
                           hub_units_change_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_units_sql_each_change);
-    hub_unit_change_t c;
-    int rc = SQLITE_OK, stop;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_units_sql_each_change);
+    hub_units_walk_t w = {NULL, fn, ctx};
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, code, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "unit history"));
-    }
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "unit history"))) == HUB_OK) {
-        c.id = sqlite3_column_int64(st, 0);
-        c.code = sqldb_column_text(st, 1);
-        c.kind = sqldb_column_text(st, 2);
-        c.valid_from = sqldb_column_text(st, 3);
-        c.old_value = sqldb_column_text(st, 4);
-        c.new_value = sqldb_column_text(st, 5);
-        c.recorded_at = sqlite3_column_int64(st, 6);
-        c.actor = sqldb_column_text(st, 7);
-        stop = fn(ctx, &c);
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    sqlx_bind_text(st, 1, code, &rc);
+    return hub_dbx_each(db, st, rc, "unit history", hub_units_read_change,
+                        &w);
 }

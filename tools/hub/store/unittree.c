@@ -1,7 +1,6 @@
 #include "hub/store/unittree.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,26 +35,24 @@ static int hub_tree_grow(hub_tree_t *t, int *cap)
 
 static int hub_tree_read_units(hub_db_t *db, hub_tree_t *t)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tree_sql_units);
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_tree_sql_units);
     hub_tree_node_t *u;
     int rc, cap = 0;
 
-    if (!st)
-        return HUB_ERROR;
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "unit tree"))) == HUB_OK) {
+    while ((rc = hub_dbx_next(db, st, HUB_OK, "unit tree")) == HUB_OK) {
         if (hub_tree_grow(t, &cap) != 0) {
-            sqldb_release(st);
+            sqlx_reset(st);
             return HUB_ERROR;
         }
         u = &t->nodes[t->n++];
         memset(u, 0, sizeof(*u));
-        snprintf(u->code, sizeof(u->code), "%s", sqldb_column_text(st, 0));
-        snprintf(u->name, sizeof(u->name), "%s", sqldb_column_text(st, 1));
-        snprintf(u->parent, sizeof(u->parent), "%s", sqldb_column_text(st, 2));
+        snprintf(u->code, sizeof(u->code), "%s", sqlx_column_text(st, 0));
+        snprintf(u->name, sizeof(u->name), "%s", sqlx_column_text(st, 1));
+        snprintf(u->parent, sizeof(u->parent), "%s", sqlx_column_text(st, 2));
         snprintf(u->merged_into, sizeof(u->merged_into), "%s",
-                 sqldb_column_text(st, 3));
+                 sqlx_column_text(st, 3));
         snprintf(u->merged_from, sizeof(u->merged_from), "%s",
-                 sqldb_column_text(st, 4));
+                 sqlx_column_text(st, 4));
         u->up = -1;
         u->heir = -1;
         u->depth = -1;
@@ -93,16 +90,13 @@ static void hub_tree_apply_change(hub_tree_t *t, hub_tree_undo_t *u,
 
 static int hub_tree_read_changes(hub_db_t *db, hub_tree_t *t)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_tree_sql_changes);
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_tree_sql_changes);
     hub_tree_undo_t u = {-1, 0, 0};
     const char *code;
     int rc, node;
 
-    if (!st)
-        return HUB_ERROR;
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "unit history"))) ==
-           HUB_OK) {
-        code = sqldb_column_text(st, 0);
+    while ((rc = hub_dbx_next(db, st, HUB_OK, "unit history")) == HUB_OK) {
+        code = sqlx_column_text(st, 0);
         if (u.node < 0 || strcmp(t->nodes[u.node].code, code) != 0) {
             node = hub_tree_find(t, code);
             if (node < 0)
@@ -110,9 +104,9 @@ static int hub_tree_read_changes(hub_db_t *db, hub_tree_t *t)
             u.node = node;
             u.name_done = u.parent_done = 0;
         }
-        hub_tree_apply_change(t, &u, sqldb_column_text(st, 1),
-                              sqldb_column_text(st, 2),
-                              sqldb_column_text(st, 3));
+        hub_tree_apply_change(t, &u, sqlx_column_text(st, 1),
+                              sqlx_column_text(st, 2),
+                              sqlx_column_text(st, 3));
     }
     return rc == HUB_NOT_FOUND ? HUB_OK : rc;
 }

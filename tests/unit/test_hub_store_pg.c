@@ -1,0 +1,469 @@
+/*
+ * The hub's store on both drivers (hub/store/dbx.h): hub_db_open() of
+ * an SQLite file and of a PostgreSQL server, the modules already on sqlx
+ * (audit, units, the unit tree, enrollment, kiosks, heartbeats,
+ * installations, tokens) run the same on each, PostgreSQL's
+ * schema (hub/store/pgschema.h) has the columns of SQLite's in the same
+ * order, and a module not yet on PostgreSQL is refused with a message
+ * that says so.
+ *
+ * PostgreSQL's half runs when SIPAS_TEST_PG_URI names a server: the
+ * wrapper tests/hub/test_sqlx_pg.sh test_hub_store_pg starts one of its
+ * own (tests/hub/pg_env.sh). Without it only SQLite's half runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/store/db.h"
+#include "hub/store/dbx.h"
+#include "hub/base/code.h"
+#include "hub/base/crypto.h"
+#include "hub/store/dossiers.h"
+#include "hub/store/enroll.h"
+#include "hub/store/heartbeats.h"
+#include "hub/store/installations.h"
+#include "hub/store/kiosks.h"
+#include "hub/store/tokens.h"
+#include "hub/store/pgschema.h"
+#include "hub/store/units.h"
+#include "hub/store/unittree.h"
+#include "pg_half.h"
+#include "testutil.h"
+
+#define COLS_MAX 1024
+
+typedef struct store_ctx {
+    const char *uri; /* PostgreSQL; NULL: a fresh SQLite file */
+    char dir[128];
+    char target[HUB_DB_PATH_MAX];
+    hub_db_t *db;
+} store_ctx_t;
+
+static int open_store(store_ctx_t *c)
+{
+    hub_db_options_t opt = {.create = 1};
+
+    if (c->uri) {
+        snprintf(c->target, sizeof(c->target), "%s", c->uri);
+    } else {
+        if (testutil_make_tmpdir(c->dir, sizeof(c->dir), "store") != 0)
+            return -1;
+        snprintf(c->target, sizeof(c->target), "%s/hub.db", c->dir);
+    }
+    if (hub_db_open(c->target, &opt, &c->db) != HUB_OK) {
+        fprintf(stderr, "open: %s\n", hub_db_open_error());
+        return -1;
+    }
+    return 0;
+}
+
+static void close_store(store_ctx_t *c)
+{
+    hub_db_close(c->db);
+    c->db = NULL;
+    if (!c->uri && c->dir[0])
+        testutil_remove_tree(c->dir);
+    c->dir[0] = '\0';
+}
+
+static int setup(void **state)
+{
+    return open_store(*state);
+}
+
+static int teardown(void **state)
+{
+    close_store(*state);
+    return 0;
+}
+
+/* "a,b,c": table's columns in their order, from each dialect's catalog;
+ * PostgreSQL's explicit rowid (pgschema.h) is SQLite's implicit one. */
+static const char sql_cols_sqlite[] =
+    "SELECT name FROM pragma_table_info(?1) ORDER BY cid";
+static const char sql_cols_pg[] =
+    "SELECT column_name::text FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name = ?1"
+    " AND column_name <> 'rowid' ORDER BY ordinal_position";
+
+static void list_columns(hub_db_t *db, const char *table, char *out,
+                         size_t cap)
+{
+    sqlx_t *x = hub_dbx(db);
+    sqlx_stmt_t *st = sqlx_prepare(
+        x, hub_dbx_is_pg(db) ? sql_cols_pg : sql_cols_sqlite);
+    size_t n = 0;
+    int rc = HUB_OK;
+
+    sqlx_bind_text(st, 1, table, &rc);
+    assert_int_equal(rc, HUB_OK);
+    out[0] = '\0';
+    while ((rc = sqlx_step(st)) == SQLX_ROW) {
+        int w = snprintf(out + n, cap - n, "%s%s", n ? "," : "",
+                         sqlx_column_text(st, 0));
+        assert_true(w > 0 && (size_t)w < cap - n);
+        n += (size_t)w;
+    }
+    assert_int_equal(rc, SQLX_DONE);
+    sqlx_reset(st);
+}
+
+/* Every table of PostgreSQL's schema has SQLite's columns, in order. */
+static void test_schema_matches_sqlite(void **state)
+{
+    store_ctx_t *pg = *state, lite = {0};
+    char a[COLS_MAX], b[COLS_MAX];
+    int i;
+
+    assert_int_equal(open_store(&lite), 0);
+    for (i = 0; hub_pgschema_tables[i]; i++) {
+        list_columns(lite.db, hub_pgschema_tables[i], a, sizeof(a));
+        list_columns(pg->db, hub_pgschema_tables[i], b, sizeof(b));
+        assert_true(a[0] != '\0');
+        if (strcmp(a, b) != 0)
+            fprintf(stderr, "%s: sqlite (%s), postgresql (%s)\n",
+                    hub_pgschema_tables[i], a, b);
+        assert_string_equal(a, b);
+    }
+    close_store(&lite);
+}
+
+/* A second open finds the schema current and leaves it so. */
+static void test_reopen_keeps_schema(void **state)
+{
+    store_ctx_t *c = *state;
+    hub_db_t *again = NULL;
+    hub_db_options_t opt = {0};
+
+    assert_int_equal(hub_db_audit(c->db, 1, "cli:a", "x.keep", ""), HUB_OK);
+    assert_int_equal(hub_db_open(c->target, &opt, &again), HUB_OK);
+    assert_int_equal(hub_db_ping(again), HUB_OK);
+    hub_db_close(again);
+}
+
+typedef struct audit_seen {
+    int n;
+    char actions[4][32];
+    int64_t at[4];
+} audit_seen_t;
+
+static int audit_collect(void *ctx, const hub_audit_row_t *row)
+{
+    audit_seen_t *s = ctx;
+
+    if (s->n >= 4)
+        return 1;
+    snprintf(s->actions[s->n], sizeof(s->actions[0]), "%s", row->action);
+    s->at[s->n++] = row->at_ms;
+    return 0;
+}
+
+/* The last rows, oldest first, with their text as written. */
+static void test_audit_round_trip(void **state)
+{
+    store_ctx_t *c = *state;
+    audit_seen_t seen = {0};
+    const int64_t big = INT64_C(1) << 42; /* past int4 */
+
+    assert_int_equal(hub_db_ping(c->db), HUB_OK);
+    assert_int_equal(hub_db_begin_write(c->db), HUB_OK);
+    assert_int_equal(hub_db_audit(c->db, big, "cli:Nguyễn", "unit.add",
+                                  "XA-MINHTAN"), HUB_OK);
+    assert_int_equal(hub_db_audit(c->db, big + 1, "cli:b", "unit.rename",
+                                  NULL), HUB_OK);
+    assert_int_equal(hub_db_audit(c->db, big + 2, "cli:c", "token.use",
+                                  "Ủy ban"), HUB_OK);
+    assert_int_equal(hub_db_commit(c->db), HUB_OK);
+    assert_int_equal(hub_db_each_audit(c->db, 2, audit_collect, &seen),
+                     HUB_OK);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.actions[0], "unit.rename");
+    assert_string_equal(seen.actions[1], "token.use");
+    assert_true(seen.at[0] == big + 1 && seen.at[1] == big + 2);
+}
+
+/* A rolled back audit row is gone on both. */
+static void test_audit_rollback(void **state)
+{
+    store_ctx_t *c = *state;
+    audit_seen_t seen = {0};
+
+    assert_int_equal(hub_db_audit(c->db, 5, "cli:a", "kept", ""), HUB_OK);
+    assert_int_equal(hub_db_begin_write(c->db), HUB_OK);
+    assert_int_equal(hub_db_audit(c->db, 6, "cli:a", "dropped", ""),
+                     HUB_OK);
+    hub_db_rollback(c->db);
+    assert_int_equal(hub_db_each_audit(c->db, 1, audit_collect, &seen),
+                     HUB_OK);
+    assert_int_equal(seen.n, 1);
+    assert_string_equal(seen.actions[0], "kept");
+}
+
+typedef struct joined {
+    char text[512];
+    size_t n;
+} joined_t;
+
+static void join(joined_t *j, const char *a, const char *b, long n)
+{
+    int w = snprintf(j->text + j->n, sizeof(j->text) - j->n, "%s%s:%s:%ld",
+                     j->n ? "," : "", a, b, n);
+
+    assert_true(w > 0 && (size_t)w < sizeof(j->text) - j->n);
+    j->n += (size_t)w;
+}
+
+static int join_unit(void *ctx, const hub_unit_info_t *u)
+{
+    join(ctx, u->code, u->parent, u->depth);
+    return 0;
+}
+
+static int join_change(void *ctx, const hub_unit_change_t *c)
+{
+    join(ctx, c->code, c->kind, (long)(c->recorded_at % 1000));
+    return 0;
+}
+
+/* Adds, edits and reads of the unit tree: the same answers, in the same
+ * (byte) order, from both. */
+static void test_units_tree(void **state)
+{
+    store_ctx_t *c = *state;
+    hub_units_stamp_t stamp = {INT64_C(1) << 40, "cli:test"};
+    hub_units_why_t why;
+    joined_t all = {{0}, 0}, under = {{0}, 0}, log = {{0}, 0};
+    hub_tree_t *t = NULL;
+    char name[64];
+    int yes = -1, i;
+
+    assert_int_equal(hub_units_add(c->db, "TINH", "Tỉnh", NULL, 1), HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "HUYEN-A", "Huyện A", "TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "HUYEN-B", "Huyện B", "TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-2", "Xã 2", "HUYEN-A", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-10", "Xã 10", "HUYEN-A", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "XA-2", "again", "TINH", 1),
+                     HUB_EXISTS);
+    assert_int_equal(hub_units_add(c->db, "XA-X", "x", "NONE", 1),
+                     HUB_NOT_FOUND);
+    assert_int_equal(hub_units_contains(c->db, "TINH", "XA-2", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 1);
+    assert_int_equal(hub_units_contains(c->db, "XA-2", "TINH", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 0);
+    assert_int_equal(hub_units_get_name(c->db, "NONE", name, sizeof(name)),
+                     HUB_NOT_FOUND);
+
+    assert_int_equal(hub_units_rename(c->db, "XA-2", "Xã Hai", "2026-01-01",
+                                      &stamp, &why), HUB_OK);
+    stamp.now_ms++;
+    assert_int_equal(hub_units_move(c->db, "XA-10", "HUYEN-B", "2026-01-05",
+                                    &stamp, &why), HUB_OK);
+    stamp.now_ms++;
+    assert_int_equal(hub_units_merge(c->db, "XA-2", "XA-10", "2026-02-01",
+                                     &stamp, &why), HUB_OK);
+    assert_int_equal(hub_units_move(c->db, "HUYEN-B", "XA-10", "2026-03-01",
+                                    &stamp, &why), HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_LOOP);
+    assert_int_equal(hub_units_rename(c->db, "XA-10", "Xã 10", "2026-03-01",
+                                      &stamp, &why), HUB_DENIED);
+    assert_int_equal(why.refusal, HUB_UNITS_SAME);
+    assert_int_equal(hub_units_is_merged_into(c->db, "XA-2", "XA-10", &yes),
+                     HUB_OK);
+    assert_int_equal(yes, 1);
+
+    if (hub_units_each(c->db, join_unit, &all) != HUB_OK)
+        fail_msg("%s", hub_db_last_error(c->db));
+    assert_string_equal(all.text, "TINH::0,HUYEN-A:TINH:1,XA-2:HUYEN-A:2,"
+                                  "HUYEN-B:TINH:1,XA-10:HUYEN-B:2");
+    assert_int_equal(hub_units_each_under(c->db, "HUYEN-B", join_unit,
+                                          &under), HUB_OK);
+    assert_string_equal(under.text,
+                        "HUYEN-B:TINH:0,XA-10:HUYEN-B:1,XA-2:XA-10:2");
+    assert_int_equal(hub_units_each_change(c->db, NULL, join_change, &log),
+                     HUB_OK);
+    assert_string_equal(log.text, "XA-10:move:777,XA-2:rename:776,"
+                                  "XA-2:merge:778");
+
+    assert_int_equal(hub_tree_load(c->db, "2025-12-31", &t), HUB_OK);
+    i = hub_tree_find(t, "XA-2");
+    assert_true(i >= 0);
+    assert_string_equal(t->nodes[i].name, "Xã 2");
+    i = hub_tree_find(t, "XA-10");
+    assert_true(i >= 0);
+    assert_string_equal(t->nodes[i].parent, "HUYEN-A");
+    hub_tree_free(t);
+}
+
+static int join_kiosk(void *ctx, const hub_kiosk_info_t *k)
+{
+    joined_t *j = ctx;
+
+    join(j, k->install_id, k->version, (long)(k->revoked_at % 1000));
+    join(j, k->heartbeat, k->installation, (long)k->heartbeat_at);
+    return 0;
+}
+
+static int join_token(void *ctx, const hub_token_info_t *t)
+{
+    /* Hours past the test's "now" (2^41 ms). */
+    join(ctx, t->scope_unit, t->revoked_at ? "revoked" : "active",
+         (long)((t->expires_at - (INT64_C(1) << 41)) / 3600000));
+    return 0;
+}
+
+#define KIOSK_ID "0123456789abcdef0123456789abcdef"
+#define KIOSK_SECRET                                                      \
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define OTHER_SECRET                                                      \
+    "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+
+/* A code redeemed once, a kiosk enrolled with its secret's digest, its
+ * reports kept, then revoked; digests found by their bytes on both. */
+static void test_enroll_kiosk(void **state)
+{
+    store_ctx_t *c = *state;
+    const int64_t now = INT64_C(1) << 41;
+    unsigned char hash[HUB_SHA256_LEN];
+    char code[HUB_CODE_TEXT], unit[64];
+    int64_t expires_at = 0, code_id = 0;
+    json_t *hb_obj = json_pack("{s:i}", "battery", 80);
+    json_t *in_obj = json_pack("{s:s}", "result", "pass");
+    hub_heartbeat_t hb = {hb_obj, "1.2.4"};
+    hub_installation_t rec = {in_obj, KIOSK_ID, "1.2.5", "pass", 5};
+    joined_t seen = {{0}, 0};
+    int was = -1;
+
+    assert_int_equal(hub_units_add(c->db, "KT-TINH", "Tỉnh", NULL, 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(c->db, "KT-XA", "Xã", "KT-TINH", 1),
+                     HUB_OK);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-XA", 24, now, code,
+                                         &expires_at), HUB_OK);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-NONE", 24, now, code,
+                                         &expires_at), HUB_NOT_FOUND);
+    assert_int_equal(hub_enroll_add_code(c->db, "KT-XA", 24, now, code,
+                                         &expires_at), HUB_OK);
+    assert_int_equal(hub_enroll_find(c->db, code, &code_id, unit,
+                                     sizeof(unit)), HUB_OK);
+    assert_true(code_id > 0);
+    assert_string_equal(unit, "KT-XA");
+    assert_int_equal(hub_enroll_find(c->db, "AAAA-BBBB-CCCC", &code_id,
+                                     unit, sizeof(unit)), HUB_NOT_FOUND);
+    assert_int_equal(hub_enroll_redeem(c->db, code, KIOSK_ID, now + 1,
+                                       unit, sizeof(unit)), HUB_OK);
+    assert_int_equal(hub_enroll_redeem(c->db, code, KIOSK_ID, now + 2,
+                                       unit, sizeof(unit)), HUB_USED);
+
+    assert_int_equal(hub_crypto_hash_text(KIOSK_SECRET, hash), 0);
+    assert_int_equal(hub_kiosks_enroll(c->db, KIOSK_ID, "KT-XA", "Quầy 1",
+                                       "1.2.3", hash, now), HUB_OK);
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, KIOSK_SECRET,
+                                             unit, sizeof(unit)), HUB_OK);
+    assert_string_equal(unit, "KT-XA");
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, OTHER_SECRET,
+                                             unit, sizeof(unit)),
+                     HUB_DENIED);
+    assert_int_equal(hub_kiosks_enroll(c->db, KIOSK_ID, "KT-TINH", "", "",
+                                       hash, now), HUB_CONFLICT);
+    assert_int_equal(hub_heartbeat_store(c->db, KIOSK_ID, &hb, now + 10),
+                     HUB_OK);
+    assert_int_equal(hub_installation_store(c->db, KIOSK_ID, &rec,
+                                            now + 20), HUB_OK);
+    assert_int_equal(hub_kiosks_revoke(c->db, KIOSK_ID, now + 30, &was),
+                     HUB_OK);
+    assert_int_equal(was, 0);
+    assert_int_equal(hub_kiosks_revoke(c->db, KIOSK_ID, now + 40, &was),
+                     HUB_OK);
+    assert_int_equal(was, 1);
+    assert_int_equal(hub_kiosks_authenticate(c->db, KIOSK_ID, KIOSK_SECRET,
+                                             unit, sizeof(unit)),
+                     HUB_REVOKED);
+    assert_int_equal(hub_kiosks_each(c->db, join_kiosk, &seen), HUB_OK);
+    assert_string_equal(seen.text,
+                        KIOSK_ID ":1.2.5:582,{\"battery\":80}:"
+                        "{\"result\":\"pass\"}:"
+                        "2199023255562");
+    json_decref(hb_obj);
+    json_decref(in_obj);
+}
+
+/* Tokens made, found by their digest, rotated (the old one ending at
+ * once or after an overlap) and revoked. */
+static void test_tokens(void **state)
+{
+    store_ctx_t *c = *state;
+    const int64_t now = INT64_C(1) << 41, day = HUB_TOKENS_DAY_MS;
+    char a[HUB_TOKEN_TEXT], b[HUB_TOKEN_TEXT], d[HUB_TOKEN_TEXT];
+    int64_t ia = 0, ib = 0, id = 0, in = 0;
+    hub_token_t tok;
+    joined_t seen = {{0}, 0};
+    int was = -1;
+
+    assert_int_equal(hub_units_add(c->db, "TK-TINH", "Tỉnh", NULL, 1),
+                     HUB_OK);
+    assert_int_equal(hub_tokens_add(c->db, "TK-TINH", now, a, &ia),
+                     HUB_OK);
+    assert_int_equal(hub_tokens_create(c->db, NULL, 1, now, now + day, b,
+                                       &ib), HUB_OK);
+    assert_true(ib > ia && ia > 0);
+    assert_int_equal(hub_tokens_add(c->db, "TK-NONE", now, d, &id),
+                     HUB_NOT_FOUND);
+    assert_int_equal(hub_tokens_find(c->db, a, &tok), HUB_OK);
+    assert_true(tok.id == ia && !tok.audit);
+    assert_string_equal(tok.scope_unit, "TK-TINH");
+    assert_int_equal(hub_tokens_find(c->db, b, &tok), HUB_OK);
+    assert_true(tok.id == ib && tok.audit && !tok.scope_unit[0]);
+    assert_int_equal(hub_tokens_touch(c->db, ia, now + 1), HUB_OK);
+    /* With an overlap the old token lives on until it ends... */
+    assert_int_equal(hub_tokens_rotate(c->db, ia, now, 3600000, now + day,
+                                       d, &id), HUB_OK);
+    assert_int_equal(hub_tokens_find(c->db, a, &tok), HUB_OK);
+    assert_true(tok.expires_at == now + 3600000);
+    /* ...without one it is revoked at once. */
+    assert_int_equal(hub_tokens_rotate(c->db, ib, now, 0, now + day, a,
+                                       &in), HUB_OK);
+    assert_int_equal(hub_tokens_find(c->db, b, &tok), HUB_DENIED);
+    assert_int_equal(hub_tokens_revoke(c->db, id, now, &was), HUB_OK);
+    assert_int_equal(was, 0);
+    assert_int_equal(hub_tokens_revoke(c->db, id, now, &was), HUB_OK);
+    assert_int_equal(was, 1);
+    assert_int_equal(hub_tokens_each(c->db, join_token, &seen), HUB_OK);
+    assert_string_equal(seen.text, "TK-TINH:active:1,:revoked:0,"
+                                   "TK-TINH:revoked:24,:active:24");
+}
+
+/* What has not moved to sqlx says so instead of misbehaving. */
+static void test_not_yet_refused(void **state)
+{
+    store_ctx_t *c = *state;
+    int64_t rev = 0;
+
+    assert_int_equal(hub_dossiers_get_last(c->db, &rev), HUB_ERROR);
+    assert_non_null(strstr(hub_db_last_error(c->db),
+                           "not yet on PostgreSQL"));
+}
+
+int main(void)
+{
+    store_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
+    const struct CMUnitTest all[] = {
+        BOTH(test_audit_round_trip), BOTH(test_audit_rollback),
+        BOTH(test_reopen_keeps_schema), BOTH(test_units_tree),
+        BOTH(test_enroll_kiosk), BOTH(test_tokens),
+        PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_not_yet_refused),
+    };
+    return pg_half_run("hub store", all, sizeof(all) / sizeof(all[0]),
+                       &pg_ctx, &pg_ctx.uri);
+}

@@ -1,0 +1,111 @@
+#include "hub/store/dbx.h"
+#include "hub/store/db_sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/crypto.h"
+
+sqlx_t *hub_dbx(hub_db_t *db)
+{
+    return db->x;
+}
+
+int hub_dbx_is_pg(const hub_db_t *db)
+{
+    return sqlx_dialect(db->x) == SQLX_DIALECT_POSTGRES;
+}
+
+int hub_dbx_fail(hub_db_t *db, int rc, const char *what)
+{
+    sqldb_set_error(&db->sql, "%s: %s", what, sqlx_last_error(db->x));
+    return rc;
+}
+
+int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                const char *what)
+{
+    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+
+    sqlx_reset(st);
+    if (rc == SQLX_DONE || rc == SQLX_ROW)
+        return HUB_OK;
+    return hub_dbx_fail(db, rc, what);
+}
+
+int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what)
+{
+    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+
+    if (rc == SQLX_ROW)
+        return HUB_OK;
+    sqlx_reset(st);
+    if (rc == SQLX_DONE)
+        return HUB_NOT_FOUND;
+    return hub_dbx_fail(db, rc, what);
+}
+
+int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what, hub_dbx_row_fn row, void *ctx)
+{
+    int rc = bind_rc, stop;
+
+    while ((rc = hub_dbx_next(db, st, rc, what)) == HUB_OK) {
+        stop = row(ctx, st);
+        if (stop) {
+            sqlx_reset(st);
+            return stop;
+        }
+    }
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
+
+int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                     int64_t now_ms, const json_t *obj, const char *extra,
+                     const char *what)
+{
+    sqlx_stmt_t *st;
+    char *body;
+    int rc = HUB_OK;
+
+    body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!body)
+        return HUB_ERROR;
+    st = sqlx_prepare(db->x, sql);
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_int64(st, 2, now_ms, &rc);
+    sqlx_bind_text(st, 3, body, &rc);
+    if (extra)
+        sqlx_bind_text(st, 4, extra, &rc);
+    rc = hub_dbx_run(db, st, rc, what);
+    free(body);
+    return rc;
+}
+
+int hub_dbx_find_digest(hub_db_t *db, const char *sql,
+                        const unsigned char *hash, const char *what,
+                        sqlx_stmt_t **out)
+{
+    sqlx_stmt_t *st = sqlx_prepare(db->x, sql);
+    int rc = HUB_OK;
+
+    *out = NULL;
+    sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
+    rc = hub_dbx_next(db, st, rc, what);
+    if (rc == HUB_OK)
+        *out = st;
+    return rc;
+}
+
+int hub_dbx_column_digest_equal(sqlx_stmt_t *st, int i,
+                                const unsigned char *hash)
+{
+    unsigned char held[HUB_SHA256_LEN];
+    int n;
+
+    memset(held, 0, sizeof(held));
+    n = sqlx_column_blob(st, i, held, (int)sizeof(held));
+    return hub_crypto_equal(held, hash, HUB_SHA256_LEN) &&
+           n == HUB_SHA256_LEN;
+}

@@ -1,0 +1,64 @@
+/*
+ * dbx.h - the store's modules on the hub database's sqlx view (sqlx.h),
+ * the same calls whichever driver holds the data.
+ *
+ * A module prepares with sqlx_prepare(hub_dbx(db), SQL), binds, and ends
+ * with hub_dbx_run() or hub_dbx_next(), which reset the statement when
+ * they are done with it and, on a failure, put sqlx's reason where
+ * hub_db_last_error() reads it, as the sqldb_* calls do.
+ *
+ * Ownership: statements belong to the handle (sqlx.h); under the lock.
+ */
+#ifndef SIPAS_HUB_DBX_H
+#define SIPAS_HUB_DBX_H
+
+#include <jansson.h>
+
+#include "hub/store/db.h"
+#include "hub/store/sqlx.h"
+
+/* The handle's view: SQLite's one connection, or PostgreSQL's. */
+sqlx_t *hub_dbx(hub_db_t *db);
+/* Whether the handle is on PostgreSQL. */
+int hub_dbx_is_pg(const hub_db_t *db);
+/* Notes sqlx's last error (prefixed with what) on db; returns rc. */
+int hub_dbx_fail(hub_db_t *db, int rc, const char *what);
+/* Steps st (bound with bind_rc, which may be a failure already) once,
+ * expecting no row, and resets it: HUB_OK or a hub_rc. */
+int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                const char *what);
+/* The next row of st: HUB_OK with the row to read (the caller resets
+ * st when it stops early), HUB_NOT_FOUND after the last (st reset), or a
+ * hub_rc (st reset, the reason noted). */
+int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what);
+
+/* Reads st's rows (bound with bind_rc) one by one: row() reads the
+ * current one (its text valid during the call only) and returns
+ * non-zero to stop, which ends the walk with that value; HUB_OK after
+ * the last row, or a hub_rc. st is reset either way. */
+typedef int (*hub_dbx_row_fn)(void *ctx, sqlx_stmt_t *st);
+int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                 const char *what, hub_dbx_row_fn row, void *ctx);
+
+/* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
+ * ?1: how secrets are looked up, since only their digests are stored.
+ * HUB_OK with *out on the row, for the caller to read and reset;
+ * otherwise *out is NULL (HUB_NOT_FOUND: no such row). */
+int hub_dbx_find_digest(hub_db_t *db, const char *sql,
+                        const unsigned char *hash, const char *what,
+                        sqlx_stmt_t **out);
+/* Whether column i holds exactly that digest. The row was found by the
+ * digest already; comparing again in constant time keeps the decision
+ * itself independent of where bytes differ. */
+int hub_dbx_column_digest_equal(sqlx_stmt_t *st, int i,
+                                const unsigned char *hash);
+
+/* Runs sql with ?1 install_id, ?2 now_ms, ?3 obj as compact JSON with
+ * sorted keys (equal objects give equal text) and ?4 extra (may be NULL):
+ * how a kiosk's validated report is kept as it was checked. */
+int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,
+                     int64_t now_ms, const json_t *obj, const char *extra,
+                     const char *what);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * pgschema.h - the hub's schema on PostgreSQL, for the tables whose
+ * modules run on sqlx (dbx.h): units, unit_changes, enroll_codes,
+ * kiosks, tokens, heartbeats, installations, audit.
+ *
+ * Its own migration list, versioned in a one-row table hub_schema (the
+ * counterpart of SQLite's PRAGMA user_version): the same tables and
+ * columns in the same order as db.c's SQLite list, with BIGINT for
+ * integers (PostgreSQL's INTEGER is 32 bits), BYTEA for digests, an
+ * identity column for SQLite's AUTOINCREMENT keys, and text declared
+ * COLLATE "C" so ORDER BY sorts by bytes as SQLite's BINARY does, and
+ * a column "rowid" where a module reads SQLite's implicit one
+ * (enroll_codes).
+ * tests/unit/test_hub_pgschema.c compares the two lists' columns.
+ *
+ * Ownership: nothing kept; the caller owns x.
+ */
+#ifndef SIPAS_HUB_PGSCHEMA_H
+#define SIPAS_HUB_PGSCHEMA_H
+
+#include <stddef.h>
+
+#include "hub/store/sqlx.h"
+
+/* The tables this schema has, NULL-terminated; static storage. */
+extern const char *const hub_pgschema_tables[];
+
+/* The version this program writes. */
+int hub_pgschema_version(void);
+
+/* Applies what is missing, all steps in one transaction (PostgreSQL's
+ * DDL is transactional: a failed step leaves the schema as it was).
+ * HUB_OK, or a hub_rc with the reason in err (cap bytes): a schema
+ * newer than this program's is refused. */
+int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
+
+#endif
