@@ -67,8 +67,8 @@ static const char hub_stat_rows_sql_year_ans[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_ANS_COLS, "stat_year_answers");
 static const char hub_stat_rows_sql_year_el[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_EL_COLS, "stat_year_elements");
-/* A scope of a few units: the day and month tables are keyed by period,
- * then unit, so a range filtered by unit would read every unit's rows and
+/* A scope of a few units: the day and month summaries are keyed by
+ * period, then unit, so a range filtered by unit would read every unit's rows and
  * drop most (a quarter by day for one district: 706,000 answer rows read
  * for 67,000). Instead each period of [?1, ?2] and each code of ?4 is
  * sought on the key. The codes are distinct (one per unit of the tree);
@@ -92,6 +92,16 @@ static const char hub_stat_rows_sql_year_el[] =
                           "stat_" per "_answers"),                             \
      HUB_STATS_SUM_IN_SQL(per, next, HUB_STATS_EL_COLS,                        \
                           "stat_" per "_elements")}
+/* The snapshot rows: their index on (day, unit) serves the same way. */
+#define HUB_STATS_DAY_IN_SQL(cols, table)                                      \
+    HUB_STATS_IN_KEYS_SQL("day", HUB_STATS_NEXT_DAY,                           \
+                          "unit, field, " HUB_STATS_SUB ", t.day, " cols,      \
+                          table)
+static const char *const hub_stat_rows_sql_day_in[3] = {
+    HUB_STATS_DAY_IN_SQL(HUB_STATS_RESP_COLS, "day_responses"),
+    HUB_STATS_DAY_IN_SQL(HUB_STATS_DAY_ANS_COLS, "day_answers"),
+    HUB_STATS_DAY_IN_SQL(HUB_STATS_DAY_EL_COLS, "day_elements"),
+};
 /* [month][kind: responses, answers, elements] */
 static const char *const hub_stat_rows_sql_sum_in[2][3] = {
     HUB_STATS_SUM_IN_ALL("day", HUB_STATS_NEXT_DAY),
@@ -139,10 +149,16 @@ static const char *const hub_stat_rows_sql_staff_year[2][3] =
  * when the sub column is the counter, anything else gives ''. */
 #define HUB_STATS_OFFICER_SUB "CASE ?5 WHEN 1 THEN counter ELSE '' END"
 #define HUB_STATS_OFFICER_COLS HUB_STATS_RESP_COLS ", officer"
-static const char hub_stat_rows_sql_day_officers[] =
+/* [in scope] */
+static const char *const hub_stat_rows_sql_day_officers[2] = {
     "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", day, "
     HUB_STATS_OFFICER_COLS " FROM day_responses WHERE day BETWEEN ?1 AND ?2"
-    " AND officer <> ''" HUB_STATS_FILTER;
+    " AND officer <> ''" HUB_STATS_FILTER,
+    HUB_STATS_IN_KEYS_SQL("day", HUB_STATS_NEXT_DAY,
+                          "unit, field, " HUB_STATS_OFFICER_SUB ", t.day, "
+                          HUB_STATS_OFFICER_COLS, "day_responses")
+    " AND officer <> ''",
+};
 #define HUB_STATS_OFFICERS_SQL(per, table)                                     \
     "SELECT unit, field, " HUB_STATS_OFFICER_SUB ", " per ", "                 \
     HUB_STATS_OFFICER_COLS " FROM " table " WHERE " per " BETWEEN"             \
@@ -176,7 +192,7 @@ static const char *const hub_stat_rows_sql_staff_officers[2][2] = {
 static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
-        return hub_stat_rows_sql_day_officers;
+        return hub_stat_rows_sql_day_officers[rd->scope_codes != NULL];
     if (rd->table == HUB_STAT_OFFICERS_DAY ||
         rd->table == HUB_STAT_OFFICERS_MONTH)
         return hub_stat_rows_sql_officers_table
@@ -225,6 +241,7 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
                 [rd->table == HUB_STAT_MONTH_SUMMARY][a];
         return unit_sql[rd->table][a];
     case HUB_STAT_DAY_ROWS:
+        return in ? hub_stat_rows_sql_day_in[a] : unit_sql[rd->table][a];
     case HUB_STAT_YEAR_SUMMARY:
     case HUB_STAT_PROVINCE_DAY_SUMMARY:
     case HUB_STAT_PROVINCE_MONTH_SUMMARY:
