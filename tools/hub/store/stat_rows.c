@@ -68,10 +68,10 @@ static const char hub_stat_rows_sql_year_ans[] =
 static const char hub_stat_rows_sql_year_el[] =
     HUB_STATS_SUM_SQL("year", HUB_STATS_EL_COLS, "stat_year_elements");
 /* A scope of a few units: the day and month summaries are keyed by
- * period, then unit, so a range filtered by unit would read every unit's rows and
- * drop most (a quarter by day for one district: 706,000 answer rows read
- * for 67,000). Instead each period of [?1, ?2] and each code of ?4 is
- * sought on the key. The codes are distinct (one per unit of the tree);
+ * period, then unit, so a range filtered by unit would read every unit's
+ * rows and drop most (a quarter by day for one district: 706,000 answer
+ * rows read for 67,000). Instead each period of [?1, ?2] and each code of
+ * ?4 is sought on the key. The codes are distinct (one per unit of the tree);
  * DISTINCT keeps a repeated one from being counted twice all the same.
  * next: the period after k, NULL (ending the list) if k is not one. */
 #define HUB_STATS_NEXT_DAY "date(k, '+1 day')"
