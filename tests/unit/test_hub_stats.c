@@ -780,6 +780,31 @@ static void test_summaries_equal_snapshots(void **state)
             json_decref(days_v);
         }
     }
+    /* A district's units, read by seeking each day and unit, are the same
+     * groups as in the whole province's answer, read by range (no officer
+     * weighing: the province's officer totals differ from the district's). */
+    for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]) * 2; r++) {
+        query_range(&q, ranges[r / 2][0], ranges[r / 2][1], HUB_STATS_BY_UNIT);
+        q.min_group = 0;
+        q.source = r % 2 ? HUB_STATS_SOURCE_DAYS : q.source;
+        auto_v = compute(f, &q);
+        q.unit = "HA";
+        days_v = compute(f, &q);
+        assert_int_equal(n_groups(days_v), 2);
+        for (k = 0; k < 2; k++) {
+            json_t *scoped = group_at(days_v, (size_t)k);
+            size_t i2;
+
+            for (i2 = 0; i2 < n_groups(auto_v); i2++)
+                if (strcmp(key_str(group_at(auto_v, i2), "unit"),
+                           key_str(scoped, "unit")) == 0)
+                    break;
+            assert_true(i2 < n_groups(auto_v));
+            assert_true(json_equal(group_at(auto_v, i2), scoped));
+        }
+        json_decref(auto_v);
+        json_decref(days_v);
+    }
     /* And the summary tables hold exactly the sums of the snapshot rows. */
     {
         sqlite3_stmt *st;
