@@ -947,7 +947,8 @@ static int hub_db_v13_rewrite(hub_db_v13_buf_t *b, const char *body,
     return rc == SQLITE_OK ? hub_db_v13_put(b, body + from, n - from) : rc;
 }
 
-/* "prefix" each column of table "suffix", joined by commas. */
+/* Each column of table as pre name (then post name when post is set),
+ * joined by commas, then tail. */
 static int hub_db_v13_columns(sqldb_t *sql, const char *table,
                               hub_db_v13_buf_t *b, const char *pre,
                               const char *post, const char *tail)
