@@ -913,6 +913,16 @@ static int hub_db_v13_puts(hub_db_v13_buf_t *b, const char *s)
     return hub_db_v13_put(b, s, strlen(s));
 }
 
+/* Each string of a NULL-ended list, in order. */
+static int hub_db_v13_put_all(hub_db_v13_buf_t *b, const char *const *s)
+{
+    int rc = SQLITE_OK;
+
+    for (; rc == SQLITE_OK && *s; s++)
+        rc = hub_db_v13_puts(b, *s);
+    return rc;
+}
+
 static int hub_db_v13_is_name(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -1013,11 +1023,8 @@ static int hub_db_v13_body(sqldb_t *sql, const char *trigger,
 static int hub_db_v13_kind(sqldb_t *sql, const char *kind)
 {
     char table[64], view[64], trigger[64], q[256];
-    const char *const parts[] = {"DROP VIEW IF EXISTS ", view, ";",
-                                 "CREATE VIEW ", view, " AS SELECT "};
     hub_db_v13_buf_t b = {NULL, 0, 0};
     int64_t moved = 0;
-    size_t i;
     int rc = SQLITE_OK;
 
     if (snprintf(table, sizeof(table), "day_%s", kind) >= (int)sizeof(table) ||
@@ -1037,45 +1044,25 @@ static int hub_db_v13_kind(sqldb_t *sql, const char *kind)
     if (rc != SQLITE_OK || moved)
         return rc;
     /* The view, of the old row's columns and the new row's. */
-    for (i = 0; rc == SQLITE_OK && i < sizeof(parts) / sizeof(*parts); i++)
-        rc = hub_db_v13_puts(&b, parts[i]);
+    rc = hub_db_v13_put_all(&b, (const char *const[]){
+        "DROP VIEW IF EXISTS ", view, "; CREATE VIEW ", view, " AS SELECT ",
+        NULL});
     if (rc == SQLITE_OK)
         rc = hub_db_v13_columns(sql, table, &b, "", " AS o_", ", ");
     if (rc == SQLITE_OK)
         rc = hub_db_v13_columns(sql, table, &b, "", " AS n_", " FROM ");
     if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, table);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, " WHERE 0; CREATE TRIGGER ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, view);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, "_sums INSTEAD OF INSERT ON ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, view);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, " BEGIN ");
+        rc = hub_db_v13_put_all(&b, (const char *const[]){
+            table, " WHERE 0; CREATE TRIGGER ", view,
+            "_sums INSTEAD OF INSERT ON ", view, " BEGIN ", NULL});
     if (rc == SQLITE_OK)
         rc = hub_db_v13_body(sql, trigger, &b);
     /* The change trigger, its WHEN as before, its body one INSERT. */
     if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, " END; DROP TRIGGER ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, trigger);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, "; CREATE TRIGGER ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, trigger);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, " AFTER UPDATE ON ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, table);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, HUB_DB_V10_WHEN " BEGIN INSERT INTO ");
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, view);
-    if (rc == SQLITE_OK)
-        rc = hub_db_v13_puts(&b, " VALUES(");
+        rc = hub_db_v13_put_all(&b, (const char *const[]){
+            " END; DROP TRIGGER ", trigger, "; CREATE TRIGGER ", trigger,
+            " AFTER UPDATE ON ", table, HUB_DB_V10_WHEN " BEGIN INSERT INTO ",
+            view, " VALUES(", NULL});
     if (rc == SQLITE_OK)
         rc = hub_db_v13_columns(sql, table, &b, "old.", NULL, ", ");
     if (rc == SQLITE_OK)
