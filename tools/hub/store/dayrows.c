@@ -86,6 +86,16 @@ typedef struct hub_dayrows_plan {
     int64_t held;
 } hub_dayrows_plan_t;
 
+/* Finds the upload's row of a held row's key. The held rows come back in
+ * the order the kiosk's rows were first written, which is the order it
+ * sends them in, so the row after the last one found is tried first; the
+ * index by hash is built only when that misses (a row new or gone). */
+typedef struct hub_dayrows_matcher {
+    hub_rowkey_index_t idx;
+    int built;
+    size_t next;
+} hub_dayrows_matcher_t;
+
 static uint64_t hub_dayrows_hash(const hub_dayrows_set_t *s, size_t i)
 {
     if (s->kind == HUB_DAYROWS_RESP)
@@ -204,26 +214,61 @@ static int hub_dayrows_push(hub_dayrows_plan_t *p, int64_t rowid, size_t row)
     return 0;
 }
 
-/* The upload's row of the held row's key, or SIZE_MAX. */
-static size_t hub_dayrows_match(const hub_dayrows_set_t *s,
-                                const hub_rowkey_index_t *idx,
-                                const hub_dayrows_held_t *h)
+static int hub_dayrows_index(const hub_dayrows_set_t *s,
+                             hub_dayrows_matcher_t *m)
 {
-    uint64_t hash = hub_dayrows_hash_held(s, h);
+    size_t i, k = 0;
+
+    if (hub_rowkey_index_alloc(&m->idx, s->n) != 0)
+        return HUB_ERROR;
+    for (i = 0; i < s->n; i++)
+        if (!s->skip || !s->skip[i]) {
+            m->idx.e[k].hash = hub_dayrows_hash(s, i);
+            m->idx.e[k++].row = i;
+        }
+    m->idx.n = k;
+    hub_rowkey_index_sort(&m->idx);
+    m->built = 1;
+    return HUB_OK;
+}
+
+/* The upload's row of the held row's key in *row, or SIZE_MAX. A row
+ * already matched (a key held twice) is only found by the index, which
+ * returns it again for the caller to refuse. */
+static int hub_dayrows_match(const hub_dayrows_set_t *s,
+                             hub_dayrows_matcher_t *m,
+                             const unsigned char *seen,
+                             const hub_dayrows_held_t *h, size_t *row)
+{
+    uint64_t hash;
     size_t k;
 
-    for (k = hub_rowkey_index_first(idx, hash);
-         k < idx->n && idx->e[k].hash == hash; k++)
-        if (hub_dayrows_same_key(s, idx->e[k].row, h))
-            return idx->e[k].row;
-    return SIZE_MAX;
+    while (m->next < s->n && s->skip && s->skip[m->next])
+        m->next++;
+    if (m->next < s->n && !seen[m->next] &&
+        hub_dayrows_same_key(s, m->next, h)) {
+        *row = m->next++;
+        return HUB_OK;
+    }
+    if (!m->built && hub_dayrows_index(s, m) != HUB_OK)
+        return HUB_ERROR;
+    *row = SIZE_MAX;
+    hash = hub_dayrows_hash_held(s, h);
+    for (k = hub_rowkey_index_first(&m->idx, hash);
+         k < m->idx.n && m->idx.e[k].hash == hash; k++)
+        if (hub_dayrows_same_key(s, m->idx.e[k].row, h)) {
+            *row = m->idx.e[k].row;
+            m->next = *row + 1;
+            break;
+        }
+    return HUB_OK;
 }
 
 /* Reads the held rows and decides what each needs; the writes come after
  * the read has ended. */
 static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
                             const char *install_id, const char *day,
-                            const hub_rowkey_index_t *idx,
+                            hub_dayrows_matcher_t *m,
                             hub_statsums_t *sums, hub_dayrows_plan_t *p)
 {
     sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_held[s->kind]);
@@ -244,7 +289,10 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
     while ((rc = sqldb_next(&db->sql, st, "held rows")) == SQLITE_ROW) {
         hub_dayrows_read_held(s, st, &h);
         p->held++;
-        row = hub_dayrows_match(s, idx, &h);
+        if (hub_dayrows_match(s, m, p->seen, &h, &row) != HUB_OK) {
+            sqldb_release(st);
+            return HUB_ERROR;
+        }
         if (row != SIZE_MAX && !p->seen[row]) {
             p->seen[row] = 1;
             if (hub_dayrows_same_counts(s, row, &h))
@@ -336,26 +384,16 @@ static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
                             const char *install_id, const char *day,
                             hub_statsums_t *sums, int64_t *dropped)
 {
-    hub_rowkey_index_t idx;
+    hub_dayrows_matcher_t m;
     hub_dayrows_plan_t p;
-    size_t i, k = 0;
+    size_t i;
     int rc;
 
     memset(&p, 0, sizeof(p));
-    if (hub_rowkey_index_alloc(&idx, s->n) != 0)
+    memset(&m, 0, sizeof(m));
+    if (!(p.seen = calloc(s->n + 1, 1)))
         return HUB_ERROR;
-    if (!(p.seen = calloc(s->n + 1, 1))) {
-        hub_rowkey_index_free(&idx);
-        return HUB_ERROR;
-    }
-    for (i = 0; i < s->n; i++)
-        if (!s->skip || !s->skip[i]) {
-            idx.e[k].hash = hub_dayrows_hash(s, i);
-            idx.e[k++].row = i;
-        }
-    idx.n = k;
-    hub_rowkey_index_sort(&idx);
-    rc = hub_dayrows_plan(db, s, install_id, day, &idx, sums, &p);
+    rc = hub_dayrows_plan(db, s, install_id, day, &m, sums, &p);
     for (i = 0; rc == HUB_OK && i < p.n; i++)
         rc = hub_dayrows_apply(db, s, &p.act[i]);
     for (i = 0; rc == HUB_OK && i < s->n; i++)
@@ -368,7 +406,7 @@ static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
         *dropped += p.held;
     free(p.act);
     free(p.seen);
-    hub_rowkey_index_free(&idx);
+    hub_rowkey_index_free(&m.idx);
     return rc;
 }
 

@@ -874,6 +874,218 @@ static const char hub_db_schema_v12[] =
     " WHERE officer <> '' GROUP BY 1, 2, 3, 4, 5;"
     "DELETE FROM stat_writer_sums;";
 
+/* Schema version 13: each day table's change trigger only passes the old
+ * and new row to a view, whose INSTEAD OF trigger holds the summaries'
+ * statements as version 12 left them. SQLite enters a trigger's program
+ * (and clears a frame of all its registers) before it evaluates the WHEN
+ * that makes the ingest's UPDATEs stand aside; the program is now one
+ * INSERT, and every other writer gets the same statements as before, one
+ * trigger deeper. The bodies are read back from the schema, so this step
+ * moves whatever the change triggers hold. */
+#define HUB_DB_V13_SQL_MAX (512 * 1024)
+
+typedef struct hub_db_v13_buf {
+    char *p;
+    size_t n, cap;
+} hub_db_v13_buf_t;
+
+static int hub_db_v13_put(hub_db_v13_buf_t *b, const char *s, size_t n)
+{
+    char *grown;
+    size_t cap;
+
+    if (b->n + n + 1 > b->cap) {
+        cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        if (cap > HUB_DB_V13_SQL_MAX || !(grown = realloc(b->p, cap)))
+            return SQLITE_NOMEM;
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return SQLITE_OK;
+}
+
+static int hub_db_v13_puts(hub_db_v13_buf_t *b, const char *s)
+{
+    return hub_db_v13_put(b, s, strlen(s));
+}
+
+/* Each string of a NULL-ended list, in order. */
+static int hub_db_v13_put_all(hub_db_v13_buf_t *b, const char *const *s)
+{
+    int rc = SQLITE_OK;
+
+    for (; rc == SQLITE_OK && *s; s++)
+        rc = hub_db_v13_puts(b, *s);
+    return rc;
+}
+
+static int hub_db_v13_is_name(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The body with old.c and new.c turned into the view's new.o_c and
+ * new.n_c. The bodies hold no such text inside a string literal. */
+static int hub_db_v13_rewrite(hub_db_v13_buf_t *b, const char *body,
+                              size_t n)
+{
+    size_t i = 0, from = 0;
+    int rc = SQLITE_OK;
+
+    for (i = 0; rc == SQLITE_OK && i + 4 <= n; i++) {
+        const char *to;
+
+        if (i > 0 && hub_db_v13_is_name(body[i - 1]))
+            continue;
+        if (strncmp(body + i, "old.", 4) == 0)
+            to = "new.o_";
+        else if (strncmp(body + i, "new.", 4) == 0)
+            to = "new.n_";
+        else
+            continue;
+        rc = hub_db_v13_put(b, body + from, i - from);
+        if (rc == SQLITE_OK)
+            rc = hub_db_v13_puts(b, to);
+        from = i + 4;
+        i += 3;
+    }
+    return rc == SQLITE_OK ? hub_db_v13_put(b, body + from, n - from) : rc;
+}
+
+/* Each column of table as pre name (then post name when post is set),
+ * joined by commas, then tail. */
+static int hub_db_v13_columns(sqldb_t *sql, const char *table,
+                              hub_db_v13_buf_t *b, const char *pre,
+                              const char *post, const char *tail)
+{
+    char q[128];
+    sqlite3_stmt *st = NULL;
+    int rc, first = 1;
+
+    if (snprintf(q, sizeof(q), "SELECT name FROM pragma_table_info('%s')",
+                 table) >= (int)sizeof(q))
+        return SQLITE_TOOBIG;
+    rc = sqlite3_prepare_v2(sql->conn, q, -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+
+        rc = c ? SQLITE_OK : SQLITE_NOMEM;
+        if (rc == SQLITE_OK && !first)
+            rc = hub_db_v13_puts(b, ", ");
+        first = 0;
+        if (rc == SQLITE_OK)
+            rc = hub_db_v13_puts(b, pre);
+        if (rc == SQLITE_OK)
+            rc = hub_db_v13_puts(b, c);
+        if (rc == SQLITE_OK && post) {
+            rc = hub_db_v13_puts(b, post);
+            if (rc == SQLITE_OK)
+                rc = hub_db_v13_puts(b, c);
+        }
+    }
+    if (rc == SQLITE_DONE)
+        rc = first ? SQLITE_CORRUPT : SQLITE_OK;
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? hub_db_v13_puts(b, tail) : rc;
+}
+
+/* The change trigger's body: between its BEGIN and its last END. */
+static int hub_db_v13_body(sqldb_t *sql, const char *trigger,
+                           hub_db_v13_buf_t *b)
+{
+    static const char q[] =
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1";
+    sqlite3_stmt *st = NULL;
+    const char *text, *begin, *end, *at;
+    int rc = sqlite3_prepare_v2(sql->conn, q, -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, trigger, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : SQLITE_CORRUPT;
+    text = rc == SQLITE_OK ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    begin = text ? strstr(text, " BEGIN ") : NULL;
+    for (end = NULL, at = begin; at && (at = strstr(at, " END")); at++)
+        end = at;
+    if (rc == SQLITE_OK && (!begin || !end || end < begin))
+        rc = SQLITE_CORRUPT;
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_rewrite(b, begin + 7, (size_t)(end - begin - 7));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int hub_db_v13_kind(sqldb_t *sql, const char *kind)
+{
+    char table[64], view[64], trigger[64], q[256];
+    hub_db_v13_buf_t b = {NULL, 0, 0};
+    int64_t moved = 0;
+    int rc = SQLITE_OK;
+
+    if (snprintf(table, sizeof(table), "day_%s", kind) >= (int)sizeof(table) ||
+        snprintf(view, sizeof(view), "stat_%s_changed", kind) >=
+            (int)sizeof(view) ||
+        snprintf(trigger, sizeof(trigger), "stat_%s_change", kind) >=
+            (int)sizeof(trigger))
+        return SQLITE_TOOBIG;
+    /* A file whose user_version was set back by hand may have moved the
+     * bodies already: moving them again would lose them. */
+    if (snprintf(q, sizeof(q), "SELECT count(*) FROM sqlite_master WHERE"
+                 " type = 'trigger' AND name = '%s' AND sql LIKE"
+                 " '%% BEGIN INSERT INTO %s VALUES(%%'", trigger, view) >=
+        (int)sizeof(q))
+        return SQLITE_TOOBIG;
+    rc = sqldb_query_int(sql, q, &moved);
+    if (rc != SQLITE_OK || moved)
+        return rc;
+    /* The view, of the old row's columns and the new row's. */
+    rc = hub_db_v13_put_all(&b, (const char *const[]){
+        "DROP VIEW IF EXISTS ", view, "; CREATE VIEW ", view, " AS SELECT ",
+        NULL});
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_columns(sql, table, &b, "", " AS o_", ", ");
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_columns(sql, table, &b, "", " AS n_", " FROM ");
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_put_all(&b, (const char *const[]){
+            table, " WHERE 0; CREATE TRIGGER ", view,
+            "_sums INSTEAD OF INSERT ON ", view, " BEGIN ", NULL});
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_body(sql, trigger, &b);
+    /* The change trigger, its WHEN as before, its body one INSERT. */
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_put_all(&b, (const char *const[]){
+            " END; DROP TRIGGER ", trigger, "; CREATE TRIGGER ", trigger,
+            " AFTER UPDATE ON ", table, HUB_DB_V10_WHEN " BEGIN INSERT INTO ",
+            view, " VALUES(", NULL});
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_columns(sql, table, &b, "old.", NULL, ", ");
+    if (rc == SQLITE_OK)
+        rc = hub_db_v13_columns(sql, table, &b, "new.", NULL, "); END;");
+    if (rc == SQLITE_OK)
+        rc = sqldb_exec(sql, b.p);
+    free(b.p);
+    return rc;
+}
+
+static int hub_db_seed_v13(sqldb_t *sql, void *ctx)
+{
+    static const char *const kinds[] = {"responses", "answers", "elements"};
+    size_t i;
+    int rc = SQLITE_OK;
+
+    (void)ctx;
+    for (i = 0; rc == SQLITE_OK && i < sizeof(kinds) / sizeof(*kinds); i++)
+        rc = hub_db_v13_kind(sql, kinds[i]);
+    return rc;
+}
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -889,6 +1101,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v10, NULL},
     {hub_db_schema_v11, NULL},
     {hub_db_schema_v12, NULL},
+    {"", hub_db_seed_v13},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

@@ -132,6 +132,63 @@ static const char *const hub_statsums_sql_officers_day[2][3] =
 static const char *const hub_statsums_sql_officers_month[2][3] =
     HUB_STATSUMS_OFFICERS_ALL("month", "substr(?2, 1, 7)");
 
+/* The same changes as plain UPDATEs by the key, for a key whose snapshot
+ * rows only changed their counts (its summary row is then almost always
+ * there): SQLite's upsert first builds the row to insert and probes the
+ * key, then seeks it again for the DO UPDATE. Nothing updated (a row
+ * deleted by hand): the upsert follows. */
+#define HUB_STATSUMS_RESP_UPD                                              \
+    " SET complete = complete + ?10, partial = partial + ?11,"             \
+    " suppressed = suppressed + ?12 WHERE "
+#define HUB_STATSUMS_ANS_UPD " SET n = n + ?10, pn = pn + ?11 WHERE "
+#define HUB_STATSUMS_ANS_WHERE                                             \
+    " AND question = ?7 AND element = ?8 AND answer = ?9"
+#define HUB_STATSUMS_EL_UPD                                                \
+    " SET n = n + ?10, pn = pn + ?11, approx = approx + ?12 WHERE "
+#define HUB_STATSUMS_EL_WHERE " AND element = ?7"
+#define HUB_STATSUMS_KIND_UPD(t, key)                                      \
+    {"UPDATE " t "_responses" HUB_STATSUMS_RESP_UPD key,                   \
+     "UPDATE " t "_answers" HUB_STATSUMS_ANS_UPD key HUB_STATSUMS_ANS_WHERE, \
+     "UPDATE " t "_elements" HUB_STATSUMS_EL_UPD key HUB_STATSUMS_EL_WHERE}
+#define HUB_STATSUMS_DIMS_WHERE " AND field = ?5 AND instrument = ?6"
+#define HUB_STATSUMS_OFFICERS_UPD(per, val)                                \
+    {"UPDATE stat_" per "_officers SET complete = complete + ?10 WHERE "   \
+     per " = " val " AND unit = ?1 AND counter = ?3 AND instrument = ?6"   \
+     " AND officer = ?4", NULL, NULL}
+
+static const char *const hub_statsums_upd_day[3] = HUB_STATSUMS_KIND_UPD(
+    "stat_day", "day = ?2 AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_month[3] = HUB_STATSUMS_KIND_UPD(
+    "stat_month",
+    "month = substr(?2, 1, 7) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_staff[3] = HUB_STATSUMS_KIND_UPD(
+    "stat_staff", "unit = ?1 AND month = substr(?2, 1, 7) AND counter = ?3"
+                  " AND officer = ?4" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_year[3] = HUB_STATSUMS_KIND_UPD(
+    "stat_year",
+    "year = substr(?2, 1, 4) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_staff_year[3] =
+    HUB_STATSUMS_KIND_UPD("stat_staff_year",
+                          "unit = ?1 AND year = substr(?2, 1, 4) AND"
+                          " counter = ?3 AND officer = ?4"
+                          HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_prov_day[3] = HUB_STATSUMS_KIND_UPD(
+    "stat_prov_day", "day = ?2" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_prov_month[3] =
+    HUB_STATSUMS_KIND_UPD("stat_prov_month",
+                          "month = substr(?2, 1, 7)" HUB_STATSUMS_DIMS_WHERE);
+static const char *const hub_statsums_upd_officers_day[3] =
+    HUB_STATSUMS_OFFICERS_UPD("day", "?2");
+static const char *const hub_statsums_upd_officers_month[3] =
+    HUB_STATSUMS_OFFICERS_UPD("month", "substr(?2, 1, 7)");
+
+/* One summary table's statements: upserts [rows changed][kind], and the
+ * UPDATE of each kind for a key whose rows did not change. */
+typedef struct hub_statsums_table {
+    const char *const (*upsert)[3];
+    const char *const *update;
+} hub_statsums_table_t;
+
 /* A row in stat_writer_sums makes the triggers stand aside (db.c). */
 static const char hub_statsums_sql_begin[] =
     "INSERT OR IGNORE INTO stat_writer_sums(one) VALUES(1)";
@@ -326,26 +383,48 @@ static int hub_statsums_changed(const hub_statsum_t *e)
     return 0;
 }
 
-static int hub_statsums_upsert(hub_db_t *db, const char *const (*sql)[3],
-                               const hub_statsum_t *e, const char *day)
+/* Binds a key's parameters: those the statement has (the UPDATEs name
+ * no ?13, the rows they leave alone). */
+static void hub_statsums_bind(sqlite3_stmt *st, const hub_statsum_t *e,
+                              const char *day, int *rc)
 {
-    sqlite3_stmt *st =
-        sqldb_stmt(&db->sql, sql[e->v[HUB_STATSUMS_ROWS] != 0][e->kind]);
-    int rc = SQLITE_OK, i;
+    int i, top = sqlite3_bind_parameter_count(st);
+
+    sqldb_bind_text(st, 1, e->k[0], rc);
+    sqldb_bind_text(st, 2, day, rc);
+    sqldb_bind_text(st, 3, e->k[1], rc);
+    sqldb_bind_text(st, 4, e->k[2], rc);
+    sqldb_bind_text(st, 5, e->k[3], rc);
+    sqldb_bind_text(st, 6, e->k[4], rc);
+    for (i = 5; i < HUB_STATSUMS_K; i++)
+        sqldb_bind_text(st, 2 + i, e->k[i], rc);
+    for (i = 0; i < HUB_STATSUMS_V && 10 + i <= top; i++)
+        sqldb_bind_int64(st, 10 + i, e->v[i], rc);
+}
+
+static int hub_statsums_step(hub_db_t *db, const char *sql,
+                             const hub_statsum_t *e, const char *day)
+{
+    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
+    int rc = SQLITE_OK;
 
     if (!st)
         return HUB_ERROR;
-    sqldb_bind_text(st, 1, e->k[0], &rc);
-    sqldb_bind_text(st, 2, day, &rc);
-    sqldb_bind_text(st, 3, e->k[1], &rc);
-    sqldb_bind_text(st, 4, e->k[2], &rc);
-    sqldb_bind_text(st, 5, e->k[3], &rc);
-    sqldb_bind_text(st, 6, e->k[4], &rc);
-    for (i = 5; i < HUB_STATSUMS_K; i++)
-        sqldb_bind_text(st, 2 + i, e->k[i], &rc);
-    for (i = 0; i < HUB_STATSUMS_V; i++)
-        sqldb_bind_int64(st, 10 + i, e->v[i], &rc);
+    hub_statsums_bind(st, e, day, &rc);
     return hub_db_rc(sqldb_run(&db->sql, st, rc, "summary"));
+}
+
+static int hub_statsums_upsert(hub_db_t *db, const hub_statsums_table_t *t,
+                               const hub_statsum_t *e, const char *day)
+{
+    int rows = e->v[HUB_STATSUMS_ROWS] != 0, rc;
+
+    if (!rows && t->update[e->kind]) {
+        rc = hub_statsums_step(db, t->update[e->kind], e, day);
+        if (rc != HUB_OK || sqlite3_changes(db->sql.conn) > 0)
+            return rc;
+    }
+    return hub_statsums_step(db, t->upsert[rows][e->kind], e, day);
 }
 
 /* Each entry of from that changed, its key with the columns drop[] set
@@ -386,7 +465,7 @@ static int hub_statsums_add_officer(hub_statsums_t *officers,
 
 /* Every changed key of s, one upsert into each of the n tables. */
 static int hub_statsums_upsert_all(hub_db_t *db, const hub_statsums_t *s,
-                                   const char *const (*const *sql)[3],
+                                   const hub_statsums_table_t *tables,
                                    size_t n, const char *day)
 {
     const hub_statsum_t *e;
@@ -397,7 +476,7 @@ static int hub_statsums_upsert_all(hub_db_t *db, const hub_statsums_t *s,
         if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
         for (t = 0; rc == HUB_OK && t < n; t++)
-            rc = hub_statsums_upsert(db, sql[t], e, day);
+            rc = hub_statsums_upsert(db, &tables[t], e, day);
     }
     return rc;
 }
@@ -408,14 +487,19 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
     /* The day and month tables do not keep counter and officer, the
      * province's neither unit, the officers' ones no field. */
     static const int staff[] = {1, 2}, unit[] = {0};
-    static const char *const(*const fine[])[3] = {
-        hub_statsums_sql_staff, hub_statsums_sql_staff_year};
-    static const char *const(*const by_unit[])[3] = {
-        hub_statsums_sql_day, hub_statsums_sql_month, hub_statsums_sql_year};
-    static const char *const(*const prov[])[3] = {
-        hub_statsums_sql_prov_day, hub_statsums_sql_prov_month};
-    static const char *const(*const officer[])[3] = {
-        hub_statsums_sql_officers_day, hub_statsums_sql_officers_month};
+    static const hub_statsums_table_t fine[] = {
+        {hub_statsums_sql_staff, hub_statsums_upd_staff},
+        {hub_statsums_sql_staff_year, hub_statsums_upd_staff_year}};
+    static const hub_statsums_table_t by_unit[] = {
+        {hub_statsums_sql_day, hub_statsums_upd_day},
+        {hub_statsums_sql_month, hub_statsums_upd_month},
+        {hub_statsums_sql_year, hub_statsums_upd_year}};
+    static const hub_statsums_table_t prov[] = {
+        {hub_statsums_sql_prov_day, hub_statsums_upd_prov_day},
+        {hub_statsums_sql_prov_month, hub_statsums_upd_prov_month}};
+    static const hub_statsums_table_t officer[] = {
+        {hub_statsums_sql_officers_day, hub_statsums_upd_officers_day},
+        {hub_statsums_sql_officers_month, hub_statsums_upd_officers_month}};
     hub_statsums_t coarse, province, officers;
     const hub_statsum_t *e;
     size_t i;
