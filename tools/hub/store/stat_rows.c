@@ -255,11 +255,19 @@ static void hub_stat_rows_read(sqlite3_stmt *st, int answers, int officers,
                                hub_stat_row_t *row)
 {
     memset(row, 0, sizeof(*row));
-    row->officer = officers ? sqldb_column_text(st, 8) : "";
     row->unit = sqldb_column_text(st, 0);
     row->field = sqldb_column_text(st, 1);
     row->sub = sqldb_column_text(st, 2);
     row->bucket = sqldb_column_text(st, 3);
+    /* Weighing officers reads a row per officer and day (130,000 for a
+     * quarter): only the columns it uses are fetched. */
+    if (officers) {
+        row->instrument = "";
+        row->complete = sqlite3_column_int64(st, 5);
+        row->officer = sqldb_column_text(st, 8);
+        return;
+    }
+    row->officer = "";
     row->instrument = sqldb_column_text(st, 4);
     if (!answers) {
         row->complete = sqlite3_column_int64(st, 5);

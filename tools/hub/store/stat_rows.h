@@ -55,7 +55,8 @@ typedef struct hub_stat_read {
     /* 1: response counts of rows with an officer only, the officer in
      * row->officer (day rows, staff summaries and the officers' tables;
      * sub none or counter; answers 0). Officer privacy weighs every
-     * grouping by them. */
+     * grouping by them: such rows carry unit, field, sub, bucket,
+     * complete and officer only (instrument "", the rest 0). */
     int officers;
 } hub_stat_read_t;
 
