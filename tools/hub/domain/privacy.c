@@ -104,13 +104,19 @@ static int hub_privacy_grow_slots(hub_privacy_t *p)
     return 0;
 }
 
+/* Room for one more cell: 0, 1 when the slots grew (every cell moved),
+ * -1 out of memory. */
 static int hub_privacy_new_cell(hub_privacy_t *p)
 {
     hub_privacy_cell_t *more;
     size_t next;
+    int grown = 0;
 
-    if ((p->n_cells + 1) * 2 > p->n_slots && hub_privacy_grow_slots(p) != 0)
-        return -1;
+    if ((p->n_cells + 1) * 2 > p->n_slots) {
+        if (hub_privacy_grow_slots(p) != 0)
+            return -1;
+        grown = 1;
+    }
     if (p->n_cells == p->cap_cells) {
         next = p->cap_cells ? 2 * p->cap_cells : 64;
         more = realloc(p->cells, next * sizeof(*more));
@@ -119,14 +125,14 @@ static int hub_privacy_new_cell(hub_privacy_t *p)
         p->cells = more;
         p->cap_cells = next;
     }
-    return 0;
+    return grown;
 }
 
 int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
                     int64_t complete)
 {
-    int id;
-    size_t slot;
+    int id, grown;
+    size_t slot = 0;
 
     if (group < 0)
         return -1;
@@ -142,10 +148,12 @@ int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
             return 0;
         }
     }
-    if (hub_privacy_new_cell(p) != 0)
+    grown = hub_privacy_new_cell(p);
+    if (grown < 0)
         return -1;
     /* Growing moved every cell: the free slot is sought again. */
-    slot = hub_privacy_get_slot(p, group, id);
+    if (grown)
+        slot = hub_privacy_get_slot(p, group, id);
     p->slots[slot] = (int)p->n_cells;
     p->cells[p->n_cells].group = group;
     p->cells[p->n_cells].officer = id;
