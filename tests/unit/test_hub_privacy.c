@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "hub/domain/privacy.h"
@@ -185,6 +186,34 @@ static void test_groups_out_of_range(void **state)
     hub_privacy_free(p);
 }
 
+/* Many cells, so that the table grows several times while pairs come
+ * back: 1,000 groups, officer CB<g mod 7> once in each (n = 1 < 2:
+ * B = 1, withheld), and again in the even groups after all were added
+ * (n = 2: B = 0; every officer's total is over 100, so A = 0). */
+static void test_many_cells_add_up(void **state)
+{
+    enum { N = 1000 };
+    static unsigned char w[N];
+    hub_privacy_t *p = hub_privacy_new();
+    char officer[8];
+    int g;
+
+    (void)state;
+    assert_non_null(p);
+    for (g = 0; g < N; g++) {
+        snprintf(officer, sizeof(officer), "CB%d", g % 7);
+        assert_int_equal(hub_privacy_add(p, g, officer, 1), 0);
+    }
+    for (g = 0; g < N; g += 2) {
+        snprintf(officer, sizeof(officer), "CB%d", g % 7);
+        assert_int_equal(hub_privacy_add(p, g, officer, 1), 0);
+    }
+    assert_int_equal(hub_privacy_judge(p, 2, N, w), 0);
+    for (g = 0; g < N; g++)
+        assert_int_equal(w[g], g % 2);
+    hub_privacy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_responses_without_officer),
         cmocka_unit_test(test_adding_up_and_edges),
         cmocka_unit_test(test_groups_out_of_range),
+        cmocka_unit_test(test_many_cells_add_up),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

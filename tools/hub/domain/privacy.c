@@ -14,9 +14,14 @@ typedef struct hub_privacy_cell {
 } hub_privacy_cell_t;
 
 struct hub_privacy {
-    hub_intern_t *officers, *keys;
+    hub_intern_t *officers;
     hub_privacy_cell_t *cells;
     size_t n_cells, cap_cells;
+    /* Open addressing on (group, officer), a cell index or -1 per slot:
+     * two integers hash in a few instructions, where interning them as
+     * bytes hashed, compared and copied them (130,000 rows a quarter). */
+    int *slots;
+    size_t n_slots; /* a power of two, more than twice n_cells */
     /* The last officer's id: the rows of one officer come together. */
     char last_officer[64];
     int last_officer_id; /* -1: none */
@@ -30,8 +35,7 @@ hub_privacy_t *hub_privacy_new(void)
         return NULL;
     p->last_officer_id = -1;
     p->officers = hub_intern_new();
-    p->keys = hub_intern_new();
-    if (!p->officers || !p->keys) {
+    if (!p->officers) {
         hub_privacy_free(p);
         return NULL;
     }
@@ -43,7 +47,7 @@ void hub_privacy_free(hub_privacy_t *p)
     if (!p)
         return;
     hub_intern_free(p->officers);
-    hub_intern_free(p->keys);
+    free(p->slots);
     free(p->cells);
     free(p);
 }
@@ -62,27 +66,56 @@ static int hub_privacy_get_officer_id(hub_privacy_t *p, const char *officer)
     return p->last_officer_id;
 }
 
-int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
-                    int64_t complete)
+static size_t hub_privacy_get_slot(const hub_privacy_t *p, int group,
+                                   int officer)
 {
-    int key[2], id;
+    uint64_t key = (uint64_t)(uint32_t)group << 32 | (uint32_t)officer;
+    size_t mask = p->n_slots - 1;
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+    const hub_privacy_cell_t *c;
+
+    while (p->slots[i] >= 0) {
+        c = &p->cells[p->slots[i]];
+        if (c->group == group && c->officer == officer)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+/* Doubles the slots (or makes the first ones) and puts every cell back. */
+static int hub_privacy_grow_slots(hub_privacy_t *p)
+{
+    size_t next = p->n_slots ? 2 * p->n_slots : 256, i;
+    int *slots = malloc(next * sizeof(*slots));
+
+    if (!slots || next > (size_t)INT32_MAX) {
+        free(slots);
+        return -1;
+    }
+    for (i = 0; i < next; i++)
+        slots[i] = -1;
+    free(p->slots);
+    p->slots = slots;
+    p->n_slots = next;
+    for (i = 0; i < p->n_cells; i++)
+        p->slots[hub_privacy_get_slot(p, p->cells[i].group,
+                                      p->cells[i].officer)] = (int)i;
+    return 0;
+}
+
+/* Room for one more cell: 0, 1 when the slots grew (every cell moved),
+ * -1 out of memory. */
+static int hub_privacy_new_cell(hub_privacy_t *p)
+{
     hub_privacy_cell_t *more;
     size_t next;
+    int grown = 0;
 
-    if (group < 0)
-        return -1;
-    if (!officer || !officer[0] || complete <= 0)
-        return 0;
-    key[0] = group;
-    key[1] = hub_privacy_get_officer_id(p, officer);
-    if (key[1] < 0)
-        return -1;
-    id = hub_intern_put(p->keys, key, sizeof(key));
-    if (id < 0)
-        return -1;
-    if ((size_t)id < p->n_cells) {
-        p->cells[id].n += complete;
-        return 0;
+    if ((p->n_cells + 1) * 2 > p->n_slots) {
+        if (hub_privacy_grow_slots(p) != 0)
+            return -1;
+        grown = 1;
     }
     if (p->n_cells == p->cap_cells) {
         next = p->cap_cells ? 2 * p->cap_cells : 64;
@@ -92,8 +125,38 @@ int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
         p->cells = more;
         p->cap_cells = next;
     }
+    return grown;
+}
+
+int hub_privacy_add(hub_privacy_t *p, int group, const char *officer,
+                    int64_t complete)
+{
+    int id, grown;
+    size_t slot = 0;
+
+    if (group < 0)
+        return -1;
+    if (!officer || !officer[0] || complete <= 0)
+        return 0;
+    id = hub_privacy_get_officer_id(p, officer);
+    if (id < 0)
+        return -1;
+    if (p->n_slots > 0) {
+        slot = hub_privacy_get_slot(p, group, id);
+        if (p->slots[slot] >= 0) {
+            p->cells[p->slots[slot]].n += complete;
+            return 0;
+        }
+    }
+    grown = hub_privacy_new_cell(p);
+    if (grown < 0)
+        return -1;
+    /* Growing moved every cell: the free slot is sought again. */
+    if (grown)
+        slot = hub_privacy_get_slot(p, group, id);
+    p->slots[slot] = (int)p->n_cells;
     p->cells[p->n_cells].group = group;
-    p->cells[p->n_cells].officer = key[1];
+    p->cells[p->n_cells].officer = id;
     p->cells[p->n_cells].n = complete;
     p->n_cells++;
     return 0;

@@ -465,6 +465,10 @@ static int hub_stats_read_officers(hub_stats_run_t *run,
         .scope_codes = run->scope_codes,
         .sub = run->q->group == HUB_STATS_BY_COUNTER ? HUB_STAT_SUB_COUNTER
                                                     : HUB_STAT_SUB_NONE,
+        /* By period or none over the whole province: the bucket alone
+         * keys a group (by field needs the field of every row). */
+        .bucket_only = hub_stats_is_province(run) &&
+                       run->q->group != HUB_STATS_BY_FIELD,
     };
 
     run->last_group = -1;

@@ -174,6 +174,13 @@ static const char *const hub_stat_rows_sql_day_officers[2] = {
                           "unit, '', " HUB_STATS_OFFICER_SUB ", t." per        \
                           ", instrument, complete, 0, 0, officer",             \
                           "stat_" per "_officers")
+/* The whole province grouped by period or not at all: the bucket alone
+ * keys a group, so unit and counter are neither tested nor returned (a
+ * quarter by day steps through 130,000 of these rows). */
+#define HUB_STATS_OFFICERS_BUCKET_SQL(per)                                     \
+    "SELECT '', '', '', " per ", '', complete, 0, 0, officer FROM stat_" per  \
+    "_officers WHERE " per " BETWEEN ?1 AND ?2"                                \
+    " AND (?3 IS NULL OR instrument = ?3) AND ?4 IS NULL AND ?5 >= 0"
 /* [month][in scope] */
 static const char *const hub_stat_rows_sql_officers_table[2][2] = {
     {HUB_STATS_OFFICERS_TABLE_SQL("day"),
@@ -189,10 +196,22 @@ static const char *const hub_stat_rows_sql_staff_officers[2][2] = {
      HUB_STATS_OFFICERS_IN_SQL("year", "stat_staff_year_responses")},
 };
 
+/* Whether rd reads the lean officers' statement, without unit and sub. */
+static int hub_stat_rows_is_bucket_only(const hub_stat_read_t *rd)
+{
+    return rd->officers && rd->bucket_only && !rd->scope_codes &&
+           (rd->table == HUB_STAT_OFFICERS_DAY ||
+            rd->table == HUB_STAT_OFFICERS_MONTH);
+}
+
 static const char *hub_stat_rows_get_officer_sql(const hub_stat_read_t *rd)
 {
     if (rd->table == HUB_STAT_DAY_ROWS)
         return hub_stat_rows_sql_day_officers[rd->scope_codes != NULL];
+    if (hub_stat_rows_is_bucket_only(rd))
+        return rd->table == HUB_STAT_OFFICERS_MONTH
+                   ? HUB_STATS_OFFICERS_BUCKET_SQL("month")
+                   : HUB_STATS_OFFICERS_BUCKET_SQL("day");
     if (rd->table == HUB_STAT_OFFICERS_DAY ||
         rd->table == HUB_STAT_OFFICERS_MONTH)
         return hub_stat_rows_sql_officers_table
@@ -251,15 +270,29 @@ static const char *hub_stat_rows_get_sql(const hub_stat_read_t *rd)
     }
 }
 
-static void hub_stat_rows_read(sqlite3_stmt *st, int answers, int officers,
+static void hub_stat_rows_read(sqlite3_stmt *st, const hub_stat_read_t *rd,
                                hub_stat_row_t *row)
 {
+    int answers = rd->answers;
+
     memset(row, 0, sizeof(*row));
-    row->officer = officers ? sqldb_column_text(st, 8) : "";
-    row->unit = sqldb_column_text(st, 0);
-    row->field = sqldb_column_text(st, 1);
-    row->sub = sqldb_column_text(st, 2);
+    /* Weighing officers reads a row per officer and day (130,000 for a
+     * quarter): only the columns it uses are fetched. */
+    if (hub_stat_rows_is_bucket_only(rd)) {
+        row->unit = row->field = row->sub = "";
+    } else {
+        row->unit = sqldb_column_text(st, 0);
+        row->field = sqldb_column_text(st, 1);
+        row->sub = sqldb_column_text(st, 2);
+    }
     row->bucket = sqldb_column_text(st, 3);
+    if (rd->officers) {
+        row->instrument = "";
+        row->complete = sqlite3_column_int64(st, 5);
+        row->officer = sqldb_column_text(st, 8);
+        return;
+    }
+    row->officer = "";
     row->instrument = sqldb_column_text(st, 4);
     if (!answers) {
         row->complete = sqlite3_column_int64(st, 5);
@@ -307,7 +340,7 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
         return hub_db_rc(sqldb_note(&db->sql, rc, "stats"));
     }
     while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "stats"))) == HUB_OK) {
-        hub_stat_rows_read(st, rd->answers, rd->officers, &row);
+        hub_stat_rows_read(st, rd, &row);
         if (fn(ctx, &row) != 0) {
             sqldb_release(st);
             return HUB_ERROR;

@@ -55,8 +55,13 @@ typedef struct hub_stat_read {
     /* 1: response counts of rows with an officer only, the officer in
      * row->officer (day rows, staff summaries and the officers' tables;
      * sub none or counter; answers 0). Officer privacy weighs every
-     * grouping by them. */
+     * grouping by them: such rows carry unit, field, sub, bucket,
+     * complete and officer only (instrument "", the rest 0). */
     int officers;
+    /* 1 when the caller groups by the bucket alone or not at all: with
+     * officers, the officers' tables and no scope, unit, field and sub
+     * are then not read and come back "". Ignored otherwise. */
+    int bucket_only;
 } hub_stat_read_t;
 
 typedef struct hub_stat_row {
