@@ -521,7 +521,7 @@ static int sqldb_run_quick_check(sqldb_t *db, char *check, size_t cap)
 
 static int sqldb_set_pragmas(sqldb_t *db, const sqldb_options_t *opt)
 {
-    char mode[SQLDB_MODE_TEXT_MAX], sql[SQLDB_PRAGMA_SQL_MAX];
+    char mode[SQLDB_MODE_TEXT_MAX];
     int rc = SQLITE_OK;
 
     if (opt->foreign_keys)
@@ -537,11 +537,6 @@ static int sqldb_set_pragmas(sqldb_t *db, const sqldb_options_t *opt)
     }
     if (rc == SQLITE_OK && opt->synchronous_full)
         rc = sqldb_exec(db, "PRAGMA synchronous=FULL");
-    if (rc == SQLITE_OK && opt->cache_kib > 0) {
-        snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%lld",
-                 (long long)opt->cache_kib);
-        rc = sqldb_exec(db, sql);
-    }
     return rc;
 }
 
@@ -550,12 +545,27 @@ static int sqldb_set_pragmas(sqldb_t *db, const sqldb_options_t *opt)
 static int sqldb_connect_as(sqldb_t *db, const char *name, int flags,
                             const sqldb_options_t *opt)
 {
+    char sql[SQLDB_PRAGMA_SQL_MAX];
     int rc = sqlite3_open_v2(name, &db->conn, flags, NULL);
 
     if (rc != SQLITE_OK)
         return sqldb_note(db, rc, "open");
     rc = sqlite3_busy_timeout(db->conn, opt->busy_timeout_ms);
-    return rc == SQLITE_OK ? rc : sqldb_note(db, rc, "busy timeout");
+    if (rc != SQLITE_OK)
+        return sqldb_note(db, rc, "busy timeout");
+    /* Before anything reads a page: quick_check at open reads every one,
+     * and would fill SQLite's default cache (2,000 KiB) first. The cache
+     * belongs to the connection, never to the file: a read-only
+     * connection takes it too. The pragma reads the schema, so a file
+     * that is no database fails here: said as a failed open. */
+    if (opt->cache_kib > 0) {
+        snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%lld",
+                 (long long)opt->cache_kib);
+        rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return sqldb_note(db, rc, "open");
+    }
+    return SQLITE_OK;
 }
 
 /* sqlite3_open_v2 opens lazily: a WAL file whose -shm cannot be made

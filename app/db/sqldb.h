@@ -55,7 +55,9 @@ typedef struct sqldb_options {
     int wal;             /* PRAGMA journal_mode=WAL; refused unless granted */
     int synchronous_full; /* PRAGMA synchronous=FULL: NORMAL can lose
                              acknowledged transactions on power loss */
-    int64_t cache_kib;   /* > 0: PRAGMA cache_size=-cache_kib */
+    int64_t cache_kib;   /* > 0: PRAGMA cache_size=-cache_kib, the most
+                            page cache the connection keeps (read-only
+                            ones too), set before quick_check reads */
     int write_lock;      /* every write transaction (and the closing
                             checkpoint) also holds flock on PATH-lock,
                             waiting up to busy_timeout_ms for it */

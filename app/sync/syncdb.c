@@ -75,15 +75,19 @@ static const sqldb_options_t syncdb_rw_options = {
     .create = SQLDB_CREATE_PRIVATE,
     .busy_timeout_ms = SYNCDB_BUSY_TIMEOUT_MS,
     /* A damaged file must not be written over, nor read as "not
-     * enrolled"; the file is small, so checking it costs little. */
+     * enrolled". The check reads the whole file, which grows with every
+     * acknowledged day: SYNCDB_CACHE_KIB keeps what it leaves cached
+     * small. */
     .quick_check = 1,
     .wal = 1,
     .synchronous_full = 1,
+    .cache_kib = SYNCDB_CACHE_KIB,
 };
 
 static const sqldb_options_t syncdb_ro_options = {
     .readonly = 1,
     .busy_timeout_ms = SYNCDB_BUSY_TIMEOUT_MS,
+    .cache_kib = SYNCDB_CACHE_KIB,
 };
 
 /* ---- errors ----------------------------------------------------------- */

@@ -12,6 +12,17 @@
  * WAL with synchronous=FULL, like the store. The file holds the kiosk's
  * secret: it is created 0600 (SQLite gives -wal and -shm the same mode).
  *
+ * Retention: every acknowledged day's snapshot is kept for as long as the
+ * enrollment lasts (about 55 KB for a day of 300 responses, some 14 MB a
+ * year). None can go: a response can still land on any day from
+ * 2000-01-01 on (a clock that was wrong, see dayclock.h), and its day's
+ * next snapshot must then carry the whole day, whose raw responses
+ * retention may have deleted. So the file grows for good, and every
+ * connection here caps its page cache at SYNCDB_CACHE_KIB: a writer's
+ * quick_check reads the whole file at each open, and a reader's before
+ * its first answer, which with SQLite's default cache (2,000 KiB) left a
+ * process holding as much of the file as fit.
+ *
  * Writers take the sync lock first (DIR/sync.lock, flock): the kiosk's
  * worker, `sipasctl sync` and `sipasctl provision` never write or upload at
  * the same time, and no two connections ever write or checkpoint at once.
@@ -38,6 +49,9 @@
 #define SYNCDB_TEXT_MAX 256
 #define SYNCDB_ERROR_MAX 512
 #define SYNCDB_BOOT_ID_MAX 40
+/* Page cache per connection: a pass reads a few days' snapshots and
+ * writes them back in one transaction; more spills to the WAL early. */
+#define SYNCDB_CACHE_KIB 256
 
 enum syncdb_rc {
     SYNCDB_OK = 0,

@@ -114,6 +114,19 @@ static void test_private_file_is_0600(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* The cache is the connection's: a reader asking for a small one gets
+ * it, as a writer does. */
+static void test_read_only_connection_takes_its_cache_size(void **state)
+{
+    fixture_t *f = *state;
+    sqldb_options_t ro = {.readonly = 1, .cache_kib = 64};
+
+    open_durable(f);
+    sqldb_close(&f->db);
+    assert_int_equal(sqldb_open(&f->db, &ro, NULL, 0), SQLITE_OK);
+    assert_int_equal(query_int(&f->db, "PRAGMA cache_size"), -64);
+}
+
 static void test_missing_file_is_not_created(void **state)
 {
     fixture_t *f = *state;
@@ -454,6 +467,7 @@ int main(void)
         T(test_open_sets_pragmas),
         T(test_plain_open_leaves_defaults),
         T(test_private_file_is_0600),
+        T(test_read_only_connection_takes_its_cache_size),
         T(test_missing_file_is_not_created),
         T(test_garbage_file_is_damage_with_file_name),
         T(test_init_refuses_long_path),

@@ -233,6 +233,94 @@ static void test_acknowledged_days(void **st)
     assert_int_equal(p.last_ok_ms, 7);
 }
 
+/* A busy day's acknowledged snapshot: some 55 KB of rows. */
+#define BUSY_DAY_BYTES 55000
+#define BUSY_DAYS 60
+/* What opening and one answer may take beyond the page cache: the schema,
+ * statements, and one snapshot read through its overflow pages. */
+#define OPEN_SLACK_BYTES (384 * 1024)
+
+static void commit_busy_days(fixture_t *f, int n)
+{
+    char *text = malloc(BUSY_DAY_BYTES + 32);
+    char day[16];
+    syncdb_progress_t p;
+    syncdb_day_t d;
+    int i;
+
+    assert_non_null(text);
+    memset(text, 'x', BUSY_DAY_BYTES);
+    memcpy(text, "{\"rows\": \"", 10);
+    snprintf(text + BUSY_DAY_BYTES, 32, "\"}");
+    assert_int_equal(syncdb_get_progress(f->db, &p), SYNCDB_OK);
+    for (i = 0; i < n; i++) {
+        /* 28-day months: names without a calendar. */
+        snprintf(day, sizeof(day), "2026-%02d-%02d", 3 + i / 28, 1 + i % 28);
+        snprintf(d.day, sizeof(d.day), "%s", day);
+        d.upto_seq = 300 * (int64_t)(i + 1);
+        d.snapshot = text;
+        p.acked_seq = d.upto_seq;
+        p.last_ok_ms = 1772400000000 + (int64_t)i * 86400000;
+        assert_int_equal(syncdb_commit_ack(f->db, &d, 1, &p), SYNCDB_OK);
+    }
+    free(text);
+}
+
+/* SQLite's most memory while db opens and answers: the writer's
+ * quick_check at open and a reader's before its first answer read the
+ * whole file. */
+static int64_t open_and_answer_peak(const char *dir, int readonly)
+{
+    syncdb_enrollment_t e;
+    syncdb_t *db = NULL;
+    char err[256], *text = NULL;
+    int64_t base, upto;
+
+    base = sqlite3_memory_used();
+    (void)sqlite3_memory_highwater(1);
+    assert_int_equal(syncdb_open(dir, readonly, &db, err, sizeof(err)),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_get_enrollment(db, &e), 1);
+    assert_int_equal(syncdb_get_day(db, "2026-03-01", &text, &upto), 1);
+    assert_int_equal(strlen(text), BUSY_DAY_BYTES + 2);
+    free(text);
+    syncdb_close(db);
+    return sqlite3_memory_highwater(0) - base;
+}
+
+/* Every acknowledged day stays in sync.db, so the file outgrows SQLite's
+ * default page cache (2,000 KiB) within weeks; what a process holds while
+ * it opens the file must not grow with it. */
+static void test_page_cache_stays_capped_as_days_pile_up(void **st)
+{
+    fixture_t *f = *st;
+    syncdb_enrollment_t e = enrollment("https://hub", "aa");
+    char path[320];
+    struct stat s;
+    int64_t cap = (int64_t)SYNCDB_CACHE_KIB * 1024 + OPEN_SLACK_BYTES;
+    int64_t n, peak;
+    int reset;
+
+    assert_int_equal(syncdb_set_enrollment(f->db, &e, &reset), SYNCDB_OK);
+    commit_busy_days(f, BUSY_DAYS);
+    syncdb_close(f->db);
+    f->db = NULL;
+    snprintf(path, sizeof(path), "%s/%s", f->dir, SYNCDB_NAME);
+    assert_int_equal(stat(path, &s), 0);
+    assert_true(s.st_size > 3 * 1000 * 1024); /* well past 2,000 KiB */
+
+    /* At least a full cache: the measure counts, and the check read. */
+    peak = open_and_answer_peak(f->dir, 0);
+    assert_in_range(peak, SYNCDB_CACHE_KIB * 1024 / 2, cap);
+    peak = open_and_answer_peak(f->dir, 1);
+    assert_in_range(peak, SYNCDB_CACHE_KIB * 1024 / 2, cap);
+    /* Nothing was pruned to get there. */
+    assert_int_equal(syncdb_open(f->dir, 1, &f->db, path, sizeof(path)),
+                     SYNCDB_OK);
+    assert_int_equal(syncdb_count_days(f->db, &n), SYNCDB_OK);
+    assert_int_equal(n, BUSY_DAYS);
+}
+
 /* An anchor, once recorded, never changes: a response never moves days. */
 static void test_anchors_first_one_wins(void **st)
 {
@@ -490,6 +578,7 @@ int main(void)
         T(test_enrolling_again),
         T(test_version_1_file_is_read_and_migrated),
         T(test_acknowledged_days),
+        T(test_page_cache_stays_capped_as_days_pile_up),
         T(test_anchors_first_one_wins),
         T(test_lock_is_exclusive),
         T(test_fingerprint_follows_writes),
@@ -500,5 +589,9 @@ int main(void)
         cmocka_unit_test(test_snapshot_round_trip),
     };
 
+    /* SQLite counts its memory only when asked before it starts; the
+     * page cache test reads that count. */
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) != SQLITE_OK)
+        return 1;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
