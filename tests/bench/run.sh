@@ -840,6 +840,14 @@ fi
   echo '```'
   grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" || true
   echo '```'
+  if grep -q '^hub ingest: [0-9]' "$hub_lines"; then
+    echo
+    awk -f tests/bench/hub_targets.awk "$hub_lines"
+    echo
+    echo "Where each miss goes, with its profile: the ingest under \"Ingest: a day"
+    echo "written as a difference, and group commit\" and its subsections, the"
+    echo "statistics under \"Statistics at scale\" and its subsections (below)."
+  fi
   if [ -s "$kept" ]; then echo; cat "$kept"; else echo; echo "$keep_mark"; fi
 } >> "$doc"
 rm -f "$hub_lines"
