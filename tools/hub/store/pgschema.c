@@ -74,8 +74,39 @@ static const char hub_pgschema_v1[] =
     " action " HUB_PG_TEXT " NOT NULL,"
     " detail " HUB_PG_TEXT " NOT NULL DEFAULT '');";
 
+/* Version 2: the tables the fleet and dossier reads use. Snapshot rows
+ * are partitioned by month on their day (docs/HUB.md, "Snapshot rows by
+ * month"): no default partition, hub_pgschema_add_month() makes each
+ * one. dossier_ratings is SQLite's version 6; its revisions come from an
+ * identity, which like AUTOINCREMENT never hands one out twice. */
+static const char hub_pgschema_v2[] =
+    "CREATE TABLE day_snapshots("
+    " install_id " HUB_PG_TEXT " NOT NULL,"
+    " day " HUB_PG_TEXT " NOT NULL,"
+    " upto_seq BIGINT NOT NULL,"
+    " estimated BIGINT NOT NULL,"
+    " upload_id " HUB_PG_TEXT " NOT NULL,"
+    " received_at BIGINT NOT NULL,"
+    " PRIMARY KEY(install_id, day)) PARTITION BY RANGE (day);"
+    "CREATE TABLE dossier_ratings("
+    " rev " HUB_PG_ID ","
+    " install_id " HUB_PG_TEXT " NOT NULL, seq BIGINT NOT NULL,"
+    " dossier " HUB_PG_TEXT " NOT NULL, at BIGINT NOT NULL,"
+    " day " HUB_PG_TEXT " NOT NULL, estimated BIGINT NOT NULL,"
+    " unit " HUB_PG_TEXT " NOT NULL, field " HUB_PG_TEXT " NOT NULL,"
+    " instrument " HUB_PG_TEXT " NOT NULL, version BIGINT NOT NULL,"
+    " partial BIGINT NOT NULL, satisfied BIGINT,"
+    " answers " HUB_PG_TEXT " NOT NULL, corrects BIGINT,"
+    " upload_id " HUB_PG_TEXT " NOT NULL, received_at BIGINT NOT NULL);"
+    "CREATE INDEX dossier_ratings_response"
+    " ON dossier_ratings(install_id, seq, rev);"
+    "CREATE INDEX dossier_ratings_corrects"
+    " ON dossier_ratings(corrects) WHERE corrects IS NOT NULL;"
+    "CREATE INDEX dossier_ratings_day ON dossier_ratings(day, unit);";
+
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
+    hub_pgschema_v2,
 };
 
 #define HUB_PGSCHEMA_VERSION \
@@ -83,7 +114,8 @@ static const char *const hub_pgschema_steps[] = {
 
 const char *const hub_pgschema_tables[] = {
     "units", "unit_changes", "enroll_codes", "kiosks", "tokens",
-    "heartbeats", "installations", "audit", NULL,
+    "heartbeats", "installations", "audit", "day_snapshots",
+    "dossier_ratings", NULL,
 };
 
 /* The version row is made with the table: a schema without it is one
@@ -163,5 +195,45 @@ int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap)
     rc = sqlx_commit(x);
     if (rc != HUB_OK)
         snprintf(err, cap, "%s", sqlx_last_error(x));
+    return rc;
+}
+
+/* The tables partitioned by month (docs/HUB.md). */
+static const char *const hub_pgschema_monthly[] = {
+    "day_snapshots",
+};
+
+int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
+                           size_t cap)
+{
+    char sql[512];
+    size_t i;
+    int n, rc = HUB_OK;
+
+    if (year < 2000 || year > 9998 || month < 1 || month > 12) {
+        snprintf(err, cap, "no such month: %d-%d", year, month);
+        return HUB_ERROR;
+    }
+    /* DDL takes no parameters: the text is built from checked numbers
+     * only. IF NOT EXISTS: two hubs making the same month at once. */
+    for (i = 0; i < sizeof(hub_pgschema_monthly) /
+                        sizeof(hub_pgschema_monthly[0]) && rc == HUB_OK;
+         i++) {
+        n = snprintf(sql, sizeof(sql),
+                     "CREATE TABLE IF NOT EXISTS %s_%04d_%02d PARTITION OF"
+                     " %s FOR VALUES FROM ('%04d-%02d-01')"
+                     " TO ('%04d-%02d-01')",
+                     hub_pgschema_monthly[i], year, month,
+                     hub_pgschema_monthly[i], year, month,
+                     month == 12 ? year + 1 : year,
+                     month == 12 ? 1 : month + 1);
+        if (n < 0 || (size_t)n >= sizeof(sql)) {
+            snprintf(err, cap, "partition statement too long");
+            return HUB_ERROR;
+        }
+        rc = sqlx_exec(x, sql);
+        if (rc != HUB_OK)
+            snprintf(err, cap, "%s", sqlx_last_error(x));
+    }
     return rc;
 }
