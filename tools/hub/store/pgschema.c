@@ -144,6 +144,20 @@ static const char hub_pgschema_v2[] =
     "CREATE TABLE stat_prov_" per "_" kind "(" HUB_PG_T(per)               \
     HUB_PG_T("field") HUB_PG_T("instrument") cols " PRIMARY KEY(" per      \
     ", field, instrument" key "));"
+/* Each kind of summary (responses, answers, elements) of one shape; ans:
+ * the answers' columns after the key's first ones. */
+#define HUB_PG_UNIT_KINDS(per, ans)                                       \
+    HUB_PG_BY_UNIT("stat_" per "_responses", per, HUB_PG_RESP, "")         \
+    HUB_PG_BY_UNIT("stat_" per "_answers", per, ans, HUB_PG_QEA_KEY)       \
+    HUB_PG_BY_UNIT("stat_" per "_elements", per, HUB_PG_EL, ", element")
+#define HUB_PG_STAFF_KINDS(prefix, per, ans)                              \
+    HUB_PG_BY_STAFF(prefix "responses", per, HUB_PG_RESP, "")              \
+    HUB_PG_BY_STAFF(prefix "answers", per, ans, HUB_PG_QEA_KEY)            \
+    HUB_PG_BY_STAFF(prefix "elements", per, HUB_PG_EL, ", element")
+#define HUB_PG_PROVINCE_KINDS(per)                                        \
+    HUB_PG_BY_PROVINCE(per, "responses", HUB_PG_RESP, "")                  \
+    HUB_PG_BY_PROVINCE(per, "answers", HUB_PG_ANS, HUB_PG_QEA_KEY)         \
+    HUB_PG_BY_PROVINCE(per, "elements", HUB_PG_EL, ", element")
 #define HUB_PG_OFFICERS(per)                                              \
     "CREATE TABLE stat_" per "_officers(" HUB_PG_T(per) HUB_PG_T("unit")   \
     HUB_PG_T("counter") HUB_PG_T("instrument") HUB_PG_T("officer")        \
@@ -161,31 +175,13 @@ static const char hub_pgschema_v3[] =
     HUB_PG_DAY_ROWS("day_answers", HUB_PG_N("partial") HUB_PG_QEA, "n")
     HUB_PG_DAY_ROWS("day_elements", HUB_PG_N("partial") HUB_PG_T("element")
                     HUB_PG_N("n"), "exact")
-    HUB_PG_BY_UNIT("stat_day_responses", "day", HUB_PG_RESP, "")
-    HUB_PG_BY_UNIT("stat_day_answers", "day", HUB_PG_ANS_V2, HUB_PG_QEA_KEY)
-    HUB_PG_BY_UNIT("stat_day_elements", "day", HUB_PG_EL, ", element")
-    HUB_PG_BY_UNIT("stat_month_responses", "month", HUB_PG_RESP, "")
-    HUB_PG_BY_UNIT("stat_month_answers", "month", HUB_PG_ANS_V2,
-                   HUB_PG_QEA_KEY)
-    HUB_PG_BY_UNIT("stat_month_elements", "month", HUB_PG_EL, ", element")
-    HUB_PG_BY_UNIT("stat_year_responses", "year", HUB_PG_RESP, "")
-    HUB_PG_BY_UNIT("stat_year_answers", "year", HUB_PG_ANS, HUB_PG_QEA_KEY)
-    HUB_PG_BY_UNIT("stat_year_elements", "year", HUB_PG_EL, ", element")
-    HUB_PG_BY_STAFF("stat_staff_responses", "month", HUB_PG_RESP, "")
-    HUB_PG_BY_STAFF("stat_staff_answers", "month", HUB_PG_ANS_V2,
-                    HUB_PG_QEA_KEY)
-    HUB_PG_BY_STAFF("stat_staff_elements", "month", HUB_PG_EL, ", element")
-    HUB_PG_BY_STAFF("stat_staff_year_responses", "year", HUB_PG_RESP, "")
-    HUB_PG_BY_STAFF("stat_staff_year_answers", "year", HUB_PG_ANS,
-                    HUB_PG_QEA_KEY)
-    HUB_PG_BY_STAFF("stat_staff_year_elements", "year", HUB_PG_EL,
-                    ", element")
-    HUB_PG_BY_PROVINCE("day", "responses", HUB_PG_RESP, "")
-    HUB_PG_BY_PROVINCE("day", "answers", HUB_PG_ANS, HUB_PG_QEA_KEY)
-    HUB_PG_BY_PROVINCE("day", "elements", HUB_PG_EL, ", element")
-    HUB_PG_BY_PROVINCE("month", "responses", HUB_PG_RESP, "")
-    HUB_PG_BY_PROVINCE("month", "answers", HUB_PG_ANS, HUB_PG_QEA_KEY)
-    HUB_PG_BY_PROVINCE("month", "elements", HUB_PG_EL, ", element")
+    HUB_PG_UNIT_KINDS("day", HUB_PG_ANS_V2)
+    HUB_PG_UNIT_KINDS("month", HUB_PG_ANS_V2)
+    HUB_PG_UNIT_KINDS("year", HUB_PG_ANS)
+    HUB_PG_STAFF_KINDS("stat_staff_", "month", HUB_PG_ANS_V2)
+    HUB_PG_STAFF_KINDS("stat_staff_year_", "year", HUB_PG_ANS)
+    HUB_PG_PROVINCE_KINDS("day")
+    HUB_PG_PROVINCE_KINDS("month")
     HUB_PG_OFFICERS("day")
     HUB_PG_OFFICERS("month");
 
