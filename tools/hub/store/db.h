@@ -24,9 +24,9 @@
  * create, check and max_kb are SQLite's and ignored. Usable on it so
  * far: the transactions, hub_db_audit(), hub_db_each_audit(),
  * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
- * enroll.c, kiosks.c, tokens.c, heartbeats.c and installations.c. Every
- * other call (uploads, statistics, dossiers, fleet, the integrity check)
- * fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
+ * enroll.c, kiosks.c, tokens.c, heartbeats.c, installations.c, fleet.c,
+ * dossiers.c and stat_rows.c. Every other call (uploads, the integrity
+ * check) fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
  * hub_db_last_error(): the hub itself (sipas-hub) is not yet runnable on
  * it (docs/HUB.md, "Beyond one province").
  *

@@ -16,6 +16,12 @@ int hub_dbx_is_pg(const hub_db_t *db)
     return sqlx_dialect(db->x) == SQLX_DIALECT_POSTGRES;
 }
 
+sqlx_stmt_t *hub_dbx_prepare_dialect(hub_db_t *db, const char *sqlite_sql,
+                                     const char *pg_sql)
+{
+    return sqlx_prepare(db->x, hub_dbx_is_pg(db) ? pg_sql : sqlite_sql);
+}
+
 int hub_dbx_fail(hub_db_t *db, int rc, const char *what)
 {
     sqldb_set_error(&db->sql, "%s: %s", what, sqlx_last_error(db->x));

@@ -21,6 +21,11 @@
 sqlx_t *hub_dbx(hub_db_t *db);
 /* Whether the handle is on PostgreSQL. */
 int hub_dbx_is_pg(const hub_db_t *db);
+/* The kept statement of sqlite_sql or pg_sql, whichever is the handle's
+ * dialect (both static, as sqlx_prepare() wants): for the few statements
+ * whose words differ (JSON functions, SQLite's own tables). */
+sqlx_stmt_t *hub_dbx_prepare_dialect(hub_db_t *db, const char *sqlite_sql,
+                                     const char *pg_sql);
 /* Notes sqlx's last error (prefixed with what) on db; returns rc. */
 int hub_dbx_fail(hub_db_t *db, int rc, const char *what);
 /* Steps st (bound with bind_rc, which may be a failure already) once,

@@ -2,11 +2,9 @@
  * The log of dossier-bound ratings: append, read by revision, summarise.
  */
 #include "hub/store/dossiers.h"
-#include "hub/store/db_sql.h"
+#include "hub/store/dbx.h"
 
-#include <sqlite3.h>
 #include <string.h>
-
 
 #define HUB_DOS_COLUMNS                                                    \
     "rev, install_id, seq, dossier, at, day, estimated, unit, field,"      \
@@ -22,44 +20,62 @@ static const char hub_dos_sql_add[] =
     " answers, corrects, upload_id, received_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
     " ?15, ?16)";
-static const char hub_dos_sql_each[] =
-    "SELECT " HUB_DOS_COLUMNS " FROM dossier_ratings WHERE rev > ?1"
-    " AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3)))"
-    " ORDER BY rev LIMIT ?2";
-static const char hub_dos_sql_last[] =
+/* ?3, a JSON array of unit codes, as rows: each dialect has its own
+ * function for it; the rest of a statement is shared. */
+#define HUB_DOS_UNITS_SQLITE "SELECT value FROM json_each(?3)"
+#define HUB_DOS_UNITS_PG "SELECT json_array_elements_text(CAST(?3 AS json))"
+#define HUB_DOS_IN_UNITS(units)                                            \
+    " AND (CAST(?3 AS TEXT) IS NULL OR unit IN (" units "))"
+#define HUB_DOS_SQL_EACH(units)                                            \
+    "SELECT " HUB_DOS_COLUMNS " FROM dossier_ratings WHERE rev > ?1"       \
+    HUB_DOS_IN_UNITS(units) " ORDER BY rev LIMIT ?2"
+/* A row is current while no later row corrects it. */
+#define HUB_DOS_SQL_SUMMARY(units)                                         \
+    "SELECT coalesce(sum(n), 0), count(*), coalesce(sum(judged), 0),"      \
+    " coalesce(sum(bad), 0) FROM (SELECT dossier, count(*) AS n,"          \
+    " max(CASE WHEN satisfied IS NOT NULL THEN 1 ELSE 0 END) AS judged,"   \
+    " max(CASE WHEN satisfied = 0 THEN 1 ELSE 0 END) AS bad"               \
+    " FROM dossier_ratings d WHERE day >= ?1 AND day <= ?2"                \
+    HUB_DOS_IN_UNITS(units)                                                \
+    " AND NOT EXISTS (SELECT 1 FROM dossier_ratings c"                     \
+    "  WHERE c.corrects = d.rev)"                                          \
+    " GROUP BY dossier) AS per_dossier"
+
+static const char hub_dos_sql_each_sqlite[] =
+    HUB_DOS_SQL_EACH(HUB_DOS_UNITS_SQLITE);
+static const char hub_dos_sql_each_pg[] = HUB_DOS_SQL_EACH(HUB_DOS_UNITS_PG);
+static const char hub_dos_sql_summary_sqlite[] =
+    HUB_DOS_SQL_SUMMARY(HUB_DOS_UNITS_SQLITE);
+static const char hub_dos_sql_summary_pg[] =
+    HUB_DOS_SQL_SUMMARY(HUB_DOS_UNITS_PG);
+/* SQLite's AUTOINCREMENT counter survives its rows; PostgreSQL's
+ * identity is no transaction's, so it may name a rolled back row: there
+ * the highest stored one, the log being append-only. */
+static const char hub_dos_sql_last_sqlite[] =
     "SELECT coalesce((SELECT seq FROM sqlite_sequence"
     " WHERE name = 'dossier_ratings'), 0)";
-/* A row is current while no later row corrects it. */
-static const char hub_dos_sql_summary[] =
-    "SELECT coalesce(sum(n), 0), count(*), coalesce(sum(judged), 0),"
-    " coalesce(sum(bad), 0) FROM (SELECT dossier, count(*) AS n,"
-    " max(satisfied IS NOT NULL) AS judged,"
-    " max(coalesce(satisfied = 0, 0)) AS bad FROM dossier_ratings d"
-    " WHERE day >= ?1 AND day <= ?2"
-    " AND (?3 IS NULL OR unit IN (SELECT value FROM json_each(?3)))"
-    " AND NOT EXISTS (SELECT 1 FROM dossier_ratings c"
-    "  WHERE c.corrects = d.rev)"
-    " GROUP BY dossier)";
+static const char hub_dos_sql_last_pg[] =
+    "SELECT coalesce(max(rev), 0) FROM dossier_ratings";
 
-static void hub_dos_read(sqlite3_stmt *st, hub_dossier_rec_t *r)
+static void hub_dos_read(sqlx_stmt_t *st, hub_dossier_rec_t *r)
 {
-    r->rev = sqlite3_column_int64(st, 0);
-    r->install_id = sqldb_column_text(st, 1);
-    r->seq = sqlite3_column_int64(st, 2);
-    r->dossier = sqldb_column_text(st, 3);
-    r->at_ms = sqlite3_column_int64(st, 4);
-    r->day = sqldb_column_text(st, 5);
-    r->estimated = sqlite3_column_int(st, 6);
-    r->unit = sqldb_column_text(st, 7);
-    r->field = sqldb_column_text(st, 8);
-    r->instrument = sqldb_column_text(st, 9);
-    r->version = sqlite3_column_int64(st, 10);
-    r->partial = sqlite3_column_int(st, 11);
-    r->satisfied = sqlite3_column_type(st, 12) == SQLITE_NULL
+    r->rev = sqlx_column_int64(st, 0);
+    r->install_id = sqlx_column_text(st, 1);
+    r->seq = sqlx_column_int64(st, 2);
+    r->dossier = sqlx_column_text(st, 3);
+    r->at_ms = sqlx_column_int64(st, 4);
+    r->day = sqlx_column_text(st, 5);
+    r->estimated = (int)sqlx_column_int64(st, 6);
+    r->unit = sqlx_column_text(st, 7);
+    r->field = sqlx_column_text(st, 8);
+    r->instrument = sqlx_column_text(st, 9);
+    r->version = sqlx_column_int64(st, 10);
+    r->partial = (int)sqlx_column_int64(st, 11);
+    r->satisfied = sqlx_column_is_null(st, 12)
                        ? HUB_DOSSIERS_NO_VERDICT
-                       : sqlite3_column_int(st, 12);
-    r->answers_json = sqldb_column_text(st, 13);
-    r->corrects = sqlite3_column_int64(st, 14);
+                       : (int)sqlx_column_int64(st, 12);
+    r->answers_json = sqlx_column_text(st, 13);
+    r->corrects = sqlx_column_int64(st, 14);
 }
 
 static int hub_dos_same(const hub_dossier_rec_t *a, const hub_dossier_row_t *b)
@@ -81,21 +97,15 @@ static int hub_dos_compare(hub_db_t *db, const char *install_id,
                            const hub_dossier_row_t *x, int64_t *held,
                            int *same)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dos_sql_latest);
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_dos_sql_latest);
     hub_dossier_rec_t r;
-    int rc = SQLITE_OK;
+    int rc = HUB_OK;
 
     *held = 0;
     *same = 0;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_int64(st, 2, x->seq, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "dossier lookup"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "dossier lookup"));
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_int64(st, 2, x->seq, &rc);
+    rc = hub_dbx_next(db, st, rc, "dossier lookup");
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
     if (rc != HUB_OK)
@@ -103,7 +113,7 @@ static int hub_dos_compare(hub_db_t *db, const char *install_id,
     hub_dos_read(st, &r);
     *held = r.rev;
     *same = hub_dos_same(&r, x);
-    sqldb_release(st);
+    sqlx_reset(st);
     return HUB_OK;
 }
 
@@ -111,34 +121,32 @@ static int hub_dos_add(hub_db_t *db, const hub_upload_t *up,
                        const hub_dossier_row_t *x, int64_t corrects,
                        int64_t now_ms)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dos_sql_add);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_dos_sql_add);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, up->install_id, &rc);
-    sqldb_bind_int64(st, 2, x->seq, &rc);
-    sqldb_bind_text(st, 3, x->dossier, &rc);
-    sqldb_bind_int64(st, 4, x->at_ms, &rc);
-    sqldb_bind_text(st, 5, x->day, &rc);
-    sqldb_bind_int64(st, 6, x->estimated, &rc);
-    sqldb_bind_text(st, 7, x->unit, &rc);
-    sqldb_bind_text(st, 8, x->field, &rc);
-    sqldb_bind_text(st, 9, x->instrument, &rc);
-    sqldb_bind_int64(st, 10, x->version, &rc);
-    sqldb_bind_int64(st, 11, x->partial, &rc);
+    sqlx_bind_text(st, 1, up->install_id, &rc);
+    sqlx_bind_int64(st, 2, x->seq, &rc);
+    sqlx_bind_text(st, 3, x->dossier, &rc);
+    sqlx_bind_int64(st, 4, x->at_ms, &rc);
+    sqlx_bind_text(st, 5, x->day, &rc);
+    sqlx_bind_int64(st, 6, x->estimated, &rc);
+    sqlx_bind_text(st, 7, x->unit, &rc);
+    sqlx_bind_text(st, 8, x->field, &rc);
+    sqlx_bind_text(st, 9, x->instrument, &rc);
+    sqlx_bind_int64(st, 10, x->version, &rc);
+    sqlx_bind_int64(st, 11, x->partial, &rc);
     if (x->satisfied == HUB_DOSSIERS_NO_VERDICT)
-        sqldb_bind_text(st, 12, NULL, &rc);
+        sqlx_bind_null(st, 12, &rc);
     else
-        sqldb_bind_int64(st, 12, x->satisfied, &rc);
-    sqldb_bind_text(st, 13, x->answers_json, &rc);
+        sqlx_bind_int64(st, 12, x->satisfied, &rc);
+    sqlx_bind_text(st, 13, x->answers_json, &rc);
     if (corrects > 0)
-        sqldb_bind_int64(st, 14, corrects, &rc);
+        sqlx_bind_int64(st, 14, corrects, &rc);
     else
-        sqldb_bind_text(st, 14, NULL, &rc);
-    sqldb_bind_text(st, 15, up->upload_id, &rc);
-    sqldb_bind_int64(st, 16, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add dossier rating"));
+        sqlx_bind_null(st, 14, &rc);
+    sqlx_bind_text(st, 15, up->upload_id, &rc);
+    sqlx_bind_int64(st, 16, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "add dossier rating");
 }
 
 int hub_dossiers_store(hub_db_t *db, const hub_upload_t *up,
@@ -172,50 +180,51 @@ int hub_dossiers_store(hub_db_t *db, const hub_upload_t *up,
     return HUB_OK;
 }
 
+/* The caller's callback and its context, for hub_dbx_each(). */
+typedef struct hub_dos_walk {
+    hub_dossiers_each_fn fn;
+    void *ctx;
+} hub_dos_walk_t;
+
+static int hub_dos_each_row(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_dos_walk_t *w = ctx;
+    hub_dossier_rec_t r;
+
+    hub_dos_read(st, &r);
+    return w->fn(w->ctx, &r);
+}
+
 int hub_dossiers_each(hub_db_t *db, int64_t after, int limit,
                       const char *units_json, hub_dossiers_each_fn fn,
                       void *ctx)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dos_sql_each);
-    hub_dossier_rec_t r;
-    int rc = SQLITE_OK, stop;
+    sqlx_stmt_t *st = hub_dbx_prepare_dialect(
+        db, hub_dos_sql_each_sqlite, hub_dos_sql_each_pg);
+    hub_dos_walk_t w = {fn, ctx};
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_int64(st, 1, after, &rc);
-    sqldb_bind_int64(st, 2, limit, &rc);
-    sqldb_bind_text(st, 3, units_json, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "dossier export"));
-    }
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, "dossier export"))) ==
-           HUB_OK) {
-        hub_dos_read(st, &r);
-        stop = fn(ctx, &r);
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    sqlx_bind_int64(st, 1, after, &rc);
+    sqlx_bind_int64(st, 2, limit, &rc);
+    sqlx_bind_text(st, 3, units_json, &rc);
+    return hub_dbx_each(db, st, rc, "dossier export", hub_dos_each_row, &w);
 }
 
 int hub_dossiers_get_last(hub_db_t *db, int64_t *rev)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dos_sql_last);
+    sqlx_stmt_t *st = hub_dbx_prepare_dialect(
+        db, hub_dos_sql_last_sqlite, hub_dos_sql_last_pg);
     int rc;
 
     *rev = 0;
-    if (!st)
-        return HUB_ERROR;
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "last dossier revision"));
+    rc = hub_dbx_next(db, st, st ? HUB_OK : HUB_ERROR,
+                      "last dossier revision");
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
     if (rc != HUB_OK)
         return rc;
-    *rev = sqlite3_column_int64(st, 0);
-    sqldb_release(st);
+    *rev = sqlx_column_int64(st, 0);
+    sqlx_reset(st);
     return HUB_OK;
 }
 
@@ -223,28 +232,23 @@ int hub_dossiers_summarise(hub_db_t *db, const char *from, const char *to,
                            const char *units_json,
                            hub_dossier_summary_t *out)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dos_sql_summary);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = hub_dbx_prepare_dialect(
+        db, hub_dos_sql_summary_sqlite, hub_dos_sql_summary_pg);
+    int rc = HUB_OK;
 
     memset(out, 0, sizeof(*out));
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, from, &rc);
-    sqldb_bind_text(st, 2, to, &rc);
-    sqldb_bind_text(st, 3, units_json, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "dossier summary"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "dossier summary"));
+    sqlx_bind_text(st, 1, from, &rc);
+    sqlx_bind_text(st, 2, to, &rc);
+    sqlx_bind_text(st, 3, units_json, &rc);
+    rc = hub_dbx_next(db, st, rc, "dossier summary");
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
     if (rc != HUB_OK)
         return rc;
-    out->ratings = sqlite3_column_int64(st, 0);
-    out->dossiers = sqlite3_column_int64(st, 1);
-    out->judged = sqlite3_column_int64(st, 2);
-    out->not_satisfied = sqlite3_column_int64(st, 3);
-    sqldb_release(st);
+    out->ratings = sqlx_column_int64(st, 0);
+    out->dossiers = sqlx_column_int64(st, 1);
+    out->judged = sqlx_column_int64(st, 2);
+    out->not_satisfied = sqlx_column_int64(st, 3);
+    sqlx_reset(st);
     return HUB_OK;
 }

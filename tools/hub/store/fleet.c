@@ -1,19 +1,21 @@
 #include "hub/store/fleet.h"
-#include "hub/store/db_sql.h"
-
-#include <sqlite3.h>
+#include "hub/store/dbx.h"
 
 /* The scope: ?1 and everything below it in the current tree, or every
  * unit when ?1 is NULL. A merged unit lies below the unit it joined (as
- * for statistics), not below its last parent. */
+ * for statistics), not below its last parent. The first code is read
+ * from units, not bound, so the column's type and collation hold on
+ * both databases (PostgreSQL's recursive query wants them alike); an
+ * unknown ?1 has no kiosks either way. */
 #define HUB_FLEET_SCOPE                                                  \
     "WITH RECURSIVE sub(code, depth) AS ("                                \
-    "  SELECT ?1, 0 WHERE ?1 IS NOT NULL"                                 \
+    "  SELECT code, 0 FROM units WHERE code = ?1"                         \
     "  UNION ALL"                                                         \
     "  SELECT u.code, sub.depth + 1 FROM units u"                         \
     "  JOIN sub ON coalesce(u.merged_into, u.parent) = sub.code"          \
     "  WHERE sub.depth < 64) "
-#define HUB_FLEET_IN_SCOPE "(?1 IS NULL OR k.unit IN (SELECT code FROM sub))"
+#define HUB_FLEET_IN_SCOPE                                               \
+    "(CAST(?1 AS TEXT) IS NULL OR k.unit IN (SELECT code FROM sub))"
 
 static const char hub_fleet_sql_list[] =
     HUB_FLEET_SCOPE
@@ -56,39 +58,54 @@ typedef struct hub_fleet_call {
     void *ctx;
 } hub_fleet_call_t;
 
-static int hub_fleet_kiosk_row(sqlite3_stmt *st, const hub_fleet_call_t *c)
+static int hub_fleet_kiosk_row(sqlx_stmt_t *st, const hub_fleet_call_t *c)
 {
     hub_fleet_kiosk_t k = {
-        .install_id = sqldb_column_text(st, 0),
-        .unit = sqldb_column_text(st, 1),
-        .unit_name = sqldb_column_text(st, 2),
-        .counter = sqldb_column_text(st, 3),
-        .version = sqldb_column_text(st, 4),
-        .enrolled_at = sqlite3_column_int64(st, 5),
-        .last_seen_at = sqlite3_column_int64(st, 6),
-        .revoked_at = sqlite3_column_int64(st, 7),
-        .heartbeat = sqldb_column_text(st, 8),
-        .heartbeat_at = sqlite3_column_int64(st, 9),
-        .last_day = sqlite3_column_type(st, 10) == SQLITE_NULL
-                        ? NULL
-                        : sqldb_column_text(st, 10),
-        .installation = sqldb_column_text(st, 11),
-        .installation_at = sqlite3_column_int64(st, 12),
+        .install_id = sqlx_column_text(st, 0),
+        .unit = sqlx_column_text(st, 1),
+        .unit_name = sqlx_column_text(st, 2),
+        .counter = sqlx_column_text(st, 3),
+        .version = sqlx_column_text(st, 4),
+        .enrolled_at = sqlx_column_int64(st, 5),
+        .last_seen_at = sqlx_column_int64(st, 6),
+        .revoked_at = sqlx_column_int64(st, 7),
+        .heartbeat = sqlx_column_text(st, 8),
+        .heartbeat_at = sqlx_column_int64(st, 9),
+        .last_day = sqlx_column_is_null(st, 10) ? NULL
+                                                : sqlx_column_text(st, 10),
+        .installation = sqlx_column_text(st, 11),
+        .installation_at = sqlx_column_int64(st, 12),
     };
 
     return c->fn.kiosk(c->ctx, &k);
 }
 
-static int hub_fleet_active_row(sqlite3_stmt *st, const hub_fleet_call_t *c)
+static int hub_fleet_active_row(sqlx_stmt_t *st, const hub_fleet_call_t *c)
 {
     hub_fleet_active_t k = {
-        .install_id = sqldb_column_text(st, 0),
-        .unit = sqldb_column_text(st, 1),
-        .enrolled_at = sqlite3_column_int64(st, 2),
-        .first_day = sqldb_column_text(st, 3),
+        .install_id = sqlx_column_text(st, 0),
+        .unit = sqlx_column_text(st, 1),
+        .enrolled_at = sqlx_column_int64(st, 2),
+        .first_day = sqlx_column_text(st, 3),
     };
 
     return c->fn.active(c->ctx, &k);
+}
+
+/* hub_dbx_each()'s row: to the call's callback by kind. */
+static int hub_fleet_row(void *ctx, sqlx_stmt_t *st)
+{
+    const hub_fleet_call_t *c = ctx;
+
+    switch (c->kind) {
+    case HUB_FLEET_KIOSK:
+        return hub_fleet_kiosk_row(st, c);
+    case HUB_FLEET_ACTIVE:
+        return hub_fleet_active_row(st, c);
+    default:
+        return c->fn.day(c->ctx, sqlx_column_text(st, 0),
+                         sqlx_column_text(st, 1));
+    }
 }
 
 /* Runs sql for the scope unit (and from, to when given), handing each
@@ -98,39 +115,15 @@ static int hub_fleet_read(hub_db_t *db, const char *sql, const char *what,
                           const char *unit, const char *from, const char *to,
                           const hub_fleet_call_t *c)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK, stop;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, unit, &rc);
+    sqlx_bind_text(st, 1, unit, &rc);
     if (from) {
-        sqldb_bind_text(st, 2, from, &rc);
-        sqldb_bind_text(st, 3, to, &rc);
+        sqlx_bind_text(st, 2, from, &rc);
+        sqlx_bind_text(st, 3, to, &rc);
     }
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, what));
-    }
-    while ((rc = hub_db_rc(sqldb_next(&db->sql, st, what))) == HUB_OK) {
-        switch (c->kind) {
-        case HUB_FLEET_KIOSK:
-            stop = hub_fleet_kiosk_row(st, c);
-            break;
-        case HUB_FLEET_ACTIVE:
-            stop = hub_fleet_active_row(st, c);
-            break;
-        default:
-            stop = c->fn.day(c->ctx, sqldb_column_text(st, 0),
-                             sqldb_column_text(st, 1));
-            break;
-        }
-        if (stop) {
-            sqldb_release(st);
-            return stop;
-        }
-    }
-    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+    return hub_dbx_each(db, st, rc, what, hub_fleet_row, (void *)c);
 }
 
 int hub_fleet_each_kiosk(hub_db_t *db, const char *unit,

@@ -1,7 +1,10 @@
 /*
  * pgschema.h - the hub's schema on PostgreSQL, for the tables whose
  * modules run on sqlx (dbx.h): units, unit_changes, enroll_codes,
- * kiosks, tokens, heartbeats, installations, audit.
+ * kiosks, tokens, heartbeats, installations, audit, and those fleet.c
+ * and dossiers.c read: day_snapshots, dossier_ratings; the snapshot
+ * rows (day_responses, day_answers, day_elements) and the summaries
+ * stat_rows.c reads (stat_*, without SQLite's triggers).
  *
  * Its own migration list, versioned in a one-row table hub_schema (the
  * counterpart of SQLite's PRAGMA user_version): the same tables and
@@ -33,5 +36,11 @@ int hub_pgschema_version(void);
  * HUB_OK, or a hub_rc with the reason in err (cap bytes): a schema
  * newer than this program's is refused. */
 int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
+
+/* Makes the partitions of year-month (1 to 12) of the tables kept by
+ * month (day_snapshots and the snapshot rows), if missing: a row of a month without its
+ * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
+int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
+                           size_t cap);
 
 #endif

@@ -199,6 +199,7 @@ static void sqlx_end_run(sqlx_stmt_t *st)
         st->x->drv->reset(st);
     st->started = 0;
     st->has_row = 0;
+    st->n_cols = 0;
     st->ended = 0;
 }
 
@@ -304,6 +305,8 @@ int sqlx_step(sqlx_stmt_t *st)
     st->started = 1;
     rc = st->x->drv->step(st, first, msg, sizeof(msg));
     st->has_row = rc == SQLX_ROW;
+    if (first && st->has_row)
+        st->n_cols = st->x->drv->column_count(st);
     st->ended = rc != SQLX_ROW;
     st->end_rc = rc;
     if (rc < 0)
@@ -313,12 +316,12 @@ int sqlx_step(sqlx_stmt_t *st)
 
 int sqlx_column_count(sqlx_stmt_t *st)
 {
-    return st->has_row ? st->x->drv->column_count(st) : 0;
+    return st->has_row ? st->n_cols : 0;
 }
 
 static int sqlx_has_column(sqlx_stmt_t *st, int i)
 {
-    return st->has_row && i >= 0 && i < st->x->drv->column_count(st);
+    return st->has_row && i >= 0 && i < st->n_cols;
 }
 
 sqlx_type_t sqlx_column_type(sqlx_stmt_t *st, int i)

@@ -37,6 +37,8 @@ struct sqlx_stmt {
     sqlx_param_t params[SQLX_PARAM_MAX];
     int started;     /* executed since the last reset */
     int has_row;     /* the last step gave SQLX_ROW */
+    int n_cols;      /* columns of this run's rows, read at its first
+                      * (every column read checks the index) */
     int ended;       /* the last step gave SQLX_DONE or an error */
     int end_rc;      /* which, given again until the reset */
     void *impl;
