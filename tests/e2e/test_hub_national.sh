@@ -23,17 +23,9 @@ trap national_cleanup EXIT
 
 # nat_start: the national hub on a port of its own choosing.
 nat_start() {
-  local i
-  : > "$T/national.log"
-  "$HUB" serve --db "$NDB" --listen 127.0.0.1:0 2> "$T/national.log" &
-  NAT_PID=$!
-  for ((i = 0; i < 200; i++)); do
-    NAT_URL=$(sed -n 's/^listening on \(.*\)$/\1/p' "$T/national.log")
-    [ -n "$NAT_URL" ] && return 0
-    kill -0 "$NAT_PID" 2>/dev/null || fail "the national hub exited: $(cat "$T/national.log")"
-    sleep 0.05
-  done
-  fail "the national hub did not start listening"
+  hub_serve "$T/national.log" "$NDB"
+  NAT_PID=$SERVE_PID
+  NAT_URL=$SERVE_URL
 }
 nat_stop() {
   kill -TERM "$NAT_PID"; wait "$NAT_PID" || fail "the national hub exited $? on SIGTERM"
@@ -65,22 +57,13 @@ hub_start "$DB" --rate-limit 1000
 PROV_URL=$HUB_URL
 nat_start
 
-enroll() { # CODE INSTALL_ID
-  req POST /api/v1/enroll -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$1\", \"install_id\": \"$2\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}"
-}
 K1=$(new_install_id); K2=$(new_install_id)
-expect_status 200 "$(enroll "$CODE1" "$K1")" "enroll K1"
+expect_status 200 "$(hub_enroll "$CODE1" "$K1")" "enroll K1"
 S1=$(jget 'd["secret"]')
-expect_status 200 "$(enroll "$CODE2" "$K2")" "enroll K2"
+expect_status 200 "$(hub_enroll "$CODE2" "$K2")" "enroll K2"
 S2=$(jget 'd["secret"]')
-upload() { # INSTALL_ID SECRET SEQ DAYS UNIT COMPLETE FIVES
-  python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --complete "$6" --fives "$7" \
-    --rows 12 --officer "" > "$T/up.json"
-  kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
-}
-expect_status 200 "$(upload "$K1" "$S1" 3 "$Y-03-30,$Y-03-31,$Y-04-01" X1 6 4)" "upload K1"
-expect_status 200 "$(upload "$K2" "$S2" 5 "$Y-04-02" X2 9 2)" "upload K2"
+expect_status 200 "$(hub_upload "$K1" "$S1" 3 "$Y-03-30,$Y-03-31,$Y-04-01" X1 6 4)" "upload K1"
+expect_status 200 "$(hub_upload "$K2" "$S2" 5 "$Y-04-02" X2 9 2)" "upload K2"
 
 forward() { # URL [options]: one round
   local url=$1
@@ -145,7 +128,7 @@ expect_status 200 "$(req GET "/api/v1/stats?period=$Y-03&unit=VL" -H "Authorizat
 HUB_URL=$PROV_URL
 # March changes at the province: the forwarder learns that the national
 # hub holds seq 9 for it and goes above.
-expect_status 200 "$(upload "$K1" "$S1" 4 "$Y-03-15" X1 2 2)" "upload K1 in March"
+expect_status 200 "$(hub_upload "$K1" "$S1" 4 "$Y-03-15" X1 2 2)" "upload K1 in March"
 forward "$NAT_URL" || fail "round after seq 9: $(cat "$T/fwd.log")"
 grep -q "2 months: 1 pushed, 1 unchanged" "$T/fwd.log" && grep -q "holds seq 9" "$T/fwd.log" ||
   fail "round after seq 9: $(cat "$T/fwd.log")"
@@ -165,7 +148,7 @@ expect_status 400 "$(push "$VL_SECRET" "$(body VL 100 "$row, $row")")" "duplicat
 
 # ---- the national hub down, then up: nothing lost --------------------------------
 nat_stop
-expect_status 200 "$(upload "$K2" "$S2" 6 "$Y-04-02,$Y-04-20" X2 4 4)" "upload while down"
+expect_status 200 "$(hub_upload "$K2" "$S2" 6 "$Y-04-02,$Y-04-20" X2 4 4)" "upload while down"
 rc=0; forward "$NAT_URL" --tries 2 || rc=$?
 [ "$rc" = 1 ] || fail "a round with the national hub down: exit $rc, $(cat "$T/fwd.log")"
 nat_start
