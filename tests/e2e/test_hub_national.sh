@@ -4,7 +4,8 @@
 # own, byte for byte; replayed, older and reordered pushes change nothing;
 # a forged province, a unit outside the sender's tree and absurd counts
 # are refused and change nothing; the national hub down, then up again,
-# loses nothing.
+# loses nothing; a month with a unit the national tree lacks waits while
+# the others go.
 . "$(dirname "$0")/../hub/lib.sh"
 DB="$T/province.db"
 NDB="$T/national.db"
@@ -155,6 +156,22 @@ nat_start
 forward "$NAT_URL" || fail "round after the national hub came back: $(cat "$T/fwd.log")"
 grep -q "2 months: 1 pushed, 1 unchanged" "$T/fwd.log" || fail "after the restart: $(cat "$T/fwd.log")"
 same_figures "after the national hub came back"
+
+# ---- a unit the national tree lacks: its month waits, the others go ---------------
+"$HUB" unit add X3 "Xã Mới" --parent VL --db "$DB" 2> /dev/null
+CODE3=$("$HUB" enroll-code --unit X3 --db "$DB" 2> /dev/null)
+K3=$(new_install_id)
+expect_status 200 "$(hub_enroll "$CODE3" "$K3")" "enroll K3"
+S3=$(jget 'd["secret"]')
+expect_status 200 "$(hub_upload "$K3" "$S3" 1 "$Y-05-04" X3 3 3)" "upload K3 in May"
+expect_status 200 "$(hub_upload "$K2" "$S2" 8 "$Y-04-25" X2 2 2)" "upload K2 in April"
+rc=0; forward "$NAT_URL" || rc=$?
+[ "$rc" = 1 ] && grep -q "$Y-05 refused (HTTP 403 outside-province)" "$T/fwd.log" &&
+  grep -q "3 months: 1 pushed, 1 unchanged" "$T/fwd.log" || fail "a unit unknown nationally: exit $rc, $(cat "$T/fwd.log")"
+"$HUB" unit add X3 "Xã Mới" --parent VL --db "$NDB" 2> /dev/null
+forward "$NAT_URL" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
+grep -q "3 months: 1 pushed, 2 unchanged" "$T/fwd.log" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
+same_figures "after the national tree caught up"
 
 nat_stop
 hub_stop

@@ -9,8 +9,9 @@
  * restart never reuses one. A 409 naming the sequence number just sent
  * means the push arrived and its answer was lost; naming a higher one
  * (this database restored from a backup), the next push goes above it.
- * Network failures and 5xx are retried with doubling waits; a refusal
- * (400, 401, 403) stops, since sending the same again cannot help.
+ * Network failures and 5xx are retried with doubling waits; a refused
+ * month (400, 401, 403) is not retried within the round, since sending
+ * the same again cannot help, but the other months go on.
  */
 #include "hub/cmd/cmd.h"
 
@@ -467,10 +468,10 @@ static int forward_round(forward_run_t *run)
             wait = wait * 2 > run->o->interval_s ? run->o->interval_s
                                                  : wait * 2;
         }
+        /* A refused month (a unit the national tree lacks) leaves the
+         * others to go. */
         if (out > worst)
             worst = out;
-        if (out == FORWARD_REFUSED)
-            break;
     }
     hub_cmd_say(FORWARD_CMD, "%zu months: %d pushed, %d unchanged%s",
                 run->n_months, run->pushed, run->unchanged,
@@ -527,9 +528,12 @@ int hub_cmd_forward_main(int argc, char **argv)
         signal(SIGTERM, forward_on_signal) == SIG_ERR ||
         signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         hub_cmd_say(FORWARD_CMD, "cannot catch signals; stop with SIGKILL");
+    /* Running on, a refusal is tried again each round: whoever reads the
+     * log fixes its cause (the national tree, the credential) without a
+     * restart. */
     while (!forward_stop) {
         out = forward_round(&run);
-        if (o.once || out == FORWARD_REFUSED)
+        if (o.once)
             break;
         forward_sleep(o.interval_s);
     }
@@ -537,6 +541,5 @@ int hub_cmd_forward_main(int argc, char **argv)
     sync_client_close(run.client);
     curl_global_cleanup();
     explicit_bzero(run.secret, sizeof(run.secret));
-    return out == FORWARD_DONE || (!o.once && out != FORWARD_REFUSED)
-               ? HUB_EXIT_OK : HUB_EXIT_FAIL;
+    return out == FORWARD_DONE || !o.once ? HUB_EXIT_OK : HUB_EXIT_FAIL;
 }
