@@ -120,7 +120,7 @@ PC_tools/hub/store  := sqlite3 libpq jansson
 PC_tools/hub/domain := jansson yajl
 PC_tools/hub/api    := jansson
 PC_tools/hub/http   := libmicrohttpd gnutls jansson
-PC_tools/hub/cmd    := libmicrohttpd gnutls jansson
+PC_tools/hub/cmd    := libmicrohttpd gnutls jansson libcurl
 PC_tests/unit    := cmocka sdl2 SDL2_ttf SDL2_image sqlite3 libcurl jansson \
 	libmicrohttpd gnutls libpq
 PC_tests/golden  := sdl2 SDL2_image
@@ -150,7 +150,7 @@ USES_tools/hub/api    := tools/hub/api tools/hub/domain tools/hub/store $(HUB_BA
 USES_tools/hub/http   := tools/hub/http tools/hub/api tools/hub/domain \
 	tools/hub/store $(HUB_BASE)
 USES_tools/hub/cmd    := tools/hub/cmd tools/hub/http tools/hub/api \
-	tools/hub/domain tools/hub/store $(HUB_BASE) app/platform
+	tools/hub/domain tools/hub/store $(HUB_BASE) app/platform app/upload
 
 # Header files of each package, for the modules that may not use it.
 HDR_sdl2          := SDL.h SDL2/SDL.h SDL_ttf.h SDL2/SDL_ttf.h
@@ -233,7 +233,7 @@ UI_LIBS     = $(call pc_libs,sdl2 SDL2_ttf)
 # Screenshots as PNG: SDL2_image is loaded only when a script asks for one.
 DL_LIBS     = -ldl
 SYNC_LIBS   = $(call pc_libs,libcurl)
-HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls yajl)
+HUB_LIBS    = $(call pc_libs,libmicrohttpd gnutls yajl libcurl)
 # libpq (and the Kerberos and LDAP libraries it brings) is not linked:
 # sqlx_pg.c loads it at the first PostgreSQL open (dlopen), so a command
 # on an SQLite file does not load thirteen libraries it never calls.
@@ -354,7 +354,7 @@ $(BUILD)/sipas-report: $(REPORT_OBJ) $(PLAT_OBJ) $(LIBUPLOAD) $(LIBSYNC) $(LIBCO
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(REPORT_LIBS) $(SYNC_LIBS) $(CORE_LIBS) -lm -lpthread
 
-$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBDB) $(LIBPLAT) $(LIBCORE)
+$(BUILD)/sipas-hub: $(BUILD)/obj/tools/hub/cmd/main.o $(LIBHUB) $(LIBUPLOAD) $(LIBDB) $(LIBPLAT) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(HUB_LIBS) $(PQ_LIBS) $(STORE_LIBS) $(CORE_LIBS) -lm -lpthread
 

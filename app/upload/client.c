@@ -683,11 +683,13 @@ static struct curl_slist *sync_headers(const char *install_id,
             goto fail;
         h = t;
     }
-    if (install_id && secret) {
+    if (secret) {
         snprintf(line, sizeof(line), "Authorization: Bearer %s", secret);
         if (!(t = curl_slist_append(h, line)))
             goto fail;
         h = t;
+    }
+    if (install_id && secret) {
         snprintf(line, sizeof(line), "X-Sipas-Kiosk: %s", install_id);
         if (!(t = curl_slist_append(h, line)))
             goto fail;

@@ -91,7 +91,8 @@ void sync_client_close(sync_client_t *c);
 void sync_client_wake(sync_client_t *c);
 
 /* POSTs body (JSON) to base URL + path. install_id/secret NULL: no kiosk
- * authentication (enrollment). expect_upload_id non-NULL: the answer must
+ * authentication (enrollment); install_id NULL with a secret: only
+ * "Authorization: Bearer" (a hub forwarding to the national hub). expect_upload_id non-NULL: the answer must
  * echo it. Always fills r (clear it afterwards); returns r->cls. */
 sync_class_t sync_client_post(sync_client_t *c, const char *path,
                               const char *install_id, const char *secret,

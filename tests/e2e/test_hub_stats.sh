@@ -39,26 +39,17 @@ cat > "$T/targets.json" <<'EOF'
 EOF
 hub_start "$DB" --rate-limit 1000 --targets "$T/targets.json" --province hau-giang
 
-enroll() { # CODE INSTALL_ID
-  req POST /api/v1/enroll -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$1\", \"install_id\": \"$2\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}"
-}
 K1=$(new_install_id); K2=$(new_install_id)
-expect_status 200 "$(enroll "$CODE1" "$K1")" "enroll K1"
+expect_status 200 "$(hub_enroll "$CODE1" "$K1")" "enroll K1"
 S1=$(jget 'd["secret"]')
-expect_status 200 "$(enroll "$CODE2" "$K2")" "enroll K2"
+expect_status 200 "$(hub_enroll "$CODE2" "$K2")" "enroll K2"
 S2=$(jget 'd["secret"]')
 
 # No officer signed in: these counts are shown in every grouping (what
 # officer privacy withholds is tests/e2e/test_hub_privacy.sh's).
-upload() { # INSTALL_ID SECRET SEQ DAYS UNIT COMPLETE FIVES
-  python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --complete "$6" --fives "$7" \
-    --rows 12 --officer "" > "$T/up.json"
-  kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
-}
 # Quarter boundaries at local midnight: the kiosk buckets by local day.
-expect_status 200 "$(upload "$K1" "$S1" 3 "$Y-03-31,$Y-04-01" XA1 3 3)" "upload K1"
-expect_status 200 "$(upload "$K2" "$S2" 7 "$Y-06-30,$Y-07-01" XA2 5 4)" "upload K2"
+expect_status 200 "$(hub_upload "$K1" "$S1" 3 "$Y-03-31,$Y-04-01" XA1 3 3)" "upload K1"
+expect_status 200 "$(hub_upload "$K2" "$S2" 7 "$Y-06-30,$Y-07-01" XA2 5 4)" "upload K2"
 
 stats() { # TOKEN QUERY
   req GET "/api/v1/stats?$2" -H "Authorization: Bearer $1"
@@ -125,8 +116,8 @@ expect_status 200 "$(stats "$TOK_HA" "period=$Y")" "HA's own scope"
 
 # ---- replays change nothing ------------------------------------------------------
 for i in 1 2 3; do
-  expect_status 200 "$(upload "$K2" "$S2" 7 "$Y-06-30,$Y-07-01" XA2 5 4)" "replay"
-  expect_status 200 "$(upload "$K2" "$S2" 2 "$Y-06-30" XA2 50 50)" "stale upload"
+  expect_status 200 "$(hub_upload "$K2" "$S2" 7 "$Y-06-30,$Y-07-01" XA2 5 4)" "replay"
+  expect_status 200 "$(hub_upload "$K2" "$S2" 2 "$Y-06-30" XA2 50 50)" "stale upload"
 done
 expect_status 200 "$(stats "$TOKEN" "period=$Y&group=quarter")" "after replays"
 cmp -s "$T/body" "$T/first.json" || fail "replays changed the totals: $(cat "$T/body")"

@@ -24,21 +24,32 @@ fail() { echo "FAIL: $*" >&2; [ -f "$T/serve.log" ] && tail -5 "$T/serve.log" >&
 
 [ -x "$HUB" ] || fail "$HUB is not built"
 
-# hub_start DB [serve options...]: serves DB on 127.0.0.1, port chosen by
-# the hub; waits for its "listening on URL" line and sets HUB_URL.
-hub_start() {
-  local db=$1 i
-  shift
-  : > "$T/serve.log"
-  "$HUB" serve --db "$db" --listen 127.0.0.1:0 "$@" 2> "$T/serve.log" &
-  HUB_PID=$!
+# hub_serve LOG DB [serve options...]: serves DB on 127.0.0.1, port chosen
+# by the hub, its log in LOG; waits for its "listening on URL" line and
+# sets SERVE_PID and SERVE_URL (a test may run several hubs).
+hub_serve() {
+  local log=$1 db=$2 i
+  shift 2
+  : > "$log"
+  "$HUB" serve --db "$db" --listen 127.0.0.1:0 "$@" 2> "$log" &
+  SERVE_PID=$!
   for ((i = 0; i < 200; i++)); do
-    HUB_URL=$(sed -n 's/^listening on \(.*\)$/\1/p' "$T/serve.log")
-    [ -n "$HUB_URL" ] && return 0
-    kill -0 "$HUB_PID" 2>/dev/null || { HUB_PID=""; fail "the hub exited: $(cat "$T/serve.log")"; }
+    SERVE_URL=$(sed -n 's/^listening on \(.*\)$/\1/p' "$log")
+    [ -n "$SERVE_URL" ] && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || { SERVE_PID=""; fail "the hub exited: $(cat "$log")"; }
     sleep 0.05
   done
+  kill -TERM "$SERVE_PID" 2>/dev/null || true
   fail "the hub did not start listening"
+}
+
+# hub_start DB [serve options...]: hub_serve into $T/serve.log, setting
+# HUB_PID and HUB_URL, which the other functions use.
+hub_start() {
+  HUB_PID=""
+  hub_serve "$T/serve.log" "$@"
+  HUB_PID=$SERVE_PID
+  HUB_URL=$SERVE_URL
 }
 
 # hub_stop: SIGTERM, and the hub must exit 0 after closing its database.
@@ -66,6 +77,20 @@ kiosk_req() {
   shift 4
   req "$method" "$path" -H "Authorization: Bearer $secret" \
     -H "X-Sipas-Kiosk: $id" -H 'Content-Type: application/json' "$@"
+}
+
+# hub_enroll CODE INSTALL_ID: a kiosk enrolls at counter "Quầy 1".
+hub_enroll() {
+  req POST /api/v1/enroll -H 'Content-Type: application/json' \
+    --data-binary "{\"code\": \"$1\", \"install_id\": \"$2\", \"counter\": \"Quầy 1\", \"version\": \"0.1.0\"}"
+}
+
+# hub_upload INSTALL_ID SECRET SEQ DAYS UNIT COMPLETE FIVES: an upload of
+# 12 rows a day made by tests/hub/upload.py, no officer signed in.
+hub_upload() {
+  python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --complete "$6" --fives "$7" \
+    --rows 12 --officer "" > "$T/up.json"
+  kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
 }
 
 # expect_status WANT GOT WHAT: also requires a JSON error body for 4xx/5xx.

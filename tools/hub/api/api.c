@@ -10,6 +10,7 @@
 #include "hub/api/auth.h"
 #include "hub/api/api_stats.h"
 #include "hub/domain/ingest.h"
+#include "hub/domain/natpush.h"
 
 typedef struct hub_route {
     const char *path;
@@ -30,6 +31,9 @@ static const hub_route_t hub_api_routes[] = {
     HUB_POST("/api/v1/heartbeat", hub_api_heartbeat, HUB_API_SMALL_BODY_MAX),
     HUB_POST("/api/v1/installation", hub_api_installation,
              HUB_API_SMALL_BODY_MAX),
+    HUB_POST("/api/v1/national/months", hub_api_national_months,
+             HUB_NATPUSH_BODY_MAX),
+    HUB_GET("/api/v1/national/provinces", hub_api_national_provinces),
     HUB_GET("/api/v1/stats", hub_api_stats),
     HUB_GET("/api/v1/units", hub_api_units),
     HUB_GET("/api/v1/kiosks", hub_api_kiosks),

@@ -10,6 +10,7 @@
 #include "core/vntime.h"
 #include "hub/base/log.h"
 #include "hub/store/kiosks.h"
+#include "hub/store/national.h"
 
 #define HUB_AUTH_SCHEME "Bearer "
 #define HUB_AUTH_DETAIL_MAX 256
@@ -150,6 +151,32 @@ int hub_auth_check_analyst(hub_ctx_t *ctx, const hub_request_t *req,
         return 401;
     }
     return 0;
+}
+
+int hub_auth_check_province(hub_ctx_t *ctx, const hub_request_t *req,
+                            char province[HUB_CODE_MAX + 1], hub_reply_t *r)
+{
+    const char *text = hub_auth_get_bearer(req->authorization);
+    char detail[HUB_AUTH_DETAIL_MAX];
+    int rc = HUB_DENIED;
+
+    province[0] = '\0';
+    if (text && hex_is_lower(text, HUB_SECRET_LEN)) {
+        hub_db_lock(ctx->db);
+        rc = hub_national_find_credential(ctx->db, text, province);
+        if (rc != HUB_OK && rc != HUB_DENIED)
+            hub_log_say("national credential check: %s",
+                        hub_db_last_error(ctx->db));
+        hub_db_unlock(ctx->db);
+    }
+    if (rc == HUB_OK)
+        return 0;
+    if (rc != HUB_DENIED)
+        return hub_reply_fail_db(r, rc);
+    snprintf(detail, sizeof(detail), "%s %.*s: unknown credential",
+             req->method, HUB_AUTH_PATH_MAX, req->path);
+    hub_auth_audit(ctx, req, "national.auth-refused", detail, 1);
+    return hub_auth_refuse(r);
 }
 
 void hub_auth_audit_analyst(hub_ctx_t *ctx, const hub_request_t *req,

@@ -36,6 +36,11 @@ int hub_auth_check_kiosk(hub_ctx_t *ctx, const hub_request_t *req,
  * Marks r so that hub_auth_audit_analyst() records the use. */
 int hub_auth_check_analyst(hub_ctx_t *ctx, const hub_request_t *req,
                            hub_token_t *tok, hub_reply_t *r);
+/* A provincial hub pushing to this (national) hub: 0 with the province
+ * its credential was issued for; otherwise 401 (audited, within the
+ * per-address allowance) or a database failure, put in r. */
+int hub_auth_check_province(hub_ctx_t *ctx, const hub_request_t *req,
+                            char province[HUB_CODE_MAX + 1], hub_reply_t *r);
 /* After an endpoint that checked an analyst token answered r: the audit
  * row (token.use or token.refused) and the token's last use. */
 void hub_auth_audit_analyst(hub_ctx_t *ctx, const hub_request_t *req,

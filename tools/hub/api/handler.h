@@ -93,6 +93,12 @@ int hub_api_store_report(hub_ctx_t *ctx, const char *install_id,
                          const void *rec, int64_t now_ms, hub_reply_t *r);
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
+/* The national hub's (api_national.c): a province's push of one month's
+ * rows, and when each province last pushed. */
+int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
+                            hub_reply_t *r);
+int hub_api_national_provinces(hub_ctx_t *ctx, const hub_request_t *req,
+                               hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */
 int hub_api_web(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
 

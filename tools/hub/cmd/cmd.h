@@ -66,5 +66,7 @@ int hub_cmd_code_main(int argc, char **argv);
 int hub_cmd_token_main(int argc, char **argv);
 int hub_cmd_kiosk_main(int argc, char **argv);
 int hub_cmd_audit_main(int argc, char **argv);
+int hub_cmd_national_main(int argc, char **argv);
+int hub_cmd_forward_main(int argc, char **argv);
 
 #endif

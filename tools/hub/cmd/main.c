@@ -20,6 +20,10 @@ static const cli_command_t hub_commands[] = {
     HUB_CMD("kiosk", "list enrolled kiosks, or revoke one",
             hub_cmd_kiosk_main),
     HUB_CMD("audit", "show the audit trail", hub_cmd_audit_main),
+    HUB_CMD("national", "credentials of the provinces pushing to this hub",
+            hub_cmd_national_main),
+    HUB_CMD("forward", "push the month summaries to the national hub",
+            hub_cmd_forward_main),
 };
 
 static const cli_program_t hub_program = {

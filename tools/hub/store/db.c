@@ -1086,6 +1086,24 @@ static int hub_db_seed_v13(sqldb_t *sql, void *ctx)
     return rc;
 }
 
+/* Schema version 14: a national hub's province credentials and pushed
+ * months (store/national.c), and a provincial hub's forwarding state. */
+static const char hub_db_schema_v14[] =
+    "CREATE TABLE IF NOT EXISTS national_credentials("
+    " id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+    " province TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " revoked_at INTEGER);"
+    "CREATE TABLE IF NOT EXISTS national_months("
+    " province TEXT NOT NULL, month TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " pushed_at INTEGER NOT NULL, PRIMARY KEY(province, month))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS national_month_units("
+    " province TEXT NOT NULL, month TEXT NOT NULL, unit TEXT NOT NULL,"
+    " PRIMARY KEY(province, month, unit)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS forward_months("
+    " month TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, digest BLOB,"
+    " acked_at INTEGER) WITHOUT ROWID;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -1102,6 +1120,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v11, NULL},
     {hub_db_schema_v12, NULL},
     {"", hub_db_seed_v13},
+    {hub_db_schema_v14, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

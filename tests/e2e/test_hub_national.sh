@@ -1,0 +1,178 @@
+# The national view on loopback: a province's hub forwarding its month
+# summaries (`sipas-hub forward`) to a national hub (`sipas-hub serve`
+# with `national credential add`). Forwarded figures equal the province's
+# own, byte for byte; replayed, older and reordered pushes change nothing;
+# a forged province, a unit outside the sender's tree and absurd counts
+# are refused and change nothing; the national hub down, then up again,
+# loses nothing; a month with a unit the national tree lacks waits while
+# the others go.
+. "$(dirname "$0")/../hub/lib.sh"
+DB="$T/province.db"
+NDB="$T/national.db"
+NAT_PID=""
+NAT_URL=""
+Y=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 1 )) # last year: always in the past
+
+national_cleanup() {
+  if [ -n "$NAT_PID" ]; then
+    kill -TERM "$NAT_PID" 2>/dev/null || true
+    wait "$NAT_PID" 2>/dev/null || true
+  fi
+  hub_cleanup
+}
+trap national_cleanup EXIT
+
+# nat_start: the national hub on a port of its own choosing.
+nat_start() {
+  hub_serve "$T/national.log" "$NDB"
+  NAT_PID=$SERVE_PID
+  NAT_URL=$SERVE_URL
+}
+nat_stop() {
+  kill -TERM "$NAT_PID"; wait "$NAT_PID" || fail "the national hub exited $? on SIGTERM"
+  NAT_PID=""
+}
+
+# The province's tree, and the same tree under the national hub beside
+# another province's.
+for d in "$DB" "$NDB"; do
+  "$HUB" unit add VL "Tỉnh Vĩnh Long" --db "$d" 2> /dev/null
+  "$HUB" unit add X1 "Phường 1" --parent VL --db "$d" 2> /dev/null
+  "$HUB" unit add X2 "Xã Long Hồ" --parent VL --db "$d" 2> /dev/null
+done
+"$HUB" unit add CT "Thành phố Cần Thơ" --db "$NDB" 2> /dev/null
+"$HUB" unit add C1 "Phường Ninh Kiều" --parent CT --db "$NDB" 2> /dev/null
+"$HUB" national credential add --province VL --db "$NDB" > "$T/vl.cred" 2> /dev/null
+"$HUB" national credential add --province CT --db "$NDB" > "$T/ct.cred" 2> /dev/null
+grep -q '^VL:[0-9a-f]\{64\}$' "$T/vl.cred" || fail "credential: $(cat "$T/vl.cred")"
+rc=0; "$HUB" national credential add --province NOPE --db "$NDB" > /dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "a credential for no unit: exit $rc"
+VL_SECRET=$(cut -d: -f2 "$T/vl.cred")
+CT_SECRET=$(cut -d: -f2 "$T/ct.cred")
+TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
+NTOKEN=$("$HUB" token add --scope province --db "$NDB" 2> /dev/null)
+CODE1=$("$HUB" enroll-code --unit X1 --db "$DB" 2> /dev/null)
+CODE2=$("$HUB" enroll-code --unit X2 --db "$DB" 2> /dev/null)
+
+hub_start "$DB" --rate-limit 1000
+PROV_URL=$HUB_URL
+nat_start
+
+K1=$(new_install_id); K2=$(new_install_id)
+expect_status 200 "$(hub_enroll "$CODE1" "$K1")" "enroll K1"
+S1=$(jget 'd["secret"]')
+expect_status 200 "$(hub_enroll "$CODE2" "$K2")" "enroll K2"
+S2=$(jget 'd["secret"]')
+expect_status 200 "$(hub_upload "$K1" "$S1" 3 "$Y-03-30,$Y-03-31,$Y-04-01" X1 6 4)" "upload K1"
+expect_status 200 "$(hub_upload "$K2" "$S2" 5 "$Y-04-02" X2 9 2)" "upload K2"
+
+forward() { # URL [options]: one round
+  local url=$1
+  shift
+  "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once "$@" 2> "$T/fwd.log"
+}
+forward "$NAT_URL" || fail "forward: $(cat "$T/fwd.log")"
+grep -q "2 months: 2 pushed, 0 unchanged" "$T/fwd.log" || fail "first round: $(cat "$T/fwd.log")"
+
+# ---- the same figures, byte for byte -----------------------------------------
+# The national tree holds other provinces (CT has no figures yet, so the
+# whole trees' answers agree too: the country's and the years' summaries).
+QUERIES=("period=$Y" "period=$Y&group=quarter" "from=$Y-03-01&to=$Y-04-30&group=field" "period=$Y&group=unit&unit=VL" "period=$Y&group=month&unit=VL" "period=$Y-Q2&unit=X2"
+         "from=$Y-03-01&to=$Y-04-30&group=field&unit=VL" "period=$Y&group=unit&unit=VL&format=csv")
+same_figures() { # WHAT
+  local q i=0
+  for q in "${QUERIES[@]}"; do
+    HUB_URL=$PROV_URL
+    expect_status 200 "$(req GET "/api/v1/stats?$q" -H "Authorization: Bearer $TOKEN")" "province: $q"
+    cp "$T/body" "$T/prov.$i"
+    HUB_URL=$NAT_URL
+    expect_status 200 "$(req GET "/api/v1/stats?$q" -H "Authorization: Bearer $NTOKEN")" "national: $q"
+    cmp -s "$T/body" "$T/prov.$i" || fail "$1: $q differs: $(head -c 400 "$T/prov.$i") // $(head -c 400 "$T/body")"
+    i=$((i + 1))
+  done
+  HUB_URL=$PROV_URL
+}
+same_figures "after the first push"
+HUB_URL=$NAT_URL
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "national total"
+[ "$(jget 'd["groups"][0]["responses"]')" = 27 ] || fail "national total: $(head -c 300 "$T/body")"
+expect_status 200 "$(req GET /api/v1/national/provinces -H "Authorization: Bearer $NTOKEN")" "provinces"
+[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0) for p in d["provinces"]]')" = '[["VL", 2, true]]' ] ||
+  fail "provinces: $(cat "$T/body")"
+HUB_URL=$PROV_URL
+
+# ---- replays, older and reordered pushes change nothing ------------------------
+D0=$(db_digest "$NDB")
+forward "$NAT_URL" || fail "second round: $(cat "$T/fwd.log")"
+grep -q "2 months: 0 pushed, 2 unchanged" "$T/fwd.log" || fail "second round: $(cat "$T/fwd.log")"
+push() { # SECRET BODY-PYTHON: a hand-made push
+  python3 -c "import json; print(json.dumps($2))" > "$T/push.json"
+  HUB_URL=$NAT_URL
+  req POST /api/v1/national/months -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' --data-binary "@$T/push.json"
+  HUB_URL=$PROV_URL
+}
+row='["X1", "khac", "sipas-short", 1, 0, 0]'
+body() { # PROVINCE SEQ RESPONSE-ROW
+  echo "{'province': '$1', 'month': '$Y-03', 'seq': $2, 'responses': [$3], 'answers': [], 'elements': []}"
+}
+expect_status 409 "$(push "$VL_SECRET" "$(body VL 1 "$row")")" "replayed seq"
+[ "$(jget 'd["held_seq"]')" = 1 ] || fail "held_seq: $(cat "$T/body")"
+expect_status 400 "$(push "$VL_SECRET" "$(body VL 0 "$row")")" "seq 0"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "a replay changed the national hub"
+# A later push, then an earlier one arriving after it: the later stands.
+expect_status 200 "$(push "$VL_SECRET" "$(body VL 9 "$row")")" "seq 9"
+expect_status 409 "$(push "$VL_SECRET" "$(body VL 8 '["X1", "khac", "sipas-short", 50, 0, 0]')")" "seq 8 after 9"
+HUB_URL=$NAT_URL
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y-03&unit=VL" -H "Authorization: Bearer $NTOKEN")" "after 9 and 8"
+[ "$(jget 'd["groups"][0]["responses"]')" = 1 ] || fail "seq 8 after 9 changed it: $(head -c 300 "$T/body")"
+HUB_URL=$PROV_URL
+# March changes at the province: the forwarder learns that the national
+# hub holds seq 9 for it and goes above.
+expect_status 200 "$(hub_upload "$K1" "$S1" 4 "$Y-03-15" X1 2 2)" "upload K1 in March"
+forward "$NAT_URL" || fail "round after seq 9: $(cat "$T/fwd.log")"
+grep -q "2 months: 1 pushed, 1 unchanged" "$T/fwd.log" && grep -q "holds seq 9" "$T/fwd.log" ||
+  fail "round after seq 9: $(cat "$T/fwd.log")"
+same_figures "after the forwarder went above seq 9"
+D0=$(db_digest "$NDB")
+
+# ---- refusals change nothing ---------------------------------------------------
+expect_status 403 "$(push "$CT_SECRET" "$(body VL 100 "$row")")" "CT's credential, VL's body"
+[ "$(jget 'd["error"]')" = wrong-province ] || fail "forged province: $(cat "$T/body")"
+expect_status 403 "$(push "$CT_SECRET" "$(body CT 100 "$row")")" "CT writing X1"
+[ "$(jget 'd["error"]')" = outside-province ] || fail "outside: $(cat "$T/body")"
+expect_status 401 "$(push "$(printf '%064d' 0)" "$(body VL 100 "$row")")" "no such credential"
+expect_status 400 "$(push "$VL_SECRET" "$(body VL 100 '["X1", "khac", "sipas-short", -1, 0, 0]')")" "negative count"
+expect_status 400 "$(push "$VL_SECRET" "$(body VL 100 '["X1", "khac", "sipas-short", 1000000000000, 0, 0]')")" "absurd count"
+expect_status 400 "$(push "$VL_SECRET" "$(body VL 100 "$row, $row")")" "duplicate rows"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "a refusal changed the national hub"
+
+# ---- the national hub down, then up: nothing lost --------------------------------
+nat_stop
+expect_status 200 "$(hub_upload "$K2" "$S2" 6 "$Y-04-02,$Y-04-20" X2 4 4)" "upload while down"
+rc=0; forward "$NAT_URL" --tries 2 || rc=$?
+[ "$rc" = 1 ] || fail "a round with the national hub down: exit $rc, $(cat "$T/fwd.log")"
+nat_start
+forward "$NAT_URL" || fail "round after the national hub came back: $(cat "$T/fwd.log")"
+grep -q "2 months: 1 pushed, 1 unchanged" "$T/fwd.log" || fail "after the restart: $(cat "$T/fwd.log")"
+same_figures "after the national hub came back"
+
+# ---- a unit the national tree lacks: its month waits, the others go ---------------
+"$HUB" unit add X3 "Xã Mới" --parent VL --db "$DB" 2> /dev/null
+CODE3=$("$HUB" enroll-code --unit X3 --db "$DB" 2> /dev/null)
+K3=$(new_install_id)
+expect_status 200 "$(hub_enroll "$CODE3" "$K3")" "enroll K3"
+S3=$(jget 'd["secret"]')
+expect_status 200 "$(hub_upload "$K3" "$S3" 1 "$Y-05-04" X3 3 3)" "upload K3 in May"
+expect_status 200 "$(hub_upload "$K2" "$S2" 8 "$Y-04-25" X2 2 2)" "upload K2 in April"
+rc=0; forward "$NAT_URL" || rc=$?
+[ "$rc" = 1 ] && grep -q "$Y-05 refused (HTTP 403 outside-province)" "$T/fwd.log" &&
+  grep -q "3 months: 1 pushed, 1 unchanged" "$T/fwd.log" || fail "a unit unknown nationally: exit $rc, $(cat "$T/fwd.log")"
+"$HUB" unit add X3 "Xã Mới" --parent VL --db "$NDB" 2> /dev/null
+forward "$NAT_URL" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
+grep -q "3 months: 1 pushed, 2 unchanged" "$T/fwd.log" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
+same_figures "after the national tree caught up"
+
+nat_stop
+hub_stop
+echo ok

@@ -1,0 +1,404 @@
+/*
+ * The national hub's receiving side on a real SQLite file: a push's
+ * body read and refused as a whole (domain/natpush.c), and a province's
+ * month replaced under its sequence number (store/national.c): replays,
+ * older pushes, units outside the province and duplicate rows change
+ * nothing; the year and whole-country summaries always equal the sums of
+ * the month rows; province credentials.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/domain/natpush.h"
+#include "hub/store/db_sql.h"
+#include "hub/store/national.h"
+#include "hub/store/units.h"
+
+#include "testutil.h"
+
+typedef struct fixture {
+    char root[256];
+    char db_path[320];
+    hub_db_t *db;
+} fixture_t;
+
+static int setup(void **state)
+{
+    hub_db_options_t opt = {1, 1, 0};
+    fixture_t *f = calloc(1, sizeof(*f));
+
+    if (!f || testutil_make_tmpdir(f->root, sizeof(f->root),
+                                   "sipas-hubnat") != 0)
+        return -1;
+    snprintf(f->db_path, sizeof(f->db_path), "%s/hub.db", f->root);
+    if (hub_db_open(f->db_path, &opt, &f->db) != HUB_OK ||
+        hub_db_begin_write(f->db) != HUB_OK ||
+        hub_units_add(f->db, "VL", "Vĩnh Long", NULL, 1) != HUB_OK ||
+        hub_units_add(f->db, "X1", "Phường 1", "VL", 1) != HUB_OK ||
+        hub_units_add(f->db, "X2", "Xã 2", "VL", 1) != HUB_OK ||
+        hub_units_add(f->db, "CT", "Cần Thơ", NULL, 1) != HUB_OK ||
+        hub_units_add(f->db, "C1", "Ninh Kiều", "CT", 1) != HUB_OK ||
+        hub_db_commit(f->db) != HUB_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    int rc;
+
+    hub_db_close(f->db);
+    rc = testutil_remove_tree(f->root);
+    free(f);
+    return rc;
+}
+
+/* A body: responses of (unit, complete), one answer row and one element
+ * row per response row. */
+static char *make_body(const char *province, const char *month, long seq,
+                       const char *units[], const long complete[], size_t n)
+{
+    json_t *o = json_pack("{s:s, s:s, s:i, s:[], s:[], s:[]}", "province",
+                          province, "month", month, "seq", (int)seq,
+                          "responses", "answers", "elements");
+    char *text;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_array_append_new(json_object_get(o, "responses"),
+                              json_pack("[s,s,s,i,i,i]", units[i], "khac",
+                                        "sipas-short", (int)complete[i], 1,
+                                        0));
+        json_array_append_new(json_object_get(o, "answers"),
+                              json_pack("[s,s,s,s,s,s,i,i]", units[i],
+                                        "khac", "sipas-short", "overall",
+                                        "overall", "5", (int)complete[i],
+                                        1));
+        json_array_append_new(json_object_get(o, "elements"),
+                              json_pack("[s,s,s,s,i,i,i]", units[i], "khac",
+                                        "sipas-short", "cong-chuc",
+                                        (int)complete[i], 1, 0));
+    }
+    text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
+/* Parses and stores text in one write; the store's result, *bad a copy
+ * of the refused unit (the body's is gone with it). */
+static int push(hub_db_t *db, const char *text, int64_t *held,
+                const char **bad)
+{
+    static char bad_copy[HUB_CODE_MAX + 1];
+    hub_natpush_doc_t doc;
+    hub_national_push_t p;
+    hub_problem_t pb;
+    int rc;
+
+    hub_problem_init(&pb);
+    if (hub_natpush_parse(text, strlen(text), &doc, &p, &pb) != 0) {
+        hub_natpush_doc_free(&doc);
+        return 1;
+    }
+    assert_int_equal(hub_db_begin_write(db), HUB_OK);
+    rc = hub_national_replace(db, &p, 1000, held, bad);
+    if (rc == HUB_OK)
+        assert_int_equal(hub_db_commit(db), HUB_OK);
+    else
+        hub_db_rollback(db);
+    snprintf(bad_copy, sizeof(bad_copy), "%s", *bad ? *bad : "");
+    *bad = bad_copy;
+    hub_natpush_doc_free(&doc);
+    return rc;
+}
+
+static int64_t query_int(hub_db_t *db, const char *sql)
+{
+    int64_t v = -1;
+
+    assert_int_equal(sqldb_query_int(&db->sql, sql, &v), SQLITE_OK);
+    return v;
+}
+
+/* One text for every summary row the statistics read: what "nothing
+ * changed" is compared with. */
+static char *summaries(hub_db_t *db)
+{
+    static const char *const tables[] = {
+        "stat_month_responses", "stat_month_answers", "stat_month_elements",
+        "stat_year_responses",  "stat_year_answers",  "stat_year_elements",
+        "stat_prov_month_responses", "stat_prov_month_answers",
+        "stat_prov_month_elements", "national_months",
+        "national_month_units"};
+    char *out = calloc(1, 1);
+    size_t len = 0, i;
+
+    for (i = 0; i < sizeof(tables) / sizeof(*tables); i++) {
+        char sql[128];
+        sqlite3_stmt *st;
+
+        snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1, 2, 3",
+                 tables[i]);
+        assert_int_equal(sqlite3_prepare_v2(db->sql.conn, sql, -1,
+                                            &st, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int c, n = sqlite3_column_count(st);
+
+            for (c = 0; c < n; c++) {
+                const char *v = (const char *)sqlite3_column_text(st, c);
+                size_t add = strlen(v ? v : "") + 2;
+
+                out = realloc(out, len + add + 1);
+                assert_non_null(out);
+                snprintf(out + len, add + 1, "%s|", v ? v : "");
+                len += strlen(out + len);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+
+/* The year and country summaries equal the month rows' sums. */
+static void check_sums(hub_db_t *db)
+{
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT substr(month, 1, 4) y,"
+                      " unit, field, instrument, sum(complete) c,"
+                      " sum(partial) p FROM stat_month_responses GROUP BY"
+                      " 1, 2, 3, 4 EXCEPT SELECT year, unit, field,"
+                      " instrument, complete, partial FROM"
+                      " stat_year_responses)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT year, unit, field,"
+                      " instrument, complete, partial FROM"
+                      " stat_year_responses EXCEPT SELECT substr(month, 1,"
+                      " 4), unit, field, instrument, sum(complete),"
+                      " sum(partial) FROM stat_month_responses GROUP BY"
+                      " 1, 2, 3, 4)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT month, field,"
+                      " instrument, question, answer, sum(n), sum(pn) FROM"
+                      " stat_month_answers GROUP BY 1, 2, 3, 4, 5 EXCEPT"
+                      " SELECT month, field, instrument, question, answer,"
+                      " n, pn FROM stat_prov_month_answers)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT month, field,"
+                      " instrument, element, n, pn FROM"
+                      " stat_prov_month_elements EXCEPT SELECT month, field,"
+                      " instrument, element, sum(n), sum(pn) FROM"
+                      " stat_month_elements GROUP BY 1, 2, 3, 4)"),
+        0);
+}
+
+static void test_parse_refusals(void **state)
+{
+    static const char *const bad[] = {
+        "[]",
+        "{\"province\":\"VL\",\"month\":\"2025-13\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":0,"
+        "\"responses\":[],\"answers\":[],\"elements\":[]}",
+        "{\"province\":\"V L\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[],\"officer\":1}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[[\"X1\",\"khac\",\"s\",-1,0,0]],\"answers\":[],"
+        "\"elements\":[]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[[\"X1\",\"khac\",\"s\",100000001,0,0]],"
+        "\"answers\":[],\"elements\":[]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[[\"X1\",\"khac\",\"s\",1,0]],\"answers\":[],"
+        "\"elements\":[]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[[\"X1\",\"khac\",\"s\",1.5,0,0]],\"answers\":[],"
+        "\"elements\":[]}",
+    };
+    fixture_t *f = *state;
+    const char *units[] = {"X1"};
+    const long one[] = {1};
+    char *ok = make_body("VL", "2025-03", 1, units, one, 1);
+    char *before = summaries(f->db), *after;
+    int64_t held;
+    const char *unit;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        assert_int_equal(push(f->db, bad[i], &held, &unit), 1);
+    after = summaries(f->db);
+    assert_string_equal(after, before);
+    free(after);
+    assert_int_equal(push(f->db, ok, &held, &unit), HUB_OK);
+    free(ok);
+    free(before);
+}
+
+static void test_replace_by_sequence(void **state)
+{
+    fixture_t *f = *state;
+    const char *units[] = {"X1", "X2"};
+    const long a[] = {3, 4}, b[] = {10, 0};
+    char *t1 = make_body("VL", "2025-03", 1, units, a, 2);
+    char *t2 = make_body("VL", "2025-03", 2, units, b, 1);
+    char *t3 = make_body("VL", "2025-04", 1, units, a, 2);
+    char *old = make_body("VL", "2025-03", 1, units, b, 2);
+    char *snap;
+    int64_t held = 0;
+    const char *unit;
+
+    assert_int_equal(push(f->db, t1, &held, &unit), HUB_OK);
+    assert_int_equal(push(f->db, t3, &held, &unit), HUB_OK);
+    check_sums(f->db);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " stat_year_responses WHERE unit ="
+                                      " 'X1'"),
+                     6);
+    /* A replay and an older push: refused, the held number named. */
+    snap = summaries(f->db);
+    assert_int_equal(push(f->db, t1, &held, &unit), HUB_EXISTS);
+    assert_int_equal(held, 1);
+    assert_int_equal(push(f->db, old, &held, &unit), HUB_EXISTS);
+    {
+        char *now = summaries(f->db);
+
+        assert_string_equal(now, snap);
+        free(now);
+    }
+    /* The next one replaces March: X2 goes, X1 becomes 10. */
+    assert_int_equal(push(f->db, t2, &held, &unit), HUB_OK);
+    check_sums(f->db);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM"
+                                      " stat_month_responses WHERE month ="
+                                      " '2025-03'"),
+                     1);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " stat_year_responses WHERE unit ="
+                                      " 'X1'"),
+                     13);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " stat_year_responses WHERE unit ="
+                                      " 'X2'"),
+                     4);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " stat_prov_month_responses WHERE"
+                                      " month = '2025-03'"),
+                     10);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(old);
+    free(snap);
+}
+
+static void test_refusals_change_nothing(void **state)
+{
+    fixture_t *f = *state;
+    const char *vl[] = {"X1"}, *outside[] = {"C1"}, *dup[] = {"X1", "X1"},
+               *none[] = {"NOPE"};
+    const long one[] = {1}, two[] = {1, 2};
+    char *base = make_body("VL", "2025-03", 1, vl, one, 1);
+    char *t_out = make_body("VL", "2025-03", 2, outside, one, 1);
+    char *t_none = make_body("VL", "2025-03", 2, none, one, 1);
+    char *t_dup = make_body("VL", "2025-03", 2, dup, two, 2);
+    char *snap, *now;
+    int64_t held;
+    const char *unit = NULL;
+
+    assert_int_equal(push(f->db, base, &held, &unit), HUB_OK);
+    snap = summaries(f->db);
+    assert_int_equal(push(f->db, t_out, &held, &unit), HUB_DENIED);
+    assert_string_equal(unit, "C1");
+    assert_int_equal(push(f->db, t_none, &held, &unit), HUB_DENIED);
+    assert_int_equal(push(f->db, t_dup, &held, &unit), HUB_EXISTS);
+    now = summaries(f->db);
+    assert_string_equal(now, snap);
+    check_sums(f->db);
+    free(now);
+    free(snap);
+    free(base);
+    free(t_out);
+    free(t_none);
+    free(t_dup);
+}
+
+static void test_credentials(void **state)
+{
+    fixture_t *f = *state;
+    char secret[HUB_TOKEN_TEXT], province[HUB_CODE_MAX + 1];
+    int64_t id = 0;
+
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_national_add_credential(f->db, "NOPE", 1, secret,
+                                                 &id),
+                     HUB_NOT_FOUND);
+    assert_int_equal(hub_national_add_credential(f->db, "VL", 1, secret,
+                                                 &id),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(hub_national_find_credential(f->db, secret, province),
+                     HUB_OK);
+    assert_string_equal(province, "VL");
+    secret[0] = secret[0] == 'a' ? 'b' : 'a';
+    assert_int_equal(hub_national_find_credential(f->db, secret, province),
+                     HUB_DENIED);
+    secret[0] = secret[0] == 'a' ? 'b' : 'a';
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_national_revoke_credential(f->db, id, 2), HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(hub_national_find_credential(f->db, secret, province),
+                     HUB_DENIED);
+}
+
+/* What the forwarder writes, read back as the same push. */
+static void test_body_round_trip(void **state)
+{
+    const char *units[] = {"X1", "X2"};
+    const long a[] = {3, 4};
+    char *text = make_body("VL", "2025-03", 7, units, a, 2), *again;
+    hub_natpush_doc_t doc;
+    hub_national_push_t p;
+    hub_problem_t pb;
+    json_t *o;
+
+    (void)state;
+    hub_problem_init(&pb);
+    assert_int_equal(hub_natpush_parse(text, strlen(text), &doc, &p, &pb), 0);
+    o = hub_natpush_to_json(&p);
+    assert_non_null(o);
+    again = json_dumps(o, JSON_COMPACT);
+    assert_string_equal(again, text);
+    json_decref(o);
+    free(again);
+    hub_natpush_doc_free(&doc);
+    free(text);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_parse_refusals),
+        T(test_replace_by_sequence),
+        T(test_refusals_change_nothing),
+        T(test_credentials),
+        T(test_body_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,188 @@
+#include "hub/domain/natpush.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/base/valid.h"
+
+static const char *const hub_natpush_lists[3] = {"responses", "answers",
+                                                 "elements"};
+/* Columns per kind: how many strings, then how many counts. */
+static const size_t hub_natpush_texts[3] = {3, 6, 4};
+static const size_t hub_natpush_counts[3] = {3, 2, 3};
+
+static int hub_natpush_month_ok(const char *s)
+{
+    return strlen(s) == HUB_NATIONAL_MONTH_LEN && s[4] == '-' &&
+           strspn(s, "0123456789") == 4 &&
+           strspn(s + 5, "0123456789") == 2 &&
+           ((s[5] == '0' && s[6] >= '1') ||
+            (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
+}
+
+/* Row i of a kind's list, its strings borrowed from the document. */
+static int hub_natpush_read_row(int kind, size_t i, const json_t *a,
+                                hub_stat_row_t *r, hub_problem_t *pb)
+{
+    const char *t[6] = {""};
+    int64_t c[3] = {0};
+    size_t nt = hub_natpush_texts[kind], nc = hub_natpush_counts[kind], j;
+
+    if (!json_is_array(a) || json_array_size(a) != nt + nc)
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "%s[%zu] must be an array of %zu values",
+                               hub_natpush_lists[kind], i, nt + nc);
+    for (j = 0; j < nt; j++) {
+        t[j] = json_string_value(json_array_get(a, j));
+        if (!t[j] || (j == 0 ? !hub_valid_code(t[j])
+                             : !hub_valid_name(t[j], HUB_CODE_MAX, 1)))
+            return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                                   "%s[%zu][%zu] is not a code",
+                                   hub_natpush_lists[kind], i, j);
+    }
+    for (j = 0; j < nc; j++) {
+        const json_t *v = json_array_get(a, nt + j);
+
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > HUB_NATPUSH_COUNT_MAX)
+            return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                                   "%s[%zu][%zu] must be a count 0 to %lld",
+                                   hub_natpush_lists[kind], i, nt + j,
+                                   (long long)HUB_NATPUSH_COUNT_MAX);
+        c[j] = json_integer_value(v);
+    }
+    memset(r, 0, sizeof(*r));
+    r->unit = t[0];
+    r->field = t[1];
+    r->instrument = t[2];
+    r->sub = r->bucket = r->question = r->element = r->answer = "";
+    r->officer = "";
+    if (kind == HUB_NATIONAL_RESP) {
+        r->complete = c[0];
+        r->partial = c[1];
+        r->suppressed = c[2];
+    } else if (kind == HUB_NATIONAL_ANS) {
+        r->question = t[3];
+        r->element = t[4];
+        r->answer = t[5];
+        r->n = c[0];
+        r->pn = c[1];
+    } else {
+        r->element = t[3];
+        r->n = c[0];
+        r->pn = c[1];
+        r->approx = c[2];
+    }
+    return 0;
+}
+
+int hub_natpush_parse(const char *body, size_t len, hub_natpush_doc_t *doc,
+                      hub_national_push_t *p, hub_problem_t *pb)
+{
+    json_error_t err;
+    const json_t *seq;
+    const char *month;
+    int kind;
+
+    memset(doc, 0, sizeof(*doc));
+    memset(p, 0, sizeof(*p));
+    doc->root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(doc->root))
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "the body is not a JSON object");
+    if (json_object_size(doc->root) != 6)
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "the body has exactly province, month, seq,"
+                               " responses, answers and elements");
+    p->province = json_string_value(json_object_get(doc->root, "province"));
+    if (!p->province || !hub_valid_code(p->province))
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "province must be a unit code");
+    month = json_string_value(json_object_get(doc->root, "month"));
+    if (!month || !hub_natpush_month_ok(month))
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "month must be YYYY-MM");
+    memcpy(p->month, month, HUB_NATIONAL_MONTH_LEN + 1);
+    seq = json_object_get(doc->root, "seq");
+    if (!json_is_integer(seq) || json_integer_value(seq) < 1 ||
+        json_integer_value(seq) > HUB_NATPUSH_SEQ_MAX)
+        return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                               "seq must be an integer 1 to 2^53-1");
+    p->seq = json_integer_value(seq);
+    for (kind = 0; kind < 3; kind++) {
+        const json_t *list =
+            json_object_get(doc->root, hub_natpush_lists[kind]);
+        size_t i, n = json_array_size(list);
+
+        if (!json_is_array(list))
+            return hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                                   "%s must be an array",
+                                   hub_natpush_lists[kind]);
+        if (n > HUB_NATPUSH_ROWS_MAX)
+            return hub_problem_set(pb, HUB_PROBLEM_TOO_LARGE,
+                                   "%s has over %d rows",
+                                   hub_natpush_lists[kind],
+                                   HUB_NATPUSH_ROWS_MAX);
+        doc->rows[kind] = calloc(n ? n : 1, sizeof(hub_stat_row_t));
+        if (!doc->rows[kind])
+            return hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY,
+                                   "out of memory");
+        for (i = 0; i < n; i++)
+            if (hub_natpush_read_row(kind, i, json_array_get(list, i),
+                                     &doc->rows[kind][i], pb) != 0)
+                return -1;
+        p->rows[kind] = doc->rows[kind];
+        p->n[kind] = n;
+    }
+    return 0;
+}
+
+void hub_natpush_doc_free(hub_natpush_doc_t *doc)
+{
+    int kind;
+
+    for (kind = 0; kind < 3; kind++)
+        free(doc->rows[kind]);
+    json_decref(doc->root);
+    memset(doc, 0, sizeof(*doc));
+}
+
+static json_t *hub_natpush_row_json(int kind, const hub_stat_row_t *r)
+{
+    if (kind == HUB_NATIONAL_RESP)
+        return json_pack("[s,s,s,I,I,I]", r->unit, r->field, r->instrument,
+                         (json_int_t)r->complete, (json_int_t)r->partial,
+                         (json_int_t)r->suppressed);
+    if (kind == HUB_NATIONAL_ANS)
+        return json_pack("[s,s,s,s,s,s,I,I]", r->unit, r->field,
+                         r->instrument, r->question, r->element, r->answer,
+                         (json_int_t)r->n, (json_int_t)r->pn);
+    return json_pack("[s,s,s,s,I,I,I]", r->unit, r->field, r->instrument,
+                     r->element, (json_int_t)r->n, (json_int_t)r->pn,
+                     (json_int_t)r->approx);
+}
+
+json_t *hub_natpush_to_json(const hub_national_push_t *p)
+{
+    json_t *o = json_pack("{s:s, s:s, s:I}", "province", p->province, "month",
+                          p->month, "seq", (json_int_t)p->seq);
+    int kind;
+    size_t i;
+
+    for (kind = 0; o && kind < 3; kind++) {
+        json_t *list = json_array();
+
+        for (i = 0; list && i < p->n[kind]; i++)
+            if (json_array_append_new(
+                    list, hub_natpush_row_json(kind, &p->rows[kind][i])) != 0) {
+                json_decref(list);
+                list = NULL;
+            }
+        if (!list || json_object_set_new(o, hub_natpush_lists[kind], list) !=
+                         0) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}

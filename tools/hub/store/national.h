@@ -1,0 +1,98 @@
+/*
+ * national.h - a national hub's month rows, as the provincial hubs push
+ * them, and a provincial hub's record of what it pushed.
+ *
+ * Receiving: each province holds a credential (256 random bits, only the
+ * SHA-256 kept) bound to its province unit. A push carries one month of
+ * the province's summary rows (unit, field, instrument, question, answer
+ * counts; no counter, no officer) under a sequence number; it replaces
+ * the rows that province last pushed for that month, in the month
+ * summaries the statistics read (stat_month_*), and moves the year and
+ * whole-country summaries by the difference, so the same statistics code
+ * serves the national tree. national_month_units remembers which units a
+ * (province, month) wrote, which is what a later push takes away.
+ * Forwarding: forward_months holds, per month, the last sequence number
+ * used and the digest of the rows the national hub acknowledged.
+ * Ownership: strings are borrowed; out buffers are the caller's.
+ * Locking: the caller holds hub_db_lock(); writes run inside the
+ * caller's write transaction.
+ */
+#ifndef SIPAS_HUB_NATIONAL_H
+#define SIPAS_HUB_NATIONAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hub/base/crypto.h"
+#include "hub/base/valid.h"
+#include "hub/store/db.h"
+#include "hub/store/stat_rows.h"
+#include "hub/store/tokens.h"
+
+#define HUB_NATIONAL_MONTH_LEN 7 /* "YYYY-MM" */
+
+/* One push: a province's rows of one month. Row strings are borrowed
+ * from whoever filled it (the parsed body). Responses use complete,
+ * partial, suppressed; answers question, element, answer, n, pn;
+ * elements element, n, pn, approx. */
+typedef struct hub_national_push {
+    const char *province;
+    char month[HUB_NATIONAL_MONTH_LEN + 1];
+    int64_t seq;
+    hub_stat_row_t *rows[3]; /* responses, answers, elements */
+    size_t n[3];
+} hub_national_push_t;
+
+enum { HUB_NATIONAL_RESP = 0, HUB_NATIONAL_ANS = 1, HUB_NATIONAL_EL = 2 };
+
+/* Write: a credential for province (an existing unit) into out, its id in
+ * *id. HUB_NOT_FOUND when the unit does not exist. */
+int hub_national_add_credential(hub_db_t *db, const char *province,
+                                int64_t now_ms, char out[HUB_TOKEN_TEXT],
+                                int64_t *id);
+/* HUB_OK with the province of a credential not revoked; HUB_DENIED for
+ * any other text. */
+int hub_national_find_credential(hub_db_t *db, const char *text,
+                                 char province[HUB_CODE_MAX + 1]);
+/* Write: HUB_NOT_FOUND for an unknown id. */
+int hub_national_revoke_credential(hub_db_t *db, int64_t id, int64_t now_ms);
+
+/* Write: p replaces what p->province pushed for p->month. HUB_OK;
+ * HUB_EXISTS with *held the sequence number kept when p->seq is not above
+ * it (a replay or an older push: nothing changed), or when two rows of p
+ * share a key; HUB_DENIED with bad_unit (borrowed from p) for a unit not
+ * in the province's tree; or a database error. */
+int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
+                         int64_t now_ms, int64_t *held,
+                         const char **bad_unit);
+
+typedef struct hub_national_province {
+    const char *province;
+    int64_t months, last_push_at; /* Unix ms */
+} hub_national_province_t;
+typedef int (*hub_national_each_fn)(void *ctx,
+                                    const hub_national_province_t *p);
+/* Every province that ever pushed, by code: how many months it holds and
+ * when it last pushed, which is how stale its figures are. */
+int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
+                               void *ctx);
+
+/* Forwarding state of month: *seq the last sequence number used (0:
+ * none), digest the acknowledged rows' SHA-256 (*acked 0: none). */
+int hub_national_get_forward(hub_db_t *db, const char *month, int64_t *seq,
+                             unsigned char digest[HUB_SHA256_LEN],
+                             int *acked);
+/* Write: month's next push will use seq (recorded before it is sent, so
+ * a restart never reuses one). */
+int hub_national_set_forward_seq(hub_db_t *db, const char *month,
+                                 int64_t seq);
+/* Write: month's rows of digest were acknowledged at now_ms. */
+int hub_national_set_forward_acked(hub_db_t *db, const char *month,
+                                   const unsigned char digest[HUB_SHA256_LEN],
+                                   int64_t now_ms);
+typedef int (*hub_national_month_fn)(void *ctx, const char *month);
+/* Every month the month summaries hold, oldest first. */
+int hub_national_each_month(hub_db_t *db, hub_national_month_fn fn,
+                            void *ctx);
+
+#endif
