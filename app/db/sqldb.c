@@ -396,6 +396,16 @@ void sqldb_end_read(sqldb_t *db)
         sqldb_rollback(db);
 }
 
+int sqldb_hold_write_lock(sqldb_t *db)
+{
+    return sqldb_take_lock(db);
+}
+
+void sqldb_release_write_lock(sqldb_t *db)
+{
+    sqldb_drop_lock(db);
+}
+
 /* ---- schema ------------------------------------------------------------- */
 
 static int sqldb_migrate_step(sqldb_t *db, const sqldb_migration_t *steps,

@@ -191,6 +191,16 @@ void sqldb_rollback(sqldb_t *db);
 /* A read transaction, so several statements see one state. */
 int sqldb_begin_read(sqldb_t *db);
 void sqldb_end_read(sqldb_t *db);
+/* Takes the advisory write lock (a write_lock handle; SQLITE_OK and
+ * nothing done without one) and keeps it outside any transaction, so
+ * read transactions one after the other see the same state while every
+ * other writer of the file waits (SQLITE_BUSY when it stays held past
+ * busy_timeout_ms). A write transaction on this handle ends it (commit
+ * and rollback drop the lock), so the holder only reads; a copy of the
+ * whole file holds it. Dropped by sqldb_release_write_lock() or at
+ * close. */
+int sqldb_hold_write_lock(sqldb_t *db);
+void sqldb_release_write_lock(sqldb_t *db);
 
 /* ---- schema --------------------------------------------------------- */
 

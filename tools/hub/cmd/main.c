@@ -24,6 +24,8 @@ static const cli_command_t hub_commands[] = {
             hub_cmd_national_main),
     HUB_CMD("forward", "push the month summaries to the national hub",
             hub_cmd_forward_main),
+    HUB_CMD("migrate", "copy an SQLite hub into an empty PostgreSQL one",
+            hub_cmd_migrate_main),
 };
 
 static const cli_program_t hub_program = {

@@ -185,10 +185,29 @@ static const char hub_pgschema_v3[] =
     HUB_PG_OFFICERS("day")
     HUB_PG_OFFICERS("month");
 
+/* Version 4: SQLite's version 14, a national hub's province credentials
+ * and pushed months, a provincial hub's forwarding state: kept so that a
+ * province moved to PostgreSQL (store/migrate.c) loses none of them. */
+static const char hub_pgschema_v4[] =
+    "CREATE TABLE national_credentials("
+    " id " HUB_PG_ID ","
+    " hash BYTEA NOT NULL UNIQUE,"
+    HUB_PG_T("province") HUB_PG_N("created_at")
+    " revoked_at BIGINT);"
+    "CREATE TABLE national_months(" HUB_PG_T("province") HUB_PG_T("month")
+    HUB_PG_N("seq") HUB_PG_N("pushed_at") " PRIMARY KEY(province, month));"
+    "CREATE TABLE national_month_units(" HUB_PG_T("province")
+    HUB_PG_T("month") HUB_PG_T("unit")
+    " PRIMARY KEY(province, month, unit));"
+    "CREATE TABLE forward_months("
+    " month " HUB_PG_TEXT " NOT NULL PRIMARY KEY," HUB_PG_N("seq")
+    " digest BYTEA, acked_at BIGINT);";
+
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
     hub_pgschema_v2,
     hub_pgschema_v3,
+    hub_pgschema_v4,
 };
 
 #define HUB_PGSCHEMA_VERSION \
@@ -207,7 +226,8 @@ const char *const hub_pgschema_tables[] = {
     "stat_prov_day_answers", "stat_prov_day_elements",
     "stat_prov_month_responses", "stat_prov_month_answers",
     "stat_prov_month_elements", "stat_day_officers", "stat_month_officers",
-    NULL,
+    "national_credentials", "national_months", "national_month_units",
+    "forward_months", NULL,
 };
 
 /* The version row is made with the table: a schema without it is one
