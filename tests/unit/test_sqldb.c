@@ -459,6 +459,37 @@ static void test_write_lock_is_held_per_transaction(void **state)
     sqldb_close(&other);
 }
 
+/* A held lock spans read transactions: the holder reads while every
+ * other writer waits, until it lets go. */
+static void test_held_write_lock_keeps_writers_out(void **state)
+{
+    fixture_t *f = *state;
+    sqldb_options_t o = durable;
+    sqldb_t other;
+    int64_t n = -1;
+
+    o.write_lock = 1;
+    o.busy_timeout_ms = 20;
+    open_durable(f);
+    sqldb_close(&f->db);
+    assert_int_equal(sqldb_open(&f->db, &o, NULL, 0), SQLITE_OK);
+    assert_int_equal(sqldb_init(&other, f->path), SQLITE_OK);
+    assert_int_equal(sqldb_open(&other, &o, NULL, 0), SQLITE_OK);
+    assert_int_equal(sqldb_hold_write_lock(&f->db), SQLITE_OK);
+    assert_int_equal(sqldb_begin_read(&f->db), SQLITE_OK);
+    sqldb_end_read(&f->db);
+    assert_int_equal(sqldb_begin_read(&f->db), SQLITE_OK);
+    assert_int_equal(sqldb_query_int(&f->db, "SELECT 7", &n), SQLITE_OK);
+    assert_int_equal(n, 7);
+    sqldb_end_read(&f->db);
+    assert_int_equal(sqldb_begin_write(&other), SQLITE_BUSY);
+    assert_non_null(strstr(sqldb_last_error(&other), "locked"));
+    sqldb_release_write_lock(&f->db);
+    assert_int_equal(sqldb_begin_write(&other), SQLITE_OK);
+    assert_int_equal(sqldb_commit(&other), SQLITE_OK);
+    sqldb_close(&other);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -481,6 +512,7 @@ int main(void)
         T(test_check_and_cap),
         T(test_busy_writer_times_out),
         T(test_write_lock_is_held_per_transaction),
+        T(test_held_write_lock_keeps_writers_out),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
