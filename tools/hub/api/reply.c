@@ -100,6 +100,22 @@ int hub_reply_fail_db(hub_reply_t *r, int rc)
                        " again shortly");
         r->retry_after_s = HUB_REPLY_BUSY_RETRY_S;
         return 503;
+    case HUB_NO_PARTITION:
+        /* A kiosk keeps what it sent until it is acknowledged: the
+         * month's partition is made meanwhile (store/partitions.h). */
+        hub_reply_fail(r, 503, "partition-missing",
+                       "the hub's database has no partition for a month"
+                       " of this request yet; nothing was saved, try again"
+                       " shortly");
+        r->retry_after_s = HUB_REPLY_BUSY_RETRY_S;
+        return 503;
+    case HUB_UNSUPPORTED:
+        hub_reply_fail(r, 503, "not-supported",
+                       "this hub does not yet write this on its database"
+                       " (PostgreSQL); nothing was saved, the kiosk keeps"
+                       " its data and sends it again later");
+        r->retry_after_s = HUB_REPLY_FULL_RETRY_S;
+        return 503;
     default:
         return hub_reply_fail(r, 500, "internal",
                               "the hub could not use its database; nothing"

@@ -16,6 +16,8 @@
 #include "hub/base/log.h"
 #include "hub/base/marker.h"
 #include "hub/domain/checker.h"
+#include "hub/domain/partmaint.h"
+#include "hub/store/partitions.h"
 #include "hub/http/http.h"
 
 #define SERVE_CMD "serve"
@@ -98,8 +100,12 @@ static void serve_print_help(FILE *fp)
             " requests in progress and closes the\ndatabase. Prints"
             " \"listening on URL\" on stderr once ready.\n"
             "\n"
-            "  -d, --db PATH            the hub database (created when"
-            " missing)\n"
+            "  -d, --db PATH            the hub database: an SQLite file"
+            " (created when\n"
+            "                           missing), or postgresql://... (the"
+            " schema and the\n"
+            "                           month partitions made at start and"
+            " daily)\n"
             "  -l, --listen HOST:PORT   address to listen on, e.g."
             " 127.0.0.1:8080,\n"
             "                           0.0.0.0:8443 or [::1]:8080; port 0"
@@ -522,6 +528,20 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
     char err[512];
     int unclean = 0;
 
+    memset(&co, 0, sizeof(co));
+    co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
+    /* PostgreSQL recovers from its own WAL after a crash and checks its
+     * pages itself: no marker file, and a check that only asks it. */
+    if (hub_db_is_server(ctx->db)) {
+        co.server_checked = 1;
+        ctx->checker = hub_checker_start(ctx->db, &co);
+        if (!ctx->checker) {
+            hub_cmd_say(SERVE_CMD, "cannot start the integrity check's"
+                                   " thread");
+            return -1;
+        }
+        return 0;
+    }
     if (hub_marker_create(o->db, &unclean, err, sizeof(err)) != 0) {
         hub_cmd_say(SERVE_CMD, "%s", err);
         return -1;
@@ -530,9 +550,7 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
     if (unclean)
         hub_log_say("the previous server did not stop cleanly: checking"
                     " the database in the background");
-    memset(&co, 0, sizeof(co));
     co.db_path = o->db;
-    co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
     co.after_unclean = unclean;
     co.wal_growth_max = (int64_t)o->integrity_wal_mb << 20;
     ctx->checker = hub_checker_start(ctx->db, &co);
@@ -541,6 +559,23 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
         return -1;
     }
     return 0;
+}
+
+/* On PostgreSQL, the months' partitions made before the first request
+ * and each day after (domain/partmaint.h); nothing on SQLite. */
+static int serve_start_partitions(hub_ctx_t *ctx, hub_partmaint_t **out)
+{
+    char err[512];
+
+    *out = NULL;
+    if (!hub_db_is_server(ctx->db))
+        return 0;
+    *out = hub_partmaint_start(ctx->db, HUB_PARTITIONS_AHEAD, err,
+                               sizeof(err));
+    if (*out)
+        return 0;
+    hub_cmd_say(SERVE_CMD, "cannot make the month partitions: %s", err);
+    return -1;
 }
 
 /* The database is closed (also when the server could not listen): only
@@ -564,6 +599,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     hub_db_options_t dopt = {1, 0, o->max_db_kb};
     hub_quota_limits_t ql = {(int64_t)o->quota_upload_mb << 20,
                              o->quota_rows_day, o->quota_rows_total};
+    hub_partmaint_t *parts = NULL;
     sem_t slots;
     hub_ctx_t ctx;
     int rc, ex, marked = 0;
@@ -599,11 +635,13 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
         !ctx.code_limit || !ctx.unit_limit || !ctx.audit_limit) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
-    } else if (serve_start_checker(o, &ctx, &marked) != 0) {
+    } else if (serve_start_checker(o, &ctx, &marked) != 0 ||
+               serve_start_partitions(&ctx, &parts) != 0) {
         ex = HUB_EXIT_FAIL;
     } else {
         ex = serve_run(o, &ctx, cert, key);
     }
+    hub_partmaint_stop(parts);
     hub_checker_stop(ctx.checker); /* when serve_run() did not */
     hub_ratelimit_free(ctx.kiosk_limit);
     hub_ratelimit_free(ctx.enroll_limit);

@@ -58,8 +58,12 @@ typedef enum hub_rc {
     HUB_CONFLICT = -10, /* contradicts what the hub holds: nothing written */
     HUB_FOREIGN = -11,  /* names another unit than the kiosk's: nothing
                          * written */
-    HUB_QUOTA = -12     /* over the kiosk's quota (base/quota.h): nothing
+    HUB_QUOTA = -12,    /* over the kiosk's quota (base/quota.h): nothing
                          * written */
+    HUB_NO_PARTITION = -13, /* PostgreSQL: a row of a month without its
+                             * partition (store/partitions.h): nothing
+                             * written; make the month and run again */
+    HUB_UNSUPPORTED = -14   /* not on this database yet: nothing written */
 } hub_rc_t;
 
 typedef struct hub_db hub_db_t;
@@ -129,5 +133,11 @@ int hub_db_each_audit(hub_db_t *db, int limit,
                       void *ctx);
 /* "SELECT 1": HUB_OK when the database answers. */
 int hub_db_ping(hub_db_t *db);
+/* 1 when the database is PostgreSQL. */
+int hub_db_is_server(const hub_db_t *db);
+/* 1 when uploads (snapshots, dayrows, statsums, commitq) can be written
+ * on this database: SQLite; PostgreSQL once those modules are on sqlx.
+ * Until then an upload answers HUB_UNSUPPORTED, never a crash. */
+int hub_db_has_uploads(const hub_db_t *db);
 
 #endif

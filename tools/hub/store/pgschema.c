@@ -291,8 +291,8 @@ int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap)
 }
 
 /* The tables partitioned by month (docs/HUB.md). */
-static const char *const hub_pgschema_monthly[] = {
-    "day_snapshots", "day_responses", "day_answers", "day_elements",
+const char *const hub_pgschema_monthly[] = {
+    "day_snapshots", "day_responses", "day_answers", "day_elements", NULL,
 };
 
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
@@ -308,9 +308,7 @@ int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
     }
     /* DDL takes no parameters: the text is built from checked numbers
      * only. IF NOT EXISTS: two hubs making the same month at once. */
-    for (i = 0; i < sizeof(hub_pgschema_monthly) /
-                        sizeof(hub_pgschema_monthly[0]) && rc == HUB_OK;
-         i++) {
+    for (i = 0; hub_pgschema_monthly[i] && rc == HUB_OK; i++) {
         n = snprintf(sql, sizeof(sql),
                      "CREATE TABLE IF NOT EXISTS %s_%04d_%02d PARTITION OF"
                      " %s FOR VALUES FROM ('%04d-%02d-01')"

@@ -28,6 +28,10 @@
 /* The tables this schema has, NULL-terminated; static storage. */
 extern const char *const hub_pgschema_tables[];
 
+/* The tables partitioned by month, NULL-terminated; a month's partition
+ * of each is named TABLE_YYYY_MM. Static storage. */
+extern const char *const hub_pgschema_monthly[];
+
 /* The version this program writes. */
 int hub_pgschema_version(void);
 

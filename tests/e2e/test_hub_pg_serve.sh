@@ -1,0 +1,89 @@
+# sipas-hub serve on a PostgreSQL server of the test's own: healthz with
+# the server's own check, the month partitions made at start on the
+# hub's clock, enrollment (a code used once), heartbeat, units, tokens
+# (revoked by the admin command while serving), statistics on an empty
+# database, the dashboard; an upload answers 503 not-supported and
+# writes nothing. Skips only when PostgreSQL's binaries are missing.
+. "$(dirname "$0")/../hub/lib.sh"
+. "$ROOT/tests/hub/pg_env.sh"
+rc=0; pg_env_start || rc=$?
+[ "$rc" = 2 ] && exit 0
+[ "$rc" = 0 ] || fail "no PostgreSQL server for the test"
+trap 'hub_cleanup; pg_env_stop' EXIT
+DB=$PG_ENV_URI
+psql_q() { "$PG_ENV_BIN/psql" "$DB" -XAtqc "$1"; }
+
+# The hub's clock 400 days ahead: the partitions follow it, not the date.
+export SIPAS_CLOCK_OFFSET_S=$((400 * 86400))
+MONTHS=$(python3 -c '
+import time, sys
+t = time.time() + 400 * 86400 + 7 * 3600
+y, m = time.gmtime(t)[:2]
+for k in range(3):
+    yy, mm = y + (m - 1 + k) // 12, (m - 1 + k) % 12 + 1
+    print("%04d_%02d" % (yy, mm))')
+
+"$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null || fail "unit add on PostgreSQL"
+"$HUB" unit add XA-A "Xã A" --parent TINH --db "$DB" 2> /dev/null || fail "unit add child"
+CODE=$("$HUB" enroll-code --unit XA-A --db "$DB" 2> /dev/null) || fail "enroll-code"
+TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null) || fail "token add"
+UTOKEN=$("$HUB" token add --scope unit:XA-A --db "$DB" 2> /dev/null) || fail "unit token add"
+UID_TOK=$(psql_q "SELECT max(id) FROM tokens")
+
+hub_start "$DB" --rate-limit 1000
+expect_status 200 "$(req GET /healthz)" "healthz"
+[ "$(jget 'd["ok"] and d["integrity"]["method"] == "postgresql"')" = True ] || fail "healthz: $(cat "$T/body")"
+for i in $(seq 50); do
+  req GET /healthz > /dev/null
+  [ "$(jget 'd["integrity"]["result"]')" = ok ] && break
+  sleep 0.1
+done
+[ "$(jget 'd["integrity"]["result"]')" = ok ] || fail "no integrity result: $(cat "$T/body")"
+jget 'd["integrity"]["detail"]' | grep -q "the server checks its own pages" || fail "integrity detail: $(cat "$T/body")"
+[ ! -e "$DB-serving" ] || fail "a marker file named after the URI"
+for m in $MONTHS; do
+  for t in day_snapshots day_responses day_answers day_elements; do
+    [ "$(psql_q "SELECT relispartition FROM pg_class WHERE relname = '${t}_$m'")" = t ] ||
+      fail "no partition ${t}_$m for the hub's month"
+  done
+done
+psql_q "SELECT count(*) FROM hub_schema" | grep -qx 1 || fail "schema table"
+
+K1=$(new_install_id); K2=$(new_install_id)
+expect_status 200 "$(hub_enroll "$CODE" "$K1")" "enroll"
+S1=$(jget 'd["secret"]')
+[ "$(jget 'd["unit"]["code"]')" = XA-A ] || fail "enroll unit"
+expect_status 409 "$(hub_enroll "$CODE" "$K2")" "the code again"
+[ "$(jget 'd["error"]')" = code-used ] || fail "used code error"
+psql_q "SELECT count(*) FROM kiosks" | grep -qx 1 || fail "one kiosk stored"
+expect_status 200 "$(kiosk_req POST /api/v1/heartbeat "$K1" "$S1" --data-binary '{"pending": 3}')" "heartbeat"
+expect_status 401 "$(kiosk_req POST /api/v1/heartbeat "$K1" "$(printf '0%.0s' $(seq 64))" --data-binary '{}')" "heartbeat, wrong secret"
+
+# Uploads are not written on PostgreSQL yet: refused whole, never a crash.
+BEFORE=$(psql_q "SELECT (SELECT count(*) FROM day_snapshots) || '/' || (SELECT count(*) FROM day_responses)")
+python3 "$UPLOAD" "$K1" 5 "$(TZ=Asia/Ho_Chi_Minh date +%F)" --unit XA-A --complete 3 --fives 2 --rows 12 --officer "" > "$T/up.json"
+expect_status 503 "$(kiosk_req POST /api/v1/ingest "$K1" "$S1" --data-binary "@$T/up.json")" "upload on PostgreSQL"
+[ "$(jget 'd["error"]')" = not-supported ] || fail "upload error: $(cat "$T/body")"
+grep -qi '^Retry-After: [0-9]' "$T/headers" || fail "no Retry-After on the refused upload"
+[ "$(psql_q "SELECT (SELECT count(*) FROM day_snapshots) || '/' || (SELECT count(*) FROM day_responses)")" = "$BEFORE" ] || fail "the refused upload wrote rows"
+kill -0 "$HUB_PID" || fail "the hub died on an upload"
+
+analyst() { req GET "$2" -H "Authorization: Bearer $1"; }
+expect_status 200 "$(analyst "$TOKEN" /api/v1/units)" "units"
+jget '[u["code"] for u in d["units"]] if isinstance(d, dict) else [u["code"] for u in d]' | grep -q XA-A || fail "units body: $(head -c 300 "$T/body")"
+expect_status 200 "$(analyst "$TOKEN" /api/v1/kiosks)" "kiosks"
+grep -q "$K1" "$T/body" || fail "the kiosk is not listed"
+Y=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+expect_status 200 "$(analyst "$TOKEN" "/api/v1/stats?period=$Y&group=unit")" "stats on an empty database"
+expect_status 200 "$(analyst "$TOKEN" "/api/v1/stats?period=$Y-Q1&format=csv")" "stats as CSV"
+expect_status 200 "$(analyst "$UTOKEN" "/api/v1/stats?period=$Y&unit=XA-A")" "stats with a unit token"
+expect_status 200 "$(req GET /dashboard/)" "dashboard"
+grep -qi "<html" "$T/body" || fail "dashboard page"
+
+# A token revoked by the admin command is refused by the running hub.
+"$HUB" token revoke "$UID_TOK" --db "$DB" 2> /dev/null || fail "token revoke"
+expect_status 401 "$(analyst "$UTOKEN" /api/v1/units)" "revoked token"
+expect_status 401 "$(analyst "$(printf 'f%.0s' $(seq 64))" /api/v1/units)" "unknown token"
+psql_q "SELECT count(*) FROM audit WHERE action LIKE 'token.%'" | grep -qvx 0 || fail "no token audit rows"
+hub_stop
+echo "ok    sipas-hub serve on PostgreSQL (server on port $PG_ENV_PORT)"
