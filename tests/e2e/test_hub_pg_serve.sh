@@ -3,7 +3,11 @@
 # hub's clock, enrollment (a code used once), heartbeat, units, tokens
 # (revoked by the admin command while serving), statistics on an empty
 # database, the dashboard; an upload answers 503 not-supported and
-# writes nothing. Skips only when PostgreSQL's binaries are missing.
+# writes nothing. Then `sipas-hub partitions`: an old month added,
+# listed, detached and archived (audited) while the current month's
+# completeness and statistics stay byte for byte; the current month
+# refused; an archived month not made again; SQLite has none. Skips only
+# when PostgreSQL's binaries are missing.
 . "$(dirname "$0")/../hub/lib.sh"
 . "$ROOT/tests/hub/pg_env.sh"
 rc=0; pg_env_start || rc=$?
@@ -86,4 +90,43 @@ expect_status 401 "$(analyst "$UTOKEN" /api/v1/units)" "revoked token"
 expect_status 401 "$(analyst "$(printf 'f%.0s' $(seq 64))" /api/v1/units)" "unknown token"
 psql_q "SELECT count(*) FROM audit WHERE action LIKE 'token.%'" | grep -qvx 0 || fail "no token audit rows"
 hub_stop
+
+# ---- old months out of the live tables -----------------------------------
+# Days of the kiosk in an old month (its partitions made by the command)
+# and in the hub's current one, written as an upload would.
+NOW_M=$(echo "$MONTHS" | head -1 | tr _ -)
+"$HUB" partitions add --month 2020-03 --db "$DB" 2> "$T/err" || fail "partitions add: $(cat "$T/err")"
+rc=0; "$HUB" partitions add --month 2020-13 --db "$DB" 2> /dev/null || rc=$?
+[ "$rc" = 2 ] || fail "a month 13: exit $rc"
+for d in 2020-03-02 2020-03-03 "$NOW_M-01" "$NOW_M-02"; do
+  psql_q "INSERT INTO day_snapshots VALUES ('$K1', '$d', 1, 0, 'u', 1)"
+done
+"$HUB" partitions list --db "$DB" > "$T/list" 2> /dev/null || fail "partitions list"
+head -1 "$T/list" | grep -qx "MONTH	STATE" || fail "list header"
+grep -qx "2020-03	attached" "$T/list" || fail "list: $(cat "$T/list")"
+[ "$(grep -c attached "$T/list")" = 4 ] || fail "four months attached: $(cat "$T/list")"
+hub_start "$DB" --quiet
+compl() { analyst "$TOKEN" "/api/v1/completeness?$1" > /dev/null; cat "$T/body"; }
+RECENT=$(compl "period=$NOW_M"); OLD=$(compl "period=2020-03")
+STATS=$(analyst "$TOKEN" "/api/v1/stats?period=$NOW_M&group=unit" > /dev/null; cat "$T/body")
+hub_stop
+rc=0; "$HUB" partitions detach --before "$NOW_M" --archive --db "$DB" 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "stay" "$T/err" || fail "detaching the current month: exit $rc $(cat "$T/err")"
+"$HUB" partitions detach --before 2021-01 --archive --db "$DB" > "$T/out" 2> "$T/err" || fail "detach: $(cat "$T/err")"
+grep -qx "1 month detached and archived" "$T/out" || fail "detach said: $(cat "$T/out")"
+"$HUB" partitions list --db "$DB" > "$T/list" 2> /dev/null
+grep -qx "2020-03	archived" "$T/list" || fail "list after detach: $(cat "$T/list")"
+[ "$(psql_q "SELECT count(*) FROM day_snapshots WHERE day < '2021-01-01'")" = 0 ] || fail "old rows still live"
+[ "$(psql_q "SELECT count(*) FROM sipas_archive.day_snapshots_2020_03")" = 2 ] || fail "old rows not archived"
+psql_q "SELECT detail FROM audit WHERE action = 'partitions.detach'" | grep -q "^2020-03: snapshot rows detached, moved to schema sipas_archive$" || fail "detach audit"
+rc=0; "$HUB" partitions add --month 2020-03 --db "$DB" 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "archived" "$T/err" || fail "an archived month made again: exit $rc"
+hub_start "$DB" --quiet
+[ "$(compl "period=$NOW_M")" = "$RECENT" ] || fail "the current month's completeness changed"
+[ "$(analyst "$TOKEN" "/api/v1/stats?period=$NOW_M&group=unit" > /dev/null; cat "$T/body")" = "$STATS" ] || fail "the current month's statistics changed"
+[ "$(compl "period=2020-03")" != "$OLD" ] || fail "the archived month's days still counted"
+hub_stop
+"$HUB" unit add TINH "Tỉnh" --db "$T/lite.db" 2> /dev/null || fail "an SQLite hub"
+rc=0; "$HUB" partitions list --db "$T/lite.db" 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "SQLite file" "$T/err" || fail "partitions on SQLite: exit $rc $(cat "$T/err")"
 echo "ok    sipas-hub serve on PostgreSQL (server on port $PG_ENV_PORT)"

@@ -24,6 +24,8 @@ static const cli_command_t hub_commands[] = {
             hub_cmd_national_main),
     HUB_CMD("forward", "push the month summaries to the national hub",
             hub_cmd_forward_main),
+    HUB_CMD("partitions", "PostgreSQL's months of snapshot rows: list,"
+            " add, detach", hub_cmd_partitions_main),
 };
 
 static const cli_program_t hub_program = {
