@@ -1,6 +1,7 @@
-# Three `sipas-hub serve` processes on one PostgreSQL database behind
-# nginx, with the shipped configuration (firmware/etc/nginx/
-# sipas-hub-pg.conf): one enrollment code tried at once on every
+# Four processes opening a new PostgreSQL database at once all start
+# (the schema's steps taken in turn). Three `sipas-hub serve` processes
+# on one database behind nginx, with the shipped configuration
+# (firmware/etc/nginx/sipas-hub-pg.conf): one enrollment code tried at once on every
 # process (exactly one kiosk wins, the rest 409 code-used or 503 busy,
 # then 409), a kiosk enrolled on one process heard by the others, a
 # token revoked while serving refused by every process, /healthz through
@@ -23,6 +24,18 @@ stop_all() {
 trap stop_all EXIT
 DB=$PG_ENV_URI
 psql_q() { "$PG_ENV_BIN/psql" "$DB" -XAtqc "$1"; }
+
+# ---- processes starting at once on a new database --------------------------
+# They take turns at the schema (an advisory lock): every one starts.
+for r in 1 2; do
+  psql_q "CREATE DATABASE fresh$r"
+  pids=(); bad=0
+  for i in 1 2 3 4; do
+    "$HUB" unit list --db "${DB%/*}/fresh$r" > /dev/null 2> "$T/fresh$r.$i" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+  [ "$bad" = 0 ] || fail "$bad of 4 processes could not start on a new database: $(cat "$T"/fresh$r.*)"
+done
 
 "$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null || fail "unit add"
 "$HUB" unit add XA-A "Xã A" --parent TINH --db "$DB" 2> /dev/null || fail "unit add child"
