@@ -6,8 +6,10 @@
 # writes nothing. Then `sipas-hub partitions`: an old month added,
 # listed, detached and archived (audited) while the current month's
 # completeness and statistics stay byte for byte; the current month
-# refused; an archived month not made again; SQLite has none. Skips only
-# when PostgreSQL's binaries are missing.
+# refused; an archived month not made again; SQLite has none. Statistics
+# from a second database with --read-db (its schema checked, never
+# written; tokens and units still from --db). Skips only when
+# PostgreSQL's binaries are missing.
 . "$(dirname "$0")/../hub/lib.sh"
 . "$ROOT/tests/hub/pg_env.sh"
 rc=0; pg_env_start || rc=$?
@@ -45,12 +47,10 @@ done
 [ "$(jget 'd["integrity"]["result"]')" = ok ] || fail "no integrity result: $(cat "$T/body")"
 jget 'd["integrity"]["detail"]' | grep -q "the server checks its own pages" || fail "integrity detail: $(cat "$T/body")"
 [ ! -e "$DB-serving" ] || fail "a marker file named after the URI"
-for m in $MONTHS; do
-  for t in day_snapshots day_responses day_answers day_elements; do
-    [ "$(psql_q "SELECT relispartition FROM pg_class WHERE relname = '${t}_$m'")" = t ] ||
-      fail "no partition ${t}_$m for the hub's month"
-  done
-done
+want=$(for m in $MONTHS; do for t in day_answers day_elements day_responses day_snapshots; do echo "${t}_$m"; done; done | sort)
+got=$(psql_q "SELECT relname FROM pg_class WHERE relispartition AND relkind = 'r' ORDER BY 1")
+[ "$got" = "$want" ] || fail "partitions for the hub's months: $got"
+
 psql_q "SELECT count(*) FROM hub_schema" | grep -qx 1 || fail "schema table"
 
 K1=$(new_install_id); K2=$(new_install_id)
@@ -126,6 +126,28 @@ hub_start "$DB" --quiet
 [ "$(analyst "$TOKEN" "/api/v1/stats?period=$NOW_M&group=unit" > /dev/null; cat "$T/body")" = "$STATS" ] || fail "the current month's statistics changed"
 [ "$(compl "period=2020-03")" != "$OLD" ] || fail "the archived month's days still counted"
 hub_stop
+# ---- statistics from a second connection (a replica's, in production) ------
+# "replica" has the schema and TINH, XA-A, but not XA-B, which the
+# primary has: a statistics request for XA-B tells which one answered.
+psql_q "CREATE DATABASE replica" && psql_q "CREATE DATABASE empty"
+READ=${DB%/*}/replica
+"$HUB" unit add TINH "Tỉnh Mẫu" --db "$READ" 2> /dev/null && "$HUB" unit add XA-A "Xã A" --parent TINH --db "$READ" 2> /dev/null || fail "the read database"
+"$HUB" unit add XA-B "Xã B" --parent TINH --db "$DB" 2> /dev/null || fail "unit on the primary"
+rc=0; "$HUB" serve --db "$DB" --read-db "${DB%/*}/empty" --listen 127.0.0.1:0 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "no hub schema" "$T/err" || fail "a read database without the schema: exit $rc $(cat "$T/err")"
+[ "$("$PG_ENV_BIN/psql" "${DB%/*}/empty" -XAtqc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ] || fail "the read connection wrote a schema"
+rc=0; "$HUB" serve --db "$T/lite.db" --read-db "$READ" --listen 127.0.0.1:0 2> /dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--read-db with an SQLite file: exit $rc"
+hub_start "$DB" --quiet
+expect_status 200 "$(analyst "$TOKEN" "/api/v1/stats?period=$Y&unit=XA-B")" "XA-B from the primary"
+hub_stop
+hub_start "$DB" --quiet --read-db "$READ"
+expect_status 404 "$(analyst "$TOKEN" "/api/v1/stats?period=$Y&unit=XA-B")" "XA-B from the read database"
+expect_status 200 "$(analyst "$TOKEN" "/api/v1/stats?period=$Y&unit=XA-A")" "XA-A from the read database"
+expect_status 200 "$(analyst "$TOKEN" "/api/v1/units")" "units, on the primary"
+grep -q XA-B "$T/body" || fail "units read from the read database"
+hub_stop
+
 "$HUB" unit add TINH "Tỉnh" --db "$T/lite.db" 2> /dev/null || fail "an SQLite hub"
 rc=0; "$HUB" partitions list --db "$T/lite.db" 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "SQLite file" "$T/err" || fail "partitions on SQLite: exit $rc $(cat "$T/err")"

@@ -18,6 +18,7 @@
 #include "hub/domain/checker.h"
 #include "hub/domain/partmaint.h"
 #include "hub/store/partitions.h"
+#include "hub/store/sqlx.h"
 #include "hub/http/http.h"
 
 #define SERVE_CMD "serve"
@@ -64,6 +65,7 @@
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
+    const char *read_db; /* NULL: statistics read db */
     hub_peer_list_t trusted;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
     long header_timeout_s, request_timeout_s, min_rate;
@@ -93,7 +95,7 @@ static void serve_print_help(FILE *fp)
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
             "                       [--min-group-floor N]"
             " [--integrity-every HOURS]\n"
-            "                       [--integrity-wal-mb N]\n"
+            "                       [--integrity-wal-mb N] [--read-db URI]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
@@ -193,6 +195,12 @@ static void serve_print_help(FILE *fp)
             " the WAL has grown\n"
             "                           N MiB while it held it"
             " (default %d)\n"
+            "      --read-db URI        statistics read from this"
+            " PostgreSQL database, a\n"
+            "                           streaming replica of --db (its"
+            " schema checked,\n"
+            "                           never written); tokens are still"
+            " checked on --db\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
@@ -231,7 +239,8 @@ enum {
     SERVE_OPT_TRUSTED,
     SERVE_OPT_MIN_GROUP_FLOOR,
     SERVE_OPT_INTEGRITY_EVERY,
-    SERVE_OPT_INTEGRITY_WAL
+    SERVE_OPT_INTEGRITY_WAL,
+    SERVE_OPT_READ_DB
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -304,6 +313,13 @@ static int serve_check_opts(const serve_opts_t *o)
                                " it cannot be below --header-timeout-s");
         return -1;
     }
+    if (o->read_db && (sqlx_target_dialect(o->db) != SQLX_DIALECT_POSTGRES ||
+                       sqlx_target_dialect(o->read_db) !=
+                           SQLX_DIALECT_POSTGRES)) {
+        hub_cmd_say(SERVE_CMD, "--read-db is a PostgreSQL replica of a"
+                               " PostgreSQL --db");
+        return -1;
+    }
     if (o->province && !hub_api_stats_is_province(o->province)) {
         hub_cmd_say(SERVE_CMD, "--province is * or a slug such as"
                                " hau-giang");
@@ -345,6 +361,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
          SERVE_OPT_INTEGRITY_EVERY},
         {"integrity-wal-mb", required_argument, NULL,
          SERVE_OPT_INTEGRITY_WAL},
+        {"read-db", required_argument, NULL, SERVE_OPT_READ_DB},
         {NULL, 0, NULL, 0},
     };
     char err[128];
@@ -385,6 +402,9 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
             break;
         case SERVE_OPT_PROVINCE:
             o->province = optarg;
+            break;
+        case SERVE_OPT_READ_DB:
+            o->read_db = optarg;
             break;
         case SERVE_OPT_TRUSTED:
             if (hub_peer_parse_list(optarg, &o->trusted, err,
@@ -620,6 +640,14 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     }
     hub_db_set_reserve(ctx.db, o->min_free_mb < 0 ? -1
                                                   : o->min_free_mb * 1024);
+    if (o->read_db && hub_db_open_read(o->read_db, &ctx.read_db) != HUB_OK) {
+        /* The URI may hold a password: not in the message. */
+        hub_cmd_say(SERVE_CMD, "cannot open --read-db: %s",
+                    hub_db_open_error());
+        hub_db_close(ctx.db);
+        (void)sem_destroy(&slots);
+        return HUB_EXIT_FAIL;
+    }
     ctx.kiosk_limit = hub_ratelimit_new((int)o->rate, HUB_API_RATE_WINDOW_MS,
                                         SERVE_RATE_KEYS_MAX);
     ctx.enroll_limit = hub_ratelimit_new(
@@ -649,6 +677,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     hub_ratelimit_free(ctx.unit_limit);
     hub_ratelimit_free(ctx.audit_limit);
     hub_quota_free(ctx.quota);
+    hub_db_close(ctx.read_db);
     hub_db_close(ctx.db);
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)

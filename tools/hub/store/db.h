@@ -81,6 +81,11 @@ typedef struct hub_db_options {
 int hub_db_open(const char *path, const hub_db_options_t *opt,
                 hub_db_t **out);
 const char *hub_db_open_error(void);
+/* A PostgreSQL connection for reads only, such as a streaming replica's
+ * (docs/HUB.md, "Statistics from a replica"): the schema's version is
+ * checked, never applied, since a standby refuses writes. An SQLite
+ * path is refused (HUB_UNSUPPORTED). As hub_db_open() otherwise. */
+int hub_db_open_read(const char *uri, hub_db_t **out);
 void hub_db_close(hub_db_t *db);
 
 void hub_db_lock(hub_db_t *db);

@@ -271,6 +271,25 @@ static int hub_pgschema_migrate(sqlx_t *x, char *err, size_t cap)
     return rc;
 }
 
+int hub_pgschema_check(sqlx_t *x, char *err, size_t cap)
+{
+    sqlx_stmt_t *st = sqlx_prepare(x, hub_pgschema_sql_get);
+    int rc = sqlx_step(st);
+    int64_t version = rc == SQLX_ROW ? sqlx_column_int64(st, 0) : -1;
+
+    if (rc < 0)
+        snprintf(err, cap, "no hub schema here (%s)", sqlx_last_error(x));
+    sqlx_reset(st);
+    if (rc < 0)
+        return HUB_ERROR;
+    if (version == HUB_PGSCHEMA_VERSION)
+        return HUB_OK;
+    snprintf(err, cap, "the schema here is version %lld, this program's %d:"
+             " start the hub on the primary first",
+             (long long)version, HUB_PGSCHEMA_VERSION);
+    return HUB_ERROR;
+}
+
 /* Hub processes and admin commands starting at once on one database
  * take turns (docs/HUB.md, "Upgrades"): one applies the steps, the others
  * then find them applied. Taken before BEGIN, in the session: a

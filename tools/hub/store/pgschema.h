@@ -41,6 +41,11 @@ int hub_pgschema_version(void);
  * newer than this program's is refused. */
 int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
 
+/* For a read-only connection (a streaming replica): HUB_OK when the
+ * schema is this program's version; otherwise HUB_ERROR with the reason
+ * in err. Writes nothing. */
+int hub_pgschema_check(sqlx_t *x, char *err, size_t cap);
+
 /* Makes the partitions of year-month (1 to 12) of the tables kept by
  * month (day_snapshots and the snapshot rows), if missing: a row of a month without its
  * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
