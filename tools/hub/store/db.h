@@ -25,10 +25,13 @@
  * far: the transactions, hub_db_audit(), hub_db_each_audit(),
  * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
  * enroll.c, kiosks.c, tokens.c, heartbeats.c, installations.c, fleet.c,
- * dossiers.c and stat_rows.c. Every other call (uploads, the integrity
- * check) fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
- * hub_db_last_error(): the hub itself (sipas-hub) is not yet runnable on
- * it (docs/HUB.md, "Beyond one province").
+ * dossiers.c and stat_rows.c, and partitions.c and pghealth.c, which
+ * are PostgreSQL's only. The upload writers (snapshots, dayrows,
+ * statsums, commitq) are not yet: hub_db_has_uploads() says so, an
+ * upload answers 503 before reaching them, and a call that does fails
+ * with HUB_ERROR and "not yet on PostgreSQL: ..." in
+ * hub_db_last_error(). The SQLite file's integrity check (integrity.c)
+ * has no PostgreSQL side: pghealth.h is what is checked there.
  *
  * Ownership: hub_db_open() returns a handle closed with hub_db_close().
  * Threads: any thread may use the handle while it holds hub_db_lock().
