@@ -89,7 +89,6 @@ grep -qi "<html" "$T/body" || fail "dashboard page"
 expect_status 401 "$(analyst "$UTOKEN" /api/v1/units)" "revoked token"
 expect_status 401 "$(analyst "$(printf 'f%.0s' $(seq 64))" /api/v1/units)" "unknown token"
 psql_q "SELECT count(*) FROM audit WHERE action LIKE 'token.%'" | grep -qvx 0 || fail "no token audit rows"
-hub_stop
 
 # ---- old months out of the live tables -----------------------------------
 # Days of the kiosk in an old month (its partitions made by the command)
@@ -105,11 +104,10 @@ done
 head -1 "$T/list" | grep -qx "MONTH	STATE" || fail "list header"
 grep -qx "2020-03	attached" "$T/list" || fail "list: $(cat "$T/list")"
 [ "$(grep -c attached "$T/list")" = 4 ] || fail "four months attached: $(cat "$T/list")"
-hub_start "$DB" --quiet
 compl() { analyst "$TOKEN" "/api/v1/completeness?$1" > /dev/null; cat "$T/body"; }
 RECENT=$(compl "period=$NOW_M"); OLD=$(compl "period=2020-03")
 STATS=$(analyst "$TOKEN" "/api/v1/stats?period=$NOW_M&group=unit" > /dev/null; cat "$T/body")
-hub_stop
+# While the hub serves.
 rc=0; "$HUB" partitions detach --before "$NOW_M" --archive --db "$DB" 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "stay" "$T/err" || fail "detaching the current month: exit $rc $(cat "$T/err")"
 "$HUB" partitions detach --before 2021-01 --archive --db "$DB" > "$T/out" 2> "$T/err" || fail "detach: $(cat "$T/err")"
@@ -121,7 +119,6 @@ grep -qx "2020-03	archived" "$T/list" || fail "list after detach: $(cat "$T/list
 psql_q "SELECT detail FROM audit WHERE action = 'partitions.detach'" | grep -q "^2020-03: snapshot rows detached, moved to schema sipas_archive$" || fail "detach audit"
 rc=0; "$HUB" partitions add --month 2020-03 --db "$DB" 2> "$T/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "archived" "$T/err" || fail "an archived month made again: exit $rc"
-hub_start "$DB" --quiet
 [ "$(compl "period=$NOW_M")" = "$RECENT" ] || fail "the current month's completeness changed"
 [ "$(analyst "$TOKEN" "/api/v1/stats?period=$NOW_M&group=unit" > /dev/null; cat "$T/body")" = "$STATS" ] || fail "the current month's statistics changed"
 [ "$(compl "period=2020-03")" != "$OLD" ] || fail "the archived month's days still counted"
