@@ -3,7 +3,8 @@
  * month without its partition is HUB_NO_PARTITION (a CHECK still
  * HUB_EXISTS); months made ahead of a clock, and for a day; old months
  * detached and archived in one audited transaction, recent ones never,
- * and an archived month not made again. On SQLite every call answers
+ * and an archived month not made again; the server's thread making
+ * them again on a moved clock. On SQLite every call answers
  * HUB_UNSUPPORTED. The server's half runs under
  * tests/hub/test_sqlx_pg.sh test_hub_partitions.
  */
@@ -16,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "core/vntime.h"
+#include "hub/domain/partmaint.h"
 #include "hub/store/db.h"
 #include "hub/store/dbx.h"
 #include "hub/store/partitions.h"
@@ -223,6 +227,72 @@ static void test_detach_old_months(void **state)
     assert_int_equal(n, 0);
 }
 
+/* The maintenance thread's clock, moved by the test. */
+static int64_t fake_now_ms;
+
+static int64_t fake_now(void)
+{
+    return __atomic_load_n(&fake_now_ms, __ATOMIC_SEQ_CST);
+}
+
+static void set_fake_now(int64_t ms)
+{
+    __atomic_store_n(&fake_now_ms, ms, __ATOMIC_SEQ_CST);
+}
+
+/* Waits (5 s at most) until the months listed contain want. */
+static int wait_for_months(hub_db_t *db, const char *want)
+{
+    struct timespec nap = {0, 20 * 1000 * 1000};
+    seen_t s;
+    int i;
+
+    for (i = 0; i < 250; i++) {
+        hub_db_lock(db);
+        list_months(db, &s);
+        hub_db_unlock(db);
+        if (strstr(s.text, want))
+            return 1;
+        (void)nanosleep(&nap, NULL);
+    }
+    fprintf(stderr, "months: %s\n", s.text);
+    return 0;
+}
+
+/* The server's thread: the months made at start, then again when its
+ * clock reaches a new day (a new month here), and after a jump. */
+static void test_maintenance_daily(void **state)
+{
+    part_ctx_t *c = *state;
+    char err[512];
+    hub_partmaint_t *p;
+    seen_t s;
+
+    set_fake_now(vntime_join_ms(2033, 1, 15, 12, 0, 0));
+    p = hub_partmaint_start(c->db, 1, fake_now, err, sizeof(err));
+    assert_non_null(p);
+    hub_db_lock(c->db);
+    list_months(c->db, &s);
+    hub_db_unlock(c->db);
+    assert_non_null(strstr(s.text, "2033-01:attached 2033-02:attached"));
+    assert_null(strstr(s.text, "2033-03"));
+
+    /* 23:59 on the last day of January: still January's round. */
+    set_fake_now(vntime_join_ms(2033, 1, 31, 23, 59, 0));
+    hub_partmaint_wake(p);
+    set_fake_now(vntime_join_ms(2033, 2, 1, 0, 1, 0));
+    hub_partmaint_wake(p);
+    assert_true(wait_for_months(c->db, "2033-03:attached"));
+    set_fake_now(vntime_join_ms(2033, 4, 10, 8, 0, 0));
+    hub_partmaint_wake(p);
+    assert_true(wait_for_months(c->db, "2033-04:attached 2033-05:attached"));
+    hub_partmaint_stop(p);
+    hub_db_lock(c->db);
+    list_months(c->db, &s);
+    hub_db_unlock(c->db);
+    assert_null(strstr(s.text, "2033-06"));
+}
+
 static void test_sqlite_has_none(void **state)
 {
     part_ctx_t *c = *state;
@@ -248,6 +318,7 @@ int main(void)
          teardown, &sqlite_ctx},
         PG_ONLY(test_no_partition_code), PG_ONLY(test_ensure_ahead),
         PG_ONLY(test_ensure_day), PG_ONLY(test_detach_old_months),
+        PG_ONLY(test_maintenance_daily),
     };
     return pg_half_run("hub partitions", all, sizeof(all) / sizeof(all[0]),
                        &pg_ctx, &pg_ctx.uri);

@@ -590,7 +590,7 @@ static int serve_start_partitions(hub_ctx_t *ctx, hub_partmaint_t **out)
     *out = NULL;
     if (!hub_db_is_server(ctx->db))
         return 0;
-    *out = hub_partmaint_start(ctx->db, HUB_PARTITIONS_AHEAD, err,
+    *out = hub_partmaint_start(ctx->db, HUB_PARTITIONS_AHEAD, NULL, err,
                                sizeof(err));
     if (*out)
         return 0;

@@ -17,6 +17,7 @@
 struct hub_partmaint {
     hub_db_t *db;
     int ahead;
+    hub_partmaint_clock_fn now;
     pthread_t thread;
     pthread_mutex_t mutex;
     pthread_cond_t wake;
@@ -54,7 +55,7 @@ static void *hub_partmaint_run(void *arg)
     if (pthread_mutex_lock(&p->mutex) != 0)
         abort(); /* only on a programming error */
     while (!p->stopping) {
-        now = hub_clock_now_ms();
+        now = p->now();
         left = p->next_ms - now;
         if (left > 0) {
             hub_clock_cond_wait_ms(&p->wake, &p->mutex,
@@ -79,11 +80,12 @@ static void *hub_partmaint_run(void *arg)
     return NULL;
 }
 
-hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead, char *err,
+hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead,
+                                     hub_partmaint_clock_fn now_fn, char *err,
                                      size_t cap)
 {
     hub_partmaint_t *p = calloc(1, sizeof(*p));
-    int64_t now = hub_clock_now_ms();
+    int64_t now;
 
     if (!p) {
         snprintf(err, cap, "out of memory");
@@ -91,6 +93,8 @@ hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead, char *err,
     }
     p->db = db;
     p->ahead = ahead;
+    p->now = now_fn ? now_fn : hub_clock_now_ms;
+    now = p->now();
     if (hub_partmaint_round(p, now, err, cap) != HUB_OK) {
         free(p);
         return NULL;
@@ -115,6 +119,14 @@ hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead, char *err,
         return NULL;
     }
     return p;
+}
+
+void hub_partmaint_wake(hub_partmaint_t *p)
+{
+    if (pthread_mutex_lock(&p->mutex) != 0)
+        abort();
+    (void)pthread_cond_signal(&p->wake);
+    (void)pthread_mutex_unlock(&p->mutex);
 }
 
 void hub_partmaint_stop(hub_partmaint_t *p)

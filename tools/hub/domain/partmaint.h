@@ -18,14 +18,23 @@
 #define SIPAS_HUB_PARTMAINT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hub/store/db.h"
 
 typedef struct hub_partmaint hub_partmaint_t;
 
-/* NULL with the reason in err (cap bytes). */
-hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead, char *err,
+/* The wall clock it reads: hub_clock_now_ms(), or a test's. */
+typedef int64_t (*hub_partmaint_clock_fn)(void);
+
+/* now: NULL for hub_clock_now_ms(). NULL with the reason in err (cap
+ * bytes). */
+hub_partmaint_t *hub_partmaint_start(hub_db_t *db, int ahead,
+                                     hub_partmaint_clock_fn now, char *err,
                                      size_t cap);
+/* Makes the thread read its clock now rather than at its next wake (an
+ * hour at most): for a test that has moved its clock. */
+void hub_partmaint_wake(hub_partmaint_t *p);
 /* Ends the thread and frees the handle. Safe on NULL. */
 void hub_partmaint_stop(hub_partmaint_t *p);
 
