@@ -31,8 +31,8 @@ static const cli_command_t hub_commands[] = {
 static const cli_program_t hub_program = {
     .name = "sipas-hub",
     .about = "The provincial hub of the satisfaction-rating kiosks: one"
-             " SQLite file holds\nthe units, the enrolled kiosks and their"
-             " daily counts.\n",
+             " SQLite file (or a\nPostgreSQL database) holds the units, the"
+             " enrolled kiosks and their daily\ncounts.\n",
     .notes = "Run 'sipas-hub COMMAND --help' for a command's options; see"
              " docs/HUB.md.\n"
              "\n"
