@@ -292,7 +292,7 @@ int hub_pgschema_check(sqlx_t *x, char *err, size_t cap)
 
 /* Hub processes and admin commands starting at once on one database
  * take turns (docs/HUB.md, "Upgrades"): one applies the steps, the others
- * then find them applied. Taken before BEGIN, in the session: a
+ * then find them applied. Taken before BEGIN, by the connection: a
  * serializable transaction's snapshot is its first statement's, so a
  * lock taken inside it would let the waiter see the schema as it was
  * before the winner committed. Waits at most lock_timeout (HUB_BUSY). */
