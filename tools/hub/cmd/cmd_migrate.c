@@ -242,7 +242,6 @@ static int migrate_run(hub_db_t *src, hub_db_t *dst, const char *from)
                           err, sizeof(err));
     ex = rc == HUB_OK ? migrate_compare_stats(src, dst, res, &compared)
                       : migrate_report_copy(rc, err);
-    hub_migrate_release_source(src);
     if (rc == HUB_OK && ex != HUB_EXIT_OK) {
         if (hub_migrate_empty_target(dst, err, sizeof(err)) == HUB_OK)
             hub_cmd_say(MIGRATE_CMD, "the target was emptied again");
@@ -259,6 +258,9 @@ static int migrate_run(hub_db_t *src, hub_db_t *dst, const char *from)
                     migrate_seconds_since(&t0), migrate_cpu_seconds(),
                     compared);
     }
+    /* Only now may a serving hub write again: what it acknowledges from
+     * here on is in the file alone (docs/HUB.md). */
+    hub_migrate_release_source(src);
     free(res);
     return ex;
 }

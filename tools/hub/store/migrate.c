@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "hub/store/db_sql.h"
 #include "hub/store/dbx.h"
 #include "hub/store/pgschema.h"
@@ -23,6 +24,7 @@
 #define MIGRATE_ONE_STATEMENT_BYTES (64u << 20)
 #define MIGRATE_MONTHS_MAX 2400
 #define MIGRATE_SUM_MODULUS 1000003
+#define MIGRATE_HEX_CHUNK 64 /* bytes hex-encoded at a time */
 
 /* SQLite's own bookkeeping, not the hub's data (migrate.h). */
 static const char migrate_sql_source_tables[] =
@@ -602,14 +604,13 @@ static int migrate_json_string(migrate_run_t *r, const unsigned char *s,
 
 static int migrate_json_hex(migrate_run_t *r, const unsigned char *b, int n)
 {
-    static const char digits[] = "0123456789abcdef";
-    char pair[2];
-    int i, rc = migrate_json_put(r, "\"", 1);
+    char hex[2 * MIGRATE_HEX_CHUNK + 1];
+    int i, k, rc = migrate_json_put(r, "\"", 1);
 
-    for (i = 0; rc == HUB_OK && i < n; i++) {
-        pair[0] = digits[b[i] >> 4];
-        pair[1] = digits[b[i] & 15];
-        rc = migrate_json_put(r, pair, 2);
+    for (i = 0; rc == HUB_OK && i < n; i += k) {
+        k = n - i < MIGRATE_HEX_CHUNK ? n - i : MIGRATE_HEX_CHUNK;
+        hex_encode(b + i, (size_t)k, hex);
+        rc = migrate_json_put(r, hex, 2 * (size_t)k);
     }
     return rc == HUB_OK ? migrate_json_put(r, "\"", 1) : rc;
 }
