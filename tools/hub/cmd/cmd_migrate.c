@@ -1,8 +1,9 @@
 /*
  * sipas-hub migrate: a province's SQLite hub moved into an empty
  * PostgreSQL database (store/migrate.h), then checked: each table's rows
- * counted on both sides, and the statistics of all the data asked of
- * both and compared byte for byte.
+ * counted and summed on both sides before the commit, and statistics by
+ * unit, month, field and officer asked of both after it and compared
+ * byte for byte, the file's lock held until the summary is printed.
  */
 #include "hub/cmd/cmd.h"
 

@@ -16,8 +16,9 @@
  * file's write lock (hub_migrate_hold_source()), so no hub process can
  * acknowledge an upload the copy misses: a serving hub's uploads wait,
  * then fail busy, and the kiosks send them again later. The summaries
- * are copied as they are; the caller checks them against the rows
- * (statistics from both, cmd_migrate.c).
+ * are copied as they are, not recomputed: each table's rows are counted
+ * and summed per column on both sides before the commit, and the caller
+ * compares statistics of both afterwards (cmd_migrate.c).
  *
  * Ownership: the caller owns both handles and the result; nothing is
  * kept between calls. Errors go to err (cap bytes).
@@ -65,7 +66,8 @@ int hub_migrate_check_empty(hub_db_t *dst, char *err, size_t cap);
  * transaction: the target's emptiness checked again inside it, the
  * month partitions made, every table copied, the identity columns set
  * past the copied keys, each table's row count compared with the
- * source's, and an audit row (at now_ms, by actor: "DETAIL: N tables,
+ * source's (and each column's sum: integers modulo a prime, text and
+ * bytes by length), and an audit row (at now_ms, by actor: "DETAIL: N tables,
  * M rows") added last. Commits
  * only when all of that held: HUB_OK with *res filled; otherwise
  * nothing is left in dst: HUB_EXISTS for a target holding data,
