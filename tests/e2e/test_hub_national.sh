@@ -5,7 +5,9 @@
 # a forged province, a unit outside the sender's tree and absurd counts
 # are refused and change nothing; the national hub down, then up again,
 # loses nothing; a month with a unit the national tree lacks waits while
-# the others go.
+# the others go; a commune-month one officer served too little is
+# withheld by the national hub as by the province, with no officer's name
+# ever sent.
 . "$(dirname "$0")/../hub/lib.sh"
 DB="$T/province.db"
 NDB="$T/national.db"
@@ -172,6 +174,56 @@ rc=0; forward "$NAT_URL" || rc=$?
 forward "$NAT_URL" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
 grep -q "3 months: 1 pushed, 2 unchanged" "$T/fwd.log" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
 same_figures "after the national tree caught up"
+
+# ---- officer privacy: the national hub withholds what the province does -----------
+upload_officer() { # INSTALL_ID SECRET SEQ DAY UNIT OFFICER COMPLETE FIVES
+  python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --officer "$6" --complete "$7" \
+    --fives "$8" > "$T/up.json"
+  kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
+}
+# June: CB-BUSY 10 ratings in X1; CB-LONE 3 in X2 beside nobody, and 2 in
+# X1 in July beside CB-BUSY's 12 there.
+expect_status 200 "$(upload_officer "$K1" "$S1" 10 "$Y-06-05" X1 CB-BUSY 10 8)" "CB-BUSY in June"
+expect_status 200 "$(upload_officer "$K2" "$S2" 11 "$Y-06-06" X2 CB-LONE 3 3)" "CB-LONE in June"
+expect_status 200 "$(upload_officer "$K1" "$S1" 12 "$Y-07-01" X1 CB-BUSY 12 9)" "CB-BUSY in July"
+expect_status 200 "$(upload_officer "$K1" "$S1" 13 "$Y-07-02" X1 CB-LONE 2 2)" "CB-LONE in July"
+forward "$NAT_URL" || fail "forward with officers: $(cat "$T/fwd.log")"
+grep -q "5 months: 2 pushed, 3 unchanged" "$T/fwd.log" || fail "forward with officers: $(cat "$T/fwd.log")"
+[ -s "$T/vl.cred.officer-key" ] && [ "$(stat -c %a "$T/vl.cred.officer-key")" = 600 ] ||
+  fail "the officer key beside the credential: $(ls -l "$T")"
+sqlite3 "$NDB" .dump | grep -q 'CB-LONE\|CB-BUSY' && fail "an officer's name reached the national hub"
+[ "$(sqlite3 "$NDB" "SELECT count(DISTINCT officer) FROM stat_staff_responses WHERE month = '$Y-06'")" = 2 ] ||
+  fail "officer keys at the national hub: $(sqlite3 "$NDB" "SELECT * FROM stat_staff_responses")"
+QUERIES+=("period=$Y-06&group=unit&unit=VL" "period=$Y-06&unit=X2" "period=$Y-06&group=field&unit=VL"
+          "from=$Y-06-01&to=$Y-07-31&group=month&unit=VL" "period=$Y-07&group=unit&unit=VL" "period=$Y-Q3&unit=X1")
+same_figures "with officers"
+# What the national hub answers is withheld, not merely equal: X2 in June
+# (CB-LONE 3 < 5), the whole province in June (the rest is CB-LONE), and
+# July's X1 shown (CB-LONE's 2 are within June-July's 5, but July alone:
+# 2 beside CB-BUSY: withheld).
+HUB_URL=$NAT_URL
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y-06&group=unit&unit=VL" -H "Authorization: Bearer $NTOKEN")" "June by unit"
+[ "$(jget '[[g["key"]["unit"], g["responses"], g["suppressed_group"], "index" in g] for g in d["groups"]]')" = \
+  '[["X1", 10, false, true], ["X2", 3, true, false]]' ] || fail "June by unit nationally: $(head -c 600 "$T/body")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y-07&unit=X1" -H "Authorization: Bearer $NTOKEN")" "July X1"
+[ "$(jget 'd["groups"][0]["suppressed_group"]')" = True ] || fail "July X1 nationally: $(head -c 400 "$T/body")"
+HUB_URL=$PROV_URL
+
+# A malformed officer row refuses the whole push; a first version's body
+# (no officers) is still read.
+D0=$(db_digest "$NDB")
+obody() { # SEQ OFFICER-ROW
+  echo "{'province': 'VL', 'month': '$Y-06', 'seq': $1, 'responses': [$row], 'answers': [], 'elements': [], 'officers': [$2]}"
+}
+KEY=$(printf '%062dab' 0)
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 '["X1", "khac", "sipas-short", "CB-LONE", 3]')")" "a name for a key"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"${KEY^^}\", 3]")")" "an uppercase key"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\", -3]")")" "a negative count"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\"]")")" "a short row"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\", 1], [\"X1\", \"khac\", \"sipas-short\", \"$KEY\", 2]")")" "a duplicate officer"
+expect_status 403 "$(push "$VL_SECRET" "$(obody 100 "[\"C1\", \"khac\", \"sipas-short\", \"$KEY\", 1]")")" "an officer outside the province"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "a refused officer row changed the national hub"
+expect_status 200 "$(push "$VL_SECRET" "$(body VL 100 "$row")")" "a first version's body"
 
 nat_stop
 hub_stop

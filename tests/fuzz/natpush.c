@@ -23,7 +23,7 @@ static void fuzz_natpush_again(const hub_national_push_t *p)
     hub_problem_init(&pb);
     if (hub_natpush_parse(text, strlen(text), &doc, &q, &pb) != 0)
         abort(); /* what the forwarder writes must be read back */
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < HUB_NATIONAL_KINDS; k++)
         if (q.n[k] != p->n[k])
             abort();
     if (q.seq != p->seq || strcmp(q.month, p->month) != 0)

@@ -31,8 +31,10 @@ static int hub_api_national_store(hub_ctx_t *ctx, const hub_request_t *req,
     snprintf(actor, sizeof(actor), "national:%s", p->province);
     snprintf(detail, sizeof(detail),
              "month=%s seq=%" PRId64 " responses=%zu answers=%zu"
-             " elements=%zu",
-             p->month, p->seq, p->n[0], p->n[1], p->n[2]);
+             " elements=%zu officers=%zu",
+             p->month, p->seq, p->n[HUB_NATIONAL_RESP],
+             p->n[HUB_NATIONAL_ANS], p->n[HUB_NATIONAL_EL],
+             p->n[HUB_NATIONAL_OFF]);
     hub_db_lock(ctx->db);
     rc = hub_db_begin_write(ctx->db);
     if (rc == HUB_OK) {

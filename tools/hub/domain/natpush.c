@@ -3,13 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "hub/base/valid.h"
 
-static const char *const hub_natpush_lists[3] = {"responses", "answers",
-                                                 "elements"};
+static const char *const hub_natpush_lists[HUB_NATIONAL_KINDS] = {
+    "responses", "answers", "elements", "officers"};
 /* Columns per kind: how many strings, then how many counts. */
-static const size_t hub_natpush_texts[3] = {3, 6, 4};
-static const size_t hub_natpush_counts[3] = {3, 2, 3};
+static const size_t hub_natpush_texts[HUB_NATIONAL_KINDS] = {3, 6, 4, 4};
+static const size_t hub_natpush_counts[HUB_NATIONAL_KINDS] = {3, 2, 3, 1};
+
+/* Column j of a kind's row: a unit code, an officer's key, or a name. */
+static int hub_natpush_text_ok(int kind, size_t j, const char *t)
+{
+    if (j == 0)
+        return hub_valid_code(t);
+    if (kind == HUB_NATIONAL_OFF && j == 3)
+        return strlen(t) == HUB_NATIONAL_OFFICER_LEN &&
+               hex_is_lower(t, HUB_NATIONAL_OFFICER_LEN);
+    return hub_valid_name(t, HUB_CODE_MAX, 1);
+}
 
 static int hub_natpush_month_ok(const char *s)
 {
@@ -34,8 +46,7 @@ static int hub_natpush_read_row(int kind, size_t i, const json_t *a,
                                hub_natpush_lists[kind], i, nt + nc);
     for (j = 0; j < nt; j++) {
         t[j] = json_string_value(json_array_get(a, j));
-        if (!t[j] || (j == 0 ? !hub_valid_code(t[j])
-                             : !hub_valid_name(t[j], HUB_CODE_MAX, 1)))
+        if (!t[j] || !hub_natpush_text_ok(kind, j, t[j]))
             return hub_problem_set(pb, HUB_PROBLEM_INVALID,
                                    "%s[%zu][%zu] is not a code",
                                    hub_natpush_lists[kind], i, j);
@@ -67,11 +78,14 @@ static int hub_natpush_read_row(int kind, size_t i, const json_t *a,
         r->answer = t[5];
         r->n = c[0];
         r->pn = c[1];
-    } else {
+    } else if (kind == HUB_NATIONAL_EL) {
         r->element = t[3];
         r->n = c[0];
         r->pn = c[1];
         r->approx = c[2];
+    } else {
+        r->officer = t[3];
+        r->complete = c[0];
     }
     return 0;
 }
@@ -90,10 +104,14 @@ int hub_natpush_parse(const char *body, size_t len, hub_natpush_doc_t *doc,
     if (!json_is_object(doc->root))
         return hub_problem_set(pb, HUB_PROBLEM_INVALID,
                                "the body is not a JSON object");
-    if (json_object_size(doc->root) != 6)
+    /* Officers came with the second version of the body; a first
+     * version's push (no officers) weighs nobody, as before. */
+    if (json_object_size(doc->root) !=
+        (json_object_get(doc->root, "officers") ? 7u : 6u))
         return hub_problem_set(pb, HUB_PROBLEM_INVALID,
                                "the body has exactly province, month, seq,"
-                               " responses, answers and elements");
+                               " responses, answers, elements and"
+                               " (optionally) officers");
     p->province = json_string_value(json_object_get(doc->root, "province"));
     if (!p->province || !hub_valid_code(p->province))
         return hub_problem_set(pb, HUB_PROBLEM_INVALID,
@@ -109,12 +127,13 @@ int hub_natpush_parse(const char *body, size_t len, hub_natpush_doc_t *doc,
         return hub_problem_set(pb, HUB_PROBLEM_INVALID,
                                "seq must be an integer 1 to 2^53-1");
     p->seq = json_integer_value(seq);
-    for (kind = 0; kind < 3; kind++) {
+    for (kind = 0; kind < HUB_NATIONAL_KINDS; kind++) {
         const json_t *list =
             json_object_get(doc->root, hub_natpush_lists[kind]);
         size_t i, n = json_array_size(list);
 
-        if (!json_is_array(list))
+        /* A first version's body: no officers, an empty list. */
+        if (!json_is_array(list) && !(kind == HUB_NATIONAL_OFF && !list))
             return hub_problem_set(pb, HUB_PROBLEM_INVALID,
                                    "%s must be an array",
                                    hub_natpush_lists[kind]);
@@ -141,7 +160,7 @@ void hub_natpush_doc_free(hub_natpush_doc_t *doc)
 {
     int kind;
 
-    for (kind = 0; kind < 3; kind++)
+    for (kind = 0; kind < HUB_NATIONAL_KINDS; kind++)
         free(doc->rows[kind]);
     json_decref(doc->root);
     memset(doc, 0, sizeof(*doc));
@@ -157,9 +176,12 @@ static json_t *hub_natpush_row_json(int kind, const hub_stat_row_t *r)
         return json_pack("[s,s,s,s,s,s,I,I]", r->unit, r->field,
                          r->instrument, r->question, r->element, r->answer,
                          (json_int_t)r->n, (json_int_t)r->pn);
-    return json_pack("[s,s,s,s,I,I,I]", r->unit, r->field, r->instrument,
-                     r->element, (json_int_t)r->n, (json_int_t)r->pn,
-                     (json_int_t)r->approx);
+    if (kind == HUB_NATIONAL_EL)
+        return json_pack("[s,s,s,s,I,I,I]", r->unit, r->field,
+                         r->instrument, r->element, (json_int_t)r->n,
+                         (json_int_t)r->pn, (json_int_t)r->approx);
+    return json_pack("[s,s,s,s,I]", r->unit, r->field, r->instrument,
+                     r->officer, (json_int_t)r->complete);
 }
 
 json_t *hub_natpush_to_json(const hub_national_push_t *p)
@@ -169,7 +191,7 @@ json_t *hub_natpush_to_json(const hub_national_push_t *p)
     int kind;
     size_t i;
 
-    for (kind = 0; o && kind < 3; kind++) {
+    for (kind = 0; o && kind < HUB_NATIONAL_KINDS; kind++) {
         json_t *list = json_array();
 
         for (i = 0; list && i < p->n[kind]; i++)

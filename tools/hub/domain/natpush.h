@@ -5,9 +5,13 @@
  * {"province":"CODE","month":"YYYY-MM","seq":N,
  *  "responses":[[unit, field, instrument, complete, partial, suppressed]],
  *  "answers":[[unit, field, instrument, question, element, answer, n, pn]],
- *  "elements":[[unit, field, instrument, element, n, pn, approx]]}
- * Counts are integers 0..HUB_NATPUSH_COUNT_MAX; each list at most
- * HUB_NATPUSH_ROWS_MAX rows. Anything else is refused as a whole.
+ *  "elements":[[unit, field, instrument, element, n, pn, approx]],
+ *  "officers":[[unit, field, instrument, officer-key, complete]]}
+ * officers is the second version's (a first version's body, without it,
+ * weighs no officer); an officer's key is HUB_NATIONAL_OFFICER_LEN
+ * lowercase hex characters, never a name. Counts are integers
+ * 0..HUB_NATPUSH_COUNT_MAX; each list at most HUB_NATPUSH_ROWS_MAX rows.
+ * Anything else is refused as a whole.
  * Ownership: hub_natpush_parse() fills p with strings and arrays owned by
  * the natpush_doc_t; hub_natpush_doc_free() releases them. The JSON
  * hub_natpush_to_json() returns is the caller's (json_decref).
@@ -30,7 +34,7 @@
 
 typedef struct hub_natpush_doc {
     json_t *root;
-    hub_stat_row_t *rows[3];
+    hub_stat_row_t *rows[HUB_NATIONAL_KINDS];
 } hub_natpush_doc_t;
 
 /* 0 with p filled from body; -1 with pb set. doc is freed by the caller
