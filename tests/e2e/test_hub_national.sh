@@ -56,7 +56,16 @@ NTOKEN=$("$HUB" token add --scope province --db "$NDB" 2> /dev/null)
 CODE1=$("$HUB" enroll-code --unit X1 --db "$DB" 2> /dev/null)
 CODE2=$("$HUB" enroll-code --unit X2 --db "$DB" 2> /dev/null)
 
-hub_start "$DB" --rate-limit 1000
+# The province's own targets (the shipped file and a row of its own),
+# which its hub serves and its forwarder pushes.
+python3 - "$ROOT/assets/targets/default.json" "$T/vl-targets.json" "$Y" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["targets"].append({"province": "vinh-long", "indicator": "tthc", "op": ">=",
+                     "threshold": 42, "year": int(sys.argv[3]), "source": "test"})
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+hub_start "$DB" --rate-limit 1000 --targets "$T/vl-targets.json" --province vinh-long
 PROV_URL=$HUB_URL
 nat_start
 
@@ -71,14 +80,17 @@ expect_status 200 "$(hub_upload "$K2" "$S2" 5 "$Y-04-02" X2 9 2)" "upload K2"
 forward() { # URL [options]: one round
   local url=$1
   shift
-  "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once "$@" 2> "$T/fwd.log"
+  "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once \
+    --targets "$T/vl-targets.json" --province vinh-long "$@" 2> "$T/fwd.log"
 }
 forward "$NAT_URL" || fail "forward: $(cat "$T/fwd.log")"
 grep -q "2 months: 2 pushed, 0 unchanged" "$T/fwd.log" || fail "first round: $(cat "$T/fwd.log")"
 
 # ---- the same figures, byte for byte -----------------------------------------
 # The national tree holds other provinces (CT has no figures yet, so the
-# whole trees' answers agree too: the country's and the years' summaries).
+# whole trees' answers agree too: the country's and the years' summaries,
+# but for the targets: the country is held against the national hub's
+# own file, VL's units against VL's).
 QUERIES=("period=$Y" "period=$Y&group=quarter" "from=$Y-03-01&to=$Y-04-30&group=field" "period=$Y&group=unit&unit=VL" "period=$Y&group=month&unit=VL" "period=$Y-Q2&unit=X2"
          "from=$Y-03-01&to=$Y-04-30&group=field&unit=VL" "period=$Y&group=unit&unit=VL&format=csv")
 same_figures() { # WHAT
@@ -89,7 +101,19 @@ same_figures() { # WHAT
     cp "$T/body" "$T/prov.$i"
     HUB_URL=$NAT_URL
     expect_status 200 "$(req GET "/api/v1/stats?$q" -H "Authorization: Bearer $NTOKEN")" "national: $q"
-    cmp -s "$T/body" "$T/prov.$i" || fail "$1: $q differs: $(head -c 400 "$T/prov.$i") // $(head -c 400 "$T/body")"
+    case "$q" in
+      *unit=*) cmp -s "$T/body" "$T/prov.$i" ;;
+      *) python3 - "$T/body" "$T/prov.$i" <<'PY'
+import json, sys
+def bare(path):
+    d = json.load(open(path, encoding="utf-8"))
+    for g in d["groups"]:
+        g.pop("targets", None)
+    return d
+sys.exit(bare(sys.argv[1]) != bare(sys.argv[2]))
+PY
+      ;;
+    esac || fail "$1: $q differs: $(head -c 400 "$T/prov.$i") // $(head -c 400 "$T/body")"
     i=$((i + 1))
   done
   HUB_URL=$PROV_URL
@@ -99,9 +123,34 @@ HUB_URL=$NAT_URL
 expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "national total"
 [ "$(jget 'd["groups"][0]["responses"]')" = 27 ] || fail "national total: $(head -c 300 "$T/body")"
 expect_status 200 "$(req GET /api/v1/national/provinces -H "Authorization: Bearer $NTOKEN")" "provinces"
-[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0) for p in d["provinces"]]')" = '[["VL", 2, true]]' ] ||
-  fail "provinces: $(cat "$T/body")"
+[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0, p["targets_slug"], p["targets_at"] > 0) for p in d["provinces"]]')" = \
+  '[["VL", 2, true, "vinh-long", true]]' ] || fail "provinces: $(cat "$T/body")"
+# VL's units against VL's targets, the country against the national file.
+TTHC='[[t["threshold"], t["province"]] for t in d["groups"][0]["targets"] if t["indicator"] == "tthc"]'
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y&unit=X1" -H "Authorization: Bearer $NTOKEN")" "X1's targets"
+[ "$(jget "$TTHC")" = '[[42, "vinh-long"]]' ] || fail "X1's targets nationally: $(jget "$TTHC")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "the country's targets"
+[ "$(jget "$TTHC")" = '[[90, "*"]]' ] || fail "the country's targets: $(jget "$TTHC")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y&unit=C1" -H "Authorization: Bearer $NTOKEN")" "C1's targets"
+[ "$(jget "$TTHC")" = '[[90, "*"]]' ] || fail "CT, which pushed none: $(jget "$TTHC")"
 HUB_URL=$PROV_URL
+grep -q "targets pushed (vinh-long)" "$T/fwd.log" || fail "targets: $(cat "$T/fwd.log")"
+# A targets body under another province's credential, or not a targets
+# file: refused, nothing changed.
+D0=$(db_digest "$NDB")
+tpush() { # SECRET BODY-PYTHON
+  python3 -c "import json; print(json.dumps($2))" > "$T/tpush.json"
+  HUB_URL=$NAT_URL
+  req POST /api/v1/national/targets -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' --data-binary "@$T/tpush.json"
+  HUB_URL=$PROV_URL
+}
+TFILE="json.load(open('$T/vl-targets.json'))"
+expect_status 403 "$(tpush "$CT_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "VL's targets by CT"
+expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': {'format': 'x'}}")" "not a targets file"
+expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'Vinh Long', 'targets': $TFILE}")" "a bad slug"
+expect_status 200 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "the same targets again"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "refused or repeated targets changed the national hub"
 
 # ---- replays, older and reordered pushes change nothing ------------------------
 D0=$(db_digest "$NDB")

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/err.h"
 #include "core/hex.h"
 #include "hub/base/clock.h"
 #include "hub/base/crypto.h"
@@ -43,6 +44,7 @@
 
 #define FORWARD_CMD "forward"
 #define FORWARD_PATH "/api/v1/national/months"
+#define FORWARD_TARGETS_PATH "/api/v1/national/targets"
 #define FORWARD_MONTHS_MAX 1200 /* a century of months */
 #define FORWARD_CRED_MAX (HUB_CODE_MAX + 1 + HUB_SECRET_LEN + 2)
 #define FORWARD_PATH_MAX 4096
@@ -66,7 +68,8 @@ static void forward_print_help(FILE *fp)
             " [--once]\n"
             "                         [--interval S] [--tries N]"
             " [--ca-file FILE] [--pin PIN]\n"
-            "                         [--officer-key FILE]\n"
+            "                         [--officer-key FILE]"
+            " [--targets FILE --province SLUG]\n"
             "\n"
             "Pushes this hub's month summary rows (unit, field, instrument,"
             " question,\nanswer counts; no counter; each officer's complete"
@@ -86,6 +89,13 @@ static void forward_print_help(FILE *fp)
             " beside the credential, made when\n"
             "                          missing); keep it with the province,"
             " never send it\n"
+            "  -T, --targets FILE      the targets file this hub's serve"
+            " reads, pushed\n"
+            "                          whenever it changes; the national"
+            " hub holds this\n"
+            "                          province's units against it\n"
+            "  -p, --province SLUG     whose rows of it are this"
+            " province's (as serve's)\n"
             "  -d, --db PATH           this hub's database\n"
             "  -1, --once              one round, then exit (0 only when"
             " every month is\n"
@@ -109,6 +119,7 @@ static void forward_print_help(FILE *fp)
 
 typedef struct forward_opts {
     const char *to, *cred_path, *db, *ca_file, *pin, *key_path;
+    const char *targets_path, *slug;
     long interval_s, tries;
     int once;
 } forward_opts_t;
@@ -125,6 +136,8 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
         {"ca-file", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
         {"officer-key", required_argument, NULL, 'k'},
+        {"targets", required_argument, NULL, 'T'},
+        {"province", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -135,7 +148,7 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
     o->tries = FORWARD_TRIES_DEFAULT;
     opterr = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":t:c:d:1i:n:k:h", longs, NULL)) !=
+    while ((c = getopt_long(argc, argv, ":t:c:d:1i:n:k:T:p:h", longs, NULL)) !=
            -1) {
         switch (c) {
         case 't': o->to = optarg; break;
@@ -145,6 +158,8 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
         case 'C': o->ca_file = optarg; break;
         case 'P': o->pin = optarg; break;
         case 'k': o->key_path = optarg; break;
+        case 'T': o->targets_path = optarg; break;
+        case 'p': o->slug = optarg; break;
         case 'i':
             if (hub_cmd_parse_long(FORWARD_CMD, "--interval", optarg, 1,
                                    86400, &o->interval_s) != 0)
@@ -162,6 +177,11 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
             hub_cmd_report_bad_option(FORWARD_CMD, c, argv[optind - 1]);
             return -1;
         }
+    }
+    if (!o->targets_path != !o->slug) {
+        hub_cmd_say(FORWARD_CMD, "--targets FILE and --province SLUG go"
+                                 " together");
+        return -1;
     }
     if (optind < argc || !o->to || !o->cred_path || !o->db) {
         hub_cmd_say(FORWARD_CMD, "--to URL, --credential FILE and --db PATH"
@@ -382,6 +402,9 @@ typedef struct forward_run {
     char (*months)[HUB_NATIONAL_MONTH_LEN + 1];
     size_t n_months;
     int pushed, unchanged;
+    /* The targets body the national hub acknowledged (digest), if any. */
+    unsigned char targets_digest[HUB_SHA256_LEN];
+    int targets_acked;
 } forward_run_t;
 
 enum { FORWARD_DONE = 0, FORWARD_AGAIN = 1, FORWARD_REFUSED = 2 };
@@ -470,6 +493,80 @@ static int forward_send(forward_run_t *run, hub_national_push_t *p,
     return out;
 }
 
+/* The targets body from the file as it is now; NULL (said why) when it
+ * cannot be read or is not a targets file. */
+static char *forward_targets_body(const forward_run_t *run)
+{
+    char *text = malloc(TARGETS_SOURCE_MAX + 1), *body = NULL;
+    FILE *fp = fopen(run->o->targets_path, "rb");
+    targets_t *t = NULL;
+    json_t *o = NULL;
+    size_t n = 0;
+    err_t err;
+
+    if (text && fp)
+        n = fread(text, 1, TARGETS_SOURCE_MAX + 1, fp);
+    if (fp && fclose(fp) != 0)
+        n = 0;
+    if (text && n <= TARGETS_SOURCE_MAX)
+        text[n] = '\0';
+    err_clear(&err);
+    if (!text || !fp || n == 0 || n > TARGETS_SOURCE_MAX)
+        hub_cmd_say(FORWARD_CMD, "cannot read %s (or over %d bytes)",
+                    run->o->targets_path, TARGETS_SOURCE_MAX);
+    else if (targets_parse(text, n, run->o->targets_path, &t, &err) != 0) {
+        char msg[256];
+
+        err_format(&err, msg, sizeof(msg));
+        hub_cmd_say(FORWARD_CMD, "%s", msg);
+    } else if (!(o = hub_natpush_targets_json(run->province, run->o->slug,
+                                              text, n)) ||
+               !(body = json_dumps(o, JSON_COMPACT)))
+        hub_cmd_say(FORWARD_CMD, "out of memory");
+    targets_free(t);
+    json_decref(o);
+    free(text);
+    return body;
+}
+
+/* The province's targets, pushed when the file changed since the last
+ * acknowledgement of this process (a restart pushes them once). */
+static int forward_targets(forward_run_t *run)
+{
+    unsigned char digest[HUB_SHA256_LEN];
+    char *body;
+    sync_reply_t r;
+    int out;
+
+    if (!run->o->targets_path)
+        return FORWARD_DONE;
+    body = forward_targets_body(run);
+    if (!body || hub_crypto_hash_sha256(body, strlen(body), digest) != 0) {
+        free(body);
+        return FORWARD_REFUSED;
+    }
+    if (run->targets_acked &&
+        hub_crypto_equal(digest, run->targets_digest, HUB_SHA256_LEN)) {
+        free(body);
+        return FORWARD_DONE;
+    }
+    sync_client_post(run->client, FORWARD_TARGETS_PATH, NULL, run->secret,
+                     body, strlen(body), NULL, &r);
+    free(body);
+    if (r.status == 200 && r.cls == SYNC_ACKED) {
+        memcpy(run->targets_digest, digest, HUB_SHA256_LEN);
+        run->targets_acked = 1;
+        hub_cmd_say(FORWARD_CMD, "targets pushed (%s)", run->o->slug);
+        out = FORWARD_DONE;
+    } else {
+        hub_cmd_say(FORWARD_CMD, "targets refused (HTTP %ld %s): %s",
+                    r.status, r.error_code, r.message);
+        out = r.cls == SYNC_TRANSIENT ? FORWARD_AGAIN : FORWARD_REFUSED;
+    }
+    sync_reply_clear(&r);
+    return out;
+}
+
 /* One month: pushed when its rows changed since the acknowledged ones. */
 static int forward_month(forward_run_t *run, const char *month)
 {
@@ -551,6 +648,7 @@ static int forward_round(forward_run_t *run)
                     hub_db_last_error(run->db));
         return FORWARD_AGAIN;
     }
+    worst = forward_targets(run);
     for (i = 0; i < run->n_months && !forward_stop; i++) {
         wait = FORWARD_BACKOFF_FIRST_S;
         for (tries = 1;; tries++) {

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/hex.h"
+#include "core/jsonload.h"
 #include "hub/base/valid.h"
 
 static const char *const hub_natpush_lists[HUB_NATIONAL_KINDS] = {
@@ -207,4 +209,69 @@ json_t *hub_natpush_to_json(const hub_national_push_t *p)
         }
     }
     return o;
+}
+
+int hub_natpush_parse_targets(const char *body, size_t len,
+                              char province[HUB_CODE_MAX + 1],
+                              char slug[TARGETS_SLUG_MAX], char **text,
+                              hub_problem_t *pb)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *p = json_string_value(json_object_get(root, "province"));
+    const char *s = json_string_value(json_object_get(root, "slug"));
+    json_t *file = json_object_get(root, "targets");
+    targets_t *t = NULL;
+    err_t err;
+    int rc = -1;
+
+    *text = NULL;
+    if (!json_is_object(root) || json_object_size(root) != 3 ||
+        !json_is_object(file))
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "the body is {\"province\", \"slug\","
+                        " \"targets\": {a targets file}}");
+    else if (!p || !hub_valid_code(p))
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "province must be a unit code");
+    else if (!s || (strcmp(s, TARGETS_ALL_PROVINCES) != 0 &&
+                    !jsonload_is_word(s, TARGETS_SLUG_MAX,
+                                      jsonload_is_slug_char)))
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "slug must be \"*\" or a province slug");
+    else if (!(*text = json_dumps(file, JSON_COMPACT)))
+        hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
+    else {
+        err_clear(&err);
+        if (targets_parse(*text, strlen(*text), "targets", &t, &err) != 0) {
+            char msg[256];
+
+            err_format(&err, msg, sizeof(msg));
+            hub_problem_set(pb, HUB_PROBLEM_INVALID, "%s", msg);
+        } else {
+            snprintf(province, HUB_CODE_MAX + 1, "%s", p);
+            snprintf(slug, TARGETS_SLUG_MAX, "%s", s);
+            rc = 0;
+        }
+        targets_free(t);
+    }
+    if (rc != 0) {
+        free(*text);
+        *text = NULL;
+    }
+    json_decref(root);
+    return rc;
+}
+
+json_t *hub_natpush_targets_json(const char *province, const char *slug,
+                                 const char *file_text, size_t len)
+{
+    json_t *file = json_loadb(file_text, len, JSON_REJECT_DUPLICATES, NULL);
+
+    if (!json_is_object(file)) {
+        json_decref(file);
+        return NULL;
+    }
+    return json_pack("{s:s, s:s, s:o}", "province", province, "slug", slug,
+                     "targets", file);
 }

@@ -31,6 +31,8 @@
  * by orders of magnitude: such a count is a fault, not a figure. */
 #define HUB_NATPUSH_COUNT_MAX INT64_C(100000000)
 #define HUB_NATPUSH_SEQ_MAX INT64_C(9007199254740991) /* 2^53 - 1 */
+/* A targets file and the few bytes around it. */
+#define HUB_NATPUSH_TARGETS_BODY_MAX (TARGETS_SOURCE_MAX + 1024)
 
 typedef struct hub_natpush_doc {
     json_t *root;
@@ -45,5 +47,20 @@ void hub_natpush_doc_free(hub_natpush_doc_t *doc);
 
 /* p as the body above, NULL when out of memory. */
 json_t *hub_natpush_to_json(const hub_national_push_t *p);
+
+/* A province's targets, POST /api/v1/national/targets:
+ * {"province":"CODE","slug":"SLUG","targets":{ a targets file }}
+ * slug names the file's rows that are the province's own ("*": the
+ * national ones only). 0 with province, slug and *text (the file as
+ * compact JSON, malloc'd, the caller's) when the file is one
+ * targets_parse() accepts; -1 with pb set and *text NULL. */
+int hub_natpush_parse_targets(const char *body, size_t len,
+                              char province[HUB_CODE_MAX + 1],
+                              char slug[TARGETS_SLUG_MAX], char **text,
+                              hub_problem_t *pb);
+/* The body above from a targets file's text, NULL when it is not JSON
+ * or out of memory; the caller's (json_decref). */
+json_t *hub_natpush_targets_json(const char *province, const char *slug,
+                                 const char *file_text, size_t len);
 
 #endif

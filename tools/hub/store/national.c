@@ -2,6 +2,7 @@
 #include "hub/store/dbx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/hex.h"
@@ -28,8 +29,18 @@ static const char hub_national_sql_put_unit[] =
     "INSERT INTO national_month_units(province, month, unit)"
     " VALUES(?1, ?2, ?3) ON CONFLICT(province, month, unit) DO NOTHING";
 static const char hub_national_sql_each_province[] =
-    "SELECT province, count(*), max(pushed_at) FROM national_months"
-    " GROUP BY province ORDER BY province";
+    "SELECT m.province, count(*), max(m.pushed_at), coalesce(t.slug, ''),"
+    " coalesce(t.pushed_at, 0) FROM national_months m LEFT JOIN"
+    " national_targets t ON t.province = m.province"
+    " GROUP BY m.province, t.slug, t.pushed_at ORDER BY m.province";
+static const char hub_national_sql_put_targets[] =
+    "INSERT INTO national_targets(province, slug, body, pushed_at)"
+    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(province) DO UPDATE SET"
+    " slug = excluded.slug, body = excluded.body,"
+    " pushed_at = excluded.pushed_at WHERE national_targets.slug <>"
+    " excluded.slug OR national_targets.body <> excluded.body";
+static const char hub_national_sql_each_targets[] =
+    "SELECT province, slug, body FROM national_targets ORDER BY province";
 static const char hub_national_sql_fwd_get[] =
     "SELECT seq, digest FROM forward_months WHERE month = ?1";
 static const char hub_national_sql_fwd_seq[] =
@@ -379,6 +390,8 @@ static int hub_national_read_province(void *ctx, sqlx_stmt_t *st)
     p.province = sqlx_column_text(st, 0);
     p.months = sqlx_column_int64(st, 1);
     p.last_push_at = sqlx_column_int64(st, 2);
+    p.targets_slug = sqlx_column_text(st, 3);
+    p.targets_at = sqlx_column_int64(st, 4);
     return w->fn(w->ctx, &p);
 }
 
@@ -392,6 +405,73 @@ int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
                                      hub_national_sql_each_province),
                         HUB_OK, "national provinces",
                         hub_national_read_province, &w);
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+int hub_national_put_targets(hub_db_t *db, const char *province,
+                             const char *slug, const char *text,
+                             int64_t now_ms)
+{
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_put_targets);
+    int rc = HUB_OK;
+
+    sqlx_bind_text(st, 1, province, &rc);
+    sqlx_bind_text(st, 2, slug, &rc);
+    sqlx_bind_text(st, 3, text, &rc);
+    sqlx_bind_int64(st, 4, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "national targets");
+}
+
+typedef struct hub_national_targets_find {
+    hub_db_t *db;
+    const char *unit;
+    char *slug;
+    char **text;
+    int rc;
+} hub_national_targets_find_t;
+
+/* The first province holding the unit wins: provinces do not nest. */
+static int hub_national_match_targets(void *ctx, sqlx_stmt_t *st)
+{
+    hub_national_targets_find_t *f = ctx;
+    const char *province = sqlx_column_text(st, 0);
+    int yes = 0;
+
+    f->rc = strcmp(province, f->unit) == 0
+                ? (yes = 1, HUB_OK)
+                : hub_units_contains(f->db, province, f->unit, &yes);
+    if (f->rc == HUB_NOT_FOUND) {
+        f->rc = HUB_OK;
+        return 0;
+    }
+    if (f->rc != HUB_OK)
+        return HUB_ERROR;
+    if (!yes)
+        return 0;
+    snprintf(f->slug, TARGETS_SLUG_MAX, "%s", sqlx_column_text(st, 1));
+    *f->text = strdup(sqlx_column_text(st, 2));
+    f->rc = *f->text ? HUB_EXISTS : HUB_ERROR;
+    return HUB_ERROR; /* found: stop */
+}
+
+int hub_national_find_targets(hub_db_t *db, const char *unit,
+                              char slug[TARGETS_SLUG_MAX], char **text)
+{
+    hub_national_targets_find_t f = {db, unit, slug, text, HUB_OK};
+    int rc;
+
+    *text = NULL;
+    slug[0] = '\0';
+    rc = hub_dbx_each(db,
+                      sqlx_prepare(hub_dbx(db), hub_national_sql_each_targets),
+                      HUB_OK, "national targets",
+                      hub_national_match_targets, &f);
+    if (f.rc == HUB_EXISTS)
+        return HUB_OK;
+    if (f.rc != HUB_OK)
+        return f.rc;
+    return rc == HUB_OK ? HUB_NOT_FOUND : rc;
 }
 
 /* ---- forwarding -------------------------------------------------------- */

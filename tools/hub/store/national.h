@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/targets.h"
 #include "hub/base/crypto.h"
 #include "hub/base/valid.h"
 #include "hub/store/db.h"
@@ -84,6 +85,8 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
 typedef struct hub_national_province {
     const char *province;
     int64_t months, last_push_at; /* Unix ms */
+    const char *targets_slug;     /* "" when it pushed no targets */
+    int64_t targets_at;           /* when it pushed them; 0: never */
 } hub_national_province_t;
 typedef int (*hub_national_each_fn)(void *ctx,
                                     const hub_national_province_t *p);
@@ -91,6 +94,18 @@ typedef int (*hub_national_each_fn)(void *ctx,
  * when it last pushed, which is how stale its figures are. */
 int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
                                void *ctx);
+
+/* Write: province's targets file (text, checked by the caller) and the
+ * slug of its own rows, replacing what it pushed before; the same again
+ * changes nothing, not even the time it came. */
+int hub_national_put_targets(hub_db_t *db, const char *province,
+                             const char *slug, const char *text,
+                             int64_t now_ms);
+/* The targets of the province whose subtree holds unit (a unit code, or
+ * the province itself): HUB_OK with *text (malloc'd, the caller frees
+ * it) and slug; HUB_NOT_FOUND when no such province pushed any. */
+int hub_national_find_targets(hub_db_t *db, const char *unit,
+                              char slug[TARGETS_SLUG_MAX], char **text);
 
 /* Forwarding state of month: *seq the last sequence number used (0:
  * none), digest the acknowledged rows' SHA-256 (*acked 0: none). */
