@@ -81,7 +81,7 @@ forward() { # URL [options]: one round
   local url=$1
   shift
   "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once \
-    --targets "$T/vl-targets.json" --province vinh-long "$@" 2> "$T/fwd.log"
+    --targets "$T/vl-targets.json" --province vinh-long --dashboard "$PROV_URL" "$@" 2> "$T/fwd.log"
 }
 forward "$NAT_URL" || fail "forward: $(cat "$T/fwd.log")"
 grep -q "2 months: 2 pushed, 0 unchanged" "$T/fwd.log" || fail "first round: $(cat "$T/fwd.log")"
@@ -123,8 +123,8 @@ HUB_URL=$NAT_URL
 expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "national total"
 [ "$(jget 'd["groups"][0]["responses"]')" = 27 ] || fail "national total: $(head -c 300 "$T/body")"
 expect_status 200 "$(req GET /api/v1/national/provinces -H "Authorization: Bearer $NTOKEN")" "provinces"
-[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0, p["targets_slug"], p["targets_at"] > 0) for p in d["provinces"]]')" = \
-  '[["VL", 2, true, "vinh-long", true]]' ] || fail "provinces: $(cat "$T/body")"
+[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0, p["targets_slug"], p["targets_at"] > 0, p["dashboard"]) for p in d["provinces"]]')" = \
+  "[[\"VL\", 2, true, \"vinh-long\", true, \"$PROV_URL\"]]" ] || fail "provinces: $(cat "$T/body")"
 # VL's units against VL's targets, the country against the national file.
 TTHC='[[t["threshold"], t["province"]] for t in d["groups"][0]["targets"] if t["indicator"] == "tthc"]'
 expect_status 200 "$(req GET "/api/v1/stats?period=$Y&unit=X1" -H "Authorization: Bearer $NTOKEN")" "X1's targets"
@@ -149,7 +149,10 @@ TFILE="json.load(open('$T/vl-targets.json'))"
 expect_status 403 "$(tpush "$CT_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "VL's targets by CT"
 expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': {'format': 'x'}}")" "not a targets file"
 expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'Vinh Long', 'targets': $TFILE}")" "a bad slug"
-expect_status 200 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "the same targets again"
+for bad in "javascript:alert(1)" "http://example.vn/" "https://x.vn/\"><b>"; do
+  expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE, 'dashboard': '$bad'}")" "dashboard $bad"
+done
+expect_status 200 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE, 'dashboard': '$PROV_URL'}")" "the same targets again"
 [ "$(db_digest "$NDB")" = "$D0" ] || fail "refused or repeated targets changed the national hub"
 
 # ---- replays, older and reordered pushes change nothing ------------------------

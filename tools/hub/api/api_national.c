@@ -143,31 +143,31 @@ int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
 int hub_api_national_targets(hub_ctx_t *ctx, const hub_request_t *req,
                              hub_reply_t *r)
 {
-    char province[HUB_CODE_MAX + 1], named[HUB_CODE_MAX + 1];
-    char slug[TARGETS_SLUG_MAX], actor[HUB_CODE_MAX + 16];
+    char province[HUB_CODE_MAX + 1], actor[HUB_CODE_MAX + 16];
     char detail[HUB_API_NATIONAL_DETAIL_MAX];
+    hub_natpush_targets_t tg;
     hub_problem_t pb;
-    char *text = NULL;
     int rc;
 
     if (hub_auth_check_province(ctx, req, province, r) != 0)
         return r->status;
     hub_problem_init(&pb);
     if (hub_natpush_parse_targets(req->body ? req->body : "", req->body_len,
-                                  named, slug, &text, &pb) != 0)
+                                  &tg, &pb) != 0)
         return hub_reply_problem(r, &pb);
-    if (hub_api_national_check_sender(ctx, req, province, named, r) != 0) {
-        free(text);
+    if (hub_api_national_check_sender(ctx, req, province, tg.province, r) !=
+        0) {
+        free(tg.text);
         return r->status;
     }
     snprintf(actor, sizeof(actor), "national:%s", province);
-    snprintf(detail, sizeof(detail), "targets slug=%s bytes=%zu", slug,
-             strlen(text));
+    snprintf(detail, sizeof(detail), "targets slug=%s bytes=%zu", tg.slug,
+             strlen(tg.text));
     hub_db_lock(ctx->db);
     rc = hub_db_begin_write(ctx->db);
     if (rc == HUB_OK) {
-        rc = hub_national_put_targets(ctx->db, province, slug, text,
-                                      req->now_ms);
+        rc = hub_national_put_targets(ctx->db, province, tg.slug, tg.text,
+                                      tg.dashboard, req->now_ms);
         if (rc == HUB_OK)
             rc = hub_db_audit(ctx->db, req->now_ms, actor, "national.targets",
                               detail);
@@ -180,23 +180,26 @@ int hub_api_national_targets(hub_ctx_t *ctx, const hub_request_t *req,
         hub_log_say("national targets from %s: %s", province,
                     hub_db_last_error(ctx->db));
     hub_db_unlock(ctx->db);
-    free(text);
+    free(tg.text);
     if (rc != HUB_OK)
         return hub_reply_fail_db(r, rc);
     return hub_reply_send_json(r, 200,
                                json_pack("{s:b, s:s, s:s}", "ok", 1,
-                                         "province", province, "slug", slug));
+                                         "province", province, "slug",
+                                         tg.slug));
 }
 
 static int hub_api_national_add_province(void *ctx,
                                          const hub_national_province_t *p)
 {
-    json_t *o = json_pack("{s:s, s:I, s:I, s:s?, s:I}", "province",
+    json_t *o = json_pack("{s:s, s:I, s:I, s:s?, s:I, s:s?}", "province",
                           p->province, "months", (json_int_t)p->months,
                           "last_push_at", (json_int_t)p->last_push_at,
                           "targets_slug",
                           p->targets_slug[0] ? p->targets_slug : NULL,
-                          "targets_at", (json_int_t)p->targets_at);
+                          "targets_at", (json_int_t)p->targets_at,
+                          "dashboard",
+                          p->dashboard[0] ? p->dashboard : NULL);
 
     return json_array_append_new(ctx, o) == 0 ? 0 : HUB_ERROR;
 }

@@ -96,6 +96,10 @@ static void forward_print_help(FILE *fp)
             "                          province's units against it\n"
             "  -p, --province SLUG     whose rows of it are this"
             " province's (as serve's)\n"
+            "  -D, --dashboard URL     this hub's address, which the"
+            " national dashboard\n"
+            "                          links for the counters (with"
+            " --targets)\n"
             "  -d, --db PATH           this hub's database\n"
             "  -1, --once              one round, then exit (0 only when"
             " every month is\n"
@@ -119,7 +123,7 @@ static void forward_print_help(FILE *fp)
 
 typedef struct forward_opts {
     const char *to, *cred_path, *db, *ca_file, *pin, *key_path;
-    const char *targets_path, *slug;
+    const char *targets_path, *slug, *dashboard;
     long interval_s, tries;
     int once;
 } forward_opts_t;
@@ -138,6 +142,7 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
         {"officer-key", required_argument, NULL, 'k'},
         {"targets", required_argument, NULL, 'T'},
         {"province", required_argument, NULL, 'p'},
+        {"dashboard", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -148,7 +153,7 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
     o->tries = FORWARD_TRIES_DEFAULT;
     opterr = 0;
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":t:c:d:1i:n:k:T:p:h", longs, NULL)) !=
+    while ((c = getopt_long(argc, argv, ":t:c:d:1i:n:k:T:p:D:h", longs, NULL)) !=
            -1) {
         switch (c) {
         case 't': o->to = optarg; break;
@@ -160,6 +165,7 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
         case 'k': o->key_path = optarg; break;
         case 'T': o->targets_path = optarg; break;
         case 'p': o->slug = optarg; break;
+        case 'D': o->dashboard = optarg; break;
         case 'i':
             if (hub_cmd_parse_long(FORWARD_CMD, "--interval", optarg, 1,
                                    86400, &o->interval_s) != 0)
@@ -178,9 +184,9 @@ static int forward_parse(int argc, char **argv, forward_opts_t *o)
             return -1;
         }
     }
-    if (!o->targets_path != !o->slug) {
+    if (!o->targets_path != !o->slug || (o->dashboard && !o->slug)) {
         hub_cmd_say(FORWARD_CMD, "--targets FILE and --province SLUG go"
-                                 " together");
+                                 " together, and --dashboard with them");
         return -1;
     }
     if (optind < argc || !o->to || !o->cred_path || !o->db) {
@@ -520,7 +526,7 @@ static char *forward_targets_body(const forward_run_t *run)
         err_format(&err, msg, sizeof(msg));
         hub_cmd_say(FORWARD_CMD, "%s", msg);
     } else if (!(o = hub_natpush_targets_json(run->province, run->o->slug,
-                                              text, n)) ||
+                                              run->o->dashboard, text, n)) ||
                !(body = json_dumps(o, JSON_COMPACT)))
         hub_cmd_say(FORWARD_CMD, "out of memory");
     targets_free(t);

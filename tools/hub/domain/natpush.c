@@ -211,26 +211,63 @@ json_t *hub_natpush_to_json(const hub_national_push_t *p)
     return o;
 }
 
+/* Whether host (up to the port or path) is the loopback one. */
+static int hub_natpush_is_loopback(const char *host)
+{
+    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
+    size_t i, n;
+
+    for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+        n = strlen(names[i]);
+        if (strncmp(host, names[i], n) == 0 &&
+            (host[n] == '\0' || host[n] == ':' || host[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* A link the national dashboard may show: https://, or http:// to this
+ * machine (tests), with a host, in characters that need no quoting. */
+static int hub_natpush_url_ok(const char *url)
+{
+    size_t i, n = strlen(url);
+    const char *host;
+
+    if (n > HUB_NATPUSH_URL_MAX)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (url[i] <= ' ' || url[i] > '~' || strchr("\"'<>\\`", url[i]))
+            return 0;
+    if (strncmp(url, "https://", 8) == 0)
+        host = url + 8;
+    else if (strncmp(url, "http://", 7) == 0 &&
+             hub_natpush_is_loopback(url + 7))
+        host = url + 7;
+    else
+        return 0;
+    return host[0] != '\0' && host[0] != '/' && host[0] != ':' &&
+           !strchr(host, '@');
+}
+
 int hub_natpush_parse_targets(const char *body, size_t len,
-                              char province[HUB_CODE_MAX + 1],
-                              char slug[TARGETS_SLUG_MAX], char **text,
-                              hub_problem_t *pb)
+                              hub_natpush_targets_t *out, hub_problem_t *pb)
 {
     json_error_t jerr;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     const char *p = json_string_value(json_object_get(root, "province"));
     const char *s = json_string_value(json_object_get(root, "slug"));
+    const json_t *dash = json_object_get(root, "dashboard");
     json_t *file = json_object_get(root, "targets");
     targets_t *t = NULL;
     err_t err;
     int rc = -1;
 
-    *text = NULL;
-    if (!json_is_object(root) || json_object_size(root) != 3 ||
-        !json_is_object(file))
+    memset(out, 0, sizeof(*out));
+    if (!json_is_object(root) ||
+        json_object_size(root) != (dash ? 4u : 3u) || !json_is_object(file))
         hub_problem_set(pb, HUB_PROBLEM_INVALID,
                         "the body is {\"province\", \"slug\","
-                        " \"targets\": {a targets file}}");
+                        " \"targets\": {a targets file}, \"dashboard\"}");
     else if (!p || !hub_valid_code(p))
         hub_problem_set(pb, HUB_PROBLEM_INVALID,
                         "province must be a unit code");
@@ -239,39 +276,56 @@ int hub_natpush_parse_targets(const char *body, size_t len,
                                       jsonload_is_slug_char)))
         hub_problem_set(pb, HUB_PROBLEM_INVALID,
                         "slug must be \"*\" or a province slug");
-    else if (!(*text = json_dumps(file, JSON_COMPACT)))
+    else if (dash && (!json_is_string(dash) ||
+                      !hub_natpush_url_ok(json_string_value(dash))))
+        hub_problem_set(pb, HUB_PROBLEM_INVALID,
+                        "dashboard must be an https:// address (http:// on"
+                        " loopback) of at most %d plain characters",
+                        HUB_NATPUSH_URL_MAX);
+    else if (!(out->text = json_dumps(file, JSON_COMPACT)))
         hub_problem_set(pb, HUB_PROBLEM_NO_MEMORY, "out of memory");
     else {
         err_clear(&err);
-        if (targets_parse(*text, strlen(*text), "targets", &t, &err) != 0) {
+        if (targets_parse(out->text, strlen(out->text), "targets", &t,
+                          &err) != 0) {
             char msg[256];
 
             err_format(&err, msg, sizeof(msg));
             hub_problem_set(pb, HUB_PROBLEM_INVALID, "%s", msg);
         } else {
-            snprintf(province, HUB_CODE_MAX + 1, "%s", p);
-            snprintf(slug, TARGETS_SLUG_MAX, "%s", s);
+            snprintf(out->province, sizeof(out->province), "%s", p);
+            snprintf(out->slug, sizeof(out->slug), "%s", s);
+            snprintf(out->dashboard, sizeof(out->dashboard), "%s",
+                     dash ? json_string_value(dash) : "");
             rc = 0;
         }
         targets_free(t);
     }
     if (rc != 0) {
-        free(*text);
-        *text = NULL;
+        free(out->text);
+        out->text = NULL;
     }
     json_decref(root);
     return rc;
 }
 
 json_t *hub_natpush_targets_json(const char *province, const char *slug,
+                                 const char *dashboard,
                                  const char *file_text, size_t len)
 {
     json_t *file = json_loadb(file_text, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *o;
 
     if (!json_is_object(file)) {
         json_decref(file);
         return NULL;
     }
-    return json_pack("{s:s, s:s, s:o}", "province", province, "slug", slug,
-                     "targets", file);
+    o = json_pack("{s:s, s:s, s:o}", "province", province, "slug", slug,
+                  "targets", file);
+    if (o && dashboard &&
+        json_object_set_new(o, "dashboard", json_string(dashboard)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
 }

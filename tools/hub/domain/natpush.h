@@ -49,18 +49,28 @@ void hub_natpush_doc_free(hub_natpush_doc_t *doc);
 json_t *hub_natpush_to_json(const hub_national_push_t *p);
 
 /* A province's targets, POST /api/v1/national/targets:
- * {"province":"CODE","slug":"SLUG","targets":{ a targets file }}
+ * {"province":"CODE","slug":"SLUG","targets":{ a targets file },
+ *  "dashboard":"URL"}
  * slug names the file's rows that are the province's own ("*": the
- * national ones only). 0 with province, slug and *text (the file as
- * compact JSON, malloc'd, the caller's) when the file is one
- * targets_parse() accepts; -1 with pb set and *text NULL. */
+ * national ones only); dashboard (optional) is the province hub's own
+ * address, https:// or http:// to a loopback host, at most
+ * HUB_NATPUSH_URL_MAX bytes, linked from the national dashboard where its
+ * counters would be. 0 with province, slug, dashboard ("" without) and
+ * *text (the file as compact JSON, malloc'd, the caller's) when the file
+ * is one targets_parse() accepts; -1 with pb set and *text NULL. */
+#define HUB_NATPUSH_URL_MAX 256
+typedef struct hub_natpush_targets {
+    char province[HUB_CODE_MAX + 1];
+    char slug[TARGETS_SLUG_MAX];
+    char dashboard[HUB_NATPUSH_URL_MAX + 1];
+    char *text;
+} hub_natpush_targets_t;
 int hub_natpush_parse_targets(const char *body, size_t len,
-                              char province[HUB_CODE_MAX + 1],
-                              char slug[TARGETS_SLUG_MAX], char **text,
-                              hub_problem_t *pb);
-/* The body above from a targets file's text, NULL when it is not JSON
- * or out of memory; the caller's (json_decref). */
+                              hub_natpush_targets_t *out, hub_problem_t *pb);
+/* The body above from a targets file's text (dashboard NULL: none), NULL
+ * when it is not JSON or out of memory; the caller's (json_decref). */
 json_t *hub_natpush_targets_json(const char *province, const char *slug,
+                                 const char *dashboard,
                                  const char *file_text, size_t len);
 
 #endif

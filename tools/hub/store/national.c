@@ -30,15 +30,18 @@ static const char hub_national_sql_put_unit[] =
     " VALUES(?1, ?2, ?3) ON CONFLICT(province, month, unit) DO NOTHING";
 static const char hub_national_sql_each_province[] =
     "SELECT m.province, count(*), max(m.pushed_at), coalesce(t.slug, ''),"
-    " coalesce(t.pushed_at, 0) FROM national_months m LEFT JOIN"
-    " national_targets t ON t.province = m.province"
-    " GROUP BY m.province, t.slug, t.pushed_at ORDER BY m.province";
+    " coalesce(t.pushed_at, 0), coalesce(t.dashboard, '')"
+    " FROM national_months m LEFT JOIN national_targets t"
+    " ON t.province = m.province GROUP BY m.province, t.slug,"
+    " t.pushed_at, t.dashboard ORDER BY m.province";
 static const char hub_national_sql_put_targets[] =
-    "INSERT INTO national_targets(province, slug, body, pushed_at)"
-    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(province) DO UPDATE SET"
-    " slug = excluded.slug, body = excluded.body,"
-    " pushed_at = excluded.pushed_at WHERE national_targets.slug <>"
-    " excluded.slug OR national_targets.body <> excluded.body";
+    "INSERT INTO national_targets(province, slug, body, dashboard,"
+    " pushed_at) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(province) DO"
+    " UPDATE SET slug = excluded.slug, body = excluded.body,"
+    " dashboard = excluded.dashboard, pushed_at = excluded.pushed_at"
+    " WHERE national_targets.slug <> excluded.slug OR"
+    " national_targets.body <> excluded.body OR"
+    " national_targets.dashboard <> excluded.dashboard";
 static const char hub_national_sql_each_targets[] =
     "SELECT province, slug, body FROM national_targets ORDER BY province";
 static const char hub_national_sql_fwd_get[] =
@@ -392,6 +395,7 @@ static int hub_national_read_province(void *ctx, sqlx_stmt_t *st)
     p.last_push_at = sqlx_column_int64(st, 2);
     p.targets_slug = sqlx_column_text(st, 3);
     p.targets_at = sqlx_column_int64(st, 4);
+    p.dashboard = sqlx_column_text(st, 5);
     return w->fn(w->ctx, &p);
 }
 
@@ -411,7 +415,7 @@ int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
 
 int hub_national_put_targets(hub_db_t *db, const char *province,
                              const char *slug, const char *text,
-                             int64_t now_ms)
+                             const char *dashboard, int64_t now_ms)
 {
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_put_targets);
     int rc = HUB_OK;
@@ -419,7 +423,8 @@ int hub_national_put_targets(hub_db_t *db, const char *province,
     sqlx_bind_text(st, 1, province, &rc);
     sqlx_bind_text(st, 2, slug, &rc);
     sqlx_bind_text(st, 3, text, &rc);
-    sqlx_bind_int64(st, 4, now_ms, &rc);
+    sqlx_bind_text(st, 4, dashboard, &rc);
+    sqlx_bind_int64(st, 5, now_ms, &rc);
     return hub_dbx_run(db, st, rc, "national targets");
 }
 

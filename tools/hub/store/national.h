@@ -86,6 +86,7 @@ typedef struct hub_national_province {
     const char *province;
     int64_t months, last_push_at; /* Unix ms */
     const char *targets_slug;     /* "" when it pushed no targets */
+    const char *dashboard;        /* its own dashboard's URL, or "" */
     int64_t targets_at;           /* when it pushed them; 0: never */
 } hub_national_province_t;
 typedef int (*hub_national_each_fn)(void *ctx,
@@ -95,12 +96,13 @@ typedef int (*hub_national_each_fn)(void *ctx,
 int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
                                void *ctx);
 
-/* Write: province's targets file (text, checked by the caller) and the
- * slug of its own rows, replacing what it pushed before; the same again
- * changes nothing, not even the time it came. */
+/* Write: province's targets file (text, checked by the caller), the
+ * slug of its own rows and its dashboard's URL ("" for none), replacing
+ * what it pushed before; the same again changes nothing, not even the
+ * time it came. */
 int hub_national_put_targets(hub_db_t *db, const char *province,
                              const char *slug, const char *text,
-                             int64_t now_ms);
+                             const char *dashboard, int64_t now_ms);
 /* The targets of the province whose subtree holds unit (a unit code, or
  * the province itself): HUB_OK with *text (malloc'd, the caller frees
  * it) and slug; HUB_NOT_FOUND when no such province pushed any. */
