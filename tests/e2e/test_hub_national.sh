@@ -138,13 +138,14 @@ grep -q "targets pushed (vinh-long)" "$T/fwd.log" || fail "targets: $(cat "$T/fw
 # A targets body under another province's credential, or not a targets
 # file: refused, nothing changed.
 D0=$(db_digest "$NDB")
-tpush() { # SECRET BODY-PYTHON
-  python3 -c "import json; print(json.dumps($2))" > "$T/tpush.json"
+push() { # SECRET BODY-PYTHON [WHAT]: a hand-made push of months (or targets)
+  python3 -c "import json; print(json.dumps($2))" > "$T/push.json"
   HUB_URL=$NAT_URL
-  req POST /api/v1/national/targets -H "Authorization: Bearer $1" \
-    -H 'Content-Type: application/json' --data-binary "@$T/tpush.json"
+  req POST "/api/v1/national/${3:-months}" -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' --data-binary "@$T/push.json"
   HUB_URL=$PROV_URL
 }
+tpush() { push "$1" "$2" targets; }
 TFILE="json.load(open('$T/vl-targets.json'))"
 expect_status 403 "$(tpush "$CT_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "VL's targets by CT"
 expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': {'format': 'x'}}")" "not a targets file"
@@ -159,13 +160,6 @@ expect_status 200 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long',
 D0=$(db_digest "$NDB")
 forward "$NAT_URL" || fail "second round: $(cat "$T/fwd.log")"
 grep -q "2 months: 0 pushed, 2 unchanged" "$T/fwd.log" || fail "second round: $(cat "$T/fwd.log")"
-push() { # SECRET BODY-PYTHON: a hand-made push
-  python3 -c "import json; print(json.dumps($2))" > "$T/push.json"
-  HUB_URL=$NAT_URL
-  req POST /api/v1/national/months -H "Authorization: Bearer $1" \
-    -H 'Content-Type: application/json' --data-binary "@$T/push.json"
-  HUB_URL=$PROV_URL
-}
 row='["X1", "khac", "sipas-short", 1, 0, 0]'
 body() { # PROVINCE SEQ RESPONSE-ROW
   echo "{'province': '$1', 'month': '$Y-03', 'seq': $2, 'responses': [$3], 'answers': [], 'elements': []}"

@@ -8,10 +8,10 @@
 //
 // Prints "ok NAME" or "FAIL NAME: why" per check and "N passed, N failed".
 
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, assert, finish } from './check.mjs';
+import { openBrowser, waitLoaded as waitBase, setRange as setBase } from './browser.mjs';
 
 const [url, expectPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const expect = JSON.parse(readFileSync(expectPath, 'utf8'));
@@ -25,29 +25,10 @@ const shown = (g) => (g.suppressed_group ? 'Ẩn để bảo vệ cán bộ (có
 // The threshold of a province's tthc target, as its own hub answered.
 const tthc = (g) => (g.targets || []).find((t) => t.indicator === 'tthc');
 
-async function waitLoaded(page) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#status');
-    return document.querySelector('#main') && !document.querySelector('#main').hidden &&
-      document.querySelector('#kpis .kpi') && s && !s.textContent.includes('…') &&
-      document.querySelector('[data-table="units"] table, [data-table="units"] .elsewhere');
-  }, null, { timeout: 20000 });
-}
-
-async function setRange(page, from, to) {
-  await page.selectOption('#p-kind', 'custom');
-  await waitLoaded(page);
-  await page.evaluate(([f, t]) => {
-    document.querySelector('#p-from').value = f;
-    document.querySelector('#p-to').value = t;
-    document.querySelector('#p-to').dispatchEvent(new Event('change', { bubbles: true }));
-  }, [from, to]);
-  await page.waitForFunction(([f]) => {
-    const [y, m, d] = f.split('-');
-    return document.querySelector('#period-text').textContent.includes(`${d}/${m}/${y}`);
-  }, [from]);
-  await waitLoaded(page);
-}
+// Loaded: the units table, or the words sending to the province's page.
+const READY = ['[data-table="units"] table, [data-table="units"] .elsewhere'];
+const waitLoaded = (page) => waitBase(page, READY, 20000);
+const setRange = (page, from, to) => setBase(page, from, to, READY);
 
 // The units table: per row, its name and cells' text; the index cell's
 // figure alone (its <strong>), or its words when withheld.
@@ -92,16 +73,8 @@ const clipped = (page) => page.evaluate(() => {
   return bad;
 });
 
-const profile = mkdtempSync(join(profileBase || '/tmp', 'chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 800 },
-  locale: 'vi-VN',
-  timezoneId: 'Asia/Ho_Chi_Minh',
-});
+const browser = await openBrowser(chromiumPath, profileBase, { width: 1280, height: 800 });
+const { ctx } = browser;
 try {
   const page = ctx.pages()[0] || await ctx.newPage();
   const errors = [];
@@ -225,7 +198,6 @@ try {
     assert(!errors.length, errors.join(' | '));
   });
 } finally {
-  await ctx.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 finish('national web');
