@@ -468,6 +468,11 @@ int hub_national_find_targets(hub_db_t *db, const char *unit,
 
     *text = NULL;
     slug[0] = '\0';
+    /* The national tables are SQLite's so far (docs/HUB.md, "Open"): a
+     * province's hub on PostgreSQL holds no pushed targets, and its
+     * statistics must not stumble on a table it lacks. */
+    if (sqlx_dialect(hub_dbx(db)) != SQLX_DIALECT_SQLITE)
+        return HUB_NOT_FOUND;
     rc = hub_dbx_each(db,
                       sqlx_prepare(hub_dbx(db), hub_national_sql_each_targets),
                       HUB_OK, "national targets",
