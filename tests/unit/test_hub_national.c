@@ -448,6 +448,68 @@ static void test_body_round_trip(void **state)
     free(text);
 }
 
+/* A targets body with this dashboard address: parsed or refused. */
+static int parse_targets_with(const char *dashboard, hub_natpush_targets_t *tg)
+{
+    char body[1024];
+    hub_problem_t pb;
+
+    snprintf(body, sizeof(body),
+             "{\"province\":\"VL\",\"slug\":\"vinh-long\",%s%s%s"
+             "\"targets\":{\"format\":\"sipas-targets/1\",\"indicators\":"
+             "{\"tthc\":{\"vi\":\"Hài lòng\",\"en\":\"Satisfaction\","
+             "\"scope\":[\"khac\"]}},\"targets\":[{\"province\":"
+             "\"vinh-long\",\"indicator\":\"tthc\",\"op\":\">=\","
+             "\"threshold\":42,\"year\":2025,\"source\":\"x\"}]}}",
+             dashboard ? "\"dashboard\":\"" : "", dashboard ? dashboard : "",
+             dashboard ? "\"," : "");
+    hub_problem_init(&pb);
+    return hub_natpush_parse_targets(body, strlen(body), tg, &pb);
+}
+
+/* A province's targets: the body checked (a link the page may show and
+ * nothing else), stored, and found for the province's units only. */
+static void test_targets(void **state)
+{
+    static const char *const bad[] = {
+        "javascript:alert(1)", "http://example.vn", "http://localhost.example.vn",
+        "https://", "https://user@vl.vn", "https://vl.vn/a b", "ftp://vl.vn",
+    };
+    fixture_t *f = *state;
+    hub_natpush_targets_t tg;
+    char slug[TARGETS_SLUG_MAX], *text = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(parse_targets_with(bad[i], &tg), -1);
+        assert_null(tg.text);
+    }
+    assert_int_equal(parse_targets_with("http://127.0.0.1:8080", &tg), 0);
+    free(tg.text);
+    assert_int_equal(parse_targets_with(NULL, &tg), 0);
+    assert_string_equal(tg.dashboard, "");
+    assert_int_equal(parse_targets_with("https://vl.example.vn/hub", &tg), 0);
+    assert_string_equal(tg.province, "VL");
+    assert_string_equal(tg.slug, "vinh-long");
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_national_put_targets(f->db, "VL", tg.slug, tg.text,
+                                              tg.dashboard, 5),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(hub_national_find_targets(f->db, "X2", slug, &text),
+                     HUB_OK);
+    assert_string_equal(slug, "vinh-long");
+    assert_string_equal(text, tg.text);
+    free(text);
+    assert_int_equal(hub_national_find_targets(f->db, "VL", slug, &text),
+                     HUB_OK);
+    free(text);
+    assert_int_equal(hub_national_find_targets(f->db, "C1", slug, &text),
+                     HUB_NOT_FOUND);
+    assert_null(text);
+    free(tg.text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -457,6 +519,7 @@ int main(void)
         T(test_refusals_change_nothing),
         T(test_credentials),
         T(test_body_round_trip),
+        T(test_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -443,9 +443,10 @@ static int hub_national_match_targets(void *ctx, sqlx_stmt_t *st)
     const char *province = sqlx_column_text(st, 0);
     int yes = 0;
 
-    f->rc = strcmp(province, f->unit) == 0
-                ? (yes = 1, HUB_OK)
-                : hub_units_contains(f->db, province, f->unit, &yes);
+    if (strcmp(province, f->unit) == 0)
+        yes = 1;
+    else
+        f->rc = hub_units_contains(f->db, province, f->unit, &yes);
     if (f->rc == HUB_NOT_FOUND) {
         f->rc = HUB_OK;
         return 0;
