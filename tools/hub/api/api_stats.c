@@ -328,6 +328,9 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_stats_request_t s;
     hub_token_t tok;
     json_t *out = NULL;
+    /* The token was checked (and its use written) on the primary; the
+     * figures may come from a replica, a moment behind it. */
+    hub_db_t *db = ctx->read_db ? ctx->read_db : ctx->db;
     int rc, below;
 
     if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
@@ -339,23 +342,23 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     s.q.scope_unit = tok.scope_unit;
     s.q.targets = hub_api_stats_targets;
     s.q.province = hub_api_stats_province;
-    hub_db_lock(ctx->db);
+    hub_db_lock(db);
     rc = hub_api_stats_use_pushed_targets(
-        ctx->db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
+        db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
     if (rc == HUB_OK)
-        rc = hub_stats_compute(ctx->db, &s.q, &out);
+        rc = hub_stats_compute(db, &s.q, &out);
     targets_free(pushed);
     /* Decision 766's 5.4 for the same days and units (the scope was
      * checked by the statistics above). */
     if (rc == HUB_OK && !s.csv &&
         json_object_set_new(out, "decision_766",
                             hub_api_dossiers_figure(
-                                ctx->db, s.q.from, s.q.to,
+                                db, s.q.from, s.q.to,
                                 s.q.unit ? s.q.unit : tok.scope_unit)) != 0)
         rc = HUB_ERROR;
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
-        hub_log_say("stats: %s", hub_db_last_error(ctx->db));
-    hub_db_unlock(ctx->db);
+        hub_log_say("stats: %s", hub_db_last_error(db));
+    hub_db_unlock(db);
     if (rc != HUB_OK) {
         json_decref(out);
         return hub_reply_fail_scope(r, rc);

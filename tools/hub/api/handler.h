@@ -44,6 +44,8 @@ typedef struct hub_ctx {
     hub_quota_t *quota;            /* per kiosk; NULL: no quotas */
     hub_checker_t *checker;        /* the integrity check; NULL: /healthz
                                     * says nothing of it */
+    hub_db_t *read_db;             /* statistics' reads (a PostgreSQL
+                                    * replica); NULL: db's */
 } hub_ctx_t;
 
 typedef struct hub_param {
