@@ -437,6 +437,7 @@ shots: all
 	@tests/golden/make-shots.sh $(BUILD) docs/screenshots
 	@SHOTS=$(CURDIR)/docs/screenshots tests/web/run.sh $(BUILD)
 	@SHOTS=$(CURDIR)/docs/screenshots tests/web/province.sh $(BUILD)
+	@SHOTS=$(CURDIR)/docs/screenshots tests/web/national.sh $(BUILD)
 
 # Golden references: the screens the golden test compares against.
 golden-refs: $(BUILD)/sipas-kiosk

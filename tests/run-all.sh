@@ -88,6 +88,7 @@ tests/golden/golden.sh "$build"; count golden $?
 section "dashboard in a real browser (chromium, playwright-core)"
 tests/web/run.sh "$build"; count web $?
 tests/web/province.sh "$build"; count web-province $?
+tests/web/national.sh "$build"; count web-national $?
 
 section "fuzzing regressions (corpora and saved findings, tests/fuzz)"
 for f in tests/fuzz/*.c; do

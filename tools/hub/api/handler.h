@@ -99,6 +99,8 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
  * rows, and when each province last pushed. */
 int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
                             hub_reply_t *r);
+int hub_api_national_targets(hub_ctx_t *ctx, const hub_request_t *req,
+                             hub_reply_t *r);
 int hub_api_national_provinces(hub_ctx_t *ctx, const hub_request_t *req,
                                hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */

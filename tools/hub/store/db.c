@@ -1104,6 +1104,16 @@ static const char hub_db_schema_v14[] =
     " month TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, digest BLOB,"
     " acked_at INTEGER) WITHOUT ROWID;";
 
+/* Schema version 15: each province's targets at a national hub, as its
+ * forwarder pushes them (the file its own `serve --targets` reads, and
+ * whose rows are its own, by slug), and the address of its own dashboard,
+ * where the national one sends whoever wants its counters. */
+static const char hub_db_schema_v15[] =
+    "CREATE TABLE IF NOT EXISTS national_targets("
+    " province TEXT NOT NULL PRIMARY KEY, slug TEXT NOT NULL,"
+    " body TEXT NOT NULL, dashboard TEXT NOT NULL,"
+    " pushed_at INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -1121,6 +1131,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v12, NULL},
     {"", hub_db_seed_v13},
     {hub_db_schema_v14, NULL},
+    {hub_db_schema_v15, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
