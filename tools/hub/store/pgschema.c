@@ -188,9 +188,10 @@ static const char hub_pgschema_v3[] =
     HUB_PG_OFFICERS("day")
     HUB_PG_OFFICERS("month");
 
-/* Version 4: SQLite's version 14, a national hub's province credentials
- * and pushed months, a provincial hub's forwarding state: kept so that a
- * province moved to PostgreSQL (store/migrate.c) loses none of them. */
+/* Version 4: SQLite's versions 14 and 15, a national hub's province
+ * credentials, pushed months and targets, a provincial hub's forwarding
+ * state: kept so that a hub moved to PostgreSQL (store/migrate.c) loses
+ * none of them. */
 static const char hub_pgschema_v4[] =
     "CREATE TABLE national_credentials("
     " id " HUB_PG_ID ","
@@ -204,7 +205,10 @@ static const char hub_pgschema_v4[] =
     " PRIMARY KEY(province, month, unit));"
     "CREATE TABLE forward_months("
     " month " HUB_PG_TEXT " NOT NULL PRIMARY KEY," HUB_PG_N("seq")
-    " digest BYTEA, acked_at BIGINT);";
+    " digest BYTEA, acked_at BIGINT);"
+    "CREATE TABLE national_targets("
+    " province " HUB_PG_TEXT " NOT NULL PRIMARY KEY," HUB_PG_T("slug")
+    HUB_PG_T("body") HUB_PG_T("dashboard") " pushed_at BIGINT NOT NULL);";
 
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
@@ -230,7 +234,7 @@ const char *const hub_pgschema_tables[] = {
     "stat_prov_month_responses", "stat_prov_month_answers",
     "stat_prov_month_elements", "stat_day_officers", "stat_month_officers",
     "national_credentials", "national_months", "national_month_units",
-    "forward_months", NULL,
+    "forward_months", "national_targets", NULL,
 };
 
 /* The version row is made with the table: a schema without it is one

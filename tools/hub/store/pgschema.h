@@ -6,7 +6,7 @@
  * rows (day_responses, day_answers, day_elements) and the summaries
  * stat_rows.c reads (stat_*, without SQLite's triggers); the national
  * tables (national_credentials, national_months, national_month_units,
- * forward_months), so that a province moved over (migrate.h) keeps
+ * national_targets, forward_months), so that a province moved over (migrate.h) keeps
  * them.
  *
  * Its own migration list, versioned in a one-row table hub_schema (the
