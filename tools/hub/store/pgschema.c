@@ -185,10 +185,25 @@ static const char hub_pgschema_v3[] =
     HUB_PG_OFFICERS("day")
     HUB_PG_OFFICERS("month");
 
+/* Version 4: the snapshot rows' "rowid", SQLite's implicit key, by
+ * which dayrows.c changes and deletes a held row (with its day, so one
+ * month's partition is searched). One sequence for the three tables, as
+ * a partitioned table takes no identity column in PostgreSQL 15. */
+#define HUB_PG_ROWID(table)                                               \
+    "ALTER TABLE " table " ADD COLUMN rowid BIGINT NOT NULL"               \
+    " DEFAULT nextval('day_rows_rowid');"                                  \
+    "CREATE INDEX " table "_rowid ON " table "(rowid);"
+static const char hub_pgschema_v4[] =
+    "CREATE SEQUENCE day_rows_rowid AS BIGINT;"
+    HUB_PG_ROWID("day_responses")
+    HUB_PG_ROWID("day_answers")
+    HUB_PG_ROWID("day_elements");
+
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
     hub_pgschema_v2,
     hub_pgschema_v3,
+    hub_pgschema_v4,
 };
 
 #define HUB_PGSCHEMA_VERSION \
@@ -328,4 +343,35 @@ int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
             snprintf(err, cap, "%s", sqlx_last_error(x));
     }
     return rc;
+}
+
+/* Whether day_snapshots' partition of the month is there: the four are
+ * made together (hub_pgschema_add_month), so one stands for all. */
+static const char hub_pgschema_sql_has_month[] =
+    "SELECT to_regclass(?1) IS NOT NULL";
+
+int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
+                            size_t cap)
+{
+    char name[64];
+    sqlx_stmt_t *st;
+    int year = 0, month = 0, rc = HUB_OK, has;
+
+    if (sscanf(day, "%4d-%2d", &year, &month) != 2) {
+        snprintf(err, cap, "not a day: %s", day);
+        return HUB_ERROR;
+    }
+    snprintf(name, sizeof(name), "%s_%04d_%02d", hub_pgschema_monthly[0],
+             year, month);
+    st = sqlx_prepare(x, hub_pgschema_sql_has_month);
+    sqlx_bind_text(st, 1, name, &rc);
+    if (rc == HUB_OK)
+        rc = sqlx_step(st);
+    has = rc == SQLX_ROW && sqlx_column_int64(st, 0) == 1;
+    sqlx_reset(st);
+    if (rc != SQLX_ROW) {
+        snprintf(err, cap, "%s", sqlx_last_error(x));
+        return rc == SQLX_DONE ? HUB_ERROR : rc;
+    }
+    return has ? HUB_OK : hub_pgschema_add_month(x, year, month, err, cap);
 }

@@ -13,7 +13,7 @@
  * identity column for SQLite's AUTOINCREMENT keys, and text declared
  * COLLATE "C" so ORDER BY sorts by bytes as SQLite's BINARY does, and
  * a column "rowid" where a module reads SQLite's implicit one
- * (enroll_codes).
+ * (enroll_codes; the snapshot rows, numbered by a sequence).
  * tests/unit/test_hub_pgschema.c compares the two lists' columns.
  *
  * Ownership: nothing kept; the caller owns x.
@@ -42,5 +42,9 @@ int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
  * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
                            size_t cap);
+/* The same for the month of day ("YYYY-MM-DD"), asking the catalog
+ * first: one query when the month is there, as it almost always is. */
+int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
+                            size_t cap);
 
 #endif
