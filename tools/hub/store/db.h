@@ -25,10 +25,13 @@
  * far: the transactions, hub_db_audit(), hub_db_each_audit(),
  * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
  * enroll.c, kiosks.c, tokens.c, heartbeats.c, installations.c, fleet.c,
- * dossiers.c and stat_rows.c. Every other call (uploads, the integrity
+ * dossiers.c, stat_rows.c, and an upload's writes (snapshots.c,
+ * dayrows.c, statsums.c, commitq.c: hub_ingest_store()), the summaries
+ * kept by statsums.c alone there. Several hubs may ingest into one
+ * server at once: a write transaction is SERIALIZABLE, and one that
+ * collides is run again by commitq.c. What is left (the integrity
  * check) fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
- * hub_db_last_error(): the hub itself (sipas-hub) is not yet runnable on
- * it (docs/HUB.md, "Beyond one province").
+ * hub_db_last_error() (docs/HUB.md, "Beyond one province").
  *
  * Ownership: hub_db_open() returns a handle closed with hub_db_close().
  * Threads: any thread may use the handle while it holds hub_db_lock().

@@ -345,8 +345,8 @@ int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
     return rc;
 }
 
-/* Whether day_snapshots' partition of the month is there: the four are
- * made together (hub_pgschema_add_month), so one stands for all. */
+/* Whether the month's last partition is there: hub_pgschema_add_month()
+ * makes them in order, so with it the others are. */
 static const char hub_pgschema_sql_has_month[] =
     "SELECT to_regclass(?1) IS NOT NULL";
 
@@ -361,7 +361,9 @@ int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
         snprintf(err, cap, "not a day: %s", day);
         return HUB_ERROR;
     }
-    snprintf(name, sizeof(name), "%s_%04d_%02d", hub_pgschema_monthly[0],
+    snprintf(name, sizeof(name), "%s_%04d_%02d",
+             hub_pgschema_monthly[sizeof(hub_pgschema_monthly) /
+                                      sizeof(hub_pgschema_monthly[0]) - 1],
              year, month);
     st = sqlx_prepare(x, hub_pgschema_sql_has_month);
     sqlx_bind_text(st, 1, name, &rc);
@@ -373,5 +375,22 @@ int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
         snprintf(err, cap, "%s", sqlx_last_error(x));
         return rc == SQLX_DONE ? HUB_ERROR : rc;
     }
-    return has ? HUB_OK : hub_pgschema_add_month(x, year, month, err, cap);
+    if (has)
+        return HUB_OK;
+    /* All four or none: another hub making the month at once then fails
+     * once (the name taken) and finds the month whole when it looks
+     * again. */
+    rc = sqlx_begin(x);
+    if (rc == HUB_OK)
+        rc = hub_pgschema_add_month(x, year, month, err, cap);
+    else
+        snprintf(err, cap, "%s", sqlx_last_error(x));
+    if (rc == HUB_OK) {
+        rc = sqlx_commit(x);
+        if (rc != HUB_OK)
+            snprintf(err, cap, "%s", sqlx_last_error(x));
+    } else {
+        sqlx_rollback(x);
+    }
+    return rc;
 }

@@ -43,7 +43,10 @@ int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
                            size_t cap);
 /* The same for the month of day ("YYYY-MM-DD"), asking the catalog
- * first: one query when the month is there, as it almost always is. */
+ * first (one query when the month is there, as it almost always is),
+ * then making the four in a transaction of their own: outside one. A
+ * failure may be another hub making the month at the same moment: ask
+ * again. */
 int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
                             size_t cap);
 

@@ -244,23 +244,34 @@ static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
     return hub_dbx_run(db, st, rc, "put snapshot");
 }
 
-/* On PostgreSQL, the partitions of the day's month (pgschema.h), made by
- * the first upload that needs them: a kiosk's late or back-dated days
- * land in months no one made ahead. Two hubs making one month at once:
- * the loser's catalog insert collides (HUB_EXISTS), and its transaction
- * is run again as any collision is (HUB_BUSY, commitq.h). */
-static int hub_ingest_make_month(hub_db_t *db, const char *day)
+/* On PostgreSQL, the partitions of the upload's months (pgschema.h)
+ * that are missing: a kiosk's late or back-dated days land in months no
+ * one made ahead. Each in its own short transaction, before the
+ * upload's (docs/HUB.md, "Snapshot rows by month"): CREATE TABLE ...
+ * PARTITION OF locks the parent table, which must not last as long as a
+ * group of uploads. Two hubs making one month at once: the loser's
+ * CREATE fails (the name is taken, or a catalog key), and it looks
+ * again. Under the lock. */
+static int hub_ingest_make_months(hub_db_t *db, const hub_upload_t *up)
 {
     char err[SQLX_ERR_MAX];
-    int rc;
+    size_t i;
+    int rc = HUB_OK, tries;
 
-    if (!hub_dbx_is_pg(db))
-        return HUB_OK;
-    rc = hub_pgschema_need_month(hub_dbx(db), day, err, sizeof(err));
-    if (rc == HUB_OK)
-        return HUB_OK;
-    sqldb_set_error(&db->sql, "month of %s: %s", day, err);
-    return rc == HUB_EXISTS ? HUB_BUSY : rc;
+    for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
+        /* A month's days usually follow each other: asked once. */
+        if (i > 0 && strncmp(up->days[i].day, up->days[i - 1].day, 7) == 0)
+            continue;
+        tries = 0;
+        do
+            rc = hub_pgschema_need_month(hub_dbx(db), up->days[i].day, err,
+                                         sizeof(err));
+        while (rc != HUB_OK && ++tries < 3);
+        if (rc != HUB_OK)
+            sqldb_set_error(&db->sql, "month of %s: %s", up->days[i].day,
+                            err);
+    }
+    return rc;
 }
 
 /* A snapshot with an equal upto_seq is replaced too: it describes the
@@ -285,9 +296,6 @@ static int hub_ingest_store_day(hub_db_t *db, const hub_upload_t *up,
     *stale = held > up->upto_seq;
     if (*stale)
         return HUB_OK;
-    rc = hub_ingest_make_month(db, day->day);
-    if (rc != HUB_OK)
-        return rc;
     rc = hub_dayrows_write(db, up, day, skip, &res->rows_dropped);
     if (rc == HUB_OK)
         res->rows_added += (int64_t)kept;
@@ -464,6 +472,15 @@ int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
 
     memset(res, 0, sizeof(*res));
     res->days = up->n_days;
+    if (hub_dbx_is_pg(db)) {
+        int rc;
+
+        hub_db_lock(db);
+        rc = hub_ingest_make_months(db, up);
+        hub_db_unlock(db);
+        if (rc != HUB_OK)
+            return rc;
+    }
     memset(&it, 0, sizeof(it));
     it.work = hub_ingest_job_work;
     it.done = hub_ingest_job_done;
