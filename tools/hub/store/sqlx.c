@@ -233,9 +233,11 @@ void sqlx_reset(sqlx_stmt_t *st)
     if (!st)
         return;
     sqlx_end_run(st);
-    /* Only the statement's own slots: every kept statement is reset at
-     * each sqlx_prepare(), so this runs once a statement. */
-    memset(st->params, 0, (size_t)st->n_params * sizeof(st->params[0]));
+    /* Only the statement's own slots, and only when bound: every kept
+     * statement is reset at each sqlx_prepare() too. */
+    if (st->bound)
+        memset(st->params, 0, (size_t)st->n_params * sizeof(st->params[0]));
+    st->bound = 0;
 }
 
 void sqlx_finalize(sqlx_stmt_t *st)
@@ -271,7 +273,11 @@ static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
         *rc = sqlx_note(st->x, HUB_ERROR, st->sql, msg);
         return NULL;
     }
-    sqlx_end_run(st);
+    /* Not started: there is no run to end (the common case, binds
+     * after sqlx_prepare()). */
+    if (st->started)
+        sqlx_end_run(st);
+    st->bound = 1;
     return &st->params[i - 1];
 }
 

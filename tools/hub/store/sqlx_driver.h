@@ -43,6 +43,7 @@ struct sqlx_stmt {
                       * (every column read checks the index) */
     int ended;       /* the last step gave SQLX_DONE or an error */
     int end_rc;      /* which, given again until the reset */
+    int bound;       /* a parameter was bound since the reset */
     void *impl;
 };
 
