@@ -124,7 +124,8 @@ static void hub_commitq_work(hub_db_t *db, hub_commitq_item_t *it, int *lost)
         *lost = HUB_BUSY;
         return;
     }
-    if (it->rc != HUB_OK && hub_commitq_sql(db, hub_commitq_sql_undo) != HUB_OK)
+    if (it->rc != HUB_OK &&
+        hub_commitq_sql(db, hub_commitq_sql_undo) != HUB_OK)
         *lost = it->rc;
     if (!*lost && hub_commitq_sql(db, hub_commitq_sql_release) != HUB_OK)
         *lost = HUB_ERROR;

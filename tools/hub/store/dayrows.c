@@ -274,7 +274,8 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
                             hub_dayrows_matcher_t *m,
                             hub_statsums_t *sums, hub_dayrows_plan_t *p)
 {
-    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_dayrows_sql_held[s->kind]);
+    sqlx_stmt_t *st =
+        sqlx_prepare(hub_dbx(db), hub_dayrows_sql_held[s->kind]);
     hub_dayrows_held_t h;
     size_t row;
     int rc = HUB_OK;
@@ -323,7 +324,8 @@ static int hub_dayrows_insert(hub_db_t *db, const hub_dayrows_set_t *s,
                               const char *install_id, const char *day,
                               size_t i)
 {
-    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_dayrows_sql_insert[s->kind]);
+    sqlx_stmt_t *st =
+        sqlx_prepare(hub_dbx(db), hub_dayrows_sql_insert[s->kind]);
     int rc = HUB_OK;
 
     sqlx_bind_text(st, 1, install_id, &rc);

@@ -44,8 +44,9 @@
 
 /* Every libpq function the driver calls. */
 #define SQLX_PQ_FUNCS(X)                                                  \
-    X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQexec)  \
-    X(PQexecPrepared) X(PQfinish) X(PQftype) X(PQgetisnull)               \
+    X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdb)              \
+    X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQfinish) X(PQftype)  \
+    X(PQgetisnull)                                                        \
     X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare)   \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus)       \
     X(PQsetClientEncoding) X(PQsetNoticeProcessor) X(PQstatus)            \

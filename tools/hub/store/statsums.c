@@ -40,8 +40,9 @@ struct hub_statsum {
 #define HUB_STATSUMS_RESP_COLS "complete, partial, suppressed, rows"
 #define HUB_STATSUMS_RESP_VALS "?10, ?11, ?12, ?13"
 /* The summary is "s" in its upsert: PostgreSQL finds a bare column of
- * DO UPDATE ambiguous between it and excluded. Each SET in two forms: with rows, and without for a key whose snapshot
- * rows only changed their counts. A summary's "_gone" trigger fires on
+ * DO UPDATE ambiguous between it and excluded. Each SET in two forms:
+ * with rows, and without for a key whose snapshot rows only changed
+ * their counts. A summary's "_gone" trigger fires on
  * an UPDATE OF rows only, and even when its WHEN is false a trigger costs
  * a frame of SQLite's; most upserts are of the second form. */
 #define HUB_STATSUMS_ROWS_SET ", rows = s.rows + excluded.rows"
@@ -58,46 +59,46 @@ struct hub_statsum {
 #define HUB_STATSUMS_EL_VALS "?7, ?10, ?11, ?12, ?13"
 #define HUB_STATSUMS_EL_KEY ", element"
 #define HUB_STATSUMS_EL_SET                                                \
-    " DO UPDATE SET n = s.n + excluded.n, pn = s.pn + excluded.pn,"            \
+    " DO UPDATE SET n = s.n + excluded.n, pn = s.pn + excluded.pn,"           \
     " approx = s.approx + excluded.approx"
 
 #define HUB_STATSUMS_DAY(t, cols, vals, key, set)                          \
-    "INSERT INTO stat_day_" t " AS s (day, unit, field, instrument, " cols ")"   \
-    " VALUES(?2, ?1, ?5, ?6, " vals ") ON CONFLICT(day, unit, field,"      \
-    " instrument" key ")" set
+    "INSERT INTO stat_day_" t " AS s (day, unit, field, instrument, "     \
+    cols ") VALUES(?2, ?1, ?5, ?6, " vals ") ON CONFLICT(day, unit,"       \
+    " field, instrument" key ")" set
 #define HUB_STATSUMS_MONTH(t, cols, vals, key, set)                        \
-    "INSERT INTO stat_month_" t " AS s (month, unit, field, instrument, " cols   \
-    ") VALUES(substr(?2, 1, 7), ?1, ?5, ?6, " vals ") ON CONFLICT(month,"  \
-    " unit, field, instrument" key ")" set
+    "INSERT INTO stat_month_" t " AS s (month, unit, field, instrument, " \
+    cols ") VALUES(substr(?2, 1, 7), ?1, ?5, ?6, " vals ")"                \
+    " ON CONFLICT(month, unit, field, instrument" key ")" set
 #define HUB_STATSUMS_STAFF(t, cols, vals, key, set)                        \
-    "INSERT INTO stat_staff_" t " AS s (unit, month, counter, officer, field,"   \
-    " instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4, ?5, ?6, " \
-    vals ") ON CONFLICT(unit, month, counter, officer, field,"             \
+    "INSERT INTO stat_staff_" t " AS s (unit, month, counter, officer,"   \
+    " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4,"   \
+    " ?5, ?6, " vals ") ON CONFLICT(unit, month, counter, officer, field," \
     " instrument" key ")" set
 #define HUB_STATSUMS_YEAR(t, cols, vals, key, set)                         \
-    "INSERT INTO stat_year_" t " AS s (year, unit, field, instrument, " cols     \
-    ") VALUES(substr(?2, 1, 4), ?1, ?5, ?6, " vals ") ON CONFLICT(year,"   \
-    " unit, field, instrument" key ")" set
+    "INSERT INTO stat_year_" t " AS s (year, unit, field, instrument, "   \
+    cols ") VALUES(substr(?2, 1, 4), ?1, ?5, ?6, " vals ")"                \
+    " ON CONFLICT(year, unit, field, instrument" key ")" set
 #define HUB_STATSUMS_STAFF_YEAR(t, cols, vals, key, set)                   \
-    "INSERT INTO stat_staff_year_" t " AS s (unit, year, counter, officer,"      \
-    " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4), ?3, ?4,"   \
-    " ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer, field,"  \
-    " instrument" key ")" set
+    "INSERT INTO stat_staff_year_" t " AS s (unit, year, counter,"        \
+    " officer, field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4),"  \
+    " ?3, ?4, ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer," \
+    " field, instrument" key ")" set
 /* The whole province's summaries keep neither unit nor staff. */
 #define HUB_STATSUMS_PROV_DAY(t, cols, vals, key, set)                     \
-    "INSERT INTO stat_prov_day_" t " AS s (day, field, instrument, " cols ")"    \
-    " VALUES(?2, ?5, ?6, " vals ") ON CONFLICT(day, field, instrument"     \
+    "INSERT INTO stat_prov_day_" t " AS s (day, field, instrument, " cols \
+    ") VALUES(?2, ?5, ?6, " vals ") ON CONFLICT(day, field, instrument"    \
     key ")" set
 #define HUB_STATSUMS_PROV_MONTH(t, cols, vals, key, set)                   \
-    "INSERT INTO stat_prov_month_" t " AS s (month, field, instrument, " cols    \
-    ") VALUES(substr(?2, 1, 7), ?5, ?6, " vals ") ON CONFLICT(month,"      \
+    "INSERT INTO stat_prov_month_" t " AS s (month, field, instrument, "  \
+    cols ") VALUES(substr(?2, 1, 7), ?5, ?6, " vals ") ON CONFLICT(month," \
     " field, instrument" key ")" set
 /* Each officer's complete responses: ?10 and ?13 of a response key. */
 #define HUB_STATSUMS_OFFICERS(per, val)                                    \
-    "INSERT INTO stat_" per "_officers AS s(" per ", unit, counter, instrument," \
-    " officer, complete, rows) VALUES(" val ", ?1, ?3, ?6, ?4, ?10, ?13)"  \
-    " ON CONFLICT(" per ", unit, counter, instrument, officer)"            \
-    " DO UPDATE SET complete = s.complete + excluded.complete"
+    "INSERT INTO stat_" per "_officers AS s (" per ", unit, counter,"     \
+    " instrument, officer, complete, rows) VALUES(" val ", ?1, ?3, ?6,"    \
+    " ?4, ?10, ?13) ON CONFLICT(" per ", unit, counter, instrument,"       \
+    " officer) DO UPDATE SET complete = s.complete + excluded.complete"
 #define HUB_STATSUMS_OFFICERS_ALL(per, val)                                \
     {{HUB_STATSUMS_OFFICERS(per, val), NULL, NULL},                        \
      {HUB_STATSUMS_OFFICERS(per, val) HUB_STATSUMS_ROWS_SET, NULL, NULL}}
