@@ -256,11 +256,20 @@ void sqlx_finalize(sqlx_stmt_t *st)
         }
 }
 
-/* The slot of parameter i, or NULL with *rc set and the error noted. */
-static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
+/* Apart, so the message's buffer costs nothing to every bind. */
+static __attribute__((noinline)) int sqlx_refuse_param(sqlx_stmt_t *st,
+                                                       int i)
 {
     char msg[96];
 
+    snprintf(msg, sizeof(msg), "no parameter %d (the statement has %d)", i,
+             st->n_params);
+    return sqlx_note(st->x, HUB_ERROR, st->sql, msg);
+}
+
+/* The slot of parameter i, or NULL with *rc set and the error noted. */
+static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
+{
     if (*rc != HUB_OK)
         return NULL;
     if (!st) {
@@ -268,9 +277,7 @@ static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
         return NULL;
     }
     if (i < 1 || i > st->n_params) {
-        snprintf(msg, sizeof(msg), "no parameter %d (the statement has %d)",
-                 i, st->n_params);
-        *rc = sqlx_note(st->x, HUB_ERROR, st->sql, msg);
+        *rc = sqlx_refuse_param(st, i);
         return NULL;
     }
     /* Not started: there is no run to end (the common case, binds
