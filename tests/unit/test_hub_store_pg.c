@@ -878,15 +878,15 @@ static char *ingest_body(int k, int64_t seq, unsigned seed, int year)
     while (!pick)
         pick = ingest_rand(&rnd) % 64;
     for (d = 0; d < 6; d++) {
-        json_t *resp = json_array(), *ans = json_array(), *el = json_array();
+        json_t *resp, *ans, *el;
         int n[2];
 
-        if (!(pick & (1u << d)) || json_array_size(list) == 3) {
-            json_decref(resp);
-            json_decref(ans);
-            json_decref(el);
+        if (!(pick & (1u << d)) || json_array_size(list) == 3)
             continue;
-        }
+        resp = json_array();
+        ans = json_array();
+        el = json_array();
+        assert_true(resp && ans && el);
         for (o = 0; o < 3; o++)
             for (f = 0; f < 2; f++) {
                 const char *unit = ingest_rand(&rnd) % 9 == 0
