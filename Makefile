@@ -62,8 +62,11 @@ DEB_REPORT := libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 # kernel module (tests/image/test_tryboot_module.sh). The PostgreSQL
 # server's binaries (initdb, pg_ctl) let the hub's storage tests start a
 # server of their own (tests/hub/pg_env.sh); no cluster of the system's.
+# nginx runs in front of several hubs as an ordinary process of the test
+# (tests/hub/nginx_env.sh); Debian starts no service in a container.
 DEB_TEST   := libcmocka-dev sqlite3 openssl curl python3 poppler-utils rauc \
 	chromium faketime clang libclang-rt-dev libharfbuzz-bin postgresql-15 \
+	nginx-light \
 	linux-headers-$(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 # Node.js runs the browser tests. A machine may carry its own Node.js
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm), so
@@ -434,6 +437,7 @@ shots: all
 	@tests/golden/make-shots.sh $(BUILD) docs/screenshots
 	@SHOTS=$(CURDIR)/docs/screenshots tests/web/run.sh $(BUILD)
 	@SHOTS=$(CURDIR)/docs/screenshots tests/web/province.sh $(BUILD)
+	@SHOTS=$(CURDIR)/docs/screenshots tests/web/national.sh $(BUILD)
 
 # Golden references: the screens the golden test compares against.
 golden-refs: $(BUILD)/sipas-kiosk

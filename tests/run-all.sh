@@ -50,7 +50,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:ha
   tests/run-unit.sh "$asan" | tee "$ulog"; count_unit unit-asan "$ulog" "${PIPESTATUS[0]}"
 
 section "hub storage drivers on a PostgreSQL server of the tests' own"
-for t in test_sqlx test_hub_store_pg; do
+for t in test_sqlx test_hub_store_pg test_hub_partitions; do
   bash tests/hub/test_sqlx_pg.sh "$t"; count "pg:$t" $?
   BUILD="$asan" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
     bash tests/hub/test_sqlx_pg.sh "$t"; count "asan:pg:$t" $?
@@ -88,6 +88,7 @@ tests/golden/golden.sh "$build"; count golden $?
 section "dashboard in a real browser (chromium, playwright-core)"
 tests/web/run.sh "$build"; count web $?
 tests/web/province.sh "$build"; count web-province $?
+tests/web/national.sh "$build"; count web-national $?
 
 section "fuzzing regressions (corpora and saved findings, tests/fuzz)"
 for f in tests/fuzz/*.c; do

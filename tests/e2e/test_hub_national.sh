@@ -5,7 +5,9 @@
 # a forged province, a unit outside the sender's tree and absurd counts
 # are refused and change nothing; the national hub down, then up again,
 # loses nothing; a month with a unit the national tree lacks waits while
-# the others go.
+# the others go; a commune-month one officer served too little is
+# withheld by the national hub as by the province, with no officer's name
+# ever sent.
 . "$(dirname "$0")/../hub/lib.sh"
 DB="$T/province.db"
 NDB="$T/national.db"
@@ -54,7 +56,16 @@ NTOKEN=$("$HUB" token add --scope province --db "$NDB" 2> /dev/null)
 CODE1=$("$HUB" enroll-code --unit X1 --db "$DB" 2> /dev/null)
 CODE2=$("$HUB" enroll-code --unit X2 --db "$DB" 2> /dev/null)
 
-hub_start "$DB" --rate-limit 1000
+# The province's own targets (the shipped file and a row of its own),
+# which its hub serves and its forwarder pushes.
+python3 - "$ROOT/assets/targets/default.json" "$T/vl-targets.json" "$Y" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["targets"].append({"province": "vinh-long", "indicator": "tthc", "op": ">=",
+                     "threshold": 42, "year": int(sys.argv[3]), "source": "test"})
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+hub_start "$DB" --rate-limit 1000 --targets "$T/vl-targets.json" --province vinh-long
 PROV_URL=$HUB_URL
 nat_start
 
@@ -69,14 +80,17 @@ expect_status 200 "$(hub_upload "$K2" "$S2" 5 "$Y-04-02" X2 9 2)" "upload K2"
 forward() { # URL [options]: one round
   local url=$1
   shift
-  "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once "$@" 2> "$T/fwd.log"
+  "$HUB" forward --to "$url" --credential "$T/vl.cred" --db "$DB" --once \
+    --targets "$T/vl-targets.json" --province vinh-long --dashboard "$PROV_URL" "$@" 2> "$T/fwd.log"
 }
 forward "$NAT_URL" || fail "forward: $(cat "$T/fwd.log")"
 grep -q "2 months: 2 pushed, 0 unchanged" "$T/fwd.log" || fail "first round: $(cat "$T/fwd.log")"
 
 # ---- the same figures, byte for byte -----------------------------------------
 # The national tree holds other provinces (CT has no figures yet, so the
-# whole trees' answers agree too: the country's and the years' summaries).
+# whole trees' answers agree too: the country's and the years' summaries,
+# but for the targets: the country is held against the national hub's
+# own file, VL's units against VL's).
 QUERIES=("period=$Y" "period=$Y&group=quarter" "from=$Y-03-01&to=$Y-04-30&group=field" "period=$Y&group=unit&unit=VL" "period=$Y&group=month&unit=VL" "period=$Y-Q2&unit=X2"
          "from=$Y-03-01&to=$Y-04-30&group=field&unit=VL" "period=$Y&group=unit&unit=VL&format=csv")
 same_figures() { # WHAT
@@ -87,7 +101,19 @@ same_figures() { # WHAT
     cp "$T/body" "$T/prov.$i"
     HUB_URL=$NAT_URL
     expect_status 200 "$(req GET "/api/v1/stats?$q" -H "Authorization: Bearer $NTOKEN")" "national: $q"
-    cmp -s "$T/body" "$T/prov.$i" || fail "$1: $q differs: $(head -c 400 "$T/prov.$i") // $(head -c 400 "$T/body")"
+    case "$q" in
+      *unit=*) cmp -s "$T/body" "$T/prov.$i" ;;
+      *) python3 - "$T/body" "$T/prov.$i" <<'PY'
+import json, sys
+def bare(path):
+    d = json.load(open(path, encoding="utf-8"))
+    for g in d["groups"]:
+        g.pop("targets", None)
+    return d
+sys.exit(bare(sys.argv[1]) != bare(sys.argv[2]))
+PY
+      ;;
+    esac || fail "$1: $q differs: $(head -c 400 "$T/prov.$i") // $(head -c 400 "$T/body")"
     i=$((i + 1))
   done
   HUB_URL=$PROV_URL
@@ -97,21 +123,43 @@ HUB_URL=$NAT_URL
 expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "national total"
 [ "$(jget 'd["groups"][0]["responses"]')" = 27 ] || fail "national total: $(head -c 300 "$T/body")"
 expect_status 200 "$(req GET /api/v1/national/provinces -H "Authorization: Bearer $NTOKEN")" "provinces"
-[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0) for p in d["provinces"]]')" = '[["VL", 2, true]]' ] ||
-  fail "provinces: $(cat "$T/body")"
+[ "$(jget '[(p["province"], p["months"], p["last_push_at"] > 0, p["targets_slug"], p["targets_at"] > 0, p["dashboard"]) for p in d["provinces"]]')" = \
+  "[[\"VL\", 2, true, \"vinh-long\", true, \"$PROV_URL\"]]" ] || fail "provinces: $(cat "$T/body")"
+# VL's units against VL's targets, the country against the national file.
+TTHC='[[t["threshold"], t["province"]] for t in d["groups"][0]["targets"] if t["indicator"] == "tthc"]'
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y&unit=X1" -H "Authorization: Bearer $NTOKEN")" "X1's targets"
+[ "$(jget "$TTHC")" = '[[42, "vinh-long"]]' ] || fail "X1's targets nationally: $(jget "$TTHC")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y" -H "Authorization: Bearer $NTOKEN")" "the country's targets"
+[ "$(jget "$TTHC")" = '[[90, "*"]]' ] || fail "the country's targets: $(jget "$TTHC")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y&unit=C1" -H "Authorization: Bearer $NTOKEN")" "C1's targets"
+[ "$(jget "$TTHC")" = '[[90, "*"]]' ] || fail "CT, which pushed none: $(jget "$TTHC")"
 HUB_URL=$PROV_URL
+grep -q "targets pushed (vinh-long)" "$T/fwd.log" || fail "targets: $(cat "$T/fwd.log")"
+# A targets body under another province's credential, or not a targets
+# file: refused, nothing changed.
+D0=$(db_digest "$NDB")
+push() { # SECRET BODY-PYTHON [WHAT]: a hand-made push of months (or targets)
+  python3 -c "import json; print(json.dumps($2))" > "$T/push.json"
+  HUB_URL=$NAT_URL
+  req POST "/api/v1/national/${3:-months}" -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' --data-binary "@$T/push.json"
+  HUB_URL=$PROV_URL
+}
+tpush() { push "$1" "$2" targets; }
+TFILE="json.load(open('$T/vl-targets.json'))"
+expect_status 403 "$(tpush "$CT_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE}")" "VL's targets by CT"
+expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': {'format': 'x'}}")" "not a targets file"
+expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'Vinh Long', 'targets': $TFILE}")" "a bad slug"
+for bad in "javascript:alert(1)" "http://example.vn/" "https://x.vn/\"><b>"; do
+  expect_status 400 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE, 'dashboard': '$bad'}")" "dashboard $bad"
+done
+expect_status 200 "$(tpush "$VL_SECRET" "{'province': 'VL', 'slug': 'vinh-long', 'targets': $TFILE, 'dashboard': '$PROV_URL'}")" "the same targets again"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "refused or repeated targets changed the national hub"
 
 # ---- replays, older and reordered pushes change nothing ------------------------
 D0=$(db_digest "$NDB")
 forward "$NAT_URL" || fail "second round: $(cat "$T/fwd.log")"
 grep -q "2 months: 0 pushed, 2 unchanged" "$T/fwd.log" || fail "second round: $(cat "$T/fwd.log")"
-push() { # SECRET BODY-PYTHON: a hand-made push
-  python3 -c "import json; print(json.dumps($2))" > "$T/push.json"
-  HUB_URL=$NAT_URL
-  req POST /api/v1/national/months -H "Authorization: Bearer $1" \
-    -H 'Content-Type: application/json' --data-binary "@$T/push.json"
-  HUB_URL=$PROV_URL
-}
 row='["X1", "khac", "sipas-short", 1, 0, 0]'
 body() { # PROVINCE SEQ RESPONSE-ROW
   echo "{'province': '$1', 'month': '$Y-03', 'seq': $2, 'responses': [$3], 'answers': [], 'elements': []}"
@@ -172,6 +220,56 @@ rc=0; forward "$NAT_URL" || rc=$?
 forward "$NAT_URL" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
 grep -q "3 months: 1 pushed, 2 unchanged" "$T/fwd.log" || fail "after the national tree caught up: $(cat "$T/fwd.log")"
 same_figures "after the national tree caught up"
+
+# ---- officer privacy: the national hub withholds what the province does -----------
+upload_officer() { # INSTALL_ID SECRET SEQ DAY UNIT OFFICER COMPLETE FIVES
+  python3 "$UPLOAD" "$1" "$3" "$4" --unit "$5" --officer "$6" --complete "$7" \
+    --fives "$8" > "$T/up.json"
+  kiosk_req POST /api/v1/ingest "$1" "$2" --data-binary "@$T/up.json"
+}
+# June: CB-BUSY 10 ratings in X1; CB-LONE 3 in X2 beside nobody, and 2 in
+# X1 in July beside CB-BUSY's 12 there.
+expect_status 200 "$(upload_officer "$K1" "$S1" 10 "$Y-06-05" X1 CB-BUSY 10 8)" "CB-BUSY in June"
+expect_status 200 "$(upload_officer "$K2" "$S2" 11 "$Y-06-06" X2 CB-LONE 3 3)" "CB-LONE in June"
+expect_status 200 "$(upload_officer "$K1" "$S1" 12 "$Y-07-01" X1 CB-BUSY 12 9)" "CB-BUSY in July"
+expect_status 200 "$(upload_officer "$K1" "$S1" 13 "$Y-07-02" X1 CB-LONE 2 2)" "CB-LONE in July"
+forward "$NAT_URL" || fail "forward with officers: $(cat "$T/fwd.log")"
+grep -q "5 months: 2 pushed, 3 unchanged" "$T/fwd.log" || fail "forward with officers: $(cat "$T/fwd.log")"
+[ -s "$T/vl.cred.officer-key" ] && [ "$(stat -c %a "$T/vl.cred.officer-key")" = 600 ] ||
+  fail "the officer key beside the credential: $(ls -l "$T")"
+sqlite3 "$NDB" .dump | grep -q 'CB-LONE\|CB-BUSY' && fail "an officer's name reached the national hub"
+[ "$(sqlite3 "$NDB" "SELECT count(DISTINCT officer) FROM stat_staff_responses WHERE month = '$Y-06'")" = 2 ] ||
+  fail "officer keys at the national hub: $(sqlite3 "$NDB" "SELECT * FROM stat_staff_responses")"
+QUERIES+=("period=$Y-06&group=unit&unit=VL" "period=$Y-06&unit=X2" "period=$Y-06&group=field&unit=VL"
+          "from=$Y-06-01&to=$Y-07-31&group=month&unit=VL" "period=$Y-07&group=unit&unit=VL" "period=$Y-Q3&unit=X1")
+same_figures "with officers"
+# What the national hub answers is withheld, not merely equal: X2 in June
+# (CB-LONE 3 < 5), the whole province in June (the rest is CB-LONE), and
+# July's X1 shown (CB-LONE's 2 are within June-July's 5, but July alone:
+# 2 beside CB-BUSY: withheld).
+HUB_URL=$NAT_URL
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y-06&group=unit&unit=VL" -H "Authorization: Bearer $NTOKEN")" "June by unit"
+[ "$(jget '[[g["key"]["unit"], g["responses"], g["suppressed_group"], "index" in g] for g in d["groups"]]')" = \
+  '[["X1", 10, false, true], ["X2", 3, true, false]]' ] || fail "June by unit nationally: $(head -c 600 "$T/body")"
+expect_status 200 "$(req GET "/api/v1/stats?period=$Y-07&unit=X1" -H "Authorization: Bearer $NTOKEN")" "July X1"
+[ "$(jget 'd["groups"][0]["suppressed_group"]')" = True ] || fail "July X1 nationally: $(head -c 400 "$T/body")"
+HUB_URL=$PROV_URL
+
+# A malformed officer row refuses the whole push; a first version's body
+# (no officers) is still read.
+D0=$(db_digest "$NDB")
+obody() { # SEQ OFFICER-ROW
+  echo "{'province': 'VL', 'month': '$Y-06', 'seq': $1, 'responses': [$row], 'answers': [], 'elements': [], 'officers': [$2]}"
+}
+KEY=$(printf '%062dab' 0)
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 '["X1", "khac", "sipas-short", "CB-LONE", 3]')")" "a name for a key"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"${KEY^^}\", 3]")")" "an uppercase key"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\", -3]")")" "a negative count"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\"]")")" "a short row"
+expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-short\", \"$KEY\", 1], [\"X1\", \"khac\", \"sipas-short\", \"$KEY\", 2]")")" "a duplicate officer"
+expect_status 403 "$(push "$VL_SECRET" "$(obody 100 "[\"C1\", \"khac\", \"sipas-short\", \"$KEY\", 1]")")" "an officer outside the province"
+[ "$(db_digest "$NDB")" = "$D0" ] || fail "a refused officer row changed the national hub"
+expect_status 200 "$(push "$VL_SECRET" "$(body VL 100 "$row")")" "a first version's body"
 
 nat_stop
 hub_stop

@@ -80,15 +80,18 @@ sed "s|/usr/bin/sipas-kiosk|$KIOSK|" "$ROOT/firmware/systemd/sipas-kiosk.service
 sed "s|/usr/bin/sipas-sync|$SYNCD|" "$ROOT/firmware/systemd/sipas-sync.service" > "$T/sipas-sync.service"
 sed "s|/usr/bin/sipas-hub|$BUILD/sipas-hub|" "$ROOT/firmware/systemd/sipas-hub.service" > "$T/sipas-hub.service"
 sed "s|/usr/bin/sipasctl|$CTL|" "$ROOT/firmware/systemd/sipas-provision.service" > "$T/sipas-provision.service"
+sed "s|/usr/bin/sipas-hub|$BUILD/sipas-hub|" "$ROOT/firmware/systemd/sipas-hub-pg@.service" > "$T/sipas-hub-pg@8081.service"
 cp "$ROOT/firmware/systemd/sipas-provision.timer" "$T/"
 # The package installs the same provisioning units.
 for u in sipas-provision.service sipas-provision.timer; do
   cmp -s "$ROOT/firmware/systemd/$u" "$ROOT/firmware/debian/sipas-kiosk.$u" ||
     fail "firmware/debian/sipas-kiosk.$u differs from firmware/systemd/$u"
 done
+cmp -s "$ROOT/firmware/systemd/sipas-hub-pg@.service" "$ROOT/firmware/debian/sipas-hub.sipas-hub-pg@.service" ||
+  fail "firmware/debian/sipas-hub.sipas-hub-pg@.service differs from firmware/systemd/sipas-hub-pg@.service"
 if command -v systemd-analyze > /dev/null; then
   out=$(systemd-analyze verify --man=no "$T/sipas-kiosk.service" "$T/sipas-sync.service" "$T/sipas-hub.service" \
-    "$T/sipas-provision.service" "$T/sipas-provision.timer" 2>&1 |
+    "$T/sipas-provision.service" "$T/sipas-provision.timer" "$T/sipas-hub-pg@8081.service" 2>&1 |
     grep -v "^$" || true)
   [ -z "$out" ] || fail "systemd-analyze: $out"
 fi

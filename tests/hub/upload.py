@@ -3,11 +3,14 @@
 
 upload.py INSTALL_ID SEQ DAY[,DAY...] [--complete N] [--fives N]
           [--rows R] [--unit CODE] [--counter NAME] [--officer CODE]
-          [--heartbeat]
+          [--share P] [--heartbeat]
 
 Each day gets one response row (complete N) and answer rows: N5 fives for
 the overall question, plus enough extra rows (one per officer) to reach R
-rows in all, so a benchmark can send realistic sizes.
+rows in all, so a benchmark can send realistic sizes. With --share P
+instead of the extra rows: every element's question answered by all N,
+about P (0..1) of them 4 or 5 and the rest 3, so that the index is near
+100 P.
 """
 import argparse
 import json
@@ -20,6 +23,16 @@ def day_snapshot(day, a):
     responses = [dict(dims, complete=a.complete, partial=1, suppressed=0)]
     answers = [dict(dims, partial=0, question="overall", element="overall",
                     answer="5", n=a.fives)]
+    if a.share is not None:
+        happy = round(a.complete * a.share)
+        for question in ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "gop-y"]:
+            for answer, n in (("5", happy * 2 // 3), ("4", happy - happy * 2 // 3),
+                              ("3", a.complete - happy)):
+                if n:
+                    answers.append(dict(dims, partial=0, question=question,
+                                        element=question, answer=answer, n=n))
+        return {"day": day, "estimated": 0, "responses": responses,
+                "answers": answers}
     i = 0
     while len(responses) + len(answers) < a.rows:
         officer = "CB%03d" % (i // 20)
@@ -43,6 +56,7 @@ def main():
     p.add_argument("--unit", default="XA-MINHTAN")
     p.add_argument("--counter", default="Quầy 1")
     p.add_argument("--officer", default="CB001")
+    p.add_argument("--share", type=float, default=None)
     p.add_argument("--heartbeat", action="store_true")
     a = p.parse_args()
     body = {"install_id": a.install_id,

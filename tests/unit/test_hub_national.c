@@ -4,7 +4,8 @@
  * month replaced under its sequence number (store/national.c): replays,
  * older pushes, units outside the province and duplicate rows change
  * nothing; the year and whole-country summaries always equal the sums of
- * the month rows; province credentials.
+ * the month rows, the officers' by year and by month their staff rows';
+ * province credentials.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,14 +65,19 @@ static int teardown(void **state)
     return rc;
 }
 
-/* A body: responses of (unit, complete), one answer row and one element
- * row per response row. */
+/* An officer's key as the forwarder writes one. */
+#define OFFICER_KEY \
+    "00000000000000000000000000000000000000000000000000000000000000ab"
+
+/* A body: responses of (unit, complete), one answer row, one element row
+ * and one officer row per response row. */
 static char *make_body(const char *province, const char *month, long seq,
                        const char *units[], const long complete[], size_t n)
 {
-    json_t *o = json_pack("{s:s, s:s, s:i, s:[], s:[], s:[]}", "province",
-                          province, "month", month, "seq", (int)seq,
-                          "responses", "answers", "elements");
+    json_t *o = json_pack("{s:s, s:s, s:i, s:[], s:[], s:[], s:[]}",
+                          "province", province, "month", month, "seq",
+                          (int)seq, "responses", "answers", "elements",
+                          "officers");
     char *text;
     size_t i;
 
@@ -89,6 +95,10 @@ static char *make_body(const char *province, const char *month, long seq,
                               json_pack("[s,s,s,s,i,i,i]", units[i], "khac",
                                         "sipas-short", "cong-chuc",
                                         (int)complete[i], 1, 0));
+        json_array_append_new(json_object_get(o, "officers"),
+                              json_pack("[s,s,s,s,i]", units[i], "khac",
+                                        "sipas-short", OFFICER_KEY,
+                                        (int)complete[i]));
     }
     text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -140,7 +150,8 @@ static char *summaries(hub_db_t *db)
         "stat_year_responses",  "stat_year_answers",  "stat_year_elements",
         "stat_prov_month_responses", "stat_prov_month_answers",
         "stat_prov_month_elements", "national_months",
-        "national_month_units"};
+        "national_month_units", "stat_staff_responses",
+        "stat_staff_year_responses", "stat_month_officers"};
     char *out = calloc(1, 1);
     size_t len = 0, i;
 
@@ -204,6 +215,30 @@ static void check_sums(hub_db_t *db)
                       " instrument, element, sum(n), sum(pn) FROM"
                       " stat_month_elements GROUP BY 1, 2, 3, 4)"),
         0);
+    /* Both ways, as a set: the officers by year and by month. */
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT substr(month, 1, 4),"
+                      " unit, officer, field, sum(complete) FROM"
+                      " stat_staff_responses GROUP BY 1, 2, 3, 4 EXCEPT"
+                      " SELECT year, unit, officer, field, complete FROM"
+                      " stat_staff_year_responses)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT (SELECT count(*) FROM stat_staff_year_responses)"
+                      " - (SELECT count(DISTINCT substr(month, 1, 4) || unit"
+                      " || officer || field) FROM stat_staff_responses)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM (SELECT month, unit, officer,"
+                      " sum(complete) FROM stat_staff_responses GROUP BY 1,"
+                      " 2, 3 EXCEPT SELECT month, unit, officer, complete"
+                      " FROM stat_month_officers)"),
+        0);
+    assert_int_equal(
+        query_int(db, "SELECT (SELECT count(*) FROM stat_month_officers) -"
+                      " (SELECT count(DISTINCT month || unit || officer)"
+                      " FROM stat_staff_responses)"),
+        0);
 }
 
 static void test_parse_refusals(void **state)
@@ -230,6 +265,20 @@ static void test_parse_refusals(void **state)
         "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
         "\"responses\":[[\"X1\",\"khac\",\"s\",1.5,0,0]],\"answers\":[],"
         "\"elements\":[]}",
+        /* An officer by name, an uppercase key, a short row, no list. */
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[],"
+        "\"officers\":[[\"X1\",\"khac\",\"s\",\"CB001\",3]]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[],"
+        "\"officers\":[[\"X1\",\"khac\",\"s\",\"000000000000000000000000"
+        "00000000000000000000000000000000000000AB\",3]]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[],"
+        "\"officers\":[[\"X1\",\"khac\",\"s\",\"" OFFICER_KEY "\"]]}",
+        "{\"province\":\"VL\",\"month\":\"2025-03\",\"seq\":1,"
+        "\"responses\":[],\"answers\":[],\"elements\":[],"
+        "\"officers\":{}}",
     };
     fixture_t *f = *state;
     const char *units[] = {"X1"};
@@ -300,6 +349,15 @@ static void test_replace_by_sequence(void **state)
                                       " stat_prov_month_responses WHERE"
                                       " month = '2025-03'"),
                      10);
+    /* The officers as the counts: March's X2 gone, X1 replaced. */
+    assert_int_equal(query_int(f->db, "SELECT sum(complete) FROM"
+                                      " stat_month_officers WHERE month ="
+                                      " '2025-03'"),
+                     10);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " stat_staff_year_responses WHERE"
+                                      " unit = 'X1'"),
+                     13);
     free(t1);
     free(t2);
     free(t3);
@@ -390,6 +448,68 @@ static void test_body_round_trip(void **state)
     free(text);
 }
 
+/* A targets body with this dashboard address: parsed or refused. */
+static int parse_targets_with(const char *dashboard, hub_natpush_targets_t *tg)
+{
+    char body[1024];
+    hub_problem_t pb;
+
+    snprintf(body, sizeof(body),
+             "{\"province\":\"VL\",\"slug\":\"vinh-long\",%s%s%s"
+             "\"targets\":{\"format\":\"sipas-targets/1\",\"indicators\":"
+             "{\"tthc\":{\"vi\":\"Hài lòng\",\"en\":\"Satisfaction\","
+             "\"scope\":[\"khac\"]}},\"targets\":[{\"province\":"
+             "\"vinh-long\",\"indicator\":\"tthc\",\"op\":\">=\","
+             "\"threshold\":42,\"year\":2025,\"source\":\"x\"}]}}",
+             dashboard ? "\"dashboard\":\"" : "", dashboard ? dashboard : "",
+             dashboard ? "\"," : "");
+    hub_problem_init(&pb);
+    return hub_natpush_parse_targets(body, strlen(body), tg, &pb);
+}
+
+/* A province's targets: the body checked (a link the page may show and
+ * nothing else), stored, and found for the province's units only. */
+static void test_targets(void **state)
+{
+    static const char *const bad[] = {
+        "javascript:alert(1)", "http://example.vn", "http://localhost.example.vn",
+        "https://", "https://user@vl.vn", "https://vl.vn/a b", "ftp://vl.vn",
+    };
+    fixture_t *f = *state;
+    hub_natpush_targets_t tg;
+    char slug[TARGETS_SLUG_MAX], *text = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(parse_targets_with(bad[i], &tg), -1);
+        assert_null(tg.text);
+    }
+    assert_int_equal(parse_targets_with("http://127.0.0.1:8080", &tg), 0);
+    free(tg.text);
+    assert_int_equal(parse_targets_with(NULL, &tg), 0);
+    assert_string_equal(tg.dashboard, "");
+    assert_int_equal(parse_targets_with("https://vl.example.vn/hub", &tg), 0);
+    assert_string_equal(tg.province, "VL");
+    assert_string_equal(tg.slug, "vinh-long");
+    assert_int_equal(hub_db_begin_write(f->db), HUB_OK);
+    assert_int_equal(hub_national_put_targets(f->db, "VL", tg.slug, tg.text,
+                                              tg.dashboard, 5),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(f->db), HUB_OK);
+    assert_int_equal(hub_national_find_targets(f->db, "X2", slug, &text),
+                     HUB_OK);
+    assert_string_equal(slug, "vinh-long");
+    assert_string_equal(text, tg.text);
+    free(text);
+    assert_int_equal(hub_national_find_targets(f->db, "VL", slug, &text),
+                     HUB_OK);
+    free(text);
+    assert_int_equal(hub_national_find_targets(f->db, "C1", slug, &text),
+                     HUB_NOT_FOUND);
+    assert_null(text);
+    free(tg.text);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -399,6 +519,7 @@ int main(void)
         T(test_refusals_change_nothing),
         T(test_credentials),
         T(test_body_round_trip),
+        T(test_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,10 +5,10 @@
 // Each check prints "ok  NAME" or "FAIL NAME: why"; the last line is
 // "N passed, N failed" and the exit status is 0 only when none failed.
 
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, assert, finish } from './check.mjs';
+import { openBrowser, waitLoaded as waitBase } from './browser.mjs';
 
 const [url, tokensPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const tokens = JSON.parse(readFileSync(tokensPath, 'utf8'));
@@ -33,14 +33,7 @@ async function chartInfo(page, id) {
   }, id);
 }
 
-async function waitLoaded(page) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#status');
-    return document.querySelector('#main') && !document.querySelector('#main').hidden &&
-      document.querySelector('#kpis .kpi') && s && !s.textContent.includes('…') &&
-      document.querySelector('#tbl-kiosks') && document.querySelector('[data-table="units"] table');
-  }, null, { timeout: 15000 });
-}
+const waitLoaded = (page) => waitBase(page, ['#tbl-kiosks', '[data-table="units"] table']);
 
 async function barCentre(page, id, index) {
   return page.evaluate(([sel, i]) => {
@@ -53,16 +46,8 @@ async function barCentre(page, id, index) {
 
 const units = async (page) => page.$$eval('[data-table="units"] tbody th', (ths) => ths.map((t) => t.textContent.trim()));
 
-const profile = mkdtempSync(join(profileBase || '/tmp', 'chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1366, height: 768 },
-  locale: 'vi-VN',
-  timezoneId: 'Asia/Ho_Chi_Minh',
-});
+const browser = await openBrowser(chromiumPath, profileBase, { width: 1366, height: 768 });
+const { ctx } = browser;
 const problems = [];
 const offsite = [];
 ctx.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) offsite.push(r.url()); });
@@ -421,8 +406,7 @@ try {
     assert(offsite.length === 0, offsite.join('\n'));
   });
 } finally {
-  await ctx.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 
 console.log(`browser test: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -5,52 +5,19 @@
 //
 // Prints "ok NAME" or "FAIL NAME: why" per check and "N passed, N failed".
 
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, assert, finish } from './check.mjs';
+import { openBrowser, waitLoaded, setRange } from './browser.mjs';
 
 const [url, tokensPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const tokens = JSON.parse(readFileSync(tokensPath, 'utf8'));
 
 
-async function waitLoaded(page) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#status');
-    return document.querySelector('#main') && !document.querySelector('#main').hidden &&
-      document.querySelector('#kpis .kpi') && s && !s.textContent.includes('…') &&
-      document.querySelector('[data-table="units"] table');
-  }, null, { timeout: 15000 });
-}
-
-// The period as the analyst types it: "custom", then both dates.
-async function setRange(page, from, to) {
-  await page.selectOption('#p-kind', 'custom');
-  await waitLoaded(page);
-  await page.evaluate(([f, t]) => {
-    document.querySelector('#p-from').value = f;
-    document.querySelector('#p-to').value = t;
-    document.querySelector('#p-to').dispatchEvent(new Event('change', { bubbles: true }));
-  }, [from, to]);
-  await page.waitForFunction(([f]) => {
-    const [y, m, d] = f.split('-');
-    return document.querySelector('#period-text').textContent.includes(`${d}/${m}/${y}`);
-  }, [from]);
-  await waitLoaded(page);
-}
-
 const rowNames = (page) => page.$$eval('[data-table="units"] tbody th', (ths) => ths.map((t) => t.textContent.replace(/\s*›$/, '').trim()));
 
-const profile = mkdtempSync(join(profileBase || '/tmp', 'chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1920, height: 1200 },
-  locale: 'vi-VN',
-  timezoneId: 'Asia/Ho_Chi_Minh',
-});
+const browser = await openBrowser(chromiumPath, profileBase, { width: 1920, height: 1200 });
+const { ctx } = browser;
 try {
   const page = ctx.pages()[0] || await ctx.newPage();
   const errors = [];
@@ -92,7 +59,6 @@ try {
     assert(!errors.length, errors.join(' | '));
   });
 } finally {
-  await ctx.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 finish('province web');

@@ -33,6 +33,8 @@ static const hub_route_t hub_api_routes[] = {
              HUB_API_SMALL_BODY_MAX),
     HUB_POST("/api/v1/national/months", hub_api_national_months,
              HUB_NATPUSH_BODY_MAX),
+    HUB_POST("/api/v1/national/targets", hub_api_national_targets,
+             HUB_NATPUSH_TARGETS_BODY_MAX),
     HUB_GET("/api/v1/national/provinces", hub_api_national_provinces),
     HUB_GET("/api/v1/stats", hub_api_stats),
     HUB_GET("/api/v1/units", hub_api_units),

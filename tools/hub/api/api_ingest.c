@@ -125,6 +125,11 @@ int hub_api_ingest(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     if (req->n_query > 0 || req->query_overflow)
         return hub_reply_fail(r, 400, "bad-request",
                               "/api/v1/ingest takes no parameters");
+    /* Before the quota and the parser: nothing is counted against a
+     * kiosk for an upload the database cannot take (PostgreSQL until
+     * the upload writers are on it; db.h). */
+    if (!hub_db_has_uploads(ctx->db))
+        return hub_reply_fail_db(r, HUB_UNSUPPORTED);
     /* Counted before parsing: a body refused later has cost the CPU. */
     wait = ctx->quota ? hub_quota_take_upload(ctx->quota, install_id,
                                               (int64_t)req->body_len,

@@ -1,7 +1,8 @@
 /*
  * The national hub's endpoints (docs/HUB.md, "The national view"):
  * POST /api/v1/national/months, a provincial hub's month rows under its
- * credential; GET /api/v1/national/provinces, when each province last
+ * credential; POST /api/v1/national/targets, its targets file, against
+ * which the statistics of its units are held; GET /api/v1/national/provinces, when each province last
  * pushed, for a province-wide analyst token.
  */
 #include "hub/api/handler.h"
@@ -31,8 +32,10 @@ static int hub_api_national_store(hub_ctx_t *ctx, const hub_request_t *req,
     snprintf(actor, sizeof(actor), "national:%s", p->province);
     snprintf(detail, sizeof(detail),
              "month=%s seq=%" PRId64 " responses=%zu answers=%zu"
-             " elements=%zu",
-             p->month, p->seq, p->n[0], p->n[1], p->n[2]);
+             " elements=%zu officers=%zu",
+             p->month, p->seq, p->n[HUB_NATIONAL_RESP],
+             p->n[HUB_NATIONAL_ANS], p->n[HUB_NATIONAL_EL],
+             p->n[HUB_NATIONAL_OFF]);
     hub_db_lock(ctx->db);
     rc = hub_db_begin_write(ctx->db);
     if (rc == HUB_OK) {
@@ -69,6 +72,24 @@ static void hub_api_national_add_held(hub_reply_t *r, int64_t held)
     r->body_len = strlen(text);
 }
 
+/* The credential's province and the body's, the same or 403 (audited). */
+static int hub_api_national_check_sender(hub_ctx_t *ctx,
+                                         const hub_request_t *req,
+                                         const char *province,
+                                         const char *named, hub_reply_t *r)
+{
+    char detail[HUB_API_NATIONAL_DETAIL_MAX];
+
+    if (strcmp(named, province) == 0)
+        return 0;
+    snprintf(detail, sizeof(detail), "credential of %s sent %s's rows",
+             province, named);
+    hub_auth_audit(ctx, req, "national.refused", detail, 1);
+    return hub_reply_fail(r, 403, "wrong-province",
+                          "this credential is %s's, not %s's", province,
+                          named);
+}
+
 int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
                             hub_reply_t *r)
 {
@@ -89,17 +110,10 @@ int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
         return hub_reply_problem(r, &pb);
     }
     /* The credential says who is sending; the body may not say another. */
-    if (strcmp(p.province, province) != 0) {
-        char detail[HUB_API_NATIONAL_DETAIL_MAX];
-
-        snprintf(detail, sizeof(detail), "credential of %s sent %s's rows",
-                 province, p.province);
-        hub_auth_audit(ctx, req, "national.refused", detail, 1);
-        status = hub_reply_fail(r, 403, "wrong-province",
-                                "this credential is %s's, not %s's",
-                                province, p.province);
+    if (hub_api_national_check_sender(ctx, req, province, p.province, r) !=
+        0) {
         hub_natpush_doc_free(&doc);
-        return status;
+        return r->status;
     }
     rc = hub_api_national_store(ctx, req, &p, &held, &bad_unit);
     if (rc == HUB_OK)
@@ -126,12 +140,66 @@ int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
     return status;
 }
 
+int hub_api_national_targets(hub_ctx_t *ctx, const hub_request_t *req,
+                             hub_reply_t *r)
+{
+    char province[HUB_CODE_MAX + 1], actor[HUB_CODE_MAX + 16];
+    char detail[HUB_API_NATIONAL_DETAIL_MAX];
+    hub_natpush_targets_t tg;
+    hub_problem_t pb;
+    int rc;
+
+    if (hub_auth_check_province(ctx, req, province, r) != 0)
+        return r->status;
+    hub_problem_init(&pb);
+    if (hub_natpush_parse_targets(req->body ? req->body : "", req->body_len,
+                                  &tg, &pb) != 0)
+        return hub_reply_problem(r, &pb);
+    if (hub_api_national_check_sender(ctx, req, province, tg.province, r) !=
+        0) {
+        free(tg.text);
+        return r->status;
+    }
+    snprintf(actor, sizeof(actor), "national:%s", province);
+    snprintf(detail, sizeof(detail), "targets slug=%s bytes=%zu", tg.slug,
+             strlen(tg.text));
+    hub_db_lock(ctx->db);
+    rc = hub_db_begin_write(ctx->db);
+    if (rc == HUB_OK) {
+        rc = hub_national_put_targets(ctx->db, province, tg.slug, tg.text,
+                                      tg.dashboard, req->now_ms);
+        if (rc == HUB_OK)
+            rc = hub_db_audit(ctx->db, req->now_ms, actor, "national.targets",
+                              detail);
+        if (rc == HUB_OK)
+            rc = hub_db_commit(ctx->db);
+        else
+            hub_db_rollback(ctx->db);
+    }
+    if (rc != HUB_OK)
+        hub_log_say("national targets from %s: %s", province,
+                    hub_db_last_error(ctx->db));
+    hub_db_unlock(ctx->db);
+    free(tg.text);
+    if (rc != HUB_OK)
+        return hub_reply_fail_db(r, rc);
+    return hub_reply_send_json(r, 200,
+                               json_pack("{s:b, s:s, s:s}", "ok", 1,
+                                         "province", province, "slug",
+                                         tg.slug));
+}
+
 static int hub_api_national_add_province(void *ctx,
                                          const hub_national_province_t *p)
 {
-    json_t *o = json_pack("{s:s, s:I, s:I}", "province", p->province,
-                          "months", (json_int_t)p->months, "last_push_at",
-                          (json_int_t)p->last_push_at);
+    json_t *o = json_pack("{s:s, s:I, s:I, s:s?, s:I, s:s?}", "province",
+                          p->province, "months", (json_int_t)p->months,
+                          "last_push_at", (json_int_t)p->last_push_at,
+                          "targets_slug",
+                          p->targets_slug[0] ? p->targets_slug : NULL,
+                          "targets_at", (json_int_t)p->targets_at,
+                          "dashboard",
+                          p->dashboard[0] ? p->dashboard : NULL);
 
     return json_array_append_new(ctx, o) == 0 ? 0 : HUB_ERROR;
 }

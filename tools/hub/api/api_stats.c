@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/vntime.h"
 #include "hub/api/api_dossiers.h"
 #include "hub/api/auth.h"
@@ -18,6 +19,7 @@
 #include "hub/base/valid.h"
 #include "hub/domain/periods.h"
 #include "hub/domain/stats.h"
+#include "hub/store/national.h"
 #include "hub/store/units.h"
 
 #define HUB_STATS_LEVEL_MAX (HUB_UNITS_DEPTH_MAX - 1)
@@ -284,11 +286,51 @@ static int hub_stats_audit_below(hub_ctx_t *ctx, const hub_request_t *req,
     return 0;
 }
 
+/* On a national hub, a scope within one province is held against the
+ * targets that province pushed (its file, its own rows by slug); a scope
+ * over several provinces, and any hub no province pushed to, against
+ * the server's own file. *pushed is the caller's to free. */
+static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
+                                            hub_stats_query_t *q,
+                                            char slug[TARGETS_SLUG_MAX],
+                                            targets_t **pushed)
+{
+    char *text = NULL;
+    err_t err;
+    int rc;
+
+    *pushed = NULL;
+    if (!unit || !unit[0])
+        return HUB_OK;
+    rc = hub_national_find_targets(db, unit, slug, &text);
+    if (rc == HUB_NOT_FOUND)
+        return HUB_OK;
+    if (rc != HUB_OK)
+        return rc;
+    err_clear(&err);
+    /* Checked when it was pushed: a refusal now is a damaged row. */
+    rc = targets_parse(text, strlen(text), "pushed targets", pushed, &err) ==
+                 0
+             ? HUB_OK
+             : HUB_ERROR;
+    free(text);
+    if (rc == HUB_OK) {
+        q->targets = *pushed;
+        q->province = slug;
+    }
+    return rc;
+}
+
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
+    char slug[TARGETS_SLUG_MAX];
+    targets_t *pushed = NULL;
     hub_stats_request_t s;
     hub_token_t tok;
     json_t *out = NULL;
+    /* The token was checked (and its use written) on the primary; the
+     * figures may come from a replica, a moment behind it. */
+    hub_db_t *db = ctx->read_db ? ctx->read_db : ctx->db;
     int rc, below;
 
     if (hub_auth_check_analyst(ctx, req, &tok, r) != 0 ||
@@ -300,19 +342,23 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     s.q.scope_unit = tok.scope_unit;
     s.q.targets = hub_api_stats_targets;
     s.q.province = hub_api_stats_province;
-    hub_db_lock(ctx->db);
-    rc = hub_stats_compute(ctx->db, &s.q, &out);
+    hub_db_lock(db);
+    rc = hub_api_stats_use_pushed_targets(
+        db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
+    if (rc == HUB_OK)
+        rc = hub_stats_compute(db, &s.q, &out);
+    targets_free(pushed);
     /* Decision 766's 5.4 for the same days and units (the scope was
      * checked by the statistics above). */
     if (rc == HUB_OK && !s.csv &&
         json_object_set_new(out, "decision_766",
                             hub_api_dossiers_figure(
-                                ctx->db, s.q.from, s.q.to,
+                                db, s.q.from, s.q.to,
                                 s.q.unit ? s.q.unit : tok.scope_unit)) != 0)
         rc = HUB_ERROR;
     if (rc != HUB_OK && rc != HUB_NOT_FOUND && rc != HUB_DENIED)
-        hub_log_say("stats: %s", hub_db_last_error(ctx->db));
-    hub_db_unlock(ctx->db);
+        hub_log_say("stats: %s", hub_db_last_error(db));
+    hub_db_unlock(db);
     if (rc != HUB_OK) {
         json_decref(out);
         return hub_reply_fail_scope(r, rc);

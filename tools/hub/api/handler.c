@@ -105,6 +105,13 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
                      short_of_room ? "full" : "ok", "free_mb",
                      (json_int_t)(free_kb / 1024), "reserve_mb",
                      (json_int_t)(reserve_kb / 1024));
+    /* PostgreSQL's disk is the server's: no figure of this machine's. */
+    if (body && hub_db_is_server(ctx->db) &&
+        (json_object_set_new(body, "free_mb", json_null()) != 0 ||
+         json_object_set_new(body, "reserve_mb", json_null()) != 0)) {
+        json_decref(body);
+        body = NULL;
+    }
     if (body && ctx->checker &&
         json_object_set_new(body, "integrity",
                             hub_checker_status_json(ctx->checker)) != 0) {

@@ -44,6 +44,8 @@ typedef struct hub_ctx {
     hub_quota_t *quota;            /* per kiosk; NULL: no quotas */
     hub_checker_t *checker;        /* the integrity check; NULL: /healthz
                                     * says nothing of it */
+    hub_db_t *read_db;             /* statistics' reads (a PostgreSQL
+                                    * replica); NULL: db's */
 } hub_ctx_t;
 
 typedef struct hub_param {
@@ -97,6 +99,8 @@ int hub_api_health(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r);
  * rows, and when each province last pushed. */
 int hub_api_national_months(hub_ctx_t *ctx, const hub_request_t *req,
                             hub_reply_t *r);
+int hub_api_national_targets(hub_ctx_t *ctx, const hub_request_t *req,
+                             hub_reply_t *r);
 int hub_api_national_provinces(hub_ctx_t *ctx, const hub_request_t *req,
                                hub_reply_t *r);
 /* GET /dashboard/...: the analysts' web page, static files (api_web.c). */

@@ -85,26 +85,49 @@ int hub_reply_fail_kiosk(hub_reply_t *r, int rc)
     return hub_reply_fail_db(r, rc);
 }
 
+/* The database's refusals that pass: 503 with when to come back. The
+ * kiosk keeps what it sent until it is acknowledged. */
+typedef struct hub_reply_later {
+    int rc;
+    const char *error, *message;
+    int retry_after_s;
+} hub_reply_later_t;
+
+static const hub_reply_later_t hub_reply_laters[] = {
+    {HUB_FULL, "storage-full",
+     "the hub's storage is full; nothing was saved, try again later",
+     HUB_REPLY_FULL_RETRY_S},
+    {HUB_BUSY, "busy",
+     "the hub's database is busy; nothing was saved, try again shortly",
+     HUB_REPLY_BUSY_RETRY_S},
+    /* The month's partition is made meanwhile (store/partitions.h). */
+    {HUB_NO_PARTITION, "partition-missing",
+     "the hub's database has no partition for a month of this request"
+     " yet; nothing was saved, try again shortly",
+     HUB_REPLY_BUSY_RETRY_S},
+    {HUB_UNSUPPORTED, "not-supported",
+     "this hub does not yet write this on its database (PostgreSQL);"
+     " nothing was saved, the kiosk keeps its data and sends it again"
+     " later",
+     HUB_REPLY_FULL_RETRY_S},
+};
+
 int hub_reply_fail_db(hub_reply_t *r, int rc)
 {
-    switch (rc) {
-    case HUB_FULL:
-        hub_reply_fail(r, 503, "storage-full",
-                       "the hub's storage is full; nothing was saved, try"
-                       " again later");
-        r->retry_after_s = HUB_REPLY_FULL_RETRY_S;
+    size_t i;
+
+    for (i = 0; i < sizeof(hub_reply_laters) / sizeof(hub_reply_laters[0]);
+         i++) {
+        if (hub_reply_laters[i].rc != rc)
+            continue;
+        hub_reply_fail(r, 503, hub_reply_laters[i].error, "%s",
+                       hub_reply_laters[i].message);
+        r->retry_after_s = hub_reply_laters[i].retry_after_s;
         return 503;
-    case HUB_BUSY:
-        hub_reply_fail(r, 503, "busy",
-                       "the hub's database is busy; nothing was saved, try"
-                       " again shortly");
-        r->retry_after_s = HUB_REPLY_BUSY_RETRY_S;
-        return 503;
-    default:
-        return hub_reply_fail(r, 500, "internal",
-                              "the hub could not use its database; nothing"
-                              " was saved");
     }
+    return hub_reply_fail(r, 500, "internal",
+                          "the hub could not use its database; nothing was"
+                          " saved");
 }
 
 int hub_reply_fail_scope(hub_reply_t *r, int rc)

@@ -46,3 +46,32 @@ int64_t hub_clock_mono_ms(void)
 {
     return hub_clock_read_ms(CLOCK_MONOTONIC);
 }
+
+int hub_clock_cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t attr;
+    int ok;
+
+    if (pthread_condattr_init(&attr) != 0)
+        return -1;
+    ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+         pthread_cond_init(c, &attr) == 0;
+    (void)pthread_condattr_destroy(&attr);
+    return ok ? 0 : -1;
+}
+
+void hub_clock_cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m,
+                            int64_t ms)
+{
+    struct timespec ts;
+
+    if (ms <= 0 || clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return;
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    (void)pthread_cond_timedwait(c, m, &ts);
+}

@@ -8,6 +8,7 @@
 #ifndef SIPAS_HUB_CLOCK_H
 #define SIPAS_HUB_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* Unix time in milliseconds (0 if the clock cannot be read), plus
@@ -15,5 +16,15 @@
 int64_t hub_clock_now_ms(void);
 /* Milliseconds since some fixed point; never goes back. */
 int64_t hub_clock_mono_ms(void);
+
+/* For the hub's background threads, which sleep until a time on the
+ * wall clock but read it again at every wake: a condition whose timed
+ * waits run on the monotonic clock, so a stepped wall clock never makes
+ * a wait last a day. 0, or -1 when it cannot be made. */
+int hub_clock_cond_init(pthread_cond_t *c);
+/* Waits on c (m held) at most ms (<= 0: not at all); returns on a
+ * signal, at the time, or spuriously: the caller checks its state. */
+void hub_clock_cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m,
+                            int64_t ms);
 
 #endif

@@ -14,6 +14,15 @@ int hub_crypto_hash_sha256(const void *data, size_t len,
     return gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out) == 0 ? 0 : -1;
 }
 
+int hub_crypto_hmac_sha256(const void *key, size_t key_len, const void *data,
+                           size_t len, unsigned char out[HUB_SHA256_LEN])
+{
+    return gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, key_len, data, len,
+                            out) == 0
+               ? 0
+               : -1;
+}
+
 int hub_crypto_hash_text(const char *text, unsigned char out[HUB_SHA256_LEN])
 {
     return hub_crypto_hash_sha256(text, strlen(text), out);

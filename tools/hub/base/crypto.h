@@ -19,6 +19,9 @@
 /* SHA-256 of len bytes; 0, or -1 when the library refuses. */
 int hub_crypto_hash_sha256(const void *data, size_t len,
                            unsigned char out[HUB_SHA256_LEN]);
+/* HMAC-SHA256 of len bytes under a key of key_len bytes; 0 or -1. */
+int hub_crypto_hmac_sha256(const void *key, size_t key_len, const void *data,
+                           size_t len, unsigned char out[HUB_SHA256_LEN]);
 /* SHA-256 of a NUL-terminated string. */
 int hub_crypto_hash_text(const char *text, unsigned char out[HUB_SHA256_LEN]);
 /* 1 when the len bytes at a and b are equal; time depends on len only. */

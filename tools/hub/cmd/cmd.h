@@ -68,5 +68,6 @@ int hub_cmd_kiosk_main(int argc, char **argv);
 int hub_cmd_audit_main(int argc, char **argv);
 int hub_cmd_national_main(int argc, char **argv);
 int hub_cmd_forward_main(int argc, char **argv);
+int hub_cmd_partitions_main(int argc, char **argv);
 
 #endif

@@ -16,6 +16,9 @@
 #include "hub/base/log.h"
 #include "hub/base/marker.h"
 #include "hub/domain/checker.h"
+#include "hub/domain/partmaint.h"
+#include "hub/store/partitions.h"
+#include "hub/store/sqlx.h"
 #include "hub/http/http.h"
 
 #define SERVE_CMD "serve"
@@ -62,6 +65,7 @@
 
 typedef struct serve_opts {
     const char *db, *listen, *cert_file, *key_file, *targets, *province;
+    const char *read_db; /* NULL: statistics read db */
     hub_peer_list_t trusted;
     long max_conn, per_ip, timeout_s, max_db_kb, rate;
     long header_timeout_s, request_timeout_s, min_rate;
@@ -91,15 +95,19 @@ static void serve_print_help(FILE *fp)
             "                       [--trusted-proxy ADDR[/BITS][,...]]\n"
             "                       [--min-group-floor N]"
             " [--integrity-every HOURS]\n"
-            "                       [--integrity-wal-mb N]\n"
+            "                       [--integrity-wal-mb N] [--read-db URI]\n"
             "\n"
             "Serves the kiosk and analyst API (docs/SYNC_PROTOCOL.md,"
             " docs/HUB.md) until\nSIGTERM or SIGINT, then finishes the"
             " requests in progress and closes the\ndatabase. Prints"
             " \"listening on URL\" on stderr once ready.\n"
             "\n"
-            "  -d, --db PATH            the hub database (created when"
-            " missing)\n"
+            "  -d, --db PATH            the hub database: an SQLite file"
+            " (created when\n"
+            "                           missing), or postgresql://... (the"
+            " schema and the\n"
+            "                           month partitions made at start and"
+            " daily)\n"
             "  -l, --listen HOST:PORT   address to listen on, e.g."
             " 127.0.0.1:8080,\n"
             "                           0.0.0.0:8443 or [::1]:8080; port 0"
@@ -187,6 +195,12 @@ static void serve_print_help(FILE *fp)
             " the WAL has grown\n"
             "                           N MiB while it held it"
             " (default %d)\n"
+            "      --read-db URI        statistics read from this"
+            " PostgreSQL database, a\n"
+            "                           streaming replica of --db (its"
+            " schema checked,\n"
+            "                           never written); tokens are still"
+            " checked on --db\n"
             "  -h, --help               this text\n"
             "\n"
             "Without --tls-cert the API is plain HTTP: listen on a loopback"
@@ -225,7 +239,8 @@ enum {
     SERVE_OPT_TRUSTED,
     SERVE_OPT_MIN_GROUP_FLOOR,
     SERVE_OPT_INTEGRITY_EVERY,
-    SERVE_OPT_INTEGRITY_WAL
+    SERVE_OPT_INTEGRITY_WAL,
+    SERVE_OPT_READ_DB
 };
 
 static int serve_set_number(int c, const char *arg, serve_opts_t *o)
@@ -298,6 +313,13 @@ static int serve_check_opts(const serve_opts_t *o)
                                " it cannot be below --header-timeout-s");
         return -1;
     }
+    if (o->read_db && (sqlx_target_dialect(o->db) != SQLX_DIALECT_POSTGRES ||
+                       sqlx_target_dialect(o->read_db) !=
+                           SQLX_DIALECT_POSTGRES)) {
+        hub_cmd_say(SERVE_CMD, "--read-db is a PostgreSQL replica of a"
+                               " PostgreSQL --db");
+        return -1;
+    }
     if (o->province && !hub_api_stats_is_province(o->province)) {
         hub_cmd_say(SERVE_CMD, "--province is * or a slug such as"
                                " hau-giang");
@@ -339,6 +361,7 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
          SERVE_OPT_INTEGRITY_EVERY},
         {"integrity-wal-mb", required_argument, NULL,
          SERVE_OPT_INTEGRITY_WAL},
+        {"read-db", required_argument, NULL, SERVE_OPT_READ_DB},
         {NULL, 0, NULL, 0},
     };
     char err[128];
@@ -379,6 +402,9 @@ static int serve_parse(int argc, char **argv, serve_opts_t *o)
             break;
         case SERVE_OPT_PROVINCE:
             o->province = optarg;
+            break;
+        case SERVE_OPT_READ_DB:
+            o->read_db = optarg;
             break;
         case SERVE_OPT_TRUSTED:
             if (hub_peer_parse_list(optarg, &o->trusted, err,
@@ -522,6 +548,20 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
     char err[512];
     int unclean = 0;
 
+    memset(&co, 0, sizeof(co));
+    co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
+    /* PostgreSQL recovers from its own WAL after a crash and checks its
+     * pages itself: no marker file, and a check that only asks it. */
+    if (hub_db_is_server(ctx->db)) {
+        co.server_checked = 1;
+        ctx->checker = hub_checker_start(ctx->db, &co);
+        if (!ctx->checker) {
+            hub_cmd_say(SERVE_CMD, "cannot start the integrity check's"
+                                   " thread");
+            return -1;
+        }
+        return 0;
+    }
     if (hub_marker_create(o->db, &unclean, err, sizeof(err)) != 0) {
         hub_cmd_say(SERVE_CMD, "%s", err);
         return -1;
@@ -530,9 +570,7 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
     if (unclean)
         hub_log_say("the previous server did not stop cleanly: checking"
                     " the database in the background");
-    memset(&co, 0, sizeof(co));
     co.db_path = o->db;
-    co.every_ms = (int64_t)o->integrity_every_h * 3600 * 1000;
     co.after_unclean = unclean;
     co.wal_growth_max = (int64_t)o->integrity_wal_mb << 20;
     ctx->checker = hub_checker_start(ctx->db, &co);
@@ -541,6 +579,23 @@ static int serve_start_checker(const serve_opts_t *o, hub_ctx_t *ctx,
         return -1;
     }
     return 0;
+}
+
+/* On PostgreSQL, the months' partitions made before the first request
+ * and each day after (domain/partmaint.h); nothing on SQLite. */
+static int serve_start_partitions(hub_ctx_t *ctx, hub_partmaint_t **out)
+{
+    char err[512];
+
+    *out = NULL;
+    if (!hub_db_is_server(ctx->db))
+        return 0;
+    *out = hub_partmaint_start(ctx->db, HUB_PARTITIONS_AHEAD, NULL, err,
+                               sizeof(err));
+    if (*out)
+        return 0;
+    hub_cmd_say(SERVE_CMD, "cannot make the month partitions: %s", err);
+    return -1;
 }
 
 /* The database is closed (also when the server could not listen): only
@@ -564,6 +619,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     hub_db_options_t dopt = {1, 0, o->max_db_kb};
     hub_quota_limits_t ql = {(int64_t)o->quota_upload_mb << 20,
                              o->quota_rows_day, o->quota_rows_total};
+    hub_partmaint_t *parts = NULL;
     sem_t slots;
     hub_ctx_t ctx;
     int rc, ex, marked = 0;
@@ -584,6 +640,14 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     }
     hub_db_set_reserve(ctx.db, o->min_free_mb < 0 ? -1
                                                   : o->min_free_mb * 1024);
+    if (o->read_db && hub_db_open_read(o->read_db, &ctx.read_db) != HUB_OK) {
+        /* The URI may hold a password: not in the message. */
+        hub_cmd_say(SERVE_CMD, "cannot open --read-db: %s",
+                    hub_db_open_error());
+        hub_db_close(ctx.db);
+        (void)sem_destroy(&slots);
+        return HUB_EXIT_FAIL;
+    }
     ctx.kiosk_limit = hub_ratelimit_new((int)o->rate, HUB_API_RATE_WINDOW_MS,
                                         SERVE_RATE_KEYS_MAX);
     ctx.enroll_limit = hub_ratelimit_new(
@@ -599,11 +663,13 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
         !ctx.code_limit || !ctx.unit_limit || !ctx.audit_limit) {
         hub_cmd_say(SERVE_CMD, "out of memory");
         ex = HUB_EXIT_FAIL;
-    } else if (serve_start_checker(o, &ctx, &marked) != 0) {
+    } else if (serve_start_checker(o, &ctx, &marked) != 0 ||
+               serve_start_partitions(&ctx, &parts) != 0) {
         ex = HUB_EXIT_FAIL;
     } else {
         ex = serve_run(o, &ctx, cert, key);
     }
+    hub_partmaint_stop(parts);
     hub_checker_stop(ctx.checker); /* when serve_run() did not */
     hub_ratelimit_free(ctx.kiosk_limit);
     hub_ratelimit_free(ctx.enroll_limit);
@@ -611,6 +677,7 @@ static int serve_with_db(const serve_opts_t *o, const char *cert,
     hub_ratelimit_free(ctx.unit_limit);
     hub_ratelimit_free(ctx.audit_limit);
     hub_quota_free(ctx.quota);
+    hub_db_close(ctx.read_db);
     hub_db_close(ctx.db);
     (void)sem_destroy(&slots); /* every request thread has ended */
     if (ex == HUB_EXIT_OK)

@@ -24,13 +24,15 @@ static const cli_command_t hub_commands[] = {
             hub_cmd_national_main),
     HUB_CMD("forward", "push the month summaries to the national hub",
             hub_cmd_forward_main),
+    HUB_CMD("partitions", "PostgreSQL's months of snapshot rows: list,"
+            " add, detach", hub_cmd_partitions_main),
 };
 
 static const cli_program_t hub_program = {
     .name = "sipas-hub",
     .about = "The provincial hub of the satisfaction-rating kiosks: one"
-             " SQLite file holds\nthe units, the enrolled kiosks and their"
-             " daily counts.\n",
+             " SQLite file (or a\nPostgreSQL database) holds the units, the"
+             " enrolled kiosks and their daily\ncounts.\n",
     .notes = "Run 'sipas-hub COMMAND --help' for a command's options; see"
              " docs/HUB.md.\n"
              "\n"

@@ -10,6 +10,7 @@
 #include "hub/base/clock.h"
 #include "hub/base/log.h"
 #include "hub/store/integrity.h"
+#include "hub/store/pghealth.h"
 
 #define HUB_CHECKER_ACTOR "hub"
 /* The thread wakes at least this often to read the wall clock again: it
@@ -217,7 +218,9 @@ static void hub_checker_report(hub_checker_t *k, hub_checker_result_t res,
     char detail[HUB_CHECKER_DETAIL_MAX], flat[HUB_INTEGRITY_TEXT_MAX];
 
     hub_checker_flatten_lines(text, flat, sizeof(flat));
-    if (res == HUB_CHECKER_OK)
+    if (k->opt.server_checked)
+        snprintf(detail, sizeof(detail), "%s", flat);
+    else if (res == HUB_CHECKER_OK)
         snprintf(detail, sizeof(detail), "quick_check: ok in %lld ms",
                  (long long)ms);
     else
@@ -237,6 +240,19 @@ static void hub_checker_report(hub_checker_t *k, hub_checker_result_t res,
                       detail);
 }
 
+/* PostgreSQL's own count, under the server's lock: a query, not a
+ * read of the whole database, so no connection of its own. */
+static hub_integrity_verdict_t hub_checker_ask_server(hub_checker_t *k,
+                                                      char *text, size_t cap)
+{
+    hub_integrity_verdict_t v;
+
+    hub_db_lock(k->db);
+    v = hub_pghealth_check(k->db, text, cap);
+    hub_db_unlock(k->db);
+    return v;
+}
+
 static void hub_checker_run_check(hub_checker_t *k, const char *reason)
 {
     char text[HUB_INTEGRITY_TEXT_MAX], detail[HUB_CHECKER_DETAIL_MAX];
@@ -245,7 +261,13 @@ static void hub_checker_run_check(hub_checker_t *k, const char *reason)
     hub_integrity_t *c;
     int64_t started = hub_clock_now_ms(), mono = hub_clock_mono_ms(), ms;
 
-    if (hub_integrity_open(k->opt.db_path, &c, text, sizeof(text)) != 0) {
+    if (k->opt.server_checked) {
+        c = NULL;
+        if (hub_checker_begin(k, NULL, reason, started) != 0)
+            return;
+        v = hub_checker_ask_server(k, text, sizeof(text));
+    } else if (hub_integrity_open(k->opt.db_path, &c, text, sizeof(text)) !=
+               0) {
         c = NULL;
         v = HUB_INTEGRITY_ERROR;
     } else if (hub_checker_begin(k, c, reason, started) != 0) {
@@ -272,7 +294,6 @@ static void hub_checker_run_check(hub_checker_t *k, const char *reason)
  * 1 when due, 0 when stopping. Under the mutex. */
 static int hub_checker_wait_due(hub_checker_t *k)
 {
-    struct timespec ts;
     int64_t left;
 
     while (!k->stopping) {
@@ -282,15 +303,7 @@ static int hub_checker_wait_due(hub_checker_t *k)
             return 1;
         if (left > HUB_CHECKER_NAP_MS)
             left = HUB_CHECKER_NAP_MS;
-        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-            return 0;
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        (void)pthread_cond_timedwait(&k->wake, &k->mutex, &ts);
+        hub_clock_cond_wait_ms(&k->wake, &k->mutex, left);
     }
     return 0;
 }
@@ -302,7 +315,8 @@ static void *hub_checker_run_thread(void *arg)
     int64_t now;
     int due;
 
-    hub_checker_load_last(k);
+    if (!k->opt.server_checked)
+        hub_checker_load_last(k);
     hub_checker_lock(k);
     now = hub_clock_now_ms();
     k->next_ms = k->opt.after_unclean ? now : hub_checker_plan_next(k, now);
@@ -323,7 +337,6 @@ static void *hub_checker_run_thread(void *arg)
 
 hub_checker_t *hub_checker_start(hub_db_t *db, const hub_checker_options_t *o)
 {
-    pthread_condattr_t attr;
     hub_checker_t *k = calloc(1, sizeof(*k));
     int ok;
 
@@ -336,14 +349,7 @@ hub_checker_t *hub_checker_start(hub_db_t *db, const hub_checker_options_t *o)
         free(k);
         return NULL;
     }
-    /* A monotonic wait: a stepped wall clock must not make the thread
-     * sleep for a day; it is read again at every wake. */
-    ok = pthread_condattr_init(&attr) == 0;
-    if (ok) {
-        ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-             pthread_cond_init(&k->wake, &attr) == 0;
-        (void)pthread_condattr_destroy(&attr);
-    }
+    ok = hub_clock_cond_init(&k->wake) == 0;
     if (ok &&
         pthread_create(&k->thread, NULL, hub_checker_run_thread, k) != 0) {
         (void)pthread_cond_destroy(&k->wake);
@@ -424,6 +430,10 @@ json_t *hub_checker_status_json(hub_checker_t *k)
         if (!hub_checker_is_complete(k->now.result))
             (void)json_object_set_new(o, "previous",
                                       hub_checker_json_state(&k->previous));
+        if (k->opt.server_checked) {
+            (void)json_object_set_new(o, "method", json_string("postgresql"));
+            (void)json_object_set_new(o, "detail", json_string(k->now.text));
+        }
     }
     hub_checker_unlock(k);
     return o;

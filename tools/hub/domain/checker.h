@@ -39,6 +39,9 @@ typedef struct hub_checker_options {
     int64_t every_ms;       /* 0: no scheduled check */
     int after_unclean;      /* 1: check at start */
     int64_t wal_growth_max; /* bytes; 0: unbounded */
+    int server_checked;     /* 1: PostgreSQL, which checks its own pages:
+                             * a check asks it (store/pghealth.h) instead
+                             * of reading a file; db_path unused */
 } hub_checker_options_t;
 
 typedef struct hub_checker hub_checker_t;
@@ -52,7 +55,8 @@ void hub_checker_stop(hub_checker_t *k);
  * interrupted, error), "reason", "started_at" and "finished_at" (Unix
  * ms or null), "errors" (quick_check's first lines), "every_hours",
  * "next_at"; while running, interrupted or in error, "previous" with the
- * last completed result. */
+ * last completed result. With server_checked also "method":
+ * "postgresql" and "detail", what the server said. */
 json_t *hub_checker_status_json(hub_checker_t *k);
 
 #endif

@@ -1104,6 +1104,16 @@ static const char hub_db_schema_v14[] =
     " month TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, digest BLOB,"
     " acked_at INTEGER) WITHOUT ROWID;";
 
+/* Schema version 15: each province's targets at a national hub, as its
+ * forwarder pushes them (the file its own `serve --targets` reads, and
+ * whose rows are its own, by slug), and the address of its own dashboard,
+ * where the national one sends whoever wants its counters. */
+static const char hub_db_schema_v15[] =
+    "CREATE TABLE IF NOT EXISTS national_targets("
+    " province TEXT NOT NULL PRIMARY KEY, slug TEXT NOT NULL,"
+    " body TEXT NOT NULL, dashboard TEXT NOT NULL,"
+    " pushed_at INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -1121,6 +1131,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {hub_db_schema_v12, NULL},
     {"", hub_db_seed_v13},
     {hub_db_schema_v14, NULL},
+    {hub_db_schema_v15, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \
@@ -1359,7 +1370,7 @@ static int hub_db_connect(hub_db_t *db, const hub_db_options_t *opt)
  * URI, which may hold a password, never reaches a message. */
 #define HUB_DB_PG_NOT_YET "not yet on PostgreSQL"
 
-static int hub_db_connect_pg(hub_db_t *db, const char *uri)
+static int hub_db_connect_pg(hub_db_t *db, const char *uri, int read_only)
 {
     char err[SQLX_ERR_MAX];
     int rc;
@@ -1367,14 +1378,16 @@ static int hub_db_connect_pg(hub_db_t *db, const char *uri)
     (void)sqldb_init(&db->sql, HUB_DB_PG_NOT_YET);
     rc = sqlx_open(uri, NULL, &db->x, err, sizeof(err));
     if (rc == HUB_OK)
-        rc = hub_pgschema_apply(db->x, err, sizeof(err));
+        rc = read_only ? hub_pgschema_check(db->x, err, sizeof(err))
+                       : hub_pgschema_apply(db->x, err, sizeof(err));
     if (rc != HUB_OK)
         sqldb_set_error(&db->sql, "%s", err);
     return rc;
 }
 
-int hub_db_open(const char *path, const hub_db_options_t *opt,
-                hub_db_t **out)
+/* read_only: PostgreSQL's schema checked, not applied. */
+static int hub_db_open_as(const char *path, const hub_db_options_t *opt,
+                          int read_only, hub_db_t **out)
 {
     hub_db_options_t none = {0, 0, 0};
     hub_db_t *db;
@@ -1410,13 +1423,30 @@ int hub_db_open(const char *path, const hub_db_options_t *opt,
         return HUB_ERROR;
     }
     if (sqlx_target_dialect(path) == SQLX_DIALECT_POSTGRES)
-        rc = hub_db_connect_pg(db, path);
+        rc = hub_db_connect_pg(db, path, read_only);
     else
         rc = hub_db_connect(db, opt);
     if (rc != HUB_OK)
         return hub_db_fail_open(db, rc);
     *out = db;
     return HUB_OK;
+}
+
+int hub_db_open(const char *path, const hub_db_options_t *opt,
+                hub_db_t **out)
+{
+    return hub_db_open_as(path, opt, 0, out);
+}
+
+int hub_db_open_read(const char *uri, hub_db_t **out)
+{
+    *out = NULL;
+    if (!uri || sqlx_target_dialect(uri) != SQLX_DIALECT_POSTGRES) {
+        snprintf(hub_db_open_failure, sizeof(hub_db_open_failure),
+                 "a read connection is PostgreSQL's: postgresql://...");
+        return HUB_UNSUPPORTED;
+    }
+    return hub_db_open_as(uri, NULL, 1, out);
 }
 
 void hub_db_close(hub_db_t *db)

@@ -25,13 +25,13 @@
  * far: the transactions, hub_db_audit(), hub_db_each_audit(),
  * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
  * enroll.c, kiosks.c, tokens.c, heartbeats.c, installations.c, fleet.c,
- * dossiers.c, stat_rows.c, and an upload's writes (snapshots.c,
- * dayrows.c, statsums.c, commitq.c: hub_ingest_store()), the summaries
- * kept by statsums.c alone there. Several hubs may ingest into one
- * server at once: a write transaction is SERIALIZABLE, and one that
- * collides is run again by commitq.c. What is left (the integrity
- * check) fails with HUB_ERROR and "not yet on PostgreSQL: ..." in
- * hub_db_last_error() (docs/HUB.md, "Beyond one province").
+ * dossiers.c, stat_rows.c, partitions.c and pghealth.c (PostgreSQL's
+ * only), and an upload's writes (snapshots.c, dayrows.c, statsums.c,
+ * commitq.c: hub_ingest_store()), the summaries kept by statsums.c alone
+ * there. Several hubs may ingest into one server at once: a write
+ * transaction is SERIALIZABLE, and one that collides is run again by
+ * commitq.c. The SQLite file's integrity check (integrity.c) has no
+ * PostgreSQL side: pghealth.h is what is checked there.
  *
  * Ownership: hub_db_open() returns a handle closed with hub_db_close().
  * Threads: any thread may use the handle while it holds hub_db_lock().
@@ -61,8 +61,12 @@ typedef enum hub_rc {
     HUB_CONFLICT = -10, /* contradicts what the hub holds: nothing written */
     HUB_FOREIGN = -11,  /* names another unit than the kiosk's: nothing
                          * written */
-    HUB_QUOTA = -12     /* over the kiosk's quota (base/quota.h): nothing
+    HUB_QUOTA = -12,    /* over the kiosk's quota (base/quota.h): nothing
                          * written */
+    HUB_NO_PARTITION = -13, /* PostgreSQL: a row of a month without its
+                             * partition (store/partitions.h): nothing
+                             * written; make the month and run again */
+    HUB_UNSUPPORTED = -14   /* not on this database yet: nothing written */
 } hub_rc_t;
 
 typedef struct hub_db hub_db_t;
@@ -80,6 +84,11 @@ typedef struct hub_db_options {
 int hub_db_open(const char *path, const hub_db_options_t *opt,
                 hub_db_t **out);
 const char *hub_db_open_error(void);
+/* A PostgreSQL connection for reads only, such as a streaming replica's
+ * (docs/HUB.md, "Statistics from a replica"): the schema's version is
+ * checked, never applied, since a standby refuses writes. An SQLite
+ * path is refused (HUB_UNSUPPORTED). As hub_db_open() otherwise. */
+int hub_db_open_read(const char *uri, hub_db_t **out);
 void hub_db_close(hub_db_t *db);
 
 void hub_db_lock(hub_db_t *db);
@@ -132,5 +141,11 @@ int hub_db_each_audit(hub_db_t *db, int limit,
                       void *ctx);
 /* "SELECT 1": HUB_OK when the database answers. */
 int hub_db_ping(hub_db_t *db);
+/* 1 when the database is PostgreSQL. */
+int hub_db_is_server(const hub_db_t *db);
+/* 1 when uploads (snapshots, dayrows, statsums, commitq) can be written
+ * on this database: on both now (a database without would answer an
+ * upload HUB_UNSUPPORTED, never crash). */
+int hub_db_has_uploads(const hub_db_t *db);
 
 #endif

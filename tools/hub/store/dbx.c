@@ -115,3 +115,14 @@ int hub_dbx_column_digest_equal(sqlx_stmt_t *st, int i,
     return hub_crypto_equal(held, hash, HUB_SHA256_LEN) &&
            n == HUB_SHA256_LEN;
 }
+
+int hub_db_is_server(const hub_db_t *db)
+{
+    return hub_dbx_is_pg(db);
+}
+
+int hub_db_has_uploads(const hub_db_t *db)
+{
+    (void)db;
+    return 1;
+}

@@ -2,6 +2,7 @@
 #include "hub/store/dbx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/hex.h"
@@ -28,8 +29,21 @@ static const char hub_national_sql_put_unit[] =
     "INSERT INTO national_month_units(province, month, unit)"
     " VALUES(?1, ?2, ?3) ON CONFLICT(province, month, unit) DO NOTHING";
 static const char hub_national_sql_each_province[] =
-    "SELECT province, count(*), max(pushed_at) FROM national_months"
-    " GROUP BY province ORDER BY province";
+    "SELECT m.province, count(*), max(m.pushed_at), coalesce(t.slug, ''),"
+    " coalesce(t.pushed_at, 0), coalesce(t.dashboard, '')"
+    " FROM national_months m LEFT JOIN national_targets t"
+    " ON t.province = m.province GROUP BY m.province, t.slug,"
+    " t.pushed_at, t.dashboard ORDER BY m.province";
+static const char hub_national_sql_put_targets[] =
+    "INSERT INTO national_targets(province, slug, body, dashboard,"
+    " pushed_at) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(province) DO"
+    " UPDATE SET slug = excluded.slug, body = excluded.body,"
+    " dashboard = excluded.dashboard, pushed_at = excluded.pushed_at"
+    " WHERE national_targets.slug <> excluded.slug OR"
+    " national_targets.body <> excluded.body OR"
+    " national_targets.dashboard <> excluded.dashboard";
+static const char hub_national_sql_each_targets[] =
+    "SELECT province, slug, body FROM national_targets ORDER BY province";
 static const char hub_national_sql_fwd_get[] =
     "SELECT seq, digest FROM forward_months WHERE month = ?1";
 static const char hub_national_sql_fwd_seq[] =
@@ -37,6 +51,11 @@ static const char hub_national_sql_fwd_seq[] =
     " ON CONFLICT(month) DO UPDATE SET seq = excluded.seq";
 static const char hub_national_sql_fwd_acked[] =
     "UPDATE forward_months SET digest = ?2, acked_at = ?3 WHERE month = ?1";
+static const char hub_national_sql_each_officer[] =
+    "SELECT unit, field, instrument, officer, sum(complete)"
+    " FROM stat_staff_responses WHERE month = ?1 AND officer <> ''"
+    " GROUP BY unit, field, instrument, officer HAVING sum(complete) > 0"
+    " ORDER BY unit, field, instrument, officer";
 static const char hub_national_sql_each_month[] =
     "SELECT DISTINCT month FROM stat_month_responses ORDER BY month";
 
@@ -88,6 +107,25 @@ static const char hub_national_sql_each_month[] =
     NAT_##K##_OWN ") DO UPDATE SET " NAT_##K##_SET
 #define NAT_DROP(kind)                                                    \
     "DELETE FROM stat_month_" kind " WHERE month = ?2 AND" NAT_UNITS
+/* Officers: the staff rows (counter '') by year, where the privacy rule
+ * weighs whole years, and summed over fields by month, where it weighs
+ * months but by field; both moved by the difference as above. */
+#define NAT_OFF_KEY "counter, officer, field, instrument"
+#define NAT_FOLD_OFF_YEAR                                                 \
+    "INSERT INTO stat_staff_year_responses(unit, year, " NAT_OFF_KEY ","   \
+    " " NAT_RESP_CNT ") SELECT unit, substr(month, 1, 4), " NAT_OFF_KEY    \
+    ", " NAT_RESP_SUM " FROM stat_staff_responses WHERE month = ?2 AND"    \
+    NAT_UNITS " GROUP BY unit, substr(month, 1, 4), " NAT_OFF_KEY          \
+    " ON CONFLICT(unit, year, " NAT_OFF_KEY ") DO UPDATE SET " NAT_RESP_SET
+#define NAT_FOLD_OFF_MONTH                                                \
+    "INSERT INTO stat_month_officers(month, unit, counter, instrument,"   \
+    " officer, complete, rows) SELECT month, unit, counter, instrument,"  \
+    " officer, CAST(?3 AS BIGINT) * sum(complete), CAST(?3 AS BIGINT) *"  \
+    " sum(rows) FROM stat_staff_responses WHERE month = ?2 AND" NAT_UNITS \
+    " GROUP BY month, unit, counter, instrument, officer"                 \
+    " ON CONFLICT(month, unit, counter, instrument, officer) DO UPDATE"   \
+    " SET complete = complete + excluded.complete, rows = rows +"         \
+    " excluded.rows"
 
 typedef struct hub_national_kind {
     const char *fold[2]; /* year, whole country */
@@ -95,7 +133,7 @@ typedef struct hub_national_kind {
     const char *insert;
 } hub_national_kind_t;
 
-static const hub_national_kind_t hub_national_kinds[3] = {
+static const hub_national_kind_t hub_national_kinds[HUB_NATIONAL_KINDS] = {
     {{NAT_FOLD_YEAR("responses", RESP), NAT_FOLD_PROV("responses", RESP)},
      NAT_DROP("responses"),
      "INSERT INTO stat_month_responses(month, unit, field, instrument,"
@@ -111,6 +149,11 @@ static const hub_national_kind_t hub_national_kinds[3] = {
      "INSERT INTO stat_month_elements(month, unit, field, instrument,"
      " element, n, pn, approx, rows)"
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)"},
+    {{NAT_FOLD_OFF_YEAR, NAT_FOLD_OFF_MONTH},
+     "DELETE FROM stat_staff_responses WHERE month = ?2 AND" NAT_UNITS,
+     "INSERT INTO stat_staff_responses(month, unit, field, instrument,"
+     " officer, complete, counter, partial, suppressed, rows)"
+     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, '', 0, 0, 1)"},
 };
 
 /* ---- credentials ------------------------------------------------------- */
@@ -200,7 +243,7 @@ static int hub_national_fold(hub_db_t *db, const hub_national_push_t *p,
 {
     int k, f, rc = HUB_OK;
 
-    for (k = 0; rc == HUB_OK && k < 3; k++)
+    for (k = 0; rc == HUB_OK && k < HUB_NATIONAL_KINDS; k++)
         for (f = 0; rc == HUB_OK && f < 2; f++)
             rc = hub_national_run3(db, hub_national_kinds[k].fold[f], p,
                                    sign);
@@ -227,11 +270,14 @@ static int hub_national_put_row(hub_db_t *db, const hub_national_push_t *p,
         sqlx_bind_text(st, 7, r->answer, &rc);
         sqlx_bind_int64(st, 8, r->n, &rc);
         sqlx_bind_int64(st, 9, r->pn, &rc);
-    } else {
+    } else if (kind == HUB_NATIONAL_EL) {
         sqlx_bind_text(st, 5, r->element, &rc);
         sqlx_bind_int64(st, 6, r->n, &rc);
         sqlx_bind_int64(st, 7, r->pn, &rc);
         sqlx_bind_int64(st, 8, r->approx, &rc);
+    } else {
+        sqlx_bind_text(st, 5, r->officer, &rc);
+        sqlx_bind_int64(st, 6, r->complete, &rc);
     }
     return hub_dbx_run(db, st, rc, "national month row");
 }
@@ -258,7 +304,7 @@ static int hub_national_check_units(hub_db_t *db,
     size_t k, i;
     int rc, yes;
 
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < HUB_NATIONAL_KINDS; k++)
         for (i = 0; i < p->n[k]; i++) {
             const char *u = p->rows[k][i].unit;
 
@@ -310,11 +356,11 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
     rc = hub_national_check_units(db, p, bad_unit);
     if (rc == HUB_OK)
         rc = hub_national_fold(db, p, -1);
-    for (k = 0; rc == HUB_OK && k < 3; k++)
+    for (k = 0; rc == HUB_OK && k < HUB_NATIONAL_KINDS; k++)
         rc = hub_national_run3(db, hub_national_kinds[k].drop, p, 0);
     if (rc == HUB_OK)
         rc = hub_national_run3(db, hub_national_sql_drop_units, p, 0);
-    for (k = 0; rc == HUB_OK && k < 3; k++)
+    for (k = 0; rc == HUB_OK && k < HUB_NATIONAL_KINDS; k++)
         for (i = 0; rc == HUB_OK && i < p->n[k]; i++) {
             rc = hub_national_put_row(db, p, (int)k, &p->rows[k][i]);
             if (rc == HUB_OK)
@@ -335,6 +381,7 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
 typedef struct hub_national_walk {
     hub_national_each_fn fn;
     hub_national_month_fn month_fn;
+    hub_stat_row_fn row_fn;
     void *ctx;
 } hub_national_walk_t;
 
@@ -346,19 +393,96 @@ static int hub_national_read_province(void *ctx, sqlx_stmt_t *st)
     p.province = sqlx_column_text(st, 0);
     p.months = sqlx_column_int64(st, 1);
     p.last_push_at = sqlx_column_int64(st, 2);
+    p.targets_slug = sqlx_column_text(st, 3);
+    p.targets_at = sqlx_column_int64(st, 4);
+    p.dashboard = sqlx_column_text(st, 5);
     return w->fn(w->ctx, &p);
 }
 
 int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
                                void *ctx)
 {
-    hub_national_walk_t w = {fn, NULL, ctx};
+    hub_national_walk_t w = {fn, NULL, NULL, ctx};
 
     return hub_dbx_each(db,
                         sqlx_prepare(hub_dbx(db),
                                      hub_national_sql_each_province),
                         HUB_OK, "national provinces",
                         hub_national_read_province, &w);
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+int hub_national_put_targets(hub_db_t *db, const char *province,
+                             const char *slug, const char *text,
+                             const char *dashboard, int64_t now_ms)
+{
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_put_targets);
+    int rc = HUB_OK;
+
+    sqlx_bind_text(st, 1, province, &rc);
+    sqlx_bind_text(st, 2, slug, &rc);
+    sqlx_bind_text(st, 3, text, &rc);
+    sqlx_bind_text(st, 4, dashboard, &rc);
+    sqlx_bind_int64(st, 5, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "national targets");
+}
+
+typedef struct hub_national_targets_find {
+    hub_db_t *db;
+    const char *unit;
+    char *slug;
+    char **text;
+    int rc;
+} hub_national_targets_find_t;
+
+/* The first province holding the unit wins: provinces do not nest. */
+static int hub_national_match_targets(void *ctx, sqlx_stmt_t *st)
+{
+    hub_national_targets_find_t *f = ctx;
+    const char *province = sqlx_column_text(st, 0);
+    int yes = 0;
+
+    if (strcmp(province, f->unit) == 0)
+        yes = 1;
+    else
+        f->rc = hub_units_contains(f->db, province, f->unit, &yes);
+    if (f->rc == HUB_NOT_FOUND) {
+        f->rc = HUB_OK;
+        return 0;
+    }
+    if (f->rc != HUB_OK)
+        return HUB_ERROR;
+    if (!yes)
+        return 0;
+    snprintf(f->slug, TARGETS_SLUG_MAX, "%s", sqlx_column_text(st, 1));
+    *f->text = strdup(sqlx_column_text(st, 2));
+    f->rc = *f->text ? HUB_EXISTS : HUB_ERROR;
+    return HUB_ERROR; /* found: stop */
+}
+
+int hub_national_find_targets(hub_db_t *db, const char *unit,
+                              char slug[TARGETS_SLUG_MAX], char **text)
+{
+    hub_national_targets_find_t f = {db, unit, slug, text, HUB_OK};
+    int rc;
+
+    *text = NULL;
+    slug[0] = '\0';
+    /* The national tables are SQLite's so far (docs/HUB.md, "Open"): a
+     * province's hub on PostgreSQL holds no pushed targets, and its
+     * statistics must not stumble on a table it lacks. */
+    if (sqlx_dialect(hub_dbx(db)) != SQLX_DIALECT_SQLITE)
+        return HUB_NOT_FOUND;
+    rc = hub_dbx_each(db,
+                      sqlx_prepare(hub_dbx(db), hub_national_sql_each_targets),
+                      HUB_OK, "national targets",
+                      hub_national_match_targets, &f);
+    if (f.rc == HUB_EXISTS)
+        return HUB_OK;
+    if (f.rc != HUB_OK)
+        return f.rc;
+    return rc == HUB_OK ? HUB_NOT_FOUND : rc;
 }
 
 /* ---- forwarding -------------------------------------------------------- */
@@ -419,11 +543,38 @@ static int hub_national_read_month(void *ctx, sqlx_stmt_t *st)
 int hub_national_each_month(hub_db_t *db, hub_national_month_fn fn,
                             void *ctx)
 {
-    hub_national_walk_t w = {NULL, fn, ctx};
+    hub_national_walk_t w = {NULL, fn, NULL, ctx};
 
     return hub_dbx_each(db,
                         sqlx_prepare(hub_dbx(db),
                                      hub_national_sql_each_month),
                         HUB_OK, "summary months", hub_national_read_month,
                         &w);
+}
+
+static int hub_national_read_officer(void *ctx, sqlx_stmt_t *st)
+{
+    hub_national_walk_t *w = ctx;
+    hub_stat_row_t r;
+
+    memset(&r, 0, sizeof(r));
+    r.unit = sqlx_column_text(st, 0);
+    r.field = sqlx_column_text(st, 1);
+    r.instrument = sqlx_column_text(st, 2);
+    r.officer = sqlx_column_text(st, 3);
+    r.complete = sqlx_column_int64(st, 4);
+    r.sub = r.bucket = r.question = r.element = r.answer = "";
+    return w->row_fn(w->ctx, &r);
+}
+
+int hub_national_each_officer(hub_db_t *db, const char *month,
+                              hub_stat_row_fn fn, void *ctx)
+{
+    hub_national_walk_t w = {NULL, NULL, fn, ctx};
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_each_officer);
+    int rc = HUB_OK;
+
+    sqlx_bind_text(st, 1, month, &rc);
+    return hub_dbx_each(db, st, rc, "officers of a month",
+                        hub_national_read_officer, &w);
 }

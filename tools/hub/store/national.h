@@ -5,11 +5,14 @@
  * Receiving: each province holds a credential (256 random bits, only the
  * SHA-256 kept) bound to its province unit. A push carries one month of
  * the province's summary rows (unit, field, instrument, question, answer
- * counts; no counter, no officer) under a sequence number; it replaces
- * the rows that province last pushed for that month, in the month
- * summaries the statistics read (stat_month_*), and moves the year and
- * whole-country summaries by the difference, so the same statistics code
- * serves the national tree. national_month_units remembers which units a
+ * counts; no counter) and each officer's complete responses under a key
+ * the province alone can link to a name, under a sequence number; it
+ * replaces the rows that province last pushed for that month, in the
+ * month summaries the statistics read (stat_month_*; the officers in
+ * stat_staff_responses and stat_month_officers, where the officer
+ * privacy rule weighs groups), and moves the year and whole-country
+ * summaries by the difference, so the same statistics code serves the
+ * national tree, withheld groups included. national_month_units remembers which units a
  * (province, month) wrote, which is what a later push takes away.
  * Forwarding: forward_months holds, per month, the last sequence number
  * used and the digest of the rows the national hub acknowledged.
@@ -23,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/targets.h"
 #include "hub/base/crypto.h"
 #include "hub/base/valid.h"
 #include "hub/store/db.h"
@@ -31,19 +35,31 @@
 
 #define HUB_NATIONAL_MONTH_LEN 7 /* "YYYY-MM" */
 
+#define HUB_NATIONAL_KINDS 4
+/* An officer's key: HMAC-SHA256 of the name under the province's own
+ * officer key, in lowercase hex. */
+#define HUB_NATIONAL_OFFICER_LEN 64
+
 /* One push: a province's rows of one month. Row strings are borrowed
  * from whoever filled it (the parsed body). Responses use complete,
  * partial, suppressed; answers question, element, answer, n, pn;
- * elements element, n, pn, approx. */
+ * elements element, n, pn, approx; officers officer (a key) and
+ * complete. */
 typedef struct hub_national_push {
     const char *province;
     char month[HUB_NATIONAL_MONTH_LEN + 1];
     int64_t seq;
-    hub_stat_row_t *rows[3]; /* responses, answers, elements */
-    size_t n[3];
+    /* responses, answers, elements, officers */
+    hub_stat_row_t *rows[HUB_NATIONAL_KINDS];
+    size_t n[HUB_NATIONAL_KINDS];
 } hub_national_push_t;
 
-enum { HUB_NATIONAL_RESP = 0, HUB_NATIONAL_ANS = 1, HUB_NATIONAL_EL = 2 };
+enum {
+    HUB_NATIONAL_RESP = 0,
+    HUB_NATIONAL_ANS = 1,
+    HUB_NATIONAL_EL = 2,
+    HUB_NATIONAL_OFF = 3
+};
 
 /* Write: a credential for province (an existing unit) into out, its id in
  * *id. HUB_NOT_FOUND when the unit does not exist. */
@@ -69,6 +85,9 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
 typedef struct hub_national_province {
     const char *province;
     int64_t months, last_push_at; /* Unix ms */
+    const char *targets_slug;     /* "" when it pushed no targets */
+    const char *dashboard;        /* its own dashboard's URL, or "" */
+    int64_t targets_at;           /* when it pushed them; 0: never */
 } hub_national_province_t;
 typedef int (*hub_national_each_fn)(void *ctx,
                                     const hub_national_province_t *p);
@@ -76,6 +95,19 @@ typedef int (*hub_national_each_fn)(void *ctx,
  * when it last pushed, which is how stale its figures are. */
 int hub_national_each_province(hub_db_t *db, hub_national_each_fn fn,
                                void *ctx);
+
+/* Write: province's targets file (text, checked by the caller), the
+ * slug of its own rows and its dashboard's URL ("" for none), replacing
+ * what it pushed before; the same again changes nothing, not even the
+ * time it came. */
+int hub_national_put_targets(hub_db_t *db, const char *province,
+                             const char *slug, const char *text,
+                             const char *dashboard, int64_t now_ms);
+/* The targets of the province whose subtree holds unit (a unit code, or
+ * the province itself): HUB_OK with *text (malloc'd, the caller frees
+ * it) and slug; HUB_NOT_FOUND when no such province pushed any. */
+int hub_national_find_targets(hub_db_t *db, const char *unit,
+                              char slug[TARGETS_SLUG_MAX], char **text);
 
 /* Forwarding state of month: *seq the last sequence number used (0:
  * none), digest the acknowledged rows' SHA-256 (*acked 0: none). */
@@ -91,6 +123,10 @@ int hub_national_set_forward_acked(hub_db_t *db, const char *month,
                                    const unsigned char digest[HUB_SHA256_LEN],
                                    int64_t now_ms);
 typedef int (*hub_national_month_fn)(void *ctx, const char *month);
+/* A provincial hub's officers of month: each (unit, field, instrument,
+ * officer) with complete responses, officer the name, by key. */
+int hub_national_each_officer(hub_db_t *db, const char *month,
+                              hub_stat_row_fn fn, void *ctx);
 /* Every month the month summaries hold, oldest first. */
 int hub_national_each_month(hub_db_t *db, hub_national_month_fn fn,
                             void *ctx);

@@ -28,6 +28,10 @@
 /* The tables this schema has, NULL-terminated; static storage. */
 extern const char *const hub_pgschema_tables[];
 
+/* The tables partitioned by month, NULL-terminated; a month's partition
+ * of each is named TABLE_YYYY_MM. Static storage. */
+extern const char *const hub_pgschema_monthly[];
+
 /* The version this program writes. */
 int hub_pgschema_version(void);
 
@@ -37,17 +41,15 @@ int hub_pgschema_version(void);
  * newer than this program's is refused. */
 int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap);
 
+/* For a read-only connection (a streaming replica): HUB_OK when the
+ * schema is this program's version; otherwise HUB_ERROR with the reason
+ * in err. Writes nothing. */
+int hub_pgschema_check(sqlx_t *x, char *err, size_t cap);
+
 /* Makes the partitions of year-month (1 to 12) of the tables kept by
  * month (day_snapshots and the snapshot rows), if missing: a row of a month without its
  * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
                            size_t cap);
-/* The same for the month of day ("YYYY-MM-DD"), asking the catalog
- * first (one query when the month is there, as it almost always is),
- * then making the four in a transaction of their own: outside one. A
- * failure may be another hub making the month at the same moment: ask
- * again. */
-int hub_pgschema_need_month(sqlx_t *x, const char *day, char *err,
-                            size_t cap);
 
 #endif

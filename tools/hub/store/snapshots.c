@@ -14,7 +14,7 @@
 #include "hub/store/dbx.h"
 #include "hub/store/dossiers.h"
 #include "hub/store/kiosks.h"
-#include "hub/store/pgschema.h"
+#include "hub/store/partitions.h"
 #include "hub/store/units.h"
 
 static const char hub_ingest_sql_held[] =
@@ -244,33 +244,22 @@ static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
     return hub_dbx_run(db, st, rc, "put snapshot");
 }
 
-/* On PostgreSQL, the partitions of the upload's months (pgschema.h)
- * that are missing: a kiosk's late or back-dated days land in months no
- * one made ahead. Each in its own short transaction, before the
- * upload's (docs/HUB.md, "Snapshot rows by month"): CREATE TABLE ...
- * PARTITION OF locks the parent table, which must not last as long as a
- * group of uploads. Two hubs making one month at once: the loser's
- * CREATE fails (the name is taken, or a catalog key), and it looks
- * again. Under the lock. */
+/* On PostgreSQL, the partitions of the upload's months (partitions.h),
+ * after its write met a month without them (HUB_NO_PARTITION): a
+ * kiosk's late or back-dated days land in months no one made ahead.
+ * Outside the upload's transaction: CREATE TABLE ... PARTITION OF locks
+ * the parent tables, which must not last as long as a group of uploads.
+ * Under the lock. */
 static int hub_ingest_make_months(hub_db_t *db, const hub_upload_t *up)
 {
-    char err[SQLX_ERR_MAX];
     size_t i;
-    int rc = HUB_OK, tries;
+    int rc = HUB_OK;
 
-    for (i = 0; rc == HUB_OK && i < up->n_days; i++) {
+    for (i = 0; rc == HUB_OK && i < up->n_days; i++)
         /* A month's days usually follow each other: asked once. */
-        if (i > 0 && strncmp(up->days[i].day, up->days[i - 1].day, 7) == 0)
-            continue;
-        tries = 0;
-        do
-            rc = hub_pgschema_need_month(hub_dbx(db), up->days[i].day, err,
-                                         sizeof(err));
-        while (rc != HUB_OK && ++tries < 3);
-        if (rc != HUB_OK)
-            sqldb_set_error(&db->sql, "month of %s: %s", up->days[i].day,
-                            err);
-    }
+        if (i == 0 ||
+            strncmp(up->days[i].day, up->days[i - 1].day, 7) != 0)
+            rc = hub_partitions_ensure_day(db, up->days[i].day);
     return rc;
 }
 
@@ -424,7 +413,8 @@ typedef struct hub_ingest_job {
 static int hub_ingest_is_fault(int rc)
 {
     return rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
-           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA;
+           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA &&
+           rc != HUB_NO_PARTITION;
 }
 
 static int hub_ingest_job_work(hub_db_t *db, void *arg)
@@ -463,30 +453,36 @@ static void hub_ingest_job_done(hub_db_t *db, void *arg, int rc)
         j->res->stale_days = 0;
 }
 
+/* Times an upload that met a month without partitions makes them and
+ * runs again: another process may detach one meanwhile, but not thrice. */
+#define HUB_INGEST_MONTH_TRIES 3
+
 int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
                            const hub_upload_t *up, int64_t now_ms,
                            hub_ingest_result_t *res)
 {
     hub_ingest_job_t job = {q, up, now_ms, res, 0};
     hub_commitq_item_t it;
+    int rc, tries = 0;
 
     memset(res, 0, sizeof(*res));
     res->days = up->n_days;
-    if (hub_dbx_is_pg(db)) {
-        int rc;
-
+    for (;;) {
+        memset(&it, 0, sizeof(it));
+        it.work = hub_ingest_job_work;
+        it.done = hub_ingest_job_done;
+        it.arg = &job;
+        /* Two uploads of one kiosk never share a transaction: the
+         * second's sequence and quota checks must see the first
+         * committed. */
+        snprintf(it.key, sizeof(it.key), "%s", up->install_id);
+        rc = hub_commitq_run(hub_db_commitq(db), db, &it);
+        if (rc != HUB_NO_PARTITION || ++tries > HUB_INGEST_MONTH_TRIES)
+            return rc;
         hub_db_lock(db);
         rc = hub_ingest_make_months(db, up);
         hub_db_unlock(db);
         if (rc != HUB_OK)
             return rc;
     }
-    memset(&it, 0, sizeof(it));
-    it.work = hub_ingest_job_work;
-    it.done = hub_ingest_job_done;
-    it.arg = &job;
-    /* Two uploads of one kiosk never share a transaction: the second's
-     * sequence and quota checks must see the first committed. */
-    snprintf(it.key, sizeof(it.key), "%s", up->install_id);
-    return hub_commitq_run(hub_db_commitq(db), db, &it);
 }

@@ -158,14 +158,20 @@ static void sqlx_pg_copy_msg(char *msg, size_t cap, const char *text)
  * key, not null, check) are HUB_EXISTS as SQLITE_CONSTRAINT is in
  * hub_db_rc(); what a retried transaction gets past (serialization
  * failure, deadlock, a lock wait past lock_timeout) HUB_BUSY; a full
- * disk HUB_FULL. */
-static int sqlx_pg_rc(const char *state)
+ * disk HUB_FULL. A row no partition takes is a check violation (23514)
+ * too, but one without a constraint's name (a CHECK names its own):
+ * HUB_NO_PARTITION, so the writer makes the month instead of calling
+ * the row a duplicate. The name, not the message, which the server's
+ * lc_messages may translate. */
+static int sqlx_pg_rc(const char *state, const char *constraint)
 {
     static const char *const busy[] = {"40001", "40P01", "55P03"};
     size_t i;
 
     if (!state)
         return HUB_ERROR;
+    if (strcmp(state, "23514") == 0 && (!constraint || !constraint[0]))
+        return HUB_NO_PARTITION;
     if (strncmp(state, "23", 2) == 0)
         return HUB_EXISTS;
     for (i = 0; i < sizeof(busy) / sizeof(busy[0]); i++)
@@ -195,7 +201,9 @@ static int sqlx_pg_check(PGconn *conn, const PGresult *res, char *msg,
         sqlx_pg_copy_msg(msg, cap, res && PQresultErrorMessage(res)[0]
                                        ? PQresultErrorMessage(res)
                                        : PQerrorMessage(conn));
-    return sqlx_pg_rc(state);
+    return sqlx_pg_rc(state, res ? PQresultErrorField(
+                                       res, PG_DIAG_CONSTRAINT_NAME)
+                                 : NULL);
 }
 
 /* Runs sql (no parameters) and checks it; the result is cleared. */

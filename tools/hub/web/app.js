@@ -1,11 +1,14 @@
 // The analysts' dashboard: one page, plain ES modules, no framework.
 // Reads /api/v1/stats, /api/v1/kiosks and /api/v1/completeness with the
-// analyst's token (kept in sessionStorage, sent as a Bearer token).
+// analyst's token (kept in sessionStorage, sent as a Bearer token). On a
+// national hub (one that provinces push to, /api/v1/national/provinces)
+// the same page drills from the country to a province, its communes and
+// on to the province's own dashboard for the counters, which stay there.
 
 import { STRINGS, FIELDS, ELEMENTS, ELEMENT_ORDER, PRIORITY_FIELDS } from './i18n.js';
 import {
   apiGet, ApiError, getToken, setToken, TOKEN_RE, defaultPeriod, periodRange, trendRange, trendKeys,
-  normaliseGroup, primaryTarget, isMet, judgedValue, today, liveUnits,
+  normaliseGroup, primaryTarget, isMet, judgedValue, today, liveUnits, isStale, provinceOf, pathTo,
 } from './data.js';
 import { barChart, countChart, trendChart, completenessChart, COLORS } from './charts.js';
 
@@ -24,6 +27,8 @@ const state = {
   reasons: {},        // code -> {vi, en}
   data: {},           // last answers, by panel, for re-rendering
   load: 0,            // generation of the latest load, to drop stale answers
+  national: null,     // on a national hub: {byCode: province -> its pushes, now}
+  wantUnit: null,     // a unit the link opened the page at (#unit=CODE)
 };
 
 // ---- words and numbers -----------------------------------------------
@@ -176,6 +181,7 @@ function childrenOf(code) {
   return code === null ? state.units.filter((u) => u.depth === 0) : state.units.filter((u) => u.parent === code);
 }
 function unitName(code) {
+  if (code === null && state.national) return t('scopeCountry');
   if (code === null) return state.rootName || t('scopeProvince');
   const u = unitByCode(code);
   return u ? u.name : code;
@@ -305,6 +311,32 @@ function renderCrumbs() {
   });
   nav.replaceChildren(h('span', { class: 'crumb-label', text: `${t('breadcrumb')}:` }), list);
   $('#up-btn').hidden = state.path.length === 0;
+  renderProvinceNote();
+}
+
+// Below the country, when the province's figures came: how fresh they are.
+function renderProvinceNote() {
+  const box = $('#national-note');
+  const cur = currentCode();
+  const prov = state.national && cur ? provinceOf(cur, state.units) : null;
+  const pushed = prov ? state.national.byCode.get(prov) : null;
+  box.hidden = !prov;
+  box.replaceChildren();
+  if (!prov) return;
+  const at = pushed ? pushed.last_push_at : 0;
+  const stale = isStale(at, state.national.now);
+  box.className = `national-note${stale ? ' warn' : ''}`;
+  box.append(h('span', { text: t('provinceNote', unitName(prov), fmtTime(at), fmtAgo(at, state.national.now)) }));
+  if (stale) box.append(' ', h('strong', { text: t('provinceStale') }));
+}
+
+// A province's pushes: how long ago it last sent (the time itself on
+// hover), and the word "stale" when that is too long.
+function pushedCell(p) {
+  const at = p ? p.last_push_at : 0;
+  const stale = isStale(at, state.national.now);
+  return h('span', { title: fmtTime(at), class: stale ? 'bad' : 'muted' },
+    stale ? '⚠ ' : '', fmtAgo(at, state.national.now), stale ? h('br') : null, stale ? t('stale') : null);
 }
 
 function drillTo(code) {
@@ -330,8 +362,23 @@ function statsParams(extra) {
   return p;
 }
 
+// The country's provinces, each asked for by itself so that each is held
+// against its own targets (the hub holds a scope within one province
+// against that province's).
+async function loadProvinceRows(kids) {
+  const rows = await Promise.all(kids.map(async (k) => {
+    const one = await apiGet('/api/v1/stats', statsParams({ unit: k.code }));
+    const g = one.groups.length ? normaliseGroup(one.groups[0], one.min_group) : null;
+    return { label: k.name, code: k.code, g: g && (g.responses || g.partial) ? g : null, pushed: state.national.byCode.get(k.code) || null };
+  }));
+  return { provinces: true, rows };
+}
+
 async function loadUnitRows(cur, gen) {
   const kids = childrenOf(cur);
+  if (state.national && cur === null) return loadProvinceRows(kids);
+  // The national hub holds no counter: the province's dashboard does.
+  if (state.national && !kids.length) return { counters: true, elsewhere: true, rows: [] };
   if (cur !== null && !kids.length) {
     const res = await apiGet('/api/v1/stats', statsParams({ group: 'counter' }));
     return { counters: true, rows: res.groups.map((g) => ({ label: g.key.counter || '—', code: null, g: normaliseGroup(g, res.min_group) })) };
@@ -375,9 +422,12 @@ async function loadAll() {
     trend: apiGet('/api/v1/stats', { ...statsParams({ group: state.trendBy }), from: tr.from, to: tr.to }).then((res) => ({ res, range: tr, by: state.trendBy })),
     units: loadUnitRows(cur, gen),
     fields: apiGet('/api/v1/stats', statsParams({ group: 'field' })),
-    kiosks: apiGet('/api/v1/kiosks', cur ? { unit: cur } : {}),
-    completeness: apiGet('/api/v1/completeness', { from: r.from, to: r.to, ...(cur ? { unit: cur } : {}) }),
   };
+  // A national hub has no kiosks: the provinces' hubs watch theirs.
+  if (!state.national) {
+    jobs.kiosks = apiGet('/api/v1/kiosks', cur ? { unit: cur } : {});
+    jobs.completeness = apiGet('/api/v1/completeness', { from: r.from, to: r.to, ...(cur ? { unit: cur } : {}) });
+  }
   const errors = [];
   await Promise.all(Object.entries(jobs).map(([name, p]) => p.then((v) => {
     if (gen !== state.load) return;
@@ -470,7 +520,7 @@ function renderTotal() {
     h('p', { class: 'kpi-ci', text: `${fmtInt(g.partial)} ${t('partial')} · ${fmtInt(g.suppressed)} ${t('suppressedN')}` })));
   const c = state.data.completeness;
   const root = c && !c.error ? completenessRoot(c) : null;
-  box.append(h('div', { class: 'kpi' },
+  if (!state.national) box.append(h('div', { class: 'kpi' },
     h('h2', { class: 'kpi-title', text: t('kpiKiosks') }),
     h('p', { class: 'kpi-value', text: root ? `${fmtInt(root.complete)} / ${fmtInt(root.kiosks)}` : '—' }),
     h('p', { class: 'kpi-ci', text: root ? `${t('colDays')}: ${fmtPct(root.share)}` : '' })));
@@ -580,12 +630,26 @@ function renderTrend() {
     rows.map((r, i) => ({ cells: [label(r.k), pctCell(fig(r)), r.g ? fmtInt(r.g.responses) : '0', targetCell(tgs[i], fig(r).value), badge(tgs[i] ? judgedValue(tgs[i], fig(r).value) : fig(r).value, tgs[i], fig(r).withheld)] }))));
 }
 
+// A commune on the national dashboard: its counters are on the province's.
+function renderCountersElsewhere(cur) {
+  const prov = state.national.byCode.get(provinceOf(cur, state.units));
+  $('#units-chart-box').hidden = true;
+  const link = prov && prov.dashboard
+    ? h('a', { href: `${prov.dashboard.replace(/\/+$/, '')}/dashboard/#unit=${encodeURIComponent(cur)}`, target: '_blank', rel: 'noopener', id: 'counters-link', text: `${t('countersLink', unitName(cur))} ›` })
+    : h('span', { class: 'muted', text: t('countersNoLink') });
+  setTable('units', h('div', { class: 'elsewhere' }, h('p', { text: t('countersElsewhere') }), h('p', {}, link)), true);
+}
+
 function renderUnits() {
   const d = state.data.units;
   const rows = d.rows;
   const cur = currentCode();
-  $('#h-units').textContent = d.counters ? `${t('panelCounters')} — ${unitName(cur)}` : `${t('panelUnits')} — ${unitName(cur)}`;
-  $('#units-hint').textContent = d.counters ? t('countersHint') : t('unitsHint');
+  const title = d.provinces ? t('panelProvinces') : d.counters ? t('panelCounters') : t('panelUnits');
+  $('#h-units').textContent = `${title} — ${unitName(cur)}`;
+  $('#units-hint').textContent = d.elsewhere ? '' : d.provinces ? t('provincesHint') : d.counters ? t('countersHint') : t('unitsHint');
+  // The country's provinces, with when each last sent, take the width.
+  $('#panel-units').classList.toggle('provinces', !!d.provinces);
+  if (d.elsewhere) { renderCountersElsewhere(cur); return; }
   const figs = rows.map((r) => (r.g ? r.g.index : { value: null, ci: null }));
   const tgs = rows.map((r) => (r.g ? primaryTarget(r.g, null) : null));
   const sts = figs.map((f, i) => status(judgedValue(tgs[i], f.value), tgs[i], f.withheld));
@@ -594,13 +658,14 @@ function renderUnits() {
   box.hidden = rows.length === 0;
   sizeBox(box, rows.length);
   const chart = barChart($('#c-units'), {
-    labels: rows.map((r) => (r.code ? `${r.label} ›` : r.label)),
+    labels: rows.map((r) => `${r.label}${d.provinces && isStale(r.pushed ? r.pushed.last_push_at : 0, state.national.now) ? ' ⚠' : ''}${r.code ? ' ›' : ''}`),
     values: figs.map((f) => f.value),
     ci: figs.map((f) => f.ci),
     colors: sts.map(statusColor),
     texts: figs.map((f, i) => barText(f.value, sts[i], false)),
     textColors: sts.map(textColor),
-    target: commonT ? commonT.threshold : null,
+    // Provinces are held against their own targets: no line for them all.
+    target: commonT && !d.provinces ? commonT.threshold : null,
     targetLabel: commonT ? `${t('target')} ${targetText(commonT)}` : null,
     fmt: fmtNum,
     onClick: (i) => { if (rows[i].code) drillTo(rows[i].code); },
@@ -608,12 +673,14 @@ function renderUnits() {
   });
   setChartLabel('#c-units', d.counters ? t('panelCounters') : t('panelUnits'));
   attachChartKeys($('#c-units'), chart, rows);
-  setTable('units', makeTable(d.counters ? t('panelCounters') : t('panelUnits'),
-    [{ label: d.counters ? t('colCounter') : t('colUnit') }, { label: t('colResponses'), num: true }, { label: t('colIndex') }, { label: t('colTarget') }, { label: t('colStatus') }],
+  setTable('units', makeTable(title,
+    [{ label: d.counters ? t('colCounter') : t('colUnit') }, { label: t('colResponses'), num: true }, { label: t('colIndex') }, { label: t('colTarget') }, { label: t('colStatus') },
+      ...(d.provinces ? [{ label: t('colPushed') }] : [])],
     rows.map((r, i) => ({
       cells: [
         r.code ? h('button', { type: 'button', class: 'link', 'aria-label': childrenOf(r.code).length ? t('drill', r.label) : t('drillCounters', r.label), text: `${r.label} ›`, onclick: () => drillTo(r.code) }) : r.label,
         r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i], figs[i].withheld),
+        ...(d.provinces ? [pushedCell(r.pushed)] : []),
       ],
     }))), true);
 }
@@ -769,6 +836,12 @@ function applyStaticWords() {
   document.documentElement.lang = state.lang;
   document.title = t('title');
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+  if (state.national) {
+    $('[data-i18n="subtitle"]').textContent = t('subtitleNational');
+    $('[data-i18n="footer"]').textContent = t('footerNational');
+  }
+  // A national hub has no kiosks and no dossiers: the provinces' hubs do.
+  for (const id of ['#panel-kiosks', '#panel-completeness', '#panel-766']) $(id).hidden = !!state.national;
   const lb = $('#lang-btn');
   lb.textContent = t('langSwitch');
   lb.setAttribute('lang', state.lang === 'vi' ? 'en' : 'vi');
@@ -813,13 +886,35 @@ async function start() {
     const roots = c.units.filter((u) => u.depth === 0);
     state.rootCode = roots.length === 1 ? roots[0].code : null;
     state.rootName = roots.length === 1 ? roots[0].name : (c.scope && c.scope.name) || '';
-    state.path = [];
+    state.path = state.wantUnit ? pathTo(state.wantUnit, state.rootCode, state.units) : [];
+    state.national = await loadNational();
+    applyStaticWords();
   } catch (e) {
     if (handleAuth(e)) return;
     showStatus(errorText(e), 'error', true);
     return;
   }
   await loadAll();
+}
+
+// The provinces that push to this hub, when it is a national one (an
+// answer with none, or a token that may not ask, is a province's hub).
+async function loadNational() {
+  try {
+    const res = await apiGet('/api/v1/national/provinces', {});
+    if (!res.provinces || !res.provinces.length) return null;
+    return { byCode: new Map(res.provinces.map((p) => [p.province, p])), now: res.now };
+  } catch (e) {
+    if (e instanceof ApiError && e.kind === 'auth') throw e;
+    return null;
+  }
+}
+
+// A link may open the page at one unit: #unit=CODE (the national
+// dashboard's link to a commune's counters).
+function readHashUnit() {
+  const m = /(?:^#|&)unit=([A-Za-z0-9._-]{1,64})(?:&|$)/.exec(location.hash);
+  state.wantUnit = m ? m[1] : null;
 }
 
 function readHashToken() {
@@ -852,6 +947,7 @@ async function main() {
     });
   }
   await Promise.all([loadReasons(), document.fonts ? document.fonts.ready : null]);
+  readHashUnit();
   readHashToken();
   if (!window.Chart) { showStatus('chart.js missing', 'error'); return; }
   if (!getToken()) { showToken(''); return; }

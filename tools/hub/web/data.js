@@ -252,3 +252,31 @@ export function liveUnits(units, tree) {
   }
   return units.filter((u) => !gone.has(u.code));
 }
+
+// ---- the national view ---------------------------------------------------
+
+// A province whose hub pushed nothing for three forwarding rounds (five
+// minutes each by default) is stale: its figures may lag what it holds.
+export const STALE_MS = 15 * 60 * 1000;
+export const isStale = (lastPushAt, now) => !lastPushAt || now - lastPushAt > STALE_MS;
+
+// The province (a root of the tree) that holds code.
+export function provinceOf(code, units) {
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  let u = byCode.get(code);
+  for (let i = 0; u && u.parent && i < 16; i++) u = byCode.get(u.parent);
+  return u ? u.code : null;
+}
+
+// The codes from below root down to code (root itself left out), for a
+// link that opens the dashboard at one unit: [] when code is not under it.
+export function pathTo(code, root, units) {
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const path = [];
+  for (let u = byCode.get(code), i = 0; u && i < 16; u = byCode.get(u.parent), i++) {
+    if (u.code === root) return path;
+    path.unshift(u.code);
+    if (!u.parent) return root === null ? path : [];
+  }
+  return [];
+}
