@@ -51,40 +51,14 @@ static int hub_partitions_unsupported(hub_db_t *db)
     return HUB_UNSUPPORTED;
 }
 
-/* The month's tables all or none, in a transaction of their own unless
- * the caller's is open: one by one, a process making a month at the
- * same moment as another could find a different table taken at each
- * try; together, the loser fails once and then finds the month whole. */
-static int hub_partitions_make_once(hub_db_t *db, int month, char *err,
-                                    size_t cap)
-{
-    sqlx_t *x = hub_dbx(db);
-    int own = !sqlx_in_transaction(x), rc = HUB_OK;
-
-    if (own && (rc = sqlx_begin(x)) != HUB_OK) {
-        snprintf(err, cap, "%s", sqlx_last_error(x));
-        return rc;
-    }
-    rc = hub_pgschema_add_month(x, month / 12, month % 12 + 1, err, cap);
-    if (!own)
-        return rc;
-    if (rc != HUB_OK) {
-        sqlx_rollback(x);
-        return rc;
-    }
-    rc = sqlx_commit(x);
-    if (rc != HUB_OK)
-        snprintf(err, cap, "%s", sqlx_last_error(x));
-    return rc;
-}
-
 static int hub_partitions_make(hub_db_t *db, int month)
 {
     char err[SQLX_ERR_MAX];
     int i, rc = HUB_ERROR;
 
     for (i = 0; i < HUB_PARTITIONS_TRIES && rc != HUB_OK; i++)
-        rc = hub_partitions_make_once(db, month, err, sizeof(err));
+        rc = hub_pgschema_add_month_whole(hub_dbx(db), month / 12,
+                                          month % 12 + 1, err, sizeof(err));
     if (rc != HUB_OK)
         sqldb_set_error(&db->sql, "partitions of %04d-%02d: %s", month / 12,
                         month % 12 + 1, err);

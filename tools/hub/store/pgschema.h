@@ -51,5 +51,11 @@ int hub_pgschema_check(sqlx_t *x, char *err, size_t cap);
  * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
                            size_t cap);
+/* The same, the month's tables all or none: in a transaction of its own
+ * unless the caller's is open. One by one, a process making a month at
+ * the same moment as another can find a different table taken at each
+ * try; together, the loser fails once and then finds the month whole. */
+int hub_pgschema_add_month_whole(sqlx_t *x, int year, int month, char *err,
+                                 size_t cap);
 
 #endif
