@@ -8,15 +8,18 @@
 #include "hub/store/db_sql.h"
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "hub/store/dbx.h"
 
 struct hub_commitq {
     pthread_mutex_t mutex;
     pthread_cond_t cond;
     hub_commitq_item_t *head; /* waiting, oldest first */
     int leading;
+    size_t tries_again; /* under the database lock */
 };
 
 static const char hub_commitq_sql_save[] = "SAVEPOINT hub_item";
@@ -97,15 +100,13 @@ static size_t hub_commitq_take(hub_commitq_t *q, hub_commitq_item_t **batch)
 
 static int hub_commitq_sql(hub_db_t *db, const char *sql)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-
-    if (!st)
-        return HUB_ERROR;
-    return hub_db_rc(sqldb_run(&db->sql, st, SQLITE_OK, sql));
+    return hub_dbx_run(db, sqlx_prepare(hub_dbx(db), sql), HUB_OK, sql);
 }
 
-/* One item in its savepoint. A failure SQLite answered by rolling the
- * whole transaction back (a full disk does) is returned as *lost. */
+/* One item in its savepoint. A failure the database answered by ending
+ * the whole transaction (SQLite's full disk) is returned as *lost, and
+ * so is PostgreSQL's HUB_BUSY: a serialization failure is the whole
+ * transaction's, to be run again (hub_commitq_write). */
 static void hub_commitq_work(hub_db_t *db, hub_commitq_item_t *it, int *lost)
 {
     int rc = hub_commitq_sql(db, hub_commitq_sql_save);
@@ -115,39 +116,69 @@ static void hub_commitq_work(hub_db_t *db, hub_commitq_item_t *it, int *lost)
         return;
     }
     it->rc = it->work(db, it->arg);
-    if (sqlite3_get_autocommit(db->sql.conn)) {
+    if (!sqlx_in_transaction(hub_dbx(db))) {
         *lost = it->rc != HUB_OK ? it->rc : HUB_ERROR;
         return;
     }
-    if (it->rc != HUB_OK && hub_commitq_sql(db, hub_commitq_sql_undo) != HUB_OK)
+    if (it->rc == HUB_BUSY && hub_dbx_is_pg(db)) {
+        *lost = HUB_BUSY;
+        return;
+    }
+    if (it->rc != HUB_OK &&
+        hub_commitq_sql(db, hub_commitq_sql_undo) != HUB_OK)
         *lost = it->rc;
     if (!*lost && hub_commitq_sql(db, hub_commitq_sql_release) != HUB_OK)
         *lost = HUB_ERROR;
 }
 
-/* Writes a batch in one transaction, under the database lock. An item
- * keeps its own failure; one that succeeded, or was never tried, takes
- * the failure of the transaction. */
-static void hub_commitq_write(hub_db_t *db, hub_commitq_item_t **batch,
-                              size_t n)
+/* One try at the batch's transaction: its result, with *tried items
+ * run. */
+static int hub_commitq_try(hub_db_t *db, hub_commitq_item_t **batch,
+                           size_t n, size_t *tried)
 {
-    size_t i, tried = 0, kept = 0;
+    size_t kept = 0;
     int rc, lost = 0;
 
-    hub_db_lock(db);
+    *tried = 0;
     rc = hub_db_begin_write(db);
-    for (; rc == HUB_OK && !lost && tried < n; tried++) {
-        hub_commitq_work(db, batch[tried], &lost);
-        kept += batch[tried]->rc == HUB_OK;
+    for (; rc == HUB_OK && !lost && *tried < n; (*tried)++) {
+        hub_commitq_work(db, batch[*tried], &lost);
+        kept += batch[*tried]->rc == HUB_OK;
     }
     if (rc == HUB_OK && lost) {
         /* The transaction is gone, and what was written in it. */
-        sqldb_rollback(&db->sql);
+        hub_db_rollback(db);
         rc = lost;
     } else if (rc == HUB_OK && kept > 0) {
         rc = hub_db_commit(db);
     } else if (rc == HUB_OK) {
-        sqldb_rollback(&db->sql);
+        hub_db_rollback(db);
+    }
+    return rc;
+}
+
+/* Writes a batch in one transaction, under the database lock. An item
+ * keeps its own failure; one that succeeded, or was never tried, takes
+ * the failure of the transaction. On PostgreSQL a transaction that
+ * collided with another hub's (HUB_BUSY: SERIALIZABLE, sqlx.h) is run
+ * again whole, its items' work included, a little later each time; on
+ * SQLite HUB_BUSY already means the busy timeout ran out. */
+static void hub_commitq_write(hub_commitq_t *q, hub_db_t *db,
+                              hub_commitq_item_t **batch, size_t n)
+{
+    size_t i, tried = 0;
+    int rc, again;
+
+    hub_db_lock(db);
+    rc = hub_commitq_try(db, batch, n, &tried);
+    for (again = 1; rc == HUB_BUSY && hub_dbx_is_pg(db) &&
+                    again <= HUB_COMMITQ_TRIES_MAX;
+         again++) {
+        struct timespec pause = {0, (long)again * 1000000L};
+
+        (void)nanosleep(&pause, NULL);
+        q->tries_again++;
+        rc = hub_commitq_try(db, batch, n, &tried);
     }
     for (i = 0; i < n; i++) {
         if (rc != HUB_OK && (i >= tried || batch[i]->rc == HUB_OK))
@@ -179,7 +210,7 @@ int hub_commitq_run(hub_commitq_t *q, hub_db_t *db, hub_commitq_item_t *it)
         q->leading = 1;
         n = hub_commitq_take(q, batch);
         hub_commitq_unlock(q);
-        hub_commitq_write(db, batch, n);
+        hub_commitq_write(q, db, batch, n);
         hub_commitq_lock(q);
         for (i = 0; i < n; i++)
             batch[i]->finished = 1;
@@ -200,5 +231,15 @@ size_t hub_commitq_waiting(hub_commitq_t *q)
     for (it = q->head; it; it = it->next)
         n++;
     hub_commitq_unlock(q);
+    return n;
+}
+
+size_t hub_commitq_get_tries_again(hub_commitq_t *q, hub_db_t *db)
+{
+    size_t n;
+
+    hub_db_lock(db);
+    n = q->tries_again;
+    hub_db_unlock(db);
     return n;
 }

@@ -24,9 +24,14 @@
  * arrived first waits for those behind it. */
 #define HUB_COMMITQ_BATCH_MAX 64
 #define HUB_COMMITQ_KEY_MAX 64
+/* Times a batch PostgreSQL refused as colliding (HUB_BUSY) is run again
+ * before its items hear HUB_BUSY. */
+#define HUB_COMMITQ_TRIES_MAX 20
 
 /* Runs inside the open write transaction, under the database lock:
- * HUB_OK keeps its writes, anything else rolls them back. */
+ * HUB_OK keeps its writes, anything else rolls them back. On PostgreSQL
+ * it may run again for one item (the transaction collided with another
+ * hub's and is retried): it starts its results afresh each time. */
 typedef int (*hub_commitq_work_fn)(hub_db_t *db, void *arg);
 /* After the transaction ended, still under the lock, with the item's
  * final result (HUB_OK only once committed). May be NULL. */
@@ -53,6 +58,9 @@ void hub_commitq_free(hub_commitq_t *q);
  * transaction that cannot begin (HUB_FULL: the disk reserve; HUB_BUSY)
  * or commit gives every item in it that result. */
 int hub_commitq_run(hub_commitq_t *q, hub_db_t *db, hub_commitq_item_t *it);
+/* Transactions run again after a collision (PostgreSQL) since q was
+ * made, for the operator and the tests; db is q's database. */
+size_t hub_commitq_get_tries_again(hub_commitq_t *q, hub_db_t *db);
 /* Items queued and not yet taken into a transaction. */
 size_t hub_commitq_waiting(hub_commitq_t *q);
 

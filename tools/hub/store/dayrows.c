@@ -4,12 +4,11 @@
  * only the deletions, changed counts and new keys.
  */
 #include "hub/store/dayrows.h"
-#include "hub/store/db_sql.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/store/dbx.h"
 #include "hub/store/rowkey.h"
 #include "hub/store/statsums.h"
 
@@ -29,16 +28,20 @@ static const char *const hub_dayrows_sql_held[] = {
     ("SELECT rowid, " HUB_DAYROWS_DIMS ", partial, element, n"
      " FROM day_elements WHERE install_id = ?1 AND day = ?2 AND exact = ?3"),
 };
+/* A held row by its rowid and ?5 its day: on PostgreSQL the rowid is a
+ * column of the rows by month (pgschema.c), and the day picks the one
+ * month's partition to look in. */
+#define HUB_DAYROWS_BY_ROWID " WHERE rowid = ?1 AND day = ?5"
 static const char *const hub_dayrows_sql_update[] = {
     ("UPDATE day_responses SET complete = ?2, partial = ?3, suppressed = ?4"
-     " WHERE rowid = ?1"),
-    "UPDATE day_answers SET n = ?2 WHERE rowid = ?1",
-    "UPDATE day_elements SET n = ?2 WHERE rowid = ?1",
+     HUB_DAYROWS_BY_ROWID),
+    "UPDATE day_answers SET n = ?2" HUB_DAYROWS_BY_ROWID,
+    "UPDATE day_elements SET n = ?2" HUB_DAYROWS_BY_ROWID,
 };
 static const char *const hub_dayrows_sql_delete[] = {
-    "DELETE FROM day_responses WHERE rowid = ?1",
-    "DELETE FROM day_answers WHERE rowid = ?1",
-    "DELETE FROM day_elements WHERE rowid = ?1",
+    "DELETE FROM day_responses" HUB_DAYROWS_BY_ROWID,
+    "DELETE FROM day_answers" HUB_DAYROWS_BY_ROWID,
+    "DELETE FROM day_elements" HUB_DAYROWS_BY_ROWID,
 };
 static const char *const hub_dayrows_sql_insert[] = {
     ("INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","
@@ -160,37 +163,37 @@ static int hub_dayrows_sum_held(hub_statsums_t *sums,
     return hub_statsums_add_el(sums, &h->el, s->exact, -1);
 }
 
-static void hub_dayrows_read_dims(sqlite3_stmt *st, hub_dims_t *d)
+static void hub_dayrows_read_dims(sqlx_stmt_t *st, hub_dims_t *d)
 {
-    d->unit = sqldb_column_text(st, 1);
-    d->counter = sqldb_column_text(st, 2);
-    d->officer = sqldb_column_text(st, 3);
-    d->field = sqldb_column_text(st, 4);
-    d->instrument = sqldb_column_text(st, 5);
-    d->version = sqlite3_column_int64(st, 6);
+    d->unit = sqlx_column_text(st, 1);
+    d->counter = sqlx_column_text(st, 2);
+    d->officer = sqlx_column_text(st, 3);
+    d->field = sqlx_column_text(st, 4);
+    d->instrument = sqlx_column_text(st, 5);
+    d->version = sqlx_column_int64(st, 6);
 }
 
 static void hub_dayrows_read_held(const hub_dayrows_set_t *s,
-                                  sqlite3_stmt *st, hub_dayrows_held_t *h)
+                                  sqlx_stmt_t *st, hub_dayrows_held_t *h)
 {
-    h->rowid = sqlite3_column_int64(st, 0);
+    h->rowid = sqlx_column_int64(st, 0);
     if (s->kind == HUB_DAYROWS_RESP) {
         hub_dayrows_read_dims(st, &h->resp.d);
-        h->resp.complete = sqlite3_column_int64(st, 7);
-        h->resp.partial = sqlite3_column_int64(st, 8);
-        h->resp.suppressed = sqlite3_column_int64(st, 9);
+        h->resp.complete = sqlx_column_int64(st, 7);
+        h->resp.partial = sqlx_column_int64(st, 8);
+        h->resp.suppressed = sqlx_column_int64(st, 9);
     } else if (s->kind == HUB_DAYROWS_ANS) {
         hub_dayrows_read_dims(st, &h->ans.d);
-        h->ans.partial = sqlite3_column_int64(st, 7);
-        h->ans.question = sqldb_column_text(st, 8);
-        h->ans.element = sqldb_column_text(st, 9);
-        h->ans.answer = sqldb_column_text(st, 10);
-        h->ans.n = sqlite3_column_int64(st, 11);
+        h->ans.partial = sqlx_column_int64(st, 7);
+        h->ans.question = sqlx_column_text(st, 8);
+        h->ans.element = sqlx_column_text(st, 9);
+        h->ans.answer = sqlx_column_text(st, 10);
+        h->ans.n = sqlx_column_int64(st, 11);
     } else {
         hub_dayrows_read_dims(st, &h->el.d);
-        h->el.partial = sqlite3_column_int64(st, 7);
-        h->el.element = sqldb_column_text(st, 8);
-        h->el.n = sqlite3_column_int64(st, 9);
+        h->el.partial = sqlx_column_int64(st, 7);
+        h->el.element = sqlx_column_text(st, 8);
+        h->el.n = sqlx_column_int64(st, 9);
     }
 }
 
@@ -271,26 +274,21 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
                             hub_dayrows_matcher_t *m,
                             hub_statsums_t *sums, hub_dayrows_plan_t *p)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_held[s->kind]);
+    sqlx_stmt_t *st =
+        sqlx_prepare(hub_dbx(db), hub_dayrows_sql_held[s->kind]);
     hub_dayrows_held_t h;
     size_t row;
-    int rc = SQLITE_OK;
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_text(st, 2, day, &rc);
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_text(st, 2, day, &rc);
     if (s->kind == HUB_DAYROWS_EL)
-        sqldb_bind_int64(st, 3, s->exact, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "held rows"));
-    }
-    while ((rc = sqldb_next(&db->sql, st, "held rows")) == SQLITE_ROW) {
+        sqlx_bind_int64(st, 3, s->exact, &rc);
+    while ((rc = hub_dbx_next(db, st, rc, "held rows")) == HUB_OK) {
         hub_dayrows_read_held(s, st, &h);
         p->held++;
         if (hub_dayrows_match(s, m, p->seen, &h, &row) != HUB_OK) {
-            sqldb_release(st);
+            sqlx_reset(st);
             return HUB_ERROR;
         }
         if (row != SIZE_MAX && !p->seen[row]) {
@@ -304,79 +302,77 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
             (row != SIZE_MAX &&
              hub_dayrows_sum_row(sums, s, row, 1) != HUB_OK) ||
             hub_dayrows_push(p, h.rowid, row) != 0) {
-            sqldb_release(st);
+            sqlx_reset(st);
             return HUB_ERROR;
         }
     }
-    return rc == SQLITE_DONE ? HUB_OK : hub_db_rc(rc);
+    return rc == HUB_NOT_FOUND ? HUB_OK : rc;
 }
 
-static void hub_dayrows_bind_dims(sqlite3_stmt *st, const hub_dims_t *d,
+static void hub_dayrows_bind_dims(sqlx_stmt_t *st, const hub_dims_t *d,
                                   int *rc)
 {
-    sqldb_bind_text(st, 3, d->unit, rc);
-    sqldb_bind_text(st, 4, d->counter, rc);
-    sqldb_bind_text(st, 5, d->officer, rc);
-    sqldb_bind_text(st, 6, d->field, rc);
-    sqldb_bind_text(st, 7, d->instrument, rc);
-    sqldb_bind_int64(st, 8, d->version, rc);
+    sqlx_bind_text(st, 3, d->unit, rc);
+    sqlx_bind_text(st, 4, d->counter, rc);
+    sqlx_bind_text(st, 5, d->officer, rc);
+    sqlx_bind_text(st, 6, d->field, rc);
+    sqlx_bind_text(st, 7, d->instrument, rc);
+    sqlx_bind_int64(st, 8, d->version, rc);
 }
 
 static int hub_dayrows_insert(hub_db_t *db, const hub_dayrows_set_t *s,
                               const char *install_id, const char *day,
                               size_t i)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_dayrows_sql_insert[s->kind]);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st =
+        sqlx_prepare(hub_dbx(db), hub_dayrows_sql_insert[s->kind]);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_text(st, 2, day, &rc);
+    sqlx_bind_text(st, 1, install_id, &rc);
+    sqlx_bind_text(st, 2, day, &rc);
     if (s->kind == HUB_DAYROWS_RESP) {
         hub_dayrows_bind_dims(st, &s->resp[i].d, &rc);
-        sqldb_bind_int64(st, 9, s->resp[i].complete, &rc);
-        sqldb_bind_int64(st, 10, s->resp[i].partial, &rc);
-        sqldb_bind_int64(st, 11, s->resp[i].suppressed, &rc);
+        sqlx_bind_int64(st, 9, s->resp[i].complete, &rc);
+        sqlx_bind_int64(st, 10, s->resp[i].partial, &rc);
+        sqlx_bind_int64(st, 11, s->resp[i].suppressed, &rc);
     } else if (s->kind == HUB_DAYROWS_ANS) {
         hub_dayrows_bind_dims(st, &s->ans[i].d, &rc);
-        sqldb_bind_int64(st, 9, s->ans[i].partial, &rc);
-        sqldb_bind_text(st, 10, s->ans[i].question, &rc);
-        sqldb_bind_text(st, 11, s->ans[i].element, &rc);
-        sqldb_bind_text(st, 12, s->ans[i].answer, &rc);
-        sqldb_bind_int64(st, 13, s->ans[i].n, &rc);
+        sqlx_bind_int64(st, 9, s->ans[i].partial, &rc);
+        sqlx_bind_text(st, 10, s->ans[i].question, &rc);
+        sqlx_bind_text(st, 11, s->ans[i].element, &rc);
+        sqlx_bind_text(st, 12, s->ans[i].answer, &rc);
+        sqlx_bind_int64(st, 13, s->ans[i].n, &rc);
     } else {
         hub_dayrows_bind_dims(st, &s->el[i].d, &rc);
-        sqldb_bind_int64(st, 9, s->el[i].partial, &rc);
-        sqldb_bind_text(st, 10, s->el[i].element, &rc);
-        sqldb_bind_int64(st, 11, s->el[i].n, &rc);
-        sqldb_bind_int64(st, 12, s->exact, &rc);
+        sqlx_bind_int64(st, 9, s->el[i].partial, &rc);
+        sqlx_bind_text(st, 10, s->el[i].element, &rc);
+        sqlx_bind_int64(st, 11, s->el[i].n, &rc);
+        sqlx_bind_int64(st, 12, s->exact, &rc);
     }
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "add day row"));
+    return hub_dbx_run(db, st, rc, "add day row");
 }
 
 static int hub_dayrows_apply(hub_db_t *db, const hub_dayrows_set_t *s,
-                             const hub_dayrows_act_t *a)
+                             const char *day, const hub_dayrows_act_t *a)
 {
     const char *sql = a->row == SIZE_MAX ? hub_dayrows_sql_delete[s->kind]
                                          : hub_dayrows_sql_update[s->kind];
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_int64(st, 1, a->rowid, &rc);
+    sqlx_bind_int64(st, 1, a->rowid, &rc);
+    sqlx_bind_text(st, 5, day, &rc);
     if (a->row != SIZE_MAX && s->kind == HUB_DAYROWS_RESP) {
-        sqldb_bind_int64(st, 2, s->resp[a->row].complete, &rc);
-        sqldb_bind_int64(st, 3, s->resp[a->row].partial, &rc);
-        sqldb_bind_int64(st, 4, s->resp[a->row].suppressed, &rc);
+        sqlx_bind_int64(st, 2, s->resp[a->row].complete, &rc);
+        sqlx_bind_int64(st, 3, s->resp[a->row].partial, &rc);
+        sqlx_bind_int64(st, 4, s->resp[a->row].suppressed, &rc);
     } else if (a->row != SIZE_MAX) {
-        sqldb_bind_int64(st, 2, s->kind == HUB_DAYROWS_ANS
-                                    ? s->ans[a->row].n
-                                    : s->el[a->row].n,
-                         &rc);
+        sqlx_bind_int64(st, 2, s->kind == HUB_DAYROWS_ANS
+                                   ? s->ans[a->row].n
+                                   : s->el[a->row].n,
+                        &rc);
     }
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "change day row"));
+    return hub_dbx_run(db, st, rc, "change day row");
 }
 
 /* Makes the held rows of one kind equal to the set. */
@@ -395,7 +391,7 @@ static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
         return HUB_ERROR;
     rc = hub_dayrows_plan(db, s, install_id, day, &m, sums, &p);
     for (i = 0; rc == HUB_OK && i < p.n; i++)
-        rc = hub_dayrows_apply(db, s, &p.act[i]);
+        rc = hub_dayrows_apply(db, s, day, &p.act[i]);
     for (i = 0; rc == HUB_OK && i < s->n; i++)
         if (!p.seen[i] && (!s->skip || !s->skip[i])) {
             rc = hub_dayrows_insert(db, s, install_id, day, i);

@@ -25,13 +25,13 @@
  * far: the transactions, hub_db_audit(), hub_db_each_audit(),
  * hub_db_ping(), and the modules on dbx.h: units.c, unittree.c,
  * enroll.c, kiosks.c, tokens.c, heartbeats.c, installations.c, fleet.c,
- * dossiers.c and stat_rows.c, and partitions.c and pghealth.c, which
- * are PostgreSQL's only. The upload writers (snapshots, dayrows,
- * statsums, commitq) are not yet: hub_db_has_uploads() says so, an
- * upload answers 503 before reaching them, and a call that does fails
- * with HUB_ERROR and "not yet on PostgreSQL: ..." in
- * hub_db_last_error(). The SQLite file's integrity check (integrity.c)
- * has no PostgreSQL side: pghealth.h is what is checked there.
+ * dossiers.c, stat_rows.c, partitions.c and pghealth.c (PostgreSQL's
+ * only), and an upload's writes (snapshots.c, dayrows.c, statsums.c,
+ * commitq.c: hub_ingest_store()), the summaries kept by statsums.c alone
+ * there. Several hubs may ingest into one server at once: a write
+ * transaction is SERIALIZABLE, and one that collides is run again by
+ * commitq.c. The SQLite file's integrity check (integrity.c) has no
+ * PostgreSQL side: pghealth.h is what is checked there.
  *
  * Ownership: hub_db_open() returns a handle closed with hub_db_close().
  * Threads: any thread may use the handle while it holds hub_db_lock().
@@ -144,8 +144,8 @@ int hub_db_ping(hub_db_t *db);
 /* 1 when the database is PostgreSQL. */
 int hub_db_is_server(const hub_db_t *db);
 /* 1 when uploads (snapshots, dayrows, statsums, commitq) can be written
- * on this database: SQLite; PostgreSQL once those modules are on sqlx.
- * Until then an upload answers HUB_UNSUPPORTED, never a crash. */
+ * on this database: on both now (a database without would answer an
+ * upload HUB_UNSUPPORTED, never crash). */
 int hub_db_has_uploads(const hub_db_t *db);
 
 #endif

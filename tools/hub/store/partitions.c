@@ -57,8 +57,8 @@ static int hub_partitions_make(hub_db_t *db, int month)
     int i, rc = HUB_ERROR;
 
     for (i = 0; i < HUB_PARTITIONS_TRIES && rc != HUB_OK; i++)
-        rc = hub_pgschema_add_month(hub_dbx(db), month / 12, month % 12 + 1,
-                                    err, sizeof(err));
+        rc = hub_pgschema_add_month_whole(hub_dbx(db), month / 12,
+                                          month % 12 + 1, err, sizeof(err));
     if (rc != HUB_OK)
         sqldb_set_error(&db->sql, "partitions of %04d-%02d: %s", month / 12,
                         month % 12 + 1, err);

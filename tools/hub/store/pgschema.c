@@ -210,11 +210,26 @@ static const char hub_pgschema_v4[] =
     " province " HUB_PG_TEXT " NOT NULL PRIMARY KEY," HUB_PG_T("slug")
     HUB_PG_T("body") HUB_PG_T("dashboard") " pushed_at BIGINT NOT NULL);";
 
+/* Version 5: the snapshot rows' "rowid", SQLite's implicit key, by
+ * which dayrows.c changes and deletes a held row (with its day, so one
+ * month's partition is searched). One sequence for the three tables, as
+ * a partitioned table takes no identity column in PostgreSQL 15. */
+#define HUB_PG_ROWID(table)                                               \
+    "ALTER TABLE " table " ADD COLUMN rowid BIGINT NOT NULL"               \
+    " DEFAULT nextval('day_rows_rowid');"                                  \
+    "CREATE INDEX " table "_rowid ON " table "(rowid);"
+static const char hub_pgschema_v5[] =
+    "CREATE SEQUENCE day_rows_rowid AS BIGINT;"
+    HUB_PG_ROWID("day_responses")
+    HUB_PG_ROWID("day_answers")
+    HUB_PG_ROWID("day_elements");
+
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
     hub_pgschema_v2,
     hub_pgschema_v3,
     hub_pgschema_v4,
+    hub_pgschema_v5,
 };
 
 #define HUB_PGSCHEMA_VERSION \
@@ -325,18 +340,23 @@ static const char hub_pgschema_sql_lock[] =
 static const char hub_pgschema_sql_unlock[] =
     "SELECT pg_advisory_unlock(" HUB_PGSCHEMA_LOCK_KEY ")";
 
-static int hub_pgschema_apply_locked(sqlx_t *x, char *err, size_t cap)
+/* Runs step (with arg) in a transaction of its own, unless the caller's
+ * is open: HUB_OK committed, or a hub_rc with the reason in err and
+ * nothing done. */
+typedef int (*hub_pgschema_step_fn)(sqlx_t *x, const void *arg, char *err,
+                                    size_t cap);
+static int hub_pgschema_atomically(sqlx_t *x, hub_pgschema_step_fn step,
+                                   const void *arg, char *err, size_t cap)
 {
-    int rc = sqlx_begin(x);
+    int own = !sqlx_in_transaction(x), rc = HUB_OK;
 
-    if (rc == HUB_OK)
-        rc = sqlx_exec(x, hub_pgschema_sql_init);
-    if (rc != HUB_OK) {
+    if (own && (rc = sqlx_begin(x)) != HUB_OK) {
         snprintf(err, cap, "%s", sqlx_last_error(x));
-        sqlx_rollback(x);
         return rc;
     }
-    rc = hub_pgschema_migrate(x, err, cap);
+    rc = step(x, arg, err, cap);
+    if (!own)
+        return rc;
     if (rc != HUB_OK) {
         sqlx_rollback(x);
         return rc;
@@ -345,6 +365,25 @@ static int hub_pgschema_apply_locked(sqlx_t *x, char *err, size_t cap)
     if (rc != HUB_OK)
         snprintf(err, cap, "%s", sqlx_last_error(x));
     return rc;
+}
+
+static int hub_pgschema_apply_steps(sqlx_t *x, const void *arg, char *err,
+                                    size_t cap)
+{
+    int rc = sqlx_exec(x, hub_pgschema_sql_init);
+
+    (void)arg;
+    if (rc != HUB_OK) {
+        snprintf(err, cap, "%s", sqlx_last_error(x));
+        return rc;
+    }
+    return hub_pgschema_migrate(x, err, cap);
+}
+
+static int hub_pgschema_apply_locked(sqlx_t *x, char *err, size_t cap)
+{
+    return hub_pgschema_atomically(x, hub_pgschema_apply_steps, NULL, err,
+                                   cap);
 }
 
 int hub_pgschema_apply(sqlx_t *x, char *err, size_t cap)
@@ -401,4 +440,21 @@ int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
             snprintf(err, cap, "%s", sqlx_last_error(x));
     }
     return rc;
+}
+
+static int hub_pgschema_add_month_step(sqlx_t *x, const void *arg,
+                                       char *err, size_t cap)
+{
+    const int *ym = arg;
+
+    return hub_pgschema_add_month(x, ym[0], ym[1], err, cap);
+}
+
+int hub_pgschema_add_month_whole(sqlx_t *x, int year, int month, char *err,
+                                 size_t cap)
+{
+    const int ym[2] = {year, month};
+
+    return hub_pgschema_atomically(x, hub_pgschema_add_month_step, ym, err,
+                                   cap);
 }

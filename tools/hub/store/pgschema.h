@@ -16,7 +16,7 @@
  * identity column for SQLite's AUTOINCREMENT keys, and text declared
  * COLLATE "C" so ORDER BY sorts by bytes as SQLite's BINARY does, and
  * a column "rowid" where a module reads SQLite's implicit one
- * (enroll_codes).
+ * (enroll_codes; the snapshot rows, numbered by a sequence).
  * tests/unit/test_hub_pgschema.c compares the two lists' columns.
  *
  * Ownership: nothing kept; the caller owns x.
@@ -54,5 +54,11 @@ int hub_pgschema_check(sqlx_t *x, char *err, size_t cap);
  * partition is refused. HUB_OK, or a hub_rc with the reason in err. */
 int hub_pgschema_add_month(sqlx_t *x, int year, int month, char *err,
                            size_t cap);
+/* The same, the month's tables all or none: in a transaction of its own
+ * unless the caller's is open. One by one, a process making a month at
+ * the same moment as another can find a different table taken at each
+ * try; together, the loser fails once and then finds the month whole. */
+int hub_pgschema_add_month_whole(sqlx_t *x, int year, int month, char *err,
+                                 size_t cap);
 
 #endif

@@ -4,7 +4,6 @@
 #include "hub/store/snapshots.h"
 #include "hub/store/db_sql.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,10 @@
 #include "hub/base/log.h"
 #include "hub/store/commitq.h"
 #include "hub/store/dayrows.h"
+#include "hub/store/dbx.h"
 #include "hub/store/dossiers.h"
 #include "hub/store/kiosks.h"
+#include "hub/store/partitions.h"
 #include "hub/store/units.h"
 
 static const char hub_ingest_sql_held[] =
@@ -34,31 +35,36 @@ static const char hub_ingest_sql_put_snapshot[] =
     " upto_seq = excluded.upto_seq, estimated = excluded.estimated,"
     " upload_id = excluded.upload_id, received_at = excluded.received_at";
 
+/* The first column of sql's one row, with ?1 install_id and ?2 day (or
+ * NULL: none): 0 when there is no row. */
+static int hub_ingest_get_int(hub_db_t *db, const char *sql,
+                              const char *install_id, const char *day,
+                              const char *what, int64_t *out)
+{
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
+
+    *out = 0;
+    sqlx_bind_text(st, 1, install_id, &rc);
+    if (day)
+        sqlx_bind_text(st, 2, day, &rc);
+    rc = hub_dbx_next(db, st, rc, what);
+    if (rc == HUB_NOT_FOUND)
+        return HUB_OK;
+    if (rc != HUB_OK)
+        return rc;
+    *out = sqlx_column_int64(st, 0);
+    sqlx_reset(st);
+    return HUB_OK;
+}
+
 /* The upto_seq held for (kiosk, day), 0 when there is none (uploads
  * start at 1). */
 static int hub_ingest_get_held(hub_db_t *db, const char *install_id,
                                const char *day, int64_t *held)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_held);
-    int rc = SQLITE_OK;
-
-    *held = 0;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    sqldb_bind_text(st, 2, day, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "snapshot lookup"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "snapshot lookup"));
-    if (rc == HUB_NOT_FOUND)
-        return HUB_OK;
-    if (rc != HUB_OK)
-        return rc;
-    *held = sqlite3_column_int64(st, 0);
-    sqldb_release(st);
-    return HUB_OK;
+    return hub_ingest_get_int(db, hub_ingest_sql_held, install_id, day,
+                              "snapshot lookup", held);
 }
 
 /* The highest upto_seq held for the kiosk, on any day: it survives a
@@ -66,23 +72,8 @@ static int hub_ingest_get_held(hub_db_t *db, const char *install_id,
 static int hub_ingest_get_highest(hub_db_t *db, const char *install_id,
                                   int64_t *highest)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_highest);
-    int rc = SQLITE_OK;
-
-    *highest = 0;
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "highest snapshot"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "highest snapshot"));
-    if (rc != HUB_OK)
-        return rc;
-    *highest = sqlite3_column_int64(st, 0);
-    sqldb_release(st);
-    return HUB_OK;
+    return hub_ingest_get_int(db, hub_ingest_sql_highest, install_id, NULL,
+                              "highest snapshot", highest);
 }
 
 static int hub_ingest_check_seq(hub_db_t *db, const hub_upload_t *up,
@@ -226,44 +217,50 @@ static size_t hub_ingest_kept_rows(const hub_day_t *day,
 static int hub_ingest_count_held(hub_db_t *db, hub_quota_t *q,
                                  const char *install_id)
 {
-    sqlite3_stmt *st;
     int64_t held;
-    int rc = SQLITE_OK;
+    int rc;
 
     if (!q || hub_quota_get_held(q, install_id, &held))
         return HUB_OK;
-    st = sqldb_stmt(&db->sql, hub_ingest_sql_count);
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, install_id, &rc);
-    if (rc != SQLITE_OK) {
-        sqldb_release(st);
-        return hub_db_rc(sqldb_note(&db->sql, rc, "count rows"));
-    }
-    rc = hub_db_rc(sqldb_next(&db->sql, st, "count rows"));
-    if (rc != HUB_OK)
-        return rc;
-    held = sqlite3_column_int64(st, 0);
-    sqldb_release(st);
-    hub_quota_set_held(q, install_id, held);
-    return HUB_OK;
+    rc = hub_ingest_get_int(db, hub_ingest_sql_count, install_id, NULL,
+                            "count rows", &held);
+    if (rc == HUB_OK)
+        hub_quota_set_held(q, install_id, held);
+    return rc;
 }
 
 static int hub_ingest_put_snapshot(hub_db_t *db, const hub_upload_t *up,
                                    const hub_day_t *day, int64_t now_ms)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, hub_ingest_sql_put_snapshot);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_ingest_sql_put_snapshot);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
-    sqldb_bind_text(st, 1, up->install_id, &rc);
-    sqldb_bind_text(st, 2, day->day, &rc);
-    sqldb_bind_int64(st, 3, up->upto_seq, &rc);
-    sqldb_bind_int64(st, 4, day->estimated, &rc);
-    sqldb_bind_text(st, 5, up->upload_id, &rc);
-    sqldb_bind_int64(st, 6, now_ms, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "put snapshot"));
+    sqlx_bind_text(st, 1, up->install_id, &rc);
+    sqlx_bind_text(st, 2, day->day, &rc);
+    sqlx_bind_int64(st, 3, up->upto_seq, &rc);
+    sqlx_bind_int64(st, 4, day->estimated, &rc);
+    sqlx_bind_text(st, 5, up->upload_id, &rc);
+    sqlx_bind_int64(st, 6, now_ms, &rc);
+    return hub_dbx_run(db, st, rc, "put snapshot");
+}
+
+/* On PostgreSQL, the partitions of the upload's months (partitions.h),
+ * after its write met a month without them (HUB_NO_PARTITION): a
+ * kiosk's late or back-dated days land in months no one made ahead.
+ * Outside the upload's transaction: CREATE TABLE ... PARTITION OF locks
+ * the parent tables, which must not last as long as a group of uploads.
+ * Under the lock. */
+static int hub_ingest_make_months(hub_db_t *db, const hub_upload_t *up)
+{
+    size_t i;
+    int rc = HUB_OK;
+
+    for (i = 0; rc == HUB_OK && i < up->n_days; i++)
+        /* A month's days usually follow each other: asked once. */
+        if (i == 0 ||
+            strncmp(up->days[i].day, up->days[i - 1].day, 7) != 0)
+            rc = hub_partitions_ensure_day(db, up->days[i].day);
+    return rc;
 }
 
 /* A snapshot with an equal upto_seq is replaced too: it describes the
@@ -416,19 +413,26 @@ typedef struct hub_ingest_job {
 static int hub_ingest_is_fault(int rc)
 {
     return rc != HUB_OK && rc != HUB_DENIED && rc != HUB_REVOKED &&
-           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA;
+           rc != HUB_CONFLICT && rc != HUB_FOREIGN && rc != HUB_QUOTA &&
+           rc != HUB_NO_PARTITION;
 }
 
 static int hub_ingest_job_work(hub_db_t *db, void *arg)
 {
     hub_ingest_job_t *j = arg;
-    int rc = hub_ingest_write_checked(db, j->q, j->up, j->now_ms, j->res);
+    int rc;
+
+    /* Afresh: a transaction PostgreSQL refused runs again (commitq.h). */
+    memset(j->res, 0, sizeof(*j->res));
+    j->res->days = j->up->n_days;
+    rc = hub_ingest_write_checked(db, j->q, j->up, j->now_ms, j->res);
 
     j->wrote = rc == HUB_OK;
-    /* The handle's error text is only this upload's until the next. */
-    if (hub_ingest_is_fault(rc))
+    /* The handle's error text is only this upload's until the next. A
+     * collision is run again (commitq.h): said only if it stays. */
+    if (hub_ingest_is_fault(rc) && rc != HUB_BUSY)
         hub_log_say("ingest from %s: %s", j->up->install_id,
-                    sqldb_last_error(&db->sql));
+                    hub_db_last_error(db));
     return rc;
 }
 
@@ -441,12 +445,17 @@ static void hub_ingest_job_done(hub_db_t *db, void *arg, int rc)
     if (rc == HUB_OK && j->q)
         hub_quota_add_write(j->q, j->up->install_id, j->now_ms,
                             j->res->rows_dropped, j->res->rows_added);
-    if (rc != HUB_OK && j->wrote && hub_ingest_is_fault(rc))
+    if (rc != HUB_OK && (j->wrote || rc == HUB_BUSY) &&
+        hub_ingest_is_fault(rc))
         hub_log_say("ingest from %s: %s", j->up->install_id,
-                    sqldb_last_error(&db->sql));
+                    hub_db_last_error(db));
     if (rc != HUB_OK)
         j->res->stale_days = 0;
 }
+
+/* Times an upload that met a month without partitions makes them and
+ * runs again: another process may detach one meanwhile, but not thrice. */
+#define HUB_INGEST_MONTH_TRIES 3
 
 int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
                            const hub_upload_t *up, int64_t now_ms,
@@ -454,15 +463,26 @@ int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
 {
     hub_ingest_job_t job = {q, up, now_ms, res, 0};
     hub_commitq_item_t it;
+    int rc, tries = 0;
 
     memset(res, 0, sizeof(*res));
     res->days = up->n_days;
-    memset(&it, 0, sizeof(it));
-    it.work = hub_ingest_job_work;
-    it.done = hub_ingest_job_done;
-    it.arg = &job;
-    /* Two uploads of one kiosk never share a transaction: the second's
-     * sequence and quota checks must see the first committed. */
-    snprintf(it.key, sizeof(it.key), "%s", up->install_id);
-    return hub_commitq_run(hub_db_commitq(db), db, &it);
+    for (;;) {
+        memset(&it, 0, sizeof(it));
+        it.work = hub_ingest_job_work;
+        it.done = hub_ingest_job_done;
+        it.arg = &job;
+        /* Two uploads of one kiosk never share a transaction: the
+         * second's sequence and quota checks must see the first
+         * committed. */
+        snprintf(it.key, sizeof(it.key), "%s", up->install_id);
+        rc = hub_commitq_run(hub_db_commitq(db), db, &it);
+        if (rc != HUB_NO_PARTITION || ++tries > HUB_INGEST_MONTH_TRIES)
+            return rc;
+        hub_db_lock(db);
+        rc = hub_ingest_make_months(db, up);
+        hub_db_unlock(db);
+        if (rc != HUB_OK)
+            return rc;
+    }
 }

@@ -106,14 +106,36 @@ int sqlx_open(const char *target, const sqlx_options_t *opt, sqlx_t **out,
     return HUB_OK;
 }
 
+static size_t sqlx_slot_first(const char *sql)
+{
+    uint64_t h = (uint64_t)(uintptr_t)sql * UINT64_C(0x9E3779B97F4A7C15);
+
+    return (size_t)(h >> 32) & (SQLX_STMT_SLOTS - 1);
+}
+
+/* The slot of sql's statement, or the empty one where it would go. */
+static size_t sqlx_slot_find(const sqlx_t *x, const char *sql)
+{
+    size_t j = sqlx_slot_first(sql);
+
+    while (x->slots[j] && x->slots[j]->sql != sql)
+        j = (j + 1) & (SQLX_STMT_SLOTS - 1);
+    return j;
+}
+
 static void sqlx_drop(sqlx_t *x, int k)
 {
     sqlx_stmt_t *st = x->stmts[k];
+    int i;
 
     x->drv->finalize(st);
     free(st);
     x->stmts[k] = x->stmts[--x->n_stmts];
     x->stmts[x->n_stmts] = NULL;
+    /* Rare (sqlx_finalize, the close): the slots are laid out again. */
+    memset(x->slots, 0, sizeof(x->slots));
+    for (i = 0; i < x->n_stmts; i++)
+        x->slots[sqlx_slot_find(x, x->stmts[i]->sql)] = x->stmts[i];
 }
 
 void sqlx_close(sqlx_t *x)
@@ -121,8 +143,10 @@ void sqlx_close(sqlx_t *x)
     if (!x)
         return;
     x->closing = 1;
-    while (x->n_stmts > 0)
-        sqlx_drop(x, x->n_stmts - 1);
+    while (x->n_stmts > 0) {
+        x->drv->finalize(x->stmts[--x->n_stmts]);
+        free(x->stmts[x->n_stmts]);
+    }
     x->drv->close(x);
     free(x);
 }
@@ -154,14 +178,14 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql)
     /* Not zero-filled: every call has one, and only a failure reads it. */
     char msg[SQLX_ERR_MAX];
     sqlx_stmt_t *st;
-    int k, n = 0;
+    size_t slot = sqlx_slot_find(x, sql);
+    int n = 0;
 
     msg[0] = '\0';
-    for (k = 0; k < x->n_stmts; k++)
-        if (x->stmts[k]->sql == sql) {
-            sqlx_reset(x->stmts[k]);
-            return x->stmts[k];
-        }
+    if (x->slots[slot]) {
+        sqlx_reset(x->slots[slot]);
+        return x->slots[slot];
+    }
     if (x->n_stmts >= SQLX_STMT_MAX) {
         sqlx_note(x, HUB_ERROR, sql, "more kept statements than "
                   "SQLX_STMT_MAX");
@@ -190,6 +214,7 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql)
         return NULL;
     }
     x->stmts[x->n_stmts++] = st;
+    x->slots[slot] = st;
     return st;
 }
 
@@ -208,9 +233,11 @@ void sqlx_reset(sqlx_stmt_t *st)
     if (!st)
         return;
     sqlx_end_run(st);
-    /* Only the statement's own slots: every kept statement is reset at
-     * each sqlx_prepare(), so this runs once a statement. */
-    memset(st->params, 0, (size_t)st->n_params * sizeof(st->params[0]));
+    /* Only the statement's own slots, and only when bound: every kept
+     * statement is reset at each sqlx_prepare() too. */
+    if (st->bound)
+        memset(st->params, 0, (size_t)st->n_params * sizeof(st->params[0]));
+    st->bound = 0;
 }
 
 void sqlx_finalize(sqlx_stmt_t *st)
@@ -229,11 +256,20 @@ void sqlx_finalize(sqlx_stmt_t *st)
         }
 }
 
-/* The slot of parameter i, or NULL with *rc set and the error noted. */
-static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
+/* Apart, so the message's buffer costs nothing to every bind. */
+static __attribute__((noinline)) int sqlx_refuse_param(sqlx_stmt_t *st,
+                                                       int i)
 {
     char msg[96];
 
+    snprintf(msg, sizeof(msg), "no parameter %d (the statement has %d)", i,
+             st->n_params);
+    return sqlx_note(st->x, HUB_ERROR, st->sql, msg);
+}
+
+/* The slot of parameter i, or NULL with *rc set and the error noted. */
+static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
+{
     if (*rc != HUB_OK)
         return NULL;
     if (!st) {
@@ -241,12 +277,14 @@ static sqlx_param_t *sqlx_param_slot(sqlx_stmt_t *st, int i, int *rc)
         return NULL;
     }
     if (i < 1 || i > st->n_params) {
-        snprintf(msg, sizeof(msg), "no parameter %d (the statement has %d)",
-                 i, st->n_params);
-        *rc = sqlx_note(st->x, HUB_ERROR, st->sql, msg);
+        *rc = sqlx_refuse_param(st, i);
         return NULL;
     }
-    sqlx_end_run(st);
+    /* Not started: there is no run to end (the common case, binds
+     * after sqlx_prepare()). */
+    if (st->started)
+        sqlx_end_run(st);
+    st->bound = 1;
     return &st->params[i - 1];
 }
 
@@ -384,6 +422,21 @@ void sqlx_rollback(sqlx_t *x)
     x->drv->rollback(x);
 }
 
+int sqlx_in_transaction(sqlx_t *x)
+{
+    return x->drv->in_transaction(x);
+}
+
+int sqlx_parameter_count(sqlx_stmt_t *st)
+{
+    return st ? st->n_params : 0;
+}
+
+int64_t sqlx_changes(sqlx_stmt_t *st)
+{
+    return st && st->started ? st->x->drv->changes(st) : 0;
+}
+
 /* ---- parameters ------------------------------------------------------ */
 
 /* Where the quoted part or comment that starts at p ends (just past
@@ -414,10 +467,19 @@ static const char *sqlx_skip_quoted(const char *p)
 int sqlx_sql_scan_params(const char *sql, char *out, size_t cap, int *n,
                          char *msg, size_t msg_cap)
 {
+    return sqlx_sql_scan_params_used(sql, out, cap, n, NULL, msg, msg_cap);
+}
+
+int sqlx_sql_scan_params_used(const char *sql, char *out, size_t cap,
+                              int *n, uint32_t *used, char *msg,
+                              size_t msg_cap)
+{
     const char *p = sql, *q;
     size_t len = 0;
     int max = 0;
 
+    if (used)
+        *used = 0;
     while (*p) {
         size_t chunk;
         char num[16];
@@ -454,6 +516,8 @@ int sqlx_sql_scan_params(const char *sql, char *out, size_t cap, int *n,
         }
         if (k > max)
             max = k;
+        if (used)
+            *used |= UINT32_C(1) << (k - 1);
         snprintf(num, sizeof(num), "$%d", k);
         chunk = strlen(num);
         if (out) {

@@ -11,7 +11,10 @@
  *     An unbound parameter is NULL.
  *   - a parameter whose type no column gives (SELECT ?, ? + 1) is written
  *     CAST(? AS BIGINT) or CAST(? AS TEXT): PostgreSQL infers int4 or
- *     text otherwise, and int4 overflows past 2^31.
+ *     text otherwise, and int4 overflows past 2^31. A number the text
+ *     skips (?1 and ?3 but no ?2) is a parameter PostgreSQL is told is
+ *     text and never reads, so statements of one family may share their
+ *     numbering and their binding code.
  *   - 64-bit integers are BIGINT in tables (PostgreSQL's INTEGER is 32
  *     bits); text is TEXT and always UTF-8.
  *   - INSERT ... ON CONFLICT (key) DO UPDATE SET c = excluded.c and
@@ -78,7 +81,7 @@
 #define SQLX_TARGET_MAX 1024      /* a path or a postgresql:// URI */
 #define SQLX_ERR_MAX 1536
 #define SQLX_ERR_SQL_MAX 160      /* of the statement, in an error */
-#define SQLX_STMT_MAX 128         /* statements one handle keeps */
+#define SQLX_STMT_MAX 256         /* statements one handle keeps */
 #define SQLX_PARAM_MAX 32         /* parameters of one statement */
 #define SQLX_SQL_MAX 16384        /* one statement's text */
 #define SQLX_RESULT_ROWS_MAX 100000 /* rows of one PostgreSQL result */
@@ -163,6 +166,9 @@ void sqlx_bind_null(sqlx_stmt_t *st, int i, int *rc);
 void sqlx_bind_blob(sqlx_stmt_t *st, int i, const void *v, int len,
                     int *rc);
 
+/* The highest parameter number of st's SQL (0 for NULL). */
+int sqlx_parameter_count(sqlx_stmt_t *st);
+
 /* SQLX_ROW with a row to read, SQLX_DONE after the last, or a hub_rc
  * (< 0). After SQLX_DONE or an error the statement stays so until
  * sqlx_reset(). */
@@ -177,6 +183,9 @@ const char *sqlx_column_text(sqlx_stmt_t *st, int i);
 /* Copies column i's bytes, a BLOB / BYTEA, into out (cap bytes): their
  * length, or -1 for NULL, no row, no blob, or more than cap bytes. */
 int sqlx_column_blob(sqlx_stmt_t *st, int i, unsigned char *out, int cap);
+/* Rows the statement's last execution inserted, updated or deleted;
+ * read it before the reset. 0 for a query or no execution. */
+int64_t sqlx_changes(sqlx_stmt_t *st);
 /* Ends the statement's execution and clears its bindings. Safe with
  * NULL. */
 void sqlx_reset(sqlx_stmt_t *st);
@@ -188,6 +197,10 @@ void sqlx_finalize(sqlx_stmt_t *st);
 int sqlx_exec(sqlx_t *x, const char *script);
 
 int sqlx_begin(sqlx_t *x);
+/* Whether a transaction is open (also one a failed statement has left
+ * for a rollback): 0 after the database ended it by itself, as SQLite
+ * does on a full disk, or PostgreSQL's connection broke. */
+int sqlx_in_transaction(sqlx_t *x);
 int sqlx_commit(sqlx_t *x);
 /* Keeps the error already noted; quiet and safe with no transaction. */
 void sqlx_rollback(sqlx_t *x);

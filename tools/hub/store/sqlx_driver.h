@@ -16,6 +16,8 @@
 
 #include "hub/store/sqlx.h"
 
+#define SQLX_STMT_SLOTS (2 * SQLX_STMT_MAX) /* a power of two */
+
 enum sqlx_param_kind {
     SQLX_PARAM_NULL = 0, /* also what an unbound parameter is */
     SQLX_PARAM_INT,
@@ -41,6 +43,7 @@ struct sqlx_stmt {
                       * (every column read checks the index) */
     int ended;       /* the last step gave SQLX_DONE or an error */
     int end_rc;      /* which, given again until the reset */
+    int bound;       /* a parameter was bound since the reset */
     void *impl;
 };
 
@@ -52,6 +55,9 @@ struct sqlx {
     char err[SQLX_ERR_MAX];
     sqlx_stmt_t *stmts[SQLX_STMT_MAX];
     int n_stmts;
+    /* The kept statements by the address of their SQL (open addressing):
+     * an upload prepares some hundred statements of a hundred kept. */
+    sqlx_stmt_t *slots[SQLX_STMT_SLOTS];
     int closing; /* finalize need not tell a server about to hang up */
 };
 
@@ -68,6 +74,8 @@ struct sqlx_driver {
      * st->params and executes. SQLX_ROW, SQLX_DONE or a hub_rc. */
     int (*step)(sqlx_stmt_t *st, int first, char *msg, size_t cap);
     void (*reset)(sqlx_stmt_t *st);
+    /* Rows the execution being read changed (before the reset). */
+    int64_t (*changes)(sqlx_stmt_t *st);
     /* Column calls come only with a row and 0 <= i < column_count. */
     int (*column_count)(sqlx_stmt_t *st);
     sqlx_type_t (*column_type)(sqlx_stmt_t *st, int i);
@@ -81,6 +89,7 @@ struct sqlx_driver {
     int (*begin)(sqlx_t *x, char *msg, size_t cap);
     int (*commit)(sqlx_t *x, char *msg, size_t cap);
     void (*rollback)(sqlx_t *x);
+    int (*in_transaction)(sqlx_t *x);
 };
 
 extern const sqlx_driver_t sqlx_driver_sqlite;
@@ -94,5 +103,10 @@ extern const sqlx_driver_t sqlx_driver_pg;
  * small. */
 int sqlx_sql_scan_params(const char *sql, char *out, size_t cap, int *n,
                          char *msg, size_t msg_cap);
+/* The same, with bit k - 1 of *used set for each parameter number k the
+ * text names (used may be NULL). */
+int sqlx_sql_scan_params_used(const char *sql, char *out, size_t cap,
+                              int *n, uint32_t *used, char *msg,
+                              size_t msg_cap);
 
 #endif

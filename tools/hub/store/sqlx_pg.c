@@ -44,8 +44,9 @@
 
 /* Every libpq function the driver calls. */
 #define SQLX_PQ_FUNCS(X)                                                  \
-    X(PQclear) X(PQcmdStatus) X(PQconnectdb) X(PQerrorMessage) X(PQexec)  \
-    X(PQexecPrepared) X(PQfinish) X(PQftype) X(PQgetisnull)               \
+    X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdb)              \
+    X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQfinish) X(PQftype)  \
+    X(PQgetisnull)                                                        \
     X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare)   \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus)       \
     X(PQsetClientEncoding) X(PQsetNoticeProcessor) X(PQstatus)            \
@@ -112,6 +113,7 @@ static int sqlx_pq_ready(char *msg, size_t cap)
 #define PQnfields sqlx_pq.PQnfields
 #define PQntuples sqlx_pq.PQntuples
 #define PQprepare sqlx_pq.PQprepare
+#define PQcmdTuples sqlx_pq.PQcmdTuples
 #define PQresultErrorField sqlx_pq.PQresultErrorField
 #define PQresultErrorMessage sqlx_pq.PQresultErrorMessage
 #define PQresultStatus sqlx_pq.PQresultStatus
@@ -278,8 +280,10 @@ static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
     sqlx_pg_conn_t *c = st->x->impl;
     sqlx_pg_stmt_t *ps;
     PGresult *res;
+    Oid types[SQLX_PARAM_MAX];
+    uint32_t used = 0;
     char *text;
-    int n = 0, rc;
+    int n = 0, rc, i;
 
     text = malloc(SQLX_SQL_MAX);
     ps = calloc(1, sizeof(*ps));
@@ -289,10 +293,15 @@ static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
         snprintf(msg, cap, "out of memory");
         return HUB_ERROR;
     }
-    rc = sqlx_sql_scan_params(st->sql, text, SQLX_SQL_MAX, &n, msg, cap);
+    rc = sqlx_sql_scan_params_used(st->sql, text, SQLX_SQL_MAX, &n, &used,
+                                   msg, cap);
+    /* The server infers each type it reads (0); one the text skips it
+     * cannot, and would refuse the statement without being told. */
+    for (i = 0; i < n; i++)
+        types[i] = used & (UINT32_C(1) << i) ? 0 : SQLX_PG_TEXTOID;
     if (rc == HUB_OK) {
         snprintf(ps->name, sizeof(ps->name), "sqlx_%u", c->next_name++);
-        res = PQprepare(c->conn, ps->name, text, n, NULL);
+        res = PQprepare(c->conn, ps->name, text, n, types);
         rc = sqlx_pg_check(c->conn, res, msg, cap);
         PQclear(res);
     }
@@ -392,6 +401,14 @@ static int sqlx_pg_step(sqlx_stmt_t *st, int first, char *msg, size_t cap)
         return SQLX_DONE;
     ps->row++;
     return ps->row < ps->rows ? SQLX_ROW : SQLX_DONE;
+}
+
+static int64_t sqlx_pg_changes(sqlx_stmt_t *st)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+
+    /* "" for a command that reports no count. */
+    return ps->res ? strtoll(PQcmdTuples(ps->res), NULL, 10) : 0;
 }
 
 static int sqlx_pg_column_count(sqlx_stmt_t *st)
@@ -520,6 +537,13 @@ static void sqlx_pg_rollback(sqlx_t *x)
         (void)sqlx_pg_run(conn, "ROLLBACK", ignored, sizeof(ignored));
 }
 
+static int sqlx_pg_in_transaction(sqlx_t *x)
+{
+    PGTransactionStatusType t = PQtransactionStatus(sqlx_pg_conn(x));
+
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
 const sqlx_driver_t sqlx_driver_pg = {
     .name = "postgresql",
     .dialect = SQLX_DIALECT_POSTGRES,
@@ -534,6 +558,7 @@ const sqlx_driver_t sqlx_driver_pg = {
     .finalize = sqlx_pg_finalize,
     .step = sqlx_pg_step,
     .reset = sqlx_pg_reset,
+    .changes = sqlx_pg_changes,
     .column_count = sqlx_pg_column_count,
     .column_type = sqlx_pg_column_type,
     .column_int64 = sqlx_pg_column_int64,
@@ -543,4 +568,5 @@ const sqlx_driver_t sqlx_driver_pg = {
     .begin = sqlx_pg_begin,
     .commit = sqlx_pg_commit,
     .rollback = sqlx_pg_rollback,
+    .in_transaction = sqlx_pg_in_transaction,
 };

@@ -203,6 +203,16 @@ static void sqlx_sqlite_reset(sqlx_stmt_t *st)
     sqlite3_clear_bindings(sqlx_sqlite_stmt(st));
 }
 
+static int64_t sqlx_sqlite_changes(sqlx_stmt_t *st)
+{
+    return sqlite3_changes64(sqlx_sqlite_db(st->x)->conn);
+}
+
+static int sqlx_sqlite_in_transaction(sqlx_t *x)
+{
+    return !sqlite3_get_autocommit(sqlx_sqlite_db(x)->conn);
+}
+
 static int sqlx_sqlite_column_count(sqlx_stmt_t *st)
 {
     return sqlite3_column_count(sqlx_sqlite_stmt(st));
@@ -295,6 +305,8 @@ static void sqlx_sqlite_rollback(sqlx_t *x)
     },                                                                    \
     .step = sqlx_sqlite_step,                                             \
     .reset = sqlx_sqlite_reset,                                           \
+    .changes = sqlx_sqlite_changes,                                       \
+    .in_transaction = sqlx_sqlite_in_transaction,                         \
     .column_count = sqlx_sqlite_column_count,                             \
     .column_type = sqlx_sqlite_column_type,                               \
     .column_int64 = sqlx_sqlite_column_int64,                             \

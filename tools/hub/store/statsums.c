@@ -6,12 +6,11 @@
  * tables (and the year ones alike), so each summary row is written once.
  */
 #include "hub/store/statsums.h"
-#include "hub/store/db_sql.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/store/dbx.h"
 #include "hub/store/rowkey.h"
 
 /* Keys one (kiosk, day) can change: every row held (at most
@@ -40,64 +39,66 @@ struct hub_statsum {
  * to ?12 its values, ?13 rows. */
 #define HUB_STATSUMS_RESP_COLS "complete, partial, suppressed, rows"
 #define HUB_STATSUMS_RESP_VALS "?10, ?11, ?12, ?13"
-/* Each SET in two forms: with rows, and without for a key whose snapshot
- * rows only changed their counts. A summary's "_gone" trigger fires on
+/* The summary is "s" in its upsert: PostgreSQL finds a bare column of
+ * DO UPDATE ambiguous between it and excluded. Each SET in two forms:
+ * with rows, and without for a key whose snapshot rows only changed
+ * their counts. A summary's "_gone" trigger fires on
  * an UPDATE OF rows only, and even when its WHEN is false a trigger costs
  * a frame of SQLite's; most upserts are of the second form. */
-#define HUB_STATSUMS_ROWS_SET ", rows = rows + excluded.rows"
+#define HUB_STATSUMS_ROWS_SET ", rows = s.rows + excluded.rows"
 #define HUB_STATSUMS_RESP_SET                                              \
-    " DO UPDATE SET complete = complete + excluded.complete,"              \
-    " partial = partial + excluded.partial,"                               \
-    " suppressed = suppressed + excluded.suppressed"
+    " DO UPDATE SET complete = s.complete + excluded.complete,"              \
+    " partial = s.partial + excluded.partial,"                               \
+    " suppressed = s.suppressed + excluded.suppressed"
 #define HUB_STATSUMS_ANS_COLS "question, element, answer, n, pn, rows"
 #define HUB_STATSUMS_ANS_VALS "?7, ?8, ?9, ?10, ?11, ?13"
 #define HUB_STATSUMS_ANS_KEY ", question, element, answer"
 #define HUB_STATSUMS_ANS_SET                                               \
-    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn"
+    " DO UPDATE SET n = s.n + excluded.n, pn = s.pn + excluded.pn"
 #define HUB_STATSUMS_EL_COLS "element, n, pn, approx, rows"
 #define HUB_STATSUMS_EL_VALS "?7, ?10, ?11, ?12, ?13"
 #define HUB_STATSUMS_EL_KEY ", element"
 #define HUB_STATSUMS_EL_SET                                                \
-    " DO UPDATE SET n = n + excluded.n, pn = pn + excluded.pn,"            \
-    " approx = approx + excluded.approx"
+    " DO UPDATE SET n = s.n + excluded.n, pn = s.pn + excluded.pn,"           \
+    " approx = s.approx + excluded.approx"
 
 #define HUB_STATSUMS_DAY(t, cols, vals, key, set)                          \
-    "INSERT INTO stat_day_" t "(day, unit, field, instrument, " cols ")"   \
-    " VALUES(?2, ?1, ?5, ?6, " vals ") ON CONFLICT(day, unit, field,"      \
-    " instrument" key ")" set
+    "INSERT INTO stat_day_" t " AS s (day, unit, field, instrument, "     \
+    cols ") VALUES(?2, ?1, ?5, ?6, " vals ") ON CONFLICT(day, unit,"       \
+    " field, instrument" key ")" set
 #define HUB_STATSUMS_MONTH(t, cols, vals, key, set)                        \
-    "INSERT INTO stat_month_" t "(month, unit, field, instrument, " cols   \
-    ") VALUES(substr(?2, 1, 7), ?1, ?5, ?6, " vals ") ON CONFLICT(month,"  \
-    " unit, field, instrument" key ")" set
+    "INSERT INTO stat_month_" t " AS s (month, unit, field, instrument, " \
+    cols ") VALUES(substr(?2, 1, 7), ?1, ?5, ?6, " vals ")"                \
+    " ON CONFLICT(month, unit, field, instrument" key ")" set
 #define HUB_STATSUMS_STAFF(t, cols, vals, key, set)                        \
-    "INSERT INTO stat_staff_" t "(unit, month, counter, officer, field,"   \
-    " instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4, ?5, ?6, " \
-    vals ") ON CONFLICT(unit, month, counter, officer, field,"             \
+    "INSERT INTO stat_staff_" t " AS s (unit, month, counter, officer,"   \
+    " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 7), ?3, ?4,"   \
+    " ?5, ?6, " vals ") ON CONFLICT(unit, month, counter, officer, field," \
     " instrument" key ")" set
 #define HUB_STATSUMS_YEAR(t, cols, vals, key, set)                         \
-    "INSERT INTO stat_year_" t "(year, unit, field, instrument, " cols     \
-    ") VALUES(substr(?2, 1, 4), ?1, ?5, ?6, " vals ") ON CONFLICT(year,"   \
-    " unit, field, instrument" key ")" set
+    "INSERT INTO stat_year_" t " AS s (year, unit, field, instrument, "   \
+    cols ") VALUES(substr(?2, 1, 4), ?1, ?5, ?6, " vals ")"                \
+    " ON CONFLICT(year, unit, field, instrument" key ")" set
 #define HUB_STATSUMS_STAFF_YEAR(t, cols, vals, key, set)                   \
-    "INSERT INTO stat_staff_year_" t "(unit, year, counter, officer,"      \
-    " field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4), ?3, ?4,"   \
-    " ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer, field,"  \
-    " instrument" key ")" set
+    "INSERT INTO stat_staff_year_" t " AS s (unit, year, counter,"        \
+    " officer, field, instrument, " cols ") VALUES(?1, substr(?2, 1, 4),"  \
+    " ?3, ?4, ?5, ?6, " vals ") ON CONFLICT(unit, year, counter, officer," \
+    " field, instrument" key ")" set
 /* The whole province's summaries keep neither unit nor staff. */
 #define HUB_STATSUMS_PROV_DAY(t, cols, vals, key, set)                     \
-    "INSERT INTO stat_prov_day_" t "(day, field, instrument, " cols ")"    \
-    " VALUES(?2, ?5, ?6, " vals ") ON CONFLICT(day, field, instrument"     \
+    "INSERT INTO stat_prov_day_" t " AS s (day, field, instrument, " cols \
+    ") VALUES(?2, ?5, ?6, " vals ") ON CONFLICT(day, field, instrument"    \
     key ")" set
 #define HUB_STATSUMS_PROV_MONTH(t, cols, vals, key, set)                   \
-    "INSERT INTO stat_prov_month_" t "(month, field, instrument, " cols    \
-    ") VALUES(substr(?2, 1, 7), ?5, ?6, " vals ") ON CONFLICT(month,"      \
+    "INSERT INTO stat_prov_month_" t " AS s (month, field, instrument, "  \
+    cols ") VALUES(substr(?2, 1, 7), ?5, ?6, " vals ") ON CONFLICT(month," \
     " field, instrument" key ")" set
 /* Each officer's complete responses: ?10 and ?13 of a response key. */
 #define HUB_STATSUMS_OFFICERS(per, val)                                    \
-    "INSERT INTO stat_" per "_officers(" per ", unit, counter, instrument," \
-    " officer, complete, rows) VALUES(" val ", ?1, ?3, ?6, ?4, ?10, ?13)"  \
-    " ON CONFLICT(" per ", unit, counter, instrument, officer)"            \
-    " DO UPDATE SET complete = complete + excluded.complete"
+    "INSERT INTO stat_" per "_officers AS s (" per ", unit, counter,"     \
+    " instrument, officer, complete, rows) VALUES(" val ", ?1, ?3, ?6,"    \
+    " ?4, ?10, ?13) ON CONFLICT(" per ", unit, counter, instrument,"       \
+    " officer) DO UPDATE SET complete = s.complete + excluded.complete"
 #define HUB_STATSUMS_OFFICERS_ALL(per, val)                                \
     {{HUB_STATSUMS_OFFICERS(per, val), NULL, NULL},                        \
      {HUB_STATSUMS_OFFICERS(per, val) HUB_STATSUMS_ROWS_SET, NULL, NULL}}
@@ -151,42 +152,88 @@ static const char *const hub_statsums_sql_officers_month[2][3] =
      "UPDATE " t "_answers" HUB_STATSUMS_ANS_UPD key HUB_STATSUMS_ANS_WHERE, \
      "UPDATE " t "_elements" HUB_STATSUMS_EL_UPD key HUB_STATSUMS_EL_WHERE}
 #define HUB_STATSUMS_DIMS_WHERE " AND field = ?5 AND instrument = ?6"
+#define HUB_STATSUMS_OFFICERS_KEY(per, val)                                \
+    per " = " val " AND unit = ?1 AND counter = ?3 AND instrument = ?6"    \
+    " AND officer = ?4"
 #define HUB_STATSUMS_OFFICERS_UPD(per, val)                                \
     {"UPDATE stat_" per "_officers SET complete = complete + ?10 WHERE "   \
-     per " = " val " AND unit = ?1 AND counter = ?3 AND instrument = ?6"   \
-     " AND officer = ?4", NULL, NULL}
+     HUB_STATSUMS_OFFICERS_KEY(per, val), NULL, NULL}
 
-static const char *const hub_statsums_upd_day[3] = HUB_STATSUMS_KIND_UPD(
-    "stat_day", "day = ?2 AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
-static const char *const hub_statsums_upd_month[3] = HUB_STATSUMS_KIND_UPD(
-    "stat_month",
-    "month = substr(?2, 1, 7) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
-static const char *const hub_statsums_upd_staff[3] = HUB_STATSUMS_KIND_UPD(
-    "stat_staff", "unit = ?1 AND month = substr(?2, 1, 7) AND counter = ?3"
-                  " AND officer = ?4" HUB_STATSUMS_DIMS_WHERE);
-static const char *const hub_statsums_upd_year[3] = HUB_STATSUMS_KIND_UPD(
-    "stat_year",
-    "year = substr(?2, 1, 4) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE);
+/* A summary row goes when its last snapshot row goes: SQLite's "_gone"
+ * triggers (db.c) do it there, these statements on PostgreSQL, which
+ * has no triggers (docs/HUB.md). */
+#define HUB_STATSUMS_GONE " AND rows <= 0"
+#define HUB_STATSUMS_KIND_GONE(t, key)                                     \
+    {"DELETE FROM " t "_responses WHERE " key HUB_STATSUMS_GONE,           \
+     "DELETE FROM " t "_answers WHERE " key HUB_STATSUMS_ANS_WHERE         \
+     HUB_STATSUMS_GONE,                                                    \
+     "DELETE FROM " t "_elements WHERE " key HUB_STATSUMS_EL_WHERE         \
+     HUB_STATSUMS_GONE}
+#define HUB_STATSUMS_OFFICERS_GONE(per, val)                               \
+    {"DELETE FROM stat_" per "_officers WHERE "                            \
+     HUB_STATSUMS_OFFICERS_KEY(per, val) HUB_STATSUMS_GONE, NULL, NULL}
+
+/* Each table's key, the same in its UPDATE and its DELETE. */
+#define HUB_STATSUMS_KEY_DAY "day = ?2 AND unit = ?1" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_MONTH                                             \
+    "month = substr(?2, 1, 7) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_STAFF                                             \
+    "unit = ?1 AND month = substr(?2, 1, 7) AND counter = ?3"              \
+    " AND officer = ?4" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_YEAR                                              \
+    "year = substr(?2, 1, 4) AND unit = ?1" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_STAFF_YEAR                                        \
+    "unit = ?1 AND year = substr(?2, 1, 4) AND"                            \
+    " counter = ?3 AND officer = ?4" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_PROV_DAY "day = ?2" HUB_STATSUMS_DIMS_WHERE
+#define HUB_STATSUMS_KEY_PROV_MONTH                                        \
+    "month = substr(?2, 1, 7)" HUB_STATSUMS_DIMS_WHERE
+
+static const char *const hub_statsums_upd_day[3] =
+    HUB_STATSUMS_KIND_UPD("stat_day", HUB_STATSUMS_KEY_DAY);
+static const char *const hub_statsums_upd_month[3] =
+    HUB_STATSUMS_KIND_UPD("stat_month", HUB_STATSUMS_KEY_MONTH);
+static const char *const hub_statsums_upd_staff[3] =
+    HUB_STATSUMS_KIND_UPD("stat_staff", HUB_STATSUMS_KEY_STAFF);
+static const char *const hub_statsums_upd_year[3] =
+    HUB_STATSUMS_KIND_UPD("stat_year", HUB_STATSUMS_KEY_YEAR);
 static const char *const hub_statsums_upd_staff_year[3] =
-    HUB_STATSUMS_KIND_UPD("stat_staff_year",
-                          "unit = ?1 AND year = substr(?2, 1, 4) AND"
-                          " counter = ?3 AND officer = ?4"
-                          HUB_STATSUMS_DIMS_WHERE);
-static const char *const hub_statsums_upd_prov_day[3] = HUB_STATSUMS_KIND_UPD(
-    "stat_prov_day", "day = ?2" HUB_STATSUMS_DIMS_WHERE);
+    HUB_STATSUMS_KIND_UPD("stat_staff_year", HUB_STATSUMS_KEY_STAFF_YEAR);
+static const char *const hub_statsums_upd_prov_day[3] =
+    HUB_STATSUMS_KIND_UPD("stat_prov_day", HUB_STATSUMS_KEY_PROV_DAY);
 static const char *const hub_statsums_upd_prov_month[3] =
-    HUB_STATSUMS_KIND_UPD("stat_prov_month",
-                          "month = substr(?2, 1, 7)" HUB_STATSUMS_DIMS_WHERE);
+    HUB_STATSUMS_KIND_UPD("stat_prov_month", HUB_STATSUMS_KEY_PROV_MONTH);
 static const char *const hub_statsums_upd_officers_day[3] =
     HUB_STATSUMS_OFFICERS_UPD("day", "?2");
 static const char *const hub_statsums_upd_officers_month[3] =
     HUB_STATSUMS_OFFICERS_UPD("month", "substr(?2, 1, 7)");
 
-/* One summary table's statements: upserts [rows changed][kind], and the
- * UPDATE of each kind for a key whose rows did not change. */
+static const char *const hub_statsums_gone_day[3] =
+    HUB_STATSUMS_KIND_GONE("stat_day", HUB_STATSUMS_KEY_DAY);
+static const char *const hub_statsums_gone_month[3] =
+    HUB_STATSUMS_KIND_GONE("stat_month", HUB_STATSUMS_KEY_MONTH);
+static const char *const hub_statsums_gone_staff[3] =
+    HUB_STATSUMS_KIND_GONE("stat_staff", HUB_STATSUMS_KEY_STAFF);
+static const char *const hub_statsums_gone_year[3] =
+    HUB_STATSUMS_KIND_GONE("stat_year", HUB_STATSUMS_KEY_YEAR);
+static const char *const hub_statsums_gone_staff_year[3] =
+    HUB_STATSUMS_KIND_GONE("stat_staff_year", HUB_STATSUMS_KEY_STAFF_YEAR);
+static const char *const hub_statsums_gone_prov_day[3] =
+    HUB_STATSUMS_KIND_GONE("stat_prov_day", HUB_STATSUMS_KEY_PROV_DAY);
+static const char *const hub_statsums_gone_prov_month[3] =
+    HUB_STATSUMS_KIND_GONE("stat_prov_month", HUB_STATSUMS_KEY_PROV_MONTH);
+static const char *const hub_statsums_gone_officers_day[3] =
+    HUB_STATSUMS_OFFICERS_GONE("day", "?2");
+static const char *const hub_statsums_gone_officers_month[3] =
+    HUB_STATSUMS_OFFICERS_GONE("month", "substr(?2, 1, 7)");
+
+/* One summary table's statements: upserts [rows changed][kind], the
+ * UPDATE of each kind for a key whose rows did not change, and the
+ * DELETE of a row left with none (PostgreSQL). */
 typedef struct hub_statsums_table {
     const char *const (*upsert)[3];
     const char *const *update;
+    const char *const *gone;
 } hub_statsums_table_t;
 
 /* A row in stat_writer_sums makes the triggers stand aside (db.c). */
@@ -354,13 +401,13 @@ int hub_statsums_add_el(hub_statsums_t *s, const hub_elem_row_t *r,
     return hub_statsums_add(s, HUB_STATSUMS_EL, k, v);
 }
 
+/* PostgreSQL has no triggers to set aside (pgschema.c): nothing to run. */
 static int hub_statsums_run(hub_db_t *db, const char *sql)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-
-    if (!st)
-        return HUB_ERROR;
-    return hub_db_rc(sqldb_run(&db->sql, st, SQLITE_OK, "summary mode"));
+    if (hub_dbx_is_pg(db))
+        return HUB_OK;
+    return hub_dbx_run(db, sqlx_prepare(hub_dbx(db), sql), HUB_OK,
+                       "summary mode");
 }
 
 int hub_statsums_begin(hub_db_t *db)
@@ -384,47 +431,61 @@ static int hub_statsums_changed(const hub_statsum_t *e)
 }
 
 /* Binds a key's parameters: those the statement has (the UPDATEs name
- * no ?13, the rows they leave alone). */
-static void hub_statsums_bind(sqlite3_stmt *st, const hub_statsum_t *e,
+ * no ?13, the rows they leave alone; the DELETEs no value). */
+static void hub_statsums_bind(sqlx_stmt_t *st, const hub_statsum_t *e,
                               const char *day, int *rc)
 {
-    int i, top = sqlite3_bind_parameter_count(st);
+    int i, top = sqlx_parameter_count(st);
 
-    sqldb_bind_text(st, 1, e->k[0], rc);
-    sqldb_bind_text(st, 2, day, rc);
-    sqldb_bind_text(st, 3, e->k[1], rc);
-    sqldb_bind_text(st, 4, e->k[2], rc);
-    sqldb_bind_text(st, 5, e->k[3], rc);
-    sqldb_bind_text(st, 6, e->k[4], rc);
-    for (i = 5; i < HUB_STATSUMS_K; i++)
-        sqldb_bind_text(st, 2 + i, e->k[i], rc);
+    sqlx_bind_text(st, 1, e->k[0], rc);
+    sqlx_bind_text(st, 2, day, rc);
+    sqlx_bind_text(st, 3, e->k[1], rc);
+    sqlx_bind_text(st, 4, e->k[2], rc);
+    sqlx_bind_text(st, 5, e->k[3], rc);
+    sqlx_bind_text(st, 6, e->k[4], rc);
+    for (i = 5; i < HUB_STATSUMS_K && 2 + i <= top; i++)
+        sqlx_bind_text(st, 2 + i, e->k[i], rc);
     for (i = 0; i < HUB_STATSUMS_V && 10 + i <= top; i++)
-        sqldb_bind_int64(st, 10 + i, e->v[i], rc);
+        sqlx_bind_int64(st, 10 + i, e->v[i], rc);
 }
 
+/* Runs sql for the key: HUB_OK with *changed (may be NULL) the rows it
+ * changed, or a hub_rc. */
 static int hub_statsums_step(hub_db_t *db, const char *sql,
-                             const hub_statsum_t *e, const char *day)
+                             const hub_statsum_t *e, const char *day,
+                             int64_t *changed)
 {
-    sqlite3_stmt *st = sqldb_stmt(&db->sql, sql);
-    int rc = SQLITE_OK;
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    int rc = HUB_OK;
 
-    if (!st)
-        return HUB_ERROR;
     hub_statsums_bind(st, e, day, &rc);
-    return hub_db_rc(sqldb_run(&db->sql, st, rc, "summary"));
+    if (rc == HUB_OK)
+        rc = sqlx_step(st);
+    if (rc == SQLX_DONE || rc == SQLX_ROW) {
+        if (changed)
+            *changed = sqlx_changes(st);
+        sqlx_reset(st);
+        return HUB_OK;
+    }
+    sqlx_reset(st);
+    return hub_dbx_fail(db, rc, "summary");
 }
 
 static int hub_statsums_upsert(hub_db_t *db, const hub_statsums_table_t *t,
                                const hub_statsum_t *e, const char *day)
 {
     int rows = e->v[HUB_STATSUMS_ROWS] != 0, rc;
+    int64_t changed = 0;
 
     if (!rows && t->update[e->kind]) {
-        rc = hub_statsums_step(db, t->update[e->kind], e, day);
-        if (rc != HUB_OK || sqlite3_changes(db->sql.conn) > 0)
+        rc = hub_statsums_step(db, t->update[e->kind], e, day, &changed);
+        if (rc != HUB_OK || changed > 0)
             return rc;
     }
-    return hub_statsums_step(db, t->upsert[rows][e->kind], e, day);
+    rc = hub_statsums_step(db, t->upsert[rows][e->kind], e, day, NULL);
+    if (rc == HUB_OK && e->v[HUB_STATSUMS_ROWS] < 0 && hub_dbx_is_pg(db))
+        rc = hub_statsums_step(db, t->gone[e->kind], e, day, NULL);
+    return rc;
 }
 
 /* Each entry of from that changed, its key with the columns drop[] set
@@ -488,18 +549,26 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
      * province's neither unit, the officers' ones no field. */
     static const int staff[] = {1, 2}, unit[] = {0};
     static const hub_statsums_table_t fine[] = {
-        {hub_statsums_sql_staff, hub_statsums_upd_staff},
-        {hub_statsums_sql_staff_year, hub_statsums_upd_staff_year}};
+        {hub_statsums_sql_staff, hub_statsums_upd_staff,
+         hub_statsums_gone_staff},
+        {hub_statsums_sql_staff_year, hub_statsums_upd_staff_year,
+         hub_statsums_gone_staff_year}};
     static const hub_statsums_table_t by_unit[] = {
-        {hub_statsums_sql_day, hub_statsums_upd_day},
-        {hub_statsums_sql_month, hub_statsums_upd_month},
-        {hub_statsums_sql_year, hub_statsums_upd_year}};
+        {hub_statsums_sql_day, hub_statsums_upd_day, hub_statsums_gone_day},
+        {hub_statsums_sql_month, hub_statsums_upd_month,
+         hub_statsums_gone_month},
+        {hub_statsums_sql_year, hub_statsums_upd_year,
+         hub_statsums_gone_year}};
     static const hub_statsums_table_t prov[] = {
-        {hub_statsums_sql_prov_day, hub_statsums_upd_prov_day},
-        {hub_statsums_sql_prov_month, hub_statsums_upd_prov_month}};
+        {hub_statsums_sql_prov_day, hub_statsums_upd_prov_day,
+         hub_statsums_gone_prov_day},
+        {hub_statsums_sql_prov_month, hub_statsums_upd_prov_month,
+         hub_statsums_gone_prov_month}};
     static const hub_statsums_table_t officer[] = {
-        {hub_statsums_sql_officers_day, hub_statsums_upd_officers_day},
-        {hub_statsums_sql_officers_month, hub_statsums_upd_officers_month}};
+        {hub_statsums_sql_officers_day, hub_statsums_upd_officers_day,
+         hub_statsums_gone_officers_day},
+        {hub_statsums_sql_officers_month, hub_statsums_upd_officers_month,
+         hub_statsums_gone_officers_month}};
     hub_statsums_t coarse, province, officers;
     const hub_statsum_t *e;
     size_t i;
