@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/base/quota.h"
 #include "hub/domain/stats.h"
 #include "hub/store/db.h"
 #include "hub/store/commitq.h"
@@ -952,13 +953,14 @@ static char *ingest_body(int k, int64_t seq, unsigned seed, int year)
     return text;
 }
 
-/* Parses body and stores it through the ingest, as the API does; a
+/* Parses body and stores it through the ingest, as the API does (held
+ * to q's quotas, NULL: none); a
  * collision PostgreSQL still reports after the queue's own tries is
  * sent again, as a kiosk would. The result's figures, "r:s:i:d/"
  * (rows added, stale days, ignored rows, rows dropped), are appended to
  * log (may be NULL). */
-static int ingest_send(hub_db_t *db, const char *body, int64_t now,
-                       char *log, size_t cap)
+static int ingest_send(hub_db_t *db, hub_quota_t *q, const char *body,
+                       int64_t now, char *log, size_t cap)
 {
     hub_upload_t up;
     hub_problem_t pb;
@@ -969,7 +971,7 @@ static int ingest_send(hub_db_t *db, const char *body, int64_t now,
     if (hub_ingest_parse(body, strlen(body), now, &up, &pb) != 0)
         fail_msg("parse: %s", body);
     do
-        rc = hub_ingest_store(db, &up, now, &res);
+        rc = hub_ingest_store_quota(db, q, &up, now, &res);
     while (rc == HUB_BUSY && ++tries < 50);
     hub_ingest_free(&up);
     if (rc != HUB_OK)
@@ -1162,8 +1164,13 @@ static void test_ingest_same_as_sqlite(void **state)
     char *bodies[INGEST_UPLOADS];
     static char log_a[INGEST_UPLOADS * 40], log_b[INGEST_UPLOADS * 40];
     int64_t now = vntime_parse_date("2033-12-31") + 3600000;
+    /* A quota on rows held, never reached: each kiosk's rows are
+     * counted in the database at its first upload. */
+    hub_quota_limits_t lim = {0, 0, INT64_C(1000000000)};
+    hub_quota_t *q[2] = {hub_quota_new(&lim, 16), hub_quota_new(&lim, 16)};
     size_t n, i;
 
+    assert_true(q[0] && q[1]);
     assert_int_equal(open_store(&lite), 0);
     put_ingest_units(lite.db);
     put_ingest_units(pg->db);
@@ -1172,12 +1179,14 @@ static void test_ingest_same_as_sqlite(void **state)
     n = ingest_plan(bodies, INGEST_UPLOADS, 2033);
     log_a[0] = log_b[0] = '\0';
     for (i = 0; i < n; i++) {
-        ingest_send(lite.db, bodies[i], now + (int64_t)i, log_a,
+        ingest_send(lite.db, q[0], bodies[i], now + (int64_t)i, log_a,
                     sizeof(log_a));
-        ingest_send(pg->db, bodies[i], now + (int64_t)i, log_b,
+        ingest_send(pg->db, q[1], bodies[i], now + (int64_t)i, log_b,
                     sizeof(log_b));
         free(bodies[i]);
     }
+    hub_quota_free(q[0]);
+    hub_quota_free(q[1]);
     assert_string_equal(log_a, log_b);
     assert_non_null(strstr(log_a, ":1:")); /* some day was stale */
     assert_ingest_same(lite.db, pg->db, 2033);
@@ -1202,7 +1211,7 @@ static void *ingest_thread_run(void *arg)
     if (hub_db_open(t->uri, NULL, &db) != HUB_OK)
         fail_msg("open: %s", hub_db_open_error());
     for (i = 0; i < t->n; i++)
-        t->busy += ingest_send(db, t->bodies[i], t->now, NULL, 0);
+        t->busy += ingest_send(db, NULL, t->bodies[i], t->now, NULL, 0);
     t->again = hub_commitq_get_tries_again(hub_db_commitq(db), db);
     hub_db_close(db);
     return NULL;
@@ -1228,7 +1237,7 @@ static void test_ingest_concurrent(void **state)
     put_ingest_kiosks(lite.db);
     n = ingest_plan(bodies, INGEST_UPLOADS, 2036);
     for (i = 0; i < n; i++) {
-        ingest_send(lite.db, bodies[i], now, NULL, 0);
+        ingest_send(lite.db, NULL, bodies[i], now, NULL, 0);
         reversed[n - 1 - i] = bodies[i];
     }
     memset(t, 0, sizeof(t));
