@@ -41,9 +41,12 @@ rows_csv_sqlite() {
 }
 rows_csv_pg() {
   local t; for t in $(tables "$DB" | grep -vx 'enroll_codes\|kiosks\|tokens\|national_credentials\|forward_months'); do
-    echo "== $t"; "$PSQL" -X -q --csv -t "$1" -c "SELECT * FROM $t $(own_row "$t") ORDER BY $(order_of "$t")"
+    echo "== $t"; "$PSQL" -X -q --csv -t "$1" -c "SELECT $(cols_of "$t") FROM $t $(own_row "$t") ORDER BY $(order_of "$t")"
   done | csv_rows
 }
+# SQLite's columns by name: PostgreSQL's snapshot rows also hold SQLite's
+# implicit rowid as a column of their own, compared apart.
+cols_of() { sqlite3 "$DB" "SELECT group_concat(name, ',') FROM pragma_table_info('$1')"; }
 # The migration's audit row is the target's own.
 own_row() { [ "$1" = audit ] && echo "WHERE action <> 'hub.migrate'"; }
 # Each CSV row as a JSON list: the two programs quote differently.
@@ -122,6 +125,11 @@ grep -q "^stat_writer_sums\|^sqlite_sequence" "$T/out" && fail "SQLite's own tab
 rows_csv_sqlite "$DB" > "$T/rows.sqlite"
 rows_csv_pg "$URI" > "$T/rows.pg"
 cmp -s "$T/rows.sqlite" "$T/rows.pg" || fail "rows differ: $(diff "$T/rows.sqlite" "$T/rows.pg" | head -5)"
+for t in day_responses day_answers day_elements; do
+  [ "$(sqlite3 "$DB" "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM $t ORDER BY rowid)")" = \
+    "$("$PSQL" -X -q -A -t "$URI" -c "SELECT string_agg(rowid::text, ',' ORDER BY rowid) FROM $t")" ] ||
+    fail "$t: the rows' keys differ"
+done
 # Bytes (digests) arrive as they were.
 [ "$(sqlite3 "$DB" "SELECT group_concat(lower(hex(hash)), ',') FROM (SELECT hash FROM tokens ORDER BY id)")" = \
   "$(sql "SELECT string_agg(encode(hash, 'hex'), ',' ORDER BY id) FROM tokens")" ] || fail "token digests"

@@ -23,7 +23,7 @@ def day_snapshot(day, a):
     responses = [dict(dims, complete=a.complete, partial=1, suppressed=0)]
     answers = [dict(dims, partial=0, question="overall", element="overall",
                     answer="5", n=a.fives)]
-    if a.share is not None:
+    if getattr(a, "share", None) is not None:
         happy = round(a.complete * a.share)
         for question in ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "gop-y"]:
             for answer, n in (("5", happy * 2 // 3), ("4", happy - happy * 2 // 3),
