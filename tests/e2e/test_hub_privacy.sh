@@ -5,7 +5,7 @@
 # each such answer on the audit trail; serve --min-group-floor moves the
 # floor.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 Y=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 1 )) # last year: always in the past
 
 "$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null
@@ -16,8 +16,8 @@ CODE2=$("$HUB" enroll-code --unit XA1 --db "$DB" 2> /dev/null)
 TOKEN=$("$HUB" token add --scope province --db "$DB" 2> /dev/null)
 AUDIT=$("$HUB" token add --scope province --audit --db "$DB" 2> /dev/null) || fail "token add --audit"
 [ ${#AUDIT} = 64 ] || fail "an audit token: $AUDIT"
-ID_TOKEN=$(sqlite3 "$DB" "SELECT max(id) - 1 FROM tokens")
-ID_AUDIT=$(sqlite3 "$DB" "SELECT max(id) FROM tokens")
+ID_TOKEN=$(hub_sql "$DB" "SELECT max(id) - 1 FROM tokens")
+ID_AUDIT=$(hub_sql "$DB" "SELECT max(id) FROM tokens")
 
 # ---- the audit role: the province's only, shown in token list ---------------
 rc=0; "$HUB" token add --scope unit:HA --audit --db "$DB" > /dev/null 2> "$T/err" || rc=$?

@@ -4,7 +4,7 @@
 # recorded while the hub runs (rollup current and recorded), the units
 # listing, targets from --targets/--province.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 Y=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 1 )) # last year: always in the past
 
 "$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null

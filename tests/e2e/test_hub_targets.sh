@@ -14,7 +14,7 @@
 # The "*" rows say they are the national targets of Resolution 76/NQ-CP;
 # Hậu Giang's own row (> 80) says it is the province's.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 Y=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 1 )) # last year: always in the past
 
 "$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null

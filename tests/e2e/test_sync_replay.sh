@@ -30,7 +30,7 @@ PY
 # comes first, the older ones change nothing.
 python3 "$SYNC_LIB/replay.py" --log "$T/proxy.log" --hub "$HUB_URL" --action fake-ack --reverse > /dev/null ||
   fail "reverse replay refused"
-totals --hub-db "$T/hub.db"
+totals --hub-db "$HUB_DB"
 
 # ---- one upload sent a hundred times, then everything again, shuffled
 rate 3 --seed 40
@@ -41,7 +41,7 @@ python3 "$SYNC_LIB/replay.py" --log "$T/proxy.log" --hub "$HUB_URL" --action for
 expect_in "$T/replay.out" "replayed 100 uploads"
 python3 "$SYNC_LIB/replay.py" --log "$T/proxy.log" --hub "$HUB_URL" --shuffle 7 > /dev/null ||
   fail "shuffled replay refused"
-totals --hub-db "$T/hub.db"
+totals --hub-db "$HUB_DB"
 # the kiosk itself has nothing left to send, and says so
 sync_ok
 expect_in "$T/sync.out" "nothing pending"

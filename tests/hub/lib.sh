@@ -23,6 +23,8 @@ trap hub_cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$T/serve.log" ] && tail -5 "$T/serve.log" >&2; exit 1; }
 
 [ -x "$HUB" ] || fail "$HUB is not built"
+. "$ROOT/tests/hub/backend.sh"
+hub_backend_start hub_cleanup
 
 # hub_serve LOG DB [serve options...]: serves DB on 127.0.0.1, port chosen
 # by the hub, its log in LOG; waits for its "listening on URL" line and
@@ -63,12 +65,14 @@ hub_stop() {
 }
 
 # req METHOD PATH [curl options...]: the status code on stdout, the body
-# in $T/body, the headers in $T/headers.
+# in $T/body (kept under HUB_RECORD too), the headers in $T/headers.
 req() {
-  local method=$1 path=$2
+  local method=$1 path=$2 rc=0
   shift 2
   curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$method" \
-    ${CURL_TLS:-} "$HUB_URL$path" "$@"
+    ${CURL_TLS:-} "$HUB_URL$path" "$@" || rc=$?
+  [ "$rc" != 0 ] || hub_record "$path"
+  return "$rc"
 }
 
 # kiosk_req METHOD PATH INSTALL_ID SECRET [curl options...]
@@ -114,13 +118,6 @@ d = json.load(open(sys.argv[1], encoding="utf-8"))
 v = eval(sys.argv[2])
 print(json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v)
 PY
-}
-
-# db_digest DB: one hash over every table's rows, to prove "unchanged";
-# the audit trail is left out, since it records refusals too.
-db_digest() {
-  sqlite3 "$1" .dump | grep -v '^PRAGMA\|^BEGIN\|^COMMIT\|^INSERT INTO audit\|^INSERT INTO sqlite_sequence' |
-    sha256sum | cut -d' ' -f1
 }
 
 new_install_id() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }

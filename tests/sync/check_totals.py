@@ -13,7 +13,8 @@ response count and every question's answer counts are exactly equal,
                   [--from DATE --to DATE] [--groups unit,field]
                   [--expect-responses N] [--hub-db FILE]
 
-With --hub-db (the hub's database, read only) the element rows the
+With --hub-db (the hub's database, read only: an SQLite file or a
+postgresql:// URI, read with psql) the element rows the
 kiosk uploaded are compared too: per unit, day, survey form, element and
 complete/partial, the responses that answered at least one question of
 the element (suppressed ones and tests never count), all exact.
@@ -23,8 +24,10 @@ import collections
 import csv
 import datetime
 import json
+import os
 import sqlite3
 import ssl
+import subprocess
 import sys
 import urllib.request
 
@@ -66,17 +69,36 @@ def expected_elements(path, day_from=None, day_to=None):
     return {k: len(v) for k, v in seqs.items()}
 
 
+ELEMENTS_SQL = ("SELECT unit, day, instrument, element, partial, sum(n),"
+                " min(exact) FROM day_elements WHERE day BETWEEN %s AND %s"
+                " GROUP BY 1, 2, 3, 4, 5")
+
+
 def hub_elements(db, day_from, day_to):
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    try:
-        rows = con.execute(
-            "SELECT unit, day, instrument, element, partial, sum(n),"
-            " min(exact) FROM day_elements WHERE day BETWEEN ? AND ?"
-            " GROUP BY 1, 2, 3, 4, 5", (day_from, day_to)).fetchall()
-    finally:
-        con.close()
-    return {(u, d, i, e, str(p)): (n, exact)
+    if db.startswith("postgresql://"):
+        rows = hub_elements_pg(db, day_from, day_to)
+    else:
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        try:
+            rows = con.execute(ELEMENTS_SQL % ("?", "?"),
+                               (day_from, day_to)).fetchall()
+        finally:
+            con.close()
+    return {(u, d, i, e, str(p)): (int(n), int(exact))
             for u, d, i, e, p, n, exact in rows}
+
+
+def hub_elements_pg(uri, day_from, day_to):
+    # psql, not a Python driver: the tests' PostgreSQL needs only the
+    # server's package. The days are checked dates, safe as literals.
+    for day in (day_from, day_to):
+        datetime.date.fromisoformat(day)
+    psql = os.path.join(os.environ.get("PG_ENV_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+    out = subprocess.run(
+        [psql, uri, "-XAtq", "-F", "\t", "-c",
+         ELEMENTS_SQL % ("'%s'" % day_from, "'%s'" % day_to)],
+        check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
 
 
 def compare_elements(a, day_from, day_to):

@@ -15,6 +15,10 @@ sync_cleanup() {
 }
 trap sync_cleanup EXIT
 [ -x "$HUB" ] || fail "no $HUB (make build/sipas-hub)"
+# HUB_BACKEND=pg: the hub on a PostgreSQL server of the test's own.
+. "$ROOT/tests/hub/backend.sh"
+hub_backend_start sync_cleanup
+HUB_DB=$(hub_db hub)
 UNIT=XA-MINHTAN
 # Backoff from 200 ms instead of 2 s: retries are tested in milliseconds.
 export SIPAS_SYNC_BACKOFF_MS=200
@@ -28,10 +32,11 @@ KIOSK_JSON='"misuse": {"burst_count": 0}'
 echo "{\"sync\": {\"enabled\": false}, $KIOSK_JSON}" > "$T/kiosk.json"
 KIOSK_CONFIG="$T/kiosk.json"
 
-# hub_init: a fresh hub database with one unit and an analyst token.
+# hub_init: a fresh hub database ($HUB_DB) with one unit and an analyst
+# token.
 hub_init() {
-  "$HUB" unit add "$UNIT" "UBND xã Minh Tân" --db "$T/hub.db" 2>/dev/null
-  TOKEN=$("$HUB" token add --scope province --db "$T/hub.db" 2>/dev/null)
+  "$HUB" unit add "$UNIT" "UBND xã Minh Tân" --db "$HUB_DB" 2>/dev/null
+  TOKEN=$("$HUB" token add --scope province --db "$HUB_DB" 2>/dev/null)
 }
 
 # hub_start [serve args...]: starts the hub (port 0 unless --listen is
@@ -41,7 +46,7 @@ hub_start() {
   local listen=127.0.0.1:0 log="$T/hub.err.$RANDOM" i
   if [ "${1:-}" = --port ]; then listen=127.0.0.1:$2; shift 2; fi
   : > "$log" # there before the hub opens it, so reading it never races
-  "$HUB" serve --db "$T/hub.db" --listen "$listen" "$@" 2> "$log" &
+  "$HUB" serve --db "$HUB_DB" --listen "$listen" "$@" 2> "$log" &
   HUB_PID=$!
   SYNC_PIDS+=("$HUB_PID")
   for ((i = 0; i < 100; i++)); do
@@ -59,7 +64,7 @@ hub_start() {
 hub_stop() { kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; }
 hub_kill9() { kill -9 "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true; }
 
-new_code() { "$HUB" enroll-code --unit "$UNIT" --db "$T/hub.db" 2>/dev/null; }
+new_code() { "$HUB" enroll-code --unit "$UNIT" --db "$HUB_DB" 2>/dev/null; }
 
 # provision URL [sipasctl args...]
 provision() {
