@@ -73,12 +73,17 @@ fi
 "$HUB" enroll-code --unit BENCH-XA --db "$DB" --hub-url "$HUB_URL" \
   --out "$T/prov" --count "$KIOSKS" > /dev/null 2>&1 || fail "enroll-code"
 enroll_one() { # provisioning file: prints "INSTALL_ID SECRET"
-  local id code body
+  local id code body try
   id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   code=$(sed -n 's/.*"code": *"\([^"]*\)".*/\1/p' "$1")
-  body=$(curl -sS -X POST "$HUB_URL/api/v1/enroll" \
-    -H 'Content-Type: application/json' \
-    --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\"}")
+  # Busy (several processes on PostgreSQL colliding): tried again, as a
+  # kiosk does.
+  for try in 1 2 3 4 5 6 7 8; do
+    body=$(curl -sS -X POST "$HUB_URL/api/v1/enroll" \
+      -H 'Content-Type: application/json' \
+      --data-binary "{\"code\": \"$code\", \"install_id\": \"$id\"}")
+    case $body in *'"busy"'*) sleep "0.$try" ;; *) break ;; esac
+  done
   case $body in
     *'"secret":"'*) body=${body#*\"secret\":\"}; echo "$id ${body%%\"*}" ;;
     *) echo "$1: $body" >&2 ;;
