@@ -108,7 +108,8 @@ cpu_ticks() { local p; for p in "${HUB_PIDS[@]}"; do cat "/proc/$p/stat"; done |
 # and of its live children (a server's backends come and go).
 tree_ticks() {
   [ -n "$1" ] || { echo 0; return; }
-  cat /proc/[0-9]*/stat 2> /dev/null | awk -v p="$1" '
+  # (a process gone between the listing and its reading is no error)
+  { cat /proc/[0-9]*/stat 2> /dev/null || true; } | awk -v p="$1" '
     $1 == p { t += $14 + $15 + $16 + $17 } $4 == p { t += $14 + $15 }
     END { print t + 0 }'
 }

@@ -20,7 +20,9 @@
 #   env: PG_BENCH_QUICK=1 (a short try: 100 kiosks, 3 s of load, a province
 #   of 30 kiosks x 60 days, 3 runs a query); KIOSKS (300), CLIENTS (16),
 #   BENCH_SECONDS (10), ROWS (200), PG_BENCH_PROCS ("1 2 4"),
-#   SCALE_KIOSKS (60: generating and copying a larger province takes minutes on 2 shared cores), SCALE_DAYS (365), RUNS (5), PG_BENCH_PERF (1).
+#   SCALE_KIOSKS (60: a larger province takes many minutes to generate
+#   and copy on 2 shared cores), SCALE_DAYS (365), RUNS (5), PG_BENCH_PERF
+#   (1; 0: no perf profile), PG_BENCH_SCALE (1; 0: ingest only).
 # Skips, saying so and exiting 0, when PostgreSQL's binaries are missing.
 BUILD=${1:-${BUILD:-build}}
 export BUILD
@@ -108,6 +110,7 @@ for procs in $procs_list; do
 done
 
 # ---- 2. statistics, side by side -------------------------------------------
+[ "${PG_BENCH_SCALE:-1}" != 0 ] || exit 0
 prov=$T/province.db
 KIOSKS=$scale_kiosks DAYS=$scale_days SCALE_DB=$prov \
   "$ROOT/tests/bench/hub_scale.sh" "$BUILD" > "$T/scale-sqlite.out" 2>&1 ||
