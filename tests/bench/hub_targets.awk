@@ -33,7 +33,7 @@ BEGIN {
 /^hub pg ingest, [0-9]+ process.*: [0-9.]+ ms of nginx CPU/ { pgngx[pgconf($0)] = pgnum($0, "ms of nginx") }
 /^hub pg ingest, [0-9]+ process.*: [0-9]+ uploads\/s/ { pgrate[pgconf($0)] = pgnum($0, "uploads/s") }
 /^hub pg province: [0-9]+ kiosks x [0-9]+ days/ { pgprov = $4 " kiosks × " $7 " days" }
-/^hub pg (stats|quarterly report) .* ratio [0-9.]+$/ {
+/^hub pg (stats |quarterly report).* ratio [0-9.]+$/ {
   line = $0; sub(/^hub pg /, "", line); sub(/ +SQLite .*/, "", line)
   npq++; pqname[npq] = line; pqms[npq] = $(NF - 3)
 }
