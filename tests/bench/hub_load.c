@@ -8,7 +8,8 @@
  * interface, each one a realistic day snapshot of ROWS rows for DAY; every
  * kiosk's upto_seq grows with each upload, so each one really replaces the
  * day. Prints "hub ingest: X uploads/s (N clients, R rows per upload)"
- * and exits 1 if any upload was not acknowledged. With "new-connections"
+ * and exits 1 if any upload was not acknowledged, other than those
+ * answered 503 busy (counted: a kiosk sends its day again later). With "new-connections"
  * every upload opens a connection of its own, as kiosks that upload every
  * few minutes do; otherwise each client keeps its connection alive.
  * With "warm-up", each kiosk uploads once and the program stops: the
@@ -75,6 +76,7 @@ typedef struct load {
     load_slot_t slots[LOAD_CLIENTS_MAX];
     int next_kiosk;
     long long done, failed;
+    long long busy; /* 503 busy: a kiosk sends its day again later */
 } load_t;
 
 static double load_now(void)
@@ -280,6 +282,10 @@ static void load_finish(load_t *l, CURLM *multi, CURL *easy, int counting)
         curl_multi_remove_handle(multi, easy);
         if (status == 200 && strstr(s->reply, "\"ok\":true")) {
             l->done += counting;
+        } else if (status == 503 && strstr(s->reply, "\"busy\"")) {
+            /* Several hub processes on PostgreSQL: a transaction that
+             * kept colliding with another's is refused, not lost. */
+            l->busy += counting;
         } else {
             l->failed++;
             fprintf(stderr, "hub-load: HTTP %ld: %.200s\n", status, s->reply);
@@ -364,6 +370,9 @@ int main(int argc, char **argv)
            (double)l.done / (end - start), l.clients,
            (l.rows / 5 < 1 ? 1 : l.rows / 5) * 5);
     printf("hub ingest: %ld uploads acknowledged\n", (long)l.done);
+    if (l.busy > 0)
+        printf("hub ingest: %ld uploads answered busy (a kiosk sends its day"
+               " again)\n", (long)l.busy);
     /* Its own cost, which the hub's two cores also pay. */
     if (l.done > 0 && getrusage(RUSAGE_SELF, &ru) == 0)
         fprintf(stderr, "hub-load: cpu %.2f ms per upload (%.2f user,"

@@ -23,7 +23,8 @@
 # BENCH_BIG_DB (10000), BENCH_WEB_RUNS (5), BENCH_PERF (1),
 # BENCH_INSTALL (1: apt-get install chromium when missing), BENCH_CHROMIUM
 # (the browser to run, or none), BENCH_DOC, BENCH_WINDOW (1280x800),
-# BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_GROWTH (1;
+# BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_PG (1; 0:
+# not the hub on PostgreSQL, tests/bench/hub_pg.sh), BENCH_GROWTH (1;
 # 0: no hub cost-growth plot, tests/bench/hub_growth.sh), BENCH_SOAK (1:
 # the 60-day soak of tests/bench/soak.sh, SOAK_* knobs there; 0 skips it).
 set -uo pipefail
@@ -823,6 +824,11 @@ if [ "${BENCH_HUB:-1}" != 0 ]; then
     if [ "${BENCH_GROWTH:-1}" != 0 ]; then
       tests/bench/hub_growth.sh "$build" || echo "bench: tests/bench/hub_growth.sh failed"
     fi
+    # The hub on PostgreSQL beside SQLite; BENCH_PG=0 skips it, and it
+    # skips itself without PostgreSQL's binaries.
+    if [ "${BENCH_PG:-1}" != 0 ]; then
+      tests/bench/hub_pg.sh "$build" || echo "bench: tests/bench/hub_pg.sh failed"
+    fi
   } 2>&1 | tee "$hub_lines"
 else
   echo "bench: the hub was not measured (BENCH_HUB=0)" > "$hub_lines"
@@ -838,7 +844,7 @@ fi
   echo "grow with the database (tests/bench/hub_growth.sh, plot: [hub-growth.svg](hub-growth.svg))."
   echo
   echo '```'
-  grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" || true
+  grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" | grep -v '^hub pg' || true
   echo '```'
   if grep -q '^hub ingest: [0-9]' "$hub_lines"; then
     echo
@@ -847,6 +853,23 @@ fi
     echo "Where each miss goes, with its profile: the ingest under \"Ingest: a day"
     echo "written as a difference, and group commit\" and its subsections, the"
     echo "statistics under \"Statistics at scale\" and its subsections (below)."
+  fi
+  if grep -q '^hub pg' "$hub_lines"; then
+    echo
+    echo "## The hub on PostgreSQL"
+    echo
+    echo "Measured in the same run by tests/bench/hub_pg.sh, on a PostgreSQL server"
+    echo "of its own (settings on its first line): ingest with hub-load against one"
+    echo "hub process and 2 and 4 behind nginx (the shipped configuration less its"
+    echo "per-address hash and limits, since every upload comes from one address),"
+    echo "next to the SQLite hub under the same load; then the statistics queries of"
+    echo "hub_scale.sh on one generated province, in SQLite and copied into"
+    echo "PostgreSQL by \`sipas-hub migrate\`. CPU times are the processes' own,"
+    echo "from /proc (the server's: the postmaster and all its backends)."
+    echo
+    echo '```'
+    grep '^hub pg' "$hub_lines"
+    echo '```'
   fi
   if [ -s "$kept" ]; then echo; cat "$kept"; else echo; echo "$keep_mark"; fi
 } >> "$doc"

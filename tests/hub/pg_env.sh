@@ -17,6 +17,8 @@
 #
 # The cluster is UTF-8 with the C collation, so ORDER BY on text sorts by
 # bytes as SQLite does, and runs with fsync off: it holds test data only.
+# PG_ENV_OPTS, server options ("-c name=value ..."), come last and so
+# override these (a benchmark turns fsync back on and sizes its buffers).
 #
 # Returns 0 with PG_ENV_URI, PG_ENV_DIR and PG_ENV_PORT exported; 2 when
 # the server's binaries are missing (the only reason to skip); 1 on any
@@ -74,7 +76,7 @@ pg_env_start() {
   for try in 1 2 3; do
     port=$(pg_env_free_port) || { pg_env_stop; return 1; }
     if pg_env_as "$PG_ENV_BIN/pg_ctl" -D "$PG_ENV_DIR/data" -l "$PG_ENV_DIR/server.log" \
-        -w -t 60 -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$PG_ENV_DIR -c fsync=off -c max_connections=40" \
+        -w -t 60 -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$PG_ENV_DIR -c fsync=off -c max_connections=40 ${PG_ENV_OPTS:-}" \
         start >/dev/null 2>&1; then
       PG_ENV_PORT=$port
       PG_ENV_URI="postgresql://sipas@127.0.0.1:$port/postgres"
