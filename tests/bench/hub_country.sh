@@ -35,15 +35,8 @@ rc=0; pg_env_start || rc=$?
 trap 'hub_cleanup; pg_env_stop' EXIT
 NDB=$PG_ENV_URI
 
-for lib in libsipashub.a libsipascore.a; do
-  [ -f "$BUILD/$lib" ] || fail "$BUILD/$lib is missing (run make first)"
-done
-mkdir -p "$BUILD/bench"
-cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-  -Wstrict-prototypes -I"$ROOT/app" -I"$ROOT/tools" "$ROOT/tests/bench/hub_gen.c" \
-  "$BUILD/libsipashub.a" "$BUILD/libsipasdb.a" "$BUILD/libsipascore.a" \
-  $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
-  -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"
+. "$ROOT/tests/bench/hub_gen_build.sh"
+hub_gen_build
 
 # The 34 provinces and centrally-run cities from 2025-07-01 (Resolution
 # 202/2025/QH15), as names; codes P01..P34.
