@@ -22,15 +22,8 @@ RUNS=${RUNS:-5}
 GEN="$BUILD/bench/hub-gen"
 DB=${SCALE_DB:-$T/hub.db}
 
-for lib in libsipashub.a libsipascore.a; do
-  [ -f "$BUILD/$lib" ] || fail "$BUILD/$lib is missing (run make first)"
-done
-mkdir -p "$BUILD/bench"
-cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
-  -Wstrict-prototypes -I"$ROOT/app" -I"$ROOT/tools" "$ROOT/tests/bench/hub_gen.c" \
-  "$BUILD/libsipashub.a" "$BUILD/libsipasdb.a" "$BUILD/libsipascore.a" \
-  $(pkg-config --cflags --libs sqlite3 jansson libutf8proc gnutls libmicrohttpd) \
-  -lm -lpthread -o "$GEN" || fail "cannot build hub-gen"
+. "$ROOT/tests/bench/hub_gen_build.sh"
+hub_gen_build
 
 PG=
 case $DB in postgresql://*) PG=1 ;; esac

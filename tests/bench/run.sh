@@ -25,7 +25,9 @@
 # (the browser to run, or none), BENCH_DOC, BENCH_WINDOW (1280x800),
 # BENCH_HUB (1; 0 skips the hub's ingest and scale runs), BENCH_PG (1; 0:
 # not the hub on PostgreSQL, tests/bench/hub_pg.sh), BENCH_GROWTH (1;
-# 0: no hub cost-growth plot, tests/bench/hub_growth.sh), BENCH_SOAK (1:
+# 0: no hub cost-growth plot, tests/bench/hub_growth.sh), BENCH_COUNTRY (1:
+# a generated country on a national hub on PostgreSQL,
+# tests/bench/hub_country.sh; quick: its QUICK=1; 0 skips), BENCH_SOAK (1:
 # the 60-day soak of tests/bench/soak.sh, SOAK_* knobs there; 0 skips it).
 set -uo pipefail
 build=${1:-build}
@@ -829,6 +831,12 @@ if [ "${BENCH_HUB:-1}" != 0 ]; then
     if [ "${BENCH_PG:-1}" != 0 ]; then
       tests/bench/hub_pg.sh "$build" || echo "bench: tests/bench/hub_pg.sh failed"
     fi
+    # 34 provinces forwarded to a national hub on PostgreSQL; hours at
+    # full size (BENCH_COUNTRY=quick for QUICK=1, 0 skips).
+    if [ "${BENCH_COUNTRY:-1}" != 0 ]; then
+      QUICK=$([ "${BENCH_COUNTRY:-1}" = quick ] && echo 1 || echo 0) \
+        tests/bench/hub_country.sh "$build" || echo "bench: tests/bench/hub_country.sh failed"
+    fi
   } 2>&1 | tee "$hub_lines"
 else
   echo "bench: the hub was not measured (BENCH_HUB=0)" > "$hub_lines"
@@ -844,7 +852,7 @@ fi
   echo "grow with the database (tests/bench/hub_growth.sh, plot: [hub-growth.svg](hub-growth.svg))."
   echo
   echo '```'
-  grep -E '^(hub |stats |quarterly report|bench:)' "$hub_lines" | grep -v '^hub pg' || true
+  grep -E '^(hub |stats |quarterly report|country |bench:)' "$hub_lines" | grep -v '^hub pg' || true
   echo '```'
   if grep -q '^hub ingest: [0-9]' "$hub_lines"; then
     echo

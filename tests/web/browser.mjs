@@ -38,10 +38,11 @@ export async function waitLoaded(page, ready = ['[data-table="units"] table'], t
   }, ready, { timeout });
 }
 
-// The period as the analyst types it: "custom", then both dates.
-export async function setRange(page, from, to, ready) {
+// The period as the analyst types it: "custom", then both dates; each
+// load waited for up to timeout ms.
+export async function setRange(page, from, to, ready, timeout = 15000) {
   await page.selectOption('#p-kind', 'custom');
-  await waitLoaded(page, ready);
+  await waitLoaded(page, ready, timeout);
   await page.evaluate(([f, t]) => {
     document.querySelector('#p-from').value = f;
     document.querySelector('#p-to').value = t;
@@ -50,6 +51,21 @@ export async function setRange(page, from, to, ready) {
   await page.waitForFunction(([f]) => {
     const [y, m, d] = f.split('-');
     return document.querySelector('#period-text').textContent.includes(`${d}/${m}/${y}`);
-  }, [from]);
-  await waitLoaded(page, ready);
+  }, [from], { timeout });
+  await waitLoaded(page, ready, timeout);
 }
+
+// Text that does not fit its box on the dashboard: the page must show
+// whole words; the texts clipped, each cut to 40 characters.
+export const clipped = (page) => page.evaluate(() => {
+  const bad = [];
+  for (const e of document.querySelectorAll('#main h2, #main th, #main td, #main .kpi-value, #main .badge, #crumbs, #national-note, header h1, header p')) {
+    if (e.offsetParent === null) continue;
+    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'auto') bad.push(e.textContent.trim().slice(0, 40));
+  }
+  // The drill-down's table fits its panel: nothing to scroll sideways to.
+  for (const e of document.querySelectorAll('[data-table="units"] .tbl')) {
+    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1) bad.push(`the units table (${e.scrollWidth} > ${e.clientWidth})`);
+  }
+  return bad;
+});

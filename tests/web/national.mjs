@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, assert, finish } from './check.mjs';
-import { openBrowser, waitLoaded as waitBase, setRange as setBase } from './browser.mjs';
+import { openBrowser, waitLoaded as waitBase, setRange as setBase, clipped } from './browser.mjs';
 
 const [url, expectPath, shots, chromiumPath, profileBase] = process.argv.slice(2);
 const expect = JSON.parse(readFileSync(expectPath, 'utf8'));
@@ -58,20 +58,6 @@ async function shoot(page, name) {
   await page.setViewportSize({ width: 1280, height: 800 });
   assert(!bad.length, `clipped: ${bad.join(' | ')}`);
 }
-
-// Text that does not fit its box: the page must show whole words.
-const clipped = (page) => page.evaluate(() => {
-  const bad = [];
-  for (const e of document.querySelectorAll('#main h2, #main th, #main td, #main .kpi-value, #main .badge, #crumbs, #national-note, header h1, header p')) {
-    if (e.offsetParent === null) continue;
-    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'auto') bad.push(e.textContent.trim().slice(0, 40));
-  }
-  // The drill-down's table fits its panel: nothing to scroll sideways to.
-  for (const e of document.querySelectorAll('[data-table="units"] .tbl')) {
-    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1) bad.push(`the units table (${e.scrollWidth} > ${e.clientWidth})`);
-  }
-  return bad;
-});
 
 const browser = await openBrowser(chromiumPath, profileBase, { width: 1280, height: 800 });
 const { ctx } = browser;

@@ -64,30 +64,34 @@ static const char hub_national_sql_each_month[] =
     " unit IN (SELECT unit FROM national_month_units WHERE province = ?1" \
     " AND month = ?2)"
 /* A kind's columns: the key beyond (unit, field, instrument), the
- * counts, their sums times the sign ?3, and the upsert's additions. */
+ * counts, their sums times the sign ?3, and the upsert's additions (the
+ * old row named by its table t: PostgreSQL finds a bare column
+ * ambiguous beside excluded's). */
 #define NAT_RESP_OWN ""
 #define NAT_RESP_CNT "complete, partial, suppressed, rows"
 #define NAT_RESP_SUM                                                      \
     "CAST(?3 AS BIGINT) * sum(complete), CAST(?3 AS BIGINT) * sum(partial)," \
     " CAST(?3 AS BIGINT) * sum(suppressed), CAST(?3 AS BIGINT) * sum(rows)"
-#define NAT_RESP_SET                                                      \
-    "complete = complete + excluded.complete, partial = partial +"       \
-    " excluded.partial, suppressed = suppressed + excluded.suppressed,"   \
-    " rows = rows + excluded.rows"
+#define NAT_RESP_SET(t)                                                   \
+    "complete = " t ".complete + excluded.complete, partial = " t         \
+    ".partial + excluded.partial, suppressed = " t ".suppressed +"        \
+    " excluded.suppressed, rows = " t ".rows + excluded.rows"
 #define NAT_ANS_OWN ", question, element, answer"
 #define NAT_ANS_CNT "n, pn, rows"
 #define NAT_ANS_SUM                                                       \
     "CAST(?3 AS BIGINT) * sum(n), CAST(?3 AS BIGINT) * sum(pn),"          \
     " CAST(?3 AS BIGINT) * sum(rows)"
-#define NAT_ANS_SET "n = n + excluded.n, pn = pn + excluded.pn, rows = rows" \
-    " + excluded.rows"
+#define NAT_ANS_SET(t)                                                    \
+    "n = " t ".n + excluded.n, pn = " t ".pn + excluded.pn, rows = " t    \
+    ".rows + excluded.rows"
 #define NAT_EL_OWN ", element"
 #define NAT_EL_CNT "n, pn, approx, rows"
 #define NAT_EL_SUM                                                        \
     "CAST(?3 AS BIGINT) * sum(n), CAST(?3 AS BIGINT) * sum(pn),"          \
     " CAST(?3 AS BIGINT) * sum(approx), CAST(?3 AS BIGINT) * sum(rows)"
-#define NAT_EL_SET "n = n + excluded.n, pn = pn + excluded.pn, approx ="  \
-    " approx + excluded.approx, rows = rows + excluded.rows"
+#define NAT_EL_SET(t)                                                     \
+    "n = " t ".n + excluded.n, pn = " t ".pn + excluded.pn, approx = " t  \
+    ".approx + excluded.approx, rows = " t ".rows + excluded.rows"
 /* The province's month rows added to (?3 = 1) or taken from (-1) the
  * year summaries by unit and the whole country's month summaries. */
 #define NAT_FOLD_YEAR(kind, K)                                            \
@@ -97,14 +101,14 @@ static const char hub_national_sql_each_month[] =
     " FROM stat_month_" kind " WHERE month = ?2 AND" NAT_UNITS            \
     " GROUP BY substr(month, 1, 4), unit, field, instrument"              \
     NAT_##K##_OWN " ON CONFLICT(year, unit, field, instrument"            \
-    NAT_##K##_OWN ") DO UPDATE SET " NAT_##K##_SET
+    NAT_##K##_OWN ") DO UPDATE SET " NAT_##K##_SET("stat_year_" kind)
 #define NAT_FOLD_PROV(kind, K)                                            \
     "INSERT INTO stat_prov_month_" kind "(month, field, instrument"       \
     NAT_##K##_OWN ", " NAT_##K##_CNT ") SELECT month, field, instrument"  \
     NAT_##K##_OWN ", " NAT_##K##_SUM " FROM stat_month_" kind             \
     " WHERE month = ?2 AND" NAT_UNITS " GROUP BY month, field,"           \
     " instrument" NAT_##K##_OWN " ON CONFLICT(month, field, instrument"   \
-    NAT_##K##_OWN ") DO UPDATE SET " NAT_##K##_SET
+    NAT_##K##_OWN ") DO UPDATE SET " NAT_##K##_SET("stat_prov_month_" kind)
 #define NAT_DROP(kind)                                                    \
     "DELETE FROM stat_month_" kind " WHERE month = ?2 AND" NAT_UNITS
 /* Officers: the staff rows (counter '') by year, where the privacy rule
@@ -116,7 +120,8 @@ static const char hub_national_sql_each_month[] =
     " " NAT_RESP_CNT ") SELECT unit, substr(month, 1, 4), " NAT_OFF_KEY    \
     ", " NAT_RESP_SUM " FROM stat_staff_responses WHERE month = ?2 AND"    \
     NAT_UNITS " GROUP BY unit, substr(month, 1, 4), " NAT_OFF_KEY          \
-    " ON CONFLICT(unit, year, " NAT_OFF_KEY ") DO UPDATE SET " NAT_RESP_SET
+    " ON CONFLICT(unit, year, " NAT_OFF_KEY ") DO UPDATE SET "              \
+    NAT_RESP_SET("stat_staff_year_responses")
 #define NAT_FOLD_OFF_MONTH                                                \
     "INSERT INTO stat_month_officers(month, unit, counter, instrument,"   \
     " officer, complete, rows) SELECT month, unit, counter, instrument,"  \
@@ -124,32 +129,49 @@ static const char hub_national_sql_each_month[] =
     " sum(rows) FROM stat_staff_responses WHERE month = ?2 AND" NAT_UNITS \
     " GROUP BY month, unit, counter, instrument, officer"                 \
     " ON CONFLICT(month, unit, counter, instrument, officer) DO UPDATE"   \
-    " SET complete = complete + excluded.complete, rows = rows +"         \
-    " excluded.rows"
+    " SET complete = stat_month_officers.complete + excluded.complete,"   \
+    " rows = stat_month_officers.rows + excluded.rows"
+
+/* A summary row goes when its last month row goes: SQLite's "_gone"
+ * triggers (db.c) do it there, these on PostgreSQL, which has none; run
+ * after the old rows were taken away, on the rows they could reach. */
+#define NAT_GONE " rows <= 0 AND"
+#define NAT_GONE_YEAR(table)                                              \
+    "DELETE FROM " table " WHERE year = substr(?2, 1, 4) AND" NAT_GONE    \
+    NAT_UNITS
+#define NAT_GONE_PROV(table)                                              \
+    "DELETE FROM " table " WHERE month = ?2 AND rows <= 0"
 
 typedef struct hub_national_kind {
     const char *fold[2]; /* year, whole country */
+    const char *gone[2]; /* the same two, PostgreSQL only */
     const char *drop;
     const char *insert;
 } hub_national_kind_t;
 
 static const hub_national_kind_t hub_national_kinds[HUB_NATIONAL_KINDS] = {
     {{NAT_FOLD_YEAR("responses", RESP), NAT_FOLD_PROV("responses", RESP)},
+     {NAT_GONE_YEAR("stat_year_responses"), NAT_GONE_PROV("stat_prov_month_responses")},
      NAT_DROP("responses"),
      "INSERT INTO stat_month_responses(month, unit, field, instrument,"
      " complete, partial, suppressed, rows)"
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"},
     {{NAT_FOLD_YEAR("answers", ANS), NAT_FOLD_PROV("answers", ANS)},
+     {NAT_GONE_YEAR("stat_year_answers"), NAT_GONE_PROV("stat_prov_month_answers")},
      NAT_DROP("answers"),
      "INSERT INTO stat_month_answers(month, unit, field, instrument,"
      " question, element, answer, n, pn, rows)"
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)"},
     {{NAT_FOLD_YEAR("elements", EL), NAT_FOLD_PROV("elements", EL)},
+     {NAT_GONE_YEAR("stat_year_elements"), NAT_GONE_PROV("stat_prov_month_elements")},
      NAT_DROP("elements"),
      "INSERT INTO stat_month_elements(month, unit, field, instrument,"
      " element, n, pn, approx, rows)"
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)"},
     {{NAT_FOLD_OFF_YEAR, NAT_FOLD_OFF_MONTH},
+     {NAT_GONE_YEAR("stat_staff_year_responses"),
+      "DELETE FROM stat_month_officers WHERE month = ?2 AND" NAT_GONE
+      NAT_UNITS},
      "DELETE FROM stat_staff_responses WHERE month = ?2 AND" NAT_UNITS,
      "INSERT INTO stat_staff_responses(month, unit, field, instrument,"
      " officer, complete, counter, partial, suppressed, rows)"
@@ -237,7 +259,7 @@ static int hub_national_run3(hub_db_t *db, const char *sql,
 }
 
 /* The summaries above the month rows of the province's units, added
- * (sign 1) or taken away (-1). */
+ * (sign 1) or taken away (-1, and the rows left at nothing removed). */
 static int hub_national_fold(hub_db_t *db, const hub_national_push_t *p,
                              int sign)
 {
@@ -247,6 +269,11 @@ static int hub_national_fold(hub_db_t *db, const hub_national_push_t *p,
         for (f = 0; rc == HUB_OK && f < 2; f++)
             rc = hub_national_run3(db, hub_national_kinds[k].fold[f], p,
                                    sign);
+    if (sign > 0 || sqlx_dialect(hub_dbx(db)) == SQLX_DIALECT_SQLITE)
+        return rc;
+    for (k = 0; rc == HUB_OK && k < HUB_NATIONAL_KINDS; k++)
+        for (f = 0; rc == HUB_OK && f < 2; f++)
+            rc = hub_national_run3(db, hub_national_kinds[k].gone[f], p, 0);
     return rc;
 }
 
@@ -469,11 +496,6 @@ int hub_national_find_targets(hub_db_t *db, const char *unit,
 
     *text = NULL;
     slug[0] = '\0';
-    /* The national tables are SQLite's so far (docs/HUB.md, "Open"): a
-     * province's hub on PostgreSQL holds no pushed targets, and its
-     * statistics must not stumble on a table it lacks. */
-    if (sqlx_dialect(hub_dbx(db)) != SQLX_DIALECT_SQLITE)
-        return HUB_NOT_FOUND;
     rc = hub_dbx_each(db,
                       sqlx_prepare(hub_dbx(db), hub_national_sql_each_targets),
                       HUB_OK, "national targets",
