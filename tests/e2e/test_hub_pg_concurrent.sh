@@ -15,22 +15,7 @@
 # every process, at most 3 x the quota (docs/HUB.md, "Several hub
 # processes behind nginx"). Skips only when PostgreSQL or nginx is
 # missing. SEED=N replays one run's choices.
-. "$(dirname "$0")/../hub/lib.sh"
-. "$ROOT/tests/hub/pg_env.sh"
-. "$ROOT/tests/hub/nginx_env.sh"
-[ -x "$NGINX_BIN" ] || { echo "skip: no nginx (make deps-test installs nginx-light)"; exit 0; }
-rc=0; pg_env_start || rc=$?
-[ "$rc" = 2 ] && exit 0
-[ "$rc" = 0 ] || fail "no PostgreSQL server for the test"
-PIDS=()
-stop_all() {
-  local p
-  nginx_env_stop
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  hub_cleanup; pg_env_stop
-}
-trap stop_all EXIT
-DB=$PG_ENV_URI
+. "$(dirname "$0")/../hub/pg_nginx_env.sh"
 LITE=$T/serial.db
 MANY="$ROOT/tests/hub/ingest_many.py"
 SEED=${SEED:-$(( $(date +%s) % 100000 ))}
