@@ -123,7 +123,7 @@ for t in $TABLES; do
   counts="$counts $t=$a"
 done
 [ "$(sqlite3 "$LITE" "SELECT count(*) FROM day_snapshots")" -gt 30 ] || fail "too few days held:$counts"
-echo "ok    concurrent uploads on three processes equal the serial SQLite hub ($(echo $TABLES | wc -w) tables:$counts)"
+echo "ok    concurrent uploads on three processes equal the serial SQLite hub ($(echo $counts | wc -w) tables:$counts)"
 
 # ---- new months met by every process at once ------------------------------
 # In each of four months of 2023 a day of every kiosk, sent three times (to any of
