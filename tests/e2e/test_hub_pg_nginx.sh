@@ -7,22 +7,7 @@
 # token revoked while serving refused by every process, /healthz through
 # nginx, and a process killed (SIGKILL) while nginx and the others go on
 # answering. Skips only when PostgreSQL's binaries or nginx are missing.
-. "$(dirname "$0")/../hub/lib.sh"
-. "$ROOT/tests/hub/pg_env.sh"
-. "$ROOT/tests/hub/nginx_env.sh"
-[ -x "$NGINX_BIN" ] || { echo "skip: no nginx (make deps-test installs nginx-light)"; exit 0; }
-rc=0; pg_env_start || rc=$?
-[ "$rc" = 2 ] && exit 0
-[ "$rc" = 0 ] || fail "no PostgreSQL server for the test"
-PIDS=()
-stop_all() {
-  local p
-  nginx_env_stop
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  hub_cleanup; pg_env_stop
-}
-trap stop_all EXIT
-DB=$PG_ENV_URI
+. "$(dirname "$0")/../hub/pg_nginx_env.sh"
 psql_q() { "$PG_ENV_BIN/psql" "$DB" -XAtqc "$1"; }
 
 # ---- processes starting at once on a new database --------------------------

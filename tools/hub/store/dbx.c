@@ -28,10 +28,19 @@ int hub_dbx_fail(hub_db_t *db, int rc, const char *what)
     return rc;
 }
 
+/* A statement that could not be prepared (NULL) keeps the reason's rc,
+ * which the binds and step on NULL cannot know. */
+static int hub_dbx_first_rc(hub_db_t *db, sqlx_stmt_t *st, int bind_rc)
+{
+    if (!st)
+        return sqlx_prepare_rc(db->x);
+    return bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+}
+
 int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                 const char *what)
 {
-    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+    int rc = hub_dbx_first_rc(db, st, bind_rc);
 
     sqlx_reset(st);
     if (rc == SQLX_DONE || rc == SQLX_ROW)
@@ -42,7 +51,7 @@ int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what)
 {
-    int rc = bind_rc == HUB_OK ? sqlx_step(st) : bind_rc;
+    int rc = hub_dbx_first_rc(db, st, bind_rc);
 
     if (rc == SQLX_ROW)
         return HUB_OK;

@@ -2,14 +2,15 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/vntime.h"
 #include "hub/store/db_sql.h"
 #include "hub/store/dbx.h"
 #include "hub/store/pgschema.h"
 
-/* One tries again: a partition another hub made a moment ago. */
-#define HUB_PARTITIONS_TRIES 2
+/* Tries at a month: see hub_partitions_make(). */
+#define HUB_PARTITIONS_TRIES 5
 #define HUB_PARTITIONS_SQL_MAX 256
 #define HUB_PARTITIONS_DETAIL_MAX 256
 
@@ -51,14 +52,34 @@ static int hub_partitions_unsupported(hub_db_t *db)
     return HUB_UNSUPPORTED;
 }
 
+static int hub_partitions_state_of(hub_db_t *db, int month, int *state);
+
+/* Several processes meeting a new month at once all make it: one's
+ * CREATE TABLE commits while another's waits on the catalog, and that
+ * one then fails despite IF NOT EXISTS ("relation ... already exists",
+ * a unique violation in the catalog, or a deadlock with an upload's
+ * locks). Seen with three processes and a dozen uploads at once: the
+ * upload was answered 500 and the kiosk's rows waited for its next try.
+ * So a failed try is followed by a look: the month there, made by the
+ * other, is success; else a pause a little longer each time (the makers
+ * that met do not meet again) and another try. */
 static int hub_partitions_make(hub_db_t *db, int month)
 {
     char err[SQLX_ERR_MAX];
-    int i, rc = HUB_ERROR;
+    int i, rc = HUB_ERROR, state;
 
-    for (i = 0; i < HUB_PARTITIONS_TRIES && rc != HUB_OK; i++)
+    for (i = 0; i < HUB_PARTITIONS_TRIES && rc != HUB_OK; i++) {
+        if (i > 0) {
+            struct timespec pause = {0, (long)i * 2000000L};
+
+            if (hub_partitions_state_of(db, month, &state) == HUB_OK &&
+                state == HUB_PARTITION_ATTACHED)
+                return HUB_OK;
+            (void)nanosleep(&pause, NULL);
+        }
         rc = hub_pgschema_add_month_whole(hub_dbx(db), month / 12,
                                           month % 12 + 1, err, sizeof(err));
+    }
     if (rc != HUB_OK)
         sqldb_set_error(&db->sql, "partitions of %04d-%02d: %s", month / 12,
                         month % 12 + 1, err);
@@ -139,6 +160,16 @@ static int hub_partitions_find_one(void *ctx, const hub_partition_t *p)
     return 0;
 }
 
+/* The month's state in *state, -1 when it has no tables at all. */
+static int hub_partitions_state_of(hub_db_t *db, int month, int *state)
+{
+    hub_partitions_find_t f = {month, -1};
+    int rc = hub_partitions_each(db, hub_partitions_find_one, &f);
+
+    *state = f.state;
+    return rc;
+}
+
 int hub_partitions_ensure_day(hub_db_t *db, const char *day)
 {
     int64_t start = day ? vntime_parse_date(day) : -1;
@@ -153,7 +184,7 @@ int hub_partitions_ensure_day(hub_db_t *db, const char *day)
         return HUB_ERROR;
     }
     f.month = hub_partitions_month_of(start);
-    rc = hub_partitions_each(db, hub_partitions_find_one, &f);
+    rc = hub_partitions_state_of(db, f.month, &f.state);
     if (rc != HUB_OK)
         return rc;
     if (f.state == HUB_PARTITION_DETACHED || f.state == HUB_PARTITION_ARCHIVED) {

@@ -481,6 +481,10 @@ int hub_ingest_store_quota(hub_db_t *db, hub_quota_t *q,
             return rc;
         hub_db_lock(db);
         rc = hub_ingest_make_months(db, up);
+        /* Said here: the answer only says the database failed. */
+        if (rc != HUB_OK)
+            hub_log_say("ingest from %s: %s", up->install_id,
+                        hub_db_last_error(db));
         hub_db_unlock(db);
         if (rc != HUB_OK)
             return rc;

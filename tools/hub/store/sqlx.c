@@ -173,6 +173,11 @@ const char *sqlx_last_error(const sqlx_t *x)
     return x->err;
 }
 
+int sqlx_prepare_rc(const sqlx_t *x)
+{
+    return x->prepare_rc;
+}
+
 sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql)
 {
     /* Not zero-filled: every call has one, and only a failure reads it. */
@@ -187,29 +192,34 @@ sqlx_stmt_t *sqlx_prepare(sqlx_t *x, const char *sql)
         return x->slots[slot];
     }
     if (x->n_stmts >= SQLX_STMT_MAX) {
+        x->prepare_rc = HUB_ERROR;
         sqlx_note(x, HUB_ERROR, sql, "more kept statements than "
                   "SQLX_STMT_MAX");
         return NULL;
     }
     if (strlen(sql) >= SQLX_SQL_MAX) {
+        x->prepare_rc = HUB_ERROR;
         sqlx_note(x, HUB_ERROR, sql, "statement longer than SQLX_SQL_MAX");
         return NULL;
     }
     if (sqlx_sql_scan_params(sql, NULL, 0, &n, msg, sizeof(msg)) !=
         HUB_OK) {
+        x->prepare_rc = HUB_ERROR;
         sqlx_note(x, HUB_ERROR, sql, msg);
         return NULL;
     }
     st = calloc(1, sizeof(*st));
     if (!st) {
+        x->prepare_rc = HUB_ERROR;
         sqlx_note(x, HUB_ERROR, sql, "out of memory");
         return NULL;
     }
     st->x = x;
     st->sql = sql;
     st->n_params = n;
-    if (x->drv->prepare(st, msg, sizeof(msg)) != HUB_OK) {
-        sqlx_note(x, HUB_ERROR, sql, msg);
+    x->prepare_rc = x->drv->prepare(st, msg, sizeof(msg));
+    if (x->prepare_rc != HUB_OK) {
+        sqlx_note(x, x->prepare_rc, sql, msg);
         free(st);
         return NULL;
     }

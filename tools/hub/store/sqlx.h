@@ -207,5 +207,9 @@ void sqlx_rollback(sqlx_t *x);
 
 /* Why the last call failed; valid until the next call on x. */
 const char *sqlx_last_error(const sqlx_t *x);
+/* The hub_rc of the last sqlx_prepare() that returned NULL: PostgreSQL
+ * locks a statement's tables as it prepares it, so a deadlock or a lock
+ * timeout there is HUB_BUSY, a collision to run again, not a fault. */
+int sqlx_prepare_rc(const sqlx_t *x);
 
 #endif

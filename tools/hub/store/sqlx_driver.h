@@ -53,6 +53,7 @@ struct sqlx {
     const sqlx_driver_t *drv;
     void *impl;
     char err[SQLX_ERR_MAX];
+    int prepare_rc; /* the last failed sqlx_prepare()'s hub_rc */
     sqlx_stmt_t *stmts[SQLX_STMT_MAX];
     int n_stmts;
     /* The kept statements by the address of their SQL (open addressing):
