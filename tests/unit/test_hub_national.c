@@ -488,6 +488,7 @@ static void test_targets(void **state)
     free(tg.text);
     assert_int_equal(parse_targets_with(NULL, &tg), 0);
     assert_string_equal(tg.dashboard, "");
+    free(tg.text);
     assert_int_equal(parse_targets_with("https://vl.example.vn/hub", &tg), 0);
     assert_string_equal(tg.province, "VL");
     assert_string_equal(tg.slug, "vinh-long");
