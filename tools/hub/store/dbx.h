@@ -46,6 +46,21 @@ typedef int (*hub_dbx_row_fn)(void *ctx, sqlx_stmt_t *st);
 int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what, hub_dbx_row_fn row, void *ctx);
 
+/* A query of any size on PostgreSQL, whose results sqlx holds whole
+ * and refuses past SQLX_RESULT_ROWS_MAX rows (sqlx.h): its PostgreSQL
+ * text starts with HUB_DBX_DECLARE, and hub_dbx_each_cursor() fetches
+ * its rows HUB_DBX_PAGE_ROWS at a time, so memory stays bounded and the
+ * rows are exactly the query's, in no other order than a plain read's.
+ * One such walk at a time per handle: row() must not start another.
+ * Outside a transaction the walk makes a read transaction of its own
+ * (a cursor lives in one). On SQLite, which steps rows, the text has no
+ * prefix and the walk is hub_dbx_each(). */
+#define HUB_DBX_CURSOR "hub_rows"
+#define HUB_DBX_DECLARE "DECLARE " HUB_DBX_CURSOR " NO SCROLL CURSOR FOR "
+#define HUB_DBX_PAGE_ROWS 10000
+int hub_dbx_each_cursor(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                        const char *what, hub_dbx_row_fn row, void *ctx);
+
 /* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
  * ?1: how secrets are looked up, since only their digests are stored.
  * HUB_OK with *out on the row, for the caller to read and reset;
