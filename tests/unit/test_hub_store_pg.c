@@ -39,6 +39,8 @@
 #include "hub/store/kiosks.h"
 #include "hub/store/tokens.h"
 #include "hub/store/pgschema.h"
+#include "hub/domain/natpush.h"
+#include "hub/store/national.h"
 #include "hub/store/stat_rows.h"
 #include "hub/store/units.h"
 #include "hub/store/unittree.h"
@@ -935,6 +937,69 @@ static void test_stats_past_result_cap(void **state)
     assert_int_equal(all.rows, CAP_UNITS * CAP_ROWS_PER_UNIT);
 }
 
+/* ---- a national push's planner statistics --------------------------- */
+
+/* One month of two communes, as a provincial hub pushes it. */
+static const char analyze_body[] =
+    "{\"province\": \"AN-T\", \"month\": \"2038-05\", \"seq\": 1,"
+    " \"responses\": [[\"AN-X1\", \"khac\", \"sipas-short\", 4, 1, 0],"
+    "  [\"AN-X2\", \"khac\", \"sipas-short\", 3, 0, 0]],"
+    " \"answers\": [[\"AN-X1\", \"khac\", \"sipas-short\", \"overall\","
+    "  \"overall\", \"5\", 4, 1],"
+    "  [\"AN-X2\", \"khac\", \"sipas-short\", \"overall\", \"overall\","
+    "  \"4\", 3, 0]],"
+    " \"elements\": [[\"AN-X1\", \"khac\", \"sipas-short\", \"cong-chuc\","
+    "  4, 1, 0]], \"officers\": []}";
+
+/* Whether table has planner statistics (reltuples -1: never analysed). */
+static int has_statistics(hub_db_t *db, const char *table)
+{
+    static char sql[128];
+    sqlx_stmt_t *st;
+    int yes;
+
+    snprintf(sql, sizeof(sql),
+             "SELECT reltuples >= 0 FROM pg_class WHERE oid = "
+             "to_regclass('%s')", table);
+    st = sqlx_prepare(hub_dbx(db), sql);
+    assert_int_equal(sqlx_step(st), SQLX_ROW);
+    yes = strcmp(sqlx_column_text(st, 0), "t") == 0 ||
+          sqlx_column_int64(st, 0) == 1;
+    sqlx_finalize(st);
+    return yes;
+}
+
+/* A push to fresh national tables leaves them with statistics: planned
+ * as one row they made the next push join by nested loop. */
+static void test_national_push_analyses(void **state)
+{
+    store_ctx_t *pg = *state;
+    hub_natpush_doc_t doc;
+    hub_national_push_t p;
+    hub_problem_t pb;
+    const char *bad = NULL;
+    int64_t held = 0;
+
+    assert_false(has_statistics(pg->db, "national_month_units"));
+    assert_int_equal(hub_units_add(pg->db, "AN-T", "Tỉnh", NULL, 1), HUB_OK);
+    assert_int_equal(hub_units_add(pg->db, "AN-X1", "Xã 1", "AN-T", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(pg->db, "AN-X2", "Xã 2", "AN-T", 1),
+                     HUB_OK);
+    hub_problem_init(&pb);
+    assert_int_equal(hub_natpush_parse(analyze_body, strlen(analyze_body),
+                                       &doc, &p, &pb), 0);
+    assert_int_equal(hub_db_begin_write(pg->db), HUB_OK);
+    assert_int_equal(hub_national_replace(pg->db, &p, 1000, &held, &bad),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(pg->db), HUB_OK);
+    assert_int_equal(hub_national_analyze(pg->db, &p), HUB_OK);
+    hub_natpush_doc_free(&doc);
+    assert_true(has_statistics(pg->db, "stat_month_answers"));
+    assert_true(has_statistics(pg->db, "stat_year_answers"));
+    assert_true(has_statistics(pg->db, "national_month_units"));
+}
+
 /* ---- uploads through the ingest, on both ---------------------------- */
 
 /* The units of the upload cases: a province, a district with two
@@ -1400,6 +1465,7 @@ int main(void)
         BOTH(test_dossiers_log), PG_ONLY(test_snapshot_month_needed),
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_stats_same_json),
         PG_ONLY(test_stats_past_result_cap),
+        PG_ONLY(test_national_push_analyses),
         PG_ONLY(test_ingest_same_as_sqlite),
         PG_ONLY(test_ingest_concurrent),
     };
