@@ -61,6 +61,19 @@ int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
     return hub_dbx_fail(db, rc, what);
 }
 
+int hub_dbx_get_int(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                    const char *what, int64_t *out)
+{
+    int rc = hub_dbx_next(db, st, bind_rc, what);
+
+    *out = 0;
+    if (rc != HUB_OK)
+        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
+    *out = sqlx_column_int64(st, 0);
+    sqlx_reset(st);
+    return HUB_OK;
+}
+
 int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what, hub_dbx_row_fn row, void *ctx)
 {

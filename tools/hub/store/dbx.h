@@ -38,6 +38,12 @@ int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what);
 
+/* Column 0 of st's one row (bound with bind_rc) as an integer, st
+ * reset: HUB_OK with *out, HUB_ERROR when there is no row (the statement
+ * always gives one), or a hub_rc. */
+int hub_dbx_get_int(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                    const char *what, int64_t *out);
+
 /* Reads st's rows (bound with bind_rc) one by one: row() reads the
  * current one (its text valid during the call only) and returns
  * non-zero to stop, which ends the walk with that value; HUB_OK after

@@ -197,12 +197,7 @@ int hub_national_add_credential(hub_db_t *db, const char *province,
     sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
     sqlx_bind_text(st, 2, province, &rc);
     sqlx_bind_int64(st, 3, now_ms, &rc);
-    rc = hub_dbx_next(db, st, rc, "add national credential");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *id = sqlx_column_int64(st, 0);
-    sqlx_reset(st);
-    return HUB_OK;
+    return hub_dbx_get_int(db, st, rc, "add national credential", id);
 }
 
 int hub_national_find_credential(hub_db_t *db, const char *text,
@@ -441,17 +436,14 @@ static int hub_national_is_stale(hub_db_t *db, const char *table,
                                  int64_t rows, int *stale)
 {
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_stale);
+    int64_t n;
     int rc = HUB_OK;
 
-    *stale = 0;
     sqlx_bind_text(st, 1, table, &rc);
     sqlx_bind_int64(st, 2, rows, &rc);
-    rc = hub_dbx_next(db, st, rc, "national table statistics");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *stale = sqlx_column_int64(st, 0) > 0;
-    sqlx_reset(st);
-    return HUB_OK;
+    rc = hub_dbx_get_int(db, st, rc, "national table statistics", &n);
+    *stale = rc == HUB_OK && n > 0;
+    return rc;
 }
 
 /* The units p wrote (rows come grouped by unit; every unit that wrote
