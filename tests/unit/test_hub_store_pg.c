@@ -39,6 +39,9 @@
 #include "hub/store/kiosks.h"
 #include "hub/store/tokens.h"
 #include "hub/store/pgschema.h"
+#include "hub/domain/natpush.h"
+#include "hub/store/national.h"
+#include "hub/store/stat_rows.h"
 #include "hub/store/units.h"
 #include "hub/store/unittree.h"
 #include "core/vntime.h"
@@ -812,6 +815,191 @@ static void test_stats_same_json(void **state)
     close_store(&lite);
 }
 
+/* A year of 60 communes' answers, 120,000 rows: past the rows one
+ * PostgreSQL result may hold (SQLX_RESULT_ROWS_MAX), which a country's
+ * units by unit pass at six provinces. One text for both dialects; a
+ * year no other case writes, removed again (the server's cases share
+ * one database, and later ones read whole tables). */
+#define CAP_UNITS 60
+#define CAP_ROWS_PER_UNIT 2000
+static const char cap_rows_sql[] =
+    "INSERT INTO stat_year_answers (year, unit, field, instrument,"
+    " question, element, answer, n, pn, rows)"
+    " WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s"
+    "  WHERE i < 119999)"
+    " SELECT '2039', 'CAP-X' || (10 + i / 2000), 'f' || (i / 500 % 4),"
+    "  'sipas-short', 'q' || (10 + i / 5 % 100), 'overall',"
+    "  CAST(1 + i % 5 AS TEXT), 1 + i % 7, i % 3, 1 FROM s;"
+    "INSERT INTO stat_year_responses (year, unit, field, instrument,"
+    " complete, partial, suppressed, rows)"
+    " WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s"
+    "  WHERE i < 239)"
+    " SELECT '2039', 'CAP-X' || (10 + i / 4), 'f' || (i % 4),"
+    "  'sipas-short', 40 + i % 9, i % 4, i % 2, 1 FROM s";
+
+static const char cap_rows_gone_sql[] =
+    "DELETE FROM stat_year_answers WHERE year = '2039';"
+    "DELETE FROM stat_year_responses WHERE year = '2039'";
+
+static void put_cap_rows(hub_db_t *db)
+{
+    char code[16];
+    sqlx_stmt_t *st;
+    int i;
+
+    assert_true(CAP_UNITS * CAP_ROWS_PER_UNIT > SQLX_RESULT_ROWS_MAX);
+    assert_int_equal(hub_units_add(db, "CAP-T", "Tỉnh lớn", NULL, 1),
+                     HUB_OK);
+    for (i = 0; i < CAP_UNITS; i++) {
+        snprintf(code, sizeof(code), "CAP-X%d", 10 + i);
+        assert_int_equal(hub_units_add(db, code, "Xã", "CAP-T", 1), HUB_OK);
+    }
+    if (sqlx_exec(hub_dbx(db), cap_rows_sql) != HUB_OK)
+        fail_msg("%s", sqlx_last_error(hub_dbx(db)));
+    st = sqlx_prepare(hub_dbx(db), "SELECT count(*) FROM stat_year_answers"
+                                   " WHERE year = '2039'");
+    assert_int_equal(sqlx_step(st), SQLX_ROW);
+    assert_int_equal(sqlx_column_int64(st, 0),
+                     CAP_UNITS * CAP_ROWS_PER_UNIT);
+    sqlx_reset(st);
+}
+
+/* Rows read, the reader stopping at the stop_at-th. */
+typedef struct cap_count {
+    long rows, stop_at;
+} cap_count_t;
+
+static int cap_count_row(void *ctx, const hub_stat_row_t *row)
+{
+    cap_count_t *c = ctx;
+
+    (void)row;
+    return ++c->rows == c->stop_at;
+}
+
+/* Year 2039 by unit, for the whole hub (unit NULL) or a scope. */
+static void cap_query(hub_stats_query_t *q, const char *unit)
+{
+    hub_stats_init_query(q);
+    q->from = "2039-01-01";
+    q->to = "2039-12-31";
+    q->unit = unit;
+    q->group = HUB_STATS_BY_UNIT;
+    q->min_group = 1;
+}
+
+/* A year by unit over more rows than one PostgreSQL result holds: the
+ * same JSON as SQLite's, for the whole hub and for the province's
+ * scope, each commune with its 2,000 rows' answers. */
+static void test_stats_past_result_cap(void **state)
+{
+    store_ctx_t *pg = *state, lite = {0};
+    const char *units[2] = {NULL, "CAP-T"};
+    hub_stat_read_t rd = {.table = HUB_STAT_YEAR_SUMMARY, .answers = 1,
+                          .lo = "2039", .hi = "2039"};
+    cap_count_t stop = {0, 15000}, all = {0, -1};
+    hub_stats_query_t q;
+    json_t *out[2] = {NULL, NULL};
+    int i, rc[4];
+    char *a, *b;
+
+    assert_int_equal(open_store(&lite), 0);
+    put_cap_rows(lite.db);
+    put_cap_rows(pg->db);
+    /* The server's reads first, its rows removed before any check can
+     * stop the case: the later cases read whole tables. */
+    for (i = 0; i < 2; i++) {
+        cap_query(&q, units[i]);
+        rc[i] = hub_stats_compute(pg->db, &q, &out[i]);
+    }
+    rc[2] = hub_stat_rows_each(pg->db, &rd, cap_count_row, &stop);
+    rc[3] = hub_stat_rows_each(pg->db, &rd, cap_count_row, &all);
+    assert_int_equal(sqlx_exec(hub_dbx(pg->db), cap_rows_gone_sql), HUB_OK);
+    for (i = 0; i < 2; i++) {
+        if (rc[i] != HUB_OK)
+            fail_msg("stats: %s", hub_db_last_error(pg->db));
+        cap_query(&q, units[i]);
+        a = stats_json(lite.db, &q);
+        b = json_dumps(out[i], JSON_SORT_KEYS | JSON_INDENT(1));
+        json_decref(out[i]);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        assert_non_null(strstr(a, "\"CAP-X69\""));
+        free(a);
+        free(b);
+    }
+    close_store(&lite);
+    /* Read alone, outside a transaction: every row once; a reader that
+     * stops early leaves the next read whole. */
+    assert_int_equal(rc[2], HUB_ERROR);
+    assert_int_equal(stop.rows, 15000);
+    assert_int_equal(rc[3], HUB_OK);
+    assert_int_equal(all.rows, CAP_UNITS * CAP_ROWS_PER_UNIT);
+}
+
+/* ---- a national push's planner statistics --------------------------- */
+
+/* One month of two communes, as a provincial hub pushes it. */
+static const char analyze_body[] =
+    "{\"province\": \"AN-T\", \"month\": \"2038-05\", \"seq\": 1,"
+    " \"responses\": [[\"AN-X1\", \"khac\", \"sipas-short\", 4, 1, 0],"
+    "  [\"AN-X2\", \"khac\", \"sipas-short\", 3, 0, 0]],"
+    " \"answers\": [[\"AN-X1\", \"khac\", \"sipas-short\", \"overall\","
+    "  \"overall\", \"5\", 4, 1],"
+    "  [\"AN-X2\", \"khac\", \"sipas-short\", \"overall\", \"overall\","
+    "  \"4\", 3, 0]],"
+    " \"elements\": [[\"AN-X1\", \"khac\", \"sipas-short\", \"cong-chuc\","
+    "  4, 1, 0]], \"officers\": []}";
+
+/* Whether table has planner statistics (reltuples -1: never analysed). */
+static int has_statistics(hub_db_t *db, const char *table)
+{
+    static char sql[128];
+    sqlx_stmt_t *st;
+    int yes;
+
+    snprintf(sql, sizeof(sql),
+             "SELECT reltuples >= 0 FROM pg_class WHERE oid = "
+             "to_regclass('%s')", table);
+    st = sqlx_prepare(hub_dbx(db), sql);
+    assert_int_equal(sqlx_step(st), SQLX_ROW);
+    yes = strcmp(sqlx_column_text(st, 0), "t") == 0 ||
+          sqlx_column_int64(st, 0) == 1;
+    sqlx_finalize(st);
+    return yes;
+}
+
+/* A push to fresh national tables leaves them with statistics: planned
+ * as one row they made the next push join by nested loop. */
+static void test_national_push_analyses(void **state)
+{
+    store_ctx_t *pg = *state;
+    hub_natpush_doc_t doc;
+    hub_national_push_t p;
+    hub_problem_t pb;
+    const char *bad = NULL;
+    int64_t held = 0;
+
+    assert_false(has_statistics(pg->db, "national_month_units"));
+    assert_int_equal(hub_units_add(pg->db, "AN-T", "Tỉnh", NULL, 1), HUB_OK);
+    assert_int_equal(hub_units_add(pg->db, "AN-X1", "Xã 1", "AN-T", 1),
+                     HUB_OK);
+    assert_int_equal(hub_units_add(pg->db, "AN-X2", "Xã 2", "AN-T", 1),
+                     HUB_OK);
+    hub_problem_init(&pb);
+    assert_int_equal(hub_natpush_parse(analyze_body, strlen(analyze_body),
+                                       &doc, &p, &pb), 0);
+    assert_int_equal(hub_db_begin_write(pg->db), HUB_OK);
+    assert_int_equal(hub_national_replace(pg->db, &p, 1000, &held, &bad),
+                     HUB_OK);
+    assert_int_equal(hub_db_commit(pg->db), HUB_OK);
+    assert_int_equal(hub_national_analyze(pg->db, &p), HUB_OK);
+    hub_natpush_doc_free(&doc);
+    assert_true(has_statistics(pg->db, "stat_month_answers"));
+    assert_true(has_statistics(pg->db, "stat_year_answers"));
+    assert_true(has_statistics(pg->db, "national_month_units"));
+}
+
 /* ---- uploads through the ingest, on both ---------------------------- */
 
 /* The units of the upload cases: a province, a district with two
@@ -1276,6 +1464,8 @@ int main(void)
         BOTH(test_enroll_kiosk), BOTH(test_tokens), BOTH(test_fleet_reads),
         BOTH(test_dossiers_log), PG_ONLY(test_snapshot_month_needed),
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_stats_same_json),
+        PG_ONLY(test_stats_past_result_cap),
+        PG_ONLY(test_national_push_analyses),
         PG_ONLY(test_ingest_same_as_sqlite),
         PG_ONLY(test_ingest_concurrent),
     };

@@ -48,6 +48,10 @@ static int hub_api_national_store(hub_ctx_t *ctx, const hub_request_t *req,
         else
             hub_db_rollback(ctx->db);
     }
+    /* The push stands; the next one would only be slower without. */
+    if (rc == HUB_OK && hub_national_analyze(ctx->db, p) != HUB_OK)
+        hub_log_say("national push from %s: %s", p->province,
+                    hub_db_last_error(ctx->db));
     if (rc != HUB_OK && rc != HUB_EXISTS && rc != HUB_DENIED)
         hub_log_say("national push from %s: %s", p->province,
                     hub_db_last_error(ctx->db));

@@ -61,6 +61,19 @@ int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
     return hub_dbx_fail(db, rc, what);
 }
 
+int hub_dbx_get_int(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                    const char *what, int64_t *out)
+{
+    int rc = hub_dbx_next(db, st, bind_rc, what);
+
+    *out = 0;
+    if (rc != HUB_OK)
+        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
+    *out = sqlx_column_int64(st, 0);
+    sqlx_reset(st);
+    return HUB_OK;
+}
+
 int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what, hub_dbx_row_fn row, void *ctx)
 {
@@ -74,6 +87,79 @@ int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
         }
     }
     return rc == HUB_NOT_FOUND ? HUB_OK : rc;
+}
+
+#define HUB_DBX_TEXT(x) #x
+#define HUB_DBX_STR(x) HUB_DBX_TEXT(x)
+/* Every row of the query is read: planned as a plain query would be,
+ * not for the first tenth (a cursor's default, cursor_tuple_fraction). */
+static const char hub_dbx_cursor_plan_sql[] =
+    "SET LOCAL cursor_tuple_fraction = 1.0";
+static const char hub_dbx_fetch_sql[] =
+    "FETCH FORWARD " HUB_DBX_STR(HUB_DBX_PAGE_ROWS) " FROM " HUB_DBX_CURSOR;
+static const char hub_dbx_close_sql[] = "CLOSE " HUB_DBX_CURSOR;
+
+/* Counts the rows of one page on their way to the caller's row(). */
+typedef struct hub_dbx_page {
+    hub_dbx_row_fn row;
+    void *ctx;
+    int n;
+} hub_dbx_page_t;
+
+static int hub_dbx_each_page_row(void *ctx, sqlx_stmt_t *st)
+{
+    hub_dbx_page_t *p = ctx;
+
+    p->n++;
+    return p->row(p->ctx, st);
+}
+
+/* The cursor's pages until one comes short, the cursor open. */
+static int hub_dbx_fetch_pages(hub_db_t *db, const char *what,
+                               hub_dbx_row_fn row, void *ctx)
+{
+    hub_dbx_page_t page = {row, ctx, HUB_DBX_PAGE_ROWS};
+    int rc = HUB_OK;
+
+    while (rc == HUB_OK && page.n == HUB_DBX_PAGE_ROWS) {
+        page.n = 0;
+        rc = hub_dbx_each(db, sqlx_prepare(db->x, hub_dbx_fetch_sql),
+                          HUB_OK, what, hub_dbx_each_page_row, &page);
+    }
+    return rc;
+}
+
+int hub_dbx_each_cursor(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                        const char *what, hub_dbx_row_fn row, void *ctx)
+{
+    int own = 0, rc = HUB_OK, closed;
+
+    if (!hub_dbx_is_pg(db))
+        return hub_dbx_each(db, st, bind_rc, what, row, ctx);
+    if (!sqlx_in_transaction(db->x)) {
+        rc = hub_db_begin_read(db);
+        own = rc == HUB_OK;
+    }
+    if (rc == HUB_OK && (rc = sqlx_exec(db->x, hub_dbx_cursor_plan_sql)) !=
+                            HUB_OK)
+        hub_dbx_fail(db, rc, what);
+    if (rc == HUB_OK)
+        rc = hub_dbx_run(db, st, bind_rc, what);
+    else
+        sqlx_reset(st);
+    if (rc != HUB_OK) {
+        if (own)
+            hub_db_end_read(db);
+        return rc;
+    }
+    rc = hub_dbx_fetch_pages(db, what, row, ctx);
+    /* The caller may read again in its transaction: the name is free
+     * once closed. After a failure the transaction is lost anyway. */
+    closed = hub_dbx_run(db, sqlx_prepare(db->x, hub_dbx_close_sql), HUB_OK,
+                         what);
+    if (own)
+        hub_db_end_read(db);
+    return rc != HUB_OK ? rc : closed;
 }
 
 int hub_dbx_put_json(hub_db_t *db, const char *sql, const char *install_id,

@@ -38,6 +38,12 @@ int hub_dbx_run(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what);
 
+/* Column 0 of st's one row (bound with bind_rc) as an integer, st
+ * reset: HUB_OK with *out, HUB_ERROR when there is no row (the statement
+ * always gives one), or a hub_rc. */
+int hub_dbx_get_int(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                    const char *what, int64_t *out);
+
 /* Reads st's rows (bound with bind_rc) one by one: row() reads the
  * current one (its text valid during the call only) and returns
  * non-zero to stop, which ends the walk with that value; HUB_OK after
@@ -45,6 +51,21 @@ int hub_dbx_next(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
 typedef int (*hub_dbx_row_fn)(void *ctx, sqlx_stmt_t *st);
 int hub_dbx_each(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
                  const char *what, hub_dbx_row_fn row, void *ctx);
+
+/* A query of any size on PostgreSQL, whose results sqlx holds whole
+ * and refuses past SQLX_RESULT_ROWS_MAX rows (sqlx.h): its PostgreSQL
+ * text starts with HUB_DBX_DECLARE, and hub_dbx_each_cursor() fetches
+ * its rows HUB_DBX_PAGE_ROWS at a time, so memory stays bounded and the
+ * rows are exactly the query's, in no other order than a plain read's.
+ * One such walk at a time per handle: row() must not start another.
+ * Outside a transaction the walk makes a read transaction of its own
+ * (a cursor lives in one). On SQLite, which steps rows, the text has no
+ * prefix and the walk is hub_dbx_each(). */
+#define HUB_DBX_CURSOR "hub_rows"
+#define HUB_DBX_DECLARE "DECLARE " HUB_DBX_CURSOR " NO SCROLL CURSOR FOR "
+#define HUB_DBX_PAGE_ROWS 10000
+int hub_dbx_each_cursor(hub_db_t *db, sqlx_stmt_t *st, int bind_rc,
+                        const char *what, hub_dbx_row_fn row, void *ctx);
 
 /* First row of sql with a SHA-256 digest (HUB_SHA256_LEN bytes) bound as
  * ?1: how secrets are looked up, since only their digests are stored.

@@ -197,12 +197,7 @@ int hub_national_add_credential(hub_db_t *db, const char *province,
     sqlx_bind_blob(st, 1, hash, HUB_SHA256_LEN, &rc);
     sqlx_bind_text(st, 2, province, &rc);
     sqlx_bind_int64(st, 3, now_ms, &rc);
-    rc = hub_dbx_next(db, st, rc, "add national credential");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *id = sqlx_column_int64(st, 0);
-    sqlx_reset(st);
-    return HUB_OK;
+    return hub_dbx_get_int(db, st, rc, "add national credential", id);
 }
 
 int hub_national_find_credential(hub_db_t *db, const char *text,
@@ -403,6 +398,97 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
     sqlx_bind_int64(st, 3, p->seq, &rc);
     sqlx_bind_int64(st, 4, now_ms, &rc);
     return hub_dbx_run(db, st, rc, "national month sequence");
+}
+
+/* ---- planner statistics ------------------------------------------------ */
+
+/* The tables a push writes, with the kind whose rows grow them
+ * (HUB_NATIONAL_KINDS: the units it wrote). */
+static const struct {
+    const char *table;
+    int kind;
+} hub_national_grown[] = {
+    {"stat_month_responses", HUB_NATIONAL_RESP},
+    {"stat_year_responses", HUB_NATIONAL_RESP},
+    {"stat_prov_month_responses", HUB_NATIONAL_RESP},
+    {"stat_month_answers", HUB_NATIONAL_ANS},
+    {"stat_year_answers", HUB_NATIONAL_ANS},
+    {"stat_prov_month_answers", HUB_NATIONAL_ANS},
+    {"stat_month_elements", HUB_NATIONAL_EL},
+    {"stat_year_elements", HUB_NATIONAL_EL},
+    {"stat_prov_month_elements", HUB_NATIONAL_EL},
+    {"stat_staff_responses", HUB_NATIONAL_OFF},
+    {"stat_staff_year_responses", HUB_NATIONAL_OFF},
+    {"stat_month_officers", HUB_NATIONAL_OFF},
+    {"national_month_units", HUB_NATIONAL_KINDS},
+};
+#define HUB_NATIONAL_GROWN                                                \
+    (sizeof(hub_national_grown) / sizeof(hub_national_grown[0]))
+#define HUB_NATIONAL_ANALYZE_MAX 512 /* "ANALYZE" and the names above */
+
+/* ?1 a table, ?2 the rows a push wrote to it: 1 when its statistics
+ * should be made again (reltuples is -1 before the first ANALYZE). */
+static const char hub_national_sql_stale[] =
+    "SELECT count(*) FROM pg_class WHERE oid = to_regclass(CAST(?1 AS TEXT))"
+    " AND (reltuples < 0 OR reltuples < 10 * CAST(?2 AS BIGINT))";
+
+static int hub_national_is_stale(hub_db_t *db, const char *table,
+                                 int64_t rows, int *stale)
+{
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_national_sql_stale);
+    int64_t n;
+    int rc = HUB_OK;
+
+    sqlx_bind_text(st, 1, table, &rc);
+    sqlx_bind_int64(st, 2, rows, &rc);
+    rc = hub_dbx_get_int(db, st, rc, "national table statistics", &n);
+    *stale = rc == HUB_OK && n > 0;
+    return rc;
+}
+
+/* The units p wrote (rows come grouped by unit; every unit that wrote
+ * answers wrote responses). */
+static int64_t hub_national_count_units(const hub_national_push_t *p)
+{
+    const hub_stat_row_t *r = p->rows[HUB_NATIONAL_RESP];
+    int64_t n = 0;
+    size_t i;
+
+    for (i = 0; i < p->n[HUB_NATIONAL_RESP]; i++)
+        if (i == 0 || strcmp(r[i].unit, r[i - 1].unit) != 0)
+            n++;
+    return n;
+}
+
+int hub_national_analyze(hub_db_t *db, const hub_national_push_t *p)
+{
+    char sql[HUB_NATIONAL_ANALYZE_MAX] = "ANALYZE";
+    size_t i, k, len = strlen(sql);
+    int64_t rows;
+    int rc = HUB_OK, stale, n = 0;
+
+    if (!hub_dbx_is_pg(db))
+        return HUB_OK;
+    for (i = 0; rc == HUB_OK && i < HUB_NATIONAL_GROWN; i++) {
+        k = (size_t)hub_national_grown[i].kind;
+        rows = k < HUB_NATIONAL_KINDS ? (int64_t)p->n[k]
+                                      : hub_national_count_units(p);
+        if (rows == 0)
+            continue;
+        rc = hub_national_is_stale(db, hub_national_grown[i].table, rows,
+                                   &stale);
+        if (rc != HUB_OK || !stale)
+            continue;
+        /* Names from the list above only, never from the database. */
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s",
+                                n++ ? "," : "", hub_national_grown[i].table);
+        if (len >= sizeof(sql))
+            return HUB_ERROR;
+    }
+    if (rc != HUB_OK || n == 0)
+        return rc;
+    rc = sqlx_exec(hub_dbx(db), sql);
+    return rc == HUB_OK ? rc : hub_dbx_fail(db, rc, "national ANALYZE");
 }
 
 typedef struct hub_national_walk {

@@ -82,6 +82,16 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
                          int64_t now_ms, int64_t *held,
                          const char **bad_unit);
 
+/* After p's write transaction committed: on PostgreSQL, ANALYZE the
+ * national tables p wrote whose statistics the planner does not have
+ * yet or that p alone grew by more than a tenth. Fresh tables planned
+ * as one row made a push join national_month_units by nested loop (8 s
+ * a month of 124 units); autovacuum analyses them too, but only after
+ * its naptime. Later growth, a tenth at a time, is autovacuum's (its
+ * own threshold is 50 rows and a tenth). Nothing on SQLite. Outside a
+ * transaction; HUB_OK or a database error (the push stands either way). */
+int hub_national_analyze(hub_db_t *db, const hub_national_push_t *p);
+
 typedef struct hub_national_province {
     const char *province;
     int64_t months, last_push_at; /* Unix ms */

@@ -53,7 +53,8 @@
  * across executions the same way. The price is memory for the whole
  * result: a result above SQLX_RESULT_ROWS_MAX rows is refused
  * (HUB_ERROR), so an unbounded query shows in tests, not in production;
- * the store pages with LIMIT.
+ * the store pages with LIMIT, or reads through a cursor a page at a time
+ * (dbx.h, hub_dbx_each_cursor()).
  *
  * Ownership: sqlx_open() returns a handle freed with sqlx_close().
  * Statements from sqlx_prepare() belong to the handle: it keeps each one

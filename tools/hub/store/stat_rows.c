@@ -43,6 +43,11 @@
 #define HUB_STATS_NEXT_MONTH_PGSQL                                             \
     "to_char(CAST(k || '-01' AS date) + interval '1 month', 'YYYY-MM')"        \
     " COLLATE \"C\""
+/* PostgreSQL's statements are cursors, read a page at a time
+ * (hub_dbx_each_cursor()): a year of a country's units by unit is 700,000
+ * answer rows, past what one result may hold (sqlx.h). */
+#define HUB_STATS_DECLARE_LITE ""
+#define HUB_STATS_DECLARE_PGSQL HUB_DBX_DECLARE
 /* Both dialects' statement of one macro, [0] SQLite's, [1] PostgreSQL's. */
 #define HUB_STATS_BOTH(m, ...) {m(LITE, __VA_ARGS__), m(PGSQL, __VA_ARGS__)}
 
@@ -74,13 +79,13 @@
 
 /* The snapshot rows of a range of days. */
 #define HUB_STATS_DAY_SQL(d, cols, table)                                      \
-    "SELECT unit, field, " HUB_STATS_SUB(d) ", day, " cols " FROM " table      \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, " HUB_STATS_SUB(d) ", day, " cols " FROM " table      \
     " WHERE day BETWEEN ?1 AND ?2" HUB_STATS_FILTER(d)
 /* Whole days, months and years for unit, field and period groups. The
  * unit summaries have no counter or officer: ?5 is bound for every
  * statement alike, so it appears here too. per: the period column. */
 #define HUB_STATS_SUM_SQL(d, per, cols, table)                                 \
-    "SELECT unit, field, '', " per ", " cols " FROM " table " WHERE " per      \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, '', " per ", " cols " FROM " table " WHERE " per      \
     " BETWEEN ?1 AND ?2" HUB_STATS_FILTER(d) " AND ?5 >= 0"
 /* [kind: responses, answers, elements] of the unit summaries by per. */
 #define HUB_STATS_SUM_ALL(d, per)                                              \
@@ -94,7 +99,7 @@
  * ?4 is sought on the key. The codes are distinct (one per unit of the tree);
  * DISTINCT keeps a repeated one from being counted twice all the same. */
 #define HUB_STATS_IN_KEYS_SQL(d, per, next, sel, table)                        \
-    "WITH RECURSIVE keys(k) AS (SELECT " HUB_STATS_D(d, FIRST)                \
+    HUB_STATS_D(d, DECLARE) "WITH RECURSIVE keys(k) AS (SELECT " HUB_STATS_D(d, FIRST)                \
     " UNION ALL SELECT " HUB_STATS_D(d, next) " FROM keys WHERE k < ?2)"      \
     " SELECT " sel " FROM keys CROSS JOIN (" HUB_STATS_D(d, DISTINCT_CODES)   \
     ") AS u CROSS JOIN " table " AS t"                                         \
@@ -122,7 +127,7 @@
      sql(d, HUB_STATS_DAY_EL_COLS, "day_elements")}
 /* The whole province: no unit, and no scope to filter by (?4 NULL). */
 #define HUB_STATS_PROV_SQL(d, per, cols, table)                                \
-    "SELECT '', field, '', " per ", " cols " FROM " table " WHERE " per        \
+    HUB_STATS_D(d, DECLARE) "SELECT '', field, '', " per ", " cols " FROM " table " WHERE " per        \
     " BETWEEN ?1 AND ?2" HUB_STATS_INSTRUMENT(d) " AND "                       \
     HUB_STATS_D(d, NULL4) " AND ?5 >= 0"
 #define HUB_STATS_PROV_ALL(d, per)                                             \
@@ -156,17 +161,17 @@ static const char *const hub_stat_rows_sql_sum_in[2][2][3] =
 /* The officers' tables: complete responses only, partial and suppressed
  * 0, no field. */
 #define HUB_STATS_OFFICERS_TABLE_SQL(d, per)                                   \
-    "SELECT unit, '', " HUB_STATS_OFFICER_SUB(d) ", " per ", instrument,"      \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, '', " HUB_STATS_OFFICER_SUB(d) ", " per ", instrument,"      \
     " complete, 0, 0, officer FROM stat_" per "_officers WHERE " per           \
     " BETWEEN ?1 AND ?2" HUB_STATS_FILTER(d)
 /* Counter and officer breakdowns: the staff summaries are keyed by unit
  * first, so a scope of a few units reads only their rows. */
 #define HUB_STATS_STAFF_SQL(d, per, cols, table)                               \
-    "SELECT unit, field, " HUB_STATS_SUB(d) ", " per ", " cols " FROM " table  \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, " HUB_STATS_SUB(d) ", " per ", " cols " FROM " table  \
     " WHERE " per " BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER(d)               \
     " AND " HUB_STATS_D(d, NULL4)
 #define HUB_STATS_STAFF_IN_SQL(d, per, cols, table)                            \
-    "SELECT unit, field, " HUB_STATS_SUB(d) ", " per ", " cols " FROM " table  \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, " HUB_STATS_SUB(d) ", " per ", " cols " FROM " table  \
     " WHERE unit IN (" HUB_STATS_D(d, CODES) ")"                               \
     " AND " per " BETWEEN ?1 AND ?2" HUB_STATS_STAFF_FILTER(d)
 /* [in scope][kind: responses, answers, elements] */
@@ -191,7 +196,8 @@ static const char *const hub_stat_rows_sql_staff[2][2][2][3] =
 #define HUB_STATS_OFFICER_COLS HUB_STATS_RESP_COLS ", officer"
 /* [dialect][in scope] */
 #define HUB_STATS_DAY_OFFICERS(d, unused)                                      \
-    {"SELECT unit, field, " HUB_STATS_OFFICER_SUB(d) ", day, "                 \
+    {HUB_STATS_D(d, DECLARE) "SELECT unit, field, "                           \
+     HUB_STATS_OFFICER_SUB(d) ", day, "                 \
      HUB_STATS_OFFICER_COLS " FROM day_responses WHERE day BETWEEN ?1 AND ?2"  \
      " AND officer <> ''" HUB_STATS_FILTER(d),                                 \
      HUB_STATS_IN_KEYS_SQL(d, "day", NEXT_DAY,                                 \
@@ -202,12 +208,12 @@ static const char *const hub_stat_rows_sql_staff[2][2][2][3] =
 static const char *const hub_stat_rows_sql_day_officers[2][2] =
     HUB_STATS_BOTH(HUB_STATS_DAY_OFFICERS, 0);
 #define HUB_STATS_OFFICERS_SQL(d, per, table)                                  \
-    "SELECT unit, field, " HUB_STATS_OFFICER_SUB(d) ", " per ", "              \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, " HUB_STATS_OFFICER_SUB(d) ", " per ", "              \
     HUB_STATS_OFFICER_COLS " FROM " table " WHERE " per " BETWEEN"             \
     " ?1 AND ?2 AND officer <> ''" HUB_STATS_INSTRUMENT(d) " AND "             \
     HUB_STATS_D(d, NULL4)
 #define HUB_STATS_OFFICERS_IN_SQL(d, per, table)                               \
-    "SELECT unit, field, " HUB_STATS_OFFICER_SUB(d) ", " per ", "              \
+    HUB_STATS_D(d, DECLARE) "SELECT unit, field, " HUB_STATS_OFFICER_SUB(d) ", " per ", "              \
     HUB_STATS_OFFICER_COLS " FROM " table " WHERE unit IN"                     \
     " (" HUB_STATS_D(d, CODES) ") AND " per " BETWEEN ?1 AND ?2"               \
     " AND officer <> ''" HUB_STATS_INSTRUMENT(d)
@@ -220,7 +226,7 @@ static const char *const hub_stat_rows_sql_day_officers[2][2] =
  * keys a group, so unit and counter are neither tested nor returned (a
  * quarter by day steps through 130,000 of these rows). */
 #define HUB_STATS_OFFICERS_BUCKET_SQL(d, per)                                  \
-    "SELECT '', '', '', " per ", '', complete, 0, 0, officer FROM stat_" per  \
+    HUB_STATS_D(d, DECLARE) "SELECT '', '', '', " per ", '', complete, 0, 0, officer FROM stat_" per  \
     "_officers WHERE " per " BETWEEN ?1 AND ?2" HUB_STATS_INSTRUMENT(d)        \
     " AND " HUB_STATS_D(d, NULL4) " AND ?5 >= 0"
 /* [dialect][month] */
@@ -386,5 +392,6 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
     sqlx_bind_text(st, 3, rd->instrument, &rc);
     sqlx_bind_text(st, 4, rd->scope_codes, &rc);
     sqlx_bind_int64(st, 5, (int64_t)rd->sub, &rc);
-    return hub_dbx_each(db, st, rc, "stats", hub_stat_rows_each_row, &w);
+    return hub_dbx_each_cursor(db, st, rc, "stats", hub_stat_rows_each_row,
+                               &w);
 }

@@ -10,7 +10,9 @@
  * months, row by row, in the order the grouping needs (unit, sub, bucket).
  * Ownership: a row's strings are valid during the callback only.
  * Locking: the caller holds hub_db_lock(), in a read transaction when it
- * reads more than once.
+ * reads more than once. On PostgreSQL the rows come a page at a time
+ * through a cursor (dbx.h), so a read of any size holds one page: the
+ * callback must not read statistics' rows itself.
  */
 #ifndef SIPAS_HUB_STAT_ROWS_H
 #define SIPAS_HUB_STAT_ROWS_H

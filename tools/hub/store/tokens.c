@@ -70,12 +70,7 @@ int hub_tokens_create(hub_db_t *db, const char *scope_unit, int audit,
     sqlx_bind_int64(st, 3, now_ms, &rc);
     sqlx_bind_int64(st, 4, expires_at, &rc);
     sqlx_bind_int64(st, 5, audit ? 1 : 0, &rc);
-    rc = hub_dbx_next(db, st, rc, "add token");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *id = sqlx_column_int64(st, 0);
-    sqlx_reset(st);
-    return HUB_OK;
+    return hub_dbx_get_int(db, st, rc, "add token", id);
 }
 
 int hub_tokens_find(hub_db_t *db, const char *text, hub_token_t *tok)

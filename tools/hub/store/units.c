@@ -155,17 +155,14 @@ int hub_units_contains(hub_db_t *db, const char *ancestor, const char *code,
                        int *yes)
 {
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), hub_units_sql_contains);
+    int64_t n;
     int rc = HUB_OK;
 
-    *yes = 0;
     sqlx_bind_text(st, 1, ancestor, &rc);
     sqlx_bind_text(st, 2, code, &rc);
-    rc = hub_dbx_next(db, st, rc, "unit ancestry");
-    if (rc != HUB_OK)
-        return rc == HUB_NOT_FOUND ? HUB_ERROR : rc;
-    *yes = sqlx_column_int64(st, 0) != 0;
-    sqlx_reset(st);
-    return HUB_OK;
+    rc = hub_dbx_get_int(db, st, rc, "unit ancestry", &n);
+    *yes = rc == HUB_OK && n != 0;
+    return rc;
 }
 
 /* A caller's callback and its context, for hub_dbx_each(). */

@@ -678,7 +678,7 @@ function renderUnits() {
       ...(d.provinces ? [{ label: t('colPushed') }] : [])],
     rows.map((r, i) => ({
       cells: [
-        r.code ? h('button', { type: 'button', class: 'link', 'aria-label': childrenOf(r.code).length ? t('drill', r.label) : t('drillCounters', r.label), text: `${r.label} ›`, onclick: () => drillTo(r.code) }) : r.label,
+        r.code ? h('button', { type: 'button', class: 'link', 'aria-label': childrenOf(r.code).length ? t('drill', r.label) : t('drillCounters', r.label), text: `${r.label}\u00a0›`, onclick: () => drillTo(r.code) }) : r.label,
         r.g ? fmtInt(r.g.responses) : '0', pctCell(figs[i]), targetCell(tgs[i], figs[i].value), badge(judgedValue(tgs[i], figs[i].value), tgs[i], figs[i].withheld),
         ...(d.provinces ? [pushedCell(r.pushed)] : []),
       ],
