@@ -711,72 +711,107 @@ static long hub_statsums_fill(hub_pgarray_t *arr, const hub_statsum_t **e,
     return k;
 }
 
-static int hub_statsums_run_pg(hub_db_t *db, const char *sql,
-                               hub_pgarray_t *arr, const char *day)
+/* PostgreSQL: the statements of an upload's summaries, bound to their
+ * arrays, to run together (sqlx_run_all()): an upsert a table and kind,
+ * then a DELETE a table and kind of the rows left with none. A set of
+ * arrays a kind of each accumulator, and one of the keys that lost
+ * rows. */
+#define HUB_STATSUMS_SETS (4 * 3 * 2)
+
+typedef struct hub_statsums_batch {
+    hub_pgarray_t set[HUB_STATSUMS_SETS][HUB_STATSUMS_ARRAYS];
+    int n_sets;
+    sqlx_stmt_t *st[SQLX_RUN_ALL_MAX];
+    int n;
+} hub_statsums_batch_t;
+
+static int hub_statsums_batch_push(hub_db_t *db, hub_statsums_batch_t *b,
+                                   const char *sql, hub_pgarray_t *arr,
+                                   const char *day)
 {
-    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    sqlx_stmt_t *st;
+    const char *lit;
     int j, rc = HUB_OK;
 
+    if (b->n == SQLX_RUN_ALL_MAX)
+        return HUB_ERROR;
+    if (!(st = sqlx_prepare(hub_dbx(db), sql)))
+        return hub_dbx_fail(db, sqlx_prepare_rc(hub_dbx(db)), "summaries");
+    b->st[b->n++] = st;
     sqlx_bind_text(st, 2, day, &rc);
     for (j = 0; j < HUB_STATSUMS_ARRAYS; j++) {
-        const char *lit = hub_pgarray_text(&arr[j]);
-
-        if (!lit && rc == HUB_OK)
+        if (!(lit = hub_pgarray_text(&arr[j])) && rc == HUB_OK)
             rc = HUB_ERROR;
         sqlx_bind_text(st, hub_statsums_param(j), lit, &rc);
     }
-    return hub_dbx_run(db, st, rc, "summaries");
+    return rc;
+}
+
+/* A kind's keys e[0..n), or those of them that lost rows, into the
+ * next set of arrays: NULL when none, or on failure (*rc). */
+static hub_pgarray_t *hub_statsums_batch_set(hub_statsums_batch_t *b,
+                                             const hub_statsum_t **e,
+                                             size_t n, int gone, int *rc)
+{
+    hub_pgarray_t *arr;
+    long k;
+
+    if (b->n_sets == HUB_STATSUMS_SETS) {
+        *rc = HUB_ERROR;
+        return NULL;
+    }
+    arr = b->set[b->n_sets];
+    if ((k = hub_statsums_fill(arr, e, n, gone)) < 0)
+        *rc = HUB_ERROR;
+    if (k <= 0)
+        return NULL;
+    b->n_sets++;
+    return arr;
 }
 
 /* PostgreSQL: every changed key of a kind in one upsert a table, then
- * one DELETE a table of the rows left with none. */
-static int hub_statsums_upsert_all_pg(hub_db_t *db, const hub_statsums_t *s,
+ * one DELETE a table of the rows left with none, into the batch. */
+static int hub_statsums_upsert_all_pg(hub_db_t *db, hub_statsums_batch_t *b,
+                                      const hub_statsums_t *s,
                                       const hub_statsums_table_t *tables,
                                       size_t n, const char *day)
 {
-    hub_pgarray_t arr[HUB_STATSUMS_ARRAYS];
     const hub_statsum_t **e;
+    hub_pgarray_t *arr;
     size_t n_e, first, end, t;
-    long gone = 0;
-    int j, rc;
+    int rc;
 
     if ((rc = hub_statsums_sorted(s, &e, &n_e)) != HUB_OK)
         return rc;
-    for (j = 0; j < HUB_STATSUMS_ARRAYS; j++)
-        hub_pgarray_init(&arr[j]);
     for (first = 0; rc == HUB_OK && first < n_e; first = end) {
         int kind = e[first]->kind;
 
         for (end = first; end < n_e && e[end]->kind == kind; end++)
-            gone += e[end]->v[HUB_STATSUMS_ROWS] < 0;
-        if (hub_statsums_fill(arr, e + first, end - first, 0) < 0)
-            rc = HUB_ERROR;
-        for (t = 0; rc == HUB_OK && t < n; t++)
+            ;
+        arr = hub_statsums_batch_set(b, e + first, end - first, 0, &rc);
+        for (t = 0; arr && rc == HUB_OK && t < n; t++)
             if (tables[t].pg_upsert[kind])
-                rc = hub_statsums_run_pg(db, tables[t].pg_upsert[kind], arr,
-                                         day);
-        if (rc != HUB_OK || !gone)
-            continue;
-        if (hub_statsums_fill(arr, e + first, end - first, 1) < 0)
-            rc = HUB_ERROR;
-        for (t = 0; rc == HUB_OK && t < n; t++)
+                rc = hub_statsums_batch_push(db, b, tables[t].pg_upsert[kind],
+                                             arr, day);
+        arr = hub_statsums_batch_set(b, e + first, end - first, 1, &rc);
+        for (t = 0; arr && rc == HUB_OK && t < n; t++)
             if (tables[t].gone[kind])
-                rc = hub_statsums_run_pg(db, tables[t].gone[kind], arr, day);
-        gone = 0;
+                rc = hub_statsums_batch_push(db, b, tables[t].gone[kind], arr,
+                                             day);
     }
-    for (j = 0; j < HUB_STATSUMS_ARRAYS; j++)
-        hub_pgarray_free(&arr[j]);
     free(e);
     return rc;
 }
 
-/* Every changed key of s into each of the n tables. */
-static int hub_statsums_upsert_all(hub_db_t *db, const hub_statsums_t *s,
+/* Every changed key of s into each of the n tables: on SQLite now, on
+ * PostgreSQL into the batch b. */
+static int hub_statsums_upsert_all(hub_db_t *db, hub_statsums_batch_t *b,
+                                   const hub_statsums_t *s,
                                    const hub_statsums_table_t *tables,
                                    size_t n, const char *day)
 {
-    if (hub_dbx_is_pg(db))
-        return hub_statsums_upsert_all_pg(db, s, tables, n, day);
+    if (b)
+        return hub_statsums_upsert_all_pg(db, b, s, tables, n, day);
     return hub_statsums_upsert_all_lite(db, s, tables, n, day);
 }
 
@@ -817,14 +852,22 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
          hub_statsums_pg_officers_month,
          hub_statsums_gone_officers_month}};
     hub_statsums_t coarse, province, officers;
+    hub_statsums_batch_t *b = NULL;
     const hub_statsum_t *e;
     size_t i;
-    int rc;
+    int j, k, rc = HUB_OK;
 
+    if (hub_dbx_is_pg(db)) {
+        if (!(b = calloc(1, sizeof(*b))))
+            return HUB_ERROR;
+        for (j = 0; j < HUB_STATSUMS_SETS; j++)
+            for (k = 0; k < HUB_STATSUMS_ARRAYS; k++)
+                hub_pgarray_init(&b->set[j][k]);
+    }
     hub_statsums_init(&coarse);
     hub_statsums_init(&province);
     hub_statsums_init(&officers);
-    rc = hub_statsums_upsert_all(db, s, fine, 2, day);
+    rc = hub_statsums_upsert_all(db, b, s, fine, 2, day);
     for (i = 0; rc == HUB_OK && i < s->cap; i++) {
         if (!(e = s->slot[i]) || !hub_statsums_changed(e))
             continue;
@@ -833,14 +876,25 @@ int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
             rc = hub_statsums_add_officer(&officers, e);
     }
     if (rc == HUB_OK)
-        rc = hub_statsums_upsert_all(db, &coarse, by_unit, 3, day);
+        rc = hub_statsums_upsert_all(db, b, &coarse, by_unit, 3, day);
     for (i = 0; rc == HUB_OK && i < coarse.cap; i++)
         if ((e = coarse.slot[i]) && hub_statsums_changed(e))
             rc = hub_statsums_merge(&province, e, unit, 1);
     if (rc == HUB_OK)
-        rc = hub_statsums_upsert_all(db, &province, prov, 2, day);
+        rc = hub_statsums_upsert_all(db, b, &province, prov, 2, day);
     if (rc == HUB_OK)
-        rc = hub_statsums_upsert_all(db, &officers, officer, 2, day);
+        rc = hub_statsums_upsert_all(db, b, &officers, officer, 2, day);
+    if (b) {
+        /* One round trip for all of them; those not run are reset. */
+        if (rc == HUB_OK && (rc = sqlx_run_all(hub_dbx(db), b->st, b->n)))
+            rc = hub_dbx_fail(db, rc, "summaries");
+        for (j = 0; j < b->n; j++)
+            sqlx_reset(b->st[j]);
+        for (j = 0; j < HUB_STATSUMS_SETS; j++)
+            for (k = 0; k < HUB_STATSUMS_ARRAYS; k++)
+                hub_pgarray_free(&b->set[j][k]);
+        free(b);
+    }
     hub_statsums_free(&officers);
     hub_statsums_free(&province);
     hub_statsums_free(&coarse);
