@@ -527,7 +527,8 @@ static int hub_dayrows_apply_pg(hub_db_t *db, const hub_dayrows_set_t *s,
     size_t i, n_del = 0;
     int k, n, rc = HUB_OK;
 
-    qsort(plan->act, plan->n, sizeof(*plan->act), hub_dayrows_act_cmp);
+    if (plan->n)
+        qsort(plan->act, plan->n, sizeof(*plan->act), hub_dayrows_act_cmp);
     hub_dayrows_pg_reset(p);
     for (i = 0; i < plan->n; i++) {
         if (plan->act[i].row == SIZE_MAX) {
