@@ -27,6 +27,11 @@ if [ "${1:-}" = --inner ]; then
   passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
   if [ "$rc" != 0 ]; then failures+=(unit); [ "${f:-0}" != 0 ] || failed=$((failed + 1)); fi
   for t in tests/e2e/test_*.sh; do
+    # Several hub processes uploading at once on PostgreSQL: its dates are
+    # fixed, not the clock's, and under libfaketime its uploads stop
+    # being answered (a hang not yet understood), so it runs at the real
+    # time only (make test).
+    [ "$(basename "$t")" = test_hub_pg_concurrent.sh ] && continue
     if out=$(bash "$t" 2>&1); then
       printf 'ok    %s\n' "$(basename "$t")"; count "$t" 0
     else
