@@ -5,7 +5,9 @@
  * byte order, transactions that roll back, a unique violation as
  * HUB_EXISTS, a syntax error's message, a lock waited for too long as
  * HUB_BUSY, and two connections racing on one key that still count
- * exactly.
+ * exactly; statements run together (sqlx_run_all(), PostgreSQL's
+ * pipeline) stopping at the first failure, and array literals
+ * (pgarray.h) read back by PostgreSQL as they were written.
  *
  * PostgreSQL's half runs when SIPAS_TEST_PG_URI names a server: the
  * wrapper tests/hub/test_sqlx_pg.sh starts one of its own
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/store/pgarray.h"
 #include "hub/store/sqlx.h"
 #include "hub/store/sqlx_driver.h"
 #include "pg_half.h"
@@ -653,6 +656,122 @@ static void test_blob_round_trip(void **state)
     sqlx_reset(st);
 }
 
+static const char *const PAIR_SQL = "INSERT INTO t (k, n) VALUES (?1, ?2)";
+static const char *const NOTE_SQL = "UPDATE t SET note = ?2 WHERE k = ?1";
+
+static sqlx_stmt_t *bound(sqlx_t *x, const char *sql, const char *k,
+                          int64_t n, const char *note)
+{
+    sqlx_stmt_t *st = sqlx_prepare(x, sql);
+    int rc = HUB_OK;
+
+    assert_non_null(st);
+    sqlx_bind_text(st, 1, k, &rc);
+    if (note)
+        sqlx_bind_text(st, 2, note, &rc);
+    else
+        sqlx_bind_int64(st, 2, n, &rc);
+    assert_int_equal(rc, HUB_OK);
+    return st;
+}
+
+static void test_run_all(void **state)
+{
+    driver_ctx_t *c = *state;
+    sqlx_stmt_t *st[3];
+    char want[64];
+
+    st[0] = bound(c->x, PAIR_SQL, "a", 1, NULL);
+    st[1] = bound(c->x, UPSERT_SQL, "a", 5, NULL);
+    st[2] = bound(c->x, NOTE_SQL, "a", 0, "first");
+    assert_int_equal(sqlx_run_all(c->x, st, 3), HUB_OK);
+    assert_int_equal(query_int(c->x, "SELECT n FROM t WHERE k = ?", "a"), 6);
+    assert_int_equal(query_int(c->x, "SELECT COUNT(*) FROM t WHERE"
+                                     " note = 'first'", NULL), 1);
+
+    /* The second fails: the first is undone with the transaction, the
+     * third never ran, and the error names the one that failed. */
+    assert_int_equal(sqlx_begin(c->x), HUB_OK);
+    st[0] = bound(c->x, UPSERT_SQL, "b", 2, NULL);
+    st[1] = bound(c->x, PAIR_SQL, "a", 7, NULL);
+    st[2] = bound(c->x, NOTE_SQL, "a", 0, "second");
+    assert_int_equal(sqlx_run_all(c->x, st, 3), HUB_EXISTS);
+    snprintf(want, sizeof(want), "%s: INSERT INTO t (k, n) VALUES",
+             sqlx_driver_name(c->x));
+    assert_non_null(strstr(sqlx_last_error(c->x), want));
+    sqlx_rollback(c->x);
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 1);
+    assert_int_equal(query_int(c->x, "SELECT COUNT(*) FROM t WHERE"
+                                     " note = 'first'", NULL), 1);
+
+    /* All of them usable again after the failure. */
+    st[0] = bound(c->x, PAIR_SQL, "c", 3, NULL);
+    st[1] = bound(c->x, NOTE_SQL, "c", 0, "third");
+    assert_int_equal(sqlx_run_all(c->x, st, 2), HUB_OK);
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 2);
+    assert_int_equal(sqlx_run_all(c->x, st, 0), HUB_OK);
+}
+
+/* Texts a literal could break on, through unnest() and back. */
+static void test_pgarray_round_trip(void **state)
+{
+    static const char *const texts[] = {
+        "plain", "", "a \"quoted\" word", "back\\slash\\", "{brace}, comma",
+        "NULL", "  spaced  ", "Ph\xc6\xb0\xe1\xbb\x9dng 7", NULL};
+    static const char *const SQL =
+        "SELECT v, n FROM unnest(CAST(?1 AS TEXT[]), CAST(?2 AS BIGINT[]))"
+        " WITH ORDINALITY AS u(v, n, i) ORDER BY i";
+    driver_ctx_t *c = *state;
+    size_t n = sizeof(texts) / sizeof(texts[0]), i;
+    hub_pgarray_t a, b;
+    sqlx_stmt_t *st;
+    char *big;
+    int rc = HUB_OK;
+
+    hub_pgarray_init(&a);
+    hub_pgarray_init(&b);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(hub_pgarray_add_text(&a, texts[i]), 0);
+        assert_int_equal(hub_pgarray_add_int64(&b, i ? -(int64_t)i
+                                                     : INT64_MAX), 0);
+    }
+    if (sqlx_dialect(c->x) == SQLX_DIALECT_POSTGRES) {
+        st = sqlx_prepare(c->x, SQL);
+        sqlx_bind_text(st, 1, hub_pgarray_text(&a), &rc);
+        sqlx_bind_text(st, 2, hub_pgarray_text(&b), &rc);
+        for (i = 0; i < n; i++) {
+            assert_int_equal(sqlx_step(st), SQLX_ROW);
+            if (texts[i])
+                assert_string_equal(sqlx_column_text(st, 0), texts[i]);
+            else
+                assert_true(sqlx_column_is_null(st, 0));
+            assert_true(sqlx_column_int64(st, 1) ==
+                        (i ? -(int64_t)i : INT64_MAX));
+        }
+        assert_int_equal(sqlx_step(st), SQLX_DONE);
+        sqlx_reset(st);
+        assert_int_equal(rc, HUB_OK);
+    }
+    /* Empty, and failed past the cap until reset. */
+    hub_pgarray_reset(&a);
+    assert_string_equal(hub_pgarray_text(&a), "{}");
+    assert_int_equal(hub_pgarray_add_text(&a, "x"), 0);
+    assert_string_equal(hub_pgarray_text(&a), "{\"x\"}");
+    big = malloc(HUB_PGARRAY_MAX);
+    assert_non_null(big);
+    memset(big, 'x', HUB_PGARRAY_MAX - 1);
+    big[HUB_PGARRAY_MAX - 1] = '\0';
+    assert_int_equal(hub_pgarray_add_text(&a, big), -1);
+    free(big);
+    assert_null(hub_pgarray_text(&a));
+    assert_int_equal(hub_pgarray_add_int64(&a, 1), -1);
+    hub_pgarray_reset(&a);
+    assert_int_equal(hub_pgarray_add_int64(&a, 1), 0);
+    assert_string_equal(hub_pgarray_text(&a), "{1}");
+    hub_pgarray_free(&a);
+    hub_pgarray_free(&b);
+}
+
 int main(void)
 {
     driver_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
@@ -666,7 +785,8 @@ int main(void)
         BOTH(test_unique_violation), BOTH(test_syntax_error),
         BOTH(test_kept_statements), BOTH(test_dialect_id_key),
         BOTH(test_lock_wait_busy),  BOTH(test_race_one_key),
-        BOTH(test_blob_round_trip),
+        BOTH(test_blob_round_trip), BOTH(test_run_all),
+        BOTH(test_pgarray_round_trip),
     };
     return pg_half_run("sqlx drivers", all, sizeof(all) / sizeof(all[0]),
                        &pg_ctx, &pg_ctx.uri);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hub/store/dbx.h"
+#include "hub/store/pgarray.h"
 #include "hub/store/rowkey.h"
 #include "hub/store/statsums.h"
 
@@ -43,17 +44,73 @@ static const char *const hub_dayrows_sql_delete[] = {
     "DELETE FROM day_answers" HUB_DAYROWS_BY_ROWID,
     "DELETE FROM day_elements" HUB_DAYROWS_BY_ROWID,
 };
+#define HUB_DAYROWS_INTO_RESP                                              \
+    "INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","    \
+    " complete, partial, suppressed)"
+#define HUB_DAYROWS_INTO_ANS                                               \
+    "INSERT INTO day_answers(install_id, day, " HUB_DAYROWS_DIMS ","      \
+    " partial, question, element, answer, n)"
+#define HUB_DAYROWS_INTO_EL                                                \
+    "INSERT INTO day_elements(install_id, day, " HUB_DAYROWS_DIMS ","     \
+    " partial, element, n, exact)"
 static const char *const hub_dayrows_sql_insert[] = {
-    ("INSERT INTO day_responses(install_id, day, " HUB_DAYROWS_DIMS ","
-     " complete, partial, suppressed)"
-     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-    ("INSERT INTO day_answers(install_id, day, " HUB_DAYROWS_DIMS ","
-     " partial, question, element, answer, n)"
+    HUB_DAYROWS_INTO_RESP " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    (HUB_DAYROWS_INTO_ANS
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
-    ("INSERT INTO day_elements(install_id, day, " HUB_DAYROWS_DIMS ","
-     " partial, element, n, exact)"
+    (HUB_DAYROWS_INTO_EL
      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
 };
+
+/* PostgreSQL writes a kind's rows of the day in one statement each: the
+ * same parameters, but each (after the kiosk and the day) an array of
+ * every row's value (pgarray.h), opened by unnest(). */
+#define HUB_DAYROWS_T(n) "CAST(?" #n " AS TEXT[])"
+#define HUB_DAYROWS_N(n) "CAST(?" #n " AS BIGINT[])"
+#define HUB_DAYROWS_DIMS_ARRAYS                                            \
+    HUB_DAYROWS_T(3) ", " HUB_DAYROWS_T(4) ", " HUB_DAYROWS_T(5) ", "      \
+    HUB_DAYROWS_T(6) ", " HUB_DAYROWS_T(7) ", " HUB_DAYROWS_N(8) ", "
+#define HUB_DAYROWS_SELECT " SELECT CAST(?1 AS TEXT), CAST(?2 AS TEXT), u.*"
+static const char *const hub_dayrows_pg_insert[] = {
+    (HUB_DAYROWS_INTO_RESP HUB_DAYROWS_SELECT " FROM unnest("
+     HUB_DAYROWS_DIMS_ARRAYS HUB_DAYROWS_N(9) ", " HUB_DAYROWS_N(10) ", "
+     HUB_DAYROWS_N(11) ") AS u(p3, p4, p5, p6, p7, p8, p9, p10, p11)"),
+    (HUB_DAYROWS_INTO_ANS HUB_DAYROWS_SELECT " FROM unnest("
+     HUB_DAYROWS_DIMS_ARRAYS HUB_DAYROWS_N(9) ", " HUB_DAYROWS_T(10) ", "
+     HUB_DAYROWS_T(11) ", " HUB_DAYROWS_T(12) ", " HUB_DAYROWS_N(13)
+     ") AS u(p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13)"),
+    (HUB_DAYROWS_INTO_EL HUB_DAYROWS_SELECT " FROM unnest("
+     HUB_DAYROWS_DIMS_ARRAYS HUB_DAYROWS_N(9) ", " HUB_DAYROWS_T(10) ", "
+     HUB_DAYROWS_N(11) ", " HUB_DAYROWS_N(12)
+     ") AS u(p3, p4, p5, p6, p7, p8, p9, p10, p11, p12)"),
+};
+/* The held rows to change (?1 their rowids, ?2 to ?4 their counts) or
+ * delete, ?5 the day and ?6 the kiosk: its index finds the day's few
+ * rows. */
+#define HUB_DAYROWS_PG_HELD " AND d.day = ?5 AND d.install_id = ?6"
+#define HUB_DAYROWS_PG_SET(table, set, arrays, cols)                       \
+    "UPDATE " table " AS d SET " set " FROM unnest(" HUB_DAYROWS_N(1)      \
+    ", " arrays ") AS u(p1, " cols ") WHERE d.rowid = u.p1"                \
+    HUB_DAYROWS_PG_HELD
+static const char *const hub_dayrows_pg_update[] = {
+    HUB_DAYROWS_PG_SET("day_responses",
+                       "complete = u.p2, partial = u.p3, suppressed = u.p4",
+                       HUB_DAYROWS_N(2) ", " HUB_DAYROWS_N(3) ", "
+                       HUB_DAYROWS_N(4), "p2, p3, p4"),
+    HUB_DAYROWS_PG_SET("day_answers", "n = u.p2", HUB_DAYROWS_N(2), "p2"),
+    HUB_DAYROWS_PG_SET("day_elements", "n = u.p2", HUB_DAYROWS_N(2), "p2"),
+};
+#define HUB_DAYROWS_PG_DELETE(table)                                       \
+    "DELETE FROM " table " AS d WHERE d.rowid = ANY(" HUB_DAYROWS_N(1) ")" \
+    HUB_DAYROWS_PG_HELD
+static const char *const hub_dayrows_pg_delete[] = {
+    HUB_DAYROWS_PG_DELETE("day_responses"),
+    HUB_DAYROWS_PG_DELETE("day_answers"),
+    HUB_DAYROWS_PG_DELETE("day_elements"),
+};
+/* Parameters of a row beyond the kiosk and the day (?3 on), and of a
+ * held row's counts (?2 on). */
+#define HUB_DAYROWS_ROW_PARAMS 11
+#define HUB_DAYROWS_COUNT_PARAMS 3
 
 /* The rows the day should hold, of one kind: one of the three arrays,
  * with skip flags (NULL: keep all). */
@@ -309,15 +366,67 @@ static int hub_dayrows_plan(hub_db_t *db, const hub_dayrows_set_t *s,
     return rc == HUB_NOT_FOUND ? HUB_OK : rc;
 }
 
-static void hub_dayrows_bind_dims(sqlx_stmt_t *st, const hub_dims_t *d,
-                                  int *rc)
+/* One value of a row's parameter: text, or a number when text is
+ * NULL. */
+typedef struct hub_dayrows_val {
+    const char *text;
+    int64_t i;
+} hub_dayrows_val_t;
+
+static void hub_dayrows_dims_values(const hub_dims_t *d,
+                                    hub_dayrows_val_t *v)
 {
-    sqlx_bind_text(st, 3, d->unit, rc);
-    sqlx_bind_text(st, 4, d->counter, rc);
-    sqlx_bind_text(st, 5, d->officer, rc);
-    sqlx_bind_text(st, 6, d->field, rc);
-    sqlx_bind_text(st, 7, d->instrument, rc);
-    sqlx_bind_int64(st, 8, d->version, rc);
+    v[0].text = d->unit;
+    v[1].text = d->counter;
+    v[2].text = d->officer;
+    v[3].text = d->field;
+    v[4].text = d->instrument;
+    v[5].i = d->version;
+}
+
+/* Row i's parameters from ?3 on into v (HUB_DAYROWS_ROW_PARAMS): how
+ * many. */
+static int hub_dayrows_row_values(const hub_dayrows_set_t *s, size_t i,
+                                  hub_dayrows_val_t *v)
+{
+    memset(v, 0, HUB_DAYROWS_ROW_PARAMS * sizeof(*v));
+    if (s->kind == HUB_DAYROWS_RESP) {
+        hub_dayrows_dims_values(&s->resp[i].d, v);
+        v[6].i = s->resp[i].complete;
+        v[7].i = s->resp[i].partial;
+        v[8].i = s->resp[i].suppressed;
+        return 9;
+    }
+    if (s->kind == HUB_DAYROWS_ANS) {
+        hub_dayrows_dims_values(&s->ans[i].d, v);
+        v[6].i = s->ans[i].partial;
+        v[7].text = s->ans[i].question;
+        v[8].text = s->ans[i].element;
+        v[9].text = s->ans[i].answer;
+        v[10].i = s->ans[i].n;
+        return 11;
+    }
+    hub_dayrows_dims_values(&s->el[i].d, v);
+    v[6].i = s->el[i].partial;
+    v[7].text = s->el[i].element;
+    v[8].i = s->el[i].n;
+    v[9].i = s->exact;
+    return 10;
+}
+
+/* The counts of the set's row that a held row takes (?2 on): how
+ * many. */
+static int hub_dayrows_count_values(const hub_dayrows_set_t *s, size_t row,
+                                    int64_t *v)
+{
+    if (s->kind == HUB_DAYROWS_RESP) {
+        v[0] = s->resp[row].complete;
+        v[1] = s->resp[row].partial;
+        v[2] = s->resp[row].suppressed;
+        return 3;
+    }
+    v[0] = s->kind == HUB_DAYROWS_ANS ? s->ans[row].n : s->el[row].n;
+    return 1;
 }
 
 static int hub_dayrows_insert(hub_db_t *db, const hub_dayrows_set_t *s,
@@ -326,28 +435,16 @@ static int hub_dayrows_insert(hub_db_t *db, const hub_dayrows_set_t *s,
 {
     sqlx_stmt_t *st =
         sqlx_prepare(hub_dbx(db), hub_dayrows_sql_insert[s->kind]);
-    int rc = HUB_OK;
+    hub_dayrows_val_t v[HUB_DAYROWS_ROW_PARAMS];
+    int k, n = hub_dayrows_row_values(s, i, v), rc = HUB_OK;
 
     sqlx_bind_text(st, 1, install_id, &rc);
     sqlx_bind_text(st, 2, day, &rc);
-    if (s->kind == HUB_DAYROWS_RESP) {
-        hub_dayrows_bind_dims(st, &s->resp[i].d, &rc);
-        sqlx_bind_int64(st, 9, s->resp[i].complete, &rc);
-        sqlx_bind_int64(st, 10, s->resp[i].partial, &rc);
-        sqlx_bind_int64(st, 11, s->resp[i].suppressed, &rc);
-    } else if (s->kind == HUB_DAYROWS_ANS) {
-        hub_dayrows_bind_dims(st, &s->ans[i].d, &rc);
-        sqlx_bind_int64(st, 9, s->ans[i].partial, &rc);
-        sqlx_bind_text(st, 10, s->ans[i].question, &rc);
-        sqlx_bind_text(st, 11, s->ans[i].element, &rc);
-        sqlx_bind_text(st, 12, s->ans[i].answer, &rc);
-        sqlx_bind_int64(st, 13, s->ans[i].n, &rc);
-    } else {
-        hub_dayrows_bind_dims(st, &s->el[i].d, &rc);
-        sqlx_bind_int64(st, 9, s->el[i].partial, &rc);
-        sqlx_bind_text(st, 10, s->el[i].element, &rc);
-        sqlx_bind_int64(st, 11, s->el[i].n, &rc);
-        sqlx_bind_int64(st, 12, s->exact, &rc);
+    for (k = 0; k < n; k++) {
+        if (v[k].text)
+            sqlx_bind_text(st, 3 + k, v[k].text, &rc);
+        else
+            sqlx_bind_int64(st, 3 + k, v[k].i, &rc);
     }
     return hub_dbx_run(db, st, rc, "add day row");
 }
@@ -358,21 +455,169 @@ static int hub_dayrows_apply(hub_db_t *db, const hub_dayrows_set_t *s,
     const char *sql = a->row == SIZE_MAX ? hub_dayrows_sql_delete[s->kind]
                                          : hub_dayrows_sql_update[s->kind];
     sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
-    int rc = HUB_OK;
+    int64_t v[HUB_DAYROWS_COUNT_PARAMS];
+    int k, n, rc = HUB_OK;
 
     sqlx_bind_int64(st, 1, a->rowid, &rc);
     sqlx_bind_text(st, 5, day, &rc);
-    if (a->row != SIZE_MAX && s->kind == HUB_DAYROWS_RESP) {
-        sqlx_bind_int64(st, 2, s->resp[a->row].complete, &rc);
-        sqlx_bind_int64(st, 3, s->resp[a->row].partial, &rc);
-        sqlx_bind_int64(st, 4, s->resp[a->row].suppressed, &rc);
-    } else if (a->row != SIZE_MAX) {
-        sqlx_bind_int64(st, 2, s->kind == HUB_DAYROWS_ANS
-                                   ? s->ans[a->row].n
-                                   : s->el[a->row].n,
-                        &rc);
+    if (a->row != SIZE_MAX) {
+        n = hub_dayrows_count_values(s, a->row, v);
+        for (k = 0; k < n; k++)
+            sqlx_bind_int64(st, 2 + k, v[k], &rc);
     }
     return hub_dbx_run(db, st, rc, "change day row");
+}
+
+/* PostgreSQL: the arrays of one statement, ?1 to ?HUB_DAYROWS_PG_ARRAYS
+ * (the kiosk and the day are bound by themselves). */
+#define HUB_DAYROWS_PG_ARRAYS (2 + HUB_DAYROWS_ROW_PARAMS)
+
+typedef struct hub_dayrows_pg {
+    hub_pgarray_t a[HUB_DAYROWS_PG_ARRAYS + 1]; /* [k]: ?k */
+    int top;                                    /* the highest ?k used */
+} hub_dayrows_pg_t;
+
+static void hub_dayrows_pg_reset(hub_dayrows_pg_t *p)
+{
+    int k;
+
+    for (k = 0; k <= HUB_DAYROWS_PG_ARRAYS; k++)
+        hub_pgarray_reset(&p->a[k]);
+    p->top = 0;
+}
+
+/* Binds the arrays ?first..?top, then the texts given (NULL: none) to
+ * their parameters, and runs sql. */
+static int hub_dayrows_pg_run(hub_db_t *db, hub_dayrows_pg_t *p,
+                              const char *sql, int first,
+                              const char *const *texts, const int *at,
+                              int n_texts)
+{
+    sqlx_stmt_t *st = sqlx_prepare(hub_dbx(db), sql);
+    const char *lit;
+    int k, rc = HUB_OK;
+
+    for (k = first; k <= p->top; k++) {
+        if (!(lit = hub_pgarray_text(&p->a[k])) && rc == HUB_OK)
+            rc = HUB_ERROR;
+        sqlx_bind_text(st, k, lit, &rc);
+    }
+    for (k = 0; k < n_texts; k++)
+        sqlx_bind_text(st, at[k], texts[k], &rc);
+    return hub_dbx_run(db, st, rc, "write day rows");
+}
+
+static int hub_dayrows_act_cmp(const void *pa, const void *pb)
+{
+    const hub_dayrows_act_t *a = pa, *b = pb;
+
+    return (a->rowid > b->rowid) - (a->rowid < b->rowid);
+}
+
+/* The plan's changes and deletions, each kind of them in one statement,
+ * by rowid so that two transactions lock the rows in one order. */
+static int hub_dayrows_apply_pg(hub_db_t *db, const hub_dayrows_set_t *s,
+                                const char *install_id, const char *day,
+                                hub_dayrows_plan_t *plan,
+                                hub_dayrows_pg_t *p)
+{
+    static const int at[] = {5, 6};
+    const char *texts[] = {day, install_id};
+    int64_t v[HUB_DAYROWS_COUNT_PARAMS];
+    size_t i, n_del = 0;
+    int k, n, rc = HUB_OK;
+
+    if (plan->n)
+        qsort(plan->act, plan->n, sizeof(*plan->act), hub_dayrows_act_cmp);
+    hub_dayrows_pg_reset(p);
+    for (i = 0; i < plan->n; i++) {
+        if (plan->act[i].row == SIZE_MAX) {
+            n_del++;
+            continue;
+        }
+        hub_pgarray_add_int64(&p->a[1], plan->act[i].rowid);
+        n = hub_dayrows_count_values(s, plan->act[i].row, v);
+        for (k = 0; k < n; k++)
+            hub_pgarray_add_int64(&p->a[2 + k], v[k]);
+        p->top = 1 + n;
+    }
+    if (p->top)
+        rc = hub_dayrows_pg_run(db, p, hub_dayrows_pg_update[s->kind], 1,
+                                texts, at, 2);
+    if (rc != HUB_OK || !n_del)
+        return rc;
+    hub_dayrows_pg_reset(p);
+    for (i = 0; i < plan->n; i++)
+        if (plan->act[i].row == SIZE_MAX)
+            hub_pgarray_add_int64(&p->a[1], plan->act[i].rowid);
+    p->top = 1;
+    return hub_dayrows_pg_run(db, p, hub_dayrows_pg_delete[s->kind], 1,
+                              texts, at, 2);
+}
+
+/* The set's rows no held row matched, in one INSERT. */
+static int hub_dayrows_insert_pg(hub_db_t *db, const hub_dayrows_set_t *s,
+                                 const char *install_id, const char *day,
+                                 const unsigned char *seen,
+                                 hub_dayrows_pg_t *p)
+{
+    static const int at[] = {1, 2};
+    const char *texts[] = {install_id, day};
+    hub_dayrows_val_t v[HUB_DAYROWS_ROW_PARAMS];
+    size_t i;
+    int k, n;
+
+    hub_dayrows_pg_reset(p);
+    for (i = 0; i < s->n; i++) {
+        if (seen[i] || (s->skip && s->skip[i]))
+            continue;
+        n = hub_dayrows_row_values(s, i, v);
+        for (k = 0; k < n; k++) {
+            if (v[k].text)
+                hub_pgarray_add_text(&p->a[3 + k], v[k].text);
+            else
+                hub_pgarray_add_int64(&p->a[3 + k], v[k].i);
+        }
+        p->top = 2 + n;
+    }
+    if (!p->top)
+        return HUB_OK;
+    return hub_dayrows_pg_run(db, p, hub_dayrows_pg_insert[s->kind], 3,
+                              texts, at, 2);
+}
+
+/* SQLite: a statement a row, each a function call. */
+static int hub_dayrows_write_lite(hub_db_t *db, const hub_dayrows_set_t *s,
+                                  const char *install_id, const char *day,
+                                  const hub_dayrows_plan_t *plan)
+{
+    size_t i;
+    int rc = HUB_OK;
+
+    for (i = 0; rc == HUB_OK && i < plan->n; i++)
+        rc = hub_dayrows_apply(db, s, day, &plan->act[i]);
+    for (i = 0; rc == HUB_OK && i < s->n; i++)
+        if (!plan->seen[i] && (!s->skip || !s->skip[i]))
+            rc = hub_dayrows_insert(db, s, install_id, day, i);
+    return rc;
+}
+
+/* PostgreSQL: a statement a kind of change, each a round trip. */
+static int hub_dayrows_write_pg(hub_db_t *db, const hub_dayrows_set_t *s,
+                                const char *install_id, const char *day,
+                                hub_dayrows_plan_t *plan)
+{
+    hub_dayrows_pg_t p;
+    int k, rc;
+
+    for (k = 0; k <= HUB_DAYROWS_PG_ARRAYS; k++)
+        hub_pgarray_init(&p.a[k]);
+    rc = hub_dayrows_apply_pg(db, s, install_id, day, plan, &p);
+    if (rc == HUB_OK)
+        rc = hub_dayrows_insert_pg(db, s, install_id, day, plan->seen, &p);
+    for (k = 0; k <= HUB_DAYROWS_PG_ARRAYS; k++)
+        hub_pgarray_free(&p.a[k]);
+    return rc;
 }
 
 /* Makes the held rows of one kind equal to the set. */
@@ -390,14 +635,13 @@ static int hub_dayrows_sync(hub_db_t *db, const hub_dayrows_set_t *s,
     if (!(p.seen = calloc(s->n + 1, 1)))
         return HUB_ERROR;
     rc = hub_dayrows_plan(db, s, install_id, day, &m, sums, &p);
-    for (i = 0; rc == HUB_OK && i < p.n; i++)
-        rc = hub_dayrows_apply(db, s, day, &p.act[i]);
+    if (rc == HUB_OK)
+        rc = hub_dbx_is_pg(db)
+                 ? hub_dayrows_write_pg(db, s, install_id, day, &p)
+                 : hub_dayrows_write_lite(db, s, install_id, day, &p);
     for (i = 0; rc == HUB_OK && i < s->n; i++)
-        if (!p.seen[i] && (!s->skip || !s->skip[i])) {
-            rc = hub_dayrows_insert(db, s, install_id, day, i);
-            if (rc == HUB_OK)
-                rc = hub_dayrows_sum_row(sums, s, i, 1);
-        }
+        if (!p.seen[i] && (!s->skip || !s->skip[i]))
+            rc = hub_dayrows_sum_row(sums, s, i, 1);
     if (rc == HUB_OK)
         *dropped += p.held;
     free(p.act);

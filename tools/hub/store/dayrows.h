@@ -4,8 +4,9 @@
  * A kiosk sends its whole day again after each rating, so almost every
  * row it sends is already held unchanged. Only the rows that differ are
  * written: a changed count is an UPDATE, a key no longer sent a DELETE, a
- * new key an INSERT; the summaries change once per key that changed
- * (statsums.h).
+ * new key an INSERT (on PostgreSQL, each of the three one statement for
+ * all such rows of a table); the summaries change once per key that
+ * changed (statsums.h).
  * Called inside the ingest's write transaction, under the database lock.
  * Ownership: nothing is kept; the upload's rows are the caller's.
  */

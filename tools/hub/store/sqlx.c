@@ -362,6 +362,32 @@ int sqlx_step(sqlx_stmt_t *st)
     return rc;
 }
 
+int sqlx_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n)
+{
+    char msg[SQLX_ERR_MAX]; /* as in sqlx_prepare() */
+    int i, failed = -1, rc = HUB_OK;
+
+    if (n < 0 || n > SQLX_RUN_ALL_MAX)
+        rc = sqlx_note(x, HUB_ERROR, "", "more than SQLX_RUN_ALL_MAX");
+    for (i = 0; rc == HUB_OK && i < n; i++)
+        if (!st[i] || st[i]->x != x)
+            rc = sqlx_note(x, HUB_ERROR, "", "a statement not prepared");
+    if (rc == HUB_OK && n > 1 && x->drv->run_all) {
+        msg[0] = '\0';
+        rc = x->drv->run_all(x, st, n, &failed, msg, sizeof(msg));
+        if (rc != HUB_OK)
+            sqlx_note(x, rc, failed >= 0 ? st[failed]->sql : "", msg);
+    } else {
+        for (i = 0; rc == HUB_OK && i < n; i++) {
+            rc = sqlx_step(st[i]);
+            rc = rc == SQLX_DONE || rc == SQLX_ROW ? HUB_OK : rc;
+        }
+    }
+    for (i = 0; i < n; i++)
+        sqlx_reset(st[i]);
+    return rc;
+}
+
 int sqlx_column_count(sqlx_stmt_t *st)
 {
     return st->has_row ? st->n_cols : 0;

@@ -194,6 +194,16 @@ void sqlx_reset(sqlx_stmt_t *st);
  * sqlx_prepare() of its SQL prepares it again. Safe with NULL. */
 void sqlx_finalize(sqlx_stmt_t *st);
 
+/* Runs st[0..n), each prepared and bound, none giving rows, in that
+ * order, and resets them all: HUB_OK, or the first failure's hub_rc
+ * (its statement in sqlx_last_error()). PostgreSQL sends them together
+ * and reads their results together, one round trip (libpq's pipeline
+ * mode), and after a failure skips the rest, which the failed
+ * transaction would refuse anyway; SQLite runs them one by one. A
+ * statement may appear once (its bindings are its own). */
+#define SQLX_RUN_ALL_MAX 64
+int sqlx_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n);
+
 /* Runs a script of statements without parameters (schema, pragmas). */
 int sqlx_exec(sqlx_t *x, const char *script);
 

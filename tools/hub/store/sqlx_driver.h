@@ -86,6 +86,10 @@ struct sqlx_driver {
      * NULL, no blob, or longer than cap. */
     int (*column_blob)(sqlx_stmt_t *st, int i, unsigned char *out,
                        int cap);
+    /* Optional: runs st[0..n) as sqlx_run_all() says, *failed the index
+     * of the failed one (-1 for none, or a failure of no statement). */
+    int (*run_all)(sqlx_t *x, sqlx_stmt_t *const *st, int n, int *failed,
+                   char *msg, size_t cap);
     int (*exec)(sqlx_t *x, const char *script, char *msg, size_t cap);
     int (*begin)(sqlx_t *x, char *msg, size_t cap);
     int (*commit)(sqlx_t *x, char *msg, size_t cap);

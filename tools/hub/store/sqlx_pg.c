@@ -46,7 +46,8 @@
 #define SQLX_PQ_FUNCS(X)                                                  \
     X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdb)              \
     X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQfinish) X(PQftype)  \
-    X(PQgetisnull)                                                        \
+    X(PQgetisnull) X(PQenterPipelineMode) X(PQexitPipelineMode)           \
+    X(PQgetResult) X(PQpipelineSync) X(PQsendQueryPrepared)               \
     X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare)   \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus)       \
     X(PQsetClientEncoding) X(PQsetNoticeProcessor) X(PQstatus)            \
@@ -105,6 +106,11 @@ static int sqlx_pq_ready(char *msg, size_t cap)
 #define PQerrorMessage sqlx_pq.PQerrorMessage
 #define PQexec sqlx_pq.PQexec
 #define PQexecPrepared sqlx_pq.PQexecPrepared
+#define PQenterPipelineMode sqlx_pq.PQenterPipelineMode
+#define PQexitPipelineMode sqlx_pq.PQexitPipelineMode
+#define PQgetResult sqlx_pq.PQgetResult
+#define PQpipelineSync sqlx_pq.PQpipelineSync
+#define PQsendQueryPrepared sqlx_pq.PQsendQueryPrepared
 #define PQfinish sqlx_pq.PQfinish
 #define PQftype sqlx_pq.PQftype
 #define PQgetisnull sqlx_pq.PQgetisnull
@@ -341,37 +347,50 @@ static void sqlx_pg_finalize(sqlx_stmt_t *st)
     st->impl = NULL;
 }
 
-static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
-{
-    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
-    PGconn *conn = sqlx_pg_conn(st->x);
+/* A statement's parameters as libpq takes them; ints[i] holds the text
+ * of an integer. */
+typedef struct sqlx_pg_params {
     char ints[SQLX_PARAM_MAX][SQLX_PG_INT_TEXT];
     const char *values[SQLX_PARAM_MAX];
     int lengths[SQLX_PARAM_MAX], formats[SQLX_PARAM_MAX];
-    int i, rc;
+} sqlx_pg_params_t;
+
+static void sqlx_pg_params(const sqlx_stmt_t *st, sqlx_pg_params_t *pp)
+{
+    int i;
 
     for (i = 0; i < st->n_params; i++) {
         const sqlx_param_t *p = &st->params[i];
 
-        values[i] = NULL;
-        lengths[i] = 0;
-        formats[i] = 0;
+        pp->values[i] = NULL;
+        pp->lengths[i] = 0;
+        pp->formats[i] = 0;
         if (p->kind == SQLX_PARAM_TEXT)
-            values[i] = p->text;
+            pp->values[i] = p->text;
         else if (p->kind == SQLX_PARAM_BLOB) {
             /* bytea's binary format is the bytes themselves: no escaping
              * on the way in. */
-            values[i] = p->text;
-            lengths[i] = p->len;
-            formats[i] = 1;
+            pp->values[i] = p->text;
+            pp->lengths[i] = p->len;
+            pp->formats[i] = 1;
         }
         else if (p->kind == SQLX_PARAM_INT) {
-            snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p->i);
-            values[i] = ints[i];
+            snprintf(pp->ints[i], sizeof(pp->ints[i]), "%" PRId64, p->i);
+            pp->values[i] = pp->ints[i];
         }
     }
-    ps->res = PQexecPrepared(conn, ps->name, st->n_params, values, lengths,
-                             formats, 0);
+}
+
+static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
+{
+    sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
+    PGconn *conn = sqlx_pg_conn(st->x);
+    sqlx_pg_params_t pp;
+    int rc;
+
+    sqlx_pg_params(st, &pp);
+    ps->res = PQexecPrepared(conn, ps->name, st->n_params, pp.values,
+                             pp.lengths, pp.formats, 0);
     rc = sqlx_pg_check(conn, ps->res, msg, cap);
     if (rc == HUB_OK && PQresultStatus(ps->res) == PGRES_TUPLES_OK)
         ps->rows = PQntuples(ps->res);
@@ -384,6 +403,59 @@ static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
     if (rc != HUB_OK)
         sqlx_pg_reset(st);
     ps->row = -1;
+    return rc;
+}
+
+/* The statements in one pipeline: all sent, one Sync, then each one's
+ * result read (the first failure kept; the server answers the rest
+ * PGRES_PIPELINE_ABORTED) and the Sync's. Results hold no rows, so the
+ * connection's blocking sends cannot wait on results not read. */
+static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
+                           int *failed, char *msg, size_t cap)
+{
+    PGconn *conn = sqlx_pg_conn(x);
+    sqlx_pg_params_t pp;
+    PGresult *res;
+    int i, sent = 0, rc = HUB_OK, one;
+
+    *failed = -1;
+    if (PQenterPipelineMode(conn) != 1) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
+        return HUB_ERROR;
+    }
+    for (i = 0; i < n; i++, sent++) {
+        sqlx_pg_params(st[i], &pp);
+        if (PQsendQueryPrepared(conn, sqlx_pg_stmt(st[i])->name,
+                                st[i]->n_params, pp.values, pp.lengths,
+                                pp.formats, 0) != 1) {
+            sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
+            *failed = i;
+            rc = HUB_ERROR;
+            break;
+        }
+    }
+    if (PQpipelineSync(conn) != 1 && rc == HUB_OK) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
+        rc = HUB_ERROR;
+    }
+    for (i = 0; i < sent; i++)
+        while ((res = PQgetResult(conn))) {
+            if (rc == HUB_OK && (one = sqlx_pg_check(conn, res, msg, cap))) {
+                rc = one;
+                *failed = i;
+            }
+            PQclear(res);
+        }
+    res = PQgetResult(conn);
+    if (rc == HUB_OK && (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
+        rc = HUB_ERROR;
+    }
+    PQclear(res);
+    if (PQexitPipelineMode(conn) != 1 && rc == HUB_OK) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
+        rc = HUB_ERROR;
+    }
     return rc;
 }
 
@@ -564,6 +636,7 @@ const sqlx_driver_t sqlx_driver_pg = {
     .column_int64 = sqlx_pg_column_int64,
     .column_text = sqlx_pg_column_text,
     .column_blob = sqlx_pg_column_blob,
+    .run_all = sqlx_pg_run_all,
     .exec = sqlx_pg_exec,
     .begin = sqlx_pg_begin,
     .commit = sqlx_pg_commit,

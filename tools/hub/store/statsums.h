@@ -51,8 +51,10 @@ int hub_statsums_end(hub_db_t *db);
 /* Adds what s holds to the twenty-three summary tables of day
  * ("YYYY-MM-DD"): by day, month and year, the staff ones by month and
  * year, the whole province's by day and month, and the officers' by day
- * and month; one upsert per key that changed, a summary row going when
- * its last snapshot row goes. HUB_OK or an error of db.h. */
+ * and month; on SQLite one upsert per key that changed, on PostgreSQL
+ * one per table and kind for all its keys (in key order), those of an
+ * upload sent in one round trip; a summary row going when its last
+ * snapshot row goes. HUB_OK or an error of db.h. */
 int hub_statsums_apply(hub_db_t *db, const hub_statsums_t *s,
                        const char *day);
 
