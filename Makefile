@@ -404,18 +404,21 @@ $(BUILD)/web/.built: $(WEB_PAGE) $(WEB_VENDOR) assets/surveys/sipas-short.json \
 
 # make run and make test install packages first, then build in a second
 # make, so that pkg-config is asked only once the packages are there.
+# That make compiles on every processor unless the caller's make already
+# shares its jobs (make -jN).
+BUILD_JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 run: deps-kiosk
-	@$(MAKE) --no-print-directory kiosk
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) kiosk
 	./$(BUILD)/sipas-kiosk --window 1280x800
 
 test: deps deps-test
-	@$(MAKE) --no-print-directory all tests asan-build fuzz-build
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) all tests asan-build fuzz-build
 	@tests/run-all.sh $(BUILD) build/asan $(FUZZ_BUILD)
 
 # The kiosk, tools and unit tests again with AddressSanitizer and UBSan
 # (the spoken prompts once, in $(BUILD): their end-to-end test runs there).
 asan-build:
-	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" VOICE=0 all tests
 
 $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
@@ -424,7 +427,7 @@ $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
 
 # The tests again at moments where Vietnam's day is not UTC's (faketime).
 test-anytime: deps deps-test
-	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) all tests
 	@tests/run-anytime.sh $(BUILD)
 
 test-unit: all tests
@@ -449,7 +452,7 @@ BENCH_BIN := $(BUILD)/bench/bench-run $(BUILD)/bench/bare-sdl $(BUILD)/bench/bar
 BENCH_OBJ = $(BUILD)/obj/tests/bench/$(1).o
 
 bench: deps deps-test deps-bench
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) all $(BENCH_BIN)
 	@tests/bench/run.sh $(BUILD)
 
 # The soak of a busy counter alone (tests/bench/soak.sh; SOAK_DAYS,
@@ -487,11 +490,8 @@ FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
 # clang knows no -Wformat-truncation, and warns of vsnprintf with a
 # va_list format where gcc does not: the gcc build holds those lines.
 FUZZ_WARN    := -Wno-unknown-warning-option -Wno-format-nonliteral
-# Two compiles at a time unless the caller's make already shares its jobs.
-FUZZ_JOBS     = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2)
-
 fuzz-build:
-	@$(MAKE) --no-print-directory $(FUZZ_JOBS) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer" SAN="$(FUZZ_SAN)" \
 	  CPPFLAGS="$(CPPFLAGS) $(FUZZ_WARN)" fuzz-bins
 fuzz-bins: $(addprefix $(BUILD)/harness/,$(FUZZ_ALL))

@@ -133,7 +133,12 @@ wait 12000" --config "$KIOSK_CONFIG"
 sync_ok
 expect_status 200 "$(get "/api/v1/dossiers?after=$END")" "new data"
 [ "$(jget '[(r["dossier"], r["satisfied"], r["correction"]) for r in d["dossiers"]]')" = \
-  "[[\"$D4\", true, false]]" ] || fail "new data: $(cat "$T/body")"
+  "[[\"$D4\", true, false]]" ] || {
+  # what the kiosk did, what the upload said and what the hub holds
+  grep -E '"(committed|suppressed|dossier)' "$T/events" | tail -5 >&2
+  tail -3 "$T/sync.out" "$T/sync.err" >&2
+  sqlite3 "$T/hub.db" "SELECT rev, seq, dossier, at, day FROM dossier_ratings ORDER BY rev" >&2
+  fail "new data: $(cat "$T/body")"; }
 END2=$(jget 'd["next"]')
 
 # ---- a changed rating comes back once, as a correction -------------------

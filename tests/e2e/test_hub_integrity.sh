@@ -45,7 +45,7 @@ quick_check_ms() {
 # ---- a database whose check takes seconds ------------------------------------
 # Small pages and long overflow chains: quick_check follows every page, and
 # SQLite writes them fast. Grown until sqlite3's own quick_check takes at
-# least 1.6 s on this machine, so a check at open could not serve in 1 s.
+# least 1.6 s on this machine: a check at open could not serve in half that.
 BIG="$T/big.db"
 sqlite3 "$BIG" "PRAGMA page_size=512; PRAGMA journal_mode=OFF;
   CREATE TABLE filler(k INTEGER PRIMARY KEY, b BLOB)" > /dev/null
@@ -67,7 +67,9 @@ t0=$(ms)
 hub_start "$BIG" --integrity-every 24
 expect_status 200 "$(req GET /healthz)" "healthz on the large database"
 took=$(( $(ms) - t0 ))
-[ "$took" -lt 1000 ] || fail "serving after $took ms (quick_check alone: $qc ms)"
+# Against the check measured here and now, not a fixed time: on a busy
+# machine both slow down alike (the 1 s target is make bench's figure).
+[ "$took" -lt $((qc / 2)) ] || fail "serving after $took ms (quick_check alone: $qc ms)"
 echo "serving after $took ms"
 wait_result running 1
 [ "$(integrity "['reason']")" = scheduled ] || fail "a never-checked database: $(cat "$T/body")"
