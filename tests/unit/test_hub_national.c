@@ -515,7 +515,8 @@ static void test_targets(void **state)
 
 /* ---- the country by province ----------------------------------------- */
 
-/* A year of the national tree: by unit (level -1 for none), within the
+/* A year of the national tree: by unit (level -1 for none, -2 for
+ * depth=1), within the
  * token's scope (NULL: all) and unit (NULL: the scope). */
 static json_t *year_stats(hub_db_t *db, const char *scope, const char *unit,
                           hub_stats_group_t group, int level, int min_group,
@@ -531,7 +532,8 @@ static json_t *year_stats(hub_db_t *db, const char *scope, const char *unit,
     q.scope_unit = scope;
     q.unit = unit;
     q.group = group;
-    q.level = level;
+    q.level = level < -1 ? -1 : level;
+    q.depth = level < -1; /* -2: depth=1 */
     q.min_group = min_group;
     *rc = hub_stats_compute(db, &q, &out);
     return out;
@@ -635,6 +637,18 @@ static void test_country_by_province(void **state)
                          count_of(group_of(all, "C1"), what[k]));
     }
     assert_int_equal(count_of(group_of(top, "VL"), "responses"), 11);
+    json_decref(all);
+    /* depth=1 at the root is level 0; below VL, its communes. */
+    all = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, -2, 1, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_integer_value(json_object_get(all, "level")), 0);
+    json_object_del(all, "depth");
+    assert_true(json_equal(all, top));
+    json_decref(all);
+    all = year_stats(f->db, NULL, "VL", HUB_STATS_BY_UNIT, -2, 1, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_array_size(json_object_get(all, "groups")), 2);
+    assert_non_null(group_of(all, "X2"));
     json_decref(all);
     json_decref(top);
     /* A token of VL's sees VL only, and CT not at all. */

@@ -31,7 +31,7 @@ static char hub_api_stats_province[TARGETS_SLUG_MAX] = TARGETS_ALL_PROVINCES;
 
 static const char *const hub_stats_params[] = {
     "from",   "to",     "period",    "unit",   "group", "instrument",
-    "rollup", "method", "min_group", "format", "level", NULL,
+    "rollup", "method", "min_group", "format", "level", "depth", NULL,
 };
 
 void hub_api_stats_configure(const targets_t *targets, const char *province)
@@ -108,7 +108,8 @@ static int hub_stats_check_params(const hub_request_t *req, hub_reply_t *r)
             return hub_reply_fail(
                 r, 400, "bad-request",
                 "unknown parameter; use from, to, period, unit, group,"
-                " instrument, rollup, method, min_group, format, level");
+                " instrument, rollup, method, min_group, format, level,"
+                " depth");
         for (j = 0; j < i; j++)
             if (strcmp(req->query[j].key, req->query[i].key) == 0)
                 return hub_reply_fail(r, 400, "bad-request",
@@ -149,7 +150,7 @@ static long hub_stats_parse_count(const char *text, long lo, long hi)
     return v >= lo && v <= hi ? v : -1;
 }
 
-/* rollup, method, min_group, format, level. */
+/* rollup, method, min_group, format, level, depth. */
 static int hub_stats_read_options(const hub_request_t *req,
                                   hub_stats_request_t *s, hub_reply_t *r)
 {
@@ -196,6 +197,13 @@ static int hub_stats_read_options(const hub_request_t *req,
                                   HUB_STATS_LEVEL_MAX);
         s->q.level = (int)n;
     }
+    v = hub_api_get_param(req, "depth");
+    if (v && (strcmp(v, "1") != 0 || s->q.group != HUB_STATS_BY_UNIT ||
+              s->q.level >= 0))
+        return hub_reply_fail(r, 400, "bad-request",
+                              "depth goes with group=unit, without level,"
+                              " and is 1");
+    s->q.depth = v ? 1 : 0;
     return 0;
 }
 
@@ -286,22 +294,18 @@ static int hub_stats_audit_below(hub_ctx_t *ctx, const hub_request_t *req,
     return 0;
 }
 
-/* On a national hub, a scope within one province is held against the
- * targets that province pushed (its file, its own rows by slug); a scope
- * over several provinces, and any hub no province pushed to, against
- * the server's own file. *pushed is the caller's to free. */
-static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
-                                            hub_stats_query_t *q,
-                                            char slug[TARGETS_SLUG_MAX],
-                                            targets_t **pushed)
+/* The targets the province of unit pushed, parsed into *pushed (the
+ * caller's to free), with their slug; *pushed NULL when none came (or
+ * on a province's hub). */
+static int hub_api_stats_read_pushed_targets(hub_db_t *db, const char *unit,
+                                             char slug[TARGETS_SLUG_MAX],
+                                             targets_t **pushed)
 {
     char *text = NULL;
     err_t err;
     int rc;
 
     *pushed = NULL;
-    if (!unit || !unit[0])
-        return HUB_OK;
     rc = hub_national_find_targets(db, unit, slug, &text);
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
@@ -314,17 +318,90 @@ static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
              ? HUB_OK
              : HUB_ERROR;
     free(text);
-    if (rc == HUB_OK) {
+    return rc;
+}
+
+/* On a national hub, a scope within one province is held against the
+ * targets that province pushed (its file, its own rows by slug); a scope
+ * over several provinces, and any hub no province pushed to, against
+ * the server's own file. *pushed is the caller's to free. */
+static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
+                                            hub_stats_query_t *q,
+                                            char slug[TARGETS_SLUG_MAX],
+                                            targets_t **pushed)
+{
+    int rc;
+
+    *pushed = NULL;
+    if (!unit || !unit[0])
+        return HUB_OK;
+    rc = hub_api_stats_read_pushed_targets(db, unit, slug, pushed);
+    if (rc == HUB_OK && *pushed) {
         q->targets = *pushed;
         q->province = slug;
     }
     return rc;
 }
 
+/* depth=1 over several provinces (the country by province): each group
+ * held against its own province's targets, as that province's own
+ * answer is, each province's file read once. */
+#define HUB_API_STATS_PROVINCES_MAX 128
+typedef struct hub_api_stats_pushed {
+    hub_db_t *db;
+    size_t n;
+    char slug[HUB_API_STATS_PROVINCES_MAX][TARGETS_SLUG_MAX];
+    targets_t *targets[HUB_API_STATS_PROVINCES_MAX];
+} hub_api_stats_pushed_t;
+
+static int hub_api_stats_find_group_targets(void *ctx, const char *code,
+                                            const targets_t **t,
+                                            const char **province)
+{
+    hub_api_stats_pushed_t *p = ctx;
+    char slug[TARGETS_SLUG_MAX];
+    targets_t *parsed = NULL;
+    size_t i;
+
+    *t = NULL;
+    *province = NULL;
+    if (hub_api_stats_read_pushed_targets(p->db, code, slug, &parsed) !=
+        HUB_OK)
+        return -1;
+    if (!parsed)
+        return 0;
+    for (i = 0; i < p->n && strcmp(p->slug[i], slug) != 0; i++)
+        ;
+    if (i < p->n) {
+        targets_free(parsed);
+    } else {
+        if (p->n == HUB_API_STATS_PROVINCES_MAX) {
+            targets_free(parsed);
+            return -1;
+        }
+        memcpy(p->slug[i], slug, sizeof(slug));
+        p->targets[i] = parsed;
+        p->n++;
+    }
+    *t = p->targets[i];
+    *province = p->slug[i];
+    return 0;
+}
+
+static void hub_api_stats_free_pushed(hub_api_stats_pushed_t *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++)
+        targets_free(p->targets[i]);
+    free(p);
+}
+
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     char slug[TARGETS_SLUG_MAX];
     targets_t *pushed = NULL;
+    hub_api_stats_pushed_t *groups = NULL;
     hub_stats_request_t s;
     hub_token_t tok;
     json_t *out = NULL;
@@ -345,9 +422,20 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_db_lock(db);
     rc = hub_api_stats_use_pushed_targets(
         db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
+    if (rc == HUB_OK && s.q.depth && !pushed) {
+        groups = calloc(1, sizeof(*groups));
+        if (!groups)
+            rc = HUB_ERROR;
+        else
+            groups->db = db;
+        s.q.group_targets = hub_api_stats_find_group_targets;
+        s.q.group_targets_ctx = groups;
+    }
     if (rc == HUB_OK)
         rc = hub_stats_compute(db, &s.q, &out);
     targets_free(pushed);
+    if (groups)
+        hub_api_stats_free_pushed(groups);
     /* Decision 766's 5.4 for the same days and units (the scope was
      * checked by the statistics above). */
     if (rc == HUB_OK && !s.csv &&

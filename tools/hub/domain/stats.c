@@ -36,7 +36,8 @@ enum {
 
 typedef struct hub_stats_run {
     hub_db_t *db;
-    const hub_stats_query_t *q;
+    const hub_stats_query_t *q; /* &query */
+    hub_stats_query_t query;    /* the caller's, level set from depth */
     hub_tree_t *tree;
     hub_acc_t *acc;
     hub_privacy_t *privacy; /* officers per group; NULL: not weighed */
@@ -623,6 +624,11 @@ static int hub_stats_collect(hub_stats_run_t *run)
                        &run->tree);
     if (rc == HUB_OK)
         rc = hub_stats_find_root(run);
+    /* depth=1: the children of the unit asked, the top units without one
+     * (a token's own unit then, the only one in its scope). */
+    if (rc == HUB_OK && q->depth == 1)
+        run->query.level =
+            q->unit ? run->tree->nodes[run->root].depth + 1 : 0;
     if (rc == HUB_OK)
         rc = hub_stats_list_scope(run);
     if (rc == HUB_OK)
@@ -649,7 +655,8 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
     *out = NULL;
     memset(&run, 0, sizeof(run));
     run.db = db;
-    run.q = q;
+    run.query = *q;
+    run.q = &run.query;
     run.last_group = -1;
     run.last_q = -1;
     for (i = 0; i < HUB_STATS_MEMO_COUNT; i++)
@@ -661,7 +668,7 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
         rc = hub_stats_collect(&run);
     if (rc == HUB_OK) {
         memset(&in, 0, sizeof(in));
-        in.q = q;
+        in.q = run.q;
         in.tree = run.tree;
         in.acc = run.acc;
         in.root = run.root;
