@@ -516,8 +516,8 @@ static void test_targets(void **state)
 /* ---- the country by province ----------------------------------------- */
 
 /* A year of the national tree: by unit (level -1 for none, -2 for
- * depth=1), within the
- * token's scope (NULL: all) and unit (NULL: the scope). */
+ * depth=1), within the token's scope (NULL: all) and unit (NULL: the
+ * scope). */
 static json_t *year_stats(hub_db_t *db, const char *scope, const char *unit,
                           hub_stats_group_t group, int level, int min_group,
                           int *rc)

@@ -557,6 +557,16 @@ static int hub_stats_find_root(hub_stats_run_t *run)
     return HUB_OK;
 }
 
+/* j (taken; NULL when it could not be built) as compact text in *out. */
+static int hub_stats_dump_json(json_t *j, char **out)
+{
+    if (!j)
+        return HUB_ERROR;
+    *out = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return *out ? HUB_OK : HUB_ERROR;
+}
+
 /* Every code in the subtree of the root, as a JSON array for ?4. */
 static int hub_stats_list_scope(hub_stats_run_t *run)
 {
@@ -574,11 +584,7 @@ static int hub_stats_list_scope(hub_stats_run_t *run)
             codes = NULL;
         }
     }
-    if (!codes)
-        return HUB_ERROR;
-    run->scope_codes = json_dumps(codes, JSON_COMPACT);
-    json_decref(codes);
-    return run->scope_codes ? HUB_OK : HUB_ERROR;
+    return hub_stats_dump_json(codes, &run->scope_codes);
 }
 
 /* With level, each code in scope and the code its rows are shown under,
@@ -604,11 +610,7 @@ static int hub_stats_map_units(hub_stats_run_t *run)
             map = NULL;
         }
     }
-    if (!map)
-        return HUB_ERROR;
-    run->unit_map = json_dumps(map, JSON_COMPACT);
-    json_decref(map);
-    return run->unit_map ? HUB_OK : HUB_ERROR;
+    return hub_stats_dump_json(map, &run->unit_map);
 }
 
 static int hub_stats_collect(hub_stats_run_t *run)
