@@ -294,18 +294,22 @@ static int hub_stats_audit_below(hub_ctx_t *ctx, const hub_request_t *req,
     return 0;
 }
 
-/* The targets the province of unit pushed, parsed into *pushed (the
- * caller's to free), with their slug; *pushed NULL when none came (or
- * on a province's hub). */
-static int hub_api_stats_read_pushed_targets(hub_db_t *db, const char *unit,
-                                             char slug[TARGETS_SLUG_MAX],
-                                             targets_t **pushed)
+/* On a national hub, a scope within one province is held against the
+ * targets that province pushed (its file, its own rows by slug); a scope
+ * over several provinces, and any hub no province pushed to, against
+ * the server's own file. *pushed is the caller's to free. */
+static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
+                                            hub_stats_query_t *q,
+                                            char slug[TARGETS_SLUG_MAX],
+                                            targets_t **pushed)
 {
     char *text = NULL;
     err_t err;
     int rc;
 
     *pushed = NULL;
+    if (!unit || !unit[0])
+        return HUB_OK;
     rc = hub_national_find_targets(db, unit, slug, &text);
     if (rc == HUB_NOT_FOUND)
         return HUB_OK;
@@ -318,25 +322,7 @@ static int hub_api_stats_read_pushed_targets(hub_db_t *db, const char *unit,
              ? HUB_OK
              : HUB_ERROR;
     free(text);
-    return rc;
-}
-
-/* On a national hub, a scope within one province is held against the
- * targets that province pushed (its file, its own rows by slug); a scope
- * over several provinces, and any hub no province pushed to, against
- * the server's own file. *pushed is the caller's to free. */
-static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
-                                            hub_stats_query_t *q,
-                                            char slug[TARGETS_SLUG_MAX],
-                                            targets_t **pushed)
-{
-    int rc;
-
-    *pushed = NULL;
-    if (!unit || !unit[0])
-        return HUB_OK;
-    rc = hub_api_stats_read_pushed_targets(db, unit, slug, pushed);
-    if (rc == HUB_OK && *pushed) {
+    if (rc == HUB_OK) {
         q->targets = *pushed;
         q->province = slug;
     }
@@ -345,44 +331,55 @@ static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
 
 /* depth=1 over several provinces (the country by province): each group
  * held against its own province's targets, as that province's own
- * answer is, each province's file read once. */
-#define HUB_API_STATS_PROVINCES_MAX 128
+ * answer is. Every province's file comes in one read before the
+ * statistics (one query, not one per group and province), each parsed
+ * when a group first needs it. */
+#define HUB_API_STATS_PROVINCES_MAX 128 /* 34 provinces, 63 before 2025 */
 typedef struct hub_api_stats_pushed {
-    hub_db_t *db;
     size_t n;
+    char code[HUB_API_STATS_PROVINCES_MAX][HUB_CODE_MAX + 1];
     char slug[HUB_API_STATS_PROVINCES_MAX][TARGETS_SLUG_MAX];
+    char *text[HUB_API_STATS_PROVINCES_MAX];
     targets_t *targets[HUB_API_STATS_PROVINCES_MAX];
 } hub_api_stats_pushed_t;
+
+static int hub_api_stats_keep_pushed(void *ctx, const char *province,
+                                     const char *slug, const char *text)
+{
+    hub_api_stats_pushed_t *p = ctx;
+
+    if (p->n == HUB_API_STATS_PROVINCES_MAX ||
+        strlen(province) > HUB_CODE_MAX || strlen(slug) >= TARGETS_SLUG_MAX)
+        return -1;
+    p->text[p->n] = strdup(text);
+    if (!p->text[p->n])
+        return -1;
+    memcpy(p->code[p->n], province, strlen(province) + 1);
+    memcpy(p->slug[p->n], slug, strlen(slug) + 1);
+    p->n++;
+    return 0;
+}
 
 static int hub_api_stats_find_group_targets(void *ctx, const char *code,
                                             const targets_t **t,
                                             const char **province)
 {
     hub_api_stats_pushed_t *p = ctx;
-    char slug[TARGETS_SLUG_MAX];
-    targets_t *parsed = NULL;
+    err_t err;
     size_t i;
 
     *t = NULL;
     *province = NULL;
-    if (hub_api_stats_read_pushed_targets(p->db, code, slug, &parsed) !=
-        HUB_OK)
-        return -1;
-    if (!parsed)
-        return 0;
-    for (i = 0; i < p->n && strcmp(p->slug[i], slug) != 0; i++)
+    for (i = 0; i < p->n && strcmp(p->code[i], code) != 0; i++)
         ;
-    if (i < p->n) {
-        targets_free(parsed);
-    } else {
-        if (p->n == HUB_API_STATS_PROVINCES_MAX) {
-            targets_free(parsed);
-            return -1;
-        }
-        memcpy(p->slug[i], slug, sizeof(slug));
-        p->targets[i] = parsed;
-        p->n++;
-    }
+    if (i == p->n)
+        return 0;
+    err_clear(&err);
+    /* Checked when it was pushed: a refusal now is a damaged row. */
+    if (!p->targets[i] &&
+        targets_parse(p->text[i], strlen(p->text[i]), "pushed targets",
+                      &p->targets[i], &err) != 0)
+        return -1;
     *t = p->targets[i];
     *province = p->slug[i];
     return 0;
@@ -392,8 +389,10 @@ static void hub_api_stats_free_pushed(hub_api_stats_pushed_t *p)
 {
     size_t i;
 
-    for (i = 0; i < p->n; i++)
+    for (i = 0; i < p->n; i++) {
         targets_free(p->targets[i]);
+        free(p->text[i]);
+    }
     free(p);
 }
 
@@ -424,10 +423,9 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
         db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
     if (rc == HUB_OK && s.q.depth && !pushed) {
         groups = calloc(1, sizeof(*groups));
-        if (!groups)
-            rc = HUB_ERROR;
-        else
-            groups->db = db;
+        rc = groups ? hub_national_each_targets(
+                          db, hub_api_stats_keep_pushed, groups)
+                    : HUB_ERROR;
         s.q.group_targets = hub_api_stats_find_group_targets;
         s.q.group_targets_ctx = groups;
     }

@@ -667,18 +667,23 @@ static json_t *hub_fig_make_targets(const hub_fig_group_t *fg)
     json_t *list = json_array(), *x;
     targets_pick_t pick;
     hub_fig_metric_t metric;
-    int i;
+    int i, node;
 
-    if (q->depth && q->group_targets) {
-        if (q->group_targets(q->group_targets_ctx, fg->key, &own,
+    /* The nearest unit up the tree that holds targets of its own. */
+    for (node = q->depth && q->group_targets
+                    ? hub_tree_find(fg->in->tree, fg->key)
+                    : -1;
+         node >= 0 && !own; node = fg->in->tree->nodes[node].up) {
+        if (q->group_targets(q->group_targets_ctx,
+                             fg->in->tree->nodes[node].code, &own,
                              &own_province) != 0) {
             json_decref(list);
             return NULL;
         }
-        if (own) {
-            t = own;
-            province = own_province;
-        }
+    }
+    if (own) {
+        t = own;
+        province = own_province;
     }
     for (i = 0; list && t && i < t->n_indicators; i++) {
         metric = hub_fig_find_metric(t->indicators[i].slug);
