@@ -5,9 +5,9 @@
 # codes in turn (province N reuses generated province N mod DISTINCT, its
 # unit codes renamed to N's before it forwards: the national hub sees 34
 # trees of its own). Then, median of RUNS after one untimed run: a year's
-# national statistics by province, one province's by its units, the
-# provinces list; the hub's CPU for them, its peak memory, and the
-# national database's size per kiosk-year.
+# national statistics by unit and by province only (level=0, depth=1),
+# one province's by its units, the provinces list; the hub's CPU for
+# them, its peak memory, and the national database's size per kiosk-year.
 #
 # Usage: tests/bench/hub_country.sh [BUILD]
 #   env: QUICK=1 (60 kiosks, 62 days), KIOSKS (600), DAYS (365),
@@ -174,6 +174,10 @@ timed() {
       printf "country %-36s %8.1f ms  (median of %d; hub CPU %d ms a request; %d KiB)\n", n, m, runs, cpu, kb }'
 }
 timed "year, by province" "/api/v1/stats?period=$YEAR&group=unit"
+# The dashboard's country level: the provinces only, each its tree's sum
+# (depth=1 also holds each against its own province's targets).
+timed "year, provinces only (level=0)" "/api/v1/stats?period=$YEAR&group=unit&level=0"
+timed "year, provinces only (depth=1)" "/api/v1/stats?period=$YEAR&group=unit&depth=1"
 timed "year, one province by its units" "/api/v1/stats?period=$YEAR&group=unit&unit=P01"
 timed "year, one province" "/api/v1/stats?period=$YEAR&unit=$(code_of "$PROVINCES")"
 timed "national provinces list" "/api/v1/national/provinces"

@@ -7,8 +7,9 @@
 # loses nothing; a month with a unit the national tree lacks waits while
 # the others go; a commune-month one officer served too little is
 # withheld by the national hub as by the province, with no officer's name
-# ever sent. NATIONAL_DB=pg puts the national hub on a PostgreSQL server
-# of the test's own (test_hub_national_pg.sh; skipped without its
+# ever sent; the country by province (depth=1) equals each province's own
+# answer and its units' sums. NATIONAL_DB=pg puts the national hub on a
+# PostgreSQL server of the test's own (test_hub_national_pg.sh; skipped without its
 # binaries), the province staying on its file.
 . "$(dirname "$0")/../hub/lib.sh"
 DB="$T/province.db"
@@ -299,6 +300,69 @@ expect_status 400 "$(push "$VL_SECRET" "$(obody 100 "[\"X1\", \"khac\", \"sipas-
 expect_status 403 "$(push "$VL_SECRET" "$(obody 100 "[\"C1\", \"khac\", \"sipas-short\", \"$KEY\", 1]")")" "an officer outside the province"
 [ "$(nat_digest)" = "$D0" ] || fail "a refused officer row changed the national hub"
 expect_status 200 "$(push "$VL_SECRET" "$(body VL 100 "$row")")" "a first version's body"
+
+# ---- the country by province: group=unit&depth=1 ---------------------------------
+# CT's first month, then each province's tree summed (in SQL): the same
+# group as its own answer (unit=P), targets included (VL's against VL's
+# file), the sums of its units' groups (level=0, an audit token's
+# min_group=1, nothing withheld), and a token of VL's sees VL alone at
+# the root.
+KEY=$(printf '%062dcd' 0)
+expect_status 200 "$(push "$CT_SECRET" "{'province': 'CT', 'month': '$Y-05', 'seq': 1,
+  'responses': [['C1', 'khac', 'sipas-short', 7, 2, 1]],
+  'answers': [['C1', 'khac', 'sipas-short', 'overall', 'overall', '5', 6, 1], ['C1', 'khac', 'sipas-short', 'overall', 'overall', '3', 1, 1]],
+  'elements': [['C1', 'khac', 'sipas-short', 'overall', 7, 2, 0]],
+  'officers': [['C1', 'khac', 'sipas-short', '$KEY', 7]]}")" "CT's May"
+ATOKEN=$("$HUB" token add --scope province --audit --db "$NDB" 2> /dev/null)
+UTOKEN=$("$HUB" token add --scope unit:VL --db "$NDB" 2> /dev/null)
+HUB_URL=$NAT_URL
+nat_get() { # NAME TOKEN QUERY: the answer into $T/NAME.json
+  expect_status 200 "$(req GET "/api/v1/stats?$3" -H "Authorization: Bearer $2")" "$1: $3"
+  cp "$T/body" "$T/$1.json"
+}
+nat_get top "$NTOKEN" "period=$Y&group=unit&depth=1"
+nat_get one-VL "$NTOKEN" "period=$Y&unit=VL"
+nat_get one-CT "$NTOKEN" "period=$Y&unit=CT"
+nat_get top1 "$ATOKEN" "period=$Y&group=unit&level=0&min_group=1"
+nat_get all1 "$ATOKEN" "period=$Y&group=unit&min_group=1"
+nat_get mine "$UTOKEN" "period=$Y&group=unit&depth=1"
+nat_get vl "$NTOKEN" "period=$Y&group=unit&depth=1&unit=VL"
+python3 - "$T" <<'PY' || fail "the country by province: $(head -c 600 "$T/top.json")"
+import json, sys
+t = sys.argv[1]
+load = lambda n: json.load(open(f"{t}/{n}.json", encoding="utf-8"))
+top, top1, all1, mine, vl = (load(n) for n in ("top", "top1", "all1", "mine", "vl"))
+by = lambda d: {g["key"]["unit"]: g for g in d["groups"]}
+assert sorted(by(top)) == ["CT", "VL"], sorted(by(top))
+assert (top["level"], top["depth"], vl["level"]) == (0, 1, 1), top
+assert sorted(by(vl)) == ["X1", "X2", "X3"], sorted(by(vl))
+tree = {"VL": ["VL", "X1", "X2", "X3"], "CT": ["CT", "C1"]}
+def bare(g):
+    return {k: v for k, v in g.items() if k != "key"}
+def counts(g):
+    out = {k: g.get(k, 0) for k in ("responses", "partial", "suppressed")}
+    for q in g.get("questions", []):
+        for a, n in q["counts"].items():
+            k = (q["id"], q["element"], a)
+            out[k] = out.get(k, 0) + n
+    return out
+for p, units in tree.items():
+    one = load(f"one-{p}")["groups"][0]
+    assert bare(by(top)[p]) == bare(one), (p, by(top)[p], one)
+    assert [t["province"] for t in one["targets"]][:1] == [{"VL": "vinh-long", "CT": "*"}[p]], one["targets"]
+    want = {}
+    for u in units:
+        for k, n in counts(by(all1).get(u, {})).items():
+            want[k] = want.get(k, 0) + n
+    assert counts(by(top1)[p]) == want, (p, counts(by(top1)[p]), want)
+    assert want["responses"] > 0, p
+assert [g["key"]["unit"] for g in mine["groups"]] == ["VL"], mine["groups"]
+PY
+expect_status 403 "$(req GET "/api/v1/stats?period=$Y&group=unit&depth=1&unit=CT" -H "Authorization: Bearer $UTOKEN")" "CT by VL's token"
+for q in "group=unit&depth=2" "depth=1" "group=field&depth=1" "group=unit&depth=1&level=0"; do
+  expect_status 400 "$(req GET "/api/v1/stats?period=$Y&$q" -H "Authorization: Bearer $NTOKEN")" "$q"
+done
+HUB_URL=$PROV_URL
 
 nat_stop
 hub_stop

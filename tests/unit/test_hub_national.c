@@ -5,7 +5,8 @@
  * older pushes, units outside the province and duplicate rows change
  * nothing; the year and whole-country summaries always equal the sums of
  * the month rows, the officers' by year and by month their staff rows';
- * province credentials.
+ * province credentials; the country by province (group=unit, level=0)
+ * equal to each province's own answer and to its units' sums.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "hub/domain/natpush.h"
+#include "hub/domain/stats.h"
 #include "hub/store/db_sql.h"
 #include "hub/store/national.h"
 #include "hub/store/units.h"
@@ -511,6 +513,155 @@ static void test_targets(void **state)
     free(tg.text);
 }
 
+/* ---- the country by province ----------------------------------------- */
+
+/* A year of the national tree: by unit (level -1 for none, -2 for
+ * depth=1), within the token's scope (NULL: all) and unit (NULL: the
+ * scope). */
+static json_t *year_stats(hub_db_t *db, const char *scope, const char *unit,
+                          hub_stats_group_t group, int level, int min_group,
+                          int *rc)
+{
+    hub_stats_query_t q;
+    json_t *out = NULL;
+
+    hub_stats_init_query(&q);
+    q.from = "2026-01-01";
+    q.to = "2026-12-31";
+    q.period = "2026";
+    q.scope_unit = scope;
+    q.unit = unit;
+    q.group = group;
+    q.level = level < -1 ? -1 : level;
+    q.depth = level < -1; /* -2: depth=1 */
+    q.min_group = min_group;
+    *rc = hub_stats_compute(db, &q, &out);
+    return out;
+}
+
+/* The group keyed by unit code in an answer's groups, or NULL. */
+static json_t *group_of(json_t *out, const char *code)
+{
+    json_t *g;
+    size_t i;
+
+    json_array_foreach(json_object_get(out, "groups"), i, g)
+        if (strcmp(json_string_value(json_object_get(
+                       json_object_get(g, "key"), "unit")),
+                   code) == 0)
+            return g;
+    return NULL;
+}
+
+/* Counts of a group: its responses, and each question's counts summed. */
+static int64_t count_of(json_t *g, const char *what)
+{
+    json_t *qn, *v;
+    const char *k;
+    int64_t n = 0;
+    size_t i;
+
+    if (strcmp(what, "answers") != 0)
+        return json_integer_value(json_object_get(g, what));
+    json_array_foreach(json_object_get(g, "questions"), i, qn)
+        json_object_foreach(json_object_get(qn, "counts"), k, v)
+            n += json_integer_value(v);
+    return n;
+}
+
+/* Two provinces' months, officers included; the year by province
+ * (level 0 at the root) gives each province's tree summed in SQL: the
+ * same group as its own answer (unit=P, officers weighed over the
+ * province alike), the sums of its units' groups, and to a token of one
+ * province that province alone. */
+static void test_country_by_province(void **state)
+{
+    static const char *const what[] = {"responses", "partial", "answers"};
+    static const char *vl_units[] = {"X1", "X2"};
+    static const long vl_n[] = {4, 3};
+    static const char *ct_units[] = {"C1"};
+    static const long ct_n[] = {6};
+    static const char *const provinces[] = {"VL", "CT"};
+    fixture_t *f = *state;
+    json_t *top, *one, *all, *g, *h;
+    const char *bad = NULL;
+    int64_t held = 0, sum;
+    char *body;
+    size_t i, k;
+    int rc;
+
+    body = make_body("VL", "2026-03", 1, vl_units, vl_n, 2);
+    assert_int_equal(push(f->db, body, &held, &bad), HUB_OK);
+    free(body);
+    body = make_body("VL", "2026-04", 1, vl_units, vl_n, 1);
+    assert_int_equal(push(f->db, body, &held, &bad), HUB_OK);
+    free(body);
+    body = make_body("CT", "2026-03", 1, ct_units, ct_n, 1);
+    assert_int_equal(push(f->db, body, &held, &bad), HUB_OK);
+    free(body);
+
+    top = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, 0, 5, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_array_size(json_object_get(top, "groups")), 2);
+    for (i = 0; i < 2; i++) {
+        one = year_stats(f->db, NULL, provinces[i], HUB_STATS_ALL, -1, 5, &rc);
+        assert_int_equal(rc, HUB_OK);
+        g = json_deep_copy(group_of(top, provinces[i]));
+        h = json_array_get(json_object_get(one, "groups"), 0);
+        assert_non_null(g);
+        json_object_del(g, "key");
+        json_object_del(h, "key");
+        assert_true(json_equal(g, h));
+        json_decref(g);
+        json_decref(one);
+    }
+    /* X2 alone (3 by one officer) is withheld, VL (11) is not. */
+    all = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, -1, 5, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_true(json_is_true(json_object_get(group_of(all, "X2"),
+                                             "suppressed_group")));
+    assert_true(json_is_false(json_object_get(group_of(top, "VL"),
+                                              "suppressed_group")));
+    json_decref(all);
+    json_decref(top);
+    /* Nothing withheld: the units' sums. */
+    top = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, 0, 1, &rc);
+    all = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, -1, 1, &rc);
+    assert_int_equal(rc, HUB_OK);
+    for (k = 0; k < sizeof(what) / sizeof(*what); k++) {
+        sum = count_of(group_of(all, "X1"), what[k]) +
+              count_of(group_of(all, "X2"), what[k]);
+        assert_true(sum > 0);
+        assert_int_equal(count_of(group_of(top, "VL"), what[k]), sum);
+        assert_int_equal(count_of(group_of(top, "CT"), what[k]),
+                         count_of(group_of(all, "C1"), what[k]));
+    }
+    assert_int_equal(count_of(group_of(top, "VL"), "responses"), 11);
+    json_decref(all);
+    /* depth=1 at the root is level 0; below VL, its communes. */
+    all = year_stats(f->db, NULL, NULL, HUB_STATS_BY_UNIT, -2, 1, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_integer_value(json_object_get(all, "level")), 0);
+    json_object_del(all, "depth");
+    assert_true(json_equal(all, top));
+    json_decref(all);
+    all = year_stats(f->db, NULL, "VL", HUB_STATS_BY_UNIT, -2, 1, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_array_size(json_object_get(all, "groups")), 2);
+    assert_non_null(group_of(all, "X2"));
+    json_decref(all);
+    json_decref(top);
+    /* A token of VL's sees VL only, and CT not at all. */
+    top = year_stats(f->db, "VL", NULL, HUB_STATS_BY_UNIT, 0, 5, &rc);
+    assert_int_equal(rc, HUB_OK);
+    assert_int_equal(json_array_size(json_object_get(top, "groups")), 1);
+    assert_non_null(group_of(top, "VL"));
+    json_decref(top);
+    top = year_stats(f->db, "VL", "CT", HUB_STATS_BY_UNIT, 0, 5, &rc);
+    assert_int_equal(rc, HUB_DENIED);
+    json_decref(top);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -521,6 +672,7 @@ int main(void)
         T(test_credentials),
         T(test_body_round_trip),
         T(test_targets),
+        T(test_country_by_province),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -769,23 +769,30 @@ static char *stats_json(hub_db_t *db, const hub_stats_query_t *q)
 /* The same summary and snapshot rows give byte-identical statistics
  * JSON from both drivers: whole months (summaries) and days at the
  * edges (snapshot rows), by unit, day, month, field, counter, officer,
- * for a district and for the whole province. */
+ * for a district and for the whole province, and by unit rolled up to
+ * the roots (level 0, the summaries summed in SQL). */
 static void test_stats_same_json(void **state)
 {
     store_ctx_t *pg = *state, lite = {0};
     static const struct {
         const char *from, *to, *unit;
         hub_stats_group_t group;
-        int min_group;
+        int min_group, level;
     } cases[] = {
-        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_UNIT, 1},
-        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_MONTH, 5},
-        {"2031-01-10", "2031-02-14", "SJ-T", HUB_STATS_BY_DAY, 1},
-        {"2031-01-01", "2031-01-31", "SJ-X1", HUB_STATS_BY_COUNTER, 1},
-        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_OFFICER, 5},
-        {"2031-01-15", "2031-02-28", NULL, HUB_STATS_BY_FIELD, 1},
-        {"2031-01-01", "2031-12-31", NULL, HUB_STATS_BY_YEAR, 1},
-        {"2031-01-01", "2031-02-28", NULL, HUB_STATS_ALL, 5},
+        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_UNIT, 1, -1},
+        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_MONTH, 5, -1},
+        {"2031-01-10", "2031-02-14", "SJ-T", HUB_STATS_BY_DAY, 1, -1},
+        {"2031-01-01", "2031-01-31", "SJ-X1", HUB_STATS_BY_COUNTER, 1, -1},
+        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_OFFICER, 5, -1},
+        {"2031-01-15", "2031-02-28", NULL, HUB_STATS_BY_FIELD, 1, -1},
+        {"2031-01-01", "2031-12-31", NULL, HUB_STATS_BY_YEAR, 1, -1},
+        {"2031-01-01", "2031-02-28", NULL, HUB_STATS_ALL, 5, -1},
+        /* Rolled up, summed in SQL: every root, one root's scope (with
+         * its officers weighed), a whole year, days around months. */
+        {"2031-01-01", "2031-02-28", NULL, HUB_STATS_BY_UNIT, 1, 0},
+        {"2031-01-01", "2031-02-28", "SJ-T", HUB_STATS_BY_UNIT, 5, 0},
+        {"2031-01-01", "2031-12-31", NULL, HUB_STATS_BY_UNIT, 5, 0},
+        {"2031-01-10", "2031-02-28", "SJ-T", HUB_STATS_BY_UNIT, 1, 0},
     };
     hub_stats_query_t q;
     char *a, *b;
@@ -802,6 +809,7 @@ static void test_stats_same_json(void **state)
         q.unit = cases[i].unit;
         q.group = cases[i].group;
         q.min_group = cases[i].min_group;
+        q.level = cases[i].level;
         a = stats_json(lite.db, &q);
         b = stats_json(pg->db, &q);
         if (strcmp(a, b) != 0)

@@ -31,7 +31,7 @@ static char hub_api_stats_province[TARGETS_SLUG_MAX] = TARGETS_ALL_PROVINCES;
 
 static const char *const hub_stats_params[] = {
     "from",   "to",     "period",    "unit",   "group", "instrument",
-    "rollup", "method", "min_group", "format", "level", NULL,
+    "rollup", "method", "min_group", "format", "level", "depth", NULL,
 };
 
 void hub_api_stats_configure(const targets_t *targets, const char *province)
@@ -108,7 +108,8 @@ static int hub_stats_check_params(const hub_request_t *req, hub_reply_t *r)
             return hub_reply_fail(
                 r, 400, "bad-request",
                 "unknown parameter; use from, to, period, unit, group,"
-                " instrument, rollup, method, min_group, format, level");
+                " instrument, rollup, method, min_group, format, level,"
+                " depth");
         for (j = 0; j < i; j++)
             if (strcmp(req->query[j].key, req->query[i].key) == 0)
                 return hub_reply_fail(r, 400, "bad-request",
@@ -149,7 +150,7 @@ static long hub_stats_parse_count(const char *text, long lo, long hi)
     return v >= lo && v <= hi ? v : -1;
 }
 
-/* rollup, method, min_group, format, level. */
+/* rollup, method, min_group, format, level, depth. */
 static int hub_stats_read_options(const hub_request_t *req,
                                   hub_stats_request_t *s, hub_reply_t *r)
 {
@@ -196,6 +197,13 @@ static int hub_stats_read_options(const hub_request_t *req,
                                   HUB_STATS_LEVEL_MAX);
         s->q.level = (int)n;
     }
+    v = hub_api_get_param(req, "depth");
+    if (v && (strcmp(v, "1") != 0 || s->q.group != HUB_STATS_BY_UNIT ||
+              s->q.level >= 0))
+        return hub_reply_fail(r, 400, "bad-request",
+                              "depth goes with group=unit, without level,"
+                              " and is 1");
+    s->q.depth = v ? 1 : 0;
     return 0;
 }
 
@@ -321,10 +329,78 @@ static int hub_api_stats_use_pushed_targets(hub_db_t *db, const char *unit,
     return rc;
 }
 
+/* depth=1 over several provinces (the country by province): each group
+ * held against its own province's targets, as that province's own
+ * answer is. Every province's file comes in one read before the
+ * statistics (one query, not one per group and province), each parsed
+ * when a group first needs it. */
+#define HUB_API_STATS_PROVINCES_MAX 128 /* 34 provinces, 63 before 2025 */
+typedef struct hub_api_stats_pushed {
+    size_t n;
+    char code[HUB_API_STATS_PROVINCES_MAX][HUB_CODE_MAX + 1];
+    char slug[HUB_API_STATS_PROVINCES_MAX][TARGETS_SLUG_MAX];
+    char *text[HUB_API_STATS_PROVINCES_MAX];
+    targets_t *targets[HUB_API_STATS_PROVINCES_MAX];
+} hub_api_stats_pushed_t;
+
+static int hub_api_stats_keep_pushed(void *ctx, const char *province,
+                                     const char *slug, const char *text)
+{
+    hub_api_stats_pushed_t *p = ctx;
+
+    if (p->n == HUB_API_STATS_PROVINCES_MAX ||
+        strlen(province) > HUB_CODE_MAX || strlen(slug) >= TARGETS_SLUG_MAX)
+        return -1;
+    p->text[p->n] = strdup(text);
+    if (!p->text[p->n])
+        return -1;
+    memcpy(p->code[p->n], province, strlen(province) + 1);
+    memcpy(p->slug[p->n], slug, strlen(slug) + 1);
+    p->n++;
+    return 0;
+}
+
+static int hub_api_stats_find_group_targets(void *ctx, const char *code,
+                                            const targets_t **t,
+                                            const char **province)
+{
+    hub_api_stats_pushed_t *p = ctx;
+    err_t err;
+    size_t i;
+
+    *t = NULL;
+    *province = NULL;
+    for (i = 0; i < p->n && strcmp(p->code[i], code) != 0; i++)
+        ;
+    if (i == p->n)
+        return 0;
+    err_clear(&err);
+    /* Checked when it was pushed: a refusal now is a damaged row. */
+    if (!p->targets[i] &&
+        targets_parse(p->text[i], strlen(p->text[i]), "pushed targets",
+                      &p->targets[i], &err) != 0)
+        return -1;
+    *t = p->targets[i];
+    *province = p->slug[i];
+    return 0;
+}
+
+static void hub_api_stats_free_pushed(hub_api_stats_pushed_t *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        targets_free(p->targets[i]);
+        free(p->text[i]);
+    }
+    free(p);
+}
+
 int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
 {
     char slug[TARGETS_SLUG_MAX];
     targets_t *pushed = NULL;
+    hub_api_stats_pushed_t *groups = NULL;
     hub_stats_request_t s;
     hub_token_t tok;
     json_t *out = NULL;
@@ -345,9 +421,19 @@ int hub_api_stats(hub_ctx_t *ctx, const hub_request_t *req, hub_reply_t *r)
     hub_db_lock(db);
     rc = hub_api_stats_use_pushed_targets(
         db, s.q.unit ? s.q.unit : tok.scope_unit, &s.q, slug, &pushed);
+    if (rc == HUB_OK && s.q.depth && !pushed) {
+        groups = calloc(1, sizeof(*groups));
+        rc = groups ? hub_national_each_targets(
+                          db, hub_api_stats_keep_pushed, groups)
+                    : HUB_ERROR;
+        s.q.group_targets = hub_api_stats_find_group_targets;
+        s.q.group_targets_ctx = groups;
+    }
     if (rc == HUB_OK)
         rc = hub_stats_compute(db, &s.q, &out);
     targets_free(pushed);
+    if (groups)
+        hub_api_stats_free_pushed(groups);
     /* Decision 766's 5.4 for the same days and units (the scope was
      * checked by the statistics above). */
     if (rc == HUB_OK && !s.csv &&

@@ -36,12 +36,14 @@ enum {
 
 typedef struct hub_stats_run {
     hub_db_t *db;
-    const hub_stats_query_t *q;
+    const hub_stats_query_t *q; /* &query */
+    hub_stats_query_t query;    /* the caller's, level set from depth */
     hub_tree_t *tree;
     hub_acc_t *acc;
     hub_privacy_t *privacy; /* officers per group; NULL: not weighed */
     int root;          /* the scope's unit in the tree; -1: everything */
     char *scope_codes; /* JSON array of the codes in scope, or NULL */
+    char *unit_map;    /* with level: code -> its group's code, or NULL */
     hub_stats_memo_t memo[HUB_STATS_MEMO_COUNT];
     int digit_ids[10]; /* answers "0".."9", the usual ones: -1 unknown */
     /* The last question asked by instrument, question and element ids:
@@ -299,6 +301,7 @@ static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
         .hi = hi,
         .instrument = run->q->instrument,
         .scope_codes = run->scope_codes,
+        .unit_map = run->unit_map,
         .sub = g == HUB_STATS_BY_COUNTER   ? HUB_STAT_SUB_COUNTER
                : g == HUB_STATS_BY_OFFICER ? HUB_STAT_SUB_OFFICER
                                            : HUB_STAT_SUB_NONE,
@@ -463,6 +466,7 @@ static int hub_stats_read_officers(hub_stats_run_t *run,
         .hi = hi,
         .instrument = run->q->instrument,
         .scope_codes = run->scope_codes,
+        .unit_map = run->unit_map,
         .sub = run->q->group == HUB_STATS_BY_COUNTER ? HUB_STAT_SUB_COUNTER
                                                     : HUB_STAT_SUB_NONE,
         /* By period or none over the whole province: the bucket alone
@@ -553,6 +557,16 @@ static int hub_stats_find_root(hub_stats_run_t *run)
     return HUB_OK;
 }
 
+/* j (taken; NULL when it could not be built) as compact text in *out. */
+static int hub_stats_dump_json(json_t *j, char **out)
+{
+    if (!j)
+        return HUB_ERROR;
+    *out = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return *out ? HUB_OK : HUB_ERROR;
+}
+
 /* Every code in the subtree of the root, as a JSON array for ?4. */
 static int hub_stats_list_scope(hub_stats_run_t *run)
 {
@@ -570,11 +584,33 @@ static int hub_stats_list_scope(hub_stats_run_t *run)
             codes = NULL;
         }
     }
-    if (!codes)
-        return HUB_ERROR;
-    run->scope_codes = json_dumps(codes, JSON_COMPACT);
-    json_decref(codes);
-    return run->scope_codes ? HUB_OK : HUB_ERROR;
+    return hub_stats_dump_json(codes, &run->scope_codes);
+}
+
+/* With level, each code in scope and the code its rows are shown under,
+ * as a JSON object: the summaries are then summed by that code in SQL
+ * (a country's year by province reads 34 groups' rows, not 4,200
+ * units'), to the same counts as adding up each unit's rows. */
+static int hub_stats_map_units(hub_stats_run_t *run)
+{
+    json_t *map;
+    int i, node;
+
+    if (run->q->group != HUB_STATS_BY_UNIT || run->q->level < 0)
+        return HUB_OK;
+    map = json_object();
+    for (i = 0; map && i < run->tree->n; i++) {
+        if (run->root >= 0 && !hub_tree_is_within(run->tree, i, run->root))
+            continue;
+        node = hub_stats_find_unit_node(run, run->tree->nodes[i].code, 1);
+        if (node < 0 ||
+            json_object_set_new(map, run->tree->nodes[i].code,
+                                json_string(run->tree->nodes[node].code))) {
+            json_decref(map);
+            map = NULL;
+        }
+    }
+    return hub_stats_dump_json(map, &run->unit_map);
 }
 
 static int hub_stats_collect(hub_stats_run_t *run)
@@ -590,8 +626,15 @@ static int hub_stats_collect(hub_stats_run_t *run)
                        &run->tree);
     if (rc == HUB_OK)
         rc = hub_stats_find_root(run);
+    /* depth=1: the children of the unit asked, the top units without one
+     * (a token's own unit then, the only one in its scope). */
+    if (rc == HUB_OK && q->depth == 1)
+        run->query.level =
+            q->unit ? run->tree->nodes[run->root].depth + 1 : 0;
     if (rc == HUB_OK)
         rc = hub_stats_list_scope(run);
+    if (rc == HUB_OK)
+        rc = hub_stats_map_units(run);
     if (rc == HUB_OK)
         rc = hub_stats_read_all(run);
     if (rc == HUB_OK)
@@ -614,7 +657,8 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
     *out = NULL;
     memset(&run, 0, sizeof(run));
     run.db = db;
-    run.q = q;
+    run.query = *q;
+    run.q = &run.query;
     run.last_group = -1;
     run.last_q = -1;
     for (i = 0; i < HUB_STATS_MEMO_COUNT; i++)
@@ -626,7 +670,7 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
         rc = hub_stats_collect(&run);
     if (rc == HUB_OK) {
         memset(&in, 0, sizeof(in));
-        in.q = q;
+        in.q = run.q;
         in.tree = run.tree;
         in.acc = run.acc;
         in.root = run.root;
@@ -639,6 +683,7 @@ int hub_stats_compute(hub_db_t *db, const hub_stats_query_t *q, json_t **out)
     free(withheld);
     hub_privacy_free(run.privacy);
     free(run.scope_codes);
+    free(run.unit_map);
     hub_tree_free(run.tree);
     hub_acc_free(run.acc);
     return rc;

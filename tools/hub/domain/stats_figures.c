@@ -661,13 +661,30 @@ static int hub_fig_does_target_apply(const hub_fig_group_t *fg,
 static json_t *hub_fig_make_targets(const hub_fig_group_t *fg)
 {
     const hub_stats_query_t *q = fg->in->q;
-    const targets_t *t = q->targets;
+    const targets_t *t = q->targets, *own = NULL;
     const char *province = q->province ? q->province : TARGETS_ALL_PROVINCES;
+    const char *own_province = NULL;
     json_t *list = json_array(), *x;
     targets_pick_t pick;
     hub_fig_metric_t metric;
-    int i;
+    int i, node;
 
+    /* The nearest unit up the tree that holds targets of its own. */
+    for (node = q->depth && q->group_targets
+                    ? hub_tree_find(fg->in->tree, fg->key)
+                    : -1;
+         node >= 0 && !own; node = fg->in->tree->nodes[node].up) {
+        if (q->group_targets(q->group_targets_ctx,
+                             fg->in->tree->nodes[node].code, &own,
+                             &own_province) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    if (own) {
+        t = own;
+        province = own_province;
+    }
     for (i = 0; list && t && i < t->n_indicators; i++) {
         metric = hub_fig_find_metric(t->indicators[i].slug);
         if (metric == FIG_METRIC_NONE ||
@@ -858,6 +875,9 @@ json_t *hub_figures_build(hub_figures_in_t *in)
         "instrument", q->instrument, "min_group", q->min_group);
     if (out && q->level >= 0 &&
         json_object_set_new(out, "level", json_integer(q->level)))
+        out = NULL;
+    if (out && q->depth &&
+        json_object_set_new(out, "depth", json_integer(q->depth)))
         out = NULL;
     if (!out || json_object_set_new(out, "groups", groups)) {
         json_decref(out);

@@ -56,6 +56,19 @@ typedef struct hub_stats_query {
     int min_group;            /* officers under it: hidden, in every
                                * grouping (privacy.h) */
     int level;                /* group=unit: roll up to depth; -1 none */
+    /* group=unit: 1 rolls up to the children of unit (the top units of
+     * the tree without one: level 0), each its subtree's sum; 0 none.
+     * With it, the level is set from the unit asked. */
+    int depth;
+    /* With depth, when set: the targets unit code holds for itself and
+     * its subtree (a province's own, on a national hub), into *t and
+     * *province, *t NULL when none. A group is held against those of
+     * the nearest of its unit and its ancestors that holds some, or
+     * targets and province. 0, or -1 when they cannot be read (the
+     * answer fails). */
+    int (*group_targets)(void *ctx, const char *code, const targets_t **t,
+                         const char **province);
+    void *group_targets_ctx;
     const targets_t *targets; /* NULL: no targets */
     const char *province;     /* slug for the targets; NULL is "*" */
     hub_stats_source_t source;

@@ -593,6 +593,32 @@ int hub_national_find_targets(hub_db_t *db, const char *unit,
     return rc == HUB_OK ? HUB_NOT_FOUND : rc;
 }
 
+typedef struct hub_national_targets_walk {
+    hub_national_targets_fn fn;
+    void *ctx;
+} hub_national_targets_walk_t;
+
+static int hub_national_walk_targets(void *ctx, sqlx_stmt_t *st)
+{
+    hub_national_targets_walk_t *w = ctx;
+
+    return w->fn(w->ctx, sqlx_column_text(st, 0), sqlx_column_text(st, 1),
+                 sqlx_column_text(st, 2)) != 0
+               ? HUB_ERROR
+               : 0;
+}
+
+int hub_national_each_targets(hub_db_t *db, hub_national_targets_fn fn,
+                              void *ctx)
+{
+    hub_national_targets_walk_t w = {fn, ctx};
+
+    return hub_dbx_each(db,
+                        sqlx_prepare(hub_dbx(db), hub_national_sql_each_targets),
+                        HUB_OK, "national targets", hub_national_walk_targets,
+                        &w);
+}
+
 /* ---- forwarding -------------------------------------------------------- */
 
 int hub_national_get_forward(hub_db_t *db, const char *month, int64_t *seq,

@@ -118,6 +118,12 @@ int hub_national_put_targets(hub_db_t *db, const char *province,
  * it) and slug; HUB_NOT_FOUND when no such province pushed any. */
 int hub_national_find_targets(hub_db_t *db, const char *unit,
                               char slug[TARGETS_SLUG_MAX], char **text);
+/* Every province's pushed targets to fn (strings valid during the call
+ * only), in one read; fn's non-zero stops the walk (HUB_ERROR). */
+typedef int (*hub_national_targets_fn)(void *ctx, const char *province,
+                                       const char *slug, const char *text);
+int hub_national_each_targets(hub_db_t *db, hub_national_targets_fn fn,
+                              void *ctx);
 
 /* Forwarding state of month: *seq the last sequence number used (0:
  * none), digest the acknowledged rows' SHA-256 (*acked 0: none). */

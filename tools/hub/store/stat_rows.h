@@ -64,6 +64,14 @@ typedef struct hub_stat_read {
      * officers, the officers' tables and no scope, unit, field and sub
      * are then not read and come back "". Ignored otherwise. */
     int bucket_only;
+    /* JSON object of unit code -> the code its rows are counted under (a
+     * unit's ancestor), or NULL. Read from the month and year summaries
+     * (and, with officers, stat_month_officers and the staff year
+     * summary) with sub none, rows come summed by that code in SQL, in
+     * no particular order: only units the map names when scope_codes is
+     * set, every unit otherwise (one it does not name under its own
+     * code). Other reads ignore it. */
+    const char *unit_map;
 } hub_stat_read_t;
 
 typedef struct hub_stat_row {

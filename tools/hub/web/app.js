@@ -362,15 +362,16 @@ function statsParams(extra) {
   return p;
 }
 
-// The country's provinces, each asked for by itself so that each is held
-// against its own targets (the hub holds a scope within one province
-// against that province's).
+// The country's provinces in one answer (depth=1: each province's tree
+// summed by the hub, each held against its own province's targets, as
+// its own answer would be).
 async function loadProvinceRows(kids) {
-  const rows = await Promise.all(kids.map(async (k) => {
-    const one = await apiGet('/api/v1/stats', statsParams({ unit: k.code }));
-    const g = one.groups.length ? normaliseGroup(one.groups[0], one.min_group) : null;
+  const res = await apiGet('/api/v1/stats', statsParams({ group: 'unit', depth: 1 }));
+  const byCode = new Map(res.groups.map((g) => [g.key.unit, normaliseGroup(g, res.min_group)]));
+  const rows = kids.map((k) => {
+    const g = byCode.get(k.code) || null;
     return { label: k.name, code: k.code, g: g && (g.responses || g.partial) ? g : null, pushed: state.national.byCode.get(k.code) || null };
-  }));
+  });
   return { provinces: true, rows };
 }
 
