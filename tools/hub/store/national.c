@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "hub/store/provtotals.h"
 #include "hub/store/units.h"
 
 static const char hub_national_sql_cred_insert[] =
@@ -390,6 +391,8 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
         }
     if (rc == HUB_OK)
         rc = hub_national_fold(db, p, 1);
+    if (rc == HUB_OK)
+        rc = hub_provtotals_refresh(db, p->province, p->month);
     if (rc != HUB_OK)
         return rc;
     st = sqlx_prepare(hub_dbx(db), hub_national_sql_put_seq);
@@ -421,10 +424,18 @@ static const struct {
     {"stat_staff_year_responses", HUB_NATIONAL_OFF},
     {"stat_month_officers", HUB_NATIONAL_OFF},
     {"national_month_units", HUB_NATIONAL_KINDS},
+    {"national_prov_month_responses", HUB_NATIONAL_RESP},
+    {"national_prov_year_responses", HUB_NATIONAL_RESP},
+    {"national_prov_month_answers", HUB_NATIONAL_ANS},
+    {"national_prov_year_answers", HUB_NATIONAL_ANS},
+    {"national_prov_month_elements", HUB_NATIONAL_EL},
+    {"national_prov_year_elements", HUB_NATIONAL_EL},
+    {"national_prov_month_officers", HUB_NATIONAL_OFF},
+    {"national_prov_year_officers", HUB_NATIONAL_OFF},
 };
 #define HUB_NATIONAL_GROWN                                                \
     (sizeof(hub_national_grown) / sizeof(hub_national_grown[0]))
-#define HUB_NATIONAL_ANALYZE_MAX 512 /* "ANALYZE" and the names above */
+#define HUB_NATIONAL_ANALYZE_MAX 1024 /* "ANALYZE" and the names above */
 
 /* ?1 a table, ?2 the rows a push wrote to it: 1 when its statistics
  * should be made again (reltuples is -1 before the first ANALYZE). */

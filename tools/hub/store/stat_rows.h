@@ -72,6 +72,11 @@ typedef struct hub_stat_read {
      * set, every unit otherwise (one it does not name under its own
      * code). Other reads ignore it. */
     const char *unit_map;
+    /* 1 with unit_map and no scope, when the map sends every unit to
+     * its province and each province's rows are the ones it pushed (a
+     * national hub): the totals by province (provtotals.h) are read in
+     * its place, the same rows as the map's sums. */
+    int by_province;
 } hub_stat_read_t;
 
 typedef struct hub_stat_row {
