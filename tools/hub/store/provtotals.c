@@ -42,11 +42,13 @@ int hub_provtotals_refresh(hub_db_t *db, const char *province,
     return rc;
 }
 
-/* ?1 the map: 1 when no unit a province pushed is mapped to another
- * code and the hub keeps no kiosk's rows of its own, which the totals
- * would leave out. */
+/* ?1 the map: 1 when provinces pushed, no unit a province pushed is
+ * mapped to another code, and the hub keeps no kiosk's rows of its own,
+ * which the totals would leave out (the summaries are written by those
+ * two alone). */
 #define HUB_PT_EXACT(map)                                                 \
-    "SELECT CASE WHEN EXISTS(SELECT 1 FROM day_snapshots) OR EXISTS("     \
+    "SELECT CASE WHEN NOT EXISTS(SELECT 1 FROM national_months) OR"       \
+    " EXISTS(SELECT 1 FROM day_snapshots) OR EXISTS("                     \
     "SELECT 1 FROM (SELECT DISTINCT province, unit FROM"                  \
     " national_month_units) AS u LEFT JOIN (" map ") AS m"                \
     " ON m.code = u.unit WHERE coalesce(m.top, u.unit) <> u.province)"    \

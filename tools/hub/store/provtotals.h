@@ -99,9 +99,9 @@ int hub_provtotals_refresh(hub_db_t *db, const char *province,
 
 /* Whether the totals stand for the month and year summaries summed by
  * unit_map (a JSON object: unit code -> the code its rows count under):
- * *yes 1 when every unit a province pushed maps to that province and
- * the hub holds no kiosk's rows of its own. A read; HUB_OK or a
- * database error. */
+ * *yes 1 when provinces pushed, every unit a province pushed maps to
+ * that province, and the hub holds no kiosk's rows of its own (the
+ * summaries' only other source). A read; HUB_OK or a database error. */
 int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map, int *yes);
 
 #endif
