@@ -406,7 +406,9 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
 /* ---- planner statistics ------------------------------------------------ */
 
 /* The tables a push writes, with the kind whose rows grow them
- * (HUB_NATIONAL_KINDS: the units it wrote). */
+ * (HUB_NATIONAL_KINDS: the units it wrote). Not the province totals: a
+ * push rewrites a few of their rows, sought by key, and nothing joins
+ * them, so autovacuum's statistics serve. */
 static const struct {
     const char *table;
     int kind;
@@ -424,18 +426,10 @@ static const struct {
     {"stat_staff_year_responses", HUB_NATIONAL_OFF},
     {"stat_month_officers", HUB_NATIONAL_OFF},
     {"national_month_units", HUB_NATIONAL_KINDS},
-    {"national_prov_month_responses", HUB_NATIONAL_RESP},
-    {"national_prov_year_responses", HUB_NATIONAL_RESP},
-    {"national_prov_month_answers", HUB_NATIONAL_ANS},
-    {"national_prov_year_answers", HUB_NATIONAL_ANS},
-    {"national_prov_month_elements", HUB_NATIONAL_EL},
-    {"national_prov_year_elements", HUB_NATIONAL_EL},
-    {"national_prov_month_officers", HUB_NATIONAL_OFF},
-    {"national_prov_year_officers", HUB_NATIONAL_OFF},
 };
 #define HUB_NATIONAL_GROWN                                                \
     (sizeof(hub_national_grown) / sizeof(hub_national_grown[0]))
-#define HUB_NATIONAL_ANALYZE_MAX 1024 /* "ANALYZE" and the names above */
+#define HUB_NATIONAL_ANALYZE_MAX 512 /* "ANALYZE" and the names above */
 
 /* ?1 a table, ?2 the rows a push wrote to it: 1 when its statistics
  * should be made again (reltuples is -1 before the first ANALYZE). */
