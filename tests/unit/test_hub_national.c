@@ -733,21 +733,27 @@ static void test_country_by_province(void **state)
     json_decref(top);
 }
 
-/* The year by province as text, and whether the totals served it. */
-static char *country_text(hub_db_t *db, int *from_totals)
+/* The whole tree's map at level 0, and VL's alone. */
+#define MAP_ALL                                                           \
+    "{\"VL\":\"VL\",\"X1\":\"VL\",\"X2\":\"VL\",\"CT\":\"CT\","   \
+    "\"C1\":\"CT\"}"
+#define MAP_VL "{\"VL\":\"VL\",\"X1\":\"VL\",\"X2\":\"VL\"}"
+
+/* The year by province (depth=1 at the root; level 0 within a token's
+ * province) as text, and whether the totals served it. */
+static char *country_text(hub_db_t *db, const char *scope, int *from_totals)
 {
     json_t *out;
-    const char *map;
     char *text;
     int rc;
 
-    /* The map level 0 makes at the root of this tree. */
-    map = "{\"VL\":\"VL\",\"X1\":\"VL\",\"X2\":\"VL\",\"CT\":\"CT\","
-          "\"C1\":\"CT\"}";
     assert_int_equal(hub_db_begin_read(db), HUB_OK);
-    assert_int_equal(hub_provtotals_is_exact(db, map, from_totals), HUB_OK);
+    assert_int_equal(hub_provtotals_is_exact(db, scope ? MAP_VL : MAP_ALL,
+                                             scope, from_totals),
+                     HUB_OK);
     hub_db_end_read(db);
-    out = year_stats(db, NULL, NULL, HUB_STATS_BY_UNIT, -2, 5, &rc);
+    out = year_stats(db, scope, NULL, HUB_STATS_BY_UNIT, scope ? 0 : -2, 5,
+                     &rc);
     assert_int_equal(rc, HUB_OK);
     text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
     assert_non_null(text);
@@ -777,7 +783,7 @@ static void test_province_totals(void **state)
     static const char *c1[] = {"C1"};
     static const long a[] = {4, 3}, b[] = {9, 2}, c[] = {7};
     fixture_t *f = *state;
-    char *fast, *slow;
+    char *fast, *fast_vl, *slow;
     int exact = 0;
 
     push_units(f->db, "VL", "2026-05", 3, both, b, 2, HUB_OK);
@@ -800,17 +806,25 @@ static void test_province_totals(void **state)
                                       " province = 'VL' AND month ="
                                       " '2026-03'"),
                      7);
-    fast = country_text(f->db, &exact);
+    fast = country_text(f->db, NULL, &exact);
+    assert_int_equal(exact, 1);
+    fast_vl = country_text(f->db, "VL", &exact);
     assert_int_equal(exact, 1);
     /* A kiosk's rows of the hub's own: every unit's rows are read. */
     assert_int_equal(sqldb_exec(&f->db->sql,
                                 "INSERT INTO day_snapshots VALUES('k',"
                                 " '2026-01-01', 1, 0, 'u', 0)"),
                      SQLITE_OK);
-    slow = country_text(f->db, &exact);
+    slow = country_text(f->db, NULL, &exact);
     assert_int_equal(exact, 0);
     assert_string_equal(fast, slow);
+    free(slow);
+    slow = country_text(f->db, "VL", &exact);
+    assert_int_equal(exact, 0);
+    assert_string_equal(fast_vl, slow);
+    assert_null(strstr(fast_vl, "\"CT\""));
     free(fast);
+    free(fast_vl);
     free(slow);
 }
 

@@ -617,14 +617,22 @@ static int hub_stats_map_units(hub_stats_run_t *run)
     return hub_stats_dump_json(map, &run->unit_map);
 }
 
-/* The country by its top units (provinces, at a national hub): their
- * totals stand for every unit's rows when each province's own were
- * pushed, a few rows a province instead of every unit's. */
+/* The country by its top units (provinces, at a national hub), or one
+ * of them whole: their totals stand for every unit's rows when each
+ * province's own were pushed, a few rows a province instead of every
+ * unit's. */
 static int hub_stats_use_provtotals(hub_stats_run_t *run)
 {
-    if (!run->unit_map || run->root >= 0 || run->q->level != 0)
+    const char *province = NULL;
+
+    if (!run->unit_map || run->q->level != 0)
         return HUB_OK;
-    return hub_provtotals_is_exact(run->db, run->unit_map,
+    if (run->root >= 0) {
+        if (run->tree->nodes[run->root].depth != 0)
+            return HUB_OK;
+        province = run->tree->nodes[run->root].code;
+    }
+    return hub_provtotals_is_exact(run->db, run->unit_map, province,
                                    &run->by_province);
 }
 

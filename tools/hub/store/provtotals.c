@@ -42,24 +42,29 @@ int hub_provtotals_refresh(hub_db_t *db, const char *province,
     return rc;
 }
 
-/* ?1 the map: 1 when provinces pushed, no unit a province pushed is
- * mapped to another code, and the hub keeps no kiosk's rows of its own,
- * which the totals would leave out (the summaries are written by those
- * two alone). */
-#define HUB_PT_EXACT(map)                                                 \
+/* ?1 the map, ?2 the province asked or NULL for all: 1 when provinces
+ * pushed, no unit pushed by that province or named by the map is mapped
+ * to another code than its pusher's, and the hub keeps no kiosk's rows
+ * of its own, which the totals would leave out (the summaries are
+ * written by those two alone). */
+#define HUB_PT_EXACT(map, null2)                                          \
     "SELECT CASE WHEN NOT EXISTS(SELECT 1 FROM national_months) OR"       \
     " EXISTS(SELECT 1 FROM day_snapshots) OR EXISTS("                     \
     "SELECT 1 FROM (SELECT DISTINCT province, unit FROM"                  \
     " national_month_units) AS u LEFT JOIN (" map ") AS m"                \
-    " ON m.code = u.unit WHERE coalesce(m.top, u.unit) <> u.province)"    \
+    " ON m.code = u.unit WHERE (" null2 " OR u.province = ?2 OR m.code"  \
+    " IS NOT NULL) AND coalesce(m.top, u.unit) <> u.province)"           \
     " THEN 0 ELSE 1 END"
 static const char *const hub_provtotals_sql_exact[2] = {
-    HUB_PT_EXACT("SELECT key AS code, value AS top FROM json_each(?1)"),
+    HUB_PT_EXACT("SELECT key AS code, value AS top FROM json_each(?1)",
+                 "?2 IS NULL"),
     HUB_PT_EXACT("SELECT key COLLATE \"C\" AS code, value COLLATE \"C\""
-                 " AS top FROM json_each_text(CAST(?1 AS json))"),
+                 " AS top FROM json_each_text(CAST(?1 AS json))",
+                 "CAST(?2 AS TEXT) IS NULL"),
 };
 
-int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map, int *yes)
+int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map,
+                            const char *province, int *yes)
 {
     sqlx_stmt_t *st = sqlx_prepare(
         hub_dbx(db), hub_provtotals_sql_exact[hub_dbx_is_pg(db)]);
@@ -67,6 +72,7 @@ int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map, int *yes)
     int rc = HUB_OK;
 
     sqlx_bind_text(st, 1, unit_map, &rc);
+    sqlx_bind_text(st, 2, province, &rc);
     rc = hub_dbx_get_int(db, st, rc, "province totals check", &n);
     *yes = rc == HUB_OK && n == 1;
     return rc;

@@ -98,10 +98,13 @@ int hub_provtotals_refresh(hub_db_t *db, const char *province,
                            const char *month);
 
 /* Whether the totals stand for the month and year summaries summed by
- * unit_map (a JSON object: unit code -> the code its rows count under):
- * *yes 1 when provinces pushed, every unit a province pushed maps to
- * that province, and the hub holds no kiosk's rows of its own (the
- * summaries' only other source). A read; HUB_OK or a database error. */
-int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map, int *yes);
+ * unit_map (a JSON object: unit code -> the code its rows count under)
+ * over everything (province NULL) or province's tree: *yes 1 when
+ * provinces pushed, every unit pushed by the province(s) asked or named
+ * by the map maps to the province that pushed it, and the hub holds no
+ * kiosk's rows of its own (the summaries' only other source). A read;
+ * HUB_OK or a database error. */
+int hub_provtotals_is_exact(hub_db_t *db, const char *unit_map,
+                            const char *province, int *yes);
 
 #endif

@@ -305,11 +305,13 @@ static const char *const hub_stat_rows_sql_mapped[2][2][2][4] =
 
 /* A national hub's totals by province in the map's place: the same
  * columns, already one row a province (the officers summed over
- * instruments, as the map's statement does). */
+ * instruments, as the map's statement does); with a scope, the
+ * provinces it holds. */
 #define HUB_STATS_PT_SQL(d, per, kind, cols)                                   \
     HUB_STATS_D(d, DECLARE) "SELECT province, " cols " FROM national_prov_"   \
     per "_" kind " WHERE " per " BETWEEN ?1 AND ?2" HUB_STATS_INSTRUMENT(d)    \
-    " AND " HUB_STATS_D(d, NULL4) " AND ?5 >= 0"
+    " AND (" HUB_STATS_D(d, NULL4) " OR province IN ("                         \
+    HUB_STATS_D(d, CODES) ")) AND ?5 >= 0"
 #define HUB_STATS_PT_KINDS(d, per)                                             \
     {HUB_STATS_PT_SQL(d, per, "responses",                                     \
                       "field, '', " per ", " HUB_STATS_RESP_COLS),             \
@@ -349,7 +351,7 @@ static const char *hub_stat_rows_get_mapped_sql(const hub_stat_read_t *rd,
         year = rd->table == HUB_STAT_YEAR_SUMMARY;
         kind = rd->answers;
     }
-    if (rd->by_province && !in)
+    if (rd->by_province)
         return hub_stat_rows_sql_provtotals[pg][year][kind];
     return hub_stat_rows_sql_mapped[pg][in][year][kind];
 }
@@ -504,9 +506,8 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
     sqlx_bind_text(st, 2, rd->hi, &rc);
     sqlx_bind_text(st, 3, rd->instrument, &rc);
     sqlx_bind_text(st, 4,
-                   !mapped                            ? rd->scope_codes
-                   : rd->by_province && !rd->scope_codes ? NULL
-                                                        : rd->unit_map,
+                   !mapped || rd->by_province ? rd->scope_codes
+                                              : rd->unit_map,
                    &rc);
     sqlx_bind_int64(st, 5, (int64_t)rd->sub, &rc);
     rc = hub_dbx_each_cursor(db, st, rc, "stats", hub_stat_rows_each_row,
