@@ -6,7 +6,10 @@
  * nothing; the year and whole-country summaries always equal the sums of
  * the month rows, the officers' by year and by month their staff rows';
  * province credentials; the country by province (group=unit, level=0)
- * equal to each province's own answer and to its units' sums.
+ * equal to each province's own answer and to its units' sums, read from
+ * the totals by province, which equal the sums of the unit rows after
+ * every push, replay and replacement, and which a database of the
+ * schema before them gets from its rows when it opens.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +27,7 @@
 #include "hub/domain/stats.h"
 #include "hub/store/db_sql.h"
 #include "hub/store/national.h"
+#include "hub/store/provtotals.h"
 #include "hub/store/units.h"
 
 #include "testutil.h"
@@ -153,7 +157,8 @@ static char *summaries(hub_db_t *db)
         "stat_prov_month_responses", "stat_prov_month_answers",
         "stat_prov_month_elements", "national_months",
         "national_month_units", "stat_staff_responses",
-        "stat_staff_year_responses", "stat_month_officers"};
+        "stat_staff_year_responses", "stat_month_officers",
+        HUB_PROVTOTALS_NAMES};
     char *out = calloc(1, 1);
     size_t len = 0, i;
 
@@ -243,6 +248,69 @@ static void check_sums(hub_db_t *db)
         0);
 }
 
+/* Each province's totals both ways equal to its units' rows: the month
+ * ones to the month rows its pushes wrote, the year ones to the year
+ * summaries of the units it pushed. [kind] = {unit rows, totals}. */
+#define PT_PUSHED(src, per)                                               \
+    " FROM " src " AS t JOIN (SELECT DISTINCT province, unit FROM"        \
+    " national_month_units) AS u ON u.unit = t.unit GROUP BY t." per      \
+    ", u.province, "
+static const char *const pt_pairs[][2] = {
+    {"SELECT t.month, u.province, field, instrument, sum(complete),"
+     " sum(partial), sum(suppressed) FROM stat_month_responses AS t JOIN"
+     " national_month_units AS u ON u.month = t.month AND u.unit = t.unit"
+     " GROUP BY t.month, u.province, field, instrument",
+     "SELECT month, province, field, instrument, complete, partial,"
+     " suppressed FROM national_prov_month_responses"},
+    {"SELECT t.month, u.province, field, instrument, question, element,"
+     " answer, sum(n), sum(pn) FROM stat_month_answers AS t JOIN"
+     " national_month_units AS u ON u.month = t.month AND u.unit = t.unit"
+     " GROUP BY t.month, u.province, field, instrument, question,"
+     " element, answer",
+     "SELECT month, province, field, instrument, question, element,"
+     " answer, n, pn FROM national_prov_month_answers"},
+    {"SELECT t.year, u.province, field, instrument, sum(complete),"
+     " sum(partial), sum(suppressed)" PT_PUSHED("stat_year_responses", "year")
+     "field, instrument",
+     "SELECT year, province, field, instrument, complete, partial,"
+     " suppressed FROM national_prov_year_responses"},
+    {"SELECT t.year, u.province, field, instrument, question, element,"
+     " answer, sum(n), sum(pn)" PT_PUSHED("stat_year_answers", "year")
+     "field, instrument, question, element, answer",
+     "SELECT year, province, field, instrument, question, element,"
+     " answer, n, pn FROM national_prov_year_answers"},
+    {"SELECT t.year, u.province, field, instrument, element, sum(n),"
+     " sum(pn), sum(approx)" PT_PUSHED("stat_year_elements", "year")
+     "field, instrument, element",
+     "SELECT year, province, field, instrument, element, n, pn, approx"
+     " FROM national_prov_year_elements"},
+    {"SELECT t.month, u.province, instrument, officer, sum(complete)"
+     PT_PUSHED("stat_month_officers", "month") "instrument, officer",
+     "SELECT month, province, instrument, officer, complete FROM"
+     " national_prov_month_officers"},
+    {"SELECT t.year, u.province, instrument, officer, sum(complete)"
+     PT_PUSHED("stat_staff_year_responses", "year") "instrument, officer",
+     "SELECT year, province, instrument, officer, complete FROM"
+     " national_prov_year_officers"},
+};
+
+static void check_province_totals(hub_db_t *db)
+{
+    char sql[2048];
+    size_t i, w;
+
+    for (i = 0; i < sizeof(pt_pairs) / sizeof(*pt_pairs); i++)
+        for (w = 0; w < 2; w++) {
+            snprintf(sql, sizeof(sql),
+                     "SELECT count(*) FROM (%s EXCEPT %s)", pt_pairs[i][w],
+                     pt_pairs[i][!w]);
+            if (query_int(db, sql) != 0)
+                fail_msg("totals differ: %s", sql);
+        }
+    assert_true(query_int(db, "SELECT count(*) FROM"
+                              " national_prov_year_answers") > 0);
+}
+
 static void test_parse_refusals(void **state)
 {
     static const char *const bad[] = {
@@ -317,6 +385,7 @@ static void test_replace_by_sequence(void **state)
     assert_int_equal(push(f->db, t1, &held, &unit), HUB_OK);
     assert_int_equal(push(f->db, t3, &held, &unit), HUB_OK);
     check_sums(f->db);
+    check_province_totals(f->db);
     assert_int_equal(query_int(f->db, "SELECT complete FROM"
                                       " stat_year_responses WHERE unit ="
                                       " 'X1'"),
@@ -335,6 +404,7 @@ static void test_replace_by_sequence(void **state)
     /* The next one replaces March: X2 goes, X1 becomes 10. */
     assert_int_equal(push(f->db, t2, &held, &unit), HUB_OK);
     check_sums(f->db);
+    check_province_totals(f->db);
     assert_int_equal(query_int(f->db, "SELECT count(*) FROM"
                                       " stat_month_responses WHERE month ="
                                       " '2025-03'"),
@@ -390,6 +460,7 @@ static void test_refusals_change_nothing(void **state)
     now = summaries(f->db);
     assert_string_equal(now, snap);
     check_sums(f->db);
+    check_province_totals(f->db);
     free(now);
     free(snap);
     free(base);
@@ -662,6 +733,140 @@ static void test_country_by_province(void **state)
     json_decref(top);
 }
 
+/* The whole tree's map at level 0, and VL's alone. */
+#define MAP_ALL                                                           \
+    "{\"VL\":\"VL\",\"X1\":\"VL\",\"X2\":\"VL\",\"CT\":\"CT\","   \
+    "\"C1\":\"CT\"}"
+#define MAP_VL "{\"VL\":\"VL\",\"X1\":\"VL\",\"X2\":\"VL\"}"
+
+/* The year by province (depth=1 at the root; level 0 within a token's
+ * province) as text, and whether the totals served it. */
+static char *country_text(hub_db_t *db, const char *scope, int *from_totals)
+{
+    json_t *out;
+    char *text;
+    int rc;
+
+    assert_int_equal(hub_db_begin_read(db), HUB_OK);
+    assert_int_equal(hub_provtotals_is_exact(db, scope ? MAP_VL : MAP_ALL,
+                                             scope, from_totals),
+                     HUB_OK);
+    hub_db_end_read(db);
+    out = year_stats(db, scope, NULL, HUB_STATS_BY_UNIT, scope ? 0 : -2, 5,
+                     &rc);
+    assert_int_equal(rc, HUB_OK);
+    text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_non_null(text);
+    json_decref(out);
+    return text;
+}
+
+static void push_units(hub_db_t *db, const char *province,
+                       const char *month, long seq, const char *units[],
+                       const long n[], size_t count, int want)
+{
+    char *body = make_body(province, month, seq, units, n, count);
+    const char *bad = NULL;
+    int64_t held = 0;
+
+    assert_int_equal(push(db, body, &held, &bad), want);
+    free(body);
+}
+
+/* Pushes out of order, replays, a month replaced by fewer units: the
+ * totals stay the units' sums, and the country by province read from
+ * them is the text read from every unit's rows. */
+static void test_province_totals(void **state)
+{
+    static const char *both[] = {"X1", "X2"};
+    static const char *x2[] = {"X2"};
+    static const char *c1[] = {"C1"};
+    static const long a[] = {4, 3}, b[] = {9, 2}, c[] = {7};
+    fixture_t *f = *state;
+    char *fast, *fast_vl, *slow;
+    int exact = 0;
+
+    push_units(f->db, "VL", "2026-05", 3, both, b, 2, HUB_OK);
+    push_units(f->db, "VL", "2026-03", 2, both, a, 2, HUB_OK);
+    push_units(f->db, "CT", "2026-03", 1, c1, c, 1, HUB_OK);
+    check_province_totals(f->db);
+    /* An older push of May after its newer one, and a replay. */
+    push_units(f->db, "VL", "2026-05", 2, x2, c, 1, HUB_EXISTS);
+    push_units(f->db, "VL", "2026-03", 2, both, a, 2, HUB_EXISTS);
+    check_province_totals(f->db);
+    /* March again with X2 alone: X1's March leaves every total. */
+    push_units(f->db, "VL", "2026-03", 4, x2, c, 1, HUB_OK);
+    check_province_totals(f->db);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " national_prov_year_responses WHERE"
+                                      " province = 'VL'"),
+                     9 + 2 + 7);
+    assert_int_equal(query_int(f->db, "SELECT complete FROM"
+                                      " national_prov_month_officers WHERE"
+                                      " province = 'VL' AND month ="
+                                      " '2026-03'"),
+                     7);
+    fast = country_text(f->db, NULL, &exact);
+    assert_int_equal(exact, 1);
+    fast_vl = country_text(f->db, "VL", &exact);
+    assert_int_equal(exact, 1);
+    /* A kiosk's rows of the hub's own: every unit's rows are read. */
+    assert_int_equal(sqldb_exec(&f->db->sql,
+                                "INSERT INTO day_snapshots VALUES('k',"
+                                " '2026-01-01', 1, 0, 'u', 0)"),
+                     SQLITE_OK);
+    slow = country_text(f->db, NULL, &exact);
+    assert_int_equal(exact, 0);
+    assert_string_equal(fast, slow);
+    free(slow);
+    slow = country_text(f->db, "VL", &exact);
+    assert_int_equal(exact, 0);
+    assert_string_equal(fast_vl, slow);
+    assert_null(strstr(fast_vl, "\"CT\""));
+    free(fast);
+    free(fast_vl);
+    free(slow);
+}
+
+/* A national database of the schema before the totals: opening it
+ * computes them from the rows it holds. */
+static void test_province_totals_migrated(void **state)
+{
+    static const char *both[] = {"X1", "X2"};
+    static const char *c1[] = {"C1"};
+    static const long a[] = {4, 3}, c[] = {7};
+    hub_db_options_t opt = {1, 1, 0};
+    fixture_t *f = *state;
+    char *before, *after;
+
+    push_units(f->db, "VL", "2026-03", 1, both, a, 2, HUB_OK);
+    push_units(f->db, "VL", "2026-04", 1, both, a, 1, HUB_OK);
+    push_units(f->db, "CT", "2025-12", 1, c1, c, 1, HUB_OK);
+    before = summaries(f->db);
+    assert_int_equal(
+        sqldb_exec(&f->db->sql,
+                   "DROP TABLE national_prov_month_responses;"
+                   " DROP TABLE national_prov_month_answers;"
+                   " DROP TABLE national_prov_month_elements;"
+                   " DROP TABLE national_prov_month_officers;"
+                   " DROP TABLE national_prov_year_responses;"
+                   " DROP TABLE national_prov_year_answers;"
+                   " DROP TABLE national_prov_year_elements;"
+                   " DROP TABLE national_prov_year_officers;"
+                   " PRAGMA user_version = 15"),
+        SQLITE_OK);
+    hub_db_close(f->db);
+    f->db = NULL;
+    assert_int_equal(hub_db_open(f->db_path, &opt, &f->db), HUB_OK);
+    assert_int_equal(query_int(f->db, "PRAGMA user_version"),
+                     hub_db_schema_version());
+    check_province_totals(f->db);
+    after = summaries(f->db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -673,6 +878,8 @@ int main(void)
         T(test_body_round_trip),
         T(test_targets),
         T(test_country_by_province),
+        T(test_province_totals),
+        T(test_province_totals_migrated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1008,6 +1008,57 @@ static void test_national_push_analyses(void **state)
     assert_true(has_statistics(pg->db, "national_month_units"));
 }
 
+/* One text of the province totals' rows (the year's answers, the
+ * month's responses), in key order. */
+static char *province_totals_text(hub_db_t *db)
+{
+    sqlx_stmt_t *st = sqlx_prepare(
+        hub_dbx(db),
+        "SELECT coalesce((SELECT string_agg(concat_ws('|', year, province,"
+        " field, question, answer, n, pn), ',' ORDER BY year, province,"
+        " field, question, answer) FROM national_prov_year_answers), '')"
+        " || ';' || coalesce((SELECT string_agg(concat_ws('|', month,"
+        " province, field, complete, partial), ',' ORDER BY month,"
+        " province, field) FROM national_prov_month_responses), '')");
+    char *text;
+
+    assert_int_equal(sqlx_step(st), SQLX_ROW);
+    text = strdup(sqlx_column_text(st, 0));
+    sqlx_finalize(st);
+    assert_non_null(text);
+    return text;
+}
+
+/* After test_national_push_analyses's push: the totals are its sums,
+ * and a database of the step before them gets the same from its rows
+ * when the schema steps run. */
+static void test_national_totals_migrated(void **state)
+{
+    store_ctx_t *pg = *state;
+    char err[SQLX_ERR_MAX], *before, *after;
+
+    before = province_totals_text(pg->db);
+    assert_non_null(strstr(before, "2038|AN-T|khac|overall|4|3|0"));
+    assert_non_null(strstr(before, "2038|AN-T|khac|overall|5|4|1"));
+    assert_non_null(strstr(before, "2038-05|AN-T|khac|7|1"));
+    if (sqlx_exec(hub_dbx(pg->db),
+                  "DROP TABLE national_prov_month_responses,"
+                  " national_prov_month_answers,"
+                  " national_prov_month_elements,"
+                  " national_prov_month_officers,"
+                  " national_prov_year_responses,"
+                  " national_prov_year_answers, national_prov_year_elements,"
+                  " national_prov_year_officers;"
+                  " UPDATE hub_schema SET version = 5") != HUB_OK)
+        fail_msg("%s", sqlx_last_error(hub_dbx(pg->db)));
+    if (hub_pgschema_apply(hub_dbx(pg->db), err, sizeof(err)) != HUB_OK)
+        fail_msg("%s", err);
+    after = province_totals_text(pg->db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
 /* ---- uploads through the ingest, on both ---------------------------- */
 
 /* The units of the upload cases: a province, a district with two
@@ -1474,6 +1525,7 @@ int main(void)
         PG_ONLY(test_schema_matches_sqlite), PG_ONLY(test_stats_same_json),
         PG_ONLY(test_stats_past_result_cap),
         PG_ONLY(test_national_push_analyses),
+        PG_ONLY(test_national_totals_migrated),
         PG_ONLY(test_ingest_same_as_sqlite),
         PG_ONLY(test_ingest_concurrent),
     };

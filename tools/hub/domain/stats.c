@@ -13,6 +13,7 @@
 #include "hub/domain/privacy.h"
 #include "hub/domain/stats_acc.h"
 #include "hub/domain/stats_figures.h"
+#include "hub/store/provtotals.h"
 #include "hub/store/stat_rows.h"
 #include "hub/store/unittree.h"
 
@@ -44,6 +45,7 @@ typedef struct hub_stats_run {
     int root;          /* the scope's unit in the tree; -1: everything */
     char *scope_codes; /* JSON array of the codes in scope, or NULL */
     char *unit_map;    /* with level: code -> its group's code, or NULL */
+    int by_province;   /* the unit map read from the province totals */
     hub_stats_memo_t memo[HUB_STATS_MEMO_COUNT];
     int digit_ids[10]; /* answers "0".."9", the usual ones: -1 unknown */
     /* The last question asked by instrument, question and element ids:
@@ -302,6 +304,7 @@ static int hub_stats_read(hub_stats_run_t *run, hub_stat_table_t table,
         .instrument = run->q->instrument,
         .scope_codes = run->scope_codes,
         .unit_map = run->unit_map,
+        .by_province = run->by_province,
         .sub = g == HUB_STATS_BY_COUNTER   ? HUB_STAT_SUB_COUNTER
                : g == HUB_STATS_BY_OFFICER ? HUB_STAT_SUB_OFFICER
                                            : HUB_STAT_SUB_NONE,
@@ -467,6 +470,7 @@ static int hub_stats_read_officers(hub_stats_run_t *run,
         .instrument = run->q->instrument,
         .scope_codes = run->scope_codes,
         .unit_map = run->unit_map,
+        .by_province = run->by_province,
         .sub = run->q->group == HUB_STATS_BY_COUNTER ? HUB_STAT_SUB_COUNTER
                                                     : HUB_STAT_SUB_NONE,
         /* By period or none over the whole province: the bucket alone
@@ -613,6 +617,25 @@ static int hub_stats_map_units(hub_stats_run_t *run)
     return hub_stats_dump_json(map, &run->unit_map);
 }
 
+/* The country by its top units (provinces, at a national hub), or one
+ * of them whole: their totals stand for every unit's rows when each
+ * province's own were pushed, a few rows a province instead of every
+ * unit's. */
+static int hub_stats_use_provtotals(hub_stats_run_t *run)
+{
+    const char *province = NULL;
+
+    if (!run->unit_map || run->q->level != 0)
+        return HUB_OK;
+    if (run->root >= 0) {
+        if (run->tree->nodes[run->root].depth != 0)
+            return HUB_OK;
+        province = run->tree->nodes[run->root].code;
+    }
+    return hub_provtotals_is_exact(run->db, run->unit_map, province,
+                                   &run->by_province);
+}
+
 static int hub_stats_collect(hub_stats_run_t *run)
 {
     const hub_stats_query_t *q = run->q;
@@ -635,6 +658,8 @@ static int hub_stats_collect(hub_stats_run_t *run)
         rc = hub_stats_list_scope(run);
     if (rc == HUB_OK)
         rc = hub_stats_map_units(run);
+    if (rc == HUB_OK)
+        rc = hub_stats_use_provtotals(run);
     if (rc == HUB_OK)
         rc = hub_stats_read_all(run);
     if (rc == HUB_OK)

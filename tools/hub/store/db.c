@@ -11,6 +11,7 @@
 #include "hub/store/commitq.h"
 #include "hub/store/dbx.h"
 #include "hub/store/pgschema.h"
+#include "hub/store/provtotals.h"
 #include "hub/store/tokens.h"
 
 #define HUB_DB_BUSY_TIMEOUT_MS 5000
@@ -1114,6 +1115,14 @@ static const char hub_db_schema_v15[] =
     " body TEXT NOT NULL, dashboard TEXT NOT NULL,"
     " pushed_at INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* Schema version 16: a national hub's totals by province (provtotals.h),
+ * filled from the month rows already pushed. */
+#define HUB_DB_V16_T(name) " " name " TEXT NOT NULL,"
+#define HUB_DB_V16_N(name) " " name " INTEGER NOT NULL,"
+static const char hub_db_schema_v16[] =
+    HUB_PROVTOTALS_SQL_TABLES(HUB_DB_V16_T, HUB_DB_V16_N, " WITHOUT ROWID")
+    HUB_PROVTOTALS_SQL_REBUILD;
+
 /* Applied in order, each with its PRAGMA user_version bump in one
  * transaction. A later version appends an entry, never edits one. */
 static const sqldb_migration_t hub_db_migrations[] = {
@@ -1132,6 +1141,7 @@ static const sqldb_migration_t hub_db_migrations[] = {
     {"", hub_db_seed_v13},
     {hub_db_schema_v14, NULL},
     {hub_db_schema_v15, NULL},
+    {hub_db_schema_v16, NULL},
 };
 
 #define HUB_DB_SCHEMA_VERSION \

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "hub/store/provtotals.h"
 #include "hub/store/units.h"
 
 static const char hub_national_sql_cred_insert[] =
@@ -390,6 +391,8 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
         }
     if (rc == HUB_OK)
         rc = hub_national_fold(db, p, 1);
+    if (rc == HUB_OK)
+        rc = hub_provtotals_refresh(db, p->province, p->month);
     if (rc != HUB_OK)
         return rc;
     st = sqlx_prepare(hub_dbx(db), hub_national_sql_put_seq);
@@ -403,7 +406,9 @@ int hub_national_replace(hub_db_t *db, const hub_national_push_t *p,
 /* ---- planner statistics ------------------------------------------------ */
 
 /* The tables a push writes, with the kind whose rows grow them
- * (HUB_NATIONAL_KINDS: the units it wrote). */
+ * (HUB_NATIONAL_KINDS: the units it wrote). Not the province totals: a
+ * push rewrites a few of their rows, sought by key, and nothing joins
+ * them, so autovacuum's statistics serve. */
 static const struct {
     const char *table;
     int kind;

@@ -12,7 +12,9 @@
  * stat_staff_responses and stat_month_officers, where the officer
  * privacy rule weighs groups), and moves the year and whole-country
  * summaries by the difference, so the same statistics code serves the
- * national tree, withheld groups included. national_month_units remembers which units a
+ * national tree, withheld groups included; the province's totals of the
+ * month and its year are then made again from the rows held
+ * (provtotals.h). national_month_units remembers which units a
  * (province, month) wrote, which is what a later push takes away.
  * Forwarding: forward_months holds, per month, the last sequence number
  * used and the digest of the rows the national hub acknowledged.

@@ -1,4 +1,5 @@
 #include "hub/store/pgschema.h"
+#include "hub/store/provtotals.h"
 
 #include <stdio.h>
 
@@ -224,12 +225,19 @@ static const char hub_pgschema_v5[] =
     HUB_PG_ROWID("day_answers")
     HUB_PG_ROWID("day_elements");
 
+/* Version 6: SQLite's version 16, a national hub's totals by province,
+ * filled from the month rows already pushed. */
+static const char hub_pgschema_v6[] =
+    HUB_PROVTOTALS_SQL_TABLES(HUB_PG_T, HUB_PG_N, "")
+    HUB_PROVTOTALS_SQL_REBUILD;
+
 static const char *const hub_pgschema_steps[] = {
     hub_pgschema_v1,
     hub_pgschema_v2,
     hub_pgschema_v3,
     hub_pgschema_v4,
     hub_pgschema_v5,
+    hub_pgschema_v6,
 };
 
 #define HUB_PGSCHEMA_VERSION \
@@ -249,7 +257,7 @@ const char *const hub_pgschema_tables[] = {
     "stat_prov_month_responses", "stat_prov_month_answers",
     "stat_prov_month_elements", "stat_day_officers", "stat_month_officers",
     "national_credentials", "national_months", "national_month_units",
-    "forward_months", "national_targets", NULL,
+    "forward_months", "national_targets", HUB_PROVTOTALS_NAMES, NULL,
 };
 
 /* The version row is made with the table: a schema without it is one

@@ -303,12 +303,37 @@ static const char *const hub_stat_rows_sql_staff_officers[2][2][2] =
 static const char *const hub_stat_rows_sql_mapped[2][2][2][4] =
     HUB_STATS_BOTH(HUB_STATS_MAPPED_BOTH, 0);
 
+/* A national hub's totals by province in the map's place: the same
+ * columns, already one row a province (the officers summed over
+ * instruments, as the map's statement does); with a scope, the
+ * provinces it holds. */
+#define HUB_STATS_PT_SQL(d, per, kind, cols)                                   \
+    HUB_STATS_D(d, DECLARE) "SELECT province, " cols " FROM national_prov_"   \
+    per "_" kind " WHERE " per " BETWEEN ?1 AND ?2" HUB_STATS_INSTRUMENT(d)    \
+    " AND (" HUB_STATS_D(d, NULL4) " OR province IN ("                         \
+    HUB_STATS_D(d, CODES) ")) AND ?5 >= 0"
+#define HUB_STATS_PT_KINDS(d, per)                                             \
+    {HUB_STATS_PT_SQL(d, per, "responses",                                     \
+                      "field, '', " per ", " HUB_STATS_RESP_COLS),             \
+     HUB_STATS_PT_SQL(d, per, "answers",                                       \
+                      "field, '', " per ", " HUB_STATS_ANS_COLS),              \
+     HUB_STATS_PT_SQL(d, per, "elements",                                      \
+                      "field, '', " per ", " HUB_STATS_EL_COLS),               \
+     HUB_STATS_PT_SQL(d, per, "officers",                                      \
+                      "'', '', " per ", '', SUM(complete), 0, 0, officer")     \
+     " AND officer <> '' GROUP BY province, " per ", officer"}
+/* [dialect][year][kind] */
+#define HUB_STATS_PT_BOTH(d, unused)                                           \
+    {HUB_STATS_PT_KINDS(d, "month"), HUB_STATS_PT_KINDS(d, "year")}
+static const char *const hub_stat_rows_sql_provtotals[2][2][4] =
+    HUB_STATS_BOTH(HUB_STATS_PT_BOTH, 0);
+
 /* rd's summed statement, or NULL when its table is not one the map
  * serves (then its rows are read one by one, as without a map). */
 static const char *hub_stat_rows_get_mapped_sql(const hub_stat_read_t *rd,
                                                 int pg)
 {
-    int year, in = rd->scope_codes != NULL;
+    int year, kind, in = rd->scope_codes != NULL;
 
     if (!rd->unit_map || rd->sub != HUB_STAT_SUB_NONE)
         return NULL;
@@ -317,14 +342,18 @@ static const char *hub_stat_rows_get_mapped_sql(const hub_stat_read_t *rd,
             rd->table != HUB_STAT_STAFF_YEAR_SUMMARY)
             return NULL;
         year = rd->table == HUB_STAT_STAFF_YEAR_SUMMARY;
-        return hub_stat_rows_sql_mapped[pg][in][year][3];
+        kind = 3;
+    } else {
+        if ((rd->table != HUB_STAT_MONTH_SUMMARY &&
+             rd->table != HUB_STAT_YEAR_SUMMARY) ||
+            rd->answers < 0 || rd->answers > HUB_STAT_ELEMENTS)
+            return NULL;
+        year = rd->table == HUB_STAT_YEAR_SUMMARY;
+        kind = rd->answers;
     }
-    if ((rd->table != HUB_STAT_MONTH_SUMMARY &&
-         rd->table != HUB_STAT_YEAR_SUMMARY) ||
-        rd->answers < 0 || rd->answers > HUB_STAT_ELEMENTS)
-        return NULL;
-    year = rd->table == HUB_STAT_YEAR_SUMMARY;
-    return hub_stat_rows_sql_mapped[pg][in][year][rd->answers];
+    if (rd->by_province)
+        return hub_stat_rows_sql_provtotals[pg][year][kind];
+    return hub_stat_rows_sql_mapped[pg][in][year][kind];
 }
 
 /* Whether rd reads the lean officers' statement, without unit and sub. */
@@ -476,7 +505,10 @@ int hub_stat_rows_each(hub_db_t *db, const hub_stat_read_t *rd,
     sqlx_bind_text(st, 1, rd->lo, &rc);
     sqlx_bind_text(st, 2, rd->hi, &rc);
     sqlx_bind_text(st, 3, rd->instrument, &rc);
-    sqlx_bind_text(st, 4, mapped ? rd->unit_map : rd->scope_codes, &rc);
+    sqlx_bind_text(st, 4,
+                   !mapped || rd->by_province ? rd->scope_codes
+                                              : rd->unit_map,
+                   &rc);
     sqlx_bind_int64(st, 5, (int64_t)rd->sub, &rc);
     rc = hub_dbx_each_cursor(db, st, rc, "stats", hub_stat_rows_each_row,
                              &w);

@@ -72,6 +72,12 @@ typedef struct hub_stat_read {
      * set, every unit otherwise (one it does not name under its own
      * code). Other reads ignore it. */
     const char *unit_map;
+    /* 1 with unit_map when the map sends every unit to its province
+     * and each province's rows are the ones it pushed (a national hub,
+     * hub_provtotals_is_exact()): the totals by province (provtotals.h)
+     * are read in its place, the same rows as the map's sums; with a
+     * scope, those of the provinces it holds. */
+    int by_province;
 } hub_stat_read_t;
 
 typedef struct hub_stat_row {
