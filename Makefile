@@ -10,6 +10,7 @@
 #   make run        install what the kiosk needs, build it, start the demo in a window
 #   make test       install build and test packages, build, run every test
 #   make test-anytime  the tests again at dates where the local day is not UTC's
+#   make test-pg    the hub and sync end-to-end scripts with the hub on PostgreSQL
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS each (docs/FUZZING.md)
 #   make fuzz-short every harness for a few seconds (CI)
 #   make bench      benchmarks, table into docs/BENCHMARKS.md
@@ -247,7 +248,7 @@ PROGRAMS := $(BUILD)/sipas-kiosk $(BUILD)/sipas-sync $(BUILD)/sipasctl \
 	$(BUILD)/sipas-hub $(BUILD)/sipas-report
 
 .PHONY: all kiosk hub report voice tests run test deb deb-test deps-deb deps-arm64 test-arm64 man \
-	image bundle image-test deps-image test-anytime test-unit test-asan asan-build bench soak \
+	image bundle image-test deps-image test-anytime test-pg test-unit test-asan asan-build bench soak \
 	shots clean deps deps-kiosk deps-hub deps-report deps-test deps-node deps-bench \
 	crash-long golden-refs print-modules fuzz fuzz-short fuzz-build fuzz-bins \
 	review-sheet
@@ -429,6 +430,12 @@ $(BUILD)/tools/imgdiff: $(BUILD)/obj/tests/golden/imgdiff.o
 test-anytime: deps deps-test
 	@$(MAKE) --no-print-directory $(BUILD_JOBS) all tests
 	@tests/run-anytime.sh $(BUILD)
+
+# The hub's and the uploader's end-to-end scripts with the hub on
+# PostgreSQL (tests/run-pg.sh); skipped without its server binaries.
+test-pg: deps deps-test
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) all tests
+	@tests/run-pg.sh $(BUILD)
 
 test-unit: all tests
 	@tests/run-unit.sh $(BUILD)

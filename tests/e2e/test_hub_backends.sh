@@ -11,9 +11,9 @@
 # the statistics scripts run on SQLite alone (tests/run-all.sh leaves
 # them to this script, so they run once).
 #
-# Kept to these five for make test's time; the other hub and sync
-# scripts that read the database through backend.sh (HUB_BACKEND=pg
-# bash tests/e2e/test_X.sh) can run the same way in a longer target.
+# Kept to these five for make test's time; every other hub and sync
+# script (all read the database through backend.sh) runs on PostgreSQL
+# in `make test-pg` (tests/run-pg.sh), one at a time.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # Read by tests/run-all.sh too: one list.

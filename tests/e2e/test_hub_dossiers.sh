@@ -9,9 +9,9 @@
 . "$ROOT/tests/sync/lib.sh"
 OTHER=XA-KHAC
 hub_init
-"$HUB" unit add "$OTHER" "UBND xã Khác" --db "$T/hub.db" 2>/dev/null
-TOK_A=$("$HUB" token add --scope "unit:$UNIT" --db "$T/hub.db" 2>/dev/null)
-TOK_B=$("$HUB" token add --scope "unit:$OTHER" --db "$T/hub.db" 2>/dev/null)
+"$HUB" unit add "$OTHER" "UBND xã Khác" --db "$HUB_DB" 2>/dev/null
+TOK_A=$("$HUB" token add --scope "unit:$UNIT" --db "$HUB_DB" 2>/dev/null)
+TOK_B=$("$HUB" token add --scope "unit:$OTHER" --db "$HUB_DB" 2>/dev/null)
 hub_start
 
 # req PATH [TOKEN]: GET with a token; status on stdout, body in $T/body.
@@ -29,7 +29,7 @@ PY
 }
 expect_status() { [ "$2" = "$1" ] || fail "$3: expected HTTP $1, got $2: $(head -c 300 "$T/body")"; }
 digest() {
-  sqlite3 "$T/hub.db" "SELECT rev, install_id, seq, dossier, at, day, satisfied, answers, coalesce(corrects, '') FROM dossier_ratings ORDER BY rev" | sha256sum
+  hub_sql "$HUB_DB" "SELECT rev, install_id, seq, dossier, at, day, satisfied, answers, coalesce(CAST(corrects AS TEXT), '') FROM dossier_ratings ORDER BY rev" | sha256sum
 }
 
 D1=000.00.07.H42-261120-0001
@@ -64,7 +64,7 @@ A_DATA=$DATA
 # ---- kiosk B (the other unit): one dossier, not satisfied, walked away ---
 DATA="$T/var-b"
 "$CTL" provision --data "$DATA" --hub "$HUB_URL" \
-  --code "$("$HUB" enroll-code --unit "$OTHER" --db "$T/hub.db" 2>/dev/null)" \
+  --code "$("$HUB" enroll-code --unit "$OTHER" --db "$HUB_DB" 2>/dev/null)" \
   > /dev/null 2> "$T/provision.err" || { cat "$T/provision.err" >&2; fail "provision B"; }
 kiosk_ok "type $D3
 tap answer.2
@@ -121,7 +121,7 @@ before=$(digest)
 rm -f "$DATA/sync.db" "$DATA/sync.db-wal" "$DATA/sync.db-shm"
 provision "$HUB_URL"
 sync_ok
-[ "$(digest)" = "$before" ] || { sqlite3 "$T/hub.db" "SELECT * FROM dossier_ratings" >&2; fail "a full re-upload changed the dossier log"; }
+[ "$(digest)" = "$before" ] || { hub_sql "$HUB_DB" "SELECT * FROM dossier_ratings" >&2; fail "a full re-upload changed the dossier log"; }
 expect_status 200 "$(get "/api/v1/dossiers?after=$END")" "after the re-upload"
 [ "$(jget 'd["dossiers"]')" = "[]" ] || fail "a re-upload re-emitted: $(cat "$T/body")"
 
@@ -137,16 +137,16 @@ expect_status 200 "$(get "/api/v1/dossiers?after=$END")" "new data"
   # what the kiosk did, what the upload said and what the hub holds
   grep -E '"(committed|suppressed|dossier)' "$T/events" | tail -5 >&2
   tail -3 "$T/sync.out" "$T/sync.err" >&2
-  sqlite3 "$T/hub.db" "SELECT rev, seq, dossier, at, day FROM dossier_ratings ORDER BY rev" >&2
+  hub_sql "$HUB_DB" "SELECT rev, seq, dossier, at, day FROM dossier_ratings ORDER BY rev" >&2
   fail "new data: $(cat "$T/body")"; }
 END2=$(jget 'd["next"]')
 
 # ---- a changed rating comes back once, as a correction -------------------
 IID=$(sqlite3 "$DATA/sync.db" "SELECT install_id FROM enrollment")
 SECRET=$(sqlite3 "$DATA/sync.db" "SELECT secret FROM enrollment")
-SEQ=$(sqlite3 "$T/hub.db" "SELECT seq FROM dossier_ratings WHERE dossier = '$D4'")
-AT=$(sqlite3 "$T/hub.db" "SELECT at FROM dossier_ratings WHERE dossier = '$D4'")
-DAY=$(sqlite3 "$T/hub.db" "SELECT day FROM dossier_ratings WHERE dossier = '$D4'")
+SEQ=$(hub_sql "$HUB_DB" "SELECT seq FROM dossier_ratings WHERE dossier = '$D4'")
+AT=$(hub_sql "$HUB_DB" "SELECT at FROM dossier_ratings WHERE dossier = '$D4'")
+DAY=$(hub_sql "$HUB_DB" "SELECT day FROM dossier_ratings WHERE dossier = '$D4'")
 # an hour later, or earlier when later is another local day
 AT2=$(python3 -c "
 import datetime as d
@@ -225,7 +225,7 @@ expect_status 403 "$(post "$T/bad.json")" "another unit's dossier"
 [ "$(digest)" = "$before" ] || fail "bad input changed the dossier log"
 
 # ---- item 5.4 in the statistics -----------------------------------------
-FROM=$(python3 -c "print(min('$DAY', '$(sqlite3 "$T/hub.db" "SELECT min(day) FROM dossier_ratings")'))")
+FROM=$(python3 -c "print(min('$DAY', '$(hub_sql "$HUB_DB" "SELECT min(day) FROM dossier_ratings")'))")
 expect_status 200 "$(get "/api/v1/stats?from=$FROM&to=$DAY")" "stats"
 # D1 and D4 satisfied, D2 and D3 not: 2 of 4 judged dossiers not satisfied
 [ "$(jget '[d["decision_766"][k] for k in ("dossiers", "judged", "not_satisfied", "satisfied_pct", "rate_pct", "overdue_pct", "points")]')" = \

@@ -33,8 +33,8 @@ exec(sys.argv[3])
 sys.stdout.write(json.dumps(r, ensure_ascii=False))
 PY
 }
-rows() { sqlite3 "$T/hub.db" "SELECT count(*) FROM installations"; }
-version_of() { sqlite3 "$T/hub.db" "SELECT version FROM kiosks WHERE install_id = '$1'"; }
+rows() { hub_sql "$HUB_DB" "SELECT count(*) FROM installations"; }
+version_of() { hub_sql "$HUB_DB" "SELECT version FROM kiosks WHERE install_id = '$1'"; }
 expect_status() { # WANT GOT WHAT
   [ "$2" = "$1" ] || { cat "$T/body" >&2; fail "$3: expected HTTP $1, got $2"; }
 }
@@ -102,15 +102,15 @@ assert b["version"] != "0.3.0" and b["installation"] is None, b
 PY
 # The real kiosk's path: B was enrolled by an older release; its next
 # sync (a heartbeat: nothing pending) carries the version it runs now.
-sqlite3 "$T/hub.db" "UPDATE kiosks SET version = '0.0.9' WHERE install_id = '$B'"
+hub_sql "$HUB_DB" "UPDATE kiosks SET version = '0.0.9' WHERE install_id = '$B'"
 DATA=$DATA_B; sync_ok
 now=$("$CTL" --version 2>/dev/null | sed -n 's/^sipasctl \([^ ]*\).*/\1/p')
 [ -n "$now" ] || now=$(sed -n 's/^#define SIPAS_VERSION "\(.*\)"/\1/p' "$ROOT/app/core/version.h")
 [ "$(version_of "$B")" = "$now" ] || fail "after sync B shows $(version_of "$B"), not $now"
 
 # A unit token outside the kiosk's unit sees none of it.
-"$HUB" unit add XA-KHAC "UBND xã Khác" --db "$T/hub.db" 2>/dev/null
-other=$("$HUB" token add --scope unit:XA-KHAC --db "$T/hub.db" 2>/dev/null)
+"$HUB" unit add XA-KHAC "UBND xã Khác" --db "$HUB_DB" 2>/dev/null
+other=$("$HUB" token add --scope unit:XA-KHAC --db "$HUB_DB" 2>/dev/null)
 curl -sS -H "Authorization: Bearer $other" "$HUB_URL/api/v1/kiosks" > "$T/kiosks.json"
 python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['kiosks']==[]" "$T/kiosks.json" ||
   fail "another unit's token sees the kiosks"
@@ -120,10 +120,10 @@ for i in $(seq 1 25); do
   record "$A" "0.3.$i"
   expect_status 200 "$(post /api/v1/installation "$A" "$A_SECRET" "$T/rec")" "record $i"
 done
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations WHERE install_id = '$A'")" = 20 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations WHERE install_id = '$A'")" = 20 ] ||
   fail "the history is not capped at 20"
 [ "$(version_of "$A")" = 0.3.25 ] || fail "the newest record's version is not kept"
-"$HUB" kiosk list --json --db "$T/hub.db" 2>/dev/null > "$T/list.json"
+"$HUB" kiosk list --json --db "$HUB_DB" 2>/dev/null > "$T/list.json"
 python3 - "$T/list.json" "$A" <<'PY' || fail "kiosk list --json lacks the latest record"
 import json, sys
 k = next(k for k in json.load(open(sys.argv[1])) if k["install_id"] == sys.argv[2])

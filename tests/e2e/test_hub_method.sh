@@ -33,7 +33,7 @@
 #     respondents, bounds (10*23.66 + 20.65)/11 = 23.39 and
 #     (10*76.34 + 100)/11 = 78.49.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 Y=$(( $(TZ=Asia/Ho_Chi_Minh date +%Y) - 1 )) # last year: always in the past
 
 "$HUB" unit add TINH "Tỉnh Mẫu" --db "$DB" 2> /dev/null

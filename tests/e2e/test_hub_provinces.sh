@@ -5,7 +5,7 @@
 # districts before it. Broken hierarchy files are refused naming file,
 # line and field, and change nothing.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 EXAMPLE="$ROOT/assets/units/example-2025.json"
 
 # ---- import -------------------------------------------------------------------

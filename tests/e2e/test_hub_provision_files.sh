@@ -7,8 +7,8 @@
 
 hub_init
 hub_start
-codes() { sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes"; }
-files() { "$HUB" enroll-code --unit "$UNIT" --db "$T/hub.db" "$@" > "$T/out" 2> "$T/err"; }
+codes() { hub_sql "$HUB_DB" "SELECT count(*) FROM enroll_codes"; }
+files() { "$HUB" enroll-code --unit "$UNIT" --db "$HUB_DB" "$@" > "$T/out" 2> "$T/err"; }
 
 files --hub-url "$HUB_URL" --out "$T/cards" --count 3 --counter "Quầy" ||
   { cat "$T/err" >&2; fail "no provisioning files"; }
@@ -36,7 +36,7 @@ if files --hub-url "$HUB_URL" --out "$T/cards" --count 5; then fail "a card's fi
 expect_in "$T/err" "File exists"
 [ "$(codes)" = 3 ] || fail "a failed batch left codes behind"
 [ ! -e "$T/cards/$UNIT-04" ] || fail "a failed batch left files behind"
-if "$HUB" enroll-code --unit XA-NOWHERE --hub-url "$HUB_URL" --out "$T/none" --db "$T/hub.db" 2> "$T/err"; then
+if "$HUB" enroll-code --unit XA-NOWHERE --hub-url "$HUB_URL" --out "$T/none" --db "$HUB_DB" 2> "$T/err"; then
   fail "files for an unknown unit"
 fi
 expect_in "$T/err" "no unit XA-NOWHERE"
@@ -67,7 +67,7 @@ done
 # A single file without --counter still names its counter.
 files --hub-url "$HUB_URL" --out "$T/one" || { cat "$T/err" >&2; fail "one file"; }
 grep -q '"counter": "Quầy 1"' "$T/one/$UNIT-01/sipas-provision.json" || fail "no counter in a single file"
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")" = 3 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")" = 3 ] ||
   fail "not every code was spent"
 
 # --ca: the hub's CA beside every file, named in it; the kiosk keeps it.

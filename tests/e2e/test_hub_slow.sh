@@ -6,7 +6,7 @@
 # share of the connections, and never to all of them.
 . "$(dirname "$0")/../hub/lib.sh"
 SLOW="$ROOT/tests/hub/slow.py"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 
 "$HUB" unit add TINH "Tỉnh" --db "$DB" 2> /dev/null

@@ -2,7 +2,7 @@
 # 127.0.0.1/localhost; curl verifies against the CA (enroll, ingest, stats
 # work) and refuses the hub without it.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 PKI="$T/pki"
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 mkdir -p "$PKI"

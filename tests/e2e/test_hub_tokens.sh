@@ -3,7 +3,7 @@
 # audit of every token use and enrollment attempt, enrollment limits per
 # code and per address, and client addresses behind a trusted proxy.
 . "$(dirname "$0")/../hub/lib.sh"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
 DAY=86400
 
@@ -63,8 +63,8 @@ hub_stop
 # ---- tokens expire, rotate, and every use is audited ----------------------
 # The hub's clock is moved with SIPAS_CLOCK_OFFSET_S, never the real date.
 TOK_SHORT=$("$HUB" token add --scope province --expires-days 2 --db "$DB" 2> /dev/null)
-ID_SHORT=$(sqlite3 "$DB" "SELECT max(id) FROM tokens")
-ID_HB=$(sqlite3 "$DB" "SELECT id FROM tokens WHERE scope_unit = 'HB'")
+ID_SHORT=$(hub_sql "$DB" "SELECT max(id) FROM tokens")
+ID_HB=$(hub_sql "$DB" "SELECT id FROM tokens WHERE scope_unit = 'HB'")
 rc=0; "$HUB" token add --scope province --expires-days 0 --db "$DB" 2> /dev/null || rc=$?
 [ "$rc" = 2 ] || fail "a token that never works: exit $rc"
 rc=0; "$HUB" token add --scope province --expires-days 100000 --db "$DB" 2> /dev/null || rc=$?
@@ -93,7 +93,7 @@ expect 401 "$(analyst "$TOK_HB" /api/v1/kiosks)" "the old token after the overla
 expect 200 "$(analyst "$NEW_HB" /api/v1/kiosks)" "the rotated token after the overlap"
 hub_stop
 # A leaked token is rotated with no overlap: refused at once.
-ID_NEW=$(sqlite3 "$DB" "SELECT replaced_by FROM tokens WHERE id = $ID_HB")
+ID_NEW=$(hub_sql "$DB" "SELECT replaced_by FROM tokens WHERE id = $ID_HB")
 NEWER=$("$HUB" token rotate "$ID_NEW" --overlap-hours 0 --db "$DB" 2> /dev/null) || fail "rotate at once"
 rc=0; "$HUB" token rotate "$ID_NEW" --db "$DB" 2> /dev/null || rc=$?
 [ "$rc" = 1 ] || fail "rotating a revoked token: exit $rc"
@@ -113,15 +113,17 @@ grep -q "	token.rotate	id=$ID_HB new=$ID_NEW overlap_h=24 days=90$" "$T/audit" |
 ! grep -q "$TOK_HB\|$NEW_HB\|$TOK_SHORT\|$CODE" "$T/audit" || fail "a secret in the audit trail"
 
 # A database from before expiry existed: its tokens get 90 days from the
-# upgrade, not from their creation.
+# upgrade, not from their creation. An SQLite file on either backend: no
+# PostgreSQL schema predates expiry; the fresh file is the version wanted.
 OLD="$T/old.db"
+"$HUB" unit add TINH "Tỉnh" --db "$T/fresh.db" 2> /dev/null
 "$HUB" unit add TINH "Tỉnh" --db "$OLD" 2> /dev/null
 OLD_TOK=$("$HUB" token add --scope province --db "$OLD" 2> /dev/null)
 sqlite3 "$OLD" "ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN last_used_at;
   ALTER TABLE tokens DROP COLUMN replaced_by; ALTER TABLE tokens DROP COLUMN audit; DROP TABLE dossier_ratings; UPDATE tokens SET created_at = created_at - 400 * 86400000;
   PRAGMA user_version = 2"
 SIPAS_CLOCK_OFFSET_S=$((10 * DAY)) "$HUB" token list --db "$OLD" > /dev/null 2>&1 || fail "migrating tokens"
-[ "$(sqlite3 "$OLD" "PRAGMA user_version")" = "$(sqlite3 "$T/hub.db" "PRAGMA user_version")" ] ||
+[ "$(sqlite3 "$OLD" "PRAGMA user_version")" = "$(sqlite3 "$T/fresh.db" "PRAGMA user_version")" ] ||
   fail "schema version after migration"
 [ "$(sqlite3 "$OLD" "SELECT audit FROM tokens")" = 0 ] || fail "an old token is an ordinary one after the upgrade"
 SIPAS_CLOCK_OFFSET_S=$((99 * DAY)) hub_start "$OLD" --quiet

@@ -46,7 +46,7 @@ result() { # KEY [DATA]
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
     "${2:-$DATA}/provision-result.json" "$1"
 }
-code_used() { sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL"; }
+code_used() { hub_sql "$HUB_DB" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL"; }
 
 # ---- bad CA files: a bad file, nothing enrolled, the code kept ---------
 CODE=$(new_code)

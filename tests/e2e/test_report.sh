@@ -16,7 +16,7 @@ REP="$BUILD/sipas-report"
 for tool in pdfinfo pdffonts pdftoppm; do
   command -v $tool > /dev/null || fail "$tool is missing (poppler-utils)"
 done
-DB="$T/hub.db"
+DB=$(hub_db hub)
 CHECK="$ROOT/tests/report/check_report.py"
 
 # The last whole quarter before today: the hub refuses days in the future.

@@ -7,7 +7,7 @@
 REP="$BUILD/sipas-report"
 [ -x "$REP" ] || fail "$REP is not built"
 command -v pdftotext > /dev/null || fail "pdftotext is missing (poppler-utils)"
-DB="$T/hub.db"
+DB=$(hub_db hub)
 FLOOR=30
 # A fixed past quarter: the uploads and the report carry their own days.
 PERIOD=2026-Q1

@@ -84,9 +84,9 @@ assert rec["received_at"] > 0 and rec["tested_at"] > 0, rec
 assert {c["id"] for c in rec["checks"]} >= {"storage.fsync", "hub", "watchdog", "display"}, rec
 assert "install_id" not in rec and "format" not in rec, rec
 PY
-"$HUB" kiosk list --db "$T/hub.db" > "$T/list" 2>/dev/null
+"$HUB" kiosk list --db "$HUB_DB" > "$T/list" 2>/dev/null
 grep -q "pass at " "$T/list" || { cat "$T/list" >&2; fail "kiosk list shows no self-test"; }
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 2 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations")" = 2 ] ||
   fail "two runs should leave two records"
 
 # A clock NTP never set, but agreeing with the hub's: a warning, exit 0.
@@ -97,7 +97,7 @@ mv "$T/synced.away" "$root/run/systemd/timesync/synchronized"
 
 # --no-send leaves the hub as it was.
 st_ok --no-send
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 2 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations")" = 2 ] ||
   fail "--no-send sent a record"
 
 # The dummy driver (a headless test run) is a warning, not a failure.
@@ -145,7 +145,7 @@ plan '{"/api/v1/heartbeat": ["status:200"]}'
 st_fails --no-send
 expect_in "$T/st.out" "captive portal"
 plan '{}'
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 2 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations")" = 2 ] ||
   fail "a record was sent through a captive portal"
 
 # The hub down: unreachable, and nothing claims otherwise.
@@ -164,7 +164,7 @@ expect_in "$T/st.out" "kiosk đã biết giờ đúng của lần khởi động
 # A revoked kiosk is told so.
 hub_start
 id=$(sqlite3 "$DATA/sync.db" "SELECT install_id FROM enrollment")
-"$HUB" kiosk revoke "$id" --db "$T/hub.db" 2>/dev/null
+"$HUB" kiosk revoke "$id" --db "$HUB_DB" 2>/dev/null
 st_fails --no-send
 expect_in "$T/st.out" "Hub đã thu hồi kiosk này"
 echo ok

@@ -42,7 +42,7 @@ port=$HUB_PORT
   { cat "$T/st.out" "$T/st.err" >&2; fail "selftest failed over TLS"; }
 expect_in "$T/st.out" "HTTPS"
 expect_in "$T/st.out" "Đã gửi biên bản lắp đặt"
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 1 ] || fail "no record over TLS"
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations")" = 1 ] || fail "no record over TLS"
 
 # Another certificate at the same address: never trusted, nothing sent.
 hub_stop
@@ -52,6 +52,6 @@ if "$CTL" selftest --data "$DATA" --root "$root" --timeout 3 > "$T/st.out" 2> "$
 fi
 expect_in "$T/st.out" "Không kết nối được hub"
 expect_in "$T/st.out" "certificate"
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM installations")" = 1 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM installations")" = 1 ] ||
   fail "a record went to an unverified hub"
 echo ok

@@ -41,7 +41,7 @@ if "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code "$code" > "$T/out" 2>
 fi
 grep -qi "damaged" "$T/err" || { cat "$T/err" >&2; fail "provision did not name the damage"; }
 grep -q "used already" "$T/err" && fail "provision spent the code"
-used=$(sqlite3 "$T/hub.db" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")
+used=$(hub_sql "$HUB_DB" "SELECT count(*) FROM enroll_codes WHERE used_at IS NOT NULL")
 [ "$used" = 1 ] || fail "the hub marked the code used ($used codes used)"
 
 # The repair the message names: move the damaged file aside.

@@ -14,7 +14,7 @@ enroll() { "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code "$1" > "$T/ou
 if enroll "ZZZZ-ZZZZ-ZZZZ"; then fail "an unknown code enrolled"; fi
 expect_in "$T/err" "unknown enrollment code"
 code=$(new_code)
-sqlite3 "$T/hub.db" "UPDATE enroll_codes SET expires_at = 1"
+hub_sql "$HUB_DB" "UPDATE enroll_codes SET expires_at = 1"
 if enroll "$code"; then fail "an expired code enrolled"; fi
 expect_in "$T/err" "expired"
 code=$(new_code)
@@ -30,7 +30,7 @@ enroll "$(new_code | tr 'A-Z' 'a-z')" || { cat "$T/err" >&2; fail "lower-case co
 
 port=$HUB_PORT
 hub_stop
-if enroll "$(sqlite3 "$T/hub.db" "SELECT 1")"; then fail "enrolled with no hub"; fi
+if enroll "$(hub_sql "$HUB_DB" "SELECT 1")"; then fail "enrolled with no hub"; fi
 expect_in "$T/err" "hub unreachable"
 if "$CTL" provision --data "$DATA" --hub "$HUB_URL" --code X --pin nonsense 2> "$T/err"; then
   fail "a bad pin accepted"
@@ -43,6 +43,6 @@ hub_start --port "$port"
 sync_ok
 expect_in "$T/sync.out" "not sent: 3 test ratings recorded before enrollment"
 totals --groups unit --allow-empty --expect-responses 0
-[ "$(sqlite3 "$T/hub.db" "SELECT count(*) FROM day_responses")" = 0 ] ||
+[ "$(hub_sql "$HUB_DB" "SELECT count(*) FROM day_responses")" = 0 ] ||
   fail "test ratings reached the hub"
 echo ok

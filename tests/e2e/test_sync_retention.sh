@@ -67,5 +67,5 @@ PY
 sync_ok
 # The element respondents too, carried in the acknowledged snapshot.
 python3 "$SYNC_LIB/check_totals.py" --export "$T/merged.csv" --hub "$HUB_URL" --token "$TOKEN" \
-  --hub-db "$T/hub.db" > /dev/null 2> "$T/err" || { cat "$T/err" >&2; fail "a late response for a pruned day"; }
+  --hub-db "$HUB_DB" > /dev/null 2> "$T/err" || { cat "$T/err" >&2; fail "a late response for a pruned day"; }
 echo ok

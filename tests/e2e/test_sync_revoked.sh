@@ -14,7 +14,7 @@ sync_ok
 totals
 cp "$T/export.csv" "$T/before.csv"
 install_id=$(sqlite3 "$DATA/sync.db" "SELECT install_id FROM enrollment")
-"$HUB" kiosk revoke "$install_id" --db "$T/hub.db" 2> /dev/null || fail "revoke"
+"$HUB" kiosk revoke "$install_id" --db "$HUB_DB" 2> /dev/null || fail "revoke"
 
 rate 3 --seed 61
 sync_fails --timeout 10

@@ -53,16 +53,54 @@ hub_sql() {
   esac
 }
 
+# hub_dump DB: every row of every table as text (SQLite's .dump, pg_dump's
+# data), for a check that a secret is nowhere in clear.
+hub_dump() {
+  case $1 in
+    postgresql://*) "$PG_ENV_BIN/pg_dump" --data-only "$1" 2> /dev/null ;;
+    *) sqlite3 "$1" .dump ;;
+  esac
+}
+
+# hub_check DB: "ok" when the database reads back whole: SQLite's
+# integrity_check; on PostgreSQL amcheck over every B-tree index of the
+# hub's tables (heap and index together) and every row read by pg_dump.
+hub_check() {
+  case $1 in
+    postgresql://*)
+      "$PG_ENV_BIN/psql" "$1" -XAtqc "CREATE EXTENSION IF NOT EXISTS amcheck" > /dev/null || return 1
+      "$PG_ENV_BIN/psql" "$1" -XAtq -v ON_ERROR_STOP=1 > /dev/null <<'SQL' || return 1
+SELECT bt_index_check(c.oid, true)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam
+WHERE n.nspname = 'public' AND a.amname = 'btree' AND c.relkind = 'i';
+SQL
+      "$PG_ENV_BIN/pg_dump" --data-only "$1" > /dev/null 2>&1 || return 1
+      echo ok ;;
+    *) sqlite3 "$1" 'PRAGMA integrity_check' ;;
+  esac
+}
+
+# hub_size_kb DB: what the database takes on disk, in KiB (the file's
+# size; on PostgreSQL pg_database_size, tables, indexes and partitions).
+hub_size_kb() {
+  case $1 in
+    postgresql://*) hub_sql "$1" "SELECT pg_database_size(current_database()) / 1024" ;;
+    *) du -k --apparent-size "$1" | cut -f1 ;;
+  esac
+}
+
 # db_digest DB: one hash over every table's rows, to prove "unchanged";
-# the audit trail is left out, since it records refusals too (on
-# PostgreSQL its sequence as well).
+# the audit trail is left out, since it records refusals too. So are
+# PostgreSQL's sequences: a write rolled back still moves them (nextval
+# is never undone), though no row changed.
 db_digest() {
   case $1 in
     postgresql://*)
       # \restrict carries a key new on every run; the warnings are
       # about restoring units, which this never does.
       "$PG_ENV_BIN/pg_dump" --data-only --exclude-table=audit "$1" 2> /dev/null |
-        grep -v '^--\|^SET \|^SELECT pg_catalog.set_config\|audit_id_seq\|^\\\(un\)\?restrict ' ;;
+        grep -v '^--\|^SET \|^SELECT pg_catalog.set_config\|^SELECT pg_catalog.setval\|^\\\(un\)\?restrict ' ;;
     *)
       sqlite3 "$1" .dump |
         grep -v '^PRAGMA\|^BEGIN\|^COMMIT\|^INSERT INTO audit\|^INSERT INTO sqlite_sequence' ;;
