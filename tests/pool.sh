@@ -14,6 +14,12 @@
 #               given TEST_JOBS=1, so a runner it calls runs its own
 #               parts one by one.
 #
+# A test's cleanup kills the processes it started by their PIDs; once one
+# has ended, its PID may be another test's process. So each test runs in
+# a PID namespace of its own (unshare, as root), where a PID can only be
+# its own and whatever it leaves running ends with it; where that cannot
+# be had, tests run one at a time.
+#
 # The runner sourcing this defines nothing; it reads pool_passed,
 # pool_failed and pool_failures when pool_run returns.
 #
@@ -27,9 +33,15 @@
 pool_passed=0 pool_failed=0 pool_failures=()
 pool_kind=() pool_label=() pool_cmd=()
 
+pool_ns=()
+if unshare --pid --fork --mount-proc --kill-child true 2> /dev/null; then
+  pool_ns=(unshare --pid --fork --mount-proc --kill-child)
+fi
+
 pool_jobs() {
   local n=${TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}
   case $n in '' | *[!0-9]* | 0) n=1 ;; esac
+  [ "${#pool_ns[@]}" -gt 0 ] || n=1
   echo "$n"
 }
 
@@ -56,7 +68,7 @@ pool_count_unit() {
 }
 
 pool_queue() { # kind label [VAR=VALUE...] -- cmd...
-  local kind=$1 label=$2 cmd="env TEST_JOBS=1"
+  local kind=$1 label=$2 cmd="${pool_ns[*]} env TEST_JOBS=1"
   shift 2
   while [ "$#" -gt 0 ] && [ "$1" != -- ]; do cmd+=" $(printf '%q' "$1")"; shift; done
   [ "$#" -gt 0 ] && shift
