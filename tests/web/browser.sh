@@ -7,6 +7,10 @@ web_browser_ready() {
   local stamp="$WEB_TESTS/node_modules/.sipas-installed" sudo=
   [ -f "$BUILD/web/.built" ] || fail "$BUILD/web is not built (make)"
   command -v node > /dev/null || fail "node is not installed (make installs it with the dashboard)"
+  # Browser suites running at once install chromium and the modules once: the first
+  # holds the lock, the others then find its stamp.
+  exec 9> "${TMPDIR:-/tmp}/sipas-web-modules.lock"
+  flock 9 || fail "cannot lock ${TMPDIR:-/tmp}/sipas-web-modules.lock"
   if [ ! -x "$CHROMIUM" ]; then
     echo "installing: chromium" >&2
     [ "$(id -u)" = 0 ] || sudo=sudo
@@ -17,4 +21,5 @@ web_browser_ready() {
     npm ci --prefix "$WEB_TESTS" --no-audit --no-fund --loglevel=error >&2 || fail "npm ci in tests/web failed"
     touch "$stamp"
   fi
+  exec 9>&-
 }
