@@ -6,8 +6,10 @@
  * HUB_EXISTS, a syntax error's message, a lock waited for too long as
  * HUB_BUSY, and two connections racing on one key that still count
  * exactly; statements run together (sqlx_run_all(), PostgreSQL's
- * pipeline) stopping at the first failure, and array literals
- * (pgarray.h) read back by PostgreSQL as they were written.
+ * pipeline) stopping at the first failure, array literals
+ * (pgarray.h) read back by PostgreSQL as they were written, and a
+ * connection the server dropped opened again (never inside a
+ * transaction).
  *
  * PostgreSQL's half runs when SIPAS_TEST_PG_URI names a server: the
  * wrapper tests/hub/test_sqlx_pg.sh starts one of its own
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hub/store/pgarray.h"
 #include "hub/store/sqlx.h"
@@ -772,6 +775,71 @@ static void test_pgarray_round_trip(void **state)
     hub_pgarray_free(&b);
 }
 
+/* Ends connection x's server process from another connection, as a
+ * server restart or an administrator would, and waits until it is gone. */
+static void drop_connection(const char *target, sqlx_t *x)
+{
+    char err[SQLX_ERR_MAX], sql[96];
+    int64_t pid = query_int(x, "SELECT pg_backend_pid()", NULL);
+    sqlx_t *other = NULL;
+    int i;
+
+    assert_int_equal(sqlx_open(target, NULL, &other, err, sizeof(err)),
+                     HUB_OK);
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%" PRId64 ")",
+             pid);
+    assert_int_equal(sqlx_exec(other, sql), HUB_OK);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM pg_stat_activity WHERE pid = %" PRId64, pid);
+    for (i = 0; i < 500 && query_int(other, sql, NULL) > 0; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    assert_int_equal(query_int(other, sql, NULL), 0);
+    sqlx_close(other);
+}
+
+/* A connection the server dropped: a write that finds it gone fails, the
+ * next runs on a connection opened again, with the statements kept
+ * before; a SELECT or a lone BEGIN goes through at once. Lost inside a transaction,
+ * every command fails until the rollback: no statement of the lost
+ * transaction runs on its own on the new connection. */
+static void test_reconnect(void **state)
+{
+    driver_ctx_t *c = *state;
+
+    assert_int_equal(insert_row(c->x, "a", 1, NULL), SQLX_DONE);
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 1);
+
+    drop_connection(c->target, c->x);
+    assert_int_not_equal(insert_row(c->x, "b", 1, NULL), SQLX_DONE);
+    printf("%s\n", sqlx_last_error(c->x));
+    assert_int_equal(insert_row(c->x, "b", 2, NULL), SQLX_DONE);
+    drop_connection(c->target, c->x);
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 2);
+
+    assert_int_equal(sqlx_begin(c->x), HUB_OK);
+    assert_int_equal(insert_row(c->x, "c", 3, NULL), SQLX_DONE);
+    drop_connection(c->target, c->x);
+    assert_int_not_equal(insert_row(c->x, "d", 4, NULL), SQLX_DONE);
+    assert_int_not_equal(insert_row(c->x, "e", 5, NULL), SQLX_DONE);
+    assert_true(sqlx_in_transaction(c->x));
+    assert_int_not_equal(sqlx_commit(c->x), HUB_OK);
+    sqlx_rollback(c->x);
+    assert_false(sqlx_in_transaction(c->x));
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 2);
+
+    drop_connection(c->target, c->x);
+    assert_int_equal(sqlx_begin(c->x), HUB_OK);
+    assert_int_equal(insert_row(c->x, "f", 6, NULL), SQLX_DONE);
+    assert_int_equal(sqlx_commit(c->x), HUB_OK);
+    drop_connection(c->target, c->x);
+    assert_int_equal(
+        sqlx_exec(c->x, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+        HUB_OK);
+    assert_int_equal(query_int(c->x, COUNT_SQL, NULL), 3);
+    assert_int_equal(sqlx_commit(c->x), HUB_OK);
+    assert_int_equal(query_int(c->x, "SELECT n FROM t WHERE k = ?", "f"), 6);
+}
+
 int main(void)
 {
     driver_ctx_t sqlite_ctx = {0}, pg_ctx = {0};
@@ -787,6 +855,7 @@ int main(void)
         BOTH(test_lock_wait_busy),  BOTH(test_race_one_key),
         BOTH(test_blob_round_trip), BOTH(test_run_all),
         BOTH(test_pgarray_round_trip),
+        PG_ONLY(test_reconnect),
     };
     return pg_half_run("sqlx drivers", all, sizeof(all) / sizeof(all[0]),
                        &pg_ctx, &pg_ctx.uri);

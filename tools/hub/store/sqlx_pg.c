@@ -7,6 +7,17 @@
  * back as text (int8 as its decimal digits), both in UTF-8. Why whole
  * results rather than single-row mode: see sqlx.h.
  *
+ * A connection the server dropped (a restart, a fail-over, an idle
+ * timeout, a terminated backend) is opened again at the next command,
+ * its statements prepared again, so a long-running hub outlives its
+ * server's restarts. The command that finds it dropped fails, but for a
+ * lone BEGIN or a SELECT outside a transaction, which wrote nothing and
+ * are sent again on the new connection; whether another command ran
+ * before the drop is unknown, so it is the caller's to retry. Never
+ * inside a transaction: once the connection is lost in one, every
+ * command fails until the caller's rollback, so no statement of a
+ * half-lost transaction runs on its own on the new connection.
+ *
  * libpq is loaded (dlopen) at the first PostgreSQL open, not linked:
  * linked, it and the thirteen libraries it brings (Kerberos, LDAP, ...)
  * were loaded and relocated at every start of sipas-hub, some 8.4
@@ -47,7 +58,7 @@
     X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdb)              \
     X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQfinish) X(PQftype)  \
     X(PQgetisnull) X(PQenterPipelineMode) X(PQexitPipelineMode)           \
-    X(PQgetResult) X(PQpipelineSync) X(PQsendQueryPrepared)               \
+    X(PQgetResult) X(PQpipelineSync) X(PQsendQueryPrepared) X(PQreset)    \
     X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare)   \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus)       \
     X(PQsetClientEncoding) X(PQsetNoticeProcessor) X(PQstatus)            \
@@ -110,6 +121,7 @@ static int sqlx_pq_ready(char *msg, size_t cap)
 #define PQexitPipelineMode sqlx_pq.PQexitPipelineMode
 #define PQgetResult sqlx_pq.PQgetResult
 #define PQpipelineSync sqlx_pq.PQpipelineSync
+#define PQreset sqlx_pq.PQreset
 #define PQsendQueryPrepared sqlx_pq.PQsendQueryPrepared
 #define PQfinish sqlx_pq.PQfinish
 #define PQftype sqlx_pq.PQftype
@@ -131,17 +143,23 @@ static int sqlx_pq_ready(char *msg, size_t cap)
 typedef struct sqlx_pg_conn {
     PGconn *conn;
     unsigned next_name; /* statement names are never reused */
+    int lock_ms;        /* the session's lock_timeout */
+    int in_txn;         /* in a transaction after the last command */
+    int lost;           /* the connection dropped while in_txn: every
+                         * command fails until the rollback */
 } sqlx_pg_conn_t;
 
 typedef struct sqlx_pg_stmt {
     char name[SQLX_PG_NAME_MAX];
+    int select;    /* a SELECT: run again after a drop outside a
+                    * transaction, since it wrote nothing */
     PGresult *res; /* the execution's whole result, until reset */
     int row, rows;
 } sqlx_pg_stmt_t;
 
-static PGconn *sqlx_pg_conn(sqlx_t *x)
+static sqlx_pg_conn_t *sqlx_pg_conn(sqlx_t *x)
 {
-    return ((sqlx_pg_conn_t *)x->impl)->conn;
+    return x->impl;
 }
 
 static sqlx_pg_stmt_t *sqlx_pg_stmt(sqlx_stmt_t *st)
@@ -191,12 +209,19 @@ static int sqlx_pg_rc(const char *state, const char *constraint)
 /* HUB_OK for a result of one of the two good statuses; otherwise the
  * hub_rc of its SQLSTATE, the message (with the SQLSTATE) in msg. res
  * may be NULL (libpq out of memory, or the connection lost). */
-static int sqlx_pg_check(PGconn *conn, const PGresult *res, char *msg,
-                         size_t cap)
+static int sqlx_pg_check(sqlx_pg_conn_t *c, const PGresult *res,
+                         char *msg, size_t cap)
 {
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    PGTransactionStatusType t = PQtransactionStatus(c->conn);
+    PGconn *conn = c->conn;
     const char *state, *primary;
 
+    /* UNKNOWN: the connection is gone; what it was in stays known. */
+    if (t == PQTRANS_UNKNOWN)
+        c->lost = c->lost || c->in_txn;
+    else if (t != PQTRANS_ACTIVE)
+        c->in_txn = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
         return HUB_OK;
     state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -213,10 +238,11 @@ static int sqlx_pg_check(PGconn *conn, const PGresult *res, char *msg,
 }
 
 /* Runs sql (no parameters) and checks it; the result is cleared. */
-static int sqlx_pg_run(PGconn *conn, const char *sql, char *msg, size_t cap)
+static int sqlx_pg_run(sqlx_pg_conn_t *c, const char *sql, char *msg,
+                       size_t cap)
 {
-    PGresult *res = PQexec(conn, sql);
-    int rc = sqlx_pg_check(conn, res, msg, cap);
+    PGresult *res = PQexec(c->conn, sql);
+    int rc = sqlx_pg_check(c, res, msg, cap);
 
     PQclear(res);
     return rc;
@@ -230,11 +256,26 @@ static void sqlx_pg_quiet(void *arg, const char *message)
     (void)message;
 }
 
+/* The session's settings, on a new connection or one opened again:
+ * text is UTF-8 whatever the server's default; a lock waited for longer
+ * than SQLite's busy timeout is HUB_BUSY, as with SQLite. */
+static int sqlx_pg_session(sqlx_pg_conn_t *c, char *msg, size_t cap)
+{
+    char set[64];
+
+    PQsetNoticeProcessor(c->conn, sqlx_pg_quiet, NULL);
+    if (PQsetClientEncoding(c->conn, "UTF8") != 0) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(c->conn));
+        return HUB_ERROR;
+    }
+    snprintf(set, sizeof(set), "SET lock_timeout = %d", c->lock_ms);
+    return sqlx_pg_run(c, set, msg, cap);
+}
+
 static int sqlx_pg_open(sqlx_t *x, const char *target,
                         const sqlx_options_t *opt, char *msg, size_t cap)
 {
     sqlx_pg_conn_t *c;
-    char set[64];
     int rc;
 
     if (sqlx_pq_ready(msg, cap) != HUB_OK)
@@ -252,17 +293,9 @@ static int sqlx_pg_open(sqlx_t *x, const char *target,
         free(c);
         return HUB_ERROR;
     }
-    PQsetNoticeProcessor(c->conn, sqlx_pg_quiet, NULL);
-    /* Text is UTF-8 whatever the server's default; a lock waited for
-     * longer than SQLite's busy timeout is HUB_BUSY, as with SQLite. */
-    rc = PQsetClientEncoding(c->conn, "UTF8") == 0 ? HUB_OK : HUB_ERROR;
-    if (rc != HUB_OK)
-        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(c->conn));
-    snprintf(set, sizeof(set), "SET lock_timeout = %d",
-             opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
-                                      : SQLX_PG_LOCK_MS);
-    if (rc == HUB_OK)
-        rc = sqlx_pg_run(c->conn, set, msg, cap);
+    c->lock_ms = opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms
+                                          : SQLX_PG_LOCK_MS;
+    rc = sqlx_pg_session(c, msg, cap);
     if (rc != HUB_OK) {
         PQfinish(c->conn);
         free(c);
@@ -281,21 +314,17 @@ static void sqlx_pg_close(sqlx_t *x)
     x->impl = NULL;
 }
 
-static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
+/* Prepares st's SQL on the server under name. */
+static int sqlx_pg_prepare_as(sqlx_pg_conn_t *c, const sqlx_stmt_t *st,
+                              const char *name, char *msg, size_t cap)
 {
-    sqlx_pg_conn_t *c = st->x->impl;
-    sqlx_pg_stmt_t *ps;
     PGresult *res;
     Oid types[SQLX_PARAM_MAX];
     uint32_t used = 0;
-    char *text;
+    char *text = malloc(SQLX_SQL_MAX);
     int n = 0, rc, i;
 
-    text = malloc(SQLX_SQL_MAX);
-    ps = calloc(1, sizeof(*ps));
-    if (!text || !ps) {
-        free(text);
-        free(ps);
+    if (!text) {
         snprintf(msg, cap, "out of memory");
         return HUB_ERROR;
     }
@@ -306,12 +335,60 @@ static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
     for (i = 0; i < n; i++)
         types[i] = used & (UINT32_C(1) << i) ? 0 : SQLX_PG_TEXTOID;
     if (rc == HUB_OK) {
-        snprintf(ps->name, sizeof(ps->name), "sqlx_%u", c->next_name++);
-        res = PQprepare(c->conn, ps->name, text, n, types);
-        rc = sqlx_pg_check(c->conn, res, msg, cap);
+        res = PQprepare(c->conn, name, text, n, types);
+        rc = sqlx_pg_check(c, res, msg, cap);
         PQclear(res);
     }
     free(text);
+    return rc;
+}
+
+/* HUB_OK when the connection can take a command, opening it again (and
+ * preparing the kept statements again) if the server dropped it outside
+ * a transaction. */
+static int sqlx_pg_alive(sqlx_t *x, char *msg, size_t cap)
+{
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+    int i, rc;
+
+    if (c->lost) {
+        snprintf(msg, cap, "the connection to the server was lost inside"
+                 " a transaction: rolled back");
+        return HUB_ERROR;
+    }
+    if (PQstatus(c->conn) == CONNECTION_OK)
+        return HUB_OK;
+    PQreset(c->conn);
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+        sqlx_pg_copy_msg(msg, cap, PQerrorMessage(c->conn));
+        return HUB_ERROR;
+    }
+    c->in_txn = 0;
+    rc = sqlx_pg_session(c, msg, cap);
+    for (i = 0; rc == HUB_OK && i < x->n_stmts; i++)
+        if (x->stmts[i]->impl)
+            rc = sqlx_pg_prepare_as(
+                c, x->stmts[i],
+                ((sqlx_pg_stmt_t *)x->stmts[i]->impl)->name, msg, cap);
+    return rc;
+}
+
+static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
+{
+    sqlx_pg_conn_t *c = sqlx_pg_conn(st->x);
+    sqlx_pg_stmt_t *ps;
+    int rc = sqlx_pg_alive(st->x, msg, cap);
+
+    if (rc != HUB_OK)
+        return rc;
+    ps = calloc(1, sizeof(*ps));
+    if (!ps) {
+        snprintf(msg, cap, "out of memory");
+        return HUB_ERROR;
+    }
+    snprintf(ps->name, sizeof(ps->name), "sqlx_%u", c->next_name++);
+    ps->select = strncmp(st->sql, "SELECT ", 7) == 0;
+    rc = sqlx_pg_prepare_as(c, st, ps->name, msg, cap);
     if (rc != HUB_OK) {
         free(ps);
         return rc;
@@ -338,7 +415,8 @@ static void sqlx_pg_finalize(sqlx_stmt_t *st)
     sqlx_pg_reset(st);
     /* Fails inside an aborted transaction: the server then keeps the
      * statement until the connection closes, which is harmless. */
-    if (!st->x->closing) {
+    if (!st->x->closing && PQstatus(sqlx_pg_conn(st->x)->conn) ==
+                               CONNECTION_OK) {
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
         (void)sqlx_pg_run(sqlx_pg_conn(st->x), sql, ignored,
                           sizeof(ignored));
@@ -384,14 +462,24 @@ static void sqlx_pg_params(const sqlx_stmt_t *st, sqlx_pg_params_t *pp)
 static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
 {
     sqlx_pg_stmt_t *ps = sqlx_pg_stmt(st);
-    PGconn *conn = sqlx_pg_conn(st->x);
+    sqlx_pg_conn_t *c = sqlx_pg_conn(st->x);
     sqlx_pg_params_t pp;
-    int rc;
+    int rc = sqlx_pg_alive(st->x, msg, cap);
 
+    if (rc != HUB_OK)
+        return rc;
     sqlx_pg_params(st, &pp);
-    ps->res = PQexecPrepared(conn, ps->name, st->n_params, pp.values,
+    ps->res = PQexecPrepared(c->conn, ps->name, st->n_params, pp.values,
                              pp.lengths, pp.formats, 0);
-    rc = sqlx_pg_check(conn, ps->res, msg, cap);
+    rc = sqlx_pg_check(c, ps->res, msg, cap);
+    if (rc != HUB_OK && ps->select && !c->in_txn && !c->lost &&
+        PQstatus(c->conn) != CONNECTION_OK &&
+        sqlx_pg_alive(st->x, msg, cap) == HUB_OK) {
+        PQclear(ps->res);
+        ps->res = PQexecPrepared(c->conn, ps->name, st->n_params, pp.values,
+                                 pp.lengths, pp.formats, 0);
+        rc = sqlx_pg_check(c, ps->res, msg, cap);
+    }
     if (rc == HUB_OK && PQresultStatus(ps->res) == PGRES_TUPLES_OK)
         ps->rows = PQntuples(ps->res);
     if (rc == HUB_OK && ps->rows > SQLX_RESULT_ROWS_MAX) {
@@ -413,12 +501,16 @@ static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
 static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
                            int *failed, char *msg, size_t cap)
 {
-    PGconn *conn = sqlx_pg_conn(x);
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+    PGconn *conn = c->conn;
     sqlx_pg_params_t pp;
     PGresult *res;
-    int i, sent = 0, rc = HUB_OK, one;
+    int i, sent = 0, rc, one;
 
     *failed = -1;
+    if ((rc = sqlx_pg_alive(x, msg, cap)) != HUB_OK)
+        return rc;
+    conn = c->conn;
     if (PQenterPipelineMode(conn) != 1) {
         sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
         return HUB_ERROR;
@@ -440,7 +532,7 @@ static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
     }
     for (i = 0; i < sent; i++)
         while ((res = PQgetResult(conn))) {
-            if (rc == HUB_OK && (one = sqlx_pg_check(conn, res, msg, cap))) {
+            if (rc == HUB_OK && (one = sqlx_pg_check(c, res, msg, cap))) {
                 rc = one;
                 *failed = i;
             }
@@ -572,25 +664,55 @@ static int sqlx_pg_column_blob(sqlx_stmt_t *st, int i, unsigned char *out,
     return k;
 }
 
+/* Runs sql on a live connection. A connection that turns out dropped
+ * (the server restarted while it sat idle, which libpq learns only by
+ * sending) is opened again and a lone BEGIN sent again: it changed
+ * nothing on the lost one. */
+static int sqlx_pg_run_live(sqlx_t *x, const char *sql, int lone_begin,
+                            char *msg, size_t cap)
+{
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+    int rc = sqlx_pg_alive(x, msg, cap);
+
+    if (rc == HUB_OK)
+        rc = sqlx_pg_run(c, sql, msg, cap);
+    if (rc != HUB_OK && lone_begin && !c->lost &&
+        PQstatus(c->conn) != CONNECTION_OK &&
+        (rc = sqlx_pg_alive(x, msg, cap)) == HUB_OK)
+        rc = sqlx_pg_run(c, sql, msg, cap);
+    return rc;
+}
+
 static int sqlx_pg_exec(sqlx_t *x, const char *script, char *msg, size_t cap)
 {
-    return sqlx_pg_run(sqlx_pg_conn(x), script, msg, cap);
+    return sqlx_pg_run_live(x, script,
+                            strncmp(script, "BEGIN", 5) == 0 &&
+                                !strchr(script, ';'),
+                            msg, cap);
 }
 
 static int sqlx_pg_begin(sqlx_t *x, char *msg, size_t cap)
 {
-    return sqlx_pg_run(sqlx_pg_conn(x), "BEGIN ISOLATION LEVEL SERIALIZABLE",
-                       msg, cap);
+    return sqlx_pg_run_live(x, "BEGIN ISOLATION LEVEL SERIALIZABLE", 1, msg,
+                            cap);
 }
 
 /* COMMIT of a transaction a failed statement aborted succeeds as a
- * command but rolls back (its tag says ROLLBACK): that is a failure. */
+ * command but rolls back (its tag says ROLLBACK): that is a failure. A
+ * dropped connection is not opened again here: its transaction is gone. */
 static int sqlx_pg_commit(sqlx_t *x, char *msg, size_t cap)
 {
-    PGconn *conn = sqlx_pg_conn(x);
-    PGresult *res = PQexec(conn, "COMMIT");
-    int rc = sqlx_pg_check(conn, res, msg, cap);
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+    PGresult *res;
+    int rc;
 
+    if (c->lost || PQstatus(c->conn) != CONNECTION_OK) {
+        snprintf(msg, cap, "the connection to the server was lost inside"
+                 " a transaction: rolled back");
+        return HUB_ERROR;
+    }
+    res = PQexec(c->conn, "COMMIT");
+    rc = sqlx_pg_check(c, res, msg, cap);
     if (rc == HUB_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
         snprintf(msg, cap, "a statement of the transaction had failed: "
                  "rolled back");
@@ -600,20 +722,28 @@ static int sqlx_pg_commit(sqlx_t *x, char *msg, size_t cap)
     return rc;
 }
 
+/* On a dropped connection the server has rolled back already; the next
+ * command may open it again. */
 static void sqlx_pg_rollback(sqlx_t *x)
 {
-    PGconn *conn = sqlx_pg_conn(x);
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
     char ignored[8];
 
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-        (void)sqlx_pg_run(conn, "ROLLBACK", ignored, sizeof(ignored));
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+        c->lost = 0;
+        c->in_txn = 0;
+        return;
+    }
+    if (PQtransactionStatus(c->conn) != PQTRANS_IDLE)
+        (void)sqlx_pg_run(c, "ROLLBACK", ignored, sizeof(ignored));
 }
 
 static int sqlx_pg_in_transaction(sqlx_t *x)
 {
-    PGTransactionStatusType t = PQtransactionStatus(sqlx_pg_conn(x));
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+    PGTransactionStatusType t = PQtransactionStatus(c->conn);
 
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+    return c->lost || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
 const sqlx_driver_t sqlx_driver_pg = {
