@@ -28,8 +28,18 @@ PG_ENV_BIN=${PG_ENV_BIN:-/usr/lib/postgresql/15/bin}
 PG_ENV_DIR=
 PG_ENV_RUNAS=
 
-pg_env_as() { # command... : as the server's user
-  if [ -n "$PG_ENV_RUNAS" ]; then runuser -u "$PG_ENV_RUNAS" -- "$@"; else "$@"; fi
+# pg_env_as command... : as the server's user, on the real clock. Under
+# libfaketime (make test-anytime) the server keeps the real time: the
+# hub never asks the server's clock (each date is the hub's, sent as a
+# parameter), and PostgreSQL's own timers (lock_timeout, deadlock_timeout)
+# never fire under libfaketime, so hub processes deadlocked on a new
+# month's partitions waited for ever.
+pg_env_as() {
+  if [ -n "$PG_ENV_RUNAS" ]; then
+    env -u LD_PRELOAD -u FAKETIME -u FAKETIME_SHARED runuser -u "$PG_ENV_RUNAS" -- "$@"
+  else
+    env -u LD_PRELOAD -u FAKETIME -u FAKETIME_SHARED "$@"
+  fi
 }
 
 # A port nothing listens on now; the start below tries again if another
