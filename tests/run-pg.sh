@@ -20,6 +20,7 @@ declare -A OUT=(
   [test_hub_migrate]="moves an SQLite file onto PostgreSQL: both already"
   [test_hub_national]="the national hub: test_hub_national_pg"
   [test_hub_pg_serve]="on PostgreSQL already"
+  [test_hub_pg_replica]="on PostgreSQL already"
   [test_hub_stats]="test_hub_backends (make test)"
   [test_hub_privacy]="test_hub_backends (make test)"
   [test_hub_targets]="test_hub_backends (make test)"
