@@ -14,15 +14,8 @@
 # docs/screenshots/): national-country-*.png, national-province-*.png,
 # national-commune-*.png at 1280x800 and 1920x1080. Ends with "N passed,
 # N failed".
-set -euo pipefail
-if [ $# -gt 0 ]; then BUILD=$1; fi
-export BUILD=${BUILD:-build}
-# shellcheck source=../hub/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
-# shellcheck source=browser.sh
-source "$ROOT/tests/web/browser.sh"
-SHOTS=${SHOTS:-$ROOT/build/web-shots}
-web_browser_ready
+# shellcheck source=suite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/suite.sh"
 NDB="$T/national.db"
 NAT_PID=""
 PROV_PIDS=()
@@ -131,7 +124,6 @@ for line in open(t + "/urls"):
 print(json.dumps(out, ensure_ascii=False))
 PY
 
-mkdir -p "$SHOTS"
 rc=0
 node "$WEB_TESTS/national.mjs" "$HUB_URL" "$T/expect.json" "$SHOTS" "$CHROMIUM" "$T" || rc=$?
 hub_stop

@@ -14,20 +14,13 @@
 # docs/screenshots/): dashboard-province-2025.png and the report's first
 # pages, report-province-2025-page1.png and -page2.png. Ends with
 # "N passed, N failed".
-set -euo pipefail
-if [ $# -gt 0 ]; then BUILD=$1; fi
-export BUILD=${BUILD:-build}
-# shellcheck source=../hub/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
-# shellcheck source=browser.sh
-source "$ROOT/tests/web/browser.sh"
+# shellcheck source=suite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/suite.sh"
 REP="$BUILD/sipas-report"
-SHOTS=${SHOTS:-$ROOT/build/web-shots}
 [ -x "$REP" ] || fail "$REP is not built"
 for tool in pdftotext pdftoppm; do
   command -v $tool > /dev/null || fail "$tool is missing (poppler-utils)"
 done
-web_browser_ready
 
 DB="$T/hub.db"
 "$HUB" unit import "$ROOT/assets/units/example-2025.json" --db "$DB" 2> "$T/err" ||
@@ -110,7 +103,6 @@ done
   fail "the PDF names a district: $(head -3 "$T/hits")"
 ok "the report of the third quarter of 2025 lists communes, no district (PDF)"
 
-mkdir -p "$SHOTS"
 pdftoppm -r 110 -png -f 1 -l 2 "$T/r.pdf" "$T/page" || fail "pdftoppm"
 for n in 1 2; do
   f=$(ls "$T"/page-*"$n".png 2> /dev/null | head -1)

@@ -9,15 +9,8 @@
 # `make shots` publishes them in docs/screenshots/)
 # (dashboard-overview.png, dashboard-drilldown.png, dashboard-kiosks.png,
 # 1366x768), or to $SHOTS when set. Ends with "N passed, N failed".
-set -euo pipefail
-if [ $# -gt 0 ]; then BUILD=$1; fi
-export BUILD=${BUILD:-build}
-# shellcheck source=../hub/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
-# shellcheck source=browser.sh
-source "$ROOT/tests/web/browser.sh"
-SHOTS=${SHOTS:-$ROOT/build/web-shots}
-web_browser_ready
+# shellcheck source=suite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/suite.sh"
 
 hub_start "$T/hub.db"
 python3 "$WEB_TESTS/seed.py" fill "$HUB" "$T/hub.db" "$HUB_URL" > "$T/tokens.json" \
@@ -28,7 +21,6 @@ hub_stop
 python3 "$WEB_TESTS/seed.py" backdate "$T/hub.db" || fail "backdate failed"
 hub_start "$T/hub.db" --quiet
 
-mkdir -p "$SHOTS"
 rc=0
 node "$WEB_TESTS/dashboard.mjs" "$HUB_URL" "$T/tokens.json" "$SHOTS" "$CHROMIUM" "$T" || rc=$?
 # The hub must still stop cleanly (and, under ASan, without a leak).
