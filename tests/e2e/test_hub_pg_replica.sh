@@ -4,8 +4,9 @@
 # standby has replayed, both answer the same statistics byte for byte;
 # with replay paused an upload is acknowledged (written on the primary)
 # and seen by the primary's hub only, then by both once replay resumes.
-# The standby stopped: statistics 500 with a JSON error, uploads go on;
-# started again, statistics answer at the first request. The primary
+# The standby stopped: statistics 500 with a JSON error (a reconnection
+# tried at most once a second), uploads go on; started again, statistics
+# answer at the first request. The primary
 # restarted under both hubs: uploads and statistics go on at the first
 # request, nothing lost or counted twice. Skips only when PostgreSQL's
 # binaries are missing.
@@ -101,8 +102,12 @@ cmp -s "$T/body" "$T/b.body" || fail "after replay resumed the statistics differ
 # ---- the standby down, then back -------------------------------------------
 standby_ctl -m fast -w stop || fail "stopping the standby"
 expect_status 500 "$(stats_a)" "statistics with the standby down"
+# Asked again at once, the hub does not wait on the server a second time.
+expect_status 500 "$(stats_a)" "statistics with the standby down, again"
+grep -q "tried again within 1000 ms" "$T/serve.log" || fail "no pause between reconnections: $(tail -3 "$T/serve.log")"
 expect_status 200 "$(hub_upload "$K1" "$S1" 3 "$DAY" XA-A 13 5)" "upload with the standby down"
 standby_ctl -w -t 60 -o "$SOPTS" start || fail "the standby did not start again"
+sleep 1 # past the pause between reconnections
 replayed
 expect_status 200 "$(stats_a)" "statistics at the first request after the standby came back"
 [ "$(stats_b)" = 200 ] && cmp -s "$T/body" "$T/b.body" || fail "after the standby came back the statistics differ"

@@ -33,10 +33,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/base/clock.h"
 #include "hub/store/sqlx_driver.h"
 
 #define SQLX_PG_NAME_MAX 24
 #define SQLX_PG_LOCK_MS 5000
+/* A server that did not answer a reconnection is not tried again for
+ * this long: each try may wait for the network's timeout (the URI's
+ * connect_timeout) under the database lock, and every request would. */
+#define SQLX_PG_RETRY_MS 1000
 #define SQLX_PG_INT_TEXT 24 /* "-9223372036854775808" and its NUL */
 
 /* Type OIDs, fixed by PostgreSQL's catalog (pg_type.dat). */
@@ -147,6 +152,7 @@ typedef struct sqlx_pg_conn {
     int in_txn;         /* in a transaction after the last command */
     int lost;           /* the connection dropped while in_txn: every
                          * command fails until the rollback */
+    int64_t retry_ms;   /* no reconnection before this (monotonic) */
 } sqlx_pg_conn_t;
 
 typedef struct sqlx_pg_stmt {
@@ -358,8 +364,14 @@ static int sqlx_pg_alive(sqlx_t *x, char *msg, size_t cap)
     }
     if (PQstatus(c->conn) == CONNECTION_OK)
         return HUB_OK;
+    if (hub_clock_mono_ms() < c->retry_ms) {
+        snprintf(msg, cap, "no connection to the server (tried again"
+                 " within %d ms)", SQLX_PG_RETRY_MS);
+        return HUB_ERROR;
+    }
     PQreset(c->conn);
     if (PQstatus(c->conn) != CONNECTION_OK) {
+        c->retry_ms = hub_clock_mono_ms() + SQLX_PG_RETRY_MS;
         sqlx_pg_copy_msg(msg, cap, PQerrorMessage(c->conn));
         return HUB_ERROR;
     }
