@@ -22,7 +22,8 @@
 #   BENCH_SECONDS (10), ROWS (200), PG_BENCH_PROCS ("1 2 4"),
 #   SCALE_KIOSKS (60: a larger province takes many minutes to generate
 #   and copy on 2 shared cores), SCALE_DAYS (365), RUNS (5), PG_BENCH_PERF
-#   (1; 0: no perf profile), PG_BENCH_SCALE (1; 0: ingest only).
+#   (1; 0: no perf profile), PG_BENCH_SCALE (1; 0: ingest only),
+#   PG_BENCH_OPTS (more server settings, "name=value ...").
 # Skips, saying so and exiting 0, when PostgreSQL's binaries are missing.
 BUILD=${1:-${BUILD:-build}}
 export BUILD
@@ -45,6 +46,9 @@ scale_days=${SCALE_DAYS:-365}
 opts=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB
   effective_cache_size=1GB work_mem=16MB maintenance_work_mem=128MB max_wal_size=2GB
   checkpoint_timeout=15min shared_preload_libraries=pg_stat_statements max_connections=40)
+# PG_BENCH_OPTS: more settings ("name=value ..."), to try one.
+# shellcheck disable=SC2206
+opts+=(${PG_BENCH_OPTS:-})
 PG_ENV_OPTS=$(printf -- '-c %s ' "${opts[@]}")
 export PG_ENV_OPTS
 rc=0; pg_env_start || rc=$?
