@@ -5,16 +5,8 @@
 # tests/web/country.mjs drills from the country to one province and
 # takes national-country34-*.png into $SHOTS (build/web-shots unless set).
 # Ends with "N passed, N failed".
-set -euo pipefail
-if [ $# -gt 0 ]; then BUILD=$1; fi
-export BUILD=${BUILD:-build}
-# shellcheck source=../hub/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../hub/lib.sh"
-# shellcheck source=browser.sh
-source "$ROOT/tests/web/browser.sh"
-SHOTS=${SHOTS:-$ROOT/build/web-shots}
-web_browser_ready
-mkdir -p "$SHOTS"
+# shellcheck source=suite.sh
+source "$(dirname "${BASH_SOURCE[0]}")/suite.sh"
 COUNTRY_KEEP="$T/keep" bash "$ROOT/tests/bench/hub_country.sh" "$BUILD" > "$T/country.log" 2>&1 &
 BENCH_PID=$!
 trap 'kill -TERM "$BENCH_PID" 2> /dev/null || true; wait "$BENCH_PID" 2> /dev/null || true; hub_cleanup' EXIT
