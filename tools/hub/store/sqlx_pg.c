@@ -43,6 +43,8 @@
  * connect_timeout) under the database lock, and every request would. */
 #define SQLX_PG_RETRY_MS 1000
 #define SQLX_PG_INT_TEXT 24 /* "-9223372036854775808" and its NUL */
+#define SQLX_PG_LOST "the connection to the server was lost inside a" \
+                     " transaction: rolled back"
 
 /* Type OIDs, fixed by PostgreSQL's catalog (pg_type.dat). */
 #define SQLX_PG_BOOLOID 16
@@ -358,8 +360,7 @@ static int sqlx_pg_alive(sqlx_t *x, char *msg, size_t cap)
     int i, rc;
 
     if (c->lost) {
-        snprintf(msg, cap, "the connection to the server was lost inside"
-                 " a transaction: rolled back");
+        snprintf(msg, cap, SQLX_PG_LOST);
         return HUB_ERROR;
     }
     if (PQstatus(c->conn) == CONNECTION_OK)
@@ -383,6 +384,19 @@ static int sqlx_pg_alive(sqlx_t *x, char *msg, size_t cap)
                 c, x->stmts[i],
                 ((sqlx_pg_stmt_t *)x->stmts[i]->impl)->name, msg, cap);
     return rc;
+}
+
+/* After a failed command: 1 when it wrote nothing (wrote_nothing: a lone
+ * BEGIN, a SELECT) outside a transaction and failed because the server
+ * had dropped the connection, now opened again: it may be sent again. */
+static int sqlx_pg_may_resend(sqlx_t *x, int wrote_nothing, char *msg,
+                              size_t cap)
+{
+    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
+
+    return wrote_nothing && !c->in_txn && !c->lost &&
+           PQstatus(c->conn) != CONNECTION_OK &&
+           sqlx_pg_alive(x, msg, cap) == HUB_OK;
 }
 
 static int sqlx_pg_prepare(sqlx_stmt_t *st, char *msg, size_t cap)
@@ -484,9 +498,7 @@ static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
     ps->res = PQexecPrepared(c->conn, ps->name, st->n_params, pp.values,
                              pp.lengths, pp.formats, 0);
     rc = sqlx_pg_check(c, ps->res, msg, cap);
-    if (rc != HUB_OK && ps->select && !c->in_txn && !c->lost &&
-        PQstatus(c->conn) != CONNECTION_OK &&
-        sqlx_pg_alive(st->x, msg, cap) == HUB_OK) {
+    if (rc != HUB_OK && sqlx_pg_may_resend(st->x, ps->select, msg, cap)) {
         PQclear(ps->res);
         ps->res = PQexecPrepared(c->conn, ps->name, st->n_params, pp.values,
                                  pp.lengths, pp.formats, 0);
@@ -513,8 +525,7 @@ static int sqlx_pg_execute(sqlx_stmt_t *st, char *msg, size_t cap)
 static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
                            int *failed, char *msg, size_t cap)
 {
-    sqlx_pg_conn_t *c = sqlx_pg_conn(x);
-    PGconn *conn = c->conn;
+    PGconn *conn;
     sqlx_pg_params_t pp;
     PGresult *res;
     int i, sent = 0, rc, one;
@@ -522,7 +533,7 @@ static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
     *failed = -1;
     if ((rc = sqlx_pg_alive(x, msg, cap)) != HUB_OK)
         return rc;
-    conn = c->conn;
+    conn = sqlx_pg_conn(x)->conn;
     if (PQenterPipelineMode(conn) != 1) {
         sqlx_pg_copy_msg(msg, cap, PQerrorMessage(conn));
         return HUB_ERROR;
@@ -544,7 +555,8 @@ static int sqlx_pg_run_all(sqlx_t *x, sqlx_stmt_t *const *st, int n,
     }
     for (i = 0; i < sent; i++)
         while ((res = PQgetResult(conn))) {
-            if (rc == HUB_OK && (one = sqlx_pg_check(c, res, msg, cap))) {
+            if (rc == HUB_OK &&
+                (one = sqlx_pg_check(sqlx_pg_conn(x), res, msg, cap))) {
                 rc = one;
                 *failed = i;
             }
@@ -688,9 +700,7 @@ static int sqlx_pg_run_live(sqlx_t *x, const char *sql, int lone_begin,
 
     if (rc == HUB_OK)
         rc = sqlx_pg_run(c, sql, msg, cap);
-    if (rc != HUB_OK && lone_begin && !c->lost &&
-        PQstatus(c->conn) != CONNECTION_OK &&
-        (rc = sqlx_pg_alive(x, msg, cap)) == HUB_OK)
+    if (rc != HUB_OK && sqlx_pg_may_resend(x, lone_begin, msg, cap))
         rc = sqlx_pg_run(c, sql, msg, cap);
     return rc;
 }
@@ -719,8 +729,7 @@ static int sqlx_pg_commit(sqlx_t *x, char *msg, size_t cap)
     int rc;
 
     if (c->lost || PQstatus(c->conn) != CONNECTION_OK) {
-        snprintf(msg, cap, "the connection to the server was lost inside"
-                 " a transaction: rolled back");
+        snprintf(msg, cap, SQLX_PG_LOST);
         return HUB_ERROR;
     }
     res = PQexec(c->conn, "COMMIT");
